@@ -1,0 +1,114 @@
+"""Alliances: the monthly re-weighing of affinities between leaders.
+
+Leaders are drawn together by similar stances and by obligations (a client to
+the patron who made his career, an appointee to those who appointed him), and
+pushed apart by grievances left by attacks. Against the most prominent rival
+they balance (the others draw together, and away from him) or, when weak,
+bandwagon (draw toward him); one parameter sets the mix.
+
+Prominence is judged by visible standing (influence), not by the power share:
+the chapter stresses that the General Secretary's hold on the apparatus was
+underestimated at the time (§The Events of 1923 in Germany), which is why his
+colleagues balanced against Trotsky first and turned on Stalin only in 1925.
+
+References:
+    Walt, S. M. (1987). The Origins of Alliances. Cornell UP.
+    Schweller, R. L. (1994). Bandwagoning for profit. International Security 19(1).
+    Acemoglu, D., Egorov, G., Sonin, K. (2008). Coalition formation in
+    non-democracies. Review of Economic Studies 75(4), 987-1009.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+_MAX_STANCE_DISTANCE = 2.0 * np.sqrt(2.0)
+
+
+class AffinityWeights(NamedTuple):
+    """Weights of the four pulls on affinity."""
+
+    stance: float
+    grievance: float
+    obligation: float
+    threat: float
+
+
+def stance_similarity(stance: np.ndarray) -> np.ndarray:
+    """(n, n) similarity of stances, 1 identical ... -1 opposite corners."""
+    distance = np.linalg.norm(stance[:, None, :] - stance[None, :, :], axis=2)
+    return 1.0 - 2.0 * distance / _MAX_STANCE_DISTANCE
+
+
+def threat_adjustment(standing: np.ndarray, alive: np.ndarray, balancing: float) -> np.ndarray:
+    """(n, n) pull created by the most prominent leader's lead over the next.
+
+    With lead ``T = (S_1 - S_2) / S_1`` in standing: pairs of others gain
+    ``balancing * T``; pairs with the leader lose ``balancing * T`` and gain,
+    for the weaker partner, ``(1 - balancing) * T * (1 - S_i / S_1)``.
+    """
+    n = standing.size
+    adjustment = np.zeros((n, n))
+    living = np.flatnonzero(alive)
+    if living.size < 3:
+        return adjustment
+    order = living[np.argsort(-standing[living], kind="stable")]
+    strongest, second = order[0], order[1]
+    top = standing[strongest]
+    if top <= 0:
+        return adjustment
+    lead = (top - standing[second]) / top
+    others = alive.copy()
+    others[strongest] = False
+    adjustment[np.ix_(others, others)] = balancing * lead
+    weakness = 1.0 - standing / top
+    toward_strongest = (1.0 - balancing) * lead * weakness - balancing * lead
+    adjustment[:, strongest] = toward_strongest
+    adjustment[strongest, :] = toward_strongest
+    return adjustment
+
+
+def reweigh_affinities(
+    affinity: np.ndarray,
+    similarity: np.ndarray,
+    grievance: np.ndarray,
+    obligation: np.ndarray,
+    threat: np.ndarray,
+    alive: np.ndarray,
+    rate: float,
+    weights: AffinityWeights,
+) -> np.ndarray:
+    """One month's move of every affinity toward what interests and memories dictate.
+
+    ``target = w_s * similarity - w_g * (G + G^T) / 2 + w_o * (O + O^T) / 2 +
+    w_t * threat``, clipped to -1..1; ``A <- (1 - rate) A + rate * target``,
+    symmetric, zero on the diagonal and for the dead.
+    """
+    target = (
+        weights.stance * similarity
+        - weights.grievance * 0.5 * (grievance + grievance.T)
+        + weights.obligation * 0.5 * (obligation + obligation.T)
+        + weights.threat * threat
+    )
+    updated = (1.0 - rate) * affinity + rate * np.clip(target, -1.0, 1.0)
+    np.fill_diagonal(updated, 0.0)
+    dead = ~alive
+    updated[dead, :] = 0.0
+    updated[:, dead] = 0.0
+    return updated
+
+
+def add_tie(ties: np.ndarray, holders: np.ndarray, toward: np.ndarray, amount: float) -> np.ndarray:
+    """Add ``amount`` to what ``holders`` feel toward ``toward``, capped at 1.
+
+    One bookkeeping for both memories: a grievance of the attacked toward
+    their attackers, an obligation of appointees toward those who appointed them.
+    """
+    result = ties.copy()
+    if len(holders) and len(toward):
+        block = result[np.ix_(holders, toward)]
+        result[np.ix_(holders, toward)] = np.minimum(block + amount, 1.0)
+        np.fill_diagonal(result, 0.0)
+    return result

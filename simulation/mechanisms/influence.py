@@ -1,0 +1,45 @@
+"""Influence: standing drifts toward what posts, clients and record support.
+
+Authority is a stock separate from organisation: a leader's personal record
+(prestige from the revolution and the civil war, from polemics won and lost)
+decays unless converted into posts and clients, and all support vanishes in
+absence: an invalid or a leader away on a cure loses standing month by month.
+
+References:
+    Kremlin-style games and KTAB separate clout from salience; here the
+    separation is between record (a stock) and posts and clients (flows).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def influence_support(
+    health: np.ndarray,
+    post_prestige: np.ndarray,
+    apparatus: np.ndarray,
+    record: np.ndarray,
+    client_weight: float,
+) -> np.ndarray:
+    """The standing a leader's position can sustain, 0..1.
+
+    ``health * min(1, prestige of posts + client_weight * apparatus + record)``.
+    """
+    return health * np.clip(post_prestige + client_weight * apparatus + record, 0.0, 1.0)
+
+
+def drift_influence(influence: np.ndarray, support: np.ndarray, rate: float) -> np.ndarray:
+    """Move standing a step toward its support: ``I <- I + rate (S - I)``."""
+    return influence + rate * (support - influence)
+
+
+def initial_record(
+    influence: np.ndarray, post_prestige: np.ndarray, apparatus: np.ndarray, client_weight: float
+) -> np.ndarray:
+    """The part of the starting standing not explained by posts and clients.
+
+    Chosen so that a healthy leader starts at rest: his influence is what his
+    position supports, and changes only as his position or record does.
+    """
+    return np.clip(influence - post_prestige - client_weight * apparatus, 0.0, 1.0)

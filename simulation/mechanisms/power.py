@@ -1,0 +1,23 @@
+"""Power share: the outcome measure, derived from standing, apparatus and posts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def power_shares(
+    influence: np.ndarray,
+    apparatus: np.ndarray,
+    post_prestige: np.ndarray,
+    alive: np.ndarray,
+    weights: tuple[float, float, float],
+) -> np.ndarray:
+    """Each living leader's share of power; the shares sum to 1.
+
+    ``raw = w_i * influence + w_a * apparatus + w_p * prestige of posts``,
+    normalised over the living; the dead have none.
+    """
+    w_influence, w_apparatus, w_posts = weights
+    raw = (w_influence * influence + w_apparatus * apparatus + w_posts * post_prestige) * alive
+    total = raw.sum()
+    return raw / total if total > 0 else raw

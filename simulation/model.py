@@ -1,0 +1,320 @@
+"""The party model: one step is one calendar month.
+
+Each step, in this order: absences that end this month end; the month's
+scenario events apply in the order they stand in the file; then the
+mechanisms run (membership, patronage, influence, alliances, grievances), and
+the month is recorded. Keeping the order fixed and stated makes two runs with
+one seed identical, whatever the executor.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import mesa
+import numpy as np
+
+from simulation.agents import Faction, Leader, Organisation
+from simulation.calendar import Month
+from simulation.event_effects import apply_event
+from simulation.mechanisms import alliances, influence, membership, patronage, power, voting
+from simulation.recorder import Recorder, RunResult
+from simulation.scenario.schema import SITTINGS, Arena, Event, Scenario
+
+
+class Mode(StrEnum):
+    """How scenario decisions are treated; replay forces each on its date."""
+
+    REPLAY = "replay"
+
+
+class PartyModel(mesa.Model):
+    """The leadership struggle as a Mesa model.
+
+    Args:
+        scenario: a validated scenario.
+        seed: seed of the model's generator; every random draw goes through it.
+        mode: how the scenario's decisions are treated.
+        run: the run number written in the outputs.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int, mode: Mode = Mode.REPLAY, run: int = 0):
+        super().__init__(rng=seed)
+        self.spec = scenario
+        self.parameters = scenario.parameters
+        self.mode = mode
+        self.seed = seed
+        self.run_number = run
+        self.start: Month = scenario.start
+        self.months = scenario.end.months_since(scenario.start) + 1
+        self._build_leaders(scenario)
+        self._build_posts(scenario)
+        self._build_organisations(scenario)
+        self._build_factions(scenario)
+        self._schedule_events(scenario)
+        self.apparatus = patronage.apparatus_shares(self.loyalty, self.members)
+        self.plenum_loyalty = self.apparatus[None, :].copy()
+        self.record = influence.initial_record(
+            self.influence, self.post_prestige(), self.apparatus, self.parameters.client_weight
+        )
+        p = self.parameters
+        self.affinity_weights = alliances.AffinityWeights(
+            p.stance_weight, p.grievance_weight, p.obligation_weight, p.threat_weight
+        )
+        self.event_log: list[tuple] = []
+        self.vote_log: list[tuple] = []
+        self.recorder = Recorder(self)
+
+    # --- construction -------------------------------------------------------------
+
+    def _build_leaders(self, scenario: Scenario) -> None:
+        self.leader_ids = [leader.id for leader in scenario.leaders]
+        self.leader_index = {leader_id: i for i, leader_id in enumerate(self.leader_ids)}
+        n = len(self.leader_ids)
+        self.influence = np.array([leader.influence for leader in scenario.leaders])
+        self.health = np.array([leader.health for leader in scenario.leaders])
+        self.alive = np.ones(n, dtype=bool)
+        self.stance = np.array(
+            [[lead.stance.economic, lead.stance.regime] for lead in scenario.leaders]
+        )
+        self.similarity = alliances.stance_similarity(self.stance)
+        self.affinity = self.similarity * self.parameters.stance_weight
+        np.fill_diagonal(self.affinity, 0.0)
+        self.grievance = np.zeros((n, n))
+        self.obligation = np.zeros((n, n))
+        for i, leader in enumerate(scenario.leaders):
+            if leader.patron is not None:
+                self.obligation[i, self.leader_index[leader.patron]] = 1.0
+        self.absence_ends = np.full(n, -1)
+        self.health_after_absence = np.ones(n)
+        self.leaders = [
+            Leader(self, i, leader.id, leader.name) for i, leader in enumerate(scenario.leaders)
+        ]
+
+    def _build_posts(self, scenario: Scenario) -> None:
+        self.post_ids = list(scenario.posts)
+        self.post_index = {post_id: p for p, post_id in enumerate(self.post_ids)}
+        posts = [scenario.posts[post_id] for post_id in self.post_ids]
+        self.patronage = np.array([post.patronage for post in posts])
+        self.prestige = np.array([post.prestige for post in posts])
+        self.unique_post = np.array([post.unique for post in posts])
+        self.holds = np.zeros((len(self.leader_ids), len(posts)), dtype=bool)
+        for i, leader in enumerate(scenario.leaders):
+            for post_id in leader.posts:
+                self.holds[i, self.post_index[post_id]] = True
+
+    def _build_organisations(self, scenario: Scenario) -> None:
+        organisations = scenario.organisations
+        self.organisation_ids = [org.id for org in organisations]
+        self.organisation_index = {org_id: o for o, org_id in enumerate(self.organisation_ids)}
+        m, n = len(organisations), len(self.leader_ids)
+        self.members = np.array([float(org.members) for org in organisations])
+        self.recruits = np.zeros(m)
+        self.functionaries = np.array([float(org.functionaries) for org in organisations])
+        self.protection = np.array([org.protection for org in organisations])
+        self.recruitment_weight = np.array([org.recruitment_weight for org in organisations])
+        self.head_post = np.array(
+            [self.post_index[org.head_post] if org.head_post else -1 for org in organisations],
+            dtype=np.int64,
+        )
+        default_loyalty = np.array([leader.apparatus for leader in scenario.leaders])
+        self.loyalty = np.zeros((m, n))
+        for o, org in enumerate(organisations):
+            if org.loyalty is None:
+                self.loyalty[o] = default_loyalty
+            else:
+                for leader_id, share in org.loyalty.items():
+                    self.loyalty[o, self.leader_index[leader_id]] = share
+        self.appoints = np.zeros((len(self.post_ids), m))
+        for p, post_id in enumerate(self.post_ids):
+            targets = scenario.posts[post_id].appoints_in
+            if targets == "all":
+                self.appoints[p] = 1.0
+            else:
+                for org_id in targets:
+                    self.appoints[p, self.organisation_index[org_id]] = 1.0
+        self.intakes: list[list[float]] = []
+        self.organisations = [
+            Organisation(self, o, org.id, org.name) for o, org in enumerate(organisations)
+        ]
+
+    def _build_factions(self, scenario: Scenario) -> None:
+        self.factions = [
+            Faction(
+                self,
+                faction.id,
+                faction.name,
+                np.array([self.leader_index[member] for member in faction.members], dtype=np.int64),
+            )
+            for faction in scenario.factions
+        ]
+        self.faction_by_id = {faction.faction_id: faction for faction in self.factions}
+
+    def _schedule_events(self, scenario: Scenario) -> None:
+        """Index events by step, keeping file order within a month (Python's sort is stable)."""
+        self.events_by_step: dict[int, list[Event]] = {}
+        self.sitting_delegates: dict[tuple[int, Arena], int] = {}
+        for event in sorted(scenario.events, key=lambda event: event.date):
+            step = event.date.months_since(self.start)
+            self.events_by_step.setdefault(step, []).append(event)
+            if event.type in SITTINGS and event.delegates is not None:
+                self.sitting_delegates[(step, SITTINGS[event.type])] = event.delegates
+
+    # --- derived quantities -------------------------------------------------------
+
+    @property
+    def step_index(self) -> int:
+        """0-based index of the month being (or last) simulated."""
+        return self.steps - 1
+
+    @property
+    def month(self) -> Month:
+        """The calendar month being (or last) simulated."""
+        return self.start.plus(self.step_index)
+
+    def post_prestige(self) -> np.ndarray:
+        """(n,) summed prestige of the posts each leader holds."""
+        return self.holds @ self.prestige
+
+    def power(self) -> np.ndarray:
+        """(n,) each living leader's power share."""
+        p = self.parameters
+        return power.power_shares(
+            self.influence,
+            self.apparatus,
+            self.post_prestige(),
+            self.alive,
+            (p.power_influence_weight, p.power_apparatus_weight, p.power_posts_weight),
+        )
+
+    def indices(self, leader_ids: list[str]) -> np.ndarray:
+        """Leader ids to an index array."""
+        return np.array([self.leader_index[leader_id] for leader_id in leader_ids], dtype=np.int64)
+
+    def holders(self, post_id: str) -> np.ndarray:
+        """Indices of the living leaders holding a post."""
+        return np.flatnonzero(self.holds[:, self.post_index[post_id]] & self.alive)
+
+    # --- votes --------------------------------------------------------------------
+
+    def count_vote(self, arena: Arena, sponsors: np.ndarray, targets: np.ndarray) -> voting.Tally:
+        """Count a motion in an arena sitting this month."""
+        p = self.parameters
+        sides = voting.leader_sides(self.affinity, self.alive, sponsors, targets, p.side_threshold)
+        p_opinion = voting.opinion_for(self.influence * self.alive, sides, p.opinion_gamma)
+        if arena is Arena.POLITBURO:
+            present = self.alive & (self.health >= 0.5)
+            voters = np.flatnonzero(self.holds[:, self.post_index["politburo"]] & present)
+            return voting.member_vote(self.rng, voters, sides, p_opinion)
+        delegates = self.sitting_delegates[(self.step_index, arena)]
+        if arena is Arena.PLENUM:
+            return voting.delegate_vote(
+                self.rng,
+                np.array([delegates]),
+                self.plenum_loyalty,
+                np.array([p.plenum_discipline]),
+                sides,
+                p_opinion,
+            )
+        discipline = membership.delegate_discipline(
+            self.members, self.recruits, p.discipline, p.recruit_discipline
+        )
+        return voting.delegate_vote(
+            self.rng,
+            membership.delegate_counts(delegates, self.members),
+            self.loyalty,
+            discipline,
+            sides,
+            p_opinion,
+        )
+
+    def elect_central_committee(self) -> None:
+        """A congress elects the Central Committee, whose loyalties plenums then follow."""
+        self.plenum_loyalty = self.apparatus[None, :].copy()
+
+    # --- the month ----------------------------------------------------------------
+
+    def step(self) -> None:
+        """Simulate one month (see the module docstring for the order)."""
+        k = self.step_index
+        returning = self.absence_ends == k
+        if returning.any():
+            self.health[returning] = self.health_after_absence[returning]
+            self.absence_ends[returning] = -1
+        for event in self.events_by_step.get(k, ()):
+            apply_event(self, event)
+        self._membership()
+        self._patronage()
+        self._influence()
+        self._alliances()
+        self.recorder.record(k)
+        if k == self.months - 1:
+            self.running = False
+
+    def _membership(self) -> None:
+        p = self.parameters
+        self.members, self.recruits = membership.attrition(
+            self.members, self.recruits, p.membership_attrition
+        )
+        for intake in self.intakes:
+            per_month, months_left = intake
+            if months_left == 0:
+                continue
+            added = membership.allocate_intake(per_month, self.recruitment_weight, self.members)
+            self.members += added
+            self.recruits += added
+            if months_left is not None:
+                intake[1] = months_left - 1
+
+    def _patronage(self) -> None:
+        head_holder = np.full(self.head_post.size, -1)
+        headed = np.flatnonzero(self.head_post >= 0)
+        for o in headed:
+            holding = np.flatnonzero(self.holds[:, self.head_post[o]] & self.alive)
+            if holding.size:
+                head_holder[o] = holding[0]
+        pressure = patronage.appointment_pressure(
+            self.holds & self.alive[:, None],
+            self.patronage,
+            self.appoints,
+            self.health,
+            head_holder,
+            self.protection,
+        )
+        self.loyalty = patronage.capture_loyalty(
+            self.loyalty, pressure, self.parameters.patronage_rate, self.parameters.loyalty_decay
+        )
+        self.apparatus = patronage.apparatus_shares(self.loyalty, self.members)
+
+    def _influence(self) -> None:
+        p = self.parameters
+        self.record = self.record * (1.0 - p.record_decay)
+        support = influence.influence_support(
+            self.health, self.post_prestige(), self.apparatus, self.record, p.client_weight
+        )
+        self.influence = influence.drift_influence(self.influence, support, p.influence_drift)
+        self.influence[~self.alive] = 0.0
+
+    def _alliances(self) -> None:
+        p = self.parameters
+        threat = alliances.threat_adjustment(self.influence, self.alive, p.balancing)
+        self.affinity = alliances.reweigh_affinities(
+            self.affinity,
+            self.similarity,
+            self.grievance,
+            self.obligation,
+            threat,
+            self.alive,
+            p.alliance_rate,
+            self.affinity_weights,
+        )
+        self.grievance = self.grievance * (1.0 - p.grievance_decay)
+        self.obligation = self.obligation * (1.0 - p.obligation_decay)
+
+    # --- running ------------------------------------------------------------------
+
+    def run(self) -> RunResult:
+        """Simulate every month of the scenario and return the recorded frames."""
+        while self.running:
+            self.step()
+        return self.recorder.result()

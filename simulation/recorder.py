@@ -1,0 +1,176 @@
+"""Record a run into preallocated arrays and turn them into tidy frames once, at the end.
+
+Mesa's DataCollector builds Python structures every step, which costs about a
+quarter of a run of this size; here a month's record is a few array copies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from simulation.model import PartyModel
+
+EVENT_COLUMNS = ["date", "event_id", "type", "actor", "post", "origin", "detail"]
+VOTE_COLUMNS = [
+    "date",
+    "arena",
+    "motion",
+    "sponsor",
+    "target",
+    "votes_for",
+    "votes_against",
+    "carried",
+]
+
+
+@dataclass
+class RunResult:
+    """The tidy frames of one run (one observation per row, dates as ``YYYY-MM``)."""
+
+    scenario_name: str
+    seed: int
+    mode: str
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.frames[name]
+
+
+class Recorder:
+    """Preallocated monthly arrays of a model's state."""
+
+    def __init__(self, model: PartyModel):
+        self.model = model
+        months, n = model.months, len(model.leader_ids)
+        m, posts, factions = len(model.organisation_ids), len(model.post_ids), len(model.factions)
+        self.dates = [str(model.start.plus(k)) for k in range(months)]
+        self.influence = np.zeros((months, n))
+        self.apparatus = np.zeros((months, n))
+        self.power = np.zeros((months, n))
+        self.health = np.zeros((months, n))
+        self.alive = np.zeros((months, n), dtype=bool)
+        self.holds = np.zeros((months, n, posts), dtype=bool)
+        self.affinity = np.zeros((months, n, n))
+        self.members = np.zeros((months, m))
+        self.recruits = np.zeros((months, m))
+        self.loyalty = np.zeros((months, m, n))
+        self.faction_active = np.zeros((months, factions), dtype=bool)
+        self.faction_cohesion = np.zeros((months, factions))
+
+    def record(self, k: int) -> None:
+        """Copy the model's state at the end of month ``k``."""
+        model = self.model
+        self.influence[k] = model.influence
+        self.apparatus[k] = model.apparatus
+        self.power[k] = model.power()
+        self.health[k] = model.health
+        self.alive[k] = model.alive
+        self.holds[k] = model.holds
+        self.affinity[k] = model.affinity
+        self.members[k] = model.members
+        self.recruits[k] = model.recruits
+        self.loyalty[k] = model.loyalty
+        for f, faction in enumerate(model.factions):
+            self.faction_active[k, f] = faction.active
+            self.faction_cohesion[k, f] = faction.cohesion()
+
+    def result(self) -> RunResult:
+        """Build the run's frames."""
+        model = self.model
+        run = model.run_number
+        frames = {
+            "trajectories": self._trajectories(run),
+            "posts": self._posts(run),
+            "events": _with_run(pd.DataFrame(model.event_log, columns=EVENT_COLUMNS), run),
+            "votes": _with_run(pd.DataFrame(model.vote_log, columns=VOTE_COLUMNS), run),
+            "alliances": self._alliances(run),
+            "factions": self._factions(run),
+            "membership": self._membership(run),
+            "loyalty": self._loyalty(run),
+        }
+        return RunResult(model.spec.name, model.seed, model.mode.value, frames)
+
+    def _long(self, run: int, entities: list[str], column: str) -> dict[str, np.ndarray]:
+        months = len(self.dates)
+        return {
+            "run": np.full(months * len(entities), run),
+            "date": np.repeat(self.dates, len(entities)),
+            column: np.tile(entities, months),
+        }
+
+    def _trajectories(self, run: int) -> pd.DataFrame:
+        columns = self._long(run, self.model.leader_ids, "leader")
+        columns.update(
+            influence=self.influence.ravel(),
+            apparatus=self.apparatus.ravel(),
+            power=self.power.ravel(),
+            alive=self.alive.ravel(),
+            health=self.health.ravel(),
+        )
+        return pd.DataFrame(columns)
+
+    def _posts(self, run: int) -> pd.DataFrame:
+        k, i, p = np.nonzero(self.holds)
+        return pd.DataFrame(
+            {
+                "run": np.full(k.size, run),
+                "date": np.asarray(self.dates)[k],
+                "leader": np.asarray(self.model.leader_ids)[i],
+                "post": np.asarray(self.model.post_ids)[p],
+            }
+        )
+
+    def _alliances(self, run: int) -> pd.DataFrame:
+        ids = np.asarray(self.model.leader_ids)
+        a, b = np.triu_indices(len(ids), k=1)
+        months = len(self.dates)
+        return pd.DataFrame(
+            {
+                "run": np.full(months * a.size, run),
+                "date": np.repeat(self.dates, a.size),
+                "leader_a": np.tile(ids[a], months),
+                "leader_b": np.tile(ids[b], months),
+                "affinity": self.affinity[:, a, b].ravel(),
+            }
+        )
+
+    def _factions(self, run: int) -> pd.DataFrame:
+        ids = [faction.faction_id for faction in self.model.factions]
+        columns = self._long(run, ids, "faction")
+        membership = np.zeros((len(ids), len(self.model.leader_ids)))
+        for f, faction in enumerate(self.model.factions):
+            membership[f, faction.members] = 1.0
+        columns.update(
+            active=self.faction_active.ravel(),
+            cohesion=self.faction_cohesion.ravel(),
+            influence=(self.influence @ membership.T).ravel(),
+            apparatus=(self.apparatus @ membership.T).ravel(),
+        )
+        return pd.DataFrame(columns)
+
+    def _membership(self, run: int) -> pd.DataFrame:
+        columns = self._long(run, self.model.organisation_ids, "organisation")
+        columns.update(members=self.members.ravel().round(), recruits=self.recruits.ravel().round())
+        return pd.DataFrame(columns)
+
+    def _loyalty(self, run: int) -> pd.DataFrame:
+        k, o, i = np.nonzero(self.loyalty > 1e-4)
+        return pd.DataFrame(
+            {
+                "run": np.full(k.size, run),
+                "date": np.asarray(self.dates)[k],
+                "organisation": np.asarray(self.model.organisation_ids)[o],
+                "leader": np.asarray(self.model.leader_ids)[i],
+                "loyalty": self.loyalty[k, o, i],
+            }
+        )
+
+
+def _with_run(frame: pd.DataFrame, run: int) -> pd.DataFrame:
+    frame.insert(0, "run", run)
+    return frame

@@ -1,0 +1,201 @@
+"""Cross-reference checks a schema cannot express: ids that must exist, dates in range.
+
+Each check yields a :class:`Problem` with the field path it concerns, so the
+loader can name the file line; all problems are reported together.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from simulation.scenario.schema import SITTINGS, Arena, Event, EventType, Scenario
+
+Path = tuple[str | int, ...]
+
+REQUIRED_FIELDS: dict[EventType, tuple[str, ...]] = {
+    EventType.INCAPACITATION: ("who",),
+    EventType.RECOVERY: ("who",),
+    EventType.DEATH: ("who",),
+    EventType.ABSENCE: ("who", "health", "months"),
+    EventType.APPOINTMENT: ("who", "post"),
+    EventType.REMOVAL: ("who", "post"),
+    EventType.DEMOTION: ("who", "post", "to_post"),
+    EventType.RESOLUTION: ("who", "arena"),
+    EventType.CONDEMNATION: ("who", "target", "arena"),
+    EventType.FACTION_FORMED: ("faction",),
+    EventType.FACTION_DISSOLVED: ("faction",),
+    EventType.MEMBERSHIP_INTAKE: ("members_per_month",),
+    EventType.PURGE: ("organisation", "beneficiary"),
+    EventType.CONGRESS: ("delegates",),
+    EventType.CONFERENCE: ("delegates",),
+    EventType.PLENUM: ("delegates",),
+}
+"""Fields an event of each type cannot do without."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario, at a field path such as ``events[3].who``."""
+
+    path: Path
+    message: str
+
+
+def _duplicates(ids: list[str]) -> set[str]:
+    return {item for item, count in Counter(ids).items() if count > 1}
+
+
+def check_scenario(scenario: Scenario) -> Iterator[Problem]:
+    """Yield every cross-reference problem in a schema-valid scenario."""
+    yield from _check_period(scenario)
+    yield from _check_ids(scenario)
+    yield from _check_leaders(scenario)
+    yield from _check_organisations(scenario)
+    for index, event in enumerate(scenario.events):
+        yield from _check_event(scenario, index, event)
+
+
+def _check_period(scenario: Scenario) -> Iterator[Problem]:
+    if scenario.end <= scenario.start:
+        yield Problem(("end",), f"must be after start {scenario.start}, got {scenario.end}")
+
+
+def _check_ids(scenario: Scenario) -> Iterator[Problem]:
+    for section, items in (
+        ("leaders", scenario.leaders),
+        ("organisations", scenario.organisations),
+        ("factions", scenario.factions),
+        ("events", scenario.events),
+    ):
+        repeated = _duplicates([item.id for item in items])
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            if item.id in repeated and item.id in seen:
+                yield Problem((section, index, "id"), f"duplicate id {item.id!r}")
+            seen.add(item.id)
+
+
+def _unknown(kind: str, value: str, known: set[str]) -> str:
+    listing = ", ".join(sorted(known)) or "none defined"
+    return f"unknown {kind} {value!r} (expected one of: {listing})"
+
+
+def _check_leaders(scenario: Scenario) -> Iterator[Problem]:
+    posts = set(scenario.posts)
+    holders: dict[str, list[str]] = {}
+    for index, leader in enumerate(scenario.leaders):
+        for post_index, post in enumerate(leader.posts):
+            if post not in posts:
+                yield Problem(
+                    ("leaders", index, "posts", post_index), _unknown("post", post, posts)
+                )
+            holders.setdefault(post, []).append(leader.id)
+    for index, leader in enumerate(scenario.leaders):
+        for post_index, post in enumerate(leader.posts):
+            others = [who for who in holders.get(post, []) if who != leader.id]
+            if post in posts and scenario.posts[post].unique and others:
+                yield Problem(
+                    ("leaders", index, "posts", post_index),
+                    f"post {post!r} is unique but also held by {', '.join(others)}",
+                )
+    known = {leader.id for leader in scenario.leaders}
+    for index, leader in enumerate(scenario.leaders):
+        if leader.patron is not None and (leader.patron not in known or leader.patron == leader.id):
+            yield Problem(
+                ("leaders", index, "patron"),
+                _unknown("leader", leader.patron, known - {leader.id}),
+            )
+    total = sum(leader.apparatus for leader in scenario.leaders)
+    if total > 1.0 + 1e-9:
+        yield Problem(("leaders",), f"apparatus shares sum to {total:.3f}; expected at most 1")
+
+
+def _check_organisations(scenario: Scenario) -> Iterator[Problem]:
+    leaders = {leader.id for leader in scenario.leaders}
+    organisations = {org.id for org in scenario.organisations}
+    for name, post in scenario.posts.items():
+        if post.appoints_in == "all":
+            continue
+        for index, org in enumerate(post.appoints_in):
+            if org not in organisations:
+                yield Problem(
+                    ("posts", name, "appoints_in", index),
+                    _unknown("organisation", org, organisations),
+                )
+    for index, org in enumerate(scenario.organisations):
+        if org.head_post is not None and org.head_post not in scenario.posts:
+            yield Problem(
+                ("organisations", index, "head_post"),
+                _unknown("post", org.head_post, set(scenario.posts)),
+            )
+        if org.loyalty is None:
+            continue
+        for leader in org.loyalty:
+            if leader not in leaders:
+                yield Problem(
+                    ("organisations", index, "loyalty", leader), _unknown("leader", leader, leaders)
+                )
+        total = sum(org.loyalty.values())
+        if total > 1.0 + 1e-9:
+            yield Problem(
+                ("organisations", index, "loyalty"),
+                f"loyalty shares sum to {total:.3f}; expected at most 1",
+            )
+    for index, faction in enumerate(scenario.factions):
+        for member_index, member in enumerate(faction.members):
+            if member not in leaders:
+                yield Problem(
+                    ("factions", index, "members", member_index),
+                    _unknown("leader", member, leaders),
+                )
+
+
+def _check_event(scenario: Scenario, index: int, event: Event) -> Iterator[Problem]:
+    here: Path = ("events", index)
+    if not scenario.start <= event.date <= scenario.end:
+        yield Problem(
+            (*here, "date"),
+            f"{event.date} is outside the period {scenario.start} to {scenario.end}",
+        )
+    for field in REQUIRED_FIELDS.get(event.type, ()):
+        if getattr(event, field) in (None, []):
+            yield Problem((*here, field), f"required for an event of type {event.type.value!r}")
+    if event.type is EventType.PURGE and (event.functionaries is None) == (event.share is None):
+        yield Problem((*here, "functionaries"), "a purge needs exactly one of functionaries, share")
+    leaders = {leader.id for leader in scenario.leaders}
+    references = {
+        "leader": (leaders, ("who", "target", "by", "beneficiary")),
+        "post": (set(scenario.posts), ("post", "to_post")),
+        "organisation": ({org.id for org in scenario.organisations}, ("organisation",)),
+        "faction": ({faction.id for faction in scenario.factions}, ("faction",)),
+    }
+    for kind, (known, fields) in references.items():
+        for field in fields:
+            value = getattr(event, field)
+            values = value if isinstance(value, list) else [value]
+            for position, item in enumerate(values):
+                if item is not None and item not in known:
+                    path = (*here, field, position) if isinstance(value, list) else (*here, field)
+                    yield Problem(path, _unknown(kind, item, known))
+    for field, (kind, known) in {
+        "influence": ("leader", leaders),
+        "stance": ("leader", leaders),
+        "blame": ("post", set(scenario.posts)),
+        "protection": ("organisation", references["organisation"][0]),
+    }.items():
+        for key in getattr(event, field):
+            if key not in known:
+                yield Problem((*here, field, key), _unknown(kind, key, known))
+    if event.arena is not None and event.arena is not Arena.POLITBURO:
+        sitting = any(
+            SITTINGS.get(other.type) is event.arena and other.date == event.date
+            for other in scenario.events
+        )
+        if not sitting:
+            yield Problem(
+                (*here, "arena"),
+                f"no {event.arena.value} sits in {event.date}; add a {event.arena.value!r} "
+                "event that month or vote in another arena",
+            )

@@ -1,0 +1,163 @@
+"""Read a scenario file into a validated :class:`Scenario`, or say precisely why not.
+
+Every problem is reported as ``FILE:LINE: field.path: what was expected``. The
+YAML is parsed twice from the same text: once into data and once into a node
+tree that keeps line numbers, so that both schema errors (from pydantic) and
+cross-reference errors (from :mod:`checks`) can point to their line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import types
+import typing
+from pathlib import Path as FilePath
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from simulation.scenario.checks import Path, check_scenario
+from simulation.scenario.schema import Scenario
+
+
+class ScenarioError(Exception):
+    """A scenario file that cannot be run; ``problems`` lists one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def format_path(path: Path) -> str:
+    """Write a field path the way it reads in YAML terms: ``events[3].who``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def line_of(node: yaml.Node | None, path: Path) -> int:
+    """The 1-based line of the deepest node along ``path`` that exists in the file."""
+    if node is None:
+        return 1
+    line = node.start_mark.line + 1
+    for part in path:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == str(part):
+                    child = value
+                    line = key.start_mark.line + 1
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            child = node.value[part]
+            line = child.start_mark.line + 1
+        if child is None:
+            break
+        node = child
+    return line
+
+
+def _unwrap(annotation: object) -> object:
+    """Strip ``Annotated`` and ``X | None`` so that the field's own type remains."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        annotation = members[0] if len(members) == 1 else annotation
+    return annotation
+
+
+def _fields_at(path: Path) -> list[str]:
+    """Names of the fields allowed at ``path`` in the schema, for 'unknown field' help."""
+    current: object = Scenario
+    for part in path:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return []
+            current = field.annotation
+        elif typing.get_origin(current) in (list, dict):
+            current = typing.get_args(current)[-1]
+        else:
+            return []
+    current = _unwrap(current)
+    if typing.get_origin(current) in (list, dict):
+        current = _unwrap(typing.get_args(current)[-1])
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _schema_message(error: dict) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        allowed = _fields_at(error["loc"][:-1])
+        hint = f" (expected one of: {', '.join(allowed)})" if allowed else ""
+        return f"unknown field{hint}"
+    if kind == "missing":
+        return "required field is missing"
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+        return message
+    return f"{message}, got {error['input']!r}"
+
+
+def _clean_loc(loc: tuple) -> Path:
+    """Drop pydantic's union-branch names (``list[str]``, ``literal[...]``) from a location."""
+    return tuple(part for part in loc if isinstance(part, int) or "[" not in str(part))
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the resolved scenario's canonical JSON: equal hashes, equal runs."""
+    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def parse_scenario(text: str, origin: str = "<scenario>") -> Scenario:
+    """Validate scenario YAML text; raise :class:`ScenarioError` listing every problem."""
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        reason = getattr(error, "problem", None) or str(error)
+        raise ScenarioError([f"{origin}:{line}: invalid YAML: {reason}"]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError([f"{origin}:1: (top level): expected a mapping of scenario fields"])
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            path = _clean_loc(item["loc"])
+            line = line_of(root, path)
+            problems.append(f"{origin}:{line}: {format_path(path)}: {_schema_message(item)}")
+        raise ScenarioError(problems) from None
+    problems = [
+        f"{origin}:{line_of(root, problem.path)}: {format_path(problem.path)}: {problem.message}"
+        for problem in check_scenario(scenario)
+    ]
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def load_scenario(path: str | FilePath) -> Scenario:
+    """Read and validate a scenario file."""
+    path = FilePath(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([f"{path}: no such scenario file"]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError([f"{path}: cannot read scenario file: {error}"]) from None
+    return parse_scenario(text, origin=str(path))

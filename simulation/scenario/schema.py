@@ -1,0 +1,264 @@
+"""The typed, immutable form of a scenario file.
+
+Field names are the ones a historian reads in the YAML, the ``--set`` flag and
+the reports; each model forbids unknown fields so that a misspelt key is an
+error, not a silently ignored line.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from simulation.calendar import MonthField
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$")]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Delta = Annotated[float, Field(ge=-1.0, le=1.0)]
+
+
+def _as_list(value: object) -> object:
+    """Let a single leader id stand where a list of ids is expected."""
+    return [value] if isinstance(value, str) else value
+
+
+IdList = Annotated[list[Identifier], BeforeValidator(_as_list)]
+
+
+class Frozen(BaseModel):
+    """Base of every scenario model: immutable and strict about field names."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class EventType(StrEnum):
+    """What happens in an event; each type has its own effect on the model."""
+
+    INCAPACITATION = "incapacitation"
+    RECOVERY = "recovery"
+    DEATH = "death"
+    ABSENCE = "absence"
+    APPOINTMENT = "appointment"
+    REMOVAL = "removal"
+    DEMOTION = "demotion"
+    RESOLUTION = "resolution"
+    CONDEMNATION = "condemnation"
+    FACTION_FORMED = "faction_formed"
+    FACTION_DISSOLVED = "faction_dissolved"
+    MEMBERSHIP_INTAKE = "membership_intake"
+    PURGE = "purge"
+    PUBLICATION = "publication"
+    POLEMIC = "polemic"
+    FOREIGN_SHOCK = "foreign_shock"
+    ECONOMIC_SHOCK = "economic_shock"
+    CONGRESS = "congress"
+    CONFERENCE = "conference"
+    PLENUM = "plenum"
+
+
+class EventKind(StrEnum):
+    """Exogenous events happen in every mode; decisions are forced only in replay."""
+
+    EXOGENOUS = "exogenous"
+    DECISION = "decision"
+
+
+class Arena(StrEnum):
+    """Where a motion is voted: the Politburo sits monthly, the others by the calendar."""
+
+    POLITBURO = "politburo"
+    PLENUM = "plenum"
+    CONFERENCE = "conference"
+    CONGRESS = "congress"
+
+
+SITTINGS = {
+    EventType.CONGRESS: Arena.CONGRESS,
+    EventType.CONFERENCE: Arena.CONFERENCE,
+    EventType.PLENUM: Arena.PLENUM,
+}
+"""Calendar event types that open a sitting of an arena."""
+
+
+class Stance(Frozen):
+    """Positions on the two axes of the 1920s debates, each from -1 to 1.
+
+    ``economic``: -1 rapid industrialisation at the peasants' expense ... +1 NEP
+    and concessions to the peasantry. ``regime``: -1 inner-party democracy ...
+    +1 discipline and control by the apparatus.
+    """
+
+    economic: Delta
+    regime: Delta
+
+
+class StanceChange(Frozen):
+    """A new position on one or both axes; an omitted axis keeps its value."""
+
+    economic: Delta | None = None
+    regime: Delta | None = None
+
+
+class Leader(Frozen):
+    """A party leader at the scenario's start."""
+
+    id: Identifier
+    name: str
+    influence: Share = Field(description="standing and prestige in the party")
+    apparatus: Share = Field(
+        0.0,
+        description="share of secretaries loyal to this leader in organisations "
+        "that do not list their own loyalties",
+    )
+    posts: list[Identifier] = []
+    stance: Stance
+    health: Share = 1.0
+    patron: Identifier | None = Field(
+        None, description="the leader whose client he is at the start (his career depends on him)"
+    )
+    base: str = ""
+    source: str
+
+
+class Post(Frozen):
+    """An office: what it gives in appointments (patronage) and in standing (prestige)."""
+
+    name: str
+    patronage: Share = 0.0
+    prestige: Share = 0.0
+    unique: bool = True
+    appoints_in: list[Identifier] | Literal["all"] = []
+    description: str = ""
+    source: str
+
+
+class Organisation(Frozen):
+    """A party organisation or institution that sends delegates and has secretaries."""
+
+    id: Identifier
+    name: str
+    members: Annotated[int, Field(ge=0)]
+    functionaries: Annotated[int, Field(gt=0)]
+    head_post: Identifier | None = None
+    protection: Share = 0.0
+    loyalty: dict[Identifier, Share] | None = None
+    recruitment_weight: Annotated[float, Field(ge=0.0)] = 1.0
+    source: str
+
+
+class Faction(Frozen):
+    """A named bloc of leaders, declared by ``faction_formed`` events."""
+
+    id: Identifier
+    name: str
+    members: IdList
+    description: str = ""
+    source: str
+
+
+class Event(Frozen):
+    """A dated event; which optional fields it needs depends on its type."""
+
+    id: Identifier
+    date: MonthField
+    type: EventType
+    kind: EventKind
+    description: str
+    source: str = Field(min_length=3)
+    label: str | None = Field(None, description="short label; labelled events are marked on plots")
+    who: IdList = []
+    target: IdList = []
+    by: IdList = []
+    post: Identifier | None = None
+    to_post: Identifier | None = None
+    organisation: Identifier | None = None
+    beneficiary: Identifier | None = None
+    faction: Identifier | None = None
+    arena: Arena | None = None
+    motion: str | None = None
+    passed: bool = Field(True, description="whether the motion carried (replay forces it)")
+    delegates: Annotated[int, Field(gt=0)] | None = None
+    health: Share | None = None
+    months: Annotated[int, Field(gt=0)] | None = None
+    members_per_month: Annotated[int, Field(gt=0)] | None = None
+    functionaries: Annotated[int, Field(gt=0)] | None = None
+    share: Share | None = Field(None, description="share of loyalty a purge moves, if no count")
+    influence: dict[Identifier, Delta] = {}
+    blame: dict[Identifier, Share] = {}
+    stance: dict[Identifier, StanceChange] = {}
+    protection: dict[Identifier, Share] = {}
+
+
+class Parameters(Frozen):
+    """The model's free parameters, with the defaults the baseline starts from.
+
+    Rates are per month. The same names are used by ``--set parameters.NAME``.
+    """
+
+    patronage_rate: Share = Field(
+        0.06, description="share of an organisation's secretaries replaceable per month"
+    )
+    loyalty_decay: Share = Field(0.004, description="monthly drift of loyalty to unaligned")
+    influence_drift: Share = Field(
+        0.08, description="monthly adjustment of influence toward what supports it"
+    )
+    record_decay: Share = Field(
+        0.01, description="monthly decay of personal record not converted into posts or clients"
+    )
+    client_weight: Share = Field(0.5, description="standing a leader draws from his apparatus")
+    alliance_rate: Share = Field(0.1, description="monthly adjustment of affinities")
+    stance_weight: Share = Field(0.6, description="weight of stance similarity in affinity")
+    grievance_weight: Share = Field(0.8, description="weight of grievances in affinity")
+    grievance_decay: Share = Field(0.03, description="monthly decay of grievances")
+    polemic_grievance: Share = Field(0.4, description="grievance left by an attack")
+    obligation_weight: Share = Field(
+        0.8, description="weight of a client's obligation to his patron in affinity"
+    )
+    appointment_obligation: Share = Field(
+        0.3, description="obligation an appointment leaves toward those who decided it"
+    )
+    obligation_decay: Share = Field(0.01, description="monthly decay of obligations")
+    threat_weight: Share = Field(
+        0.5, description="weight of the lead in standing of the most prominent rival"
+    )
+    balancing: Share = Field(
+        0.7, description="1 = pure balancing against the strongest, 0 = pure bandwagoning"
+    )
+    discipline: Share = Field(
+        0.6, description="probability an old member's delegate votes with the apparatus"
+    )
+    recruit_discipline: Share = Field(
+        0.9, description="the same for members recruited from 1924 on"
+    )
+    plenum_discipline: Share = Field(
+        0.8, description="probability a Central Committee member votes with his patron"
+    )
+    side_threshold: Share = Field(
+        0.1, description="affinity margin at which a leader takes a side on a motion"
+    )
+    opinion_gamma: Annotated[float, Field(gt=0.0, le=20.0)] = Field(
+        2.0, description="sharpness of opinion votes: P(for) = I_s^g / (I_s^g + I_t^g)"
+    )
+    membership_attrition: Share = Field(
+        0.0082, description="monthly share of members lost to purges, lapses and deaths"
+    )
+    power_influence_weight: Share = 0.4
+    power_apparatus_weight: Share = 0.4
+    power_posts_weight: Share = 0.2
+
+
+class Scenario(Frozen):
+    """A whole scenario: the period, its people, offices, organisations and events."""
+
+    name: str
+    description: str = ""
+    start: MonthField
+    end: MonthField
+    parameters: Parameters = Parameters()
+    leaders: list[Leader]
+    posts: dict[Identifier, Post]
+    organisations: list[Organisation]
+    factions: list[Faction] = []
+    events: list[Event] = []

@@ -1,0 +1,93 @@
+import numpy as np
+import pytest
+
+from simulation.mechanisms.alliances import (
+    AffinityWeights,
+    add_tie,
+    reweigh_affinities,
+    stance_similarity,
+    threat_adjustment,
+)
+
+WEIGHTS = AffinityWeights(stance=0.6, grievance=0.8, obligation=0.8, threat=0.5)
+
+
+def reweigh(
+    affinity, similarity, grievance=None, obligation=None, threat=None, alive=None, rate=0.5
+):
+    n = affinity.shape[0]
+    zeros = np.zeros((n, n))
+    return reweigh_affinities(
+        affinity,
+        similarity,
+        zeros if grievance is None else grievance,
+        zeros if obligation is None else obligation,
+        zeros if threat is None else threat,
+        np.ones(n, bool) if alive is None else alive,
+        rate,
+        WEIGHTS,
+    )
+
+
+def test_similarity_is_one_for_equal_stances_and_minus_one_for_opposite_corners():
+    similarity = stance_similarity(np.array([[1.0, 1.0], [1.0, 1.0], [-1.0, -1.0]]))
+    assert similarity[0, 1] == pytest.approx(1.0)
+    assert similarity[0, 2] == pytest.approx(-1.0)
+
+
+def test_affinity_moves_toward_stance_similarity_at_the_rate():
+    calm = reweigh(np.zeros((2, 2)), np.ones((2, 2)))
+    assert calm[0, 1] == pytest.approx(0.5 * 0.6)
+
+
+def test_grievances_push_affinity_down_symmetrically():
+    grievance = np.array([[0.0, 1.0], [0.0, 0.0]])
+    hurt = reweigh(np.zeros((2, 2)), np.ones((2, 2)), grievance=grievance)
+    assert hurt[0, 1] == pytest.approx(0.5 * (0.6 - 0.8 * 0.5))
+    np.testing.assert_allclose(hurt, hurt.T)
+
+
+def test_a_client_is_drawn_to_his_patron_despite_different_stances():
+    obligation = np.array([[0.0, 1.0], [0.0, 0.0]])
+    apart = -np.ones((2, 2))
+    without = reweigh(np.zeros((2, 2)), apart)
+    with_patron = reweigh(np.zeros((2, 2)), apart, obligation=obligation)
+    assert without[0, 1] < 0
+    assert with_patron[0, 1] == pytest.approx(0.5 * (-0.6 + 0.8 * 0.5))
+    assert with_patron[0, 1] > without[0, 1]
+
+
+def test_the_others_balance_against_the_most_prominent():
+    standing = np.array([0.6, 0.2, 0.2])
+    adjustment = threat_adjustment(standing, np.ones(3, bool), balancing=1.0)
+    assert adjustment[1, 2] > 0  # the weaker two draw together
+    assert adjustment[0, 1] < 0  # and away from the leader
+
+
+def test_the_weak_bandwagon_when_balancing_is_off():
+    standing = np.array([0.6, 0.3, 0.1])
+    adjustment = threat_adjustment(standing, np.ones(3, bool), balancing=0.0)
+    assert adjustment[2, 0] > adjustment[1, 0] > 0  # the weakest is drawn hardest
+    assert adjustment[1, 2] == 0
+
+
+def test_the_dead_are_not_feared():
+    standing = np.array([0.9, 0.3, 0.2, 0.1])
+    alive = np.array([False, True, True, True])
+    adjustment = threat_adjustment(standing, alive, balancing=1.0)
+    assert adjustment[2, 3] > 0 and adjustment[1, 2] < 0  # leader 1 is now the one to balance
+
+
+def test_the_dead_have_no_affinities():
+    alive = np.array([True, False, True])
+    updated = reweigh(np.full((3, 3), 0.5), np.ones((3, 3)), alive=alive, rate=0.1)
+    assert (updated[1] == 0).all() and (updated[:, 1] == 0).all()
+    assert (np.diag(updated) == 0).all()
+
+
+def test_ties_accumulate_and_are_capped():
+    grievance = np.zeros((2, 2))
+    for _ in range(5):
+        grievance = add_tie(grievance, np.array([0]), np.array([1]), 0.4)
+    assert grievance[0, 1] == 1.0
+    assert grievance[1, 0] == 0.0

@@ -1,0 +1,156 @@
+"""Each type of event does to the state what the scenario says, on its date."""
+
+import numpy as np
+import pytest
+from conftest import SEED, SMALL_SCENARIO
+
+from simulation.model import PartyModel
+from simulation.scenario import parse_scenario
+
+
+@pytest.fixture
+def result(small_scenario):
+    return PartyModel(small_scenario, seed=SEED).run()
+
+
+def leader_row(result, date, leader):
+    frame = result["trajectories"]
+    return frame[(frame["date"] == date) & (frame["leader"] == leader)].iloc[0]
+
+
+def posts_of(result, date, leader):
+    frame = result["posts"]
+    return set(frame[(frame["date"] == date) & (frame["leader"] == leader)]["post"])
+
+
+def test_appointment_gives_the_post_from_its_month(result):
+    assert "general_secretary" in posts_of(result, "1922-04", "stalin")
+    assert "general_secretary" in posts_of(result, "1923-03", "stalin")
+
+
+def test_incapacitation_sets_health(result):
+    assert leader_row(result, "1922-04", "lenin")["health"] == pytest.approx(0.8)
+    assert leader_row(result, "1922-05", "lenin")["health"] == pytest.approx(0.2)
+
+
+def test_absence_ends_after_its_months(result):
+    healths = [
+        leader_row(result, d, "trotsky")["health"] for d in ("1922-06", "1922-07", "1922-09")
+    ]
+    assert healths == [1.0, 0.3, 0.3]
+    assert leader_row(result, "1922-10", "trotsky")["health"] == 1.0
+
+
+def test_influence_decays_during_absence(result):
+    months = ["1922-07", "1922-08", "1922-09"]
+    # September also has the condemnation; compare July to August only for the pure decay.
+    july, august, _ = (leader_row(result, m, "trotsky")["influence"] for m in months)
+    assert august < july
+
+
+def test_death_vacates_posts_and_ends_standing(result):
+    row = leader_row(result, "1923-01", "lenin")
+    assert not row["alive"] and row["influence"] == 0.0 and row["power"] == 0.0
+    assert posts_of(result, "1923-01", "lenin") == set()
+    vacated = result["events"].query("event_id == 'lenin-death' and type == 'removal'")
+    assert set(vacated["post"]) == {"politburo", "sovnarkom_chair"}
+
+
+def test_condemnation_is_voted_and_every_delegate_counted(result):
+    vote = result["votes"].query("date == '1922-09'").iloc[0]
+    assert vote["arena"] == "conference"
+    assert vote["sponsor"] == "stalin;zinoviev" and vote["target"] == "trotsky"
+    assert vote["votes_for"] + vote["votes_against"] == 120
+
+
+def test_condemnation_costs_the_target_standing(result):
+    before = leader_row(result, "1922-08", "trotsky")["influence"]
+    after = leader_row(result, "1922-09", "trotsky")["influence"]
+    assert before - after > 0.09
+
+
+def test_politburo_vote_counts_the_living_members_present(result):
+    vote = result["votes"].query("arena == 'politburo'").iloc[0]
+    # Lenin is dead by 1923-02: Stalin, Trotsky and Zinoviev vote.
+    assert vote["votes_for"] + vote["votes_against"] == 3
+    assert "war_commissar" not in posts_of(result, "1923-02", "trotsky")
+
+
+def test_purge_hands_the_organisation_to_the_beneficiary(result):
+    loyalty = result["loyalty"]
+
+    def share(date, leader):
+        rows = loyalty.query("date == @date and organisation == 'leningrad' and leader == @leader")
+        return rows["loyalty"].sum()
+
+    jump = share("1922-11", "stalin") - share("1922-10", "stalin")
+    assert jump > 0.3
+    assert share("1922-11", "zinoviev") < 0.5 * share("1922-10", "zinoviev")
+
+
+def test_membership_intake_adds_recruits_for_its_months(result):
+    membership = result["membership"].groupby("date")[["members", "recruits"]].sum()
+    assert membership.loc["1922-07", "recruits"] == 0
+    assert membership.loc["1922-09", "recruits"] == pytest.approx(20_000, rel=0.02)
+    assert membership.loc["1922-10", "recruits"] < membership.loc["1922-09", "recruits"]
+
+
+def test_faction_is_active_from_its_formation(result):
+    factions = result["factions"].set_index("date")
+    assert not factions.loc["1922-05", "active"]
+    assert factions.loc["1922-06", "active"]
+
+
+def test_appointment_to_a_unique_post_displaces_the_holder():
+    text = SMALL_SCENARIO.replace(
+        "  - {id: lenin-death,",
+        "  - {id: zinoviev-war, date: 1922-12, type: appointment, kind: decision, who: zinoviev,\n"
+        "     post: war_commissar, description: test, source: test}\n"
+        "  - {id: lenin-death,",
+    )
+    result = PartyModel(parse_scenario(text), seed=SEED).run()
+    assert "war_commissar" in posts_of(result, "1922-12", "zinoviev")
+    assert "war_commissar" not in posts_of(result, "1922-12", "trotsky")
+    displaced = result["events"].query("event_id == 'zinoviev-war' and type == 'removal'")
+    assert list(displaced["actor"]) == ["trotsky"]
+
+
+def test_blame_falls_on_whoever_holds_the_post():
+    text = SMALL_SCENARIO.replace(
+        "  - {id: lenin-death,",
+        "  - {id: defeat, date: 1922-12, type: foreign_shock, kind: exogenous,\n"
+        "     blame: {war_commissar: 0.2}, description: test, source: test}\n"
+        "  - {id: lenin-death,",
+    )
+    blamed = PartyModel(parse_scenario(text), seed=SEED).run()
+    plain = PartyModel(parse_scenario(SMALL_SCENARIO), seed=SEED).run()
+    drop = (
+        leader_row(plain, "1922-12", "trotsky")["influence"]
+        - leader_row(blamed, "1922-12", "trotsky")["influence"]
+    )
+    assert drop == pytest.approx(0.2, abs=0.02)
+    assert np.isclose(
+        leader_row(plain, "1922-12", "stalin")["influence"],
+        leader_row(blamed, "1922-12", "stalin")["influence"],
+        atol=0.01,
+    )
+
+
+def test_events_in_one_month_apply_in_file_order():
+    appoint = (
+        "  - {id: appoint, date: 1922-12, type: appointment, kind: decision, who: zinoviev,\n"
+        "     post: war_commissar, description: test, source: test}\n"
+    )
+    remove = (
+        "  - {id: remove, date: 1922-12, type: removal, kind: decision, who: zinoviev,\n"
+        "     post: war_commissar, description: test, source: test}\n"
+    )
+    marker = "  - {id: lenin-death,"
+    appoint_then_remove = SMALL_SCENARIO.replace(marker, appoint + remove + marker)
+    remove_then_appoint = SMALL_SCENARIO.replace(marker, remove + appoint + marker)
+    first = PartyModel(parse_scenario(appoint_then_remove), seed=SEED).run()
+    second = PartyModel(parse_scenario(remove_then_appoint), seed=SEED).run()
+    assert "war_commissar" not in posts_of(first, "1922-12", "zinoviev")
+    assert "war_commissar" in posts_of(second, "1922-12", "zinoviev")
+    order = list(first["events"].query("date == '1922-12'")["event_id"])
+    assert order.index("appoint") < order.index("remove")

@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+
+from simulation.mechanisms.influence import drift_influence, influence_support, initial_record
+
+
+def test_support_combines_posts_clients_and_record_scaled_by_health():
+    support = influence_support(
+        health=np.array([1.0, 0.5]),
+        post_prestige=np.array([0.3, 0.3]),
+        apparatus=np.array([0.2, 0.2]),
+        record=np.array([0.1, 0.1]),
+        client_weight=0.5,
+    )
+    np.testing.assert_allclose(support, [0.5, 0.25])
+
+
+def test_support_is_capped_at_one():
+    support = influence_support(np.ones(1), np.array([0.9]), np.array([1.0]), np.array([0.5]), 1.0)
+    assert support[0] == 1.0
+
+
+def test_influence_drifts_toward_support():
+    assert drift_influence(np.array([0.8]), np.array([0.0]), 0.1)[0] == pytest.approx(0.72)
+    assert drift_influence(np.array([0.2]), np.array([0.6]), 0.5)[0] == pytest.approx(0.4)
+
+
+def test_absence_erodes_influence_month_by_month():
+    influence = np.array([0.7])
+    record = initial_record(influence, np.array([0.35]), np.array([0.1]), 0.5)
+    history = []
+    for _ in range(6):
+        support = influence_support(np.array([0.3]), np.array([0.35]), np.array([0.1]), record, 0.5)
+        influence = drift_influence(influence, support, 0.08)
+        history.append(influence[0])
+    assert all(later < earlier for earlier, later in zip(history, history[1:], strict=False))
+
+
+def test_a_healthy_leader_starts_at_rest():
+    influence = np.array([0.5, 0.1])
+    prestige, apparatus = np.array([0.2, 0.3]), np.array([0.1, 0.0])
+    record = initial_record(influence, prestige, apparatus, 0.5)
+    support = influence_support(np.ones(2), prestige, apparatus, record, 0.5)
+    assert support[0] == pytest.approx(0.5)
+    assert record[1] == 0.0  # posts alone already support more than his standing

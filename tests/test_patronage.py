@@ -1,0 +1,79 @@
+import numpy as np
+import pytest
+
+from simulation.mechanisms.patronage import (
+    apparatus_shares,
+    appointment_pressure,
+    capture_loyalty,
+    purge,
+)
+
+
+def test_appointer_captures_loyalty_at_the_stated_rate():
+    loyalty = np.array([[0.0, 0.5]])
+    pressure = np.array([[1.0, 0.0]])
+    updated = capture_loyalty(loyalty, pressure, rate=0.1, decay=0.0)
+    # L <- 0.9 L + 0.1 [appointer]: 0.1 to the appointer, 0.45 left to the other.
+    np.testing.assert_allclose(updated, [[0.1, 0.45]])
+
+
+def test_loyalty_decays_without_appointments():
+    updated = capture_loyalty(np.array([[0.5, 0.3]]), np.zeros((1, 2)), rate=0.1, decay=0.1)
+    np.testing.assert_allclose(updated, [[0.45, 0.27]])
+
+
+def test_weak_pressure_captures_less():
+    weak = capture_loyalty(np.zeros((1, 1)), np.array([[0.2]]), rate=0.1, decay=0.0)
+    strong = capture_loyalty(np.zeros((1, 1)), np.array([[1.0]]), rate=0.1, decay=0.0)
+    assert weak[0, 0] == pytest.approx(0.02)
+    assert strong[0, 0] == pytest.approx(0.1)
+
+
+def test_rows_never_exceed_one():
+    rng = np.random.default_rng(0)
+    loyalty = rng.dirichlet(np.ones(5), size=4)[:, :4]
+    for _ in range(200):
+        loyalty = capture_loyalty(loyalty, rng.random((4, 4)) * 2, rate=0.3, decay=0.01)
+    assert (loyalty >= 0).all()
+    assert (loyalty.sum(axis=1) <= 1 + 1e-12).all()
+
+
+def test_regional_boss_shields_his_organisation():
+    # Leader 0 appoints everywhere (general secretary); leader 1 heads organisation 0.
+    holds = np.array([[True, False], [False, True]])
+    patronage = np.array([0.9, 0.8])
+    appoints = np.array([[1.0, 1.0], [1.0, 0.0]])
+    health = np.ones(2)
+    head_holder = np.array([1, -1])
+    protection = np.array([0.7, 0.0])
+    pressure = appointment_pressure(holds, patronage, appoints, health, head_holder, protection)
+    # In the protected organisation the outsider's pressure is cut by 70%, the boss keeps his.
+    np.testing.assert_allclose(pressure[0], [0.9 * 0.3, 0.8])
+    # In the unprotected organisation only the general secretary appoints.
+    np.testing.assert_allclose(pressure[1], [0.9, 0.0])
+
+
+def test_an_invalid_appoints_no_one():
+    pressure = appointment_pressure(
+        np.array([[True]]),
+        np.array([0.9]),
+        np.array([[1.0]]),
+        np.array([0.0]),
+        np.array([-1]),
+        np.array([0.0]),
+    )
+    assert pressure[0, 0] == 0.0
+
+
+def test_purge_moves_the_targets_clients_to_the_beneficiary_at_once():
+    loyalty = np.array([[0.6, 0.1, 0.2], [0.5, 0.0, 0.0]])
+    purged = purge(loyalty, organisation=0, targets=np.array([0]), beneficiary=1, share=0.75)
+    np.testing.assert_allclose(purged[0], [0.15, 0.55, 0.2])
+    np.testing.assert_allclose(purged[1], loyalty[1])  # other organisations untouched
+    np.testing.assert_allclose(loyalty[0], [0.6, 0.1, 0.2])  # input not modified
+
+
+def test_apparatus_share_is_membership_weighted():
+    loyalty = np.array([[1.0, 0.0], [0.0, 0.5]])
+    shares = apparatus_shares(loyalty, np.array([300.0, 100.0]))
+    np.testing.assert_allclose(shares, [0.75, 0.125])
