@@ -23,9 +23,14 @@ from simulation.scenario.schema import SITTINGS, Arena, Event, Scenario
 
 
 class Mode(StrEnum):
-    """How scenario decisions are treated; replay forces each on its date."""
+    """How scenario decisions are treated.
+
+    ``replay`` forces each on its date; ``free`` ignores them, so that the
+    leaders' decisions come out of the mechanisms and history is the target.
+    """
 
     REPLAY = "replay"
+    FREE = "free"
 
 
 class PartyModel(mesa.Model):

@@ -121,8 +121,44 @@ def scenario_hash(scenario: Scenario) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def parse_scenario(text: str, origin: str = "<scenario>") -> Scenario:
-    """Validate scenario YAML text; raise :class:`ScenarioError` listing every problem."""
+def _merge_parameter_file(
+    data: dict, root: yaml.Node, origin: str, base_dir: FilePath | None
+) -> dict:
+    """Read ``parameters_from`` (e.g. a calibration result) under the inline ``parameters``.
+
+    Values written in the scenario itself win, so a scenario can use fitted
+    parameters and still pin one of them.
+    """
+    reference = data.pop("parameters_from")
+    line = line_of(root, ("parameters_from",))
+    if not isinstance(reference, str):
+        raise ScenarioError([f"{origin}:{line}: parameters_from: expected a file path"])
+    path = (base_dir or FilePath.cwd()) / reference
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError:
+        raise ScenarioError([f"{origin}:{line}: parameters_from: no such file {path}"]) from None
+    except yaml.YAMLError as error:
+        raise ScenarioError([f"{path}: invalid YAML: {error}"]) from None
+    fitted = loaded.get("parameters") if isinstance(loaded, dict) else None
+    if not isinstance(fitted, dict):
+        raise ScenarioError([f"{path}:1: parameters: expected a mapping of parameter values"])
+    inline = data.get("parameters") or {}
+    if not isinstance(inline, dict):
+        return data
+    return {**data, "parameters": {**fitted, **inline}}
+
+
+def parse_scenario(
+    text: str, origin: str = "<scenario>", base_dir: FilePath | None = None
+) -> Scenario:
+    """Validate scenario YAML text; raise :class:`ScenarioError` listing every problem.
+
+    Args:
+        text: the YAML.
+        origin: the file name used in messages.
+        base_dir: where relative paths in the scenario (``parameters_from``) start.
+    """
     try:
         data = yaml.safe_load(text)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -133,6 +169,8 @@ def parse_scenario(text: str, origin: str = "<scenario>") -> Scenario:
         raise ScenarioError([f"{origin}:{line}: invalid YAML: {reason}"]) from None
     if not isinstance(data, dict):
         raise ScenarioError([f"{origin}:1: (top level): expected a mapping of scenario fields"])
+    if "parameters_from" in data:
+        data = _merge_parameter_file(data, root, origin, base_dir)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
@@ -160,4 +198,4 @@ def load_scenario(path: str | FilePath) -> Scenario:
         raise ScenarioError([f"{path}: no such scenario file"]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError([f"{path}: cannot read scenario file: {error}"]) from None
-    return parse_scenario(text, origin=str(path))
+    return parse_scenario(text, origin=str(path), base_dir=path.parent)

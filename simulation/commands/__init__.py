@@ -1,0 +1,1 @@
+"""One module per ``interregnum`` subcommand; each exposes ``register(commands)``."""

@@ -1,0 +1,35 @@
+"""What several commands share: exit codes, problem reports, scenario summaries."""
+
+from __future__ import annotations
+
+import sys
+
+from simulation.scenario import Scenario, ScenarioError
+
+EXIT_BAD_INPUT = 2
+
+
+def report_problems(error: ScenarioError) -> int:
+    """Print every problem and a closing line on stderr; return the bad-input status."""
+    for problem in error.problems:
+        print(problem, file=sys.stderr)
+    count = len(error.problems)
+    print(f"interregnum: {count} problem{'s' * (count != 1)}; nothing was run.", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def fail(message: str, status: int = EXIT_BAD_INPUT) -> int:
+    """Print one ``interregnum: message`` line on stderr and return ``status``."""
+    print(f"interregnum: {message}", file=sys.stderr)
+    return status
+
+
+def summary(scenario: Scenario) -> str:
+    """One line: the period and how many leaders, posts, organisations and events."""
+    decisions = sum(event.kind == "decision" for event in scenario.events)
+    return (
+        f"{scenario.name}: {scenario.start} to {scenario.end}, {len(scenario.leaders)} leaders, "
+        f"{len(scenario.posts)} posts, {len(scenario.organisations)} organisations, "
+        f"{len(scenario.factions)} factions, {len(scenario.events)} events "
+        f"({decisions} decisions, {len(scenario.events) - decisions} exogenous)"
+    )

@@ -1,0 +1,67 @@
+"""``interregnum run``: simulate one run of a scenario and write its tables and plot."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from simulation.commands.common import fail, report_problems, summary
+from simulation.scenario import ScenarioError, load_scenario, scenario_hash
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``run`` subcommand."""
+    parser = commands.add_parser(
+        "run",
+        help="simulate one run of a scenario and write its tables and plot",
+        description="Simulate one run of a scenario month by month and write trajectories.csv, "
+        "posts.csv, events.csv, votes.csv, alliances.csv, factions.csv, membership.csv, "
+        "loyalty.csv, manifest.json and influence.png to the output directory.",
+    )
+    parser.add_argument("scenario", type=Path, help="scenario YAML file")
+    parser.add_argument(
+        "--mode",
+        choices=["replay"],
+        default="replay",
+        help="replay: force every historical decision of the scenario on its date (default)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="seed of the model's generator (default 1)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="output directory (default: outputs/<scenario name>)"
+    )
+    parser.add_argument("--no-plot", action="store_true", help="skip influence.png")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Load, simulate, write; nothing is written unless the run completed."""
+    from simulation.model import Mode, PartyModel
+    from simulation.output import manifest, write_run
+    from simulation.plots import plot_influence
+
+    try:
+        scenario = load_scenario(args.scenario)
+    except ScenarioError as error:
+        return report_problems(error)
+    out_dir = args.out or Path("outputs") / scenario.name
+    if out_dir.exists() and not out_dir.is_dir():
+        return fail(f"--out {out_dir} exists and is not a directory")
+    result = PartyModel(scenario, seed=args.seed, mode=Mode(args.mode)).run()
+    run_manifest = manifest(result, str(args.scenario), scenario_hash(scenario), overrides=[])
+    try:
+        written = write_run(result, out_dir, run_manifest)
+        if not args.no_plot:
+            plot_path = out_dir / "influence.png"
+            plot_influence(result["trajectories"], scenario, plot_path)
+            written.append(plot_path)
+    except OSError as error:
+        return fail(f"cannot write to {out_dir}: {error.strerror or error}", status=1)
+    final = result["trajectories"]
+    final = final[final["date"] == str(scenario.end)].nlargest(3, "power")
+    leaders = ", ".join(f"{row.leader} {row.power:.2f}" for row in final.itertuples())
+    print(f"{args.mode}: {summary(scenario)}; seed {args.seed}")
+    print(f"power share at {scenario.end}: {leaders}")
+    print(f"wrote {len(written)} files to {out_dir}/")
+    return 0
