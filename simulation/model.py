@@ -19,7 +19,7 @@ from simulation.calendar import Month
 from simulation.event_effects import apply_event
 from simulation.mechanisms import alliances, influence, membership, patronage, power, voting
 from simulation.recorder import Recorder, RunResult
-from simulation.scenario.schema import SITTINGS, Arena, Event, Scenario
+from simulation.scenario.schema import SITTINGS, Arena, Event, EventKind, Scenario
 
 
 class Mode(StrEnum):
@@ -160,6 +160,8 @@ class PartyModel(mesa.Model):
         self.events_by_step: dict[int, list[Event]] = {}
         self.sitting_delegates: dict[tuple[int, Arena], int] = {}
         for event in sorted(scenario.events, key=lambda event: event.date):
+            if self.mode is Mode.FREE and event.kind is EventKind.DECISION:
+                continue
             step = event.date.months_since(self.start)
             self.events_by_step.setdefault(step, []).append(event)
             if event.type in SITTINGS and event.delegates is not None:
