@@ -49,8 +49,8 @@ def apply_event(model: PartyModel, event: Event) -> None:
 def log_event(
     model: PartyModel, event: Event, kind: str, actor: str, post: str | None, detail: str
 ) -> None:
-    """Append a row to the run's event log."""
-    model.event_log.append((str(model.month), event.id, kind, actor, post or "", SCENARIO, detail))
+    """Append a row for a scenario event to the run's event log."""
+    model.log(event.id, kind, actor, post, SCENARIO, detail, event.organisation)
 
 
 _PERSONNEL = {EventType.APPOINTMENT, EventType.REMOVAL, EventType.DEMOTION}
@@ -67,12 +67,7 @@ def _sides_of_motion(model: PartyModel, event: Event) -> tuple[np.ndarray, np.nd
 
 
 def _aggrieve(model: PartyModel, victims: list[str], attackers: list[str]) -> None:
-    model.grievance = alliances.add_tie(
-        model.grievance,
-        model.indices(victims),
-        model.indices(attackers),
-        model.parameters.polemic_grievance,
-    )
+    model.aggrieve(model.indices(victims), model.indices(attackers))
 
 
 def _oblige(model: PartyModel, appointees: list[str], patrons: list[str]) -> None:
@@ -109,15 +104,7 @@ def _absence(model: PartyModel, event: Event) -> None:
 def _death(model: PartyModel, event: Event) -> None:
     for i in model.indices(event.who):
         for p in np.flatnonzero(model.holds[i]):
-            model.holds[i, p] = False
-            log_event(
-                model,
-                event,
-                EventType.REMOVAL.value,
-                model.leader_ids[i],
-                model.post_ids[p],
-                "post vacated by death",
-            )
+            model.vacate(i, p, event.id, SCENARIO, "post vacated by death")
         model.alive[i] = False
         model.health[i] = 0.0
         model.influence[i] = 0.0
@@ -221,9 +208,9 @@ _EFFECTS: dict[EventType, Callable[[PartyModel, Event], None]] = {
 def _shared_effects(model: PartyModel, event: Event) -> None:
     """Influence shocks, blame on post holders, stance changes and protection changes."""
     for leader_id, delta in event.influence.items():
-        _shift_standing(model, np.array([model.leader_index[leader_id]]), delta)
+        model.shift_standing(np.array([model.leader_index[leader_id]]), delta)
     for post_id, size in event.blame.items():
-        _shift_standing(model, model.holders(post_id), -size)
+        model.shift_standing(model.holders(post_id), -size)
     if event.stance:
         for leader_id, change in event.stance.items():
             i = model.leader_index[leader_id]
@@ -234,10 +221,3 @@ def _shared_effects(model: PartyModel, event: Event) -> None:
         model.similarity = stance_similarity(model.stance)
     for org_id, level in event.protection.items():
         model.protection[model.organisation_index[org_id]] = level
-
-
-def _shift_standing(model: PartyModel, who: np.ndarray, delta: float) -> None:
-    """A shock moves standing now and the personal record it rests on, for good."""
-    living = who[model.alive[who]]
-    model.influence[living] = np.clip(model.influence[living] + delta, 0.0, 1.0)
-    model.record[living] = np.clip(model.record[living] + delta, 0.0, 1.0)

@@ -16,6 +16,7 @@ import numpy as np
 
 from simulation.agents import Faction, Leader, Organisation
 from simulation.calendar import Month
+from simulation.decisions import decide
 from simulation.event_effects import apply_event
 from simulation.mechanisms import alliances, influence, membership, patronage, power, voting
 from simulation.recorder import Recorder, RunResult
@@ -62,6 +63,10 @@ class PartyModel(mesa.Model):
         self.record = influence.initial_record(
             self.influence, self.post_prestige(), self.apparatus, self.parameters.client_weight
         )
+        self.condemned = np.zeros(len(self.leader_ids), dtype=bool)
+        self.pending_purges: list[tuple] = []
+        self.vacated: set[int] = set()
+        self.arbiter = self.leader_index[scenario.arbiter] if scenario.arbiter else -1
         p = self.parameters
         self.affinity_weights = alliances.AffinityWeights(
             p.stance_weight, p.grievance_weight, p.obligation_weight, p.threat_weight
@@ -104,6 +109,16 @@ class PartyModel(mesa.Model):
         self.prestige = np.array([post.prestige for post in posts])
         self.unique_post = np.array([post.unique for post in posts])
         self.holds = np.zeros((len(self.leader_ids), len(posts)), dtype=bool)
+        self.politburo_post = self.post_index.get("politburo", -1)
+        default_succession = [
+            self.post_index[post_id]
+            for post_id in ("politburo", "politburo_candidate")
+            if post_id in self.post_index
+        ]
+        self.succession = [
+            [self.post_index[other] for other in post.succession] or default_succession
+            for post in posts
+        ]
         for i, leader in enumerate(scenario.leaders):
             for post_id in leader.posts:
                 self.holds[i, self.post_index[post_id]] = True
@@ -154,18 +169,28 @@ class PartyModel(mesa.Model):
             for faction in scenario.factions
         ]
         self.faction_by_id = {faction.faction_id: faction for faction in self.factions}
+        self.faction_membership = np.zeros((len(self.factions), len(self.leader_ids)))
+        for f, faction in enumerate(self.factions):
+            self.faction_membership[f, faction.members] = 1.0
 
     def _schedule_events(self, scenario: Scenario) -> None:
-        """Index events by step, keeping file order within a month (Python's sort is stable)."""
+        """Index events by step, keeping file order within a month (Python's sort is stable).
+
+        In free mode only exogenous events are kept, except the decisions of the
+        first month: they are the settlement the period starts from (the 11th
+        Congress's distribution of offices, with Stalin made General Secretary).
+        """
         self.events_by_step: dict[int, list[Event]] = {}
         self.sitting_delegates: dict[tuple[int, Arena], int] = {}
+        self.sittings_by_step: dict[int, list[Arena]] = {}
         for event in sorted(scenario.events, key=lambda event: event.date):
-            if self.mode is Mode.FREE and event.kind is EventKind.DECISION:
-                continue
             step = event.date.months_since(self.start)
+            if self.mode is Mode.FREE and event.kind is EventKind.DECISION and step > 0:
+                continue
             self.events_by_step.setdefault(step, []).append(event)
             if event.type in SITTINGS and event.delegates is not None:
                 self.sitting_delegates[(step, SITTINGS[event.type])] = event.delegates
+                self.sittings_by_step.setdefault(step, []).append(SITTINGS[event.type])
 
     # --- derived quantities -------------------------------------------------------
 
@@ -202,6 +227,51 @@ class PartyModel(mesa.Model):
         """Indices of the living leaders holding a post."""
         return np.flatnonzero(self.holds[:, self.post_index[post_id]] & self.alive)
 
+    def politburo_voters(self) -> np.ndarray:
+        """Full Politburo members alive and present (health at least one half)."""
+        present = self.alive & (self.health >= 0.5)
+        return np.flatnonzero(self.holds[:, self.politburo_post] & present)
+
+    def sittings_this_month(self) -> list[Arena]:
+        """Arenas other than the Politburo that sit this month, in calendar order."""
+        return self.sittings_by_step.get(self.step_index, [])
+
+    # --- changes shared by scenario events and free-mode decisions ----------------
+
+    def log(
+        self,
+        event_id: str,
+        kind: str,
+        actor: str,
+        post: str | None,
+        origin: str,
+        detail: str,
+        organisation: str | None = None,
+    ) -> None:
+        """Append a row to the run's event log."""
+        self.event_log.append(
+            (str(self.month), event_id, kind, actor, post or "", origin, detail, organisation or "")
+        )
+
+    def vacate(self, leader: int, post: int, event_id: str, origin: str, detail: str) -> None:
+        """Take a post from a leader; a unique office becomes vacant until filled."""
+        self.holds[leader, post] = False
+        if self.unique_post[post]:
+            self.vacated.add(post)
+        self.log(event_id, "removal", self.leader_ids[leader], self.post_ids[post], origin, detail)
+
+    def shift_standing(self, who: np.ndarray, delta: float) -> None:
+        """A shock moves standing now and the personal record it rests on, for good."""
+        living = who[self.alive[who]]
+        self.influence[living] = np.clip(self.influence[living] + delta, 0.0, 1.0)
+        self.record[living] = np.clip(self.record[living] + delta, 0.0, 1.0)
+
+    def aggrieve(self, victims: np.ndarray, attackers: np.ndarray) -> None:
+        """Record that ``victims`` were attacked by ``attackers``."""
+        self.grievance = alliances.add_tie(
+            self.grievance, victims, attackers, self.parameters.polemic_grievance
+        )
+
     # --- votes --------------------------------------------------------------------
 
     def count_vote(self, arena: Arena, sponsors: np.ndarray, targets: np.ndarray) -> voting.Tally:
@@ -210,9 +280,7 @@ class PartyModel(mesa.Model):
         sides = voting.leader_sides(self.affinity, self.alive, sponsors, targets, p.side_threshold)
         p_opinion = voting.opinion_for(self.influence * self.alive, sides, p.opinion_gamma)
         if arena is Arena.POLITBURO:
-            present = self.alive & (self.health >= 0.5)
-            voters = np.flatnonzero(self.holds[:, self.post_index["politburo"]] & present)
-            return voting.member_vote(self.rng, voters, sides, p_opinion)
+            return voting.member_vote(self.rng, self.politburo_voters(), sides, p_opinion)
         delegates = self.sitting_delegates[(self.step_index, arena)]
         if arena is Arena.PLENUM:
             return voting.delegate_vote(
@@ -250,6 +318,8 @@ class PartyModel(mesa.Model):
             self.absence_ends[returning] = -1
         for event in self.events_by_step.get(k, ()):
             apply_event(self, event)
+        if self.mode is Mode.FREE:
+            decide(self)
         self._membership()
         self._patronage()
         self._influence()

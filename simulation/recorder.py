@@ -15,7 +15,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from simulation.model import PartyModel
 
-EVENT_COLUMNS = ["date", "event_id", "type", "actor", "post", "origin", "detail"]
+EVENT_COLUMNS = ["date", "event_id", "type", "actor", "post", "origin", "detail", "organisation"]
 VOTE_COLUMNS = [
     "date",
     "arena",

@@ -56,6 +56,7 @@ def test_run_writes_every_file_with_tidy_columns(small_file, tmp_path, capsys):
         "post",
         "origin",
         "detail",
+        "organisation",
     ]
     assert list(pd.read_csv(out / "votes.csv").columns)[:8] == [
         "run",

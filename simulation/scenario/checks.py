@@ -107,6 +107,8 @@ def _check_leaders(scenario: Scenario) -> Iterator[Problem]:
                 ("leaders", index, "patron"),
                 _unknown("leader", leader.patron, known - {leader.id}),
             )
+    if scenario.arbiter is not None and scenario.arbiter not in known:
+        yield Problem(("arbiter",), _unknown("leader", scenario.arbiter, known))
     total = sum(leader.apparatus for leader in scenario.leaders)
     if total > 1.0 + 1e-9:
         yield Problem(("leaders",), f"apparatus shares sum to {total:.3f}; expected at most 1")
@@ -116,6 +118,12 @@ def _check_organisations(scenario: Scenario) -> Iterator[Problem]:
     leaders = {leader.id for leader in scenario.leaders}
     organisations = {org.id for org in scenario.organisations}
     for name, post in scenario.posts.items():
+        for index, other in enumerate(post.succession):
+            if other not in scenario.posts:
+                yield Problem(
+                    ("posts", name, "succession", index),
+                    _unknown("post", other, set(scenario.posts)),
+                )
         if post.appoints_in == "all":
             continue
         for index, org in enumerate(post.appoints_in):

@@ -130,6 +130,11 @@ class Post(Frozen):
     prestige: Share = 0.0
     unique: bool = True
     appoints_in: list[Identifier] | Literal["all"] = []
+    succession: list[Identifier] = Field(
+        [],
+        description="posts whose holders may fill a vacancy in free mode "
+        "(default: Politburo members and candidates)",
+    )
     description: str = ""
     source: str
 
@@ -244,6 +249,40 @@ class Parameters(Frozen):
     membership_attrition: Share = Field(
         0.0082, description="monthly share of members lost to purges, lapses and deaths"
     )
+    move_threshold: Share = Field(
+        0.6, description="expected vote share a coalition needs before it moves against a rival"
+    )
+    campaign_rate: Share = Field(
+        0.15, description="monthly probability a Politburo majority campaigns against its rival"
+    )
+    campaign_size: Share = Field(0.03, description="standing a campaign costs its target")
+    condemnation_size: Share = Field(
+        0.08, description="standing a condemnation by a conference or congress costs"
+    )
+    removal_threshold: Share = Field(
+        0.35, description="standing below which a condemned rival loses his executive posts"
+    )
+    expulsion_threshold: Share = Field(
+        0.2, description="standing below which a condemned rival loses his Politburo seat too"
+    )
+    purge_share: Share = Field(
+        0.75, description="share of a defeated boss's clients purged after a congress defeat"
+    )
+    hostility: Delta = Field(
+        0.0, description="affinity below which the dominant leader treats a leader as a rival"
+    )
+    purge_trigger: Share = Field(
+        0.3, description="losers' share of an organisation's secretaries that brings a purge"
+    )
+    ally_threshold: Share = Field(
+        0.3, description="affinity above which a rival's ally shares his condemnation"
+    )
+    threat_aversion: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
+        1.0, description="how much an appointer avoids candidates with a power base of their own"
+    )
+    faction_threshold: Share = Field(
+        0.35, description="cohesion above which a declared faction counts as active (free mode)"
+    )
     power_influence_weight: Share = 0.4
     power_apparatus_weight: Share = 0.4
     power_posts_weight: Share = 0.2
@@ -257,6 +296,11 @@ class Scenario(Frozen):
     start: MonthField
     end: MonthField
     parameters: Parameters = Parameters()
+    arbiter: Identifier | None = Field(
+        None,
+        description="a leader whose life forbids any reorganisation of power: while he "
+        "lives, no Politburo member is condemned or removed in free mode",
+    )
     leaders: list[Leader]
     posts: dict[Identifier, Post]
     organisations: list[Organisation]

@@ -1,0 +1,276 @@
+"""Free mode: the leaders' decisions, made each month from the state.
+
+Replay forces the scenario's decisions; in free mode this module makes them.
+Each month, after the month's exogenous events: purges decided by last
+month's congress are carried out; vacant offices are filled by the dominant
+leader; then the Politburo (every month) and any plenum, conference or
+congress sitting this month hold their contest; finally the declared factions
+are recorded as active or not from their members' affinities.
+
+While the scenario's ``arbiter`` lives (Lenin), no Politburo member is
+condemned or removed: the chapter dates the first reorganisation of power to
+his death, which ended two years in which none had been possible (§The Party
+and the Opposition after Lenin).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulation.mechanisms import alliances, contests, membership, patronage, voting
+from simulation.mechanisms.contests import Move
+from simulation.scenario.schema import Arena
+
+if TYPE_CHECKING:
+    from simulation.model import PartyModel
+
+MODEL = "model"
+
+
+def decide(model: PartyModel) -> None:
+    """Make the month's decisions in free mode (see the module docstring for the order)."""
+    _carry_out_purges(model)
+    power = model.power()
+    present = model.alive & (model.health >= 0.5)
+    dominant = int(np.argmax(np.where(present, power, -1.0)))
+    _fill_vacancies(model, dominant, power)
+    _contest(model, Arena.POLITBURO, dominant, power)
+    for arena in model.sittings_this_month():
+        if arena is Arena.PLENUM:
+            _plenum(model, dominant)
+        else:
+            _contest(model, arena, dominant, power)
+    _record_factions(model)
+
+
+def _truce(model: PartyModel) -> bool:
+    return model.arbiter >= 0 and bool(model.alive[model.arbiter])
+
+
+def _name(model: PartyModel, indices: np.ndarray) -> str:
+    return ";".join(model.leader_ids[i] for i in indices)
+
+
+def _motion(
+    model: PartyModel, arena: Arena, move: Move, proposer: int, targets: np.ndarray
+) -> bool:
+    """Put a motion to the arena's vote, log it, and say whether it carried."""
+    tally = model.count_vote(arena, np.array([proposer]), targets)
+    carried = tally.votes_for > tally.votes_against
+    model.vote_log.append(
+        (
+            str(model.month),
+            arena.value,
+            f"{move.value} of {_name(model, targets)}",
+            model.leader_ids[proposer],
+            _name(model, targets),
+            tally.votes_for,
+            tally.votes_against,
+            carried,
+        )
+    )
+    return carried
+
+
+def _expected_share(model: PartyModel, arena: Arena, sides: np.ndarray, p_opinion: float) -> float:
+    p = model.parameters
+    if arena is Arena.POLITBURO:
+        return contests.expected_member_share(sides[model.politburo_voters()], p_opinion)
+    delegates = model.sitting_delegates[(model.step_index, arena)]
+    if arena is Arena.PLENUM:
+        return contests.expected_delegate_share(
+            np.array([delegates]),
+            model.plenum_loyalty,
+            np.array([p.plenum_discipline]),
+            sides,
+            p_opinion,
+        )
+    return contests.expected_delegate_share(
+        membership.delegate_counts(delegates, model.members),
+        model.loyalty,
+        membership.delegate_discipline(
+            model.members, model.recruits, p.discipline, p.recruit_discipline
+        ),
+        sides,
+        p_opinion,
+    )
+
+
+def _contest(model: PartyModel, arena: Arena, proposer: int, power: np.ndarray) -> None:
+    """Campaign (Politburo) or condemnation (conference, congress) against the main rival."""
+    p = model.parameters
+    defeated = model.condemned & (model.influence < p.removal_threshold)
+    rival = contests.choose_rival(
+        model.affinity, power, model.alive & ~defeated, proposer, p.hostility
+    )
+    if rival < 0:
+        return
+    proposer_side = np.array([proposer])
+    sides = voting.leader_sides(
+        model.affinity, model.alive, proposer_side, np.array([rival]), p.side_threshold
+    )
+    targets = contests.allies_of(model.affinity, sides, rival, p.ally_threshold)
+    if arena is Arena.POLITBURO:
+        move, targets = Move.CAMPAIGN, np.array([rival])
+        if model.rng.random() >= p.campaign_rate:
+            return
+    elif _truce(model):
+        return
+    else:
+        move = Move.CONDEMNATION
+    sides = voting.leader_sides(
+        model.affinity, model.alive, proposer_side, targets, p.side_threshold
+    )
+    p_opinion = voting.opinion_for(model.influence * model.alive, sides, p.opinion_gamma)
+    if _expected_share(model, arena, sides, p_opinion) < p.move_threshold:
+        return
+    if not _motion(model, arena, move, proposer, targets):
+        return
+    size = p.campaign_size if move is Move.CAMPAIGN else p.condemnation_size
+    model.shift_standing(targets, -size)
+    model.aggrieve(targets, proposer_side)
+    kind = "polemic" if move is Move.CAMPAIGN else "condemnation"
+    for target in targets:
+        model.log(
+            f"{move.value}-{model.leader_ids[target]}",
+            kind,
+            model.leader_ids[proposer],
+            None,
+            MODEL,
+            f"{arena.value}: {move.value} of {model.leader_ids[target]}",
+        )
+    if move is Move.CONDEMNATION:
+        model.condemned[targets] = True
+        if arena is Arena.CONGRESS:
+            _schedule_purges(model, targets, proposer)
+
+
+def _plenum(model: PartyModel, proposer: int) -> None:
+    """Strip condemned, diminished rivals of their posts, one motion per kind of move."""
+    if _truce(model):
+        return
+    p = model.parameters
+    holding = model.holds.any(axis=1) & model.alive & model.condemned
+    by_move: dict[Move, list[int]] = {}
+    for target in np.flatnonzero(holding):
+        if target == proposer:
+            continue
+        move = contests.plenum_move(
+            True, model.influence[target], p.removal_threshold, p.expulsion_threshold
+        )
+        if move is Move.REMOVAL and not (model.holds[target] & model.unique_post).any():
+            continue
+        if move is not None:
+            by_move.setdefault(move, []).append(target)
+    for move, targets in by_move.items():
+        targets = np.array(targets)
+        if not _motion(model, Arena.PLENUM, move, proposer, targets):
+            continue
+        for target in targets:
+            posts = model.holds[target].copy()
+            if move is Move.REMOVAL:
+                posts &= model.unique_post
+            for post in np.flatnonzero(posts):
+                model.vacate(
+                    target,
+                    post,
+                    f"{move.value}-{model.leader_ids[target]}",
+                    MODEL,
+                    f"plenum: {move.value} of {model.leader_ids[target]}",
+                )
+        model.aggrieve(targets, np.array([proposer]))
+
+
+def _schedule_purges(model: PartyModel, targets: np.ndarray, beneficiary: int) -> None:
+    """A congress defeat is followed next month by a purge of organisations that backed the losers.
+
+    An organisation is purged when the losers hold its head post and their
+    clients are a large share of its secretaries (``purge_trigger``): its
+    delegation voted against the congress, as Leningrad's did in December 1925.
+    """
+    trigger = model.parameters.purge_trigger
+    for o, head in enumerate(model.head_post):
+        if head < 0 or not model.holds[targets, head].any():
+            continue
+        if model.loyalty[o, targets].sum() >= trigger:
+            model.pending_purges.append((model.step_index + 1, o, targets, beneficiary))
+
+
+def _carry_out_purges(model: PartyModel) -> None:
+    due = [purge for purge in model.pending_purges if purge[0] == model.step_index]
+    for _, o, targets, beneficiary in due:
+        model.loyalty = patronage.purge(
+            model.loyalty, o, targets, beneficiary, model.parameters.purge_share
+        )
+        model.apparatus = patronage.apparatus_shares(model.loyalty, model.members)
+        head = model.head_post[o]
+        for target in targets:
+            if model.holds[target, head]:
+                model.vacate(
+                    target,
+                    head,
+                    f"purge-{model.organisation_ids[o]}",
+                    MODEL,
+                    "removed in the purge of his organisation",
+                )
+        model.log(
+            f"purge-{model.organisation_ids[o]}",
+            "purge",
+            model.leader_ids[beneficiary],
+            None,
+            MODEL,
+            f"purge of {model.parameters.purge_share:.0%} of the secretaries",
+            model.organisation_ids[o],
+        )
+    model.pending_purges = [p for p in model.pending_purges if p[0] != model.step_index]
+
+
+def _fill_vacancies(model: PartyModel, appointer: int, power: np.ndarray) -> None:
+    """The dominant leader fills offices vacated during the run with loyal, modest men.
+
+    Candidates are his living, present, uncondemned allies holding one of the
+    post's ``succession`` posts (by default a Politburo seat or candidacy).
+    """
+    p = model.parameters
+    for post in sorted(model.vacated):
+        if model.holds[model.alive, post].any():
+            model.vacated.discard(post)
+            continue
+        present = model.alive & (model.health >= 0.5)
+        eligible = present & (model.affinity[appointer] > 0) & ~model.condemned
+        eligible &= model.holds[:, model.succession[post]].any(axis=1)
+        eligible[appointer] = False
+        candidates = np.flatnonzero(eligible)
+        if candidates.size == 0:
+            continue
+        scores = contests.successor_scores(
+            model.affinity, power, candidates, appointer, p.threat_aversion
+        )
+        chosen = int(candidates[np.argmax(scores)])
+        model.holds[chosen, post] = True
+        model.obligation = alliances.add_tie(
+            model.obligation, np.array([chosen]), np.array([appointer]), p.appointment_obligation
+        )
+        model.vacated.discard(post)
+        model.log(
+            f"appointment-{model.post_ids[post]}",
+            "appointment",
+            model.leader_ids[chosen],
+            model.post_ids[post],
+            MODEL,
+            f"appointed by {model.leader_ids[appointer]}",
+        )
+
+
+def _record_factions(model: PartyModel) -> None:
+    if not model.factions:
+        return
+    cohesion = contests.faction_cohesion(model.affinity, model.faction_membership, model.alive)
+    active = cohesion > model.parameters.faction_threshold
+    for faction, now in zip(model.factions, active, strict=True):
+        if now != faction.active:
+            faction.active = bool(now)
+            kind = "faction_formed" if now else "faction_dissolved"
+            model.log(f"{kind}-{faction.faction_id}", kind, "", None, MODEL, faction.name)

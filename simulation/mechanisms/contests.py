@@ -1,0 +1,147 @@
+"""Contests: when a coalition can win an arena, it moves against its rival.
+
+The dominant leader picks the rival who threatens him most, counts what the
+arena would give him, and moves only when the expected vote clears a
+threshold. What the move is depends on the arena and on how far the rival has
+already fallen: the Politburo campaigns
+against him, conferences and congresses condemn him, and plenums strip a
+condemned rival first of his executive posts and, once his standing is
+broken, of his Politburo seat. This escalation produces the step-by-step
+elimination of the period (Trotsky, then Zinoviev and Kamenev).
+
+References:
+    Acemoglu, D., Egorov, G., Sonin, K. (2008). Coalition formation in
+    non-democracies. Review of Economic Studies 75(4), 987-1009.
+    KAPSARC Toolkit for Behavioral Analysis (KTAB): expected support decides
+    whether a challenge is made.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import numpy as np
+
+from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED
+
+
+class Move(StrEnum):
+    """What a winning coalition does to its rival."""
+
+    CAMPAIGN = "campaign"
+    CONDEMNATION = "condemnation"
+    REMOVAL = "removal"
+    EXPULSION = "expulsion"
+
+
+def choose_rival(
+    affinity: np.ndarray,
+    power: np.ndarray,
+    eligible: np.ndarray,
+    proposer: int,
+    hostility: float,
+) -> int:
+    """The hostile leader who threatens the proposer most, or -1 if none.
+
+    Threat is power discounted by friendship, ``P_i (1 - A_pi) / 2``, over the
+    leaders the proposer's affinity has turned against (``A_pi < hostility``):
+    one moves against enemies, and allies become enemies as interests and
+    grievances shift (Acemoglu, Egorov & Sonin 2008).
+
+    Args:
+        affinity: (n, n) affinities.
+        power: (n,) power shares.
+        eligible: (n,) bool, living leaders not yet defeated.
+        proposer: index of the challenger.
+        hostility: affinity below which a leader counts as a rival.
+    """
+    hostile = eligible & (affinity[proposer] < hostility)
+    hostile[proposer] = False
+    threat = np.where(hostile, power * (1.0 - affinity[proposer]) / 2.0, 0.0)
+    rival = int(np.argmax(threat))
+    return rival if threat[rival] > 0 else -1
+
+
+def allies_of(affinity: np.ndarray, sides: np.ndarray, rival: int, threshold: float) -> np.ndarray:
+    """The rival and those of his side close enough to him to share his fate."""
+    close = (sides == AGAINST) & (affinity[rival] > threshold)
+    close[rival] = True
+    return np.flatnonzero(close)
+
+
+def expected_delegate_share(
+    delegates: np.ndarray,
+    loyalty: np.ndarray,
+    discipline: np.ndarray,
+    sides: np.ndarray,
+    p_opinion: float,
+) -> float:
+    """Expected share of delegates voting for: what a challenger can count on.
+
+    The mean of :func:`simulation.mechanisms.voting.delegate_vote`'s tally.
+    """
+    share_for = loyalty[:, sides == FOR].sum(axis=1)
+    share_against = loyalty[:, sides == AGAINST].sum(axis=1)
+    share_open = np.clip(1.0 - share_for - share_against, 0.0, None)
+    total = share_for + share_against + share_open
+    follow_for = discipline * share_for / total
+    follow_open = discipline * share_open / total
+    per_delegate = follow_for + (1.0 - discipline + follow_open) * p_opinion
+    count = delegates.sum()
+    return float(delegates @ per_delegate / count) if count > 0 else 0.0
+
+
+def expected_member_share(voter_sides: np.ndarray, p_opinion: float) -> float:
+    """Expected share of named voters (the Politburo) voting for."""
+    if voter_sides.size == 0:
+        return 0.0
+    decided_for = (voter_sides == FOR).sum()
+    undecided = (voter_sides == UNDECIDED).sum()
+    return float((decided_for + undecided * p_opinion) / voter_sides.size)
+
+
+def plenum_move(
+    condemned: bool, standing: float, removal_below: float, expulsion_below: float
+) -> Move | None:
+    """What a plenum may do to a rival: nothing until he is condemned and diminished.
+
+    A condemned rival whose standing has fallen below ``removal_below`` loses
+    his executive posts; below ``expulsion_below`` he loses everything,
+    including his Politburo seat.
+    """
+    if not condemned or standing >= removal_below:
+        return None
+    return Move.EXPULSION if standing < expulsion_below else Move.REMOVAL
+
+
+def successor_scores(
+    affinity: np.ndarray,
+    power: np.ndarray,
+    candidates: np.ndarray,
+    appointer: int,
+    threat_aversion: float,
+) -> np.ndarray:
+    """How much the appointer wants each candidate in a vacant post.
+
+    Loyalty counts for a candidate; a power base of his own counts against
+    him: the chapter explains Rykov's appointment over Kamenev by Rykov's lack
+    of the stature to aspire to Lenin's place (§The Party and the Opposition
+    after Lenin, n. 33).
+    """
+    return affinity[appointer, candidates] - threat_aversion * power[candidates] * power.size
+
+
+def faction_cohesion(affinity: np.ndarray, membership: np.ndarray, alive: np.ndarray) -> np.ndarray:
+    """Mean affinity between living members of each faction, NaN below two members.
+
+    Args:
+        affinity: (n, n).
+        membership: (f, n) 0/1 faction membership.
+        alive: (n,) bool.
+    """
+    living = membership * alive
+    pairs = living.sum(axis=1)
+    pairs = pairs * (pairs - 1)
+    summed = np.einsum("fi,ij,fj->f", living, affinity, living)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(pairs > 0, summed / pairs, np.nan)
