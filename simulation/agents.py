@@ -89,8 +89,11 @@ class Organisation(mesa.Agent):
 class Faction(mesa.Agent):
     """A named bloc of leaders; active between its formation and dissolution."""
 
-    def __init__(self, model: PartyModel, faction_id: str, name: str, members: np.ndarray):
+    def __init__(
+        self, model: PartyModel, index: int, faction_id: str, name: str, members: np.ndarray
+    ):
         super().__init__(model)
+        self.index = index
         self.faction_id = faction_id
         self.name = name
         self.members = members
@@ -101,12 +104,8 @@ class Faction(mesa.Agent):
         return self.members[self.model.alive[self.members]]
 
     def cohesion(self) -> float:
-        """Mean affinity between living members (NaN for fewer than two)."""
-        living = self.living_members()
-        if living.size < 2:
-            return float("nan")
-        block = self.model.affinity[np.ix_(living, living)]
-        return float(block.sum() / (living.size * (living.size - 1)))
+        """Mean affinity between living members at the last month's end (NaN below two)."""
+        return float(self.model.cohesion[self.index])
 
     def __repr__(self) -> str:
         return f"Faction({self.faction_id})"

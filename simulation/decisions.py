@@ -4,8 +4,9 @@ Replay forces the scenario's decisions; in free mode this module makes them.
 Each month, after the month's exogenous events: purges decided by last
 month's congress are carried out; vacant offices are filled by the dominant
 leader; then the Politburo (every month) and any plenum, conference or
-congress sitting this month hold their contest; finally the declared factions
-are recorded as active or not from their members' affinities.
+congress sitting this month hold their contest. After the month's mechanisms,
+:func:`update_factions` records the declared factions as active or not from
+their members' new affinities.
 
 While the scenario's ``arbiter`` lives (Lenin), no Politburo member is
 condemned or removed: the chapter dates the first reorganisation of power to
@@ -42,7 +43,6 @@ def decide(model: PartyModel) -> None:
             _plenum(model, dominant)
         else:
             _contest(model, arena, dominant, power)
-    _record_factions(model)
 
 
 def _truce(model: PartyModel) -> bool:
@@ -101,9 +101,11 @@ def _expected_share(model: PartyModel, arena: Arena, sides: np.ndarray, p_opinio
 def _contest(model: PartyModel, arena: Arena, proposer: int, power: np.ndarray) -> None:
     """Campaign (Politburo) or condemnation (conference, congress) against the main rival."""
     p = model.parameters
+    if arena is Arena.POLITBURO and model.rng.random() >= p.campaign_rate:
+        return
     defeated = model.condemned & (model.influence < p.removal_threshold)
     rival = contests.choose_rival(
-        model.affinity, power, model.alive & ~defeated, proposer, p.hostility
+        model.affinity, model.apparatus, model.alive & ~defeated, proposer, p.hostility
     )
     if rival < 0:
         return
@@ -114,8 +116,6 @@ def _contest(model: PartyModel, arena: Arena, proposer: int, power: np.ndarray) 
     targets = contests.allies_of(model.affinity, sides, rival, p.ally_threshold)
     if arena is Arena.POLITBURO:
         move, targets = Move.CAMPAIGN, np.array([rival])
-        if model.rng.random() >= p.campaign_rate:
-            return
     elif _truce(model):
         return
     else:
@@ -142,17 +142,24 @@ def _contest(model: PartyModel, arena: Arena, proposer: int, power: np.ndarray) 
             f"{arena.value}: {move.value} of {model.leader_ids[target]}",
         )
     if move is Move.CONDEMNATION:
+        first = targets[~model.condemned[targets]]
+        model.condemned_since[first] = model.step_index
         model.condemned[targets] = True
         if arena is Arena.CONGRESS:
             _schedule_purges(model, targets, proposer)
 
 
 def _plenum(model: PartyModel, proposer: int) -> None:
-    """Strip condemned, diminished rivals of their posts, one motion per kind of move."""
+    """Strip condemned, diminished rivals of their posts, one motion per kind of move.
+
+    Only rivals condemned at least ``removal_delay`` months ago are ripe: a
+    leader is not stripped of office the day he is condemned.
+    """
     if _truce(model):
         return
     p = model.parameters
-    holding = model.holds.any(axis=1) & model.alive & model.condemned
+    ripe = model.step_index - model.condemned_since >= p.removal_delay
+    holding = model.holds.any(axis=1) & model.alive & model.condemned & ripe
     by_move: dict[Move, list[int]] = {}
     for target in np.flatnonzero(holding):
         if target == proposer:
@@ -230,8 +237,10 @@ def _carry_out_purges(model: PartyModel) -> None:
 def _fill_vacancies(model: PartyModel, appointer: int, power: np.ndarray) -> None:
     """The dominant leader fills offices vacated during the run with loyal, modest men.
 
-    Candidates are his living, present, uncondemned allies holding one of the
-    post's ``succession`` posts (by default a Politburo seat or candidacy).
+    Candidates are his living, present, uncondemned allies not barred from the
+    post, taken from the holders of the post's ``succession`` posts in order of
+    precedence (a deputy before the Politburo; by default Politburo members,
+    then candidates).
     """
     p = model.parameters
     for post in sorted(model.vacated):
@@ -240,10 +249,11 @@ def _fill_vacancies(model: PartyModel, appointer: int, power: np.ndarray) -> Non
             continue
         present = model.alive & (model.health >= 0.5)
         eligible = present & (model.affinity[appointer] > 0) & ~model.condemned
-        eligible &= model.holds[:, model.succession[post]].any(axis=1)
+        eligible &= ~model.barred[:, post]
         eligible[appointer] = False
-        candidates = np.flatnonzero(eligible)
-        if candidates.size == 0:
+        pools = (np.flatnonzero(eligible & model.holds[:, line]) for line in model.succession[post])
+        candidates = next((pool for pool in pools if pool.size), None)
+        if candidates is None:
             continue
         scores = contests.successor_scores(
             model.affinity, power, candidates, appointer, p.threat_aversion
@@ -264,11 +274,9 @@ def _fill_vacancies(model: PartyModel, appointer: int, power: np.ndarray) -> Non
         )
 
 
-def _record_factions(model: PartyModel) -> None:
-    if not model.factions:
-        return
-    cohesion = contests.faction_cohesion(model.affinity, model.faction_membership, model.alive)
-    active = cohesion > model.parameters.faction_threshold
+def update_factions(model: PartyModel) -> None:
+    """Mark each declared faction active while its members' cohesion is above threshold."""
+    active = model.cohesion > model.parameters.faction_threshold
     for faction, now in zip(model.factions, active, strict=True):
         if now != faction.active:
             faction.active = bool(now)

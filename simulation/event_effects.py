@@ -209,8 +209,13 @@ def _shared_effects(model: PartyModel, event: Event) -> None:
     """Influence shocks, blame on post holders, stance changes and protection changes."""
     for leader_id, delta in event.influence.items():
         model.shift_standing(np.array([model.leader_index[leader_id]]), delta)
-    for post_id, size in event.blame.items():
-        model.shift_standing(model.holders(post_id), -size)
+    if event.blame:
+        # Blame is pinned by the leadership: the blamed resent the dominant leader.
+        dominant = np.array([int(np.argmax(model.power()))])
+        for post_id, size in event.blame.items():
+            blamed = model.holders(post_id)
+            model.shift_standing(blamed, -size)
+            model.aggrieve(blamed[blamed != dominant[0]], dominant)
     if event.stance:
         for leader_id, change in event.stance.items():
             i = model.leader_index[leader_id]

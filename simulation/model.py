@@ -16,9 +16,17 @@ import numpy as np
 
 from simulation.agents import Faction, Leader, Organisation
 from simulation.calendar import Month
-from simulation.decisions import decide
+from simulation.decisions import decide, update_factions
 from simulation.event_effects import apply_event
-from simulation.mechanisms import alliances, influence, membership, patronage, power, voting
+from simulation.mechanisms import (
+    alliances,
+    contests,
+    influence,
+    membership,
+    patronage,
+    power,
+    voting,
+)
 from simulation.recorder import Recorder, RunResult
 from simulation.scenario.schema import SITTINGS, Arena, Event, EventKind, Scenario
 
@@ -64,12 +72,16 @@ class PartyModel(mesa.Model):
             self.influence, self.post_prestige(), self.apparatus, self.parameters.client_weight
         )
         self.condemned = np.zeros(len(self.leader_ids), dtype=bool)
+        self.condemned_since = np.full(len(self.leader_ids), -1)
         self.pending_purges: list[tuple] = []
         self.vacated: set[int] = set()
         self.arbiter = self.leader_index[scenario.arbiter] if scenario.arbiter else -1
         p = self.parameters
         self.affinity_weights = alliances.AffinityWeights(
             p.stance_weight, p.grievance_weight, p.obligation_weight, p.threat_weight
+        )
+        self.cohesion = contests.faction_cohesion(
+            self.affinity, self.faction_membership, self.alive
         )
         self.event_log: list[tuple] = []
         self.vote_log: list[tuple] = []
@@ -119,9 +131,13 @@ class PartyModel(mesa.Model):
             [self.post_index[other] for other in post.succession] or default_succession
             for post in posts
         ]
+        """Per post, the posts whose holders may succeed to it, in order of precedence."""
+        self.barred = np.zeros_like(self.holds)
         for i, leader in enumerate(scenario.leaders):
             for post_id in leader.posts:
                 self.holds[i, self.post_index[post_id]] = True
+            for post_id in leader.barred_from:
+                self.barred[i, self.post_index[post_id]] = True
 
     def _build_organisations(self, scenario: Scenario) -> None:
         organisations = scenario.organisations
@@ -137,6 +153,7 @@ class PartyModel(mesa.Model):
             [self.post_index[org.head_post] if org.head_post else -1 for org in organisations],
             dtype=np.int64,
         )
+        self.headed = np.flatnonzero(self.head_post >= 0)
         default_loyalty = np.array([leader.apparatus for leader in scenario.leaders])
         self.loyalty = np.zeros((m, n))
         for o, org in enumerate(organisations):
@@ -153,6 +170,7 @@ class PartyModel(mesa.Model):
             else:
                 for org_id in targets:
                     self.appoints[p, self.organisation_index[org_id]] = 1.0
+        self.patronage_reach = self.patronage[:, None] * self.appoints
         self.intakes: list[list[float]] = []
         self.organisations = [
             Organisation(self, o, org.id, org.name) for o, org in enumerate(organisations)
@@ -162,11 +180,12 @@ class PartyModel(mesa.Model):
         self.factions = [
             Faction(
                 self,
+                f,
                 faction.id,
                 faction.name,
                 np.array([self.leader_index[member] for member in faction.members], dtype=np.int64),
             )
-            for faction in scenario.factions
+            for f, faction in enumerate(scenario.factions)
         ]
         self.faction_by_id = {faction.faction_id: faction for faction in self.factions}
         self.faction_membership = np.zeros((len(self.factions), len(self.leader_ids)))
@@ -324,6 +343,8 @@ class PartyModel(mesa.Model):
         self._patronage()
         self._influence()
         self._alliances()
+        if self.mode is Mode.FREE:
+            update_factions(self)
         self.recorder.record(k)
         if k == self.months - 1:
             self.running = False
@@ -345,15 +366,12 @@ class PartyModel(mesa.Model):
 
     def _patronage(self) -> None:
         head_holder = np.full(self.head_post.size, -1)
-        headed = np.flatnonzero(self.head_post >= 0)
-        for o in headed:
-            holding = np.flatnonzero(self.holds[:, self.head_post[o]] & self.alive)
-            if holding.size:
-                head_holder[o] = holding[0]
+        if self.headed.size:
+            holding = self.holds[:, self.head_post[self.headed]] & self.alive[:, None]
+            head_holder[self.headed] = np.where(holding.any(axis=0), holding.argmax(axis=0), -1)
         pressure = patronage.appointment_pressure(
             self.holds & self.alive[:, None],
-            self.patronage,
-            self.appoints,
+            self.patronage_reach,
             self.health,
             head_holder,
             self.protection,
@@ -384,6 +402,9 @@ class PartyModel(mesa.Model):
             self.alive,
             p.alliance_rate,
             self.affinity_weights,
+        )
+        self.cohesion = contests.faction_cohesion(
+            self.affinity, self.faction_membership, self.alive
         )
         self.grievance = self.grievance * (1.0 - p.grievance_decay)
         self.obligation = self.obligation * (1.0 - p.obligation_decay)

@@ -75,9 +75,9 @@ class Recorder:
         self.members[k] = model.members
         self.recruits[k] = model.recruits
         self.loyalty[k] = model.loyalty
-        for f, faction in enumerate(model.factions):
-            self.faction_active[k, f] = faction.active
-            self.faction_cohesion[k, f] = faction.cohesion()
+        if model.factions:
+            self.faction_active[k] = [faction.active for faction in model.factions]
+            self.faction_cohesion[k] = model.cohesion
 
     def result(self) -> RunResult:
         """Build the run's frames."""

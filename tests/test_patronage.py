@@ -46,7 +46,8 @@ def test_regional_boss_shields_his_organisation():
     health = np.ones(2)
     head_holder = np.array([1, -1])
     protection = np.array([0.7, 0.0])
-    pressure = appointment_pressure(holds, patronage, appoints, health, head_holder, protection)
+    reach = patronage[:, None] * appoints
+    pressure = appointment_pressure(holds, reach, health, head_holder, protection)
     # In the protected organisation the outsider's pressure is cut by 70%, the boss keeps his.
     np.testing.assert_allclose(pressure[0], [0.9 * 0.3, 0.8])
     # In the unprotected organisation only the general secretary appoints.
@@ -56,8 +57,7 @@ def test_regional_boss_shields_his_organisation():
 def test_an_invalid_appoints_no_one():
     pressure = appointment_pressure(
         np.array([[True]]),
-        np.array([0.9]),
-        np.array([[1.0]]),
+        np.array([[0.9]]),
         np.array([0.0]),
         np.array([-1]),
         np.array([0.0]),

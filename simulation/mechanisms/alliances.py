@@ -50,19 +50,18 @@ def threat_adjustment(standing: np.ndarray, alive: np.ndarray, balancing: float)
     for the weaker partner, ``(1 - balancing) * T * (1 - S_i / S_1)``.
     """
     n = standing.size
-    adjustment = np.zeros((n, n))
-    living = np.flatnonzero(alive)
-    if living.size < 3:
-        return adjustment
-    order = living[np.argsort(-standing[living], kind="stable")]
-    strongest, second = order[0], order[1]
+    if alive.sum() < 3:
+        return np.zeros((n, n))
+    ranked = np.where(alive, standing, -np.inf)
+    strongest = int(np.argmax(ranked))
     top = standing[strongest]
     if top <= 0:
-        return adjustment
-    lead = (top - standing[second]) / top
+        return np.zeros((n, n))
+    ranked[strongest] = -np.inf
+    lead = (top - ranked.max()) / top
     others = alive.copy()
     others[strongest] = False
-    adjustment[np.ix_(others, others)] = balancing * lead
+    adjustment = (balancing * lead) * np.outer(others, others)
     weakness = 1.0 - standing / top
     toward_strongest = (1.0 - balancing) * lead * weakness - balancing * lead
     adjustment[:, strongest] = toward_strongest

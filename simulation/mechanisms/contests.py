@@ -1,6 +1,6 @@
 """Contests: when a coalition can win an arena, it moves against its rival.
 
-The dominant leader picks the rival who threatens him most, counts what the
+The dominant leader picks the rival whose machine threatens him most, counts what the
 arena would give him, and moves only when the expected vote clears a
 threshold. What the move is depends on the arena and on how far the rival has
 already fallen: the Politburo campaigns
@@ -36,28 +36,32 @@ class Move(StrEnum):
 
 def choose_rival(
     affinity: np.ndarray,
-    power: np.ndarray,
+    apparatus: np.ndarray,
     eligible: np.ndarray,
     proposer: int,
     hostility: float,
 ) -> int:
-    """The hostile leader who threatens the proposer most, or -1 if none.
+    """The hostile leader whose machine threatens the proposer most, or -1 if none.
 
-    Threat is power discounted by friendship, ``P_i (1 - A_pi) / 2``, over the
-    leaders the proposer's affinity has turned against (``A_pi < hostility``):
-    one moves against enemies, and allies become enemies as interests and
-    grievances shift (Acemoglu, Egorov & Sonin 2008).
+    Threat is a rival's share of the apparatus discounted by friendship,
+    ``apparatus_i (1 - A_pi) / 2``, over the leaders the proposer's affinity
+    has turned against (``A_pi < hostility``). A General Secretary measures
+    rivals by the organisations they command: the chapter's Stalin moves
+    against Trotsky's army, then Zinoviev's Leningrad, and leaves men without a
+    machine of their own, like Rykov or Bukharin, for later. One moves only
+    against enemies, and allies become enemies as interests and grievances
+    shift (Acemoglu, Egorov & Sonin 2008).
 
     Args:
         affinity: (n, n) affinities.
-        power: (n,) power shares.
+        apparatus: (n,) shares of the national apparatus.
         eligible: (n,) bool, living leaders not yet defeated.
         proposer: index of the challenger.
         hostility: affinity below which a leader counts as a rival.
     """
     hostile = eligible & (affinity[proposer] < hostility)
     hostile[proposer] = False
-    threat = np.where(hostile, power * (1.0 - affinity[proposer]) / 2.0, 0.0)
+    threat = np.where(hostile, apparatus * (1.0 - affinity[proposer]) / 2.0, 0.0)
     rival = int(np.argmax(threat))
     return rival if threat[rival] > 0 else -1
 
@@ -142,6 +146,5 @@ def faction_cohesion(affinity: np.ndarray, membership: np.ndarray, alive: np.nda
     living = membership * alive
     pairs = living.sum(axis=1)
     pairs = pairs * (pairs - 1)
-    summed = np.einsum("fi,ij,fj->f", living, affinity, living)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(pairs > 0, summed / pairs, np.nan)
+    summed = ((living @ affinity) * living).sum(axis=1)
+    return np.divide(summed, pairs, out=np.full(pairs.shape, np.nan), where=pairs > 0)

@@ -18,8 +18,7 @@ import numpy as np
 
 def appointment_pressure(
     holds: np.ndarray,
-    patronage: np.ndarray,
-    appoints: np.ndarray,
+    patronage_reach: np.ndarray,
     health: np.ndarray,
     head_holder: np.ndarray,
     protection: np.ndarray,
@@ -34,8 +33,8 @@ def appointment_pressure(
 
     Args:
         holds: (n, p) bool, who holds which post.
-        patronage: (p,) patronage of each post, 0..1.
-        appoints: (p, m) 1 where a post appoints in an organisation.
+        patronage_reach: (p, m) patronage of each post in each organisation it
+            appoints in, 0..1 (0 elsewhere).
         health: (n,) 0..1.
         head_holder: (m,) index of the leader holding the head post, or -1.
         protection: (m,) 0..1, how far the head shields his organisation.
@@ -43,14 +42,13 @@ def appointment_pressure(
     Returns:
         (m, n) pressure, >= 0.
     """
-    pressure = ((holds * health[:, None]) @ (patronage[:, None] * appoints)).T
-    headed = head_holder >= 0
-    if headed.any():
-        shield = np.ones_like(pressure)
-        shield[headed] = 1.0 - protection[headed, None]
-        rows = np.flatnonzero(headed)
-        shield[rows, head_holder[headed]] = 1.0
-        pressure *= shield
+    pressure = (patronage_reach.T @ holds.T) * health
+    headed = np.flatnonzero(head_holder >= 0)
+    if headed.size:
+        heads = head_holder[headed]
+        own = pressure[headed, heads]
+        pressure[headed] *= (1.0 - protection[headed])[:, None]
+        pressure[headed, heads] = own
     return pressure
 
 

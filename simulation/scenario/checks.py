@@ -86,6 +86,11 @@ def _check_leaders(scenario: Scenario) -> Iterator[Problem]:
     posts = set(scenario.posts)
     holders: dict[str, list[str]] = {}
     for index, leader in enumerate(scenario.leaders):
+        for post_index, post in enumerate(leader.barred_from):
+            if post not in posts:
+                yield Problem(
+                    ("leaders", index, "barred_from", post_index), _unknown("post", post, posts)
+                )
         for post_index, post in enumerate(leader.posts):
             if post not in posts:
                 yield Problem(

@@ -118,6 +118,11 @@ class Leader(Frozen):
     patron: Identifier | None = Field(
         None, description="the leader whose client he is at the start (his career depends on him)"
     )
+    barred_from: list[Identifier] = Field(
+        [],
+        description="offices his colleagues would not give him (or he would not accept) "
+        "when filling a vacancy in free mode",
+    )
     base: str = ""
     source: str
 
@@ -132,8 +137,8 @@ class Post(Frozen):
     appoints_in: list[Identifier] | Literal["all"] = []
     succession: list[Identifier] = Field(
         [],
-        description="posts whose holders may fill a vacancy in free mode "
-        "(default: Politburo members and candidates)",
+        description="posts whose holders may fill a vacancy in free mode, in order of "
+        "precedence (default: Politburo members, then candidates)",
     )
     description: str = ""
     source: str
@@ -213,7 +218,7 @@ class Parameters(Frozen):
         0.01, description="monthly decay of personal record not converted into posts or clients"
     )
     client_weight: Share = Field(0.5, description="standing a leader draws from his apparatus")
-    alliance_rate: Share = Field(0.1, description="monthly adjustment of affinities")
+    alliance_rate: Share = Field(0.2, description="monthly adjustment of affinities")
     stance_weight: Share = Field(0.6, description="weight of stance similarity in affinity")
     grievance_weight: Share = Field(0.8, description="weight of grievances in affinity")
     grievance_decay: Share = Field(0.03, description="monthly decay of grievances")
@@ -262,6 +267,11 @@ class Parameters(Frozen):
     removal_threshold: Share = Field(
         0.35, description="standing below which a condemned rival loses his executive posts"
     )
+    removal_delay: Annotated[float, Field(ge=0.0, le=36.0)] = Field(
+        6.0,
+        description="months after his first condemnation before a plenum may strip a rival "
+        "of office: the campaign against him must first run its course",
+    )
     expulsion_threshold: Share = Field(
         0.2, description="standing below which a condemned rival loses his Politburo seat too"
     )
@@ -269,10 +279,10 @@ class Parameters(Frozen):
         0.75, description="share of a defeated boss's clients purged after a congress defeat"
     )
     hostility: Delta = Field(
-        0.0, description="affinity below which the dominant leader treats a leader as a rival"
+        0.35, description="affinity below which the dominant leader treats a leader as a rival"
     )
     purge_trigger: Share = Field(
-        0.3, description="losers' share of an organisation's secretaries that brings a purge"
+        0.45, description="losers' share of an organisation's secretaries that brings a purge"
     )
     ally_threshold: Share = Field(
         0.3, description="affinity above which a rival's ally shares his condemnation"
