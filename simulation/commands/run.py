@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from simulation.commands.common import fail, report_problems, summary
-from simulation.scenario import ScenarioError, load_scenario, scenario_hash
+from simulation.commands.scenario_args import add_scenario_arguments, load_from_args
+from simulation.scenario import ScenarioError, scenario_hash
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -18,7 +19,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "posts.csv, events.csv, votes.csv, alliances.csv, factions.csv, membership.csv, "
         "loyalty.csv, manifest.json and influence.png to the output directory.",
     )
-    parser.add_argument("scenario", type=Path, help="scenario YAML file")
+    add_scenario_arguments(parser)
     parser.add_argument(
         "--mode",
         choices=["replay"],
@@ -42,14 +43,14 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.plots import plot_influence
 
     try:
-        scenario = load_scenario(args.scenario)
+        scenario, overrides = load_from_args(args)
     except ScenarioError as error:
         return report_problems(error)
     out_dir = args.out or Path("outputs") / scenario.name
     if out_dir.exists() and not out_dir.is_dir():
         return fail(f"--out {out_dir} exists and is not a directory")
     result = PartyModel(scenario, seed=args.seed, mode=Mode(args.mode)).run()
-    run_manifest = manifest(result, str(args.scenario), scenario_hash(scenario), overrides=[])
+    run_manifest = manifest(result, str(args.scenario), scenario_hash(scenario), overrides)
     try:
         written = write_run(result, out_dir, run_manifest)
         if not args.no_plot:

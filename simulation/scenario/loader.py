@@ -3,7 +3,9 @@
 Every problem is reported as ``FILE:LINE: field.path: what was expected``. The
 YAML is parsed twice from the same text: once into data and once into a node
 tree that keeps line numbers, so that both schema errors (from pydantic) and
-cross-reference errors (from :mod:`checks`) can point to their line.
+cross-reference errors (from :mod:`checks`) can point to their line. A file
+with an ``extends:`` key is a counterfactual overlay, resolved by
+:mod:`simulation.scenario.overlay` before the same validation.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hashlib
 import json
 import types
 import typing
+from collections.abc import Callable
 from pathlib import Path as FilePath
 
 import yaml
@@ -73,8 +76,8 @@ def _unwrap(annotation: object) -> object:
     return annotation
 
 
-def _fields_at(path: Path) -> list[str]:
-    """Names of the fields allowed at ``path`` in the schema, for 'unknown field' help."""
+def fields_at(path: Path) -> list[str]:
+    """Names of the fields allowed at ``path`` in the schema; empty where it is not a model."""
     current: object = Scenario
     for part in path:
         current = _unwrap(current)
@@ -88,8 +91,6 @@ def _fields_at(path: Path) -> list[str]:
         else:
             return []
     current = _unwrap(current)
-    if typing.get_origin(current) in (list, dict):
-        current = _unwrap(typing.get_args(current)[-1])
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
@@ -98,7 +99,7 @@ def _fields_at(path: Path) -> list[str]:
 def _schema_message(error: dict) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        allowed = _fields_at(error["loc"][:-1])
+        allowed = fields_at(error["loc"][:-1])
         hint = f" (expected one of: {', '.join(allowed)})" if allowed else ""
         return f"unknown field{hint}"
     if kind == "missing":
@@ -121,7 +122,7 @@ def scenario_hash(scenario: Scenario) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _merge_parameter_file(
+def merge_parameter_file(
     data: dict, root: yaml.Node, origin: str, base_dir: FilePath | None
 ) -> dict:
     """Read ``parameters_from`` (e.g. a calibration result) under the inline ``parameters``.
@@ -149,16 +150,8 @@ def _merge_parameter_file(
     return {**data, "parameters": {**fitted, **inline}}
 
 
-def parse_scenario(
-    text: str, origin: str = "<scenario>", base_dir: FilePath | None = None
-) -> Scenario:
-    """Validate scenario YAML text; raise :class:`ScenarioError` listing every problem.
-
-    Args:
-        text: the YAML.
-        origin: the file name used in messages.
-        base_dir: where relative paths in the scenario (``parameters_from``) start.
-    """
+def read_yaml(text: str, origin: str) -> tuple[dict, yaml.Node]:
+    """Parse scenario YAML into data and the node tree that keeps its line numbers."""
     try:
         data = yaml.safe_load(text)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -169,33 +162,65 @@ def parse_scenario(
         raise ScenarioError([f"{origin}:{line}: invalid YAML: {reason}"]) from None
     if not isinstance(data, dict):
         raise ScenarioError([f"{origin}:1: (top level): expected a mapping of scenario fields"])
-    if "parameters_from" in data:
-        data = _merge_parameter_file(data, root, origin, base_dir)
+    return data, root
+
+
+def validate_scenario(data: dict, describe: Callable[[Path, str], str]) -> Scenario:
+    """Validate resolved scenario data; raise :class:`ScenarioError` listing every problem.
+
+    Args:
+        data: the scenario as plain data, as read from YAML (and resolved, for an overlay).
+        describe: writes one problem line from the field path in ``data`` and the message,
+            so that each problem names the file and line where the field was written.
+    """
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            path = _clean_loc(item["loc"])
-            line = line_of(root, path)
-            problems.append(f"{origin}:{line}: {format_path(path)}: {_schema_message(item)}")
-        raise ScenarioError(problems) from None
-    problems = [
-        f"{origin}:{line_of(root, problem.path)}: {format_path(problem.path)}: {problem.message}"
-        for problem in check_scenario(scenario)
-    ]
+        raise ScenarioError(
+            [describe(_clean_loc(item["loc"]), _schema_message(item)) for item in error.errors()]
+        ) from None
+    problems = [describe(problem.path, problem.message) for problem in check_scenario(scenario)]
     if problems:
         raise ScenarioError(problems)
     return scenario
 
 
-def load_scenario(path: str | FilePath) -> Scenario:
-    """Read and validate a scenario file."""
-    path = FilePath(path)
+def parse_scenario(
+    text: str, origin: str = "<scenario>", base_dir: FilePath | None = None
+) -> Scenario:
+    """Validate scenario YAML text; raise :class:`ScenarioError` listing every problem.
+
+    Args:
+        text: the YAML: a scenario, or an overlay (``extends:``) on one.
+        origin: the file name used in messages.
+        base_dir: where relative paths in the scenario (``parameters_from``, ``extends``) start.
+    """
+    data, root = read_yaml(text, origin)
+    if "extends" in data:
+        # Imported here: the overlay module builds on this one.
+        from simulation.scenario.overlay import resolve_overlay
+
+        return resolve_overlay(data, root, origin, base_dir)
+    if "parameters_from" in data:
+        data = merge_parameter_file(data, root, origin, base_dir)
+
+    def describe(path: Path, message: str) -> str:
+        return f"{origin}:{line_of(root, path)}: {format_path(path)}: {message}"
+
+    return validate_scenario(data, describe)
+
+
+def read_scenario_text(path: FilePath) -> str:
+    """The text of a scenario file, or a :class:`ScenarioError` saying why it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError([f"{path}: no such scenario file"]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError([f"{path}: cannot read scenario file: {error}"]) from None
-    return parse_scenario(text, origin=str(path), base_dir=path.parent)
+
+
+def load_scenario(path: str | FilePath) -> Scenario:
+    """Read and validate a scenario file, resolving it first if it is an overlay."""
+    path = FilePath(path)
+    return parse_scenario(read_scenario_text(path), origin=str(path), base_dir=path.parent)

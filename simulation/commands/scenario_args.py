@@ -1,0 +1,111 @@
+"""The scenario argument every simulating command takes, with its perturbation flags.
+
+``--set PATH=VALUE``, ``--drop-event ID`` and ``--move-event ID=YYYY-MM`` are the
+changes an overlay file can make (:mod:`simulation.scenario.overlay`), given on
+the command line. They apply in the order they are written, after the file
+(and any overlay it is) has been resolved, and the manifest records them as
+typed, so that a run can be repeated from its manifest.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import yaml
+
+from simulation.scenario import Scenario, ScenarioError, load_scenario
+from simulation.scenario.overlay import apply_changes
+
+
+class _RecordChange(argparse.Action):
+    """Collect every change flag, in command-line order, into one list."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        changes = [*getattr(namespace, self.dest), (option_string, values)]
+        setattr(namespace, self.dest, changes)
+
+
+def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the positional scenario file and the repeatable change flags to a command."""
+    parser.add_argument(
+        "scenario", type=Path, help="scenario YAML file (or counterfactual overlay)"
+    )
+    parser.set_defaults(scenario_changes=[])
+    changes = parser.add_argument_group(
+        "changes to the scenario",
+        "Applied in the order given, like the changes of an overlay file; each is repeatable.",
+    )
+    changes.add_argument(
+        "--set",
+        dest="scenario_changes",
+        action=_RecordChange,
+        metavar="PATH=VALUE",
+        help="set a value: parameters.NAME, leaders.ID.FIELD, posts.ID.FIELD, "
+        "organisations.ID.FIELD, factions.ID.FIELD, start, end or name; the value is read "
+        "as YAML (0.6, [politburo, orgburo]); an empty value restores the default",
+    )
+    changes.add_argument(
+        "--drop-event",
+        dest="scenario_changes",
+        action=_RecordChange,
+        metavar="ID",
+        help="remove an event",
+    )
+    changes.add_argument(
+        "--move-event",
+        dest="scenario_changes",
+        action=_RecordChange,
+        metavar="ID=YYYY-MM",
+        help="move an event to another month (after the events already there)",
+    )
+
+
+def _split(flag: str, text: str, form: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise ValueError(f"{flag} expects {form}, got {text!r}")
+    return name.strip(), value.strip()
+
+
+def change_from_flag(flag: str, text: str) -> dict:
+    """The overlay change a command-line flag stands for.
+
+    Raises:
+        ValueError: if the flag's text is malformed.
+    """
+    if flag == "--drop-event":
+        return {"drop_event": text.strip()}
+    if flag == "--move-event":
+        event_id, date = _split(flag, text, "ID=YYYY-MM")
+        return {"move_event": {"id": event_id, "date": date}}
+    path, value = _split(flag, text, "PATH=VALUE")
+    try:
+        return {"set": {path: yaml.safe_load(value)}}
+    except yaml.YAMLError as error:
+        raise ValueError(f"{flag} {text}: the value is not valid YAML ({error})") from None
+
+
+def load_from_args(args: argparse.Namespace) -> tuple[Scenario, list[str]]:
+    """Load the scenario named on the command line and apply its change flags.
+
+    Returns:
+        The resolved scenario, and the flags as typed (``--set parameters.discipline=0.6``)
+        for the run's manifest.
+
+    Raises:
+        ScenarioError: for a bad file or a bad flag, with one line per problem.
+    """
+    flags = [f"{flag} {text}" for flag, text in args.scenario_changes]
+    changes, problems = [], []
+    for flag, text in args.scenario_changes:
+        try:
+            changes.append(change_from_flag(flag, text))
+        except ValueError as error:
+            problems.append(str(error))
+    if problems:
+        raise ScenarioError(problems)
+    scenario = load_scenario(args.scenario)
+    if changes:
+        scenario = apply_changes(scenario, changes, flags)
+    return scenario, flags
