@@ -10,9 +10,9 @@ import argparse
 import sys
 
 from simulation import __version__
-from simulation.commands import run, validate
+from simulation.commands import diff, run, validate
 
-COMMANDS = (run, validate)
+COMMANDS = (run, validate, diff)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,160 @@
+"""What differs between two resolved scenarios, as data and as text."""
+
+import pytest
+from conftest import SMALL_SCENARIO
+
+from simulation.cli import main
+from simulation.scenario.diff import Difference, diff_scenarios, format_differences
+from simulation.scenario.overlay import apply_changes
+
+CHANGES = [
+    {"drop_event": "lenin-death"},
+    {"move_event": {"id": "trotsky-out", "date": "1922-12"}},
+    {"modify_event": {"id": "condemn", "set": {"influence.trotsky": -0.2, "passed": False}}},
+    {
+        "add_event": {
+            "id": "stalin-out",
+            "date": "1922-10",
+            "type": "removal",
+            "kind": "decision",
+            "who": "stalin",
+            "post": "general_secretary",
+            "description": "Stalin removed.",
+            "source": "test",
+        }
+    },
+    {
+        "set": {
+            "parameters.discipline": 0.4,
+            "leaders.trotsky.health": 0.9,
+            "posts.politburo.prestige": 0.25,
+            "organisations.leningrad.protection": 0.2,
+            "factions.troika.members": ["stalin", "zinoviev", "trotsky"],
+            "end": "1923-02",
+            "name": "variant",
+        }
+    },
+]
+
+
+@pytest.fixture
+def variant(small_scenario):
+    return apply_changes(small_scenario, CHANGES, "test")
+
+
+def test_identical_scenarios_do_not_differ(small_scenario):
+    assert diff_scenarios(small_scenario, small_scenario) == []
+    assert format_differences([], "a.yaml", "b.yaml") == "a.yaml and b.yaml do not differ"
+
+
+def dumped_event(scenario, event_id: str) -> dict:
+    return next(e for e in scenario.model_dump(mode="json")["events"] if e["id"] == event_id)
+
+
+def test_every_kind_of_difference_is_found(small_scenario, variant):
+    members = (["stalin", "zinoviev"], ["stalin", "zinoviev", "trotsky"])
+    assert diff_scenarios(small_scenario, variant) == [
+        Difference("scenario", "changed", "name", "", "small", "variant"),
+        Difference("period", "changed", "end", "", "1923-03", "1923-02"),
+        Difference("parameters", "changed", "discipline", "", 0.6, 0.4),
+        Difference("leaders", "changed", "trotsky", "health", 1.0, 0.9),
+        Difference("posts", "changed", "politburo", "prestige", 0.2, 0.25),
+        Difference("organisations", "changed", "leningrad", "protection", 0.7, 0.2),
+        Difference("factions", "changed", "troika", "members", *members),
+        Difference("events", "added", "stalin-out", "", None, dumped_event(variant, "stalin-out")),
+        Difference(
+            "events",
+            "dropped",
+            "lenin-death",
+            "",
+            dumped_event(small_scenario, "lenin-death"),
+            None,
+        ),
+        Difference("events", "moved", "trotsky-out", "date", "1923-02", "1922-12"),
+        Difference("events", "changed", "condemn", "passed", True, False),
+        Difference(
+            "events", "changed", "condemn", "influence", {"trotsky": -0.1}, {"trotsky": -0.2}
+        ),
+    ]
+
+
+def test_events_are_listed_added_dropped_moved_then_changed(small_scenario, variant):
+    events = [d.change for d in diff_scenarios(small_scenario, variant) if d.section == "events"]
+    assert events == ["added", "dropped", "moved", "changed", "changed"]
+
+
+def test_leaders_added_and_dropped(small_scenario):
+    fewer = small_scenario.model_copy(update={"leaders": small_scenario.leaders[:-1]})
+    assert diff_scenarios(small_scenario, fewer) == [
+        Difference(
+            "leaders",
+            "dropped",
+            "zinoviev",
+            "",
+            small_scenario.leaders[-1].model_dump(mode="json"),
+            None,
+        )
+    ]
+    assert diff_scenarios(fewer, small_scenario)[0].change == "added"
+
+
+def test_the_text_reads_section_by_section(small_scenario, variant):
+    text = format_differences(diff_scenarios(small_scenario, variant), "small.yaml", "variant.yaml")
+    assert text.splitlines() == [
+        "from small.yaml to variant.yaml:",
+        "scenario",
+        "  name: small -> variant",
+        "period",
+        "  end: 1923-03 -> 1923-02",
+        "parameters",
+        "  discipline: 0.6 -> 0.4",
+        "leaders",
+        "  trotsky.health: 1.0 -> 0.9",
+        "posts",
+        "  politburo.prestige: 0.2 -> 0.25",
+        "organisations",
+        "  leningrad.protection: 0.7 -> 0.2",
+        "factions",
+        "  troika.members: [stalin, zinoviev] -> [stalin, zinoviev, trotsky]",
+        "events added",
+        "  + 1922-10 stalin-out (removal, decision): Stalin removed.",
+        "events dropped",
+        "  - 1923-01 lenin-death (death, exogenous): Lenin dies.",
+        "events moved",
+        "  trotsky-out: 1923-02 -> 1922-12",
+        "events changed",
+        "  condemn.passed: true -> false",
+        "  condemn.influence: {trotsky: -0.1} -> {trotsky: -0.2}",
+    ]
+
+
+def test_long_text_is_cut_short():
+    long = Difference("scenario", "changed", "description", "", "word " * 40, "short")
+    line = format_differences([long], "a", "b").splitlines()[-1]
+    assert line.startswith("  description: word word") and "... -> short" in line
+    assert len(line) < 100
+
+
+def test_the_diff_command_prints_the_differences(tmp_path, capsys):
+    base = tmp_path / "small.yaml"
+    base.write_text(SMALL_SCENARIO)
+    overlay = tmp_path / "variant.yaml"
+    overlay.write_text(
+        "extends: small.yaml\nname: variant\nsource: test citation\n"
+        "changes:\n  - move_event: {id: trotsky-out, date: 1923-03}\n"
+    )
+    assert main(["diff", str(base), str(overlay)]) == 0
+    output = capsys.readouterr().out
+    assert "events moved\n  trotsky-out: 1923-02 -> 1923-03" in output
+    assert "name: small -> variant" in output
+
+
+def test_the_diff_command_reports_bad_files_and_exits_2(tmp_path, capsys):
+    base = tmp_path / "small.yaml"
+    base.write_text(SMALL_SCENARIO)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("extends: small.yaml\nname: bad\nsource: test\nchanges:\n  - drop_event: x\n")
+    assert main(["diff", str(bad), str(tmp_path / "missing.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:5: changes[0].drop_event: unknown event 'x'" in err
+    assert "missing.yaml: no such scenario file" in err
