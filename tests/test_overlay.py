@@ -285,6 +285,8 @@ BAD_CHANGES = [
         "remove_event: lenin-death",
         r"changes\[0\]\.remove_event: unknown change \(expected one of: drop_event, move_event,",
     ),
+    ("5", r"changes\[0\]: expected exactly one of: drop_event, move_event, add_event, "),
+    ("", r"changes\[0\]: expected exactly one of: drop_event, move_event, add_event, "),
     (
         "{drop_event: lenin-death, set: {parameters.discipline: 0.5}}",
         r"changes\[0\]: expected exactly one of: .* \(drop_event and set: write each as its own",

@@ -242,12 +242,10 @@ class Draft:
 
     def _apply_one(self, change: object, source: Source, at: Path) -> None:
         if not isinstance(change, dict) or len(change) != 1:
-            kinds = f" ({' and '.join(map(str, change))}: write each as its own item)"
-            raise _refuse(
-                at,
-                f"expected exactly one of: {', '.join(CHANGE_KINDS)}"
-                + (kinds if isinstance(change, dict) and change else ""),
-            )
+            message = f"expected exactly one of: {', '.join(CHANGE_KINDS)}"
+            if isinstance(change, dict) and change:
+                message += f" ({' and '.join(map(str, change))}: write each as its own item)"
+            raise _refuse(at, message)
         ((kind, value),) = change.items()
         handlers = {
             "drop_event": self._drop_event,
