@@ -10,9 +10,9 @@ import argparse
 import sys
 
 from simulation import __version__
-from simulation.commands import diff, run, validate
+from simulation.commands import diff, ensemble, run, validate
 
-COMMANDS = (run, validate, diff)
+COMMANDS = (run, validate, ensemble, diff)
 
 
 def build_parser() -> argparse.ArgumentParser:
