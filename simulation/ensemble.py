@@ -658,7 +658,12 @@ def _write_manifest(out_dir: Path, manifest: dict) -> None:
 def _progress_bar(total: int, done: int, enabled: bool):
     from tqdm.auto import tqdm
 
-    return tqdm(
+    class Bar(tqdm):
+        # No monitor thread: workers are forked after the bar starts, from a
+        # parent that should have a single thread.
+        monitor_interval = 0
+
+    return Bar(
         total=total,
         initial=done,
         unit="run",
@@ -758,12 +763,8 @@ def _run(
     if missing:
         executor.start(Job(ensemble.scenario, ensemble.mode, ensemble.keep_trajectories))
         try:
-            results = _stream(executor, chunks(missing, size), seeds)
-            # The first results are requested before the bar starts its monitor
-            # thread, so that forked workers start from a single-threaded parent.
-            first = next(results)
             with _progress_bar(ensemble.runs, len(present), progress) as bar:
-                for result in _chain(first, results):
+                for result in _stream(executor, chunks(missing, size), seeds):
                     write_chunk(parts, ensemble, result)
                     count = result.last - result.first + 1
                     simulated += count
@@ -786,11 +787,6 @@ def _run(
         executor=executor.description,
         files=files + [out_dir / "manifest.json"],
     )
-
-
-def _chain(first: ChunkResult, rest: Iterator[ChunkResult]) -> Iterator[ChunkResult]:
-    yield first
-    yield from rest
 
 
 def read_table(out_dir: Path, table: str) -> pd.DataFrame:
