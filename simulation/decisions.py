@@ -240,7 +240,8 @@ def _fill_vacancies(model: PartyModel, appointer: int, power: np.ndarray) -> Non
     Candidates are his living, present, uncondemned allies not barred from the
     post, taken from the holders of the post's ``succession`` posts in order of
     precedence (a deputy before the Politburo; by default Politburo members,
-    then candidates).
+    then candidates), and among them first those holding no other unique
+    office: a dominant leader does not give a colleague a second power base.
     """
     p = model.parameters
     for post in sorted(model.vacated):
@@ -251,7 +252,12 @@ def _fill_vacancies(model: PartyModel, appointer: int, power: np.ndarray) -> Non
         eligible = present & (model.affinity[appointer] > 0) & ~model.condemned
         eligible &= ~model.barred[:, post]
         eligible[appointer] = False
-        pools = (np.flatnonzero(eligible & model.holds[:, line]) for line in model.succession[post])
+        office_free = ~(model.holds & model.unique_post).any(axis=1)
+        pools = (
+            np.flatnonzero(eligible & model.holds[:, line] & free)
+            for free in (office_free, np.ones_like(office_free))
+            for line in model.succession[post]
+        )
         candidates = next((pool for pool in pools if pool.size), None)
         if candidates is None:
             continue

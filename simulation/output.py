@@ -20,6 +20,7 @@ from simulation.recorder import RunResult
 CSV_FILES = (
     "trajectories",
     "posts",
+    "tenures",
     "events",
     "votes",
     "alliances",

@@ -92,6 +92,7 @@ class Recorder:
             "factions": self._factions(run),
             "membership": self._membership(run),
             "loyalty": self._loyalty(run),
+            "tenures": self._tenures(run),
         }
         return RunResult(model.spec.name, model.seed, model.mode.value, frames)
 
@@ -157,6 +158,12 @@ class Recorder:
         columns = self._long(run, self.model.organisation_ids, "organisation")
         columns.update(members=self.members.ravel().round(), recruits=self.recruits.ravel().round())
         return pd.DataFrame(columns)
+
+    def _tenures(self, run: int) -> pd.DataFrame:
+        from simulation.outcomes import tenures  # outcomes reads this module's column names
+
+        columns = ["leader", "post", "start", "end"]
+        return _with_run(pd.DataFrame(tenures(self.model), columns=columns), run)
 
     def _loyalty(self, run: int) -> pd.DataFrame:
         k, o, i = np.nonzero(self.loyalty > 1e-4)

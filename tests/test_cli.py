@@ -13,6 +13,7 @@ from simulation.cli import main
 EXPECTED_FILES = {
     "trajectories.csv",
     "posts.csv",
+    "tenures.csv",
     "events.csv",
     "votes.csv",
     "alliances.csv",
@@ -83,7 +84,7 @@ def test_run_writes_every_file_with_tidy_columns(small_file, tmp_path, capsys):
     assert len(manifest["scenario_sha256"]) == 64
     assert {"mesa", "numpy", "pandas", "python"} <= set(manifest["versions"])
     assert (out / "influence.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "wrote 10 files" in capsys.readouterr().out
+    assert "wrote 11 files" in capsys.readouterr().out
 
 
 def test_validate_prints_ok_and_a_summary(small_file, capsys):

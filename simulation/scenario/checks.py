@@ -27,6 +27,7 @@ REQUIRED_FIELDS: dict[EventType, tuple[str, ...]] = {
     EventType.FACTION_FORMED: ("faction",),
     EventType.FACTION_DISSOLVED: ("faction",),
     EventType.MEMBERSHIP_INTAKE: ("members_per_month",),
+    EventType.STANCE_SHIFT: ("stance",),
     EventType.PURGE: ("organisation", "beneficiary"),
     EventType.CONGRESS: ("delegates",),
     EventType.CONFERENCE: ("delegates",),

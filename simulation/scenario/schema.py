@@ -53,6 +53,7 @@ class EventType(StrEnum):
     POLEMIC = "polemic"
     FOREIGN_SHOCK = "foreign_shock"
     ECONOMIC_SHOCK = "economic_shock"
+    STANCE_SHIFT = "stance_shift"
     CONGRESS = "congress"
     CONFERENCE = "conference"
     PLENUM = "plenum"

@@ -1,0 +1,1 @@
+"""Calibration: historical targets, the score of runs against them, and fitting (ABC)."""

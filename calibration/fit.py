@@ -1,0 +1,161 @@
+"""Likelihood-free fitting of the model's free parameters with ABC-SMC (pyabc).
+
+A particle is a parameter set; its simulated data are the summary statistics
+of a small free-mode ensemble (the share of runs meeting each target and the
+timing error of the removals); its distance to history is
+:func:`calibration.evaluate.distance`. Every particle is run on the same seeds
+(common random numbers), so particles differ by their parameters, not by luck.
+The result is a posterior sample, not a point; the point we keep for the
+scenario is the accepted particle closest to history.
+
+References:
+    Toni, T., Welch, D., Strelkowa, N., Ipsen, A., Stumpf, M. P. H. (2009).
+    Approximate Bayesian computation scheme for parameter inference and model
+    selection in dynamical systems. J. R. Soc. Interface 6, 187-202.
+    Klinger, E., Rickert, D., Hasenauer, J. (2018). pyABC: distributed,
+    likelihood-free inference. Bioinformatics 34(20), 3591-3593.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from calibration.evaluate import (
+    distance,
+    run_seeds,
+    score_ensemble,
+    split_targets,
+    summary_statistics,
+    with_parameters,
+)
+from calibration.targets import Target
+from simulation.calendar import Month
+from simulation.scenario import Scenario
+
+PRIORS: dict[str, tuple[float, float]] = {
+    "removal_threshold": (0.25, 0.6),
+    "removal_delay": (0.0, 14.0),
+    "expulsion_threshold": (0.15, 0.55),
+    "campaign_rate": (0.05, 0.5),
+    "campaign_size": (0.01, 0.06),
+    "condemnation_size": (0.03, 0.15),
+    "discipline": (0.4, 0.9),
+    "recruit_discipline": (0.7, 1.0),
+    "alliance_rate": (0.05, 0.4),
+    "hostility": (0.1, 0.5),
+    "purge_trigger": (0.3, 0.6),
+    "move_threshold": (0.5, 0.8),
+    "balancing": (0.3, 0.9),
+    "opinion_gamma": (1.0, 6.0),
+    "ally_threshold": (0.1, 0.5),
+    "side_threshold": (0.0, 0.3),
+}
+"""Uniform priors (low, high) of the fitted parameters; the others keep their values."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How hard to fit: ABC population, generations, runs per particle, processes, seed."""
+
+    population: int = 100
+    generations: int = 6
+    runs_per_particle: int = 16
+    workers: int = 2
+    seed: int = 1
+
+
+QUICK = Settings(population=24, generations=3, runs_per_particle=8)
+"""A fit that finishes in a few minutes on two cores."""
+
+
+class Calibration:
+    """ABC-SMC fit of a scenario's parameters to historical targets.
+
+    Args:
+        scenario: the scenario whose parameters are fitted (its values are the
+            fixed ones outside ``priors``).
+        targets: all targets; with ``fit_until`` only those up to that month are fitted.
+        settings: the fit's size and seed.
+        priors: uniform (low, high) per fitted parameter.
+        fit_until: fit only targets dated up to this month.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        targets: list[Target],
+        settings: Settings = Settings(),
+        priors: dict[str, tuple[float, float]] | None = None,
+        fit_until: Month | None = None,
+    ):
+        self.scenario = scenario
+        self.targets = targets
+        self.settings = settings
+        self.priors = priors or PRIORS
+        self.fit_until = fit_until
+
+    def fit(self, database: Path) -> Calibration:
+        """Run ABC-SMC, keeping every population in the pyabc database at ``database``."""
+        import pyabc
+
+        logging.getLogger("ABC").setLevel(logging.WARNING)
+        fitted, held_out = split_targets(self.targets, self.scenario, self.fit_until)
+        seeds = run_seeds(self.settings.seed, self.settings.runs_per_particle)
+        scenario = self.scenario
+
+        def simulate(values: dict) -> dict[str, float]:
+            candidate = with_parameters(scenario, {k: float(v) for k, v in values.items()})
+            return summary_statistics(score_ensemble(candidate, fitted, seeds), fitted)
+
+        observed = {f"met:{target.id}": 1.0 for target in fitted} | {"timing": 0.0}
+        prior = pyabc.Distribution(
+            **{
+                name: pyabc.RV("uniform", low, high - low)
+                for name, (low, high) in self.priors.items()
+            }
+        )
+        if self.settings.workers == 1:
+            sampler = pyabc.sampler.SingleCoreSampler()
+        else:
+            sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=self.settings.workers)
+        # pyabc draws its particles from numpy's global generator.
+        np.random.seed(self.settings.seed)  # noqa: NPY002
+        abc = pyabc.ABCSMC(
+            simulate, prior, distance, population_size=self.settings.population, sampler=sampler
+        )
+        abc.new(f"sqlite:///{database.resolve()}", observed)
+        history = abc.run(max_nr_populations=self.settings.generations, minimum_epsilon=0.0)
+        population = history.get_population(t=history.max_t)
+        rows = [
+            {
+                **{k: float(v) for k, v in particle.parameter.items()},
+                "weight": particle.weight,
+                "distance": particle.distance,
+            }
+            for particle in population.particles
+        ]
+        self.posterior_ = pd.DataFrame(rows)
+        best = self.posterior_["distance"].idxmin()
+        self.best_ = {name: float(self.posterior_.loc[best, name]) for name in self.priors}
+        self.populations_ = history.get_all_populations()
+        self.fitted_targets_ = [target.id for target in fitted]
+        self.held_out_targets_ = [target.id for target in held_out]
+        return self
+
+    def validate(self, runs: int) -> pd.DataFrame:
+        """Score the chosen point on fresh seeds: every target, marked fitted or held out."""
+        from calibration.score import ensemble_table
+
+        seeds = run_seeds(self.settings.seed + 1, runs)
+        scores = score_ensemble(with_parameters(self.scenario, self.best_), self.targets, seeds)
+        table = ensemble_table(scores)
+        table["sample"] = [
+            "in" if target in self.fitted_targets_ else ("out" if target != "ALL" else "")
+            for target in table["target"]
+        ]
+        return table

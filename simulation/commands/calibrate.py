@@ -1,0 +1,171 @@
+"""``interregnum calibrate``: fit the free parameters to history with ABC-SMC."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+import yaml
+
+from simulation.calendar import Month
+from simulation.commands.common import fail, report_problems
+from simulation.scenario import ScenarioError, load_scenario, scenario_hash
+
+DEFAULT_SCENARIO = Path("scenarios/baseline_1922.yaml")
+DEFAULT_TARGETS = Path("calibration/targets.yaml")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``calibrate`` subcommand."""
+    parser = commands.add_parser(
+        "calibrate",
+        help="fit the model's free parameters to the historical targets (ABC-SMC)",
+        description="Fit the free parameters of a scenario to the historical targets with "
+        "ABC-SMC (pyabc). Writes the posterior sample, the chosen point, the validation "
+        "of that point on fresh seeds (fitted and held-out targets) and diagnostics plots "
+        "to --out, and the chosen parameters to a file under calibration/parameters/ that "
+        "scenarios reference with 'parameters_from:'.",
+    )
+    parser.add_argument(
+        "scenario",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_SCENARIO,
+        help=f"scenario YAML file (default {DEFAULT_SCENARIO})",
+    )
+    parser.add_argument(
+        "--targets",
+        type=Path,
+        default=DEFAULT_TARGETS,
+        help=f"targets file (default {DEFAULT_TARGETS})",
+    )
+    parser.add_argument(
+        "--out", type=Path, help="output directory (default outputs/calibration/NAME)"
+    )
+    parser.add_argument(
+        "--name", help="name of the fit (default: the scenario's name, plus -until-MONTH)"
+    )
+    parser.add_argument(
+        "--fit-until",
+        type=Month.parse,
+        metavar="YYYY-MM",
+        help="fit only the targets up to this month and report the later ones out of sample",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="a small fit (a few minutes on 2 cores)"
+    )
+    parser.add_argument(
+        "--population", type=int, help="ABC population size (default 100; quick 24)"
+    )
+    parser.add_argument("--generations", type=int, help="ABC generations (default 6; quick 3)")
+    parser.add_argument(
+        "--runs-per-particle", type=int, help="free-mode runs per particle (default 16; quick 8)"
+    )
+    parser.add_argument(
+        "--validation-runs",
+        type=int,
+        default=None,
+        help="fresh runs to validate the chosen point (default 500; quick 100)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed of the fit (default 1)")
+    parser.add_argument(
+        "--parameters-file",
+        type=Path,
+        help="where to write the chosen parameters (default calibration/parameters/NAME.yaml)",
+    )
+    parser.set_defaults(handler=handle)
+
+
+def _settings(args: argparse.Namespace):
+    from calibration.fit import QUICK, Settings
+
+    base = QUICK if args.quick else Settings()
+    return Settings(
+        population=args.population or base.population,
+        generations=args.generations or base.generations,
+        runs_per_particle=args.runs_per_particle or base.runs_per_particle,
+        workers=max(1, args.workers),
+        seed=args.seed,
+    )
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Fit, validate, and write the results."""
+    from calibration.fit import Calibration
+    from calibration.plots import plot_diagnostics
+    from calibration.targets import load_targets
+    from simulation.output import package_versions, write_text
+
+    try:
+        scenario = load_scenario(args.scenario)
+        targets = load_targets(args.targets, scenario).targets
+    except ScenarioError as error:
+        return report_problems(error)
+    for value, label in (
+        (args.population, "--population"),
+        (args.generations, "--generations"),
+        (args.runs_per_particle, "--runs-per-particle"),
+        (args.validation_runs, "--validation-runs"),
+    ):
+        if value is not None and value < 1:
+            return fail(f"{label} must be at least 1, got {value}")
+    name = args.name or scenario.name + (f"-until-{args.fit_until}" if args.fit_until else "")
+    out = args.out or Path("outputs") / "calibration" / name
+    parameters_file = args.parameters_file or Path("calibration") / "parameters" / f"{name}.yaml"
+    settings = _settings(args)
+    validation_runs = args.validation_runs or (100 if args.quick else 500)
+    out.mkdir(parents=True, exist_ok=True)
+    database = out / "history.db"
+    database.unlink(missing_ok=True)
+    print(
+        f"calibrating {scenario.name}: population {settings.population}, "
+        f"{settings.generations} generations, {settings.runs_per_particle} runs per particle, "
+        f"{settings.workers} processes"
+        + (f", fitting targets up to {args.fit_until}" if args.fit_until else "")
+    )
+    calibration = Calibration(scenario, targets, settings, fit_until=args.fit_until).fit(database)
+    validation = calibration.validate(validation_runs)
+
+    calibration.posterior_.to_csv(out / "posterior.csv", index=False)
+    calibration.populations_.to_csv(out / "populations.csv", index=False)
+    validation.to_csv(out / "validation.csv", index=False)
+    plot_diagnostics(
+        calibration.posterior_,
+        calibration.populations_,
+        calibration.priors,
+        calibration.best_,
+        out / "diagnostics.png",
+    )
+    record = {
+        "scenario": scenario.name,
+        "scenario_file": str(args.scenario),
+        "scenario_sha256": scenario_hash(scenario),
+        "targets_file": str(args.targets),
+        "fit_until": str(args.fit_until) if args.fit_until else None,
+        "fitted_targets": calibration.fitted_targets_,
+        "held_out_targets": calibration.held_out_targets_,
+        "settings": vars(settings),
+        "validation_runs": validation_runs,
+    }
+    chosen = {name: round(value, 6) for name, value in calibration.best_.items()}
+    header = (
+        f"# Written by 'interregnum calibrate' ({name}); ABC-SMC point closest to the targets.\n"
+        f"# Scenarios use it with 'parameters_from:'. Details in {out}/manifest.json.\n"
+    )
+    write_text(
+        parameters_file,
+        header + yaml.safe_dump({"fit": record, "parameters": chosen}, sort_keys=False),
+    )
+    write_text(out / "chosen.yaml", yaml.safe_dump(chosen, sort_keys=True))
+    write_text(
+        out / "manifest.json",
+        json.dumps({**record, "versions": package_versions()}, indent=2, sort_keys=True) + "\n",
+    )
+    print(validation.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+    print(f"wrote {out}/ and {parameters_file}")
+    return 0

@@ -1,0 +1,88 @@
+import numpy as np
+import pytest
+
+from simulation.mechanisms.contests import (
+    Move,
+    allies_of,
+    choose_rival,
+    expected_delegate_share,
+    expected_member_share,
+    faction_cohesion,
+    plenum_move,
+    successor_scores,
+)
+from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED, delegate_vote
+
+
+def test_the_rival_is_the_hostile_leader_with_the_biggest_machine():
+    affinity = np.array(
+        [
+            [0.0, -0.5, 0.6, -0.2],
+            [-0.5, 0.0, 0.0, 0.0],
+            [0.6, 0.0, 0.0, 0.0],
+            [-0.2, 0.0, 0.0, 0.0],
+        ]
+    )
+    apparatus = np.array([0.4, 0.05, 0.3, 0.2])
+    eligible = np.ones(4, bool)
+    # Leader 2 has a big machine but is a friend; 3's machine outweighs 1's hostility.
+    assert choose_rival(affinity, apparatus, eligible, proposer=0, hostility=0.0) == 3
+    eligible[3] = False
+    assert choose_rival(affinity, apparatus, eligible, proposer=0, hostility=0.0) == 1
+    assert choose_rival(affinity, apparatus, eligible, proposer=0, hostility=-0.6) == -1
+
+
+def test_allies_share_the_rivals_fate_only_if_close_and_on_his_side():
+    affinity = np.zeros((4, 4))
+    affinity[1, 2] = affinity[2, 1] = 0.5
+    affinity[1, 3] = affinity[3, 1] = 0.5
+    sides = np.array([FOR, AGAINST, AGAINST, FOR])
+    np.testing.assert_array_equal(allies_of(affinity, sides, rival=1, threshold=0.3), [1, 2])
+
+
+def test_expected_delegate_share_is_the_mean_of_the_vote():
+    rng = np.random.default_rng(0)
+    delegates = np.array([300, 200])
+    loyalty = np.array([[0.5, 0.2], [0.1, 0.6]])
+    discipline = np.array([0.7, 0.9])
+    sides = np.array([FOR, AGAINST])
+    expected = expected_delegate_share(delegates, loyalty, discipline, sides, 0.4)
+    shares = [
+        delegate_vote(rng, delegates, loyalty, discipline, sides, 0.4).votes_for / 500
+        for _ in range(2000)
+    ]
+    assert np.mean(shares) == pytest.approx(expected, abs=0.005)
+
+
+def test_expected_member_share_counts_the_undecided_at_the_opinion_rate():
+    sides = np.array([FOR, FOR, AGAINST, UNDECIDED])
+    assert expected_member_share(sides, 0.5) == pytest.approx((2 + 0.5) / 4)
+    assert expected_member_share(np.array([], dtype=int), 0.5) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("condemned", "standing", "expected"),
+    [
+        (False, 0.1, None),  # never before a condemnation
+        (True, 0.5, None),  # still too prominent
+        (True, 0.3, Move.REMOVAL),  # executive posts go first
+        (True, 0.1, Move.EXPULSION),  # then everything
+    ],
+)
+def test_plenum_escalates_with_the_rivals_fall(condemned, standing, expected):
+    assert plenum_move(condemned, standing, removal_below=0.35, expulsion_below=0.2) is expected
+
+
+def test_successor_is_loyal_and_modest():
+    affinity = np.array([[0.0, 0.6, 0.6], [0.6, 0.0, 0.0], [0.6, 0.0, 0.0]])
+    power = np.array([0.5, 0.3, 0.2])
+    scores = successor_scores(affinity, power, np.array([1, 2]), appointer=0, threat_aversion=1.0)
+    assert scores[1] > scores[0]  # equally loyal: the one without a power base wins
+
+
+def test_faction_cohesion_is_the_mean_pairwise_affinity_of_the_living():
+    affinity = np.array([[0.0, 0.8, 0.2], [0.8, 0.0, 0.4], [0.2, 0.4, 0.0]])
+    membership = np.array([[1.0, 1.0, 1.0], [1.0, 0.0, 0.0]])
+    cohesion = faction_cohesion(affinity, membership, np.array([True, True, False]))
+    assert cohesion[0] == pytest.approx(0.8)
+    assert np.isnan(cohesion[1])

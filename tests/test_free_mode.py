@@ -1,0 +1,83 @@
+"""Free mode: decisions come from the mechanisms, not from the scenario."""
+
+import numpy as np
+import pandas as pd
+from conftest import SEED
+
+from calibration.evaluate import run_seeds
+from simulation.model import Mode, PartyModel
+from simulation.scenario.schema import EventKind
+
+RUNS = 12
+
+
+def free_run(scenario, seed=SEED):
+    return PartyModel(scenario, seed=seed, mode=Mode.FREE).run()
+
+
+def without(scenario, *event_ids):
+    events = [event for event in scenario.events if event.id not in event_ids]
+    assert len(events) == len(scenario.events) - len(event_ids)
+    return scenario.model_copy(update={"events": events})
+
+
+def test_no_later_decision_is_read_from_the_scenario(baseline):
+    later_decisions = [
+        event.id
+        for event in baseline.events
+        if event.kind is EventKind.DECISION and event.date > baseline.start
+    ]
+    stripped = without(baseline, *later_decisions)
+    full, bare = free_run(baseline), free_run(stripped)
+    for name in ("trajectories", "posts", "votes", "events"):
+        pd.testing.assert_frame_equal(full[name], bare[name], obj=name)
+    applied = set(full["events"].query("origin == 'scenario'")["event_id"])
+    assert applied.isdisjoint(later_decisions)
+
+
+def test_decisions_emerge_and_are_logged_as_the_models(baseline):
+    result = free_run(baseline)
+    model_events = result["events"].query("origin == 'model'")
+    assert {"condemnation", "removal", "appointment"} <= set(model_events["type"])
+    assert len(result["votes"]) > 0
+
+
+def test_same_seed_same_free_run(baseline):
+    first, second = free_run(baseline, 3), free_run(baseline, 3)
+    for name in ("trajectories", "events", "votes"):
+        pd.testing.assert_frame_equal(first[name], second[name], obj=name)
+
+
+def condemned_in(result, leader, date):
+    votes = result["votes"]
+    rows = votes[(votes["date"] == date) & votes["carried"] & (votes["arena"] == "conference")]
+    return any(leader in str(target).split(";") for target in rows["target"])
+
+
+def test_lenins_death_opens_the_struggle(baseline):
+    """Without Lenin's death (an exogenous event) the January 1924 condemnation never comes."""
+    seeds = run_seeds(SEED, RUNS)
+    with_death = [condemned_in(free_run(baseline, s), "trotsky", "1924-01") for s in seeds]
+    immortal = without(baseline, "lenin_dies")
+    without_death = [condemned_in(free_run(immortal, s), "trotsky", "1924-01") for s in seeds]
+    assert np.mean(with_death) >= 0.9
+    assert np.mean(without_death) == 0.0
+
+
+def congress_share(result, date):
+    votes = result["votes"]
+    rows = votes[(votes["date"] == date) & (votes["arena"] == "congress")]
+    cast = rows["votes_for"].sum() + rows["votes_against"].sum()
+    return rows["votes_for"].sum() / cast if cast else np.nan
+
+
+def test_the_lenin_enrolment_changes_the_outcomes(baseline):
+    seeds = run_seeds(SEED, RUNS)
+    enrolment = [free_run(baseline, s) for s in seeds]
+    no_enrolment = [free_run(without(baseline, "lenin_enrolment"), s) for s in seeds]
+    recruits = [r["membership"].query("date == '1926-12'")["recruits"].sum() for r in enrolment]
+    fewer = [r["membership"].query("date == '1926-12'")["recruits"].sum() for r in no_enrolment]
+    assert np.mean(fewer) < np.mean(recruits) - 100_000
+    shares = [congress_share(r, "1925-12") for r in enrolment]
+    other = [congress_share(r, "1925-12") for r in no_enrolment]
+    assert not np.allclose(shares, other, equal_nan=True)
