@@ -54,6 +54,7 @@ PRIORS: dict[str, tuple[float, float]] = {
     "opinion_gamma": (1.0, 6.0),
     "ally_threshold": (0.1, 0.5),
     "side_threshold": (0.0, 0.3),
+    "common_enemy_weight": (0.0, 1.0),
 }
 """Uniform priors (low, high) of the fitted parameters; the others keep their values."""
 

@@ -103,7 +103,9 @@ def _contest(model: PartyModel, arena: Arena, proposer: int, power: np.ndarray) 
     p = model.parameters
     if arena is Arena.POLITBURO and model.rng.random() >= p.campaign_rate:
         return
-    defeated = model.condemned & (model.influence < p.removal_threshold)
+    # A rival is finished once condemned and stripped of every executive office;
+    # until then he stays the target (Trotsky from 1923 to his removal in 1925).
+    defeated = model.condemned & ~(model.holds & model.unique_post).any(axis=1)
     rival = contests.choose_rival(
         model.affinity, model.apparatus, model.alive & ~defeated, proposer, p.hostility
     )

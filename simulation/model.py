@@ -78,7 +78,11 @@ class PartyModel(mesa.Model):
         self.arbiter = self.leader_index[scenario.arbiter] if scenario.arbiter else -1
         p = self.parameters
         self.affinity_weights = alliances.AffinityWeights(
-            p.stance_weight, p.grievance_weight, p.obligation_weight, p.threat_weight
+            p.stance_weight,
+            p.grievance_weight,
+            p.obligation_weight,
+            p.threat_weight,
+            p.common_enemy_weight,
         )
         self.cohesion = contests.faction_cohesion(
             self.affinity, self.faction_membership, self.alive

@@ -57,6 +57,17 @@ def test_a_client_is_drawn_to_his_patron_despite_different_stances():
     assert with_patron[0, 1] > without[0, 1]
 
 
+def test_a_common_enemy_draws_two_leaders_together():
+    affinity = np.array([[0.0, 0.0, -0.8], [0.0, 0.0, -0.8], [-0.8, -0.8, 0.0]])
+    weights = WEIGHTS._replace(stance=0.0, common_enemy=0.5)
+    zeros = np.zeros((3, 3))
+    updated = reweigh_affinities(
+        affinity, zeros, zeros, zeros, zeros, np.ones(3, bool), 1.0, weights
+    )
+    assert updated[0, 1] == pytest.approx(0.5 * 0.64)
+    assert updated[0, 2] == 0.0  # no common enemy of 0 and 2
+
+
 def test_the_others_balance_against_the_most_prominent():
     standing = np.array([0.6, 0.2, 0.2])
     adjustment = threat_adjustment(standing, np.ones(3, bool), balancing=1.0)

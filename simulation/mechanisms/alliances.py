@@ -28,12 +28,13 @@ _MAX_STANCE_DISTANCE = 2.0 * np.sqrt(2.0)
 
 
 class AffinityWeights(NamedTuple):
-    """Weights of the four pulls on affinity."""
+    """Weights of the five pulls on affinity."""
 
     stance: float
     grievance: float
     obligation: float
     threat: float
+    common_enemy: float = 0.0
 
 
 def stance_similarity(stance: np.ndarray) -> np.ndarray:
@@ -82,14 +83,20 @@ def reweigh_affinities(
     """One month's move of every affinity toward what interests and memories dictate.
 
     ``target = w_s * similarity - w_g * (G + G^T) / 2 + w_o * (O + O^T) / 2 +
-    w_t * threat``, clipped to -1..1; ``A <- (1 - rate) A + rate * target``,
+    w_t * threat + w_e * min(1, E E)``, where ``E = min(A, 0)`` holds last
+    month's enmities, so that two leaders with a common enemy draw together
+    (structural balance: Heider 1946; Cartwright & Harary 1956) — the bond of
+    Stalin and Bukharin against first Trotsky, then Zinoviev and Kamenev.
+    The target is clipped to -1..1; ``A <- (1 - rate) A + rate * target``,
     symmetric, zero on the diagonal and for the dead.
     """
+    enmity = np.minimum(affinity, 0.0)
     target = (
         weights.stance * similarity
         - weights.grievance * 0.5 * (grievance + grievance.T)
         + weights.obligation * 0.5 * (obligation + obligation.T)
         + weights.threat * threat
+        + weights.common_enemy * np.minimum(enmity @ enmity, 1.0)
     )
     updated = (1.0 - rate) * affinity + rate * np.clip(target, -1.0, 1.0)
     np.fill_diagonal(updated, 0.0)

@@ -224,6 +224,9 @@ class Parameters(Frozen):
     grievance_weight: Share = Field(0.8, description="weight of grievances in affinity")
     grievance_decay: Share = Field(0.03, description="monthly decay of grievances")
     polemic_grievance: Share = Field(0.4, description="grievance left by an attack")
+    common_enemy_weight: Share = Field(
+        0.5, description="pull between two leaders who share an enemy (structural balance)"
+    )
     obligation_weight: Share = Field(
         0.8, description="weight of a client's obligation to his patron in affinity"
     )
