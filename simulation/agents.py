@@ -97,7 +97,15 @@ class Faction(mesa.Agent):
         self.faction_id = faction_id
         self.name = name
         self.members = members
-        self.active = False
+
+    @property
+    def active(self) -> bool:
+        """Whether the bloc exists this month (declared by events, or cohesive in free mode)."""
+        return bool(self.model.faction_active[self.index])
+
+    @active.setter
+    def active(self, value: bool) -> None:
+        self.model.faction_active[self.index] = value
 
     def living_members(self) -> np.ndarray:
         """Indices of the members still alive."""

@@ -285,6 +285,8 @@ def _fill_vacancies(model: PartyModel, appointer: int, power: np.ndarray) -> Non
 def update_factions(model: PartyModel) -> None:
     """Mark each declared faction active while its members' cohesion is above threshold."""
     active = model.cohesion > model.parameters.faction_threshold
+    if (active == model.faction_active).all():
+        return
     for faction, now in zip(model.factions, active, strict=True):
         if now != faction.active:
             faction.active = bool(now)

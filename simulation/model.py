@@ -175,12 +175,14 @@ class PartyModel(mesa.Model):
                 for org_id in targets:
                     self.appoints[p, self.organisation_index[org_id]] = 1.0
         self.patronage_reach = self.patronage[:, None] * self.appoints
+        self._pressure_key = b""
         self.intakes: list[list[float]] = []
         self.organisations = [
             Organisation(self, o, org.id, org.name) for o, org in enumerate(organisations)
         ]
 
     def _build_factions(self, scenario: Scenario) -> None:
+        self.faction_active = np.zeros(len(scenario.factions), dtype=bool)
         self.factions = [
             Faction(
                 self,
@@ -368,21 +370,38 @@ class PartyModel(mesa.Model):
             if months_left is not None:
                 intake[1] = months_left - 1
 
+    def _capture(self) -> patronage.Capture:
+        """Who can appoint where; recomputed only when offices, health or protection change.
+
+        Offices change a few times a year, so the month's pressure is usually
+        last month's: the key is the bytes of everything it depends on.
+        """
+        key = (
+            self.holds.tobytes()
+            + self.alive.tobytes()
+            + self.health.tobytes()
+            + self.protection.tobytes()
+        )
+        if key != self._pressure_key:
+            head_holder = np.full(self.head_post.size, -1)
+            if self.headed.size:
+                holding = self.holds[:, self.head_post[self.headed]] & self.alive[:, None]
+                head_holder[self.headed] = np.where(holding.any(axis=0), holding.argmax(axis=0), -1)
+            pressure = patronage.appointment_pressure(
+                self.holds & self.alive[:, None],
+                self.patronage_reach,
+                self.health,
+                head_holder,
+                self.protection,
+            )
+            p = self.parameters
+            self._capture_now = patronage.capture(pressure, p.patronage_rate, p.loyalty_decay)
+            self._pressure_key = key
+        return self._capture_now
+
     def _patronage(self) -> None:
-        head_holder = np.full(self.head_post.size, -1)
-        if self.headed.size:
-            holding = self.holds[:, self.head_post[self.headed]] & self.alive[:, None]
-            head_holder[self.headed] = np.where(holding.any(axis=0), holding.argmax(axis=0), -1)
-        pressure = patronage.appointment_pressure(
-            self.holds & self.alive[:, None],
-            self.patronage_reach,
-            self.health,
-            head_holder,
-            self.protection,
-        )
-        self.loyalty = patronage.capture_loyalty(
-            self.loyalty, pressure, self.parameters.patronage_rate, self.parameters.loyalty_decay
-        )
+        keep, gain = self._capture()
+        self.loyalty = keep * self.loyalty + gain
         self.apparatus = patronage.apparatus_shares(self.loyalty, self.members)
 
     def _influence(self) -> None:

@@ -76,7 +76,7 @@ class Recorder:
         self.recruits[k] = model.recruits
         self.loyalty[k] = model.loyalty
         if model.factions:
-            self.faction_active[k] = [faction.active for faction in model.factions]
+            self.faction_active[k] = model.faction_active
             self.faction_cohesion[k] = model.cohesion
 
     def result(self) -> RunResult:

@@ -171,3 +171,16 @@ def test_run_on_the_baseline_end_to_end(tmp_path):
     assert {p.name for p in out.iterdir()} == EXPECTED_FILES
     trajectories = pd.read_csv(out / "trajectories.csv")
     assert trajectories["date"].min() == "1922-04" and trajectories["date"].max() == "1926-12"
+
+
+def test_run_in_free_mode_logs_the_models_decisions(tmp_path):
+    out = tmp_path / "free"
+    assert (
+        main(
+            ["run", str(BASELINE), "--mode", "free", "--seed", "2", "--out", str(out), "--no-plot"]
+        )
+        == 0
+    )
+    events = pd.read_csv(out / "events.csv")
+    assert "model" in set(events["origin"])
+    assert json.loads((out / "manifest.json").read_text())["mode"] == "free"

@@ -22,9 +22,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_scenario_arguments(parser)
     parser.add_argument(
         "--mode",
-        choices=["replay"],
+        choices=["replay", "free"],
         default="replay",
-        help="replay: force every historical decision of the scenario on its date (default)",
+        help="replay: force every historical decision of the scenario on its date (default); "
+        "free: apply only exogenous events and let the leaders' decisions emerge",
     )
     parser.add_argument(
         "--seed", type=int, default=1, help="seed of the model's generator (default 1)"

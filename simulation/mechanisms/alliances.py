@@ -91,18 +91,19 @@ def reweigh_affinities(
     symmetric, zero on the diagonal and for the dead.
     """
     enmity = np.minimum(affinity, 0.0)
-    target = (
-        weights.stance * similarity
-        - weights.grievance * 0.5 * (grievance + grievance.T)
-        + weights.obligation * 0.5 * (obligation + obligation.T)
-        + weights.threat * threat
-        + weights.common_enemy * np.minimum(enmity @ enmity, 1.0)
-    )
-    updated = (1.0 - rate) * affinity + rate * np.clip(target, -1.0, 1.0)
+    memories = weights.obligation * obligation - weights.grievance * grievance
+    target = weights.stance * similarity
+    target += 0.5 * (memories + memories.T)
+    target += weights.threat * threat
+    target += weights.common_enemy * np.minimum(enmity @ enmity, 1.0)
+    np.minimum(target, 1.0, out=target)
+    np.maximum(target, -1.0, out=target)
+    updated = (1.0 - rate) * affinity + rate * target
     np.fill_diagonal(updated, 0.0)
-    dead = ~alive
-    updated[dead, :] = 0.0
-    updated[:, dead] = 0.0
+    if not alive.all():
+        dead = ~alive
+        updated[dead, :] = 0.0
+        updated[:, dead] = 0.0
     return updated
 
 

@@ -13,6 +13,8 @@ References:
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 
@@ -52,14 +54,36 @@ def appointment_pressure(
     return pressure
 
 
-def capture_loyalty(
-    loyalty: np.ndarray, pressure: np.ndarray, rate: float, decay: float
-) -> np.ndarray:
-    """One month of secretaries changing patrons.
+class Capture(NamedTuple):
+    """How an organisation's secretaries move this month: ``L <- keep * L + gain``."""
+
+    keep: np.ndarray
+    gain: np.ndarray
+
+
+def capture(pressure: np.ndarray, rate: float, decay: float) -> Capture:
+    """The month's capture of loyalty implied by the appointment pressure.
 
     ``L <- (1 - a) L + a * P / sum(P)`` per organisation, with ``a = rate *
     min(1, sum(P))``, then ``L <- (1 - decay) L``. Rows stay non-negative and
-    sum to at most 1; the remainder is the unaligned share.
+    sum to at most 1; the remainder is the unaligned share. It depends only on
+    the pressure, so a model recomputes it only when offices change.
+
+    Args:
+        pressure: (m, n) from :func:`appointment_pressure`.
+        rate: monthly share of secretaries an appointer can replace, 0..1.
+        decay: monthly drift of loyalty to unaligned, 0..1.
+    """
+    total = pressure.sum(axis=1, keepdims=True)
+    weight = rate * np.minimum(total, 1.0)
+    target = np.divide(pressure, total, out=np.zeros_like(pressure), where=total > 0)
+    return Capture((1.0 - weight) * (1.0 - decay), weight * target * (1.0 - decay))
+
+
+def capture_loyalty(
+    loyalty: np.ndarray, pressure: np.ndarray, rate: float, decay: float
+) -> np.ndarray:
+    """One month of secretaries changing patrons (see :func:`capture`).
 
     Args:
         loyalty: (m, n) share of each organisation's secretaries loyal to each leader.
@@ -70,10 +94,8 @@ def capture_loyalty(
     Returns:
         The new (m, n) loyalty.
     """
-    total = pressure.sum(axis=1, keepdims=True)
-    weight = rate * np.minimum(total, 1.0)
-    target = np.divide(pressure, total, out=np.zeros_like(pressure), where=total > 0)
-    return ((1.0 - weight) * loyalty + weight * target) * (1.0 - decay)
+    keep, gain = capture(pressure, rate, decay)
+    return keep * loyalty + gain
 
 
 def purge(
