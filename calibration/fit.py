@@ -68,6 +68,9 @@ class Settings:
     runs_per_particle: int = 16
     workers: int = 2
     seed: int = 1
+    minimum_epsilon: float = 0.01
+    """Stop once the tolerance is this close to history (0 would collapse the population
+    on particles that all meet every target, leaving pyabc's kernel degenerate)."""
 
 
 QUICK = Settings(population=24, generations=3, runs_per_particle=8)
@@ -130,7 +133,10 @@ class Calibration:
             simulate, prior, distance, population_size=self.settings.population, sampler=sampler
         )
         abc.new(f"sqlite:///{database.resolve()}", observed)
-        history = abc.run(max_nr_populations=self.settings.generations, minimum_epsilon=0.0)
+        history = abc.run(
+            max_nr_populations=self.settings.generations,
+            minimum_epsilon=self.settings.minimum_epsilon,
+        )
         population = history.get_population(t=history.max_t)
         rows = [
             {

@@ -9,12 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simulation.calendar import MonthField
 from simulation.scenario import Scenario, ScenarioError
-from simulation.scenario.loader import format_path, line_of
+from simulation.scenario.loader import format_path, line_of, read_yaml
 from simulation.scenario.schema import Arena, Identifier, Share
 
 Months = Annotated[int, Field(ge=0, le=120)]
@@ -141,13 +140,7 @@ def load_targets(path: str | Path, scenario: Scenario) -> Targets:
         text = path.read_text(encoding="utf-8")
     except OSError:
         raise ScenarioError([f"{path}: no such targets file"]) from None
-    try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise ScenarioError([f"{path}:{line}: invalid YAML: {error}"]) from None
+    data, root = read_yaml(text, str(path), what="targets")
     try:
         targets = Targets.model_validate(data)
     except ValidationError as error:

@@ -10,11 +10,10 @@ from pathlib import Path
 import yaml
 
 from simulation.calendar import Month
-from simulation.commands.common import fail, report_problems
+from simulation.commands.common import add_targets_argument, fail, report_problems
 from simulation.scenario import ScenarioError, load_scenario, scenario_hash
 
 DEFAULT_SCENARIO = Path("scenarios/baseline_1922.yaml")
-DEFAULT_TARGETS = Path("calibration/targets.yaml")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -35,12 +34,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         default=DEFAULT_SCENARIO,
         help=f"scenario YAML file (default {DEFAULT_SCENARIO})",
     )
-    parser.add_argument(
-        "--targets",
-        type=Path,
-        default=DEFAULT_TARGETS,
-        help=f"targets file (default {DEFAULT_TARGETS})",
-    )
+    add_targets_argument(parser)
     parser.add_argument(
         "--out", type=Path, help="output directory (default outputs/calibration/NAME)"
     )

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from pathlib import Path
 
 from simulation.scenario import Scenario, ScenarioError
 
 EXIT_BAD_INPUT = 2
+DEFAULT_TARGETS = Path("calibration/targets.yaml")
+
+
+def add_targets_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``--targets`` option of the commands that score runs against history."""
+    parser.add_argument(
+        "--targets",
+        type=Path,
+        default=DEFAULT_TARGETS,
+        help=f"targets file (default {DEFAULT_TARGETS})",
+    )
 
 
 def report_problems(error: ScenarioError) -> int:

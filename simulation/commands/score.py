@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulation.commands.common import fail, report_problems
+from simulation.commands.common import add_targets_argument, fail, report_problems
 from simulation.scenario import ScenarioError, load_scenario
 
-DEFAULT_TARGETS = Path("calibration/targets.yaml")
 TABLES = ("tenures", "votes", "events")
 
 
@@ -27,12 +26,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "output_dir", type=Path, metavar="OUTPUT_DIR", help="a run's or ensemble's directory"
     )
-    parser.add_argument(
-        "--targets",
-        type=Path,
-        default=DEFAULT_TARGETS,
-        help=f"targets file (default {DEFAULT_TARGETS})",
-    )
+    add_targets_argument(parser)
     parser.add_argument(
         "--scenario", type=Path, help="scenario file (default: the one named in manifest.json)"
     )

@@ -150,8 +150,14 @@ def merge_parameter_file(
     return {**data, "parameters": {**fitted, **inline}}
 
 
-def read_yaml(text: str, origin: str) -> tuple[dict, yaml.Node]:
-    """Parse scenario YAML into data and the node tree that keeps its line numbers."""
+def read_yaml(text: str, origin: str, what: str = "scenario fields") -> tuple[dict, yaml.Node]:
+    """Parse YAML into data and the node tree that keeps its line numbers.
+
+    Args:
+        text: the YAML.
+        origin: the file name used in messages.
+        what: what the top-level mapping holds, for the message if it is not one.
+    """
     try:
         data = yaml.safe_load(text)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -161,7 +167,7 @@ def read_yaml(text: str, origin: str) -> tuple[dict, yaml.Node]:
         reason = getattr(error, "problem", None) or str(error)
         raise ScenarioError([f"{origin}:{line}: invalid YAML: {reason}"]) from None
     if not isinstance(data, dict):
-        raise ScenarioError([f"{origin}:1: (top level): expected a mapping of scenario fields"])
+        raise ScenarioError([f"{origin}:1: (top level): expected a mapping of {what}"])
     return data, root
 
 
