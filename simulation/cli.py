@@ -10,9 +10,9 @@ import argparse
 import sys
 
 from simulation import __version__
-from simulation.commands import calibrate, diff, ensemble, run, score, validate
+from simulation.commands import calibrate, compare, diff, ensemble, run, score, validate
 
-COMMANDS = (run, validate, ensemble, diff, calibrate, score)
+COMMANDS = (run, validate, ensemble, compare, diff, calibrate, score)
 
 
 def build_parser() -> argparse.ArgumentParser:
