@@ -94,7 +94,9 @@ def test_a_tiny_calibration_writes_its_results(tmp_path, capsys):
     scenario_file = tmp_path / "scenario.yaml"
     scenario_file.write_text(
         BASELINE.read_text().replace(
-            "name: baseline-1922", f"name: fitted\nparameters_from: {parameters}", 1
+            "parameters_from: ../calibration/parameters/baseline-1922.yaml",
+            f"parameters_from: {parameters}",
+            1,
         )
     )
     scenario = load_scenario(scenario_file)
