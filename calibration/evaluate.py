@@ -64,17 +64,30 @@ def summary_statistics(
         errors = [run[t].timing_error for t in timed if np.isfinite(run[t].timing_error)]
         per_run.append(float(np.mean(errors)) if errors else 12.0)
     stats["timing"] = float(np.median(per_run)) if per_run else 12.0
+    share_errors = [
+        score.share_error
+        for run in run_scores
+        for score in run.values()
+        if np.isfinite(score.share_error)
+    ]
+    stats["vote_share"] = float(np.mean(share_errors)) if share_errors else 0.0
     return stats
 
 
 def distance(simulated: dict[str, float], observed: dict[str, float]) -> float:
-    """Mean share of runs missing each target, plus the removals' timing error in years / 4.
+    """Distance of an ensemble's statistics to history.
 
-    History is met by every run at no timing error, so ``observed`` holds 1 for
-    every ``met:`` key and 0 for ``timing``.
+    The mean share of runs missing each target, plus the removals' timing
+    error in years / 4, plus a quarter of the mean vote-share error. History
+    is met by every run at no error, so ``observed`` holds 1 for every
+    ``met:`` key and 0 for ``timing`` and ``vote_share``. The vote-share term
+    is continuous, so distances rarely tie at exactly zero, which would leave
+    pyabc's perturbation kernel degenerate.
     """
     misses = [observed[key] - simulated[key] for key in observed if key.startswith("met:")]
-    return float(np.mean(misses)) + simulated["timing"] / 48.0
+    return (
+        float(np.mean(misses)) + simulated["timing"] / 48.0 + simulated.get("vote_share", 0.0) / 4
+    )
 
 
 def target_date(target: Target, scenario: Scenario) -> Month:

@@ -59,6 +59,10 @@ PRIORS: dict[str, tuple[float, float]] = {
 """Uniform priors (low, high) of the fitted parameters; the others keep their values."""
 
 
+class CalibrationError(RuntimeError):
+    """A fit that cannot go on; the message says what to change."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """How hard to fit: ABC population, generations, runs per particle, processes, seed."""
@@ -116,7 +120,10 @@ class Calibration:
             candidate = with_parameters(scenario, {k: float(v) for k, v in values.items()})
             return summary_statistics(score_ensemble(candidate, fitted, seeds), fitted)
 
-        observed = {f"met:{target.id}": 1.0 for target in fitted} | {"timing": 0.0}
+        observed = {f"met:{target.id}": 1.0 for target in fitted} | {
+            "timing": 0.0,
+            "vote_share": 0.0,
+        }
         prior = pyabc.Distribution(
             **{
                 name: pyabc.RV("uniform", low, high - low)
@@ -133,10 +140,22 @@ class Calibration:
             simulate, prior, distance, population_size=self.settings.population, sampler=sampler
         )
         abc.new(f"sqlite:///{database.resolve()}", observed)
-        history = abc.run(
-            max_nr_populations=self.settings.generations,
-            minimum_epsilon=self.settings.minimum_epsilon,
-        )
+        self.stopped_early_ = None
+        try:
+            history = abc.run(
+                max_nr_populations=self.settings.generations,
+                minimum_epsilon=self.settings.minimum_epsilon,
+            )
+        except (AssertionError, ValueError, np.linalg.LinAlgError) as error:
+            # Once nearly every particle meets the fitted targets, pyabc's kernel can
+            # degenerate; the populations completed so far are in the database.
+            history = pyabc.History(f"sqlite:///{database.resolve()}")
+            if history.max_t < 0:
+                raise CalibrationError(
+                    f"ABC-SMC failed in its first population ({error}); try a larger "
+                    "--population or --runs-per-particle"
+                ) from None
+            self.stopped_early_ = f"stopped after population {history.max_t}: {error}"
         population = history.get_population(t=history.max_t)
         rows = [
             {

@@ -3,8 +3,9 @@
 Replay forces the scenario's decisions; in free mode this module makes them.
 Each month, after the month's exogenous events: purges decided by last
 month's congress are carried out; vacant offices are filled by the dominant
-leader; then the Politburo (every month) and any plenum, conference or
-congress sitting this month hold their contest. After the month's mechanisms,
+leader; then the Politburo (which sits every month and campaigns with
+probability ``campaign_rate``) and any plenum, conference or congress sitting
+this month hold their contest. After the month's mechanisms,
 :func:`update_factions` records the declared factions as active or not from
 their members' new affinities.
 
@@ -33,16 +34,22 @@ MODEL = "model"
 def decide(model: PartyModel) -> None:
     """Make the month's decisions in free mode (see the module docstring for the order)."""
     _carry_out_purges(model)
+    campaign = model.rng.random() < model.parameters.campaign_rate
+    sittings = model.sittings_this_month()
+    if not (campaign or sittings or model.vacated):
+        return  # most months: nothing to decide, and nothing to compute
     power = model.power()
     present = model.alive & (model.health >= 0.5)
     dominant = int(np.argmax(np.where(present, power, -1.0)))
-    _fill_vacancies(model, dominant, power)
-    _contest(model, Arena.POLITBURO, dominant, power)
-    for arena in model.sittings_this_month():
+    if model.vacated:
+        _fill_vacancies(model, dominant, power)
+    if campaign:
+        _contest(model, Arena.POLITBURO, dominant)
+    for arena in sittings:
         if arena is Arena.PLENUM:
             _plenum(model, dominant)
         else:
-            _contest(model, arena, dominant, power)
+            _contest(model, arena, dominant)
 
 
 def _truce(model: PartyModel) -> bool:
@@ -98,11 +105,9 @@ def _expected_share(model: PartyModel, arena: Arena, sides: np.ndarray, p_opinio
     )
 
 
-def _contest(model: PartyModel, arena: Arena, proposer: int, power: np.ndarray) -> None:
+def _contest(model: PartyModel, arena: Arena, proposer: int) -> None:
     """Campaign (Politburo) or condemnation (conference, congress) against the main rival."""
     p = model.parameters
-    if arena is Arena.POLITBURO and model.rng.random() >= p.campaign_rate:
-        return
     # A rival is finished once condemned and stripped of every executive office;
     # until then he stays the target (Trotsky from 1923 to his removal in 1925).
     defeated = model.condemned & ~(model.holds & model.unique_post).any(axis=1)

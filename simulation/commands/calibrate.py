@@ -90,7 +90,7 @@ def _settings(args: argparse.Namespace):
 
 def handle(args: argparse.Namespace) -> int:
     """Fit, validate, and write the results."""
-    from calibration.fit import Calibration
+    from calibration.fit import Calibration, CalibrationError
     from calibration.plots import plot_diagnostics
     from calibration.targets import load_targets
     from simulation.output import package_versions, write_text
@@ -122,7 +122,14 @@ def handle(args: argparse.Namespace) -> int:
         f"{settings.workers} processes"
         + (f", fitting targets up to {args.fit_until}" if args.fit_until else "")
     )
-    calibration = Calibration(scenario, targets, settings, fit_until=args.fit_until).fit(database)
+    try:
+        calibration = Calibration(scenario, targets, settings, fit_until=args.fit_until).fit(
+            database
+        )
+    except CalibrationError as error:
+        return fail(str(error), status=1)
+    if calibration.stopped_early_:
+        print(f"note: ABC-SMC {calibration.stopped_early_}; keeping the last complete population")
     validation = calibration.validate(validation_runs)
 
     calibration.posterior_.to_csv(out / "posterior.csv", index=False)
@@ -145,6 +152,7 @@ def handle(args: argparse.Namespace) -> int:
         "held_out_targets": calibration.held_out_targets_,
         "settings": vars(settings),
         "validation_runs": validation_runs,
+        "stopped_early": calibration.stopped_early_,
     }
     chosen = {name: round(value, 6) for name, value in calibration.best_.items()}
     header = (
