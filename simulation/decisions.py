@@ -61,10 +61,15 @@ def _name(model: PartyModel, indices: np.ndarray) -> str:
 
 
 def _motion(
-    model: PartyModel, arena: Arena, move: Move, proposer: int, targets: np.ndarray
+    model: PartyModel,
+    arena: Arena,
+    move: Move,
+    proposer: int,
+    targets: np.ndarray,
+    sides: tuple[np.ndarray, float] | None = None,
 ) -> bool:
     """Put a motion to the arena's vote, log it, and say whether it carried."""
-    tally = model.count_vote(arena, np.array([proposer]), targets)
+    tally = model.count_vote(arena, np.array([proposer]), targets, sides)
     carried = tally.votes_for > tally.votes_against
     model.vote_log.append(
         (
@@ -117,23 +122,23 @@ def _contest(model: PartyModel, arena: Arena, proposer: int) -> None:
     if rival < 0:
         return
     proposer_side = np.array([proposer])
-    sides = voting.leader_sides(
-        model.affinity, model.alive, proposer_side, np.array([rival]), p.side_threshold
-    )
-    targets = contests.allies_of(model.affinity, sides, rival, p.ally_threshold)
     if arena is Arena.POLITBURO:
         move, targets = Move.CAMPAIGN, np.array([rival])
     elif _truce(model):
         return
     else:
         move = Move.CONDEMNATION
+        sides = voting.leader_sides(
+            model.affinity, model.alive, proposer_side, np.array([rival]), p.side_threshold
+        )
+        targets = contests.allies_of(model.affinity, sides, rival, p.ally_threshold)
     sides = voting.leader_sides(
         model.affinity, model.alive, proposer_side, targets, p.side_threshold
     )
     p_opinion = voting.opinion_for(model.influence * model.alive, sides, p.opinion_gamma)
     if _expected_share(model, arena, sides, p_opinion) < p.move_threshold:
         return
-    if not _motion(model, arena, move, proposer, targets):
+    if not _motion(model, arena, move, proposer, targets, (sides, p_opinion)):
         return
     size = p.campaign_size if move is Move.CAMPAIGN else p.condemnation_size
     model.shift_standing(targets, -size)

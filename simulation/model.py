@@ -299,11 +299,26 @@ class PartyModel(mesa.Model):
 
     # --- votes --------------------------------------------------------------------
 
-    def count_vote(self, arena: Arena, sponsors: np.ndarray, targets: np.ndarray) -> voting.Tally:
-        """Count a motion in an arena sitting this month."""
+    def count_vote(
+        self,
+        arena: Arena,
+        sponsors: np.ndarray,
+        targets: np.ndarray,
+        known_sides: tuple[np.ndarray, float] | None = None,
+    ) -> voting.Tally:
+        """Count a motion in an arena sitting this month.
+
+        ``known_sides`` (each leader's side and the opinion probability) may be
+        passed when the caller has just computed them for the same motion.
+        """
         p = self.parameters
-        sides = voting.leader_sides(self.affinity, self.alive, sponsors, targets, p.side_threshold)
-        p_opinion = voting.opinion_for(self.influence * self.alive, sides, p.opinion_gamma)
+        if known_sides is None:
+            sides = voting.leader_sides(
+                self.affinity, self.alive, sponsors, targets, p.side_threshold
+            )
+            p_opinion = voting.opinion_for(self.influence * self.alive, sides, p.opinion_gamma)
+        else:
+            sides, p_opinion = known_sides
         if arena is Arena.POLITBURO:
             return voting.member_vote(self.rng, self.politburo_voters(), sides, p_opinion)
         delegates = self.sitting_delegates[(self.step_index, arena)]
