@@ -40,7 +40,6 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Protocol
 
@@ -623,16 +622,6 @@ class EnsembleReport:
         return self.simulated / self.seconds if self.seconds > 0 else float("nan")
 
 
-def _versions() -> dict[str, str]:
-    versions = package_versions()
-    for package in VERSIONED_EXTRAS:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "not installed"
-    return versions
-
-
 def _manifest(ensemble: Ensemble, sessions: list[dict], status: str, chunk: int) -> dict:
     return {
         "scenario": ensemble.scenario.name,
@@ -647,7 +636,7 @@ def _manifest(ensemble: Ensemble, sessions: list[dict], status: str, chunk: int)
         "status": status,
         "files": [f"{table}.parquet" for table in ensemble.tables]
         + ["quantiles.parquet", "parts/"],
-        "versions": _versions(),
+        "versions": package_versions(VERSIONED_EXTRAS),
     }
 
 

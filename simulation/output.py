@@ -31,10 +31,10 @@ CSV_FILES = (
 VERSIONED_PACKAGES = ("interregnum", "mesa", "numpy", "pandas", "matplotlib", "pydantic", "pyyaml")
 
 
-def package_versions() -> dict[str, str]:
-    """Versions of Python and of the packages a result depends on."""
+def package_versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """Versions of Python and of the packages a result depends on (plus ``extra`` ones)."""
     versions = {"python": platform.python_version()}
-    for package in VERSIONED_PACKAGES:
+    for package in VERSIONED_PACKAGES + extra:
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:

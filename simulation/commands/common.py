@@ -12,6 +12,24 @@ EXIT_BAD_INPUT = 2
 DEFAULT_TARGETS = Path("calibration/targets.yaml")
 
 
+def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where ensemble runs go: ``--workers K`` local processes or a Dask ``--scheduler``."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="K",
+        help="local worker processes (default: every core; 1 runs in this process)",
+    )
+    where.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="run on the Dask distributed cluster of this scheduler",
+    )
+
+
 def add_targets_argument(parser: argparse.ArgumentParser) -> None:
     """The ``--targets`` option of the commands that score runs against history."""
     parser.add_argument(

@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from simulation.commands.common import fail, report_problems
+from simulation.commands.common import add_executor_arguments, fail, report_problems
 from simulation.scenario import Scenario, ScenarioError, load_scenario
 
 DEFAULT_RUNS = 1000
@@ -70,20 +70,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="free: decisions emerge from the mechanisms (default); replay: the scenarios' "
         "decisions are forced on their dates",
     )
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        metavar="K",
-        help="local worker processes (default: every core; 1 runs in this process)",
-    )
-    where.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="tcp://HOST:PORT",
-        help="run on the Dask distributed cluster of this scheduler",
-    )
+    add_executor_arguments(parser)
     parser.add_argument(
         "--resume",
         action="store_true",

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from simulation.commands.common import fail, report_problems, summary
+from simulation.commands.common import add_executor_arguments, fail, report_problems, summary
 from simulation.commands.scenario_args import add_scenario_arguments, load_from_args
 from simulation.scenario import ScenarioError
 
@@ -25,20 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     add_scenario_arguments(parser)
     parser.add_argument("--runs", type=int, required=True, metavar="N", help="number of runs")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        metavar="K",
-        help="local worker processes (default: every core; 1 runs in this process)",
-    )
-    where.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="tcp://HOST:PORT",
-        help="run on the Dask distributed cluster of this scheduler",
-    )
+    add_executor_arguments(parser)
     parser.add_argument(
         "--mode",
         choices=["free", "replay"],
