@@ -150,6 +150,16 @@ def _order(target: Order, logs: RunLogs) -> TargetScore:
     return TargetScore(all(when is None or when > first for when in later))
 
 
+_SCORERS = {
+    HoldsThroughout: _holds_throughout,
+    Succeeds: _succeeds,
+    LeavesPost: _leaves_post,
+    Condemned: _condemned,
+    Purged: _purged,
+    Order: _order,
+}
+
+
 def score_run(targets: Iterable[Target], logs: RunLogs) -> dict[str, TargetScore]:
     """Score one run against every target.
 
@@ -157,22 +167,7 @@ def score_run(targets: Iterable[Target], logs: RunLogs) -> dict[str, TargetScore
         targets: the targets.
         logs: the run's logs.
     """
-    scores = {}
-    for target in targets:
-        match target:
-            case HoldsThroughout():
-                scores[target.id] = _holds_throughout(target, logs)
-            case Succeeds():
-                scores[target.id] = _succeeds(target, logs)
-            case LeavesPost():
-                scores[target.id] = _leaves_post(target, logs)
-            case Condemned():
-                scores[target.id] = _condemned(target, logs)
-            case Purged():
-                scores[target.id] = _purged(target, logs)
-            case Order():
-                scores[target.id] = _order(target, logs)
-    return scores
+    return {target.id: _SCORERS[type(target)](target, logs) for target in targets}
 
 
 def ensemble_table(run_scores: Sequence[dict[str, TargetScore]]) -> pd.DataFrame:
