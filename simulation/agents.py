@@ -107,10 +107,6 @@ class Faction(mesa.Agent):
     def active(self, value: bool) -> None:
         self.model.faction_active[self.index] = value
 
-    def living_members(self) -> np.ndarray:
-        """Indices of the members still alive."""
-        return self.members[self.model.alive[self.members]]
-
     def cohesion(self) -> float:
         """Mean affinity between living members at the last month's end (NaN below two)."""
         return float(self.model.cohesion[self.index])
