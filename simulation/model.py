@@ -14,6 +14,7 @@ from enum import StrEnum
 import mesa
 import numpy as np
 
+from simulation import monthly
 from simulation.agents import Faction, Leader, Organisation
 from simulation.calendar import Month
 from simulation.decisions import decide, update_factions
@@ -29,6 +30,8 @@ from simulation.mechanisms import (
 )
 from simulation.recorder import Recorder, RunResult
 from simulation.scenario.schema import SITTINGS, Arena, Event, EventKind, Scenario
+
+_NO_INTAKE = np.zeros(0)
 
 
 class Mode(StrEnum):
@@ -83,6 +86,24 @@ class PartyModel(mesa.Model):
             p.obligation_weight,
             p.threat_weight,
             p.common_enemy_weight,
+        )
+        self.power_weights = (
+            p.power_influence_weight,
+            p.power_apparatus_weight,
+            p.power_posts_weight,
+        )
+        self._month_parameters = monthly.MonthParameters(
+            p.membership_attrition,
+            p.patronage_rate,
+            p.loyalty_decay,
+            p.record_decay,
+            p.client_weight,
+            p.influence_drift,
+            p.balancing,
+            p.alliance_rate,
+            p.grievance_decay,
+            p.obligation_decay,
+            p.faction_threshold,
         )
         self.cohesion = contests.faction_cohesion(
             self.affinity, self.faction_membership, self.alive
@@ -175,7 +196,6 @@ class PartyModel(mesa.Model):
                 for org_id in targets:
                     self.appoints[p, self.organisation_index[org_id]] = 1.0
         self.patronage_reach = self.patronage[:, None] * self.appoints
-        self._pressure_key = b""
         self.intakes: list[list[float]] = []
         self.organisations = [
             Organisation(self, o, org.id, org.name) for o, org in enumerate(organisations)
@@ -235,13 +255,8 @@ class PartyModel(mesa.Model):
 
     def power(self) -> np.ndarray:
         """(n,) each living leader's power share."""
-        p = self.parameters
         return power.power_shares(
-            self.influence,
-            self.apparatus,
-            self.post_prestige(),
-            self.alive,
-            (p.power_influence_weight, p.power_apparatus_weight, p.power_posts_weight),
+            self.influence, self.apparatus, self.post_prestige(), self.alive, self.power_weights
         )
 
     def indices(self, leader_ids: list[str]) -> np.ndarray:
@@ -360,92 +375,53 @@ class PartyModel(mesa.Model):
             apply_event(self, event)
         if self.mode is Mode.FREE:
             decide(self)
-        self._membership()
-        self._patronage()
-        self._influence()
-        self._alliances()
-        if self.mode is Mode.FREE:
+        factions_moved = monthly.advance_month(
+            k,
+            self._intakes_this_month(),
+            (
+                self.members,
+                self.recruits,
+                self.recruitment_weight,
+                self.loyalty,
+                self.patronage_reach,
+                self.head_post,
+                self.protection,
+            ),
+            (self.holds, self.prestige, self.alive, self.health),
+            (self.influence, self.record, self.apparatus),
+            (
+                self.affinity,
+                self.similarity,
+                self.grievance,
+                self.obligation,
+                self.faction_membership,
+                self.cohesion,
+                self.faction_active,
+            ),
+            self.recorder.history,
+            self._month_parameters,
+            self.affinity_weights,
+            self.power_weights,
+        )
+        if factions_moved and self.mode is Mode.FREE:
             update_factions(self)
-        self.recorder.record(k)
+        self.recorder.faction_active[k] = self.faction_active
         if k == self.months - 1:
             self.running = False
 
-    def _membership(self) -> None:
-        p = self.parameters
-        self.members, self.recruits = membership.attrition(
-            self.members, self.recruits, p.membership_attrition
-        )
+    def _intakes_this_month(self) -> np.ndarray:
+        """Members each running intake adds this month, in the order they began."""
+        if not self.intakes:
+            return _NO_INTAKE
+        amounts = []
         for intake in self.intakes:
             per_month, months_left = intake
             if months_left == 0:
                 continue
-            added = membership.allocate_intake(per_month, self.recruitment_weight, self.members)
-            self.members += added
-            self.recruits += added
+            amounts.append(per_month)
             if months_left is not None:
                 intake[1] = months_left - 1
-
-    def _capture(self) -> patronage.Capture:
-        """Who can appoint where; recomputed only when offices, health or protection change.
-
-        Offices change a few times a year, so the month's pressure is usually
-        last month's: the key is the bytes of everything it depends on.
-        """
-        key = (
-            self.holds.tobytes()
-            + self.alive.tobytes()
-            + self.health.tobytes()
-            + self.protection.tobytes()
-        )
-        if key != self._pressure_key:
-            head_holder = np.full(self.head_post.size, -1)
-            if self.headed.size:
-                holding = self.holds[:, self.head_post[self.headed]] & self.alive[:, None]
-                head_holder[self.headed] = np.where(holding.any(axis=0), holding.argmax(axis=0), -1)
-            pressure = patronage.appointment_pressure(
-                self.holds & self.alive[:, None],
-                self.patronage_reach,
-                self.health,
-                head_holder,
-                self.protection,
-            )
-            p = self.parameters
-            self._capture_now = patronage.capture(pressure, p.patronage_rate, p.loyalty_decay)
-            self._pressure_key = key
-        return self._capture_now
-
-    def _patronage(self) -> None:
-        keep, gain = self._capture()
-        self.loyalty = keep * self.loyalty + gain
-        self.apparatus = patronage.apparatus_shares(self.loyalty, self.members)
-
-    def _influence(self) -> None:
-        p = self.parameters
-        self.record = self.record * (1.0 - p.record_decay)
-        support = influence.influence_support(
-            self.health, self.post_prestige(), self.apparatus, self.record, p.client_weight
-        )
-        self.influence = influence.drift_influence(self.influence, support, p.influence_drift)
-        self.influence[~self.alive] = 0.0
-
-    def _alliances(self) -> None:
-        p = self.parameters
-        threat = alliances.threat_adjustment(self.influence, self.alive, p.balancing)
-        self.affinity = alliances.reweigh_affinities(
-            self.affinity,
-            self.similarity,
-            self.grievance,
-            self.obligation,
-            threat,
-            self.alive,
-            p.alliance_rate,
-            self.affinity_weights,
-        )
-        self.cohesion = contests.faction_cohesion(
-            self.affinity, self.faction_membership, self.alive
-        )
-        self.grievance = self.grievance * (1.0 - p.grievance_decay)
-        self.obligation = self.obligation * (1.0 - p.obligation_decay)
+        return np.array(amounts, dtype=float)
 
     # --- running ------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Record a run into preallocated arrays and turn them into tidy frames once, at the end.
 
 Mesa's DataCollector builds Python structures every step, which costs about a
-quarter of a run of this size; here a month's record is a few array copies.
+quarter of a run of this size; here the compiled month writes its row of each
+array (:func:`simulation.monthly.advance_month`).
 """
 
 from __future__ import annotations
@@ -61,23 +62,20 @@ class Recorder:
         self.loyalty = np.zeros((months, m, n))
         self.faction_active = np.zeros((months, factions), dtype=bool)
         self.faction_cohesion = np.zeros((months, factions))
-
-    def record(self, k: int) -> None:
-        """Copy the model's state at the end of month ``k``."""
-        model = self.model
-        self.influence[k] = model.influence
-        self.apparatus[k] = model.apparatus
-        self.power[k] = model.power()
-        self.health[k] = model.health
-        self.alive[k] = model.alive
-        self.holds[k] = model.holds
-        self.affinity[k] = model.affinity
-        self.members[k] = model.members
-        self.recruits[k] = model.recruits
-        self.loyalty[k] = model.loyalty
-        if model.factions:
-            self.faction_active[k] = model.faction_active
-            self.faction_cohesion[k] = model.cohesion
+        self.history = (
+            self.influence,
+            self.apparatus,
+            self.power,
+            self.health,
+            self.alive,
+            self.holds,
+            self.affinity,
+            self.members,
+            self.recruits,
+            self.loyalty,
+            self.faction_cohesion,
+        )
+        """The arrays whose month rows :func:`simulation.monthly.advance_month` writes."""
 
     def result(self) -> RunResult:
         """Build the run's frames."""

@@ -1,6 +1,9 @@
 """The model's mechanisms: each a small function of the state and the generator.
 
 They take and return numpy arrays indexed by leader (``n``), organisation
-(``m``) and post (``p``), so that each can be tested alone on a hand-made state
-and the model's step stays a short sequence of vectorised calls.
+(``m``) and post (``p``), so that each can be tested alone on a hand-made
+state. Those that run every month are compiled with numba (``cache=True``, so
+a process compiles them once per machine) and called together by
+:func:`simulation.monthly.advance_month`: at two dozen leaders, numpy's
+per-call overhead, not arithmetic, was what a run cost.
 """

@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 
 _MAX_STANCE_DISTANCE = 2.0 * np.sqrt(2.0)
 
@@ -43,6 +44,7 @@ def stance_similarity(stance: np.ndarray) -> np.ndarray:
     return 1.0 - 2.0 * distance / _MAX_STANCE_DISTANCE
 
 
+@njit(cache=True)
 def threat_adjustment(standing: np.ndarray, alive: np.ndarray, balancing: float) -> np.ndarray:
     """(n, n) pull created by the most prominent leader's lead over the next.
 
@@ -51,25 +53,35 @@ def threat_adjustment(standing: np.ndarray, alive: np.ndarray, balancing: float)
     for the weaker partner, ``(1 - balancing) * T * (1 - S_i / S_1)``.
     """
     n = standing.size
+    adjustment = np.zeros((n, n))
     if alive.sum() < 3:
-        return np.zeros((n, n))
-    ranked = np.where(alive, standing, -np.inf)
-    strongest = int(np.argmax(ranked))
+        return adjustment
+    strongest = -1
+    for i in range(n):
+        if alive[i] and (strongest < 0 or standing[i] > standing[strongest]):
+            strongest = i
     top = standing[strongest]
     if top <= 0:
-        return np.zeros((n, n))
-    ranked[strongest] = -np.inf
-    lead = (top - ranked.max()) / top
-    others = alive.copy()
-    others[strongest] = False
-    adjustment = (balancing * lead) * np.outer(others, others)
-    weakness = 1.0 - standing / top
-    toward_strongest = (1.0 - balancing) * lead * weakness - balancing * lead
-    adjustment[:, strongest] = toward_strongest
-    adjustment[strongest, :] = toward_strongest
+        return adjustment
+    second = -np.inf
+    for i in range(n):
+        if alive[i] and i != strongest and standing[i] > second:
+            second = standing[i]
+    lead = (top - second) / top
+    for i in range(n):
+        if alive[i] and i != strongest:
+            for j in range(n):
+                if alive[j] and j != strongest:
+                    adjustment[i, j] = balancing * lead
+    for i in range(n):
+        weakness = 1.0 - standing[i] / top
+        toward_strongest = (1.0 - balancing) * lead * weakness - balancing * lead
+        adjustment[i, strongest] = toward_strongest
+        adjustment[strongest, i] = toward_strongest
     return adjustment
 
 
+@njit(cache=True)
 def reweigh_affinities(
     affinity: np.ndarray,
     similarity: np.ndarray,
@@ -90,20 +102,30 @@ def reweigh_affinities(
     The target is clipped to -1..1; ``A <- (1 - rate) A + rate * target``,
     symmetric, zero on the diagonal and for the dead.
     """
-    enmity = np.minimum(affinity, 0.0)
-    memories = weights.obligation * obligation - weights.grievance * grievance
-    target = weights.stance * similarity
-    target += 0.5 * (memories + memories.T)
-    target += weights.threat * threat
-    target += weights.common_enemy * np.minimum(enmity @ enmity, 1.0)
-    np.minimum(target, 1.0, out=target)
-    np.maximum(target, -1.0, out=target)
-    updated = (1.0 - rate) * affinity + rate * target
-    np.fill_diagonal(updated, 0.0)
-    if not alive.all():
-        dead = ~alive
-        updated[dead, :] = 0.0
-        updated[:, dead] = 0.0
+    n = affinity.shape[0]
+    w_stance, w_grievance, w_obligation, w_threat, w_common_enemy = weights
+    common_enemy = np.zeros((n, n))
+    for i in range(n):
+        for k in range(n):
+            if affinity[i, k] < 0:
+                for j in range(n):
+                    if affinity[k, j] < 0:
+                        common_enemy[i, j] += affinity[i, k] * affinity[k, j]
+    updated = np.zeros((n, n))
+    for i in range(n):
+        if not alive[i]:
+            continue
+        for j in range(n):
+            if j == i or not alive[j]:
+                continue
+            memory_ij = w_obligation * obligation[i, j] - w_grievance * grievance[i, j]
+            memory_ji = w_obligation * obligation[j, i] - w_grievance * grievance[j, i]
+            target = w_stance * similarity[i, j]
+            target += 0.5 * (memory_ij + memory_ji)
+            target += w_threat * threat[i, j]
+            target += w_common_enemy * min(common_enemy[i, j], 1.0)
+            target = min(max(target, -1.0), 1.0)
+            updated[i, j] = (1.0 - rate) * affinity[i, j] + rate * target
     return updated
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 import numpy as np
+from numba import njit
 
 from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED
 
@@ -135,6 +136,7 @@ def successor_scores(
     return affinity[appointer, candidates] - threat_aversion * power[candidates] * power.size
 
 
+@njit(cache=True)
 def faction_cohesion(affinity: np.ndarray, membership: np.ndarray, alive: np.ndarray) -> np.ndarray:
     """Mean affinity between living members of each faction, NaN below two members.
 
@@ -143,8 +145,17 @@ def faction_cohesion(affinity: np.ndarray, membership: np.ndarray, alive: np.nda
         membership: (f, n) 0/1 faction membership.
         alive: (n,) bool.
     """
-    living = membership * alive
-    pairs = living.sum(axis=1)
-    pairs = pairs * (pairs - 1)
-    summed = ((living @ affinity) * living).sum(axis=1)
-    return np.divide(summed, pairs, out=np.full(pairs.shape, np.nan), where=pairs > 0)
+    factions, n = membership.shape
+    cohesion = np.full(factions, np.nan)
+    for f in range(factions):
+        living = membership[f] * alive
+        count = living.sum()
+        pairs = count * (count - 1)
+        if pairs > 0:
+            summed = 0.0
+            for i in range(n):
+                if living[i] != 0:
+                    for j in range(n):
+                        summed += living[i] * affinity[i, j] * living[j]
+            cohesion[f] = summed / pairs
+    return cohesion

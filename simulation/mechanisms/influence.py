@@ -13,8 +13,10 @@ References:
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 
+@njit(cache=True)
 def influence_support(
     health: np.ndarray,
     post_prestige: np.ndarray,
@@ -29,6 +31,7 @@ def influence_support(
     return health * np.clip(post_prestige + client_weight * apparatus + record, 0.0, 1.0)
 
 
+@njit(cache=True)
 def drift_influence(influence: np.ndarray, support: np.ndarray, rate: float) -> np.ndarray:
     """Move standing a step toward its support: ``I <- I + rate (S - I)``."""
     return influence + rate * (support - influence)

@@ -10,8 +10,10 @@ Lenin, n. 35).
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 
+@njit(cache=True)
 def attrition(
     members: np.ndarray, recruits: np.ndarray, rate: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -20,6 +22,7 @@ def attrition(
     return members * keep, recruits * keep
 
 
+@njit(cache=True)
 def allocate_intake(total: float, weights: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Split an intake over organisations by size times recruitment weight.
 
@@ -48,9 +51,13 @@ def delegate_counts(delegates: int, members: np.ndarray) -> np.ndarray:
     return counts
 
 
+@njit(cache=True)
 def delegate_discipline(
     members: np.ndarray, recruits: np.ndarray, old_discipline: float, recruit_discipline: float
 ) -> np.ndarray:
     """Probability that an organisation's delegate votes with its apparatus."""
-    recruit_share = np.divide(recruits, members, out=np.zeros_like(members), where=members > 0)
-    return old_discipline + (recruit_discipline - old_discipline) * recruit_share
+    discipline = np.full(members.size, old_discipline)
+    for o in range(members.size):
+        if members[o] > 0:
+            discipline[o] += (recruit_discipline - old_discipline) * (recruits[o] / members[o])
+    return discipline

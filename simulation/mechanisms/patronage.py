@@ -13,11 +13,11 @@ References:
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
+from numba import njit
 
 
+@njit(cache=True)
 def appointment_pressure(
     holds: np.ndarray,
     patronage_reach: np.ndarray,
@@ -44,42 +44,55 @@ def appointment_pressure(
     Returns:
         (m, n) pressure, >= 0.
     """
-    pressure = (patronage_reach.T @ holds.T) * health
-    headed = np.flatnonzero(head_holder >= 0)
-    if headed.size:
-        heads = head_holder[headed]
-        own = pressure[headed, heads]
-        pressure[headed] *= (1.0 - protection[headed])[:, None]
-        pressure[headed, heads] = own
+    n, posts = holds.shape
+    m = patronage_reach.shape[1]
+    pressure = np.zeros((m, n))
+    for i in range(n):
+        for q in range(posts):
+            if holds[i, q]:
+                for o in range(m):
+                    pressure[o, i] += patronage_reach[q, o]
+        for o in range(m):
+            pressure[o, i] *= health[i]
+    for o in range(m):
+        head = head_holder[o]
+        if head >= 0:
+            own = pressure[o, head]
+            pressure[o] *= 1.0 - protection[o]
+            pressure[o, head] = own
     return pressure
 
 
-class Capture(NamedTuple):
-    """How an organisation's secretaries move this month: ``L <- keep * L + gain``."""
-
-    keep: np.ndarray
-    gain: np.ndarray
-
-
-def capture(pressure: np.ndarray, rate: float, decay: float) -> Capture:
+@njit(cache=True)
+def capture(pressure: np.ndarray, rate: float, decay: float) -> tuple[np.ndarray, np.ndarray]:
     """The month's capture of loyalty implied by the appointment pressure.
 
     ``L <- (1 - a) L + a * P / sum(P)`` per organisation, with ``a = rate *
     min(1, sum(P))``, then ``L <- (1 - decay) L``. Rows stay non-negative and
-    sum to at most 1; the remainder is the unaligned share. It depends only on
-    the pressure, so a model recomputes it only when offices change.
+    sum to at most 1; the remainder is the unaligned share.
 
     Args:
         pressure: (m, n) from :func:`appointment_pressure`.
         rate: monthly share of secretaries an appointer can replace, 0..1.
         decay: monthly drift of loyalty to unaligned, 0..1.
+
+    Returns:
+        ``(keep, gain)``: (m,) and (m, n), so that ``L <- keep[:, None] * L + gain``.
     """
-    total = pressure.sum(axis=1, keepdims=True)
-    weight = rate * np.minimum(total, 1.0)
-    target = np.divide(pressure, total, out=np.zeros_like(pressure), where=total > 0)
-    return Capture((1.0 - weight) * (1.0 - decay), weight * target * (1.0 - decay))
+    m, n = pressure.shape
+    keep = np.empty(m)
+    gain = np.zeros((m, n))
+    for o in range(m):
+        total = pressure[o].sum()
+        weight = rate * min(total, 1.0)
+        keep[o] = (1.0 - weight) * (1.0 - decay)
+        if total > 0:
+            for i in range(n):
+                gain[o, i] = weight * (pressure[o, i] / total) * (1.0 - decay)
+    return keep, gain
 
 
+@njit(cache=True)
 def capture_loyalty(
     loyalty: np.ndarray, pressure: np.ndarray, rate: float, decay: float
 ) -> np.ndarray:
@@ -95,7 +108,7 @@ def capture_loyalty(
         The new (m, n) loyalty.
     """
     keep, gain = capture(pressure, rate, decay)
-    return keep * loyalty + gain
+    return keep.reshape((-1, 1)) * loyalty + gain
 
 
 def purge(
@@ -128,11 +141,19 @@ def purge(
     return result
 
 
+@njit(cache=True)
 def apparatus_shares(loyalty: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Each leader's share of the national apparatus, weighted by membership.
 
     Returns:
         (n,) shares summing to at most 1.
     """
+    m, n = loyalty.shape
+    shares = np.zeros(n)
     total = members.sum()
-    return members @ loyalty / total if total > 0 else np.zeros(loyalty.shape[1])
+    if total > 0:
+        for o in range(m):
+            for i in range(n):
+                shares[i] += members[o] * loyalty[o, i]
+        shares /= total
+    return shares

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 
+@njit(cache=True)
 def power_shares(
     influence: np.ndarray,
     apparatus: np.ndarray,
