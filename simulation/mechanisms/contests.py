@@ -23,7 +23,7 @@ from enum import StrEnum
 import numpy as np
 from numba import njit
 
-from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED
+from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED, apparatus_split
 
 
 class Move(StrEnum):
@@ -35,6 +35,7 @@ class Move(StrEnum):
     EXPULSION = "expulsion"
 
 
+@njit(cache=True)
 def choose_rival(
     affinity: np.ndarray,
     apparatus: np.ndarray,
@@ -60,20 +61,26 @@ def choose_rival(
         proposer: index of the challenger.
         hostility: affinity below which a leader counts as a rival.
     """
-    hostile = eligible & (affinity[proposer] < hostility)
-    hostile[proposer] = False
-    threat = np.where(hostile, apparatus * (1.0 - affinity[proposer]) / 2.0, 0.0)
-    rival = int(np.argmax(threat))
-    return rival if threat[rival] > 0 else -1
+    rival = -1
+    most = 0.0
+    for i in range(apparatus.size):
+        if eligible[i] and i != proposer and affinity[proposer, i] < hostility:
+            threat = apparatus[i] * (1.0 - affinity[proposer, i]) / 2.0
+            if threat > most:
+                rival, most = i, threat
+    return rival
 
 
+@njit(cache=True)
 def allies_of(affinity: np.ndarray, sides: np.ndarray, rival: int, threshold: float) -> np.ndarray:
     """The rival and those of his side close enough to him to share his fate."""
-    close = (sides == AGAINST) & (affinity[rival] > threshold)
-    close[rival] = True
+    close = np.zeros(sides.size, dtype=np.bool_)
+    for i in range(sides.size):
+        close[i] = i == rival or (sides[i] == AGAINST and affinity[rival, i] > threshold)
     return np.flatnonzero(close)
 
 
+@njit(cache=True)
 def expected_delegate_share(
     delegates: np.ndarray,
     loyalty: np.ndarray,
@@ -85,24 +92,31 @@ def expected_delegate_share(
 
     The mean of :func:`simulation.mechanisms.voting.delegate_vote`'s tally.
     """
-    share_for = loyalty[:, sides == FOR].sum(axis=1)
-    share_against = loyalty[:, sides == AGAINST].sum(axis=1)
-    share_open = np.clip(1.0 - share_for - share_against, 0.0, None)
-    total = share_for + share_against + share_open
-    follow_for = discipline * share_for / total
-    follow_open = discipline * share_open / total
-    per_delegate = follow_for + (1.0 - discipline + follow_open) * p_opinion
     count = delegates.sum()
-    return float(delegates @ per_delegate / count) if count > 0 else 0.0
+    if count <= 0:
+        return 0.0
+    split = apparatus_split(loyalty, sides)
+    expected = 0.0
+    for o in range(delegates.size):
+        follow_for = discipline[o] * split[o, 0]
+        by_opinion = 1.0 - discipline[o] + discipline[o] * split[o, 2]
+        expected += delegates[o] * (follow_for + by_opinion * p_opinion)
+    return expected / count
 
 
+@njit(cache=True)
 def expected_member_share(voter_sides: np.ndarray, p_opinion: float) -> float:
     """Expected share of named voters (the Politburo) voting for."""
     if voter_sides.size == 0:
         return 0.0
-    decided_for = (voter_sides == FOR).sum()
-    undecided = (voter_sides == UNDECIDED).sum()
-    return float((decided_for + undecided * p_opinion) / voter_sides.size)
+    decided_for = 0
+    undecided = 0
+    for side in voter_sides:
+        if side == FOR:
+            decided_for += 1
+        elif side == UNDECIDED:
+            undecided += 1
+    return (decided_for + undecided * p_opinion) / voter_sides.size
 
 
 def plenum_move(

@@ -34,6 +34,7 @@ def allocate_intake(total: float, weights: np.ndarray, members: np.ndarray) -> n
     return total * pull / denominator if denominator > 0 else np.zeros_like(members)
 
 
+@njit(cache=True)
 def delegate_counts(delegates: int, members: np.ndarray) -> np.ndarray:
     """Delegates per organisation in proportion to membership (largest remainder).
 
@@ -46,7 +47,7 @@ def delegate_counts(delegates: int, members: np.ndarray) -> np.ndarray:
     counts = np.floor(quota).astype(np.int64)
     short = delegates - counts.sum()
     if short > 0:
-        order = np.argsort(-(quota - counts), kind="stable")
+        order = np.argsort(-(quota - counts), kind="mergesort")
         counts[order[:short]] += 1
     return counts
 

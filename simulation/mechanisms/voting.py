@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 FOR, AGAINST, UNDECIDED = 1, -1, 0
 
@@ -29,6 +30,7 @@ class Tally:
     votes_against: int
 
 
+@njit(cache=True)
 def leader_sides(
     affinity: np.ndarray,
     alive: np.ndarray,
@@ -51,28 +53,71 @@ def leader_sides(
     Returns:
         (n,) int array of FOR / AGAINST / UNDECIDED.
     """
-    margin = np.zeros(alive.size)
-    if len(sponsors):
-        margin += affinity[:, sponsors].mean(axis=1)
-    if len(targets):
-        margin -= affinity[:, targets].mean(axis=1)
-    sides = np.where(margin > threshold, FOR, np.where(margin < -threshold, AGAINST, UNDECIDED))
-    sides[~alive] = UNDECIDED
-    sides[sponsors] = FOR
-    sides[targets] = AGAINST
+    n = alive.size
+    sides = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        if not alive[i]:
+            continue
+        margin = 0.0
+        if sponsors.size:
+            toward = 0.0
+            for j in sponsors:
+                toward += affinity[i, j]
+            margin += toward / sponsors.size
+        if targets.size:
+            toward = 0.0
+            for j in targets:
+                toward += affinity[i, j]
+            margin -= toward / targets.size
+        if margin > threshold:
+            sides[i] = FOR
+        elif margin < -threshold:
+            sides[i] = AGAINST
+    for j in sponsors:
+        sides[j] = FOR
+    for j in targets:
+        sides[j] = AGAINST
     return sides
 
 
+@njit(cache=True)
 def opinion_for(influence: np.ndarray, sides: np.ndarray, gamma: float) -> float:
     """Probability that an undecided voter backs the motion.
 
     ``P = I_for^g / (I_for^g + I_against^g)``, with ``I`` the summed standing
     of the leaders on each side; a motion nobody opposes passes on opinion.
     """
-    strength_for = influence[sides == FOR].sum() ** gamma
-    strength_against = influence[sides == AGAINST].sum() ** gamma
+    standing_for = 0.0
+    standing_against = 0.0
+    for i in range(sides.size):
+        if sides[i] == FOR:
+            standing_for += influence[i]
+        elif sides[i] == AGAINST:
+            standing_against += influence[i]
+    strength_for = standing_for**gamma
+    strength_against = standing_against**gamma
     total = strength_for + strength_against
     return strength_for / total if total > 0 else 0.5
+
+
+@njit(cache=True)
+def apparatus_split(loyalty: np.ndarray, sides: np.ndarray) -> np.ndarray:
+    """(m, 3) how each organisation's secretaries lean: with the motion, against it, neither.
+
+    Rows sum to one: the secretaries loyal to leaders on each side, and the
+    unaligned or undecided rest, whom a disciplined delegate cannot follow.
+    """
+    m, n = loyalty.shape
+    split = np.zeros((m, 3))
+    for o in range(m):
+        for i in range(n):
+            if sides[i] == FOR:
+                split[o, 0] += loyalty[o, i]
+            elif sides[i] == AGAINST:
+                split[o, 1] += loyalty[o, i]
+        split[o, 2] = max(1.0 - split[o, 0] - split[o, 1], 0.0)
+        split[o] /= split[o].sum()
+    return split
 
 
 def delegate_vote(
@@ -96,11 +141,7 @@ def delegate_vote(
     Returns:
         The tally.
     """
-    share_for = loyalty[:, sides == FOR].sum(axis=1)
-    share_against = loyalty[:, sides == AGAINST].sum(axis=1)
-    shares = np.stack([share_for, share_against, np.zeros_like(share_for)], axis=1)
-    shares[:, 2] = np.clip(1.0 - share_for - share_against, 0.0, None)
-    shares /= shares.sum(axis=1, keepdims=True)
+    shares = apparatus_split(loyalty, sides)
     disciplined = rng.binomial(delegates, discipline)
     following = rng.multinomial(disciplined, shares)
     by_opinion = delegates - disciplined + following[:, 2]
