@@ -73,7 +73,7 @@ def _motion(
     carried = tally.votes_for > tally.votes_against
     model.vote_log.append(
         (
-            str(model.month),
+            model.date,
             arena.value,
             f"{move.value} of {_name(model, targets)}",
             model.leader_ids[proposer],

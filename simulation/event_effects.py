@@ -30,7 +30,7 @@ def apply_event(model: PartyModel, event: Event) -> None:
         tally = model.count_vote(event.arena, sponsors, targets)
         model.vote_log.append(
             (
-                str(model.month),
+                model.date,
                 event.arena.value,
                 event.motion or event.description,
                 ";".join(model.leader_ids[i] for i in sponsors),

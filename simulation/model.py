@@ -64,6 +64,8 @@ class PartyModel(mesa.Model):
         self.run_number = run
         self.start: Month = scenario.start
         self.months = scenario.end.months_since(scenario.start) + 1
+        self.dates = [str(scenario.start.plus(k)) for k in range(self.months)]
+        """Each month's ``YYYY-MM`` label, as written in the outputs."""
         self._build_leaders(scenario)
         self._build_posts(scenario)
         self._build_organisations(scenario)
@@ -245,13 +247,18 @@ class PartyModel(mesa.Model):
         return self.steps - 1
 
     @property
+    def date(self) -> str:
+        """The month being (or last) simulated, as written in the outputs."""
+        return self.dates[self.steps - 1]
+
+    @property
     def month(self) -> Month:
         """The calendar month being (or last) simulated."""
         return self.start.plus(self.step_index)
 
     def post_prestige(self) -> np.ndarray:
         """(n,) summed prestige of the posts each leader holds."""
-        return self.holds @ self.prestige
+        return power.post_prestige(self.holds, self.prestige)
 
     def power(self) -> np.ndarray:
         """(n,) each living leader's power share."""
@@ -290,7 +297,7 @@ class PartyModel(mesa.Model):
     ) -> None:
         """Append a row to the run's event log."""
         self.event_log.append(
-            (str(self.month), event_id, kind, actor, post or "", origin, detail, organisation or "")
+            (self.date, event_id, kind, actor, post or "", origin, detail, organisation or "")
         )
 
     def vacate(self, leader: int, post: int, event_id: str, origin: str, detail: str) -> None:
@@ -302,9 +309,7 @@ class PartyModel(mesa.Model):
 
     def shift_standing(self, who: np.ndarray, delta: float) -> None:
         """A shock moves standing now and the personal record it rests on, for good."""
-        living = who[self.alive[who]]
-        self.influence[living] = np.clip(self.influence[living] + delta, 0.0, 1.0)
-        self.record[living] = np.clip(self.record[living] + delta, 0.0, 1.0)
+        influence.shock(self.influence, self.record, who, self.alive, delta)
 
     def aggrieve(self, victims: np.ndarray, attackers: np.ndarray) -> None:
         """Record that ``victims`` were attacked by ``attackers``."""

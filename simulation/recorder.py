@@ -49,7 +49,7 @@ class Recorder:
         self.model = model
         months, n = model.months, len(model.leader_ids)
         m, posts, factions = len(model.organisation_ids), len(model.post_ids), len(model.factions)
-        self.dates = [str(model.start.plus(k)) for k in range(months)]
+        self.dates = model.dates
         self.influence = np.zeros((months, n))
         self.apparatus = np.zeros((months, n))
         self.power = np.zeros((months, n))

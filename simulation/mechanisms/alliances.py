@@ -38,10 +38,18 @@ class AffinityWeights(NamedTuple):
     common_enemy: float = 0.0
 
 
+@njit(cache=True)
 def stance_similarity(stance: np.ndarray) -> np.ndarray:
     """(n, n) similarity of stances, 1 identical ... -1 opposite corners."""
-    distance = np.linalg.norm(stance[:, None, :] - stance[None, :, :], axis=2)
-    return 1.0 - 2.0 * distance / _MAX_STANCE_DISTANCE
+    n = stance.shape[0]
+    similarity = np.empty((n, n))
+    for i in range(n):
+        for j in range(n):
+            distance = np.sqrt(
+                (stance[i, 0] - stance[j, 0]) ** 2 + (stance[i, 1] - stance[j, 1]) ** 2
+            )
+            similarity[i, j] = 1.0 - 2.0 * distance / _MAX_STANCE_DISTANCE
+    return similarity
 
 
 @njit(cache=True)
@@ -129,6 +137,7 @@ def reweigh_affinities(
     return updated
 
 
+@njit(cache=True)
 def add_tie(ties: np.ndarray, holders: np.ndarray, toward: np.ndarray, amount: float) -> np.ndarray:
     """Add ``amount`` to what ``holders`` feel toward ``toward``, capped at 1.
 
@@ -136,8 +145,8 @@ def add_tie(ties: np.ndarray, holders: np.ndarray, toward: np.ndarray, amount: f
     their attackers, an obligation of appointees toward those who appointed them.
     """
     result = ties.copy()
-    if len(holders) and len(toward):
-        block = result[np.ix_(holders, toward)]
-        result[np.ix_(holders, toward)] = np.minimum(block + amount, 1.0)
-        np.fill_diagonal(result, 0.0)
+    for i in np.unique(holders):
+        for j in np.unique(toward):
+            if i != j:
+                result[i, j] = min(result[i, j] + amount, 1.0)
     return result

@@ -46,3 +46,18 @@ def initial_record(
     position supports, and changes only as his position or record does.
     """
     return np.clip(influence - post_prestige - client_weight * apparatus, 0.0, 1.0)
+
+
+@njit(cache=True)
+def shock(
+    influence: np.ndarray, record: np.ndarray, who: np.ndarray, alive: np.ndarray, delta: float
+) -> None:
+    """Move the living among ``who`` by ``delta`` in standing and in record, in place, 0..1.
+
+    A shock (a polemic lost, a condemnation, blame for a failure) is not only
+    this month's standing: it enters the record that standing drifts back to.
+    """
+    for i in who:
+        if alive[i]:
+            influence[i] = min(max(influence[i] + delta, 0.0), 1.0)
+            record[i] = min(max(record[i] + delta, 0.0), 1.0)

@@ -23,3 +23,15 @@ def power_shares(
     raw = (w_influence * influence + w_apparatus * apparatus + w_posts * post_prestige) * alive
     total = raw.sum()
     return raw / total if total > 0 else raw
+
+
+@njit(cache=True)
+def post_prestige(holds: np.ndarray, prestige: np.ndarray) -> np.ndarray:
+    """(n,) summed prestige of the posts each leader holds."""
+    n, posts = holds.shape
+    summed = np.zeros(n)
+    for i in range(n):
+        for q in range(posts):
+            if holds[i, q]:
+                summed[i] += prestige[q]
+    return summed
