@@ -19,17 +19,16 @@ from simulation.agents import Faction, Leader, Organisation
 from simulation.calendar import Month
 from simulation.decisions import decide, update_factions
 from simulation.event_effects import apply_event
+from simulation.initial_state import initial_state
 from simulation.mechanisms import (
     alliances,
-    contests,
     influence,
     membership,
-    patronage,
     power,
     voting,
 )
 from simulation.recorder import Recorder, RunResult
-from simulation.scenario.schema import SITTINGS, Arena, Event, EventKind, Scenario
+from simulation.scenario.schema import Arena, Scenario
 
 _NO_INTAKE = np.zeros(0)
 
@@ -58,30 +57,66 @@ class PartyModel(mesa.Model):
     def __init__(self, scenario: Scenario, seed: int, mode: Mode = Mode.REPLAY, run: int = 0):
         super().__init__(rng=seed)
         self.spec = scenario
-        self.parameters = scenario.parameters
+        self.parameters = p = scenario.parameters
         self.mode = mode
         self.seed = seed
         self.run_number = run
         self.start: Month = scenario.start
-        self.months = scenario.end.months_since(scenario.start) + 1
-        self.dates = [str(scenario.start.plus(k)) for k in range(self.months)]
+        start = initial_state(scenario, free=mode is Mode.FREE)
+        self.months = len(start.dates)
+        self.dates = start.dates
         """Each month's ``YYYY-MM`` label, as written in the outputs."""
-        self._build_leaders(scenario)
-        self._build_posts(scenario)
-        self._build_organisations(scenario)
-        self._build_factions(scenario)
-        self._schedule_events(scenario)
-        self.apparatus = patronage.apparatus_shares(self.loyalty, self.members)
-        self.plenum_loyalty = self.apparatus[None, :].copy()
-        self.record = influence.initial_record(
-            self.influence, self.post_prestige(), self.apparatus, self.parameters.client_weight
-        )
-        self.condemned = np.zeros(len(self.leader_ids), dtype=bool)
-        self.condemned_since = np.full(len(self.leader_ids), -1)
-        self.pending_purges: list[tuple] = []
+        self.leader_ids = start.leader_ids
+        self.leader_index = start.leader_index
+        self.post_ids = start.post_ids
+        self.post_index = start.post_index
+        self.organisation_ids = start.organisation_ids
+        self.organisation_index = start.organisation_index
+        n = len(self.leader_ids)
+
+        self.influence = start.influence.copy()
+        self.health = start.health.copy()
+        self.alive = np.ones(n, dtype=bool)
+        self.stance = start.stance.copy()
+        self.similarity = start.similarity
+        self.affinity = start.affinity.copy()
+        self.grievance = np.zeros((n, n))
+        self.obligation = start.obligation.copy()
+        self.record = start.record.copy()
+        self.absence_ends = np.full(n, -1)
+        self.health_after_absence = np.ones(n)
+        self.condemned = np.zeros(n, dtype=bool)
+        self.condemned_since = np.full(n, -1)
+
+        self.prestige = start.prestige
+        self.unique_post = start.unique_post
+        self.holds = start.holds.copy()
+        self.barred = start.barred
+        self.politburo_post = start.politburo_post
+        self.succession = start.succession
         self.vacated: set[int] = set()
+
+        self.members = start.members.copy()
+        self.recruits = np.zeros(len(self.organisation_ids))
+        self.functionaries = start.functionaries
+        self.protection = start.protection.copy()
+        self.recruitment_weight = start.recruitment_weight
+        self.head_post = start.head_post
+        self.loyalty = start.loyalty.copy()
+        self.patronage_reach = start.patronage_reach
+        self.apparatus = start.apparatus.copy()
+        self.plenum_loyalty = start.apparatus[None, :].copy()
+        self.intakes: list[list[float]] = []
+        self.pending_purges: list[tuple] = []
+
+        self.faction_membership = start.faction_membership
+        self.faction_active = np.zeros(len(scenario.factions), dtype=bool)
+        self.cohesion = start.cohesion.copy()
+
+        self.events_by_step = start.events_by_step
+        self.sitting_delegates = start.sitting_delegates
+        self.sittings_by_step = start.sittings_by_step
         self.arbiter = self.leader_index[scenario.arbiter] if scenario.arbiter else -1
-        p = self.parameters
         self.affinity_weights = alliances.AffinityWeights(
             p.stance_weight,
             p.grievance_weight,
@@ -107,137 +142,20 @@ class PartyModel(mesa.Model):
             p.obligation_decay,
             p.faction_threshold,
         )
-        self.cohesion = contests.faction_cohesion(
-            self.affinity, self.faction_membership, self.alive
-        )
-        self.event_log: list[tuple] = []
-        self.vote_log: list[tuple] = []
-        self.recorder = Recorder(self)
-
-    # --- construction -------------------------------------------------------------
-
-    def _build_leaders(self, scenario: Scenario) -> None:
-        self.leader_ids = [leader.id for leader in scenario.leaders]
-        self.leader_index = {leader_id: i for i, leader_id in enumerate(self.leader_ids)}
-        n = len(self.leader_ids)
-        self.influence = np.array([leader.influence for leader in scenario.leaders])
-        self.health = np.array([leader.health for leader in scenario.leaders])
-        self.alive = np.ones(n, dtype=bool)
-        self.stance = np.array(
-            [[lead.stance.economic, lead.stance.regime] for lead in scenario.leaders]
-        )
-        self.similarity = alliances.stance_similarity(self.stance)
-        self.affinity = self.similarity * self.parameters.stance_weight
-        np.fill_diagonal(self.affinity, 0.0)
-        self.grievance = np.zeros((n, n))
-        self.obligation = np.zeros((n, n))
-        for i, leader in enumerate(scenario.leaders):
-            if leader.patron is not None:
-                self.obligation[i, self.leader_index[leader.patron]] = 1.0
-        self.absence_ends = np.full(n, -1)
-        self.health_after_absence = np.ones(n)
         self.leaders = [
             Leader(self, i, leader.id, leader.name) for i, leader in enumerate(scenario.leaders)
         ]
-
-    def _build_posts(self, scenario: Scenario) -> None:
-        self.post_ids = list(scenario.posts)
-        self.post_index = {post_id: p for p, post_id in enumerate(self.post_ids)}
-        posts = [scenario.posts[post_id] for post_id in self.post_ids]
-        self.patronage = np.array([post.patronage for post in posts])
-        self.prestige = np.array([post.prestige for post in posts])
-        self.unique_post = np.array([post.unique for post in posts])
-        self.holds = np.zeros((len(self.leader_ids), len(posts)), dtype=bool)
-        self.politburo_post = self.post_index.get("politburo", -1)
-        default_succession = [
-            self.post_index[post_id]
-            for post_id in ("politburo", "politburo_candidate")
-            if post_id in self.post_index
-        ]
-        self.succession = [
-            [self.post_index[other] for other in post.succession] or default_succession
-            for post in posts
-        ]
-        """Per post, the posts whose holders may succeed to it, in order of precedence."""
-        self.barred = np.zeros_like(self.holds)
-        for i, leader in enumerate(scenario.leaders):
-            for post_id in leader.posts:
-                self.holds[i, self.post_index[post_id]] = True
-            for post_id in leader.barred_from:
-                self.barred[i, self.post_index[post_id]] = True
-
-    def _build_organisations(self, scenario: Scenario) -> None:
-        organisations = scenario.organisations
-        self.organisation_ids = [org.id for org in organisations]
-        self.organisation_index = {org_id: o for o, org_id in enumerate(self.organisation_ids)}
-        m, n = len(organisations), len(self.leader_ids)
-        self.members = np.array([float(org.members) for org in organisations])
-        self.recruits = np.zeros(m)
-        self.functionaries = np.array([float(org.functionaries) for org in organisations])
-        self.protection = np.array([org.protection for org in organisations])
-        self.recruitment_weight = np.array([org.recruitment_weight for org in organisations])
-        self.head_post = np.array(
-            [self.post_index[org.head_post] if org.head_post else -1 for org in organisations],
-            dtype=np.int64,
-        )
-        self.headed = np.flatnonzero(self.head_post >= 0)
-        default_loyalty = np.array([leader.apparatus for leader in scenario.leaders])
-        self.loyalty = np.zeros((m, n))
-        for o, org in enumerate(organisations):
-            if org.loyalty is None:
-                self.loyalty[o] = default_loyalty
-            else:
-                for leader_id, share in org.loyalty.items():
-                    self.loyalty[o, self.leader_index[leader_id]] = share
-        self.appoints = np.zeros((len(self.post_ids), m))
-        for p, post_id in enumerate(self.post_ids):
-            targets = scenario.posts[post_id].appoints_in
-            if targets == "all":
-                self.appoints[p] = 1.0
-            else:
-                for org_id in targets:
-                    self.appoints[p, self.organisation_index[org_id]] = 1.0
-        self.patronage_reach = self.patronage[:, None] * self.appoints
-        self.intakes: list[list[float]] = []
         self.organisations = [
-            Organisation(self, o, org.id, org.name) for o, org in enumerate(organisations)
+            Organisation(self, o, org.id, org.name) for o, org in enumerate(scenario.organisations)
         ]
-
-    def _build_factions(self, scenario: Scenario) -> None:
-        self.faction_active = np.zeros(len(scenario.factions), dtype=bool)
         self.factions = [
-            Faction(
-                self,
-                f,
-                faction.id,
-                faction.name,
-                np.array([self.leader_index[member] for member in faction.members], dtype=np.int64),
-            )
+            Faction(self, f, faction.id, faction.name, start.faction_members[f])
             for f, faction in enumerate(scenario.factions)
         ]
         self.faction_by_id = {faction.faction_id: faction for faction in self.factions}
-        self.faction_membership = np.zeros((len(self.factions), len(self.leader_ids)))
-        for f, faction in enumerate(self.factions):
-            self.faction_membership[f, faction.members] = 1.0
-
-    def _schedule_events(self, scenario: Scenario) -> None:
-        """Index events by step, keeping file order within a month (Python's sort is stable).
-
-        In free mode only exogenous events are kept, except the decisions of the
-        first month: they are the settlement the period starts from (the 11th
-        Congress's distribution of offices, with Stalin made General Secretary).
-        """
-        self.events_by_step: dict[int, list[Event]] = {}
-        self.sitting_delegates: dict[tuple[int, Arena], int] = {}
-        self.sittings_by_step: dict[int, list[Arena]] = {}
-        for event in sorted(scenario.events, key=lambda event: event.date):
-            step = event.date.months_since(self.start)
-            if self.mode is Mode.FREE and event.kind is EventKind.DECISION and step > 0:
-                continue
-            self.events_by_step.setdefault(step, []).append(event)
-            if event.type in SITTINGS and event.delegates is not None:
-                self.sitting_delegates[(step, SITTINGS[event.type])] = event.delegates
-                self.sittings_by_step.setdefault(step, []).append(SITTINGS[event.type])
+        self.event_log: list[tuple] = []
+        self.vote_log: list[tuple] = []
+        self.recorder = Recorder(self)
 
     # --- derived quantities -------------------------------------------------------
 

@@ -1,0 +1,215 @@
+"""A scenario's starting state as arrays: built once per scenario and mode, copied per run.
+
+An ensemble runs thousands of models of one scenario. Reading the validated
+scenario into arrays and indexing its events by month cost more than the
+framework's own model set-up, so it is done once (the last few scenarios are
+kept) and each run copies only the arrays it changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulation.mechanisms import alliances, contests, influence, patronage, power
+from simulation.scenario.schema import SITTINGS, Arena, Event, EventKind, Scenario
+
+_CACHE: dict[tuple[int, bool], tuple[Scenario, InitialState]] = {}
+_CACHE_SIZE = 8
+
+
+@dataclass(frozen=True, eq=False)
+class InitialState:
+    """Arrays indexed by leader (n), post (p), organisation (m) and faction (f).
+
+    A model copies the arrays a run changes and shares the others.
+    """
+
+    dates: list[str]
+    leader_ids: list[str]
+    leader_index: dict[str, int]
+    post_ids: list[str]
+    post_index: dict[str, int]
+    organisation_ids: list[str]
+    organisation_index: dict[str, int]
+    faction_members: list[np.ndarray]
+    # leaders
+    influence: np.ndarray
+    health: np.ndarray
+    stance: np.ndarray
+    similarity: np.ndarray
+    affinity: np.ndarray
+    obligation: np.ndarray
+    record: np.ndarray
+    # posts
+    prestige: np.ndarray
+    unique_post: np.ndarray
+    holds: np.ndarray
+    barred: np.ndarray
+    politburo_post: int
+    succession: list[list[int]]
+    """Per post, the posts whose holders may succeed to it, in order of precedence."""
+    # organisations
+    members: np.ndarray
+    functionaries: np.ndarray
+    protection: np.ndarray
+    recruitment_weight: np.ndarray
+    head_post: np.ndarray
+    loyalty: np.ndarray
+    patronage_reach: np.ndarray
+    apparatus: np.ndarray
+    # factions
+    faction_membership: np.ndarray
+    cohesion: np.ndarray
+    # the calendar
+    events_by_step: dict[int, list[Event]]
+    sitting_delegates: dict[tuple[int, Arena], int]
+    sittings_by_step: dict[int, list[Arena]]
+
+
+def initial_state(scenario: Scenario, free: bool) -> InitialState:
+    """The scenario's starting state, from the cache when this scenario was seen."""
+    key = (id(scenario), free)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] is scenario:
+        return cached[1]
+    state = build_initial_state(scenario, free)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = (scenario, state)
+    return state
+
+
+def build_initial_state(scenario: Scenario, free: bool) -> InitialState:
+    """Read a validated scenario into arrays (see :class:`InitialState`)."""
+    leader_ids = [leader.id for leader in scenario.leaders]
+    leader_index = {leader_id: i for i, leader_id in enumerate(leader_ids)}
+    post_ids = list(scenario.posts)
+    post_index = {post_id: p for p, post_id in enumerate(post_ids)}
+    organisation_ids = [org.id for org in scenario.organisations]
+    organisation_index = {org_id: o for o, org_id in enumerate(organisation_ids)}
+    n, m = len(leader_ids), len(organisation_ids)
+    parameters = scenario.parameters
+
+    stance = np.array([[lead.stance.economic, lead.stance.regime] for lead in scenario.leaders])
+    similarity = alliances.stance_similarity(stance)
+    affinity = similarity * parameters.stance_weight
+    np.fill_diagonal(affinity, 0.0)
+    obligation = np.zeros((n, n))
+    for i, leader in enumerate(scenario.leaders):
+        if leader.patron is not None:
+            obligation[i, leader_index[leader.patron]] = 1.0
+
+    posts = [scenario.posts[post_id] for post_id in post_ids]
+    prestige = np.array([post.prestige for post in posts])
+    holds = np.zeros((n, len(posts)), dtype=bool)
+    barred = np.zeros_like(holds)
+    for i, leader in enumerate(scenario.leaders):
+        for post_id in leader.posts:
+            holds[i, post_index[post_id]] = True
+        for post_id in leader.barred_from:
+            barred[i, post_index[post_id]] = True
+    default_succession = [
+        post_index[post_id]
+        for post_id in ("politburo", "politburo_candidate")
+        if post_id in post_index
+    ]
+
+    default_loyalty = np.array([leader.apparatus for leader in scenario.leaders])
+    loyalty = np.zeros((m, n))
+    for o, org in enumerate(scenario.organisations):
+        if org.loyalty is None:
+            loyalty[o] = default_loyalty
+        else:
+            for leader_id, share in org.loyalty.items():
+                loyalty[o, leader_index[leader_id]] = share
+    appoints = np.zeros((len(posts), m))
+    for p, post in enumerate(posts):
+        if post.appoints_in == "all":
+            appoints[p] = 1.0
+        else:
+            for org_id in post.appoints_in:
+                appoints[p, organisation_index[org_id]] = 1.0
+    members = np.array([float(org.members) for org in scenario.organisations])
+    apparatus = patronage.apparatus_shares(loyalty, members)
+    influence_now = np.array([leader.influence for leader in scenario.leaders])
+
+    faction_members = [
+        np.array([leader_index[member] for member in faction.members], dtype=np.int64)
+        for faction in scenario.factions
+    ]
+    faction_membership = np.zeros((len(faction_members), n))
+    for f, members_of in enumerate(faction_members):
+        faction_membership[f, members_of] = 1.0
+
+    months = scenario.end.months_since(scenario.start) + 1
+    return InitialState(
+        dates=[str(scenario.start.plus(k)) for k in range(months)],
+        leader_ids=leader_ids,
+        leader_index=leader_index,
+        post_ids=post_ids,
+        post_index=post_index,
+        organisation_ids=organisation_ids,
+        organisation_index=organisation_index,
+        faction_members=faction_members,
+        influence=influence_now,
+        health=np.array([leader.health for leader in scenario.leaders]),
+        stance=stance,
+        similarity=similarity,
+        affinity=affinity,
+        obligation=obligation,
+        record=influence.initial_record(
+            influence_now,
+            power.post_prestige(holds, prestige),
+            apparatus,
+            parameters.client_weight,
+        ),
+        prestige=prestige,
+        unique_post=np.array([post.unique for post in posts]),
+        holds=holds,
+        barred=barred,
+        politburo_post=post_index.get("politburo", -1),
+        succession=[
+            [post_index[other] for other in post.succession] or default_succession for post in posts
+        ],
+        members=members,
+        functionaries=np.array([float(org.functionaries) for org in scenario.organisations]),
+        protection=np.array([org.protection for org in scenario.organisations]),
+        recruitment_weight=np.array([org.recruitment_weight for org in scenario.organisations]),
+        head_post=np.array(
+            [post_index[org.head_post] if org.head_post else -1 for org in scenario.organisations],
+            dtype=np.int64,
+        ),
+        loyalty=loyalty,
+        patronage_reach=np.array([post.patronage for post in posts])[:, None] * appoints,
+        apparatus=apparatus,
+        faction_membership=faction_membership,
+        cohesion=contests.faction_cohesion(affinity, faction_membership, np.ones(n, dtype=bool)),
+        **_calendar(scenario, free),
+    )
+
+
+def _calendar(scenario: Scenario, free: bool) -> dict[str, dict]:
+    """Index events by step, keeping file order within a month (Python's sort is stable).
+
+    In free mode only exogenous events are kept, except the decisions of the
+    first month: they are the settlement the period starts from (the 11th
+    Congress's distribution of offices, with Stalin made General Secretary).
+    """
+    events_by_step: dict[int, list[Event]] = {}
+    sitting_delegates: dict[tuple[int, Arena], int] = {}
+    sittings_by_step: dict[int, list[Arena]] = {}
+    for event in sorted(scenario.events, key=lambda event: event.date):
+        step = event.date.months_since(scenario.start)
+        if free and event.kind is EventKind.DECISION and step > 0:
+            continue
+        events_by_step.setdefault(step, []).append(event)
+        if event.type in SITTINGS and event.delegates is not None:
+            sitting_delegates[(step, SITTINGS[event.type])] = event.delegates
+            sittings_by_step.setdefault(step, []).append(SITTINGS[event.type])
+    return {
+        "events_by_step": events_by_step,
+        "sitting_delegates": sitting_delegates,
+        "sittings_by_step": sittings_by_step,
+    }
