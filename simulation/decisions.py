@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation.mechanisms import alliances, contests, membership, patronage, voting
+from simulation.mechanisms import alliances, contests, membership, patronage, power
 from simulation.mechanisms.contests import Move
 from simulation.scenario.schema import Arena
 
@@ -33,16 +33,16 @@ MODEL = "model"
 
 def decide(model: PartyModel) -> None:
     """Make the month's decisions in free mode (see the module docstring for the order)."""
-    _carry_out_purges(model)
+    if model.pending_purges:
+        _carry_out_purges(model)
     campaign = model.rng.random() < model.parameters.campaign_rate
     sittings = model.sittings_this_month()
     if not (campaign or sittings or model.vacated):
         return  # most months: nothing to decide, and nothing to compute
-    power = model.power()
-    present = model.alive & (model.health >= 0.5)
-    dominant = int(np.argmax(np.where(present, power, -1.0)))
+    shares = model.power()
+    dominant = power.dominant(shares, model.alive, model.health)
     if model.vacated:
-        _fill_vacancies(model, dominant, power)
+        _fill_vacancies(model, dominant, shares)
     if campaign:
         _contest(model, Arena.POLITBURO, dominant)
     for arena in sittings:
@@ -112,34 +112,33 @@ def _expected_share(model: PartyModel, arena: Arena, sides: np.ndarray, p_opinio
 
 def _contest(model: PartyModel, arena: Arena, proposer: int) -> None:
     """Campaign (Politburo) or condemnation (conference, congress) against the main rival."""
+    politburo = arena is Arena.POLITBURO
+    if not politburo and _truce(model):
+        return
     p = model.parameters
-    # A rival is finished once condemned and stripped of every executive office;
-    # until then he stays the target (Trotsky from 1923 to his removal in 1925).
-    defeated = model.condemned & ~(model.holds & model.unique_post).any(axis=1)
-    rival = contests.choose_rival(
-        model.affinity, model.apparatus, model.alive & ~defeated, proposer, p.hostility
+    rival, targets, sides, p_opinion = contests.plan_motion(
+        model.affinity,
+        model.apparatus,
+        model.influence,
+        model.alive,
+        model.condemned,
+        model.holds,
+        model.unique_post,
+        proposer,
+        not politburo,
+        p.hostility,
+        p.side_threshold,
+        p.ally_threshold,
+        p.opinion_gamma,
     )
     if rival < 0:
         return
-    proposer_side = np.array([proposer])
-    if arena is Arena.POLITBURO:
-        move, targets = Move.CAMPAIGN, np.array([rival])
-    elif _truce(model):
-        return
-    else:
-        move = Move.CONDEMNATION
-        sides = voting.leader_sides(
-            model.affinity, model.alive, proposer_side, np.array([rival]), p.side_threshold
-        )
-        targets = contests.allies_of(model.affinity, sides, rival, p.ally_threshold)
-    sides = voting.leader_sides(
-        model.affinity, model.alive, proposer_side, targets, p.side_threshold
-    )
-    p_opinion = voting.opinion_for(model.influence * model.alive, sides, p.opinion_gamma)
     if _expected_share(model, arena, sides, p_opinion) < p.move_threshold:
         return
+    move = Move.CAMPAIGN if politburo else Move.CONDEMNATION
     if not _motion(model, arena, move, proposer, targets, (sides, p_opinion)):
         return
+    proposer_side = np.array([proposer])
     size = p.campaign_size if move is Move.CAMPAIGN else p.condemnation_size
     model.shift_standing(targets, -size)
     model.aggrieve(targets, proposer_side)
@@ -167,7 +166,7 @@ def _plenum(model: PartyModel, proposer: int) -> None:
     Only rivals condemned at least ``removal_delay`` months ago are ripe: a
     leader is not stripped of office the day he is condemned.
     """
-    if _truce(model):
+    if _truce(model) or not model.condemned.any():
         return
     p = model.parameters
     ripe = model.step_index - model.condemned_since >= p.removal_delay
@@ -246,7 +245,7 @@ def _carry_out_purges(model: PartyModel) -> None:
     model.pending_purges = [p for p in model.pending_purges if p[0] != model.step_index]
 
 
-def _fill_vacancies(model: PartyModel, appointer: int, power: np.ndarray) -> None:
+def _fill_vacancies(model: PartyModel, appointer: int, shares: np.ndarray) -> None:
     """The dominant leader fills offices vacated during the run with loyal, modest men.
 
     Candidates are his living, present, uncondemned allies not barred from the
@@ -260,23 +259,22 @@ def _fill_vacancies(model: PartyModel, appointer: int, power: np.ndarray) -> Non
         if model.holds[model.alive, post].any():
             model.vacated.discard(post)
             continue
-        present = model.alive & (model.health >= 0.5)
-        eligible = present & (model.affinity[appointer] > 0) & ~model.condemned
-        eligible &= ~model.barred[:, post]
-        eligible[appointer] = False
-        office_free = ~(model.holds & model.unique_post).any(axis=1)
-        pools = (
-            np.flatnonzero(eligible & model.holds[:, line] & free)
-            for free in (office_free, np.ones_like(office_free))
-            for line in model.succession[post]
+        chosen = contests.choose_successor(
+            post,
+            model.succession[post],
+            appointer,
+            model.affinity,
+            shares,
+            model.alive,
+            model.health,
+            model.condemned,
+            model.barred,
+            model.holds,
+            model.unique_post,
+            p.threat_aversion,
         )
-        candidates = next((pool for pool in pools if pool.size), None)
-        if candidates is None:
+        if chosen < 0:
             continue
-        scores = contests.successor_scores(
-            model.affinity, power, candidates, appointer, p.threat_aversion
-        )
-        chosen = int(candidates[np.argmax(scores)])
         model.holds[chosen, post] = True
         model.obligation = alliances.add_tie(
             model.obligation, np.array([chosen]), np.array([appointer]), p.appointment_obligation

@@ -48,7 +48,7 @@ class InitialState:
     holds: np.ndarray
     barred: np.ndarray
     politburo_post: int
-    succession: list[list[int]]
+    succession: list[np.ndarray]
     """Per post, the posts whose holders may succeed to it, in order of precedence."""
     # organisations
     members: np.ndarray
@@ -171,7 +171,11 @@ def build_initial_state(scenario: Scenario, free: bool) -> InitialState:
         barred=barred,
         politburo_post=post_index.get("politburo", -1),
         succession=[
-            [post_index[other] for other in post.succession] or default_succession for post in posts
+            np.array(
+                [post_index[other] for other in post.succession] or default_succession,
+                dtype=np.int64,
+            )
+            for post in posts
         ],
         members=members,
         functionaries=np.array([float(org.functionaries) for org in scenario.organisations]),

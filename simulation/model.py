@@ -194,8 +194,7 @@ class PartyModel(mesa.Model):
 
     def politburo_voters(self) -> np.ndarray:
         """Full Politburo members alive and present (health at least one half)."""
-        present = self.alive & (self.health >= 0.5)
-        return np.flatnonzero(self.holds[:, self.politburo_post] & present)
+        return voting.present_holders(self.holds, self.politburo_post, self.alive, self.health)
 
     def sittings_this_month(self) -> list[Arena]:
         """Arenas other than the Politburo that sit this month, in calendar order."""

@@ -23,7 +23,14 @@ from enum import StrEnum
 import numpy as np
 from numba import njit
 
-from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED, apparatus_split
+from simulation.mechanisms.voting import (
+    AGAINST,
+    FOR,
+    UNDECIDED,
+    apparatus_split,
+    leader_sides,
+    opinion_for,
+)
 
 
 class Move(StrEnum):
@@ -133,6 +140,7 @@ def plenum_move(
     return Move.EXPULSION if standing < expulsion_below else Move.REMOVAL
 
 
+@njit(cache=True)
 def successor_scores(
     affinity: np.ndarray,
     power: np.ndarray,
@@ -147,7 +155,113 @@ def successor_scores(
     of the stature to aspire to Lenin's place (§The Party and the Opposition
     after Lenin, n. 33).
     """
-    return affinity[appointer, candidates] - threat_aversion * power[candidates] * power.size
+    scores = np.empty(candidates.size)
+    for c, i in enumerate(candidates):
+        scores[c] = affinity[appointer, i] - threat_aversion * power[i] * power.size
+    return scores
+
+
+@njit(cache=True)
+def holds_office(holds: np.ndarray, unique_post: np.ndarray) -> np.ndarray:
+    """(n,) bool: who holds at least one unique (executive) office."""
+    n, posts = holds.shape
+    holding = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        for q in range(posts):
+            if holds[i, q] and unique_post[q]:
+                holding[i] = True
+                break
+    return holding
+
+
+@njit(cache=True)
+def plan_motion(
+    affinity: np.ndarray,
+    apparatus: np.ndarray,
+    influence: np.ndarray,
+    alive: np.ndarray,
+    condemned: np.ndarray,
+    holds: np.ndarray,
+    unique_post: np.ndarray,
+    proposer: int,
+    with_allies: bool,
+    hostility: float,
+    side_threshold: float,
+    ally_threshold: float,
+    opinion_gamma: float,
+) -> tuple[int, np.ndarray, np.ndarray, float]:
+    """What the proposer weighs before moving: rival, targets, everyone's side, opinion.
+
+    A rival is finished once condemned and stripped of every executive office;
+    until then he stays the target (Trotsky from 1923 to his removal in 1925).
+    With ``with_allies`` (a condemnation) the motion also names those of the
+    rival's side close enough to him to share his fate.
+
+    Returns:
+        ``(rival, targets, sides, p_opinion)``; ``rival`` is -1 when there is
+        no one to move against.
+    """
+    n = alive.size
+    in_office = holds_office(holds, unique_post)
+    eligible = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        eligible[i] = alive[i] and not (condemned[i] and not in_office[i])
+    rival = choose_rival(affinity, apparatus, eligible, proposer, hostility)
+    if rival < 0:
+        return rival, np.empty(0, dtype=np.int64), np.zeros(n, dtype=np.int64), 0.5
+    proposer_side = np.array([proposer])
+    targets = np.array([rival])
+    if with_allies:
+        sides = leader_sides(affinity, alive, proposer_side, targets, side_threshold)
+        targets = allies_of(affinity, sides, rival, ally_threshold)
+    sides = leader_sides(affinity, alive, proposer_side, targets, side_threshold)
+    return rival, targets, sides, opinion_for(influence * alive, sides, opinion_gamma)
+
+
+@njit(cache=True)
+def choose_successor(
+    post: int,
+    lines: np.ndarray,
+    appointer: int,
+    affinity: np.ndarray,
+    power: np.ndarray,
+    alive: np.ndarray,
+    health: np.ndarray,
+    condemned: np.ndarray,
+    barred: np.ndarray,
+    holds: np.ndarray,
+    unique_post: np.ndarray,
+    threat_aversion: float,
+) -> int:
+    """Whom the appointer puts in a vacant post, or -1 if no one qualifies.
+
+    Candidates are his living, present, uncondemned allies not barred from the
+    post, taken from the holders of the ``lines`` posts in order of
+    precedence, and among them first those holding no other unique office: a
+    dominant leader does not give a colleague a second power base. Among the
+    first non-empty pool, the best :func:`successor_scores` wins.
+    """
+    n = alive.size
+    in_office = holds_office(holds, unique_post)
+    for free_only in (True, False):
+        for line in lines:
+            pool = np.zeros(n, dtype=np.bool_)
+            for i in range(n):
+                pool[i] = (
+                    i != appointer
+                    and alive[i]
+                    and health[i] >= 0.5
+                    and affinity[appointer, i] > 0
+                    and not condemned[i]
+                    and not barred[i, post]
+                    and holds[i, line]
+                    and not (free_only and in_office[i])
+                )
+            candidates = np.flatnonzero(pool)
+            if candidates.size:
+                scores = successor_scores(affinity, power, candidates, appointer, threat_aversion)
+                return candidates[np.argmax(scores)]
+    return -1
 
 
 @njit(cache=True)

@@ -35,3 +35,19 @@ def post_prestige(holds: np.ndarray, prestige: np.ndarray) -> np.ndarray:
             if holds[i, q]:
                 summed[i] += prestige[q]
     return summed
+
+
+@njit(cache=True)
+def dominant(shares: np.ndarray, alive: np.ndarray, health: np.ndarray) -> int:
+    """The living leader present (health at least one half) with the highest power share.
+
+    He decides what the leadership does this month; ties go to the first in
+    scenario order.
+    """
+    best = 0
+    best_share = shares[0] if alive[0] and health[0] >= 0.5 else -1.0
+    for i in range(1, shares.size):
+        share = shares[i] if alive[i] and health[i] >= 0.5 else -1.0
+        if share > best_share:
+            best, best_share = i, share
+    return best

@@ -150,6 +150,18 @@ def delegate_vote(
     return Tally(votes_for, int(delegates.sum()) - votes_for)
 
 
+@njit(cache=True)
+def present_holders(
+    holds: np.ndarray, post: int, alive: np.ndarray, health: np.ndarray
+) -> np.ndarray:
+    """Indices of the living holders of a post present to vote (health at least one half)."""
+    n = alive.size
+    present = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        present[i] = holds[i, post] and alive[i] and health[i] >= 0.5
+    return np.flatnonzero(present)
+
+
 def member_vote(
     rng: np.random.Generator, voters: np.ndarray, sides: np.ndarray, p_opinion: float
 ) -> Tally:
