@@ -117,31 +117,12 @@ class PartyModel(mesa.Model):
         self.sitting_delegates = start.sitting_delegates
         self.sittings_by_step = start.sittings_by_step
         self.arbiter = self.leader_index[scenario.arbiter] if scenario.arbiter else -1
-        self.affinity_weights = alliances.AffinityWeights(
-            p.stance_weight,
-            p.grievance_weight,
-            p.obligation_weight,
-            p.threat_weight,
-            p.common_enemy_weight,
-        )
         self.power_weights = (
             p.power_influence_weight,
             p.power_apparatus_weight,
             p.power_posts_weight,
         )
-        self._month_parameters = monthly.MonthParameters(
-            p.membership_attrition,
-            p.patronage_rate,
-            p.loyalty_decay,
-            p.record_decay,
-            p.client_weight,
-            p.influence_drift,
-            p.balancing,
-            p.alliance_rate,
-            p.grievance_decay,
-            p.obligation_decay,
-            p.faction_threshold,
-        )
+        self._month_parameters = monthly.month_parameters(p)
         self.leaders = [
             Leader(self, i, leader.id, leader.name) for i, leader in enumerate(scenario.leaders)
         ]
@@ -322,8 +303,6 @@ class PartyModel(mesa.Model):
             ),
             self.recorder.history,
             self._month_parameters,
-            self.affinity_weights,
-            self.power_weights,
         )
         if factions_moved and self.mode is Mode.FREE:
             update_factions(self)

@@ -11,33 +11,74 @@ model's arrays in place and writes the month's row of the recorder.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
 
-from simulation.mechanisms.alliances import reweigh_affinities, threat_adjustment
+from simulation.mechanisms.alliances import (
+    AffinityWeights,
+    reweigh_affinities,
+    threat_adjustment,
+)
 from simulation.mechanisms.contests import faction_cohesion
 from simulation.mechanisms.influence import drift_influence, influence_support
 from simulation.mechanisms.membership import allocate_intake, attrition
 from simulation.mechanisms.patronage import apparatus_shares, appointment_pressure, capture
 from simulation.mechanisms.power import power_shares
 
+if TYPE_CHECKING:
+    from simulation.scenario.schema import Parameters
 
-class MonthParameters(NamedTuple):
-    """The scenario parameters the monthly mechanisms read, as plain floats."""
 
-    membership_attrition: float
-    patronage_rate: float
-    loyalty_decay: float
-    record_decay: float
-    client_weight: float
-    influence_drift: float
-    balancing: float
-    alliance_rate: float
-    grievance_decay: float
-    obligation_decay: float
-    faction_threshold: float
+MONTH_PARAMETERS = (
+    "membership_attrition",
+    "patronage_rate",
+    "loyalty_decay",
+    "record_decay",
+    "client_weight",
+    "influence_drift",
+    "balancing",
+    "alliance_rate",
+    "grievance_decay",
+    "obligation_decay",
+    "faction_threshold",
+    "stance_weight",
+    "grievance_weight",
+    "obligation_weight",
+    "threat_weight",
+    "common_enemy_weight",
+    "power_influence_weight",
+    "power_apparatus_weight",
+    "power_posts_weight",
+)
+"""The scenario parameters the month reads, in the order of :func:`month_parameters`."""
+(
+    _ATTRITION,
+    _PATRONAGE_RATE,
+    _LOYALTY_DECAY,
+    _RECORD_DECAY,
+    _CLIENT_WEIGHT,
+    _INFLUENCE_DRIFT,
+    _BALANCING,
+    _ALLIANCE_RATE,
+    _GRIEVANCE_DECAY,
+    _OBLIGATION_DECAY,
+    _FACTION_THRESHOLD,
+    _STANCE_WEIGHT,
+    _GRIEVANCE_WEIGHT,
+    _OBLIGATION_WEIGHT,
+    _THREAT_WEIGHT,
+    _COMMON_ENEMY_WEIGHT,
+    _POWER_INFLUENCE,
+    _POWER_APPARATUS,
+    _POWER_POSTS,
+) = range(len(MONTH_PARAMETERS))
+
+
+def month_parameters(parameters: Parameters) -> np.ndarray:
+    """The parameters as one float array: a compiled call unpacks an array in no time."""
+    return np.array([getattr(parameters, name) for name in MONTH_PARAMETERS], dtype=float)
 
 
 @njit(cache=True)
@@ -50,8 +91,6 @@ def advance_month(
     ties,
     history,
     parameters,
-    affinity_weights,
-    power_weights,
 ):
     """Run membership, patronage, influence and alliances for month ``k`` and record it.
 
@@ -64,6 +103,7 @@ def advance_month(
     - ``standing``: ``(influence, record, apparatus)``.
     - ``ties``: ``(affinity, similarity, grievance, obligation,
       faction_membership, cohesion, faction_active)``.
+    - ``parameters``: from :func:`month_parameters`.
     - ``history``: the recorder's arrays ``(influence, apparatus, power,
       health, alive, holds, affinity, members, recruits, loyalty, cohesion)``,
       whose row ``k`` is written.
@@ -77,10 +117,17 @@ def advance_month(
     influence, record, apparatus = standing
     affinity, similarity, grievance, obligation, faction_membership, cohesion, faction_active = ties
     p = parameters
+    weights = AffinityWeights(
+        p[_STANCE_WEIGHT],
+        p[_GRIEVANCE_WEIGHT],
+        p[_OBLIGATION_WEIGHT],
+        p[_THREAT_WEIGHT],
+        p[_COMMON_ENEMY_WEIGHT],
+    )
     n, posts = holds.shape
     m = members.size
 
-    kept_members, kept_recruits = attrition(members, recruits, p.membership_attrition)
+    kept_members, kept_recruits = attrition(members, recruits, p[_ATTRITION])
     members[:] = kept_members
     recruits[:] = kept_recruits
     for amount in intakes:
@@ -100,25 +147,25 @@ def advance_month(
                     head_holder[o] = i
                     break
     pressure = appointment_pressure(living_holds, reach, health, head_holder, protection)
-    keep, gain = capture(pressure, p.patronage_rate, p.loyalty_decay)
+    keep, gain = capture(pressure, p[_PATRONAGE_RATE], p[_LOYALTY_DECAY])
     for o in range(m):
         for i in range(n):
             loyalty[o, i] = keep[o] * loyalty[o, i] + gain[o, i]
     apparatus[:] = apparatus_shares(loyalty, members)
 
-    record *= 1.0 - p.record_decay
+    record *= 1.0 - p[_RECORD_DECAY]
     post_prestige = np.zeros(n)
     for i in range(n):
         for q in range(posts):
             if holds[i, q]:
                 post_prestige[i] += prestige[q]
-    support = influence_support(health, post_prestige, apparatus, record, p.client_weight)
-    influence[:] = drift_influence(influence, support, p.influence_drift)
+    support = influence_support(health, post_prestige, apparatus, record, p[_CLIENT_WEIGHT])
+    influence[:] = drift_influence(influence, support, p[_INFLUENCE_DRIFT])
     for i in range(n):
         if not alive[i]:
             influence[i] = 0.0
 
-    threat = threat_adjustment(influence, alive, p.balancing)
+    threat = threat_adjustment(influence, alive, p[_BALANCING])
     affinity[:] = reweigh_affinities(
         affinity,
         similarity,
@@ -126,12 +173,12 @@ def advance_month(
         obligation,
         threat,
         alive,
-        p.alliance_rate,
-        affinity_weights,
+        p[_ALLIANCE_RATE],
+        weights,
     )
     cohesion[:] = faction_cohesion(affinity, faction_membership, alive)
-    grievance *= 1.0 - p.grievance_decay
-    obligation *= 1.0 - p.obligation_decay
+    grievance *= 1.0 - p[_GRIEVANCE_DECAY]
+    obligation *= 1.0 - p[_OBLIGATION_DECAY]
 
     (
         rec_influence,
@@ -148,7 +195,13 @@ def advance_month(
     ) = history
     rec_influence[k] = influence
     rec_apparatus[k] = apparatus
-    rec_power[k] = power_shares(influence, apparatus, post_prestige, alive, power_weights)
+    rec_power[k] = power_shares(
+        influence,
+        apparatus,
+        post_prestige,
+        alive,
+        (p[_POWER_INFLUENCE], p[_POWER_APPARATUS], p[_POWER_POSTS]),
+    )
     rec_health[k] = health
     rec_alive[k] = alive
     rec_holds[k] = holds
@@ -159,6 +212,6 @@ def advance_month(
     rec_cohesion[k] = cohesion
 
     for f in range(cohesion.size):
-        if (cohesion[f] > p.faction_threshold) != faction_active[f]:
+        if (cohesion[f] > p[_FACTION_THRESHOLD]) != faction_active[f]:
             return True
     return False

@@ -7,3 +7,7 @@ a process compiles them once per machine) and called together by
 :func:`simulation.monthly.advance_month`: at two dozen leaders, numpy's
 per-call overhead, not arithmetic, was what a run cost.
 """
+
+from simulation.compiled import drop_stale_machine_code
+
+drop_stale_machine_code()

@@ -108,32 +108,33 @@ def reweigh_affinities(
     (structural balance: Heider 1946; Cartwright & Harary 1956) — the bond of
     Stalin and Bukharin against first Trotsky, then Zinoviev and Kamenev.
     The target is clipped to -1..1; ``A <- (1 - rate) A + rate * target``,
-    symmetric, zero on the diagonal and for the dead.
+    zero on the diagonal and for the dead. Affinities, similarities and
+    threats are symmetric, so only one triangle is computed and mirrored.
     """
     n = affinity.shape[0]
     w_stance, w_grievance, w_obligation, w_threat, w_common_enemy = weights
-    common_enemy = np.zeros((n, n))
-    for i in range(n):
-        for k in range(n):
-            if affinity[i, k] < 0:
-                for j in range(n):
-                    if affinity[k, j] < 0:
-                        common_enemy[i, j] += affinity[i, k] * affinity[k, j]
     updated = np.zeros((n, n))
     for i in range(n):
         if not alive[i]:
             continue
-        for j in range(n):
-            if j == i or not alive[j]:
+        common_enemy = np.zeros(n)
+        for k in range(n):
+            if affinity[i, k] < 0:
+                for j in range(i + 1, n):
+                    if affinity[k, j] < 0:
+                        common_enemy[j] += affinity[i, k] * affinity[k, j]
+        for j in range(i + 1, n):
+            if not alive[j]:
                 continue
             memory_ij = w_obligation * obligation[i, j] - w_grievance * grievance[i, j]
             memory_ji = w_obligation * obligation[j, i] - w_grievance * grievance[j, i]
             target = w_stance * similarity[i, j]
             target += 0.5 * (memory_ij + memory_ji)
             target += w_threat * threat[i, j]
-            target += w_common_enemy * min(common_enemy[i, j], 1.0)
+            target += w_common_enemy * min(common_enemy[j], 1.0)
             target = min(max(target, -1.0), 1.0)
             updated[i, j] = (1.0 - rate) * affinity[i, j] + rate * target
+            updated[j, i] = updated[i, j]
     return updated
 
 

@@ -1,0 +1,50 @@
+"""Keep numba's on-disk cache of compiled mechanisms in step with their sources.
+
+The monthly mechanisms are compiled with ``cache=True`` so that a process
+loads machine code instead of compiling for a quarter of a minute. Numba keys
+that cache by the file defining each function only: after an edit to a
+mechanism, :func:`simulation.monthly.advance_month`, which inlines it, would
+load a stale copy from disk and silently run the old mechanism. So the
+package records a digest of all its sources next to the cache and, when the
+digest changes, removes the cached machine code before anything loads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+MARKER = "numba-sources.sha256"
+
+
+def sources_digest(package: Path) -> str:
+    """SHA-256 over the package's Python sources, in path order."""
+    digest = hashlib.sha256()
+    for source in sorted(package.rglob("*.py")):
+        digest.update(str(source.relative_to(package)).encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def drop_stale_machine_code(package: Path = PACKAGE) -> bool:
+    """Remove the package's numba cache files if its sources changed; say whether it did.
+
+    A read-only installation cannot hold a cache (numba then uses its own
+    directory, keyed the same way); nothing is done there.
+    """
+    marker = package / "__pycache__" / MARKER
+    digest = sources_digest(package)
+    try:
+        if marker.exists() and marker.read_text() == digest:
+            return False
+        for cached in [*package.rglob("*.nbi"), *package.rglob("*.nbc")]:
+            cached.unlink(missing_ok=True)
+        marker.parent.mkdir(exist_ok=True)
+        temporary = marker.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(digest)
+        temporary.replace(marker)
+    except OSError:
+        return False
+    return True
