@@ -98,6 +98,7 @@ def _absence(model: PartyModel, event: Event) -> None:
         model.absence_ends[who] >= 0, model.health_after_absence[who], model.health[who]
     )
     model.absence_ends[who] = model.step_index + event.months
+    model.return_months.add(model.step_index + event.months)
     model.health[who] = event.health
 
 

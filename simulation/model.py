@@ -59,6 +59,7 @@ class PartyModel(mesa.Model):
         self.spec = scenario
         self.parameters = p = scenario.parameters
         self.mode = mode
+        self.free = mode is Mode.FREE
         self.seed = seed
         self.run_number = run
         self.start: Month = scenario.start
@@ -84,6 +85,8 @@ class PartyModel(mesa.Model):
         self.obligation = start.obligation.copy()
         self.record = start.record.copy()
         self.absence_ends = np.full(n, -1)
+        self.return_months: set[int] = set()
+        """Months in which some absence ends (a cheap test before the array one)."""
         self.health_after_absence = np.ones(n)
         self.condemned = np.zeros(n, dtype=bool)
         self.condemned_since = np.full(n, -1)
@@ -270,13 +273,13 @@ class PartyModel(mesa.Model):
     def step(self) -> None:
         """Simulate one month (see the module docstring for the order)."""
         k = self.step_index
-        returning = self.absence_ends == k
-        if returning.any():
+        if k in self.return_months:
+            returning = self.absence_ends == k
             self.health[returning] = self.health_after_absence[returning]
             self.absence_ends[returning] = -1
         for event in self.events_by_step.get(k, ()):
             apply_event(self, event)
-        if self.mode is Mode.FREE:
+        if self.free:
             decide(self)
         factions_moved = monthly.advance_month(
             k,
@@ -304,7 +307,7 @@ class PartyModel(mesa.Model):
             self.recorder.history,
             self._month_parameters,
         )
-        if factions_moved and self.mode is Mode.FREE:
+        if factions_moved and self.free:
             update_factions(self)
         self.recorder.faction_active[k] = self.faction_active
         if k == self.months - 1:

@@ -113,16 +113,23 @@ def reweigh_affinities(
     """
     n = affinity.shape[0]
     w_stance, w_grievance, w_obligation, w_threat, w_common_enemy = weights
+    common_enemy = np.zeros((n, n))
+    enemies = np.empty(n, dtype=np.int64)
+    for k in range(n):
+        count = 0
+        for i in range(n):
+            if affinity[k, i] < 0:
+                enemies[count] = i
+                count += 1
+        for a in range(count):
+            i = enemies[a]
+            for b in range(a + 1, count):
+                j = enemies[b]
+                common_enemy[i, j] += affinity[i, k] * affinity[k, j]
     updated = np.zeros((n, n))
     for i in range(n):
         if not alive[i]:
             continue
-        common_enemy = np.zeros(n)
-        for k in range(n):
-            if affinity[i, k] < 0:
-                for j in range(i + 1, n):
-                    if affinity[k, j] < 0:
-                        common_enemy[j] += affinity[i, k] * affinity[k, j]
         for j in range(i + 1, n):
             if not alive[j]:
                 continue
@@ -131,7 +138,7 @@ def reweigh_affinities(
             target = w_stance * similarity[i, j]
             target += 0.5 * (memory_ij + memory_ji)
             target += w_threat * threat[i, j]
-            target += w_common_enemy * min(common_enemy[j], 1.0)
+            target += w_common_enemy * min(common_enemy[i, j], 1.0)
             target = min(max(target, -1.0), 1.0)
             updated[i, j] = (1.0 - rate) * affinity[i, j] + rate * target
             updated[j, i] = updated[i, j]

@@ -276,14 +276,17 @@ def faction_cohesion(affinity: np.ndarray, membership: np.ndarray, alive: np.nda
     factions, n = membership.shape
     cohesion = np.full(factions, np.nan)
     for f in range(factions):
-        living = membership[f] * alive
-        count = living.sum()
+        count = 0.0
+        for i in range(n):
+            if alive[i]:
+                count += membership[f, i]
         pairs = count * (count - 1)
         if pairs > 0:
             summed = 0.0
             for i in range(n):
-                if living[i] != 0:
+                if alive[i] and membership[f, i] != 0:
                     for j in range(n):
-                        summed += living[i] * affinity[i, j] * living[j]
+                        if alive[j]:
+                            summed += membership[f, i] * affinity[i, j] * membership[f, j]
             cohesion[f] = summed / pairs
     return cohesion
