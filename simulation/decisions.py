@@ -169,21 +169,24 @@ def _plenum(model: PartyModel, proposer: int) -> None:
     if _truce(model) or not model.condemned.any():
         return
     p = model.parameters
-    ripe = model.step_index - model.condemned_since >= p.removal_delay
-    holding = model.holds.any(axis=1) & model.alive & model.condemned & ripe
-    by_move: dict[Move, list[int]] = {}
-    for target in np.flatnonzero(holding):
-        if target == proposer:
+    removals, expulsions, removals_first = contests.plenum_moves(
+        model.holds,
+        model.unique_post,
+        model.alive,
+        model.condemned_since,
+        model.influence,
+        model.step_index,
+        proposer,
+        p.removal_delay,
+        p.removal_threshold,
+        p.expulsion_threshold,
+    )
+    by_move = {Move.REMOVAL: removals, Move.EXPULSION: expulsions}
+    order = (Move.REMOVAL, Move.EXPULSION) if removals_first else (Move.EXPULSION, Move.REMOVAL)
+    for move in order:
+        targets = by_move[move]
+        if not targets.size:
             continue
-        move = contests.plenum_move(
-            True, model.influence[target], p.removal_threshold, p.expulsion_threshold
-        )
-        if move is Move.REMOVAL and not (model.holds[target] & model.unique_post).any():
-            continue
-        if move is not None:
-            by_move.setdefault(move, []).append(target)
-    for move, targets in by_move.items():
-        targets = np.array(targets)
         if not _motion(model, Arena.PLENUM, move, proposer, targets):
             continue
         for target in targets:

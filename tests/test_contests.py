@@ -2,13 +2,12 @@ import numpy as np
 import pytest
 
 from simulation.mechanisms.contests import (
-    Move,
     allies_of,
     choose_rival,
     expected_delegate_share,
     expected_member_share,
     faction_cohesion,
-    plenum_move,
+    plenum_moves,
     successor_scores,
 )
 from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED, delegate_vote
@@ -60,17 +59,48 @@ def test_expected_member_share_counts_the_undecided_at_the_opinion_rate():
     assert expected_member_share(np.array([], dtype=int), 0.5) == 0.0
 
 
+def plenum(standing, condemned_since, month=10, proposer=0, executive=True):
+    """Leader 0 proposes; 1 and 2 sit in the Politburo and, if ``executive``, hold an office."""
+    holds = np.array([[True, True], [True, executive], [True, executive]])
+    return plenum_moves(
+        holds,
+        np.array([False, True]),
+        np.ones(3, bool),
+        np.array(condemned_since),
+        np.array(standing),
+        month,
+        proposer,
+        removal_delay=3,
+        removal_below=0.35,
+        expulsion_below=0.2,
+    )
+
+
 @pytest.mark.parametrize(
-    ("condemned", "standing", "expected"),
+    ("standing", "condemned_since", "removed", "expelled"),
     [
-        (False, 0.1, None),  # never before a condemnation
-        (True, 0.5, None),  # still too prominent
-        (True, 0.3, Move.REMOVAL),  # executive posts go first
-        (True, 0.1, Move.EXPULSION),  # then everything
+        ([0.9, 0.1, 0.5], [-1, -1, -1], [], []),  # never before a condemnation
+        ([0.9, 0.1, 0.1], [-1, 9, 8], [], []),  # nor in the months right after it
+        ([0.9, 0.5, 0.4], [-1, 2, 2], [], []),  # still too prominent
+        ([0.9, 0.3, 0.5], [-1, 2, 2], [1], []),  # executive posts go first
+        ([0.9, 0.1, 0.3], [-1, 2, 2], [2], [1]),  # then everything
     ],
 )
-def test_plenum_escalates_with_the_rivals_fall(condemned, standing, expected):
-    assert plenum_move(condemned, standing, removal_below=0.35, expulsion_below=0.2) is expected
+def test_plenum_escalates_with_the_rivals_fall(standing, condemned_since, removed, expelled):
+    removals, expulsions, _ = plenum(standing, condemned_since)
+    np.testing.assert_array_equal(removals, removed)
+    np.testing.assert_array_equal(expulsions, expelled)
+
+
+def test_a_rival_without_executive_office_can_only_be_expelled():
+    removals, expulsions, _ = plenum([0.9, 0.3, 0.1], [-1, 2, 2], executive=False)
+    assert removals.size == 0
+    np.testing.assert_array_equal(expulsions, [2])
+
+
+def test_the_plenum_takes_first_the_motion_of_the_first_rival():
+    assert plenum([0.9, 0.3, 0.1], [-1, 2, 2])[2]  # leader 1 is to be removed
+    assert not plenum([0.9, 0.1, 0.3], [-1, 2, 2])[2]  # leader 1 is to be expelled
 
 
 def test_successor_is_loyal_and_modest():

@@ -126,18 +126,52 @@ def expected_member_share(voter_sides: np.ndarray, p_opinion: float) -> float:
     return (decided_for + undecided * p_opinion) / voter_sides.size
 
 
-def plenum_move(
-    condemned: bool, standing: float, removal_below: float, expulsion_below: float
-) -> Move | None:
-    """What a plenum may do to a rival: nothing until he is condemned and diminished.
+@njit(cache=True)
+def plenum_moves(
+    holds: np.ndarray,
+    unique_post: np.ndarray,
+    alive: np.ndarray,
+    condemned_since: np.ndarray,
+    standing: np.ndarray,
+    month: int,
+    proposer: int,
+    removal_delay: int,
+    removal_below: float,
+    expulsion_below: float,
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """What a plenum may do to condemned rivals: nothing until they are ripe and diminished.
 
-    A condemned rival whose standing has fallen below ``removal_below`` loses
-    his executive posts; below ``expulsion_below`` he loses everything,
-    including his Politburo seat.
+    A rival condemned at least ``removal_delay`` months ago (``condemned_since``
+    is -1 for the uncondemned) whose standing has fallen below
+    ``removal_below`` loses his executive posts, if he still holds one; below
+    ``expulsion_below`` he loses everything, including his Politburo seat.
+
+    Returns:
+        ``(removals, expulsions, removals_first)``: the leaders for each
+        motion, and whether the plenum takes the removals first (the kind of
+        the first rival in scenario order).
     """
-    if not condemned or standing >= removal_below:
-        return None
-    return Move.EXPULSION if standing < expulsion_below else Move.REMOVAL
+    n = alive.size
+    in_office = holds_office(holds, unique_post)
+    removals = np.zeros(n, dtype=np.bool_)
+    expulsions = np.zeros(n, dtype=np.bool_)
+    removals_first = False
+    first = True
+    for i in range(n):
+        ripe = condemned_since[i] >= 0 and month - condemned_since[i] >= removal_delay
+        if i == proposer or not (alive[i] and ripe and holds[i].any()):
+            continue
+        if standing[i] >= removal_below:
+            continue
+        if standing[i] < expulsion_below:
+            expulsions[i] = True
+        elif in_office[i]:
+            removals[i] = True
+        else:
+            continue
+        if first:
+            removals_first, first = removals[i], False
+    return np.flatnonzero(removals), np.flatnonzero(expulsions), removals_first
 
 
 @njit(cache=True)
