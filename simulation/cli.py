@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from simulation import __version__
+from simulation import __version__, compiled
 from simulation.commands import calibrate, compare, diff, ensemble, run, score, validate
 
 COMMANDS = (run, validate, ensemble, compare, diff, calibrate, score)
+SIMULATING = {"run", "ensemble", "compare", "calibrate"}
+"""Commands that run the model, and so wait for its compilation on first use."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``interregnum`` console script."""
     args = build_parser().parse_args(argv)
+    if args.command in SIMULATING and not compiled.machine_code_cached():
+        print(
+            "interregnum: compiling the model for this machine (once, about half a minute)",
+            file=sys.stderr,
+        )
     try:
         return args.handler(args)
     except KeyboardInterrupt:

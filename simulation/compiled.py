@@ -5,8 +5,8 @@ loads machine code instead of compiling for a quarter of a minute. Numba keys
 that cache by the file defining each function only: after an edit to a
 mechanism, :func:`simulation.monthly.advance_month`, which inlines it, would
 load a stale copy from disk and silently run the old mechanism. So the
-package records a digest of all its sources next to the cache and, when the
-digest changes, removes the cached machine code before anything loads it.
+package records a digest of its compiled sources next to the cache and, when
+the digest changes, removes the cached machine code before anything loads it.
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ MARKER = "numba-sources.sha256"
 
 
 def sources_digest(package: Path) -> str:
-    """SHA-256 over the package's Python sources, in path order."""
+    """SHA-256 over the package's sources that compile code (those naming ``njit``)."""
     digest = hashlib.sha256()
     for source in sorted(package.rglob("*.py")):
-        digest.update(str(source.relative_to(package)).encode())
-        digest.update(source.read_bytes())
+        text = source.read_bytes()
+        if b"njit" in text:
+            digest.update(str(source.relative_to(package)).encode())
+            digest.update(text)
     return digest.hexdigest()
 
 
@@ -48,3 +50,8 @@ def drop_stale_machine_code(package: Path = PACKAGE) -> bool:
     except OSError:
         return False
     return True
+
+
+def machine_code_cached(package: Path = PACKAGE) -> bool:
+    """Whether the month's compiled code is on disk, so that a run starts at once."""
+    return any((package / "__pycache__").glob("monthly.advance_month-*.nbi"))

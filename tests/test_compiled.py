@@ -1,10 +1,23 @@
+import pytest
+from conftest import SMALL_SCENARIO
+
+from simulation import compiled
+from simulation.cli import main
 from simulation.compiled import MARKER, drop_stale_machine_code
+
+
+@pytest.fixture
+def small_file(tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL_SCENARIO)
+    return path
 
 
 def make_package(root):
     (root / "sub" / "__pycache__").mkdir(parents=True)
-    (root / "kernel.py").write_text("x = 1\n")
-    (root / "sub" / "mechanism.py").write_text("y = 2\n")
+    (root / "kernel.py").write_text("@njit\ndef f(): return 1\n")
+    (root / "sub" / "mechanism.py").write_text("@njit\ndef g(): return 2\n")
+    (root / "cli.py").write_text("print(f())\n")
     for name in ("kernel.f-1.py312.nbi", "kernel.f-1.py312.1.nbc"):
         (root / "sub" / "__pycache__" / name).write_bytes(b"machine code")
     return root
@@ -24,6 +37,24 @@ def test_machine_code_is_dropped_when_a_source_changes(tmp_path):
     assert not drop_stale_machine_code(package)  # same sources: the cache is kept
     assert cached_files(package) == ["kernel.f-1.py312.nbi"]
 
-    (package / "sub" / "mechanism.py").write_text("y = 3\n")  # a callee changes
+    (package / "cli.py").write_text("print(f() + 1)\n")  # nothing compiled changes
+    assert not drop_stale_machine_code(package)
+
+    (package / "sub" / "mechanism.py").write_text("@njit\ndef g(): return 3\n")  # a callee does
     assert drop_stale_machine_code(package)
     assert cached_files(package) == []
+
+
+def test_the_first_run_on_a_machine_says_it_is_compiling(small_file, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(compiled, "machine_code_cached", lambda: False)
+    assert main(["run", str(small_file), "--out", str(tmp_path / "out"), "--no-plot"]) == 0
+    assert "compiling the model" in capsys.readouterr().err
+
+
+def test_a_cached_machine_starts_without_a_word(small_file, tmp_path, capsys):
+    main(["run", str(small_file), "--out", str(tmp_path / "warm")])  # compiles if need be
+    capsys.readouterr()
+    assert compiled.machine_code_cached()
+    assert main(["validate", str(small_file)]) == 0
+    assert main(["run", str(small_file), "--out", str(tmp_path / "out"), "--no-plot"]) == 0
+    assert "compiling" not in capsys.readouterr().err
