@@ -150,6 +150,7 @@ def time_ensemble(ensemble: Ensemble, out: Path, executor) -> float:
 def model_alone(scenario: Scenario, runs: int, mode: Mode) -> float:
     """Seconds per run of the bare model in this process: no outcomes, no files."""
     seeds = run_seeds(1, runs)
+    PartyModel(scenario, seed=0, mode=mode).run()  # loads the compiled code, once per process
     started = time.perf_counter()
     for run, seed in enumerate(seeds):
         model = PartyModel(scenario, seed=seed, mode=mode, run=run)

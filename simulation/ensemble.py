@@ -74,6 +74,13 @@ QUANTILE_MEMORY = 64 * 2**20
 """Bytes of run values held at once while computing quantiles."""
 TABLES = ("summary", "tenures", "events", "votes")
 """The tables of every ensemble; ``trajectories`` is kept on request."""
+
+
+def chunk_tables(trajectories: bool) -> tuple[str, ...]:
+    """The tables written for each chunk (summary first; it is written last)."""
+    return TABLES + ("trajectories",) * trajectories
+
+
 MATCHING_KEYS = ("scenario_sha256", "seed", "runs", "mode")
 """What a directory's manifest must share with an ensemble for the two to be mixed."""
 VERSIONED_EXTRAS = ("pyarrow", "distributed", "tqdm")
@@ -133,7 +140,7 @@ class Ensemble:
     @property
     def tables(self) -> tuple[str, ...]:
         """The tables written for each chunk (summary first; it is written last)."""
-        return TABLES + ("trajectories",) * self.keep_trajectories
+        return chunk_tables(self.keep_trajectories)
 
     def identity(self) -> dict[str, object]:
         """What makes two ensembles the same (see :data:`MATCHING_KEYS`)."""
@@ -147,11 +154,30 @@ class Ensemble:
 
 @dataclass(frozen=True)
 class Job:
-    """What a worker needs besides run numbers and seeds; sent once per worker."""
+    """What a worker needs besides run numbers and seeds; sent once per worker.
+
+    ``parts`` is set for workers that share this machine's disk: they write
+    their chunks' parts themselves, so that the parent, which would otherwise
+    unpickle and write every table while they compute, leaves both cores to them.
+    """
 
     scenario: Scenario
     mode: Mode
     trajectories: bool
+    parts: Path | None = None
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """The tables written for each chunk (summary first; it is written last)."""
+        return chunk_tables(self.trajectories)
+
+
+@dataclass(frozen=True)
+class ChunkWritten:
+    """Consecutive runs ``first .. last`` whose parts a worker has written."""
+
+    first: int
+    last: int
 
 
 @dataclass
@@ -192,12 +218,14 @@ class ChunkExecutor(Protocol):
 
     description: str
     workers: int
+    writes_parts: bool
+    """Whether its workers write their chunks' parts (see :class:`Job`)."""
 
     def start(self, job: Job) -> None:
         """Make the job available to every worker."""
 
     def submit(self, runs: list[int], seeds: list[int]) -> Future:
-        """Start a chunk; the future's result is a :class:`ChunkResult`."""
+        """Start a chunk; its future gives a :class:`ChunkResult` (or :class:`ChunkWritten`)."""
 
     def wait(self, pending: set[Future]) -> tuple[set[Future], set[Future]]:
         """Block until at least one pending chunk is done; return (done, still pending)."""
@@ -210,6 +238,7 @@ class SerialExecutor:
     """Every chunk in this process, at submission."""
 
     workers = 1
+    writes_parts = False
     description = "serial, in-process"
 
     def start(self, job: Job) -> None:
@@ -262,9 +291,13 @@ def _start_worker(job: Job, parent: int) -> None:
     threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()
 
 
-def _simulate_in_worker(runs: list[int], seeds: list[int]) -> ChunkResult:
+def _simulate_in_worker(runs: list[int], seeds: list[int]) -> ChunkResult | ChunkWritten:
     assert _worker_job is not None, "worker started without its job"
-    return simulate_chunk(_worker_job, runs, seeds)
+    result = simulate_chunk(_worker_job, runs, seeds)
+    if _worker_job.parts is None:
+        return result
+    write_chunk(_worker_job.parts, _worker_job.tables, result)
+    return ChunkWritten(result.first, result.last)
 
 
 class LocalProcessExecutor:
@@ -273,6 +306,8 @@ class LocalProcessExecutor:
     Forked workers inherit the job from the parent's memory; elsewhere (spawn,
     forkserver) it is pickled once per worker by the pool's initializer.
     """
+
+    writes_parts = True
 
     def __init__(self, workers: int):
         self.workers = workers
@@ -314,8 +349,11 @@ class DaskExecutor:
     """A Dask distributed cluster reached through its scheduler's address.
 
     The job is scattered to every worker once (``broadcast=True``); each chunk is one
-    task. Workers must be able to import this package.
+    task. Workers must be able to import this package; they may run on other
+    machines, so they send their results back to be written here.
     """
+
+    writes_parts = False
 
     def __init__(self, address: str, timeout: float = 10.0):
         try:
@@ -497,9 +535,9 @@ def _write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
     write_atomically(path, write)
 
 
-def write_chunk(parts: Path, ensemble: Ensemble, result: ChunkResult) -> None:
+def write_chunk(parts: Path, tables: tuple[str, ...], result: ChunkResult) -> None:
     """Write a chunk's parts, the summary last (it marks the chunk complete)."""
-    for table in ensemble.tables[1:]:
+    for table in tables[1:]:
         _write_parquet(part_path(parts, table, result.first, result.last), result.tables[table])
     _write_arrays(part_path(parts, "arrays", result.first, result.last), result.arrays)
     _write_parquet(part_path(parts, "summary", result.first, result.last), result.tables["summary"])
@@ -680,7 +718,7 @@ def _progress_bar(total: int, done: int, enabled: bool):
 
 def _stream(
     executor: ChunkExecutor, work: list[list[int]], seeds: list[int]
-) -> Iterator[ChunkResult]:
+) -> Iterator[ChunkResult | ChunkWritten]:
     """Yield chunk results as they finish, keeping a bounded number in flight."""
     queue = iter(work)
     window = 2 * executor.workers + 2
@@ -765,11 +803,18 @@ def _run(
     seeds = run_seeds(ensemble.seed, ensemble.runs)
     simulated = 0
     if missing:
-        executor.start(Job(ensemble.scenario, ensemble.mode, ensemble.keep_trajectories))
+        job = Job(
+            ensemble.scenario,
+            ensemble.mode,
+            ensemble.keep_trajectories,
+            parts if executor.writes_parts else None,
+        )
+        executor.start(job)
         try:
             with _progress_bar(ensemble.runs, len(present), progress) as bar:
                 for result in _stream(executor, chunks(missing, size), seeds):
-                    write_chunk(parts, ensemble, result)
+                    if isinstance(result, ChunkResult):
+                        write_chunk(parts, job.tables, result)
                     count = result.last - result.first + 1
                     simulated += count
                     bar.update(count)
