@@ -71,13 +71,14 @@ def _motion(
     """Put a motion to the arena's vote, log it, and say whether it carried."""
     tally = model.count_vote(arena, np.array([proposer]), targets, sides)
     carried = tally.votes_for > tally.votes_against
+    named = _name(model, targets)
     model.vote_log.append(
         (
             model.date,
             arena.value,
-            f"{move.value} of {_name(model, targets)}",
+            f"{move.value} of {named}",
             model.leader_ids[proposer],
-            _name(model, targets),
+            named,
             tally.votes_for,
             tally.votes_against,
             carried,

@@ -62,6 +62,8 @@ class PartyModel(mesa.Model):
         self.free = mode is Mode.FREE
         self.seed = seed
         self.run_number = run
+        self.step_index = -1
+        """0-based index of the month being (or last) simulated; -1 before the first."""
         self.start: Month = scenario.start
         start = initial_state(scenario, free=mode is Mode.FREE)
         self.months = len(start.dates)
@@ -144,14 +146,9 @@ class PartyModel(mesa.Model):
     # --- derived quantities -------------------------------------------------------
 
     @property
-    def step_index(self) -> int:
-        """0-based index of the month being (or last) simulated."""
-        return self.steps - 1
-
-    @property
     def date(self) -> str:
         """The month being (or last) simulated, as written in the outputs."""
-        return self.dates[self.steps - 1]
+        return self.dates[self.step_index]
 
     @property
     def month(self) -> Month:
@@ -272,7 +269,7 @@ class PartyModel(mesa.Model):
 
     def step(self) -> None:
         """Simulate one month (see the module docstring for the order)."""
-        k = self.step_index
+        self.step_index = k = self.steps - 1
         if k in self.return_months:
             returning = self.absence_ends == k
             self.health[returning] = self.health_after_absence[returning]

@@ -16,11 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from simulation.mechanisms.alliances import (
-    AffinityWeights,
-    reweigh_affinities,
-    threat_adjustment,
-)
+from simulation.mechanisms.alliances import reweigh_affinities, threat_adjustment
 from simulation.mechanisms.contests import faction_cohesion
 from simulation.mechanisms.influence import drift_influence, influence_support
 from simulation.mechanisms.membership import allocate_intake, attrition
@@ -117,7 +113,7 @@ def advance_month(
     influence, record, apparatus = standing
     affinity, similarity, grievance, obligation, faction_membership, cohesion, faction_active = ties
     p = parameters
-    weights = AffinityWeights(
+    weights = (  # an AffinityWeights, as a plain tuple: compiled code need not build the class
         p[_STANCE_WEIGHT],
         p[_GRIEVANCE_WEIGHT],
         p[_OBLIGATION_WEIGHT],
