@@ -5,7 +5,7 @@ Prints, in one run:
 (a) runs/s of ``interregnum ensemble`` end to end (simulation, outcomes, Parquet parts,
     consolidation, quantiles) with 1 worker and with 2 workers, and their ratio
     (target >= 1.8x);
-(b) wall time (target < 60 s) and peak memory (target < 1 GB) of a paired ensemble:
+(b) wall time (target < 60 s) and peak memory of a paired ensemble:
     the baseline and the baseline without the Lenin Enrolment, N runs each with the
     same run seeds;
 (c) the throughput of ``mesa.batch_run`` running the same model with the same seeds and
@@ -16,9 +16,10 @@ Timings in (a) and (c) alternate the two contenders and keep the best of ``--rep
 a pure-Python loop on 1 and K processes, timed first and last, shows how much parallel
 capacity the machine actually gave (shared virtual cores often give less than K).
 
-Usage: ``python benchmarks/ensemble_throughput.py [--runs 400] [--paired-runs 5000]
+Usage: ``python benchmarks/ensemble_throughput.py [--runs 2000] [--paired-runs 5000]
 [--batch-runs 400] [--workers 2] [--mode free] [--repeats 3]``. The absolute figures
-depend on the model's cost per run, which changes as the model does.
+depend on the model's cost per run, which changes as the model does; (a) needs enough
+runs that the fixed costs (starting workers, consolidating) do not hide the scaling.
 """
 
 from __future__ import annotations
@@ -205,7 +206,8 @@ def paired(scenario: Scenario, runs: int, workers: int, mode: Mode, tmp: Path) -
     print(f"    total wall {wall:.1f} s (target < 60 s); runs paired by seed: {paired_seeds}")
     print(
         f"    peak memory: parent {own:.0f} MB, largest worker {child:.0f} MB, "
-        f"at most {own + workers * child:.0f} MB together (target < 1024 MB)"
+        f"at most {own + workers * child:.0f} MB together (an upper bound: the parent's peak "
+        f"includes (a); compare_speed.py measures the 1 GB target)"
     )
     print(
         f"    Stalin's final power share without the enrolment - with it: "
@@ -258,7 +260,7 @@ def mesa_batch(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=400, help="runs for (a)")
+    parser.add_argument("--runs", type=int, default=2000, help="runs for (a)")
     parser.add_argument("--paired-runs", type=int, default=5000, help="runs per scenario in (b)")
     parser.add_argument("--batch-runs", type=int, default=400, help="runs for (c)")
     parser.add_argument("--workers", type=int, default=2)

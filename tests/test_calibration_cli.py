@@ -108,3 +108,13 @@ def test_calibrate_refuses_a_bad_population(tmp_path, capsys):
     status = main(["calibrate", str(BASELINE), "--population", "0", "--out", str(tmp_path)])
     assert status == 2
     assert "--population must be at least 1" in capsys.readouterr().err
+
+
+def test_a_quick_fit_does_not_replace_the_committed_parameters(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the default paths are relative to the working directory
+    arguments = ["calibrate", str(BASELINE), "--targets", str(TARGETS), "--quick"]
+    tiny = ["--population", "4", "--generations", "1", "--runs-per-particle", "2"]
+    assert main([*arguments, *tiny, "--validation-runs", "4", "--workers", "1"]) == 0
+    written = sorted(path.name for path in (tmp_path / "calibration" / "parameters").iterdir())
+    assert written == ["baseline-1922-quick.yaml"]
+    assert (tmp_path / "outputs" / "calibration" / "baseline-1922-quick" / "chosen.yaml").exists()

@@ -39,7 +39,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--out", type=Path, help="output directory (default outputs/calibration/NAME)"
     )
     parser.add_argument(
-        "--name", help="name of the fit (default: the scenario's name, plus -until-MONTH)"
+        "--name",
+        help="name of the fit (default: the scenario's name, plus -until-MONTH, plus -quick)",
     )
     parser.add_argument(
         "--fit-until",
@@ -108,7 +109,11 @@ def handle(args: argparse.Namespace) -> int:
     ):
         if value is not None and value < 1:
             return fail(f"{label} must be at least 1, got {value}")
-    name = args.name or scenario.name + (f"-until-{args.fit_until}" if args.fit_until else "")
+    name = args.name or (
+        scenario.name
+        + (f"-until-{args.fit_until}" if args.fit_until else "")
+        + ("-quick" if args.quick else "")  # a trial fit never replaces the committed one
+    )
     out = args.out or Path("outputs") / "calibration" / name
     parameters_file = args.parameters_file or Path("calibration") / "parameters" / f"{name}.yaml"
     settings = _settings(args)
