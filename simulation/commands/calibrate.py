@@ -49,7 +49,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="fit only the targets up to this month and report the later ones out of sample",
     )
     parser.add_argument(
-        "--quick", action="store_true", help="a small fit (a few minutes on 2 cores)"
+        "--quick",
+        action="store_true",
+        help="a small trial fit (under a minute on 2 cores), named NAME-quick",
     )
     parser.add_argument(
         "--population", type=int, help="ABC population size (default 100; quick 24)"
