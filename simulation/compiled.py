@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -53,5 +54,6 @@ def drop_stale_machine_code(package: Path = PACKAGE) -> bool:
 
 
 def machine_code_cached(package: Path = PACKAGE) -> bool:
-    """Whether the month's compiled code is on disk, so that a run starts at once."""
-    return any((package / "__pycache__").glob("monthly.advance_month-*.nbi"))
+    """Whether the month's code is compiled on disk for this Python, so a run starts at once."""
+    python = f"py{sys.version_info.major}{sys.version_info.minor}"
+    return any((package / "__pycache__").glob(f"monthly.advance_month-*.{python}.nbi"))
