@@ -20,8 +20,12 @@ from simulation.mechanisms.alliances import reweigh_affinities, threat_adjustmen
 from simulation.mechanisms.contests import faction_cohesion
 from simulation.mechanisms.influence import drift_influence, influence_support
 from simulation.mechanisms.membership import allocate_intake, attrition
-from simulation.mechanisms.patronage import apparatus_shares, appointment_pressure, capture
-from simulation.mechanisms.power import power_shares
+from simulation.mechanisms.patronage import (
+    apparatus_shares,
+    appointment_pressure,
+    capture_loyalty,
+)
+from simulation.mechanisms.power import post_prestige, power_shares
 
 if TYPE_CHECKING:
     from simulation.scenario.schema import Parameters
@@ -143,19 +147,12 @@ def advance_month(
                     head_holder[o] = i
                     break
     pressure = appointment_pressure(living_holds, reach, health, head_holder, protection)
-    keep, gain = capture(pressure, p[_PATRONAGE_RATE], p[_LOYALTY_DECAY])
-    for o in range(m):
-        for i in range(n):
-            loyalty[o, i] = keep[o] * loyalty[o, i] + gain[o, i]
+    loyalty[:] = capture_loyalty(loyalty, pressure, p[_PATRONAGE_RATE], p[_LOYALTY_DECAY])
     apparatus[:] = apparatus_shares(loyalty, members)
 
     record *= 1.0 - p[_RECORD_DECAY]
-    post_prestige = np.zeros(n)
-    for i in range(n):
-        for q in range(posts):
-            if holds[i, q]:
-                post_prestige[i] += prestige[q]
-    support = influence_support(health, post_prestige, apparatus, record, p[_CLIENT_WEIGHT])
+    prestige_held = post_prestige(holds, prestige)
+    support = influence_support(health, prestige_held, apparatus, record, p[_CLIENT_WEIGHT])
     influence[:] = drift_influence(influence, support, p[_INFLUENCE_DRIFT])
     for i in range(n):
         if not alive[i]:
@@ -194,7 +191,7 @@ def advance_month(
     rec_power[k] = power_shares(
         influence,
         apparatus,
-        post_prestige,
+        prestige_held,
         alive,
         (p[_POWER_INFLUENCE], p[_POWER_APPARATUS], p[_POWER_POSTS]),
     )
