@@ -39,7 +39,13 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -637,20 +643,29 @@ def consolidate(out_dir: Path, ensemble: Ensemble) -> list[Path]:
         raise EnsembleError(
             f"{parts} holds {len(covered)} of {ensemble.runs} runs; run again with --resume"
         )
-    written = []
     schemas = _schemas(ensemble)
-    for table in ensemble.tables:
-        target = out_dir / f"{table}.parquet"
-        paths = [part_path(parts, table, first, last) for first, last in spans]
-        _concatenate(paths, schemas[table], target)
-        written.append(target)
     array_parts = [part_path(parts, "arrays", first, last) for first, last in spans]
-    quantiles = quantile_frame(ensemble.scenario, array_parts, ensemble.runs)
+    written = [out_dir / f"{table}.parquet" for table in ensemble.tables]
+    # Each file is independent, and pyarrow and numpy work outside the GIL: threads put
+    # the cores the workers have just left to use on this last, otherwise serial, step.
+    with ThreadPoolExecutor(max_workers=available_cores()) as pool:
+        quantiles = pool.submit(quantile_frame, ensemble.scenario, array_parts, ensemble.runs)
+        tables = [
+            pool.submit(
+                _concatenate,
+                [part_path(parts, table, first, last) for first, last in spans],
+                schemas[table],
+                target,
+            )
+            for table, target in zip(ensemble.tables, written, strict=True)
+        ]
+        frame = quantiles.result()
+        for table in tables:
+            table.result()
     target = out_dir / "quantiles.parquet"
-    table = pa.Table.from_pandas(quantiles, preserve_index=False).replace_schema_metadata(None)
+    table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
     _write_parquet(target, table)
-    written.append(target)
-    return written
+    return [*written, target]
 
 
 # --- running -----------------------------------------------------------------------
