@@ -75,6 +75,10 @@ def initial_state(scenario: Scenario, free: bool) -> InitialState:
     if cached is not None and cached[0] is scenario:
         return cached[1]
     state = build_initial_state(scenario, free)
+    for value in vars(state).values():  # shared by every run: a run copies what it changes
+        for array in value if isinstance(value, list) else [value]:
+            if isinstance(array, np.ndarray):
+                array.flags.writeable = False
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = (scenario, state)

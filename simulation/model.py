@@ -81,7 +81,7 @@ class PartyModel(mesa.Model):
         self.health = start.health.copy()
         self.alive = np.ones(n, dtype=bool)
         self.stance = start.stance.copy()
-        self.similarity = start.similarity
+        self.similarity = start.similarity.copy()  # stance events replace it
         self.affinity = start.affinity.copy()
         self.grievance = np.zeros((n, n))
         self.obligation = start.obligation.copy()

@@ -6,7 +6,7 @@ import pytest
 from conftest import SEED
 
 from simulation.agents import Faction, Leader, Organisation
-from simulation.model import PartyModel
+from simulation.model import Mode, PartyModel
 
 
 def run(scenario, seed):
@@ -52,3 +52,12 @@ def test_general_secretary_builds_an_apparatus(small_scenario):
     apparatus = frame["apparatus"].to_numpy()
     assert apparatus[-1] > 2 * apparatus[0]
     assert np.all(np.diff(apparatus[1:]) >= -1e-12)
+
+
+def test_runs_share_the_scenarios_arrays_only_read_only(baseline):
+    """A run that wrote into the shared starting arrays would change every later run."""
+    first = PartyModel(baseline, seed=1, mode=Mode.FREE)
+    second = PartyModel(baseline, seed=2, mode=Mode.FREE)
+    for name, value in vars(first).items():
+        if isinstance(value, np.ndarray) and np.shares_memory(value, getattr(second, name)):
+            assert not value.flags.writeable, name
