@@ -65,7 +65,7 @@ class PartyModel(mesa.Model):
         self.step_index = -1
         """0-based index of the month being (or last) simulated; -1 before the first."""
         self.start: Month = scenario.start
-        start = initial_state(scenario, free=mode is Mode.FREE)
+        start = initial_state(scenario, free=self.free)
         self.months = len(start.dates)
         self.dates = start.dates
         """Each month's ``YYYY-MM`` label, as written in the outputs."""
