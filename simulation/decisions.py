@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation.mechanisms import alliances, contests, membership, patronage, power
+from simulation.mechanisms import alliances, contests, patronage, power
 from simulation.mechanisms.contests import Move
 from simulation.scenario.schema import Arena
 
@@ -88,27 +88,9 @@ def _motion(
 
 
 def _expected_share(model: PartyModel, arena: Arena, sides: np.ndarray, p_opinion: float) -> float:
-    p = model.parameters
     if arena is Arena.POLITBURO:
         return contests.expected_member_share(sides[model.politburo_voters()], p_opinion)
-    delegates = model.sitting_delegates[(model.step_index, arena)]
-    if arena is Arena.PLENUM:
-        return contests.expected_delegate_share(
-            np.array([delegates]),
-            model.plenum_loyalty,
-            np.array([p.plenum_discipline]),
-            sides,
-            p_opinion,
-        )
-    return contests.expected_delegate_share(
-        membership.delegate_counts(delegates, model.members),
-        model.loyalty,
-        membership.delegate_discipline(
-            model.members, model.recruits, p.discipline, p.recruit_discipline
-        ),
-        sides,
-        p_opinion,
-    )
+    return contests.expected_delegate_share(*model.delegation(arena), sides, p_opinion)
 
 
 def _contest(model: PartyModel, arena: Arena, proposer: int) -> None:

@@ -239,26 +239,27 @@ class PartyModel(mesa.Model):
             sides, p_opinion = known_sides
         if arena is Arena.POLITBURO:
             return voting.member_vote(self.rng, self.politburo_voters(), sides, p_opinion)
+        return voting.delegate_vote(self.rng, *self.delegation(arena), sides, p_opinion)
+
+    def delegation(self, arena: Arena) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Who votes in a delegate arena sitting this month.
+
+        Returns:
+            ``(delegates, loyalty, discipline)``: delegates per organisation, the
+            loyalties they follow and the probability that they follow them. A
+            plenum is one body following the Central Committee elected at the last
+            congress; conferences and congresses draw delegates by membership.
+        """
+        p = self.parameters
         delegates = self.sitting_delegates[(self.step_index, arena)]
         if arena is Arena.PLENUM:
-            return voting.delegate_vote(
-                self.rng,
-                np.array([delegates]),
-                self.plenum_loyalty,
-                np.array([p.plenum_discipline]),
-                sides,
-                p_opinion,
-            )
-        discipline = membership.delegate_discipline(
-            self.members, self.recruits, p.discipline, p.recruit_discipline
-        )
-        return voting.delegate_vote(
-            self.rng,
+            return np.array([delegates]), self.plenum_loyalty, np.array([p.plenum_discipline])
+        return (
             membership.delegate_counts(delegates, self.members),
             self.loyalty,
-            discipline,
-            sides,
-            p_opinion,
+            membership.delegate_discipline(
+                self.members, self.recruits, p.discipline, p.recruit_discipline
+            ),
         )
 
     def elect_central_committee(self) -> None:
