@@ -27,7 +27,7 @@ def apply_event(model: PartyModel, event: Event) -> None:
     """Apply one event: its vote if it has one, its typed effect, then its shared effects."""
     if event.arena is not None:
         sponsors, targets = _sides_of_motion(model, event)
-        tally = model.count_vote(event.arena, sponsors, targets)
+        votes_for, votes_against = model.count_vote(event.arena, sponsors, targets)
         model.vote_log.append(
             (
                 model.date,
@@ -35,8 +35,8 @@ def apply_event(model: PartyModel, event: Event) -> None:
                 event.motion or event.description,
                 ";".join(model.leader_ids[i] for i in sponsors),
                 ";".join(model.leader_ids[i] for i in targets),
-                tally.votes_for,
-                tally.votes_against,
+                votes_for,
+                votes_against,
                 event.passed,
             )
         )
@@ -71,7 +71,7 @@ def _aggrieve(model: PartyModel, victims: list[str], attackers: list[str]) -> No
 
 
 def _oblige(model: PartyModel, appointees: list[str], patrons: list[str]) -> None:
-    model.obligation = alliances.add_tie(
+    alliances.add_tie(
         model.obligation,
         model.indices(appointees),
         model.indices(patrons),
@@ -171,10 +171,8 @@ def _purge(model: PartyModel, event: Event) -> None:
     else:
         share = min(1.0, event.functionaries / model.functionaries[o])
     beneficiary = model.leader_index[event.beneficiary]
-    model.loyalty = patronage.purge(
-        model.loyalty, o, model.indices(event.target), beneficiary, share
-    )
-    model.apparatus = patronage.apparatus_shares(model.loyalty, model.members)
+    patronage.purge(model.loyalty, o, model.indices(event.target), beneficiary, share)
+    model.apparatus[:] = patronage.apparatus_shares(model.loyalty, model.members)
     _aggrieve(model, event.target, event.by or [event.beneficiary])
 
 
@@ -224,6 +222,6 @@ def _shared_effects(model: PartyModel, event: Event) -> None:
                 model.stance[i, 0] = change.economic
             if change.regime is not None:
                 model.stance[i, 1] = change.regime
-        model.similarity = stance_similarity(model.stance)
+        model.similarity[:] = stance_similarity(model.stance)
     for org_id, level in event.protection.items():
         model.protection[model.organisation_index[org_id]] = level

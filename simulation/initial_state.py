@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation import leadership, monthly
 from simulation.mechanisms import alliances, contests, influence, patronage, power
 from simulation.scenario.schema import SITTINGS, Arena, Event, EventKind, Scenario
 
@@ -48,8 +49,8 @@ class InitialState:
     holds: np.ndarray
     barred: np.ndarray
     politburo_post: int
-    succession: list[np.ndarray]
-    """Per post, the posts whose holders may succeed to it, in order of precedence."""
+    succession: np.ndarray
+    """(p, s) per post, the posts whose holders may succeed to it, by precedence; -1 pads."""
     # organisations
     members: np.ndarray
     functionaries: np.ndarray
@@ -65,7 +66,11 @@ class InitialState:
     # the calendar
     events_by_step: dict[int, list[Event]]
     sitting_delegates: dict[tuple[int, Arena], int]
-    sittings_by_step: dict[int, list[Arena]]
+    sittings_by_step: dict[int, tuple[np.ndarray, np.ndarray]]
+    """Per month with sittings: arena codes (:data:`simulation.leadership.ARENAS`) and delegates."""
+    # parameters
+    month_parameters: np.ndarray
+    decision_parameters: np.ndarray
 
 
 def initial_state(scenario: Scenario, free: bool) -> InitialState:
@@ -76,13 +81,23 @@ def initial_state(scenario: Scenario, free: bool) -> InitialState:
         return cached[1]
     state = build_initial_state(scenario, free)
     for value in vars(state).values():  # shared by every run: a run copies what it changes
-        for array in value if isinstance(value, list) else [value]:
-            if isinstance(array, np.ndarray):
-                array.flags.writeable = False
+        for array in _arrays(value):
+            array.flags.writeable = False
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = (scenario, state)
     return state
+
+
+def _arrays(value) -> list[np.ndarray]:
+    """The arrays in a field of the state, however nested in lists, tuples and dicts."""
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return [array for item in value for array in _arrays(item)]
+    return []
 
 
 def build_initial_state(scenario: Scenario, free: bool) -> InitialState:
@@ -174,13 +189,12 @@ def build_initial_state(scenario: Scenario, free: bool) -> InitialState:
         holds=holds,
         barred=barred,
         politburo_post=post_index.get("politburo", -1),
-        succession=[
-            np.array(
-                [post_index[other] for other in post.succession] or default_succession,
-                dtype=np.int64,
-            )
-            for post in posts
-        ],
+        succession=_padded(
+            [
+                [post_index[other] for other in post.succession] or default_succession
+                for post in posts
+            ]
+        ),
         members=members,
         functionaries=np.array([float(org.functionaries) for org in scenario.organisations]),
         protection=np.array([org.protection for org in scenario.organisations]),
@@ -194,8 +208,18 @@ def build_initial_state(scenario: Scenario, free: bool) -> InitialState:
         apparatus=apparatus,
         faction_membership=faction_membership,
         cohesion=contests.faction_cohesion(affinity, faction_membership, np.ones(n, dtype=bool)),
+        month_parameters=monthly.month_parameters(parameters),
+        decision_parameters=leadership.decision_parameters(parameters),
         **_calendar(scenario, free),
     )
+
+
+def _padded(rows: list[list[int]]) -> np.ndarray:
+    """Rows of unequal length as one int array, padded with -1."""
+    padded = np.full((len(rows), max(map(len, rows), default=0)), -1, dtype=np.int64)
+    for r, row in enumerate(rows):
+        padded[r, : len(row)] = row
+    return padded
 
 
 def _calendar(scenario: Scenario, free: bool) -> dict[str, dict]:
@@ -207,7 +231,7 @@ def _calendar(scenario: Scenario, free: bool) -> dict[str, dict]:
     """
     events_by_step: dict[int, list[Event]] = {}
     sitting_delegates: dict[tuple[int, Arena], int] = {}
-    sittings_by_step: dict[int, list[Arena]] = {}
+    sittings: dict[int, list[Arena]] = {}
     for event in sorted(scenario.events, key=lambda event: event.date):
         step = event.date.months_since(scenario.start)
         if free and event.kind is EventKind.DECISION and step > 0:
@@ -215,7 +239,14 @@ def _calendar(scenario: Scenario, free: bool) -> dict[str, dict]:
         events_by_step.setdefault(step, []).append(event)
         if event.type in SITTINGS and event.delegates is not None:
             sitting_delegates[(step, SITTINGS[event.type])] = event.delegates
-            sittings_by_step.setdefault(step, []).append(SITTINGS[event.type])
+            sittings.setdefault(step, []).append(SITTINGS[event.type])
+    sittings_by_step = {
+        step: (
+            np.array([leadership.ARENAS.index(arena) for arena in arenas], dtype=np.int64),
+            np.array([sitting_delegates[(step, arena)] for arena in arenas], dtype=np.int64),
+        )
+        for step, arenas in sittings.items()
+    }
     return {
         "events_by_step": events_by_step,
         "sitting_delegates": sitting_delegates,

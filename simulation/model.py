@@ -14,19 +14,15 @@ from enum import StrEnum
 import mesa
 import numpy as np
 
-from simulation import monthly
+from simulation import leadership, monthly
 from simulation.agents import Faction, Leader, Organisation
 from simulation.calendar import Month
 from simulation.decisions import decide, update_factions
 from simulation.event_effects import apply_event
 from simulation.initial_state import initial_state
-from simulation.mechanisms import (
-    alliances,
-    influence,
-    membership,
-    power,
-    voting,
-)
+from simulation.mechanisms import alliances, influence, power, voting
+from simulation.model_state import gather
+from simulation.random_source import hold
 from simulation.recorder import Recorder, RunResult
 from simulation.scenario.schema import Arena, Scenario
 
@@ -56,6 +52,8 @@ class PartyModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, seed: int, mode: Mode = Mode.REPLAY, run: int = 0):
         super().__init__(rng=seed)
+        self.source = hold(self.rng)
+        """The model's generator as compiled code draws from it."""
         self.spec = scenario
         self.parameters = p = scenario.parameters
         self.mode = mode
@@ -99,7 +97,9 @@ class PartyModel(mesa.Model):
         self.barred = start.barred
         self.politburo_post = start.politburo_post
         self.succession = start.succession
-        self.vacated: set[int] = set()
+        self.vacated = np.zeros(len(self.post_ids), dtype=bool)
+        self.vacancy_open = False
+        """Whether some unique office is vacant (a cheap test before the array one)."""
 
         self.members = start.members.copy()
         self.recruits = np.zeros(len(self.organisation_ids))
@@ -112,7 +112,11 @@ class PartyModel(mesa.Model):
         self.apparatus = start.apparatus.copy()
         self.plenum_loyalty = start.apparatus[None, :].copy()
         self.intakes: list[list[float]] = []
-        self.pending_purges: list[tuple] = []
+        self.purge_due = np.full(len(self.organisation_ids), -1)
+        """Per organisation, the month a purge decided by a congress is due, or -1."""
+        self.purge_targets = np.zeros((len(self.organisation_ids), n), dtype=bool)
+        self.purge_beneficiary = np.full(len(self.organisation_ids), -1)
+        self.purges_next_month = False
 
         self.faction_membership = start.faction_membership
         self.faction_active = np.zeros(len(scenario.factions), dtype=bool)
@@ -127,7 +131,19 @@ class PartyModel(mesa.Model):
             p.power_apparatus_weight,
             p.power_posts_weight,
         )
-        self._month_parameters = monthly.month_parameters(p)
+        self.month_parameters = start.month_parameters
+        self.decision_parameters = start.decision_parameters
+        widest_sitting = max((len(s[0]) for s in self.sittings_by_step.values()), default=0)
+        self.decision_log = np.empty(
+            (
+                leadership.log_rows(
+                    n, len(self.post_ids), len(self.organisation_ids), widest_sitting
+                ),
+                leadership.LOG_WIDTH,
+            ),
+            dtype=np.int64,
+        )
+        """Where a month's decisions are written before :mod:`simulation.decisions` logs them."""
         self.leaders = [
             Leader(self, i, leader.id, leader.name) for i, leader in enumerate(scenario.leaders)
         ]
@@ -142,6 +158,8 @@ class PartyModel(mesa.Model):
         self.event_log: list[tuple] = []
         self.vote_log: list[tuple] = []
         self.recorder = Recorder(self)
+        self.state = gather(self)
+        """The arrays above, for compiled code: so they change in place, never rebound."""
 
     # --- derived quantities -------------------------------------------------------
 
@@ -173,14 +191,6 @@ class PartyModel(mesa.Model):
         """Indices of the living leaders holding a post."""
         return np.flatnonzero(self.holds[:, self.post_index[post_id]] & self.alive)
 
-    def politburo_voters(self) -> np.ndarray:
-        """Full Politburo members alive and present (health at least one half)."""
-        return voting.present_holders(self.holds, self.politburo_post, self.alive, self.health)
-
-    def sittings_this_month(self) -> list[Arena]:
-        """Arenas other than the Politburo that sit this month, in calendar order."""
-        return self.sittings_by_step.get(self.step_index, [])
-
     # --- changes shared by scenario events and free-mode decisions ----------------
 
     def log(
@@ -202,7 +212,8 @@ class PartyModel(mesa.Model):
         """Take a post from a leader; a unique office becomes vacant until filled."""
         self.holds[leader, post] = False
         if self.unique_post[post]:
-            self.vacated.add(post)
+            self.vacated[post] = True
+            self.vacancy_open = True
         self.log(event_id, "removal", self.leader_ids[leader], self.post_ids[post], origin, detail)
 
     def shift_standing(self, who: np.ndarray, delta: float) -> None:
@@ -211,60 +222,26 @@ class PartyModel(mesa.Model):
 
     def aggrieve(self, victims: np.ndarray, attackers: np.ndarray) -> None:
         """Record that ``victims`` were attacked by ``attackers``."""
-        self.grievance = alliances.add_tie(
-            self.grievance, victims, attackers, self.parameters.polemic_grievance
-        )
+        alliances.add_tie(self.grievance, victims, attackers, self.parameters.polemic_grievance)
 
     # --- votes --------------------------------------------------------------------
 
     def count_vote(
-        self,
-        arena: Arena,
-        sponsors: np.ndarray,
-        targets: np.ndarray,
-        known_sides: tuple[np.ndarray, float] | None = None,
-    ) -> voting.Tally:
-        """Count a motion in an arena sitting this month.
-
-        ``known_sides`` (each leader's side and the opinion probability) may be
-        passed when the caller has just computed them for the same motion.
-        """
+        self, arena: Arena, sponsors: np.ndarray, targets: np.ndarray
+    ) -> tuple[int, int]:
+        """Count a motion in an arena sitting this month: ``(votes_for, votes_against)``."""
         p = self.parameters
-        if known_sides is None:
-            sides = voting.leader_sides(
-                self.affinity, self.alive, sponsors, targets, p.side_threshold
-            )
-            p_opinion = voting.opinion_for(self.influence * self.alive, sides, p.opinion_gamma)
-        else:
-            sides, p_opinion = known_sides
-        if arena is Arena.POLITBURO:
-            return voting.member_vote(self.rng, self.politburo_voters(), sides, p_opinion)
-        return voting.delegate_vote(self.rng, *self.delegation(arena), sides, p_opinion)
-
-    def delegation(self, arena: Arena) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Who votes in a delegate arena sitting this month.
-
-        Returns:
-            ``(delegates, loyalty, discipline)``: delegates per organisation, the
-            loyalties they follow and the probability that they follow them. A
-            plenum is one body following the Central Committee elected at the last
-            congress; conferences and congresses draw delegates by membership.
-        """
-        p = self.parameters
-        delegates = self.sitting_delegates[(self.step_index, arena)]
-        if arena is Arena.PLENUM:
-            return np.array([delegates]), self.plenum_loyalty, np.array([p.plenum_discipline])
-        return (
-            membership.delegate_counts(delegates, self.members),
-            self.loyalty,
-            membership.delegate_discipline(
-                self.members, self.recruits, p.discipline, p.recruit_discipline
-            ),
+        sides = voting.leader_sides(self.affinity, self.alive, sponsors, targets, p.side_threshold)
+        p_opinion = voting.opinion_for(self.influence * self.alive, sides, p.opinion_gamma)
+        politburo = arena is Arena.POLITBURO
+        delegates = 0 if politburo else self.sitting_delegates[(self.step_index, arena)]
+        return leadership.count_vote(
+            self.state, leadership.ARENAS.index(arena), delegates, sides, p_opinion
         )
 
     def elect_central_committee(self) -> None:
         """A congress elects the Central Committee, whose loyalties plenums then follow."""
-        self.plenum_loyalty = self.apparatus[None, :].copy()
+        self.plenum_loyalty[0] = self.apparatus
 
     # --- the month ----------------------------------------------------------------
 
@@ -279,32 +256,7 @@ class PartyModel(mesa.Model):
             apply_event(self, event)
         if self.free:
             decide(self)
-        factions_moved = monthly.advance_month(
-            k,
-            self._intakes_this_month(),
-            (
-                self.members,
-                self.recruits,
-                self.recruitment_weight,
-                self.loyalty,
-                self.patronage_reach,
-                self.head_post,
-                self.protection,
-            ),
-            (self.holds, self.prestige, self.alive, self.health),
-            (self.influence, self.record, self.apparatus),
-            (
-                self.affinity,
-                self.similarity,
-                self.grievance,
-                self.obligation,
-                self.faction_membership,
-                self.cohesion,
-                self.faction_active,
-            ),
-            self.recorder.history,
-            self._month_parameters,
-        )
+        factions_moved = monthly.advance_month(self.state, k, self._intakes_this_month())
         if factions_moved and self.free:
             update_factions(self)
         self.recorder.faction_active[k] = self.faction_active

@@ -82,40 +82,28 @@ def month_parameters(parameters: Parameters) -> np.ndarray:
 
 
 @njit(cache=True)
-def advance_month(
-    k,
-    intakes,
-    organisations,
-    offices,
-    standing,
-    ties,
-    history,
-    parameters,
-):
+def advance_month(state, k, intakes):
     """Run membership, patronage, influence and alliances for month ``k`` and record it.
 
-    Arrays are updated in place; the tuples group them by what they describe:
-
-    - ``intakes``: (q,) this month's member intakes, applied in order.
-    - ``organisations``: ``(members, recruits, recruitment_weight, loyalty,
-      patronage_reach, head_post, protection)``.
-    - ``offices``: ``(holds, prestige, alive, health)``.
-    - ``standing``: ``(influence, record, apparatus)``.
-    - ``ties``: ``(affinity, similarity, grievance, obligation,
-      faction_membership, cohesion, faction_active)``.
-    - ``parameters``: from :func:`month_parameters`.
-    - ``history``: the recorder's arrays ``(influence, apparatus, power,
-      health, alive, holds, affinity, members, recruits, loyalty, cohesion)``,
-      whose row ``k`` is written.
+    ``state`` is the model's :class:`simulation.model_state.ModelState`: its
+    arrays are updated in place and row ``k`` of its ``history`` (the
+    recorder's arrays) is written. ``intakes`` holds this month's member
+    intakes, applied in order.
 
     Returns:
         Whether some faction's cohesion has crossed the faction threshold, so
         that the caller need look at factions only then.
     """
-    members, recruits, recruitment_weight, loyalty, reach, head_post, protection = organisations
-    holds, prestige, alive, health = offices
-    influence, record, apparatus = standing
-    affinity, similarity, grievance, obligation, faction_membership, cohesion, faction_active = ties
+    members, recruits, recruitment_weight = state.members, state.recruits, state.recruitment_weight
+    loyalty, reach, head_post = state.loyalty, state.patronage_reach, state.head_post
+    protection = state.protection
+    holds, prestige, alive, health = state.holds, state.prestige, state.alive, state.health
+    influence, record, apparatus = state.influence, state.record, state.apparatus
+    affinity, similarity, grievance = state.affinity, state.similarity, state.grievance
+    obligation, faction_membership = state.obligation, state.faction_membership
+    cohesion, faction_active = state.cohesion, state.faction_active
+    history = state.history
+    parameters = state.month_parameters
     p = parameters
     weights = (  # an AffinityWeights, as a plain tuple: compiled code need not build the class
         p[_STANCE_WEIGHT],

@@ -99,6 +99,6 @@ def test_the_dead_have_no_affinities():
 def test_ties_accumulate_and_are_capped():
     grievance = np.zeros((2, 2))
     for _ in range(5):
-        grievance = add_tie(grievance, np.array([0]), np.array([1]), 0.4)
+        add_tie(grievance, np.array([0]), np.array([1]), 0.4)
     assert grievance[0, 1] == 1.0
     assert grievance[1, 0] == 0.0

@@ -11,6 +11,7 @@ from simulation.mechanisms.contests import (
     successor_scores,
 )
 from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED, delegate_vote
+from simulation.random_source import hold
 
 
 def test_the_rival_is_the_hostile_leader_with_the_biggest_machine():
@@ -40,14 +41,14 @@ def test_allies_share_the_rivals_fate_only_if_close_and_on_his_side():
 
 
 def test_expected_delegate_share_is_the_mean_of_the_vote():
-    rng = np.random.default_rng(0)
+    source = hold(np.random.default_rng(0))
     delegates = np.array([300, 200])
     loyalty = np.array([[0.5, 0.2], [0.1, 0.6]])
     discipline = np.array([0.7, 0.9])
     sides = np.array([FOR, AGAINST])
     expected = expected_delegate_share(delegates, loyalty, discipline, sides, 0.4)
     shares = [
-        delegate_vote(rng, delegates, loyalty, discipline, sides, 0.4).votes_for / 500
+        delegate_vote(source, delegates, loyalty, discipline, sides, 0.4)[0] / 500
         for _ in range(2000)
     ]
     assert np.mean(shares) == pytest.approx(expected, abs=0.005)

@@ -67,10 +67,15 @@ def test_an_invalid_appoints_no_one():
 
 def test_purge_moves_the_targets_clients_to_the_beneficiary_at_once():
     loyalty = np.array([[0.6, 0.1, 0.2], [0.5, 0.0, 0.0]])
-    purged = purge(loyalty, organisation=0, targets=np.array([0]), beneficiary=1, share=0.75)
-    np.testing.assert_allclose(purged[0], [0.15, 0.55, 0.2])
-    np.testing.assert_allclose(purged[1], loyalty[1])  # other organisations untouched
-    np.testing.assert_allclose(loyalty[0], [0.6, 0.1, 0.2])  # input not modified
+    purge(loyalty, organisation=0, targets=np.array([0]), beneficiary=1, share=0.75)
+    np.testing.assert_allclose(loyalty[0], [0.15, 0.55, 0.2])
+    np.testing.assert_allclose(loyalty[1], [0.5, 0.0, 0.0])  # other organisations untouched
+
+
+def test_a_purge_without_named_targets_takes_everyone_but_the_beneficiary():
+    loyalty = np.array([[0.4, 0.2, 0.2]])
+    purge(loyalty, organisation=0, targets=np.array([], dtype=np.int64), beneficiary=0, share=0.5)
+    np.testing.assert_allclose(loyalty[0], [0.6, 0.1, 0.1])
 
 
 def test_apparatus_share_is_membership_weighted():

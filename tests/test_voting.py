@@ -5,11 +5,13 @@ from simulation.mechanisms.voting import (
     AGAINST,
     FOR,
     UNDECIDED,
+    apparatus_split,
     delegate_vote,
     leader_sides,
     member_vote,
     opinion_for,
 )
+from simulation.random_source import hold
 
 
 def affinity_matrix():
@@ -41,63 +43,63 @@ def test_opinion_favours_the_side_with_more_standing():
 
 
 def test_fully_disciplined_delegates_vote_their_apparatus():
-    rng = np.random.default_rng(0)
     loyalty = np.array([[1.0, 0.0], [0.0, 1.0]])
     tally = delegate_vote(
-        rng, np.array([100, 50]), loyalty, np.array([1.0, 1.0]), np.array([FOR, AGAINST]), 0.5
+        hold(np.random.default_rng(0)),
+        np.array([100, 50]),
+        loyalty,
+        np.array([1.0, 1.0]),
+        np.array([FOR, AGAINST]),
+        0.5,
     )
-    assert (tally.votes_for, tally.votes_against) == (100, 50)
+    assert tally == (100, 50)
 
 
 def test_disciplined_delegates_split_by_their_secretaries_loyalties():
-    rng = np.random.default_rng(0)
-    tally = delegate_vote(
-        rng,
+    votes_for, votes_against = delegate_vote(
+        hold(np.random.default_rng(0)),
         np.array([10_000]),
         np.array([[0.7, 0.3]]),
         np.array([1.0]),
         np.array([FOR, AGAINST]),
         p_opinion=0.0,
     )
-    assert tally.votes_for / 10_000 == pytest.approx(0.7, abs=0.02)
+    assert votes_for / 10_000 == pytest.approx(0.7, abs=0.02)
 
 
 def test_undisciplined_delegates_vote_by_opinion():
-    rng = np.random.default_rng(0)
-    tally = delegate_vote(
-        rng,
+    votes_for, votes_against = delegate_vote(
+        hold(np.random.default_rng(0)),
         np.array([10_000]),
         np.array([[1.0, 0.0]]),
         np.array([0.0]),
         np.array([FOR, AGAINST]),
         p_opinion=0.2,
     )
-    assert tally.votes_for + tally.votes_against == 10_000
-    assert tally.votes_for / 10_000 == pytest.approx(0.2, abs=0.02)
+    assert votes_for + votes_against == 10_000
+    assert votes_for / 10_000 == pytest.approx(0.2, abs=0.02)
 
 
 def test_every_delegate_is_counted_once():
     rng = np.random.default_rng(1)
     delegates = np.array([37, 0, 120, 5])
     loyalty = rng.dirichlet(np.ones(4), size=4)[:, :3]
-    tally = delegate_vote(
-        rng,
+    votes_for, votes_against = delegate_vote(
+        hold(rng),
         delegates,
         loyalty,
         np.array([0.5, 0.9, 0.6, 0.1]),
         np.array([FOR, AGAINST, UNDECIDED]),
         0.4,
     )
-    assert tally.votes_for + tally.votes_against == delegates.sum()
+    assert votes_for + votes_against == delegates.sum()
 
 
 def test_politburo_members_vote_their_sides():
-    rng = np.random.default_rng(0)
+    source = hold(np.random.default_rng(0))
     sides = np.array([FOR, FOR, AGAINST, UNDECIDED])
-    tally = member_vote(rng, np.array([0, 1, 2]), sides, p_opinion=0.5)
-    assert (tally.votes_for, tally.votes_against) == (2, 1)
-    tally = member_vote(rng, np.array([0, 3]), sides, p_opinion=1.0)
-    assert (tally.votes_for, tally.votes_against) == (2, 0)
+    assert member_vote(source, np.array([0, 1, 2]), sides, p_opinion=0.5) == (2, 1)
+    assert member_vote(source, np.array([0, 3]), sides, p_opinion=1.0) == (2, 0)
 
 
 def test_a_motion_without_named_sides_leaves_everyone_undecided():
@@ -105,3 +107,35 @@ def test_a_motion_without_named_sides_leaves_everyone_undecided():
         affinity_matrix(), np.ones(4, bool), np.array([], dtype=int), np.array([], dtype=int), 0.1
     )
     np.testing.assert_array_equal(sides, [UNDECIDED] * 4)
+
+
+def reference_delegate_vote(rng, delegates, loyalty, discipline, sides, p_opinion):
+    """The delegate vote as numpy's own binomial and multinomial draw it."""
+    disciplined = rng.binomial(delegates, discipline)
+    following = rng.multinomial(disciplined, apparatus_split(loyalty, sides))
+    by_opinion = delegates - disciplined + following[:, 2]
+    votes_for = int(following[:, 0].sum() + rng.binomial(by_opinion, p_opinion).sum())
+    return votes_for, int(delegates.sum()) - votes_for
+
+
+def test_compiled_votes_draw_what_numpy_draws_from_the_same_generator():
+    # The model's seeded stream must not depend on where a vote is counted.
+    cases = np.random.default_rng(3)
+    for _ in range(300):
+        m, n = int(cases.integers(1, 10)), int(cases.integers(2, 8))
+        delegates = cases.integers(0, 900, m)
+        loyalty = cases.dirichlet(np.ones(n + 1), size=m)[:, :n]
+        loyalty[: m // 2, 0] = 0.0  # some organisations with no secretaries on one side
+        sides = cases.integers(-1, 2, n)
+        discipline, p_opinion = cases.random(m), float(cases.random())
+        seed = int(cases.integers(2**32))
+        ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
+        tally = delegate_vote(hold(ours), delegates, loyalty, discipline, sides, p_opinion)
+        assert tally == reference_delegate_vote(
+            numpys, delegates, loyalty, discipline, sides, p_opinion
+        )
+        voters = np.flatnonzero(cases.random(n) < 0.7)
+        undecided = int((sides[voters] == UNDECIDED).sum())
+        member_for = int((sides[voters] == FOR).sum()) + int(numpys.binomial(undecided, p_opinion))
+        assert member_vote(hold(ours), voters, sides, p_opinion)[0] == member_for
+        assert ours.random() == numpys.random()  # the generators are in the same state after

@@ -146,15 +146,13 @@ def reweigh_affinities(
 
 
 @njit(cache=True)
-def add_tie(ties: np.ndarray, holders: np.ndarray, toward: np.ndarray, amount: float) -> np.ndarray:
-    """Add ``amount`` to what ``holders`` feel toward ``toward``, capped at 1.
+def add_tie(ties: np.ndarray, holders: np.ndarray, toward: np.ndarray, amount: float) -> None:
+    """Add ``amount`` to what ``holders`` feel toward ``toward``, capped at 1, in place.
 
     One bookkeeping for both memories: a grievance of the attacked toward
     their attackers, an obligation of appointees toward those who appointed them.
     """
-    result = ties.copy()
     for i in np.unique(holders):
         for j in np.unique(toward):
             if i != j:
-                result[i, j] = min(result[i, j] + amount, 1.0)
-    return result
+                ties[i, j] = min(ties[i, j] + amount, 1.0)

@@ -111,34 +111,30 @@ def capture_loyalty(
     return keep.reshape((-1, 1)) * loyalty + gain
 
 
+@njit(cache=True)
 def purge(
     loyalty: np.ndarray, organisation: int, targets: np.ndarray, beneficiary: int, share: float
-) -> np.ndarray:
-    """Replace a share of the targets' clients in one organisation at once.
+) -> None:
+    """Replace a share of the targets' clients in one organisation at once, in place.
 
     A purge after a defeat does not wait for the slow flow of appointments:
     the purged secretaries' places go to the beneficiary's people immediately
     (Leningrad, January 1926: 7,000 functionaries).
 
     Args:
-        loyalty: (m, n) loyalty shares.
+        loyalty: (m, n) loyalty shares, updated.
         organisation: index of the purged organisation.
         targets: indices of the leaders whose clients are purged (all others
             than the beneficiary if empty).
         beneficiary: index of the leader whose people replace them.
         share: share of the targets' clients removed, 0..1.
-
-    Returns:
-        The new (m, n) loyalty.
     """
-    result = loyalty.copy()
-    row = result[organisation]
-    if len(targets) == 0:
-        targets = np.setdiff1d(np.arange(row.size), [beneficiary])
+    row = loyalty[organisation]
+    if targets.size == 0:
+        targets = np.flatnonzero(np.arange(row.size) != beneficiary)
     removed = row[targets] * share
     row[targets] -= removed
     row[beneficiary] += removed.sum()
-    return result
 
 
 @njit(cache=True)

@@ -14,20 +14,15 @@ References:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
 
+if TYPE_CHECKING:
+    from simulation.random_source import GeneratorRef
+
 FOR, AGAINST, UNDECIDED = 1, -1, 0
-
-
-@dataclass(frozen=True, slots=True)
-class Tally:
-    """The count of one vote."""
-
-    votes_for: int
-    votes_against: int
 
 
 @njit(cache=True)
@@ -120,18 +115,25 @@ def apparatus_split(loyalty: np.ndarray, sides: np.ndarray) -> np.ndarray:
     return split
 
 
+@njit(cache=True)
 def delegate_vote(
-    rng: np.random.Generator,
+    source: GeneratorRef,
     delegates: np.ndarray,
     loyalty: np.ndarray,
     discipline: np.ndarray,
     sides: np.ndarray,
     p_opinion: float,
-) -> Tally:
+) -> tuple[int, int]:
     """Count a vote of delegates drawn from organisations (congress, conference, plenum).
 
+    Per organisation: the disciplined delegates are ``Binomial(delegates,
+    discipline)``; they split ``Multinomial`` over the apparatus's lean
+    (:func:`apparatus_split`), drawn as numpy does, by successive binomials;
+    the undisciplined and those whose secretaries lean neither way vote for
+    with probability ``p_opinion``. The draws are numpy's own, in numpy's order.
+
     Args:
-        rng: the model's generator.
+        source: the model's generator.
         delegates: (m,) delegates per organisation.
         loyalty: (m, n) loyalty of each organisation's secretaries.
         discipline: (m,) probability a delegate follows the apparatus.
@@ -139,15 +141,32 @@ def delegate_vote(
         p_opinion: probability an undisciplined or unaligned delegate votes for.
 
     Returns:
-        The tally.
+        ``(votes_for, votes_against)``.
     """
+    rng = source.rng
     shares = apparatus_split(loyalty, sides)
-    disciplined = rng.binomial(delegates, discipline)
-    following = rng.multinomial(disciplined, shares)
-    by_opinion = delegates - disciplined + following[:, 2]
-    opinion_yes = rng.binomial(by_opinion, p_opinion)
-    votes_for = int(following[:, 0].sum() + opinion_yes.sum())
-    return Tally(votes_for, int(delegates.sum()) - votes_for)
+    m = delegates.size
+    disciplined = np.empty(m, dtype=np.int64)
+    for o in range(m):
+        disciplined[o] = rng.binomial(delegates[o], discipline[o])
+    following = np.zeros((m, 3), dtype=np.int64)
+    for o in range(m):
+        remaining_p = 1.0
+        left = disciplined[o]
+        for lean in range(2):
+            following[o, lean] = rng.binomial(left, shares[o, lean] / remaining_p)
+            left -= following[o, lean]
+            if left <= 0:
+                break
+            remaining_p -= shares[o, lean]
+        if left > 0:
+            following[o, 2] = left
+    votes_for = 0
+    for o in range(m):
+        votes_for += following[o, 0]
+    for o in range(m):
+        votes_for += rng.binomial(delegates[o] - disciplined[o] + following[o, 2], p_opinion)
+    return votes_for, delegates.sum() - votes_for
 
 
 @njit(cache=True)
@@ -162,18 +181,27 @@ def present_holders(
     return np.flatnonzero(present)
 
 
+@njit(cache=True)
 def member_vote(
-    rng: np.random.Generator, voters: np.ndarray, sides: np.ndarray, p_opinion: float
-) -> Tally:
+    source: GeneratorRef, voters: np.ndarray, sides: np.ndarray, p_opinion: float
+) -> tuple[int, int]:
     """Count a vote of named leaders (the Politburo): each votes his side.
 
     Args:
-        rng: the model's generator.
+        source: the model's generator.
         voters: indices of the leaders entitled and present to vote.
         sides: (n,) each leader's side.
         p_opinion: probability an undecided member votes for.
+
+    Returns:
+        ``(votes_for, votes_against)``.
     """
-    voter_sides = sides[voters]
-    undecided = int((voter_sides == UNDECIDED).sum())
-    votes_for = int((voter_sides == FOR).sum()) + int(rng.binomial(undecided, p_opinion))
-    return Tally(votes_for, len(voters) - votes_for)
+    decided_for = 0
+    undecided = 0
+    for i in voters:
+        if sides[i] == FOR:
+            decided_for += 1
+        elif sides[i] == UNDECIDED:
+            undecided += 1
+    votes_for = decided_for + source.rng.binomial(undecided, p_opinion)
+    return votes_for, voters.size - votes_for
