@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation.mechanisms import alliances, patronage
+from simulation.mechanisms import alliances, influence, patronage
 from simulation.mechanisms.alliances import stance_similarity
 from simulation.scenario.schema import Event, EventType
 
@@ -209,12 +209,17 @@ def _shared_effects(model: PartyModel, event: Event) -> None:
     for leader_id, delta in event.influence.items():
         model.shift_standing(np.array([model.leader_index[leader_id]]), delta)
     if event.blame:
-        # Blame is pinned by the leadership: the blamed resent the dominant leader.
-        dominant = np.array([int(np.argmax(model.power()))])
-        for post_id, size in event.blame.items():
-            blamed = model.holders(post_id)
-            model.shift_standing(blamed, -size)
-            model.aggrieve(blamed[blamed != dominant[0]], dominant)
+        influence.blame(
+            model.influence,
+            model.record,
+            model.grievance,
+            model.holds,
+            model.alive,
+            int(np.argmax(model.power())),
+            np.array([model.post_index[post_id] for post_id in event.blame], dtype=np.int64),
+            np.array(list(event.blame.values())),
+            model.parameters.polemic_grievance,
+        )
     if event.stance:
         for leader_id, change in event.stance.items():
             i = model.leader_index[leader_id]

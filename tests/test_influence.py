@@ -1,7 +1,12 @@
 import numpy as np
 import pytest
 
-from simulation.mechanisms.influence import drift_influence, influence_support, initial_record
+from simulation.mechanisms.influence import (
+    blame,
+    drift_influence,
+    influence_support,
+    initial_record,
+)
 
 
 def test_support_combines_posts_clients_and_record_scaled_by_health():
@@ -43,3 +48,17 @@ def test_a_healthy_leader_starts_at_rest():
     support = influence_support(np.ones(2), prestige, apparatus, record, 0.5)
     assert support[0] == pytest.approx(0.5)
     assert record[1] == 0.0  # posts alone already support more than his standing
+
+
+def test_blame_shocks_the_living_holders_and_they_resent_whoever_pins_it():
+    influence, record = np.array([0.5, 0.5, 0.5, 0.5]), np.array([0.2, 0.2, 0.2, 0.2])
+    grievance = np.zeros((4, 4))
+    holds = np.array([[True, False], [True, True], [False, True], [True, False]])
+    alive = np.array([True, True, True, False])
+    posts, sizes = np.array([0, 1]), np.array([0.1, 0.3])
+    blame(influence, record, grievance, holds, alive, 1, posts, sizes, resentment=0.4)
+    # 0 holds post 0; 1 (the dominant) holds both; 2 holds post 1; 3 is dead.
+    np.testing.assert_allclose(influence, [0.4, 0.1, 0.2, 0.5])
+    np.testing.assert_allclose(record, [0.1, 0.0, 0.0, 0.2])
+    assert grievance[0, 1] == grievance[2, 1] == 0.4
+    assert grievance.sum() == 0.8  # the dominant leader does not resent himself

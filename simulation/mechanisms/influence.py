@@ -61,3 +61,34 @@ def shock(
         if alive[i]:
             influence[i] = min(max(influence[i] + delta, 0.0), 1.0)
             record[i] = min(max(record[i] + delta, 0.0), 1.0)
+
+
+@njit(cache=True)
+def blame(
+    influence: np.ndarray,
+    record: np.ndarray,
+    grievance: np.ndarray,
+    holds: np.ndarray,
+    alive: np.ndarray,
+    dominant: int,
+    posts: np.ndarray,
+    sizes: np.ndarray,
+    resentment: float,
+) -> None:
+    """Pin a failure on the living holders of the posts answerable for it, in place.
+
+    Each holder of ``posts[b]`` takes a shock of ``-sizes[b]`` (see
+    :func:`shock`); all but the dominant leader, who pins the blame, resent him
+    by ``resentment`` (the grievance of an attack). In the baseline: the
+    scissors crisis of 1923 pinned on VSNKh, the failed German October on the
+    Comintern's chairman, the grain failure of 1925 on the Sovnarkom.
+    """
+    n = alive.size
+    for b in range(posts.size):
+        blamed = np.zeros(n, dtype=np.bool_)
+        for i in range(n):
+            blamed[i] = holds[i, posts[b]] and alive[i]
+        shock(influence, record, np.flatnonzero(blamed), alive, -sizes[b])
+        blamed[dominant] = False
+        for i in np.flatnonzero(blamed):
+            grievance[i, dominant] = min(grievance[i, dominant] + resentment, 1.0)
