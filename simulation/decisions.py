@@ -25,26 +25,29 @@ if TYPE_CHECKING:
 
 MODEL = "model"
 _SANCTION_KIND = {Move.CAMPAIGN: "polemic", Move.CONDEMNATION: "condemnation"}
-_NO_SITTING = (np.zeros(0, dtype=np.int64),) * 2
+NO_SITTING = (np.zeros(0, dtype=np.int64),) * 2
+"""The arenas and delegates of a month in which nothing but the Politburo sits."""
 
 
-def decide(model: PartyModel) -> None:
-    """Make the month's decisions in free mode and log them."""
-    k = model.step_index
+def agenda(model: PartyModel) -> tuple[bool, bool, np.ndarray, np.ndarray]:
+    """Whether the leadership decides this month, and what sits.
+
+    Returns:
+        ``(decide, campaign, arenas, delegates)`` as
+        :func:`simulation.monthly.simulate_month` takes them.
+    """
     campaign = model.rng.random() < model.parameters.campaign_rate
-    sittings = model.sittings_by_step.get(k)
-    if not (campaign or sittings or model.vacancy_open or model.purges_next_month):
-        return
-    arenas, delegates = sittings or _NO_SITTING
-    rows, model.purges_next_month, model.vacancy_open = leadership.decide_month(
-        model.state, k, campaign, arenas, delegates
-    )
-    if rows:
-        _log_decisions(model, model.decision_log[:rows].tolist())
+    sittings = model.sittings_by_step.get(model.step_index)
+    decide = bool(campaign or sittings or model.vacancy_open or model.purges_next_month)
+    return (decide, campaign, *(sittings or NO_SITTING))
 
 
-def _log_decisions(model: PartyModel, rows: list[list[int]]) -> None:
-    """Write the rows of :func:`simulation.leadership.decide_month` to the event and vote logs."""
+def log_decisions(model: PartyModel, rows: int) -> None:
+    """Write the month's decisions, as :mod:`simulation.leadership` coded them, to the logs."""
+    _log_rows(model, model.decision_log[:rows].tolist())
+
+
+def _log_rows(model: PartyModel, rows: list[list[int]]) -> None:
     leaders, posts, organisations = model.leader_ids, model.post_ids, model.organisation_ids
     targets: list[str] = []
     for kind, a, b, c, d, e, f in rows:

@@ -161,7 +161,10 @@ def _faction_dissolved(model: PartyModel, event: Event) -> None:
 
 
 def _membership_intake(model: PartyModel, event: Event) -> None:
-    model.intakes.append([float(event.members_per_month), event.months])
+    q = model.intake_count[0]
+    model.intake_per_month[q] = event.members_per_month
+    model.intake_months_left[q] = -1 if event.months is None else event.months
+    model.intake_count[0] = q + 1
 
 
 def _purge(model: PartyModel, event: Event) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 
 from simulation import leadership, monthly
 from simulation.mechanisms import alliances, contests, influence, patronage, power
-from simulation.scenario.schema import SITTINGS, Arena, Event, EventKind, Scenario
+from simulation.scenario.schema import SITTINGS, Arena, Event, EventKind, EventType, Scenario
 
 _CACHE: dict[tuple[int, bool], tuple[Scenario, InitialState]] = {}
 _CACHE_SIZE = 8
@@ -66,6 +66,8 @@ class InitialState:
     # the calendar
     events_by_step: dict[int, list[Event]]
     sitting_delegates: dict[tuple[int, Arena], int]
+    intakes: int
+    """How many membership intakes the calendar begins."""
     sittings_by_step: dict[int, tuple[np.ndarray, np.ndarray]]
     """Per month with sittings: arena codes (:data:`simulation.leadership.ARENAS`) and delegates."""
     # parameters
@@ -249,6 +251,11 @@ def _calendar(scenario: Scenario, free: bool) -> dict[str, dict]:
     }
     return {
         "events_by_step": events_by_step,
+        "intakes": sum(
+            event.type is EventType.MEMBERSHIP_INTAKE
+            for events in events_by_step.values()
+            for event in events
+        ),
         "sitting_delegates": sitting_delegates,
         "sittings_by_step": sittings_by_step,
     }

@@ -1,9 +1,10 @@
 """The party model: one step is one calendar month.
 
 Each step, in this order: absences that end this month end; the month's
-scenario events apply in the order they stand in the file; then the
-mechanisms run (membership, patronage, influence, alliances, grievances), and
-the month is recorded. Keeping the order fixed and stated makes two runs with
+scenario events apply in the order they stand in the file; in free mode the
+leadership decides (:mod:`simulation.decisions`); then the mechanisms run
+(membership, patronage, influence, alliances, grievances), and the month is
+recorded. Keeping the order fixed and stated makes two runs with
 one seed identical, whatever the executor.
 """
 
@@ -17,7 +18,7 @@ import numpy as np
 from simulation import leadership, monthly
 from simulation.agents import Faction, Leader, Organisation
 from simulation.calendar import Month
-from simulation.decisions import decide, update_factions
+from simulation.decisions import NO_SITTING, agenda, log_decisions, update_factions
 from simulation.event_effects import apply_event
 from simulation.initial_state import initial_state
 from simulation.mechanisms import alliances, influence, power, voting
@@ -26,7 +27,7 @@ from simulation.random_source import hold
 from simulation.recorder import Recorder, RunResult
 from simulation.scenario.schema import Arena, Scenario
 
-_NO_INTAKE = np.zeros(0)
+_NOTHING_TO_DECIDE = (False, False, *NO_SITTING)
 
 
 class Mode(StrEnum):
@@ -111,7 +112,11 @@ class PartyModel(mesa.Model):
         self.patronage_reach = start.patronage_reach
         self.apparatus = start.apparatus.copy()
         self.plenum_loyalty = start.apparatus[None, :].copy()
-        self.intakes: list[list[float]] = []
+        self.intake_per_month = np.zeros(start.intakes)
+        """Members each intake begun so far adds a month, in the order they began."""
+        self.intake_months_left = np.zeros(start.intakes, dtype=np.int64)
+        """Months each intake has still to run; -1 for an intake without end."""
+        self.intake_count = np.zeros(1, dtype=np.int64)
         self.purge_due = np.full(len(self.organisation_ids), -1)
         """Per organisation, the month a purge decided by a congress is due, or -1."""
         self.purge_targets = np.zeros((len(self.organisation_ids), n), dtype=bool)
@@ -254,28 +259,17 @@ class PartyModel(mesa.Model):
             self.absence_ends[returning] = -1
         for event in self.events_by_step.get(k, ()):
             apply_event(self, event)
-        if self.free:
-            decide(self)
-        factions_moved = monthly.advance_month(self.state, k, self._intakes_this_month())
+        decide, campaign, arenas, delegates = agenda(self) if self.free else _NOTHING_TO_DECIDE
+        rows, self.purges_next_month, self.vacancy_open, factions_moved = monthly.simulate_month(
+            self.state, k, decide, campaign, arenas, delegates
+        )
+        if rows:
+            log_decisions(self, rows)
         if factions_moved and self.free:
             update_factions(self)
-        self.recorder.faction_active[k] = self.faction_active
+            self.recorder.faction_active[k] = self.faction_active
         if k == self.months - 1:
             self.running = False
-
-    def _intakes_this_month(self) -> np.ndarray:
-        """Members each running intake adds this month, in the order they began."""
-        if not self.intakes:
-            return _NO_INTAKE
-        amounts = []
-        for intake in self.intakes:
-            per_month, months_left = intake
-            if months_left == 0:
-                continue
-            amounts.append(per_month)
-            if months_left is not None:
-                intake[1] = months_left - 1
-        return np.array(amounts, dtype=float)
 
     # --- running ------------------------------------------------------------------
 

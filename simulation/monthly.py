@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
+from simulation.leadership import decide_month
 from simulation.mechanisms.alliances import reweigh_affinities, threat_adjustment
 from simulation.mechanisms.contests import faction_cohesion
 from simulation.mechanisms.influence import drift_influence, influence_support
@@ -82,13 +83,13 @@ def month_parameters(parameters: Parameters) -> np.ndarray:
 
 
 @njit(cache=True)
-def advance_month(state, k, intakes):
+def advance_month(state, k):
     """Run membership, patronage, influence and alliances for month ``k`` and record it.
 
     ``state`` is the model's :class:`simulation.model_state.ModelState`: its
     arrays are updated in place and row ``k`` of its ``history`` (the
-    recorder's arrays) is written. ``intakes`` holds this month's member
-    intakes, applied in order.
+    recorder's arrays) is written. Running member intakes add their monthly
+    members, in the order they began.
 
     Returns:
         Whether some faction's cohesion has crossed the faction threshold, so
@@ -118,10 +119,15 @@ def advance_month(state, k, intakes):
     kept_members, kept_recruits = attrition(members, recruits, p[_ATTRITION])
     members[:] = kept_members
     recruits[:] = kept_recruits
-    for amount in intakes:
-        added = allocate_intake(amount, recruitment_weight, members)
+    for q in range(state.intake_count[0]):
+        months_left = state.intake_months_left[q]
+        if months_left == 0:
+            continue
+        added = allocate_intake(state.intake_per_month[q], recruitment_weight, members)
         members += added
         recruits += added
+        if months_left > 0:
+            state.intake_months_left[q] = months_left - 1
 
     living_holds = np.zeros((n, posts), dtype=np.bool_)
     for i in range(n):
@@ -173,6 +179,7 @@ def advance_month(state, k, intakes):
         rec_recruits,
         rec_loyalty,
         rec_cohesion,
+        rec_faction_active,
     ) = history
     rec_influence[k] = influence
     rec_apparatus[k] = apparatus
@@ -191,8 +198,30 @@ def advance_month(state, k, intakes):
     rec_recruits[k] = recruits
     rec_loyalty[k] = loyalty
     rec_cohesion[k] = cohesion
+    rec_faction_active[k] = faction_active  # rewritten if the caller then updates factions
 
     for f in range(cohesion.size):
         if (cohesion[f] > p[_FACTION_THRESHOLD]) != faction_active[f]:
             return True
     return False
+
+
+@njit(cache=True)
+def simulate_month(state, k, decide, campaign, sittings, delegates):
+    """Month ``k`` after its scenario events: the leadership's decisions, then the mechanisms.
+
+    Decisions are made only when ``decide`` (see
+    :func:`simulation.decisions.agenda`), by
+    :func:`simulation.leadership.decide_month`; the mechanisms run every month
+    (:func:`advance_month`).
+
+    Returns:
+        ``(rows, purges_next_month, vacancy_open, factions_moved)``: the decision
+        rows written, whether purges are due next month, whether an office
+        stays vacant, and whether some faction's cohesion crossed the threshold.
+    """
+    rows, purges_next_month = 0, False
+    if decide:
+        rows, purges_next_month, _ = decide_month(state, k, campaign, sittings, delegates)
+    factions_moved = advance_month(state, k)
+    return rows, purges_next_month, state.vacated.any(), factions_moved

@@ -74,6 +74,7 @@ class Recorder:
             self.recruits,
             self.loyalty,
             self.faction_cohesion,
+            self.faction_active,
         )
         """The arrays whose month rows :func:`simulation.monthly.advance_month` writes."""
 
