@@ -4,11 +4,16 @@ Every event is logged in the order it is applied. Motions voted in an arena
 are counted by the delegate mechanism and logged with the outcome the
 scenario records: in replay the decision stands whatever the count, and the
 count shows how far the latent state supported it.
+
+An ensemble applies each event of a scenario thousands of times, so the
+names an event gives are turned into indices once, when the scenario is read
+(:func:`prepare`), and each run applies the :class:`PreparedEvent`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,79 +26,114 @@ if TYPE_CHECKING:
     from simulation.model import PartyModel
 
 SCENARIO = "scenario"
-
-
-def apply_event(model: PartyModel, event: Event) -> None:
-    """Apply one event: its vote if it has one, its typed effect, then its shared effects."""
-    if event.arena is not None:
-        sponsors, targets = _sides_of_motion(model, event)
-        votes_for, votes_against = model.count_vote(event.arena, sponsors, targets)
-        model.vote_log.append(
-            (
-                model.date,
-                event.arena.value,
-                event.motion or event.description,
-                ";".join(model.leader_ids[i] for i in sponsors),
-                ";".join(model.leader_ids[i] for i in targets),
-                votes_for,
-                votes_against,
-                event.passed,
-            )
-        )
-    _EFFECTS.get(event.type, _no_effect)(model, event)
-    _shared_effects(model, event)
-    actors = event.who or event.by or ([event.beneficiary] if event.beneficiary else [])
-    log_event(model, event, event.type.value, ";".join(actors), event.post, event.description)
-
-
-def log_event(
-    model: PartyModel, event: Event, kind: str, actor: str, post: str | None, detail: str
-) -> None:
-    """Append a row for a scenario event to the run's event log."""
-    model.log(event.id, kind, actor, post, SCENARIO, detail, event.organisation)
-
-
 _PERSONNEL = {EventType.APPOINTMENT, EventType.REMOVAL, EventType.DEMOTION}
 
 
-def _sides_of_motion(model: PartyModel, event: Event) -> tuple[np.ndarray, np.ndarray]:
-    """Who proposes and who is aimed at: for a removal, the deciders against the removed."""
+@dataclass(frozen=True, slots=True, eq=False)
+class PreparedEvent:
+    """An event with its leaders, posts and organisation as indices, and its log row written."""
+
+    event: Event
+    who: np.ndarray
+    by: np.ndarray
+    target: np.ndarray
+    beneficiary: int
+    post: int
+    to_post: int
+    organisation: int
+    sponsors: np.ndarray
+    """The motion's sponsors: for a personnel decision, those who decide it."""
+    opposed: np.ndarray
+    """Whom the motion is aimed at: for a removal or demotion, the removed."""
+    shocks: tuple[tuple[np.ndarray, float], ...]
+    """Each leader whose standing the event moves (as a one-index array), and by how much."""
+    blamed_posts: np.ndarray
+    blame_sizes: np.ndarray
+    vote_row: tuple
+    """The vote log's row but for the date and the count."""
+    log_row: tuple
+    """The event log's row but for the date."""
+
+
+def prepare(
+    event: Event,
+    leader_index: dict[str, int],
+    post_index: dict[str, int],
+    organisation_index: dict[str, int],
+) -> PreparedEvent:
+    """Turn a validated event's names into indices and write its log rows."""
+
+    def leaders(ids: list[str]) -> np.ndarray:
+        return np.array([leader_index[leader_id] for leader_id in ids], dtype=np.int64)
+
     if event.type in _PERSONNEL:
         sponsors = event.by
-        targets = event.who if event.type is not EventType.APPOINTMENT else []
+        opposed = event.who if event.type is not EventType.APPOINTMENT else []
     else:
-        sponsors, targets = event.who, event.target
-    return model.indices(sponsors), model.indices(targets)
-
-
-def _aggrieve(model: PartyModel, victims: list[str], attackers: list[str]) -> None:
-    model.aggrieve(model.indices(victims), model.indices(attackers))
-
-
-def _oblige(model: PartyModel, appointees: list[str], patrons: list[str]) -> None:
-    alliances.add_tie(
-        model.obligation,
-        model.indices(appointees),
-        model.indices(patrons),
-        model.parameters.appointment_obligation,
+        sponsors, opposed = event.who, event.target
+    actors = event.who or event.by or ([event.beneficiary] if event.beneficiary else [])
+    return PreparedEvent(
+        event=event,
+        who=leaders(event.who),
+        by=leaders(event.by),
+        target=leaders(event.target),
+        beneficiary=leader_index[event.beneficiary] if event.beneficiary else -1,
+        post=post_index[event.post] if event.post else -1,
+        to_post=post_index[event.to_post] if event.to_post else -1,
+        organisation=organisation_index[event.organisation] if event.organisation else -1,
+        sponsors=leaders(sponsors),
+        opposed=leaders(opposed),
+        shocks=tuple((leaders([leader]), delta) for leader, delta in event.influence.items()),
+        blamed_posts=np.array([post_index[post] for post in event.blame], dtype=np.int64),
+        blame_sizes=np.array(list(event.blame.values()), dtype=float),
+        vote_row=(
+            event.arena.value if event.arena else "",
+            event.motion or event.description,
+            ";".join(sponsors),
+            ";".join(opposed),
+        ),
+        log_row=(
+            event.id,
+            event.type.value,
+            ";".join(actors),
+            event.post or "",
+            SCENARIO,
+            event.description,
+            event.organisation or "",
+        ),
     )
 
 
-def _set_health(model: PartyModel, event: Event, default: float) -> None:
-    level = default if event.health is None else event.health
-    model.health[model.indices(event.who)] = level
+def apply_event(model: PartyModel, prepared: PreparedEvent) -> None:
+    """Apply one event: its vote if it has one, its typed effect, then its shared effects."""
+    event = prepared.event
+    if event.arena is not None:
+        votes_for, votes_against = model.count_vote(
+            event.arena, prepared.sponsors, prepared.opposed
+        )
+        model.vote_log.append(
+            (model.date, *prepared.vote_row, votes_for, votes_against, event.passed)
+        )
+    _EFFECTS.get(event.type, _no_effect)(model, prepared)
+    _shared_effects(model, prepared)
+    model.event_log.append((model.date, *prepared.log_row))
 
 
-def _incapacitation(model: PartyModel, event: Event) -> None:
-    _set_health(model, event, 0.0)
+def _set_health(model: PartyModel, prepared: PreparedEvent, default: float) -> None:
+    level = default if prepared.event.health is None else prepared.event.health
+    model.health[prepared.who] = level
 
 
-def _recovery(model: PartyModel, event: Event) -> None:
-    _set_health(model, event, 1.0)
+def _incapacitation(model: PartyModel, prepared: PreparedEvent) -> None:
+    _set_health(model, prepared, 0.0)
 
 
-def _absence(model: PartyModel, event: Event) -> None:
-    who = model.indices(event.who)
+def _recovery(model: PartyModel, prepared: PreparedEvent) -> None:
+    _set_health(model, prepared, 1.0)
+
+
+def _absence(model: PartyModel, prepared: PreparedEvent) -> None:
+    who, event = prepared.who, prepared.event
     model.health_after_absence[who] = np.where(
         model.absence_ends[who] >= 0, model.health_after_absence[who], model.health[who]
     )
@@ -102,10 +142,10 @@ def _absence(model: PartyModel, event: Event) -> None:
     model.health[who] = event.health
 
 
-def _death(model: PartyModel, event: Event) -> None:
-    for i in model.indices(event.who):
+def _death(model: PartyModel, prepared: PreparedEvent) -> None:
+    for i in prepared.who:
         for p in np.flatnonzero(model.holds[i]):
-            model.vacate(i, p, event.id, SCENARIO, "post vacated by death")
+            model.vacate(i, p, prepared.event.id, SCENARIO, "post vacated by death")
         model.alive[i] = False
         model.health[i] = 0.0
         model.influence[i] = 0.0
@@ -116,78 +156,81 @@ def _death(model: PartyModel, event: Event) -> None:
         model.absence_ends[i] = -1
 
 
-def _appointment(model: PartyModel, event: Event) -> None:
-    p = model.post_index[event.post]
-    for i in model.indices(event.who):
+def _appointment(model: PartyModel, prepared: PreparedEvent) -> None:
+    p = prepared.post
+    for i in prepared.who:
         if model.unique_post[p]:
             for holder in np.flatnonzero(model.holds[:, p]):
                 if holder != i:
                     model.holds[holder, p] = False
-                    log_event(
-                        model,
-                        event,
+                    model.log(
+                        prepared.event.id,
                         EventType.REMOVAL.value,
                         model.leader_ids[holder],
-                        event.post,
+                        model.post_ids[p],
+                        SCENARIO,
                         f"displaced by the appointment of {model.leader_ids[i]}",
+                        prepared.event.organisation,
                     )
         model.holds[i, p] = True
-    _oblige(model, event.who, event.by)
+    alliances.add_tie(
+        model.obligation, prepared.who, prepared.by, model.parameters.appointment_obligation
+    )
 
 
-def _removal(model: PartyModel, event: Event) -> None:
-    model.holds[model.indices(event.who), model.post_index[event.post]] = False
-    _aggrieve(model, event.who, event.by)
+def _removal(model: PartyModel, prepared: PreparedEvent) -> None:
+    model.holds[prepared.who, prepared.post] = False
+    model.aggrieve(prepared.who, prepared.by)
 
 
-def _demotion(model: PartyModel, event: Event) -> None:
-    who = model.indices(event.who)
-    model.holds[who, model.post_index[event.post]] = False
-    model.holds[who, model.post_index[event.to_post]] = True
-    _aggrieve(model, event.who, event.by)
+def _demotion(model: PartyModel, prepared: PreparedEvent) -> None:
+    model.holds[prepared.who, prepared.post] = False
+    model.holds[prepared.who, prepared.to_post] = True
+    model.aggrieve(prepared.who, prepared.by)
 
 
-def _attack(model: PartyModel, event: Event) -> None:
+def _attack(model: PartyModel, prepared: PreparedEvent) -> None:
     """Resolutions, condemnations, polemics and publications aggrieve their targets."""
-    _aggrieve(model, event.target, event.who)
+    model.aggrieve(prepared.target, prepared.who)
 
 
-def _faction_formed(model: PartyModel, event: Event) -> None:
-    model.faction_by_id[event.faction].active = True
+def _faction_formed(model: PartyModel, prepared: PreparedEvent) -> None:
+    model.faction_by_id[prepared.event.faction].active = True
 
 
-def _faction_dissolved(model: PartyModel, event: Event) -> None:
-    model.faction_by_id[event.faction].active = False
+def _faction_dissolved(model: PartyModel, prepared: PreparedEvent) -> None:
+    model.faction_by_id[prepared.event.faction].active = False
 
 
-def _membership_intake(model: PartyModel, event: Event) -> None:
+def _membership_intake(model: PartyModel, prepared: PreparedEvent) -> None:
+    event = prepared.event
     q = model.intake_count[0]
     model.intake_per_month[q] = event.members_per_month
     model.intake_months_left[q] = -1 if event.months is None else event.months
     model.intake_count[0] = q + 1
 
 
-def _purge(model: PartyModel, event: Event) -> None:
-    o = model.organisation_index[event.organisation]
+def _purge(model: PartyModel, prepared: PreparedEvent) -> None:
+    event, o = prepared.event, prepared.organisation
     if event.share is not None:
         share = event.share
     else:
         share = min(1.0, event.functionaries / model.functionaries[o])
-    beneficiary = model.leader_index[event.beneficiary]
-    patronage.purge(model.loyalty, o, model.indices(event.target), beneficiary, share)
+    patronage.purge(model.loyalty, o, prepared.target, prepared.beneficiary, share)
     model.apparatus[:] = patronage.apparatus_shares(model.loyalty, model.members)
-    _aggrieve(model, event.target, event.by or [event.beneficiary])
+    attackers = prepared.by if prepared.by.size else np.array([prepared.beneficiary])
+    model.aggrieve(prepared.target, attackers)
 
 
-def _congress(model: PartyModel, event: Event) -> None:
+def _congress(model: PartyModel, prepared: PreparedEvent) -> None:
     model.elect_central_committee()
 
 
-def _no_effect(model: PartyModel, event: Event) -> None:
+def _no_effect(model: PartyModel, prepared: PreparedEvent) -> None:
     """Conferences, plenums and shocks act through their shared effects only."""
 
 
-_EFFECTS: dict[EventType, Callable[[PartyModel, Event], None]] = {
+_EFFECTS: dict[EventType, Callable[[PartyModel, PreparedEvent], None]] = {
     EventType.INCAPACITATION: _incapacitation,
     EventType.RECOVERY: _recovery,
     EventType.ABSENCE: _absence,
@@ -207,10 +250,11 @@ _EFFECTS: dict[EventType, Callable[[PartyModel, Event], None]] = {
 }
 
 
-def _shared_effects(model: PartyModel, event: Event) -> None:
+def _shared_effects(model: PartyModel, prepared: PreparedEvent) -> None:
     """Influence shocks, blame on post holders, stance changes and protection changes."""
-    for leader_id, delta in event.influence.items():
-        model.shift_standing(np.array([model.leader_index[leader_id]]), delta)
+    event = prepared.event
+    for who, delta in prepared.shocks:
+        model.shift_standing(who, delta)
     if event.blame:
         influence.blame(
             model.influence,
@@ -219,8 +263,8 @@ def _shared_effects(model: PartyModel, event: Event) -> None:
             model.holds,
             model.alive,
             int(np.argmax(model.power())),
-            np.array([model.post_index[post_id] for post_id in event.blame], dtype=np.int64),
-            np.array(list(event.blame.values())),
+            prepared.blamed_posts,
+            prepared.blame_sizes,
             model.parameters.polemic_grievance,
         )
     if event.stance:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation import leadership, monthly
+from simulation.event_effects import PreparedEvent, prepare
 from simulation.mechanisms import alliances, contests, influence, patronage, power
-from simulation.scenario.schema import SITTINGS, Arena, Event, EventKind, EventType, Scenario
+from simulation.scenario.schema import SITTINGS, Arena, EventKind, EventType, Scenario
 
 _CACHE: dict[tuple[int, bool], tuple[Scenario, InitialState]] = {}
 _CACHE_SIZE = 8
@@ -64,7 +65,7 @@ class InitialState:
     faction_membership: np.ndarray
     cohesion: np.ndarray
     # the calendar
-    events_by_step: dict[int, list[Event]]
+    events_by_step: dict[int, list[PreparedEvent]]
     sitting_delegates: dict[tuple[int, Arena], int]
     intakes: int
     """How many membership intakes the calendar begins."""
@@ -212,7 +213,7 @@ def build_initial_state(scenario: Scenario, free: bool) -> InitialState:
         cohesion=contests.faction_cohesion(affinity, faction_membership, np.ones(n, dtype=bool)),
         month_parameters=monthly.month_parameters(parameters),
         decision_parameters=leadership.decision_parameters(parameters),
-        **_calendar(scenario, free),
+        **_calendar(scenario, free, leader_index, post_index, organisation_index),
     )
 
 
@@ -224,21 +225,28 @@ def _padded(rows: list[list[int]]) -> np.ndarray:
     return padded
 
 
-def _calendar(scenario: Scenario, free: bool) -> dict[str, dict]:
+def _calendar(
+    scenario: Scenario,
+    free: bool,
+    leader_index: dict[str, int],
+    post_index: dict[str, int],
+    organisation_index: dict[str, int],
+) -> dict[str, dict | int]:
     """Index events by step, keeping file order within a month (Python's sort is stable).
 
     In free mode only exogenous events are kept, except the decisions of the
     first month: they are the settlement the period starts from (the 11th
     Congress's distribution of offices, with Stalin made General Secretary).
     """
-    events_by_step: dict[int, list[Event]] = {}
+    events_by_step: dict[int, list[PreparedEvent]] = {}
     sitting_delegates: dict[tuple[int, Arena], int] = {}
     sittings: dict[int, list[Arena]] = {}
     for event in sorted(scenario.events, key=lambda event: event.date):
         step = event.date.months_since(scenario.start)
         if free and event.kind is EventKind.DECISION and step > 0:
             continue
-        events_by_step.setdefault(step, []).append(event)
+        prepared = prepare(event, leader_index, post_index, organisation_index)
+        events_by_step.setdefault(step, []).append(prepared)
         if event.type in SITTINGS and event.delegates is not None:
             sitting_delegates[(step, SITTINGS[event.type])] = event.delegates
             sittings.setdefault(step, []).append(SITTINGS[event.type])
@@ -252,9 +260,9 @@ def _calendar(scenario: Scenario, free: bool) -> dict[str, dict]:
     return {
         "events_by_step": events_by_step,
         "intakes": sum(
-            event.type is EventType.MEMBERSHIP_INTAKE
+            prepared.event.type is EventType.MEMBERSHIP_INTAKE
             for events in events_by_step.values()
-            for event in events
+            for prepared in events
         ),
         "sitting_delegates": sitting_delegates,
         "sittings_by_step": sittings_by_step,

@@ -188,10 +188,6 @@ class PartyModel(mesa.Model):
             self.influence, self.apparatus, self.post_prestige(), self.alive, self.power_weights
         )
 
-    def indices(self, leader_ids: list[str]) -> np.ndarray:
-        """Leader ids to an index array."""
-        return np.array([self.leader_index[leader_id] for leader_id in leader_ids], dtype=np.int64)
-
     def holders(self, post_id: str) -> np.ndarray:
         """Indices of the living leaders holding a post."""
         return np.flatnonzero(self.holds[:, self.post_index[post_id]] & self.alive)
