@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation.mechanisms import alliances, influence, patronage
+from simulation import leadership
+from simulation.mechanisms import alliances, patronage
 from simulation.mechanisms.alliances import stance_similarity
 from simulation.scenario.schema import Event, EventType
 
@@ -256,17 +257,7 @@ def _shared_effects(model: PartyModel, prepared: PreparedEvent) -> None:
     for who, delta in prepared.shocks:
         model.shift_standing(who, delta)
     if event.blame:
-        influence.blame(
-            model.influence,
-            model.record,
-            model.grievance,
-            model.holds,
-            model.alive,
-            int(np.argmax(model.power())),
-            prepared.blamed_posts,
-            prepared.blame_sizes,
-            model.parameters.polemic_grievance,
-        )
+        leadership.pin_blame(model.state, prepared.blamed_posts, prepared.blame_sizes)
     if event.stance:
         for leader_id, change in event.stance.items():
             i = model.leader_index[leader_id]

@@ -39,7 +39,7 @@ from simulation.mechanisms.contests import (
     plan_motion,
     plenum_moves,
 )
-from simulation.mechanisms.influence import shock
+from simulation.mechanisms.influence import blame, shock
 from simulation.mechanisms.membership import delegate_counts, delegate_discipline
 from simulation.mechanisms.patronage import apparatus_shares, purge
 from simulation.mechanisms.power import dominant, post_prestige, power_shares
@@ -634,8 +634,12 @@ def decide_month(state, k, campaign, sittings, delegates):
 
 
 @njit(cache=True)
-def count_vote(state, arena, delegates, sides, p_opinion):
+def count_vote(state, arena, delegates, sponsors, targets):
     """Count a motion of a scenario event: ``(votes_for, votes_against)`` (see :func:`vote`)."""
+    p = state.decision_parameters
+    alive = state.alive
+    sides = leader_sides(state.affinity, alive, sponsors, targets, p[_SIDE_THRESHOLD])
+    p_opinion = opinion_for(state.influence * alive, sides, p[_OPINION_GAMMA])
     return vote(
         state.source,
         arena,
@@ -645,5 +649,34 @@ def count_vote(state, arena, delegates, sides, p_opinion):
         _offices(state),
         _organisations(state),
         state.politburo_post,
-        state.decision_parameters,
+        p,
+    )
+
+
+@njit(cache=True)
+def pin_blame(state, posts, sizes):
+    """The leadership pins a failure on the holders of the answerable posts.
+
+    The most powerful leader pins it (see
+    :func:`simulation.mechanisms.influence.blame`), and the blamed resent him
+    as they would an attack.
+    """
+    p = state.decision_parameters
+    shares = power_shares(
+        state.influence,
+        state.apparatus,
+        post_prestige(state.holds, state.prestige),
+        state.alive,
+        (p[_POWER_INFLUENCE], p[_POWER_APPARATUS], p[_POWER_POSTS]),
+    )
+    blame(
+        state.influence,
+        state.record,
+        state.grievance,
+        state.holds,
+        state.alive,
+        np.argmax(shares),
+        posts,
+        sizes,
+        p[_POLEMIC_GRIEVANCE],
     )

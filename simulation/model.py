@@ -21,7 +21,7 @@ from simulation.calendar import Month
 from simulation.decisions import NO_SITTING, agenda, log_decisions, update_factions
 from simulation.event_effects import apply_event
 from simulation.initial_state import initial_state
-from simulation.mechanisms import alliances, influence, power, voting
+from simulation.mechanisms import alliances, influence, power
 from simulation.model_state import gather
 from simulation.random_source import hold
 from simulation.recorder import Recorder, RunResult
@@ -231,13 +231,10 @@ class PartyModel(mesa.Model):
         self, arena: Arena, sponsors: np.ndarray, targets: np.ndarray
     ) -> tuple[int, int]:
         """Count a motion in an arena sitting this month: ``(votes_for, votes_against)``."""
-        p = self.parameters
-        sides = voting.leader_sides(self.affinity, self.alive, sponsors, targets, p.side_threshold)
-        p_opinion = voting.opinion_for(self.influence * self.alive, sides, p.opinion_gamma)
         politburo = arena is Arena.POLITBURO
         delegates = 0 if politburo else self.sitting_delegates[(self.step_index, arena)]
         return leadership.count_vote(
-            self.state, leadership.ARENAS.index(arena), delegates, sides, p_opinion
+            self.state, leadership.ARENAS.index(arena), delegates, sponsors, targets
         )
 
     def elect_central_committee(self) -> None:
