@@ -74,6 +74,8 @@ class InitialState:
     # parameters
     month_parameters: np.ndarray
     decision_parameters: np.ndarray
+    decision_rows: int
+    """Rows a month's decisions can write at most (see :func:`simulation.leadership.log_rows`)."""
 
 
 def initial_state(scenario: Scenario, free: bool) -> InitialState:
@@ -257,7 +259,11 @@ def _calendar(
         )
         for step, arenas in sittings.items()
     }
+    widest_sitting = max(map(len, sittings.values()), default=0)
     return {
+        "decision_rows": leadership.log_rows(
+            len(leader_index), len(post_index), len(organisation_index), widest_sitting
+        ),
         "events_by_step": events_by_step,
         "intakes": sum(
             prepared.event.type is EventType.MEMBERSHIP_INTAKE

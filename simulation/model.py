@@ -23,7 +23,6 @@ from simulation.event_effects import apply_event
 from simulation.initial_state import initial_state
 from simulation.mechanisms import alliances, influence, power
 from simulation.model_state import gather
-from simulation.random_source import hold
 from simulation.recorder import Recorder, RunResult
 from simulation.scenario.schema import Arena, Scenario
 
@@ -53,8 +52,6 @@ class PartyModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, seed: int, mode: Mode = Mode.REPLAY, run: int = 0):
         super().__init__(rng=seed)
-        self.source = hold(self.rng)
-        """The model's generator as compiled code draws from it."""
         self.spec = scenario
         self.parameters = p = scenario.parameters
         self.mode = mode
@@ -138,16 +135,7 @@ class PartyModel(mesa.Model):
         )
         self.month_parameters = start.month_parameters
         self.decision_parameters = start.decision_parameters
-        widest_sitting = max((len(s[0]) for s in self.sittings_by_step.values()), default=0)
-        self.decision_log = np.empty(
-            (
-                leadership.log_rows(
-                    n, len(self.post_ids), len(self.organisation_ids), widest_sitting
-                ),
-                leadership.LOG_WIDTH,
-            ),
-            dtype=np.int64,
-        )
+        self.decision_log = np.empty((start.decision_rows, leadership.LOG_WIDTH), dtype=np.int64)
         """Where a month's decisions are written before :mod:`simulation.decisions` logs them."""
         self.leaders = [
             Leader(self, i, leader.id, leader.name) for i, leader in enumerate(scenario.leaders)

@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING
 from numba import njit, types
 from numba.experimental import structref
 
+from simulation.random_source import GeneratorRef
+
 if TYPE_CHECKING:
     from simulation.model import PartyModel
 
 FIELDS = (
-    "source",
+    "source",  # the model's generator, as a GeneratorRef
     # organisations
     "members",
     "recruits",
@@ -69,7 +71,7 @@ FIELDS = (
     "history",
     "decision_log",
 )
-"""The model attributes the state holds, under the same names."""
+"""The model attributes the state holds, under the same names (but ``source``, from ``rng``)."""
 
 
 @structref.register
@@ -90,7 +92,7 @@ structref.define_proxy(ModelState, ModelStateType, list(FIELDS))
 
 @njit(cache=True)
 def _gather(
-    source,
+    rng,
     members,
     recruits,
     recruitment_weight,
@@ -133,7 +135,7 @@ def _gather(
     decision_log,
 ):
     return ModelState(
-        source,
+        GeneratorRef(rng),
         members,
         recruits,
         recruitment_weight,
@@ -178,7 +180,11 @@ def _gather(
 
 
 def gather(model: PartyModel) -> ModelState:
-    """The model's arrays (and its generator) as one compiled object."""
+    """The model's arrays and its generator as one compiled object.
+
+    The generator is unboxed here, once per run (see :mod:`simulation.random_source`).
+    """
     return _gather(
-        *(getattr(model.recorder if name == "history" else model, name) for name in FIELDS)
+        model.rng,
+        *(getattr(model.recorder if name == "history" else model, name) for name in FIELDS[1:]),
     )

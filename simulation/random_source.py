@@ -2,17 +2,18 @@
 
 Numba can draw from a numpy ``Generator``, but unboxing one costs about 8 µs a
 call (it casts three ctypes function pointers each time): more than the vote
-it is needed for. Held in a StructRef, the generator is unboxed once per run,
-and a compiled call that takes the holder costs about a microsecond. The draws
-come from the generator's own bit generator, so Python and compiled draws
-interleave in the one seeded stream of the model, and numba's binomial is a
-port of numpy's, draw for draw (``tests/test_voting.py`` checks both).
+it is needed for. Held in a StructRef (built inside compiled code, as
+:func:`simulation.model_state.gather` does once per run), the generator is
+unboxed once, and a compiled call that takes the holder costs about a
+microsecond. The draws come from the generator's own bit generator, so Python
+and compiled draws interleave in the one seeded stream of the model, and
+numba's binomial is a port of numpy's, draw for draw (``tests/test_voting.py``
+checks both).
 """
 
 from __future__ import annotations
 
-import numpy as np
-from numba import njit, types
+from numba import types
 from numba.experimental import structref
 
 
@@ -30,13 +31,3 @@ class GeneratorRef(structref.StructRefProxy):
 
 
 structref.define_proxy(GeneratorRef, GeneratorRefType, ["rng"])
-
-
-@njit(cache=True)
-def _hold(rng):
-    return GeneratorRef(rng)
-
-
-def hold(rng: np.random.Generator) -> GeneratorRef:
-    """Unbox ``rng`` once for compiled code; the generator stays the one that draws."""
-    return _hold(rng)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+from numba import njit
 
+from simulation.random_source import GeneratorRef
 from simulation.scenario import load_scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,3 +83,13 @@ def small_scenario():
 @pytest.fixture(scope="session")
 def baseline():
     return load_scenario(BASELINE)
+
+
+@njit
+def _generator_ref(rng):
+    return GeneratorRef(rng)
+
+
+def generator_ref(rng: np.random.Generator) -> GeneratorRef:
+    """A generator held for compiled code, as a model's state holds its own."""
+    return _generator_ref(rng)

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from conftest import generator_ref
 
 from simulation.mechanisms.contests import (
     allies_of,
@@ -11,7 +12,6 @@ from simulation.mechanisms.contests import (
     successor_scores,
 )
 from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED, delegate_vote
-from simulation.random_source import hold
 
 
 def test_the_rival_is_the_hostile_leader_with_the_biggest_machine():
@@ -41,7 +41,7 @@ def test_allies_share_the_rivals_fate_only_if_close_and_on_his_side():
 
 
 def test_expected_delegate_share_is_the_mean_of_the_vote():
-    source = hold(np.random.default_rng(0))
+    source = generator_ref(np.random.default_rng(0))
     delegates = np.array([300, 200])
     loyalty = np.array([[0.5, 0.2], [0.1, 0.6]])
     discipline = np.array([0.7, 0.9])

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from conftest import generator_ref
 
 from simulation.mechanisms.voting import (
     AGAINST,
@@ -11,7 +12,6 @@ from simulation.mechanisms.voting import (
     member_vote,
     opinion_for,
 )
-from simulation.random_source import hold
 
 
 def affinity_matrix():
@@ -45,7 +45,7 @@ def test_opinion_favours_the_side_with_more_standing():
 def test_fully_disciplined_delegates_vote_their_apparatus():
     loyalty = np.array([[1.0, 0.0], [0.0, 1.0]])
     tally = delegate_vote(
-        hold(np.random.default_rng(0)),
+        generator_ref(np.random.default_rng(0)),
         np.array([100, 50]),
         loyalty,
         np.array([1.0, 1.0]),
@@ -57,7 +57,7 @@ def test_fully_disciplined_delegates_vote_their_apparatus():
 
 def test_disciplined_delegates_split_by_their_secretaries_loyalties():
     votes_for, votes_against = delegate_vote(
-        hold(np.random.default_rng(0)),
+        generator_ref(np.random.default_rng(0)),
         np.array([10_000]),
         np.array([[0.7, 0.3]]),
         np.array([1.0]),
@@ -69,7 +69,7 @@ def test_disciplined_delegates_split_by_their_secretaries_loyalties():
 
 def test_undisciplined_delegates_vote_by_opinion():
     votes_for, votes_against = delegate_vote(
-        hold(np.random.default_rng(0)),
+        generator_ref(np.random.default_rng(0)),
         np.array([10_000]),
         np.array([[1.0, 0.0]]),
         np.array([0.0]),
@@ -85,7 +85,7 @@ def test_every_delegate_is_counted_once():
     delegates = np.array([37, 0, 120, 5])
     loyalty = rng.dirichlet(np.ones(4), size=4)[:, :3]
     votes_for, votes_against = delegate_vote(
-        hold(rng),
+        generator_ref(rng),
         delegates,
         loyalty,
         np.array([0.5, 0.9, 0.6, 0.1]),
@@ -96,7 +96,7 @@ def test_every_delegate_is_counted_once():
 
 
 def test_politburo_members_vote_their_sides():
-    source = hold(np.random.default_rng(0))
+    source = generator_ref(np.random.default_rng(0))
     sides = np.array([FOR, FOR, AGAINST, UNDECIDED])
     assert member_vote(source, np.array([0, 1, 2]), sides, p_opinion=0.5) == (2, 1)
     assert member_vote(source, np.array([0, 3]), sides, p_opinion=1.0) == (2, 0)
@@ -130,12 +130,12 @@ def test_compiled_votes_draw_what_numpy_draws_from_the_same_generator():
         discipline, p_opinion = cases.random(m), float(cases.random())
         seed = int(cases.integers(2**32))
         ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
-        tally = delegate_vote(hold(ours), delegates, loyalty, discipline, sides, p_opinion)
+        tally = delegate_vote(generator_ref(ours), delegates, loyalty, discipline, sides, p_opinion)
         assert tally == reference_delegate_vote(
             numpys, delegates, loyalty, discipline, sides, p_opinion
         )
         voters = np.flatnonzero(cases.random(n) < 0.7)
         undecided = int((sides[voters] == UNDECIDED).sum())
         member_for = int((sides[voters] == FOR).sum()) + int(numpys.binomial(undecided, p_opinion))
-        assert member_vote(hold(ours), voters, sides, p_opinion)[0] == member_for
+        assert member_vote(generator_ref(ours), voters, sides, p_opinion)[0] == member_for
         assert ours.random() == numpys.random()  # the generators are in the same state after

@@ -320,7 +320,7 @@ def faction_cohesion(affinity: np.ndarray, membership: np.ndarray, alive: np.nda
             for i in range(n):
                 if alive[i] and membership[f, i] != 0:
                     for j in range(n):
-                        if alive[j]:
+                        if alive[j] and membership[f, j] != 0:
                             summed += membership[f, i] * affinity[i, j] * membership[f, j]
             cohesion[f] = summed / pairs
     return cohesion
