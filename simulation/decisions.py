@@ -18,13 +18,17 @@ import numpy as np
 
 from simulation import leadership
 from simulation.leadership import ARENAS, MOVES
-from simulation.mechanisms.contests import Move
 
 if TYPE_CHECKING:
     from simulation.model import PartyModel
 
 MODEL = "model"
-_SANCTION_KIND = {Move.CAMPAIGN: "polemic", Move.CONDEMNATION: "condemnation"}
+_ARENA_NAMES = [arena.value for arena in ARENAS]
+_MOVE_NAMES = [move.value for move in MOVES]
+_SANCTION_KIND = {
+    leadership.CAMPAIGN: "polemic",
+    leadership.CONDEMNATION: "condemnation",
+}
 NO_SITTING = (np.zeros(0, dtype=np.int64),) * 2
 """The arenas and delegates of a month in which nothing but the Politburo sits."""
 
@@ -44,62 +48,60 @@ def agenda(model: PartyModel) -> tuple[bool, bool, np.ndarray, np.ndarray]:
 
 def log_decisions(model: PartyModel, rows: int) -> None:
     """Write the month's decisions, as :mod:`simulation.leadership` coded them, to the logs."""
-    _log_rows(model, model.decision_log[:rows].tolist())
-
-
-def _log_rows(model: PartyModel, rows: list[list[int]]) -> None:
     leaders, posts, organisations = model.leader_ids, model.post_ids, model.organisation_ids
+    date, events = model.date, model.event_log
     targets: list[str] = []
-    for kind, a, b, c, d, e, f in rows:
+    for kind, a, b, c, d, e, f in model.decision_log[:rows].tolist():
         if kind == leadership.VOTE_TARGET:
             targets.append(leaders[a])
         elif kind == leadership.VOTE:
             named = ";".join(targets)
             targets = []
-            model.vote_log.append(
-                (model.date, ARENAS[a].value, f"{MOVES[b].value} of {named}", leaders[c], named)
-                + (d, e, bool(f))
-            )
+            motion = f"{_MOVE_NAMES[b]} of {named}"
+            model.vote_log.append((date, _ARENA_NAMES[a], motion, leaders[c], named, d, e, bool(f)))
         elif kind == leadership.SANCTION:
-            move, target = MOVES[b], leaders[d]
-            model.log(
-                f"{move.value}-{target}",
-                _SANCTION_KIND[move],
-                leaders[c],
-                None,
-                MODEL,
-                f"{ARENAS[a].value}: {move.value} of {target}",
+            move, target = _MOVE_NAMES[b], leaders[d]
+            detail = f"{_ARENA_NAMES[a]}: {move} of {target}"
+            events.append(
+                (date, f"{move}-{target}", _SANCTION_KIND[b], leaders[c], "", MODEL, detail, "")
             )
         elif kind == leadership.PLENUM_REMOVAL:
-            move, target = MOVES[a], leaders[b]
-            detail = f"plenum: {move.value} of {target}"
-            model.log(f"{move.value}-{target}", "removal", target, posts[c], MODEL, detail)
+            move, target = _MOVE_NAMES[a], leaders[b]
+            detail = f"plenum: {move} of {target}"
+            events.append(
+                (date, f"{move}-{target}", "removal", target, posts[c], MODEL, detail, "")
+            )
         elif kind == leadership.PURGE_REMOVAL:
             detail = "removed in the purge of his organisation"
-            model.log(f"purge-{organisations[c]}", "removal", leaders[a], posts[b], MODEL, detail)
+            event_id = f"purge-{organisations[c]}"
+            events.append((date, event_id, "removal", leaders[a], posts[b], MODEL, detail, ""))
         elif kind == leadership.PURGE:
-            model.log(
-                f"purge-{organisations[a]}",
-                "purge",
-                leaders[b],
-                None,
-                MODEL,
-                f"purge of {model.parameters.purge_share:.0%} of the secretaries",
-                organisations[a],
+            detail = f"purge of {model.parameters.purge_share:.0%} of the secretaries"
+            organisation = organisations[a]
+            events.append(
+                (
+                    date,
+                    f"purge-{organisation}",
+                    "purge",
+                    leaders[b],
+                    "",
+                    MODEL,
+                    detail,
+                    organisation,
+                )
             )
         elif kind == leadership.APPOINTMENT:
-            post = posts[b]
-            detail = f"appointed by {leaders[c]}"
-            model.log(f"appointment-{post}", "appointment", leaders[a], post, MODEL, detail)
+            post, detail = posts[b], f"appointed by {leaders[c]}"
+            events.append(
+                (date, f"appointment-{post}", "appointment", leaders[a], post, MODEL, detail, "")
+            )
 
 
 def update_factions(model: PartyModel) -> None:
     """Mark each declared faction active while its members' cohesion is above threshold."""
     active = model.cohesion > model.parameters.faction_threshold
-    if (active == model.faction_active).all():
-        return
-    for faction, now in zip(model.factions, active, strict=True):
-        if now != faction.active:
-            faction.active = bool(now)
-            kind = "faction_formed" if now else "faction_dissolved"
-            model.log(f"{kind}-{faction.faction_id}", kind, "", None, MODEL, faction.name)
+    for f in np.flatnonzero(active != model.faction_active):
+        faction = model.factions[f]
+        kind = "faction_formed" if active[f] else "faction_dissolved"
+        model.log(f"{kind}-{faction.faction_id}", kind, "", None, MODEL, faction.name)
+    model.faction_active[:] = active
