@@ -56,4 +56,4 @@ def drop_stale_machine_code(package: Path = PACKAGE) -> bool:
 def machine_code_cached(package: Path = PACKAGE) -> bool:
     """Whether the month's code is compiled on disk for this Python, so a run starts at once."""
     python = f"py{sys.version_info.major}{sys.version_info.minor}"
-    return any((package / "__pycache__").glob(f"monthly.advance_month-*.{python}.nbi"))
+    return any((package / "__pycache__").glob(f"monthly.simulate_month-*.{python}.nbi"))
