@@ -65,8 +65,8 @@ def test_a_cached_machine_starts_without_a_word(small_file, tmp_path, capsys):
 def test_code_compiled_for_another_python_does_not_count(tmp_path):
     cache = tmp_path / "__pycache__"
     cache.mkdir()
-    (cache / "monthly.advance_month-80.py39.nbi").write_bytes(b"old")
+    (cache / "monthly.simulate_month-80.py39.nbi").write_bytes(b"old")
     assert not compiled.machine_code_cached(tmp_path)
     python = f"py{sys.version_info.major}{sys.version_info.minor}"
-    (cache / f"monthly.advance_month-80.{python}.nbi").write_bytes(b"ours")
+    (cache / f"monthly.simulate_month-80.{python}.nbi").write_bytes(b"ours")
     assert compiled.machine_code_cached(tmp_path)
