@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in SIMULATING and not compiled.machine_code_cached():
         print(
-            "interregnum: compiling the model for this machine (once, about half a minute)",
+            "interregnum: compiling the model for this machine (once, about a minute)",
             file=sys.stderr,
         )
     try:

@@ -30,7 +30,12 @@ _SANCTION_KIND = {
     leadership.CONDEMNATION: "condemnation",
 }
 NO_SITTING = (np.zeros(0, dtype=np.int64),) * 2
-"""The arenas and delegates of a month in which nothing but the Politburo sits."""
+"""The arenas and delegates of a month in which nothing but the Politburo sits.
+
+Read-only, like the calendar's own arrays, so that compiled code sees one type
+in every month and mode (and is compiled once, not once per mode).
+"""
+NO_SITTING[0].flags.writeable = False
 
 
 def agenda(model: PartyModel) -> tuple[bool, bool, np.ndarray, np.ndarray]:
