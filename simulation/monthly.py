@@ -1,11 +1,12 @@
-"""The month's mechanisms, in their fixed order, compiled into one call.
+"""The month after its scenario events, compiled into one call: decisions, then mechanisms.
 
 A run is some sixty months of a dozen small array operations on two dozen
 leaders. Called one by one from Python, their per-call overhead was most of a
 run's time, far above the framework's own floor (issue 3 asks for at most five
 times an empty Mesa model). Compiled together with numba, a month costs a few
 microseconds. Each mechanism is still its own tested function in
-:mod:`simulation.mechanisms`; this module only fixes their order, updates the
+:mod:`simulation.mechanisms`, and the decisions' rules are in
+:mod:`simulation.leadership`; this module only fixes their order, updates the
 model's arrays in place and writes the month's row of the recorder.
 """
 
