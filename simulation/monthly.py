@@ -194,7 +194,11 @@ def advance_month(state, k):
     rec_health[k] = health
     rec_alive[k] = alive
     rec_holds[k] = holds
-    rec_affinity[k] = affinity
+    pair = 0
+    for i in range(n):  # the upper triangle: affinities are symmetric
+        for j in range(i + 1, n):
+            rec_affinity[k, pair] = affinity[i, j]
+            pair += 1
     rec_members[k] = members
     rec_recruits[k] = recruits
     rec_loyalty[k] = loyalty

@@ -56,7 +56,8 @@ class Recorder:
         self.health = np.zeros((months, n))
         self.alive = np.zeros((months, n), dtype=bool)
         self.holds = np.zeros((months, n, posts), dtype=bool)
-        self.affinity = np.zeros((months, n, n))
+        self.affinity = np.zeros((months, n * (n - 1) // 2))
+        """Each month's affinities of the pairs ``i < j`` in row order: the matrix is symmetric."""
         self.members = np.zeros((months, m))
         self.recruits = np.zeros((months, m))
         self.loyalty = np.zeros((months, m, n))
@@ -135,7 +136,7 @@ class Recorder:
                 "date": np.repeat(self.dates, a.size),
                 "leader_a": np.tile(ids[a], months),
                 "leader_b": np.tile(ids[b], months),
-                "affinity": self.affinity[:, a, b].ravel(),
+                "affinity": self.affinity.ravel(),
             }
         )
 
