@@ -102,3 +102,24 @@ def test_ties_accumulate_and_are_capped():
         add_tie(grievance, np.array([0]), np.array([1]), 0.4)
     assert grievance[0, 1] == 1.0
     assert grievance[1, 0] == 0.0
+
+
+def test_common_enemies_are_counted_right_beyond_sixty_four_leaders():
+    # Enmities are kept as 64-bit sets; check them against the plain sum E E with E = min(A, 0).
+    rng = np.random.default_rng(5)
+    n = 70
+    affinity = rng.uniform(-1, 1, (n, n))
+    affinity = (affinity + affinity.T) / 2
+    np.fill_diagonal(affinity, 0.0)
+    zeros = np.zeros((n, n))
+    weights = AffinityWeights(
+        stance=0.0, grievance=0.0, obligation=0.0, threat=0.0, common_enemy=1.0
+    )
+    updated = reweigh_affinities(
+        affinity, zeros, zeros, zeros, zeros, np.ones(n, bool), 1.0, weights
+    )
+    enmity = np.minimum(affinity, 0.0)
+    expected = np.clip(np.minimum(enmity @ enmity, 1.0), -1.0, 1.0)
+    np.fill_diagonal(expected, 0.0)
+    np.testing.assert_allclose(updated, expected, atol=1e-12)
+    assert updated[3, 67] != 0.0  # the pair spans both words of the bit sets
