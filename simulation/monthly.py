@@ -114,7 +114,7 @@ def advance_month(state, k):
         p[_THREAT_WEIGHT],
         p[_COMMON_ENEMY_WEIGHT],
     )
-    n, posts = holds.shape
+    n = holds.shape[0]
     m = members.size
 
     kept_members, kept_recruits = attrition(members, recruits, p[_ATTRITION])
@@ -130,18 +130,14 @@ def advance_month(state, k):
         if months_left > 0:
             state.intake_months_left[q] = months_left - 1
 
-    living_holds = np.zeros((n, posts), dtype=np.bool_)
-    for i in range(n):
-        if alive[i]:
-            living_holds[i] = holds[i]
     head_holder = np.full(m, -1)
     for o in range(m):
         if head_post[o] >= 0:
             for i in range(n):
-                if living_holds[i, head_post[o]]:
+                if alive[i] and holds[i, head_post[o]]:
                     head_holder[o] = i
                     break
-    pressure = appointment_pressure(living_holds, reach, health, head_holder, protection)
+    pressure = appointment_pressure(holds, alive, reach, health, head_holder, protection)
     loyalty[:] = capture_loyalty(loyalty, pressure, p[_PATRONAGE_RATE], p[_LOYALTY_DECAY])
     apparatus[:] = apparatus_shares(loyalty, members)
 

@@ -47,7 +47,7 @@ def test_regional_boss_shields_his_organisation():
     head_holder = np.array([1, -1])
     protection = np.array([0.7, 0.0])
     reach = patronage[:, None] * appoints
-    pressure = appointment_pressure(holds, reach, health, head_holder, protection)
+    pressure = appointment_pressure(holds, np.ones(2, bool), reach, health, head_holder, protection)
     # In the protected organisation the outsider's pressure is cut by 70%, the boss keeps his.
     np.testing.assert_allclose(pressure[0], [0.9 * 0.3, 0.8])
     # In the unprotected organisation only the general secretary appoints.
@@ -57,6 +57,7 @@ def test_regional_boss_shields_his_organisation():
 def test_an_invalid_appoints_no_one():
     pressure = appointment_pressure(
         np.array([[True]]),
+        np.array([True]),
         np.array([[0.9]]),
         np.array([0.0]),
         np.array([-1]),
@@ -82,3 +83,11 @@ def test_apparatus_share_is_membership_weighted():
     loyalty = np.array([[1.0, 0.0], [0.0, 0.5]])
     shares = apparatus_shares(loyalty, np.array([300.0, 100.0]))
     np.testing.assert_allclose(shares, [0.75, 0.125])
+
+
+def test_the_dead_appoint_no_one():
+    holds = np.array([[True], [True]])
+    pressure = appointment_pressure(
+        holds, np.array([True, False]), np.array([[0.9]]), np.ones(2), np.array([-1]), np.zeros(1)
+    )
+    np.testing.assert_allclose(pressure, [[0.9, 0.0]])

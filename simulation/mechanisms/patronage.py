@@ -20,6 +20,7 @@ from numba import njit
 @njit(cache=True)
 def appointment_pressure(
     holds: np.ndarray,
+    alive: np.ndarray,
     patronage_reach: np.ndarray,
     health: np.ndarray,
     head_holder: np.ndarray,
@@ -27,14 +28,15 @@ def appointment_pressure(
 ) -> np.ndarray:
     """Each leader's power to appoint secretaries in each organisation.
 
-    A leader's pressure in an organisation is the patronage of the posts he
-    holds that appoint there, scaled by his health (an invalid appoints no one).
+    A living leader's pressure in an organisation is the patronage of the posts
+    he holds that appoint there, scaled by his health (an invalid appoints no one).
     Where an organisation's head post is held, everyone but the head is
     weakened by the organisation's protection: this is how Zinoviev kept
     Leningrad until the purge of January 1926.
 
     Args:
         holds: (n, p) bool, who holds which post.
+        alive: (n,) bool.
         patronage_reach: (p, m) patronage of each post in each organisation it
             appoints in, 0..1 (0 elsewhere).
         health: (n,) 0..1.
@@ -48,6 +50,8 @@ def appointment_pressure(
     m = patronage_reach.shape[1]
     pressure = np.zeros((m, n))
     for i in range(n):
+        if not alive[i]:
+            continue
         for q in range(posts):
             if holds[i, q]:
                 for o in range(m):
@@ -64,39 +68,14 @@ def appointment_pressure(
 
 
 @njit(cache=True)
-def capture(pressure: np.ndarray, rate: float, decay: float) -> tuple[np.ndarray, np.ndarray]:
-    """The month's capture of loyalty implied by the appointment pressure.
+def capture_loyalty(
+    loyalty: np.ndarray, pressure: np.ndarray, rate: float, decay: float
+) -> np.ndarray:
+    """One month of secretaries changing patrons.
 
     ``L <- (1 - a) L + a * P / sum(P)`` per organisation, with ``a = rate *
     min(1, sum(P))``, then ``L <- (1 - decay) L``. Rows stay non-negative and
     sum to at most 1; the remainder is the unaligned share.
-
-    Args:
-        pressure: (m, n) from :func:`appointment_pressure`.
-        rate: monthly share of secretaries an appointer can replace, 0..1.
-        decay: monthly drift of loyalty to unaligned, 0..1.
-
-    Returns:
-        ``(keep, gain)``: (m,) and (m, n), so that ``L <- keep[:, None] * L + gain``.
-    """
-    m, n = pressure.shape
-    keep = np.empty(m)
-    gain = np.zeros((m, n))
-    for o in range(m):
-        total = pressure[o].sum()
-        weight = rate * min(total, 1.0)
-        keep[o] = (1.0 - weight) * (1.0 - decay)
-        if total > 0:
-            for i in range(n):
-                gain[o, i] = weight * (pressure[o, i] / total) * (1.0 - decay)
-    return keep, gain
-
-
-@njit(cache=True)
-def capture_loyalty(
-    loyalty: np.ndarray, pressure: np.ndarray, rate: float, decay: float
-) -> np.ndarray:
-    """One month of secretaries changing patrons (see :func:`capture`).
 
     Args:
         loyalty: (m, n) share of each organisation's secretaries loyal to each leader.
@@ -107,8 +86,16 @@ def capture_loyalty(
     Returns:
         The new (m, n) loyalty.
     """
-    keep, gain = capture(pressure, rate, decay)
-    return keep.reshape((-1, 1)) * loyalty + gain
+    m, n = pressure.shape
+    captured = np.empty((m, n))
+    for o in range(m):
+        total = pressure[o].sum()
+        weight = rate * min(total, 1.0)
+        keep = (1.0 - weight) * (1.0 - decay)
+        for i in range(n):
+            gain = weight * (pressure[o, i] / total) * (1.0 - decay) if total > 0 else 0.0
+            captured[o, i] = keep * loyalty[o, i] + gain
+    return captured
 
 
 @njit(cache=True)
