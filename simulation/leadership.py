@@ -20,7 +20,7 @@ few microseconds. Every rule is one of the tested functions of
 :mod:`simulation.mechanisms`; this module fixes their order and their effects.
 
 What was decided is written as rows of integers, ``(kind, a, b, c, d, e, f)``
-with the kinds below, into a buffer the caller owns.
+with the kinds below, into the model state's ``decision_log``.
 """
 
 from __future__ import annotations
@@ -153,111 +153,91 @@ def _write(log, row, kind, a=0, b=0, c=0, d=0, e=0, f=0):
 
 
 @njit(cache=True)
-def delegation(arena, delegates, organisations, p):
+def delegation(state, arena, delegates):
     """Who votes in a delegate arena: ``(delegates, loyalty, discipline)`` per body.
 
     A plenum is one body following the Central Committee elected at the last
     congress; conferences and congresses draw delegates by membership, and
     recruits follow the apparatus more readily than old members.
     """
-    members, recruits, loyalty, plenum_loyalty, _ = organisations
+    p = state.decision_parameters
     if arena == PLENUM:
         return (
             np.full(1, delegates, dtype=np.int64),
-            plenum_loyalty,
+            state.plenum_loyalty,
             np.full(1, p[_PLENUM_DISCIPLINE]),
         )
     return (
-        delegate_counts(delegates, members),
-        loyalty,
-        delegate_discipline(members, recruits, p[_DISCIPLINE], p[_RECRUIT_DISCIPLINE]),
+        delegate_counts(delegates, state.members),
+        state.loyalty,
+        delegate_discipline(state.members, state.recruits, p[_DISCIPLINE], p[_RECRUIT_DISCIPLINE]),
     )
 
 
 @njit(cache=True)
-def expected_share(arena, delegates, sides, p_opinion, offices, organisations, politburo_post, p):
+def _politburo_voters(state):
+    return present_holders(state.holds, state.politburo_post, state.alive, state.health)
+
+
+@njit(cache=True)
+def expected_share(state, arena, delegates, sides, p_opinion):
     """The share of the arena's votes a motion can expect (what a challenger counts on)."""
-    holds, _, _, alive, health, _, _, _ = offices
     if arena == POLITBURO:
-        voters = present_holders(holds, politburo_post, alive, health)
-        return expected_member_share(sides[voters], p_opinion)
-    counts, loyalty, discipline = delegation(arena, delegates, organisations, p)
+        return expected_member_share(sides[_politburo_voters(state)], p_opinion)
+    counts, loyalty, discipline = delegation(state, arena, delegates)
     return expected_delegate_share(counts, loyalty, discipline, sides, p_opinion)
 
 
 @njit(cache=True)
-def vote(source, arena, delegates, sides, p_opinion, offices, organisations, politburo_post, p):
+def vote(state, arena, delegates, sides, p_opinion):
     """Count a motion in an arena: the Politburo's present members, or delegates."""
-    holds, _, _, alive, health, _, _, _ = offices
     if arena == POLITBURO:
-        voters = present_holders(holds, politburo_post, alive, health)
-        return member_vote(source, voters, sides, p_opinion)
-    counts, loyalty, discipline = delegation(arena, delegates, organisations, p)
-    return delegate_vote(source, counts, loyalty, discipline, sides, p_opinion)
+        return member_vote(state.source, _politburo_voters(state), sides, p_opinion)
+    counts, loyalty, discipline = delegation(state, arena, delegates)
+    return delegate_vote(state.source, counts, loyalty, discipline, sides, p_opinion)
 
 
 @njit(cache=True)
-def _motion(
-    source,
-    arena,
-    delegates,
-    move,
-    proposer,
-    targets,
-    sides,
-    p_opinion,
-    offices,
-    organisations,
-    politburo_post,
-    p,
-    log,
-    row,
-):
+def count_vote(state, arena, delegates, sponsors, targets):
+    """Count a motion of a scenario event: ``(votes_for, votes_against)`` (see :func:`vote`)."""
+    p = state.decision_parameters
+    sides = leader_sides(state.affinity, state.alive, sponsors, targets, p[_SIDE_THRESHOLD])
+    p_opinion = opinion_for(state.influence * state.alive, sides, p[_OPINION_GAMMA])
+    return vote(state, arena, delegates, sides, p_opinion)
+
+
+@njit(cache=True)
+def _motion(state, arena, delegates, move, proposer, targets, sides, p_opinion, row):
     """Put a motion to the vote and log it; returns whether it carried, and the next row."""
+    log = state.decision_log
     for target in targets:
         row = _write(log, row, VOTE_TARGET, target)
-    votes_for, votes_against = vote(
-        source, arena, delegates, sides, p_opinion, offices, organisations, politburo_post, p
-    )
+    votes_for, votes_against = vote(state, arena, delegates, sides, p_opinion)
     carried = votes_for > votes_against
     row = _write(log, row, VOTE, arena, move, proposer, votes_for, votes_against, carried)
     return carried, row
 
 
 @njit(cache=True)
-def _contest(
-    source,
-    k,
-    arena,
-    delegates,
-    proposer,
-    offices,
-    standing,
-    ties,
-    organisations,
-    verdicts,
-    politburo_post,
-    arbiter,
-    p,
-    log,
-    row,
-):
+def _truce(state):
+    return state.arbiter >= 0 and state.alive[state.arbiter]
+
+
+@njit(cache=True)
+def _contest(state, k, arena, delegates, proposer, row):
     """Campaign (Politburo) or condemnation (conference, congress) against the main rival."""
-    holds, unique_post, _, alive, _, _, _, _ = offices
-    influence, record, apparatus = standing
-    affinity, grievance, _ = ties
-    condemned, condemned_since, _, _, _ = verdicts
+    p = state.decision_parameters
     politburo = arena == POLITBURO
-    if not politburo and arbiter >= 0 and alive[arbiter]:
+    if not politburo and _truce(state):
         return row
     rival, targets, sides, p_opinion = plan_motion(
-        affinity,
-        apparatus,
-        influence,
-        alive,
-        condemned,
-        holds,
-        unique_post,
+        state.affinity,
+        state.apparatus,
+        state.influence,
+        state.alive,
+        state.condemned,
+        state.holds,
+        state.unique_post,
         proposer,
         not politburo,
         p[_HOSTILITY],
@@ -267,79 +247,44 @@ def _contest(
     )
     if rival < 0:
         return row
-    share = expected_share(
-        arena, delegates, sides, p_opinion, offices, organisations, politburo_post, p
-    )
-    if share < p[_MOVE_THRESHOLD]:
+    if expected_share(state, arena, delegates, sides, p_opinion) < p[_MOVE_THRESHOLD]:
         return row
     move = CAMPAIGN if politburo else CONDEMNATION
-    carried, row = _motion(
-        source,
-        arena,
-        delegates,
-        move,
-        proposer,
-        targets,
-        sides,
-        p_opinion,
-        offices,
-        organisations,
-        politburo_post,
-        p,
-        log,
-        row,
-    )
+    carried, row = _motion(state, arena, delegates, move, proposer, targets, sides, p_opinion, row)
     if not carried:
         return row
     size = p[_CAMPAIGN_SIZE] if move == CAMPAIGN else p[_CONDEMNATION_SIZE]
-    shock(influence, record, targets, alive, -size)
-    add_tie(grievance, targets, np.full(1, proposer), p[_POLEMIC_GRIEVANCE])
+    shock(state.influence, state.record, targets, state.alive, -size)
+    add_tie(state.grievance, targets, np.full(1, proposer), p[_POLEMIC_GRIEVANCE])
     for target in targets:
-        row = _write(log, row, SANCTION, arena, move, proposer, target)
+        row = _write(state.decision_log, row, SANCTION, arena, move, proposer, target)
     if move == CONDEMNATION:
         for target in targets:
-            if not condemned[target]:
-                condemned_since[target] = k
-            condemned[target] = True
+            if not state.condemned[target]:
+                state.condemned_since[target] = k
+            state.condemned[target] = True
         if arena == CONGRESS:
-            _schedule_purges(k, targets, proposer, offices, organisations, verdicts, p)
+            _schedule_purges(state, k, targets, proposer)
     return row
 
 
 @njit(cache=True)
-def _plenum(
-    source,
-    k,
-    delegates,
-    proposer,
-    offices,
-    standing,
-    ties,
-    organisations,
-    verdicts,
-    politburo_post,
-    arbiter,
-    p,
-    log,
-    row,
-):
+def _plenum(state, k, delegates, proposer, row):
     """Strip condemned, diminished rivals of their posts, one motion per kind of move.
 
     Only rivals condemned at least ``removal_delay`` months ago are ripe: a
     leader is not stripped of office the day he is condemned.
     """
-    holds, unique_post, _, alive, _, _, _, vacated = offices
-    influence = standing[0]
-    affinity, grievance, _ = ties
-    condemned, condemned_since, _, _, _ = verdicts
-    if (arbiter >= 0 and alive[arbiter]) or not condemned.any():
+    p = state.decision_parameters
+    holds, unique_post, alive = state.holds, state.unique_post, state.alive
+    if _truce(state) or not state.condemned.any():
         return row
     removals, expulsions, removals_first = plenum_moves(
         holds,
         unique_post,
         alive,
-        condemned_since,
-        influence,
+        state.condemned_since,
+        state.influence,
         k,
         proposer,
         p[_REMOVAL_DELAY],
@@ -352,23 +297,10 @@ def _plenum(
         targets = removals if move == REMOVAL else expulsions
         if targets.size == 0:
             continue
-        sides = leader_sides(affinity, alive, proposer_side, targets, p[_SIDE_THRESHOLD])
-        p_opinion = opinion_for(influence * alive, sides, p[_OPINION_GAMMA])
+        sides = leader_sides(state.affinity, alive, proposer_side, targets, p[_SIDE_THRESHOLD])
+        p_opinion = opinion_for(state.influence * alive, sides, p[_OPINION_GAMMA])
         carried, row = _motion(
-            source,
-            PLENUM,
-            delegates,
-            move,
-            proposer,
-            targets,
-            sides,
-            p_opinion,
-            offices,
-            organisations,
-            politburo_post,
-            p,
-            log,
-            row,
+            state, PLENUM, delegates, move, proposer, targets, sides, p_opinion, row
         )
         if not carried:
             continue
@@ -377,23 +309,21 @@ def _plenum(
                 if holds[target, post] and (move == EXPULSION or unique_post[post]):
                     holds[target, post] = False
                     if unique_post[post]:
-                        vacated[post] = True
-                    row = _write(log, row, PLENUM_REMOVAL, move, target, post)
-        add_tie(grievance, targets, proposer_side, p[_POLEMIC_GRIEVANCE])
+                        state.vacated[post] = True
+                    row = _write(state.decision_log, row, PLENUM_REMOVAL, move, target, post)
+        add_tie(state.grievance, targets, proposer_side, p[_POLEMIC_GRIEVANCE])
     return row
 
 
 @njit(cache=True)
-def _schedule_purges(k, targets, beneficiary, offices, organisations, verdicts, p):
+def _schedule_purges(state, k, targets, beneficiary):
     """A congress defeat is followed next month by a purge of organisations that backed the losers.
 
     An organisation is purged when the losers hold its head post and their
     clients are a large share of its secretaries (``purge_trigger``): its
     delegation voted against the congress, as Leningrad's did in December 1925.
     """
-    holds = offices[0]
-    loyalty, head_post = organisations[2], organisations[4]
-    _, _, purge_due, purge_targets, purge_beneficiary = verdicts
+    head_post = state.head_post
     for o in range(head_post.size):
         head = head_post[o]
         if head < 0:
@@ -401,43 +331,39 @@ def _schedule_purges(k, targets, beneficiary, offices, organisations, verdicts, 
         held = False
         clients = 0.0
         for target in targets:
-            held = held or holds[target, head]
-            clients += loyalty[o, target]
-        if held and clients >= p[_PURGE_TRIGGER]:
-            purge_due[o] = k + 1
-            purge_targets[o] = False
-            purge_targets[o, targets] = True
-            purge_beneficiary[o] = beneficiary
+            held = held or state.holds[target, head]
+            clients += state.loyalty[o, target]
+        if held and clients >= state.decision_parameters[_PURGE_TRIGGER]:
+            state.purge_due[o] = k + 1
+            state.purge_targets[o] = False
+            state.purge_targets[o, targets] = True
+            state.purge_beneficiary[o] = beneficiary
 
 
 @njit(cache=True)
-def _carry_out_purges(k, offices, standing, organisations, verdicts, p, log, row):
+def _carry_out_purges(state, k, row):
     """The purges due this month: the losers' secretaries replaced, the head removed."""
-    holds, unique_post, _, _, _, _, _, vacated = offices
-    apparatus = standing[2]
-    members, _, loyalty, _, head_post = organisations
-    _, _, purge_due, purge_targets, purge_beneficiary = verdicts
-    for o in range(purge_due.size):
-        if purge_due[o] != k:
+    for o in range(state.purge_due.size):
+        if state.purge_due[o] != k:
             continue
-        purge_due[o] = -1
-        targets = np.flatnonzero(purge_targets[o])
-        beneficiary = purge_beneficiary[o]
-        purge(loyalty, o, targets, beneficiary, p[_PURGE_SHARE])
-        apparatus[:] = apparatus_shares(loyalty, members)
-        head = head_post[o]
+        state.purge_due[o] = -1
+        targets = np.flatnonzero(state.purge_targets[o])
+        beneficiary = state.purge_beneficiary[o]
+        purge(state.loyalty, o, targets, beneficiary, state.decision_parameters[_PURGE_SHARE])
+        state.apparatus[:] = apparatus_shares(state.loyalty, state.members)
+        head = state.head_post[o]
         for target in targets:
-            if holds[target, head]:
-                holds[target, head] = False
-                if unique_post[head]:
-                    vacated[head] = True
-                row = _write(log, row, PURGE_REMOVAL, target, head, o)
-        row = _write(log, row, PURGE, o, beneficiary)
+            if state.holds[target, head]:
+                state.holds[target, head] = False
+                if state.unique_post[head]:
+                    state.vacated[head] = True
+                row = _write(state.decision_log, row, PURGE_REMOVAL, target, head, o)
+        row = _write(state.decision_log, row, PURGE, o, beneficiary)
     return row
 
 
 @njit(cache=True)
-def _fill_vacancies(appointer, shares, offices, ties, verdicts, p, log, row):
+def _fill_vacancies(state, appointer, shares, row):
     """The dominant leader fills offices vacated during the run with loyal, modest men.
 
     Candidates are his living, present, uncondemned allies not barred from the
@@ -446,9 +372,8 @@ def _fill_vacancies(appointer, shares, offices, ties, verdicts, p, log, row):
     then candidates), and among them first those holding no other unique
     office: a dominant leader does not give a colleague a second power base.
     """
-    holds, unique_post, _, alive, health, barred, succession, vacated = offices
-    affinity, _, obligation = ties
-    condemned = verdicts[0]
+    p = state.decision_parameters
+    holds, alive, vacated = state.holds, state.alive, state.vacated
     for post in range(vacated.size):
         if not vacated[post]:
             continue
@@ -458,140 +383,42 @@ def _fill_vacancies(appointer, shares, offices, ties, verdicts, p, log, row):
         if filled:
             vacated[post] = False
             continue
-        lines = succession[post]
+        lines = state.succession[post]
         chosen = choose_successor(
             post,
             lines[lines >= 0],
             appointer,
-            affinity,
+            state.affinity,
             shares,
             alive,
-            health,
-            condemned,
-            barred,
+            state.health,
+            state.condemned,
+            state.barred,
             holds,
-            unique_post,
+            state.unique_post,
             p[_THREAT_AVERSION],
         )
         if chosen < 0:
             continue
         holds[chosen, post] = True
-        add_tie(obligation, np.full(1, chosen), np.full(1, appointer), p[_APPOINTMENT_OBLIGATION])
+        add_tie(
+            state.obligation, np.full(1, chosen), np.full(1, appointer), p[_APPOINTMENT_OBLIGATION]
+        )
         vacated[post] = False
-        row = _write(log, row, APPOINTMENT, chosen, post, appointer)
+        row = _write(state.decision_log, row, APPOINTMENT, chosen, post, appointer)
     return row
 
 
 @njit(cache=True)
-def _decide(
-    source,
-    k,
-    campaign,
-    sittings,
-    delegates,
-    offices,
-    standing,
-    ties,
-    organisations,
-    verdicts,
-    politburo_post,
-    arbiter,
-    p,
-    log,
-):
-    holds, _, prestige, alive, health, _, _, vacated = offices
-    influence, _, apparatus = standing
-    row = _carry_out_purges(k, offices, standing, organisations, verdicts, p, log, 0)
-    if campaign or sittings.size > 0 or vacated.any():
-        shares = power_shares(
-            influence,
-            apparatus,
-            post_prestige(holds, prestige),
-            alive,
-            (p[_POWER_INFLUENCE], p[_POWER_APPARATUS], p[_POWER_POSTS]),
-        )
-        appointer = dominant(shares, alive, health)
-        if vacated.any():
-            row = _fill_vacancies(appointer, shares, offices, ties, verdicts, p, log, row)
-        if campaign:
-            row = _contest(
-                source,
-                k,
-                POLITBURO,
-                0,
-                appointer,
-                offices,
-                standing,
-                ties,
-                organisations,
-                verdicts,
-                politburo_post,
-                arbiter,
-                p,
-                log,
-                row,
-            )
-        for s in range(sittings.size):
-            if sittings[s] == PLENUM:
-                row = _plenum(
-                    source,
-                    k,
-                    delegates[s],
-                    appointer,
-                    offices,
-                    standing,
-                    ties,
-                    organisations,
-                    verdicts,
-                    politburo_post,
-                    arbiter,
-                    p,
-                    log,
-                    row,
-                )
-            else:
-                row = _contest(
-                    source,
-                    k,
-                    sittings[s],
-                    delegates[s],
-                    appointer,
-                    offices,
-                    standing,
-                    ties,
-                    organisations,
-                    verdicts,
-                    politburo_post,
-                    arbiter,
-                    p,
-                    log,
-                    row,
-                )
-    return row, (verdicts[2] == k + 1).any(), vacated.any()
-
-
-@njit(cache=True)
-def _offices(state):
-    return (
-        state.holds,
-        state.unique_post,
-        state.prestige,
+def _power(state):
+    """Each living leader's power share now (:func:`simulation.mechanisms.power.power_shares`)."""
+    p = state.decision_parameters
+    return power_shares(
+        state.influence,
+        state.apparatus,
+        post_prestige(state.holds, state.prestige),
         state.alive,
-        state.health,
-        state.barred,
-        state.succession,
-        state.vacated,
-    )
-
-
-@njit(cache=True)
-def _organisations(state):
-    return (
-        state.members,
-        state.recruits,
-        state.loyalty,
-        state.plenum_loyalty,
-        state.head_post,
+        (p[_POWER_INFLUENCE], p[_POWER_APPARATUS], p[_POWER_POSTS]),
     )
 
 
@@ -609,48 +436,20 @@ def decide_month(state, k, campaign, sittings, delegates):
         state's ``decision_log``, whether purges are due next month and whether
         an office stays vacant.
     """
-    return _decide(
-        state.source,
-        k,
-        campaign,
-        sittings,
-        delegates,
-        _offices(state),
-        (state.influence, state.record, state.apparatus),
-        (state.affinity, state.grievance, state.obligation),
-        _organisations(state),
-        (
-            state.condemned,
-            state.condemned_since,
-            state.purge_due,
-            state.purge_targets,
-            state.purge_beneficiary,
-        ),
-        state.politburo_post,
-        state.arbiter,
-        state.decision_parameters,
-        state.decision_log,
-    )
-
-
-@njit(cache=True)
-def count_vote(state, arena, delegates, sponsors, targets):
-    """Count a motion of a scenario event: ``(votes_for, votes_against)`` (see :func:`vote`)."""
-    p = state.decision_parameters
-    alive = state.alive
-    sides = leader_sides(state.affinity, alive, sponsors, targets, p[_SIDE_THRESHOLD])
-    p_opinion = opinion_for(state.influence * alive, sides, p[_OPINION_GAMMA])
-    return vote(
-        state.source,
-        arena,
-        delegates,
-        sides,
-        p_opinion,
-        _offices(state),
-        _organisations(state),
-        state.politburo_post,
-        p,
-    )
+    row = _carry_out_purges(state, k, 0)
+    if campaign or sittings.size > 0 or state.vacated.any():
+        shares = _power(state)
+        appointer = dominant(shares, state.alive, state.health)
+        if state.vacated.any():
+            row = _fill_vacancies(state, appointer, shares, row)
+        if campaign:
+            row = _contest(state, k, POLITBURO, 0, appointer, row)
+        for s in range(sittings.size):
+            if sittings[s] == PLENUM:
+                row = _plenum(state, k, delegates[s], appointer, row)
+            else:
+                row = _contest(state, k, sittings[s], delegates[s], appointer, row)
+    return row, (state.purge_due == k + 1).any(), state.vacated.any()
 
 
 @njit(cache=True)
@@ -661,22 +460,14 @@ def pin_blame(state, posts, sizes):
     :func:`simulation.mechanisms.influence.blame`), and the blamed resent him
     as they would an attack.
     """
-    p = state.decision_parameters
-    shares = power_shares(
-        state.influence,
-        state.apparatus,
-        post_prestige(state.holds, state.prestige),
-        state.alive,
-        (p[_POWER_INFLUENCE], p[_POWER_APPARATUS], p[_POWER_POSTS]),
-    )
     blame(
         state.influence,
         state.record,
         state.grievance,
         state.holds,
         state.alive,
-        np.argmax(shares),
+        np.argmax(_power(state)),
         posts,
         sizes,
-        p[_POLEMIC_GRIEVANCE],
+        state.decision_parameters[_POLEMIC_GRIEVANCE],
     )
