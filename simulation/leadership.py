@@ -432,9 +432,8 @@ def decide_month(state, k, campaign, sittings, delegates):
     and their delegates.
 
     Returns:
-        ``(rows, purges_next_month, vacancy_open)``: the rows written to the
-        state's ``decision_log``, whether purges are due next month and whether
-        an office stays vacant.
+        ``(rows, purges_next_month)``: the rows written to the state's
+        ``decision_log``, and whether purges are due next month.
     """
     row = _carry_out_purges(state, k, 0)
     if campaign or sittings.size > 0 or state.vacated.any():
@@ -449,7 +448,7 @@ def decide_month(state, k, campaign, sittings, delegates):
                 row = _plenum(state, k, delegates[s], appointer, row)
             else:
                 row = _contest(state, k, sittings[s], delegates[s], appointer, row)
-    return row, (state.purge_due == k + 1).any(), state.vacated.any()
+    return row, (state.purge_due == k + 1).any()
 
 
 @njit(cache=True)

@@ -223,6 +223,6 @@ def simulate_month(state, k, decide, campaign, sittings, delegates):
     """
     rows, purges_next_month = 0, False
     if decide:
-        rows, purges_next_month, _ = decide_month(state, k, campaign, sittings, delegates)
+        rows, purges_next_month = decide_month(state, k, campaign, sittings, delegates)
     factions_moved = advance_month(state, k)
     return rows, purges_next_month, state.vacated.any(), factions_moved
