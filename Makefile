@@ -9,14 +9,22 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint clean
 
+# uv installs the same packages as pip from the same index, in parallel: about 15 s here
+# against 75 s for pip. If uv cannot be had, pip does the work, with its own output shown.
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12; see scripts/find-python.sh" >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@echo "==> set-up 1/2: creating $(VENV) with $(PYTHON)"
+	@$(PYTHON) -m venv $(VENV)
+	@echo "==> set-up 2/2: installing the project and its dependencies into $(VENV)"
+	@if $(BIN)/python -m pip install --quiet --disable-pip-version-check uv 2>/dev/null; then \
+		$(BIN)/uv pip install --python $(BIN)/python -e '.[dev]'; \
+	else \
+		$(BIN)/python -m pip install --disable-pip-version-check -e '.[dev]'; \
+	fi
 	@touch $(STAMP)
 
 run: $(STAMP)  ## Replay the baseline scenario; outputs and plot in outputs/baseline/
+	@echo "==> replaying the baseline (the first run on a machine compiles the model first)"
 	$(BIN)/interregnum run scenarios/baseline_1922.yaml --mode replay --seed 1 --out outputs/baseline
 
 test: $(STAMP)  ## Run the linter and the test suite
