@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from simulation.scenario.messages import Path, quote, unknown
-from simulation.scenario.schema import SITTINGS, Arena, Event, EventType, Scenario
+from simulation.scenario.schema import MAX_MONTHS, SITTINGS, Arena, Event, EventType, Scenario
 
 REQUIRED_FIELDS: dict[EventType, tuple[str, ...]] = {
     EventType.INCAPACITATION: ("who",),
@@ -65,6 +65,11 @@ def check_scenario(scenario: Scenario) -> Iterator[Problem]:
 def _check_period(scenario: Scenario) -> Iterator[Problem]:
     if scenario.end <= scenario.start:
         yield Problem(("end",), f"must be after start {scenario.start}, got {scenario.end}")
+    elif scenario.end.months_since(scenario.start) > MAX_MONTHS:
+        yield Problem(
+            ("end",),
+            f"the period {scenario.start} to {scenario.end} is longer than {MAX_MONTHS} months",
+        )
 
 
 def _check_ids(scenario: Scenario) -> Iterator[Problem]:
@@ -154,6 +159,8 @@ def _check_organisations(scenario: Scenario) -> Iterator[Problem]:
                 ("organisations", index, "loyalty"),
                 f"loyalty shares sum to {total:.3f}; expected at most 1",
             )
+    if sum(org.members for org in scenario.organisations) == 0:
+        yield Problem(("organisations",), "no organisation has members: the party would be empty")
     for index, faction in enumerate(scenario.factions):
         for member_index, member in enumerate(faction.members):
             if member not in leaders:

@@ -146,6 +146,22 @@ def read_yaml(text: str, origin: str, what: str = "scenario fields") -> tuple[di
         what: what the top-level mapping holds, for the message if it is not one.
 
     Raises:
+        ScenarioError: for invalid YAML, a duplicate key, a document over the
+            limits, or one that is not a mapping.
+    """
+    data, root = read_value(text, origin)
+    if not isinstance(data, dict):
+        raise ScenarioError([f"{origin}:1: (top level): expected a mapping of {what}"])
+    return data, root
+
+
+def read_value(text: str, origin: str) -> tuple[object, yaml.Node | None]:
+    """Parse one YAML value (a document, or a value given on the command line) within limits.
+
+    Returns:
+        The value (None for an empty text) and its node tree.
+
+    Raises:
         ScenarioError: for invalid YAML, a duplicate key, or a document over the limits.
     """
     loader = _BoundedLoader(text)
@@ -163,8 +179,6 @@ def read_yaml(text: str, origin: str, what: str = "scenario fields") -> tuple[di
         raise ScenarioError([f"{origin}:{line}: invalid YAML: {cut(reason, 120)}"]) from None
     finally:
         loader.dispose()
-    if not isinstance(data, dict):
-        raise ScenarioError([f"{origin}:1: (top level): expected a mapping of {what}"])
     return data, root
 
 
