@@ -40,7 +40,8 @@ class Problem:
     """One thing wrong with a scenario, at a field path such as ``events[3].who``.
 
     ``related`` is the path of another value the problem involves (the death an
-    appointment comes after), so that the message can say where that one is too.
+    appointment comes after): the message, which ends by naming it, is followed
+    by where it was written.
     """
 
     path: Path

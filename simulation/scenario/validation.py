@@ -1,9 +1,10 @@
 """Validating a resolved draft into a :class:`Scenario`, every problem told where it was written.
 
 Validation runs in two stages: the schema (types, ranges, unknown fields,
-through pydantic) and then the cross-reference checks of :mod:`checks`, which
-need a schema-valid scenario. Both report field paths in the resolved data;
-the draft turns each path into the file and line where that value was written.
+through pydantic) and then the checks that need a schema-valid scenario: the
+cross-references of :mod:`checks` and the events for the dead of
+:mod:`posthumous`. Both report field paths in the resolved data; the draft
+turns each path into the file and line where that value was written.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from simulation.scenario.checks import check_scenario
 from simulation.scenario.draft import Draft
 from simulation.scenario.messages import Path, ScenarioError, listing, quote, suggestion
+from simulation.scenario.posthumous import check_posthumous
 from simulation.scenario.schema import Scenario
 
 
@@ -89,10 +91,10 @@ def validate_draft(draft: Draft, problems: list[str] | None = None) -> Scenario:
             for item in error.errors()
         ]
         raise ScenarioError(problems) from None
-    for problem in check_scenario(scenario):
+    for problem in [*check_scenario(scenario), *check_posthumous(scenario)]:
         message = problem.message
         if problem.related is not None:
-            message += f" (at {draft.where(problem.related)})"
+            message += f" at {draft.where(problem.related)}"
         problems.append(draft.describe(problem.path, message))
     if problems:
         raise ScenarioError(problems)
