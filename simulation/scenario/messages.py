@@ -17,7 +17,7 @@ Path = tuple[str | int, ...]
 QUOTE_LIMIT = 60
 """The most characters of a value a message quotes before cutting it with an ellipsis."""
 
-LISTING_LIMIT = 12
+LISTING_LIMIT = 30
 """The most known names a message lists before saying how many more there are."""
 
 
