@@ -18,6 +18,7 @@ messages, and the data is constructed from that same tree.
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path as FilePath
 
@@ -38,27 +39,19 @@ MAX_VALUES = 100_000
 def read_text(path: FilePath, what: str = "scenario file") -> str:
     """The text of a file, refused with one clear message unless it is a small UTF-8 file.
 
-    The file is checked before it is opened, so that a FIFO or a device never blocks.
+    The file is opened without blocking and checked before anything is read,
+    so that a FIFO or a device never hangs the command.
     """
     try:
-        status = path.stat()
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise ScenarioError([f"{path}: no such {what}"]) from None
     except OSError as error:
         raise ScenarioError([f"{path}: cannot read {what}: {error.strerror}"]) from None
-    if stat.S_ISDIR(status.st_mode):
-        raise ScenarioError([f"{path}: is a directory, expected a {what}"])
-    if not stat.S_ISREG(status.st_mode):
-        raise ScenarioError([f"{path}: not a regular file, expected a {what}"])
-    if status.st_size > MAX_FILE_BYTES:
-        raise ScenarioError(
-            [f"{path}: {status.st_size:,} bytes; a {what} may have at most {MAX_FILE_BYTES:,}"]
-        )
     try:
-        with open(path, "rb") as file:
-            raw = file.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise ScenarioError([f"{path}: cannot read {what}: {error.strerror}"]) from None
+        raw = _read_regular(descriptor, path, what)
+    finally:
+        os.close(descriptor)
     if len(raw) > MAX_FILE_BYTES:
         raise ScenarioError([f"{path}: a {what} may have at most {MAX_FILE_BYTES:,} bytes"])
     try:
@@ -68,6 +61,24 @@ def read_text(path: FilePath, what: str = "scenario file") -> str:
         raise ScenarioError(
             [f"{path}:{line}: not UTF-8 text (byte {error.start}); save the {what} as UTF-8"]
         ) from None
+
+
+def _read_regular(descriptor: int, path: FilePath, what: str) -> bytes:
+    """At most one byte over the limit from an open file, if it is a small regular file."""
+    status = os.fstat(descriptor)
+    if stat.S_ISDIR(status.st_mode):
+        raise ScenarioError([f"{path}: is a directory, expected a {what}"])
+    if not stat.S_ISREG(status.st_mode):
+        raise ScenarioError([f"{path}: not a regular file, expected a {what}"])
+    if status.st_size > MAX_FILE_BYTES:
+        raise ScenarioError(
+            [f"{path}: {status.st_size:,} bytes; a {what} may have at most {MAX_FILE_BYTES:,}"]
+        )
+    try:
+        with os.fdopen(descriptor, "rb", closefd=False) as file:
+            return file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise ScenarioError([f"{path}: cannot read {what}: {error.strerror}"]) from None
 
 
 class _Refusal(Exception):
@@ -168,7 +179,7 @@ def read_value(text: str, origin: str) -> tuple[object, yaml.Node | None]:
     try:
         root = loader.get_single_node()
         if root is not None and _expanded_size(root) > MAX_VALUES:
-            raise _Refusal(1, f"aliases expand the document to more than {MAX_VALUES:,} values")
+            raise _Refusal(1, f"more than {MAX_VALUES:,} values once aliases are expanded")
         data = loader.construct_document(root) if root is not None else None
     except _Refusal as refusal:
         raise ScenarioError([f"{origin}:{refusal.line}: {refusal.message}"]) from None
