@@ -29,7 +29,7 @@ MAX_MEMBERS = 100_000_000
 """Members of one organisation, or recruits in one month: a hundred times the 1920s party."""
 
 MAX_DELEGATES = 100_000
-"""Delegates to one sitting (the Fourteenth Congress had 1,306 with a vote and a voice)."""
+"""Delegates to one sitting, far above any congress of the period (the baseline's largest: 748)."""
 
 MAX_MONTHS = 600
 """The longest span in months: a scenario's period, an absence, an intake's duration."""
@@ -59,7 +59,8 @@ def _count(minimum: int, maximum: int) -> object:
 
 
 Members = _count(0, MAX_MEMBERS)
-Functionaries = _count(1, MAX_MEMBERS)
+Headcount = _count(1, MAX_MEMBERS)
+"""A number of people that must be positive: functionaries, recruits per month, the purged."""
 Delegates = _count(1, MAX_DELEGATES)
 Months = _count(1, MAX_MONTHS)
 
@@ -196,7 +197,7 @@ class Organisation(Frozen):
     id: Identifier
     name: str
     members: Members
-    functionaries: Functionaries
+    functionaries: Headcount
     head_post: Identifier | None = None
     protection: Share = 0.0
     loyalty: dict[Identifier, Share] | None = None
@@ -240,8 +241,8 @@ class Event(Frozen):
     delegates: Delegates | None = None
     health: Share | None = None
     months: Months | None = None
-    members_per_month: Functionaries | None = None
-    functionaries: Functionaries | None = None
+    members_per_month: Headcount | None = None
+    functionaries: Headcount | None = None
     share: Share | None = Field(None, description="share of loyalty a purge moves, if no count")
     influence: dict[Identifier, Delta] = {}
     blame: dict[Identifier, Share] = {}
