@@ -265,9 +265,10 @@ def _set_target(draft: Draft, parts: list[str], at: Path) -> tuple[dict, Path, l
     if head in TOP_LEVEL and len(parts) == 1:
         return draft.data, (), parts
     heads = ["parameters", *SECTIONS, *TOP_LEVEL]
+    hint = suggestion(head, heads) if head not in heads else ""
     raise _refuse(
         at,
-        f"unknown path {quote('.'.join(parts))}{suggestion(head, heads)} (expected "
+        f"unknown path {quote('.'.join(parts))}{hint} (expected "
         "parameters.NAME, "
         + ", ".join(f"{section}.ID.FIELD" for section in SECTIONS)
         + f", or one of: {', '.join(TOP_LEVEL)})",

@@ -55,7 +55,7 @@ def read_text(path: FilePath, what: str = "scenario file") -> str:
     if len(raw) > MAX_FILE_BYTES:
         raise ScenarioError([f"{path}: a {what} may have at most {MAX_FILE_BYTES:,} bytes"])
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ScenarioError(
@@ -175,7 +175,13 @@ def read_value(text: str, origin: str) -> tuple[object, yaml.Node | None]:
     Raises:
         ScenarioError: for invalid YAML, a duplicate key, or a document over the limits.
     """
-    loader = _BoundedLoader(text)
+    try:
+        loader = _BoundedLoader(text)
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        character = f"#x{error.character:04x}" if isinstance(error.character, int) else "a byte"
+        reason = f"{character} is a control character, not allowed in YAML"
+        raise ScenarioError([f"{origin}:{line}: invalid YAML: {reason}"]) from None
     try:
         root = loader.get_single_node()
         if root is not None and _expanded_size(root) > MAX_VALUES:

@@ -194,3 +194,17 @@ def test_a_bad_scenario_file_on_the_command_line_exits_2_without_a_traceback(tmp
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert "values once aliases are expanded" in err and "Traceback" not in err
+
+
+def test_a_control_character_is_refused_at_its_line():
+    (problem,) = problems_of(SMALL_SCENARIO.replace("Lenin falls ill.", "Lenin\x00 falls ill."))
+    line = line_number(SMALL_SCENARIO, "Lenin falls ill.")
+    assert problem == (
+        f"bad.yaml:{line}: invalid YAML: #x0000 is a control character, not allowed in YAML"
+    )
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_key(tmp_path):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + SMALL_SCENARIO.encode())
+    assert load_scenario(path).name == "small"
