@@ -62,9 +62,10 @@ def draft_of(
     if not isinstance(data.get("extends"), str) or not data["extends"].strip():
         raise ScenarioError(problems)
     chain = (*chain, (FilePath(origin).resolve(), origin))
-    base_path = FilePath(os.path.normpath((base_dir or FilePath.cwd()) / data["extends"]))
+    base_path = (base_dir or FilePath.cwd()) / data["extends"]
+    base_name = os.path.normpath(base_path)
     if base_path.resolve() in {identity for identity, _ in chain}:
-        cycle = " extends ".join([name for _, name in chain] + [str(base_path)])
+        cycle = " extends ".join([name for _, name in chain] + [base_name])
         raise ScenarioError([source.describe(("extends",), f"overlays extend in a cycle: {cycle}")])
     if len(chain) >= MAX_CHAIN:
         raise ScenarioError(
@@ -74,8 +75,8 @@ def draft_of(
         base_text = read_text(base_path, "scenario file")
     except ScenarioError as error:
         raise ScenarioError([source.describe(("extends",), p) for p in error.problems]) from None
-    base_data, base_root = read_yaml(base_text, str(base_path))
-    draft, base_problems = draft_of(base_data, base_root, str(base_path), base_path.parent, chain)
+    base_data, base_root = read_yaml(base_text, base_name)
+    draft, base_problems = draft_of(base_data, base_root, base_name, base_path.parent, chain)
     changes = data.get("changes") if isinstance(data.get("changes"), list) else []
     located = [(change, source, ("changes", k)) for k, change in enumerate(changes)]
     problems = [*base_problems, *problems, *apply_changes_to(draft, located, origin)]

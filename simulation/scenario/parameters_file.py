@@ -7,7 +7,6 @@ file is reported at that file's own line, since that is where it must be fixed.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path as FilePath
 
 from simulation.scenario.draft import Draft, FileSource, claim
@@ -30,7 +29,7 @@ def draft_with_parameter_file(data: dict, source: FileSource, base_dir: FilePath
     here = f"{source.name}:{line_of(source.root, ('parameters_from',))}: parameters_from"
     if not isinstance(reference, str) or not reference.strip():
         raise ScenarioError([f"{here}: expected a file path"])
-    path = FilePath(os.path.normpath((base_dir or FilePath.cwd()) / reference))
+    path = (base_dir or FilePath.cwd()) / reference
     try:
         text = read_text(path, "parameters file")
     except ScenarioError as error:
