@@ -74,6 +74,7 @@ def test_a_share_must_be_a_finite_number(written, message):
             "events[7].passed: Input should be a valid boolean",
         ),
         ("unique: false", "unique: 0", "posts.politburo.unique: Input should be a valid boolean"),
+        ("id: troika,", f"id: {'t' * 65},", "factions[0].id: String should have at most 64"),
     ],
 )
 def test_counts_weights_and_flags_are_bounded_and_strict(old, new, message):
