@@ -15,6 +15,13 @@ from typing import Annotated
 from pydantic import BeforeValidator, PlainSerializer
 
 _MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+_SHOWN = 40
+"""The most characters of a refused value a message repeats (a value may be a whole page)."""
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -33,7 +40,7 @@ class Month:
         """Read ``YYYY-MM``; anything else (including a full day) is refused."""
         match = _MONTH_PATTERN.match(str(text).strip())
         if match is None:
-            raise ValueError(f"expected a month as YYYY-MM, got {text!r}")
+            raise ValueError(f"expected a month as YYYY-MM, got {_shown(text)}")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @property
@@ -60,7 +67,7 @@ def _coerce_month(value: object) -> Month:
     if isinstance(value, date):
         raise ValueError(f"expected a month as YYYY-MM, got the full date {value.isoformat()}")
     if not isinstance(value, str):
-        raise ValueError(f"expected a month as a YYYY-MM string, got {value!r}")
+        raise ValueError(f"expected a month as a YYYY-MM string, got {_shown(value)}")
     return Month.parse(value)
 
 

@@ -10,12 +10,12 @@ typed, so that a run can be repeated from its manifest.
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
-import yaml
-
-from simulation.scenario import Scenario, ScenarioError, load_scenario
-from simulation.scenario.overlay import apply_changes
+from simulation.scenario import Scenario, ScenarioError, apply_changes, load_scenario
+from simulation.scenario.messages import cut, quote
+from simulation.scenario.reading import read_value
 
 
 class _RecordChange(argparse.Action):
@@ -64,7 +64,7 @@ def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
 def _split(flag: str, text: str, form: str) -> tuple[str, str]:
     name, equals, value = text.partition("=")
     if not equals or not name.strip():
-        raise ValueError(f"{flag} expects {form}, got {text!r}")
+        raise ValueError(f"{flag} expects {form}, got {quote(text)}")
     return name.strip(), value.strip()
 
 
@@ -80,10 +80,13 @@ def change_from_flag(flag: str, text: str) -> dict:
         event_id, date = _split(flag, text, "ID=YYYY-MM")
         return {"move_event": {"id": event_id, "date": date}}
     path, value = _split(flag, text, "PATH=VALUE")
+    label = cut(f"{flag} {text}")
     try:
-        return {"set": {path: yaml.safe_load(value)}}
-    except yaml.YAMLError as error:
-        raise ValueError(f"{flag} {text}: the value is not valid YAML ({error})") from None
+        parsed, _ = read_value(value, label)
+    except ScenarioError as error:
+        reason = re.sub(rf"^{re.escape(label)}:\d+: (invalid YAML: )?", "", error.problems[0])
+        raise ValueError(f"{label}: the value is not valid YAML ({reason})") from None
+    return {"set": {path: parsed}}
 
 
 def load_from_args(args: argparse.Namespace) -> tuple[Scenario, list[str]]:

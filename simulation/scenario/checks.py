@@ -10,9 +10,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from simulation.scenario.schema import SITTINGS, Arena, Event, EventType, Scenario
-
-Path = tuple[str | int, ...]
+from simulation.scenario.messages import Path, quote, unknown
+from simulation.scenario.schema import MAX_MONTHS, SITTINGS, Arena, Event, EventType, Scenario
 
 REQUIRED_FIELDS: dict[EventType, tuple[str, ...]] = {
     EventType.INCAPACITATION: ("who",),
@@ -38,10 +37,16 @@ REQUIRED_FIELDS: dict[EventType, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a scenario, at a field path such as ``events[3].who``."""
+    """One thing wrong with a scenario, at a field path such as ``events[3].who``.
+
+    ``related`` is the path of another value the problem involves (the death an
+    appointment comes after): the message, which ends by naming it, is followed
+    by where it was written.
+    """
 
     path: Path
     message: str
+    related: Path | None = None
 
 
 def _duplicates(ids: list[str]) -> set[str]:
@@ -61,6 +66,11 @@ def check_scenario(scenario: Scenario) -> Iterator[Problem]:
 def _check_period(scenario: Scenario) -> Iterator[Problem]:
     if scenario.end <= scenario.start:
         yield Problem(("end",), f"must be after start {scenario.start}, got {scenario.end}")
+    elif scenario.end.months_since(scenario.start) > MAX_MONTHS:
+        yield Problem(
+            ("end",),
+            f"the period {scenario.start} to {scenario.end} is longer than {MAX_MONTHS} months",
+        )
 
 
 def _check_ids(scenario: Scenario) -> Iterator[Problem]:
@@ -74,13 +84,8 @@ def _check_ids(scenario: Scenario) -> Iterator[Problem]:
         seen: set[str] = set()
         for index, item in enumerate(items):
             if item.id in repeated and item.id in seen:
-                yield Problem((section, index, "id"), f"duplicate id {item.id!r}")
+                yield Problem((section, index, "id"), f"duplicate id {quote(item.id)}")
             seen.add(item.id)
-
-
-def _unknown(kind: str, value: str, known: set[str]) -> str:
-    listing = ", ".join(sorted(known)) or "none defined"
-    return f"unknown {kind} {value!r} (expected one of: {listing})"
 
 
 def _check_leaders(scenario: Scenario) -> Iterator[Problem]:
@@ -90,13 +95,11 @@ def _check_leaders(scenario: Scenario) -> Iterator[Problem]:
         for post_index, post in enumerate(leader.barred_from):
             if post not in posts:
                 yield Problem(
-                    ("leaders", index, "barred_from", post_index), _unknown("post", post, posts)
+                    ("leaders", index, "barred_from", post_index), unknown("post", post, posts)
                 )
         for post_index, post in enumerate(leader.posts):
             if post not in posts:
-                yield Problem(
-                    ("leaders", index, "posts", post_index), _unknown("post", post, posts)
-                )
+                yield Problem(("leaders", index, "posts", post_index), unknown("post", post, posts))
             holders.setdefault(post, []).append(leader.id)
     for index, leader in enumerate(scenario.leaders):
         for post_index, post in enumerate(leader.posts):
@@ -104,17 +107,17 @@ def _check_leaders(scenario: Scenario) -> Iterator[Problem]:
             if post in posts and scenario.posts[post].unique and others:
                 yield Problem(
                     ("leaders", index, "posts", post_index),
-                    f"post {post!r} is unique but also held by {', '.join(others)}",
+                    f"post {quote(post)} is unique but also held by {', '.join(others)}",
                 )
     known = {leader.id for leader in scenario.leaders}
     for index, leader in enumerate(scenario.leaders):
         if leader.patron is not None and (leader.patron not in known or leader.patron == leader.id):
             yield Problem(
                 ("leaders", index, "patron"),
-                _unknown("leader", leader.patron, known - {leader.id}),
+                unknown("leader", leader.patron, known - {leader.id}),
             )
     if scenario.arbiter is not None and scenario.arbiter not in known:
-        yield Problem(("arbiter",), _unknown("leader", scenario.arbiter, known))
+        yield Problem(("arbiter",), unknown("leader", scenario.arbiter, known))
     total = sum(leader.apparatus for leader in scenario.leaders)
     if total > 1.0 + 1e-9:
         yield Problem(("leaders",), f"apparatus shares sum to {total:.3f}; expected at most 1")
@@ -128,7 +131,7 @@ def _check_organisations(scenario: Scenario) -> Iterator[Problem]:
             if other not in scenario.posts:
                 yield Problem(
                     ("posts", name, "succession", index),
-                    _unknown("post", other, set(scenario.posts)),
+                    unknown("post", other, set(scenario.posts)),
                 )
         if post.appoints_in == "all":
             continue
@@ -136,20 +139,20 @@ def _check_organisations(scenario: Scenario) -> Iterator[Problem]:
             if org not in organisations:
                 yield Problem(
                     ("posts", name, "appoints_in", index),
-                    _unknown("organisation", org, organisations),
+                    unknown("organisation", org, organisations),
                 )
     for index, org in enumerate(scenario.organisations):
         if org.head_post is not None and org.head_post not in scenario.posts:
             yield Problem(
                 ("organisations", index, "head_post"),
-                _unknown("post", org.head_post, set(scenario.posts)),
+                unknown("post", org.head_post, set(scenario.posts)),
             )
         if org.loyalty is None:
             continue
         for leader in org.loyalty:
             if leader not in leaders:
                 yield Problem(
-                    ("organisations", index, "loyalty", leader), _unknown("leader", leader, leaders)
+                    ("organisations", index, "loyalty", leader), unknown("leader", leader, leaders)
                 )
         total = sum(org.loyalty.values())
         if total > 1.0 + 1e-9:
@@ -157,12 +160,14 @@ def _check_organisations(scenario: Scenario) -> Iterator[Problem]:
                 ("organisations", index, "loyalty"),
                 f"loyalty shares sum to {total:.3f}; expected at most 1",
             )
+    if sum(org.members for org in scenario.organisations) == 0:
+        yield Problem(("organisations",), "no organisation has members: the party would be empty")
     for index, faction in enumerate(scenario.factions):
         for member_index, member in enumerate(faction.members):
             if member not in leaders:
                 yield Problem(
                     ("factions", index, "members", member_index),
-                    _unknown("leader", member, leaders),
+                    unknown("leader", member, leaders),
                 )
 
 
@@ -192,7 +197,7 @@ def _check_event(scenario: Scenario, index: int, event: Event) -> Iterator[Probl
             for position, item in enumerate(values):
                 if item is not None and item not in known:
                     path = (*here, field, position) if isinstance(value, list) else (*here, field)
-                    yield Problem(path, _unknown(kind, item, known))
+                    yield Problem(path, unknown(kind, item, known))
     for field, (kind, known) in {
         "influence": ("leader", leaders),
         "stance": ("leader", leaders),
@@ -201,7 +206,7 @@ def _check_event(scenario: Scenario, index: int, event: Event) -> Iterator[Probl
     }.items():
         for key in getattr(event, field):
             if key not in known:
-                yield Problem((*here, field, key), _unknown(kind, key, known))
+                yield Problem((*here, field, key), unknown(kind, key, known))
     if event.arena is not None and event.arena is not Arena.POLITBURO:
         sitting = any(
             SITTINGS.get(other.type) is event.arena and other.date == event.date

@@ -3,20 +3,66 @@
 Field names are the ones a historian reads in the YAML, the ``--set`` flag and
 the reports; each model forbids unknown fields so that a misspelt key is an
 error, not a silently ignored line.
+
+Every number has a finite range and a strict type: ``influence: true`` or
+``influence: '0.5'`` is a mistake to report, not a value to convert, and a
+count as large as ``delegates: 1e23`` would overflow the model's integers.
+The bounds are far above anything in the party's history (the baseline's
+largest organisation has 225,000 members, its largest congress 748 delegates).
 """
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from simulation.calendar import MonthField
 
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$")]
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-Delta = Annotated[float, Field(ge=-1.0, le=1.0)]
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=64)]
+Share = Annotated[float, Field(ge=0.0, le=1.0, strict=True, allow_inf_nan=False)]
+Delta = Annotated[float, Field(ge=-1.0, le=1.0, strict=True, allow_inf_nan=False)]
+
+MAX_MEMBERS = 100_000_000
+"""Members of one organisation, or recruits in one month: a hundred times the 1920s party."""
+
+MAX_DELEGATES = 100_000
+"""Delegates to one sitting, far above any congress of the period (the baseline's largest: 748)."""
+
+MAX_MONTHS = 600
+"""The longest span in months: a scenario's period, an absence, an intake's duration."""
+
+MAX_RECRUITMENT_WEIGHT = 100.0
+"""How many times its size an organisation may draw of an intake (the baseline's largest: 1.6)."""
+
+_SLUG = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,99}")
+
+
+def _slug(name: str) -> str:
+    """Refuse a scenario name that could not safely be a folder's name."""
+    if not _SLUG.fullmatch(name) or ".." in name:
+        raise ValueError(
+            "expected a name of at most 100 letters, digits, '-', '_' and '.', not starting "
+            "with '.' and without '..' (outputs are written in a folder of this name)"
+        )
+    return name
+
+
+Name = Annotated[str, Field(strict=True), AfterValidator(_slug)]
+
+
+def _count(minimum: int, maximum: int) -> object:
+    """A whole number from ``minimum`` to ``maximum``, written as an integer."""
+    return Annotated[int, Field(ge=minimum, le=maximum, strict=True)]
+
+
+Members = _count(0, MAX_MEMBERS)
+Headcount = _count(1, MAX_MEMBERS)
+"""A number of people that must be positive: functionaries, recruits per month, the purged."""
+Delegates = _count(1, MAX_DELEGATES)
+Months = _count(1, MAX_MONTHS)
 
 
 def _as_list(value: object) -> object:
@@ -134,7 +180,7 @@ class Post(Frozen):
     name: str
     patronage: Share = 0.0
     prestige: Share = 0.0
-    unique: bool = True
+    unique: StrictBool = True
     appoints_in: list[Identifier] | Literal["all"] = []
     succession: list[Identifier] = Field(
         [],
@@ -150,12 +196,14 @@ class Organisation(Frozen):
 
     id: Identifier
     name: str
-    members: Annotated[int, Field(ge=0)]
-    functionaries: Annotated[int, Field(gt=0)]
+    members: Members
+    functionaries: Headcount
     head_post: Identifier | None = None
     protection: Share = 0.0
     loyalty: dict[Identifier, Share] | None = None
-    recruitment_weight: Annotated[float, Field(ge=0.0)] = 1.0
+    recruitment_weight: Annotated[
+        float, Field(ge=0.0, le=MAX_RECRUITMENT_WEIGHT, strict=True, allow_inf_nan=False)
+    ] = 1.0
     source: str
 
 
@@ -189,12 +237,12 @@ class Event(Frozen):
     faction: Identifier | None = None
     arena: Arena | None = None
     motion: str | None = None
-    passed: bool = Field(True, description="whether the motion carried (replay forces it)")
-    delegates: Annotated[int, Field(gt=0)] | None = None
+    passed: StrictBool = Field(True, description="whether the motion carried (replay forces it)")
+    delegates: Delegates | None = None
     health: Share | None = None
-    months: Annotated[int, Field(gt=0)] | None = None
-    members_per_month: Annotated[int, Field(gt=0)] | None = None
-    functionaries: Annotated[int, Field(gt=0)] | None = None
+    months: Months | None = None
+    members_per_month: Headcount | None = None
+    functionaries: Headcount | None = None
     share: Share | None = Field(None, description="share of loyalty a purge moves, if no count")
     influence: dict[Identifier, Delta] = {}
     blame: dict[Identifier, Share] = {}
@@ -305,7 +353,7 @@ class Parameters(Frozen):
 class Scenario(Frozen):
     """A whole scenario: the period, its people, offices, organisations and events."""
 
-    name: str
+    name: Name
     description: str = ""
     start: MonthField
     end: MonthField
@@ -315,8 +363,8 @@ class Scenario(Frozen):
         description="a leader whose life forbids any reorganisation of power: while he "
         "lives, no Politburo member is condemned or removed in free mode",
     )
-    leaders: list[Leader]
+    leaders: Annotated[list[Leader], Field(min_length=1)]
     posts: dict[Identifier, Post]
-    organisations: list[Organisation]
+    organisations: Annotated[list[Organisation], Field(min_length=1)]
     factions: list[Faction] = []
     events: list[Event] = []

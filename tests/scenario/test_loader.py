@@ -63,7 +63,17 @@ def test_unknown_leader_in_an_event_is_refused():
     )
     (problem,) = problems_of(text)
     assert problem.startswith(f"bad.yaml:{line_number(text, 'stalinn')}: events[1].who[0]: ")
-    assert "unknown leader 'stalinn' (expected one of: lenin, stalin, trotsky, zinoviev)" in problem
+    assert "unknown leader 'stalinn' (did you mean 'stalin'?)" in problem
+
+
+def test_an_unknown_name_far_from_any_lists_the_known_ones():
+    text = mutate(
+        "who: stalin,\n     post: general_secretary", "who: bukharin,\n     post: general_secretary"
+    )
+    (problem,) = problems_of(text)
+    assert (
+        "unknown leader 'bukharin' (expected one of: lenin, stalin, trotsky, zinoviev)" in problem
+    )
 
 
 def test_unknown_post_in_an_event_is_refused():
