@@ -236,15 +236,9 @@ def pattern_table(patterns: Sequence[Pattern], scores: pd.DataFrame) -> pd.DataF
                 "role": pattern.role.value,
                 "date": str(pattern.date),
                 "hit": float(hit.get(pattern.id, np.nan)),
-                "error_q10": float(error.loc[pattern.id, 0.1])
-                if pattern.id in error.index
-                else np.nan,
-                "error_median": float(error.loc[pattern.id, 0.5])
-                if pattern.id in error.index
-                else np.nan,
-                "error_q90": float(error.loc[pattern.id, 0.9])
-                if pattern.id in error.index
-                else np.nan,
+                "error_q10": error_at(pattern.id, 0.1),
+                "error_median": error_at(pattern.id, 0.5),
+                "error_q90": error_at(pattern.id, 0.9),
                 "value_median": float(value.get(pattern.id, np.nan)),
             }
         )

@@ -253,6 +253,8 @@ def load_patterns(path: str | Path, scenario: Scenario) -> Patterns:
         problems = []
         for item in error.errors():
             where = tuple(part for part in item["loc"] if part not in KINDS)
+            if item["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                where += ("kind",)
             message = item["msg"].removeprefix("Value error, ")
             problems.append(f"{path}:{line_of(root, where)}: {format_path(where)}: {message}")
         raise ScenarioError(problems) from None
