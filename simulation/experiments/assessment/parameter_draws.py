@@ -47,6 +47,7 @@ class PosteriorDraws:
         self.values = sample[self.names].to_numpy(dtype=float)
         self.probabilities = weights / weights.sum()
         self.label = label
+        self._scenarios: dict[int, tuple[Scenario, Scenario]] = {}
 
     @classmethod
     def read(cls, path: Path, scenario: Scenario) -> PosteriorDraws:
@@ -70,14 +71,27 @@ class PosteriorDraws:
             raise DrawError(f"{path}: weights must be non-negative numbers with a positive sum")
         return cls(sample, label=str(path))
 
+    def particle_for(self, seed: int) -> int:
+        """The row of the sample that the run with this seed draws."""
+        return int(_generator(seed).choice(len(self.probabilities), p=self.probabilities))
+
     def values_for(self, seed: int) -> dict[str, float]:
         """The parameters of the run with this seed."""
-        row = _generator(seed).choice(len(self.probabilities), p=self.probabilities)
+        row = self.particle_for(seed)
         return dict(zip(self.names, self.values[row].tolist(), strict=True))
 
     def scenario_for(self, scenario: Scenario, seed: int) -> Scenario:
-        """The scenario with the run's drawn parameters."""
-        return with_parameters(scenario, self.values_for(seed))
+        """The scenario with the run's drawn parameters.
+
+        Runs that draw the same particle get the same scenario object, so the
+        model builds its initial state once per particle, not once per run.
+        """
+        row = self.particle_for(seed)
+        cached = self._scenarios.get(row)
+        if cached is None or cached[0] is not scenario:
+            cached = (scenario, with_parameters(scenario, self.values_for(seed)))
+            self._scenarios[row] = cached
+        return cached[1]
 
 
 class PriorDraws:
