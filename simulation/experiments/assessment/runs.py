@@ -96,7 +96,9 @@ def make_mapper(workers: int = 1, scheduler: str | None = None) -> Mapper:
         return lambda function, chunks: [function(chunk) for chunk in chunks]
 
     def on_processes(function, chunks):
-        context = multiprocessing.get_context("fork")
+        available = multiprocessing.get_all_start_methods()
+        method = next(m for m in ("fork", "forkserver", "spawn") if m in available)
+        context = multiprocessing.get_context(method)
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             return list(pool.map(function, chunks))
 
