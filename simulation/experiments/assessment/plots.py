@@ -18,7 +18,8 @@ from simulation.output import write_atomically  # noqa: E402
 if TYPE_CHECKING:
     from simulation.experiments.assessment.assessment import Assessment
 
-MARKERS = {"persistence": ("s", "tab:gray"), "apparatus": ("D", "tab:red")}
+MARKERS = {"persistence": ("s", "tab:gray", 0.2), "apparatus": ("D", "tab:red", -0.2)}
+"""Marker, colour and vertical offset of each null model (offset so that equal shares both show)."""
 
 
 def plot_assessment(assessment: Assessment, path: Path) -> None:
@@ -49,8 +50,10 @@ def plot_assessment(assessment: Assessment, path: Path) -> None:
             label="fitted up to the hold-out month",
         )
     for null in NULL_MODELS:
-        marker, colour = MARKERS[null]
-        hits.scatter(table[null], rows, marker=marker, s=22, color=colour, label=f"null: {null}")
+        marker, colour, offset = MARKERS[null]
+        hits.scatter(
+            table[null], rows + offset, marker=marker, s=18, color=colour, label=f"null: {null}"
+        )
     labels = [f"{p} ({level})" for p, level in zip(table["pattern"], table["level"], strict=True)]
     hits.set_yticks(rows, labels, fontsize=7)
     hits.set_xlim(-0.02, 1.02)
