@@ -47,17 +47,22 @@ def _headline(assessment: Assessment) -> list[str]:
     lines = [f"## Headline: hold-out in time (fitted up to {until}, assessed after it)", ""]
     if HOLD_OUT not in assessment.tables:
         return lines + [f"Not run: {assessment.notes[-1]}", ""]
-    joint = assessment.joint([HOLD_OUT, *NULL_MODELS], only=late)
+    model = assessment.model
+    joint = assessment.joint([HOLD_OUT, *NULL_MODELS, model], only=late)
+    joint = joint.rename(columns={model: f"{model}, full fit"})
     verdicts = assessment.verdicts(only=late, model=HOLD_OUT)
     share = joint.loc["all", HOLD_OUT]
     table = assessment.hit_table()
-    table = table[table["pattern"].isin(late)][["pattern", "level", "role", "date", HOLD_OUT]]
+    columns = ["pattern", "level", "role", "date", HOLD_OUT, *NULL_MODELS, model]
+    table = table[table["pattern"].isin(late)][columns]
     reached = int((table[HOLD_OUT] >= 0.4).sum())
     lines += [
         f"The model with its parameters {assessment.descriptions[HOLD_OUT]}. "
         f"On the {len(late)} patterns dated after {until} (either role), "
         f"the mean hit share is **{share:.2f}**; {reached} of {len(late)} patterns are "
-        "reproduced in at least 40% of runs.",
+        "reproduced in at least 40% of runs. The verdicts compare the hold-out fit with the "
+        f"null models; the last column is the model fitted on every `fit` pattern ({model}), "
+        "for contrast.",
         "",
         _markdown(joint.join(verdicts), index=True),
         "",
