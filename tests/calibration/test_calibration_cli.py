@@ -175,3 +175,31 @@ def test_calibrate_refuses_a_fit_until_outside_the_scenario(tmp_path, capsys):
     assert "--fit-until 1930-01 is outside the scenario (1922-04 to 1926-12)" in (
         capsys.readouterr().err
     )
+
+
+@pytest.fixture(scope="module")
+def ensemble_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ensemble")
+    arguments = ["ensemble", str(BASELINE), "--runs", "3", "--workers", "1", "--quiet"]
+    assert main([*arguments, "--out", str(out)]) == 0
+    return out
+
+
+def test_score_of_an_ensemble_leaves_out_what_it_does_not_keep(ensemble_dir, capsys):
+    assert main(["score", str(ensemble_dir)]) == 0
+    output = capsys.readouterr().out
+    assert "3 runs of baseline-1922" in output
+    assert f"note: no alliances table in {ensemble_dir}; alignments patterns left out" in output
+    assert "rykov-succeeds-lenin" in output and "troika-stalin-zinoviev-1923" not in output
+
+
+def test_score_refuses_an_ensemble_whose_scenario_is_gone(ensemble_dir, tmp_path, capsys):
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for path in ensemble_dir.glob("*.parquet"):
+        (copy / path.name).write_bytes(path.read_bytes())
+    manifest = json.loads((ensemble_dir / "manifest.json").read_text())
+    manifest["scenario_file"] = str(tmp_path / "moved.yaml")
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["score", str(copy)]) == 2
+    assert f"{tmp_path / 'moved.yaml'}: no such scenario file" in capsys.readouterr().err
