@@ -112,8 +112,10 @@ def handle(args: argparse.Namespace) -> int:
         assessment = assess(scenario, patterns, settings, mapper)
     except (AssessmentError, DrawError) as error:
         return fail(str(error))
+    except ImportError:
+        return fail("--scheduler needs the 'distributed' package")
     except OSError as error:
-        return fail(f"--scheduler {args.scheduler}: cannot reach it ({error})")
+        return fail(f"cannot reach the Dask scheduler at {args.scheduler} ({error})")
     seconds = time.perf_counter() - started
     out = args.out or Path("outputs") / "assessment" / name
     record = {

@@ -5,6 +5,7 @@ import pytest
 from conftest import BASELINE
 
 from simulation.cli import main
+from simulation.experiments.assessment import runs
 
 SETS = ["posterior", "point", "prior", "hold-out fit", "no hindsight", "persistence", "apparatus"]
 
@@ -84,3 +85,25 @@ def test_without_a_hold_out_fit_the_report_says_how_to_make_one(tmp_path):
     assert main([*arguments, "--hold-out-parameters", str(absent), "--out", str(tmp_path)]) == 0
     report = (tmp_path / "report.md").read_text()
     assert f"Not run: no fit at {absent}: run 'interregnum calibrate --fit-until 1924-12'" in report
+
+
+def test_a_dask_cluster_gives_the_same_assessment(assessed, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        arguments = ["assess", str(BASELINE), "--runs", "6", "--quiet", "--out", str(tmp_path)]
+        assert main([*arguments, "--scheduler", cluster.scheduler_address]) == 0
+    pd.testing.assert_frame_equal(
+        pd.read_csv(tmp_path / "patterns.csv"), pd.read_csv(assessed / "patterns.csv")
+    )
+    manifest = (tmp_path / "manifest.json").read_text()
+    assert f'"executor": "{cluster.scheduler_address}"' in manifest
+
+
+def test_an_unreachable_scheduler_is_reported(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(runs, "DASK_TIMEOUT", 0.5)
+    arguments = ["assess", str(BASELINE), "--runs", "2", "--out", str(tmp_path / "a")]
+    assert main([*arguments, "--scheduler", "tcp://127.0.0.1:9"]) == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+    assert not (tmp_path / "a").exists()

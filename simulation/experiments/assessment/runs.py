@@ -24,6 +24,8 @@ from simulation.experiments.assessment.parameter_draws import ParameterDraws
 from simulation.model import Mode, PartyModel
 from simulation.scenario import Scenario
 
+DASK_TIMEOUT = 10.0
+"""Seconds to wait for a Dask scheduler before giving up."""
 CHUNK = 250
 """Runs per task: enough that sending the scenario costs little against the runs, and that
 runs drawing the same posterior particle share its initial state."""
@@ -85,10 +87,10 @@ def make_mapper(workers: int = 1, scheduler: str | None = None) -> Mapper:
         scheduler: address of a Dask distributed scheduler (overrides ``workers``).
     """
     if scheduler is not None:
-        from dask.distributed import Client  # optional dependency, loaded only when asked
+        from distributed import Client  # optional dependency, loaded only when asked
 
         def on_dask(function, chunks):
-            with Client(scheduler, timeout=10) as client:
+            with Client(scheduler, timeout=DASK_TIMEOUT) as client:
                 return client.gather(client.map(function, chunks, pure=False))
 
         return on_dask
