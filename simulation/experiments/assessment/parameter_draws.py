@@ -71,6 +71,10 @@ class PosteriorDraws:
             raise DrawError(f"{path}: weights must be non-negative numbers with a positive sum")
         return cls(sample, label=str(path))
 
+    def __getstate__(self) -> dict:
+        """Pickle the sample, not the scenarios built from it (workers build their own)."""
+        return {**vars(self), "_scenarios": {}}
+
     def particle_for(self, seed: int) -> int:
         """The row of the sample that the run with this seed draws."""
         return int(_generator(seed).choice(len(self.probabilities), p=self.probabilities))
