@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
+
+import yaml
 
 from simulation.calendar import Month
 from simulation.commands.common import (
@@ -16,6 +19,29 @@ from simulation.commands.common import (
 from simulation.scenario import ScenarioError, load_scenario, scenario_hash
 
 PARAMETERS_DIR = Path("calibration/parameters")
+
+
+def fitted_point_of(scenario_file: Path) -> Path | None:
+    """The fitted parameters a scenario file uses: its ``parameters_from``, or its base's.
+
+    An overlay (``extends:``) uses the fit of the scenario it extends, so its default
+    posterior is that fit's too. None if no file in the chain names one.
+    """
+    seen = set()
+    while scenario_file not in seen:
+        seen.add(scenario_file)
+        try:
+            data = yaml.safe_load(scenario_file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        if isinstance(data.get("parameters_from"), str):
+            return Path(os.path.normpath(scenario_file.parent / data["parameters_from"]))
+        if not isinstance(data.get("extends"), str):
+            return None
+        scenario_file = Path(os.path.normpath(scenario_file.parent / data["extends"]))
+    return None
 
 
 def _month(text: str) -> Month:
@@ -49,7 +75,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--posterior",
         type=Path,
         metavar="FILE",
-        help="posterior sample (default calibration/parameters/NAME-posterior.csv)",
+        help="posterior sample (default: NAME-posterior.csv beside the fitted parameters the "
+        "scenario's 'parameters_from:' names, or calibration/parameters/NAME-posterior.csv)",
     )
     parser.add_argument(
         "--fit-until",
@@ -62,8 +89,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--hold-out-parameters",
         type=Path,
         metavar="FILE",
-        help="parameters fitted up to --fit-until "
-        "(default calibration/parameters/NAME-until-YYYY-MM.yaml)",
+        help="parameters fitted up to --fit-until (default: NAME-until-YYYY-MM.yaml beside the "
+        "scenario's fitted parameters)",
     )
     add_patterns_argument(parser)
     add_executor_arguments(parser)
@@ -96,14 +123,15 @@ def handle(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         return fail(f"--workers must be at least 1, got {args.workers}")
     name = scenario.name
+    point = fitted_point_of(args.scenario) or PARAMETERS_DIR / f"{name}.yaml"
     settings = Settings(
         runs=args.runs,
         seed=args.seed,
         parameters=args.parameters,
-        posterior=args.posterior or PARAMETERS_DIR / f"{name}-posterior.csv",
+        posterior=args.posterior or point.with_name(f"{point.stem}-posterior.csv"),
         fit_until=args.fit_until,
         hold_out_parameters=args.hold_out_parameters
-        or PARAMETERS_DIR / f"{name}-until-{args.fit_until}.yaml",
+        or point.with_name(f"{point.stem}-until-{args.fit_until}.yaml"),
     )
     workers = args.workers or available_cores()
     started = time.perf_counter()

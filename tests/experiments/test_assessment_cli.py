@@ -5,6 +5,7 @@ import pytest
 from conftest import BASELINE
 
 from simulation.cli import main
+from simulation.commands.assess import fitted_point_of
 from simulation.experiments.assessment import runs
 
 SETS = ["posterior", "point", "prior", "hold-out fit", "no hindsight", "persistence", "apparatus"]
@@ -107,3 +108,10 @@ def test_an_unreachable_scheduler_is_reported(monkeypatch, tmp_path, capsys):
     assert main([*arguments, "--scheduler", "tcp://127.0.0.1:9"]) == 2
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
     assert not (tmp_path / "a").exists()
+
+
+def test_an_overlay_is_assessed_with_the_fit_of_the_scenario_it_extends():
+    overlay = BASELINE.parent / "counterfactuals" / "british_treaties_ratified.yaml"
+    point = BASELINE.parent.parent / "calibration" / "parameters" / "baseline-1922.yaml"
+    assert fitted_point_of(BASELINE) == point
+    assert fitted_point_of(overlay) == point
