@@ -106,7 +106,13 @@ def handle(args: argparse.Namespace) -> int:
     """Load, run every set, score, and write the assessment directory."""
     from calibration.patterns import load_patterns
     from simulation.ensemble import available_cores
-    from simulation.experiments.assessment.assessment import AssessmentError, Settings, assess
+    from simulation.experiments.assessment.assessment import (
+        HOLD_OUT,
+        AssessmentError,
+        Settings,
+        assess,
+    )
+    from simulation.experiments.assessment.null_models import NULL_MODELS
     from simulation.experiments.assessment.parameter_draws import DrawError
     from simulation.experiments.assessment.report import write_assessment
     from simulation.experiments.assessment.runs import make_mapper
@@ -169,6 +175,15 @@ def handle(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     joint = assessment.joint()
     print(f"assessed {name}: {args.runs} runs per set in {seconds:.1f} s")
+    if HOLD_OUT in assessment.tables:
+        late = assessment.late()
+        headline = assessment.joint([HOLD_OUT, *NULL_MODELS], only=late).loc["all"]
+        nulls = ", ".join(f"{null} {headline[null]:.2f}" for null in NULL_MODELS)
+        print(
+            f"hold-out in time: mean hit share {headline[HOLD_OUT]:.2f} on the {len(late)} "
+            f"patterns after {settings.fit_until} (null models: {nulls})"
+        )
+    print("mean hit share, all patterns and per level:")
     print(joint.to_string(float_format=lambda x: f"{x:.2f}"))
     print(f"wrote {out}/report.md")
     return 0
