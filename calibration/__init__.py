@@ -1,1 +1,1 @@
-"""Calibration: historical targets, the score of runs against them, and fitting (ABC)."""
+"""Calibration: historical patterns, the score of runs against them, and fitting (ABC)."""

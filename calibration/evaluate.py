@@ -1,7 +1,7 @@
-"""Run free-mode ensembles of a scenario and score them against targets.
+"""Run free-mode ensembles of a scenario and score them against the patterns.
 
-Calibration, the ``score`` of a fitted point and the tests all go through
-here, so a parameter set is judged the same way everywhere.
+Calibration and its validation go through here, so a parameter set is judged
+the same way in a fit and after it.
 """
 
 from __future__ import annotations
@@ -10,15 +10,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from calibration.logs import logs_from_model
-from calibration.score import TargetScore, ensemble_table, score_run
-from calibration.targets import HoldsThroughout, Order, Target
-from simulation.calendar import Month
+from calibration.pattern_logs import pattern_logs
+from calibration.pattern_scores import PatternScore, score_run
+from calibration.patterns import TIMED, Pattern
 from simulation.model import Mode, PartyModel
 from simulation.scenario import Scenario
 
-REMOVAL_KINDS = ("leaves_post", "succeeds", "purged")
-"""Targets whose timing error counts as the timing of removals and appointments."""
+UNTIMED_ERROR = 12.0
+"""The month error counted for a run in which no timed pattern could be timed."""
 
 
 def run_seeds(root: int, runs: int) -> list[int]:
@@ -34,75 +33,50 @@ def with_parameters(scenario: Scenario, values: dict[str, float]) -> Scenario:
 
 def score_ensemble(
     scenario: Scenario,
-    targets: Sequence[Target],
+    patterns: Sequence[Pattern],
     seeds: Sequence[int],
     mode: Mode = Mode.FREE,
-) -> list[dict[str, TargetScore]]:
-    """Run one model per seed and score each run against the targets."""
+) -> list[dict[str, PatternScore]]:
+    """Run one model per seed and score each run against the patterns."""
     scores = []
     for run, seed in enumerate(seeds):
         model = PartyModel(scenario, seed=seed, mode=mode, run=run)
         while model.running:
             model.step()
-        scores.append(score_run(targets, logs_from_model(model)))
+        scores.append(score_run(patterns, pattern_logs(model)))
     return scores
 
 
 def summary_statistics(
-    run_scores: list[dict[str, TargetScore]], targets: Sequence[Target]
+    run_scores: list[dict[str, PatternScore]], patterns: Sequence[Pattern]
 ) -> dict[str, float]:
-    """What ABC compares: the share of runs meeting each target, and the removals' timing.
+    """What ABC compares: the share of runs hitting each pattern, and the month errors.
 
-    ``timing`` is the median over runs of the mean timing error of the removal
-    and appointment targets (months; 12 for a run where none could be timed).
+    ``timing`` is the median over runs of the mean month error of the timed
+    patterns (offices, removals, factions; :data:`UNTIMED_ERROR` for a run in
+    which none could be timed).
     """
-    table = ensemble_table(run_scores)
-    stats = {f"met:{row.target}": row.met for row in table.itertuples() if row.target != "ALL"}
-    timed = [target.id for target in targets if target.kind in REMOVAL_KINDS]
+    stats = {
+        f"hit:{pattern.id}": float(np.mean([run[pattern.id].hit for run in run_scores]))
+        for pattern in patterns
+    }
+    timed = [pattern.id for pattern in patterns if isinstance(pattern, TIMED)]
     per_run = []
     for run in run_scores:
-        errors = [run[t].timing_error for t in timed if np.isfinite(run[t].timing_error)]
-        per_run.append(float(np.mean(errors)) if errors else 12.0)
-    stats["timing"] = float(np.median(per_run)) if per_run else 12.0
-    share_errors = [
-        score.share_error
-        for run in run_scores
-        for score in run.values()
-        if np.isfinite(score.share_error)
-    ]
-    stats["vote_share"] = float(np.mean(share_errors)) if share_errors else 0.0
+        errors = [run[p].error for p in timed if np.isfinite(run[p].error)]
+        per_run.append(float(np.mean(errors)) if errors else UNTIMED_ERROR)
+    stats["timing"] = float(np.median(per_run)) if per_run else UNTIMED_ERROR
     return stats
 
 
 def distance(simulated: dict[str, float], observed: dict[str, float]) -> float:
     """Distance of an ensemble's statistics to history.
 
-    The mean share of runs missing each target, plus the removals' timing
-    error in years / 4, plus a quarter of the mean vote-share error. History
-    is met by every run at no error, so ``observed`` holds 1 for every
-    ``met:`` key and 0 for ``timing`` and ``vote_share``. The vote-share term
-    is continuous, so distances rarely tie at exactly zero, which would leave
-    pyabc's perturbation kernel degenerate.
+    The mean share of runs missing each fitted pattern plus the timed patterns'
+    month error in years / 4. History hits every pattern at no error, so
+    ``observed`` holds 1 for every ``hit:`` key and 0 for ``timing``. The timing
+    term is continuous, so distances rarely tie, which would leave pyabc's
+    perturbation kernel degenerate.
     """
-    misses = [observed[key] - simulated[key] for key in observed if key.startswith("met:")]
-    return (
-        float(np.mean(misses)) + simulated["timing"] / 48.0 + simulated.get("vote_share", 0.0) / 4
-    )
-
-
-def target_date(target: Target, scenario: Scenario) -> Month:
-    """The month a target concerns: targets spanning the period count at its end."""
-    if isinstance(target, HoldsThroughout | Order):
-        return scenario.end
-    return target.date
-
-
-def split_targets(
-    targets: Sequence[Target], scenario: Scenario, fit_until: Month | None
-) -> tuple[list[Target], list[Target]]:
-    """Targets up to ``fit_until`` (fitted) and after it (held out for the out-of-sample check)."""
-    if fit_until is None:
-        return list(targets), []
-    inside = [t for t in targets if target_date(t, scenario) <= fit_until]
-    outside = [t for t in targets if target_date(t, scenario) > fit_until]
-    return inside, outside
+    misses = [observed[key] - simulated[key] for key in observed if key.startswith("hit:")]
+    return float(np.mean(misses)) + simulated["timing"] / 48.0

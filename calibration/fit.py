@@ -1,11 +1,13 @@
 """Likelihood-free fitting of the model's free parameters with ABC-SMC (pyabc).
 
 A particle is a parameter set; its simulated data are the summary statistics
-of a small free-mode ensemble (the share of runs meeting each target and the
-timing error of the removals); its distance to history is
-:func:`calibration.evaluate.distance`. Every particle is run on the same seeds
-(common random numbers), so particles differ by their parameters, not by luck.
-The result is a posterior sample, not a point; the point we keep for the
+of a small free-mode ensemble (the share of runs hitting each ``fit`` pattern
+and the month error of the timed ones; ``hold_out`` patterns are never read);
+its distance to history is :func:`calibration.evaluate.distance`. Every particle
+is run on the same seeds (common random numbers), so particles differ by their
+parameters, not by luck.
+The result is a posterior sample, not a point: it is kept (weighted) so that
+ensembles can draw each run's parameters from it; the point kept for the
 scenario is the accepted particle closest to history.
 
 References:
@@ -29,11 +31,11 @@ from calibration.evaluate import (
     distance,
     run_seeds,
     score_ensemble,
-    split_targets,
     summary_statistics,
     with_parameters,
 )
-from calibration.targets import Target
+from calibration.pattern_scores import pattern_table, score_frame
+from calibration.patterns import Pattern, fitted
 from simulation.calendar import Month
 from simulation.scenario import Scenario
 
@@ -74,7 +76,7 @@ class Settings:
     seed: int = 1
     minimum_epsilon: float = 0.01
     """Stop once the tolerance is this close to history (0 would collapse the population
-    on particles that all meet every target, leaving pyabc's kernel degenerate)."""
+    on particles that all hit every pattern, leaving pyabc's kernel degenerate)."""
 
 
 QUICK = Settings(population=24, generations=3, runs_per_particle=8)
@@ -82,27 +84,28 @@ QUICK = Settings(population=24, generations=3, runs_per_particle=8)
 
 
 class Calibration:
-    """ABC-SMC fit of a scenario's parameters to historical targets.
+    """ABC-SMC fit of a scenario's parameters to the ``fit`` patterns.
 
     Args:
         scenario: the scenario whose parameters are fitted (its values are the
             fixed ones outside ``priors``).
-        targets: all targets; with ``fit_until`` only those up to that month are fitted.
+        patterns: all patterns; only the ``fit`` ones (with ``fit_until``, only
+            those dated up to that month) are ever simulated against.
         settings: the fit's size and seed.
         priors: uniform (low, high) per fitted parameter.
-        fit_until: fit only targets dated up to this month.
+        fit_until: fit only patterns dated up to this month.
     """
 
     def __init__(
         self,
         scenario: Scenario,
-        targets: list[Target],
+        patterns: list[Pattern],
         settings: Settings = Settings(),
         priors: dict[str, tuple[float, float]] | None = None,
         fit_until: Month | None = None,
     ):
         self.scenario = scenario
-        self.targets = targets
+        self.patterns = patterns
         self.settings = settings
         self.priors = priors or PRIORS
         self.fit_until = fit_until
@@ -112,18 +115,18 @@ class Calibration:
         import pyabc
 
         logging.getLogger("ABC").setLevel(logging.WARNING)
-        fitted, held_out = split_targets(self.targets, self.scenario, self.fit_until)
+        fitted_patterns = fitted(self.patterns, self.fit_until)
+        if not fitted_patterns:
+            raise CalibrationError("no fit pattern is dated up to the --fit-until month")
         seeds = run_seeds(self.settings.seed, self.settings.runs_per_particle)
         scenario = self.scenario
 
         def simulate(values: dict) -> dict[str, float]:
             candidate = with_parameters(scenario, {k: float(v) for k, v in values.items()})
-            return summary_statistics(score_ensemble(candidate, fitted, seeds), fitted)
+            scores = score_ensemble(candidate, fitted_patterns, seeds)
+            return summary_statistics(scores, fitted_patterns)
 
-        observed = {f"met:{target.id}": 1.0 for target in fitted} | {
-            "timing": 0.0,
-            "vote_share": 0.0,
-        }
+        observed = {f"hit:{pattern.id}": 1.0 for pattern in fitted_patterns} | {"timing": 0.0}
         prior = pyabc.Distribution(
             **{
                 name: pyabc.RV("uniform", low, high - low)
@@ -147,7 +150,7 @@ class Calibration:
                 minimum_epsilon=self.settings.minimum_epsilon,
             )
         except (AssertionError, ValueError, np.linalg.LinAlgError) as error:
-            # Once nearly every particle meets the fitted targets, pyabc's kernel can
+            # Once nearly every particle hits the fitted patterns, pyabc's kernel can
             # degenerate; the populations completed so far are in the database.
             history = pyabc.History(f"sqlite:///{database.resolve()}")
             if history.max_t < 0:
@@ -169,19 +172,13 @@ class Calibration:
         best = self.posterior_["distance"].idxmin()
         self.best_ = {name: float(self.posterior_.loc[best, name]) for name in self.priors}
         self.populations_ = history.get_all_populations()
-        self.fitted_targets_ = [target.id for target in fitted]
-        self.held_out_targets_ = [target.id for target in held_out]
+        self.fitted_patterns_ = [pattern.id for pattern in fitted_patterns]
         return self
 
     def validate(self, runs: int) -> pd.DataFrame:
-        """Score the chosen point on fresh seeds: every target, marked fitted or held out."""
-        from calibration.score import ensemble_table
-
+        """Score the chosen point on fresh seeds against every pattern, marked fitted or not."""
         seeds = run_seeds(self.settings.seed + 1, runs)
-        scores = score_ensemble(with_parameters(self.scenario, self.best_), self.targets, seeds)
-        table = ensemble_table(scores)
-        table["sample"] = [
-            "in" if target in self.fitted_targets_ else ("out" if target != "ALL" else "")
-            for target in table["target"]
-        ]
+        scores = score_ensemble(with_parameters(self.scenario, self.best_), self.patterns, seeds)
+        table = pattern_table(self.patterns, score_frame(self.patterns, scores))
+        table["sample"] = ["in" if p in self.fitted_patterns_ else "out" for p in table["pattern"]]
         return table

@@ -10,10 +10,10 @@ import argparse
 import sys
 
 from simulation import __version__, compiled
-from simulation.commands import calibrate, compare, diff, ensemble, run, score, validate
+from simulation.commands import assess, calibrate, compare, diff, ensemble, run, score, validate
 
-COMMANDS = (run, validate, ensemble, compare, diff, calibrate, score)
-SIMULATING = {"run", "ensemble", "compare", "calibrate"}
+COMMANDS = (run, validate, ensemble, compare, diff, calibrate, score, assess)
+SIMULATING = {"run", "ensemble", "compare", "calibrate", "assess"}
 """Commands that run the model, and so wait for its compilation on first use."""
 
 

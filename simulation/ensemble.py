@@ -48,7 +48,7 @@ from concurrent.futures import (
 )
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
@@ -69,6 +69,9 @@ from simulation.outcomes import (
 )
 from simulation.output import package_versions, write_atomically, write_text
 from simulation.scenario import Scenario, scenario_hash
+
+if TYPE_CHECKING:
+    from simulation.experiments.assessment.parameter_draws import ParameterDraws
 
 MAX_CHUNK = 50
 """Most runs in one task: dozens, so that dispatch costs little beside the runs."""
@@ -127,6 +130,8 @@ class Ensemble:
         keep_trajectories: also keep every run's monthly trajectories.
         scenario_file: where the scenario was read from, for the manifest.
         overrides: the overrides applied to the file, for the manifest.
+        parameters: each run's parameters drawn from a posterior or the priors by its
+            seed (None: every run uses the scenario's own, point, parameters).
     """
 
     scenario: Scenario
@@ -136,6 +141,7 @@ class Ensemble:
     keep_trajectories: bool = False
     scenario_file: str = ""
     overrides: tuple[str, ...] = ()
+    parameters: ParameterDraws | None = None
 
     def __post_init__(self) -> None:
         if self.runs < 1:
@@ -155,6 +161,7 @@ class Ensemble:
             "seed": self.seed,
             "runs": self.runs,
             "mode": self.mode.value,
+            "parameters": self.parameters.label if self.parameters else "point",
         }
 
 
@@ -171,6 +178,7 @@ class Job:
     mode: Mode
     trajectories: bool
     parts: Path | None = None
+    parameters: ParameterDraws | None = None
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -203,7 +211,10 @@ def simulate_chunk(job: Job, runs: Sequence[int], seeds: Sequence[int]) -> Chunk
     """
     outcomes: list[RunOutcome] = []
     for run, seed in zip(runs, seeds, strict=True):
-        model = PartyModel(job.scenario, seed=seed, mode=job.mode, run=run)
+        scenario = (
+            job.parameters.scenario_for(job.scenario, seed) if job.parameters else job.scenario
+        )
+        model = PartyModel(scenario, seed=seed, mode=job.mode, run=run)
         while model.running:
             model.step()
         outcomes.append(run_outcome(model))
@@ -823,6 +834,7 @@ def _run(
             ensemble.mode,
             ensemble.keep_trajectories,
             parts if executor.writes_parts else None,
+            ensemble.parameters,
         )
         executor.start(job)
         try:

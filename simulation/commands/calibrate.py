@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from simulation.calendar import Month
-from simulation.commands.common import add_targets_argument, fail, report_problems
+from simulation.commands.common import add_patterns_argument, fail, report_problems
 from simulation.scenario import ScenarioError, load_scenario, scenario_hash
 
 DEFAULT_SCENARIO = Path("scenarios/baseline_1922.yaml")
@@ -20,12 +20,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add the ``calibrate`` subcommand."""
     parser = commands.add_parser(
         "calibrate",
-        help="fit the model's free parameters to the historical targets (ABC-SMC)",
-        description="Fit the free parameters of a scenario to the historical targets with "
-        "ABC-SMC (pyabc). Writes the posterior sample, the chosen point, the validation "
-        "of that point on fresh seeds (fitted and held-out targets) and diagnostics plots "
-        "to --out, and the chosen parameters to a file under calibration/parameters/ that "
-        "scenarios reference with 'parameters_from:'.",
+        help="fit the model's free parameters to the historical patterns (ABC-SMC)",
+        description="Fit the free parameters of a scenario to the 'fit' patterns of the "
+        "patterns file with ABC-SMC (pyabc); 'hold_out' patterns are never read. Writes the "
+        "posterior sample, the chosen point, the validation of that point on fresh seeds "
+        "(every pattern, marked in or out of the fit) and diagnostics plots to --out; the "
+        "chosen parameters to calibration/parameters/NAME.yaml (which scenarios reference "
+        "with 'parameters_from:') and the weighted posterior sample beside it, "
+        "NAME-posterior.csv (which 'assess' and ensembles draw from).",
     )
     parser.add_argument(
         "scenario",
@@ -34,7 +36,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         default=DEFAULT_SCENARIO,
         help=f"scenario YAML file (default {DEFAULT_SCENARIO})",
     )
-    add_targets_argument(parser)
+    add_patterns_argument(parser)
     parser.add_argument(
         "--out", type=Path, help="output directory (default outputs/calibration/NAME)"
     )
@@ -44,9 +46,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--fit-until",
-        type=Month.parse,
+        type=_month,
         metavar="YYYY-MM",
-        help="fit only the targets up to this month and report the later ones out of sample",
+        help="fit only the patterns dated up to this month (the later ones are held out in time)",
     )
     parser.add_argument(
         "--quick",
@@ -78,6 +80,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=handle)
 
 
+def _month(text: str) -> Month:
+    """A ``YYYY-MM`` argument, refused with the reason (argparse then exits with status 2)."""
+    try:
+        return Month.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _settings(args: argparse.Namespace):
     from calibration.fit import QUICK, Settings
 
@@ -94,15 +104,23 @@ def _settings(args: argparse.Namespace):
 def handle(args: argparse.Namespace) -> int:
     """Fit, validate, and write the results."""
     from calibration.fit import Calibration, CalibrationError
+    from calibration.patterns import fitted, load_patterns
     from calibration.plots import plot_diagnostics
-    from calibration.targets import load_targets
     from simulation.output import package_versions, write_text
 
     try:
         scenario = load_scenario(args.scenario)
-        targets = load_targets(args.targets, scenario).targets
+        patterns = load_patterns(args.patterns, scenario).patterns
     except ScenarioError as error:
         return report_problems(error)
+    if args.fit_until is not None:
+        if not scenario.start <= args.fit_until <= scenario.end:
+            return fail(
+                f"--fit-until {args.fit_until} is outside the scenario "
+                f"({scenario.start} to {scenario.end})"
+            )
+        if not fitted(patterns, args.fit_until):
+            return fail(f"--fit-until {args.fit_until}: no fit pattern is dated up to that month")
     for value, label in (
         (args.population, "--population"),
         (args.generations, "--generations"),
@@ -118,6 +136,7 @@ def handle(args: argparse.Namespace) -> int:
     )
     out = args.out or Path("outputs") / "calibration" / name
     parameters_file = args.parameters_file or Path("calibration") / "parameters" / f"{name}.yaml"
+    posterior_file = parameters_file.with_name(f"{parameters_file.stem}-posterior.csv")
     settings = _settings(args)
     validation_runs = args.validation_runs or (100 if args.quick else 500)
     out.mkdir(parents=True, exist_ok=True)
@@ -127,10 +146,10 @@ def handle(args: argparse.Namespace) -> int:
         f"calibrating {scenario.name}: population {settings.population}, "
         f"{settings.generations} generations, {settings.runs_per_particle} runs per particle, "
         f"{settings.workers} processes"
-        + (f", fitting targets up to {args.fit_until}" if args.fit_until else "")
+        + (f", fitting patterns up to {args.fit_until}" if args.fit_until else "")
     )
     try:
-        calibration = Calibration(scenario, targets, settings, fit_until=args.fit_until).fit(
+        calibration = Calibration(scenario, patterns, settings, fit_until=args.fit_until).fit(
             database
         )
     except CalibrationError as error:
@@ -139,7 +158,8 @@ def handle(args: argparse.Namespace) -> int:
         print(f"note: ABC-SMC {calibration.stopped_early_}; keeping the last complete population")
     validation = calibration.validate(validation_runs)
 
-    calibration.posterior_.to_csv(out / "posterior.csv", index=False)
+    posterior_text = calibration.posterior_.to_csv(index=False, float_format="%.6g")
+    write_text(out / "posterior.csv", posterior_text)
     calibration.populations_.to_csv(out / "populations.csv", index=False)
     validation.to_csv(out / "validation.csv", index=False)
     plot_diagnostics(
@@ -153,28 +173,29 @@ def handle(args: argparse.Namespace) -> int:
         "scenario": scenario.name,
         "scenario_file": str(args.scenario),
         "scenario_sha256": scenario_hash(scenario),
-        "targets_file": str(args.targets),
+        "patterns_file": str(args.patterns),
         "fit_until": str(args.fit_until) if args.fit_until else None,
-        "fitted_targets": calibration.fitted_targets_,
-        "held_out_targets": calibration.held_out_targets_,
+        "fitted_patterns": calibration.fitted_patterns_,
+        "posterior_file": str(posterior_file),
         "settings": vars(settings),
         "validation_runs": validation_runs,
         "stopped_early": calibration.stopped_early_,
     }
     chosen = {name: round(value, 6) for name, value in calibration.best_.items()}
     header = (
-        f"# Written by 'interregnum calibrate' ({name}); ABC-SMC point closest to the targets.\n"
+        f"# Written by 'interregnum calibrate' ({name}); ABC-SMC point closest to the patterns.\n"
         f"# Scenarios use it with 'parameters_from:'. Details in {out}/manifest.json.\n"
     )
     write_text(
         parameters_file,
         header + yaml.safe_dump({"fit": record, "parameters": chosen}, sort_keys=False),
     )
+    write_text(posterior_file, posterior_text)
     write_text(out / "chosen.yaml", yaml.safe_dump(chosen, sort_keys=True))
     write_text(
         out / "manifest.json",
         json.dumps({**record, "versions": package_versions()}, indent=2, sort_keys=True) + "\n",
     )
     print(validation.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
-    print(f"wrote {out}/ and {parameters_file}")
+    print(f"wrote {out}/, {parameters_file} and {posterior_file}")
     return 0

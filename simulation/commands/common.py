@@ -9,7 +9,7 @@ from pathlib import Path
 from simulation.scenario import Scenario, ScenarioError
 
 EXIT_BAD_INPUT = 2
-DEFAULT_TARGETS = Path("calibration/targets.yaml")
+DEFAULT_PATTERNS = Path("calibration/patterns.yaml")
 
 
 def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,14 +30,26 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_targets_argument(parser: argparse.ArgumentParser) -> None:
-    """The ``--targets`` option of the commands that score runs against history."""
+class _RetiredTargets(argparse.Action):
+    """``--targets`` named the old targets file; say what replaced it instead of running."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.exit(
+            EXIT_BAD_INPUT,
+            "interregnum: --targets was replaced by --patterns: the targets are now the "
+            f"patterns of {DEFAULT_PATTERNS} (one definition for calibrate, score and assess)\n",
+        )
+
+
+def add_patterns_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``--patterns`` option of the commands that score runs against history."""
     parser.add_argument(
-        "--targets",
+        "--patterns",
         type=Path,
-        default=DEFAULT_TARGETS,
-        help=f"targets file (default {DEFAULT_TARGETS})",
+        default=DEFAULT_PATTERNS,
+        help=f"historical patterns file (default {DEFAULT_PATTERNS})",
     )
+    parser.add_argument("--targets", action=_RetiredTargets, help=argparse.SUPPRESS)
 
 
 def report_problems(error: ScenarioError) -> int:

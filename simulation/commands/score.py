@@ -1,4 +1,4 @@
-"""``interregnum score``: score a run's or an ensemble's outputs against the historical targets."""
+"""``interregnum score``: score a run's or an ensemble's outputs against the historical patterns."""
 
 from __future__ import annotations
 
@@ -8,25 +8,29 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulation.commands.common import add_targets_argument, fail, report_problems
+from simulation.commands.common import add_patterns_argument, fail, report_problems
 from simulation.scenario import ScenarioError, load_scenario
 
-TABLES = ("tenures", "votes", "events")
+TABLES = ("tenures", "votes")
+OPTIONAL_TABLES = {"alliances": "alignments", "factions": "factions"}
+"""Tables that only a single run's outputs have, and the pattern level each one scores."""
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the ``score`` subcommand."""
     parser = commands.add_parser(
         "score",
-        help="score a run's or an ensemble's outputs against the historical targets",
+        help="score a run's or an ensemble's outputs against the historical patterns",
         description="Read the outputs of 'interregnum run' (CSV) or 'interregnum ensemble' "
-        "(Parquet) in OUTPUT_DIR and print, per target, the share of runs meeting it and the "
-        "median timing and vote-share errors, and the share of runs meeting all of them.",
+        "(Parquet) in OUTPUT_DIR and print, per pattern, its level and role, the share of runs "
+        "hitting it and its month-error quantiles, then the joint score per level. An "
+        "ensemble keeps no affinities or factions, so its alignment and faction patterns are "
+        "left out (use 'interregnum assess' for them).",
     )
     parser.add_argument(
         "output_dir", type=Path, metavar="OUTPUT_DIR", help="a run's or ensemble's directory"
     )
-    add_targets_argument(parser)
+    add_patterns_argument(parser)
     parser.add_argument(
         "--scenario", type=Path, help="scenario file (default: the one named in manifest.json)"
     )
@@ -43,9 +47,9 @@ def _read(directory: Path, name: str) -> pd.DataFrame | None:
 
 def handle(args: argparse.Namespace) -> int:
     """Load the outputs and the targets; print the table."""
-    from calibration.logs import logs_from_frames
-    from calibration.score import ensemble_table, score_run
-    from calibration.targets import load_targets
+    from calibration.pattern_logs import logs_from_frames
+    from calibration.pattern_scores import joint_scores, pattern_table, score_frame, score_run
+    from calibration.patterns import load_patterns
 
     directory = args.output_dir
     if not directory.is_dir():
@@ -63,11 +67,21 @@ def handle(args: argparse.Namespace) -> int:
         return fail(f"{directory}: missing {', '.join(f'{m}.csv/.parquet' for m in missing)}")
     try:
         scenario = load_scenario(scenario_path)
-        targets = load_targets(args.targets, scenario).targets
+        patterns = load_patterns(args.patterns, scenario).patterns
     except ScenarioError as error:
         return report_problems(error)
-    runs = logs_from_frames(scenario, frames["tenures"], frames["votes"], frames["events"])
-    table = ensemble_table([score_run(targets, logs) for logs in runs.values()])
+    for name, level in OPTIONAL_TABLES.items():
+        frame = _read(directory, name)
+        if frame is None:
+            patterns = [pattern for pattern in patterns if pattern.level != level]
+            print(f"note: no {name} table in {directory}; {level} patterns left out")
+        else:
+            frames[name] = frame
+    runs = logs_from_frames(scenario, frames)
+    scores = score_frame(patterns, [score_run(patterns, logs) for logs in runs.values()])
+    table = pattern_table(patterns, scores)
     print(f"{directory}: {len(runs)} run{'s' * (len(runs) != 1)} of {scenario.name}")
     print(table.to_string(index=False, float_format=lambda x: f"{x:.2f}", na_rep="-"))
+    joint = ", ".join(f"{level} {share:.2f}" for level, share in joint_scores(table).items())
+    print(f"joint score (mean hit share): {joint}")
     return 0

@@ -1,0 +1,76 @@
+"""Gather a run's logs for scoring against the patterns, from a finished model or from files."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from calibration.pattern_scores import PatternLogs
+from simulation.outcomes import tenures
+from simulation.recorder import VOTE_COLUMNS
+from simulation.scenario import Scenario
+
+TENURE_COLUMNS = ["leader", "post", "start", "end"]
+
+if TYPE_CHECKING:
+    from simulation.model import PartyModel
+
+
+def pattern_logs(model: PartyModel) -> PatternLogs:
+    """The logs of a model that has run to its end."""
+    recorder = model.recorder
+    formed = {}
+    for f, faction in enumerate(model.factions):
+        active = recorder.faction_active[:, f].nonzero()[0]
+        formed[faction.faction_id] = str(recorder.dates[active[0]]) if active.size else None
+    return PatternLogs(
+        tenures=tenures(model),
+        votes=[dict(zip(VOTE_COLUMNS, vote, strict=True)) for vote in model.vote_log],
+        leader_ids=list(model.leader_ids),
+        start=model.spec.start,
+        affinity=recorder.affinity.copy(),
+        factions_formed=formed,
+    )
+
+
+def logs_from_frames(scenario: Scenario, frames: dict[str, pd.DataFrame]) -> dict[int, PatternLogs]:
+    """The logs of every run in output tables (CSV of a run or Parquet of an ensemble), by run.
+
+    ``frames`` holds ``tenures``, ``votes`` and, where the outputs have them,
+    ``alliances`` and ``factions``; without them every affinity is NaN and no
+    faction ever formed, so the caller must leave those patterns out.
+    """
+    leader_ids = [leader.id for leader in scenario.leaders]
+    months = scenario.end.ordinal - scenario.start.ordinal + 1
+    pairs = len(leader_ids) * (len(leader_ids) - 1) // 2
+    groups = {
+        name: dict(tuple(frame.groupby("run"))) for name, frame in frames.items() if len(frame)
+    }
+    runs = sorted({run for grouped in groups.values() for run in grouped})
+    empty = pd.DataFrame(columns=["date", "faction", "active"])
+    result = {}
+    for run in runs:
+        spells = groups.get("tenures", {}).get(run, pd.DataFrame(columns=TENURE_COLUMNS))
+        votes = groups.get("votes", {}).get(run, pd.DataFrame(columns=VOTE_COLUMNS))
+        affinity = np.full((months, pairs), np.nan)
+        alliances = groups.get("alliances", {}).get(run)
+        if alliances is not None:
+            affinity = alliances["affinity"].to_numpy(dtype=float).reshape(months, pairs)
+        factions = groups.get("factions", {}).get(run, empty)
+        active = factions[factions["active"].astype(bool)]
+        formed = {faction.id: None for faction in scenario.factions}
+        formed.update(active.groupby("faction")["date"].min().to_dict())
+        result[int(run)] = PatternLogs(
+            tenures=[
+                (row.leader, row.post, row.start, None if pd.isna(row.end) else row.end)
+                for row in spells.itertuples()
+            ],
+            votes=votes.to_dict("records"),
+            leader_ids=leader_ids,
+            start=scenario.start,
+            affinity=affinity,
+            factions_formed=formed,
+        )
+    return result

@@ -1,0 +1,269 @@
+"""Historical patterns at several levels, each to be fitted or held out.
+
+Pattern-oriented modelling judges a model by many weak patterns at different
+levels rather than one strong one: who holds the offices, the Politburo's
+composition, when leaders are removed, how the sittings vote, who is close to
+whom, when factions form. Each pattern carries its date, its tolerance, its
+citation and its role: ``fit`` patterns are what calibration sees, ``hold_out``
+patterns only the assessment reads.
+
+References:
+    Grimm, V. et al. (2005). Pattern-oriented modeling of agent-based complex
+    systems: lessons from ecology. Science 310, 987-991.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from simulation.calendar import Month, MonthField
+from simulation.scenario import Scenario, ScenarioError
+from simulation.scenario.loader import format_path, line_of, read_yaml
+from simulation.scenario.schema import Arena, Identifier, Share
+
+Months = Annotated[int, Field(ge=0, le=60)]
+DEFAULT_PATTERNS = Path("calibration/patterns.yaml")
+
+
+class Role(StrEnum):
+    """Whether calibration may see a pattern."""
+
+    FIT = "fit"
+    HOLD_OUT = "hold_out"
+
+
+class Level(StrEnum):
+    """The level of organisation a pattern describes (the report's groups)."""
+
+    OFFICES = "offices"
+    POLITBURO = "politburo"
+    TIMINGS = "timings"
+    VOTES = "votes"
+    ALIGNMENTS = "alignments"
+    FACTIONS = "factions"
+
+
+class _Pattern(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: Identifier
+    date: MonthField
+    role: Role
+    source: str = Field(min_length=3, description="the source chapter section or chronology row")
+
+
+class Holds(_Pattern):
+    """The leader holds the post in some month within ``tolerance`` of ``date``."""
+
+    kind: Literal["holds"]
+    level: Literal[Level.OFFICES] = Level.OFFICES
+    leader: Identifier
+    post: Identifier
+    tolerance: Months = 0
+
+
+class Succeeds(_Pattern):
+    """The leader first takes the post after ``after``, within ``tolerance`` of ``date``."""
+
+    kind: Literal["succeeds"]
+    level: Literal[Level.OFFICES] = Level.OFFICES
+    leader: Identifier
+    post: Identifier
+    after: MonthField
+    tolerance: Months = 1
+
+
+class Removal(_Pattern):
+    """The leader first loses the post within ``tolerance`` of ``date``."""
+
+    kind: Literal["removal"]
+    level: Literal[Level.TIMINGS] = Level.TIMINGS
+    leader: Identifier
+    post: Identifier
+    tolerance: Months = 1
+
+
+class Politburo(_Pattern):
+    """The full members at ``date`` overlap ``members`` by at least ``min_overlap`` (Jaccard)."""
+
+    kind: Literal["politburo"]
+    level: Literal[Level.POLITBURO] = Level.POLITBURO
+    members: list[Identifier] = Field(min_length=1)
+    min_overlap: Share = 0.8
+
+
+class PolitburoSize(_Pattern):
+    """The number of full members at ``date`` is within ``tolerance`` seats of ``size``."""
+
+    kind: Literal["politburo_size"]
+    level: Literal[Level.POLITBURO] = Level.POLITBURO
+    size: Annotated[int, Field(ge=1, le=40)]
+    tolerance: Annotated[int, Field(ge=0, le=10)] = 0
+
+
+class Vote(_Pattern):
+    """A carried motion in ``arena`` near ``date`` names ``target``; the opposition is small."""
+
+    kind: Literal["vote"]
+    level: Literal[Level.VOTES] = Level.VOTES
+    arena: Arena
+    target: Identifier
+    max_opposition: Share = 0.25
+    tolerance: Months = 0
+
+
+class Sign(StrEnum):
+    """The sign of an affinity: positive (close) or negative (hostile)."""
+
+    CLOSE = "close"
+    HOSTILE = "hostile"
+
+
+class Alignment(_Pattern):
+    """The affinity of two leaders at ``date`` has the given sign."""
+
+    kind: Literal["alignment"]
+    level: Literal[Level.ALIGNMENTS] = Level.ALIGNMENTS
+    leaders: list[Identifier] = Field(min_length=2, max_length=2)
+    sign: Sign
+
+    @model_validator(mode="after")
+    def _two_leaders(self) -> Alignment:
+        if self.leaders[0] == self.leaders[1]:
+            raise ValueError(f"an alignment needs two different leaders, got {self.leaders}")
+        return self
+
+
+class FactionForms(_Pattern):
+    """The faction first becomes active within ``tolerance`` of ``date``."""
+
+    kind: Literal["faction"]
+    level: Literal[Level.FACTIONS] = Level.FACTIONS
+    faction: Identifier
+    tolerance: Months = 1
+
+
+Pattern = Annotated[
+    Holds | Succeeds | Removal | Politburo | PolitburoSize | Vote | Alignment | FactionForms,
+    Field(discriminator="kind"),
+]
+KINDS = {
+    "holds",
+    "succeeds",
+    "removal",
+    "politburo",
+    "politburo_size",
+    "vote",
+    "alignment",
+    "faction",
+}
+TIMED = (Holds, Succeeds, Removal, FactionForms)
+"""Kinds whose score includes a month error."""
+
+
+class Patterns(BaseModel):
+    """The patterns file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    patterns: list[Pattern] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Patterns:
+        seen: set[str] = set()
+        for pattern in self.patterns:
+            if pattern.id in seen:
+                raise ValueError(f"pattern id {pattern.id!r} is used twice")
+            seen.add(pattern.id)
+        return self
+
+    def with_role(self, role: Role) -> list[Pattern]:
+        """The patterns of one role, in file order."""
+        return [pattern for pattern in self.patterns if pattern.role is role]
+
+
+def fitted(patterns: list[Pattern], until: Month | None = None) -> list[Pattern]:
+    """What calibration fits: the ``fit`` patterns, and with ``until`` only those dated by then."""
+    return [
+        pattern
+        for pattern in patterns
+        if pattern.role is Role.FIT and (until is None or pattern.date <= until)
+    ]
+
+
+_REFERENCES = {
+    "leader": "leader",
+    "post": "post",
+    "target": "leader",
+    "members": "leader",
+    "leaders": "leader",
+    "faction": "faction",
+}
+
+
+def _check(patterns: Patterns, scenario: Scenario) -> list[tuple[tuple, str]]:
+    known = {
+        "leader": {leader.id for leader in scenario.leaders},
+        "post": set(scenario.posts),
+        "faction": {faction.id for faction in scenario.factions},
+    }
+    problems = []
+    for index, pattern in enumerate(patterns.patterns):
+        if not scenario.start <= pattern.date <= scenario.end:
+            problems.append(
+                (
+                    ("patterns", index, "date"),
+                    f"{pattern.date} is outside the scenario ({scenario.start} to {scenario.end})",
+                )
+            )
+        for name, kind in _REFERENCES.items():
+            value = getattr(pattern, name, None)
+            if value is None:
+                continue
+            items = value if isinstance(value, list) else [value]
+            for position, item in enumerate(items):
+                if item not in known[kind]:
+                    path = ("patterns", index, name) + (
+                        (position,) if isinstance(value, list) else ()
+                    )
+                    listing = ", ".join(sorted(known[kind]))
+                    problems.append((path, f"unknown {kind} {item!r} (expected one of: {listing})"))
+    return problems
+
+
+def load_patterns(path: str | Path, scenario: Scenario) -> Patterns:
+    """Read and validate a patterns file against the scenario whose runs it will score.
+
+    Raises:
+        ScenarioError: listing every problem as ``FILE:LINE: field: message``.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        raise ScenarioError([f"{path}: no such patterns file"]) from None
+    data, root = read_yaml(text, str(path), what="patterns")
+    try:
+        patterns = Patterns.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            where = tuple(part for part in item["loc"] if part not in KINDS)
+            if item["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                where += ("kind",)
+            message = item["msg"].removeprefix("Value error, ")
+            problems.append(f"{path}:{line_of(root, where)}: {format_path(where)}: {message}")
+        raise ScenarioError(problems) from None
+    problems = _check(patterns, scenario)
+    if problems:
+        raise ScenarioError(
+            [
+                f"{path}:{line_of(root, where)}: {format_path(where)}: {what}"
+                for where, what in problems
+            ]
+        )
+    return patterns

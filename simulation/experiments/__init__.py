@@ -1,0 +1,1 @@
+"""Experiments: many seeded runs of a scenario, and the assessment that judges them."""

@@ -1,0 +1,227 @@
+"""The assessment of a scenario: which parameter sets are run, and the tables that judge them.
+
+The model is run with its posterior predictive (each run's parameters drawn
+from the ABC posterior), its point estimate and its prior predictive, all on
+the same seeds; with the parameters fitted only on patterns dated up to
+``fit_until`` (the temporal hold-out, the headline); and without the inputs
+that name a leader (the hindsight audit). Two null models are scored on the
+same patterns. A level is beaten when the model's mean hit share over its
+patterns is higher than the null's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from calibration.evaluate import with_parameters
+from calibration.fit import PRIORS
+from calibration.pattern_scores import joint_scores, pattern_table, score_frame, score_run
+from calibration.patterns import Pattern
+from simulation.calendar import Month
+from simulation.ensemble import run_seeds
+from simulation.experiments.assessment.hindsight import (
+    HindsightInput,
+    hindsight_inputs,
+    without_hindsight,
+)
+from simulation.experiments.assessment.null_models import NULL_MODELS, april_settlement
+from simulation.experiments.assessment.parameter_draws import (
+    ParameterDraws,
+    PosteriorDraws,
+    PriorDraws,
+    posterior_beside,
+)
+from simulation.experiments.assessment.runs import Mapper, Variant, score_variants
+from simulation.scenario import Scenario
+
+PARAMETER_SOURCES = ("posterior", "point", "prior")
+HOLD_OUT = "hold-out fit"
+NO_HINDSIGHT = "no hindsight"
+
+
+class AssessmentError(ValueError):
+    """An assessment that cannot start; the message names the file or option to change."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to run: how many runs, from which root seed, which parameters are "the model".
+
+    Attributes:
+        runs: runs per parameter set.
+        seed: root seed of the run seeds (run i has the same seed in every set).
+        parameters: which of :data:`PARAMETER_SOURCES` is the model the nulls and
+            the audit are compared with.
+        posterior: the posterior sample of the full fit.
+        fit_until: the month the temporal hold-out fit stops at.
+        hold_out_parameters: the point fitted up to ``fit_until`` (its posterior beside it).
+    """
+
+    runs: int
+    seed: int
+    parameters: str
+    posterior: Path
+    fit_until: Month
+    hold_out_parameters: Path
+
+
+@dataclass
+class Assessment:
+    """The assessment's results, ready for the report."""
+
+    patterns: list[Pattern]
+    settings: Settings
+    model: str
+    descriptions: dict[str, str]
+    tables: dict[str, pd.DataFrame]
+    scores: dict[str, pd.DataFrame]
+    hindsight: list[HindsightInput]
+    notes: list[str] = field(default_factory=list)
+
+    def late(self) -> list[str]:
+        """Ids of the patterns dated after the hold-out fit's last month."""
+        return [p.id for p in self.patterns if p.date > self.settings.fit_until]
+
+    def hit_table(self) -> pd.DataFrame:
+        """Per pattern: level, role, date, and the hit share of every run set and null."""
+        first = next(iter(self.tables.values()))
+        table = first[["pattern", "level", "role", "date"]].copy()
+        for name, frame in self.tables.items():
+            table[name] = frame["hit"].to_numpy()
+        return table
+
+    def joint(self, names: list[str] | None = None, only: list[str] | None = None) -> pd.DataFrame:
+        """Joint score (mean hit share) over all patterns and per level, one column per set."""
+        columns = {}
+        for name in names or list(self.tables):
+            table = self.tables[name]
+            if only is not None:
+                table = table[table["pattern"].isin(only)]
+            columns[name] = joint_scores(table)
+        return pd.DataFrame(columns)
+
+    def verdicts(self, only: list[str] | None = None, model: str | None = None) -> pd.DataFrame:
+        """Per level, whether the model's joint score beats each null model's (a tie does not)."""
+        model = model or self.model
+        joint = self.joint([model, *NULL_MODELS], only)
+        rows = {}
+        for null in NULL_MODELS:
+            difference = joint[model] - joint[null]
+            rows[f"vs {null}"] = [
+                "beats" if d > 1e-9 else ("ties: does not beat" if d > -1e-9 else "does not beat")
+                for d in difference
+            ]
+        return pd.DataFrame(rows, index=joint.index)
+
+
+def _read_point(path: Path) -> dict[str, float]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return {str(k): float(v) for k, v in data["parameters"].items()}
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError):
+        raise AssessmentError(
+            f"{path}: cannot read fitted parameters (expected a 'parameters:' mapping as "
+            "'interregnum calibrate' writes)"
+        ) from None
+
+
+def variants(scenario: Scenario, settings: Settings) -> tuple[list[Variant], str, list[str]]:
+    """The run sets of the assessment, the name of the model, and notes on what is missing."""
+    notes = []
+    sources: dict[str, ParameterDraws | None] = {"point": None, "prior": PriorDraws(PRIORS)}
+    if settings.posterior.is_file():
+        sources["posterior"] = PosteriorDraws.read(settings.posterior, scenario)
+    elif settings.parameters == "posterior":
+        raise AssessmentError(
+            f"{settings.posterior}: no posterior sample; run 'interregnum calibrate' (it writes "
+            "NAME-posterior.csv) or choose --parameters point"
+        )
+    else:
+        notes.append(f"no posterior sample at {settings.posterior}: posterior predictive left out")
+    descriptions = {
+        "posterior": f"posterior predictive: each run's parameters drawn from {settings.posterior}",
+        "point": "point estimate: the scenario's own (fitted) parameters in every run",
+        "prior": "prior predictive: each run's parameters drawn uniformly from the priors",
+    }
+    sets = [
+        Variant(name, scenario, sources[name], descriptions[name])
+        for name in PARAMETER_SOURCES
+        if name in sources
+    ]
+    if settings.hold_out_parameters.is_file():
+        early = with_parameters(scenario, _read_point(settings.hold_out_parameters))
+        early_posterior = posterior_beside(settings.hold_out_parameters)
+        draws = None
+        if settings.parameters == "posterior" and early_posterior.is_file():
+            draws = PosteriorDraws.read(early_posterior, scenario)
+        where = early_posterior if draws else settings.hold_out_parameters
+        sets.append(
+            Variant(
+                HOLD_OUT,
+                early,
+                draws,
+                f"fitted only on the fit patterns dated up to {settings.fit_until} ({where})",
+            )
+        )
+    else:
+        notes.append(
+            f"no fit at {settings.hold_out_parameters}: run 'interregnum calibrate "
+            f"--fit-until {settings.fit_until}' for the temporal hold-out"
+        )
+    chosen = next(variant for variant in sets if variant.name == settings.parameters)
+    sets.append(
+        Variant(
+            NO_HINDSIGHT,
+            without_hindsight(scenario),
+            chosen.parameters,
+            f"{settings.parameters} parameters, every leader-targeted exogenous input removed",
+        )
+    )
+    return sets, settings.parameters, notes
+
+
+def assess(
+    scenario: Scenario, patterns: list[Pattern], settings: Settings, mapper: Mapper
+) -> Assessment:
+    """Run every set on the same seeds, score the null models, and gather the tables."""
+    sets, model, notes = variants(scenario, settings)
+    seeds = run_seeds(settings.seed, settings.runs)
+    scores = score_variants(sets, patterns, seeds, mapper)
+    settlement = april_settlement(scenario)
+    for name, null in NULL_MODELS.items():
+        logs = null(scenario, settlement)
+        scores[name] = score_frame(patterns, [score_run(patterns, logs)])
+    tables = {name: pattern_table(patterns, frame) for name, frame in scores.items()}
+    descriptions = {variant.name: variant.description for variant in sets} | {
+        "persistence": "null: April 1922 holders keep their offices; only deaths change anything",
+        "apparatus": "null: the largest apparatus wins every contest once the arbiter is dead",
+    }
+    return Assessment(
+        patterns=list(patterns),
+        settings=settings,
+        model=model,
+        descriptions=descriptions,
+        tables=tables,
+        scores=scores,
+        hindsight=hindsight_inputs(scenario),
+        notes=notes,
+    )
+
+
+def audit_effect(assessment: Assessment) -> pd.DataFrame:
+    """Per pattern, the hit share with and without the leader-targeted inputs, and the change."""
+    model = assessment.tables[assessment.model].set_index("pattern")["hit"]
+    stripped = assessment.tables[NO_HINDSIGHT].set_index("pattern")["hit"]
+    frame = pd.DataFrame({"with inputs": model, "without": stripped})
+    frame["change"] = frame["without"] - frame["with inputs"]
+    return frame.reset_index()
+
+
+def mean_change(effect: pd.DataFrame) -> float:
+    """The mean change of the hit share over all patterns when the inputs are removed."""
+    return float(np.mean(effect["change"])) if len(effect) else np.nan

@@ -1,0 +1,92 @@
+"""The hindsight audit: every exogenous input that names a leader, and a scenario without them.
+
+Free mode should produce the struggle from its mechanisms; an input that pushes a
+named leader (a shock to his standing, a shift of his position, blame routed to
+the office he happens to hold, an office he may never get, a patron) may carry
+what the historian knows happened. The audit lists them and the assessment
+measures what the patterns lose when all are removed together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulation.scenario import Scenario
+from simulation.scenario.schema import EventKind, EventType
+
+
+@dataclass(frozen=True)
+class HindsightInput:
+    """One leader-targeted input: what it is, where it is declared, whom it names."""
+
+    input: str
+    declared_in: str
+    date: str
+    names: str
+    effect: str
+
+
+def hindsight_inputs(scenario: Scenario) -> list[HindsightInput]:
+    """Every exogenous input of the scenario that targets a named leader, in file order."""
+    rows = []
+    for event in scenario.events:
+        if event.kind is not EventKind.EXOGENOUS:
+            continue  # decisions are history's, replayed only; free mode never applies them
+        where, date = f"events.{event.id}", str(event.date)
+        for leader, delta in event.influence.items():
+            rows.append(HindsightInput("influence shock", where, date, leader, f"{delta:+.2f}"))
+        for leader, change in event.stance.items():
+            moves = ", ".join(
+                f"{axis} {value:+.2f}"
+                for axis, value in change.model_dump(exclude_none=True).items()
+            )
+            rows.append(HindsightInput("stance shift", where, date, leader, moves))
+        for post, amount in event.blame.items():
+            rows.append(
+                HindsightInput(
+                    "blame through a post", where, date, f"holder of {post}", f"{amount:.2f}"
+                )
+            )
+    for leader in scenario.leaders:
+        if leader.barred_from:
+            rows.append(
+                HindsightInput(
+                    "barred_from",
+                    f"leaders.{leader.id}",
+                    str(scenario.start),
+                    leader.id,
+                    ", ".join(leader.barred_from),
+                )
+            )
+        if leader.patron:
+            rows.append(
+                HindsightInput(
+                    "patron",
+                    f"leaders.{leader.id}",
+                    str(scenario.start),
+                    leader.id,
+                    f"client of {leader.patron}",
+                )
+            )
+    return rows
+
+
+def without_hindsight(scenario: Scenario) -> Scenario:
+    """The scenario with every input of :func:`hindsight_inputs` removed together.
+
+    Exogenous events lose their influence, stance and blame (a stance shift,
+    which does nothing else, is dropped); no leader is barred from an office or
+    starts as anyone's client. Everything else, the calendar, illness and death
+    and the economy, stays.
+    """
+    events = []
+    for event in scenario.events:
+        if event.kind is EventKind.EXOGENOUS:
+            if event.type is EventType.STANCE_SHIFT:
+                continue
+            event = event.model_copy(update={"influence": {}, "stance": {}, "blame": {}})
+        events.append(event)
+    leaders = [
+        leader.model_copy(update={"barred_from": [], "patron": None}) for leader in scenario.leaders
+    ]
+    return scenario.model_copy(update={"events": events, "leaders": leaders})

@@ -1,0 +1,132 @@
+"""Each run's parameters, drawn from the ABC posterior sample or from the priors.
+
+A posterior predictive ensemble gives every run its own parameter set, so that
+its spread carries the uncertainty of the fit and not only the model's chance.
+The draw is a function of the run's seed alone: run i draws the same parameters
+in every scenario (paired comparisons stay paired) and in every executor. It
+comes from a stream spawned apart from the model's own generator, so drawing
+parameters does not shift the run's random numbers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from calibration.evaluate import with_parameters
+from simulation.scenario import Scenario
+
+DRAW_STREAM = 1922
+"""Tag of the generator stream the parameter draws come from (the model's stream is the seed)."""
+
+
+class DrawError(ValueError):
+    """A posterior sample that cannot be drawn from; the message names the file and the fix."""
+
+
+def _generator(seed: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence([seed, DRAW_STREAM]))
+
+
+class PosteriorDraws:
+    """Parameters drawn, with replacement and by weight, from a posterior sample.
+
+    Args:
+        sample: one row per particle: a column per fitted parameter and ``weight``
+            (other columns, such as ``distance``, are ignored).
+        label: where the sample comes from, for reports and manifests.
+    """
+
+    kind = "posterior"
+
+    def __init__(self, sample: pd.DataFrame, label: str = "posterior"):
+        self.names = [name for name in sample.columns if name not in ("weight", "distance")]
+        weights = sample["weight"].to_numpy(dtype=float)
+        self.values = sample[self.names].to_numpy(dtype=float)
+        self.probabilities = weights / weights.sum()
+        self.label = label
+        self._scenarios: dict[int, tuple[Scenario, Scenario]] = {}
+
+    @classmethod
+    def read(cls, path: Path, scenario: Scenario) -> PosteriorDraws:
+        """Read a posterior CSV written by ``calibrate``, checked against the scenario.
+
+        Raises:
+            DrawError: the file is missing, has no weights, or names an unknown parameter.
+        """
+        try:
+            sample = pd.read_csv(path)
+        except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+            raise DrawError(f"{path}: cannot read the posterior sample ({error})") from None
+        if "weight" not in sample.columns or sample.empty:
+            raise DrawError(f"{path}: expected a 'weight' column and at least one particle")
+        known = set(type(scenario.parameters).model_fields)
+        unknown = [name for name in sample.columns if name not in known | {"weight", "distance"}]
+        if unknown:
+            raise DrawError(f"{path}: unknown parameter {unknown[0]!r} (a column of the sample)")
+        weights = sample["weight"]
+        if weights.isna().any() or (weights < 0).any() or weights.sum() <= 0:
+            raise DrawError(f"{path}: weights must be non-negative numbers with a positive sum")
+        return cls(sample, label=str(path))
+
+    def __getstate__(self) -> dict:
+        """Pickle the sample, not the scenarios built from it (workers build their own)."""
+        return {**vars(self), "_scenarios": {}}
+
+    def particle_for(self, seed: int) -> int:
+        """The row of the sample that the run with this seed draws."""
+        return int(_generator(seed).choice(len(self.probabilities), p=self.probabilities))
+
+    def values_for(self, seed: int) -> dict[str, float]:
+        """The parameters of the run with this seed."""
+        row = self.particle_for(seed)
+        return dict(zip(self.names, self.values[row].tolist(), strict=True))
+
+    def scenario_for(self, scenario: Scenario, seed: int) -> Scenario:
+        """The scenario with the run's drawn parameters.
+
+        Runs that draw the same particle get the same scenario object, so the
+        model builds its initial state once per particle, not once per run.
+        """
+        row = self.particle_for(seed)
+        cached = self._scenarios.get(row)
+        if cached is None or cached[0] is not scenario:
+            cached = (scenario, with_parameters(scenario, self.values_for(seed)))
+            self._scenarios[row] = cached
+        return cached[1]
+
+
+class PriorDraws:
+    """Parameters drawn uniformly from the priors of the fit, for the prior predictive.
+
+    Args:
+        priors: uniform (low, high) per fitted parameter.
+    """
+
+    kind = "prior"
+
+    def __init__(self, priors: dict[str, tuple[float, float]]):
+        self.priors = dict(priors)
+        self.label = "priors of calibration.fit"
+
+    def values_for(self, seed: int) -> dict[str, float]:
+        """The parameters of the run with this seed."""
+        generator = _generator(seed)
+        return {
+            name: float(generator.uniform(low, high)) for name, (low, high) in self.priors.items()
+        }
+
+    def scenario_for(self, scenario: Scenario, seed: int) -> Scenario:
+        """The scenario with the run's drawn parameters."""
+        return with_parameters(scenario, self.values_for(seed))
+
+
+ParameterDraws = PosteriorDraws | PriorDraws
+"""A per-run parameter source; None stands for the scenario's own (point) parameters."""
+
+
+def posterior_beside(parameters_file: Path) -> Path:
+    """The posterior sample ``calibrate`` writes beside a fitted point: ``NAME-posterior.csv``."""
+    return parameters_file.with_name(f"{parameters_file.stem}-posterior.csv")

@@ -1,0 +1,186 @@
+"""Write an assessment directory: tables as CSV, ``report.md``, ``assessment.png``, a manifest.
+
+The report leads with the temporal hold-out, then the posterior predictive
+against the point and the prior, then the null models, the hindsight audit, and
+the in-sample (``fit``) against the ``hold_out`` patterns last, the order a
+reviewer of a modelling paper reads them in.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from simulation.experiments.assessment.assessment import (
+    HOLD_OUT,
+    NO_HINDSIGHT,
+    Assessment,
+    audit_effect,
+    mean_change,
+)
+from simulation.experiments.assessment.null_models import NULL_MODELS
+from simulation.experiments.assessment.plots import plot_assessment
+from simulation.output import package_versions, write_text
+
+
+def _markdown(frame: pd.DataFrame, index: bool = False) -> str:
+    """A pipe table; floats with two decimals, NaN as a dash."""
+    if index:
+        frame = frame.reset_index(names="level")
+    header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+
+    def cell(value) -> str:
+        if isinstance(value, float):
+            return "-" if pd.isna(value) else f"{value:.2f}"
+        return str(value)
+
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(False)]
+    return "\n".join([header, rule, *rows])
+
+
+def _headline(assessment: Assessment) -> list[str]:
+    late = assessment.late()
+    until = assessment.settings.fit_until
+    lines = [f"## Headline: hold-out in time (fitted up to {until}, assessed after it)", ""]
+    if HOLD_OUT not in assessment.tables:
+        return lines + [f"Not run: {assessment.notes[-1]}", ""]
+    model = assessment.model
+    joint = assessment.joint([HOLD_OUT, *NULL_MODELS, model], only=late)
+    joint = joint.rename(columns={model: f"{model}, full fit"})
+    verdicts = assessment.verdicts(only=late, model=HOLD_OUT)
+    share = joint.loc["all", HOLD_OUT]
+    table = assessment.hit_table()
+    columns = ["pattern", "level", "role", "date", HOLD_OUT, *NULL_MODELS, model]
+    table = table[table["pattern"].isin(late)][columns]
+    reached = int((table[HOLD_OUT] >= 0.4).sum())
+    lines += [
+        f"The model with its parameters {assessment.descriptions[HOLD_OUT]}. "
+        f"On the {len(late)} patterns dated after {until} (either role), "
+        f"the mean hit share is **{share:.2f}**; {reached} of {len(late)} patterns are "
+        "reproduced in at least 40% of runs. The verdicts compare the hold-out fit with the "
+        f"null models; the last column is the model fitted on every `fit` pattern ({model}), "
+        "for contrast.",
+        "",
+        _markdown(joint.join(verdicts), index=True),
+        "",
+        _markdown(table),
+        "",
+    ]
+    return lines
+
+
+def _parameter_sets(assessment: Assessment) -> list[str]:
+    names = [n for n in ("posterior", "point", "prior") if n in assessment.tables]
+    lines = ["## Posterior predictive, point estimate, prior predictive", ""]
+    lines += [f"- **{name}**: {assessment.descriptions[name]}" for name in names]
+    lines += [
+        "",
+        "Joint score (mean share of runs hitting a pattern), all patterns and per level:",
+        "",
+        _markdown(assessment.joint(names), index=True),
+        "",
+    ]
+    return lines
+
+
+def _nulls(assessment: Assessment) -> list[str]:
+    model = assessment.model
+    joint = assessment.joint([model, *NULL_MODELS])
+    lines = [f"## Null models (the model: {model})", ""]
+    lines += [f"- **{name}**: {assessment.descriptions[name]}" for name in NULL_MODELS]
+    lines += ["", _markdown(joint.join(assessment.verdicts()), index=True), ""]
+    return lines
+
+
+def _audit(assessment: Assessment) -> list[str]:
+    effect = audit_effect(assessment)
+    inputs = pd.DataFrame([vars(row) for row in assessment.hindsight])
+    changed = effect[effect["change"].abs() >= 0.01]
+    lines = [
+        "## Hindsight audit",
+        "",
+        f"{len(inputs)} exogenous inputs target a named leader. Removing all of them together "
+        f"({assessment.descriptions[NO_HINDSIGHT]}) changes the mean hit share over all "
+        f"patterns by **{mean_change(effect):+.3f}**.",
+        "",
+        _markdown(inputs) if len(inputs) else "(none)",
+        "",
+        f"Patterns whose hit share changes by at least 0.01 ({len(changed)} of {len(effect)}):",
+        "",
+        _markdown(changed) if len(changed) else "(none)",
+        "",
+    ]
+    return lines
+
+
+def _patterns(assessment: Assessment) -> list[str]:
+    model = assessment.tables[assessment.model]
+    table = assessment.hit_table()
+    table["error median [q10, q90]"] = [
+        "-"
+        if pd.isna(row.error_median)
+        else f"{row.error_median:.0f} [{row.error_q10:.0f}, {row.error_q90:.0f}]"
+        for row in model.itertuples()
+    ]
+    by_role = {
+        role_name: table[table["role"] == role_name][assessment.model].mean()
+        for role_name in ("fit", "hold_out")
+    }
+    sources = {pattern.id: pattern.source for pattern in assessment.patterns}
+    lines = [
+        "## Every pattern (in-sample last: fit against hold_out)",
+        "",
+        f"Mean hit share of the model ({assessment.model}): `fit` patterns "
+        f"{by_role['fit']:.2f}, `hold_out` patterns {by_role['hold_out']:.2f}. Month errors "
+        "are the model's, over the runs in which the pattern could be timed.",
+        "",
+        _markdown(table),
+        "",
+        "Sources:",
+        "",
+    ]
+    lines += [f"- `{pid}`: {source}" for pid, source in sources.items()]
+    return lines + [""]
+
+
+def report_text(assessment: Assessment, scenario_name: str) -> str:
+    """The whole ``report.md``."""
+    settings = assessment.settings
+    lines = [
+        f"# Assessment of {scenario_name}",
+        "",
+        f"{settings.runs} free-mode runs per parameter set (root seed {settings.seed}; run i has "
+        f"the same seed in every set), {len(assessment.patterns)} patterns, two null models.",
+        "",
+    ]
+    lines += [f"Note: {note}.\n" for note in assessment.notes]
+    lines += ["![hit share per pattern and month errors](assessment.png)", ""]
+    for section in (_headline, _parameter_sets, _nulls, _audit, _patterns):
+        lines += section(assessment)
+    return "\n".join(lines)
+
+
+def write_assessment(
+    assessment: Assessment, out: Path, scenario_name: str, record: dict
+) -> list[Path]:
+    """Write the assessment's files into ``out``; return their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "patterns.csv": assessment.hit_table(),
+        "joint.csv": assessment.joint().reset_index(names="level"),
+        "hindsight.csv": pd.DataFrame([vars(row) for row in assessment.hindsight]),
+        "hindsight_effect.csv": audit_effect(assessment),
+        "errors.csv": assessment.tables[assessment.model],
+    }
+    written = []
+    for name, frame in files.items():
+        write_text(out / name, frame.to_csv(index=False, float_format="%.4g"))
+        written.append(out / name)
+    plot_assessment(assessment, out / "assessment.png")
+    write_text(out / "report.md", report_text(assessment, scenario_name))
+    manifest = {**record, "notes": assessment.notes, "versions": package_versions()}
+    write_text(out / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return [*written, out / "assessment.png", out / "report.md", out / "manifest.json"]

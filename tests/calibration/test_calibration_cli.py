@@ -1,0 +1,205 @@
+"""``interregnum calibrate`` and ``interregnum score`` end to end, and their bad input (exit 2)."""
+
+import json
+
+import pandas as pd
+import pytest
+import yaml
+from conftest import BASELINE, ROOT
+
+from simulation.cli import main
+from simulation.scenario import load_scenario
+
+PATTERNS = ROOT / "calibration" / "patterns.yaml"
+
+
+@pytest.fixture(scope="module")
+def replay_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("replay")
+    assert main(["run", str(BASELINE), "--seed", "7", "--out", str(out), "--no-plot"]) == 0
+    return out
+
+
+def test_score_of_a_replay_reads_its_files(replay_dir, capsys):
+    assert main(["score", str(replay_dir), "--patterns", str(PATTERNS)]) == 0
+    output = capsys.readouterr().out
+    assert "1 run of baseline-1922" in output
+    scored = [line.split()[0] for line in output.splitlines() if " 1.00 " in line]
+    # replay forces these decisions on their dates; the run's CSVs carry affinities and factions
+    for pattern in ("trotsky-leaves-army", "rykov-succeeds-lenin", "seven-forms"):
+        assert pattern in scored
+    assert "joint score (mean hit share): all" in output
+
+
+def test_score_refuses_a_missing_directory(tmp_path, capsys):
+    assert main(["score", str(tmp_path / "nothing")]) == 2
+    assert "no such output directory" in capsys.readouterr().err
+
+
+def test_score_refuses_patterns_with_an_unknown_leader(replay_dir, tmp_path, capsys):
+    bad = tmp_path / "patterns.yaml"
+    bad.write_text(
+        "patterns:\n  - {id: x, kind: removal, leader: bronstein, post: war_commissar,\n"
+        "     date: 1925-01, role: fit, source: test}\n"
+    )
+    assert main(["score", str(replay_dir), "--patterns", str(bad)]) == 2
+    assert f"{bad}:2: patterns[0].leader: unknown leader 'bronstein'" in capsys.readouterr().err
+
+
+def test_the_retired_targets_option_says_what_replaced_it(replay_dir, capsys):
+    with pytest.raises(SystemExit, match="2"):
+        main(["score", str(replay_dir), "--targets", "calibration/targets.yaml"])
+    assert "--targets was replaced by --patterns" in capsys.readouterr().err
+
+
+def test_score_refuses_a_directory_without_outputs(tmp_path, capsys):
+    (tmp_path / "manifest.json").write_text(json.dumps({"scenario_file": str(BASELINE)}))
+    assert main(["score", str(tmp_path)]) == 2
+    assert "missing tenures.csv/.parquet" in capsys.readouterr().err
+
+
+def test_a_tiny_calibration_writes_its_results(tmp_path, capsys):
+    out, parameters = tmp_path / "fit", tmp_path / "fitted.yaml"
+    status = main(
+        [
+            "calibrate",
+            str(BASELINE),
+            "--patterns",
+            str(PATTERNS),
+            "--out",
+            str(out),
+            "--parameters-file",
+            str(parameters),
+            "--population",
+            "4",
+            "--generations",
+            "1",
+            "--runs-per-particle",
+            "2",
+            "--validation-runs",
+            "4",
+            "--workers",
+            "1",
+            "--fit-until",
+            "1924-12",
+        ]
+    )
+    assert status == 0
+    for name in (
+        "posterior.csv",
+        "populations.csv",
+        "validation.csv",
+        "diagnostics.png",
+        "chosen.yaml",
+        "manifest.json",
+        "history.db",
+    ):
+        assert (out / name).exists(), name
+    posterior = pd.read_csv(tmp_path / "fitted-posterior.csv")
+    assert len(posterior) == 4 and posterior["weight"].sum() == pytest.approx(1.0)
+    validation = pd.read_csv(out / "validation.csv")
+    assert set(validation["sample"].dropna()) == {"in", "out"}
+    fitted = yaml.safe_load(parameters.read_text())
+    assert fitted["fit"]["fit_until"] == "1924-12"
+    scenario_file = tmp_path / "scenario.yaml"
+    scenario_file.write_text(
+        BASELINE.read_text().replace(
+            "parameters_from: ../calibration/parameters/baseline-1922.yaml",
+            f"parameters_from: {parameters}",
+            1,
+        )
+    )
+    scenario = load_scenario(scenario_file)
+    for name, value in fitted["parameters"].items():
+        assert getattr(scenario.parameters, name) == pytest.approx(value)
+
+
+def test_calibrate_refuses_a_bad_population(tmp_path, capsys):
+    status = main(["calibrate", str(BASELINE), "--population", "0", "--out", str(tmp_path)])
+    assert status == 2
+    assert "--population must be at least 1" in capsys.readouterr().err
+
+
+def test_a_quick_fit_does_not_replace_the_committed_parameters(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the default paths are relative to the working directory
+    arguments = ["calibrate", str(BASELINE), "--patterns", str(PATTERNS), "--quick"]
+    tiny = ["--population", "4", "--generations", "1", "--runs-per-particle", "2"]
+    assert main([*arguments, *tiny, "--validation-runs", "4", "--workers", "1"]) == 0
+    written = sorted(path.name for path in (tmp_path / "calibration" / "parameters").iterdir())
+    assert written == ["baseline-1922-quick-posterior.csv", "baseline-1922-quick.yaml"]
+    assert (tmp_path / "outputs" / "calibration" / "baseline-1922-quick" / "chosen.yaml").exists()
+
+
+def test_calibrate_refuses_a_bad_scenario(tmp_path, capsys):
+    bad = BASELINE.with_name("bad-calibrate-scenario.yaml")  # beside it: parameters_from resolves
+    bad.write_text(BASELINE.read_text().replace("start: 1922-04", "start: 1922-13", 1))
+    try:
+        assert main(["calibrate", str(bad), "--out", str(tmp_path / "fit")]) == 2
+    finally:
+        bad.unlink()
+    error = capsys.readouterr().err
+    assert f"{bad}:27: start: month must be 01..12, got 13" in error
+    assert "nothing was run" in error
+    assert not (tmp_path / "fit").exists()
+
+
+def test_calibrate_refuses_a_bad_patterns_file(tmp_path, capsys):
+    bad = tmp_path / "patterns.yaml"
+    bad.write_text(
+        "patterns:\n  - {id: x, kind: holds, leader: stalin, post: general_secretary,\n"
+        "     date: 1924-05, role: maybe, source: test}\n"
+    )
+    status = main(["calibrate", str(BASELINE), "--patterns", str(bad), "--out", str(tmp_path)])
+    assert status == 2
+    assert f"{bad}:3: patterns[0].role: Input should be 'fit' or 'hold_out'" in (
+        capsys.readouterr().err
+    )
+
+
+@pytest.mark.parametrize(
+    ("month", "message"),
+    [
+        ("1924-13", "argument --fit-until: month must be 01..12, got 13"),
+        ("December", "argument --fit-until: expected a month as YYYY-MM, got 'December'"),
+    ],
+)
+def test_calibrate_refuses_a_malformed_fit_until(month, message, capsys):
+    with pytest.raises(SystemExit, match="2"):
+        main(["calibrate", str(BASELINE), "--fit-until", month])
+    assert message in capsys.readouterr().err
+
+
+def test_calibrate_refuses_a_fit_until_outside_the_scenario(tmp_path, capsys):
+    status = main(["calibrate", str(BASELINE), "--fit-until", "1930-01", "--out", str(tmp_path)])
+    assert status == 2
+    assert "--fit-until 1930-01 is outside the scenario (1922-04 to 1926-12)" in (
+        capsys.readouterr().err
+    )
+
+
+@pytest.fixture(scope="module")
+def ensemble_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ensemble")
+    arguments = ["ensemble", str(BASELINE), "--runs", "3", "--workers", "1", "--quiet"]
+    assert main([*arguments, "--out", str(out)]) == 0
+    return out
+
+
+def test_score_of_an_ensemble_leaves_out_what_it_does_not_keep(ensemble_dir, capsys):
+    assert main(["score", str(ensemble_dir)]) == 0
+    output = capsys.readouterr().out
+    assert "3 runs of baseline-1922" in output
+    assert f"note: no alliances table in {ensemble_dir}; alignments patterns left out" in output
+    assert "rykov-succeeds-lenin" in output and "troika-stalin-zinoviev-1923" not in output
+
+
+def test_score_refuses_an_ensemble_whose_scenario_is_gone(ensemble_dir, tmp_path, capsys):
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for path in ensemble_dir.glob("*.parquet"):
+        (copy / path.name).write_bytes(path.read_bytes())
+    manifest = json.loads((ensemble_dir / "manifest.json").read_text())
+    manifest["scenario_file"] = str(tmp_path / "moved.yaml")
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["score", str(copy)]) == 2
+    assert f"{tmp_path / 'moved.yaml'}: no such scenario file" in capsys.readouterr().err

@@ -1,0 +1,89 @@
+"""The patterns file: validation with file, line and field, and what calibration may read."""
+
+import pytest
+from conftest import ROOT
+
+from calibration.fit import Calibration, Settings
+from calibration.patterns import Level, Role, fitted, load_patterns
+from simulation.calendar import Month
+from simulation.scenario import ScenarioError
+
+PATTERNS = ROOT / "calibration" / "patterns.yaml"
+
+
+def test_the_patterns_file_covers_every_level_and_both_roles(baseline):
+    patterns = load_patterns(PATTERNS, baseline).patterns
+    assert {pattern.level for pattern in patterns} == set(Level)
+    for level in Level:
+        roles = {pattern.role for pattern in patterns if pattern.level is level}
+        assert roles == set(Role), level
+    assert all(pattern.source for pattern in patterns)
+    late = {p.id for p in patterns if p.date > Month(1924, 12)}
+    early_fit = {p.id for p in fitted(patterns, Month(1924, 12))}
+    assert late and early_fit and early_fit.isdisjoint(late)
+
+
+@pytest.mark.parametrize(
+    ("entry", "line", "message"),
+    [
+        (
+            "  - {id: x, kind: holds, leader: bronstein, post: war_commissar,\n"
+            "     date: 1924-01, role: fit, source: test}\n",
+            2,
+            "patterns[0].leader: unknown leader 'bronstein' (expected one of:",
+        ),
+        (
+            "  - id: x\n    kind: faction\n    faction: troika\n    date: 1924-01\n"
+            "    role: fit\n    tolerance: -2\n    source: test\n",
+            7,
+            "patterns[0].tolerance: Input should be greater than or equal to 0",
+        ),
+        (
+            "  - {id: x, kind: alignment, leaders: [stalin, stalin], date: 1924-01,\n"
+            "     role: fit, sign: close, source: test}\n",
+            2,
+            "patterns[0]: an alignment needs two different leaders",
+        ),
+        (
+            "  - {id: x, kind: holds, leader: stalin, post: general_secretary,\n"
+            "     date: 1930-01, role: fit, source: test}\n",
+            3,
+            "patterns[0].date: 1930-01 is outside the scenario (1922-04 to 1926-12)",
+        ),
+        (
+            "  - {id: x, kind: guesses, date: 1924-01, role: fit, source: test}\n",
+            2,
+            "patterns[0].kind: Input tag 'guesses' found using 'kind' does not match",
+        ),
+    ],
+)
+def test_bad_patterns_are_refused_with_file_line_and_field(
+    tmp_path, baseline, entry, line, message
+):
+    bad = tmp_path / "patterns.yaml"
+    bad.write_text("patterns:\n" + entry)
+    with pytest.raises(ScenarioError) as caught:
+        load_patterns(bad, baseline)
+    problems = caught.value.problems
+    assert any(p.startswith(f"{bad}:{line}: ") and message in p for p in problems), problems
+
+
+def test_a_missing_patterns_file_is_named(tmp_path, baseline):
+    with pytest.raises(ScenarioError, match="no such patterns file"):
+        load_patterns(tmp_path / "absent.yaml", baseline)
+
+
+def test_a_hold_out_pattern_is_never_read_by_calibration(tmp_path, baseline):
+    """Removing every hold-out pattern leaves the fit identical."""
+    patterns = load_patterns(PATTERNS, baseline).patterns
+    without = [p for p in patterns if p.role is Role.FIT]
+    assert len(without) < len(patterns)
+    settings = Settings(population=6, generations=2, runs_per_particle=2, workers=1, seed=3)
+    priors = {"removal_threshold": (0.25, 0.6), "hostility": (0.1, 0.5)}
+    fits = [
+        Calibration(baseline, chosen, settings, priors).fit(tmp_path / f"{name}.db")
+        for name, chosen in (("all", patterns), ("fit-only", without))
+    ]
+    assert fits[0].posterior_.equals(fits[1].posterior_)
+    assert fits[0].best_ == fits[1].best_
+    assert fits[0].fitted_patterns_ == fits[1].fitted_patterns_

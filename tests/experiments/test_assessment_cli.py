@@ -1,0 +1,117 @@
+"""``interregnum assess`` end to end: its directory, its report's order, its bad input."""
+
+import pandas as pd
+import pytest
+from conftest import BASELINE
+
+from simulation.cli import main
+from simulation.commands.assess import fitted_point_of
+from simulation.experiments.assessment import runs
+
+SETS = ["posterior", "point", "prior", "hold-out fit", "no hindsight", "persistence", "apparatus"]
+
+
+@pytest.fixture(scope="module")
+def assessed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("assessment")
+    arguments = ["assess", str(BASELINE), "--runs", "6", "--workers", "1", "--quiet"]
+    assert main([*arguments, "--out", str(out)]) == 0
+    return out
+
+
+def test_the_assessment_directory_holds_every_table_the_report_and_the_figure(assessed):
+    for name in (
+        "report.md",
+        "assessment.png",
+        "patterns.csv",
+        "joint.csv",
+        "hindsight.csv",
+        "hindsight_effect.csv",
+        "errors.csv",
+        "manifest.json",
+    ):
+        assert (assessed / name).stat().st_size > 0, name
+    table = pd.read_csv(assessed / "patterns.csv")
+    assert list(table.columns) == ["pattern", "level", "role", "date", *SETS]
+    assert set(table["role"]) == {"fit", "hold_out"}
+    assert table[SETS].apply(lambda column: column.between(0, 1)).all().all()
+
+
+def test_the_report_leads_with_the_hold_out_in_time_and_ends_with_the_in_sample(assessed):
+    report = (assessed / "report.md").read_text()
+    order = [
+        "## Headline: hold-out in time (fitted up to 1924-12",
+        "## Posterior predictive, point estimate, prior predictive",
+        "## Null models",
+        "## Hindsight audit",
+        "## Every pattern (in-sample last",
+    ]
+    positions = [report.index(heading) for heading in order]
+    assert positions == sorted(positions)
+    assert "| vs persistence | vs apparatus |" in report
+
+
+def test_more_workers_give_the_same_assessment(assessed, tmp_path):
+    arguments = ["assess", str(BASELINE), "--runs", "6", "--workers", "2", "--quiet"]
+    assert main([*arguments, "--out", str(tmp_path)]) == 0
+    pd.testing.assert_frame_equal(
+        pd.read_csv(tmp_path / "patterns.csv"), pd.read_csv(assessed / "patterns.csv")
+    )
+
+
+def test_assess_refuses_bad_input_with_status_2(tmp_path, capsys):
+    assert main(["assess", str(BASELINE), "--runs", "0"]) == 2
+    assert "--runs must be at least 1, got 0" in capsys.readouterr().err
+    missing = tmp_path / "none.csv"
+    assert main(["assess", str(BASELINE), "--posterior", str(missing)]) == 2
+    assert f"{missing}: no posterior sample; run 'interregnum calibrate'" in (
+        capsys.readouterr().err
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ferocity,weight\n0.3,1.0\n")
+    assert main(["assess", str(BASELINE), "--posterior", str(bad)]) == 2
+    assert f"{bad}: unknown parameter 'ferocity'" in capsys.readouterr().err
+    patterns = tmp_path / "patterns.yaml"
+    patterns.write_text("patterns: []\n")
+    assert main(["assess", str(BASELINE), "--patterns", str(patterns)]) == 2
+    assert f"{patterns}:1: patterns: List should have at least 1 item" in capsys.readouterr().err
+    with pytest.raises(SystemExit, match="2"):
+        main(["assess", str(BASELINE), "--parameters", "median"])
+    assert not any(tmp_path.glob("*.md"))
+
+
+def test_without_a_hold_out_fit_the_report_says_how_to_make_one(tmp_path):
+    absent = tmp_path / "none.yaml"
+    arguments = ["assess", str(BASELINE), "--runs", "2", "--workers", "1", "--quiet"]
+    assert main([*arguments, "--hold-out-parameters", str(absent), "--out", str(tmp_path)]) == 0
+    report = (tmp_path / "report.md").read_text()
+    assert f"Not run: no fit at {absent}: run 'interregnum calibrate --fit-until 1924-12'" in report
+
+
+def test_a_dask_cluster_gives_the_same_assessment(assessed, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        arguments = ["assess", str(BASELINE), "--runs", "6", "--quiet", "--out", str(tmp_path)]
+        assert main([*arguments, "--scheduler", cluster.scheduler_address]) == 0
+    pd.testing.assert_frame_equal(
+        pd.read_csv(tmp_path / "patterns.csv"), pd.read_csv(assessed / "patterns.csv")
+    )
+    manifest = (tmp_path / "manifest.json").read_text()
+    assert f'"executor": "{cluster.scheduler_address}"' in manifest
+
+
+def test_an_unreachable_scheduler_is_reported(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(runs, "DASK_TIMEOUT", 0.5)
+    arguments = ["assess", str(BASELINE), "--runs", "2", "--out", str(tmp_path / "a")]
+    assert main([*arguments, "--scheduler", "tcp://127.0.0.1:9"]) == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+    assert not (tmp_path / "a").exists()
+
+
+def test_an_overlay_is_assessed_with_the_fit_of_the_scenario_it_extends():
+    overlay = BASELINE.parent / "counterfactuals" / "british_treaties_ratified.yaml"
+    point = BASELINE.parent.parent / "calibration" / "parameters" / "baseline-1922.yaml"
+    assert fitted_point_of(BASELINE) == point
+    assert fitted_point_of(overlay) == point

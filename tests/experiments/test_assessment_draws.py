@@ -1,0 +1,78 @@
+"""Posterior and prior predictive draws: varied across runs, fixed by the run's seed."""
+
+import pandas as pd
+import pytest
+
+from calibration.fit import PRIORS
+from simulation.ensemble import Job, run_seeds, simulate_chunk
+from simulation.experiments.assessment.parameter_draws import (
+    DrawError,
+    PosteriorDraws,
+    PriorDraws,
+)
+from simulation.model import Mode, PartyModel
+from simulation.outcomes import run_outcome
+
+SAMPLE = pd.DataFrame(
+    {
+        "removal_threshold": [0.3, 0.5, 0.55],
+        "hostility": [0.1, 0.3, 0.45],
+        "weight": [0.2, 0.5, 0.3],
+        "distance": [0.4, 0.2, 0.3],
+    }
+)
+
+
+def test_the_same_seed_draws_the_same_parameters_and_runs_differ():
+    draws = PosteriorDraws(SAMPLE)
+    seeds = run_seeds(1, 40)
+    first = [draws.values_for(seed) for seed in seeds]
+    assert first == [PosteriorDraws(SAMPLE).values_for(seed) for seed in seeds]
+    assert len({tuple(values.values()) for values in first}) == 3  # every particle drawn
+    assert first[0] != first[1] or first[0] != first[2]
+
+
+def test_draws_follow_the_weights():
+    draws = PosteriorDraws(SAMPLE)
+    drawn = pd.Series([draws.values_for(seed)["hostility"] for seed in run_seeds(5, 4000)])
+    shares = drawn.value_counts(normalize=True).sort_index()
+    assert shares.to_numpy() == pytest.approx([0.2, 0.5, 0.3], abs=0.03)
+
+
+def test_prior_draws_stay_in_their_ranges_and_vary():
+    draws = PriorDraws(PRIORS)
+    values = [draws.values_for(seed) for seed in run_seeds(2, 50)]
+    for name, (low, high) in PRIORS.items():
+        column = [v[name] for v in values]
+        assert all(low <= x <= high for x in column)
+        assert len(set(column)) == 50
+    assert values[0] == PriorDraws(PRIORS).values_for(run_seeds(2, 1)[0])
+
+
+def test_an_ensemble_chunk_runs_each_model_with_its_drawn_parameters(baseline):
+    draws = PosteriorDraws(SAMPLE)
+    seeds = run_seeds(3, 3)
+    job = Job(baseline, Mode.FREE, trajectories=False, parameters=draws)
+    chunk = simulate_chunk(job, [0, 1, 2], seeds)
+    for run, seed in enumerate(seeds):
+        model = PartyModel(draws.scenario_for(baseline, seed), seed=seed, mode=Mode.FREE, run=run)
+        while model.running:
+            model.step()
+        expected = run_outcome(model).power
+        assert (chunk.arrays["power"][run] == expected).all()
+        assert model.spec.parameters.hostility == draws.values_for(seed)["hostility"]
+
+
+def test_a_posterior_file_is_checked_against_the_scenario(tmp_path, baseline):
+    good = tmp_path / "posterior.csv"
+    SAMPLE.to_csv(good, index=False)
+    assert PosteriorDraws.read(good, baseline).names == ["removal_threshold", "hostility"]
+    bad = tmp_path / "bad.csv"
+    SAMPLE.rename(columns={"hostility": "ferocity"}).to_csv(bad, index=False)
+    with pytest.raises(DrawError, match=r"bad.csv: unknown parameter 'ferocity'"):
+        PosteriorDraws.read(bad, baseline)
+    with pytest.raises(DrawError, match=r"absent.csv: cannot read the posterior sample"):
+        PosteriorDraws.read(tmp_path / "absent.csv", baseline)
+    SAMPLE.assign(weight=[0.0, 0.0, 0.0]).to_csv(bad, index=False)
+    with pytest.raises(DrawError, match="weights must be non-negative numbers with a positive"):
+        PosteriorDraws.read(bad, baseline)

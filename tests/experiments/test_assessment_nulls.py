@@ -1,0 +1,95 @@
+"""The null models do what their definitions say on the baseline, and are scored like runs."""
+
+import pytest
+from conftest import ROOT
+
+from calibration.pattern_scores import score_run
+from calibration.patterns import load_patterns
+from simulation.calendar import Month
+from simulation.experiments.assessment.hindsight import hindsight_inputs, without_hindsight
+from simulation.experiments.assessment.null_models import (
+    apparatus_decides,
+    april_settlement,
+    persistence,
+)
+from simulation.scenario.schema import EventType
+
+
+@pytest.fixture(scope="module")
+def settlement(baseline):
+    return april_settlement(baseline)
+
+
+def _spells(logs):
+    return {(leader, post): (start, end) for leader, post, start, end in logs.tenures}
+
+
+def test_the_april_settlement_is_the_first_month_of_history(settlement):
+    holdings = set(settlement.holdings)
+    assert ("stalin", "general_secretary") in holdings  # given by the April 1922 plenum
+    assert ("rykov", "politburo") in holdings and ("tomsky", "politburo") in holdings
+    assert ("trotsky", "war_commissar") in holdings
+    assert max(settlement.apparatus, key=settlement.apparatus.get) == "stalin"
+
+
+def test_persistence_keeps_every_office_until_death(baseline, settlement):
+    logs = persistence(baseline, settlement)
+    spells = _spells(logs)
+    assert len(spells) == len(settlement.holdings)
+    assert spells[("lenin", "sovnarkom_chair")] == ("1922-04", "1924-01")
+    assert spells[("dzerzhinsky", "gpu_chair")] == ("1922-04", "1926-07")
+    assert spells[("trotsky", "war_commissar")] == ("1922-04", None)
+    assert spells[("zinoviev", "politburo")] == ("1922-04", None)
+    ended = {leader for (leader, _), (_, end) in spells.items() if end is not None}
+    assert ended == {"lenin", "dzerzhinsky"}
+    assert logs.votes == []
+    assert (logs.affinity == settlement.affinity).all()
+
+
+def test_the_apparatus_decides_at_the_first_sitting_after_the_arbiter_dies(baseline, settlement):
+    logs = apparatus_decides(baseline, settlement)
+    spells = _spells(logs)
+    # Lenin dies 1924-01; that month's conference is the first sitting; Stalin's apparatus
+    # is the largest; Trotsky, hostile to him in April 1922, loses everything there.
+    assert spells[("trotsky", "war_commissar")] == ("1922-04", "1924-01")
+    assert spells[("trotsky", "politburo")] == ("1922-04", "1924-01")
+    assert spells[("stalin", "sovnarkom_chair")] == ("1924-01", None)
+    assert spells[("zinoviev", "comintern_chair")] == ("1922-04", None)  # close to Stalin
+    sittings = {
+        str(event.date)
+        for event in baseline.events
+        if event.type in (EventType.CONFERENCE, EventType.CONGRESS) and event.date >= Month(1924, 1)
+    }
+    assert {vote["date"] for vote in logs.votes} == sittings
+    assert all(vote["carried"] and "trotsky" in vote["target"].split(";") for vote in logs.votes)
+    assert "stalin" not in logs.votes[0]["target"]
+
+
+def test_null_models_are_scored_by_the_same_code(baseline, settlement):
+    patterns = load_patterns(ROOT / "calibration" / "patterns.yaml", baseline).patterns
+    still = score_run(patterns, persistence(baseline, settlement))
+    assert still["stalin-general-secretary-1926"].hit
+    assert not still["trotsky-leaves-army"].hit  # nobody is ever removed
+    decided = score_run(patterns, apparatus_decides(baseline, settlement))
+    assert decided["trotsky-leaves-army"].error == 12  # removed 1924-01, history 1925-01
+    assert not decided["trotsky-keeps-politburo-seat-1925"].hit
+
+
+def test_the_hindsight_audit_lists_and_removes_every_leader_targeted_input(baseline):
+    inputs = hindsight_inputs(baseline)
+    kinds = {row.input for row in inputs}
+    assert kinds == {
+        "influence shock",
+        "stance shift",
+        "blame through a post",
+        "barred_from",
+        "patron",
+    }
+    assert any(row.declared_in == "events.zinoviev_kamenev_sharpen" for row in inputs)
+    stripped = without_hindsight(baseline)
+    assert hindsight_inputs(stripped) == []
+    shifts = sum(event.type is EventType.STANCE_SHIFT for event in baseline.events)
+    assert len(stripped.events) == len(baseline.events) - shifts
+    assert [e.id for e in stripped.events if e.type is EventType.DEATH] == [
+        e.id for e in baseline.events if e.type is EventType.DEATH
+    ]
