@@ -14,16 +14,13 @@ from calibration.logs import logs_from_model
 from calibration.score import TargetScore, ensemble_table, score_run
 from calibration.targets import HoldsThroughout, Order, Target
 from simulation.calendar import Month
-from simulation.model import Mode, PartyModel
+from simulation.experiments.runs import run_models
+from simulation.experiments.seeds import run_seeds as run_seeds  # calibration.fit imports it here
+from simulation.model import Mode
 from simulation.scenario import Scenario
 
 REMOVAL_KINDS = ("leaves_post", "succeeds", "purged")
 """Targets whose timing error counts as the timing of removals and appointments."""
-
-
-def run_seeds(root: int, runs: int) -> list[int]:
-    """Seeds of ``runs`` runs, spawned from one root so run i is the same in every scenario."""
-    return [int(child.generate_state(1)[0]) for child in np.random.SeedSequence(root).spawn(runs)]
 
 
 def with_parameters(scenario: Scenario, values: dict[str, float]) -> Scenario:
@@ -39,13 +36,8 @@ def score_ensemble(
     mode: Mode = Mode.FREE,
 ) -> list[dict[str, TargetScore]]:
     """Run one model per seed and score each run against the targets."""
-    scores = []
-    for run, seed in enumerate(seeds):
-        model = PartyModel(scenario, seed=seed, mode=mode, run=run)
-        while model.running:
-            model.step()
-        scores.append(score_run(targets, logs_from_model(model)))
-    return scores
+    models = run_models(scenario, range(len(seeds)), seeds, mode)
+    return [score_run(targets, logs_from_model(model)) for model in models]
 
 
 def summary_statistics(

@@ -13,8 +13,8 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from simulation.output import write_atomically  # noqa: E402
-from simulation.plots import key_events, main_leaders  # noqa: E402
+from simulation.output.files import write_atomically  # noqa: E402
+from simulation.output.plots import key_events, main_leaders  # noqa: E402
 from simulation.scenario.schema import Scenario  # noqa: E402
 
 FAN_LEADERS = 6

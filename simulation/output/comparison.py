@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from simulation.output import write_atomically  # noqa: E402
+from simulation.output.files import write_atomically  # noqa: E402
 from simulation.scenario.schema import Scenario  # noqa: E402
 
 ALTERNATIVE_STYLES = ("--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)))
@@ -35,7 +35,7 @@ def plot_comparison(
     """Draw P(dominant) per scenario with intervals (left) and median power paths (right).
 
     Args:
-        table: the comparison table (:func:`simulation.compare.compare_summaries`).
+        table: the comparison table (:func:`simulation.experiments.compare.compare_summaries`).
         quantiles: each scenario's ``quantiles`` table by scenario name, the base first
             or not (the base is drawn solid, the alternatives dashed, dotted, ...).
         base: the base scenario's name.

@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 from conftest import SEED
 
-from simulation.model import Mode, PartyModel
-from simulation.outcomes import (
+from simulation.experiments.outcomes import (
     EVENT_SCHEMA,
     TENURE_SCHEMA,
     VOTE_SCHEMA,
@@ -17,6 +16,7 @@ from simulation.outcomes import (
     run_outcome,
     summary_columns,
 )
+from simulation.model import Mode, PartyModel
 from simulation.scenario.schema import Event
 
 

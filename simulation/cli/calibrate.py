@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from simulation.calendar import Month
-from simulation.commands.common import add_targets_argument, fail, report_problems
+from simulation.cli.common import add_targets_argument, fail, report_problems
 from simulation.scenario import ScenarioError, load_scenario, scenario_hash
 
 DEFAULT_SCENARIO = Path("scenarios/baseline_1922.yaml")
@@ -79,7 +79,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _settings(args: argparse.Namespace):
-    from calibration.fit import QUICK, Settings
+    from calibration.fit import QUICK, Settings  # pyabc: see handle()
 
     base = QUICK if args.quick else Settings()
     return Settings(
@@ -93,10 +93,12 @@ def _settings(args: argparse.Namespace):
 
 def handle(args: argparse.Namespace) -> int:
     """Fit, validate, and write the results."""
+    # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
+    # which --help, validate and diff should not pay (see the cli package docstring).
     from calibration.fit import Calibration, CalibrationError
     from calibration.plots import plot_diagnostics
     from calibration.targets import load_targets
-    from simulation.output import package_versions, write_text
+    from simulation.output.files import package_versions, write_text
 
     try:
         scenario = load_scenario(args.scenario)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from simulation.commands.common import EXIT_BAD_INPUT, summary
+from simulation.cli.common import EXIT_BAD_INPUT, summary
 from simulation.scenario import ScenarioError, load_scenario
 
 

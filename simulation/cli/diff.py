@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from simulation.commands.common import EXIT_BAD_INPUT
+from simulation.cli.common import EXIT_BAD_INPUT
 from simulation.scenario import ScenarioError, load_scenario
 from simulation.scenario.diff import diff_scenarios, format_differences
 

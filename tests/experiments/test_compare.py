@@ -12,23 +12,25 @@ import pytest
 from conftest import BASELINE, ROOT
 
 from simulation.cli import main
-from simulation.compare import (
-    COLUMNS,
-    bootstrap_interval,
-    check_paired,
-    compare_summaries,
-    difference_interval,
+from simulation.experiments.compare.report import (
     format_interval,
     key_leaders,
     main_metrics,
     markdown_table,
     metric_label,
+)
+from simulation.experiments.compare.statistics import (
+    COLUMNS,
+    bootstrap_interval,
+    check_paired,
+    compare_summaries,
+    difference_interval,
     metric_names,
     metric_values,
     paired_resamples,
     resample_counts,
 )
-from simulation.compare_plots import plot_comparison
+from simulation.output.comparison import plot_comparison
 
 NO_ENROLMENT = ROOT / "scenarios" / "counterfactuals" / "no_lenin_enrolment.yaml"
 STALIN_REMOVED = ROOT / "scenarios" / "counterfactuals" / "stalin_removed_1923.yaml"
@@ -432,7 +434,7 @@ def test_a_directory_with_another_ensemble_is_refused(compared):
         ({"runs": "0"}, "--runs must be at least 1, got 0"),
         ({"bootstrap": "0"}, "--bootstrap must be at least 1, got 0"),
         ({"workers": "0"}, "--workers must be at least 1, got 0"),
-        ({"seed": "-2"}, "--seed must be a non-negative integer, got -2"),
+        ({"seed": "-2"}, "--seed must be an integer from 0 to 2**63 - 1, got -2"),
         ({"alt": "missing.yaml"}, "missing.yaml: no such scenario file"),
         ({"alt": "BASE"}, "is also the name of"),
         ({"alt": "BAD"}, "unknown event 'no_such_event'"),

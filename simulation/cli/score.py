@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulation.commands.common import add_targets_argument, fail, report_problems
+from simulation.cli.common import add_targets_argument, fail, report_problems
 from simulation.scenario import ScenarioError, load_scenario
 
 TABLES = ("tenures", "votes", "events")
@@ -43,6 +43,8 @@ def _read(directory: Path, name: str) -> pd.DataFrame | None:
 
 def handle(args: argparse.Namespace) -> int:
     """Load the outputs and the targets; print the table."""
+    # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
+    # which --help, validate and diff should not pay (see the cli package docstring).
     from calibration.logs import logs_from_frames
     from calibration.score import ensemble_table, score_run
     from calibration.targets import load_targets

@@ -13,20 +13,20 @@ import pytest
 from conftest import SMALL_SCENARIO
 
 from simulation.cli import main
-from simulation.ensemble import (
-    QUANTILE_COLUMNS,
+from simulation.experiments.ensemble import (
     DaskExecutor,
     Ensemble,
     EnsembleError,
     LocalProcessExecutor,
     SerialExecutor,
-    chunks,
-    complete_chunks,
     run_ensemble,
-    run_seeds,
 )
+from simulation.experiments.ensemble.chunks import chunks
+from simulation.experiments.ensemble.quantiles import QUANTILE_COLUMNS, quantile_frame
+from simulation.experiments.ensemble.store import complete_chunks
+from simulation.experiments.outcomes import run_outcome, summary_columns
+from simulation.experiments.seeds import run_seeds
 from simulation.model import Mode, PartyModel
-from simulation.outcomes import run_outcome, summary_columns
 
 # pytest's process has run pyarrow's thread pools by the time a test forks workers; the
 # CLI forks them first. Python 3.12 warns about any fork from a multi-threaded process.
@@ -203,7 +203,6 @@ def test_quantiles_are_ordered_and_exact(serial_reference):
 
 
 def test_quantiles_in_blocks_of_months_are_the_same(serial_reference, small_scenario):
-    from simulation.ensemble import quantile_frame
 
     _, out = serial_reference
     parts = sorted((out / "parts").glob("arrays-*.npz"))
@@ -367,7 +366,7 @@ def test_the_same_ensemble_without_resume_starts_afresh(serial_reference):
     [
         (["--runs", "0"], "--runs must be at least 1, got 0"),
         (["--runs", "3", "--workers", "0"], "--workers must be at least 1, got 0"),
-        (["--runs", "3", "--seed", "-1"], "--seed must be a non-negative integer, got -1"),
+        (["--runs", "3", "--seed", "-1"], "--seed must be an integer from 0 to 2**63 - 1, got -1"),
         (["--runs", "3", "--chunk-size", "0"], "--chunk-size must be at least 1, got 0"),
     ],
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from simulation.commands.common import fail, report_problems, summary
+from simulation.cli.common import fail, report_problems, summary
 from simulation.commands.scenario_args import add_scenario_arguments, load_from_args
 from simulation.scenario import ScenarioError, scenario_hash
 
@@ -39,9 +39,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Load, simulate, write; nothing is written unless the run completed."""
-    from simulation.model import Mode, PartyModel
-    from simulation.output import manifest, write_run
-    from simulation.plots import plot_influence
+    # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
+    # which --help, validate and diff should not pay (see the cli package docstring).
+    from simulation.experiments.runs import run_model
+    from simulation.model import Mode
+    from simulation.output.files import manifest, write_run
+    from simulation.output.plots import plot_influence
 
     try:
         scenario, overrides = load_from_args(args)
@@ -50,7 +53,7 @@ def handle(args: argparse.Namespace) -> int:
     out_dir = args.out or Path("outputs") / scenario.name
     if out_dir.exists() and not out_dir.is_dir():
         return fail(f"--out {out_dir} exists and is not a directory")
-    result = PartyModel(scenario, seed=args.seed, mode=Mode(args.mode)).run()
+    result = run_model(scenario, args.seed, Mode(args.mode)).recorder.result()
     run_manifest = manifest(result, str(args.scenario), scenario_hash(scenario), overrides)
     try:
         written = write_run(result, out_dir, run_manifest)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from simulation.commands.common import add_executor_arguments, fail, report_problems, summary
+from simulation.cli.common import add_executor_arguments, fail, report_problems, summary
 from simulation.commands.scenario_args import add_scenario_arguments, load_from_args
 from simulation.scenario import ScenarioError
 
@@ -66,15 +66,17 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Load, simulate the ensemble, consolidate, plot; report what was done."""
-    from simulation.ensemble import (
+    # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
+    # which --help, validate and diff should not pay (see the cli package docstring).
+    from simulation.experiments.ensemble import (
         Ensemble,
         EnsembleError,
         make_executor,
         read_table,
         run_ensemble,
     )
-    from simulation.ensemble_plots import plot_fan
     from simulation.model import Mode
+    from simulation.output.fan import plot_fan
 
     try:
         scenario, overrides = load_from_args(args)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from simulation.output import write_atomically, write_text
+from simulation.output.files import write_atomically, write_text
 
 
 def test_a_failed_write_leaves_the_complete_old_file(tmp_path):

@@ -1,0 +1,1 @@
+"""Many runs of the model: seeds, the run loop, outcomes, ensembles and comparisons."""

@@ -1,0 +1,224 @@
+"""Executors: where chunks run (this process, local processes, a Dask cluster).
+
+Each has the seams of the EMA Workbench's evaluators: started once with the
+:class:`~simulation.experiments.ensemble.chunks.Job`, then fed chunks of run numbers
+and seeds; results come back as futures, in any order.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Protocol
+
+from simulation.experiments.ensemble.base import EnsembleError
+from simulation.experiments.ensemble.chunks import ChunkResult, ChunkWritten, Job, simulate_chunk
+from simulation.experiments.ensemble.store import write_chunk
+
+
+class ChunkExecutor(Protocol):
+    """Where chunks run: started once with the job, then fed run numbers and seeds."""
+
+    description: str
+    workers: int
+    writes_parts: bool
+    """Whether its workers write their chunks' parts (see :class:`Job`)."""
+
+    def start(self, job: Job) -> None:
+        """Make the job available to every worker."""
+
+    def submit(self, runs: list[int], seeds: list[int]) -> Future:
+        """Start a chunk; its future gives a :class:`ChunkResult` (or :class:`ChunkWritten`)."""
+
+    def wait(self, pending: set[Future]) -> tuple[set[Future], set[Future]]:
+        """Block until at least one pending chunk is done; return (done, still pending)."""
+
+    def close(self) -> None:
+        """Stop the workers, abandoning chunks not started."""
+
+
+class SerialExecutor:
+    """Every chunk in this process, at submission."""
+
+    workers = 1
+    writes_parts = False
+    description = "serial, in-process"
+
+    def start(self, job: Job) -> None:
+        """Keep the job."""
+        self._job = job
+
+    def submit(self, runs: list[int], seeds: list[int]) -> Future:
+        """Run the chunk now."""
+        future: Future = Future()
+        try:
+            future.set_result(simulate_chunk(self._job, runs, seeds))
+        except Exception as error:  # the caller's .result() re-raises it
+            future.set_exception(error)
+        return future
+
+    def wait(self, pending: set[Future]) -> tuple[set[Future], set[Future]]:
+        """Everything submitted is already done."""
+        return set(pending), set()
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
+_worker_job: Job | None = None
+
+
+def freeze_long_lived_objects() -> None:
+    """Exempt what the process holds now (libraries, the job) from garbage collection.
+
+    Each model is a small reference cycle (the model and its agents), so the
+    collector runs every few hundred models; without this, every full pass
+    walks all of pandas, pyarrow and numba again (a few percent of an
+    ensemble's time here). Garbage is collected first so that none is kept.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def _start_worker(job: Job, parent: int) -> None:
+    """Keep the job in the worker, and end the worker if its parent dies (a SIGKILL)."""
+    global _worker_job
+    _worker_job = job
+    freeze_long_lived_objects()
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()
+
+
+def _simulate_in_worker(runs: list[int], seeds: list[int]) -> ChunkResult | ChunkWritten:
+    assert _worker_job is not None, "worker started without its job"
+    result = simulate_chunk(_worker_job, runs, seeds)
+    if _worker_job.parts is None:
+        return result
+    write_chunk(_worker_job.parts, _worker_job.tables, result)
+    return ChunkWritten(result.first, result.last)
+
+
+class LocalProcessExecutor:
+    """A pool of local processes, forked where the platform can fork (else forkserver, spawn).
+
+    Forked workers inherit the job from the parent's memory; elsewhere (spawn,
+    forkserver) it is pickled once per worker by the pool's initializer.
+    """
+
+    writes_parts = True
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        available = multiprocessing.get_all_start_methods()
+        method = next(m for m in ("fork", "forkserver", "spawn") if m in available)
+        self._context = multiprocessing.get_context(method)
+        self.description = (
+            f"local processes: {workers} workers ({self._context.get_start_method()})"
+        )
+        self._pool: ProcessPoolExecutor | None = None
+
+    def start(self, job: Job) -> None:
+        """Create the pool; its workers start on the first submission."""
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=self._context,
+            initializer=_start_worker,
+            initargs=(job, os.getpid()),
+        )
+
+    def submit(self, runs: list[int], seeds: list[int]) -> Future:
+        """Queue the chunk for the pool."""
+        assert self._pool is not None, "start() first"
+        return self._pool.submit(_simulate_in_worker, runs, seeds)
+
+    def wait(self, pending: set[Future]) -> tuple[set[Future], set[Future]]:
+        """Wait for the first chunk to finish."""
+        done, not_done = wait(pending, return_when=FIRST_COMPLETED)
+        return set(done), set(not_done)
+
+    def close(self) -> None:
+        """Shut the pool down, cancelling chunks not started."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskExecutor:
+    """A Dask distributed cluster reached through its scheduler's address.
+
+    The job is scattered to every worker once (``broadcast=True``); each chunk is one
+    task. Workers must be able to import this package; they may run on other
+    machines, so they send their results back to be written here.
+    """
+
+    writes_parts = False
+
+    def __init__(self, address: str, timeout: float = 10.0):
+        try:
+            from distributed import Client
+        except ImportError:  # pragma: no cover - a declared dependency
+            raise EnsembleError("--scheduler needs the 'distributed' package") from None
+        try:
+            self._client = Client(address, timeout=timeout)
+        except (OSError, TimeoutError) as error:
+            raise EnsembleError(
+                f"cannot reach the Dask scheduler at {address}: {error}", status=1
+            ) from None
+        threads = self._client.nthreads()
+        self.workers = max(1, sum(threads.values()))
+        self.description = (
+            f"dask.distributed scheduler {address}: {len(threads)} workers, {self.workers} threads"
+        )
+        self._job = None
+
+    def start(self, job: Job) -> None:
+        """Send the job to every worker."""
+        self._job = self._client.scatter(job, broadcast=True)
+
+    def submit(self, runs: list[int], seeds: list[int]) -> Future:
+        """Submit the chunk as one task."""
+        return self._client.submit(simulate_chunk, self._job, runs, seeds, pure=False)
+
+    def wait(self, pending: set[Future]) -> tuple[set[Future], set[Future]]:
+        """Wait for the first chunk to finish."""
+        from distributed import wait as dask_wait
+
+        done, not_done = dask_wait(list(pending), return_when="FIRST_COMPLETED")
+        return set(done), set(not_done)
+
+    def close(self) -> None:
+        """Cancel what is left and disconnect (the cluster keeps running)."""
+        if self._client.status != "closed":
+            self._client.close()
+
+
+def available_cores() -> int:
+    """Cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def make_executor(workers: int | None = None, scheduler: str | None = None) -> ChunkExecutor:
+    """The executor the command line asks for.
+
+    Args:
+        workers: local processes; ``1`` runs in this process, ``None`` uses every core.
+        scheduler: address of a Dask scheduler (``tcp://host:port``); excludes ``workers``.
+    """
+    if scheduler is not None:
+        return DaskExecutor(scheduler)
+    workers = available_cores() if workers is None else workers
+    if workers < 1:
+        raise EnsembleError(f"--workers must be at least 1, got {workers}")
+    return SerialExecutor() if workers == 1 else LocalProcessExecutor(workers)
