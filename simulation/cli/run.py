@@ -7,6 +7,7 @@ from pathlib import Path
 
 from simulation.cli.common import fail, report_problems, summary
 from simulation.commands.scenario_args import add_scenario_arguments, load_from_args
+from simulation.experiments.seeds import SeedError, check_seed
 from simulation.scenario import ScenarioError, scenario_hash
 
 
@@ -43,7 +44,13 @@ def handle(args: argparse.Namespace) -> int:
     # which --help, validate and diff should not pay (see the cli package docstring).
     from simulation.experiments.runs import run_model
     from simulation.model import Mode
-    from simulation.output.files import manifest, write_run
+    from simulation.output.files import (
+        RUN_FILES,
+        OutputError,
+        check_replaceable,
+        manifest,
+        write_run,
+    )
     from simulation.output.plots import plot_influence
 
     try:
@@ -51,16 +58,24 @@ def handle(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         return report_problems(error)
     out_dir = args.out or Path("outputs") / scenario.name
-    if out_dir.exists() and not out_dir.is_dir():
-        return fail(f"--out {out_dir} exists and is not a directory")
-    result = run_model(scenario, args.seed, Mode(args.mode)).recorder.result()
-    run_manifest = manifest(result, str(args.scenario), scenario_hash(scenario), overrides)
     try:
-        written = write_run(result, out_dir, run_manifest)
-        if not args.no_plot:
-            plot_path = out_dir / "influence.png"
-            plot_influence(result["trajectories"], scenario, plot_path)
-            written.append(plot_path)
+        seed = check_seed(args.seed)
+        check_replaceable(out_dir, RUN_FILES)
+    except (SeedError, OutputError) as error:
+        return fail(str(error))
+    result = run_model(scenario, seed, Mode(args.mode)).recorder.result()
+    run_manifest = manifest(result, str(args.scenario), scenario_hash(scenario), overrides)
+
+    def figures(directory: Path) -> list[str]:
+        if args.no_plot:
+            return []
+        plot_influence(result["trajectories"], scenario, directory / "influence.png")
+        return ["influence.png"]
+
+    try:
+        written = write_run(result, out_dir, run_manifest, figures)
+    except OutputError as error:
+        return fail(str(error))
     except OSError as error:
         return fail(f"cannot write to {out_dir}: {error.strerror or error}", status=1)
     final = result["trajectories"]

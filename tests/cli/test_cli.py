@@ -184,3 +184,42 @@ def test_run_in_free_mode_logs_the_models_decisions(tmp_path):
     events = pd.read_csv(out / "events.csv")
     assert "model" in set(events["origin"])
     assert json.loads((out / "manifest.json").read_text())["mode"] == "free"
+
+
+@pytest.mark.parametrize(
+    ("seed", "message"),
+    [
+        ("-1", "--seed must be an integer from 0 to 2**63 - 1, got -1"),
+        (str(2**63), f"--seed must be an integer from 0 to 2**63 - 1, got {2**63}"),
+    ],
+)
+def test_run_refuses_a_seed_numpy_cannot_take(small_file, tmp_path, capsys, seed, message):
+    out = tmp_path / "out"
+    assert main(["run", str(small_file), "--seed", seed, "--out", str(out)]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_the_largest_seed_runs(small_file, tmp_path):
+    out = tmp_path / "out"
+    seed = str(2**63 - 1)
+    assert main(["run", str(small_file), "--seed", seed, "--out", str(out), "--no-plot"]) == 0
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 2**63 - 1
+
+
+def test_a_rerun_replaces_the_whole_run_and_leaves_nothing_beside_it(small_file, tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", str(small_file), "--seed", "1", "--out", str(out)]) == 0
+    assert main(["run", str(small_file), "--seed", "2", "--out", str(out), "--no-plot"]) == 0
+    assert {path.name for path in out.iterdir()} == EXPECTED_FILES - {"influence.png"}
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 2
+    assert {path.name for path in tmp_path.iterdir()} == {"small.yaml", "out"}
+
+
+def test_run_will_not_replace_a_directory_of_other_files(small_file, tmp_path, capsys):
+    out = tmp_path / "thesis"
+    out.mkdir()
+    (out / "chapter1.md").write_text("notes")
+    assert main(["run", str(small_file), "--out", str(out)]) == 2
+    assert "holds files that are not a run's (chapter1.md)" in capsys.readouterr().err
+    assert [path.name for path in out.iterdir()] == ["chapter1.md"]
