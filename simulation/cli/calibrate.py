@@ -10,7 +10,12 @@ from pathlib import Path
 import yaml
 
 from simulation.calendar import Month
-from simulation.cli.common import add_targets_argument, fail, report_problems
+from simulation.cli.common import (
+    add_targets_argument,
+    fail,
+    note_capped_workers,
+    report_problems,
+)
 from simulation.scenario import ScenarioError, load_scenario, scenario_hash
 
 DEFAULT_SCENARIO = Path("scenarios/baseline_1922.yaml")
@@ -67,7 +72,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="fresh runs to validate the chosen point (default 500; quick 100)",
     )
     parser.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)"
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes (default: all cores, and at most that many)",
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the fit (default 1)")
     parser.add_argument(
@@ -82,11 +90,14 @@ def _settings(args: argparse.Namespace):
     from calibration.fit import QUICK, Settings  # pyabc: see handle()
 
     base = QUICK if args.quick else Settings()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = min(max(1, args.workers), cores or 1)
+    note_capped_workers(args.workers, workers)
     return Settings(
         population=args.population or base.population,
         generations=args.generations or base.generations,
         runs_per_particle=args.runs_per_particle or base.runs_per_particle,
-        workers=max(1, args.workers),
+        workers=workers,
         seed=args.seed,
     )
 

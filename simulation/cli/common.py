@@ -20,7 +20,8 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         metavar="K",
-        help="local worker processes (default: every core; 1 runs in this process)",
+        help="local worker processes (default: every core, and at most that many; "
+        "1 runs in this process)",
     )
     where.add_argument(
         "--scheduler",
@@ -28,6 +29,17 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="tcp://HOST:PORT",
         help="run on the Dask distributed cluster of this scheduler",
     )
+
+
+def note_capped_workers(asked: int | None, given: int) -> None:
+    """Say on stderr when ``--workers`` asked for more processes than there are cores."""
+    if asked is not None and asked > given:
+        print(
+            f"interregnum: --workers {asked}: this machine gives {given} core"
+            f"{'s' * (given != 1)}; using {given} (more would not change the results, only "
+            "use memory)",
+            file=sys.stderr,
+        )
 
 
 def add_targets_argument(parser: argparse.ArgumentParser) -> None:

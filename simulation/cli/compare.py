@@ -7,7 +7,12 @@ import re
 import sys
 from pathlib import Path
 
-from simulation.cli.common import add_executor_arguments, fail, report_problems
+from simulation.cli.common import (
+    add_executor_arguments,
+    fail,
+    note_capped_workers,
+    report_problems,
+)
 from simulation.experiments.compare.statistics import RESAMPLES
 from simulation.scenario import Scenario, ScenarioError, load_scenario
 
@@ -82,6 +87,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="B",
         help=f"bootstrap resamples of the runs (default {RESAMPLES})",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the report of another comparison found in --out (without it, "
+        "compare refuses to overwrite it)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.set_defaults(handler=handle)
 
@@ -122,7 +133,9 @@ def handle(args: argparse.Namespace) -> int:
     # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
     # which --help, validate and diff should not pay (see the cli package docstring).
     from simulation.experiments.compare.comparison import run_comparison
+    from simulation.experiments.compare.report import identical_note
     from simulation.experiments.ensemble import Ensemble, EnsembleError, make_executor
+    from simulation.experiments.ensemble.scheduler import parse_address
     from simulation.model import Mode
 
     if args.bootstrap < 1:
@@ -137,7 +150,15 @@ def handle(args: argparse.Namespace) -> int:
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / f"compare-{scenarios[0].name}"
+
+    def executor():
+        made = make_executor(workers=args.workers, scheduler=args.scheduler)
+        note_capped_workers(args.workers, made.workers)
+        return made
+
     try:
+        if args.scheduler is not None:
+            parse_address(args.scheduler)
         ensembles = [
             Ensemble(
                 scenario,
@@ -151,10 +172,11 @@ def handle(args: argparse.Namespace) -> int:
         result = run_comparison(
             ensembles,
             out_dir,
-            lambda: make_executor(workers=args.workers, scheduler=args.scheduler),
+            executor,
             resume=args.resume,
             progress=not args.quiet and sys.stderr.isatty(),
             resamples=args.bootstrap,
+            force=args.force,
             announce=lambda name, report: _announce(name, report, out_dir, args.runs),
         )
     except EnsembleError as error:
@@ -164,6 +186,9 @@ def handle(args: argparse.Namespace) -> int:
     print()
     print(result.main_table)
     print()
+    if result.identical:
+        print(identical_note(result.identical, args.runs))
+        print()
     print(f"wrote {', '.join(path.name for path in result.files)} to {out_dir}/")
     return 0
 

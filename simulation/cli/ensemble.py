@@ -6,7 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from simulation.cli.common import add_executor_arguments, fail, report_problems, summary
+from simulation.cli.common import (
+    add_executor_arguments,
+    fail,
+    note_capped_workers,
+    report_problems,
+    summary,
+)
 from simulation.commands.scenario_args import add_scenario_arguments, load_from_args
 from simulation.scenario import ScenarioError
 
@@ -68,6 +74,7 @@ def handle(args: argparse.Namespace) -> int:
     """Load, simulate the ensemble, consolidate, plot; report what was done."""
     # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
     # which --help, validate and diff should not pay (see the cli package docstring).
+    from simulation.experiments.compare.statistics import identical_runs
     from simulation.experiments.ensemble import (
         Ensemble,
         EnsembleError,
@@ -96,6 +103,7 @@ def handle(args: argparse.Namespace) -> int:
         if args.chunk_size is not None and args.chunk_size < 1:
             raise EnsembleError(f"--chunk-size must be at least 1, got {args.chunk_size}")
         executor = make_executor(workers=args.workers, scheduler=args.scheduler)
+        note_capped_workers(args.workers, executor.workers)
         progress = not args.quiet and sys.stderr.isatty()
         report = run_ensemble(
             ensemble,
@@ -116,8 +124,15 @@ def handle(args: argparse.Namespace) -> int:
         print(f"resumed: {report.already_done} runs were already done")
     rate = f" ({report.runs_per_second:.0f} runs/s)" if report.simulated else ""
     print(f"simulated {report.simulated} runs in {report.seconds:.1f} s{rate}; {report.executor}")
-    dominant = read_table(out_dir, "summary")["dominant"].value_counts(normalize=True)
+    outcomes = read_table(out_dir, "summary")
+    dominant = outcomes["dominant"].value_counts(normalize=True)
     shares = ", ".join(f"{leader} {share:.0%}" for leader, share in dominant.head(4).items())
     print(f"dominant at {scenario.end}: {shares}")
+    if identical_runs(outcomes):
+        print(
+            f"every one of the {args.runs} runs gave the same outcomes (dominant leader, power "
+            "shares, removals, votes): their spread is zero because nothing varied between "
+            "runs, not because the estimate is precise"
+        )
     print(f"wrote {len(report.files) + 1} files and parts/ to {out_dir}/")
     return 0

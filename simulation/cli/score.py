@@ -33,12 +33,51 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=handle)
 
 
-def _read(directory: Path, name: str) -> pd.DataFrame | None:
+class _Unreadable(Exception):
+    """An output file that cannot be read as what a run or an ensemble writes."""
+
+
+def _read(directory: Path, name: str, columns: list[str]) -> pd.DataFrame | None:
+    """The table ``name`` of a run (CSV) or an ensemble (Parquet), or ``None`` if absent.
+
+    Raises:
+        _Unreadable: the file is truncated, malformed, or lacks the columns scored.
+    """
     for suffix, reader in ((".parquet", pd.read_parquet), (".csv", pd.read_csv)):
         path = directory / f"{name}{suffix}"
-        if path.exists():
-            return reader(path)
+        if not path.exists():
+            continue
+        try:
+            frame = reader(path)
+        except (OSError, ValueError) as error:  # pyarrow's and pandas' parse errors included
+            reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+            raise _Unreadable(f"{path}: cannot be read ({reason})") from None
+        lacking = [column for column in columns if column not in frame.columns]
+        if lacking:
+            raise _Unreadable(
+                f"{path}: lacks the column{'s' * (len(lacking) > 1)} "
+                f"{', '.join(lacking)} that a run's {name} table has"
+            )
+        return frame
     return None
+
+
+def _manifest(directory: Path) -> dict:
+    """The output directory's manifest.
+
+    Raises:
+        _Unreadable: it is missing, not JSON, or not a JSON object.
+    """
+    path = directory / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise _Unreadable(f"{path}: cannot be read ({error}); pass --scenario") from None
+    if not isinstance(manifest, dict):
+        raise _Unreadable(
+            f"{path}: a manifest is a JSON object, this one is a JSON {type(manifest).__name__}"
+        )
+    return manifest
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -48,18 +87,30 @@ def handle(args: argparse.Namespace) -> int:
     from calibration.logs import logs_from_frames
     from calibration.score import ensemble_table, score_run
     from calibration.targets import load_targets
+    from simulation.experiments.outcomes import EVENT_SCHEMA, TENURE_SCHEMA, VOTE_SCHEMA
 
+    columns = {"tenures": TENURE_SCHEMA.names, "votes": VOTE_SCHEMA.names}
+    columns["events"] = EVENT_SCHEMA.names
     directory = args.output_dir
     if not directory.is_dir():
         return fail(f"{directory}: no such output directory")
-    scenario_path = args.scenario
-    if scenario_path is None:
-        manifest = directory / "manifest.json"
-        try:
-            scenario_path = Path(json.loads(manifest.read_text())["scenario_file"])
-        except (OSError, ValueError, KeyError):
-            return fail(f"{manifest}: cannot read the scenario file from it; pass --scenario")
-    frames = {name: _read(directory, name) for name in TABLES}
+    try:
+        manifest = _manifest(directory) if (directory / "manifest.json").exists() else {}
+        if manifest.get("status", "complete") != "complete":
+            return fail(
+                f"{directory}: the ensemble there has not finished (status "
+                f"{manifest['status']!r}); finish it with 'interregnum ensemble ... --resume'"
+            )
+        scenario_path = args.scenario
+        if scenario_path is None:
+            if not isinstance(manifest.get("scenario_file"), str):
+                return fail(
+                    f"{directory / 'manifest.json'}: names no scenario file; pass --scenario"
+                )
+            scenario_path = Path(manifest["scenario_file"])
+        frames = {name: _read(directory, name, columns[name]) for name in TABLES}
+    except _Unreadable as error:
+        return fail(str(error))
     missing = [name for name, frame in frames.items() if frame is None]
     if missing:
         return fail(f"{directory}: missing {', '.join(f'{m}.csv/.parquet' for m in missing)}")

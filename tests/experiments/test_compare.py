@@ -9,7 +9,7 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import BASELINE, ROOT
+from conftest import BASELINE, ROOT, SMALL_SCENARIO
 
 from simulation.cli import main
 from simulation.experiments.compare.report import (
@@ -21,10 +21,12 @@ from simulation.experiments.compare.report import (
 )
 from simulation.experiments.compare.statistics import (
     COLUMNS,
+    _blocks,
     bootstrap_interval,
     check_paired,
     compare_summaries,
     difference_interval,
+    identical_runs,
     metric_names,
     metric_values,
     paired_resamples,
@@ -135,11 +137,21 @@ def test_the_same_seed_gives_the_same_intervals():
     assert not np.array_equal(first[1], other[1])
 
 
-def test_blocks_of_resamples_do_not_change_the_draws():
+def test_blocks_of_resamples_draw_the_same_runs_and_the_same_means_to_rounding():
+    # The draws are exactly the same whatever the block: the generator's stream is
+    # consumed in the same order.
+    whole = resample_counts(np.random.default_rng(2), runs=30, resamples=100)
+    rng = np.random.default_rng(2)
+    blocks = [resample_counts(rng, 30, stop - start) for start, stop in _blocks(100, 7)]
+    assert np.array_equal(whole, np.concatenate(blocks))
+    # The means are then equal up to the order of the matrix product's sums (~1e-16),
+    # which the shape of the block changes: equal to rounding, not bit for bit.
     values = [np.random.default_rng(4).normal(size=(30, 3))]
-    whole = paired_resamples(values, 100, seed=2, block=100)[0]
-    assert np.array_equal(whole, paired_resamples(values, 100, seed=2, block=100)[0])
-    assert paired_resamples(values, 100, seed=2, block=7)[0].shape == (100, 3)
+    in_one = paired_resamples(values, 100, seed=2, block=100)[0]
+    in_sevens = paired_resamples(values, 100, seed=2, block=7)[0]
+    np.testing.assert_allclose(in_sevens, in_one, rtol=1e-12, atol=1e-15)
+    by_hand = (whole @ values[0]) / 30  # each resample's mean, computed directly
+    np.testing.assert_allclose(in_one, by_hand, rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize(
@@ -220,6 +232,10 @@ def test_format_interval():
     assert format_interval(0.05, -0.001, 0.1, signed=True) == "+0.05 [0.00, +0.10]"
     assert format_interval(41.52, 40.0, 43.0, digits=1) == "41.5 [40.0, 43.0]"
     assert format_interval(np.nan, np.nan, np.nan) == "n/a"
+    assert format_interval(1.0, 1.0, 1.0) == "1.00 (every run alike)"  # not "[1.00, 1.00]"
+    assert format_interval(0.0, 0.0, 0.0, signed=True, alike="every pair alike") == (
+        "0.00 (every pair alike)"
+    )
 
 
 def test_labels_name_leaders_and_posts(baseline):
@@ -323,12 +339,20 @@ def compare_arguments(out, *extra, alternatives=(NO_ENROLMENT,), runs=RUNS):
 
 
 @pytest.fixture(scope="module")
-def compared(tmp_path_factory):
-    """The baseline and no Lenin Enrolment, 20 paired runs each."""
+def compared_once(tmp_path_factory):
+    """The baseline and no Lenin Enrolment, 20 paired runs each, simulated once."""
     out = tmp_path_factory.mktemp("compare") / "out"
     status, stdout, stderr = run_cli(compare_arguments(out))
     assert status == 0, stderr
     return out, stdout
+
+
+@pytest.fixture
+def compared(compared_once, tmp_path):
+    """A copy of the comparison of its own for each test, which may rerun into it."""
+    out = tmp_path / "out"
+    shutil.copytree(compared_once[0], out)
+    return out, compared_once[1]
 
 
 def test_the_command_writes_the_table_report_and_plot(compared):
@@ -339,6 +363,7 @@ def test_the_command_writes_the_table_report_and_plot(compared):
         "comparison.csv",
         "report.md",
         "comparison.png",
+        "comparison.json",
     }
     for name in ("baseline-1922", "no-lenin-enrolment"):
         manifest = json.loads((out / name / "manifest.json").read_text())
@@ -361,9 +386,22 @@ def test_the_comparison_csv(compared):
     assert {"power_stalin", "p_left_trotsky_war_commissar", "left_trotsky_war_commissar"} <= metrics
     assert any(metric.startswith("p_dominant_") for metric in metrics)
     assert any(metric.startswith("congress_") for metric in metrics)
-    alt = table[table["scenario"] == "no-lenin-enrolment"]
-    assert alt["difference"].notna().any()
-    assert table[table["scenario"] == "baseline-1922"]["difference"].isna().all()
+    base = table[table["scenario"] == "baseline-1922"].set_index("metric")
+    alt = table[table["scenario"] == "no-lenin-enrolment"].set_index("metric")
+    assert base["difference"].isna().all()
+    # Each difference is the alternative's estimate minus the base's, and the estimates are
+    # the means of the ensembles' summaries, recomputed here from the Parquet files.
+    np.testing.assert_allclose(alt["difference"], alt["estimate"] - base["estimate"])
+    summaries = {
+        name: pd.read_parquet(out / name / "summary.parquet")
+        for name in ("baseline-1922", "no-lenin-enrolment")
+    }
+    for name, rows in (("baseline-1922", base), ("no-lenin-enrolment", alt)):
+        assert rows.loc["power_stalin", "estimate"] == pytest.approx(
+            summaries[name]["power_stalin"].mean(), rel=1e-12
+        )
+    # The enrolment moves the apparatus in free mode: some outcome differs.
+    assert (alt["difference"].abs() > 0).any()
     power = table[table["metric"] == "power_stalin"]
     assert (power["n"] == RUNS).all()
     dominance = table[table["metric"].str.startswith("p_dominant_")]
@@ -395,12 +433,15 @@ def test_a_second_comparison_reuses_the_ensembles(compared):
     assert (out / "comparison.csv").read_bytes() == before  # the same seed, the same intervals
 
 
-def test_another_alternative_reuses_the_base_and_resume_finishes_an_interrupted_one(
-    compared, tmp_path
-):
-    out = tmp_path / "out"
-    shutil.copytree(compared[0] / "baseline-1922", out / "baseline-1922")
+def test_another_alternative_reuses_the_base_and_resume_finishes_an_interrupted_one(compared):
+    out, _ = compared
+    earlier = (out / "report.md").read_text()
     status, stdout, stderr = run_cli(compare_arguments(out, alternatives=[STALIN_REMOVED]))
+    assert status == 2  # the folder holds the report of another comparison
+    assert "holds the report of another comparison (baseline-1922, no-lenin-enrolment" in stderr
+    assert (out / "report.md").read_text() == earlier
+    arguments = compare_arguments(out, "--force", alternatives=[STALIN_REMOVED])
+    status, stdout, stderr = run_cli(arguments)
     assert status == 0, stderr
     assert "baseline-1922: reusing" in stdout
     assert "stalin-removed-1923: simulated 20 runs" in stdout
@@ -411,7 +452,7 @@ def test_another_alternative_reuses_the_base_and_resume_finishes_an_interrupted_
     (removed / "manifest.json").write_text(json.dumps(manifest))
     (removed / "summary.parquet").unlink()
     first_chunk = sorted((removed / "parts").glob("summary-*.parquet"))[0]
-    first_chunk.unlink()
+    first_chunk.unlink()  # a part lost: its chunk is simulated again
     resumed = compare_arguments(out, "--resume", alternatives=[STALIN_REMOVED])
     status, stdout, stderr = run_cli(resumed)
     assert status == 0, stderr
@@ -424,6 +465,9 @@ def test_a_directory_with_another_ensemble_is_refused(compared):
     out, _ = compared
     status, _, stderr = run_cli(compare_arguments(out, runs=30))
     assert status == 2
+    assert "holds the report of another comparison (baseline-1922, no-lenin-enrolment" in stderr
+    status, _, stderr = run_cli(compare_arguments(out, "--force", runs=30))
+    assert status == 2  # --force replaces a report, never an ensemble's runs
     assert "holds a different ensemble (runs 20 there, 30 here)" in stderr
     assert "Traceback" not in stderr
 
@@ -464,3 +508,44 @@ def test_the_help_says_the_change_flags_are_not_taken(capsys):
     text = " ".join(re.sub(r"-\n\s*", "-", capsys.readouterr().out).split())
     assert "(--set, --drop-event, --move-event) are not taken here" in text
     assert "interregnum compare [-h]" in text and "BASE ALT [ALT ...]" in text
+
+
+def test_a_scheduler_that_is_not_an_address_exits_2(tmp_path):
+    out = tmp_path / "out"
+    arguments = ["compare", str(BASELINE), str(NO_ENROLMENT), "--scheduler", "not a url"]
+    status, _, stderr = run_cli([*arguments, "--out", str(out), "--runs", "2"])
+    assert status == 2
+    assert "--scheduler expects a Dask scheduler's address such as tcp://HOST:PORT" in stderr
+    assert not out.exists()
+
+
+def test_identical_runs_are_said_to_be_so_not_shown_as_precise(tmp_path):
+    # The small scenario in replay: every run the same; its alternative moves an event.
+    base = tmp_path / "small.yaml"
+    base.write_text(SMALL_SCENARIO)
+    alternative = tmp_path / "later.yaml"
+    alternative.write_text(
+        "extends: small.yaml\nname: small-later\nsource: test\n"
+        "changes:\n  - move_event: {id: trotsky-out, date: 1923-03}\n"
+    )
+    out = tmp_path / "out"
+    arguments = ["compare", str(base), str(alternative), "--mode", "replay", "--runs", "3"]
+    status, stdout, stderr = run_cli([*arguments, "--workers", "1", "--out", str(out)])
+    assert status == 0, stderr
+    note = "Every one of the 3 runs of small, small-later gave the same outcomes"
+    assert note in stdout
+    report = (out / "report.md").read_text()
+    assert note in report
+    assert "not because the estimate is precise" in stdout
+    assert "(every run alike)" in report and "[1.00, 1.00]" not in report
+
+
+def test_identical_runs_ignore_run_numbers_and_seeds_but_not_outcomes():
+    summary = synthetic_summary("a", runs=5)
+    assert not identical_runs(summary)
+    same = pd.concat([summary.iloc[[0]]] * 5, ignore_index=True)
+    same["run"], same["seed"] = range(5), range(10, 15)
+    assert identical_runs(same)  # NaN in every run counts as the same
+    same.loc[3, "power_trotsky"] += 1e-9
+    assert not identical_runs(same)
+    assert not identical_runs(summary.iloc[[0]])  # one run says nothing about variation

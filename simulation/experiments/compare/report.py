@@ -112,9 +112,19 @@ def _digits(metric: str, rows: pd.DataFrame) -> int:
 
 
 def format_interval(
-    estimate: float, low: float, high: float, digits: int = 2, signed: bool = False
+    estimate: float,
+    low: float,
+    high: float,
+    digits: int = 2,
+    signed: bool = False,
+    alike: str = "every run alike",
 ) -> str:
-    """``0.78 [0.74, 0.82]``; ``+`` on positive values if ``signed``; ``n/a`` if undefined."""
+    """``0.78 [0.74, 0.82]``; ``+`` on positive values if ``signed``; ``n/a`` if undefined.
+
+    An interval of zero width (every run, or every pair, gave the same value) is shown
+    as ``1.00 (every run alike)``: nothing varied, which ``[1.00, 1.00]`` would present
+    as a precise estimate.
+    """
     if np.isnan(estimate):
         return "n/a"
     sign = "+" if signed else ""
@@ -126,6 +136,8 @@ def format_interval(
         # A difference that rounds to zero is shown as 0.00, not -0.00 or +0.00.
         return text.lstrip("+-") if float(text) == 0 else text
 
+    if low == high == estimate:
+        return f"{show(estimate)} ({alike})"
     return f"{show(estimate)} [{show(low)}, {show(high)}]"
 
 
@@ -163,6 +175,7 @@ def markdown_table(
                         row["diff_ci_high"],
                         digits,
                         signed=True,
+                        alike="every pair alike",
                     )
                 )
         lines.append("| " + " | ".join(cells) + " |")
@@ -175,6 +188,7 @@ def report_text(
     main_table: str,
     constant: list[str],
     resamples: int,
+    identical: Sequence[str] = (),
 ) -> str:
     """The Markdown report: settings, what each alternative changes, the table, the plot.
 
@@ -185,6 +199,7 @@ def report_text(
         main_table: the Markdown table of :func:`markdown_table`.
         constant: removal timings left out of it as the same in every run.
         resamples: bootstrap resamples behind the intervals.
+        identical: the scenarios every run of which gave the same outcomes.
     """
     base_ensemble, alternatives = ensembles[0], ensembles[1:]
     base = base_ensemble.scenario
@@ -227,6 +242,8 @@ def report_text(
         main_table,
         "",
     ]
+    if identical:
+        lines += [identical_note(identical, runs), ""]
     if constant:
         left_out = ", ".join(metric_label(metric, base).split(":")[0] for metric in constant)
         lines += [
@@ -245,3 +262,14 @@ def report_text(
         "",
     ]
     return "\n".join(lines)
+
+
+def identical_note(identical: Sequence[str], runs: int) -> str:
+    """Say that zero-width intervals mean nothing varied, not a precise estimate."""
+    names = ", ".join(identical)
+    return (
+        f"Every one of the {runs} runs of {names} gave the same outcomes: "
+        "the intervals there have zero width because nothing varied between runs "
+        "(a deterministic mode, or chance that never changed an outcome), "
+        "not because the estimate is precise."
+    )

@@ -135,6 +135,16 @@ def check_paired(summaries: Mapping[str, pd.DataFrame]) -> None:
                 )
 
 
+def identical_runs(summary: pd.DataFrame) -> bool:
+    """Whether every run of an ensemble has the same outcomes (its run and seed aside).
+
+    Then every interval has zero width because nothing varied, not because the
+    estimate is precise: a deterministic mode, or chance that never mattered.
+    """
+    outcomes = summary.drop(columns=["run", "seed"], errors="ignore")
+    return len(outcomes) > 1 and bool((outcomes.nunique(dropna=False) <= 1).all())
+
+
 # --- the bootstrap -----------------------------------------------------------------
 
 

@@ -7,6 +7,8 @@ directory may be resumed only by an ensemble of the same identity.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from simulation.experiments.seeds import SeedError, check_seed
@@ -66,6 +68,11 @@ class Ensemble:
     def tables(self) -> tuple[str, ...]:
         """The tables written for each chunk (summary first; it is written last)."""
         return chunk_tables(self.keep_trajectories)
+
+    def key(self) -> str:
+        """A short digest of :meth:`identity` that marks this ensemble's parts."""
+        text = json.dumps(self.identity(), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def identity(self) -> dict[str, object]:
         """What makes two ensembles the same (see :data:`MATCHING_KEYS`)."""

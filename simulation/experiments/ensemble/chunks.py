@@ -37,6 +37,8 @@ class Job:
     scenario: Scenario
     mode: Mode
     trajectories: bool
+    ensemble: str
+    """The ensemble's key, stamped on each chunk's record."""
     parts: Path | None = None
 
     @property

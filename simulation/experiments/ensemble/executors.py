@@ -13,11 +13,13 @@ import os
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
 
 from simulation.experiments.ensemble.base import EnsembleError
 from simulation.experiments.ensemble.chunks import ChunkResult, ChunkWritten, Job, simulate_chunk
-from simulation.experiments.ensemble.store import write_chunk
+from simulation.experiments.ensemble.parts import write_chunk
+from simulation.experiments.ensemble.scheduler import CONNECT_TIMEOUT, check_scheduler
 
 
 class ChunkExecutor(Protocol):
@@ -37,8 +39,15 @@ class ChunkExecutor(Protocol):
     def wait(self, pending: set[Future]) -> tuple[set[Future], set[Future]]:
         """Block until at least one pending chunk is done; return (done, still pending)."""
 
+    def result(self, future: Future) -> ChunkResult | ChunkWritten:
+        """A finished chunk's result; :class:`WorkerLost` if its worker died."""
+
     def close(self) -> None:
         """Stop the workers, abandoning chunks not started."""
+
+
+class WorkerLost(Exception):
+    """A worker process died while running a chunk (killed by the system, say)."""
 
 
 class SerialExecutor:
@@ -64,6 +73,10 @@ class SerialExecutor:
     def wait(self, pending: set[Future]) -> tuple[set[Future], set[Future]]:
         """Everything submitted is already done."""
         return set(pending), set()
+
+    def result(self, future: Future) -> ChunkResult | ChunkWritten:
+        """The chunk's result (this process cannot lose a worker and go on)."""
+        return future.result()
 
     def close(self) -> None:
         """Nothing to stop."""
@@ -103,7 +116,7 @@ def _simulate_in_worker(runs: list[int], seeds: list[int]) -> ChunkResult | Chun
     result = simulate_chunk(_worker_job, runs, seeds)
     if _worker_job.parts is None:
         return result
-    write_chunk(_worker_job.parts, _worker_job.tables, result)
+    write_chunk(_worker_job.parts, _worker_job.tables, result, _worker_job.ensemble)
     return ChunkWritten(result.first, result.last)
 
 
@@ -145,6 +158,15 @@ class LocalProcessExecutor:
         done, not_done = wait(pending, return_when=FIRST_COMPLETED)
         return set(done), set(not_done)
 
+    def result(self, future: Future) -> ChunkResult | ChunkWritten:
+        """The chunk's result; a dead worker breaks the pool, which is :class:`WorkerLost`."""
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            raise WorkerLost(
+                "a worker process died (killed by the system? out of memory?)"
+            ) from None
+
     def close(self) -> None:
         """Shut the pool down, cancelling chunks not started."""
         if self._pool is not None:
@@ -162,14 +184,15 @@ class DaskExecutor:
 
     writes_parts = False
 
-    def __init__(self, address: str, timeout: float = 10.0):
-        try:
-            from distributed import Client
-        except ImportError:  # pragma: no cover - a declared dependency
-            raise EnsembleError("--scheduler needs the 'distributed' package") from None
+    def __init__(self, address: str, timeout: float = CONNECT_TIMEOUT):
+        check_scheduler(address, timeout)
+        # distributed is imported only here and in the methods below: it takes ~2 s to
+        # import, which every ensemble on local processes would otherwise pay.
+        from distributed import Client
+
         try:
             self._client = Client(address, timeout=timeout)
-        except (OSError, TimeoutError) as error:
+        except (OSError, TimeoutError, ValueError) as error:
             raise EnsembleError(
                 f"cannot reach the Dask scheduler at {address}: {error}", status=1
             ) from None
@@ -190,10 +213,19 @@ class DaskExecutor:
 
     def wait(self, pending: set[Future]) -> tuple[set[Future], set[Future]]:
         """Wait for the first chunk to finish."""
-        from distributed import wait as dask_wait
+        from distributed import wait as dask_wait  # see __init__
 
         done, not_done = dask_wait(list(pending), return_when="FIRST_COMPLETED")
         return set(done), set(not_done)
+
+    def result(self, future: Future) -> ChunkResult | ChunkWritten:
+        """The chunk's result; Dask has already retried a chunk whose workers died."""
+        from distributed import KilledWorker  # see __init__
+
+        try:
+            return future.result()
+        except KilledWorker as error:
+            raise WorkerLost(f"Dask workers died running a chunk ({error})") from None
 
     def close(self) -> None:
         """Cancel what is left and disconnect (the cluster keeps running)."""
@@ -212,13 +244,20 @@ def available_cores() -> int:
 def make_executor(workers: int | None = None, scheduler: str | None = None) -> ChunkExecutor:
     """The executor the command line asks for.
 
+    Local workers are capped at the cores this process may use: results do not depend
+    on the number of workers (run ``i`` has the same seed whoever runs it), so more
+    processes than cores would only add memory (each holds the compiled model) and
+    contention. The caller can tell by comparing ``workers`` with what it asked.
+
     Args:
         workers: local processes; ``1`` runs in this process, ``None`` uses every core.
         scheduler: address of a Dask scheduler (``tcp://host:port``); excludes ``workers``.
     """
     if scheduler is not None:
         return DaskExecutor(scheduler)
-    workers = available_cores() if workers is None else workers
+    cores = available_cores()
+    workers = cores if workers is None else workers
     if workers < 1:
         raise EnsembleError(f"--workers must be at least 1, got {workers}")
+    workers = min(workers, cores)
     return SerialExecutor() if workers == 1 else LocalProcessExecutor(workers)

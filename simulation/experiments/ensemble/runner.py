@@ -9,8 +9,9 @@ worker, K workers and a Dask cluster write identical tables.
 
 from __future__ import annotations
 
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,22 +26,26 @@ from simulation.experiments.ensemble.chunks import (
 )
 from simulation.experiments.ensemble.executors import (
     ChunkExecutor,
+    WorkerLost,
     available_cores,
     freeze_long_lived_objects,
     make_executor,
 )
+from simulation.experiments.ensemble.parts import complete_chunks, write_chunk
 from simulation.experiments.ensemble.progress import progress_bar
 from simulation.experiments.ensemble.store import (
     check_directory,
+    check_space,
     clear_outputs,
-    complete_chunks,
     consolidate,
     ensemble_manifest,
     read_manifest,
-    write_chunk,
     write_manifest,
 )
 from simulation.experiments.seeds import run_seeds
+
+WORKER_RETRIES = 2
+"""Times the workers are restarted after one dies, before the ensemble stops."""
 
 
 @dataclass
@@ -64,7 +69,11 @@ class EnsembleReport:
 def _stream(
     executor: ChunkExecutor, work: list[list[int]], seeds: list[int]
 ) -> Iterator[ChunkResult | ChunkWritten]:
-    """Yield chunk results as they finish, keeping a bounded number in flight."""
+    """Yield chunk results as they finish, keeping a bounded number in flight.
+
+    Raises:
+        WorkerLost: a worker died (its chunk, and those in flight, are not done).
+    """
     queue = iter(work)
     window = 2 * executor.workers + 2
     pending: set[Future] = set()
@@ -81,8 +90,49 @@ def _stream(
         pending.clear()
         pending.update(still)
         for future in done:
-            yield future.result()
+            yield executor.result(future)
         fill()
+
+
+def _simulate(
+    executor: ChunkExecutor,
+    job: Job,
+    work: list[list[int]],
+    seeds: list[int],
+    parts: Path,
+    done: Callable[[int], None],
+) -> None:
+    """Simulate the chunks, writing their parts; restart the workers if one dies.
+
+    A worker killed while running (by the out-of-memory killer, say) loses only the
+    chunks in flight: the pool is started afresh and they are run again, up to
+    :data:`WORKER_RETRIES` times; then the ensemble stops, its finished chunks kept.
+    ``done`` is called with the number of runs of each chunk written.
+
+    Raises:
+        EnsembleError: workers kept dying (status 1); ``--resume`` continues.
+    """
+    remaining = {runs[0]: runs for runs in work}
+    for attempt in range(WORKER_RETRIES + 1):
+        executor.start(job)
+        try:
+            for result in _stream(executor, list(remaining.values()), seeds):
+                if isinstance(result, ChunkResult):
+                    write_chunk(parts, job.tables, result, job.ensemble)
+                del remaining[result.first]
+                done(result.last - result.first + 1)
+            return
+        except WorkerLost as error:
+            executor.close()
+            lost = sum(len(runs) for runs in remaining.values())
+            if attempt == WORKER_RETRIES:
+                raise EnsembleError(
+                    f"{error}; it happened {WORKER_RETRIES + 1} times, so the ensemble stops "
+                    f"with {lost} runs not done (the finished ones are kept: run again with "
+                    "--resume, with fewer --workers if memory is short)",
+                    status=1,
+                ) from None
+            print(f"interregnum: {error}; simulating its {lost} runs again", file=sys.stderr)
 
 
 def run_ensemble(
@@ -135,14 +185,19 @@ def _run(
     if not resume:
         clear_outputs(out_dir)
     parts = out_dir / "parts"
-    parts.mkdir(parents=True, exist_ok=True)
-    done_spans = complete_chunks(parts, ensemble) if resume else []
+    done_spans = (
+        complete_chunks(parts, ensemble.tables, ensemble.runs, ensemble.key()) if resume else []
+    )
+    done_runs = sum(last - first + 1 for first, last in done_spans)
+    check_space(out_dir, ensemble, ensemble.runs - done_runs)  # before any list of runs
     present = {run for first, last in done_spans for run in range(first, last + 1)}
     missing = [run for run in range(ensemble.runs) if run not in present]
     sessions = list(previous.get("sessions", [])) if previous else []
     session = {"executor": executor.description, "runs_simulated": 0, "seconds": 0.0}
     sessions.append(session)
+    # The manifest comes first: a directory holding parts/ always says whose they are.
     write_manifest(out_dir, ensemble_manifest(ensemble, sessions, "running", size))
+    parts.mkdir(exist_ok=True)
 
     started = time.perf_counter()
     seeds = run_seeds(ensemble.seed, ensemble.runs)
@@ -152,17 +207,18 @@ def _run(
             ensemble.scenario,
             ensemble.mode,
             ensemble.keep_trajectories,
+            ensemble.key(),
             parts if executor.writes_parts else None,
         )
-        executor.start(job)
         try:
             with progress_bar(ensemble.runs, len(present), progress) as bar:
-                for result in _stream(executor, chunks(missing, size), seeds):
-                    if isinstance(result, ChunkResult):
-                        write_chunk(parts, job.tables, result)
-                    count = result.last - result.first + 1
+
+                def done(count: int) -> None:
+                    nonlocal simulated
                     simulated += count
                     bar.update(count)
+
+                _simulate(executor, job, chunks(missing, size), seeds, parts, done)
         finally:
             executor.close()
             session["runs_simulated"] = simulated

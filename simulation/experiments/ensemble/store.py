@@ -1,9 +1,7 @@
 """The ensemble's directory: parts, manifest, resume, consolidation.
 
-- **Streaming.** Each finished chunk is written at once under ``DIR/parts/``: one
-  Parquet file per table and an ``.npz`` of the monthly arrays, each under a temporary
-  name then renamed, the summary part last: a chunk whose summary part exists is
-  complete, whatever happened next.
+- **Streaming.** Each finished chunk is written at once under ``DIR/parts/``, with a
+  record of each part's checksum (:mod:`.parts`).
 - **Resume.** A resumed ensemble keeps the complete chunks of the directory (after
   checking that its manifest describes the same ensemble), discards the rest and
   simulates only the missing runs.
@@ -15,12 +13,10 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -31,58 +27,34 @@ from simulation.experiments.ensemble.base import (
     Ensemble,
     EnsembleError,
 )
-from simulation.experiments.ensemble.chunks import ChunkResult
+from simulation.experiments.ensemble.parts import complete_chunks, part_path
 from simulation.experiments.ensemble.quantiles import quantile_frame
 from simulation.experiments.outcomes import (
     EVENT_SCHEMA,
+    MEASURES,
     TENURE_SCHEMA,
     TRAJECTORY_SCHEMA,
     VOTE_SCHEMA,
     summary_schema,
 )
-from simulation.output.files import package_versions, write_atomically, write_text
+from simulation.output.files import (
+    package_versions,
+    remove_leftovers,
+    write_atomically,
+    write_text,
+)
 
+TABLE_BYTES_PER_RUN = 1_500
+"""A low estimate of one run's summary, tenures, events and votes in Parquet. Measured on
+the baseline (100 runs, chunks of 50): 3,200 bytes a run in the parts, 700 consolidated;
+the monthly arrays, 32,900 bytes a run, are counted exactly. Low, so that only an
+ensemble that cannot fit is refused."""
+TRAJECTORY_BYTES_PER_ROW = 2
+"""A low estimate of one trajectory row (run, month, leader, three measures) in Parquet:
+measured 9 bytes in the parts and 8 consolidated in free mode, 2.4 and 1.5 in replay."""
 ROW_GROUP_ROWS = 65_536
 """Rows per Parquet row group in the consolidated files."""
 VERSIONED_EXTRAS = ("pyarrow", "distributed", "tqdm")
-_PART = re.compile(r"^(?P<table>[a-z]+)-(?P<first>\d{7})-(?P<last>\d{7})\.(?P<ext>parquet|npz)$")
-
-
-def part_path(parts: Path, table: str, first: int, last: int) -> Path:
-    """Where a chunk's part of a table is written."""
-    extension = "npz" if table == "arrays" else "parquet"
-    return parts / f"{table}-{first:07d}-{last:07d}.{extension}"
-
-
-def complete_chunks(parts: Path, ensemble: Ensemble) -> list[tuple[int, int]]:
-    """Runs ranges ``(first, last)`` of the complete chunks under ``parts``, in run order.
-
-    A chunk is complete when its summary part and every other part this ensemble
-    needs exist. Parts of incomplete chunks, chunks that overlap an earlier one and
-    temporary files are deleted, so that they are simulated again.
-    """
-    if not parts.is_dir():
-        return []
-    found: dict[tuple[int, int], set[str]] = {}
-    for path in parts.iterdir():
-        match = _PART.match(path.name)
-        if match is None:
-            if path.name.startswith(".") and path.name.endswith(".tmp"):
-                path.unlink(missing_ok=True)
-            continue
-        span = (int(match["first"]), int(match["last"]))
-        found.setdefault(span, set()).add(match["table"])
-    needed = set(ensemble.tables) | {"arrays"}
-    kept: list[tuple[int, int]] = []
-    for first, last in sorted(found):
-        inside = 0 <= first <= last < ensemble.runs
-        overlaps = bool(kept) and first <= kept[-1][1]
-        if inside and not overlaps and needed <= found[(first, last)]:
-            kept.append((first, last))
-            continue
-        for table in found[(first, last)]:
-            part_path(parts, table, first, last).unlink(missing_ok=True)
-    return kept
 
 
 def read_manifest(out_dir: Path) -> dict | None:
@@ -95,9 +67,27 @@ def read_manifest(out_dir: Path) -> dict | None:
     if not path.is_file():
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise EnsembleError(f"{path}: cannot read the ensemble manifest: {error}") from None
+    if not isinstance(manifest, dict):
+        raise EnsembleError(
+            f"{path}: an ensemble manifest is a JSON object, this one is a JSON "
+            f"{type(manifest).__name__}; choose another --out or remove the directory"
+        )
+    return manifest
+
+
+def _killed_at_start(out_dir: Path) -> bool:
+    """Whether ``out_dir`` holds only what an ensemble killed before its manifest leaves.
+
+    That is ``parts/`` (whose chunks are checked against their records before use)
+    and the temporary files of writes cut short.
+    """
+    return all(
+        (path.name == "parts" and path.is_dir()) or path.name.endswith(".tmp")
+        for path in out_dir.iterdir()
+    )
 
 
 def check_directory(out_dir: Path, ensemble: Ensemble, resume: bool) -> None:
@@ -106,7 +96,10 @@ def check_directory(out_dir: Path, ensemble: Ensemble, resume: bool) -> None:
         raise EnsembleError(f"--out {out_dir} exists and is not a directory")
     if not out_dir.exists() or not any(out_dir.iterdir()):
         return
+    remove_leftovers(out_dir)
     manifest = read_manifest(out_dir)
+    if manifest is None and _killed_at_start(out_dir):
+        return
     if manifest is None:
         raise EnsembleError(
             f"--out {out_dir} is not empty and holds no ensemble manifest.json; "
@@ -138,26 +131,6 @@ OUTPUT_FILES = tuple(f"{table}.parquet" for table in TABLES) + (
     "quantiles.parquet",
     "fan.png",
 )
-
-
-def _write_parquet(path: Path, table: pa.Table) -> None:
-    write_atomically(path, lambda temporary: pq.write_table(table, temporary))
-
-
-def _write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    def write(temporary: Path) -> None:
-        with temporary.open("wb") as handle:
-            np.savez(handle, **arrays)
-
-    write_atomically(path, write)
-
-
-def write_chunk(parts: Path, tables: tuple[str, ...], result: ChunkResult) -> None:
-    """Write a chunk's parts, the summary last (it marks the chunk complete)."""
-    for table in tables[1:]:
-        _write_parquet(part_path(parts, table, result.first, result.last), result.tables[table])
-    _write_arrays(part_path(parts, "arrays", result.first, result.last), result.arrays)
-    _write_parquet(part_path(parts, "summary", result.first, result.last), result.tables["summary"])
 
 
 # --- consolidation -----------------------------------------------------------------
@@ -195,6 +168,76 @@ def _schemas(ensemble: Ensemble) -> dict[str, pa.Schema]:
     }
 
 
+def _available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (``MemAvailable``), if the system says."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _existing(path: Path) -> Path:
+    """The nearest directory at or above ``path`` that exists (where it will be created)."""
+    path = path.absolute()
+    while not path.exists():
+        path = path.parent
+    return path
+
+
+def space_needed(ensemble: Ensemble, missing: int) -> tuple[int, int]:
+    """Estimated ``(disk, memory)`` bytes to simulate ``missing`` runs and consolidate all.
+
+    Disk: each missing run's parts (its monthly arrays, exactly, and its tables, about
+    :data:`TABLE_BYTES_PER_RUN`), then every run's tables again in the consolidated
+    files. Memory: the quantiles hold at least one month of every run's values at once.
+    """
+    scenario = ensemble.scenario
+    months = scenario.end.months_since(scenario.start) + 1
+    leaders = len(scenario.leaders)
+    arrays = len(MEASURES) * months * leaders * 8 + 8
+    tables = TABLE_BYTES_PER_RUN + ensemble.keep_trajectories * months * leaders * (
+        TRAJECTORY_BYTES_PER_ROW
+    )
+    disk = missing * (arrays + tables) + ensemble.runs * tables
+    memory = 2 * ensemble.runs * leaders * 8
+    return disk, memory
+
+
+def check_space(out_dir: Path, ensemble: Ensemble, missing: int) -> None:
+    """Refuse, before starting, an ensemble the disk or the memory cannot hold.
+
+    Raises:
+        EnsembleError: with the estimate and what is free.
+    """
+    disk, memory = space_needed(ensemble, missing)
+    free = shutil.disk_usage(_existing(out_dir)).free
+    if disk > free:
+        raise EnsembleError(
+            f"--runs {ensemble.runs} needs about {_size(disk)} of disk under {out_dir} "
+            f"for its parts and files, and {_size(free)} are free; run fewer runs or "
+            "choose another --out"
+        )
+    available = _available_memory()
+    if available is not None and memory > available:
+        raise EnsembleError(
+            f"--runs {ensemble.runs} needs about {_size(memory)} of memory to compute its "
+            f"quantiles, and {_size(available)} are available; run fewer runs"
+        )
+
+
+def _size(count: float) -> str:
+    """``330.0 GB``: decimal units, as disk sizes are sold and ``df -H`` shows them."""
+    unit = "bytes"
+    for unit in ("bytes", "kB", "MB", "GB", "TB"):
+        if count < 1000 or unit == "TB":
+            break
+        count /= 1000
+    return f"{count:.0f} bytes" if unit == "bytes" else f"{count:.1f} {unit}"
+
+
 def consolidate(out_dir: Path, ensemble: Ensemble, threads: int = 1) -> list[Path]:
     """Concatenate the parts in run order and compute the quantiles; return the files.
 
@@ -202,7 +245,7 @@ def consolidate(out_dir: Path, ensemble: Ensemble, threads: int = 1) -> list[Pat
         EnsembleError: if the parts do not hold every run exactly once.
     """
     parts = out_dir / "parts"
-    spans = complete_chunks(parts, ensemble)
+    spans = complete_chunks(parts, ensemble.tables, ensemble.runs, ensemble.key())
     covered = [run for first, last in spans for run in range(first, last + 1)]
     if covered != list(range(ensemble.runs)):
         raise EnsembleError(
@@ -229,7 +272,7 @@ def consolidate(out_dir: Path, ensemble: Ensemble, threads: int = 1) -> list[Pat
             table.result()
     target = out_dir / "quantiles.parquet"
     table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
-    _write_parquet(target, table)
+    write_atomically(target, lambda temporary: pq.write_table(table, temporary))
     return [*written, target]
 
 
