@@ -84,13 +84,29 @@ def test_summary_columns_follow_the_scenario(small_scenario):
     assert columns[-1] == "congress_1922-04_for_share"
 
 
-def test_dominant_is_the_leader_with_the_highest_final_power(replayed):
+def test_final_power_shares_sum_to_one_and_the_dead_hold_none(replayed):
     summary = run_outcome(replayed).summary
-    final = replayed.recorder.power[-1]
-    assert summary["dominant"] == replayed.leader_ids[int(np.argmax(final))]
     shares = [summary[f"power_{leader}"] for leader in replayed.leader_ids]
     assert sum(shares) == pytest.approx(1.0)
     assert summary["power_lenin"] == 0.0  # dead by the end
+
+
+@pytest.mark.parametrize(
+    ("final_power", "dominant"),
+    [
+        # Leaders in scenario order: lenin, stalin, trotsky, zinoviev.
+        ([0.0, 0.2, 0.5, 0.3], "trotsky"),
+        ([0.0, 0.45, 0.1, 0.45], "stalin"),  # a tie goes to the first in scenario order
+        ([0.0, 0.1, 0.2, 0.7], "zinoviev"),  # the highest share, not the most posts
+    ],
+)
+def test_dominant_is_read_from_the_final_months_power_shares(replayed, final_power, dominant):
+    assert replayed.leader_ids == ["lenin", "stalin", "trotsky", "zinoviev"]
+    replayed.recorder.power[-1] = final_power  # a hand-made final month
+    replayed.recorder.power[-2] = final_power[::-1]  # an earlier month does not count
+    summary = run_outcome(replayed).summary
+    assert summary["dominant"] == dominant
+    assert [summary[f"power_{leader}"] for leader in replayed.leader_ids] == final_power
 
 
 def test_congress_share_sums_the_motions_of_the_sitting(small_scenario):
