@@ -50,6 +50,9 @@ class WorkerLost(Exception):
     """A worker process died while running a chunk (killed by the system, say)."""
 
 
+_DIED = "a worker process died (killed by the system? out of memory?)"
+
+
 class SerialExecutor:
     """Every chunk in this process, at submission."""
 
@@ -149,9 +152,12 @@ class LocalProcessExecutor:
         )
 
     def submit(self, runs: list[int], seeds: list[int]) -> Future:
-        """Queue the chunk for the pool."""
+        """Queue the chunk for the pool (:class:`WorkerLost` if a worker has died)."""
         assert self._pool is not None, "start() first"
-        return self._pool.submit(_simulate_in_worker, runs, seeds)
+        try:
+            return self._pool.submit(_simulate_in_worker, runs, seeds)
+        except BrokenProcessPool:
+            raise WorkerLost(_DIED) from None
 
     def wait(self, pending: set[Future]) -> tuple[set[Future], set[Future]]:
         """Wait for the first chunk to finish."""
@@ -163,9 +169,7 @@ class LocalProcessExecutor:
         try:
             return future.result()
         except BrokenProcessPool:
-            raise WorkerLost(
-                "a worker process died (killed by the system? out of memory?)"
-            ) from None
+            raise WorkerLost(_DIED) from None
 
     def close(self) -> None:
         """Shut the pool down, cancelling chunks not started."""
