@@ -85,7 +85,8 @@ def _killed_at_start(out_dir: Path) -> bool:
     and the temporary files of writes cut short.
     """
     return all(
-        (path.name == "parts" and path.is_dir()) or path.name.endswith(".tmp")
+        (path.name == "parts" and path.is_dir())
+        or (path.name.startswith(".") and path.name.endswith(".tmp"))
         for path in out_dir.iterdir()
     )
 
