@@ -16,6 +16,7 @@ from simulation.cli.common import (
     note_capped_workers,
     report_problems,
 )
+from simulation.experiments.seeds import SeedError, check_seed
 from simulation.scenario import ScenarioError, load_scenario, scenario_hash
 
 DEFAULT_SCENARIO = Path("scenarios/baseline_1922.yaml")
@@ -111,6 +112,11 @@ def handle(args: argparse.Namespace) -> int:
     from calibration.targets import load_targets
     from simulation.output.files import package_versions, write_text
 
+    try:
+        check_seed(args.seed)
+        check_seed(args.seed + 1)  # the validation runs are seeded from the next root
+    except SeedError:
+        return fail(f"--seed must be an integer from 0 to 2**63 - 2, got {args.seed}")
     try:
         scenario = load_scenario(args.scenario)
         targets = load_targets(args.targets, scenario).targets

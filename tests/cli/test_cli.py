@@ -223,3 +223,11 @@ def test_run_will_not_replace_a_directory_of_other_files(small_file, tmp_path, c
     assert main(["run", str(small_file), "--out", str(out)]) == 2
     assert "holds files that are not a run's (chapter1.md)" in capsys.readouterr().err
     assert [path.name for path in out.iterdir()] == ["chapter1.md"]
+
+
+@pytest.mark.parametrize("seed", ["-1", str(2**63 - 1)])
+def test_calibrate_refuses_a_seed_it_cannot_use(tmp_path, capsys, seed):
+    out = tmp_path / "fit"
+    assert main(["calibrate", "--quick", "--seed", seed, "--out", str(out)]) == 2
+    assert f"--seed must be an integer from 0 to 2**63 - 2, got {seed}" in capsys.readouterr().err
+    assert not out.exists()
