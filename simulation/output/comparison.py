@@ -6,17 +6,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import matplotlib
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-matplotlib.use("Agg")
-
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-
-from simulation.output.files import write_atomically  # noqa: E402
-from simulation.scenario.schema import Scenario  # noqa: E402
+from simulation.output.files import write_atomically
+from simulation.scenario.schema import Scenario
 
 ALTERNATIVE_STYLES = ("--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)))
 """Line styles of the alternatives' paths (the base is solid), in order."""
@@ -47,16 +44,14 @@ def plot_comparison(
     """
     names = {leader.id: leader.name for leader in scenario.leaders}
     order = [base, *(name for name in quantiles if name != base)]
-    figure, (left, right) = plt.subplots(
-        1, 2, figsize=(15, 6.2), gridspec_kw={"width_ratios": [2, 3]}
-    )
+    figure = Figure(figsize=(15, 6.2))
+    left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [2, 3]})
     _dominance_bars(left, table, order, names, scenario, level)
     _median_paths(right, quantiles, order, names, leaders)
     counted = f"{runs} paired runs per scenario" if runs is not None else "paired runs"
     figure.suptitle(f"{' / '.join(order[1:])} against {base} ({counted})")
     figure.tight_layout()
     write_atomically(path, lambda temporary: figure.savefig(temporary, format="png", dpi=110))
-    plt.close(figure)
 
 
 def _dominance_bars(axis, table, order, names, scenario, level) -> None:
@@ -64,7 +59,7 @@ def _dominance_bars(axis, table, order, names, scenario, level) -> None:
     leaders = list(dict.fromkeys(dominance["metric"]))
     width = 0.8 / len(order)
     positions = np.arange(len(leaders))
-    colours = plt.get_cmap("Set2")
+    colours = matplotlib.colormaps["Set2"]
     indexed = dominance.set_index(["metric", "scenario"])
     for k, name in enumerate(order):
         rows = indexed.loc[[(metric, name) for metric in leaders]]
@@ -103,7 +98,7 @@ def _dominance_bars(axis, table, order, names, scenario, level) -> None:
 
 
 def _median_paths(axis, quantiles, order, names, leaders) -> None:
-    colours = plt.get_cmap("tab10")
+    colours = matplotlib.colormaps["tab10"]
     for k, name in enumerate(order):
         power = quantiles[name]
         power = power[power["measure"] == "power"]

@@ -6,16 +6,13 @@ import math
 from pathlib import Path
 
 import matplotlib
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from simulation.output.files import write_atomically  # noqa: E402
-from simulation.output.plots import key_events, main_leaders  # noqa: E402
-from simulation.scenario.schema import Scenario  # noqa: E402
+from simulation.output.files import write_atomically
+from simulation.output.plots import key_events, main_leaders
+from simulation.scenario.schema import Scenario
 
 FAN_LEADERS = 6
 
@@ -50,15 +47,9 @@ def plot_fan(
     power["month"] = pd.to_datetime(power["date"], format="%Y-%m")
     columns = 3 if len(leaders) > 4 else max(1, len(leaders))
     rows = max(1, math.ceil(len(leaders) / columns))
-    figure, axes = plt.subplots(
-        rows,
-        columns,
-        figsize=(5 * columns, 3.4 * rows + 1.8),
-        sharex=True,
-        sharey=True,
-        squeeze=False,
-    )
-    colours = plt.get_cmap("tab10")
+    figure = Figure(figsize=(5 * columns, 3.4 * rows + 1.8))
+    axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
+    colours = matplotlib.colormaps["tab10"]
     events = key_events(scenario)
     top = power[["q95"]].max().iloc[0] if len(power) else 1.0
     for number, axis in enumerate(axes.ravel()):
@@ -128,4 +119,3 @@ def plot_fan(
     )
     figure.tight_layout(rect=(0, 0.04, 1, 1))
     write_atomically(path, lambda temporary: figure.savefig(temporary, format="png", dpi=110))
-    plt.close(figure)

@@ -5,15 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from simulation.output.files import write_atomically  # noqa: E402
-from simulation.scenario.schema import Scenario  # noqa: E402
+from simulation.output.files import write_atomically
+from simulation.scenario.schema import Scenario
 
 
 def main_leaders(trajectories: pd.DataFrame, count: int = 8) -> list[str]:
@@ -43,10 +40,9 @@ def plot_influence(
     leaders = main_leaders(trajectories)
     frame = trajectories[trajectories["leader"].isin(leaders)].copy()
     frame["month"] = pd.to_datetime(frame["date"], format="%Y-%m")
-    figure, (top, bottom) = plt.subplots(
-        2, 1, figsize=(14, 9), sharex=True, gridspec_kw={"height_ratios": [3, 2]}
-    )
-    colours = plt.get_cmap("tab10")
+    figure = Figure(figsize=(14, 9))
+    top, bottom = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+    colours = matplotlib.colormaps["tab10"]
     for number, leader in enumerate(leaders):
         rows = frame[frame["leader"] == leader]
         style = {"color": colours(number), "linewidth": 2.0 if number < 3 else 1.4}
@@ -80,4 +76,3 @@ def plot_influence(
     top.set_title(title or f"{scenario.name}: influence and power of the main leaders")
     figure.tight_layout()
     write_atomically(path, lambda temporary: figure.savefig(temporary, format="png", dpi=110))
-    plt.close(figure)
