@@ -151,9 +151,13 @@ def handle(args: argparse.Namespace) -> int:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / f"compare-{scenarios[0].name}"
 
+    noted = []
+
     def executor():
         made = make_executor(workers=args.workers, scheduler=args.scheduler)
-        note_capped_workers(args.workers, made.workers)
+        if not noted:  # once, not for every ensemble
+            note_capped_workers(args.workers, made.workers)
+            noted.append(made.workers)
         return made
 
     try:
