@@ -12,6 +12,13 @@ from simulation.cli.common import add_targets_argument, fail, report_problems
 from simulation.scenario import ScenarioError, load_scenario
 
 TABLES = ("tenures", "votes", "events")
+SCORED_COLUMNS = {
+    "tenures": ("run", "leader", "post", "start", "end"),
+    "votes": ("run", "date", "arena", "target", "votes_for", "votes_against", "carried"),
+    "events": ("run", "date", "type", "organisation"),
+}
+"""The columns the scoring reads (``calibration.logs.logs_from_frames``); outputs written
+before a column was added elsewhere still score."""
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -37,7 +44,7 @@ class _Unreadable(Exception):
     """An output file that cannot be read as what a run or an ensemble writes."""
 
 
-def _read(directory: Path, name: str, columns: list[str]) -> pd.DataFrame | None:
+def _read(directory: Path, name: str, columns: tuple[str, ...]) -> pd.DataFrame | None:
     """The table ``name`` of a run (CSV) or an ensemble (Parquet), or ``None`` if absent.
 
     Raises:
@@ -87,10 +94,7 @@ def handle(args: argparse.Namespace) -> int:
     from calibration.logs import logs_from_frames
     from calibration.score import ensemble_table, score_run
     from calibration.targets import load_targets
-    from simulation.experiments.outcomes import EVENT_SCHEMA, TENURE_SCHEMA, VOTE_SCHEMA
 
-    columns = {"tenures": TENURE_SCHEMA.names, "votes": VOTE_SCHEMA.names}
-    columns["events"] = EVENT_SCHEMA.names
     directory = args.output_dir
     if not directory.is_dir():
         return fail(f"{directory}: no such output directory")
@@ -108,7 +112,7 @@ def handle(args: argparse.Namespace) -> int:
                     f"{directory / 'manifest.json'}: names no scenario file; pass --scenario"
                 )
             scenario_path = Path(manifest["scenario_file"])
-        frames = {name: _read(directory, name, columns[name]) for name in TABLES}
+        frames = {name: _read(directory, name, SCORED_COLUMNS[name]) for name in TABLES}
     except _Unreadable as error:
         return fail(str(error))
     missing = [name for name, frame in frames.items() if frame is None]
