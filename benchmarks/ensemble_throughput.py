@@ -38,16 +38,16 @@ import pandas as pd
 from mesa.batchrunner import batch_run
 
 from simulation.agents import Leader
-from simulation.ensemble import (
+from simulation.experiments.ensemble import (
     Ensemble,
     LocalProcessExecutor,
     SerialExecutor,
     read_table,
     run_ensemble,
-    run_seeds,
 )
+from simulation.experiments.outcomes import summary_row, tenures
+from simulation.experiments.seeds import run_seeds
 from simulation.model import Mode, PartyModel
-from simulation.outcomes import summary_row, tenures
 from simulation.scenario import Scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

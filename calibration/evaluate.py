@@ -13,16 +13,12 @@ import numpy as np
 from calibration.pattern_logs import pattern_logs
 from calibration.pattern_scores import PatternScore, score_run
 from calibration.patterns import TIMED, Pattern
-from simulation.model import Mode, PartyModel
+from simulation.experiments.runs import run_models
+from simulation.model import Mode
 from simulation.scenario import Scenario
 
 UNTIMED_ERROR = 12.0
 """The month error counted for a run in which no timed pattern could be timed."""
-
-
-def run_seeds(root: int, runs: int) -> list[int]:
-    """Seeds of ``runs`` runs, spawned from one root so run i is the same in every scenario."""
-    return [int(child.generate_state(1)[0]) for child in np.random.SeedSequence(root).spawn(runs)]
 
 
 def with_parameters(scenario: Scenario, values: dict[str, float]) -> Scenario:
@@ -38,13 +34,8 @@ def score_ensemble(
     mode: Mode = Mode.FREE,
 ) -> list[dict[str, PatternScore]]:
     """Run one model per seed and score each run against the patterns."""
-    scores = []
-    for run, seed in enumerate(seeds):
-        model = PartyModel(scenario, seed=seed, mode=mode, run=run)
-        while model.running:
-            model.step()
-        scores.append(score_run(patterns, pattern_logs(model)))
-    return scores
+    models = run_models(scenario, range(len(seeds)), seeds, mode)
+    return [score_run(patterns, pattern_logs(model)) for model in models]
 
 
 def summary_statistics(

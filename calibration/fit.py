@@ -29,7 +29,6 @@ import pandas as pd
 
 from calibration.evaluate import (
     distance,
-    run_seeds,
     score_ensemble,
     summary_statistics,
     with_parameters,
@@ -37,6 +36,7 @@ from calibration.evaluate import (
 from calibration.pattern_scores import pattern_table, score_frame
 from calibration.patterns import Pattern, fitted
 from simulation.calendar import Month
+from simulation.experiments.seeds import run_seeds
 from simulation.scenario import Scenario
 
 PRIORS: dict[str, tuple[float, float]] = {

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 from conftest import SEED
 
-from calibration.evaluate import run_seeds
+from simulation.experiments.seeds import run_seeds
 from simulation.model import Mode, PartyModel
 from simulation.scenario.schema import EventKind
 

@@ -1,1 +1,1 @@
-"""Experiments: many seeded runs of a scenario, and the assessment that judges them."""
+"""Many runs of the model: seeds, the run loop, outcomes, ensembles, comparisons, assessment."""

@@ -12,9 +12,9 @@ from conftest import ROOT
 from calibration.pattern_scores import joint_scores, pattern_table
 from calibration.patterns import load_patterns
 from simulation.calendar import Month
-from simulation.ensemble import run_seeds
 from simulation.experiments.assessment.assessment import Settings, variants
 from simulation.experiments.assessment.runs import make_mapper, score_variants
+from simulation.experiments.seeds import run_seeds
 
 PARAMETERS = ROOT / "calibration" / "parameters"
 

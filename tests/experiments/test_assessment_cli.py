@@ -5,7 +5,7 @@ import pytest
 from conftest import BASELINE
 
 from simulation.cli import main
-from simulation.commands.assess import fitted_point_of
+from simulation.cli.assess import fitted_point_of
 from simulation.experiments.assessment import runs
 
 SETS = ["posterior", "point", "prior", "hold-out fit", "no hindsight", "persistence", "apparatus"]

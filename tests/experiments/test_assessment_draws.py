@@ -4,14 +4,15 @@ import pandas as pd
 import pytest
 
 from calibration.fit import PRIORS
-from simulation.ensemble import Job, run_seeds, simulate_chunk
 from simulation.experiments.assessment.parameter_draws import (
     DrawError,
     PosteriorDraws,
     PriorDraws,
 )
+from simulation.experiments.ensemble.chunks import Job, simulate_chunk
+from simulation.experiments.outcomes import run_outcome
+from simulation.experiments.seeds import run_seeds
 from simulation.model import Mode, PartyModel
-from simulation.outcomes import run_outcome
 
 SAMPLE = pd.DataFrame(
     {
@@ -52,7 +53,7 @@ def test_prior_draws_stay_in_their_ranges_and_vary():
 def test_an_ensemble_chunk_runs_each_model_with_its_drawn_parameters(baseline):
     draws = PosteriorDraws(SAMPLE)
     seeds = run_seeds(3, 3)
-    job = Job(baseline, Mode.FREE, trajectories=False, parameters=draws)
+    job = Job(baseline, Mode.FREE, trajectories=False, ensemble="test", parameters=draws)
     chunk = simulate_chunk(job, [0, 1, 2], seeds)
     for run, seed in enumerate(seeds):
         model = PartyModel(draws.scenario_for(baseline, seed), seed=seed, mode=Mode.FREE, run=run)

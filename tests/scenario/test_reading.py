@@ -12,7 +12,7 @@ import pytest
 from conftest import SMALL_SCENARIO
 
 from simulation.cli import main
-from simulation.commands.scenario_args import change_from_flag
+from simulation.cli.scenario_args import change_from_flag
 from simulation.scenario import ScenarioError, load_scenario, parse_scenario
 from simulation.scenario.reading import MAX_FILE_BYTES
 

@@ -23,7 +23,6 @@ from calibration.fit import PRIORS
 from calibration.pattern_scores import joint_scores, pattern_table, score_frame, score_run
 from calibration.patterns import Pattern
 from simulation.calendar import Month
-from simulation.ensemble import run_seeds
 from simulation.experiments.assessment.hindsight import (
     HindsightInput,
     hindsight_inputs,
@@ -37,6 +36,7 @@ from simulation.experiments.assessment.parameter_draws import (
     posterior_beside,
 )
 from simulation.experiments.assessment.runs import Mapper, Variant, score_variants
+from simulation.experiments.seeds import run_seeds
 from simulation.scenario import Scenario
 
 PARAMETER_SOURCES = ("posterior", "point", "prior")

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from simulation.experiments.assessment.null_models import NULL_MODELS  # noqa: E402
-from simulation.output import write_atomically  # noqa: E402
+from simulation.output.files import write_atomically  # noqa: E402
 
 if TYPE_CHECKING:
     from simulation.experiments.assessment.assessment import Assessment

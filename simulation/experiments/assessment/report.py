@@ -22,7 +22,7 @@ from simulation.experiments.assessment.assessment import (
 )
 from simulation.experiments.assessment.null_models import NULL_MODELS
 from simulation.experiments.assessment.plots import plot_assessment
-from simulation.output import package_versions, write_text
+from simulation.output.files import package_versions, write_text
 
 
 def _markdown(frame: pd.DataFrame, index: bool = False) -> str:

@@ -4,7 +4,7 @@ Unlike an ensemble, which keeps each run's tables on disk, the assessment needs
 of a run only its score per pattern, but it needs affinities and factions,
 which an ensemble does not keep; so each worker runs its chunk of models and
 returns their scores, a few numbers per pattern. Run i is seeded as in an
-ensemble (:func:`simulation.ensemble.run_seeds`) and draws its parameters from
+ensemble (:func:`simulation.experiments.seeds.run_seeds`) and draws its parameters from
 its seed, so the same run gets the same draw whatever the executor.
 """
 

@@ -1,0 +1,189 @@
+"""``interregnum assess``: judge a scenario's free mode against the historical patterns."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import yaml
+
+from simulation.calendar import Month
+from simulation.cli.common import (
+    add_executor_arguments,
+    add_patterns_argument,
+    fail,
+    report_problems,
+)
+from simulation.scenario import ScenarioError, load_scenario, scenario_hash
+
+PARAMETERS_DIR = Path("calibration/parameters")
+
+
+def fitted_point_of(scenario_file: Path) -> Path | None:
+    """The fitted parameters a scenario file uses: its ``parameters_from``, or its base's.
+
+    An overlay (``extends:``) uses the fit of the scenario it extends, so its default
+    posterior is that fit's too. None if no file in the chain names one.
+    """
+    seen = set()
+    while scenario_file not in seen:
+        seen.add(scenario_file)
+        try:
+            data = yaml.safe_load(scenario_file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        if isinstance(data.get("parameters_from"), str):
+            return Path(os.path.normpath(scenario_file.parent / data["parameters_from"]))
+        if not isinstance(data.get("extends"), str):
+            return None
+        scenario_file = Path(os.path.normpath(scenario_file.parent / data["extends"]))
+    return None
+
+
+def _month(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``assess`` subcommand."""
+    parser = commands.add_parser(
+        "assess",
+        help="judge free mode against the historical patterns, the hold-out and null models",
+        description="Run a scenario in free mode with its posterior predictive, point and prior "
+        "parameters, with the parameters fitted only up to --fit-until (the temporal "
+        "hold-out), and without its leader-targeted inputs (the hindsight audit); score every "
+        "run and two null models on the patterns file; write report.md, assessment.png and "
+        "the tables to --out.",
+    )
+    parser.add_argument("scenario", type=Path, help="scenario YAML file")
+    parser.add_argument("--runs", type=int, default=1000, help="runs per parameter set (1000)")
+    parser.add_argument(
+        "--parameters",
+        choices=("posterior", "point", "prior"),
+        default="posterior",
+        help="which parameter set is the model the nulls and the audit are compared with "
+        "(default posterior: each run draws its parameters from the ABC posterior)",
+    )
+    parser.add_argument(
+        "--posterior",
+        type=Path,
+        metavar="FILE",
+        help="posterior sample (default: NAME-posterior.csv beside the fitted parameters the "
+        "scenario's 'parameters_from:' names, or calibration/parameters/NAME-posterior.csv)",
+    )
+    parser.add_argument(
+        "--fit-until",
+        type=_month,
+        default=Month(1924, 12),
+        metavar="YYYY-MM",
+        help="last month of the temporal hold-out fit (default 1924-12)",
+    )
+    parser.add_argument(
+        "--hold-out-parameters",
+        type=Path,
+        metavar="FILE",
+        help="parameters fitted up to --fit-until (default: NAME-until-YYYY-MM.yaml beside the "
+        "scenario's fitted parameters)",
+    )
+    add_patterns_argument(parser)
+    add_executor_arguments(parser)
+    parser.add_argument(
+        "--out", type=Path, help="output directory (default outputs/assessment/NAME)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="root seed of the runs (default 1)")
+    parser.add_argument("--quiet", action="store_true", help="print only the output directory")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Load, run every set, score, and write the assessment directory."""
+    from calibration.patterns import load_patterns
+    from simulation.experiments.assessment.assessment import (
+        HOLD_OUT,
+        AssessmentError,
+        Settings,
+        assess,
+    )
+    from simulation.experiments.assessment.null_models import NULL_MODELS
+    from simulation.experiments.assessment.parameter_draws import DrawError
+    from simulation.experiments.assessment.report import write_assessment
+    from simulation.experiments.assessment.runs import make_mapper
+    from simulation.experiments.ensemble.executors import available_cores
+
+    try:
+        scenario = load_scenario(args.scenario)
+        patterns = load_patterns(args.patterns, scenario).patterns
+    except ScenarioError as error:
+        return report_problems(error)
+    if args.runs < 1:
+        return fail(f"--runs must be at least 1, got {args.runs}")
+    if args.seed < 0:
+        return fail(f"--seed must be a non-negative integer, got {args.seed}")
+    if args.workers is not None and args.workers < 1:
+        return fail(f"--workers must be at least 1, got {args.workers}")
+    name = scenario.name
+    point = fitted_point_of(args.scenario) or PARAMETERS_DIR / f"{name}.yaml"
+    settings = Settings(
+        runs=args.runs,
+        seed=args.seed,
+        parameters=args.parameters,
+        posterior=args.posterior or point.with_name(f"{point.stem}-posterior.csv"),
+        fit_until=args.fit_until,
+        hold_out_parameters=args.hold_out_parameters
+        or point.with_name(f"{point.stem}-until-{args.fit_until}.yaml"),
+    )
+    workers = args.workers or available_cores()
+    started = time.perf_counter()
+    try:
+        mapper = make_mapper(workers, args.scheduler)
+        assessment = assess(scenario, patterns, settings, mapper)
+    except (AssessmentError, DrawError) as error:
+        return fail(str(error))
+    except ImportError:
+        return fail("--scheduler needs the 'distributed' package")
+    except OSError as error:
+        return fail(f"cannot reach the Dask scheduler at {args.scheduler} ({error})")
+    seconds = time.perf_counter() - started
+    out = args.out or Path("outputs") / "assessment" / name
+    record = {
+        "scenario": name,
+        "scenario_file": str(args.scenario),
+        "scenario_sha256": scenario_hash(scenario),
+        "patterns_file": str(args.patterns),
+        "runs": args.runs,
+        "seed": args.seed,
+        "model": args.parameters,
+        "posterior": str(settings.posterior),
+        "fit_until": str(settings.fit_until),
+        "hold_out_parameters": str(settings.hold_out_parameters),
+        "executor": args.scheduler or f"{workers} local processes",
+        "seconds": round(seconds, 2),
+        "run_seeds": "run i: numpy.random.SeedSequence(seed).spawn(runs)[i].generate_state(1)[0]",
+    }
+    write_assessment(assessment, out, name, record)
+    if args.quiet:
+        print(out)
+        return 0
+    for note in assessment.notes:
+        print(f"note: {note}")
+    joint = assessment.joint()
+    print(f"assessed {name}: {args.runs} runs per set in {seconds:.1f} s")
+    if HOLD_OUT in assessment.tables:
+        late = assessment.late()
+        headline = assessment.joint([HOLD_OUT, *NULL_MODELS], only=late).loc["all"]
+        nulls = ", ".join(f"{null} {headline[null]:.2f}" for null in NULL_MODELS)
+        print(
+            f"hold-out in time: mean hit share {headline[HOLD_OUT]:.2f} on the {len(late)} "
+            f"patterns after {settings.fit_until} (null models: {nulls})"
+        )
+    print("mean hit share, all patterns and per level:")
+    print(joint.to_string(float_format=lambda x: f"{x:.2f}"))
+    print(f"wrote {out}/report.md")
+    return 0

@@ -1,0 +1,220 @@
+"""``interregnum calibrate``: fit the free parameters to history with ABC-SMC."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+import yaml
+
+from simulation.calendar import Month
+from simulation.cli.common import (
+    add_patterns_argument,
+    fail,
+    note_capped_workers,
+    report_problems,
+)
+from simulation.experiments.seeds import SeedError, check_seed
+from simulation.scenario import ScenarioError, load_scenario, scenario_hash
+
+DEFAULT_SCENARIO = Path("scenarios/baseline_1922.yaml")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``calibrate`` subcommand."""
+    parser = commands.add_parser(
+        "calibrate",
+        help="fit the model's free parameters to the historical patterns (ABC-SMC)",
+        description="Fit the free parameters of a scenario to the 'fit' patterns of the "
+        "patterns file with ABC-SMC (pyabc); 'hold_out' patterns are never read. Writes the "
+        "posterior sample, the chosen point, the validation of that point on fresh seeds "
+        "(every pattern, marked in or out of the fit) and diagnostics plots to --out; the "
+        "chosen parameters to calibration/parameters/NAME.yaml (which scenarios reference "
+        "with 'parameters_from:') and the weighted posterior sample beside it, "
+        "NAME-posterior.csv (which 'assess' and ensembles draw from).",
+    )
+    parser.add_argument(
+        "scenario",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_SCENARIO,
+        help=f"scenario YAML file (default {DEFAULT_SCENARIO})",
+    )
+    add_patterns_argument(parser)
+    parser.add_argument(
+        "--out", type=Path, help="output directory (default outputs/calibration/NAME)"
+    )
+    parser.add_argument(
+        "--name",
+        help="name of the fit (default: the scenario's name, plus -until-MONTH, plus -quick)",
+    )
+    parser.add_argument(
+        "--fit-until",
+        type=_month,
+        metavar="YYYY-MM",
+        help="fit only the patterns dated up to this month (the later ones are held out in time)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a small trial fit (under a minute on 2 cores), named NAME-quick",
+    )
+    parser.add_argument(
+        "--population", type=int, help="ABC population size (default 100; quick 24)"
+    )
+    parser.add_argument("--generations", type=int, help="ABC generations (default 6; quick 3)")
+    parser.add_argument(
+        "--runs-per-particle", type=int, help="free-mode runs per particle (default 16; quick 8)"
+    )
+    parser.add_argument(
+        "--validation-runs",
+        type=int,
+        default=None,
+        help="fresh runs to validate the chosen point (default 500; quick 100)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes (default: all cores, and at most that many)",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed of the fit (default 1)")
+    parser.add_argument(
+        "--parameters-file",
+        type=Path,
+        help="where to write the chosen parameters (default calibration/parameters/NAME.yaml)",
+    )
+    parser.set_defaults(handler=handle)
+
+
+def _month(text: str) -> Month:
+    """A ``YYYY-MM`` argument, refused with the reason (argparse then exits with status 2)."""
+    try:
+        return Month.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _settings(args: argparse.Namespace):
+    from calibration.fit import QUICK, Settings  # pyabc: see handle()
+
+    base = QUICK if args.quick else Settings()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = min(max(1, args.workers), cores or 1)
+    note_capped_workers(args.workers, workers)
+    return Settings(
+        population=args.population or base.population,
+        generations=args.generations or base.generations,
+        runs_per_particle=args.runs_per_particle or base.runs_per_particle,
+        workers=workers,
+        seed=args.seed,
+    )
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Fit, validate, and write the results."""
+    # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
+    # which --help, validate and diff should not pay (see the cli package docstring).
+    from calibration.fit import Calibration, CalibrationError
+    from calibration.patterns import fitted, load_patterns
+    from calibration.plots import plot_diagnostics
+    from simulation.output.files import package_versions, write_text
+
+    try:
+        check_seed(args.seed)
+        check_seed(args.seed + 1)  # the validation runs are seeded from the next root
+    except SeedError:
+        return fail(f"--seed must be an integer from 0 to 2**63 - 2, got {args.seed}")
+    try:
+        scenario = load_scenario(args.scenario)
+        patterns = load_patterns(args.patterns, scenario).patterns
+    except ScenarioError as error:
+        return report_problems(error)
+    if args.fit_until is not None:
+        if not scenario.start <= args.fit_until <= scenario.end:
+            return fail(
+                f"--fit-until {args.fit_until} is outside the scenario "
+                f"({scenario.start} to {scenario.end})"
+            )
+        if not fitted(patterns, args.fit_until):
+            return fail(f"--fit-until {args.fit_until}: no fit pattern is dated up to that month")
+    for value, label in (
+        (args.population, "--population"),
+        (args.generations, "--generations"),
+        (args.runs_per_particle, "--runs-per-particle"),
+        (args.validation_runs, "--validation-runs"),
+    ):
+        if value is not None and value < 1:
+            return fail(f"{label} must be at least 1, got {value}")
+    name = args.name or (
+        scenario.name
+        + (f"-until-{args.fit_until}" if args.fit_until else "")
+        + ("-quick" if args.quick else "")  # a trial fit never replaces the committed one
+    )
+    out = args.out or Path("outputs") / "calibration" / name
+    parameters_file = args.parameters_file or Path("calibration") / "parameters" / f"{name}.yaml"
+    posterior_file = parameters_file.with_name(f"{parameters_file.stem}-posterior.csv")
+    settings = _settings(args)
+    validation_runs = args.validation_runs or (100 if args.quick else 500)
+    out.mkdir(parents=True, exist_ok=True)
+    database = out / "history.db"
+    database.unlink(missing_ok=True)
+    print(
+        f"calibrating {scenario.name}: population {settings.population}, "
+        f"{settings.generations} generations, {settings.runs_per_particle} runs per particle, "
+        f"{settings.workers} processes"
+        + (f", fitting patterns up to {args.fit_until}" if args.fit_until else "")
+    )
+    try:
+        calibration = Calibration(scenario, patterns, settings, fit_until=args.fit_until).fit(
+            database
+        )
+    except CalibrationError as error:
+        return fail(str(error), status=1)
+    if calibration.stopped_early_:
+        print(f"note: ABC-SMC {calibration.stopped_early_}; keeping the last complete population")
+    validation = calibration.validate(validation_runs)
+
+    posterior_text = calibration.posterior_.to_csv(index=False, float_format="%.6g")
+    write_text(out / "posterior.csv", posterior_text)
+    calibration.populations_.to_csv(out / "populations.csv", index=False)
+    validation.to_csv(out / "validation.csv", index=False)
+    plot_diagnostics(
+        calibration.posterior_,
+        calibration.populations_,
+        calibration.priors,
+        calibration.best_,
+        out / "diagnostics.png",
+    )
+    record = {
+        "scenario": scenario.name,
+        "scenario_file": str(args.scenario),
+        "scenario_sha256": scenario_hash(scenario),
+        "patterns_file": str(args.patterns),
+        "fit_until": str(args.fit_until) if args.fit_until else None,
+        "fitted_patterns": calibration.fitted_patterns_,
+        "posterior_file": str(posterior_file),
+        "settings": vars(settings),
+        "validation_runs": validation_runs,
+        "stopped_early": calibration.stopped_early_,
+    }
+    chosen = {name: round(value, 6) for name, value in calibration.best_.items()}
+    header = (
+        f"# Written by 'interregnum calibrate' ({name}); ABC-SMC point closest to the patterns.\n"
+        f"# Scenarios use it with 'parameters_from:'. Details in {out}/manifest.json.\n"
+    )
+    write_text(
+        parameters_file,
+        header + yaml.safe_dump({"fit": record, "parameters": chosen}, sort_keys=False),
+    )
+    write_text(posterior_file, posterior_text)
+    write_text(out / "chosen.yaml", yaml.safe_dump(chosen, sort_keys=True))
+    write_text(
+        out / "manifest.json",
+        json.dumps({**record, "versions": package_versions()}, indent=2, sort_keys=True) + "\n",
+    )
+    print(validation.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+    print(f"wrote {out}/, {parameters_file} and {posterior_file}")
+    return 0

@@ -1,0 +1,90 @@
+"""What several commands share: exit codes, problem reports, scenario summaries."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from simulation.scenario import Scenario, ScenarioError
+
+EXIT_BAD_INPUT = 2
+DEFAULT_PATTERNS = Path("calibration/patterns.yaml")
+
+
+def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where ensemble runs go: ``--workers K`` local processes or a Dask ``--scheduler``."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="K",
+        help="local worker processes (default: every core, and at most that many; "
+        "1 runs in this process)",
+    )
+    where.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="run on the Dask distributed cluster of this scheduler",
+    )
+
+
+def note_capped_workers(asked: int | None, given: int) -> None:
+    """Say on stderr when ``--workers`` asked for more processes than there are cores."""
+    if asked is not None and asked > given:
+        print(
+            f"interregnum: --workers {asked}: this machine gives {given} core"
+            f"{'s' * (given != 1)}; using {given} (more would not change the results, only "
+            "use memory)",
+            file=sys.stderr,
+        )
+
+
+class _RetiredTargets(argparse.Action):
+    """``--targets`` named the old targets file; say what replaced it instead of running."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.exit(
+            EXIT_BAD_INPUT,
+            "interregnum: --targets was replaced by --patterns: the targets are now the "
+            f"patterns of {DEFAULT_PATTERNS} (one definition for calibrate, score and assess)\n",
+        )
+
+
+def add_patterns_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``--patterns`` option of the commands that score runs against history."""
+    parser.add_argument(
+        "--patterns",
+        type=Path,
+        default=DEFAULT_PATTERNS,
+        help=f"historical patterns file (default {DEFAULT_PATTERNS})",
+    )
+    parser.add_argument("--targets", action=_RetiredTargets, help=argparse.SUPPRESS)
+
+
+def report_problems(error: ScenarioError) -> int:
+    """Print every problem and a closing line on stderr; return the bad-input status."""
+    for problem in error.problems:
+        print(problem, file=sys.stderr)
+    count = len(error.problems)
+    print(f"interregnum: {count} problem{'s' * (count != 1)}; nothing was run.", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def fail(message: str, status: int = EXIT_BAD_INPUT) -> int:
+    """Print one ``interregnum: message`` line on stderr and return ``status``."""
+    print(f"interregnum: {message}", file=sys.stderr)
+    return status
+
+
+def summary(scenario: Scenario) -> str:
+    """One line: the period and how many leaders, posts, organisations and events."""
+    decisions = sum(event.kind == "decision" for event in scenario.events)
+    return (
+        f"{scenario.name}: {scenario.start} to {scenario.end}, {len(scenario.leaders)} leaders, "
+        f"{len(scenario.posts)} posts, {len(scenario.organisations)} organisations, "
+        f"{len(scenario.factions)} factions, {len(scenario.events)} events "
+        f"({decisions} decisions, {len(scenario.events) - decisions} exogenous)"
+    )

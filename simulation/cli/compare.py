@@ -1,0 +1,209 @@
+"""``interregnum compare``: paired ensembles of a base and alternatives, and their differences."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from simulation.cli.common import (
+    add_executor_arguments,
+    fail,
+    note_capped_workers,
+    report_problems,
+)
+from simulation.experiments.compare.statistics import RESAMPLES
+from simulation.scenario import Scenario, ScenarioError, load_scenario
+
+DEFAULT_RUNS = 1000
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``compare`` subcommand."""
+    parser = commands.add_parser(
+        "compare",
+        help="paired ensembles of a base scenario and alternatives: outcome probabilities "
+        "and differences with bootstrap intervals",
+        description="Simulate (or reuse) one ensemble per scenario under OUT/<scenario name>/, "
+        "all with the same root seed, so that run i has the same seed in every scenario "
+        "(common random numbers). An ensemble already complete there with the same scenario, "
+        "seed, runs and mode is reused without running anything. From their summaries, write "
+        "OUT/comparison.csv (every metric of every scenario with a 95% percentile bootstrap "
+        "interval, and each alternative's paired difference from the base), OUT/report.md "
+        "(what each alternative changes, the main table, the plot) and OUT/comparison.png; "
+        "the main table is printed too. The change flags of run and ensemble (--set, "
+        "--drop-event, --move-event) are not taken here: write each variant as an overlay "
+        "file, so that the report shows what it changes.",
+    )
+    parser.add_argument(
+        "base", type=Path, metavar="BASE", help="the base scenario, e.g. the baseline"
+    )
+    parser.add_argument(
+        "alternatives",
+        type=Path,
+        nargs="+",
+        metavar="ALT",
+        help="an alternative scenario or counterfactual overlay (one or more)",
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=DEFAULT_RUNS,
+        metavar="N",
+        help=f"runs per scenario (default {DEFAULT_RUNS})",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output directory (default: outputs/compare-<base scenario name>)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        help="root seed of the runs' seeds in every scenario, and of the bootstrap (default 1)",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=["free", "replay"],
+        default="free",
+        help="free: decisions emerge from the mechanisms (default); replay: the scenarios' "
+        "decisions are forced on their dates",
+    )
+    add_executor_arguments(parser)
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted ensemble (same scenario, seed, runs and mode) instead "
+        "of starting it afresh; complete ones are reused either way",
+    )
+    parser.add_argument(
+        "--bootstrap",
+        type=int,
+        default=RESAMPLES,
+        metavar="B",
+        help=f"bootstrap resamples of the runs (default {RESAMPLES})",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the report of another comparison found in --out (without it, "
+        "compare refuses to overwrite it)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.set_defaults(handler=handle)
+
+
+def _load(paths: list[Path]) -> tuple[list[Scenario], list[str]]:
+    """Load every file (overlays resolved), collecting the problems of all of them."""
+    scenarios, problems = [], []
+    for path in paths:
+        try:
+            scenarios.append(load_scenario(path))
+        except ScenarioError as error:
+            problems += error.problems
+    return scenarios, problems
+
+
+def _name_problems(scenarios: list[Scenario], paths: list[Path]) -> list[str]:
+    """Scenario names that cannot name a directory, or that two files share."""
+    problems, seen = [], {}
+    for scenario, path in zip(scenarios, paths, strict=True):
+        name = scenario.name
+        if not _SAFE_NAME.match(name):
+            problems.append(
+                f"{path}: the scenario name {name!r} cannot name its ensemble's directory; "
+                "use letters, digits, '.', '_' and '-'"
+            )
+        elif name in seen:
+            problems.append(
+                f"{path}: the scenario name {name!r} is also the name of {seen[name]}; "
+                "each scenario of a comparison needs its own name (set name: in the overlay)"
+            )
+        else:
+            seen[name] = path
+    return problems
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Check, load, run or reuse the ensembles, compare them, write and print the results."""
+    # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
+    # which --help, validate and diff should not pay (see the cli package docstring).
+    from simulation.experiments.compare.comparison import run_comparison
+    from simulation.experiments.compare.report import identical_note
+    from simulation.experiments.ensemble import Ensemble, EnsembleError, make_executor
+    from simulation.experiments.ensemble.scheduler import parse_address
+    from simulation.model import Mode
+
+    if args.bootstrap < 1:
+        return fail(f"--bootstrap must be at least 1, got {args.bootstrap}")
+    if args.workers is not None and args.workers < 1:
+        return fail(f"--workers must be at least 1, got {args.workers}")
+    paths = [args.base, *args.alternatives]
+    scenarios, problems = _load(paths)
+    if problems:
+        return report_problems(ScenarioError(problems))
+    problems = _name_problems(scenarios, paths)
+    if problems:
+        return report_problems(ScenarioError(problems))
+    out_dir = args.out or Path("outputs") / f"compare-{scenarios[0].name}"
+
+    noted = []
+
+    def executor():
+        made = make_executor(workers=args.workers, scheduler=args.scheduler)
+        if not noted:  # once, not for every ensemble
+            note_capped_workers(args.workers, made.workers)
+            noted.append(made.workers)
+        return made
+
+    try:
+        if args.scheduler is not None:
+            parse_address(args.scheduler)
+        ensembles = [
+            Ensemble(
+                scenario,
+                runs=args.runs,
+                seed=args.seed,
+                mode=Mode(args.mode),
+                scenario_file=str(path),
+            )
+            for scenario, path in zip(scenarios, paths, strict=True)
+        ]
+        result = run_comparison(
+            ensembles,
+            out_dir,
+            executor,
+            resume=args.resume,
+            progress=not args.quiet and sys.stderr.isatty(),
+            resamples=args.bootstrap,
+            force=args.force,
+            announce=lambda name, report: _announce(name, report, out_dir, args.runs),
+        )
+    except EnsembleError as error:
+        return fail(str(error), status=error.status)
+    except OSError as error:
+        return fail(f"cannot write to {out_dir}: {error.strerror or error}", status=1)
+    print()
+    print(result.main_table)
+    print()
+    if result.identical:
+        print(identical_note(result.identical, args.runs))
+        print()
+    print(f"wrote {', '.join(path.name for path in result.files)} to {out_dir}/")
+    return 0
+
+
+def _announce(name: str, report, out_dir: Path, runs: int) -> None:
+    """One line per ensemble as it is ready: reused, or simulated in how long."""
+    if report is None:
+        print(f"{name}: reusing the {runs} runs in {out_dir / name}/")
+        return
+    resumed = f" ({report.already_done} were done)" if report.already_done else ""
+    print(
+        f"{name}: simulated {report.simulated} runs{resumed} in {report.seconds:.1f} s; "
+        f"{report.executor}"
+    )

@@ -1,0 +1,42 @@
+"""``interregnum diff``: what differs between two scenarios once they are resolved."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from simulation.cli.common import EXIT_BAD_INPUT
+from simulation.scenario import ScenarioError, load_scenario
+from simulation.scenario.diff import diff_scenarios, format_differences
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``diff`` subcommand."""
+    parser = commands.add_parser(
+        "diff",
+        help="show what differs between two scenarios (e.g. the baseline and a counterfactual)",
+        description="Resolve two scenario files (overlays included) and print what differs: "
+        "events added, dropped, moved and changed; parameters; leaders, posts, organisations "
+        "and factions; the period. Exit status 2 if either file has problems.",
+    )
+    parser.add_argument("before", type=Path, help="the first scenario, e.g. the baseline")
+    parser.add_argument("after", type=Path, help="the second scenario, e.g. a counterfactual")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Load both files, reporting the problems of each, then print their differences."""
+    scenarios, problems = [], []
+    for path in (args.before, args.after):
+        try:
+            scenarios.append(load_scenario(path))
+        except ScenarioError as error:
+            problems += error.problems
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    before, after = scenarios
+    print(format_differences(diff_scenarios(before, after), str(args.before), str(args.after)))
+    return 0

@@ -1,0 +1,138 @@
+"""``interregnum ensemble``: many seeded runs of a scenario, in parallel, resumable."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from simulation.cli.common import (
+    add_executor_arguments,
+    fail,
+    note_capped_workers,
+    report_problems,
+    summary,
+)
+from simulation.cli.scenario_args import add_scenario_arguments, load_from_args
+from simulation.scenario import ScenarioError
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``ensemble`` subcommand."""
+    parser = commands.add_parser(
+        "ensemble",
+        help="simulate many seeded runs of a scenario and write their outcomes as Parquet",
+        description="Simulate runs 0..N-1 of a scenario (run i seeded from child i of "
+        "numpy.random.SeedSequence(SEED), so run i has the same seed in every scenario), on "
+        "local processes or a Dask cluster. Each finished chunk of runs is written at once "
+        "under OUT/parts/; at the end they are consolidated into summary.parquet, "
+        "tenures.parquet, events.parquet, votes.parquet and quantiles.parquet, with "
+        "manifest.json and fan.png. An interrupted ensemble continues with --resume.",
+    )
+    add_scenario_arguments(parser)
+    parser.add_argument("--runs", type=int, required=True, metavar="N", help="number of runs")
+    add_executor_arguments(parser)
+    parser.add_argument(
+        "--mode",
+        choices=["free", "replay"],
+        default="free",
+        help="free: decisions emerge from the mechanisms (default); replay: the scenario's "
+        "decisions are forced on their dates",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="root seed of the runs' seeds (default 1)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output directory (default: outputs/<scenario name>-ensemble)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the runs already in --out (same scenario, seed, runs and mode) and "
+        "simulate only the missing ones",
+    )
+    parser.add_argument(
+        "--keep-trajectories",
+        action="store_true",
+        help="also write every run's monthly influence, apparatus and power (trajectories.parquet)",
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=None,
+        metavar="C",
+        help="runs per task (default: about four tasks per worker, at most 50)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Load, simulate the ensemble, consolidate, plot; report what was done."""
+    # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
+    # which --help, validate and diff should not pay (see the cli package docstring).
+    from simulation.experiments.compare.statistics import identical_runs
+    from simulation.experiments.ensemble import (
+        Ensemble,
+        EnsembleError,
+        make_executor,
+        read_table,
+        run_ensemble,
+    )
+    from simulation.model import Mode
+    from simulation.output.fan import plot_fan
+
+    try:
+        scenario, overrides = load_from_args(args)
+    except ScenarioError as error:
+        return report_problems(error)
+    out_dir = args.out or Path("outputs") / f"{scenario.name}-ensemble"
+    try:
+        ensemble = Ensemble(
+            scenario,
+            runs=args.runs,
+            seed=args.seed,
+            mode=Mode(args.mode),
+            keep_trajectories=args.keep_trajectories,
+            scenario_file=str(args.scenario),
+            overrides=tuple(overrides),
+        )
+        if args.chunk_size is not None and args.chunk_size < 1:
+            raise EnsembleError(f"--chunk-size must be at least 1, got {args.chunk_size}")
+        executor = make_executor(workers=args.workers, scheduler=args.scheduler)
+        note_capped_workers(args.workers, executor.workers)
+        progress = not args.quiet and sys.stderr.isatty()
+        report = run_ensemble(
+            ensemble,
+            out_dir,
+            executor,
+            resume=args.resume,
+            progress=progress,
+            chunk_size=args.chunk_size,
+        )
+        plot_path = out_dir / "fan.png"
+        plot_fan(read_table(out_dir, "quantiles"), scenario, plot_path, runs=args.runs)
+    except EnsembleError as error:
+        return fail(str(error), status=error.status)
+    except OSError as error:
+        return fail(f"cannot write to {out_dir}: {error.strerror or error}", status=1)
+    print(f"{args.mode}: {summary(scenario)}; {args.runs} runs, root seed {args.seed}")
+    if report.already_done:
+        print(f"resumed: {report.already_done} runs were already done")
+    rate = f" ({report.runs_per_second:.0f} runs/s)" if report.simulated else ""
+    print(f"simulated {report.simulated} runs in {report.seconds:.1f} s{rate}; {report.executor}")
+    outcomes = read_table(out_dir, "summary")
+    dominant = outcomes["dominant"].value_counts(normalize=True)
+    shares = ", ".join(f"{leader} {share:.0%}" for leader, share in dominant.head(4).items())
+    print(f"dominant at {scenario.end}: {shares}")
+    if identical_runs(outcomes):
+        print(
+            f"every one of the {args.runs} runs gave the same outcomes (dominant leader, power "
+            "shares, removals, votes): their spread is zero because nothing varied between "
+            "runs, not because the estimate is precise"
+        )
+    print(f"wrote {len(report.files) + 1} files and parts/ to {out_dir}/")
+    return 0

@@ -1,0 +1,87 @@
+"""``interregnum run``: simulate one run of a scenario and write its tables and plot."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from simulation.cli.common import fail, report_problems, summary
+from simulation.cli.scenario_args import add_scenario_arguments, load_from_args
+from simulation.experiments.seeds import SeedError, check_seed
+from simulation.scenario import ScenarioError, scenario_hash
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``run`` subcommand."""
+    parser = commands.add_parser(
+        "run",
+        help="simulate one run of a scenario and write its tables and plot",
+        description="Simulate one run of a scenario month by month and write trajectories.csv, "
+        "posts.csv, events.csv, votes.csv, alliances.csv, factions.csv, membership.csv, "
+        "loyalty.csv, manifest.json and influence.png to the output directory.",
+    )
+    add_scenario_arguments(parser)
+    parser.add_argument(
+        "--mode",
+        choices=["replay", "free"],
+        default="replay",
+        help="replay: force every historical decision of the scenario on its date (default); "
+        "free: apply only exogenous events and let the leaders' decisions emerge",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="seed of the model's generator (default 1)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="output directory (default: outputs/<scenario name>)"
+    )
+    parser.add_argument("--no-plot", action="store_true", help="skip influence.png")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Load, simulate, write; nothing is written unless the run completed."""
+    # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
+    # which --help, validate and diff should not pay (see the cli package docstring).
+    from simulation.experiments.runs import run_model
+    from simulation.model import Mode
+    from simulation.output.files import (
+        RUN_FILES,
+        OutputError,
+        check_replaceable,
+        manifest,
+        write_run,
+    )
+    from simulation.output.plots import plot_influence
+
+    try:
+        scenario, overrides = load_from_args(args)
+    except ScenarioError as error:
+        return report_problems(error)
+    out_dir = args.out or Path("outputs") / scenario.name
+    try:
+        seed = check_seed(args.seed)
+        check_replaceable(out_dir, RUN_FILES)
+    except (SeedError, OutputError) as error:
+        return fail(str(error))
+    result = run_model(scenario, seed, Mode(args.mode)).recorder.result()
+    run_manifest = manifest(result, str(args.scenario), scenario_hash(scenario), overrides)
+
+    def figures(directory: Path) -> list[str]:
+        if args.no_plot:
+            return []
+        plot_influence(result["trajectories"], scenario, directory / "influence.png")
+        return ["influence.png"]
+
+    try:
+        written = write_run(result, out_dir, run_manifest, figures)
+    except OutputError as error:
+        return fail(str(error))
+    except OSError as error:
+        return fail(f"cannot write to {out_dir}: {error.strerror or error}", status=1)
+    final = result["trajectories"]
+    final = final[final["date"] == str(scenario.end)].nlargest(3, "power")
+    leaders = ", ".join(f"{row.leader} {row.power:.2f}" for row in final.itertuples())
+    print(f"{args.mode}: {summary(scenario)}; seed {args.seed}")
+    print(f"power share at {scenario.end}: {leaders}")
+    print(f"wrote {len(written)} files to {out_dir}/")
+    return 0

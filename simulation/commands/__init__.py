@@ -1,1 +1,0 @@
-"""One module per ``interregnum`` subcommand; each exposes ``register(commands)``."""

@@ -1,0 +1,201 @@
+"""A comparison end to end: run (or reuse) one paired ensemble per scenario, compare, write.
+
+Every ensemble has the same root seed, so run ``i`` has the same seed in every
+scenario; each lives in ``OUT/<scenario name>/`` and one already complete there with
+the same identity is reused without running anything. The comparison writes
+``comparison.csv`` (every metric), ``comparison.png``, ``report.md`` and
+``comparison.json`` (what was compared, to reproduce it). A folder holding the report
+of another comparison is not overwritten unless asked (``force``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from simulation.experiments.compare.report import (
+    key_leaders,
+    main_metrics,
+    markdown_table,
+    report_text,
+)
+from simulation.experiments.compare.statistics import (
+    LEVEL,
+    RESAMPLES,
+    compare_summaries,
+    identical_runs,
+)
+from simulation.experiments.ensemble import (
+    Ensemble,
+    EnsembleError,
+    EnsembleReport,
+    is_complete,
+    read_table,
+    run_ensemble,
+)
+from simulation.experiments.ensemble.executors import ChunkExecutor
+from simulation.experiments.ensemble.store import VERSIONED_EXTRAS
+from simulation.output.comparison import plot_comparison
+from simulation.output.files import (
+    package_versions,
+    remove_leftovers,
+    write_atomically,
+    write_text,
+)
+
+COMPARISON_FILES = ("comparison.csv", "report.md", "comparison.png", "comparison.json")
+
+
+def comparison_identity(ensembles: Sequence[Ensemble], resamples: int) -> dict[str, object]:
+    """What makes two comparisons the same: the scenarios, runs, seed, mode and resamples."""
+    first = ensembles[0]
+    return {
+        "base": first.scenario.name,
+        "scenarios": {e.scenario.name: e.identity()["scenario_sha256"] for e in ensembles},
+        "runs": first.runs,
+        "seed": first.seed,
+        "mode": first.mode.value,
+        "resamples": resamples,
+    }
+
+
+def check_report_folder(out_dir: Path, identity: dict[str, object], force: bool) -> None:
+    """Refuse to overwrite the report of another comparison (unless ``force``).
+
+    Raises:
+        EnsembleError: ``out_dir`` holds a comparison's files that are not this one's.
+    """
+    if force or not (out_dir / "report.md").exists():
+        return
+    try:
+        earlier = json.loads((out_dir / "comparison.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        earlier = None
+    if isinstance(earlier, dict) and earlier.get("identity") == identity:
+        return
+    what = (
+        f"{', '.join(earlier['identity']['scenarios'])}, {earlier['identity']['runs']} runs"
+        if isinstance(earlier, dict) and isinstance(earlier.get("identity"), dict)
+        else "a comparison this version cannot identify"
+    )
+    raise EnsembleError(
+        f"{out_dir} holds the report of another comparison ({what}); will not overwrite "
+        "it: choose another --out, or pass --force to replace it"
+    )
+
+
+@dataclass
+class ComparisonResult:
+    """What a comparison did and wrote.
+
+    Attributes:
+        table: the comparison table (every metric of every scenario).
+        main_table: the report's main table, in Markdown.
+        reports: by scenario name, the ensemble's report, or ``None`` if it was reused.
+        identical: the scenarios every run of which gave the same outcomes.
+        files: the comparison's files (table, report, plot, record).
+    """
+
+    table: pd.DataFrame
+    main_table: str
+    reports: dict[str, EnsembleReport | None]
+    identical: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def run_comparison(
+    ensembles: Sequence[Ensemble],
+    out_dir: Path,
+    executor: Callable[[], ChunkExecutor],
+    *,
+    resume: bool = False,
+    progress: bool = False,
+    resamples: int = RESAMPLES,
+    force: bool = False,
+    announce: Callable[[str, EnsembleReport | None], None] | None = None,
+) -> ComparisonResult:
+    """Run or reuse each ensemble under ``out_dir``, compare them to the first, write the files.
+
+    Args:
+        ensembles: the base first, then the alternatives; same runs, seed and mode.
+        out_dir: the comparison's directory.
+        executor: makes a fresh executor for each ensemble to simulate.
+        resume: continue interrupted ensembles instead of starting them afresh.
+        progress: show progress bars on stderr.
+        resamples: bootstrap resamples.
+        force: overwrite the report of another comparison in ``out_dir``.
+        announce: called with each scenario's name and its ensemble's report (``None``
+            when it was reused) as soon as it is ready.
+
+    Raises:
+        EnsembleError: an ensemble cannot run, the summaries are not paired, or
+            ``out_dir`` holds another comparison's report.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise EnsembleError(f"--out {out_dir} exists and is not a directory")
+    identity = comparison_identity(ensembles, resamples)
+    check_report_folder(out_dir, identity, force)
+    remove_leftovers(out_dir)
+    reports: dict[str, EnsembleReport | None] = {}
+    for ensemble in ensembles:
+        name = ensemble.scenario.name
+        directory = out_dir / name
+        if is_complete(directory, ensemble):
+            reports[name] = None
+        else:
+            reports[name] = run_ensemble(
+                ensemble, directory, executor(), resume=resume, progress=progress
+            )
+        if announce is not None:
+            announce(name, reports[name])
+    return _compare(ensembles, out_dir, reports, identity)
+
+
+def _compare(
+    ensembles: Sequence[Ensemble],
+    out_dir: Path,
+    reports: dict[str, EnsembleReport | None],
+    identity: dict[str, object],
+) -> ComparisonResult:
+    """Compare the ensembles' summaries; write the table, the plot, the report, the record."""
+    resamples = int(identity["resamples"])
+    names = [ensemble.scenario.name for ensemble in ensembles]
+    base = names[0]
+    summaries = {name: read_table(out_dir / name, "summary") for name in names}
+    quantiles = {name: read_table(out_dir / name, "quantiles") for name in names}
+    seed = ensembles[0].seed
+    try:
+        table = compare_summaries(summaries, base, resamples, LEVEL, seed=seed)
+    except ValueError as error:
+        raise EnsembleError(str(error)) from None
+    csv_path = out_dir / "comparison.csv"
+    write_atomically(csv_path, lambda temporary: table.to_csv(temporary, index=False))
+    base_scenario = ensembles[0].scenario
+    plot_path = out_dir / "comparison.png"
+    plot_comparison(
+        table,
+        quantiles,
+        base,
+        base_scenario,
+        key_leaders(table),
+        plot_path,
+        runs=ensembles[0].runs,
+        level=LEVEL,
+    )
+    metrics, constant = main_metrics(table)
+    main_table = markdown_table(table, metrics, base, base_scenario)
+    reused = {name: report is None for name, report in reports.items()}
+    identical = [name for name in names if identical_runs(summaries[name])]
+    report_path = out_dir / "report.md"
+    text = report_text(ensembles, reused, main_table, constant, resamples, identical)
+    write_text(report_path, text)
+    record_path = out_dir / "comparison.json"
+    record = {"identity": identity, "files": list(COMPARISON_FILES[:3])}
+    record["versions"] = package_versions(VERSIONED_EXTRAS)
+    write_text(record_path, json.dumps(record, indent=2, sort_keys=True) + "\n")
+    files = [csv_path, report_path, plot_path, record_path]
+    return ComparisonResult(table, main_table, reports, identical, files)

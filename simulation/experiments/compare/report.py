@@ -1,0 +1,275 @@
+"""What a reader of a comparison sees first: the main metrics in words, as a Markdown report.
+
+The comparison table (:func:`~simulation.experiments.compare.statistics.compare_summaries`)
+holds every metric; the report picks the ones a historian asks about first (who
+dominates, the key leaders' power, who left which post and when), labels them with
+the scenario's names of leaders and posts, and says what each alternative changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from simulation.scenario import Scenario, scenario_hash
+from simulation.scenario.diff import diff_scenarios, format_differences
+
+KEY_LEADERS = 4
+"""Leaders whose final power share the main table shows and the plot draws."""
+
+
+def key_leaders(table: pd.DataFrame, count: int = KEY_LEADERS) -> list[str]:
+    """The leaders to show first: most likely dominant, then highest final power share.
+
+    Ranked by their highest P(dominant) in any scenario, ties broken by their highest
+    mean final power share in any scenario.
+    """
+    best = table.groupby("metric", sort=False)["estimate"].max()
+    power = {m.removeprefix("power_"): v for m, v in best.items() if m.startswith("power_")}
+    dominant = {
+        m.removeprefix("p_dominant_"): v for m, v in best.items() if m.startswith("p_dominant_")
+    }
+    ranked = sorted(power, key=lambda leader: (-dominant.get(leader, 0.0), -power[leader]))
+    return ranked[:count]
+
+
+def _constant(rows: pd.DataFrame) -> bool:
+    """The same value in every run of every scenario (e.g. a death on a fixed date)."""
+    values = rows[["estimate", "ci_low", "ci_high"]].to_numpy()
+    return bool(np.all(values == values[0, 0]) or np.all(np.isnan(values)))
+
+
+def main_metrics(table: pd.DataFrame, count: int = KEY_LEADERS) -> tuple[list[str], list[str]]:
+    """The metrics of the main table, and the removal timings left out of it as constant.
+
+    The main table holds P(dominant) for every leader dominant in any run, the final
+    power share of the :func:`key_leaders`, and for each post someone left in some run,
+    the probability of leaving it and the months until he did. Posts left at the same
+    month in every run of every scenario (deaths on fixed dates) are left out.
+    """
+    metrics = list(dict.fromkeys(table["metric"]))
+    rows = {metric: group for metric, group in table.groupby("metric", sort=False)}
+    dominance = [metric for metric in metrics if metric.startswith("p_dominant_")]
+    power = [f"power_{leader}" for leader in key_leaders(table, count)]
+    removals, constant = [], []
+    for metric in metrics:
+        if not metric.startswith("p_left_"):
+            continue
+        timing = metric.removeprefix("p_")
+        if not (rows[metric]["estimate"] > 0).any():
+            continue  # nobody left it in any run
+        if _constant(rows[metric]) and _constant(rows[timing]):
+            constant.append(timing)
+            continue
+        removals += [metric, timing]
+    return dominance + power + removals, constant
+
+
+def _parse_left(column: str, scenario: Scenario) -> tuple[str, str]:
+    """``(leader id, post id)`` of a ``left_<leader>_<post>`` column."""
+    rest = column.removeprefix("left_")
+    for leader in sorted((leader.id for leader in scenario.leaders), key=len, reverse=True):
+        if rest.startswith(f"{leader}_"):
+            return leader, rest.removeprefix(f"{leader}_")
+    return "", rest
+
+
+def metric_label(metric: str, scenario: Scenario) -> str:
+    """A metric in words, with the scenario's names of leaders and posts."""
+    names = {leader.id: leader.name for leader in scenario.leaders}
+    end = str(scenario.end)
+    if metric.startswith("p_dominant_"):
+        leader = metric.removeprefix("p_dominant_")
+        return f"P({names.get(leader, leader)} dominant at {end})"
+    if metric.startswith("power_"):
+        leader = metric.removeprefix("power_")
+        return f"{names.get(leader, leader)}: power share at {end}"
+    if metric.startswith("p_left_") or metric.startswith("left_"):
+        leader, post = _parse_left(metric.removeprefix("p_"), scenario)
+        who = names.get(leader, leader)
+        office = scenario.posts[post].name if post in scenario.posts else post
+        if metric.startswith("p_"):
+            return f"P({who} has left {office} by {end})"
+        return f"{who} left {office}: months after {scenario.start} (runs where left)"
+    if metric.startswith("congress_"):
+        month = metric.removeprefix("congress_").removesuffix("_for_share")
+        return f"Congress of {month}: share of votes for"
+    return metric
+
+
+def _digits(metric: str, rows: pd.DataFrame) -> int:
+    """Decimals: months 1, shares 3, probabilities 2 (3 if one would round to 0 or 1)."""
+    if metric.startswith("left_"):
+        return 1
+    if metric.startswith(("power_", "congress_")):
+        return 3
+    values = np.abs(rows[["estimate", "difference"]].to_numpy(dtype=float))
+    near_zero = (values > 0) & (values < 0.005)  # would show as 0.00
+    near_one = (values > 0.995) & (values < 1)  # would show as 1.00
+    return 3 if (near_zero | near_one).any() else 2
+
+
+def format_interval(
+    estimate: float,
+    low: float,
+    high: float,
+    digits: int = 2,
+    signed: bool = False,
+    alike: str = "every run alike",
+) -> str:
+    """``0.78 [0.74, 0.82]``; ``+`` on positive values if ``signed``; ``n/a`` if undefined.
+
+    An interval of zero width (every run, or every pair, gave the same value) is shown
+    as ``1.00 (every run alike)``: nothing varied, which ``[1.00, 1.00]`` would present
+    as a precise estimate.
+    """
+    if np.isnan(estimate):
+        return "n/a"
+    sign = "+" if signed else ""
+
+    def show(value: float) -> str:
+        if np.isnan(value):
+            return "?"
+        text = f"{value:{sign}.{digits}f}"
+        # A difference that rounds to zero is shown as 0.00, not -0.00 or +0.00.
+        return text.lstrip("+-") if float(text) == 0 else text
+
+    if low == high == estimate:
+        return f"{show(estimate)} ({alike})"
+    return f"{show(estimate)} [{show(low)}, {show(high)}]"
+
+
+def markdown_table(
+    table: pd.DataFrame, metrics: Sequence[str], base: str, scenario: Scenario
+) -> str:
+    """The chosen metrics as a Markdown table: base, then each alternative and its difference.
+
+    Conditional means (removal timings, congress votes) show the number of runs they
+    rest on as ``(n=...)``.
+    """
+    names = list(dict.fromkeys(table["scenario"]))
+    alternatives = [name for name in names if name != base]
+    header = ["Outcome", base]
+    for name in alternatives:
+        header += [name, f"{name} - {base}"]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(["---"] + ["--:"] * (len(header) - 1)) + "|",
+    ]
+    indexed = table.set_index(["metric", "scenario"])
+    for metric in metrics:
+        digits = _digits(metric, table[table["metric"] == metric])
+        conditional = metric.startswith(("left_", "congress_"))
+        cells = [metric_label(metric, scenario)]
+        for name in [base, *alternatives]:
+            row = indexed.loc[(metric, name)]
+            cell = format_interval(row["estimate"], row["ci_low"], row["ci_high"], digits)
+            cells.append(f"{cell} (n={int(row['n'])})" if conditional else cell)
+            if name != base:
+                cells.append(
+                    format_interval(
+                        row["difference"],
+                        row["diff_ci_low"],
+                        row["diff_ci_high"],
+                        digits,
+                        signed=True,
+                        alike="every pair alike",
+                    )
+                )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def report_text(
+    ensembles: Sequence,
+    reused: dict[str, bool],
+    main_table: str,
+    constant: list[str],
+    resamples: int,
+    identical: Sequence[str] = (),
+) -> str:
+    """The Markdown report: settings, what each alternative changes, the table, the plot.
+
+    Args:
+        ensembles: the compared ensembles (:class:`~simulation.experiments.ensemble.Ensemble`),
+            the base first.
+        reused: by scenario name, whether its ensemble was found complete and reused.
+        main_table: the Markdown table of :func:`markdown_table`.
+        constant: removal timings left out of it as the same in every run.
+        resamples: bootstrap resamples behind the intervals.
+        identical: the scenarios every run of which gave the same outcomes.
+    """
+    base_ensemble, alternatives = ensembles[0], ensembles[1:]
+    base = base_ensemble.scenario
+    title = ", ".join(ensemble.scenario.name for ensemble in alternatives)
+    runs, mode, seed = base_ensemble.runs, base_ensemble.mode.value, base_ensemble.seed
+    lines = [
+        f"# {title} against {base.name}",
+        "",
+        f"{runs} runs per scenario in {mode} mode, root seed {seed}: run *i* has "
+        "the same seed in every scenario (common random numbers), so the differences are "
+        f"paired run by run. Intervals are 95% percentile bootstrap intervals over "
+        f"{resamples} resamples of the runs, drawn with the same run indices in every "
+        "scenario for the differences (`numpy.random.default_rng("
+        f"{seed})`).",
+        "",
+        "| scenario | file | SHA-256 | ensemble |",
+        "|---|---|---|---|",
+    ]
+    for ensemble in ensembles:
+        name = ensemble.scenario.name
+        state = "reused" if reused[name] else "simulated"
+        lines.append(
+            f"| {name} | `{ensemble.scenario_file}` | `{scenario_hash(ensemble.scenario)[:12]}` "
+            f"| `{name}/` ({state}) |"
+        )
+    for ensemble in alternatives:
+        differences = diff_scenarios(base, ensemble.scenario)
+        text = format_differences(differences, base_ensemble.scenario_file, ensemble.scenario_file)
+        lines += ["", f"## What {ensemble.scenario.name} changes", "", "```", text, "```"]
+    lines += [
+        "",
+        "## Main outcomes",
+        "",
+        "Probabilities are shares of runs; power shares are means over runs; a removal "
+        "timing is the mean number of months until the leader left the post, over the runs "
+        "in which the leader did (n of them), beside the probability that the post was left "
+        "at all. "
+        "Differences are the alternative minus the base.",
+        "",
+        main_table,
+        "",
+    ]
+    if identical:
+        lines += [identical_note(identical, runs), ""]
+    if constant:
+        left_out = ", ".join(metric_label(metric, base).split(":")[0] for metric in constant)
+        lines += [
+            f"Left out, as they happen in the same month in every run of every scenario: "
+            f"{left_out}.",
+            "",
+        ]
+    lines += [
+        "![P(dominant) per scenario and median power paths](comparison.png)",
+        "",
+        "Every metric (each leader's final power share, every removal timing, the congress "
+        "votes) is in `comparison.csv`: metric, scenario, estimate, ci_low, ci_high, and for "
+        "the alternatives the paired difference and its interval; n is the number of runs "
+        "in which the metric is defined. Each ensemble's tables are in its directory "
+        "(`summary.parquet`, `quantiles.parquet`, ...).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def identical_note(identical: Sequence[str], runs: int) -> str:
+    """Say that zero-width intervals mean nothing varied, not a precise estimate."""
+    names = ", ".join(identical)
+    return (
+        f"Every one of the {runs} runs of {names} gave the same outcomes: "
+        "the intervals there have zero width because nothing varied between runs "
+        "(a deterministic mode, or chance that never changed an outcome), "
+        "not because the estimate is precise."
+    )

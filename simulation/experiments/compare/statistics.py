@@ -1,0 +1,390 @@
+"""Paired comparisons of ensembles: outcome metrics, bootstrap intervals, paired differences.
+
+Two ensembles with the same root seed are paired run by run: run ``i`` has the same
+seed in both (common random numbers), so most of the chance that moves an outcome
+moves it alike in both, and the difference ALT - BASE of a pair is much less noisy than
+either run. The paired bootstrap keeps that: it resamples run *indices* and takes the
+same indices in every scenario, so each resample's difference is over the same pairs.
+
+The metrics are means over runs of columns of each ensemble's ``summary`` table:
+
+- ``p_dominant_<leader>``: the share of runs in which the leader has the highest
+  power share at the end, for every leader dominant in at least one run of any scenario;
+- ``power_<leader>``: the mean final power share;
+- ``p_left_<leader>_<post>``: the share of runs in which the leader has left, by the
+  end, a post he held at the start ("never left" counts as not having left);
+- ``left_<leader>_<post>``: the mean number of months from the start until he left it,
+  **over the runs in which he did** (``n`` counts them);
+- ``congress_<YYYY-MM>_for_share``: the mean share of votes for the motions of that
+  congress, over the runs in which it voted (``n`` counts them).
+
+So "never left" is explicit in ``p_left_*``, and a timing is a conditional mean beside
+it: together they say how often and when, without inventing a month for the runs in
+which nothing happened. A resample that holds no run in which a conditional metric is
+defined has no mean; it is left out of that metric's interval, so an interval resting
+on few runs is rough (look at ``n``).
+
+Intervals are percentile bootstrap intervals (Efron & Tibshirani 1993, ch. 13): the
+``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles of the resampled statistic. The
+resampling uses a :class:`numpy.random.Generator` seeded explicitly; nothing else draws.
+
+References:
+    Efron, B. and Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*.
+    Chapman & Hall, ch. 13 (percentile intervals).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+LEVEL = 0.95
+"""Coverage of the intervals."""
+RESAMPLES = 2000
+"""Bootstrap resamples by default."""
+RESAMPLE_BLOCK = 200
+"""Resamples drawn at once: (block x runs) counts in memory, 8 MB at 5,000 runs."""
+COLUMNS = (
+    "metric",
+    "scenario",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "difference",
+    "diff_ci_low",
+    "diff_ci_high",
+    "n",
+)
+"""The columns of the comparison table (``comparison.csv``)."""
+_IDENTIFIERS = ("run", "seed", "scenario", "dominant")
+
+
+# --- metrics -----------------------------------------------------------------------
+
+
+def dominant_leaders(summaries: Sequence[pd.DataFrame]) -> list[str]:
+    """Leaders dominant in at least one run of any summary, most often dominant first."""
+    counts = pd.concat([summary["dominant"] for summary in summaries]).value_counts(sort=False)
+    # Stable: equal counts keep the order of first appearance.
+    return list(counts.sort_values(ascending=False, kind="stable").index)
+
+
+def metric_names(summaries: Sequence[pd.DataFrame]) -> list[str]:
+    """Every metric of a comparison of these summaries, in a stable order.
+
+    P(dominant) per leader dominant in any run, then each numeric column of the
+    summaries (in the order of the first summary, then columns found only in later
+    ones); each ``left_*`` column is preceded by its ``p_left_*`` probability.
+    """
+    metrics = [f"p_dominant_{leader}" for leader in dominant_leaders(summaries)]
+    seen: set[str] = set()
+    for summary in summaries:
+        for column in summary.columns:
+            if column in _IDENTIFIERS or column in seen:
+                continue
+            seen.add(column)
+            if column.startswith("left_"):
+                metrics.append(f"p_{column}")
+            metrics.append(column)
+    return metrics
+
+
+def metric_values(summary: pd.DataFrame, metrics: Sequence[str]) -> np.ndarray:
+    """Each run's value of each metric, ``(runs, metrics)``; NaN where undefined.
+
+    A metric built on a column this summary lacks (a post nobody held at its start, a
+    congress its calendar does not have) is undefined in every run.
+    """
+    values = np.full((len(summary), len(metrics)), np.nan)
+    for k, metric in enumerate(metrics):
+        if metric.startswith("p_dominant_"):
+            leader = metric.removeprefix("p_dominant_")
+            values[:, k] = (summary["dominant"] == leader).to_numpy(dtype=float)
+        elif metric.startswith("p_left_"):
+            column = metric.removeprefix("p_")
+            if column in summary:
+                values[:, k] = summary[column].notna().to_numpy(dtype=float)
+        elif metric in summary:
+            values[:, k] = summary[metric].to_numpy(dtype=float, na_value=np.nan)
+    return values
+
+
+def check_paired(summaries: Mapping[str, pd.DataFrame]) -> None:
+    """Refuse summaries that are not paired run by run (same run numbers and seeds).
+
+    Raises:
+        ValueError: naming the first scenario that differs from the first one.
+    """
+    names = list(summaries)
+    first = summaries[names[0]]
+    for name in names[1:]:
+        other = summaries[name]
+        if len(other) != len(first):
+            raise ValueError(
+                f"{name} has {len(other)} runs and {names[0]} {len(first)}: "
+                "a paired comparison needs the same runs"
+            )
+        for column in ("run", "seed"):
+            if not np.array_equal(other[column].to_numpy(), first[column].to_numpy()):
+                raise ValueError(
+                    f"{name} and {names[0]} differ in their {column} column: their runs are "
+                    "not paired (were they simulated with the same --seed?)"
+                )
+
+
+def identical_runs(summary: pd.DataFrame) -> bool:
+    """Whether every run of an ensemble has the same outcomes (its run and seed aside).
+
+    Then every interval has zero width because nothing varied, not because the
+    estimate is precise: a deterministic mode, or chance that never mattered.
+    """
+    outcomes = summary.drop(columns=["run", "seed"], errors="ignore")
+    return len(outcomes) > 1 and bool((outcomes.nunique(dropna=False) <= 1).all())
+
+
+# --- the bootstrap -----------------------------------------------------------------
+
+
+def resample_counts(rng: np.random.Generator, runs: int, resamples: int) -> np.ndarray:
+    """How many times each run is drawn in each resample, ``(resamples, runs)``.
+
+    Each resample draws ``runs`` run indices uniformly with replacement; counting them
+    lets a matrix product give every resample's mean at once.
+    """
+    drawn = rng.integers(0, runs, size=(resamples, runs))
+    drawn += np.arange(resamples)[:, None] * runs
+    counts = np.bincount(drawn.ravel(), minlength=resamples * runs)
+    return counts.reshape(resamples, runs).astype(float)
+
+
+def bootstrap_means(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Each resample's mean of each column, ignoring NaN, ``(resamples, columns)``.
+
+    Args:
+        values: ``(runs, columns)``; NaN where a run does not define the column.
+        counts: ``(resamples, runs)`` from :func:`resample_counts`.
+
+    Returns:
+        NaN where a resample holds no run defining the column.
+    """
+    defined = ~np.isnan(values)
+    sums = counts @ np.where(defined, values, 0.0)
+    numbers = counts @ defined.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums / numbers
+
+
+def paired_resamples(
+    values: Sequence[np.ndarray],
+    resamples: int = RESAMPLES,
+    rng: np.random.Generator | None = None,
+    *,
+    seed: int | None = None,
+    block: int = RESAMPLE_BLOCK,
+) -> list[np.ndarray]:
+    """Bootstrap means of several scenarios' metrics, resampling run indices jointly.
+
+    Every resample takes the same run indices in every scenario, so differences
+    between scenarios are paired. A column equal in every run to the first scenario's
+    (NaN included) reuses its resampled means, so identical outcomes differ by exactly 0.
+
+    Args:
+        values: one ``(runs, metrics)`` array per scenario, runs in the same order.
+        resamples: number of bootstrap resamples, at least 1.
+        rng: the generator to draw from (else one seeded with ``seed``).
+        seed: seed of the generator when ``rng`` is not given.
+        block: resamples drawn at once (bounds the memory: ``block x runs`` counts).
+
+    Returns:
+        One ``(resamples, metrics)`` array per scenario.
+    """
+    if resamples < 1:
+        raise ValueError(f"resamples must be at least 1, got {resamples}")
+    shapes = {array.shape for array in values}
+    if len(shapes) != 1:
+        raise ValueError(f"paired scenarios need arrays of one shape, got {sorted(shapes)}")
+    rng = rng if rng is not None else np.random.default_rng(seed)
+    first = values[0]
+    runs = first.shape[0]
+    same = [
+        np.all((array == first) | (np.isnan(array) & np.isnan(first)), axis=0) for array in values
+    ]
+    results = [np.empty((resamples, first.shape[1])) for _ in values]
+    for start, stop in _blocks(resamples, block):
+        counts = resample_counts(rng, runs, stop - start)
+        base = bootstrap_means(first, counts)
+        results[0][start:stop] = base
+        for array, equal, result in zip(values[1:], same[1:], results[1:], strict=True):
+            result[start:stop] = base
+            if not equal.all():
+                result[start:stop, ~equal] = bootstrap_means(array[:, ~equal], counts)
+    return results
+
+
+def _blocks(total: int, size: int) -> Iterator[tuple[int, int]]:
+    for start in range(0, total, max(1, size)):
+        yield start, min(total, start + max(1, size))
+
+
+def percentile_interval(samples: np.ndarray, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray]:
+    """The percentile interval of resampled statistics, per column, ignoring NaN resamples.
+
+    Args:
+        samples: ``(resamples, columns)`` (or one column as a 1-D array).
+        level: coverage, in (0, 1).
+
+    Returns:
+        ``(low, high)``, NaN for a column with no defined resample.
+    """
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, got {level}")
+    tail = (1 - level) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column gives NaN
+        low, high = np.nanquantile(samples, [tail, 1 - tail], axis=0)
+    return low, high
+
+
+def nan_mean(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean over the runs defining each column, and how many do: ``(means, counts)``."""
+    defined = ~np.isnan(values)
+    numbers = defined.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(defined, values, 0.0).sum(axis=0) / numbers
+    return means, numbers
+
+
+def bootstrap_interval(
+    values: np.ndarray, resamples: int = RESAMPLES, level: float = LEVEL, *, seed: int = 1
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The mean of each column with its percentile bootstrap interval, ignoring NaN.
+
+    Args:
+        values: ``(runs,)`` or ``(runs, columns)``.
+        resamples: bootstrap resamples.
+        level: coverage of the interval.
+        seed: seed of the resampling generator.
+
+    Returns:
+        ``(estimate, low, high)``, each of shape ``(columns,)`` (scalars for 1-D input).
+    """
+    array = _columns(values)
+    (samples,) = paired_resamples([array], resamples, seed=seed)
+    estimate, _ = nan_mean(array)
+    low, high = percentile_interval(samples, level)
+    return _shaped(values, estimate, low, high)
+
+
+def difference_interval(
+    base: np.ndarray,
+    alternative: np.ndarray,
+    resamples: int = RESAMPLES,
+    level: float = LEVEL,
+    *,
+    seed: int = 1,
+    paired: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The difference of means ``alternative - base`` with its bootstrap interval.
+
+    Args:
+        base: ``(runs,)`` or ``(runs, columns)``.
+        alternative: the same shape; row ``i`` paired with row ``i`` of ``base``.
+        resamples: bootstrap resamples.
+        level: coverage of the interval.
+        seed: seed of the resampling generator.
+        paired: resample run indices jointly (the comparison's bootstrap); ``False``
+            resamples each scenario on its own, ignoring the pairing (for contrast).
+
+    Returns:
+        ``(difference, low, high)``, shaped like :func:`bootstrap_interval`'s.
+    """
+    first, second = _columns(base), _columns(alternative)
+    if paired:
+        samples_base, samples_alt = paired_resamples([first, second], resamples, seed=seed)
+    else:
+        rng = np.random.default_rng(seed)
+        (samples_base,) = paired_resamples([first], resamples, rng)
+        (samples_alt,) = paired_resamples([second], resamples, rng)
+    difference = nan_mean(second)[0] - nan_mean(first)[0]
+    low, high = percentile_interval(samples_alt - samples_base, level)
+    return _shaped(base, difference, low, high)
+
+
+def _columns(values: np.ndarray) -> np.ndarray:
+    array = np.asarray(values, dtype=float)
+    return array[:, None] if array.ndim == 1 else array
+
+
+def _shaped(values: np.ndarray, *arrays: np.ndarray) -> tuple:
+    if np.ndim(values) == 1:
+        return tuple(float(array[0]) for array in arrays)
+    return arrays
+
+
+# --- the comparison ----------------------------------------------------------------
+
+
+def compare_summaries(
+    summaries: Mapping[str, pd.DataFrame],
+    base: str,
+    resamples: int = RESAMPLES,
+    level: float = LEVEL,
+    *,
+    seed: int = 1,
+) -> pd.DataFrame:
+    """Every metric of every scenario with its interval, and each paired difference from base.
+
+    Args:
+        summaries: each scenario's ``summary`` table by scenario name, paired run by run.
+        base: the name of the base scenario, one of ``summaries``.
+        resamples: bootstrap resamples.
+        level: coverage of the intervals.
+        seed: seed of the resampling generator (``numpy.random.default_rng(seed)``).
+
+    Returns:
+        The comparison table (:data:`COLUMNS`): one row per metric and scenario, metrics
+        in :func:`metric_names` order, the base first; ``n`` counts the runs defining the
+        metric; the difference columns are empty on the base's rows.
+
+    Raises:
+        ValueError: if ``base`` is not among the summaries or they are not paired.
+    """
+    if base not in summaries:
+        raise ValueError(f"no summary for the base scenario {base!r}")
+    names = [base, *(name for name in summaries if name != base)]
+    ordered = {name: summaries[name] for name in names}
+    check_paired(ordered)
+    metrics = metric_names(list(ordered.values()))
+    values = [metric_values(summary, metrics) for summary in ordered.values()]
+    samples = paired_resamples(values, resamples, seed=seed)
+    base_estimate = nan_mean(values[0])[0]
+    frames = []
+    for name, array, resampled in zip(names, values, samples, strict=True):
+        estimate, numbers = nan_mean(array)
+        low, high = percentile_interval(resampled, level)
+        frame = pd.DataFrame(
+            {
+                "metric": metrics,
+                "scenario": name,
+                "estimate": estimate,
+                "ci_low": low,
+                "ci_high": high,
+                "difference": np.nan,
+                "diff_ci_low": np.nan,
+                "diff_ci_high": np.nan,
+                "n": numbers.astype(np.int64),
+            }
+        )
+        if name != base:
+            frame["difference"] = estimate - base_estimate
+            frame["diff_ci_low"], frame["diff_ci_high"] = percentile_interval(
+                resampled - samples[0], level
+            )
+        frames.append(frame)
+    table = pd.concat(frames, ignore_index=True)
+    order = {metric: k for k, metric in enumerate(metrics)}
+    table = table.sort_values("metric", key=lambda column: column.map(order), kind="stable")
+    return table.reset_index(drop=True)[list(COLUMNS)]

@@ -1,0 +1,89 @@
+"""What an ensemble is: runs ``0 .. runs-1`` of one scenario, seeded from one root seed.
+
+Everything an ensemble writes depends only on its identity (scenario, seed, runs,
+mode): one worker, K workers and a Dask cluster write identical tables, and a
+directory may be resumed only by an ensemble of the same identity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from simulation.experiments.runs import ParameterSource
+from simulation.experiments.seeds import SeedError, check_seed
+from simulation.model import Mode
+from simulation.scenario import Scenario, scenario_hash
+
+TABLES = ("summary", "tenures", "events", "votes")
+"""The tables of every ensemble; ``trajectories`` is kept on request."""
+MATCHING_KEYS = ("scenario_sha256", "seed", "runs", "mode", "parameters")
+"""What a directory's manifest must share with an ensemble for the two to be mixed."""
+
+
+class EnsembleError(Exception):
+    """An ensemble that cannot run as asked; ``status`` is the exit status to end with."""
+
+    def __init__(self, message: str, status: int = 2):
+        super().__init__(message)
+        self.status = status
+
+
+def chunk_tables(trajectories: bool) -> tuple[str, ...]:
+    """The tables written for each chunk (summary first; it is written last)."""
+    return TABLES + ("trajectories",) * trajectories
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """Runs ``0 .. runs-1`` of a scenario, each seeded by its child of the root ``seed``.
+
+    Args:
+        scenario: the validated scenario (overrides already applied).
+        runs: number of runs, at least 1.
+        seed: root seed of the run seeds.
+        mode: how the scenario's decisions are treated.
+        keep_trajectories: also keep every run's monthly trajectories.
+        scenario_file: where the scenario was read from, for the manifest.
+        overrides: the overrides applied to the file, for the manifest.
+        parameters: each run's parameters drawn by its seed from a posterior or the
+            priors (None: every run uses the scenario's own, point, parameters).
+    """
+
+    scenario: Scenario
+    runs: int
+    seed: int = 1
+    mode: Mode = Mode.FREE
+    keep_trajectories: bool = False
+    scenario_file: str = ""
+    overrides: tuple[str, ...] = ()
+    parameters: ParameterSource | None = None
+
+    def __post_init__(self) -> None:
+        if self.runs < 1:
+            raise EnsembleError(f"--runs must be at least 1, got {self.runs}")
+        try:
+            check_seed(self.seed)
+        except SeedError as error:
+            raise EnsembleError(str(error)) from None
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """The tables written for each chunk (summary first; it is written last)."""
+        return chunk_tables(self.keep_trajectories)
+
+    def key(self) -> str:
+        """A short digest of :meth:`identity` that marks this ensemble's parts."""
+        text = json.dumps(self.identity(), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def identity(self) -> dict[str, object]:
+        """What makes two ensembles the same (see :data:`MATCHING_KEYS`)."""
+        return {
+            "scenario_sha256": scenario_hash(self.scenario),
+            "seed": self.seed,
+            "runs": self.runs,
+            "mode": self.mode.value,
+            "parameters": self.parameters.label if self.parameters else "point",
+        }

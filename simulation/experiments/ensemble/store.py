@@ -1,0 +1,321 @@
+"""The ensemble's directory: parts, manifest, resume, consolidation.
+
+- **Streaming.** Each finished chunk is written at once under ``DIR/parts/``, with a
+  record of each part's checksum (:mod:`.parts`).
+- **Resume.** A resumed ensemble keeps the complete chunks of the directory (after
+  checking that its manifest describes the same ensemble), discards the rest and
+  simulates only the missing runs.
+- **Consolidation.** The parts are concatenated in run order into one file per table,
+  in row groups of a fixed size, so the files do not depend on how the runs were
+  chunked, on the executor or on the order in which chunks finished.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from simulation.experiments.ensemble.base import (
+    MATCHING_KEYS,
+    TABLES,
+    Ensemble,
+    EnsembleError,
+)
+from simulation.experiments.ensemble.parts import complete_chunks, part_path
+from simulation.experiments.ensemble.quantiles import quantile_frame
+from simulation.experiments.outcomes import (
+    EVENT_SCHEMA,
+    MEASURES,
+    TENURE_SCHEMA,
+    TRAJECTORY_SCHEMA,
+    VOTE_SCHEMA,
+    summary_schema,
+)
+from simulation.output.files import (
+    package_versions,
+    remove_leftovers,
+    write_atomically,
+    write_text,
+)
+
+TABLE_BYTES_PER_RUN = 1_500
+"""A low estimate of one run's summary, tenures, events and votes in Parquet. Measured on
+the baseline (100 runs, chunks of 50): 3,200 bytes a run in the parts, 700 consolidated;
+the monthly arrays, 32,900 bytes a run, are counted exactly. Low, so that only an
+ensemble that cannot fit is refused."""
+TRAJECTORY_BYTES_PER_ROW = 2
+"""A low estimate of one trajectory row (run, month, leader, three measures) in Parquet:
+measured 9 bytes in the parts and 8 consolidated in free mode, 2.4 and 1.5 in replay."""
+ROW_GROUP_ROWS = 65_536
+"""Rows per Parquet row group in the consolidated files."""
+VERSIONED_EXTRAS = ("pyarrow", "distributed", "tqdm")
+
+
+def read_manifest(out_dir: Path) -> dict | None:
+    """The directory's manifest, or ``None`` if it has none.
+
+    Raises:
+        EnsembleError: if the manifest cannot be read or is not a JSON object.
+    """
+    path = out_dir / "manifest.json"
+    if not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise EnsembleError(f"{path}: cannot read the ensemble manifest: {error}") from None
+    if not isinstance(manifest, dict):
+        raise EnsembleError(
+            f"{path}: an ensemble manifest is a JSON object, this one is a JSON "
+            f"{type(manifest).__name__}; choose another --out or remove the directory"
+        )
+    return manifest
+
+
+def _killed_at_start(out_dir: Path) -> bool:
+    """Whether ``out_dir`` holds only what an ensemble killed before its manifest leaves.
+
+    That is ``parts/`` (whose chunks are checked against their records before use)
+    and the temporary files of writes cut short.
+    """
+    return all(
+        (path.name == "parts" and path.is_dir())
+        or (path.name.startswith(".") and path.name.endswith(".tmp"))
+        for path in out_dir.iterdir()
+    )
+
+
+def check_directory(out_dir: Path, ensemble: Ensemble, resume: bool) -> None:
+    """Refuse a directory that holds something else than this ensemble."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise EnsembleError(f"--out {out_dir} exists and is not a directory")
+    if not out_dir.exists() or not any(out_dir.iterdir()):
+        return
+    remove_leftovers(out_dir)
+    manifest = read_manifest(out_dir)
+    if manifest is None and _killed_at_start(out_dir):
+        return
+    if manifest is None:
+        raise EnsembleError(
+            f"--out {out_dir} is not empty and holds no ensemble manifest.json; "
+            "choose a new or empty directory"
+        )
+    ours = ensemble.identity()
+    differences = [
+        f"{key} {manifest.get(key)!r} there, {ours[key]!r} here"
+        for key in MATCHING_KEYS
+        if manifest.get(key) != ours[key]
+    ]
+    if differences:
+        action = "resume it" if resume else "write into it"
+        raise EnsembleError(
+            f"--out {out_dir} holds a different ensemble ({'; '.join(differences)}); "
+            f"will not {action}: choose another --out or remove the directory"
+        )
+
+
+def clear_outputs(out_dir: Path) -> None:
+    """Remove an earlier ensemble's parts and consolidated files before starting afresh."""
+    shutil.rmtree(out_dir / "parts", ignore_errors=True)
+    for name in OUTPUT_FILES:
+        (out_dir / name).unlink(missing_ok=True)
+
+
+OUTPUT_FILES = tuple(f"{table}.parquet" for table in TABLES) + (
+    "trajectories.parquet",
+    "quantiles.parquet",
+    "fan.png",
+)
+
+
+# --- consolidation -----------------------------------------------------------------
+
+
+def _concatenate(paths: list[Path], schema: pa.Schema, target: Path) -> None:
+    """Stream parts into one Parquet file in fixed-size row groups."""
+
+    def write(temporary: Path) -> None:
+        with pq.ParquetWriter(temporary, schema) as writer:
+            buffered: list[pa.Table] = []
+            rows = 0
+            for path in paths:
+                table = pq.read_table(path, schema=schema)
+                buffered.append(table)
+                rows += table.num_rows
+                while rows >= ROW_GROUP_ROWS:
+                    combined = pa.concat_tables(buffered)
+                    writer.write_table(combined.slice(0, ROW_GROUP_ROWS))
+                    buffered = [combined.slice(ROW_GROUP_ROWS)]
+                    rows -= ROW_GROUP_ROWS
+            if rows or not paths:
+                writer.write_table(pa.concat_tables(buffered) if buffered else schema.empty_table())
+
+    write_atomically(target, write)
+
+
+def _schemas(ensemble: Ensemble) -> dict[str, pa.Schema]:
+    return {
+        "summary": summary_schema(ensemble.scenario),
+        "tenures": TENURE_SCHEMA,
+        "events": EVENT_SCHEMA,
+        "votes": VOTE_SCHEMA,
+        "trajectories": TRAJECTORY_SCHEMA,
+    }
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (``MemAvailable``), if the system says."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _existing(path: Path) -> Path:
+    """The nearest directory at or above ``path`` that exists (where it will be created)."""
+    path = path.absolute()
+    while not path.exists():
+        path = path.parent
+    return path
+
+
+def space_needed(ensemble: Ensemble, missing: int) -> tuple[int, int]:
+    """Estimated ``(disk, memory)`` bytes to simulate ``missing`` runs and consolidate all.
+
+    Disk: each missing run's parts (its monthly arrays, exactly, and its tables, about
+    :data:`TABLE_BYTES_PER_RUN`), then every run's tables again in the consolidated
+    files. Memory: the quantiles hold at least one month of every run's values at once.
+    """
+    scenario = ensemble.scenario
+    months = scenario.end.months_since(scenario.start) + 1
+    leaders = len(scenario.leaders)
+    arrays = len(MEASURES) * months * leaders * 8 + 8
+    tables = TABLE_BYTES_PER_RUN + ensemble.keep_trajectories * months * leaders * (
+        TRAJECTORY_BYTES_PER_ROW
+    )
+    disk = missing * (arrays + tables) + ensemble.runs * tables
+    memory = 2 * ensemble.runs * leaders * 8
+    return disk, memory
+
+
+def check_space(out_dir: Path, ensemble: Ensemble, missing: int) -> None:
+    """Refuse, before starting, an ensemble the disk or the memory cannot hold.
+
+    Raises:
+        EnsembleError: with the estimate and what is free.
+    """
+    disk, memory = space_needed(ensemble, missing)
+    free = shutil.disk_usage(_existing(out_dir)).free
+    if disk > free:
+        raise EnsembleError(
+            f"--runs {ensemble.runs} needs about {_size(disk)} of disk under {out_dir} "
+            f"for its parts and files, and {_size(free)} are free; run fewer runs or "
+            "choose another --out"
+        )
+    available = _available_memory()
+    if available is not None and memory > available:
+        raise EnsembleError(
+            f"--runs {ensemble.runs} needs about {_size(memory)} of memory to compute its "
+            f"quantiles, and {_size(available)} are available; run fewer runs"
+        )
+
+
+def _size(count: float) -> str:
+    """``330.0 GB``: decimal units, as disk sizes are sold and ``df -H`` shows them."""
+    unit = "bytes"
+    for unit in ("bytes", "kB", "MB", "GB", "TB"):
+        if count < 1000 or unit == "TB":
+            break
+        count /= 1000
+    return f"{count:.0f} bytes" if unit == "bytes" else f"{count:.1f} {unit}"
+
+
+def consolidate(out_dir: Path, ensemble: Ensemble, threads: int = 1) -> list[Path]:
+    """Concatenate the parts in run order and compute the quantiles; return the files.
+
+    Raises:
+        EnsembleError: if the parts do not hold every run exactly once.
+    """
+    parts = out_dir / "parts"
+    spans = complete_chunks(parts, ensemble.tables, ensemble.runs, ensemble.key())
+    covered = [run for first, last in spans for run in range(first, last + 1)]
+    if covered != list(range(ensemble.runs)):
+        raise EnsembleError(
+            f"{parts} holds {len(covered)} of {ensemble.runs} runs; run again with --resume"
+        )
+    schemas = _schemas(ensemble)
+    array_parts = [part_path(parts, "arrays", first, last) for first, last in spans]
+    written = [out_dir / f"{table}.parquet" for table in ensemble.tables]
+    # Each file is independent, and pyarrow and numpy work outside the GIL: threads put
+    # the cores the workers have just left to use on this last, otherwise serial, step.
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        quantiles = pool.submit(quantile_frame, ensemble.scenario, array_parts, ensemble.runs)
+        tables = [
+            pool.submit(
+                _concatenate,
+                [part_path(parts, table, first, last) for first, last in spans],
+                schemas[table],
+                target,
+            )
+            for table, target in zip(ensemble.tables, written, strict=True)
+        ]
+        frame = quantiles.result()
+        for table in tables:
+            table.result()
+    target = out_dir / "quantiles.parquet"
+    table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+    write_atomically(target, lambda temporary: pq.write_table(table, temporary))
+    return [*written, target]
+
+
+def is_complete(out_dir: Path, ensemble: Ensemble) -> bool:
+    """Whether ``out_dir`` holds this ensemble, finished and consolidated (to reuse it)."""
+    try:
+        manifest = read_manifest(out_dir)
+    except EnsembleError:
+        return False
+    return (
+        manifest is not None
+        and manifest.get("status") == "complete"
+        and all(manifest.get(key) == value for key, value in ensemble.identity().items())
+        and all((out_dir / f"{table}.parquet").is_file() for table in ensemble.tables)
+        and (out_dir / "quantiles.parquet").is_file()
+    )
+
+
+def ensemble_manifest(ensemble: Ensemble, sessions: list[dict], status: str, chunk: int) -> dict:
+    """What is needed to reproduce and resume an ensemble, and how far it got."""
+    return {
+        "scenario": ensemble.scenario.name,
+        "scenario_file": ensemble.scenario_file,
+        **ensemble.identity(),
+        "overrides": list(ensemble.overrides),
+        "run_seeds": "run i: numpy.random.SeedSequence(seed).spawn(runs)[i].generate_state(1)[0]",
+        "keep_trajectories": ensemble.keep_trajectories,
+        "chunk_size": chunk,
+        "executor": sessions[-1]["executor"],
+        "sessions": sessions,
+        "status": status,
+        "files": [f"{table}.parquet" for table in ensemble.tables]
+        + ["quantiles.parquet", "parts/"],
+        "versions": package_versions(VERSIONED_EXTRAS),
+    }
+
+
+def write_manifest(out_dir: Path, manifest: dict) -> None:
+    """Write the manifest atomically."""
+    write_text(out_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
+def read_table(out_dir: Path, table: str) -> pd.DataFrame:
+    """A consolidated table of an ensemble directory as a DataFrame."""
+    return pq.read_table(out_dir / f"{table}.parquet").to_pandas()

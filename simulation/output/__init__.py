@@ -1,0 +1,1 @@
+"""What runs leave behind: files written atomically with their manifests, and figures."""

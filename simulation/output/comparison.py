@@ -1,0 +1,140 @@
+"""Plot of a comparison: who dominates in each scenario, and the key leaders' median paths."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from simulation.output.files import write_atomically
+from simulation.scenario.schema import Scenario
+
+ALTERNATIVE_STYLES = ("--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)))
+"""Line styles of the alternatives' paths (the base is solid), in order."""
+
+
+def plot_comparison(
+    table: pd.DataFrame,
+    quantiles: Mapping[str, pd.DataFrame],
+    base: str,
+    scenario: Scenario,
+    leaders: Sequence[str],
+    path: Path,
+    runs: int | None = None,
+    level: float = 0.95,
+) -> None:
+    """Draw P(dominant) per scenario with intervals (left) and median power paths (right).
+
+    Args:
+        table: the comparison table (:func:`simulation.experiments.compare.compare_summaries`).
+        quantiles: each scenario's ``quantiles`` table by scenario name, the base first
+            or not (the base is drawn solid, the alternatives dashed, dotted, ...).
+        base: the base scenario's name.
+        scenario: the base scenario (leader names, dates).
+        leaders: the key leaders whose median power share is drawn.
+        path: the PNG to write.
+        runs: runs per scenario, for the title.
+        level: coverage of the intervals, for the title.
+    """
+    names = {leader.id: leader.name for leader in scenario.leaders}
+    order = [base, *(name for name in quantiles if name != base)]
+    figure = Figure(figsize=(15, 6.2))
+    left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [2, 3]})
+    _dominance_bars(left, table, order, names, scenario, level)
+    _median_paths(right, quantiles, order, names, leaders)
+    counted = f"{runs} paired runs per scenario" if runs is not None else "paired runs"
+    figure.suptitle(f"{' / '.join(order[1:])} against {base} ({counted})")
+    figure.tight_layout()
+    write_atomically(path, lambda temporary: figure.savefig(temporary, format="png", dpi=110))
+
+
+def _dominance_bars(axis, table, order, names, scenario, level) -> None:
+    dominance = table[table["metric"].str.startswith("p_dominant_")]
+    leaders = list(dict.fromkeys(dominance["metric"]))
+    width = 0.8 / len(order)
+    positions = np.arange(len(leaders))
+    colours = matplotlib.colormaps["Set2"]
+    indexed = dominance.set_index(["metric", "scenario"])
+    for k, name in enumerate(order):
+        rows = indexed.loc[[(metric, name) for metric in leaders]]
+        estimate = rows["estimate"].to_numpy()
+        errors = np.vstack(
+            [estimate - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - estimate]
+        )
+        axis.bar(
+            positions + (k - (len(order) - 1) / 2) * width,
+            estimate,
+            width,
+            yerr=np.clip(errors, 0, None),
+            capsize=3,
+            color=colours(k),
+            edgecolor="0.3",
+            linewidth=0.6,
+            label=name,
+        )
+    span = max(len(leaders), 3)  # one or two leaders: bars of the usual width, centred
+    margin = (span - len(leaders)) / 2
+    axis.set_xlim(-0.6 - margin, len(leaders) - 0.4 + margin)
+    axis.set_xticks(positions)
+    axis.set_xticklabels(
+        [names.get(m.removeprefix("p_dominant_"), m) for m in leaders], rotation=30, ha="right"
+    )
+    axis.set_xlabel("Leader")
+    axis.set_ylabel(f"P(dominant at {scenario.end}) (highest power share)")
+    axis.set_ylim(0, 1.3)  # room above 1 for the legend
+    axis.set_yticks(np.linspace(0, 1, 6))
+    axis.grid(axis="y", color="0.9")
+    axis.set_axisbelow(True)
+    axis.legend(
+        title="scenario", loc="upper center", ncol=min(3, len(order)), frameon=False, fontsize=9
+    )
+    axis.set_title(f"Who dominates at the end ({level:.0%} bootstrap intervals)", fontsize=11)
+
+
+def _median_paths(axis, quantiles, order, names, leaders) -> None:
+    colours = matplotlib.colormaps["tab10"]
+    for k, name in enumerate(order):
+        power = quantiles[name]
+        power = power[power["measure"] == "power"]
+        style = "-" if k == 0 else ALTERNATIVE_STYLES[(k - 1) % len(ALTERNATIVE_STYLES)]
+        for number, leader in enumerate(leaders):
+            rows = power[power["leader"] == leader].sort_values("date")
+            months = pd.to_datetime(rows["date"], format="%Y-%m")
+            axis.plot(
+                months,
+                rows["q50"],
+                color=colours(number),
+                linestyle=style,
+                linewidth=2.0 if k == 0 else 1.6,
+            )
+    leader_keys = [
+        Line2D([], [], color=colours(number), linewidth=2.0, label=names.get(leader, leader))
+        for number, leader in enumerate(leaders)
+    ]
+    scenario_keys = [
+        Line2D(
+            [],
+            [],
+            color="0.3",
+            linestyle="-" if k == 0 else ALTERNATIVE_STYLES[(k - 1) % len(ALTERNATIVE_STYLES)],
+            label=name,
+        )
+        for k, name in enumerate(order)
+    ]
+    first = axis.legend(handles=leader_keys, title="leader", loc="upper left", frameon=False)
+    axis.add_artist(first)
+    axis.legend(handles=scenario_keys, title="scenario", loc="upper center", frameon=False)
+    axis.set_xlabel("Month")
+    axis.set_ylabel("Median power share (of living leaders)")
+    axis.set_ylim(bottom=0)
+    axis.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    axis.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    axis.tick_params(axis="x", labelrotation=45)
+    axis.grid(axis="y", color="0.9")
+    axis.set_title("Median power share of the key leaders over the runs", fontsize=11)

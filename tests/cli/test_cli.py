@@ -1,0 +1,233 @@
+"""The command line end to end, in a temporary directory."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from conftest import BASELINE, SMALL_SCENARIO
+
+from simulation.cli import main
+
+EXPECTED_FILES = {
+    "trajectories.csv",
+    "posts.csv",
+    "tenures.csv",
+    "events.csv",
+    "votes.csv",
+    "alliances.csv",
+    "factions.csv",
+    "membership.csv",
+    "loyalty.csv",
+    "manifest.json",
+    "influence.png",
+}
+
+
+@pytest.fixture
+def small_file(tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL_SCENARIO)
+    return path
+
+
+def test_run_writes_every_file_with_tidy_columns(small_file, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(small_file), "--seed", "3", "--out", str(out)]) == 0
+    assert {p.name for p in out.iterdir()} == EXPECTED_FILES
+    trajectories = pd.read_csv(out / "trajectories.csv")
+    assert list(trajectories.columns) == [
+        "run",
+        "date",
+        "leader",
+        "influence",
+        "apparatus",
+        "power",
+        "alive",
+        "health",
+    ]
+    assert list(pd.read_csv(out / "posts.csv").columns) == ["run", "date", "leader", "post"]
+    assert list(pd.read_csv(out / "events.csv").columns) == [
+        "run",
+        "date",
+        "event_id",
+        "type",
+        "actor",
+        "post",
+        "origin",
+        "detail",
+        "organisation",
+    ]
+    assert list(pd.read_csv(out / "votes.csv").columns)[:8] == [
+        "run",
+        "date",
+        "arena",
+        "motion",
+        "sponsor",
+        "target",
+        "votes_for",
+        "votes_against",
+    ]
+    assert list(pd.read_csv(out / "alliances.csv").columns) == [
+        "run",
+        "date",
+        "leader_a",
+        "leader_b",
+        "affinity",
+    ]
+    alliances = pd.read_csv(out / "alliances.csv")
+    assert (alliances["leader_a"] < alliances["leader_b"]).all()
+    assert trajectories["date"].str.fullmatch(r"\d{4}-\d{2}").all()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 3 and manifest["mode"] == "replay"
+    assert len(manifest["scenario_sha256"]) == 64
+    assert {"mesa", "numpy", "pandas", "python"} <= set(manifest["versions"])
+    assert (out / "influence.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "wrote 11 files" in capsys.readouterr().out
+
+
+def test_validate_prints_ok_and_a_summary(small_file, capsys):
+    assert main(["validate", str(small_file)]) == 0
+    output = capsys.readouterr().out
+    assert "small.yaml: ok" in output
+    assert "4 leaders, 5 posts" in output and "1922-04 to 1923-03" in output
+
+
+def test_validate_prints_every_problem_and_exits_2(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        SMALL_SCENARIO.replace(
+            "who: lenin,\n     description: Lenin dies.",
+            "who: lennin,\n     description: Lenin dies.",
+        )
+    )
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:" in err and "unknown leader 'lennin'" in err
+
+
+def test_a_bad_scenario_runs_nothing_and_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SMALL_SCENARIO.replace("influence: 0.9", "influence: 9"))
+    out = tmp_path / "out"
+    assert main(["run", str(bad), "--out", str(out)]) == 2
+    assert "leaders[0].influence" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_a_failed_run_keeps_the_previous_outputs(small_file, tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", str(small_file), "--out", str(out), "--no-plot"]) == 0
+    before = (out / "trajectories.csv").read_bytes()
+    small_file.write_text(SMALL_SCENARIO.replace("end: 1923-03", "end: 1921-01"))
+    assert main(["run", str(small_file), "--out", str(out), "--no-plot"]) == 2
+    assert (out / "trajectories.csv").read_bytes() == before
+
+
+def test_errors_never_show_a_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [unclosed\n")
+    completed = subprocess.run(
+        [sys.executable, "-m", "simulation.cli", "run", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    assert "invalid YAML" in completed.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["validate"]])
+def test_every_command_explains_itself(command, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main([*command, "--help"])
+    assert stopped.value.code == 0
+    assert "usage: interregnum" in capsys.readouterr().out
+
+
+def test_run_on_the_baseline_end_to_end(tmp_path):
+    out = tmp_path / "baseline"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulation.cli",
+            "run",
+            str(BASELINE),
+            "--mode",
+            "replay",
+            "--seed",
+            "7",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert {p.name for p in out.iterdir()} == EXPECTED_FILES
+    trajectories = pd.read_csv(out / "trajectories.csv")
+    assert trajectories["date"].min() == "1922-04" and trajectories["date"].max() == "1926-12"
+
+
+def test_run_in_free_mode_logs_the_models_decisions(tmp_path):
+    out = tmp_path / "free"
+    assert (
+        main(
+            ["run", str(BASELINE), "--mode", "free", "--seed", "2", "--out", str(out), "--no-plot"]
+        )
+        == 0
+    )
+    events = pd.read_csv(out / "events.csv")
+    assert "model" in set(events["origin"])
+    assert json.loads((out / "manifest.json").read_text())["mode"] == "free"
+
+
+@pytest.mark.parametrize(
+    ("seed", "message"),
+    [
+        ("-1", "--seed must be an integer from 0 to 2**63 - 1, got -1"),
+        (str(2**63), f"--seed must be an integer from 0 to 2**63 - 1, got {2**63}"),
+    ],
+)
+def test_run_refuses_a_seed_numpy_cannot_take(small_file, tmp_path, capsys, seed, message):
+    out = tmp_path / "out"
+    assert main(["run", str(small_file), "--seed", seed, "--out", str(out)]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_the_largest_seed_runs(small_file, tmp_path):
+    out = tmp_path / "out"
+    seed = str(2**63 - 1)
+    assert main(["run", str(small_file), "--seed", seed, "--out", str(out), "--no-plot"]) == 0
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 2**63 - 1
+
+
+def test_a_rerun_replaces_the_whole_run_and_leaves_nothing_beside_it(small_file, tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", str(small_file), "--seed", "1", "--out", str(out)]) == 0
+    assert main(["run", str(small_file), "--seed", "2", "--out", str(out), "--no-plot"]) == 0
+    assert {path.name for path in out.iterdir()} == EXPECTED_FILES - {"influence.png"}
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 2
+    assert {path.name for path in tmp_path.iterdir()} == {"small.yaml", "out"}
+
+
+def test_run_will_not_replace_a_directory_of_other_files(small_file, tmp_path, capsys):
+    out = tmp_path / "thesis"
+    out.mkdir()
+    (out / "chapter1.md").write_text("notes")
+    assert main(["run", str(small_file), "--out", str(out)]) == 2
+    assert "holds files that are not a run's (chapter1.md)" in capsys.readouterr().err
+    assert [path.name for path in out.iterdir()] == ["chapter1.md"]
+
+
+@pytest.mark.parametrize("seed", ["-1", str(2**63 - 1)])
+def test_calibrate_refuses_a_seed_it_cannot_use(tmp_path, capsys, seed):
+    out = tmp_path / "fit"
+    assert main(["calibrate", "--quick", "--seed", seed, "--out", str(out)]) == 2
+    assert f"--seed must be an integer from 0 to 2**63 - 2, got {seed}" in capsys.readouterr().err
+    assert not out.exists()

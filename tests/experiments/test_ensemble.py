@@ -1,0 +1,491 @@
+"""Ensembles: seeds, executors, streaming, consolidation, resume, refusal, CLI."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from conftest import SMALL_SCENARIO
+
+from simulation.cli import main
+from simulation.experiments.ensemble import (
+    DaskExecutor,
+    Ensemble,
+    EnsembleError,
+    LocalProcessExecutor,
+    SerialExecutor,
+    run_ensemble,
+)
+from simulation.experiments.ensemble.chunks import chunks
+from simulation.experiments.ensemble.quantiles import QUANTILE_COLUMNS, quantile_frame
+from simulation.experiments.ensemble.store import complete_chunks
+from simulation.experiments.outcomes import run_outcome, summary_columns
+from simulation.experiments.seeds import run_seeds
+from simulation.model import Mode, PartyModel
+
+# pytest's process has run pyarrow's thread pools by the time a test forks workers; the
+# CLI forks them first. Python 3.12 warns about any fork from a multi-threaded process.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:This process .* is multi-threaded, use of fork:DeprecationWarning"
+)
+
+TABLE_FILES = ("summary", "tenures", "events", "votes", "quantiles")
+MONTHS, LEADERS = 12, 4
+
+
+@pytest.fixture
+def small_file(tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL_SCENARIO)
+    return path
+
+
+def same_files(a, b, tables=TABLE_FILES):
+    """The consolidated Parquet files of two ensemble directories are byte for byte equal."""
+    return {
+        name: (a / f"{name}.parquet").read_bytes() == (b / f"{name}.parquet").read_bytes()
+        for name in tables
+    }
+
+
+def read(out, table):
+    return pd.read_parquet(out / f"{table}.parquet")
+
+
+@pytest.fixture
+def serial_reference(small_scenario, tmp_path):
+    """Sixteen replay runs in this process: the reference the other executors must match."""
+    ensemble = Ensemble(small_scenario, runs=16, seed=5, mode=Mode.REPLAY, keep_trajectories=True)
+    out = tmp_path / "serial"
+    run_ensemble(ensemble, out, SerialExecutor(), chunk_size=3)
+    return ensemble, out
+
+
+# --- seeds and chunks ----------------------------------------------------------------
+
+
+def test_run_seeds_are_drawn_from_spawned_seed_sequences():
+    children = np.random.SeedSequence(42).spawn(5)
+    assert run_seeds(42, 5) == [int(child.generate_state(1)[0]) for child in children]
+    assert len(set(run_seeds(42, 1000))) == 1000
+
+
+def test_run_i_has_the_same_seed_whatever_the_ensemble_size():
+    assert run_seeds(3, 10) == run_seeds(3, 40)[:10]
+    assert run_seeds(0, 3) != run_seeds(1, 3)  # 0 is a seed like any other
+
+
+def test_chunks_are_consecutive_runs_of_bounded_size():
+    assert chunks([0, 1, 2, 3, 4], 2) == [[0, 1], [2, 3], [4]]
+    assert chunks([0, 1, 5, 6, 7, 9], 5) == [[0, 1], [5, 6, 7], [9]]
+
+
+# --- one result whatever the executor --------------------------------------------------
+
+
+def test_runs_match_single_models_with_their_seeds(serial_reference, small_scenario):
+    ensemble, out = serial_reference
+    summary = read(out, "summary")
+    seeds = run_seeds(5, 16)
+    assert summary["run"].tolist() == list(range(16))
+    assert summary["seed"].tolist() == seeds
+    model = PartyModel(small_scenario, seed=seeds[9], mode=Mode.REPLAY, run=9)
+    while model.running:
+        model.step()
+    expected = run_outcome(model).summary
+    row = summary.iloc[9].to_dict()
+    assert row["dominant"] == expected["dominant"]
+    for column in summary_columns(small_scenario)[4:]:
+        assert row[column] == pytest.approx(expected[column], nan_ok=True, rel=0, abs=0)
+
+
+def test_two_local_workers_write_the_same_files_as_one(serial_reference, tmp_path):
+    ensemble, serial = serial_reference
+    out = tmp_path / "two"
+    report = run_ensemble(ensemble, out, LocalProcessExecutor(2), chunk_size=5)
+    assert report.simulated == 16
+    assert "2 workers" in report.executor
+    assert all(same_files(serial, out, TABLE_FILES + ("trajectories",)).values())
+
+
+def test_a_dask_cluster_writes_the_same_files(serial_reference, small_file, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    ensemble, serial = serial_reference
+    out = tmp_path / "dask"
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        status = main(
+            [
+                "ensemble",
+                str(small_file),
+                "--runs",
+                "16",
+                "--seed",
+                "5",
+                "--mode",
+                "replay",
+                "--scheduler",
+                cluster.scheduler_address,
+                "--keep-trajectories",
+                "--chunk-size",
+                "4",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+    assert status == 0
+    assert all(same_files(serial, out, TABLE_FILES + ("trajectories",)).values())
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["executor"].startswith("dask.distributed scheduler tcp://")
+
+
+def test_an_unreachable_scheduler_is_reported():
+    with pytest.raises(EnsembleError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        DaskExecutor("tcp://127.0.0.1:9", timeout=0.5)
+
+
+# --- streaming and consolidation ------------------------------------------------------
+
+
+def test_each_chunk_streams_its_parts_and_consolidation_concatenates_them(serial_reference):
+    ensemble, out = serial_reference
+    parts = out / "parts"
+    spans = complete_chunks(parts, ensemble.tables, ensemble.runs, ensemble.key())
+    assert spans == [(first, min(first + 2, 15)) for first in range(0, 16, 3)]
+    for table in ("summary", "tenures", "events", "votes", "trajectories"):
+        pieces = [pq.read_table(parts / f"{table}-{a:07d}-{b:07d}.parquet") for a, b in spans]
+        whole = pd.concat([piece.to_pandas() for piece in pieces], ignore_index=True)
+        pd.testing.assert_frame_equal(whole, read(out, table))
+    with np.load(parts / "arrays-0000003-0000005.npz") as arrays:
+        assert arrays["run"].tolist() == [3, 4, 5]
+        assert arrays["power"].shape == (3, MONTHS, LEADERS)
+    assert not list(parts.glob(".*.tmp"))
+
+
+def test_summary_and_tenures_columns(serial_reference, small_scenario):
+    _, out = serial_reference
+    summary = read(out, "summary")
+    assert list(summary.columns) == summary_columns(small_scenario)
+    assert set(summary["scenario"]) == {"small"}
+    tenures = read(out, "tenures")
+    assert list(tenures.columns) == ["run", "leader", "post", "start", "end"]
+    trotsky = tenures[(tenures["leader"] == "trotsky") & (tenures["post"] == "war_commissar")]
+    assert len(trotsky) == 16 and set(trotsky["end"]) == {"1923-02"}
+    assert tenures["end"].isna().any()  # posts held at the end have no end
+    assert list(read(out, "events").columns)[:3] == ["run", "date", "event_id"]
+    assert list(read(out, "votes").columns)[-3:] == ["votes_for", "votes_against", "carried"]
+
+
+def test_quantiles_are_ordered_and_exact(serial_reference):
+    _, out = serial_reference
+    quantiles = read(out, "quantiles")
+    assert list(quantiles.columns) == ["scenario", "date", "leader", "measure", *QUANTILE_COLUMNS]
+    assert len(quantiles) == 3 * MONTHS * LEADERS
+    assert set(quantiles["measure"]) == {"influence", "apparatus", "power"}
+    values = quantiles[list(QUANTILE_COLUMNS)].to_numpy()
+    assert (np.diff(values, axis=1) >= 0).all()
+    trajectories = read(out, "trajectories")
+    rows = trajectories[(trajectories["leader"] == "stalin") & (trajectories["date"] == "1922-10")]
+    expected = np.quantile(rows["apparatus"], [0.05, 0.25, 0.5, 0.75, 0.95])
+    got = quantiles[
+        (quantiles["leader"] == "stalin")
+        & (quantiles["date"] == "1922-10")
+        & (quantiles["measure"] == "apparatus")
+    ]
+    assert got[list(QUANTILE_COLUMNS)].to_numpy().ravel().tolist() == expected.tolist()
+
+
+def test_quantiles_match_an_independent_computation_whole_or_in_blocks(
+    serial_reference, small_scenario
+):
+    _, out = serial_reference
+    # Independently: pandas' quantiles of every (measure, month, leader) over the runs'
+    # trajectories, a table written from the runs' frames, not from the arrays.
+    trajectories = read(out, "trajectories").melt(
+        id_vars=["run", "date", "leader"], var_name="measure"
+    )
+    grouped = trajectories.groupby(["measure", "date", "leader"])["value"]
+    expected = grouped.quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
+    expected.columns = list(QUANTILE_COLUMNS)
+    parts = sorted((out / "parts").glob("arrays-*.npz"))
+    whole = quantile_frame(small_scenario, parts, 16)
+    blocks = quantile_frame(small_scenario, parts, 16, memory=8 * LEADERS * 16 * 5)
+    for frame in (whole, blocks, read(out, "quantiles")):
+        got = frame.set_index(["measure", "date", "leader"])[list(QUANTILE_COLUMNS)]
+        got = got.reindex(expected.index)
+        np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=0, atol=1e-12)
+
+
+# --- resume ---------------------------------------------------------------------------
+
+
+def test_resume_after_a_real_kill_gives_every_run_once_and_the_same_files(
+    small_file, small_scenario, tmp_path
+):
+    psutil = pytest.importorskip("psutil")
+    runs = 300
+    out = tmp_path / "killed"
+    command = [
+        sys.executable,
+        "-m",
+        "simulation.cli",
+        "ensemble",
+        str(small_file),
+        "--runs",
+        str(runs),
+        "--workers",
+        "2",
+        "--chunk-size",
+        "1",
+        "--out",
+        str(out),
+        "--quiet",
+    ]
+    # One run a chunk: the kill comes after 3 of 300 chunks are written, with ~297 chunk
+    # writes (seconds, even on a busy machine) of margin before the ensemble could end.
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while len(list((out / "parts").glob("chunk-*.json"))) < 3:
+            assert process.poll() is None, process.stderr.read().decode()
+            assert time.monotonic() < deadline, "no part appeared"
+            time.sleep(0.01)
+        workers = psutil.Process(process.pid).children()
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.stderr.close()
+    assert process.returncode == -signal.SIGKILL
+    # Orphaned workers notice their parent is gone and end.
+    gone, alive = psutil.wait_procs(workers, timeout=5)
+    for worker in alive:
+        worker.kill()
+    assert not alive
+    assert not (out / "summary.parquet").exists()
+    ensemble = Ensemble(small_scenario, runs=runs, scenario_file=str(small_file))
+    spans = complete_chunks(out / "parts", ensemble.tables, runs, ensemble.key())
+    done_before = sum(b - a + 1 for a, b in spans)
+    assert 3 <= done_before < runs
+
+    report = run_ensemble(ensemble, out, LocalProcessExecutor(2), resume=True, chunk_size=25)
+    assert report.already_done == done_before
+    assert report.simulated == runs - done_before
+    summary = read(out, "summary")
+    assert summary["run"].tolist() == list(range(runs))
+
+    reference = tmp_path / "uninterrupted"
+    run_ensemble(ensemble, reference, SerialExecutor(), chunk_size=64)
+    assert all(same_files(reference, out).values())
+    sessions = json.loads((out / "manifest.json").read_text())["sessions"]
+    assert [session["runs_simulated"] for session in sessions][1:] == [runs - done_before]
+
+
+def test_incomplete_chunks_and_temporary_files_are_redone(serial_reference, tmp_path):
+    ensemble, reference = serial_reference
+    out = tmp_path / "partial"
+    run_ensemble(ensemble, out, SerialExecutor(), chunk_size=4)
+    parts = out / "parts"
+    (parts / "chunk-0000004-0000007.json").unlink()  # killed before the chunk's record
+    (parts / "events-0000012-0000015.parquet").unlink()  # a part lost
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True
+    )
+    leftover = parts / f".events-0000016-0000019.parquet.{int(dead.stdout)}.0123abcd.tmp"
+    leftover.write_bytes(b"half")  # a write its (now dead) process never finished
+    report = run_ensemble(ensemble, out, SerialExecutor(), resume=True, chunk_size=4)
+    assert report.simulated == 8
+    assert not list(parts.glob(".*.tmp"))
+    assert all(same_files(reference, out, TABLE_FILES + ("trajectories",)).values())
+
+
+def test_resume_of_a_complete_ensemble_runs_nothing(serial_reference):
+    ensemble, out = serial_reference
+    before = {name: (out / f"{name}.parquet").read_bytes() for name in TABLE_FILES}
+    report = run_ensemble(ensemble, out, SerialExecutor(), resume=True)
+    assert (report.simulated, report.already_done) == (0, 16)
+    assert before == {name: (out / f"{name}.parquet").read_bytes() for name in TABLE_FILES}
+
+
+def test_trajectories_asked_on_resume_redo_chunks_without_them(small_scenario, tmp_path):
+    out = tmp_path / "traj"
+    plain = Ensemble(small_scenario, runs=6)
+    run_ensemble(plain, out, SerialExecutor(), chunk_size=2)
+    kept = Ensemble(small_scenario, runs=6, keep_trajectories=True)
+    report = run_ensemble(kept, out, SerialExecutor(), resume=True, chunk_size=2)
+    assert report.simulated == 6
+    assert len(read(out, "trajectories")) == 6 * MONTHS * LEADERS
+
+
+# --- refusing to mix ensembles --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "difference"),
+    [
+        (["--seed", "2"], "seed 1 there, 2 here"),
+        (["--runs", "5"], "runs 4 there, 5 here"),
+        (["--mode", "replay"], "mode 'free' there, 'replay' here"),
+    ],
+)
+@pytest.mark.parametrize("resume", [False, True])
+def test_a_directory_of_another_ensemble_is_refused(
+    small_file, tmp_path, capsys, change, difference, resume
+):
+    out = tmp_path / "out"
+    base = ["ensemble", str(small_file), "--workers", "1", "--out", str(out), "--quiet"]
+    assert main([*base, "--runs", "4"]) == 0
+    before = (out / "summary.parquet").read_bytes()
+    arguments = [*base, "--runs", "4", *change] + ["--resume"] * resume
+    assert main(arguments) == 2
+    error = capsys.readouterr().err
+    assert f"--out {out} holds a different ensemble" in error
+    assert difference in error
+    assert (out / "summary.parquet").read_bytes() == before
+
+
+def test_another_scenario_is_refused(small_file, small_scenario, tmp_path):
+    out = tmp_path / "out"
+    run_ensemble(Ensemble(small_scenario, runs=3), out, SerialExecutor())
+    other = small_scenario.model_copy(update={"events": small_scenario.events[:-1]})
+    with pytest.raises(EnsembleError, match=r"holds a different ensemble \(scenario_sha256 "):
+        run_ensemble(Ensemble(other, runs=3), out, SerialExecutor(), resume=True)
+
+
+def test_a_non_empty_directory_without_a_manifest_is_refused(small_file, tmp_path, capsys):
+    out = tmp_path / "busy"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    assert main(["ensemble", str(small_file), "--runs", "2", "--out", str(out), "--quiet"]) == 2
+    assert "is not empty and holds no ensemble manifest.json" in capsys.readouterr().err
+    assert [path.name for path in out.iterdir()] == ["notes.txt"]
+
+
+def test_the_same_ensemble_without_resume_starts_afresh(serial_reference):
+    ensemble, out = serial_reference
+    report = run_ensemble(ensemble, out, SerialExecutor(), chunk_size=8)
+    assert (report.simulated, report.already_done) == (16, 0)
+    assert sorted(path.name for path in (out / "parts").glob("summary-*")) == [
+        "summary-0000000-0000007.parquet",
+        "summary-0000008-0000015.parquet",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--runs", "0"], "--runs must be at least 1, got 0"),
+        (["--runs", "3", "--workers", "0"], "--workers must be at least 1, got 0"),
+        (["--runs", "3", "--seed", "-1"], "--seed must be an integer from 0 to 2**63 - 1, got -1"),
+        (["--runs", "3", "--chunk-size", "0"], "--chunk-size must be at least 1, got 0"),
+    ],
+)
+def test_bad_arguments_exit_2(small_file, tmp_path, capsys, arguments, message):
+    out = tmp_path / "out"
+    assert main(["ensemble", str(small_file), *arguments, "--out", str(out), "--quiet"]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+# --- the command ----------------------------------------------------------------------
+
+
+def test_the_command_writes_tables_manifest_and_fan_chart(
+    small_file, small_scenario, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    assert main(["ensemble", str(small_file), "--runs", "8", "--workers", "1", "--quiet"]) == 0
+    out = tmp_path / "outputs" / "small-ensemble"
+    assert {path.name for path in out.iterdir()} == {
+        "summary.parquet",
+        "tenures.parquet",
+        "events.parquet",
+        "votes.parquet",
+        "quantiles.parquet",
+        "manifest.json",
+        "fan.png",
+        "parts",
+    }
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["scenario"] == "small"
+    assert manifest["scenario_file"] == str(small_file)
+    assert (manifest["seed"], manifest["runs"], manifest["mode"]) == (1, 8, "free")
+    assert manifest["overrides"] == []
+    assert manifest["status"] == "complete"
+    assert manifest["executor"] == "serial, in-process"
+    assert {"mesa", "numpy", "pyarrow", "python"} <= set(manifest["versions"])
+    assert (out / "fan.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    printed = capsys.readouterr().out
+    assert "8 runs, root seed 1" in printed
+    assert "simulated 8 runs in" in printed
+
+
+def test_a_bad_scenario_runs_nothing(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SMALL_SCENARIO.replace("influence: 0.9", "influence: 1.9"))
+    assert main(["ensemble", str(bad), "--runs", "2", "--out", str(tmp_path / "o")]) == 2
+    assert "nothing was run" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_workers_and_scheduler_exclude_each_other(small_file, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(
+            [
+                "ensemble",
+                str(small_file),
+                "--runs",
+                "2",
+                "--workers",
+                "2",
+                "--scheduler",
+                "tcp://127.0.0.1:1",
+            ]
+        )
+    assert exit_info.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_fork_falls_back_where_it_is_unavailable(monkeypatch, serial_reference, tmp_path):
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    ensemble, serial = serial_reference
+    executor = LocalProcessExecutor(2)
+    assert executor.description == "local processes: 2 workers (spawn)"
+    out = tmp_path / "spawned"
+    run_ensemble(ensemble, out, executor, chunk_size=8)
+    assert all(same_files(serial, out, TABLE_FILES + ("trajectories",)).values())
+
+
+def test_change_flags_reach_the_scenario_and_the_manifest(small_file, tmp_path):
+    out = tmp_path / "dropped"
+    arguments = [
+        "ensemble",
+        str(small_file),
+        "--runs",
+        "3",
+        "--mode",
+        "replay",
+        "--workers",
+        "1",
+        "--drop-event",
+        "trotsky-out",
+        "--out",
+        str(out),
+        "--quiet",
+    ]
+    assert main(arguments) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["overrides"] == ["--drop-event trotsky-out"]
+    summary = read(out, "summary")
+    assert summary["left_trotsky_war_commissar"].isna().all()
+    assert summary["seed"].tolist() == run_seeds(1, 3)  # paired with the unchanged scenario
