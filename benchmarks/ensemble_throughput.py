@@ -37,7 +37,6 @@ import numpy as np
 import pandas as pd
 from mesa.batchrunner import batch_run
 
-from simulation.agents import Leader
 from simulation.ensemble import (
     Ensemble,
     LocalProcessExecutor,
@@ -47,6 +46,7 @@ from simulation.ensemble import (
     run_seeds,
 )
 from simulation.model import Mode, PartyModel
+from simulation.model.agents import Leader
 from simulation.outcomes import summary_row, tenures
 from simulation.scenario import Scenario, load_scenario
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from calibration.score import RunLogs
+from simulation.model.recorder import EVENT_COLUMNS, VOTE_COLUMNS
 from simulation.outcomes import tenures
-from simulation.recorder import EVENT_COLUMNS, VOTE_COLUMNS
 from simulation.scenario import Scenario
 
 _VOTE_KEYS = ("date", "arena", "target", "votes_for", "votes_against", "carried")

@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from simulation import __version__, compiled
+from simulation import __version__
 from simulation.commands import calibrate, compare, diff, ensemble, run, score, validate
+from simulation.model import compiled
 
 COMMANDS = (run, validate, ensemble, compare, diff, calibrate, score)
 SIMULATING = {"run", "ensemble", "compare", "calibrate"}

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
-from simulation.recorder import RunResult
+from simulation.model.recorder import RunResult
 
 CSV_FILES = (
     "trajectories",

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from numba import njit
 
-from simulation.random_source import GeneratorRef
+from simulation.model.random_source import GeneratorRef
 from simulation.scenario import load_scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,9 +6,9 @@ import pytest
 from conftest import SEED
 from numba import njit
 
-from simulation.agents import Faction, Leader, Organisation
 from simulation.model import Mode, PartyModel
-from simulation.model_state import FIELDS
+from simulation.model.agents import Faction, Leader, Organisation
+from simulation.model.state import FIELDS
 
 
 def run(scenario, seed):

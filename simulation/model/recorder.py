@@ -2,7 +2,7 @@
 
 Mesa's DataCollector builds Python structures every step, which costs about a
 quarter of a run of this size; here the compiled month writes its row of each
-array (:func:`simulation.monthly.advance_month`).
+array (:func:`simulation.model.month.advance_month`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from simulation.model import PartyModel
+    from simulation.model.party_model import PartyModel
 
 EVENT_COLUMNS = ["date", "event_id", "type", "actor", "post", "origin", "detail", "organisation"]
 VOTE_COLUMNS = [
@@ -77,7 +77,7 @@ class Recorder:
             self.faction_cohesion,
             self.faction_active,
         )
-        """The arrays whose month rows :func:`simulation.monthly.advance_month` writes."""
+        """The arrays whose month rows :func:`simulation.model.month.advance_month` writes."""
 
     def result(self) -> RunResult:
         """Build the run's frames."""

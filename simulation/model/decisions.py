@@ -2,7 +2,7 @@
 
 Replay forces the scenario's decisions; in free mode the leaders make them
 each month, after the month's exogenous events, by the rules of
-:mod:`simulation.leadership`. Most months there is nothing to decide: no
+:mod:`simulation.model.leadership`. Most months there is nothing to decide: no
 purge is due, no office is vacant, no body other than the Politburo sits, and
 the Politburo does not campaign (it does with probability ``campaign_rate``).
 Those months cost one draw. After the month's mechanisms,
@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation import leadership
-from simulation.leadership import ARENAS, MOVES
+from simulation.model import leadership
+from simulation.model.leadership import ARENAS, MOVES
 
 if TYPE_CHECKING:
-    from simulation.model import PartyModel
+    from simulation.model.party_model import PartyModel
 
 MODEL = "model"
 _ARENA_NAMES = [arena.value for arena in ARENAS]
@@ -43,7 +43,7 @@ def agenda(model: PartyModel) -> tuple[bool, bool, np.ndarray, np.ndarray]:
 
     Returns:
         ``(decide, campaign, arenas, delegates)`` as
-        :func:`simulation.monthly.simulate_month` takes them.
+        :func:`simulation.model.month.simulate_month` takes them.
     """
     campaign = model.rng.random() < model.parameters.campaign_rate
     sittings = model.sittings_by_step.get(model.step_index)
@@ -52,7 +52,7 @@ def agenda(model: PartyModel) -> tuple[bool, bool, np.ndarray, np.ndarray]:
 
 
 def log_decisions(model: PartyModel, rows: int) -> None:
-    """Write the month's decisions, as :mod:`simulation.leadership` coded them, to the logs."""
+    """Write the month's decisions, as :mod:`.leadership` coded them, to the logs."""
     leaders, posts, organisations = model.leader_ids, model.post_ids, model.organisation_ids
     date, events = model.date, model.event_log
     targets: list[str] = []

@@ -2,7 +2,7 @@
 
 Each step, in this order: absences that end this month end; the month's
 scenario events apply in the order they stand in the file; in free mode the
-leadership decides (:mod:`simulation.decisions`); then the mechanisms run
+leadership decides (:mod:`simulation.model.decisions`); then the mechanisms run
 (membership, patronage, influence, alliances, grievances), and the month is
 recorded. Keeping the order fixed and stated makes two runs with
 one seed identical, whatever the executor.
@@ -15,15 +15,17 @@ from enum import StrEnum
 import mesa
 import numpy as np
 
-from simulation import leadership, monthly
-from simulation.agents import Faction, Leader, Organisation
 from simulation.calendar import Month
-from simulation.decisions import NO_SITTING, agenda, log_decisions, update_factions
-from simulation.event_effects import apply_event
-from simulation.initial_state import initial_state
 from simulation.mechanisms import alliances, influence, power
-from simulation.model_state import gather
-from simulation.recorder import Recorder, RunResult
+from simulation.model import leadership
+from simulation.model.agents import Faction, Leader, Organisation
+from simulation.model.compiled import check_machine_code
+from simulation.model.decisions import NO_SITTING, agenda, log_decisions, update_factions
+from simulation.model.events import apply_event
+from simulation.model.initial_state import initial_state
+from simulation.model.month import simulate_month
+from simulation.model.recorder import Recorder, RunResult
+from simulation.model.state import gather
 from simulation.scenario.schema import Arena, Scenario
 
 _NOTHING_TO_DECIDE = (False, False, *NO_SITTING)
@@ -51,6 +53,7 @@ class PartyModel(mesa.Model):
     """
 
     def __init__(self, scenario: Scenario, seed: int, mode: Mode = Mode.REPLAY, run: int = 0):
+        check_machine_code()
         super().__init__(rng=seed)
         self.spec = scenario
         self.parameters = p = scenario.parameters
@@ -136,7 +139,7 @@ class PartyModel(mesa.Model):
         self.month_parameters = start.month_parameters
         self.decision_parameters = start.decision_parameters
         self.decision_log = np.empty((start.decision_rows, leadership.LOG_WIDTH), dtype=np.int64)
-        """Where a month's decisions are written before :mod:`simulation.decisions` logs them."""
+        """Where a month's decisions are written before :mod:`.decisions` logs them."""
         self.leaders = [
             Leader(self, i, leader.id, leader.name) for i, leader in enumerate(scenario.leaders)
         ]
@@ -241,7 +244,7 @@ class PartyModel(mesa.Model):
         for event in self.events_by_step.get(k, ()):
             apply_event(self, event)
         decide, campaign, arenas, delegates = agenda(self) if self.free else _NOTHING_TO_DECIDE
-        rows, self.purges_next_month, self.vacancy_open, factions_moved = monthly.simulate_month(
+        rows, self.purges_next_month, self.vacancy_open, factions_moved = simulate_month(
             self.state, k, decide, campaign, arenas, delegates
         )
         if rows:

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation import leadership
 from simulation.mechanisms import alliances, patronage
 from simulation.mechanisms.alliances import stance_similarity
+from simulation.model import leadership
 from simulation.scenario.schema import Event, EventType
 
 if TYPE_CHECKING:
-    from simulation.model import PartyModel
+    from simulation.model.party_model import PartyModel
 
 SCENARIO = "scenario"
 _PERSONNEL = {EventType.APPOINTMENT, EventType.REMOVAL, EventType.DEMOTION}

@@ -3,7 +3,7 @@
 Numba can draw from a numpy ``Generator``, but unboxing one costs about 8 µs a
 call (it casts three ctypes function pointers each time): more than the vote
 it is needed for. Held in a StructRef (built inside compiled code, as
-:func:`simulation.model_state.gather` does once per run), the generator is
+:func:`simulation.model.state.gather` does once per run), the generator is
 unboxed once, and a compiled call that takes the holder costs about a
 microsecond. The draws come from the generator's own bit generator, so Python
 and compiled draws interleave in the one seeded stream of the model, and

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation import leadership, monthly
-from simulation.event_effects import PreparedEvent, prepare
 from simulation.mechanisms import alliances, contests, influence, patronage, power
+from simulation.model import leadership, month
+from simulation.model.events import PreparedEvent, prepare
 from simulation.scenario.schema import SITTINGS, Arena, EventKind, EventType, Scenario
 
 _CACHE: dict[tuple[int, bool], tuple[Scenario, InitialState]] = {}
@@ -70,12 +70,12 @@ class InitialState:
     intakes: int
     """How many membership intakes the calendar begins."""
     sittings_by_step: dict[int, tuple[np.ndarray, np.ndarray]]
-    """Per month with sittings: arena codes (:data:`simulation.leadership.ARENAS`) and delegates."""
+    """Per month with sittings: arena codes (:data:`.leadership.ARENAS`) and delegates."""
     # parameters
     month_parameters: np.ndarray
     decision_parameters: np.ndarray
     decision_rows: int
-    """Rows a month's decisions can write at most (see :func:`simulation.leadership.log_rows`)."""
+    """Rows a month's decisions can write at most (see :func:`.leadership.log_rows`)."""
 
 
 def initial_state(scenario: Scenario, free: bool) -> InitialState:
@@ -213,7 +213,7 @@ def build_initial_state(scenario: Scenario, free: bool) -> InitialState:
         apparatus=apparatus,
         faction_membership=faction_membership,
         cohesion=contests.faction_cohesion(affinity, faction_membership, np.ones(n, dtype=bool)),
-        month_parameters=monthly.month_parameters(parameters),
+        month_parameters=month.month_parameters(parameters),
         decision_parameters=leadership.decision_parameters(parameters),
         **_calendar(scenario, free, leader_index, post_index, organisation_index),
     )

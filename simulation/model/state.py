@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from numba import njit, types
 from numba.experimental import structref
 
-from simulation.random_source import GeneratorRef
+from simulation.model.random_source import GeneratorRef
 
 if TYPE_CHECKING:
-    from simulation.model import PartyModel
+    from simulation.model.party_model import PartyModel
 
 FIELDS = (
     "source",  # the model's generator, as a GeneratorRef
@@ -98,7 +98,7 @@ def _gather(rng, *arrays):
 def gather(model: PartyModel) -> ModelState:
     """The model's arrays and its generator as one compiled object.
 
-    The generator is unboxed here, once per run (see :mod:`simulation.random_source`).
+    The generator is unboxed here, once per run (see :mod:`simulation.model.random_source`).
     """
     return _gather(
         model.rng,

@@ -4,7 +4,7 @@ Each month in which there is something to decide, in this order: purges
 decided by last month's congress are carried out; vacant offices are filled
 by the dominant leader; then the Politburo (when it campaigns this month) and
 any plenum, conference or congress sitting this month hold their contest.
-:mod:`simulation.decisions` says when a month has something to decide and
+:mod:`simulation.model.decisions` says when a month has something to decide and
 turns what was decided into the run's logs.
 
 While the scenario's ``arbiter`` lives (Lenin), no Politburo member is
@@ -15,7 +15,7 @@ and the Opposition after Lenin).
 Why compiled: a month's decisions are a few dozen small array operations and
 two or three votes. Made one by one from Python, their call overhead cost
 more than the rest of the run; compiled, with the votes drawn from the model's
-generator through :class:`simulation.random_source.GeneratorRef`, they cost a
+generator through :class:`simulation.model.random_source.GeneratorRef`, they cost a
 few microseconds. Every rule is one of the tested functions of
 :mod:`simulation.mechanisms`; this module fixes their order and their effects.
 
@@ -426,7 +426,7 @@ def _power(state):
 def decide_month(state, k, campaign, sittings, delegates):
     """Make month ``k``'s decisions (see the module docstring for the order).
 
-    ``state`` is the model's :class:`simulation.model_state.ModelState`, whose
+    ``state`` is the model's :class:`simulation.model.state.ModelState`, whose
     arrays are updated in place; ``sittings`` and ``delegates`` are the codes of
     the arenas other than the Politburo sitting this month, in calendar order,
     and their delegates.

@@ -6,7 +6,7 @@ run's time, far above the framework's own floor (issue 3 asks for at most five
 times an empty Mesa model). Compiled together with numba, a month costs a few
 microseconds. Each mechanism is still its own tested function in
 :mod:`simulation.mechanisms`, and the decisions' rules are in
-:mod:`simulation.leadership`; this module only fixes their order, updates the
+:mod:`simulation.model.leadership`; this module only fixes their order, updates the
 model's arrays in place and writes the month's row of the recorder.
 """
 
@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from simulation.leadership import decide_month
 from simulation.mechanisms.alliances import reweigh_affinities, threat_adjustment
 from simulation.mechanisms.contests import faction_cohesion
 from simulation.mechanisms.influence import drift_influence, influence_support
@@ -28,6 +27,7 @@ from simulation.mechanisms.patronage import (
     capture_loyalty,
 )
 from simulation.mechanisms.power import post_prestige, power_shares
+from simulation.model.leadership import decide_month
 
 if TYPE_CHECKING:
     from simulation.scenario.schema import Parameters
@@ -87,7 +87,7 @@ def month_parameters(parameters: Parameters) -> np.ndarray:
 def advance_month(state, k):
     """Run membership, patronage, influence and alliances for month ``k`` and record it.
 
-    ``state`` is the model's :class:`simulation.model_state.ModelState`: its
+    ``state`` is the model's :class:`simulation.model.state.ModelState`: its
     arrays are updated in place and row ``k`` of its ``history`` (the
     recorder's arrays) is written. Running member intakes add their monthly
     members, in the order they began.
@@ -212,8 +212,8 @@ def simulate_month(state, k, decide, campaign, sittings, delegates):
     """Month ``k`` after its scenario events: the leadership's decisions, then the mechanisms.
 
     Decisions are made only when ``decide`` (see
-    :func:`simulation.decisions.agenda`), by
-    :func:`simulation.leadership.decide_month`; the mechanisms run every month
+    :func:`simulation.model.decisions.agenda`), by
+    :func:`simulation.model.leadership.decide_month`; the mechanisms run every month
     (:func:`advance_month`).
 
     Returns:
