@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.mechanisms import alliances, contests, influence, patronage, power
-from simulation.model import leadership, month
+from simulation.model import leadership
 from simulation.model.events import PreparedEvent, prepare
+from simulation.model.parameters import pack
 from simulation.scenario.schema import SITTINGS, Arena, EventKind, EventType, Scenario
 
 _CACHE: dict[tuple[int, bool], tuple[Scenario, InitialState]] = {}
@@ -72,8 +73,8 @@ class InitialState:
     sittings_by_step: dict[int, tuple[np.ndarray, np.ndarray]]
     """Per month with sittings: arena codes (:data:`.leadership.ARENAS`) and delegates."""
     # parameters
-    month_parameters: np.ndarray
-    decision_parameters: np.ndarray
+    parameter_values: np.ndarray
+    """The parameters packed by :func:`simulation.model.parameters.pack`."""
     decision_rows: int
     """Rows a month's decisions can write at most (see :func:`.leadership.log_rows`)."""
 
@@ -213,8 +214,7 @@ def build_initial_state(scenario: Scenario, free: bool) -> InitialState:
         apparatus=apparatus,
         faction_membership=faction_membership,
         cohesion=contests.faction_cohesion(affinity, faction_membership, np.ones(n, dtype=bool)),
-        month_parameters=month.month_parameters(parameters),
-        decision_parameters=leadership.decision_parameters(parameters),
+        parameter_values=pack(parameters),
         **_calendar(scenario, free, leader_index, post_index, organisation_index),
     )
 

@@ -25,8 +25,6 @@ with the kinds below, into the model state's ``decision_log``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from numba import njit
 
@@ -50,10 +48,8 @@ from simulation.mechanisms.voting import (
     opinion_for,
     present_holders,
 )
+from simulation.model.parameters import Parameter
 from simulation.scenario.schema import Arena
-
-if TYPE_CHECKING:
-    from simulation.scenario.schema import Parameters
 
 ARENAS = list(Arena)
 """Arena codes are positions in this list."""
@@ -77,59 +73,6 @@ VOTE = 4  # arena, move, proposer, votes for, votes against, carried
 SANCTION = 5  # arena, move, proposer, target: a carried campaign or condemnation
 PLENUM_REMOVAL = 6  # move, leader, post
 LOG_WIDTH = 7
-
-DECISION_PARAMETERS = (
-    "hostility",
-    "side_threshold",
-    "ally_threshold",
-    "opinion_gamma",
-    "move_threshold",
-    "campaign_size",
-    "condemnation_size",
-    "polemic_grievance",
-    "appointment_obligation",
-    "removal_delay",
-    "removal_threshold",
-    "expulsion_threshold",
-    "purge_trigger",
-    "purge_share",
-    "threat_aversion",
-    "discipline",
-    "recruit_discipline",
-    "plenum_discipline",
-    "power_influence_weight",
-    "power_apparatus_weight",
-    "power_posts_weight",
-)
-"""The scenario parameters decisions read, in the order of :func:`decision_parameters`."""
-(
-    _HOSTILITY,
-    _SIDE_THRESHOLD,
-    _ALLY_THRESHOLD,
-    _OPINION_GAMMA,
-    _MOVE_THRESHOLD,
-    _CAMPAIGN_SIZE,
-    _CONDEMNATION_SIZE,
-    _POLEMIC_GRIEVANCE,
-    _APPOINTMENT_OBLIGATION,
-    _REMOVAL_DELAY,
-    _REMOVAL_THRESHOLD,
-    _EXPULSION_THRESHOLD,
-    _PURGE_TRIGGER,
-    _PURGE_SHARE,
-    _THREAT_AVERSION,
-    _DISCIPLINE,
-    _RECRUIT_DISCIPLINE,
-    _PLENUM_DISCIPLINE,
-    _POWER_INFLUENCE,
-    _POWER_APPARATUS,
-    _POWER_POSTS,
-) = range(len(DECISION_PARAMETERS))
-
-
-def decision_parameters(parameters: Parameters) -> np.ndarray:
-    """The parameters as one float array, which a compiled call takes at no cost."""
-    return np.array([getattr(parameters, name) for name in DECISION_PARAMETERS], dtype=float)
 
 
 def log_rows(leaders: int, posts: int, organisations: int, sittings: int) -> int:
@@ -160,17 +103,19 @@ def delegation(state, arena, delegates):
     congress; conferences and congresses draw delegates by membership, and
     recruits follow the apparatus more readily than old members.
     """
-    p = state.decision_parameters
+    p = state.parameter_values
     if arena == PLENUM:
         return (
             np.full(1, delegates, dtype=np.int64),
             state.plenum_loyalty,
-            np.full(1, p[_PLENUM_DISCIPLINE]),
+            np.full(1, p[Parameter.plenum_discipline]),
         )
     return (
         delegate_counts(delegates, state.members),
         state.loyalty,
-        delegate_discipline(state.members, state.recruits, p[_DISCIPLINE], p[_RECRUIT_DISCIPLINE]),
+        delegate_discipline(
+            state.members, state.recruits, p[Parameter.discipline], p[Parameter.recruit_discipline]
+        ),
     )
 
 
@@ -200,9 +145,11 @@ def vote(state, arena, delegates, sides, p_opinion):
 @njit(cache=True)
 def count_vote(state, arena, delegates, sponsors, targets):
     """Count a motion of a scenario event: ``(votes_for, votes_against)`` (see :func:`vote`)."""
-    p = state.decision_parameters
-    sides = leader_sides(state.affinity, state.alive, sponsors, targets, p[_SIDE_THRESHOLD])
-    p_opinion = opinion_for(state.influence * state.alive, sides, p[_OPINION_GAMMA])
+    p = state.parameter_values
+    sides = leader_sides(
+        state.affinity, state.alive, sponsors, targets, p[Parameter.side_threshold]
+    )
+    p_opinion = opinion_for(state.influence * state.alive, sides, p[Parameter.opinion_gamma])
     return vote(state, arena, delegates, sides, p_opinion)
 
 
@@ -226,7 +173,7 @@ def _truce(state):
 @njit(cache=True)
 def _contest(state, k, arena, delegates, proposer, row):
     """Campaign (Politburo) or condemnation (conference, congress) against the main rival."""
-    p = state.decision_parameters
+    p = state.parameter_values
     politburo = arena == POLITBURO
     if not politburo and _truce(state):
         return row
@@ -240,22 +187,22 @@ def _contest(state, k, arena, delegates, proposer, row):
         state.unique_post,
         proposer,
         not politburo,
-        p[_HOSTILITY],
-        p[_SIDE_THRESHOLD],
-        p[_ALLY_THRESHOLD],
-        p[_OPINION_GAMMA],
+        p[Parameter.hostility],
+        p[Parameter.side_threshold],
+        p[Parameter.ally_threshold],
+        p[Parameter.opinion_gamma],
     )
     if rival < 0:
         return row
-    if expected_share(state, arena, delegates, sides, p_opinion) < p[_MOVE_THRESHOLD]:
+    if expected_share(state, arena, delegates, sides, p_opinion) < p[Parameter.move_threshold]:
         return row
     move = CAMPAIGN if politburo else CONDEMNATION
     carried, row = _motion(state, arena, delegates, move, proposer, targets, sides, p_opinion, row)
     if not carried:
         return row
-    size = p[_CAMPAIGN_SIZE] if move == CAMPAIGN else p[_CONDEMNATION_SIZE]
+    size = p[Parameter.campaign_size] if move == CAMPAIGN else p[Parameter.condemnation_size]
     shock(state.influence, state.record, targets, state.alive, -size)
-    add_tie(state.grievance, targets, np.full(1, proposer), p[_POLEMIC_GRIEVANCE])
+    add_tie(state.grievance, targets, np.full(1, proposer), p[Parameter.polemic_grievance])
     for target in targets:
         row = _write(state.decision_log, row, SANCTION, arena, move, proposer, target)
     if move == CONDEMNATION:
@@ -275,7 +222,7 @@ def _plenum(state, k, delegates, proposer, row):
     Only rivals condemned at least ``removal_delay`` months ago are ripe: a
     leader is not stripped of office the day he is condemned.
     """
-    p = state.decision_parameters
+    p = state.parameter_values
     holds, unique_post, alive = state.holds, state.unique_post, state.alive
     if _truce(state) or not state.condemned.any():
         return row
@@ -287,9 +234,9 @@ def _plenum(state, k, delegates, proposer, row):
         state.influence,
         k,
         proposer,
-        p[_REMOVAL_DELAY],
-        p[_REMOVAL_THRESHOLD],
-        p[_EXPULSION_THRESHOLD],
+        p[Parameter.removal_delay],
+        p[Parameter.removal_threshold],
+        p[Parameter.expulsion_threshold],
     )
     proposer_side = np.full(1, proposer)
     for turn in range(2):
@@ -297,8 +244,10 @@ def _plenum(state, k, delegates, proposer, row):
         targets = removals if move == REMOVAL else expulsions
         if targets.size == 0:
             continue
-        sides = leader_sides(state.affinity, alive, proposer_side, targets, p[_SIDE_THRESHOLD])
-        p_opinion = opinion_for(state.influence * alive, sides, p[_OPINION_GAMMA])
+        sides = leader_sides(
+            state.affinity, alive, proposer_side, targets, p[Parameter.side_threshold]
+        )
+        p_opinion = opinion_for(state.influence * alive, sides, p[Parameter.opinion_gamma])
         carried, row = _motion(
             state, PLENUM, delegates, move, proposer, targets, sides, p_opinion, row
         )
@@ -311,7 +260,7 @@ def _plenum(state, k, delegates, proposer, row):
                     if unique_post[post]:
                         state.vacated[post] = True
                     row = _write(state.decision_log, row, PLENUM_REMOVAL, move, target, post)
-        add_tie(state.grievance, targets, proposer_side, p[_POLEMIC_GRIEVANCE])
+        add_tie(state.grievance, targets, proposer_side, p[Parameter.polemic_grievance])
     return row
 
 
@@ -333,7 +282,7 @@ def _schedule_purges(state, k, targets, beneficiary):
         for target in targets:
             held = held or state.holds[target, head]
             clients += state.loyalty[o, target]
-        if held and clients >= state.decision_parameters[_PURGE_TRIGGER]:
+        if held and clients >= state.parameter_values[Parameter.purge_trigger]:
             state.purge_due[o] = k + 1
             state.purge_targets[o] = False
             state.purge_targets[o, targets] = True
@@ -349,7 +298,7 @@ def _carry_out_purges(state, k, row):
         state.purge_due[o] = -1
         targets = np.flatnonzero(state.purge_targets[o])
         beneficiary = state.purge_beneficiary[o]
-        purge(state.loyalty, o, targets, beneficiary, state.decision_parameters[_PURGE_SHARE])
+        purge(state.loyalty, o, targets, beneficiary, state.parameter_values[Parameter.purge_share])
         state.apparatus[:] = apparatus_shares(state.loyalty, state.members)
         head = state.head_post[o]
         for target in targets:
@@ -372,7 +321,7 @@ def _fill_vacancies(state, appointer, shares, row):
     then candidates), and among them first those holding no other unique
     office: a dominant leader does not give a colleague a second power base.
     """
-    p = state.decision_parameters
+    p = state.parameter_values
     holds, alive, vacated = state.holds, state.alive, state.vacated
     for post in range(vacated.size):
         if not vacated[post]:
@@ -396,13 +345,16 @@ def _fill_vacancies(state, appointer, shares, row):
             state.barred,
             holds,
             state.unique_post,
-            p[_THREAT_AVERSION],
+            p[Parameter.threat_aversion],
         )
         if chosen < 0:
             continue
         holds[chosen, post] = True
         add_tie(
-            state.obligation, np.full(1, chosen), np.full(1, appointer), p[_APPOINTMENT_OBLIGATION]
+            state.obligation,
+            np.full(1, chosen),
+            np.full(1, appointer),
+            p[Parameter.appointment_obligation],
         )
         vacated[post] = False
         row = _write(state.decision_log, row, APPOINTMENT, chosen, post, appointer)
@@ -412,13 +364,17 @@ def _fill_vacancies(state, appointer, shares, row):
 @njit(cache=True)
 def _power(state):
     """Each living leader's power share now (:func:`simulation.mechanisms.power.power_shares`)."""
-    p = state.decision_parameters
+    p = state.parameter_values
     return power_shares(
         state.influence,
         state.apparatus,
         post_prestige(state.holds, state.prestige),
         state.alive,
-        (p[_POWER_INFLUENCE], p[_POWER_APPARATUS], p[_POWER_POSTS]),
+        (
+            p[Parameter.power_influence_weight],
+            p[Parameter.power_apparatus_weight],
+            p[Parameter.power_posts_weight],
+        ),
     )
 
 
@@ -468,5 +424,5 @@ def pin_blame(state, posts, sizes):
         np.argmax(_power(state)),
         posts,
         sizes,
-        state.decision_parameters[_POLEMIC_GRIEVANCE],
+        state.parameter_values[Parameter.polemic_grievance],
     )

@@ -12,8 +12,6 @@ model's arrays in place and writes the month's row of the recorder.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from numba import njit
 
@@ -28,59 +26,7 @@ from simulation.mechanisms.patronage import (
 )
 from simulation.mechanisms.power import post_prestige, power_shares
 from simulation.model.leadership import decide_month
-
-if TYPE_CHECKING:
-    from simulation.scenario.schema import Parameters
-
-
-MONTH_PARAMETERS = (
-    "membership_attrition",
-    "patronage_rate",
-    "loyalty_decay",
-    "record_decay",
-    "client_weight",
-    "influence_drift",
-    "balancing",
-    "alliance_rate",
-    "grievance_decay",
-    "obligation_decay",
-    "faction_threshold",
-    "stance_weight",
-    "grievance_weight",
-    "obligation_weight",
-    "threat_weight",
-    "common_enemy_weight",
-    "power_influence_weight",
-    "power_apparatus_weight",
-    "power_posts_weight",
-)
-"""The scenario parameters the month reads, in the order of :func:`month_parameters`."""
-(
-    _ATTRITION,
-    _PATRONAGE_RATE,
-    _LOYALTY_DECAY,
-    _RECORD_DECAY,
-    _CLIENT_WEIGHT,
-    _INFLUENCE_DRIFT,
-    _BALANCING,
-    _ALLIANCE_RATE,
-    _GRIEVANCE_DECAY,
-    _OBLIGATION_DECAY,
-    _FACTION_THRESHOLD,
-    _STANCE_WEIGHT,
-    _GRIEVANCE_WEIGHT,
-    _OBLIGATION_WEIGHT,
-    _THREAT_WEIGHT,
-    _COMMON_ENEMY_WEIGHT,
-    _POWER_INFLUENCE,
-    _POWER_APPARATUS,
-    _POWER_POSTS,
-) = range(len(MONTH_PARAMETERS))
-
-
-def month_parameters(parameters: Parameters) -> np.ndarray:
-    """The parameters as one float array: a compiled call unpacks an array in no time."""
-    return np.array([getattr(parameters, name) for name in MONTH_PARAMETERS], dtype=float)
+from simulation.model.parameters import Parameter
 
 
 @njit(cache=True)
@@ -105,19 +51,19 @@ def advance_month(state, k):
     obligation, faction_membership = state.obligation, state.faction_membership
     cohesion, faction_active = state.cohesion, state.faction_active
     history = state.history
-    parameters = state.month_parameters
+    parameters = state.parameter_values
     p = parameters
     weights = (  # an AffinityWeights, as a plain tuple: compiled code need not build the class
-        p[_STANCE_WEIGHT],
-        p[_GRIEVANCE_WEIGHT],
-        p[_OBLIGATION_WEIGHT],
-        p[_THREAT_WEIGHT],
-        p[_COMMON_ENEMY_WEIGHT],
+        p[Parameter.stance_weight],
+        p[Parameter.grievance_weight],
+        p[Parameter.obligation_weight],
+        p[Parameter.threat_weight],
+        p[Parameter.common_enemy_weight],
     )
     n = holds.shape[0]
     m = members.size
 
-    kept_members, kept_recruits = attrition(members, recruits, p[_ATTRITION])
+    kept_members, kept_recruits = attrition(members, recruits, p[Parameter.membership_attrition])
     members[:] = kept_members
     recruits[:] = kept_recruits
     for q in range(state.intake_count[0]):
@@ -138,18 +84,22 @@ def advance_month(state, k):
                     head_holder[o] = i
                     break
     pressure = appointment_pressure(holds, alive, reach, health, head_holder, protection)
-    loyalty[:] = capture_loyalty(loyalty, pressure, p[_PATRONAGE_RATE], p[_LOYALTY_DECAY])
+    loyalty[:] = capture_loyalty(
+        loyalty, pressure, p[Parameter.patronage_rate], p[Parameter.loyalty_decay]
+    )
     apparatus[:] = apparatus_shares(loyalty, members)
 
-    record *= 1.0 - p[_RECORD_DECAY]
+    record *= 1.0 - p[Parameter.record_decay]
     prestige_held = post_prestige(holds, prestige)
-    support = influence_support(health, prestige_held, apparatus, record, p[_CLIENT_WEIGHT])
-    influence[:] = drift_influence(influence, support, p[_INFLUENCE_DRIFT])
+    support = influence_support(
+        health, prestige_held, apparatus, record, p[Parameter.client_weight]
+    )
+    influence[:] = drift_influence(influence, support, p[Parameter.influence_drift])
     for i in range(n):
         if not alive[i]:
             influence[i] = 0.0
 
-    threat = threat_adjustment(influence, alive, p[_BALANCING])
+    threat = threat_adjustment(influence, alive, p[Parameter.balancing])
     affinity[:] = reweigh_affinities(
         affinity,
         similarity,
@@ -157,12 +107,12 @@ def advance_month(state, k):
         obligation,
         threat,
         alive,
-        p[_ALLIANCE_RATE],
+        p[Parameter.alliance_rate],
         weights,
     )
     cohesion[:] = faction_cohesion(affinity, faction_membership, alive)
-    grievance *= 1.0 - p[_GRIEVANCE_DECAY]
-    obligation *= 1.0 - p[_OBLIGATION_DECAY]
+    grievance *= 1.0 - p[Parameter.grievance_decay]
+    obligation *= 1.0 - p[Parameter.obligation_decay]
 
     (
         rec_influence,
@@ -185,7 +135,11 @@ def advance_month(state, k):
         apparatus,
         prestige_held,
         alive,
-        (p[_POWER_INFLUENCE], p[_POWER_APPARATUS], p[_POWER_POSTS]),
+        (
+            p[Parameter.power_influence_weight],
+            p[Parameter.power_apparatus_weight],
+            p[Parameter.power_posts_weight],
+        ),
     )
     rec_health[k] = health
     rec_alive[k] = alive
@@ -202,7 +156,7 @@ def advance_month(state, k):
     rec_faction_active[k] = faction_active  # rewritten if the caller then updates factions
 
     for f in range(cohesion.size):
-        if (cohesion[f] > p[_FACTION_THRESHOLD]) != faction_active[f]:
+        if (cohesion[f] > p[Parameter.faction_threshold]) != faction_active[f]:
             return True
     return False
 

@@ -136,8 +136,7 @@ class PartyModel(mesa.Model):
             p.power_apparatus_weight,
             p.power_posts_weight,
         )
-        self.month_parameters = start.month_parameters
-        self.decision_parameters = start.decision_parameters
+        self.parameter_values = start.parameter_values
         self.decision_log = np.empty((start.decision_rows, leadership.LOG_WIDTH), dtype=np.int64)
         """Where a month's decisions are written before :mod:`.decisions` logs them."""
         self.leaders = [

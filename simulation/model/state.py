@@ -66,8 +66,7 @@ FIELDS = (
     "purge_targets",
     "purge_beneficiary",
     # parameters, the recorder's arrays and the decisions' buffer
-    "month_parameters",
-    "decision_parameters",
+    "parameter_values",
     "history",
     "decision_log",
 )
