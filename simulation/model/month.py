@@ -13,7 +13,7 @@ model's arrays in place and writes the month's row of the recorder.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import literal_unroll, njit
 
 from simulation.mechanisms.alliances import reweigh_affinities, threat_adjustment
 from simulation.mechanisms.contests import faction_cohesion
@@ -30,13 +30,24 @@ from simulation.model.parameters import Parameter
 
 
 @njit(cache=True)
+def record_month(records, k):
+    """Copy each recorded array into row ``k`` of its monthly record.
+
+    ``records`` holds pairs (the model's array, its record) of different
+    types, so the loop is unrolled at compile time.
+    """
+    for pair in literal_unroll(records):
+        pair[1][k] = pair[0]
+
+
+@njit(cache=True)
 def advance_month(state, k):
     """Run membership, patronage, influence and alliances for month ``k`` and record it.
 
     ``state`` is the model's :class:`simulation.model.state.ModelState`: its
-    arrays are updated in place and row ``k`` of its ``history`` (the
-    recorder's arrays) is written. Running member intakes add their monthly
-    members, in the order they began.
+    arrays are updated in place and row ``k`` of each recorded array (its
+    ``records``) is written. Running member intakes add their monthly members,
+    in the order they began.
 
     Returns:
         Whether some faction's cohesion has crossed the faction threshold, so
@@ -50,7 +61,6 @@ def advance_month(state, k):
     affinity, similarity, grievance = state.affinity, state.similarity, state.grievance
     obligation, faction_membership = state.obligation, state.faction_membership
     cohesion, faction_active = state.cohesion, state.faction_active
-    history = state.history
     parameters = state.parameter_values
     p = parameters
     weights = (  # an AffinityWeights, as a plain tuple: compiled code need not build the class
@@ -114,23 +124,7 @@ def advance_month(state, k):
     grievance *= 1.0 - p[Parameter.grievance_decay]
     obligation *= 1.0 - p[Parameter.obligation_decay]
 
-    (
-        rec_influence,
-        rec_apparatus,
-        rec_power,
-        rec_health,
-        rec_alive,
-        rec_holds,
-        rec_affinity,
-        rec_members,
-        rec_recruits,
-        rec_loyalty,
-        rec_cohesion,
-        rec_faction_active,
-    ) = history
-    rec_influence[k] = influence
-    rec_apparatus[k] = apparatus
-    rec_power[k] = power_shares(
+    state.power[:] = power_shares(
         influence,
         apparatus,
         prestige_held,
@@ -141,19 +135,7 @@ def advance_month(state, k):
             p[Parameter.power_posts_weight],
         ),
     )
-    rec_health[k] = health
-    rec_alive[k] = alive
-    rec_holds[k] = holds
-    pair = 0
-    for i in range(n):  # the upper triangle: affinities are symmetric
-        for j in range(i + 1, n):
-            rec_affinity[k, pair] = affinity[i, j]
-            pair += 1
-    rec_members[k] = members
-    rec_recruits[k] = recruits
-    rec_loyalty[k] = loyalty
-    rec_cohesion[k] = cohesion
-    rec_faction_active[k] = faction_active  # rewritten if the caller then updates factions
+    record_month(state.records, k)  # faction_active is rewritten if factions are then updated
 
     for f in range(cohesion.size):
         if (cohesion[f] > p[Parameter.faction_threshold]) != faction_active[f]:

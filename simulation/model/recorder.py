@@ -2,7 +2,8 @@
 
 Mesa's DataCollector builds Python structures every step, which costs about a
 quarter of a run of this size; here the compiled month writes its row of each
-array (:func:`simulation.model.month.advance_month`).
+array (:func:`simulation.model.month.advance_month`). Which arrays are kept
+is declared with the state (:data:`simulation.model.state.RECORDED`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+from simulation.model.state import RECORDED
 
 if TYPE_CHECKING:
     from simulation.model.party_model import PartyModel
@@ -47,37 +50,12 @@ class Recorder:
 
     def __init__(self, model: PartyModel):
         self.model = model
-        months, n = model.months, len(model.leader_ids)
-        m, posts, factions = len(model.organisation_ids), len(model.post_ids), len(model.factions)
         self.dates = model.dates
-        self.influence = np.zeros((months, n))
-        self.apparatus = np.zeros((months, n))
-        self.power = np.zeros((months, n))
-        self.health = np.zeros((months, n))
-        self.alive = np.zeros((months, n), dtype=bool)
-        self.holds = np.zeros((months, n, posts), dtype=bool)
-        self.affinity = np.zeros((months, n * (n - 1) // 2))
-        """Each month's affinities of the pairs ``i < j`` in row order: the matrix is symmetric."""
-        self.members = np.zeros((months, m))
-        self.recruits = np.zeros((months, m))
-        self.loyalty = np.zeros((months, m, n))
-        self.faction_active = np.zeros((months, factions), dtype=bool)
-        self.faction_cohesion = np.zeros((months, factions))
-        self.history = (
-            self.influence,
-            self.apparatus,
-            self.power,
-            self.health,
-            self.alive,
-            self.holds,
-            self.affinity,
-            self.members,
-            self.recruits,
-            self.loyalty,
-            self.faction_cohesion,
-            self.faction_active,
-        )
-        """The arrays whose month rows :func:`simulation.model.month.advance_month` writes."""
+        for array in RECORDED:  # influence, apparatus, power, holds, ...: (months, *shape)
+            live = getattr(model, array.name)
+            setattr(self, array.name, np.zeros((model.months, *live.shape), dtype=live.dtype))
+        self.records = tuple((getattr(model, a.name), getattr(self, a.name)) for a in RECORDED)
+        """Pairs (the model's array, its monthly record) that the month's code copies."""
 
     def result(self) -> RunResult:
         """Build the run's frames."""
@@ -128,7 +106,7 @@ class Recorder:
 
     def _alliances(self, run: int) -> pd.DataFrame:
         ids = np.asarray(self.model.leader_ids)
-        a, b = np.triu_indices(len(ids), k=1)
+        a, b = np.triu_indices(len(ids), k=1)  # each pair once: affinities are symmetric
         months = len(self.dates)
         return pd.DataFrame(
             {
@@ -136,7 +114,7 @@ class Recorder:
                 "date": np.repeat(self.dates, a.size),
                 "leader_a": np.tile(ids[a], months),
                 "leader_b": np.tile(ids[b], months),
-                "affinity": self.affinity.ravel(),
+                "affinity": self.affinity[:, a, b].ravel(),
             }
         )
 
@@ -148,7 +126,7 @@ class Recorder:
             membership[f, faction.members] = 1.0
         columns.update(
             active=self.faction_active.ravel(),
-            cohesion=self.faction_cohesion.ravel(),
+            cohesion=self.cohesion.ravel(),
             influence=(self.influence @ membership.T).ravel(),
             apparatus=(self.apparatus @ membership.T).ravel(),
         )

@@ -1,19 +1,28 @@
-"""The model's arrays as compiled code takes them: one object, unboxed once per run.
+"""The model's state, declared once: every array a run holds, its shape, type and role.
 
-A compiled call pays for every array it is given (numba checks and unboxes
-each, about 85 ns): some thirty arrays a month cost more than some of the
-mechanisms they feed. Gathered in a StructRef when the model is built, they
-are unboxed once, and each month's call takes one argument.
+:data:`STATE` is the only list of the model's arrays. From it come the arrays
+read from the scenario (:mod:`.initial_state` must build exactly those), each
+run's own copies (:class:`simulation.model.PartyModel`), the recorder's monthly
+arrays (:mod:`.recorder`) and the compiled object the month's code takes
+(:class:`ModelState`). Adding a state array is one line here (and, if the
+scenario gives its starting value, its computation in :mod:`.initial_state`).
 
-The StructRef holds the model's own arrays, not copies, so Python and
-compiled code see each other's writes; the model therefore updates these
-arrays in place and never rebinds them.
+Why one compiled object: a compiled call pays for every array it is given
+(numba checks and unboxes each, about 85 ns); some forty arrays a month cost
+more than some of the mechanisms they feed. Gathered in a StructRef when the
+model is built, they are unboxed once, and each month's call takes one
+argument. The StructRef holds the model's own arrays, not copies, so Python
+and compiled code see each other's writes: the model therefore changes these
+arrays in place and never rebinds them (``tests/model/test_state.py`` checks).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING
 
+import numpy as np
 from numba import njit, types
 from numba.experimental import structref
 
@@ -21,56 +30,110 @@ from simulation.model.random_source import GeneratorRef
 
 if TYPE_CHECKING:
     from simulation.model.party_model import PartyModel
+    from simulation.model.recorder import Recorder
 
-FIELDS = (
-    "source",  # the model's generator, as a GeneratorRef
-    # organisations
-    "members",
-    "recruits",
-    "recruitment_weight",
-    "loyalty",
-    "patronage_reach",
-    "head_post",
-    "protection",
-    "plenum_loyalty",
-    "intake_per_month",
-    "intake_months_left",
-    "intake_count",
+
+class Role(Enum):
+    """Where an array's starting value comes from, and whether a run may change it."""
+
+    SHARED = "shared"
+    """Read from the scenario, shared read-only by every run of it."""
+    COPIED = "copied"
+    """Read from the scenario; each run changes its own copy."""
+    FRESH = "fresh"
+    """The same start in every scenario (``fill``); each run changes its own."""
+
+
+@dataclass(frozen=True)
+class StateArray:
+    """One array of the model's state.
+
+    ``shape`` names its dimensions (``leaders``, ``posts``, ``organisations``,
+    ``factions``, ``intakes``, ``decision_rows``, ...) or gives their size; an
+    empty shape is a plain integer. A ``recorded`` array is copied into the
+    recorder at the end of every month.
+    """
+
+    name: str
+    role: Role
+    shape: tuple[str | int, ...]
+    dtype: type = np.float64
+    fill: float | bool = 0
+    recorded: bool = False
+    doc: str = ""
+
+    def for_run(self, scenario_arrays: dict[str, np.ndarray], sizes: dict[str, int]):
+        """This array as a new run starts it (shared, copied or freshly filled)."""
+        if self.role is Role.SHARED:
+            return scenario_arrays[self.name]
+        if self.role is Role.COPIED:
+            return scenario_arrays[self.name].copy()
+        shape = tuple(sizes[dim] if isinstance(dim, str) else dim for dim in self.shape)
+        return np.full(shape, self.fill, dtype=self.dtype)
+
+
+_S, _C, _F = Role.SHARED, Role.COPIED, Role.FRESH
+_L, _P, _O = "leaders", "posts", "organisations"
+
+STATE = (
+    # leaders
+    StateArray("influence", _C, (_L,), recorded=True, doc="standing in the party, 0..1"),
+    StateArray("health", _C, (_L,), recorded=True, doc="1 at work, 0 incapacitated"),
+    StateArray("alive", _F, (_L,), np.bool_, True, recorded=True),
+    StateArray("stance", _C, (_L, 2), doc="(economic, regime), each -1..1"),
+    StateArray("similarity", _C, (_L, _L), doc="stance similarity; stance events replace it"),
+    StateArray("affinity", _C, (_L, _L), recorded=True, doc="signed alliance weights"),
+    StateArray("grievance", _F, (_L, _L), doc="grievance of i against j"),
+    StateArray("obligation", _C, (_L, _L), doc="obligation of client i to patron j"),
+    StateArray("record", _C, (_L,), doc="the personal record standing rests on"),
+    StateArray("power", _F, (_L,), recorded=True, doc="power share at the month's end"),
+    StateArray("absence_ends", _F, (_L,), np.int64, -1, doc="month an absence ends, or -1"),
+    StateArray("health_after_absence", _F, (_L,), fill=1.0),
+    StateArray("condemned", _F, (_L,), np.bool_, False),
+    StateArray("condemned_since", _F, (_L,), np.int64, -1, doc="month first condemned, or -1"),
+    StateArray("arbiter", _S, (), np.int64, doc="the leader whose life forbids purges, or -1"),
     # offices
-    "holds",
-    "unique_post",
-    "prestige",
-    "alive",
-    "health",
-    "barred",
-    "succession",
-    "vacated",
-    "politburo_post",
-    "arbiter",
-    # standing
-    "influence",
-    "record",
-    "apparatus",
-    # ties and factions
-    "affinity",
-    "similarity",
-    "grievance",
-    "obligation",
-    "faction_membership",
-    "cohesion",
-    "faction_active",
-    # verdicts
-    "condemned",
-    "condemned_since",
-    "purge_due",
-    "purge_targets",
-    "purge_beneficiary",
-    # parameters, the recorder's arrays and the decisions' buffer
-    "parameter_values",
-    "history",
-    "decision_log",
+    StateArray("prestige", _S, (_P,)),
+    StateArray("unique_post", _S, (_P,), np.bool_),
+    StateArray("holds", _C, (_L, _P), np.bool_, recorded=True, doc="who holds which post"),
+    StateArray("barred", _S, (_L, _P), np.bool_, doc="posts a leader may not be given"),
+    StateArray("succession", _S, (_P, "successions"), np.int64, doc="see initial_state"),
+    StateArray("vacated", _F, (_P,), np.bool_, False, doc="unique offices left vacant"),
+    StateArray("politburo_post", _S, (), np.int64, doc="the Politburo's post index, or -1"),
+    # organisations
+    StateArray("members", _C, (_O,), recorded=True),
+    StateArray("recruits", _F, (_O,), recorded=True, doc="members recruited from 1924 on"),
+    StateArray("functionaries", _S, (_O,)),
+    StateArray("protection", _C, (_O,), doc="a regional boss's protection, 0..1"),
+    StateArray("recruitment_weight", _S, (_O,)),
+    StateArray("head_post", _S, (_O,), np.int64, doc="the post heading it, or -1"),
+    StateArray("loyalty", _C, (_O, _L), recorded=True, doc="its secretaries' loyalties"),
+    StateArray("patronage_reach", _S, (_P, _O), doc="each post's patronage in it"),
+    StateArray("apparatus", _C, (_L,), recorded=True, doc="national apparatus share"),
+    StateArray("plenum_loyalty", _C, (1, _L), doc="the Central Committee's loyalties"),
+    StateArray("intake_per_month", _F, ("intakes",), doc="members each intake adds a month"),
+    StateArray("intake_months_left", _F, ("intakes",), np.int64, doc="-1: without end"),
+    StateArray("intake_count", _F, (1,), np.int64, doc="intakes begun so far"),
+    StateArray("purge_due", _F, (_O,), np.int64, -1, doc="month a purge is due, or -1"),
+    StateArray("purge_targets", _F, (_O, _L), np.bool_, False),
+    StateArray("purge_beneficiary", _F, (_O,), np.int64, -1),
+    # factions
+    StateArray("faction_membership", _S, ("factions", _L)),
+    StateArray("faction_active", _F, ("factions",), np.bool_, False, recorded=True),
+    StateArray("cohesion", _C, ("factions",), recorded=True, doc="members' mean affinity"),
+    # parameters and the decisions' buffer
+    StateArray("parameter_values", _S, ("parameters",), doc="see simulation.model.parameters"),
+    StateArray("decision_log", _F, ("decision_rows", "row_width"), np.int64, doc="see rows"),
 )
-"""The model attributes the state holds, under the same names (but ``source``, from ``rng``)."""
+"""Every array of the model's state (see :class:`StateArray`)."""
+
+FROM_SCENARIO = tuple(array.name for array in STATE if array.role is not Role.FRESH)
+"""The arrays whose starting value the scenario gives."""
+RECORDED = tuple(array for array in STATE if array.recorded)
+"""The arrays the recorder keeps month by month."""
+
+FIELDS = ("source", *(array.name for array in STATE), "records")
+"""The compiled object's fields: the generator, every state array, the recorder's pairs."""
 
 
 @structref.register
@@ -94,12 +157,9 @@ def _gather(rng, *arrays):
     return ModelState(GeneratorRef(rng), *arrays)
 
 
-def gather(model: PartyModel) -> ModelState:
-    """The model's arrays and its generator as one compiled object.
+def gather(model: PartyModel, recorder: Recorder) -> ModelState:
+    """The model's arrays, its generator and the recorder's pairs as one compiled object.
 
-    The generator is unboxed here, once per run (see :mod:`simulation.model.random_source`).
+    The generator is unboxed here, once per run (see :mod:`.random_source`).
     """
-    return _gather(
-        model.rng,
-        *(getattr(model.recorder if name == "history" else model, name) for name in FIELDS[1:]),
-    )
+    return _gather(model.rng, *(getattr(model, array.name) for array in STATE), recorder.records)
