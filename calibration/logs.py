@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from calibration.score import RunLogs
-from simulation.model.recorder import EVENT_COLUMNS, VOTE_COLUMNS
+from simulation.model.rows import EVENT_COLUMNS, VOTE_COLUMNS
 from simulation.outcomes import tenures
 from simulation.scenario import Scenario
 

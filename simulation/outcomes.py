@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
-from simulation.model.recorder import EVENT_COLUMNS, VOTE_COLUMNS
+from simulation.model.rows import EVENT_COLUMNS, VOTE_COLUMNS
 from simulation.scenario.schema import Arena, EventType, Scenario
 
 if TYPE_CHECKING:

@@ -18,6 +18,18 @@ import numpy as np
 
 from simulation.model import leadership
 from simulation.model.leadership import ARENAS, MOVES
+from simulation.model.rows import (
+    Appointment,
+    EventRow,
+    PlenumRemoval,
+    Purge,
+    PurgeRemoval,
+    Sanction,
+    Vote,
+    VoteRow,
+    VoteTarget,
+    decode,
+)
 
 if TYPE_CHECKING:
     from simulation.model.party_model import PartyModel
@@ -52,54 +64,82 @@ def agenda(model: PartyModel) -> tuple[bool, bool, np.ndarray, np.ndarray]:
 
 
 def log_decisions(model: PartyModel, rows: int) -> None:
-    """Write the month's decisions, as :mod:`.leadership` coded them, to the logs."""
+    """Write the month's decisions, as :mod:`.leadership` logged them, to the run's logs."""
     leaders, posts, organisations = model.leader_ids, model.post_ids, model.organisation_ids
     date, events = model.date, model.event_log
     targets: list[str] = []
-    for kind, a, b, c, d, e, f in model.decision_log[:rows].tolist():
-        if kind == leadership.VOTE_TARGET:
-            targets.append(leaders[a])
-        elif kind == leadership.VOTE:
-            named = ";".join(targets)
-            targets = []
-            motion = f"{_MOVE_NAMES[b]} of {named}"
-            model.vote_log.append((date, _ARENA_NAMES[a], motion, leaders[c], named, d, e, bool(f)))
-        elif kind == leadership.SANCTION:
-            move, target = _MOVE_NAMES[b], leaders[d]
-            detail = f"{_ARENA_NAMES[a]}: {move} of {target}"
-            events.append(
-                (date, f"{move}-{target}", _SANCTION_KIND[b], leaders[c], "", MODEL, detail, "")
-            )
-        elif kind == leadership.PLENUM_REMOVAL:
-            move, target = _MOVE_NAMES[a], leaders[b]
-            detail = f"plenum: {move} of {target}"
-            events.append(
-                (date, f"{move}-{target}", "removal", target, posts[c], MODEL, detail, "")
-            )
-        elif kind == leadership.PURGE_REMOVAL:
-            detail = "removed in the purge of his organisation"
-            event_id = f"purge-{organisations[c]}"
-            events.append((date, event_id, "removal", leaders[a], posts[b], MODEL, detail, ""))
-        elif kind == leadership.PURGE:
-            detail = f"purge of {model.parameters.purge_share:.0%} of the secretaries"
-            organisation = organisations[a]
-            events.append(
-                (
-                    date,
-                    f"purge-{organisation}",
-                    "purge",
-                    leaders[b],
-                    "",
-                    MODEL,
-                    detail,
-                    organisation,
+    for decision in decode(model.decision_log[:rows]):
+        match decision:
+            case VoteTarget(leader):
+                targets.append(leaders[leader])
+            case Vote(arena, move, proposer, votes_for, votes_against, carried):
+                named = ";".join(targets)
+                targets = []
+                motion = f"{_MOVE_NAMES[move]} of {named}"
+                model.vote_log.append(
+                    VoteRow(
+                        date,
+                        _ARENA_NAMES[arena],
+                        motion,
+                        leaders[proposer],
+                        named,
+                        votes_for,
+                        votes_against,
+                        bool(carried),
+                    )
                 )
-            )
-        elif kind == leadership.APPOINTMENT:
-            post, detail = posts[b], f"appointed by {leaders[c]}"
-            events.append(
-                (date, f"appointment-{post}", "appointment", leaders[a], post, MODEL, detail, "")
-            )
+            case Sanction(arena, move, proposer, target):
+                move_name, target_id = _MOVE_NAMES[move], leaders[target]
+                detail = f"{_ARENA_NAMES[arena]}: {move_name} of {target_id}"
+                event_id = f"{move_name}-{target_id}"
+                kind = _SANCTION_KIND[move]
+                events.append(
+                    EventRow(date, event_id, kind, leaders[proposer], "", MODEL, detail, "")
+                )
+            case PlenumRemoval(move, leader, post):
+                move_name, target_id = _MOVE_NAMES[move], leaders[leader]
+                detail = f"plenum: {move_name} of {target_id}"
+                event_id = f"{move_name}-{target_id}"
+                events.append(
+                    EventRow(date, event_id, "removal", target_id, posts[post], MODEL, detail, "")
+                )
+            case PurgeRemoval(leader, post, organisation):
+                detail = "removed in the purge of his organisation"
+                event_id = f"purge-{organisations[organisation]}"
+                events.append(
+                    EventRow(
+                        date, event_id, "removal", leaders[leader], posts[post], MODEL, detail, ""
+                    )
+                )
+            case Purge(organisation, beneficiary):
+                detail = f"purge of {model.parameters.purge_share:.0%} of the secretaries"
+                org_id = organisations[organisation]
+                events.append(
+                    EventRow(
+                        date,
+                        f"purge-{org_id}",
+                        "purge",
+                        leaders[beneficiary],
+                        "",
+                        MODEL,
+                        detail,
+                        org_id,
+                    )
+                )
+            case Appointment(appointee, post, appointer):
+                post_id, detail = posts[post], f"appointed by {leaders[appointer]}"
+                events.append(
+                    EventRow(
+                        date,
+                        f"appointment-{post_id}",
+                        "appointment",
+                        leaders[appointee],
+                        post_id,
+                        MODEL,
+                        detail,
+                        "",
+                    )
+                )
 
 
 def update_factions(model: PartyModel) -> None:

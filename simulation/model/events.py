@@ -21,6 +21,7 @@ import numpy as np
 from simulation.mechanisms import alliances, patronage
 from simulation.mechanisms.alliances import stance_similarity
 from simulation.model import leadership
+from simulation.model.rows import EventRow, VoteRow
 from simulation.scenario.schema import Event, EventType
 
 if TYPE_CHECKING:
@@ -50,10 +51,10 @@ class PreparedEvent:
     """Each leader whose standing the event moves (as a one-index array), and by how much."""
     blamed_posts: np.ndarray
     blame_sizes: np.ndarray
-    vote_row: tuple
-    """The vote log's row but for the date and the count."""
-    log_row: tuple
-    """The event log's row but for the date."""
+    vote_row: tuple[str, str, str, str]
+    """The fields of its :class:`.rows.VoteRow` but for the date and the count."""
+    log_row: tuple[str, str, str, str, str, str, str]
+    """The fields of its :class:`.rows.EventRow` but for the date."""
 
 
 def prepare(
@@ -113,11 +114,11 @@ def apply_event(model: PartyModel, prepared: PreparedEvent) -> None:
             event.arena, prepared.sponsors, prepared.opposed
         )
         model.vote_log.append(
-            (model.date, *prepared.vote_row, votes_for, votes_against, event.passed)
+            VoteRow(model.date, *prepared.vote_row, votes_for, votes_against, event.passed)
         )
     _EFFECTS.get(event.type, _no_effect)(model, prepared)
     _shared_effects(model, prepared)
-    model.event_log.append((model.date, *prepared.log_row))
+    model.event_log.append(EventRow(model.date, *prepared.log_row))
 
 
 def _set_health(model: PartyModel, prepared: PreparedEvent, default: float) -> None:

@@ -16,6 +16,7 @@ from simulation.mechanisms import alliances, contests, influence, patronage, pow
 from simulation.model import leadership
 from simulation.model.events import PreparedEvent, prepare
 from simulation.model.parameters import pack
+from simulation.model.rows import ROW_WIDTH
 from simulation.model.state import FROM_SCENARIO, STATE
 from simulation.scenario.schema import SITTINGS, Arena, EventKind, EventType, Scenario
 
@@ -212,7 +213,7 @@ def build_initial_state(scenario: Scenario, free: bool) -> InitialState:
             "factions": len(faction_members),
             "intakes": calendar.pop("intakes"),
             "decision_rows": calendar.pop("decision_rows"),
-            "row_width": leadership.LOG_WIDTH,
+            "row_width": ROW_WIDTH,
         },
         **calendar,
     )

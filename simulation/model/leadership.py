@@ -19,8 +19,9 @@ generator through :class:`simulation.model.random_source.GeneratorRef`, they cos
 few microseconds. Every rule is one of the tested functions of
 :mod:`simulation.mechanisms`; this module fixes their order and their effects.
 
-What was decided is written as rows of integers, ``(kind, a, b, c, d, e, f)``
-with the kinds below, into the model state's ``decision_log``.
+What was decided is written as rows of integers into the model state's
+``decision_log`` by the ``write_*`` functions of :mod:`.rows`, which also
+reads them back.
 """
 
 from __future__ import annotations
@@ -49,6 +50,15 @@ from simulation.mechanisms.voting import (
     present_holders,
 )
 from simulation.model.parameters import Parameter
+from simulation.model.rows import (
+    write_appointment,
+    write_plenum_removal,
+    write_purge,
+    write_purge_removal,
+    write_sanction,
+    write_vote,
+    write_vote_target,
+)
 from simulation.scenario.schema import Arena
 
 ARENAS = list(Arena)
@@ -64,16 +74,6 @@ CONDEMNATION = MOVES.index(Move.CONDEMNATION)
 REMOVAL = MOVES.index(Move.REMOVAL)
 EXPULSION = MOVES.index(Move.EXPULSION)
 
-# Kinds of decision rows and what their columns a, b, c, d, e, f hold.
-PURGE_REMOVAL = 0  # leader, post, organisation: the purged organisation's head loses his post
-PURGE = 1  # organisation, beneficiary
-APPOINTMENT = 2  # appointee, post, appointer
-VOTE_TARGET = 3  # leader: one target of the vote row that follows
-VOTE = 4  # arena, move, proposer, votes for, votes against, carried
-SANCTION = 5  # arena, move, proposer, target: a carried campaign or condemnation
-PLENUM_REMOVAL = 6  # move, leader, post
-LOG_WIDTH = 7
-
 
 def log_rows(leaders: int, posts: int, organisations: int, sittings: int) -> int:
     """Rows a month can write at most: every purge, vacancy and motion with every target."""
@@ -81,18 +81,6 @@ def log_rows(leaders: int, posts: int, organisations: int, sittings: int) -> int
     purges = organisations * (leaders + 1)
     plenum = 2 * (per_motion + leaders * posts)
     return purges + posts + (sittings + 1) * per_motion + sittings * plenum
-
-
-@njit(cache=True)
-def _write(log, row, kind, a=0, b=0, c=0, d=0, e=0, f=0):
-    log[row, 0] = kind
-    log[row, 1] = a
-    log[row, 2] = b
-    log[row, 3] = c
-    log[row, 4] = d
-    log[row, 5] = e
-    log[row, 6] = f
-    return row + 1
 
 
 @njit(cache=True)
@@ -158,10 +146,10 @@ def _motion(state, arena, delegates, move, proposer, targets, sides, p_opinion, 
     """Put a motion to the vote and log it; returns whether it carried, and the next row."""
     log = state.decision_log
     for target in targets:
-        row = _write(log, row, VOTE_TARGET, target)
+        row = write_vote_target(log, row, target)
     votes_for, votes_against = vote(state, arena, delegates, sides, p_opinion)
     carried = votes_for > votes_against
-    row = _write(log, row, VOTE, arena, move, proposer, votes_for, votes_against, carried)
+    row = write_vote(log, row, arena, move, proposer, votes_for, votes_against, carried)
     return carried, row
 
 
@@ -204,7 +192,7 @@ def _contest(state, k, arena, delegates, proposer, row):
     shock(state.influence, state.record, targets, state.alive, -size)
     add_tie(state.grievance, targets, np.full(1, proposer), p[Parameter.polemic_grievance])
     for target in targets:
-        row = _write(state.decision_log, row, SANCTION, arena, move, proposer, target)
+        row = write_sanction(state.decision_log, row, arena, move, proposer, target)
     if move == CONDEMNATION:
         for target in targets:
             if not state.condemned[target]:
@@ -259,7 +247,7 @@ def _plenum(state, k, delegates, proposer, row):
                     holds[target, post] = False
                     if unique_post[post]:
                         state.vacated[post] = True
-                    row = _write(state.decision_log, row, PLENUM_REMOVAL, move, target, post)
+                    row = write_plenum_removal(state.decision_log, row, move, target, post)
         add_tie(state.grievance, targets, proposer_side, p[Parameter.polemic_grievance])
     return row
 
@@ -306,8 +294,8 @@ def _carry_out_purges(state, k, row):
                 state.holds[target, head] = False
                 if state.unique_post[head]:
                     state.vacated[head] = True
-                row = _write(state.decision_log, row, PURGE_REMOVAL, target, head, o)
-        row = _write(state.decision_log, row, PURGE, o, beneficiary)
+                row = write_purge_removal(state.decision_log, row, target, head, o)
+        row = write_purge(state.decision_log, row, o, beneficiary)
     return row
 
 
@@ -357,7 +345,7 @@ def _fill_vacancies(state, appointer, shares, row):
             p[Parameter.appointment_obligation],
         )
         vacated[post] = False
-        row = _write(state.decision_log, row, APPOINTMENT, chosen, post, appointer)
+        row = write_appointment(state.decision_log, row, chosen, post, appointer)
     return row
 
 

@@ -25,6 +25,7 @@ from simulation.model.events import apply_event
 from simulation.model.initial_state import initial_state
 from simulation.model.month import simulate_month
 from simulation.model.recorder import Recorder, RunResult
+from simulation.model.rows import EventRow, VoteRow
 from simulation.model.state import STATE, gather
 from simulation.scenario.schema import Arena, Scenario
 
@@ -98,8 +99,8 @@ class PartyModel(mesa.Model):
             for f, faction in enumerate(scenario.factions)
         ]
         self.faction_by_id = {faction.faction_id: faction for faction in self.factions}
-        self.event_log: list[tuple] = []
-        self.vote_log: list[tuple] = []
+        self.event_log: list[EventRow] = []
+        self.vote_log: list[VoteRow] = []
         self.recorder = Recorder(self)
         self.state = gather(self, self.recorder)
         """The state's arrays, for compiled code: so they change in place, never rebound."""
@@ -134,7 +135,9 @@ class PartyModel(mesa.Model):
     ) -> None:
         """Append a row to the run's event log."""
         self.event_log.append(
-            (self.date, event_id, kind, actor, post or "", origin, detail, organisation or "")
+            EventRow(
+                self.date, event_id, kind, actor, post or "", origin, detail, organisation or ""
+            )
         )
 
     def vacate(self, leader: int, post: int, event_id: str, origin: str, detail: str) -> None:

@@ -14,22 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from simulation.model.rows import EVENT_COLUMNS, VOTE_COLUMNS
 from simulation.model.state import RECORDED
 
 if TYPE_CHECKING:
     from simulation.model.party_model import PartyModel
-
-EVENT_COLUMNS = ["date", "event_id", "type", "actor", "post", "origin", "detail", "organisation"]
-VOTE_COLUMNS = [
-    "date",
-    "arena",
-    "motion",
-    "sponsor",
-    "target",
-    "votes_for",
-    "votes_against",
-    "carried",
-]
 
 
 @dataclass
