@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.model import leadership
-from simulation.model.leadership import ARENAS, MOVES
+from simulation.model.leadership import MOVES
 from simulation.model.rows import (
     Appointment,
     EventRow,
@@ -30,6 +30,7 @@ from simulation.model.rows import (
     VoteTarget,
     decode,
 )
+from simulation.model.votes import ARENAS
 
 if TYPE_CHECKING:
     from simulation.model.party_model import PartyModel

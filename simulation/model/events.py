@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation.mechanisms import alliances, patronage
+from simulation.mechanisms import alliances
 from simulation.mechanisms.alliances import stance_similarity
-from simulation.model import leadership
+from simulation.model.actions import pin_blame, purge_organisation
 from simulation.model.rows import EventRow, VoteRow
 from simulation.scenario.schema import Event, EventType
 
@@ -147,7 +147,10 @@ def _absence(model: PartyModel, prepared: PreparedEvent) -> None:
 def _death(model: PartyModel, prepared: PreparedEvent) -> None:
     for i in prepared.who:
         for p in np.flatnonzero(model.holds[i]):
-            model.vacate(i, p, prepared.event.id, SCENARIO, "post vacated by death")
+            model.vacate(i, p)
+            detail = "post vacated by death"
+            post_id = model.post_ids[p]
+            model.log(prepared.event.id, "removal", model.leader_ids[i], post_id, SCENARIO, detail)
         model.alive[i] = False
         model.health[i] = 0.0
         model.influence[i] = 0.0
@@ -164,7 +167,7 @@ def _appointment(model: PartyModel, prepared: PreparedEvent) -> None:
         if model.unique_post[p]:
             for holder in np.flatnonzero(model.holds[:, p]):
                 if holder != i:
-                    model.holds[holder, p] = False
+                    model.vacate(holder, p)
                     model.log(
                         prepared.event.id,
                         EventType.REMOVAL.value,
@@ -181,12 +184,14 @@ def _appointment(model: PartyModel, prepared: PreparedEvent) -> None:
 
 
 def _removal(model: PartyModel, prepared: PreparedEvent) -> None:
-    model.holds[prepared.who, prepared.post] = False
+    for i in prepared.who:
+        model.vacate(i, prepared.post)
     model.aggrieve(prepared.who, prepared.by)
 
 
 def _demotion(model: PartyModel, prepared: PreparedEvent) -> None:
-    model.holds[prepared.who, prepared.post] = False
+    for i in prepared.who:
+        model.vacate(i, prepared.post)
     model.holds[prepared.who, prepared.to_post] = True
     model.aggrieve(prepared.who, prepared.by)
 
@@ -218,8 +223,7 @@ def _purge(model: PartyModel, prepared: PreparedEvent) -> None:
         share = event.share
     else:
         share = min(1.0, event.functionaries / model.functionaries[o])
-    patronage.purge(model.loyalty, o, prepared.target, prepared.beneficiary, share)
-    model.apparatus[:] = patronage.apparatus_shares(model.loyalty, model.members)
+    purge_organisation(model.state, o, prepared.target, prepared.beneficiary, share)
     attackers = prepared.by if prepared.by.size else np.array([prepared.beneficiary])
     model.aggrieve(prepared.target, attackers)
 
@@ -258,7 +262,7 @@ def _shared_effects(model: PartyModel, prepared: PreparedEvent) -> None:
     for who, delta in prepared.shocks:
         model.shift_standing(who, delta)
     if event.blame:
-        leadership.pin_blame(model.state, prepared.blamed_posts, prepared.blame_sizes)
+        pin_blame(model.state, prepared.blamed_posts, prepared.blame_sizes)
     if event.stance:
         for leader_id, change in event.stance.items():
             i = model.leader_index[leader_id]

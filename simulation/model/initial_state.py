@@ -18,6 +18,7 @@ from simulation.model.events import PreparedEvent, prepare
 from simulation.model.parameters import pack
 from simulation.model.rows import ROW_WIDTH
 from simulation.model.state import FROM_SCENARIO, STATE
+from simulation.model.votes import ARENAS
 from simulation.scenario.schema import SITTINGS, Arena, EventKind, EventType, Scenario
 
 _CACHE: dict[tuple[int, bool], tuple[Scenario, InitialState]] = {}
@@ -47,7 +48,7 @@ class InitialState:
     events_by_step: dict[int, list[PreparedEvent]]
     sitting_delegates: dict[tuple[int, Arena], int]
     sittings_by_step: dict[int, tuple[np.ndarray, np.ndarray]]
-    """Per month with sittings: arena codes (:data:`.leadership.ARENAS`) and delegates."""
+    """Per month with sittings: arena codes (:data:`.votes.ARENAS`) and delegates."""
 
     def __post_init__(self):
         """Refuse a state that does not match its declaration: a run would fail far from here."""
@@ -254,7 +255,7 @@ def _calendar(
             sittings.setdefault(step, []).append(SITTINGS[event.type])
     sittings_by_step = {
         step: (
-            np.array([leadership.ARENAS.index(arena) for arena in arenas], dtype=np.int64),
+            np.array([ARENAS.index(arena) for arena in arenas], dtype=np.int64),
             np.array([sitting_delegates[(step, arena)] for arena in arenas], dtype=np.int64),
         )
         for step, arenas in sittings.items()

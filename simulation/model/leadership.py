@@ -30,25 +30,11 @@ import numpy as np
 from numba import njit
 
 from simulation.mechanisms.alliances import add_tie
-from simulation.mechanisms.contests import (
-    Move,
-    choose_successor,
-    expected_delegate_share,
-    expected_member_share,
-    plan_motion,
-    plenum_moves,
-)
-from simulation.mechanisms.influence import blame, shock
-from simulation.mechanisms.membership import delegate_counts, delegate_discipline
-from simulation.mechanisms.patronage import apparatus_shares, purge
-from simulation.mechanisms.power import dominant, post_prestige, power_shares
-from simulation.mechanisms.voting import (
-    delegate_vote,
-    leader_sides,
-    member_vote,
-    opinion_for,
-    present_holders,
-)
+from simulation.mechanisms.contests import Move, choose_successor, plan_motion, plenum_moves
+from simulation.mechanisms.influence import shock
+from simulation.mechanisms.power import dominant
+from simulation.mechanisms.voting import leader_sides, opinion_for
+from simulation.model.actions import power_now, purge_organisation, vacate
 from simulation.model.parameters import Parameter
 from simulation.model.rows import (
     write_appointment,
@@ -59,13 +45,7 @@ from simulation.model.rows import (
     write_vote,
     write_vote_target,
 )
-from simulation.scenario.schema import Arena
-
-ARENAS = list(Arena)
-"""Arena codes are positions in this list."""
-POLITBURO = ARENAS.index(Arena.POLITBURO)
-PLENUM = ARENAS.index(Arena.PLENUM)
-CONGRESS = ARENAS.index(Arena.CONGRESS)
+from simulation.model.votes import CONGRESS, PLENUM, POLITBURO, expected_share, vote
 
 MOVES = list(Move)
 """Move codes are positions in this list."""
@@ -81,64 +61,6 @@ def log_rows(leaders: int, posts: int, organisations: int, sittings: int) -> int
     purges = organisations * (leaders + 1)
     plenum = 2 * (per_motion + leaders * posts)
     return purges + posts + (sittings + 1) * per_motion + sittings * plenum
-
-
-@njit(cache=True)
-def delegation(state, arena, delegates):
-    """Who votes in a delegate arena: ``(delegates, loyalty, discipline)`` per body.
-
-    A plenum is one body following the Central Committee elected at the last
-    congress; conferences and congresses draw delegates by membership, and
-    recruits follow the apparatus more readily than old members.
-    """
-    p = state.parameter_values
-    if arena == PLENUM:
-        return (
-            np.full(1, delegates, dtype=np.int64),
-            state.plenum_loyalty,
-            np.full(1, p[Parameter.plenum_discipline]),
-        )
-    return (
-        delegate_counts(delegates, state.members),
-        state.loyalty,
-        delegate_discipline(
-            state.members, state.recruits, p[Parameter.discipline], p[Parameter.recruit_discipline]
-        ),
-    )
-
-
-@njit(cache=True)
-def _politburo_voters(state):
-    return present_holders(state.holds, state.politburo_post, state.alive, state.health)
-
-
-@njit(cache=True)
-def expected_share(state, arena, delegates, sides, p_opinion):
-    """The share of the arena's votes a motion can expect (what a challenger counts on)."""
-    if arena == POLITBURO:
-        return expected_member_share(sides[_politburo_voters(state)], p_opinion)
-    counts, loyalty, discipline = delegation(state, arena, delegates)
-    return expected_delegate_share(counts, loyalty, discipline, sides, p_opinion)
-
-
-@njit(cache=True)
-def vote(state, arena, delegates, sides, p_opinion):
-    """Count a motion in an arena: the Politburo's present members, or delegates."""
-    if arena == POLITBURO:
-        return member_vote(state.source, _politburo_voters(state), sides, p_opinion)
-    counts, loyalty, discipline = delegation(state, arena, delegates)
-    return delegate_vote(state.source, counts, loyalty, discipline, sides, p_opinion)
-
-
-@njit(cache=True)
-def count_vote(state, arena, delegates, sponsors, targets):
-    """Count a motion of a scenario event: ``(votes_for, votes_against)`` (see :func:`vote`)."""
-    p = state.parameter_values
-    sides = leader_sides(
-        state.affinity, state.alive, sponsors, targets, p[Parameter.side_threshold]
-    )
-    p_opinion = opinion_for(state.influence * state.alive, sides, p[Parameter.opinion_gamma])
-    return vote(state, arena, delegates, sides, p_opinion)
 
 
 @njit(cache=True)
@@ -244,9 +166,7 @@ def _plenum(state, k, delegates, proposer, row):
         for target in targets:
             for post in range(unique_post.size):
                 if holds[target, post] and (move == EXPULSION or unique_post[post]):
-                    holds[target, post] = False
-                    if unique_post[post]:
-                        state.vacated[post] = True
+                    vacate(state, target, post)
                     row = write_plenum_removal(state.decision_log, row, move, target, post)
         add_tie(state.grievance, targets, proposer_side, p[Parameter.polemic_grievance])
     return row
@@ -286,14 +206,12 @@ def _carry_out_purges(state, k, row):
         state.purge_due[o] = -1
         targets = np.flatnonzero(state.purge_targets[o])
         beneficiary = state.purge_beneficiary[o]
-        purge(state.loyalty, o, targets, beneficiary, state.parameter_values[Parameter.purge_share])
-        state.apparatus[:] = apparatus_shares(state.loyalty, state.members)
+        share = state.parameter_values[Parameter.purge_share]
+        purge_organisation(state, o, targets, beneficiary, share)
         head = state.head_post[o]
         for target in targets:
             if state.holds[target, head]:
-                state.holds[target, head] = False
-                if state.unique_post[head]:
-                    state.vacated[head] = True
+                vacate(state, target, head)
                 row = write_purge_removal(state.decision_log, row, target, head, o)
         row = write_purge(state.decision_log, row, o, beneficiary)
     return row
@@ -350,23 +268,6 @@ def _fill_vacancies(state, appointer, shares, row):
 
 
 @njit(cache=True)
-def _power(state):
-    """Each living leader's power share now (:func:`simulation.mechanisms.power.power_shares`)."""
-    p = state.parameter_values
-    return power_shares(
-        state.influence,
-        state.apparatus,
-        post_prestige(state.holds, state.prestige),
-        state.alive,
-        (
-            p[Parameter.power_influence_weight],
-            p[Parameter.power_apparatus_weight],
-            p[Parameter.power_posts_weight],
-        ),
-    )
-
-
-@njit(cache=True)
 def decide_month(state, k, campaign, sittings, delegates):
     """Make month ``k``'s decisions (see the module docstring for the order).
 
@@ -381,7 +282,7 @@ def decide_month(state, k, campaign, sittings, delegates):
     """
     row = _carry_out_purges(state, k, 0)
     if campaign or sittings.size > 0 or state.vacated.any():
-        shares = _power(state)
+        shares = power_now(state)
         appointer = dominant(shares, state.alive, state.health)
         if state.vacated.any():
             row = _fill_vacancies(state, appointer, shares, row)
@@ -393,24 +294,3 @@ def decide_month(state, k, campaign, sittings, delegates):
             else:
                 row = _contest(state, k, sittings[s], delegates[s], appointer, row)
     return row, (state.purge_due == k + 1).any()
-
-
-@njit(cache=True)
-def pin_blame(state, posts, sizes):
-    """The leadership pins a failure on the holders of the answerable posts.
-
-    The most powerful leader pins it (see
-    :func:`simulation.mechanisms.influence.blame`), and the blamed resent him
-    as they would an attack.
-    """
-    blame(
-        state.influence,
-        state.record,
-        state.grievance,
-        state.holds,
-        state.alive,
-        np.argmax(_power(state)),
-        posts,
-        sizes,
-        state.parameter_values[Parameter.polemic_grievance],
-    )

@@ -24,7 +24,8 @@ from simulation.mechanisms.patronage import (
     appointment_pressure,
     capture_loyalty,
 )
-from simulation.mechanisms.power import post_prestige, power_shares
+from simulation.mechanisms.power import post_prestige
+from simulation.model.actions import power_now
 from simulation.model.leadership import decide_month
 from simulation.model.parameters import Parameter
 
@@ -124,17 +125,7 @@ def advance_month(state, k):
     grievance *= 1.0 - p[Parameter.grievance_decay]
     obligation *= 1.0 - p[Parameter.obligation_decay]
 
-    state.power[:] = power_shares(
-        influence,
-        apparatus,
-        prestige_held,
-        alive,
-        (
-            p[Parameter.power_influence_weight],
-            p[Parameter.power_apparatus_weight],
-            p[Parameter.power_posts_weight],
-        ),
-    )
+    state.power[:] = power_now(state)
     record_month(state.records, k)  # faction_active is rewritten if factions are then updated
 
     for f in range(cohesion.size):

@@ -17,7 +17,7 @@ import numpy as np
 
 from simulation.calendar import Month
 from simulation.mechanisms import alliances, influence
-from simulation.model import leadership
+from simulation.model import actions, votes
 from simulation.model.agents import Faction, Leader, Organisation
 from simulation.model.compiled import check_machine_code
 from simulation.model.decisions import NO_SITTING, agenda, log_decisions, update_factions
@@ -140,13 +140,10 @@ class PartyModel(mesa.Model):
             )
         )
 
-    def vacate(self, leader: int, post: int, event_id: str, origin: str, detail: str) -> None:
-        """Take a post from a leader; a unique office becomes vacant until filled."""
-        self.holds[leader, post] = False
-        if self.unique_post[post]:
-            self.vacated[post] = True
-            self.vacancy_open = True
-        self.log(event_id, "removal", self.leader_ids[leader], self.post_ids[post], origin, detail)
+    def vacate(self, leader: int, post: int) -> None:
+        """Take a post from a leader (:func:`.actions.vacate`), noting a vacant office."""
+        actions.vacate(self.state, leader, post)
+        self.vacancy_open = self.vacancy_open or bool(self.unique_post[post])
 
     def shift_standing(self, who: np.ndarray, delta: float) -> None:
         """A shock moves standing now and the personal record it rests on, for good."""
@@ -164,9 +161,7 @@ class PartyModel(mesa.Model):
         """Count a motion in an arena sitting this month: ``(votes_for, votes_against)``."""
         politburo = arena is Arena.POLITBURO
         delegates = 0 if politburo else self.sitting_delegates[(self.step_index, arena)]
-        return leadership.count_vote(
-            self.state, leadership.ARENAS.index(arena), delegates, sponsors, targets
-        )
+        return votes.count_vote(self.state, votes.ARENAS.index(arena), delegates, sponsors, targets)
 
     def elect_central_committee(self) -> None:
         """A congress elects the Central Committee, whose loyalties plenums then follow."""
