@@ -41,7 +41,12 @@ TENURE_SCHEMA = pa.schema(
 """A spell in office: ``start`` is the first month held, ``end`` the first month no longer
 held (null if still held at the scenario's end)."""
 
-_VOTE_TYPES = {"votes_for": pa.int64(), "votes_against": pa.int64(), "carried": pa.bool_()}
+_VOTE_TYPES = {
+    "votes_for": pa.int64(),
+    "votes_against": pa.int64(),
+    "carried": pa.bool_(),
+    "forced": pa.bool_(),
+}
 EVENT_SCHEMA = pa.schema([("run", pa.int64())] + [(name, pa.string()) for name in EVENT_COLUMNS])
 VOTE_SCHEMA = pa.schema(
     [("run", pa.int64())] + [(name, _VOTE_TYPES.get(name, pa.string())) for name in VOTE_COLUMNS]

@@ -87,6 +87,7 @@ def log_decisions(model: PartyModel, rows: int) -> None:
                         votes_for,
                         votes_against,
                         bool(carried),
+                        False,
                     )
                 )
             case Sanction(arena, move, proposer, target):

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 SCENARIO = "scenario"
 _PERSONNEL = {EventType.APPOINTMENT, EventType.REMOVAL, EventType.DEMOTION}
+_ATTACKS = {EventType.RESOLUTION, EventType.CONDEMNATION, EventType.POLEMIC, EventType.PUBLICATION}
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -107,23 +108,38 @@ def prepare(
 
 
 def apply_event(model: PartyModel, prepared: PreparedEvent) -> None:
-    """Apply one event: its vote if it has one, its typed effect, then its shared effects."""
+    """Apply one event: its vote if it has one, its typed effect, then its shared effects.
+
+    The dead do nothing and are given nothing: an attack whose authors are all
+    dead has no effect (no vote, no grievance, no cost in standing to anyone),
+    and the typed effects skip the dead (see :func:`_living`). Validation
+    refuses such events; this keeps a run sound if one gets through. The event
+    is logged all the same, as the scenario's record.
+    """
     event = prepared.event
+    if event.type in _ATTACKS and prepared.who.size and not model.alive[prepared.who].any():
+        model.event_log.append(EventRow(model.date, *prepared.log_row))
+        return
     if event.arena is not None:
         votes_for, votes_against = model.count_vote(
             event.arena, prepared.sponsors, prepared.opposed
         )
         model.vote_log.append(
-            VoteRow(model.date, *prepared.vote_row, votes_for, votes_against, event.passed)
+            VoteRow(model.date, *prepared.vote_row, votes_for, votes_against, event.passed, True)
         )
     _EFFECTS.get(event.type, _no_effect)(model, prepared)
     _shared_effects(model, prepared)
     model.event_log.append(EventRow(model.date, *prepared.log_row))
 
 
+def _living(model: PartyModel, leaders: np.ndarray) -> np.ndarray:
+    """The living among ``leaders``: an event gives the dead no post, health or absence."""
+    return leaders[model.alive[leaders]]
+
+
 def _set_health(model: PartyModel, prepared: PreparedEvent, default: float) -> None:
     level = default if prepared.event.health is None else prepared.event.health
-    model.health[prepared.who] = level
+    model.health[_living(model, prepared.who)] = level
 
 
 def _incapacitation(model: PartyModel, prepared: PreparedEvent) -> None:
@@ -135,7 +151,7 @@ def _recovery(model: PartyModel, prepared: PreparedEvent) -> None:
 
 
 def _absence(model: PartyModel, prepared: PreparedEvent) -> None:
-    who, event = prepared.who, prepared.event
+    who, event = _living(model, prepared.who), prepared.event
     model.health_after_absence[who] = np.where(
         model.absence_ends[who] >= 0, model.health_after_absence[who], model.health[who]
     )
@@ -163,7 +179,8 @@ def _death(model: PartyModel, prepared: PreparedEvent) -> None:
 
 def _appointment(model: PartyModel, prepared: PreparedEvent) -> None:
     p = prepared.post
-    for i in prepared.who:
+    appointed = _living(model, prepared.who)
+    for i in appointed:
         if model.unique_post[p]:
             for holder in np.flatnonzero(model.holds[:, p]):
                 if holder != i:
@@ -179,7 +196,7 @@ def _appointment(model: PartyModel, prepared: PreparedEvent) -> None:
                     )
         model.holds[i, p] = True
     alliances.add_tie(
-        model.obligation, prepared.who, prepared.by, model.parameters.appointment_obligation
+        model.obligation, appointed, prepared.by, model.parameters.appointment_obligation
     )
 
 
@@ -192,7 +209,7 @@ def _removal(model: PartyModel, prepared: PreparedEvent) -> None:
 def _demotion(model: PartyModel, prepared: PreparedEvent) -> None:
     for i in prepared.who:
         model.vacate(i, prepared.post)
-    model.holds[prepared.who, prepared.to_post] = True
+    model.holds[_living(model, prepared.who), prepared.to_post] = True
     model.aggrieve(prepared.who, prepared.by)
 
 
@@ -223,7 +240,8 @@ def _purge(model: PartyModel, prepared: PreparedEvent) -> None:
         share = event.share
     else:
         share = min(1.0, event.functionaries / model.functionaries[o])
-    purge_organisation(model.state, o, prepared.target, prepared.beneficiary, share)
+    if model.alive[prepared.beneficiary]:  # the dead are given no secretaries
+        purge_organisation(model.state, o, prepared.target, prepared.beneficiary, share)
     attackers = prepared.by if prepared.by.size else np.array([prepared.beneficiary])
     model.aggrieve(prepared.target, attackers)
 

@@ -43,6 +43,9 @@ class VoteRow(NamedTuple):
     votes_for: int
     votes_against: int
     carried: bool
+    forced: bool
+    """Whether the scenario forced the outcome: ``carried`` is then the scenario's, whatever
+    the count (in replay, how far the latent state supported a historical decision)."""
 
 
 EVENT_COLUMNS = list(EventRow._fields)

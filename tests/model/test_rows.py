@@ -56,3 +56,14 @@ def test_logs_hold_named_rows_whose_fields_are_the_frames_columns(baseline):
     assert list(result["votes"].columns) == ["run", *VOTE_COLUMNS]
     origins = {row.origin for row in model.event_log}
     assert origins == {"scenario", "model"}
+
+
+def test_a_vote_says_whether_the_scenario_forced_its_outcome(baseline):
+    replay = PartyModel(baseline, seed=SEED, mode=Mode.REPLAY).run()["votes"]
+    assert replay["forced"].all()
+    overruled = replay[replay["carried"] & (replay["votes_for"] <= replay["votes_against"])]
+    assert overruled.empty or overruled["forced"].all()
+    free = PartyModel(baseline, seed=SEED, mode=Mode.FREE).run()["votes"]
+    decided = free[~free["forced"]]
+    assert not decided.empty
+    assert (decided["carried"] == (decided["votes_for"] > decided["votes_against"])).all()
