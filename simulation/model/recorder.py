@@ -127,8 +127,6 @@ class Recorder:
         return pd.DataFrame(columns)
 
     def _tenures(self, run: int) -> pd.DataFrame:
-        from simulation.outcomes import tenures  # outcomes reads this module's column names
-
         columns = ["leader", "post", "start", "end"]
         return _with_run(pd.DataFrame(tenures(self.model), columns=columns), run)
 
@@ -148,3 +146,39 @@ class Recorder:
 def _with_run(frame: pd.DataFrame, run: int) -> pd.DataFrame:
     frame.insert(0, "run", run)
     return frame
+
+
+def tenures(model: PartyModel) -> list[tuple[str, str, str, str | None]]:
+    """Every spell in office: ``(leader, post, start, end)``, by leader, post and start.
+
+    A spell starts in the scenario's first month if the post is held at the start,
+    else in the month at whose end it is first recorded as held; it ends in the first
+    month at whose end it is no longer held (``None`` if held at the scenario's end).
+    A post taken and lost within one month leaves no spell.
+    """
+    recorder = model.recorder
+    months, n, posts = recorder.holds.shape
+    initial = np.zeros((1, n, posts), dtype=bool)
+    index = {post_id: p for p, post_id in enumerate(model.post_ids)}
+    for i, leader in enumerate(model.spec.leaders):
+        for post_id in leader.posts:
+            initial[0, i, index[post_id]] = True
+    # Padded with "not held" on both sides, each spell is one rise and one fall; the
+    # rise at position t > 0 is recorded month t - 1, the initial holding rises at t = 0.
+    none = np.zeros((1, n, posts), dtype=bool)
+    held = np.concatenate([none, initial, recorder.holds, none]).astype(np.int8)
+    change = np.diff(held, axis=0).transpose(1, 2, 0)
+    leaders, post_numbers, rises = np.nonzero(change == 1)
+    falls = np.nonzero(change == -1)[2]
+    dates = recorder.dates
+    return [
+        (
+            model.leader_ids[i],
+            model.post_ids[p],
+            dates[max(rise - 1, 0)],
+            dates[fall - 1] if fall <= months else None,
+        )
+        for i, p, rise, fall in zip(
+            leaders.tolist(), post_numbers.tolist(), rises.tolist(), falls.tolist(), strict=True
+        )
+    ]
