@@ -29,6 +29,7 @@ from simulation.model.rows import (
     VoteRow,
     VoteTarget,
     decode,
+    new_row,
 )
 from simulation.model.votes import ARENAS
 
@@ -70,15 +71,19 @@ def log_decisions(model: PartyModel, rows: int) -> None:
     date, events = model.date, model.event_log
     targets: list[str] = []
     for decision in decode(model.decision_log[:rows]):
-        match decision:
-            case VoteTarget(leader):
-                targets.append(leaders[leader])
-            case Vote(arena, move, proposer, votes_for, votes_against, carried):
-                named = ";".join(targets)
-                targets = []
-                motion = f"{_MOVE_NAMES[move]} of {named}"
-                model.vote_log.append(
-                    VoteRow(
+        kind = type(decision)  # dispatch on the type: faster than match
+        if kind is VoteTarget:
+            (leader,) = decision
+            targets.append(leaders[leader])
+        elif kind is Vote:
+            arena, move, proposer, votes_for, votes_against, carried = decision
+            named = ";".join(targets)
+            targets = []
+            motion = f"{_MOVE_NAMES[move]} of {named}"
+            model.vote_log.append(
+                new_row(
+                    VoteRow,
+                    (
                         date,
                         _ARENA_NAMES[arena],
                         motion,
@@ -88,36 +93,48 @@ def log_decisions(model: PartyModel, rows: int) -> None:
                         votes_against,
                         bool(carried),
                         False,
-                    )
+                    ),
                 )
-            case Sanction(arena, move, proposer, target):
-                move_name, target_id = _MOVE_NAMES[move], leaders[target]
-                detail = f"{_ARENA_NAMES[arena]}: {move_name} of {target_id}"
-                event_id = f"{move_name}-{target_id}"
-                kind = _SANCTION_KIND[move]
-                events.append(
-                    EventRow(date, event_id, kind, leaders[proposer], "", MODEL, detail, "")
+            )
+        elif kind is Sanction:
+            arena, move, proposer, target = decision
+            move_name, target_id = _MOVE_NAMES[move], leaders[target]
+            detail = f"{_ARENA_NAMES[arena]}: {move_name} of {target_id}"
+            event_id = f"{move_name}-{target_id}"
+            sanction = _SANCTION_KIND[move]
+            events.append(
+                new_row(
+                    EventRow, (date, event_id, sanction, leaders[proposer], "", MODEL, detail, "")
                 )
-            case PlenumRemoval(move, leader, post):
-                move_name, target_id = _MOVE_NAMES[move], leaders[leader]
-                detail = f"plenum: {move_name} of {target_id}"
-                event_id = f"{move_name}-{target_id}"
-                events.append(
-                    EventRow(date, event_id, "removal", target_id, posts[post], MODEL, detail, "")
+            )
+        elif kind is PlenumRemoval:
+            move, leader, post = decision
+            move_name, target_id = _MOVE_NAMES[move], leaders[leader]
+            detail = f"plenum: {move_name} of {target_id}"
+            event_id = f"{move_name}-{target_id}"
+            events.append(
+                new_row(
+                    EventRow, (date, event_id, "removal", target_id, posts[post], MODEL, detail, "")
                 )
-            case PurgeRemoval(leader, post, organisation):
-                detail = "removed in the purge of his organisation"
-                event_id = f"purge-{organisations[organisation]}"
-                events.append(
-                    EventRow(
-                        date, event_id, "removal", leaders[leader], posts[post], MODEL, detail, ""
-                    )
+            )
+        elif kind is PurgeRemoval:
+            leader, post, organisation = decision
+            detail = "removed in the purge of his organisation"
+            event_id = f"purge-{organisations[organisation]}"
+            events.append(
+                new_row(
+                    EventRow,
+                    (date, event_id, "removal", leaders[leader], posts[post], MODEL, detail, ""),
                 )
-            case Purge(organisation, beneficiary):
-                detail = f"purge of {model.parameters.purge_share:.0%} of the secretaries"
-                org_id = organisations[organisation]
-                events.append(
-                    EventRow(
+            )
+        elif kind is Purge:
+            organisation, beneficiary = decision
+            detail = f"purge of {model.parameters.purge_share:.0%} of the secretaries"
+            org_id = organisations[organisation]
+            events.append(
+                new_row(
+                    EventRow,
+                    (
                         date,
                         f"purge-{org_id}",
                         "purge",
@@ -126,12 +143,16 @@ def log_decisions(model: PartyModel, rows: int) -> None:
                         MODEL,
                         detail,
                         org_id,
-                    )
+                    ),
                 )
-            case Appointment(appointee, post, appointer):
-                post_id, detail = posts[post], f"appointed by {leaders[appointer]}"
-                events.append(
-                    EventRow(
+            )
+        elif kind is Appointment:
+            appointee, post, appointer = decision
+            post_id, detail = posts[post], f"appointed by {leaders[appointer]}"
+            events.append(
+                new_row(
+                    EventRow,
+                    (
                         date,
                         f"appointment-{post_id}",
                         "appointment",
@@ -140,8 +161,9 @@ def log_decisions(model: PartyModel, rows: int) -> None:
                         MODEL,
                         detail,
                         "",
-                    )
+                    ),
                 )
+            )
 
 
 def update_factions(model: PartyModel) -> None:

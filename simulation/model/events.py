@@ -37,6 +37,10 @@ class PreparedEvent:
     """An event with its leaders, posts and organisation as indices, and its log row written."""
 
     event: Event
+    effect: Callable[[PartyModel, PreparedEvent], None]
+    """What its type does (looked up once: an enum's hash is computed in Python)."""
+    authors: np.ndarray
+    """An attack's authors, who must live for it to act; empty for other types."""
     who: np.ndarray
     by: np.ndarray
     target: np.ndarray
@@ -52,10 +56,10 @@ class PreparedEvent:
     """Each leader whose standing the event moves (as a one-index array), and by how much."""
     blamed_posts: np.ndarray
     blame_sizes: np.ndarray
-    vote_row: tuple[str, str, str, str]
-    """The fields of its :class:`.rows.VoteRow` but for the date and the count."""
-    log_row: tuple[str, str, str, str, str, str, str]
-    """The fields of its :class:`.rows.EventRow` but for the date."""
+    vote_row: tuple[str, str, str, str, str]
+    """The fields of its :class:`.rows.VoteRow` before the count."""
+    log_row: EventRow
+    """Its row of the event log (the same in every run: an event applies on its date)."""
 
 
 def prepare(
@@ -77,6 +81,8 @@ def prepare(
     actors = event.who or event.by or ([event.beneficiary] if event.beneficiary else [])
     return PreparedEvent(
         event=event,
+        effect=_EFFECTS.get(event.type, _no_effect),
+        authors=leaders(event.who if event.type in _ATTACKS else []),
         who=leaders(event.who),
         by=leaders(event.by),
         target=leaders(event.target),
@@ -90,12 +96,14 @@ def prepare(
         blamed_posts=np.array([post_index[post] for post in event.blame], dtype=np.int64),
         blame_sizes=np.array(list(event.blame.values()), dtype=float),
         vote_row=(
+            str(event.date),
             event.arena.value if event.arena else "",
             event.motion or event.description,
             ";".join(sponsors),
             ";".join(opposed),
         ),
-        log_row=(
+        log_row=EventRow(
+            str(event.date),
             event.id,
             event.type.value,
             ";".join(actors),
@@ -117,19 +125,19 @@ def apply_event(model: PartyModel, prepared: PreparedEvent) -> None:
     is logged all the same, as the scenario's record.
     """
     event = prepared.event
-    if event.type in _ATTACKS and prepared.who.size and not model.alive[prepared.who].any():
-        model.event_log.append(EventRow(model.date, *prepared.log_row))
+    if prepared.authors.size and not model.alive[prepared.authors].any():
+        model.event_log.append(prepared.log_row)
         return
     if event.arena is not None:
         votes_for, votes_against = model.count_vote(
             event.arena, prepared.sponsors, prepared.opposed
         )
         model.vote_log.append(
-            VoteRow(model.date, *prepared.vote_row, votes_for, votes_against, event.passed, True)
+            VoteRow(*prepared.vote_row, votes_for, votes_against, event.passed, True)
         )
-    _EFFECTS.get(event.type, _no_effect)(model, prepared)
+    prepared.effect(model, prepared)
     _shared_effects(model, prepared)
-    model.event_log.append(EventRow(model.date, *prepared.log_row))
+    model.event_log.append(prepared.log_row)
 
 
 def _living(model: PartyModel, leaders: np.ndarray) -> np.ndarray:

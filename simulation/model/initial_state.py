@@ -8,7 +8,7 @@ kept) and each run copies only the arrays it changes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from simulation.model import leadership
 from simulation.model.events import PreparedEvent, prepare
 from simulation.model.parameters import pack
 from simulation.model.rows import ROW_WIDTH
-from simulation.model.state import FROM_SCENARIO, STATE
+from simulation.model.state import FROM_SCENARIO, STATE, RunPlan, plan_runs
 from simulation.model.votes import ARENAS
 from simulation.scenario.schema import SITTINGS, Arena, EventKind, EventType, Scenario
 
@@ -49,6 +49,8 @@ class InitialState:
     sitting_delegates: dict[tuple[int, Arena], int]
     sittings_by_step: dict[int, tuple[np.ndarray, np.ndarray]]
     """Per month with sittings: arena codes (:data:`.votes.ARENAS`) and delegates."""
+    plan: RunPlan = field(init=False)
+    """How each run makes its arrays from ``arrays`` and ``sizes``."""
 
     def __post_init__(self):
         """Refuse a state that does not match its declaration: a run would fail far from here."""
@@ -63,6 +65,7 @@ class InitialState:
                 value.dtype != array.dtype or value.ndim != len(array.shape)
             ):
                 raise ValueError(f"{array.name}: {value.dtype} {value.shape} != {array}")
+        object.__setattr__(self, "plan", plan_runs(self.arrays, self.sizes))  # frozen: set once
 
 
 def initial_state(scenario: Scenario, free: bool) -> InitialState:

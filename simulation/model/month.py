@@ -13,7 +13,7 @@ model's arrays in place and writes the month's row of the recorder.
 from __future__ import annotations
 
 import numpy as np
-from numba import literal_unroll, njit
+from numba import njit
 
 from simulation.mechanisms.alliances import reweigh_affinities, threat_adjustment
 from simulation.mechanisms.contests import faction_cohesion
@@ -34,11 +34,15 @@ from simulation.model.parameters import Parameter
 def record_month(records, k):
     """Copy each recorded array into row ``k`` of its monthly record.
 
-    ``records`` holds pairs (the model's array, its record) of different
-    types, so the loop is unrolled at compile time.
+    ``records`` is the recorder's :attr:`~.recorder.Recorder.records`: pairs
+    of flat views (the model's array, its record), the numbers and the flags
+    apart so that each group is one type and loops as such.
     """
-    for pair in literal_unroll(records):
-        pair[1][k] = pair[0]
+    numbers, flags = records
+    for live, by_month in numbers:
+        by_month[k] = live
+    for live, by_month in flags:
+        by_month[k] = live
 
 
 @njit(cache=True)

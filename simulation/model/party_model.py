@@ -26,7 +26,7 @@ from simulation.model.initial_state import initial_state
 from simulation.model.month import simulate_month
 from simulation.model.recorder import Recorder, RunResult
 from simulation.model.rows import EventRow, VoteRow
-from simulation.model.state import STATE, gather
+from simulation.model.state import gather
 from simulation.scenario.schema import Arena, Scenario
 
 _NOTHING_TO_DECIDE = (False, False, *NO_SITTING)
@@ -78,8 +78,11 @@ class PartyModel(mesa.Model):
         self.post_index = start.post_index
         self.organisation_ids = start.organisation_ids
         self.organisation_index = start.organisation_index
-        for array in STATE:  # the state's arrays (see simulation.model.state), in place for good
-            setattr(self, array.name, array.for_run(start.arrays, start.sizes))
+        # The state's arrays (declared in simulation.model.state), changed in place for good.
+        for name, value in start.plan.shared:
+            setattr(self, name, value)
+        for name, value in start.plan.copied:
+            setattr(self, name, value.copy())
         self.return_months: set[int] = set()
         """Months in which some absence ends (a cheap test before the array one)."""
         self.vacancy_open = False

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.model.rows import EVENT_COLUMNS, VOTE_COLUMNS
-from simulation.model.state import RECORDED
+from simulation.model.state import RECORDED_GROUPS
 
 if TYPE_CHECKING:
     from simulation.model.party_model import PartyModel
@@ -40,11 +40,19 @@ class Recorder:
     def __init__(self, model: PartyModel):
         self.model = model
         self.dates = model.dates
-        for array in RECORDED:  # influence, apparatus, power, holds, ...: (months, *shape)
-            live = getattr(model, array.name)
-            setattr(self, array.name, np.zeros((model.months, *live.shape), dtype=live.dtype))
-        self.records = tuple((getattr(model, a.name), getattr(self, a.name)) for a in RECORDED)
-        """Pairs (the model's array, its monthly record) that the month's code copies."""
+        months = model.months
+        groups = []
+        for names in RECORDED_GROUPS:  # influence, apparatus, power, holds, ...: (months, *shape)
+            pairs = []
+            for name in names:
+                live = getattr(model, name)
+                by_month = np.zeros((months, *live.shape), dtype=live.dtype)
+                setattr(self, name, by_month)
+                pairs.append((live.reshape(-1), by_month.reshape(months, live.size)))
+            groups.append(tuple(pairs))
+        self.records = tuple(groups)
+        """Flat views ``(the model's array, its monthly record)``, numbers then flags, that the
+        month's code copies (the model's arrays are never rebound, so the views stay valid)."""
 
     def result(self) -> RunResult:
         """Build the run's frames."""

@@ -178,10 +178,16 @@ def write_plenum_removal(log, row, move, leader, post):
     return _write(log, row, _PLENUM_REMOVAL, move, leader, post)
 
 
+_ENDS = [1 + len(kind._fields) for kind in DECISIONS]
+
+new_row = tuple.__new__
+"""``new_row(EventRow, values)``: a named row from a sequence of exactly its fields.
+
+What ``EventRow._make`` does, without its check: a run logs some hundred rows, and the
+checked constructors cost more than the rest of the logging.
+"""
+
+
 def decode(log: np.ndarray) -> list[tuple]:
     """The decision rows written to ``log``, as named rows in the order they were written."""
-    decoded = []
-    for kind, *values in log.tolist():
-        row_type = DECISIONS[kind]
-        decoded.append(row_type._make(values[: len(row_type._fields)]))
-    return decoded
+    return [new_row(DECISIONS[row[0]], row[1 : _ENDS[row[0]]]) for row in log.tolist()]

@@ -62,15 +62,6 @@ class StateArray:
     recorded: bool = False
     doc: str = ""
 
-    def for_run(self, scenario_arrays: dict[str, np.ndarray], sizes: dict[str, int]):
-        """This array as a new run starts it (shared, copied or freshly filled)."""
-        if self.role is Role.SHARED:
-            return scenario_arrays[self.name]
-        if self.role is Role.COPIED:
-            return scenario_arrays[self.name].copy()
-        shape = tuple(sizes[dim] if isinstance(dim, str) else dim for dim in self.shape)
-        return np.full(shape, self.fill, dtype=self.dtype)
-
 
 _S, _C, _F = Role.SHARED, Role.COPIED, Role.FRESH
 _L, _P, _O = "leaders", "posts", "organisations"
@@ -131,6 +122,36 @@ FROM_SCENARIO = tuple(array.name for array in STATE if array.role is not Role.FR
 """The arrays whose starting value the scenario gives."""
 RECORDED = tuple(array for array in STATE if array.recorded)
 """The arrays the recorder keeps month by month."""
+RECORDED_GROUPS = (
+    tuple(array.name for array in RECORDED if array.dtype is not np.bool_),
+    tuple(array.name for array in RECORDED if array.dtype is np.bool_),
+)
+"""The recorded numbers (float64) and flags (bool): compiled code copies each group in a loop."""
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """How each run makes its arrays, worked out once per scenario (see :func:`plan_runs`)."""
+
+    shared: tuple[tuple[str, np.ndarray | int], ...]
+    """The arrays every run shares (read-only)."""
+    copied: tuple[tuple[str, np.ndarray], ...]
+    """The starting value of each array a run changes (its own copy): from the scenario, or
+    (fresh arrays) filled once per scenario, since copying beats filling."""
+
+
+def plan_runs(scenario_arrays: dict[str, np.ndarray | int], sizes: dict[str, int]) -> RunPlan:
+    """The arrays a run shares and copies, from the declaration and a scenario's arrays."""
+    starts = dict(scenario_arrays)
+    for a in STATE:
+        if a.role is Role.FRESH:
+            shape = tuple(sizes.get(dim, dim) for dim in a.shape)
+            starts[a.name] = np.full(shape, a.fill, dtype=a.dtype)
+    return RunPlan(
+        shared=tuple((a.name, starts[a.name]) for a in STATE if a.role is Role.SHARED),
+        copied=tuple((a.name, starts[a.name]) for a in STATE if a.role is not Role.SHARED),
+    )
+
 
 FIELDS = ("source", *(array.name for array in STATE), "records")
 """The compiled object's fields: the generator, every state array, the recorder's pairs."""
