@@ -1,9 +1,9 @@
 """A scenario's starting state as arrays: built once per scenario and mode, copied per run.
 
-An ensemble runs thousands of models of one scenario. Reading the validated
-scenario into arrays and indexing its events by month cost more than the
-framework's own model set-up, so it is done once (the last few scenarios are
-kept) and each run copies only the arrays it changes.
+The validated scenario is read into the arrays :mod:`.state` declares, and its
+events are indexed by month, once per scenario (the last few scenarios are
+kept): an ensemble runs thousands of models of one scenario, and each run
+copies only the arrays it changes.
 """
 
 from __future__ import annotations

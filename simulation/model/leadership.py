@@ -12,12 +12,10 @@ condemned or removed: the chapter dates the first reorganisation of power to
 his death, which ended two years in which none had been possible (§The Party
 and the Opposition after Lenin).
 
-Why compiled: a month's decisions are a few dozen small array operations and
-two or three votes. Made one by one from Python, their call overhead cost
-more than the rest of the run; compiled, with the votes drawn from the model's
-generator through :class:`simulation.model.random_source.GeneratorRef`, they cost a
-few microseconds. Every rule is one of the tested functions of
-:mod:`simulation.mechanisms`; this module fixes their order and their effects.
+Every rule is one of the tested functions of :mod:`simulation.mechanisms`;
+this module fixes their order and their effects. It is compiled, with the
+votes drawn from the model's generator (:mod:`.random_source`), so that a
+month's decisions are one call (see ``benchmarks/README.md``).
 
 What was decided is written as rows of integers into the model state's
 ``decision_log`` by the ``write_*`` functions of :mod:`.rows`, which also

@@ -1,13 +1,10 @@
-"""The month after its scenario events, compiled into one call: decisions, then mechanisms.
+"""The month after its scenario events, as one compiled call: decisions, then mechanisms.
 
-A run is some sixty months of a dozen small array operations on two dozen
-leaders. Called one by one from Python, their per-call overhead was most of a
-run's time, far above the framework's own floor (issue 3 asks for at most five
-times an empty Mesa model). Compiled together with numba, a month costs a few
-microseconds. Each mechanism is still its own tested function in
-:mod:`simulation.mechanisms`, and the decisions' rules are in
-:mod:`simulation.model.leadership`; this module only fixes their order, updates the
-model's arrays in place and writes the month's row of the recorder.
+Each mechanism is its own tested function in :mod:`simulation.mechanisms`, and
+the decisions' rules are in :mod:`.leadership`; this module fixes their order
+(membership, patronage, influence, alliances, grievances), updates the model's
+arrays in place and writes the month's row of the recorder. Why one compiled
+call: see ``benchmarks/README.md``.
 """
 
 from __future__ import annotations

@@ -1,13 +1,11 @@
-"""The model's generator, held so that compiled code can draw from it cheaply.
+"""The model's generator, held so that compiled code can draw from it.
 
-Numba can draw from a numpy ``Generator``, but unboxing one costs about 8 µs a
-call (it casts three ctypes function pointers each time): more than the vote
-it is needed for. Held in a StructRef (built inside compiled code, as
-:func:`simulation.model.state.gather` does once per run), the generator is
-unboxed once, and a compiled call that takes the holder costs about a
-microsecond. The draws come from the generator's own bit generator, so Python
-and compiled draws interleave in the one seeded stream of the model, and
-numba's binomial is a port of numpy's, draw for draw (``tests/test_voting.py``
+Compiled votes draw from the model's own seeded generator, held in a
+StructRef that :func:`simulation.model.state.gather` builds once per run (a
+bare numpy ``Generator`` is costly to hand to compiled code at every call).
+The draws come from the generator's own bit generator, so Python and compiled
+draws interleave in the one seeded stream of the model, and numba's binomial
+is a port of numpy's, draw for draw (``tests/mechanisms/test_voting.py``
 checks both).
 """
 

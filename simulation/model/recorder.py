@@ -1,8 +1,8 @@
 """Record a run into preallocated arrays and turn them into tidy frames once, at the end.
 
-Mesa's DataCollector builds Python structures every step, which costs about a
-quarter of a run of this size; here the compiled month writes its row of each
-array (:func:`simulation.model.month.advance_month`). Which arrays are kept
+The compiled month writes its row of each array
+(:func:`simulation.model.month.advance_month`) instead of a Mesa
+DataCollector building Python structures every step. Which arrays are kept
 is declared with the state (:data:`simulation.model.state.RECORDED`).
 """
 

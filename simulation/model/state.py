@@ -7,13 +7,11 @@ arrays (:mod:`.recorder`) and the compiled object the month's code takes
 (:class:`ModelState`). Adding a state array is one line here (and, if the
 scenario gives its starting value, its computation in :mod:`.initial_state`).
 
-Why one compiled object: a compiled call pays for every array it is given
-(numba checks and unboxes each, about 85 ns); some forty arrays a month cost
-more than some of the mechanisms they feed. Gathered in a StructRef when the
-model is built, they are unboxed once, and each month's call takes one
-argument. The StructRef holds the model's own arrays, not copies, so Python
-and compiled code see each other's writes: the model therefore changes these
-arrays in place and never rebinds them (``tests/model/test_state.py`` checks).
+The compiled object (:class:`ModelState`, a numba StructRef gathered when the
+model is built, so that each month's call takes one argument) holds the
+model's own arrays, not copies: Python and compiled code see each other's
+writes, and the model therefore changes these arrays in place and never
+rebinds them (``tests/model/test_state.py`` checks).
 """
 
 from __future__ import annotations
