@@ -40,11 +40,17 @@ def purge_organisation(state, organisation, targets, beneficiary, share):
 @njit(cache=True)
 def power_now(state):
     """Each living leader's power share now (:func:`simulation.mechanisms.power.power_shares`)."""
+    return power_given(state, post_prestige(state.holds, state.prestige))
+
+
+@njit(cache=True)
+def power_given(state, prestige_held):
+    """Power shares now, when the month has already summed the prestige of the posts held."""
     p = state.parameter_values
     return power_shares(
         state.influence,
         state.apparatus,
-        post_prestige(state.holds, state.prestige),
+        prestige_held,
         state.alive,
         (
             p[Parameter.power_influence_weight],

@@ -22,7 +22,7 @@ from simulation.mechanisms.patronage import (
     capture_loyalty,
 )
 from simulation.mechanisms.power import post_prestige
-from simulation.model.actions import power_now
+from simulation.model.actions import power_given
 from simulation.model.leadership import decide_month
 from simulation.model.parameters import Parameter
 
@@ -126,7 +126,7 @@ def advance_month(state, k):
     grievance *= 1.0 - p[Parameter.grievance_decay]
     obligation *= 1.0 - p[Parameter.obligation_decay]
 
-    state.power[:] = power_now(state)
+    state.power[:] = power_given(state, prestige_held)  # no post changed hands since
     record_month(state.records, k)  # faction_active is rewritten if factions are then updated
 
     for f in range(cohesion.size):
