@@ -28,18 +28,14 @@ from simulation.model.parameters import Parameter
 
 
 @njit(cache=True)
-def record_month(records, k):
-    """Copy each recorded array into row ``k`` of its monthly record.
+def record_month(state, k):
+    """Copy the recorded arrays into row ``k`` of their monthly records.
 
-    ``records`` is the recorder's :attr:`~.recorder.Recorder.records`: pairs
-    of flat views (the model's array, its record), the numbers and the flags
-    apart so that each group is one type and loops as such.
+    The recorded arrays are views into two flat arrays, numbers and flags
+    (:class:`.state.RecordedGroup`), so this is two row copies.
     """
-    numbers, flags = records
-    for live, by_month in numbers:
-        by_month[k] = live
-    for live, by_month in flags:
-        by_month[k] = live
+    state.numbers_by_month[k] = state.recorded_numbers
+    state.flags_by_month[k] = state.recorded_flags
 
 
 @njit(cache=True)
@@ -127,7 +123,7 @@ def advance_month(state, k):
     obligation *= 1.0 - p[Parameter.obligation_decay]
 
     state.power[:] = power_given(state, prestige_held)  # no post changed hands since
-    record_month(state.records, k)  # faction_active is rewritten if factions are then updated
+    record_month(state, k)  # faction_active is rewritten if factions are then updated
 
     for f in range(cohesion.size):
         if (cohesion[f] > p[Parameter.faction_threshold]) != faction_active[f]:

@@ -79,10 +79,8 @@ class PartyModel(mesa.Model):
         self.organisation_ids = start.organisation_ids
         self.organisation_index = start.organisation_index
         # The state's arrays (declared in simulation.model.state), changed in place for good.
-        for name, value in start.plan.shared:
-            setattr(self, name, value)
-        for name, value in start.plan.copied:
-            setattr(self, name, value.copy())
+        self.plan = start.plan
+        self.plan.start_run(self)
         self.return_months: set[int] = set()
         """Months in which some absence ends (a cheap test before the array one)."""
         self.vacancy_open = False

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from simulation.model.rows import EVENT_COLUMNS, VOTE_COLUMNS
-from simulation.model.state import RECORDED_GROUPS
 
 if TYPE_CHECKING:
     from simulation.model.party_model import PartyModel
@@ -40,19 +39,15 @@ class Recorder:
     def __init__(self, model: PartyModel):
         self.model = model
         self.dates = model.dates
-        months = model.months
-        groups = []
-        for names in RECORDED_GROUPS:  # influence, apparatus, power, holds, ...: (months, *shape)
-            pairs = []
-            for name in names:
-                live = getattr(model, name)
-                by_month = np.zeros((months, *live.shape), dtype=live.dtype)
-                setattr(self, name, by_month)
-                pairs.append((live.reshape(-1), by_month.reshape(months, live.size)))
-            groups.append(tuple(pairs))
-        self.records = tuple(groups)
-        """Flat views ``(the model's array, its monthly record)``, numbers then flags, that the
-        month's code copies (the model's arrays are never rebound, so the views stay valid)."""
+        months, plan = model.months, model.plan
+        self.numbers_by_month = np.zeros((months, model.recorded_numbers.size))
+        self.flags_by_month = np.zeros((months, model.recorded_flags.size), dtype=bool)
+        """Each month's row of the recorded groups, which the month's code copies."""
+        # influence, apparatus, power, holds, ...: (months, *shape) views of those rows
+        for name, view in plan.numbers.views(self.numbers_by_month):
+            setattr(self, name, view)
+        for name, view in plan.flags.views(self.flags_by_month):
+            setattr(self, name, view)
 
     def result(self) -> RunResult:
         """Build the run's frames."""

@@ -120,11 +120,40 @@ FROM_SCENARIO = tuple(array.name for array in STATE if array.role is not Role.FR
 """The arrays whose starting value the scenario gives."""
 RECORDED = tuple(array for array in STATE if array.recorded)
 """The arrays the recorder keeps month by month."""
-RECORDED_GROUPS = (
-    tuple(array.name for array in RECORDED if array.dtype is not np.bool_),
-    tuple(array.name for array in RECORDED if array.dtype is np.bool_),
-)
-"""The recorded numbers (float64) and flags (bool): compiled code copies each group in a loop."""
+
+
+@dataclass(frozen=True)
+class RecordedGroup:
+    """Recorded arrays of one type, side by side in one flat array per run.
+
+    Each recorded array is a view into its group's flat array, so the month is
+    recorded by copying one row per group (:func:`.month.record_month`).
+    """
+
+    start: np.ndarray
+    """The group's starting values, one array after the other."""
+    layout: tuple[tuple[str, int, int, tuple[int, ...]], ...]
+    """``(name, offset, size, shape)`` of each array in the flat array."""
+
+    @classmethod
+    def of(cls, starts: list[tuple[str, np.ndarray]], dtype: type) -> RecordedGroup:
+        """Lay out the arrays ``starts`` gives, in order."""
+        layout, offset = [], 0
+        for name, start in starts:
+            layout.append((name, offset, start.size, start.shape))
+            offset += start.size
+        flat = np.zeros(offset, dtype=dtype)
+        for (_, offset, size, _), (_, start) in zip(layout, starts, strict=True):
+            flat[offset : offset + size] = start.ravel()
+        return cls(flat, tuple(layout))
+
+    def views(self, flat: np.ndarray) -> list[tuple[str, np.ndarray]]:
+        """Each array as a view into ``flat`` (a copy of ``start``, or a record's month rows)."""
+        lead = flat.shape[:-1]  # () for a run's arrays, (months,) for the recorder's
+        return [
+            (name, flat[..., offset : offset + size].reshape(*lead, *shape))
+            for name, offset, size, shape in self.layout
+        ]
 
 
 @dataclass(frozen=True)
@@ -134,12 +163,29 @@ class RunPlan:
     shared: tuple[tuple[str, np.ndarray | int], ...]
     """The arrays every run shares (read-only)."""
     copied: tuple[tuple[str, np.ndarray], ...]
-    """The starting value of each array a run changes (its own copy): from the scenario, or
-    (fresh arrays) filled once per scenario, since copying beats filling."""
+    """The starting value of each unrecorded array a run changes (its own copy): from the
+    scenario, or (fresh arrays) filled once per scenario, since copying beats filling."""
+    numbers: RecordedGroup
+    """The recorded float arrays."""
+    flags: RecordedGroup
+    """The recorded boolean arrays."""
+
+    def start_run(self, model: object) -> None:
+        """Give a new run its arrays, as attributes of ``model`` under their declared names."""
+        for name, value in self.shared:
+            setattr(model, name, value)
+        for name, value in self.copied:
+            setattr(model, name, value.copy())
+        model.recorded_numbers = self.numbers.start.copy()
+        model.recorded_flags = self.flags.start.copy()
+        for name, view in self.numbers.views(model.recorded_numbers):
+            setattr(model, name, view)
+        for name, view in self.flags.views(model.recorded_flags):
+            setattr(model, name, view)
 
 
 def plan_runs(scenario_arrays: dict[str, np.ndarray | int], sizes: dict[str, int]) -> RunPlan:
-    """The arrays a run shares and copies, from the declaration and a scenario's arrays."""
+    """The arrays a run shares, copies and records, from the declaration and a scenario."""
     starts = dict(scenario_arrays)
     for a in STATE:
         if a.role is Role.FRESH:
@@ -147,12 +193,22 @@ def plan_runs(scenario_arrays: dict[str, np.ndarray | int], sizes: dict[str, int
             starts[a.name] = np.full(shape, a.fill, dtype=a.dtype)
     return RunPlan(
         shared=tuple((a.name, starts[a.name]) for a in STATE if a.role is Role.SHARED),
-        copied=tuple((a.name, starts[a.name]) for a in STATE if a.role is not Role.SHARED),
+        copied=tuple(
+            (a.name, starts[a.name]) for a in STATE if a.role is not Role.SHARED and not a.recorded
+        ),
+        numbers=RecordedGroup.of(
+            [(a.name, starts[a.name]) for a in RECORDED if a.dtype is not np.bool_], np.float64
+        ),
+        flags=RecordedGroup.of(
+            [(a.name, starts[a.name]) for a in RECORDED if a.dtype is np.bool_], np.bool_
+        ),
     )
 
 
-FIELDS = ("source", *(array.name for array in STATE), "records")
-"""The compiled object's fields: the generator, every state array, the recorder's pairs."""
+RECORDS = ("recorded_numbers", "recorded_flags", "numbers_by_month", "flags_by_month")
+"""The flat arrays of the recorded groups, now and month by month (see :class:`RecordedGroup`)."""
+FIELDS = ("source", *(array.name for array in STATE), *RECORDS)
+"""The compiled object's fields: the generator, every state array, the recorded groups."""
 
 
 @structref.register
@@ -177,8 +233,15 @@ def _gather(rng, *arrays):
 
 
 def gather(model: PartyModel, recorder: Recorder) -> ModelState:
-    """The model's arrays, its generator and the recorder's pairs as one compiled object.
+    """The model's arrays, its generator and the recorded groups as one compiled object.
 
     The generator is unboxed here, once per run (see :mod:`.random_source`).
     """
-    return _gather(model.rng, *(getattr(model, array.name) for array in STATE), recorder.records)
+    return _gather(
+        model.rng,
+        *(getattr(model, array.name) for array in STATE),
+        model.recorded_numbers,
+        model.recorded_flags,
+        recorder.numbers_by_month,
+        recorder.flags_by_month,
+    )
