@@ -27,7 +27,6 @@ from simulation.model.rows import (
     Sanction,
     Vote,
     VoteRow,
-    VoteTarget,
     decode,
     new_row,
 )
@@ -69,16 +68,11 @@ def log_decisions(model: PartyModel, rows: int) -> None:
     """Write the month's decisions, as :mod:`.leadership` logged them, to the run's logs."""
     leaders, posts, organisations = model.leader_ids, model.post_ids, model.organisation_ids
     date, events = model.date, model.event_log
-    targets: list[str] = []
     for decision in decode(model.decision_log[:rows]):
         kind = type(decision)  # dispatch on the type: faster than match
-        if kind is VoteTarget:
-            (leader,) = decision
-            targets.append(leaders[leader])
-        elif kind is Vote:
-            arena, move, proposer, votes_for, votes_against, carried = decision
-            named = ";".join(targets)
-            targets = []
+        if kind is Vote:
+            arena, move, proposer, votes_for, votes_against, carried, targets = decision
+            named = ";".join([leaders[target] for target in targets])
             motion = f"{_MOVE_NAMES[move]} of {named}"
             model.vote_log.append(
                 new_row(

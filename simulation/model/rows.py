@@ -79,7 +79,7 @@ class Appointment(NamedTuple):
 
 
 class VoteTarget(NamedTuple):
-    """One target of the :class:`Vote` that follows."""
+    """One target of the :class:`Vote` that follows (:func:`decode` folds it into the vote)."""
 
     leader: int
 
@@ -93,6 +93,8 @@ class Vote(NamedTuple):
     votes_for: int
     votes_against: int
     carried: int
+    targets: tuple[int, ...] = ()
+    """The motion's targets, from the :class:`VoteTarget` rows written before it."""
 
 
 class Sanction(NamedTuple):
@@ -114,7 +116,9 @@ class PlenumRemoval(NamedTuple):
 
 DECISIONS = (PurgeRemoval, Purge, Appointment, VoteTarget, Vote, Sanction, PlenumRemoval)
 """The kinds of decision rows: a row's first integer is its kind's position here."""
-ROW_WIDTH = 1 + max(len(kind._fields) for kind in DECISIONS)
+ROW_WIDTH = 7
+"""A row's integers: its kind and up to six values (a :class:`Vote`'s targets are rows of their
+own, so that a row has a fixed width whatever the number of targets)."""
 _PURGE_REMOVAL = DECISIONS.index(PurgeRemoval)
 _PURGE = DECISIONS.index(Purge)
 _APPOINTMENT = DECISIONS.index(Appointment)
@@ -189,5 +193,18 @@ checked constructors cost more than the rest of the logging.
 
 
 def decode(log: np.ndarray) -> list[tuple]:
-    """The decision rows written to ``log``, as named rows in the order they were written."""
-    return [new_row(DECISIONS[row[0]], row[1 : _ENDS[row[0]]]) for row in log.tolist()]
+    """The decision rows written to ``log``, as named rows in the order they were written.
+
+    The :class:`VoteTarget` rows before a :class:`Vote` become its ``targets``.
+    """
+    decoded, targets = [], []
+    for row in log.tolist():
+        kind = row[0]
+        if kind == _VOTE_TARGET:
+            targets.append(row[1])
+        elif kind == _VOTE:
+            decoded.append(new_row(Vote, (*row[1:7], tuple(targets))))
+            targets = []
+        else:
+            decoded.append(new_row(DECISIONS[kind], row[1 : _ENDS[kind]]))
+    return decoded

@@ -14,7 +14,6 @@ from simulation.model.rows import (
     Sanction,
     Vote,
     VoteRow,
-    VoteTarget,
     decode,
     write_appointment,
     write_plenum_removal,
@@ -35,13 +34,12 @@ def test_decisions_written_by_compiled_code_read_back_as_named_rows():
     row = write_vote(log, row, 2, 1, 0, 310, 90, True)
     row = write_sanction(log, row, 2, 1, 0, 3)
     row = write_plenum_removal(log, row, 2, 3, 5)
-    assert row == 7
+    assert row == 7  # six decisions, one of them a vote with one target
     assert decode(log[:row]) == [
         PurgeRemoval(leader=3, post=1, organisation=2),
         Purge(organisation=2, beneficiary=0),
         Appointment(appointee=4, post=1, appointer=0),
-        VoteTarget(leader=3),
-        Vote(arena=2, move=1, proposer=0, votes_for=310, votes_against=90, carried=1),
+        Vote(arena=2, move=1, proposer=0, votes_for=310, votes_against=90, carried=1, targets=(3,)),
         Sanction(arena=2, move=1, proposer=0, target=3),
         PlenumRemoval(move=2, leader=3, post=5),
     ]
