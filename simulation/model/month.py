@@ -43,9 +43,9 @@ def advance_month(state, k):
     """Run membership, patronage, influence and alliances for month ``k`` and record it.
 
     ``state`` is the model's :class:`simulation.model.state.ModelState`: its
-    arrays are updated in place and row ``k`` of each recorded array (its
-    ``records``) is written. Running member intakes add their monthly members,
-    in the order they began.
+    arrays are updated in place and row ``k`` of each recorded array is
+    written (:func:`record_month`). Running member intakes add their monthly
+    members, in the order they began.
 
     Returns:
         Whether some faction's cohesion has crossed the faction threshold, so
