@@ -37,7 +37,6 @@ import numpy as np
 import pandas as pd
 from mesa.batchrunner import batch_run
 
-from simulation.agents import Leader
 from simulation.experiments.ensemble import (
     Ensemble,
     LocalProcessExecutor,
@@ -45,9 +44,11 @@ from simulation.experiments.ensemble import (
     read_table,
     run_ensemble,
 )
-from simulation.experiments.outcomes import summary_row, tenures
+from simulation.experiments.outcomes import summary_row
 from simulation.experiments.seeds import run_seeds
 from simulation.model import Mode, PartyModel
+from simulation.model.agents import Leader
+from simulation.model.recorder import tenures
 from simulation.scenario import Scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

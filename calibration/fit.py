@@ -37,28 +37,8 @@ from calibration.pattern_scores import pattern_table, score_frame
 from calibration.patterns import Pattern, fitted
 from simulation.calendar import Month
 from simulation.experiments.seeds import run_seeds
+from simulation.model.parameters import free_parameters
 from simulation.scenario import Scenario
-
-PRIORS: dict[str, tuple[float, float]] = {
-    "removal_threshold": (0.25, 0.6),
-    "removal_delay": (0.0, 14.0),
-    "expulsion_threshold": (0.15, 0.55),
-    "campaign_rate": (0.05, 0.5),
-    "campaign_size": (0.01, 0.06),
-    "condemnation_size": (0.03, 0.15),
-    "discipline": (0.4, 0.9),
-    "recruit_discipline": (0.7, 1.0),
-    "alliance_rate": (0.05, 0.4),
-    "hostility": (0.1, 0.5),
-    "purge_trigger": (0.3, 0.6),
-    "move_threshold": (0.5, 0.8),
-    "balancing": (0.3, 0.9),
-    "opinion_gamma": (1.0, 6.0),
-    "ally_threshold": (0.1, 0.5),
-    "side_threshold": (0.0, 0.3),
-    "common_enemy_weight": (0.0, 1.0),
-}
-"""Uniform priors (low, high) of the fitted parameters; the others keep their values."""
 
 
 class CalibrationError(RuntimeError):
@@ -107,7 +87,7 @@ class Calibration:
         self.scenario = scenario
         self.patterns = patterns
         self.settings = settings
-        self.priors = priors or PRIORS
+        self.priors = priors or free_parameters()
         self.fit_until = fit_until
 
     def fit(self, database: Path) -> Calibration:

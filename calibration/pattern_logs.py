@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from calibration.pattern_scores import PatternLogs
-from simulation.outcomes import tenures
-from simulation.recorder import VOTE_COLUMNS
+from simulation.model.recorder import tenures
+from simulation.model.rows import VOTE_COLUMNS
 from simulation.scenario import Scenario
 
 TENURE_COLUMNS = ["leader", "post", "start", "end"]
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 def pattern_logs(model: PartyModel) -> PatternLogs:
     """The logs of a model that has run to its end."""
     recorder = model.recorder
+    upper = np.triu_indices(len(model.leader_ids), 1)  # each pair once, as alliances.csv has it
     formed = {}
     for f, faction in enumerate(model.factions):
         active = recorder.faction_active[:, f].nonzero()[0]
@@ -30,7 +31,7 @@ def pattern_logs(model: PartyModel) -> PatternLogs:
         votes=[dict(zip(VOTE_COLUMNS, vote, strict=True)) for vote in model.vote_log],
         leader_ids=list(model.leader_ids),
         start=model.spec.start,
-        affinity=recorder.affinity.copy(),
+        affinity=recorder.affinity[:, upper[0], upper[1]],
         factions_formed=formed,
     )
 

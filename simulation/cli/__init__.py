@@ -15,8 +15,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from simulation import __version__, compiled
+from simulation import __version__
 from simulation.cli import assess, calibrate, compare, diff, ensemble, run, score, validate
+from simulation.model import compiled
 
 COMMANDS = (run, validate, ensemble, compare, diff, calibrate, score, assess)
 SIMULATING = {"run", "ensemble", "compare", "calibrate", "assess"}

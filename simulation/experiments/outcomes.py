@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
-from simulation.recorder import EVENT_COLUMNS, VOTE_COLUMNS
+from simulation.model.recorder import tenures
+from simulation.model.rows import EVENT_COLUMNS, VOTE_COLUMNS
 from simulation.scenario.schema import Arena, EventType, Scenario
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ _VOTE_TYPES = {
     "votes_for": pa.int64(),
     "votes_against": pa.int64(),
     "carried": pa.bool_(),
-    "forced": pa.bool_(),  # the votes' column the model is gaining (issue 15, item 13)
+    "forced": pa.bool_(),
 }
 EVENT_SCHEMA = pa.schema([("run", pa.int64())] + [(name, pa.string()) for name in EVENT_COLUMNS])
 VOTE_SCHEMA = pa.schema(
@@ -176,42 +177,6 @@ def summary_row(model: PartyModel) -> dict[str, object]:
         cast = votes_for + votes_against
         row[f"congress_{month}_for_share"] = votes_for / cast if cast else np.nan
     return row
-
-
-def tenures(model: PartyModel) -> list[tuple[str, str, str, str | None]]:
-    """Every spell in office: ``(leader, post, start, end)``, by leader, post and start.
-
-    A spell starts in the scenario's first month if the post is held at the start,
-    else in the month at whose end it is first recorded as held; it ends in the first
-    month at whose end it is no longer held (``None`` if held at the scenario's end).
-    A post taken and lost within one month leaves no spell.
-    """
-    recorder = model.recorder
-    months, n, posts = recorder.holds.shape
-    initial = np.zeros((1, n, posts), dtype=bool)
-    index = {post_id: p for p, post_id in enumerate(model.post_ids)}
-    for i, leader in enumerate(model.spec.leaders):
-        for post_id in leader.posts:
-            initial[0, i, index[post_id]] = True
-    # Padded with "not held" on both sides, each spell is one rise and one fall; the
-    # rise at position t > 0 is recorded month t - 1, the initial holding rises at t = 0.
-    none = np.zeros((1, n, posts), dtype=bool)
-    held = np.concatenate([none, initial, recorder.holds, none]).astype(np.int8)
-    change = np.diff(held, axis=0).transpose(1, 2, 0)
-    leaders, post_numbers, rises = np.nonzero(change == 1)
-    falls = np.nonzero(change == -1)[2]
-    dates = recorder.dates
-    return [
-        (
-            model.leader_ids[i],
-            model.post_ids[p],
-            dates[max(rise - 1, 0)],
-            dates[fall - 1] if fall <= months else None,
-        )
-        for i, p, rise, fall in zip(
-            leaders.tolist(), post_numbers.tolist(), rises.tolist(), falls.tolist(), strict=True
-        )
-    ]
 
 
 def outcome_tables(

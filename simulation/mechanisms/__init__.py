@@ -3,11 +3,6 @@
 They take and return numpy arrays indexed by leader (``n``), organisation
 (``m``) and post (``p``), so that each can be tested alone on a hand-made
 state. Those that run every month are compiled with numba (``cache=True``, so
-a process compiles them once per machine) and called together by
-:func:`simulation.monthly.advance_month`: at two dozen leaders, numpy's
-per-call overhead, not arithmetic, was what a run cost.
+a machine compiles them once) and called together by
+:func:`simulation.model.month.advance_month`.
 """
-
-from simulation.compiled import drop_stale_machine_code
-
-drop_stale_machine_code()

@@ -136,15 +136,15 @@ def plenum_moves(
     month: int,
     proposer: int,
     removal_delay: int,
-    removal_below: float,
-    expulsion_below: float,
+    removal_threshold: float,
+    expulsion_threshold: float,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """What a plenum may do to condemned rivals: nothing until they are ripe and diminished.
 
     A rival condemned at least ``removal_delay`` months ago (``condemned_since``
     is -1 for the uncondemned) whose standing has fallen below
-    ``removal_below`` loses his executive posts, if he still holds one; below
-    ``expulsion_below`` he loses everything, including his Politburo seat.
+    ``removal_threshold`` loses his executive posts, if he still holds one; below
+    ``expulsion_threshold`` he loses everything, including his Politburo seat.
 
     Returns:
         ``(removals, expulsions, removals_first)``: the leaders for each
@@ -161,9 +161,9 @@ def plenum_moves(
         ripe = condemned_since[i] >= 0 and month - condemned_since[i] >= removal_delay
         if i == proposer or not (alive[i] and ripe and holds[i].any()):
             continue
-        if standing[i] >= removal_below:
+        if standing[i] >= removal_threshold:
             continue
-        if standing[i] < expulsion_below:
+        if standing[i] < expulsion_threshold:
             expulsions[i] = True
         elif in_office[i]:
             removals[i] = True

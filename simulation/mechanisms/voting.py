@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit
 
 if TYPE_CHECKING:
-    from simulation.random_source import GeneratorRef
+    from simulation.model.random_source import GeneratorRef
 
 FOR, AGAINST, UNDECIDED = 1, -1, 0
 

@@ -17,9 +17,16 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StrictBool,
+)
 
 from simulation.calendar import MonthField
+from simulation.scenario.frozen import Frozen
+from simulation.scenario.parameters import Parameters
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=64)]
 Share = Annotated[float, Field(ge=0.0, le=1.0, strict=True, allow_inf_nan=False)]
@@ -71,12 +78,6 @@ def _as_list(value: object) -> object:
 
 
 IdList = Annotated[list[Identifier], BeforeValidator(_as_list)]
-
-
-class Frozen(BaseModel):
-    """Base of every scenario model: immutable and strict about field names."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class EventType(StrEnum):
@@ -248,106 +249,6 @@ class Event(Frozen):
     blame: dict[Identifier, Share] = {}
     stance: dict[Identifier, StanceChange] = {}
     protection: dict[Identifier, Share] = {}
-
-
-class Parameters(Frozen):
-    """The model's free parameters, with the defaults the baseline starts from.
-
-    Rates are per month. The same names are used by ``--set parameters.NAME``.
-    """
-
-    patronage_rate: Share = Field(
-        0.06, description="share of an organisation's secretaries replaceable per month"
-    )
-    loyalty_decay: Share = Field(0.004, description="monthly drift of loyalty to unaligned")
-    influence_drift: Share = Field(
-        0.08, description="monthly adjustment of influence toward what supports it"
-    )
-    record_decay: Share = Field(
-        0.01, description="monthly decay of personal record not converted into posts or clients"
-    )
-    client_weight: Share = Field(0.5, description="standing a leader draws from his apparatus")
-    alliance_rate: Share = Field(0.2, description="monthly adjustment of affinities")
-    stance_weight: Share = Field(0.6, description="weight of stance similarity in affinity")
-    grievance_weight: Share = Field(0.8, description="weight of grievances in affinity")
-    grievance_decay: Share = Field(0.03, description="monthly decay of grievances")
-    polemic_grievance: Share = Field(0.4, description="grievance left by an attack")
-    common_enemy_weight: Share = Field(
-        0.5, description="pull between two leaders who share an enemy (structural balance)"
-    )
-    obligation_weight: Share = Field(
-        0.8, description="weight of a client's obligation to his patron in affinity"
-    )
-    appointment_obligation: Share = Field(
-        0.3, description="obligation an appointment leaves toward those who decided it"
-    )
-    obligation_decay: Share = Field(0.01, description="monthly decay of obligations")
-    threat_weight: Share = Field(
-        0.5, description="weight of the lead in standing of the most prominent rival"
-    )
-    balancing: Share = Field(
-        0.7, description="1 = pure balancing against the strongest, 0 = pure bandwagoning"
-    )
-    discipline: Share = Field(
-        0.6, description="probability an old member's delegate votes with the apparatus"
-    )
-    recruit_discipline: Share = Field(
-        0.9, description="the same for members recruited from 1924 on"
-    )
-    plenum_discipline: Share = Field(
-        0.8, description="probability a Central Committee member votes with his patron"
-    )
-    side_threshold: Share = Field(
-        0.1, description="affinity margin at which a leader takes a side on a motion"
-    )
-    opinion_gamma: Annotated[float, Field(gt=0.0, le=20.0)] = Field(
-        2.0, description="sharpness of opinion votes: P(for) = I_s^g / (I_s^g + I_t^g)"
-    )
-    membership_attrition: Share = Field(
-        0.0082, description="monthly share of members lost to purges, lapses and deaths"
-    )
-    move_threshold: Share = Field(
-        0.6, description="expected vote share a coalition needs before it moves against a rival"
-    )
-    campaign_rate: Share = Field(
-        0.15, description="monthly probability a Politburo majority campaigns against its rival"
-    )
-    campaign_size: Share = Field(0.03, description="standing a campaign costs its target")
-    condemnation_size: Share = Field(
-        0.08, description="standing a condemnation by a conference or congress costs"
-    )
-    removal_threshold: Share = Field(
-        0.35, description="standing below which a condemned rival loses his executive posts"
-    )
-    removal_delay: Annotated[float, Field(ge=0.0, le=36.0)] = Field(
-        6.0,
-        description="months after his first condemnation before a plenum may strip a rival "
-        "of office: the campaign against him must first run its course",
-    )
-    expulsion_threshold: Share = Field(
-        0.2, description="standing below which a condemned rival loses his Politburo seat too"
-    )
-    purge_share: Share = Field(
-        0.75, description="share of a defeated boss's clients purged after a congress defeat"
-    )
-    hostility: Delta = Field(
-        0.35, description="affinity below which the dominant leader treats a leader as a rival"
-    )
-    purge_trigger: Share = Field(
-        0.45, description="losers' share of an organisation's secretaries that brings a purge"
-    )
-    ally_threshold: Share = Field(
-        0.3, description="affinity above which a rival's ally shares his condemnation"
-    )
-    threat_aversion: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
-        1.0, description="how much an appointer avoids candidates with a power base of their own"
-    )
-    faction_threshold: Share = Field(
-        0.35, description="cohesion above which a declared faction counts as active (free mode)"
-    )
-    power_influence_weight: Share = 0.4
-    power_apparatus_weight: Share = 0.4
-    power_posts_weight: Share = 0.2
 
 
 class Scenario(Frozen):

@@ -3,7 +3,6 @@
 import pandas as pd
 import pytest
 
-from calibration.fit import PRIORS
 from simulation.experiments.assessment.parameter_draws import (
     DrawError,
     PosteriorDraws,
@@ -13,6 +12,7 @@ from simulation.experiments.ensemble.chunks import Job, simulate_chunk
 from simulation.experiments.outcomes import run_outcome
 from simulation.experiments.seeds import run_seeds
 from simulation.model import Mode, PartyModel
+from simulation.model.parameters import free_parameters
 
 SAMPLE = pd.DataFrame(
     {
@@ -41,13 +41,13 @@ def test_draws_follow_the_weights():
 
 
 def test_prior_draws_stay_in_their_ranges_and_vary():
-    draws = PriorDraws(PRIORS)
+    draws = PriorDraws(free_parameters())
     values = [draws.values_for(seed) for seed in run_seeds(2, 50)]
-    for name, (low, high) in PRIORS.items():
+    for name, (low, high) in free_parameters().items():
         column = [v[name] for v in values]
         assert all(low <= x <= high for x in column)
         assert len(set(column)) == 50
-    assert values[0] == PriorDraws(PRIORS).values_for(run_seeds(2, 1)[0])
+    assert values[0] == PriorDraws(free_parameters()).values_for(run_seeds(2, 1)[0])
 
 
 def test_an_ensemble_chunk_runs_each_model_with_its_drawn_parameters(baseline):

@@ -180,7 +180,12 @@ def test_summary_and_tenures_columns(serial_reference, small_scenario):
     assert len(trotsky) == 16 and set(trotsky["end"]) == {"1923-02"}
     assert tenures["end"].isna().any()  # posts held at the end have no end
     assert list(read(out, "events").columns)[:3] == ["run", "date", "event_id"]
-    assert list(read(out, "votes").columns)[-3:] == ["votes_for", "votes_against", "carried"]
+    assert list(read(out, "votes").columns)[-4:] == [
+        "votes_for",
+        "votes_against",
+        "carried",
+        "forced",
+    ]
 
 
 def test_quantiles_are_ordered_and_exact(serial_reference):

@@ -19,7 +19,6 @@ import pandas as pd
 import yaml
 
 from calibration.evaluate import with_parameters
-from calibration.fit import PRIORS
 from calibration.pattern_scores import joint_scores, pattern_table, score_frame, score_run
 from calibration.patterns import Pattern
 from simulation.calendar import Month
@@ -37,6 +36,7 @@ from simulation.experiments.assessment.parameter_draws import (
 )
 from simulation.experiments.assessment.runs import Mapper, Variant, score_variants
 from simulation.experiments.seeds import run_seeds
+from simulation.model.parameters import free_parameters
 from simulation.scenario import Scenario
 
 PARAMETER_SOURCES = ("posterior", "point", "prior")
@@ -133,7 +133,10 @@ def _read_point(path: Path) -> dict[str, float]:
 def variants(scenario: Scenario, settings: Settings) -> tuple[list[Variant], str, list[str]]:
     """The run sets of the assessment, the name of the model, and notes on what is missing."""
     notes = []
-    sources: dict[str, ParameterDraws | None] = {"point": None, "prior": PriorDraws(PRIORS)}
+    sources: dict[str, ParameterDraws | None] = {
+        "point": None,
+        "prior": PriorDraws(free_parameters()),
+    }
     if settings.posterior.is_file():
         sources["posterior"] = PosteriorDraws.read(settings.posterior, scenario)
     elif settings.parameters == "posterior":

@@ -59,7 +59,7 @@ def april_settlement(scenario: Scenario) -> Settlement:
             (model.leader_ids[i], model.post_ids[p])
             for i, p in zip(leaders.tolist(), posts.tolist(), strict=True)
         ],
-        affinity=recorder.affinity[0].copy(),
+        affinity=recorder.affinity[0][np.triu_indices(len(model.leader_ids), 1)],
         apparatus=dict(zip(model.leader_ids, recorder.apparatus[0].tolist(), strict=True)),
         factions=[
             faction.faction_id

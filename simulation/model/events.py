@@ -18,16 +18,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation import leadership
-from simulation.mechanisms import alliances, patronage
+from simulation.mechanisms import alliances
 from simulation.mechanisms.alliances import stance_similarity
+from simulation.model.actions import pin_blame, purge_organisation
+from simulation.model.rows import EventRow, VoteRow
 from simulation.scenario.schema import Event, EventType
 
 if TYPE_CHECKING:
-    from simulation.model import PartyModel
+    from simulation.model.party_model import PartyModel
 
 SCENARIO = "scenario"
 _PERSONNEL = {EventType.APPOINTMENT, EventType.REMOVAL, EventType.DEMOTION}
+_ATTACKS = {EventType.RESOLUTION, EventType.CONDEMNATION, EventType.POLEMIC, EventType.PUBLICATION}
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -35,6 +37,10 @@ class PreparedEvent:
     """An event with its leaders, posts and organisation as indices, and its log row written."""
 
     event: Event
+    effect: Callable[[PartyModel, PreparedEvent], None]
+    """What its type does (looked up once: an enum's hash is computed in Python)."""
+    authors: np.ndarray
+    """An attack's authors, who must live for it to act; empty for other types."""
     who: np.ndarray
     by: np.ndarray
     target: np.ndarray
@@ -50,10 +56,10 @@ class PreparedEvent:
     """Each leader whose standing the event moves (as a one-index array), and by how much."""
     blamed_posts: np.ndarray
     blame_sizes: np.ndarray
-    vote_row: tuple
-    """The vote log's row but for the date and the count."""
-    log_row: tuple
-    """The event log's row but for the date."""
+    vote_row: tuple[str, str, str, str, str]
+    """The fields of its :class:`.rows.VoteRow` before the count."""
+    log_row: EventRow
+    """Its row of the event log (the same in every run: an event applies on its date)."""
 
 
 def prepare(
@@ -75,6 +81,8 @@ def prepare(
     actors = event.who or event.by or ([event.beneficiary] if event.beneficiary else [])
     return PreparedEvent(
         event=event,
+        effect=_EFFECTS.get(event.type, _no_effect),
+        authors=leaders(event.who if event.type in _ATTACKS else []),
         who=leaders(event.who),
         by=leaders(event.by),
         target=leaders(event.target),
@@ -88,12 +96,14 @@ def prepare(
         blamed_posts=np.array([post_index[post] for post in event.blame], dtype=np.int64),
         blame_sizes=np.array(list(event.blame.values()), dtype=float),
         vote_row=(
+            str(event.date),
             event.arena.value if event.arena else "",
             event.motion or event.description,
             ";".join(sponsors),
             ";".join(opposed),
         ),
-        log_row=(
+        log_row=EventRow(
+            str(event.date),
             event.id,
             event.type.value,
             ";".join(actors),
@@ -106,23 +116,38 @@ def prepare(
 
 
 def apply_event(model: PartyModel, prepared: PreparedEvent) -> None:
-    """Apply one event: its vote if it has one, its typed effect, then its shared effects."""
+    """Apply one event: its vote if it has one, its typed effect, then its shared effects.
+
+    The dead do nothing and are given nothing: an attack whose authors are all
+    dead has no effect (no vote, no grievance, no cost in standing to anyone),
+    and the typed effects skip the dead (see :func:`_living`). Validation
+    refuses such events; this keeps a run sound if one gets through. The event
+    is logged all the same, as the scenario's record.
+    """
     event = prepared.event
+    if prepared.authors.size and not model.alive[prepared.authors].any():
+        model.event_log.append(prepared.log_row)
+        return
     if event.arena is not None:
         votes_for, votes_against = model.count_vote(
             event.arena, prepared.sponsors, prepared.opposed
         )
         model.vote_log.append(
-            (model.date, *prepared.vote_row, votes_for, votes_against, event.passed)
+            VoteRow(*prepared.vote_row, votes_for, votes_against, event.passed, True)
         )
-    _EFFECTS.get(event.type, _no_effect)(model, prepared)
+    prepared.effect(model, prepared)
     _shared_effects(model, prepared)
-    model.event_log.append((model.date, *prepared.log_row))
+    model.event_log.append(prepared.log_row)
+
+
+def _living(model: PartyModel, leaders: np.ndarray) -> np.ndarray:
+    """The living among ``leaders``: an event gives the dead no post, health or absence."""
+    return leaders[model.alive[leaders]]
 
 
 def _set_health(model: PartyModel, prepared: PreparedEvent, default: float) -> None:
     level = default if prepared.event.health is None else prepared.event.health
-    model.health[prepared.who] = level
+    model.health[_living(model, prepared.who)] = level
 
 
 def _incapacitation(model: PartyModel, prepared: PreparedEvent) -> None:
@@ -134,7 +159,7 @@ def _recovery(model: PartyModel, prepared: PreparedEvent) -> None:
 
 
 def _absence(model: PartyModel, prepared: PreparedEvent) -> None:
-    who, event = prepared.who, prepared.event
+    who, event = _living(model, prepared.who), prepared.event
     model.health_after_absence[who] = np.where(
         model.absence_ends[who] >= 0, model.health_after_absence[who], model.health[who]
     )
@@ -146,7 +171,10 @@ def _absence(model: PartyModel, prepared: PreparedEvent) -> None:
 def _death(model: PartyModel, prepared: PreparedEvent) -> None:
     for i in prepared.who:
         for p in np.flatnonzero(model.holds[i]):
-            model.vacate(i, p, prepared.event.id, SCENARIO, "post vacated by death")
+            model.vacate(i, p)
+            detail = "post vacated by death"
+            post_id = model.post_ids[p]
+            model.log(prepared.event.id, "removal", model.leader_ids[i], post_id, SCENARIO, detail)
         model.alive[i] = False
         model.health[i] = 0.0
         model.influence[i] = 0.0
@@ -159,11 +187,12 @@ def _death(model: PartyModel, prepared: PreparedEvent) -> None:
 
 def _appointment(model: PartyModel, prepared: PreparedEvent) -> None:
     p = prepared.post
-    for i in prepared.who:
+    appointed = _living(model, prepared.who)
+    for i in appointed:
         if model.unique_post[p]:
             for holder in np.flatnonzero(model.holds[:, p]):
                 if holder != i:
-                    model.holds[holder, p] = False
+                    model.vacate(holder, p)
                     model.log(
                         prepared.event.id,
                         EventType.REMOVAL.value,
@@ -175,18 +204,20 @@ def _appointment(model: PartyModel, prepared: PreparedEvent) -> None:
                     )
         model.holds[i, p] = True
     alliances.add_tie(
-        model.obligation, prepared.who, prepared.by, model.parameters.appointment_obligation
+        model.obligation, appointed, prepared.by, model.parameters.appointment_obligation
     )
 
 
 def _removal(model: PartyModel, prepared: PreparedEvent) -> None:
-    model.holds[prepared.who, prepared.post] = False
+    for i in prepared.who:
+        model.vacate(i, prepared.post)
     model.aggrieve(prepared.who, prepared.by)
 
 
 def _demotion(model: PartyModel, prepared: PreparedEvent) -> None:
-    model.holds[prepared.who, prepared.post] = False
-    model.holds[prepared.who, prepared.to_post] = True
+    for i in prepared.who:
+        model.vacate(i, prepared.post)
+    model.holds[_living(model, prepared.who), prepared.to_post] = True
     model.aggrieve(prepared.who, prepared.by)
 
 
@@ -217,8 +248,8 @@ def _purge(model: PartyModel, prepared: PreparedEvent) -> None:
         share = event.share
     else:
         share = min(1.0, event.functionaries / model.functionaries[o])
-    patronage.purge(model.loyalty, o, prepared.target, prepared.beneficiary, share)
-    model.apparatus[:] = patronage.apparatus_shares(model.loyalty, model.members)
+    if model.alive[prepared.beneficiary]:  # the dead are given no secretaries
+        purge_organisation(model.state, o, prepared.target, prepared.beneficiary, share)
     attackers = prepared.by if prepared.by.size else np.array([prepared.beneficiary])
     model.aggrieve(prepared.target, attackers)
 
@@ -257,7 +288,7 @@ def _shared_effects(model: PartyModel, prepared: PreparedEvent) -> None:
     for who, delta in prepared.shocks:
         model.shift_standing(who, delta)
     if event.blame:
-        leadership.pin_blame(model.state, prepared.blamed_posts, prepared.blame_sizes)
+        pin_blame(model.state, prepared.blamed_posts, prepared.blame_sizes)
     if event.stance:
         for leader_id, change in event.stance.items():
             i = model.leader_index[leader_id]

@@ -2,7 +2,7 @@
 
 Each step, in this order: absences that end this month end; the month's
 scenario events apply in the order they stand in the file; in free mode the
-leadership decides (:mod:`simulation.decisions`); then the mechanisms run
+leadership decides (:mod:`simulation.model.decisions`); then the mechanisms run
 (membership, patronage, influence, alliances, grievances), and the month is
 recorded. Keeping the order fixed and stated makes two runs with
 one seed identical, whatever the executor.
@@ -15,15 +15,18 @@ from enum import StrEnum
 import mesa
 import numpy as np
 
-from simulation import leadership, monthly
-from simulation.agents import Faction, Leader, Organisation
 from simulation.calendar import Month
-from simulation.decisions import NO_SITTING, agenda, log_decisions, update_factions
-from simulation.event_effects import apply_event
-from simulation.initial_state import initial_state
-from simulation.mechanisms import alliances, influence, power
-from simulation.model_state import gather
-from simulation.recorder import Recorder, RunResult
+from simulation.mechanisms import alliances, influence
+from simulation.model import actions, votes
+from simulation.model.agents import Faction, Leader, Organisation
+from simulation.model.compiled import check_machine_code
+from simulation.model.decisions import NO_SITTING, agenda, log_decisions, update_factions
+from simulation.model.events import apply_event
+from simulation.model.initial_state import initial_state
+from simulation.model.month import simulate_month
+from simulation.model.recorder import Recorder, RunResult
+from simulation.model.rows import EventRow, VoteRow
+from simulation.model.state import gather
 from simulation.scenario.schema import Arena, Scenario
 
 _NOTHING_TO_DECIDE = (False, False, *NO_SITTING)
@@ -43,6 +46,9 @@ class Mode(StrEnum):
 class PartyModel(mesa.Model):
     """The leadership struggle as a Mesa model.
 
+    The model's arrays (``influence``, ``holds``, ``loyalty``, ...) are its
+    attributes, under the names :data:`simulation.model.state.STATE` declares.
+
     Args:
         scenario: a validated scenario.
         seed: seed of the model's generator; every random draw goes through it.
@@ -51,9 +57,10 @@ class PartyModel(mesa.Model):
     """
 
     def __init__(self, scenario: Scenario, seed: int, mode: Mode = Mode.REPLAY, run: int = 0):
+        check_machine_code()
         super().__init__(rng=seed)
         self.spec = scenario
-        self.parameters = p = scenario.parameters
+        self.parameters = scenario.parameters
         self.mode = mode
         self.free = mode is Mode.FREE
         self.seed = seed
@@ -71,72 +78,17 @@ class PartyModel(mesa.Model):
         self.post_index = start.post_index
         self.organisation_ids = start.organisation_ids
         self.organisation_index = start.organisation_index
-        n = len(self.leader_ids)
-
-        self.influence = start.influence.copy()
-        self.health = start.health.copy()
-        self.alive = np.ones(n, dtype=bool)
-        self.stance = start.stance.copy()
-        self.similarity = start.similarity.copy()  # stance events replace it
-        self.affinity = start.affinity.copy()
-        self.grievance = np.zeros((n, n))
-        self.obligation = start.obligation.copy()
-        self.record = start.record.copy()
-        self.absence_ends = np.full(n, -1)
+        # The state's arrays (declared in simulation.model.state), changed in place for good.
+        self.plan = start.plan
+        self.plan.start_run(self)
         self.return_months: set[int] = set()
         """Months in which some absence ends (a cheap test before the array one)."""
-        self.health_after_absence = np.ones(n)
-        self.condemned = np.zeros(n, dtype=bool)
-        self.condemned_since = np.full(n, -1)
-
-        self.prestige = start.prestige
-        self.unique_post = start.unique_post
-        self.holds = start.holds.copy()
-        self.barred = start.barred
-        self.politburo_post = start.politburo_post
-        self.succession = start.succession
-        self.vacated = np.zeros(len(self.post_ids), dtype=bool)
         self.vacancy_open = False
         """Whether some unique office is vacant (a cheap test before the array one)."""
-
-        self.members = start.members.copy()
-        self.recruits = np.zeros(len(self.organisation_ids))
-        self.functionaries = start.functionaries
-        self.protection = start.protection.copy()
-        self.recruitment_weight = start.recruitment_weight
-        self.head_post = start.head_post
-        self.loyalty = start.loyalty.copy()
-        self.patronage_reach = start.patronage_reach
-        self.apparatus = start.apparatus.copy()
-        self.plenum_loyalty = start.apparatus[None, :].copy()
-        self.intake_per_month = np.zeros(start.intakes)
-        """Members each intake begun so far adds a month, in the order they began."""
-        self.intake_months_left = np.zeros(start.intakes, dtype=np.int64)
-        """Months each intake has still to run; -1 for an intake without end."""
-        self.intake_count = np.zeros(1, dtype=np.int64)
-        self.purge_due = np.full(len(self.organisation_ids), -1)
-        """Per organisation, the month a purge decided by a congress is due, or -1."""
-        self.purge_targets = np.zeros((len(self.organisation_ids), n), dtype=bool)
-        self.purge_beneficiary = np.full(len(self.organisation_ids), -1)
         self.purges_next_month = False
-
-        self.faction_membership = start.faction_membership
-        self.faction_active = np.zeros(len(scenario.factions), dtype=bool)
-        self.cohesion = start.cohesion.copy()
-
         self.events_by_step = start.events_by_step
         self.sitting_delegates = start.sitting_delegates
         self.sittings_by_step = start.sittings_by_step
-        self.arbiter = self.leader_index[scenario.arbiter] if scenario.arbiter else -1
-        self.power_weights = (
-            p.power_influence_weight,
-            p.power_apparatus_weight,
-            p.power_posts_weight,
-        )
-        self.month_parameters = start.month_parameters
-        self.decision_parameters = start.decision_parameters
-        self.decision_log = np.empty((start.decision_rows, leadership.LOG_WIDTH), dtype=np.int64)
-        """Where a month's decisions are written before :mod:`simulation.decisions` logs them."""
         self.leaders = [
             Leader(self, i, leader.id, leader.name) for i, leader in enumerate(scenario.leaders)
         ]
@@ -148,11 +100,11 @@ class PartyModel(mesa.Model):
             for f, faction in enumerate(scenario.factions)
         ]
         self.faction_by_id = {faction.faction_id: faction for faction in self.factions}
-        self.event_log: list[tuple] = []
-        self.vote_log: list[tuple] = []
+        self.event_log: list[EventRow] = []
+        self.vote_log: list[VoteRow] = []
         self.recorder = Recorder(self)
-        self.state = gather(self)
-        """The arrays above, for compiled code: so they change in place, never rebound."""
+        self.state = gather(self, self.recorder)
+        """The state's arrays, for compiled code: so they change in place, never rebound."""
 
     # --- derived quantities -------------------------------------------------------
 
@@ -165,16 +117,6 @@ class PartyModel(mesa.Model):
     def month(self) -> Month:
         """The calendar month being (or last) simulated."""
         return self.start.plus(self.step_index)
-
-    def post_prestige(self) -> np.ndarray:
-        """(n,) summed prestige of the posts each leader holds."""
-        return power.post_prestige(self.holds, self.prestige)
-
-    def power(self) -> np.ndarray:
-        """(n,) each living leader's power share."""
-        return power.power_shares(
-            self.influence, self.apparatus, self.post_prestige(), self.alive, self.power_weights
-        )
 
     def holders(self, post_id: str) -> np.ndarray:
         """Indices of the living leaders holding a post."""
@@ -194,16 +136,15 @@ class PartyModel(mesa.Model):
     ) -> None:
         """Append a row to the run's event log."""
         self.event_log.append(
-            (self.date, event_id, kind, actor, post or "", origin, detail, organisation or "")
+            EventRow(
+                self.date, event_id, kind, actor, post or "", origin, detail, organisation or ""
+            )
         )
 
-    def vacate(self, leader: int, post: int, event_id: str, origin: str, detail: str) -> None:
-        """Take a post from a leader; a unique office becomes vacant until filled."""
-        self.holds[leader, post] = False
-        if self.unique_post[post]:
-            self.vacated[post] = True
-            self.vacancy_open = True
-        self.log(event_id, "removal", self.leader_ids[leader], self.post_ids[post], origin, detail)
+    def vacate(self, leader: int, post: int) -> None:
+        """Take a post from a leader (:func:`.actions.vacate`), noting a vacant office."""
+        actions.vacate(self.state, leader, post)
+        self.vacancy_open = self.vacancy_open or bool(self.unique_post[post])
 
     def shift_standing(self, who: np.ndarray, delta: float) -> None:
         """A shock moves standing now and the personal record it rests on, for good."""
@@ -221,9 +162,7 @@ class PartyModel(mesa.Model):
         """Count a motion in an arena sitting this month: ``(votes_for, votes_against)``."""
         politburo = arena is Arena.POLITBURO
         delegates = 0 if politburo else self.sitting_delegates[(self.step_index, arena)]
-        return leadership.count_vote(
-            self.state, leadership.ARENAS.index(arena), delegates, sponsors, targets
-        )
+        return votes.count_vote(self.state, votes.ARENAS.index(arena), delegates, sponsors, targets)
 
     def elect_central_committee(self) -> None:
         """A congress elects the Central Committee, whose loyalties plenums then follow."""
@@ -241,7 +180,7 @@ class PartyModel(mesa.Model):
         for event in self.events_by_step.get(k, ()):
             apply_event(self, event)
         decide, campaign, arenas, delegates = agenda(self) if self.free else _NOTHING_TO_DECIDE
-        rows, self.purges_next_month, self.vacancy_open, factions_moved = monthly.simulate_month(
+        rows, self.purges_next_month, self.vacancy_open, factions_moved = simulate_month(
             self.state, k, decide, campaign, arenas, delegates
         )
         if rows:

@@ -4,11 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import SEED
-from numba import njit
 
-from simulation.agents import Faction, Leader, Organisation
-from simulation.model import Mode, PartyModel
-from simulation.model_state import FIELDS
+from simulation.model import PartyModel
+from simulation.model.agents import Faction, Leader, Organisation
 
 
 def run(scenario, seed):
@@ -54,31 +52,3 @@ def test_general_secretary_builds_an_apparatus(small_scenario):
     apparatus = frame["apparatus"].to_numpy()
     assert apparatus[-1] > 2 * apparatus[0]
     assert np.all(np.diff(apparatus[1:]) >= -1e-12)
-
-
-def test_runs_share_the_scenarios_arrays_only_read_only(baseline):
-    """A run that wrote into the shared starting arrays would change every later run."""
-    first = PartyModel(baseline, seed=1, mode=Mode.FREE)
-    second = PartyModel(baseline, seed=2, mode=Mode.FREE)
-    shared = [
-        name
-        for name, value in vars(first).items()
-        if isinstance(value, np.ndarray) and np.shares_memory(value, getattr(second, name))
-    ]
-    assert "prestige" in shared  # the check below looks at something
-    for name in shared:
-        assert not getattr(first, name).flags.writeable, name
-
-
-def test_compiled_code_sees_the_models_own_arrays_to_the_end_of_a_run(baseline):
-    """Rebinding one of these arrays in Python would fork the state compiled code updates."""
-    model = PartyModel(baseline, seed=1, mode=Mode.FREE)
-    model.run()
-    names = [name for name in FIELDS if isinstance(getattr(model, name, None), np.ndarray)]
-    assert {"loyalty", "apparatus", "similarity", "grievance", "plenum_loyalty"} <= set(names)
-    source = f"def read(state):\n    return ({', '.join(f'state.{name}' for name in names)},)"
-    namespace = {}
-    exec(source, namespace)
-    compiled_view = njit(namespace["read"])(model.state)
-    for name, seen in zip(names, compiled_view, strict=True):
-        assert np.shares_memory(seen, getattr(model, name)), name

@@ -154,3 +154,27 @@ def test_events_in_one_month_apply_in_file_order():
     assert "war_commissar" in posts_of(second, "1922-12", "zinoviev")
     order = list(first["events"].query("date == '1922-12'")["event_id"])
     assert order.index("appoint") < order.index("remove")
+
+
+def test_a_removal_leaves_a_unique_office_vacant_as_a_plenums_does(small_scenario):
+    """One implementation vacates a post, whether the scenario or the model removes."""
+    model = PartyModel(small_scenario, seed=SEED)
+    war = model.post_index["war_commissar"]
+    while model.running:
+        model.step()
+        if model.date == "1923-01":
+            assert not model.vacated[war]
+    assert model.date == "1923-03"
+    assert not model.holds[:, war].any()
+    assert model.vacated[war]
+
+
+def test_a_scenario_purge_moves_the_apparatus_with_the_loyalties(small_scenario):
+    model = PartyModel(small_scenario, seed=SEED)
+    while model.step_index < 0 or model.date != "1922-11":  # the month of the purge
+        model.step()
+    np.testing.assert_allclose(model.apparatus, model.recorder.apparatus[model.step_index])
+    leningrad = model.organisation_index["leningrad"]
+    shares = model.loyalty.T @ model.members / model.members.sum()
+    np.testing.assert_allclose(model.apparatus, shares)
+    assert model.loyalty[leningrad, model.leader_index["stalin"]] > 0.5

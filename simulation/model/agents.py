@@ -14,7 +14,7 @@ import mesa
 import numpy as np
 
 if TYPE_CHECKING:
-    from simulation.model import PartyModel
+    from simulation.model.party_model import PartyModel
 
 
 class Leader(mesa.Agent):

@@ -3,7 +3,7 @@
 The monthly mechanisms are compiled with ``cache=True`` so that a process
 loads machine code instead of compiling for a quarter of a minute. Numba keys
 that cache by the file defining each function only: after an edit to a
-mechanism, :func:`simulation.monthly.advance_month`, which inlines it, would
+mechanism, :func:`simulation.model.month.advance_month`, which inlines it, would
 load a stale copy from disk and silently run the old mechanism. So the
 package records a digest of its compiled sources next to the cache and, when
 the digest changes, removes the cached machine code before anything loads it.
@@ -11,12 +11,16 @@ the digest changes, removes the cached machine code before anything loads it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent
+"""The ``simulation`` package, whose ``model/`` and ``mechanisms/`` hold compiled code."""
+MONTH_CACHE = Path(__file__).resolve().parent / "__pycache__"
+"""Where numba caches the month's machine code."""
 MARKER = "numba-sources.sha256"
 
 
@@ -53,7 +57,13 @@ def drop_stale_machine_code(package: Path = PACKAGE) -> bool:
     return True
 
 
-def machine_code_cached(package: Path = PACKAGE) -> bool:
+@functools.cache
+def check_machine_code() -> bool:
+    """Drop stale machine code once per process; say whether it did (see the module docstring)."""
+    return drop_stale_machine_code()
+
+
+def machine_code_cached(cache: Path = MONTH_CACHE) -> bool:
     """Whether the month's code is compiled on disk for this Python, so a run starts at once."""
     python = f"py{sys.version_info.major}{sys.version_info.minor}"
-    return any((package / "__pycache__").glob(f"monthly.simulate_month-*.{python}.nbi"))
+    return any(cache.glob(f"month.simulate_month-*.{python}.nbi"))

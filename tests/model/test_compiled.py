@@ -3,9 +3,9 @@ import sys
 import pytest
 from conftest import SMALL_SCENARIO
 
-from simulation import compiled
 from simulation.cli import main
-from simulation.compiled import MARKER, drop_stale_machine_code
+from simulation.model import compiled
+from simulation.model.compiled import MARKER, drop_stale_machine_code
 
 
 @pytest.fixture
@@ -65,8 +65,8 @@ def test_a_cached_machine_starts_without_a_word(small_file, tmp_path, capsys):
 def test_code_compiled_for_another_python_does_not_count(tmp_path):
     cache = tmp_path / "__pycache__"
     cache.mkdir()
-    (cache / "monthly.simulate_month-80.py39.nbi").write_bytes(b"old")
-    assert not compiled.machine_code_cached(tmp_path)
+    (cache / "month.simulate_month-80.py39.nbi").write_bytes(b"old")
+    assert not compiled.machine_code_cached(cache)
     python = f"py{sys.version_info.major}{sys.version_info.minor}"
-    (cache / f"monthly.simulate_month-80.{python}.nbi").write_bytes(b"ours")
-    assert compiled.machine_code_cached(tmp_path)
+    (cache / f"month.simulate_month-80.{python}.nbi").write_bytes(b"ours")
+    assert compiled.machine_code_cached(cache)

@@ -41,7 +41,7 @@ def test_invariants_hold_every_month_of_many_runs(baseline):
             for post in unique:
                 assert model.holders(post).size <= 1, (seed, str(model.month), post)
             assert not model.holds[~model.alive].any(), (seed, str(model.month))
-            assert model.power().sum() == pytest.approx(1.0)
+            assert model.power.sum() == pytest.approx(1.0)
 
 
 def test_replay_applies_every_event_on_its_date(baseline, replay):

@@ -72,8 +72,8 @@ def plenum(standing, condemned_since, month=10, proposer=0, executive=True):
         month,
         proposer,
         removal_delay=3,
-        removal_below=0.35,
-        expulsion_below=0.2,
+        removal_threshold=0.35,
+        expulsion_threshold=0.2,
     )
 
 

@@ -1,20 +1,24 @@
 """A scenario's starting state as arrays: built once per scenario and mode, copied per run.
 
-An ensemble runs thousands of models of one scenario. Reading the validated
-scenario into arrays and indexing its events by month cost more than the
-framework's own model set-up, so it is done once (the last few scenarios are
-kept) and each run copies only the arrays it changes.
+The validated scenario is read into the arrays :mod:`.state` declares, and its
+events are indexed by month, once per scenario (the last few scenarios are
+kept): an ensemble runs thousands of models of one scenario, and each run
+copies only the arrays it changes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulation import leadership, monthly
-from simulation.event_effects import PreparedEvent, prepare
 from simulation.mechanisms import alliances, contests, influence, patronage, power
+from simulation.model import leadership
+from simulation.model.events import PreparedEvent, prepare
+from simulation.model.parameters import pack
+from simulation.model.rows import ROW_WIDTH
+from simulation.model.state import FROM_SCENARIO, STATE, RunPlan, plan_runs
+from simulation.model.votes import ARENAS
 from simulation.scenario.schema import SITTINGS, Arena, EventKind, EventType, Scenario
 
 _CACHE: dict[tuple[int, bool], tuple[Scenario, InitialState]] = {}
@@ -23,9 +27,12 @@ _CACHE_SIZE = 8
 
 @dataclass(frozen=True, eq=False)
 class InitialState:
-    """Arrays indexed by leader (n), post (p), organisation (m) and faction (f).
+    """A scenario read into arrays, indexed by leader, post, organisation and faction.
 
-    A model copies the arrays a run changes and shares the others.
+    ``arrays`` holds the starting value of each state array the scenario gives
+    (:data:`simulation.model.state.FROM_SCENARIO`): a run copies those it
+    changes and shares the others. ``sizes`` gives each named dimension of
+    :data:`simulation.model.state.STATE`, from which a run makes the rest.
     """
 
     dates: list[str]
@@ -36,46 +43,29 @@ class InitialState:
     organisation_ids: list[str]
     organisation_index: dict[str, int]
     faction_members: list[np.ndarray]
-    # leaders
-    influence: np.ndarray
-    health: np.ndarray
-    stance: np.ndarray
-    similarity: np.ndarray
-    affinity: np.ndarray
-    obligation: np.ndarray
-    record: np.ndarray
-    # posts
-    prestige: np.ndarray
-    unique_post: np.ndarray
-    holds: np.ndarray
-    barred: np.ndarray
-    politburo_post: int
-    succession: np.ndarray
-    """(p, s) per post, the posts whose holders may succeed to it, by precedence; -1 pads."""
-    # organisations
-    members: np.ndarray
-    functionaries: np.ndarray
-    protection: np.ndarray
-    recruitment_weight: np.ndarray
-    head_post: np.ndarray
-    loyalty: np.ndarray
-    patronage_reach: np.ndarray
-    apparatus: np.ndarray
-    # factions
-    faction_membership: np.ndarray
-    cohesion: np.ndarray
-    # the calendar
+    arrays: dict[str, np.ndarray | int]
+    sizes: dict[str, int]
     events_by_step: dict[int, list[PreparedEvent]]
     sitting_delegates: dict[tuple[int, Arena], int]
-    intakes: int
-    """How many membership intakes the calendar begins."""
     sittings_by_step: dict[int, tuple[np.ndarray, np.ndarray]]
-    """Per month with sittings: arena codes (:data:`simulation.leadership.ARENAS`) and delegates."""
-    # parameters
-    month_parameters: np.ndarray
-    decision_parameters: np.ndarray
-    decision_rows: int
-    """Rows a month's decisions can write at most (see :func:`simulation.leadership.log_rows`)."""
+    """Per month with sittings: arena codes (:data:`.votes.ARENAS`) and delegates."""
+    plan: RunPlan = field(init=False)
+    """How each run makes its arrays from ``arrays`` and ``sizes``."""
+
+    def __post_init__(self):
+        """Refuse a state that does not match its declaration: a run would fail far from here."""
+        if set(self.arrays) != set(FROM_SCENARIO):
+            raise ValueError(
+                f"the initial state builds {sorted(self.arrays)}, "
+                f"the declaration expects {sorted(FROM_SCENARIO)}"
+            )
+        for array in STATE:
+            value = self.arrays.get(array.name)
+            if isinstance(value, np.ndarray) and (
+                value.dtype != array.dtype or value.ndim != len(array.shape)
+            ):
+                raise ValueError(f"{array.name}: {value.dtype} {value.shape} != {array}")
+        object.__setattr__(self, "plan", plan_runs(self.arrays, self.sizes))  # frozen: set once
 
 
 def initial_state(scenario: Scenario, free: bool) -> InitialState:
@@ -168,6 +158,48 @@ def build_initial_state(scenario: Scenario, free: bool) -> InitialState:
         faction_membership[f, members_of] = 1.0
 
     months = scenario.end.months_since(scenario.start) + 1
+    calendar = _calendar(scenario, free, leader_index, post_index, organisation_index)
+    arrays = {
+        "influence": influence_now,
+        "health": np.array([leader.health for leader in scenario.leaders]),
+        "stance": stance,
+        "similarity": similarity,
+        "affinity": affinity,
+        "obligation": obligation,
+        "record": influence.initial_record(
+            influence_now,
+            power.post_prestige(holds, prestige),
+            apparatus,
+            parameters.client_weight,
+        ),
+        "arbiter": leader_index[scenario.arbiter] if scenario.arbiter else -1,
+        "prestige": prestige,
+        "unique_post": np.array([post.unique for post in posts], dtype=bool),
+        "holds": holds,
+        "barred": barred,
+        "politburo_post": post_index.get("politburo", -1),
+        "succession": _padded(
+            [
+                [post_index[other] for other in post.succession] or default_succession
+                for post in posts
+            ]
+        ),
+        "members": members,
+        "functionaries": np.array([float(org.functionaries) for org in scenario.organisations]),
+        "protection": np.array([org.protection for org in scenario.organisations]),
+        "recruitment_weight": np.array([org.recruitment_weight for org in scenario.organisations]),
+        "head_post": np.array(
+            [post_index[org.head_post] if org.head_post else -1 for org in scenario.organisations],
+            dtype=np.int64,
+        ),
+        "loyalty": loyalty,
+        "patronage_reach": np.array([post.patronage for post in posts])[:, None] * appoints,
+        "apparatus": apparatus,
+        "plenum_loyalty": apparatus[None, :].copy(),
+        "faction_membership": faction_membership,
+        "cohesion": contests.faction_cohesion(affinity, faction_membership, np.ones(n, dtype=bool)),
+        "parameter_values": pack(parameters),
+    }
     return InitialState(
         dates=[str(scenario.start.plus(k)) for k in range(months)],
         leader_ids=leader_ids,
@@ -177,45 +209,17 @@ def build_initial_state(scenario: Scenario, free: bool) -> InitialState:
         organisation_ids=organisation_ids,
         organisation_index=organisation_index,
         faction_members=faction_members,
-        influence=influence_now,
-        health=np.array([leader.health for leader in scenario.leaders]),
-        stance=stance,
-        similarity=similarity,
-        affinity=affinity,
-        obligation=obligation,
-        record=influence.initial_record(
-            influence_now,
-            power.post_prestige(holds, prestige),
-            apparatus,
-            parameters.client_weight,
-        ),
-        prestige=prestige,
-        unique_post=np.array([post.unique for post in posts]),
-        holds=holds,
-        barred=barred,
-        politburo_post=post_index.get("politburo", -1),
-        succession=_padded(
-            [
-                [post_index[other] for other in post.succession] or default_succession
-                for post in posts
-            ]
-        ),
-        members=members,
-        functionaries=np.array([float(org.functionaries) for org in scenario.organisations]),
-        protection=np.array([org.protection for org in scenario.organisations]),
-        recruitment_weight=np.array([org.recruitment_weight for org in scenario.organisations]),
-        head_post=np.array(
-            [post_index[org.head_post] if org.head_post else -1 for org in scenario.organisations],
-            dtype=np.int64,
-        ),
-        loyalty=loyalty,
-        patronage_reach=np.array([post.patronage for post in posts])[:, None] * appoints,
-        apparatus=apparatus,
-        faction_membership=faction_membership,
-        cohesion=contests.faction_cohesion(affinity, faction_membership, np.ones(n, dtype=bool)),
-        month_parameters=monthly.month_parameters(parameters),
-        decision_parameters=leadership.decision_parameters(parameters),
-        **_calendar(scenario, free, leader_index, post_index, organisation_index),
+        arrays=arrays,
+        sizes={
+            "leaders": n,
+            "posts": len(posts),
+            "organisations": m,
+            "factions": len(faction_members),
+            "intakes": calendar.pop("intakes"),
+            "decision_rows": calendar.pop("decision_rows"),
+            "row_width": ROW_WIDTH,
+        },
+        **calendar,
     )
 
 
@@ -254,7 +258,7 @@ def _calendar(
             sittings.setdefault(step, []).append(SITTINGS[event.type])
     sittings_by_step = {
         step: (
-            np.array([leadership.ARENAS.index(arena) for arena in arenas], dtype=np.int64),
+            np.array([ARENAS.index(arena) for arena in arenas], dtype=np.int64),
             np.array([sitting_delegates[(step, arena)] for arena in arenas], dtype=np.int64),
         )
         for step, arenas in sittings.items()

@@ -1,8 +1,9 @@
 """Record a run into preallocated arrays and turn them into tidy frames once, at the end.
 
-Mesa's DataCollector builds Python structures every step, which costs about a
-quarter of a run of this size; here the compiled month writes its row of each
-array (:func:`simulation.monthly.advance_month`).
+The compiled month writes its row of each array
+(:func:`simulation.model.month.advance_month`) instead of a Mesa
+DataCollector building Python structures every step. Which arrays are kept
+is declared with the state (:data:`simulation.model.state.RECORDED`).
 """
 
 from __future__ import annotations
@@ -13,20 +14,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from simulation.model import PartyModel
+from simulation.model.rows import EVENT_COLUMNS, VOTE_COLUMNS
 
-EVENT_COLUMNS = ["date", "event_id", "type", "actor", "post", "origin", "detail", "organisation"]
-VOTE_COLUMNS = [
-    "date",
-    "arena",
-    "motion",
-    "sponsor",
-    "target",
-    "votes_for",
-    "votes_against",
-    "carried",
-]
+if TYPE_CHECKING:
+    from simulation.model.party_model import PartyModel
 
 
 @dataclass
@@ -47,37 +38,16 @@ class Recorder:
 
     def __init__(self, model: PartyModel):
         self.model = model
-        months, n = model.months, len(model.leader_ids)
-        m, posts, factions = len(model.organisation_ids), len(model.post_ids), len(model.factions)
         self.dates = model.dates
-        self.influence = np.zeros((months, n))
-        self.apparatus = np.zeros((months, n))
-        self.power = np.zeros((months, n))
-        self.health = np.zeros((months, n))
-        self.alive = np.zeros((months, n), dtype=bool)
-        self.holds = np.zeros((months, n, posts), dtype=bool)
-        self.affinity = np.zeros((months, n * (n - 1) // 2))
-        """Each month's affinities of the pairs ``i < j`` in row order: the matrix is symmetric."""
-        self.members = np.zeros((months, m))
-        self.recruits = np.zeros((months, m))
-        self.loyalty = np.zeros((months, m, n))
-        self.faction_active = np.zeros((months, factions), dtype=bool)
-        self.faction_cohesion = np.zeros((months, factions))
-        self.history = (
-            self.influence,
-            self.apparatus,
-            self.power,
-            self.health,
-            self.alive,
-            self.holds,
-            self.affinity,
-            self.members,
-            self.recruits,
-            self.loyalty,
-            self.faction_cohesion,
-            self.faction_active,
-        )
-        """The arrays whose month rows :func:`simulation.monthly.advance_month` writes."""
+        months, plan = model.months, model.plan
+        self.numbers_by_month = np.zeros((months, model.recorded_numbers.size))
+        self.flags_by_month = np.zeros((months, model.recorded_flags.size), dtype=bool)
+        """Each month's row of the recorded groups, which the month's code copies."""
+        # influence, apparatus, power, holds, ...: (months, *shape) views of those rows
+        for name, view in plan.numbers.views(self.numbers_by_month):
+            setattr(self, name, view)
+        for name, view in plan.flags.views(self.flags_by_month):
+            setattr(self, name, view)
 
     def result(self) -> RunResult:
         """Build the run's frames."""
@@ -128,7 +98,7 @@ class Recorder:
 
     def _alliances(self, run: int) -> pd.DataFrame:
         ids = np.asarray(self.model.leader_ids)
-        a, b = np.triu_indices(len(ids), k=1)
+        a, b = np.triu_indices(len(ids), k=1)  # each pair once: affinities are symmetric
         months = len(self.dates)
         return pd.DataFrame(
             {
@@ -136,7 +106,7 @@ class Recorder:
                 "date": np.repeat(self.dates, a.size),
                 "leader_a": np.tile(ids[a], months),
                 "leader_b": np.tile(ids[b], months),
-                "affinity": self.affinity.ravel(),
+                "affinity": self.affinity[:, a, b].ravel(),
             }
         )
 
@@ -148,7 +118,7 @@ class Recorder:
             membership[f, faction.members] = 1.0
         columns.update(
             active=self.faction_active.ravel(),
-            cohesion=self.faction_cohesion.ravel(),
+            cohesion=self.cohesion.ravel(),
             influence=(self.influence @ membership.T).ravel(),
             apparatus=(self.apparatus @ membership.T).ravel(),
         )
@@ -160,8 +130,6 @@ class Recorder:
         return pd.DataFrame(columns)
 
     def _tenures(self, run: int) -> pd.DataFrame:
-        from simulation.outcomes import tenures  # outcomes reads this module's column names
-
         columns = ["leader", "post", "start", "end"]
         return _with_run(pd.DataFrame(tenures(self.model), columns=columns), run)
 
@@ -181,3 +149,39 @@ class Recorder:
 def _with_run(frame: pd.DataFrame, run: int) -> pd.DataFrame:
     frame.insert(0, "run", run)
     return frame
+
+
+def tenures(model: PartyModel) -> list[tuple[str, str, str, str | None]]:
+    """Every spell in office: ``(leader, post, start, end)``, by leader, post and start.
+
+    A spell starts in the scenario's first month if the post is held at the start,
+    else in the month at whose end it is first recorded as held; it ends in the first
+    month at whose end it is no longer held (``None`` if held at the scenario's end).
+    A post taken and lost within one month leaves no spell.
+    """
+    recorder = model.recorder
+    months, n, posts = recorder.holds.shape
+    initial = np.zeros((1, n, posts), dtype=bool)
+    index = {post_id: p for p, post_id in enumerate(model.post_ids)}
+    for i, leader in enumerate(model.spec.leaders):
+        for post_id in leader.posts:
+            initial[0, i, index[post_id]] = True
+    # Padded with "not held" on both sides, each spell is one rise and one fall; the
+    # rise at position t > 0 is recorded month t - 1, the initial holding rises at t = 0.
+    none = np.zeros((1, n, posts), dtype=bool)
+    held = np.concatenate([none, initial, recorder.holds, none]).astype(np.int8)
+    change = np.diff(held, axis=0).transpose(1, 2, 0)
+    leaders, post_numbers, rises = np.nonzero(change == 1)
+    falls = np.nonzero(change == -1)[2]
+    dates = recorder.dates
+    return [
+        (
+            model.leader_ids[i],
+            model.post_ids[p],
+            dates[max(rise - 1, 0)],
+            dates[fall - 1] if fall <= months else None,
+        )
+        for i, p, rise, fall in zip(
+            leaders.tolist(), post_numbers.tolist(), rises.tolist(), falls.tolist(), strict=True
+        )
+    ]

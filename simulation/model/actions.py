@@ -1,0 +1,81 @@
+"""What scenario events and the leadership's decisions both do to the state, done once.
+
+A post is vacated, an organisation purged and a failure blamed in the same
+way whether the scenario forces it (replay) or the model decides it (free
+mode), so each is one compiled function of the model state
+(:class:`simulation.model.state.ModelState`), called from Python by
+:mod:`.events` and from compiled code by :mod:`.leadership`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from simulation.mechanisms.influence import blame
+from simulation.mechanisms.patronage import apparatus_shares, purge
+from simulation.mechanisms.power import post_prestige, power_shares
+from simulation.model.parameters import Parameter
+
+
+@njit(cache=True)
+def vacate(state, leader, post):
+    """Take a post from a leader; a unique office stays vacant until it is filled."""
+    state.holds[leader, post] = False
+    if state.unique_post[post]:
+        state.vacated[post] = True
+
+
+@njit(cache=True)
+def purge_organisation(state, organisation, targets, beneficiary, share):
+    """Replace ``share`` of the targets' secretaries in an organisation by the beneficiary's.
+
+    The national apparatus shares follow at once (see
+    :func:`simulation.mechanisms.patronage.purge`).
+    """
+    purge(state.loyalty, organisation, targets, beneficiary, share)
+    state.apparatus[:] = apparatus_shares(state.loyalty, state.members)
+
+
+@njit(cache=True)
+def power_now(state):
+    """Each living leader's power share now (:func:`simulation.mechanisms.power.power_shares`)."""
+    return power_given(state, post_prestige(state.holds, state.prestige))
+
+
+@njit(cache=True)
+def power_given(state, prestige_held):
+    """Power shares now, when the month has already summed the prestige of the posts held."""
+    p = state.parameter_values
+    return power_shares(
+        state.influence,
+        state.apparatus,
+        prestige_held,
+        state.alive,
+        (
+            p[Parameter.power_influence_weight],
+            p[Parameter.power_apparatus_weight],
+            p[Parameter.power_posts_weight],
+        ),
+    )
+
+
+@njit(cache=True)
+def pin_blame(state, posts, sizes):
+    """The leadership pins a failure on the holders of the answerable posts.
+
+    The most powerful leader pins it (see
+    :func:`simulation.mechanisms.influence.blame`), and the blamed resent him
+    as they would an attack.
+    """
+    blame(
+        state.influence,
+        state.record,
+        state.grievance,
+        state.holds,
+        state.alive,
+        np.argmax(power_now(state)),
+        posts,
+        sizes,
+        state.parameter_values[Parameter.polemic_grievance],
+    )

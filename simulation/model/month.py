@@ -1,0 +1,152 @@
+"""The month after its scenario events, as one compiled call: decisions, then mechanisms.
+
+Each mechanism is its own tested function in :mod:`simulation.mechanisms`, and
+the decisions' rules are in :mod:`.leadership`; this module fixes their order
+(membership, patronage, influence, alliances, grievances), updates the model's
+arrays in place and writes the month's row of the recorder. Why one compiled
+call: see ``benchmarks/README.md``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from simulation.mechanisms.alliances import reweigh_affinities, threat_adjustment
+from simulation.mechanisms.contests import faction_cohesion
+from simulation.mechanisms.influence import drift_influence, influence_support
+from simulation.mechanisms.membership import allocate_intake, attrition
+from simulation.mechanisms.patronage import (
+    apparatus_shares,
+    appointment_pressure,
+    capture_loyalty,
+)
+from simulation.mechanisms.power import post_prestige
+from simulation.model.actions import power_given
+from simulation.model.leadership import decide_month
+from simulation.model.parameters import Parameter
+
+
+@njit(cache=True)
+def record_month(state, k):
+    """Copy the recorded arrays into row ``k`` of their monthly records.
+
+    The recorded arrays are views into two flat arrays, numbers and flags
+    (:class:`.state.RecordedGroup`), so this is two row copies.
+    """
+    state.numbers_by_month[k] = state.recorded_numbers
+    state.flags_by_month[k] = state.recorded_flags
+
+
+@njit(cache=True)
+def advance_month(state, k):
+    """Run membership, patronage, influence and alliances for month ``k`` and record it.
+
+    ``state`` is the model's :class:`simulation.model.state.ModelState`: its
+    arrays are updated in place and row ``k`` of each recorded array is
+    written (:func:`record_month`). Running member intakes add their monthly
+    members, in the order they began.
+
+    Returns:
+        Whether some faction's cohesion has crossed the faction threshold, so
+        that the caller need look at factions only then.
+    """
+    members, recruits, recruitment_weight = state.members, state.recruits, state.recruitment_weight
+    loyalty, reach, head_post = state.loyalty, state.patronage_reach, state.head_post
+    protection = state.protection
+    holds, prestige, alive, health = state.holds, state.prestige, state.alive, state.health
+    influence, record, apparatus = state.influence, state.record, state.apparatus
+    affinity, similarity, grievance = state.affinity, state.similarity, state.grievance
+    obligation, faction_membership = state.obligation, state.faction_membership
+    cohesion, faction_active = state.cohesion, state.faction_active
+    parameters = state.parameter_values
+    p = parameters
+    weights = (  # an AffinityWeights, as a plain tuple: compiled code need not build the class
+        p[Parameter.stance_weight],
+        p[Parameter.grievance_weight],
+        p[Parameter.obligation_weight],
+        p[Parameter.threat_weight],
+        p[Parameter.common_enemy_weight],
+    )
+    n = holds.shape[0]
+    m = members.size
+
+    kept_members, kept_recruits = attrition(members, recruits, p[Parameter.membership_attrition])
+    members[:] = kept_members
+    recruits[:] = kept_recruits
+    for q in range(state.intake_count[0]):
+        months_left = state.intake_months_left[q]
+        if months_left == 0:
+            continue
+        added = allocate_intake(state.intake_per_month[q], recruitment_weight, members)
+        members += added
+        recruits += added
+        if months_left > 0:
+            state.intake_months_left[q] = months_left - 1
+
+    head_holder = np.full(m, -1)
+    for o in range(m):
+        if head_post[o] >= 0:
+            for i in range(n):
+                if alive[i] and holds[i, head_post[o]]:
+                    head_holder[o] = i
+                    break
+    pressure = appointment_pressure(holds, alive, reach, health, head_holder, protection)
+    loyalty[:] = capture_loyalty(
+        loyalty, pressure, p[Parameter.patronage_rate], p[Parameter.loyalty_decay]
+    )
+    apparatus[:] = apparatus_shares(loyalty, members)
+
+    record *= 1.0 - p[Parameter.record_decay]
+    prestige_held = post_prestige(holds, prestige)
+    support = influence_support(
+        health, prestige_held, apparatus, record, p[Parameter.client_weight]
+    )
+    influence[:] = drift_influence(influence, support, p[Parameter.influence_drift])
+    for i in range(n):
+        if not alive[i]:
+            influence[i] = 0.0
+
+    threat = threat_adjustment(influence, alive, p[Parameter.balancing])
+    affinity[:] = reweigh_affinities(
+        affinity,
+        similarity,
+        grievance,
+        obligation,
+        threat,
+        alive,
+        p[Parameter.alliance_rate],
+        weights,
+    )
+    cohesion[:] = faction_cohesion(affinity, faction_membership, alive)
+    grievance *= 1.0 - p[Parameter.grievance_decay]
+    obligation *= 1.0 - p[Parameter.obligation_decay]
+
+    state.power[:] = power_given(state, prestige_held)  # no post changed hands since
+    record_month(state, k)  # faction_active is rewritten if factions are then updated
+
+    for f in range(cohesion.size):
+        if (cohesion[f] > p[Parameter.faction_threshold]) != faction_active[f]:
+            return True
+    return False
+
+
+@njit(cache=True)
+def simulate_month(state, k, decide, campaign, sittings, delegates):
+    """Month ``k`` after its scenario events: the leadership's decisions, then the mechanisms.
+
+    Decisions are made only when ``decide`` (see
+    :func:`simulation.model.decisions.agenda`), by
+    :func:`simulation.model.leadership.decide_month`; the mechanisms run every month
+    (:func:`advance_month`).
+
+    Returns:
+        ``(rows, purges_next_month, vacancy_open, factions_moved)``: the decision
+        rows written, whether purges are due next month, whether an office
+        stays vacant, and whether some faction's cohesion crossed the threshold.
+    """
+    rows, purges_next_month = 0, False
+    if decide:
+        rows, purges_next_month = decide_month(state, k, campaign, sittings, delegates)
+    factions_moved = advance_month(state, k)
+    return rows, purges_next_month, state.vacated.any(), factions_moved

@@ -1,0 +1,210 @@
+"""The rows a run logs, as named types: scenario and model events, votes, and decisions.
+
+:class:`EventRow` and :class:`VoteRow` are the rows of a run's ``events`` and
+``votes`` frames (their fields are the columns, :data:`EVENT_COLUMNS` and
+:data:`VOTE_COLUMNS`). Free-mode decisions are made in compiled code, which
+writes them as rows of integers into the model state's ``decision_log``; the
+``write_*`` functions below encode them and :func:`decode` reads them back as
+the named rows :class:`Appointment`, :class:`Vote`, ... This module is the only
+place that knows which integer means what.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+
+class EventRow(NamedTuple):
+    """One row of a run's event log."""
+
+    date: str
+    event_id: str
+    type: str
+    actor: str
+    """The leaders acting (or, for a removal, removed), joined by ``;``."""
+    post: str
+    origin: str
+    """``scenario`` for a scenario event, ``model`` for a decision the model made."""
+    detail: str
+    organisation: str
+
+
+class VoteRow(NamedTuple):
+    """One row of a run's vote log: a motion put to an arena and its count."""
+
+    date: str
+    arena: str
+    motion: str
+    sponsor: str
+    target: str
+    votes_for: int
+    votes_against: int
+    carried: bool
+    forced: bool
+    """Whether the scenario forced the outcome: ``carried`` is then the scenario's, whatever
+    the count (in replay, how far the latent state supported a historical decision)."""
+
+
+EVENT_COLUMNS = list(EventRow._fields)
+VOTE_COLUMNS = list(VoteRow._fields)
+
+
+# --- decisions made in compiled code ---------------------------------------------
+
+
+class PurgeRemoval(NamedTuple):
+    """The purged organisation's head loses his post."""
+
+    leader: int
+    post: int
+    organisation: int
+
+
+class Purge(NamedTuple):
+    """An organisation's secretaries purged in favour of the beneficiary."""
+
+    organisation: int
+    beneficiary: int
+
+
+class Appointment(NamedTuple):
+    """A vacant office filled."""
+
+    appointee: int
+    post: int
+    appointer: int
+
+
+class VoteTarget(NamedTuple):
+    """One target of the :class:`Vote` that follows (:func:`decode` folds it into the vote)."""
+
+    leader: int
+
+
+class Vote(NamedTuple):
+    """A motion put to the vote (arena and move codes: see :mod:`.leadership`)."""
+
+    arena: int
+    move: int
+    proposer: int
+    votes_for: int
+    votes_against: int
+    carried: int
+    targets: tuple[int, ...] = ()
+    """The motion's targets, from the :class:`VoteTarget` rows written before it."""
+
+
+class Sanction(NamedTuple):
+    """A carried campaign or condemnation, for one of its targets."""
+
+    arena: int
+    move: int
+    proposer: int
+    target: int
+
+
+class PlenumRemoval(NamedTuple):
+    """A plenum takes a post from a leader (by removal or expulsion)."""
+
+    move: int
+    leader: int
+    post: int
+
+
+DECISIONS = (PurgeRemoval, Purge, Appointment, VoteTarget, Vote, Sanction, PlenumRemoval)
+"""The kinds of decision rows: a row's first integer is its kind's position here."""
+ROW_WIDTH = 7
+"""A row's integers: its kind and up to six values (a :class:`Vote`'s targets are rows of their
+own, so that a row has a fixed width whatever the number of targets)."""
+_PURGE_REMOVAL = DECISIONS.index(PurgeRemoval)
+_PURGE = DECISIONS.index(Purge)
+_APPOINTMENT = DECISIONS.index(Appointment)
+_VOTE_TARGET = DECISIONS.index(VoteTarget)
+_VOTE = DECISIONS.index(Vote)
+_SANCTION = DECISIONS.index(Sanction)
+_PLENUM_REMOVAL = DECISIONS.index(PlenumRemoval)
+
+
+@njit(cache=True)
+def _write(log, row, kind, a=0, b=0, c=0, d=0, e=0, f=0):
+    log[row, 0] = kind
+    log[row, 1] = a
+    log[row, 2] = b
+    log[row, 3] = c
+    log[row, 4] = d
+    log[row, 5] = e
+    log[row, 6] = f
+    return row + 1
+
+
+@njit(cache=True)
+def write_purge_removal(log, row, leader, post, organisation):
+    """Log a :class:`PurgeRemoval` at ``row``; return the next row."""
+    return _write(log, row, _PURGE_REMOVAL, leader, post, organisation)
+
+
+@njit(cache=True)
+def write_purge(log, row, organisation, beneficiary):
+    """Log a :class:`Purge` at ``row``; return the next row."""
+    return _write(log, row, _PURGE, organisation, beneficiary)
+
+
+@njit(cache=True)
+def write_appointment(log, row, appointee, post, appointer):
+    """Log an :class:`Appointment` at ``row``; return the next row."""
+    return _write(log, row, _APPOINTMENT, appointee, post, appointer)
+
+
+@njit(cache=True)
+def write_vote_target(log, row, leader):
+    """Log a :class:`VoteTarget` at ``row``; return the next row."""
+    return _write(log, row, _VOTE_TARGET, leader)
+
+
+@njit(cache=True)
+def write_vote(log, row, arena, move, proposer, votes_for, votes_against, carried):
+    """Log a :class:`Vote` at ``row``; return the next row."""
+    return _write(log, row, _VOTE, arena, move, proposer, votes_for, votes_against, carried)
+
+
+@njit(cache=True)
+def write_sanction(log, row, arena, move, proposer, target):
+    """Log a :class:`Sanction` at ``row``; return the next row."""
+    return _write(log, row, _SANCTION, arena, move, proposer, target)
+
+
+@njit(cache=True)
+def write_plenum_removal(log, row, move, leader, post):
+    """Log a :class:`PlenumRemoval` at ``row``; return the next row."""
+    return _write(log, row, _PLENUM_REMOVAL, move, leader, post)
+
+
+_ENDS = [1 + len(kind._fields) for kind in DECISIONS]
+
+new_row = tuple.__new__
+"""``new_row(EventRow, values)``: a named row from a sequence of exactly its fields.
+
+What ``EventRow._make`` does, without its check: a run logs some hundred rows, and the
+checked constructors cost more than the rest of the logging.
+"""
+
+
+def decode(log: np.ndarray) -> list[tuple]:
+    """The decision rows written to ``log``, as named rows in the order they were written.
+
+    The :class:`VoteTarget` rows before a :class:`Vote` become its ``targets``.
+    """
+    decoded, targets = [], []
+    for row in log.tolist():
+        kind = row[0]
+        if kind == _VOTE_TARGET:
+            targets.append(row[1])
+        elif kind == _VOTE:
+            decoded.append(new_row(Vote, (*row[1:7], tuple(targets))))
+            targets = []
+        else:
+            decoded.append(new_row(DECISIONS[kind], row[1 : _ENDS[kind]]))
+    return decoded

@@ -1,0 +1,247 @@
+"""The model's state, declared once: every array a run holds, its shape, type and role.
+
+:data:`STATE` is the only list of the model's arrays. From it come the arrays
+read from the scenario (:mod:`.initial_state` must build exactly those), each
+run's own copies (:class:`simulation.model.PartyModel`), the recorder's monthly
+arrays (:mod:`.recorder`) and the compiled object the month's code takes
+(:class:`ModelState`). Adding a state array is one line here (and, if the
+scenario gives its starting value, its computation in :mod:`.initial_state`).
+
+The compiled object (:class:`ModelState`, a numba StructRef gathered when the
+model is built, so that each month's call takes one argument) holds the
+model's own arrays, not copies: Python and compiled code see each other's
+writes, and the model therefore changes these arrays in place and never
+rebinds them (``tests/model/test_state.py`` checks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numba import njit, types
+from numba.experimental import structref
+
+from simulation.model.random_source import GeneratorRef
+
+if TYPE_CHECKING:
+    from simulation.model.party_model import PartyModel
+    from simulation.model.recorder import Recorder
+
+
+class Role(Enum):
+    """Where an array's starting value comes from, and whether a run may change it."""
+
+    SHARED = "shared"
+    """Read from the scenario, shared read-only by every run of it."""
+    COPIED = "copied"
+    """Read from the scenario; each run changes its own copy."""
+    FRESH = "fresh"
+    """The same start in every scenario (``fill``); each run changes its own."""
+
+
+@dataclass(frozen=True)
+class StateArray:
+    """One array of the model's state.
+
+    ``shape`` names its dimensions (``leaders``, ``posts``, ``organisations``,
+    ``factions``, ``intakes``, ``decision_rows``, ...) or gives their size; an
+    empty shape is a plain integer. A ``recorded`` array is copied into the
+    recorder at the end of every month.
+    """
+
+    name: str
+    role: Role
+    shape: tuple[str | int, ...]
+    dtype: type = np.float64
+    fill: float | bool = 0
+    recorded: bool = False
+    doc: str = ""
+
+
+_S, _C, _F = Role.SHARED, Role.COPIED, Role.FRESH
+_L, _P, _O = "leaders", "posts", "organisations"
+
+STATE = (
+    # leaders
+    StateArray("influence", _C, (_L,), recorded=True, doc="standing in the party, 0..1"),
+    StateArray("health", _C, (_L,), recorded=True, doc="1 at work, 0 incapacitated"),
+    StateArray("alive", _F, (_L,), np.bool_, True, recorded=True),
+    StateArray("stance", _C, (_L, 2), doc="(economic, regime), each -1..1"),
+    StateArray("similarity", _C, (_L, _L), doc="stance similarity; stance events replace it"),
+    StateArray("affinity", _C, (_L, _L), recorded=True, doc="signed alliance weights"),
+    StateArray("grievance", _F, (_L, _L), doc="grievance of i against j"),
+    StateArray("obligation", _C, (_L, _L), doc="obligation of client i to patron j"),
+    StateArray("record", _C, (_L,), doc="the personal record standing rests on"),
+    StateArray("power", _F, (_L,), recorded=True, doc="power share at the month's end"),
+    StateArray("absence_ends", _F, (_L,), np.int64, -1, doc="month an absence ends, or -1"),
+    StateArray("health_after_absence", _F, (_L,), fill=1.0),
+    StateArray("condemned", _F, (_L,), np.bool_, False),
+    StateArray("condemned_since", _F, (_L,), np.int64, -1, doc="month first condemned, or -1"),
+    StateArray("arbiter", _S, (), np.int64, doc="the leader whose life forbids purges, or -1"),
+    # offices
+    StateArray("prestige", _S, (_P,)),
+    StateArray("unique_post", _S, (_P,), np.bool_),
+    StateArray("holds", _C, (_L, _P), np.bool_, recorded=True, doc="who holds which post"),
+    StateArray("barred", _S, (_L, _P), np.bool_, doc="posts a leader may not be given"),
+    StateArray("succession", _S, (_P, "successions"), np.int64, doc="see initial_state"),
+    StateArray("vacated", _F, (_P,), np.bool_, False, doc="unique offices left vacant"),
+    StateArray("politburo_post", _S, (), np.int64, doc="the Politburo's post index, or -1"),
+    # organisations
+    StateArray("members", _C, (_O,), recorded=True),
+    StateArray("recruits", _F, (_O,), recorded=True, doc="members recruited from 1924 on"),
+    StateArray("functionaries", _S, (_O,)),
+    StateArray("protection", _C, (_O,), doc="a regional boss's protection, 0..1"),
+    StateArray("recruitment_weight", _S, (_O,)),
+    StateArray("head_post", _S, (_O,), np.int64, doc="the post heading it, or -1"),
+    StateArray("loyalty", _C, (_O, _L), recorded=True, doc="its secretaries' loyalties"),
+    StateArray("patronage_reach", _S, (_P, _O), doc="each post's patronage in it"),
+    StateArray("apparatus", _C, (_L,), recorded=True, doc="national apparatus share"),
+    StateArray("plenum_loyalty", _C, (1, _L), doc="the Central Committee's loyalties"),
+    StateArray("intake_per_month", _F, ("intakes",), doc="members each intake adds a month"),
+    StateArray("intake_months_left", _F, ("intakes",), np.int64, doc="-1: without end"),
+    StateArray("intake_count", _F, (1,), np.int64, doc="intakes begun so far"),
+    StateArray("purge_due", _F, (_O,), np.int64, -1, doc="month a purge is due, or -1"),
+    StateArray("purge_targets", _F, (_O, _L), np.bool_, False),
+    StateArray("purge_beneficiary", _F, (_O,), np.int64, -1),
+    # factions
+    StateArray("faction_membership", _S, ("factions", _L)),
+    StateArray("faction_active", _F, ("factions",), np.bool_, False, recorded=True),
+    StateArray("cohesion", _C, ("factions",), recorded=True, doc="members' mean affinity"),
+    # parameters and the decisions' buffer
+    StateArray("parameter_values", _S, ("parameters",), doc="see simulation.model.parameters"),
+    StateArray("decision_log", _F, ("decision_rows", "row_width"), np.int64, doc="see rows"),
+)
+"""Every array of the model's state (see :class:`StateArray`)."""
+
+FROM_SCENARIO = tuple(array.name for array in STATE if array.role is not Role.FRESH)
+"""The arrays whose starting value the scenario gives."""
+RECORDED = tuple(array for array in STATE if array.recorded)
+"""The arrays the recorder keeps month by month."""
+
+
+@dataclass(frozen=True)
+class RecordedGroup:
+    """Recorded arrays of one type, side by side in one flat array per run.
+
+    Each recorded array is a view into its group's flat array, so the month is
+    recorded by copying one row per group (:func:`.month.record_month`).
+    """
+
+    start: np.ndarray
+    """The group's starting values, one array after the other."""
+    layout: tuple[tuple[str, int, int, tuple[int, ...]], ...]
+    """``(name, offset, size, shape)`` of each array in the flat array."""
+
+    @classmethod
+    def of(cls, starts: list[tuple[str, np.ndarray]], dtype: type) -> RecordedGroup:
+        """Lay out the arrays ``starts`` gives, in order."""
+        layout, offset = [], 0
+        for name, start in starts:
+            layout.append((name, offset, start.size, start.shape))
+            offset += start.size
+        flat = np.zeros(offset, dtype=dtype)
+        for (_, offset, size, _), (_, start) in zip(layout, starts, strict=True):
+            flat[offset : offset + size] = start.ravel()
+        return cls(flat, tuple(layout))
+
+    def views(self, flat: np.ndarray) -> list[tuple[str, np.ndarray]]:
+        """Each array as a view into ``flat`` (a copy of ``start``, or a record's month rows)."""
+        lead = flat.shape[:-1]  # () for a run's arrays, (months,) for the recorder's
+        return [
+            (name, flat[..., offset : offset + size].reshape(*lead, *shape))
+            for name, offset, size, shape in self.layout
+        ]
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """How each run makes its arrays, worked out once per scenario (see :func:`plan_runs`)."""
+
+    shared: tuple[tuple[str, np.ndarray | int], ...]
+    """The arrays every run shares (read-only)."""
+    copied: tuple[tuple[str, np.ndarray], ...]
+    """The starting value of each unrecorded array a run changes (its own copy): from the
+    scenario, or (fresh arrays) filled once per scenario, since copying beats filling."""
+    numbers: RecordedGroup
+    """The recorded float arrays."""
+    flags: RecordedGroup
+    """The recorded boolean arrays."""
+
+    def start_run(self, model: object) -> None:
+        """Give a new run its arrays, as attributes of ``model`` under their declared names."""
+        for name, value in self.shared:
+            setattr(model, name, value)
+        for name, value in self.copied:
+            setattr(model, name, value.copy())
+        model.recorded_numbers = self.numbers.start.copy()
+        model.recorded_flags = self.flags.start.copy()
+        for name, view in self.numbers.views(model.recorded_numbers):
+            setattr(model, name, view)
+        for name, view in self.flags.views(model.recorded_flags):
+            setattr(model, name, view)
+
+
+def plan_runs(scenario_arrays: dict[str, np.ndarray | int], sizes: dict[str, int]) -> RunPlan:
+    """The arrays a run shares, copies and records, from the declaration and a scenario."""
+    starts = dict(scenario_arrays)
+    for a in STATE:
+        if a.role is Role.FRESH:
+            shape = tuple(sizes.get(dim, dim) for dim in a.shape)
+            starts[a.name] = np.full(shape, a.fill, dtype=a.dtype)
+    return RunPlan(
+        shared=tuple((a.name, starts[a.name]) for a in STATE if a.role is Role.SHARED),
+        copied=tuple(
+            (a.name, starts[a.name]) for a in STATE if a.role is not Role.SHARED and not a.recorded
+        ),
+        numbers=RecordedGroup.of(
+            [(a.name, starts[a.name]) for a in RECORDED if a.dtype is not np.bool_], np.float64
+        ),
+        flags=RecordedGroup.of(
+            [(a.name, starts[a.name]) for a in RECORDED if a.dtype is np.bool_], np.bool_
+        ),
+    )
+
+
+RECORDS = ("recorded_numbers", "recorded_flags", "numbers_by_month", "flags_by_month")
+"""The flat arrays of the recorded groups, now and month by month (see :class:`RecordedGroup`)."""
+FIELDS = ("source", *(array.name for array in STATE), *RECORDS)
+"""The compiled object's fields: the generator, every state array, the recorded groups."""
+
+
+@structref.register
+class ModelStateType(types.StructRef):
+    """Numba's type of :class:`ModelState`."""
+
+    def preprocess_fields(self, fields):
+        """Literal field types (a constant seen at construction) are stored as their plain type."""
+        return tuple((name, types.unliteral(typ)) for name, typ in fields)
+
+
+class ModelState(structref.StructRefProxy):
+    """The model's arrays, as the month's compiled calls take them."""
+
+
+structref.define_proxy(ModelState, ModelStateType, list(FIELDS))
+
+
+@njit(cache=True)
+def _gather(rng, *arrays):
+    return ModelState(GeneratorRef(rng), *arrays)
+
+
+def gather(model: PartyModel, recorder: Recorder) -> ModelState:
+    """The model's arrays, its generator and the recorded groups as one compiled object.
+
+    The generator is unboxed here, once per run (see :mod:`.random_source`).
+    """
+    return _gather(
+        model.rng,
+        *(getattr(model, array.name) for array in STATE),
+        model.recorded_numbers,
+        model.recorded_flags,
+        recorder.numbers_by_month,
+        recorder.flags_by_month,
+    )
