@@ -137,7 +137,7 @@ def _simulate(
 
 def run_ensemble(
     ensemble: Ensemble,
-    out_dir: Path,
+    out_dir: Path | str,
     executor: ChunkExecutor | None = None,
     *,
     resume: bool = False,
@@ -164,7 +164,7 @@ def run_ensemble(
         executor = make_executor()
     freeze_long_lived_objects()
     try:
-        return _run(ensemble, out_dir, executor, resume, progress, chunk_size)
+        return _run(ensemble, Path(out_dir), executor, resume, progress, chunk_size)
     finally:
         executor.close()
 
