@@ -5,7 +5,7 @@ arguments, ``handle`` calls the library. Bad input ends with one line per proble
 stderr and exit status 2; a traceback is a bug.
 
 The handlers import the model, the plots and the calibration inside ``handle``: at
-module level they made ``interregnum --help`` take 3.8 s instead of 1.25 s here
+module level they made ``interregnum --help`` take 3.8 s instead of about 0.5 s here
 (numba, mesa, matplotlib and pyabc take ~2.5 s to import), and ``validate`` and
 ``diff`` never need them. No import is deferred to break a cycle.
 """
@@ -41,11 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``interregnum`` console script."""
     args = build_parser().parse_args(argv)
-    if args.command in SIMULATING and not compiled.machine_code_cached():
-        print(
-            "interregnum: compiling the model for this machine (once, about a minute)",
-            file=sys.stderr,
-        )
+    if args.command in SIMULATING:
+        compiled.check_machine_code()  # stale code goes first, so the message below is true
+        if not compiled.machine_code_cached():
+            print(
+                "interregnum: compiling the model for this machine (once, about 45 s)",
+                file=sys.stderr,
+            )
     try:
         return args.handler(args)
     except KeyboardInterrupt:
