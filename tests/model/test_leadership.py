@@ -1,0 +1,68 @@
+"""The free-mode leadership rules, each seen on the small hand-made scenario.
+
+The small scenario (tests/data/small.yaml) has a congress in its first month, a leader
+(Trotsky) whose stance is far from everyone's and who heads an organisation (the Red
+Army, through the War Commissariat), and an arbiter candidate (Lenin) who dies in
+1923-01 holding the head of government's office. The parameters are set so that the
+dominant leader is sure to move (any leader not his friend is a rival, a third of the
+vote is enough), which isolates each rule from the chance of the votes.
+"""
+
+import pytest
+
+from simulation.experiments.runs import run_model
+from simulation.model import Mode
+from simulation.scenario import apply_changes
+
+CERTAIN_CONTESTS = {
+    "parameters.hostility": 0.9,
+    "parameters.move_threshold": 0.3,
+    "parameters.campaign_rate": 0.0,
+}
+
+
+def _model_decisions(scenario, changes=(), seed=3):
+    variant = apply_changes(scenario, [{"set": CERTAIN_CONTESTS}, *changes], "test")
+    model = run_model(variant, seed, Mode.FREE)
+    return [row for row in model.event_log if row.origin == "model"]
+
+
+def test_without_an_arbiter_the_first_congress_condemns_the_rival(small_scenario):
+    decisions = _model_decisions(small_scenario)
+    condemned = [row for row in decisions if row.type == "condemnation"]
+    assert [(row.date, row.event_id) for row in condemned] == [("1922-04", "condemnation-trotsky")]
+
+
+def test_while_the_arbiter_lives_no_one_is_condemned_or_removed(small_scenario):
+    decisions = _model_decisions(small_scenario, [{"set": {"arbiter": "lenin"}}])
+    assert not [row for row in decisions if row.type in ("condemnation", "removal", "purge")]
+
+
+def test_a_congress_defeat_brings_the_purge_of_the_losers_organisation_next_month(
+    small_scenario,
+):
+    decisions = _model_decisions(small_scenario)
+    purge = [row for row in decisions if row.type == "purge"]
+    assert [(row.date, row.organisation) for row in purge] == [("1922-05", "red_army")]
+    head_removed = [
+        row for row in decisions if row.type == "removal" and row.event_id == "purge-red_army"
+    ]
+    assert [(row.actor, row.post) for row in head_removed] == [("trotsky", "war_commissar")]
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_a_vacancy_is_filled_by_the_dominant_leaders_side(small_scenario, seed):
+    variant = apply_changes(small_scenario, [{"set": CERTAIN_CONTESTS}], "test")
+    model = run_model(variant, seed, Mode.FREE)
+    appointments = [
+        row for row in model.event_log if row.origin == "model" and row.type == "appointment"
+    ]
+    # Lenin dies in 1923-01 holding the head of government's office: it is filled that month,
+    # by the dominant leader, with a leader of his side.
+    head_of_government = [row for row in appointments if row.post == "sovnarkom_chair"]
+    assert [row.date for row in head_of_government] == ["1923-01"]
+    appointee = model.leader_ids.index(head_of_government[0].actor)
+    appointer = model.leader_ids.index(head_of_government[0].detail.removeprefix("appointed by "))
+    assert appointee != appointer
+    assert model.affinity[appointer, appointee] > 0
+    assert model.holds[appointee, model.post_ids.index("sovnarkom_chair")]
