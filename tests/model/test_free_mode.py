@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 from conftest import SEED
 
+from simulation.experiments.outcomes import run_outcome
+from simulation.experiments.runs import run_models
 from simulation.experiments.seeds import run_seeds
 from simulation.model import Mode, PartyModel
 from simulation.scenario.schema import EventKind
@@ -81,3 +83,16 @@ def test_the_lenin_enrolment_changes_the_outcomes(baseline):
     shares = [congress_share(r, "1925-12") for r in enrolment]
     other = [congress_share(r, "1925-12") for r in no_enrolment]
     assert not np.allclose(shares, other, equal_nan=True)
+
+
+def test_chance_changes_some_outcome_of_the_baseline(baseline):
+    """Free mode is not deterministic: over paired seeds, some removal comes at another month.
+
+    (Issue 16: a free mode that became fully deterministic would pass every other test.)
+    """
+    outcomes = [
+        run_outcome(model) for model in run_models(baseline, range(40), run_seeds(1, 40), Mode.FREE)
+    ]
+    timings = pd.DataFrame([outcome.summary for outcome in outcomes]).filter(like="left_")
+    varying = [column for column in timings if timings[column].nunique(dropna=False) > 1]
+    assert varying, "every removal came in the same month in every run"
