@@ -29,7 +29,7 @@ from simulation.scenario.reading import read_text, read_yaml
 from simulation.scenario.schema import Scenario
 from simulation.scenario.validation import validate_draft
 
-OVERLAY_FIELDS = ("extends", "name", "description", "source", "changes")
+OVERLAY_FIELDS = ("extends", "name", "description", "source", "free_from", "changes")
 _FIELDS = ", ".join(OVERLAY_FIELDS)
 
 MAX_CHAIN = 32
@@ -81,6 +81,9 @@ def draft_of(
     located = [(change, source, ("changes", k)) for k, change in enumerate(changes)]
     problems = [*base_problems, *problems, *apply_changes_to(draft, located, origin)]
     _name_after(draft, data, source)
+    if "free_from" in data:  # checked with the resolved scenario, at this line
+        draft.data["free_from"] = data["free_from"]
+        claim(draft.places, ("free_from",), (source, ("free_from",)))
     return draft, problems
 
 
