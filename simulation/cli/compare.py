@@ -138,7 +138,7 @@ def handle(args: argparse.Namespace) -> int:
     # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
     # which --help, validate and diff should not pay (see the cli package docstring).
     from simulation.experiments.compare.comparison import run_comparison
-    from simulation.experiments.compare.report import identical_note
+    from simulation.experiments.compare.report import identical_note, mode_used, unchanged_note
     from simulation.experiments.ensemble import Ensemble, EnsembleError, make_executor
     from simulation.experiments.ensemble.scheduler import parse_address
     from simulation.model import Mode
@@ -192,6 +192,10 @@ def handle(args: argparse.Namespace) -> int:
         return fail(str(error), status=error.status)
     except OSError as error:
         return fail(f"cannot write to {out_dir}: {error.strerror or error}", status=1)
+    if result.unchanged:
+        mode = mode_used(ensembles[0])
+        note = unchanged_note(result.unchanged, scenarios[0].name, args.runs, mode)
+        print(f"interregnum: warning: {note}", file=sys.stderr)
     print()
     print(result.main_table)
     print()
