@@ -26,7 +26,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         choices=["replay", "free"],
         default="replay",
         help="replay: force every historical decision of the scenario on its date (default); "
-        "free: apply only exogenous events and let the leaders' decisions emerge",
+        "free: apply only exogenous events and a counterfactual's interventions, and let the "
+        "leaders' decisions emerge",
     )
     parser.add_argument(
         "--seed", type=int, default=1, help="seed of the model's generator (default 1)"
