@@ -1,7 +1,8 @@
 """Counterfactual overlays: a scenario written as a few changes to another one.
 
 An overlay names the scenario it ``extends`` (a path relative to the overlay,
-itself possibly an overlay) and lists its ``changes`` (see :mod:`changes`).
+itself possibly an overlay) and lists its ``changes`` (see :mod:`changes`); it
+may set ``free_from``, the month from which a run branches from history.
 The chain of overlays is resolved from the plain scenario at its root, each
 overlay's changes applied to the raw data in turn; the result is then
 validated like any scenario. Every part of the resolved data remembers where it
