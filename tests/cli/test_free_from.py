@@ -7,6 +7,7 @@ import pytest
 from conftest import SMALL_SCENARIO
 
 from simulation.cli import main
+from simulation.scenario import ScenarioError, load_scenario
 
 
 @pytest.fixture
@@ -88,3 +89,14 @@ def test_compare_warns_when_an_alternative_does_nothing_in_the_mode_used(
         assert (f"interregnum: warning: {note}" in error) is warned
         assert (note in report) is warned
         assert "acts in replay only" in report  # the change says where it acts
+
+
+def test_an_overlay_may_branch_from_history_and_a_bad_month_is_told_at_its_line(small_file):
+    overlay = small_file.parent / "branch.yaml"
+    overlay.write_text(
+        "extends: small.yaml\nname: small-branch\nsource: test\nfree_from: 1922-10\nchanges: []\n"
+    )
+    assert str(load_scenario(overlay).free_from) == "1922-10"
+    overlay.write_text(overlay.read_text().replace("1922-10", "1921-10"))
+    with pytest.raises(ScenarioError, match=rf"^{overlay}:4: free_from: 1921-10 is outside"):
+        load_scenario(overlay)
