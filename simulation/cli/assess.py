@@ -16,6 +16,7 @@ from simulation.cli.common import (
     fail,
     report_problems,
 )
+from simulation.cli.scenario_args import add_free_from_argument, branch_from_history
 from simulation.scenario import ScenarioError, load_scenario, scenario_hash
 
 PARAMETERS_DIR = Path("calibration/parameters")
@@ -98,6 +99,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--out", type=Path, help="output directory (default outputs/assessment/NAME)"
     )
     parser.add_argument("--seed", type=int, default=1, help="root seed of the runs (default 1)")
+    add_free_from_argument(parser)
     parser.add_argument("--quiet", action="store_true", help="print only the output directory")
     parser.set_defaults(handler=handle)
 
@@ -118,7 +120,7 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.ensemble.executors import available_cores
 
     try:
-        scenario = load_scenario(args.scenario)
+        scenario = branch_from_history(load_scenario(args.scenario), args.free_from)
         patterns = load_patterns(args.patterns, scenario).patterns
     except ScenarioError as error:
         return report_problems(error)
@@ -160,6 +162,7 @@ def handle(args: argparse.Namespace) -> int:
         "runs": args.runs,
         "seed": args.seed,
         "model": args.parameters,
+        "free_from": args.free_from,
         "posterior": str(settings.posterior),
         "fit_until": str(settings.fit_until),
         "hold_out_parameters": str(settings.hold_out_parameters),

@@ -13,6 +13,7 @@ from simulation.cli.common import (
     note_capped_workers,
     report_problems,
 )
+from simulation.cli.scenario_args import add_free_from_argument, branch_from_history
 from simulation.experiments.compare.statistics import RESAMPLES
 from simulation.scenario import Scenario, ScenarioError, load_scenario
 
@@ -73,6 +74,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="free: decisions emerge from the mechanisms (default); replay: the scenarios' "
         "decisions are forced on their dates",
     )
+    add_free_from_argument(parser)
     add_executor_arguments(parser)
     parser.add_argument(
         "--resume",
@@ -97,15 +99,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=handle)
 
 
-def _load(paths: list[Path]) -> tuple[list[Scenario], list[str]]:
-    """Load every file (overlays resolved), collecting the problems of all of them."""
+def _load(paths: list[Path], free_from: str | None) -> tuple[list[Scenario], list[str]]:
+    """Load every file (overlays resolved), branched ``free_from``; collect every problem.
+
+    A bad ``--free-from`` is the same problem in every scenario: it is told once.
+    """
     scenarios, problems = [], []
     for path in paths:
         try:
-            scenarios.append(load_scenario(path))
+            scenarios.append(branch_from_history(load_scenario(path), free_from))
         except ScenarioError as error:
             problems += error.problems
-    return scenarios, problems
+    return scenarios, list(dict.fromkeys(problems))
 
 
 def _name_problems(scenarios: list[Scenario], paths: list[Path]) -> list[str]:
@@ -133,7 +138,7 @@ def handle(args: argparse.Namespace) -> int:
     # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
     # which --help, validate and diff should not pay (see the cli package docstring).
     from simulation.experiments.compare.comparison import run_comparison
-    from simulation.experiments.compare.report import identical_note
+    from simulation.experiments.compare.report import identical_note, mode_used, unchanged_note
     from simulation.experiments.ensemble import Ensemble, EnsembleError, make_executor
     from simulation.experiments.ensemble.scheduler import parse_address
     from simulation.model import Mode
@@ -143,7 +148,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         return fail(f"--workers must be at least 1, got {args.workers}")
     paths = [args.base, *args.alternatives]
-    scenarios, problems = _load(paths)
+    scenarios, problems = _load(paths, args.free_from)
     if problems:
         return report_problems(ScenarioError(problems))
     problems = _name_problems(scenarios, paths)
@@ -187,6 +192,10 @@ def handle(args: argparse.Namespace) -> int:
         return fail(str(error), status=error.status)
     except OSError as error:
         return fail(f"cannot write to {out_dir}: {error.strerror or error}", status=1)
+    if result.unchanged:
+        mode = mode_used(ensembles[0])
+        note = unchanged_note(result.unchanged, scenarios[0].name, args.runs, mode)
+        print(f"interregnum: warning: {note}", file=sys.stderr)
     print()
     print(result.main_table)
     print()

@@ -13,7 +13,7 @@ from simulation.cli.common import (
     report_problems,
     summary,
 )
-from simulation.cli.scenario_args import add_scenario_arguments, load_from_args
+from simulation.cli.scenario_args import add_scenario_arguments, load_from_args, mode_label
 from simulation.scenario import ScenarioError
 
 
@@ -119,7 +119,8 @@ def handle(args: argparse.Namespace) -> int:
         return fail(str(error), status=error.status)
     except OSError as error:
         return fail(f"cannot write to {out_dir}: {error.strerror or error}", status=1)
-    print(f"{args.mode}: {summary(scenario)}; {args.runs} runs, root seed {args.seed}")
+    mode = mode_label(args.mode, scenario)
+    print(f"{mode}: {summary(scenario)}; {args.runs} runs, root seed {args.seed}")
     if report.already_done:
         print(f"resumed: {report.already_done} runs were already done")
     rate = f" ({report.runs_per_second:.0f} runs/s)" if report.simulated else ""

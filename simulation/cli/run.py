@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from simulation.cli.common import fail, report_problems, summary
-from simulation.cli.scenario_args import add_scenario_arguments, load_from_args
+from simulation.cli.scenario_args import add_scenario_arguments, load_from_args, mode_label
 from simulation.experiments.seeds import SeedError, check_seed
 from simulation.scenario import ScenarioError, scenario_hash
 
@@ -26,7 +26,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         choices=["replay", "free"],
         default="replay",
         help="replay: force every historical decision of the scenario on its date (default); "
-        "free: apply only exogenous events and let the leaders' decisions emerge",
+        "free: apply only exogenous events and a counterfactual's interventions, and let the "
+        "leaders' decisions emerge",
     )
     parser.add_argument(
         "--seed", type=int, default=1, help="seed of the model's generator (default 1)"
@@ -81,7 +82,7 @@ def handle(args: argparse.Namespace) -> int:
     final = result["trajectories"]
     final = final[final["date"] == str(scenario.end)].nlargest(3, "power")
     leaders = ", ".join(f"{row.leader} {row.power:.2f}" for row in final.itertuples())
-    print(f"{args.mode}: {summary(scenario)}; seed {args.seed}")
+    print(f"{mode_label(args.mode, scenario)}: {summary(scenario)}; seed {args.seed}")
     print(f"power share at {scenario.end}: {leaders}")
     print(f"wrote {len(written)} files to {out_dir}/")
     return 0

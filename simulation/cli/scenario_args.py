@@ -4,7 +4,12 @@
 changes an overlay file can make (:mod:`simulation.scenario.overlay`), given on
 the command line. They apply in the order they are written, after the file
 (and any overlay it is) has been resolved, and the manifest records them as
-typed, so that a run can be repeated from its manifest.
+typed, so that a run can be repeated from its manifest. An event they drop,
+move or change is an intervention (see :mod:`simulation.scenario.changes`).
+
+``--free-from YYYY-MM`` branches from history: it sets the scenario's
+``free_from`` after every other change, so that the run replays the scenario's
+decisions before that month and lets the leaders decide from it on.
 """
 
 from __future__ import annotations
@@ -59,6 +64,35 @@ def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ID=YYYY-MM",
         help="move an event to another month (after the events already there)",
     )
+    add_free_from_argument(parser)
+
+
+def add_free_from_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--free-from YYYY-MM``: replay history up to that month, then let the model decide."""
+    parser.add_argument(
+        "--free-from",
+        default=None,
+        metavar="YYYY-MM",
+        help="branch from history: the scenario's decisions are replayed before this month "
+        "and the leaders decide from it on (overrides --mode; a counterfactual's "
+        "interventions apply either way)",
+    )
+
+
+def branch_from_history(scenario: Scenario, month: str | None) -> Scenario:
+    """The scenario with ``free_from`` set by ``--free-from`` (unchanged if not given).
+
+    Raises:
+        ScenarioError: if the month is not a ``YYYY-MM`` month within the period.
+    """
+    if month is None:
+        return scenario
+    return apply_changes(scenario, [{"set": {"free_from": month}}], [f"--free-from {month}"])
+
+
+def mode_label(mode: str, scenario: Scenario) -> str:
+    """How the scenario's decisions were treated: ``replay``, ``free`` or ``free from YYYY-MM``."""
+    return mode if scenario.free_from is None else f"free from {scenario.free_from}"
 
 
 def _split(flag: str, text: str, form: str) -> tuple[str, str]:
@@ -111,4 +145,6 @@ def load_from_args(args: argparse.Namespace) -> tuple[Scenario, list[str]]:
     scenario = load_scenario(args.scenario)
     if changes:
         scenario = apply_changes(scenario, changes, flags)
-    return scenario, flags
+    if args.free_from is not None:
+        flags.append(f"--free-from {args.free_from}")
+    return branch_from_history(scenario, args.free_from), flags

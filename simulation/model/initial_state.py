@@ -21,7 +21,7 @@ from simulation.model.state import FROM_SCENARIO, STATE, RunPlan, plan_runs
 from simulation.model.votes import ARENAS
 from simulation.scenario.schema import SITTINGS, Arena, EventKind, EventType, Scenario
 
-_CACHE: dict[tuple[int, bool], tuple[Scenario, InitialState]] = {}
+_CACHE: dict[tuple[int, int], tuple[Scenario, InitialState]] = {}
 _CACHE_SIZE = 8
 
 
@@ -68,13 +68,19 @@ class InitialState:
         object.__setattr__(self, "plan", plan_runs(self.arrays, self.sizes))  # frozen: set once
 
 
-def initial_state(scenario: Scenario, free: bool) -> InitialState:
-    """The scenario's starting state, from the cache when this scenario was seen."""
-    key = (id(scenario), free)
+def initial_state(scenario: Scenario, free_from: int) -> InitialState:
+    """The scenario's starting state, from the cache when this scenario was seen.
+
+    Args:
+        scenario: the validated scenario.
+        free_from: the first month (0-based) in which the leaders decide (see
+            :func:`build_initial_state`).
+    """
+    key = (id(scenario), free_from)
     cached = _CACHE.get(key)
     if cached is not None and cached[0] is scenario:
         return cached[1]
-    state = build_initial_state(scenario, free)
+    state = build_initial_state(scenario, free_from)
     for value in vars(state).values():  # shared by every run: a run copies what it changes
         for array in _arrays(value):
             array.flags.writeable = False
@@ -95,8 +101,15 @@ def _arrays(value) -> list[np.ndarray]:
     return []
 
 
-def build_initial_state(scenario: Scenario, free: bool) -> InitialState:
-    """Read a validated scenario into arrays (see :class:`InitialState`)."""
+def build_initial_state(scenario: Scenario, free_from: int) -> InitialState:
+    """Read a validated scenario into arrays (see :class:`InitialState`).
+
+    Args:
+        scenario: the validated scenario.
+        free_from: the first month (0-based) in which the leaders decide: the
+            scenario's own decisions from then on are left out (0 in free mode,
+            the number of months in replay).
+    """
     leader_ids = [leader.id for leader in scenario.leaders]
     leader_index = {leader_id: i for i, leader_id in enumerate(leader_ids)}
     post_ids = list(scenario.posts)
@@ -158,7 +171,7 @@ def build_initial_state(scenario: Scenario, free: bool) -> InitialState:
         faction_membership[f, members_of] = 1.0
 
     months = scenario.end.months_since(scenario.start) + 1
-    calendar = _calendar(scenario, free, leader_index, post_index, organisation_index)
+    calendar = _calendar(scenario, free_from, leader_index, post_index, organisation_index)
     arrays = {
         "influence": influence_now,
         "health": np.array([leader.health for leader in scenario.leaders]),
@@ -233,23 +246,25 @@ def _padded(rows: list[list[int]]) -> np.ndarray:
 
 def _calendar(
     scenario: Scenario,
-    free: bool,
+    free_from: int,
     leader_index: dict[str, int],
     post_index: dict[str, int],
     organisation_index: dict[str, int],
 ) -> dict[str, dict | int]:
     """Index events by step, keeping file order within a month (Python's sort is stable).
 
-    In free mode only exogenous events are kept, except the decisions of the
-    first month: they are the settlement the period starts from (the 11th
-    Congress's distribution of offices, with Stalin made General Secretary).
+    From month ``free_from`` on, the leaders decide: only exogenous events and
+    a counterfactual's interventions are kept, and the decisions of the first
+    month, which are the settlement the period starts from (the 11th Congress's
+    distribution of offices, with Stalin made General Secretary).
     """
     events_by_step: dict[int, list[PreparedEvent]] = {}
     sitting_delegates: dict[tuple[int, Arena], int] = {}
     sittings: dict[int, list[Arena]] = {}
     for event in sorted(scenario.events, key=lambda event: event.date):
         step = event.date.months_since(scenario.start)
-        if free and event.kind is EventKind.DECISION and step > 0:
+        scenario_decision = event.kind is EventKind.DECISION and not event.intervention
+        if scenario_decision and step >= max(free_from, 1):
             continue
         prepared = prepare(event, leader_index, post_index, organisation_index)
         events_by_step.setdefault(step, []).append(prepared)

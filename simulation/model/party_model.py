@@ -1,11 +1,12 @@
 """The party model: one step is one calendar month.
 
 Each step, in this order: absences that end this month end; the month's
-scenario events apply in the order they stand in the file; in free mode the
-leadership decides (:mod:`simulation.model.decisions`); then the mechanisms run
-(membership, patronage, influence, alliances, grievances), and the month is
-recorded. Keeping the order fixed and stated makes two runs with
-one seed identical, whatever the executor.
+scenario events apply in the order they stand in the file; in free mode (or
+from the month a scenario branches from history) the leadership decides
+(:mod:`simulation.model.decisions`); then the mechanisms run (membership,
+patronage, influence, alliances, grievances), and the month is recorded.
+Keeping the order fixed and stated makes two runs with one seed identical,
+whatever the executor.
 """
 
 from __future__ import annotations
@@ -37,10 +38,27 @@ class Mode(StrEnum):
 
     ``replay`` forces each on its date; ``free`` ignores them, so that the
     leaders' decisions come out of the mechanisms and history is the target.
+    A scenario's ``free_from`` month overrides either: history is replayed
+    before it and the leaders decide from it on. A counterfactual's
+    interventions (events marked ``intervention``) apply in every mode.
     """
 
     REPLAY = "replay"
     FREE = "free"
+
+
+def decides_from(scenario: Scenario, mode: Mode) -> int:
+    """The first month (0-based) in which the leaders decide; the month count if never.
+
+    A scenario branching from history (``free_from``) decides from that month,
+    whatever the mode; otherwise free mode decides from the first month and
+    replay never does.
+    """
+    if scenario.free_from is not None:
+        return scenario.free_from.months_since(scenario.start)
+    if mode is Mode.FREE:
+        return 0
+    return scenario.end.months_since(scenario.start) + 1
 
 
 class PartyModel(mesa.Model):
@@ -62,13 +80,14 @@ class PartyModel(mesa.Model):
         self.spec = scenario
         self.parameters = scenario.parameters
         self.mode = mode
-        self.free = mode is Mode.FREE
+        self.free_from = decides_from(scenario, mode)
+        """The first month (0-based) in which the leaders decide (see :func:`decides_from`)."""
         self.seed = seed
         self.run_number = run
         self.step_index = -1
         """0-based index of the month being (or last) simulated; -1 before the first."""
         self.start: Month = scenario.start
-        start = initial_state(scenario, free=self.free)
+        start = initial_state(scenario, self.free_from)
         self.months = len(start.dates)
         self.dates = start.dates
         """Each month's ``YYYY-MM`` label, as written in the outputs."""
@@ -179,13 +198,14 @@ class PartyModel(mesa.Model):
             self.absence_ends[returning] = -1
         for event in self.events_by_step.get(k, ()):
             apply_event(self, event)
-        decide, campaign, arenas, delegates = agenda(self) if self.free else _NOTHING_TO_DECIDE
+        free = k >= self.free_from
+        decide, campaign, arenas, delegates = agenda(self) if free else _NOTHING_TO_DECIDE
         rows, self.purges_next_month, self.vacancy_open, factions_moved = simulate_month(
             self.state, k, decide, campaign, arenas, delegates
         )
         if rows:
             log_decisions(self, rows)
-        if factions_moved and self.free:
+        if factions_moved and free:
             update_factions(self)
             self.recorder.faction_active[k] = self.faction_active
         if k == self.months - 1:

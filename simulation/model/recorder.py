@@ -28,6 +28,8 @@ class RunResult:
     seed: int
     mode: str
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    free_from: str | None = None
+    """The month from which the leaders decided, if the scenario branched from history."""
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]
@@ -64,7 +66,14 @@ class Recorder:
             "loyalty": self._loyalty(run),
             "tenures": self._tenures(run),
         }
-        return RunResult(model.spec.name, model.seed, model.mode.value, frames)
+        free_from = model.spec.free_from
+        return RunResult(
+            model.spec.name,
+            model.seed,
+            model.mode.value,
+            frames,
+            None if free_from is None else str(free_from),
+        )
 
     def _long(self, run: int, entities: list[str], column: str) -> dict[str, np.ndarray]:
         months = len(self.dates)

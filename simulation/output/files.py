@@ -213,6 +213,7 @@ def manifest(
         "overrides": overrides,
         "seed": result.seed,
         "mode": result.mode,
+        "free_from": result.free_from,
         "files": [f"{name}.csv" for name in CSV_FILES],
         "versions": package_versions(),
     }

@@ -16,6 +16,11 @@ where PATH is ``parameters.NAME``, ``leaders.ID.FIELD``, ``organisations.ID.FIEL
 The changes apply in order to the raw data, before anything is validated. An
 added or moved event takes its place after the events already in its new
 month, because events in one month apply in the order they stand.
+
+An event a change adds, modifies or moves is marked as an ``intervention``: it
+is the counterfactual's point, so it applies in every mode, whereas the base
+scenario's own decisions are forced only in replay (free mode lets the leaders
+make them).
 """
 
 from __future__ import annotations
@@ -167,6 +172,12 @@ def _event_index(draft: Draft, event_id: object, at: Path) -> int:
     raise _refuse(at, f"unknown event {quote(event_id)}{suggestion(event_id, known)}")
 
 
+def _intervene(event: dict, places: dict, source: Source, at: Path) -> None:
+    """Mark an event as a counterfactual's intervention, written where the change was."""
+    event["intervention"] = True
+    claim(places, ("intervention",), (source, at))
+
+
 def _drop_event(draft: Draft, value: object, source: Source, at: Path) -> None:
     index = _event_index(draft, value, at)
     del draft.events[index]
@@ -180,6 +191,7 @@ def _move_event(draft: Draft, value: object, source: Source, at: Path) -> None:
     event, places = draft.events.pop(index), draft.event_places.pop(index)
     event["date"] = date
     claim(places, ("date",), (source, (*at, "date")))
+    _intervene(event, places, source, at)
     draft.insert_event(event, places)
 
 
@@ -196,7 +208,9 @@ def _add_event(draft: Draft, value: object, source: Source, at: Path) -> None:
             (*at, "id"),
             f"an event {quote(event['id'])} already exists; change it with modify_event",
         )
-    draft.insert_event(event, {(): (source, at)})
+    places = {(): (source, at)}
+    _intervene(event, places, source, at)
+    draft.insert_event(event, places)
 
 
 def _modify_event(draft: Draft, value: object, source: Source, at: Path) -> None:
@@ -220,6 +234,7 @@ def _modify_event(draft: Draft, value: object, source: Source, at: Path) -> None
         claim(places, tuple(parts), (source, here))
     if problems:
         raise Refused(problems)
+    _intervene(event, places, source, at)
 
 
 def _set(draft: Draft, value: object, source: Source, at: Path) -> None:

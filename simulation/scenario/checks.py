@@ -71,6 +71,12 @@ def _check_period(scenario: Scenario) -> Iterator[Problem]:
             ("end",),
             f"the period {scenario.start} to {scenario.end} is longer than {MAX_MONTHS} months",
         )
+    free_from = scenario.free_from
+    if free_from is not None and not scenario.start <= free_from <= scenario.end:
+        yield Problem(
+            ("free_from",),
+            f"{free_from} is outside the period {scenario.start} to {scenario.end}",
+        )
 
 
 def _check_ids(scenario: Scenario) -> Iterator[Problem]:

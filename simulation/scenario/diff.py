@@ -4,10 +4,18 @@ A counterfactual overlay is short, but what it amounts to is only visible once
 it is resolved: this compares the scenarios themselves, so it also shows what
 an overlay of an overlay, or a base edited since, really changes. Leaders,
 posts, organisations, factions and events are matched by id.
+
+Each difference says in which modes it acts. An event the second scenario adds,
+moves or changes is an intervention and applies in every mode; so does every
+other change (a parameter, a leader's field). Dropping one of the base's own
+decisions acts only where that decision would have been applied: in replay,
+and before the month a run branches from history, never in free mode (which
+lets the leaders decide, except the first month's settlement).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import yaml
@@ -17,6 +25,11 @@ from simulation.scenario.schema import Scenario
 PERIOD = ("start", "end")
 KEYED_SECTIONS = ("leaders", "posts", "organisations", "factions")
 EVENT_CHANGES = ("added", "dropped", "moved", "changed")
+INTERVENTION = "intervention"
+"""The event field the changes set; shown as the modes an event acts in, not as a field."""
+EVERY_MODE = "acts in every mode"
+WORDS = ("name", "description")
+"""Scenario fields that change what a scenario is called, not what it does."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +45,8 @@ class Difference:
         field: the field that changed within the item ("" for a whole item).
         old: the value before, as plain data (None if the item is added).
         new: the value after (None if the item is dropped).
+        modes: in which modes the difference acts, in words (``every mode``,
+            ``replay only ...``); not part of what makes two differences equal.
     """
 
     section: str
@@ -40,6 +55,7 @@ class Difference:
     field: str
     old: object
     new: object
+    modes: str = dataclasses.field(default="", compare=False)
 
 
 def _keyed(items: object) -> dict[str, dict]:
@@ -55,11 +71,12 @@ def _compare_items(section: str, before: dict[str, dict], after: dict[str, dict]
             yield Difference(section, "dropped", key, "", old, None)
             continue
         new = after[key]
-        for field in [*old, *(field for field in new if field not in old)]:
-            if old.get(field) == new.get(field):
-                continue
-            change = "moved" if section == "events" and field == "date" else "changed"
-            yield Difference(section, change, key, field, old.get(field), new.get(field))
+        fields = [name for name in [*old, *new] if old.get(name) != new.get(name)]
+        if section == "events" and len(set(fields)) > 1:  # the flag is told by the modes
+            fields = [name for name in fields if name != INTERVENTION]
+        for name in dict.fromkeys(fields):
+            change = "moved" if section == "events" and name == "date" else "changed"
+            yield Difference(section, change, key, name, old.get(name), new.get(name))
     for key, new in after.items():
         if key not in before:
             yield Difference(section, "added", key, "", None, new)
@@ -73,7 +90,8 @@ def diff_scenarios(before: Scenario, after: Scenario) -> list[Difference]:
         if field in (*KEYED_SECTIONS, "parameters", "events") or old[field] == new[field]:
             continue
         section = "period" if field in PERIOD else "scenario"
-        differences.append(Difference(section, "changed", field, "", old[field], new[field]))
+        modes = "" if field in WORDS else EVERY_MODE
+        differences.append(Difference(section, "changed", field, "", old[field], new[field], modes))
     differences += [
         Difference("parameters", "changed", name, "", value, new["parameters"][name])
         for name, value in old["parameters"].items()
@@ -86,7 +104,37 @@ def diff_scenarios(before: Scenario, after: Scenario) -> list[Difference]:
     differences += sorted(
         events, key=lambda event: (EVENT_CHANGES.index(event.change), date[event.item])
     )
-    return differences
+    return [_with_modes(difference, after) for difference in differences]
+
+
+def _with_modes(difference: Difference, after: Scenario) -> Difference:
+    """The difference, saying in which modes it acts (see the module docstring)."""
+    if difference.section == "scenario" and difference.item in WORDS:
+        return difference
+    event = difference.old
+    dropped_decision = (
+        difference.section == "events"
+        and difference.change == "dropped"
+        and event["kind"] == "decision"
+        and not event.get(INTERVENTION)
+        and event["date"] != str(after.start)  # the first month's settlement applies always
+    )
+    if not dropped_decision:
+        return dataclasses.replace(difference, modes=EVERY_MODE)
+    date, free_from = event["date"], after.free_from
+    if free_from is None:
+        modes = (
+            f"acts in replay only (and when branching from history after {date}): "
+            "free mode never applied this decision"
+        )
+    elif date < str(free_from):
+        modes = f"acts: this run replays history before {free_from}"
+    else:
+        modes = (
+            f"acts in no mode: the leaders decide from {free_from}, "
+            "so this decision was never applied"
+        )
+    return dataclasses.replace(difference, modes=modes)
 
 
 def _show(value: object, width: int = 70) -> str:
@@ -108,7 +156,7 @@ def _event_line(event: dict) -> str:
 
 
 def format_differences(differences: list[Difference], before: str, after: str) -> str:
-    """The differences as readable text, grouped by section, one per line."""
+    """The differences as readable text, grouped by section, one per line with its modes."""
     if not differences:
         return f"{before} and {after} do not differ"
     lines = [f"from {before} to {after}:"]
@@ -121,11 +169,12 @@ def format_differences(differences: list[Difference], before: str, after: str) -
             heading = title
         if section == "events" and change in ("added", "dropped"):
             sign = "+" if change == "added" else "-"
-            lines.append(f"  {sign} {_event_line(difference.new or difference.old)}")
+            line = f"  {sign} {_event_line(difference.new or difference.old)}"
         elif change in ("added", "dropped"):
-            lines.append(f"  {difference.item}: {change}")
+            line = f"  {difference.item}: {change}"
         else:
             parts = (difference.item, "" if change == "moved" else difference.field)
             name = ".".join(filter(None, parts))
-            lines.append(f"  {name}: {_show(difference.old)} -> {_show(difference.new)}")
+            line = f"  {name}: {_show(difference.old)} -> {_show(difference.new)}"
+        lines.append(f"{line} [{difference.modes}]" if difference.modes else line)
     return "\n".join(lines)

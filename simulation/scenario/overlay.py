@@ -1,7 +1,8 @@
 """Counterfactual overlays: a scenario written as a few changes to another one.
 
 An overlay names the scenario it ``extends`` (a path relative to the overlay,
-itself possibly an overlay) and lists its ``changes`` (see :mod:`changes`).
+itself possibly an overlay) and lists its ``changes`` (see :mod:`changes`); it
+may set ``free_from``, the month from which a run branches from history.
 The chain of overlays is resolved from the plain scenario at its root, each
 overlay's changes applied to the raw data in turn; the result is then
 validated like any scenario. Every part of the resolved data remembers where it
@@ -29,7 +30,7 @@ from simulation.scenario.reading import read_text, read_yaml
 from simulation.scenario.schema import Scenario
 from simulation.scenario.validation import validate_draft
 
-OVERLAY_FIELDS = ("extends", "name", "description", "source", "changes")
+OVERLAY_FIELDS = ("extends", "name", "description", "source", "free_from", "changes")
 _FIELDS = ", ".join(OVERLAY_FIELDS)
 
 MAX_CHAIN = 32
@@ -81,6 +82,9 @@ def draft_of(
     located = [(change, source, ("changes", k)) for k, change in enumerate(changes)]
     problems = [*base_problems, *problems, *apply_changes_to(draft, located, origin)]
     _name_after(draft, data, source)
+    if "free_from" in data:  # checked with the resolved scenario, at this line
+        draft.data["free_from"] = data["free_from"]
+        claim(draft.places, ("free_from",), (source, ("free_from",)))
     return draft, problems
 
 

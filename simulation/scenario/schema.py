@@ -107,7 +107,11 @@ class EventType(StrEnum):
 
 
 class EventKind(StrEnum):
-    """Exogenous events happen in every mode; decisions are forced only in replay."""
+    """Exogenous events happen in every mode; decisions are forced only in replay.
+
+    An event marked ``intervention`` (what a counterfactual adds or changes)
+    applies in every mode whatever its kind.
+    """
 
     EXOGENOUS = "exogenous"
     DECISION = "decision"
@@ -249,6 +253,11 @@ class Event(Frozen):
     blame: dict[Identifier, Share] = {}
     stance: dict[Identifier, StanceChange] = {}
     protection: dict[Identifier, Share] = {}
+    intervention: StrictBool = Field(
+        False,
+        description="a counterfactual's change (added, modified or moved by an overlay or a "
+        "flag): applied in every mode, whatever its kind; set by the changes, not written by hand",
+    )
 
 
 class Scenario(Frozen):
@@ -263,6 +272,11 @@ class Scenario(Frozen):
         None,
         description="a leader whose life forbids any reorganisation of power: while he "
         "lives, no Politburo member is condemned or removed in free mode",
+    )
+    free_from: MonthField | None = Field(
+        None,
+        description="branch from history: the scenario's decisions are replayed before this "
+        "month and the leaders decide from it on, whatever the mode",
     )
     leaders: Annotated[list[Leader], Field(min_length=1)]
     posts: dict[Identifier, Post]

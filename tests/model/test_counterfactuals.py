@@ -1,16 +1,27 @@
-"""One smoke test per counterfactual overlay: it loads, differs from the baseline, runs."""
+"""Every counterfactual overlay loads, differs from the baseline, and changes the outcomes.
+
+An overlay that changed nothing in the modes its README row names would make
+every comparison with it print zeros: each is run over paired seeds in each of
+those modes, and must change at least one summary metric.
+"""
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import BASELINE, SEED
 
+from simulation.experiments.outcomes import summary_row
+from simulation.experiments.runs import run_models
+from simulation.experiments.seeds import run_seeds
 from simulation.model import Mode, PartyModel
 from simulation.scenario import load_scenario
 from simulation.scenario.diff import diff_scenarios
 from simulation.scenario.schema import EventKind, EventType
 
 COUNTERFACTUALS = sorted((BASELINE.parent / "counterfactuals").glob("*.yaml"))
+README = BASELINE.parent / "counterfactuals" / "README.md"
+PAIRED_RUNS = 20
 EXOGENOUS = {
     EventType.INCAPACITATION,
     EventType.RECOVERY,
@@ -54,7 +65,59 @@ def test_added_events_are_exogenous_only_if_nobody_decided_them(path: Path, base
                 assert event["kind"] == expected, event["id"]
 
 
-def test_the_readme_lists_every_counterfactual():
-    readme = (BASELINE.parent / "counterfactuals" / "README.md").read_text()
-    listed = [line for line in readme.splitlines() if line.startswith("| `")]
-    assert sorted(line.split("`")[1] for line in listed) == [path.name for path in COUNTERFACTUALS]
+def readme_modes() -> dict[str, list[str]]:
+    """Each overlay's file name and the modes its README row says it acts in."""
+    rows = [line for line in README.read_text().splitlines() if line.startswith("| `")]
+    return {
+        row.split("`")[1]: [mode.strip() for mode in row.rstrip(" |").split("|")[-1].split(",")]
+        for row in rows
+    }
+
+
+def test_the_readme_lists_every_counterfactual_with_its_modes():
+    modes = readme_modes()
+    assert sorted(modes) == [path.name for path in COUNTERFACTUALS]
+    for name, named in modes.items():
+        assert named and set(named) <= {mode.value for mode in Mode}, name
+
+
+def summaries(scenario, mode: Mode) -> pd.DataFrame:
+    """The summary rows of the paired runs (run i has the same seed in every scenario)."""
+    seeds = run_seeds(1, PAIRED_RUNS)
+    models = run_models(scenario, range(PAIRED_RUNS), seeds, mode)
+    rows = pd.DataFrame([summary_row(model) for model in models])
+    return rows.drop(columns="scenario")
+
+
+@pytest.fixture(scope="module")
+def baseline_summaries():
+    baseline = load_scenario(BASELINE)
+    return {mode.value: summaries(baseline, mode) for mode in Mode}
+
+
+@pytest.mark.parametrize(
+    ("name", "mode"),
+    [(name, mode) for name, modes in readme_modes().items() for mode in modes],
+)
+def test_each_overlay_changes_the_outcomes_in_the_modes_its_row_names(
+    name, mode, baseline_summaries
+):
+    alternative = summaries(load_scenario(README.parent / name), Mode(mode))
+    base = baseline_summaries[mode]
+    shared = [column for column in base.columns if column in alternative.columns]
+    assert not alternative[shared].equals(base[shared]), f"{name} changes nothing in {mode} mode"
+
+
+def test_the_readme_compare_example_keeps_its_direction(baseline_summaries):
+    """The README's ``compare`` example: Lenin's advice followed, Stalin loses the Secretariat.
+
+    Measured over 1,000 paired free runs (README, Comparisons): P(Stalin dominant at
+    1926-12) 1.00 -> 0.00, Zinoviev's final power share 0.038 -> 0.114.
+    """
+    base = baseline_summaries[Mode.FREE.value]
+    path = README.parent / "stalin_removed_1923.yaml"
+    removed = summaries(load_scenario(path), Mode.FREE)
+    stalin_dominant = [(table["dominant"] == "stalin").mean() for table in (base, removed)]
+    assert stalin_dominant[1] <= stalin_dominant[0] - 0.5
+    assert (removed["power_zinoviev"] > base["power_zinoviev"]).mean() >= 0.9
+    assert (removed["power_stalin"] < base["power_stalin"]).all()

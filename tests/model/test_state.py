@@ -86,7 +86,7 @@ def test_the_recorder_keeps_every_recorded_array_month_by_month(small_scenario):
 
 
 def test_an_initial_state_missing_a_declared_array_is_refused(small_scenario):
-    start = build_initial_state(small_scenario, free=False)
+    start = build_initial_state(small_scenario, free_from=0)
     arrays = {name: value for name, value in start.arrays.items() if name != "loyalty"}
     with pytest.raises(ValueError, match="the declaration expects"):
         dataclasses.replace(start, arrays=arrays)

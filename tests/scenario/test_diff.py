@@ -98,34 +98,65 @@ def test_leaders_added_and_dropped(small_scenario):
     assert diff_scenarios(fewer, small_scenario)[0].change == "added"
 
 
-def test_the_text_reads_section_by_section(small_scenario, variant):
+def test_the_text_reads_section_by_section_each_change_with_its_modes(small_scenario, variant):
     text = format_differences(diff_scenarios(small_scenario, variant), "small.yaml", "variant.yaml")
+    every = " [acts in every mode]"
     assert text.splitlines() == [
         "from small.yaml to variant.yaml:",
         "scenario",
         "  name: small -> variant",
         "period",
-        "  end: 1923-03 -> 1923-02",
+        "  end: 1923-03 -> 1923-02" + every,
         "parameters",
-        "  discipline: 0.6 -> 0.4",
+        "  discipline: 0.6 -> 0.4" + every,
         "leaders",
-        "  trotsky.health: 1.0 -> 0.9",
+        "  trotsky.health: 1.0 -> 0.9" + every,
         "posts",
-        "  politburo.prestige: 0.2 -> 0.25",
+        "  politburo.prestige: 0.2 -> 0.25" + every,
         "organisations",
-        "  leningrad.protection: 0.7 -> 0.2",
+        "  leningrad.protection: 0.7 -> 0.2" + every,
         "factions",
-        "  troika.members: [stalin, zinoviev] -> [stalin, zinoviev, trotsky]",
+        "  troika.members: [stalin, zinoviev] -> [stalin, zinoviev, trotsky]" + every,
         "events added",
-        "  + 1922-10 stalin-out (removal, decision): Stalin removed.",
+        "  + 1922-10 stalin-out (removal, decision): Stalin removed." + every,
         "events dropped",
-        "  - 1923-01 lenin-death (death, exogenous): Lenin dies.",
+        "  - 1923-01 lenin-death (death, exogenous): Lenin dies." + every,
         "events moved",
-        "  trotsky-out: 1923-02 -> 1922-12",
+        "  trotsky-out: 1923-02 -> 1922-12" + every,
         "events changed",
-        "  condemn.passed: true -> false",
-        "  condemn.influence: {trotsky: -0.1} -> {trotsky: -0.2}",
+        "  condemn.passed: true -> false" + every,
+        "  condemn.influence: {trotsky: -0.1} -> {trotsky: -0.2}" + every,
     ]
+
+
+def test_a_dropped_decision_acts_in_replay_only(small_scenario):
+    """Free mode never applied the base's own decisions: dropping one changes only replay."""
+    dropped = apply_changes(small_scenario, [{"drop_event": "purge-leningrad"}], "test")
+    (line,) = format_differences(diff_scenarios(small_scenario, dropped), "a", "b").splitlines()[2:]
+    assert line.endswith(
+        "[acts in replay only (and when branching from history after 1922-11): "
+        "free mode never applied this decision]"
+    )
+    settlement = apply_changes(small_scenario, [{"drop_event": "stalin-gs"}], "test")
+    (difference,) = diff_scenarios(small_scenario, settlement)
+    assert difference.modes == "acts in every mode"  # the first month applies in free mode too
+
+
+@pytest.mark.parametrize(
+    ("free_from", "modes"),
+    [
+        ("1923-01", "acts: this run replays history before 1923-01"),
+        (
+            "1922-10",
+            "acts in no mode: the leaders decide from 1922-10, so this decision was never applied",
+        ),
+    ],
+)
+def test_a_dropped_decision_in_a_branch_from_history(small_scenario, free_from, modes):
+    changes = [{"drop_event": "purge-leningrad"}, {"set": {"free_from": free_from}}]
+    branched = apply_changes(small_scenario, changes, "test")
+    dropped = [d for d in diff_scenarios(small_scenario, branched) if d.section == "events"]
+    assert [d.modes for d in dropped] == [modes]
 
 
 def test_long_text_is_cut_short():

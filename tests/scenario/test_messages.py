@@ -26,14 +26,15 @@ def test_every_mistake_in_an_overlay_is_reported(tmp_path):
     overlay = tmp_path / "overlay.yaml"
     assert caught.value.problems == [
         f"{overlay}:4: colour: unknown field "
-        "(expected one of: extends, name, description, source, changes)",
+        "(expected one of: extends, name, description, source, free_from, changes)",
         f"{overlay}:6: changes[0].drop_event: unknown event 'lenin-deth' "
         "(did you mean 'lenin-death' or 'lenin-stroke'?)",
         f"{overlay}:7: changes[1].move_event.date: expected a month as YYYY-MM, got 'June 1924'",
         f"{overlay}:9: changes[2].add_event.weather: unknown field (expected one of: id, date, "
         "type, kind, description, source, label, who, target, by, post, to_post, organisation, "
         "beneficiary, faction, arena, motion, passed, delegates, health, months, "
-        "members_per_month, functionaries, share, influence, blame, stance, protection)",
+        "members_per_month, functionaries, share, influence, blame, stance, protection, "
+        "intervention)",
     ]
 
 

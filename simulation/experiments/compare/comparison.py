@@ -98,6 +98,8 @@ class ComparisonResult:
         reports: by scenario name, the ensemble's report, or ``None`` if it was reused.
         identical: the scenarios every run of which gave the same outcomes.
         files: the comparison's files (table, report, plot, record).
+        unchanged: the alternatives whose every run gave the same outcomes as the
+            base's run of the same seed: in the mode used, their changes do nothing.
     """
 
     table: pd.DataFrame
@@ -105,6 +107,21 @@ class ComparisonResult:
     reports: dict[str, EnsembleReport | None]
     identical: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def same_outcomes(summary: pd.DataFrame, base: pd.DataFrame) -> bool:
+    """Whether every run of an alternative has the outcomes of the base's paired run.
+
+    The runs are paired by seed (common random numbers), so an alternative that
+    changes nothing in the mode used gives the base's summary row for row; only
+    the scenario's name differs.
+    """
+    ours, theirs = (table.drop(columns="scenario", errors="ignore") for table in (summary, base))
+    if list(ours.columns) != list(theirs.columns) or len(ours) != len(theirs):
+        return False
+    by_run = [table.sort_values("run").reset_index(drop=True) for table in (ours, theirs)]
+    return by_run[0].equals(by_run[1])
 
 
 def run_comparison(
@@ -190,12 +207,13 @@ def _compare(
     main_table = markdown_table(table, metrics, base, base_scenario)
     reused = {name: report is None for name, report in reports.items()}
     identical = [name for name in names if identical_runs(summaries[name])]
+    unchanged = [name for name in names[1:] if same_outcomes(summaries[name], summaries[base])]
     report_path = out_dir / "report.md"
-    text = report_text(ensembles, reused, main_table, constant, resamples, identical)
+    text = report_text(ensembles, reused, main_table, constant, resamples, identical, unchanged)
     write_text(report_path, text)
     record_path = out_dir / "comparison.json"
     record = {"identity": identity, "files": list(COMPARISON_FILES[:3])}
     record["versions"] = package_versions(VERSIONED_EXTRAS)
     write_text(record_path, json.dumps(record, indent=2, sort_keys=True) + "\n")
     files = [csv_path, report_path, plot_path, record_path]
-    return ComparisonResult(table, main_table, reports, identical, files)
+    return ComparisonResult(table, main_table, reports, identical, files, unchanged)

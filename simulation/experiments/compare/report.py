@@ -189,6 +189,7 @@ def report_text(
     constant: list[str],
     resamples: int,
     identical: Sequence[str] = (),
+    unchanged: Sequence[str] = (),
 ) -> str:
     """The Markdown report: settings, what each alternative changes, the table, the plot.
 
@@ -200,11 +201,13 @@ def report_text(
         constant: removal timings left out of it as the same in every run.
         resamples: bootstrap resamples behind the intervals.
         identical: the scenarios every run of which gave the same outcomes.
+        unchanged: the alternatives that gave the base's outcomes in every run.
     """
     base_ensemble, alternatives = ensembles[0], ensembles[1:]
     base = base_ensemble.scenario
     title = ", ".join(ensemble.scenario.name for ensemble in alternatives)
-    runs, mode, seed = base_ensemble.runs, base_ensemble.mode.value, base_ensemble.seed
+    runs, seed = base_ensemble.runs, base_ensemble.seed
+    mode = mode_used(base_ensemble)
     lines = [
         f"# {title} against {base.name}",
         "",
@@ -242,6 +245,8 @@ def report_text(
         main_table,
         "",
     ]
+    if unchanged:
+        lines += [f"**Warning:** {unchanged_note(unchanged, base.name, runs, mode)}", ""]
     if identical:
         lines += [identical_note(identical, runs), ""]
     if constant:
@@ -262,6 +267,25 @@ def report_text(
         "",
     ]
     return "\n".join(lines)
+
+
+def mode_used(ensemble) -> str:
+    """The mode an ensemble ran in, as a reader says it: ``free``, ``replay``, ``free from ...``.
+
+    A scenario's ``free_from`` (``--free-from``) overrides the mode.
+    """
+    free_from = ensemble.scenario.free_from
+    return ensemble.mode.value if free_from is None else f"free from {free_from}"
+
+
+def unchanged_note(unchanged: Sequence[str], base: str, runs: int, mode: str) -> str:
+    """Say that an alternative changed nothing in the mode used, and where to look."""
+    names = ", ".join(unchanged)
+    return (
+        f"{names} gave the same outcomes as {base} in every one of the {runs} paired runs "
+        f"in {mode} mode: its changes do nothing in this mode (`interregnum diff` says in "
+        "which modes each change acts); every difference below is 0."
+    )
 
 
 def identical_note(identical: Sequence[str], runs: int) -> str:

@@ -293,11 +293,18 @@ def is_complete(out_dir: Path, ensemble: Ensemble) -> bool:
 
 
 def ensemble_manifest(ensemble: Ensemble, sessions: list[dict], status: str, chunk: int) -> dict:
-    """What is needed to reproduce and resume an ensemble, and how far it got."""
+    """What is needed to reproduce and resume an ensemble, and how far it got.
+
+    ``free_from`` (the month the scenario branches from history, which
+    overrides ``mode``) is part of the scenario, so of its hash; it is written
+    out so that a reader need not resolve the scenario to see it.
+    """
+    free_from = ensemble.scenario.free_from
     return {
         "scenario": ensemble.scenario.name,
         "scenario_file": ensemble.scenario_file,
         **ensemble.identity(),
+        "free_from": None if free_from is None else str(free_from),
         "overrides": list(ensemble.overrides),
         "run_seeds": "run i: numpy.random.SeedSequence(seed).spawn(runs)[i].generate_state(1)[0]",
         "keep_trajectories": ensemble.keep_trajectories,

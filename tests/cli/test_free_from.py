@@ -1,0 +1,102 @@
+"""--free-from on the commands, the manifests that record it, and compare's warning."""
+
+import json
+
+import pandas as pd
+import pytest
+from conftest import SMALL_SCENARIO
+
+from simulation.cli import main
+from simulation.scenario import ScenarioError, load_scenario
+
+
+@pytest.fixture
+def small_file(tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL_SCENARIO)
+    return path
+
+
+def test_run_free_from_replays_before_and_decides_after(small_file, tmp_path, capsys):
+    out = tmp_path / "out"
+    arguments = ["run", str(small_file), "--free-from", "1922-10", "--out", str(out)]
+    assert main([*arguments, "--no-plot"]) == 0
+    assert capsys.readouterr().out.startswith("free from 1922-10: small:")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert (manifest["mode"], manifest["free_from"]) == ("replay", "1922-10")
+    assert manifest["overrides"] == ["--free-from 1922-10"]
+    events = pd.read_csv(out / "events.csv")
+    decided = events.loc[events["origin"] == "model", "date"]
+    assert len(decided) and decided.min() >= "1922-10"
+    replayed = events.loc[events["event_id"].isin(["troika-formed", "condemn"]), "origin"]
+    assert list(replayed) == ["scenario", "scenario"]  # decisions before the branch
+    assert "purge-leningrad" not in set(events["event_id"])  # the leaders decide from 1922-10
+
+
+def test_a_run_without_a_branch_records_none(small_file, tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", str(small_file), "--out", str(out), "--no-plot"]) == 0
+    assert json.loads((out / "manifest.json").read_text())["free_from"] is None
+
+
+def test_ensemble_manifest_records_the_branch(small_file, tmp_path):
+    out = tmp_path / "out"
+    arguments = ["ensemble", str(small_file), "--runs", "2", "--workers", "1", "--quiet"]
+    assert main([*arguments, "--free-from", "1922-10", "--out", str(out)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert (manifest["mode"], manifest["free_from"]) == ("free", "1922-10")
+    assert "--free-from 1922-10" in manifest["overrides"]
+
+
+@pytest.mark.parametrize("command", ["run", "ensemble", "compare", "assess"])
+def test_a_branch_outside_the_period_exits_2(small_file, tmp_path, capsys, command):
+    out = tmp_path / "out"
+    arguments = [command, str(small_file), *[str(small_file)] * (command == "compare")]
+    arguments += ["--runs", "2"] * (command == "ensemble")
+    assert main([*arguments, "--free-from", "1930-01", "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("free_from: 1930-01 is outside the period 1922-04 to 1923-03") == 1
+    assert "Traceback" not in error and not out.exists()
+
+
+def test_a_branch_that_is_not_a_month_exits_2(small_file, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(small_file), "--free-from", "May 1924", "--out", str(out)]) == 2
+    assert (
+        "--free-from May 1924: set.free_from: expected a month as YYYY-MM"
+        in capsys.readouterr().err
+    )
+
+
+def test_compare_warns_when_an_alternative_does_nothing_in_the_mode_used(
+    small_file, tmp_path, capsys
+):
+    """Dropping one of the base's decisions does nothing in free mode, which never applied it."""
+    alternative = tmp_path / "no-purge.yaml"
+    alternative.write_text(
+        "extends: small.yaml\nname: small-no-purge\nsource: test\n"
+        "changes:\n  - drop_event: purge-leningrad\n"
+    )
+    for mode, warned in (("free", True), ("replay", False)):
+        out = tmp_path / mode
+        arguments = ["compare", str(small_file), str(alternative), "--mode", mode, "--runs", "4"]
+        assert main([*arguments, "--workers", "1", "--out", str(out), "--quiet"]) == 0
+        error, report = capsys.readouterr().err, (out / "report.md").read_text()
+        note = (
+            f"small-no-purge gave the same outcomes as small in every one of the 4 paired "
+            f"runs in {mode} mode: its changes do nothing in this mode"
+        )
+        assert (f"interregnum: warning: {note}" in error) is warned
+        assert (note in report) is warned
+        assert "acts in replay only" in report  # the change says where it acts
+
+
+def test_an_overlay_may_branch_from_history_and_a_bad_month_is_told_at_its_line(small_file):
+    overlay = small_file.parent / "branch.yaml"
+    overlay.write_text(
+        "extends: small.yaml\nname: small-branch\nsource: test\nfree_from: 1922-10\nchanges: []\n"
+    )
+    assert str(load_scenario(overlay).free_from) == "1922-10"
+    overlay.write_text(overlay.read_text().replace("1922-10", "1921-10"))
+    with pytest.raises(ScenarioError, match=rf"^{overlay}:4: free_from: 1921-10 is outside"):
+        load_scenario(overlay)
