@@ -69,7 +69,9 @@ def handle(args: argparse.Namespace) -> int:
     def figures(directory: Path) -> list[str]:
         if args.no_plot:
             return []
-        plot_influence(result["trajectories"], scenario, directory / "influence.png")
+        plot_influence(
+            result["trajectories"], scenario, directory / "influence.png", events=result["events"]
+        )
         return ["influence.png"]
 
     try:
