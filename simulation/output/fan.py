@@ -24,12 +24,14 @@ def fan_leaders(quantiles: pd.DataFrame, count: int = MAIN_LEADERS) -> list[str]
     return main_leaders(power.rename(columns={"q50": "power"}), count=count)
 
 
-def _while_alive(band: pd.DataFrame) -> pd.DataFrame:
-    """The months up to the last in which the leader had power in some run (he is dead after).
+def while_alive(band: pd.DataFrame, column: str = "q95") -> pd.DataFrame:
+    """The months up to the last in which ``column`` of the leader's power share is not zero.
 
-    A dead leader's power share is zero, which drawn would be a flat line at zero.
+    A dead leader's power share is zero, which drawn would be a flat line at zero:
+    with ``q95`` the band ends when he is dead in (nearly) every run, with ``q50``
+    the median path when he is dead in most.
     """
-    living = (band["q95"] > 0).to_numpy()
+    living = (band[column] > 0).to_numpy()
     last = living.nonzero()[0].max() if living.any() else -1
     return band.iloc[: last + 1]
 
@@ -68,7 +70,7 @@ def draw_fan(
                 axis.set_visible(False)
                 continue
             leader = leaders[number]
-            band = _while_alive(power[power["leader"] == leader].sort_values("month"))
+            band = while_alive(power[power["leader"] == leader].sort_values("month"))
             colour = colours[leader]
             axis.fill_between(
                 band["month"], band["q05"], band["q95"], color=colour, alpha=0.18, linewidth=0

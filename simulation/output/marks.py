@@ -59,7 +59,7 @@ def _cut(text: str) -> str:
 
 def scenario_marks(scenario: Scenario) -> list[Mark]:
     """The scenario's labelled events, for figures of many runs (fan and comparison)."""
-    return _by_month(
+    return by_month(
         [
             (_month(str(event.date)), event.label, _scenario_rank(event.type))
             for event in scenario.events
@@ -104,7 +104,7 @@ def run_marks(events: pd.DataFrame, scenario: Scenario) -> list[Mark]:
         principals = sorted(dict.fromkeys(actors), key=lambda actor: order.get(actor, len(order)))
         who = ", ".join(names.get(actor, actor) for actor in principals)
         entries.append((month, f"{who} {verb}", REMOVAL))
-    return _by_month(entries)
+    return by_month(entries)
 
 
 def _scenario_rank(kind: str) -> int:
@@ -112,7 +112,7 @@ def _scenario_rank(kind: str) -> int:
     return REMOVAL if kind == "death" else SCENARIO_LABEL
 
 
-def _by_month(entries: list[tuple[pd.Timestamp, str, int]]) -> list[Mark]:
+def by_month(entries: list[tuple[pd.Timestamp, str, int]]) -> list[Mark]:
     """One mark per month: its two most consequential texts (distinct) joined."""
     months: dict[pd.Timestamp, list[tuple[int, str]]] = {}
     for month, text, rank in entries:

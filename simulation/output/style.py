@@ -15,9 +15,8 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from simulation.output.files import write_atomically
+from simulation.output.formats import FORMATS
 
-FORMATS = ("png", "svg", "pdf")
-"""The formats of the figures (``--format``); animations are GIF whatever this says."""
 RASTER_DPI = 120
 
 SLIDE = {
