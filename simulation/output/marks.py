@@ -142,7 +142,7 @@ def draw_marks(axes: Sequence[Axes], marks: Sequence[Mark], *, labelled: bool = 
             axis.axvline(mark.month, color="0.55", linewidth=0.9, linestyle=":", zorder=0)
     if not labelled:
         return 0
-    placed = _rows(top, sorted(marks, key=lambda mark: (mark.rank, mark.month)))
+    placed = _rows(top, _by_importance(marks))
     for mark, row, side in placed:
         top.annotate(
             mark.text,
@@ -170,6 +170,27 @@ def draw_marks(axes: Sequence[Axes], marks: Sequence[Mark], *, labelled: bool = 
                 clip_on=False,
             )
     return 1 + max((row for _, row, _ in placed), default=-1)
+
+
+def _by_importance(marks: Sequence[Mark]) -> list[Mark]:
+    """The marks by rank and, within a rank, each next the farthest from those before it.
+
+    So that the labels spread over the period instead of crowding its first years.
+    """
+    ordered: list[Mark] = []
+    for rank in sorted({mark.rank for mark in marks}):
+        group = [mark for mark in marks if mark.rank == rank]
+        while group:
+            pick = max(
+                group,
+                key=lambda mark: min(
+                    (abs((mark.month - other.month).days) for other in ordered),
+                    default=-mark.month.value,  # none yet: the earliest
+                ),
+            )
+            ordered.append(pick)
+            group.remove(pick)
+    return ordered
 
 
 def _rows(axis: Axes, marks: list[Mark]) -> list[tuple[Mark, int, str]]:
