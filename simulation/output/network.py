@@ -39,6 +39,10 @@ which power shifted most."""
 EDGE_THRESHOLD = 0.2
 """Affinities weaker than this (either way) are not drawn: they would only be clutter."""
 FRAME_MILLISECONDS = 450
+MIN_DISTANCE = 0.55
+"""The closest two leaders are placed (in units of affinity), so that no node hides another."""
+LAYOUT_ITERATIONS = 80
+"""Guttman transforms per month: from the previous month's layout, enough to settle."""
 LABEL_ANGLES = np.radians([90, 270, 60, 240, 120, 300])
 """Where on its circle each faction's name stands, so that nested factions' names part."""
 AFFINITY_COLOURS = matplotlib.colormaps["RdBu"]
@@ -118,26 +122,39 @@ def _layout(
     factions: dict[str, list[str]],
     previous: dict[str, np.ndarray],
 ) -> dict[str, np.ndarray]:
-    """Place allies near each other and enemies apart (Kamada-Kawai on ``1.2 - affinity``).
+    """Place allies near each other and enemies apart, members of a faction closer still.
 
-    Members of an active faction are drawn closer still; the layout starts from the
-    previous month's, so that the picture changes only as the alliances do.
+    The target distance of two leaders is ``1.2 - affinity`` (less for members of an
+    active faction); positions minimise the stress between drawn and target distances
+    (SMACOF, a few Guttman transforms), starting from the previous month's, so that
+    the picture changes only as the alliances do. Positions are centred and scaled
+    to fit the unit square.
     """
-    if len(leaders) < 2:
+    count = len(leaders)
+    if count < 2:
         return {leader: np.zeros(2) for leader in leaders}
     together = {frozenset((a, b)) for group in factions.values() for a in group for b in group}
-    distance: dict[str, dict[str, float]] = {leader: {} for leader in leaders}
-    for a in leaders:
-        for b in leaders:
-            if a != b:
+    target = np.zeros((count, count))
+    for i, a in enumerate(leaders):
+        for j, b in enumerate(leaders):
+            if i != j:
                 value = affinity.get((a, b), affinity.get((b, a), 0.0))
                 apart = 1.2 - value - (0.35 if frozenset((a, b)) in together else 0.0)
-                distance[a][b] = max(apart, 0.25)
-    graph = nx.complete_graph(leaders)
-    start = {leader: previous[leader] for leader in leaders if leader in previous}
-    if len(start) != len(leaders):
-        start = nx.circular_layout(graph)
-    return nx.kamada_kawai_layout(graph, dist=distance, pos=start)
+                target[i, j] = max(apart, MIN_DISTANCE)
+    angles = 2 * np.pi * np.arange(count) / count
+    circle = np.column_stack([np.cos(angles), np.sin(angles)])
+    place = np.array(
+        [previous.get(leader, circle[i]) for i, leader in enumerate(leaders)], dtype=float
+    )
+    for _ in range(LAYOUT_ITERATIONS):
+        drawn = np.linalg.norm(place[:, None, :] - place[None, :, :], axis=2)
+        ratio = np.divide(target, drawn, out=np.zeros_like(target), where=drawn > 1e-9)
+        guttman = -ratio
+        guttman[np.diag_indices(count)] = ratio.sum(axis=1)
+        place = guttman @ place / count
+    place -= place.mean(axis=0)
+    place /= max(np.abs(place).max(), 1e-9)
+    return {leader: place[i] for i, leader in enumerate(leaders)}
 
 
 def turning_points(history: NetworkHistory, count: int = TURNING_POINTS) -> list[str]:
@@ -278,15 +295,15 @@ def animate_network(history: NetworkHistory, scenario: Scenario, path: Path) -> 
     with slide_style():
         figure = Figure(figsize=(8, 8.6), dpi=80)
         canvas = FigureCanvasAgg(figure)
+        figure.suptitle(f"{scenario.name}: the alliance network", fontsize=14)
+        _key(figure)
+        axis = figure.add_axes((0.02, 0.14, 0.96, 0.78))
         for month in history.months:
-            figure.clear()
-            axis = figure.add_axes((0.02, 0.14, 0.96, 0.78))
+            axis.clear()
             draw_month(axis, history, month, scenario)
-            figure.suptitle(f"{scenario.name}: the alliance network", fontsize=14)
-            _key(figure)
             canvas.draw()
             image = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
-            frames.append(image.convert("P", palette=Image.Palette.ADAPTIVE, colors=128))
+            frames.append(image.quantize(colors=128))
 
     def write(temporary: Path) -> None:
         buffer = io.BytesIO()
