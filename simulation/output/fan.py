@@ -12,7 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from simulation.output.colours import leader_colours
-from simulation.output.marks import draw_marks, scenario_marks
+from simulation.output.marks import draw_marks, mark_key, numbered_marks, scenario_marks
 from simulation.output.plots import MAIN_LEADERS, main_leaders, month_axis
 from simulation.output.style import save_figure, slide_style
 from simulation.scenario.schema import Scenario
@@ -60,10 +60,11 @@ def draw_fan(
     power = power.assign(month=pd.to_datetime(power["date"], format="%Y-%m"))
     marks = scenario_marks(scenario)
     top = power["q95"].max() if len(power) else 1.0
+    chosen = []
     with slide_style():
         columns = 3 if len(leaders) > 4 else max(1, len(leaders))
         rows = max(1, math.ceil(len(leaders) / columns))
-        figure = Figure(figsize=(5.6 * columns, 3.8 * rows + 1.6))
+        figure = Figure(figsize=(5.6 * columns, 3.8 * rows + 2.2))
         axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
         for number, axis in enumerate(axes.ravel()):
             if number >= len(leaders):
@@ -81,7 +82,10 @@ def draw_fan(
             axis.plot(band["month"], band["q50"], color=colour, gid=leader)
             month_axis(axis, scenario)
             draw_marks([axis], marks, labelled=False)
-            axis.set_title(names.get(leader, leader), color=colour, fontweight="bold", loc="left")
+            chosen = numbered_marks(axis, marks)
+            axis.set_title(
+                names.get(leader, leader), color=colour, fontweight="bold", loc="left", pad=22
+            )
             axis.grid(axis="y", color="0.9")
             axis.set_ylim(0, max(0.05, top * 1.08))
             axis.tick_params(axis="x", labelrotation=30)
@@ -99,7 +103,11 @@ def draw_fan(
         )
         counted = f"{runs} runs" if runs is not None else "ensemble"
         figure.suptitle(title or f"{scenario.name}: power share of the main contenders ({counted})")
-        figure.tight_layout(rect=(0, 0.05, 1, 1))
+        if chosen:
+            figure.text(
+                0.5, 0.055, mark_key(chosen), ha="center", fontsize=11, color="0.2", wrap=True
+            )
+        figure.tight_layout(rect=(0, 0.13, 1, 1))
     return figure
 
 

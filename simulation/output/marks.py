@@ -172,6 +172,38 @@ def draw_marks(axes: Sequence[Axes], marks: Sequence[Mark], *, labelled: bool = 
     return 1 + max((row for _, row, _ in placed), default=-1)
 
 
+def numbered_marks(axis: Axes, marks: Sequence[Mark]) -> list[Mark]:
+    """Number the most consequential marks above ``axis``; return them in number order.
+
+    For figures of several panels: each panel carries only the numbers, and one key
+    shared by the panels (:func:`mark_key`) says what they stand for.
+    """
+    chosen = sorted(_by_importance(marks)[:MAX_LABELS], key=lambda mark: mark.month)
+    for number, mark in enumerate(chosen, start=1):
+        axis.annotate(
+            str(number),
+            xy=(mark.month, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 3 + 9 * (number % 2)),  # neighbours alternate heights
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=LABEL_SIZE - 1,
+            color="0.2",
+            annotation_clip=False,
+        )
+    return chosen
+
+
+def mark_key(chosen: Sequence[Mark]) -> str:
+    """The key of :func:`numbered_marks`: ``1 Apr 1922 Stalin Gen. Sec.   2 ...``, three a line."""
+    entries = [
+        f"{number}  {mark.month.strftime('%b %Y')}: {mark.text}"
+        for number, mark in enumerate(chosen, start=1)
+    ]
+    return "\n".join("      ".join(entries[at : at + 3]) for at in range(0, len(entries), 3))
+
+
 def _by_importance(marks: Sequence[Mark]) -> list[Mark]:
     """The marks by rank and, within a rank, each next the farthest from those before it.
 
