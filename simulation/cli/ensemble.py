@@ -87,7 +87,7 @@ def handle(args: argparse.Namespace) -> int:
     )
     from simulation.model import Mode
     from simulation.output.fan import plot_fan
-    from simulation.output.style import figure_name
+    from simulation.output.style import figure_name, remove_other_formats
 
     try:
         scenario, overrides = load_from_args(args)
@@ -123,6 +123,7 @@ def handle(args: argparse.Namespace) -> int:
         plot_path = out_dir / figure_name("fan", choices.format)
         quantiles = read_table(out_dir, "quantiles")
         plot_fan(quantiles, scenario, plot_path, runs=args.runs, leaders=choices.leaders)
+        remove_other_formats(plot_path)
     except EnsembleError as error:
         return fail(str(error), status=error.status)
     except OSError as error:

@@ -59,3 +59,13 @@ def save_figure(figure: Figure, path: Path) -> None:
         write_atomically(
             path, lambda temporary: figure.savefig(temporary, format=form, dpi=RASTER_DPI)
         )
+
+
+def remove_other_formats(path: Path) -> None:
+    """Remove the same figure in the other formats, left by an earlier ``--format``.
+
+    So that a folder never shows a figure older than its tables.
+    """
+    for form in FORMATS:
+        if form != path.suffix.removeprefix("."):
+            path.with_suffix(f".{form}").unlink(missing_ok=True)

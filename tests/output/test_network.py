@@ -101,3 +101,15 @@ def test_unknown_leaders_and_months_outside_the_period_are_refused(tmp_path, cap
     assert "--leaders: 'trotzky' is not a leader of small" in error
     assert "--network-months: 1925-01 is outside the scenario's period" in error
     assert "Traceback" not in error and not out.exists()
+
+
+def test_an_ensemble_redrawn_in_another_format_leaves_no_stale_figure(tmp_path):
+    scenario_file = tmp_path / "small.yaml"
+    scenario_file.write_text(SMALL_SCENARIO)
+    out = tmp_path / "ensemble"
+    arguments = ["ensemble", str(scenario_file), "--runs", "3", "--workers", "1", "--quiet"]
+    assert main([*arguments, "--out", str(out)]) == 0
+    assert (out / "fan.png").exists()
+    assert main([*arguments, "--out", str(out), "--resume", "--format", "svg"]) == 0
+    assert b"<svg" in (out / "fan.svg").read_bytes()[:400]
+    assert not (out / "fan.png").exists()

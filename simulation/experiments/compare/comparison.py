@@ -48,7 +48,7 @@ from simulation.output.files import (
     write_text,
 )
 from simulation.output.interventions import concerned_leaders
-from simulation.output.style import figure_name
+from simulation.output.style import figure_name, remove_other_formats
 from simulation.scenario.schema import Scenario
 
 COMPARISON_FILES = ("comparison.csv", "report.md", "comparison.png", "comparison.json")
@@ -227,6 +227,7 @@ def _compare(
         level=LEVEL,
         alternatives=alternatives,
     )
+    remove_other_formats(plot_path)
     metrics, constant = main_metrics(table)
     main_table = markdown_table(table, metrics, base, base_scenario)
     reused = {name: report is None for name, report in reports.items()}
