@@ -13,6 +13,7 @@ from simulation.cli.common import (
     note_capped_workers,
     report_problems,
 )
+from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.scenario_args import add_free_from_argument, branch_from_history
 from simulation.experiments.compare.statistics import RESAMPLES
 from simulation.scenario import Scenario, ScenarioError, load_scenario
@@ -33,7 +34,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "seed, runs and mode is reused without running anything. From their summaries, write "
         "OUT/comparison.csv (every metric of every scenario with a 95% percentile bootstrap "
         "interval, and each alternative's paired difference from the base), OUT/report.md "
-        "(what each alternative changes, the main table, the plot) and OUT/comparison.png; "
+        "(what each alternative changes, the main table, the plot) and OUT/comparison.png "
+        "(the month each alternative takes effect marked, and the leaders it is about drawn); "
         "the main table is printed too. The change flags of run and ensemble (--set, "
         "--drop-event, --move-event) are not taken here: write each variant as an overlay "
         "file, so that the report shows what it changes.",
@@ -96,6 +98,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "compare refuses to overwrite it)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_figure_arguments(parser)
     parser.set_defaults(handler=handle)
 
 
@@ -152,6 +155,8 @@ def handle(args: argparse.Namespace) -> int:
     if problems:
         return report_problems(ScenarioError(problems))
     problems = _name_problems(scenarios, paths)
+    choices, figure_problems = figure_choices(args, scenarios[0])
+    problems += figure_problems
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / f"compare-{scenarios[0].name}"
@@ -187,6 +192,8 @@ def handle(args: argparse.Namespace) -> int:
             resamples=args.bootstrap,
             force=args.force,
             announce=lambda name, report: _announce(name, report, out_dir, args.runs),
+            figure_format=choices.format,
+            leaders=choices.leaders,
         )
     except EnsembleError as error:
         return fail(str(error), status=error.status)

@@ -13,6 +13,7 @@ from simulation.cli.common import (
     report_problems,
     summary,
 )
+from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.scenario_args import add_scenario_arguments, load_from_args, mode_label
 from simulation.scenario import ScenarioError
 
@@ -27,7 +28,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "local processes or a Dask cluster. Each finished chunk of runs is written at once "
         "under OUT/parts/; at the end they are consolidated into summary.parquet, "
         "tenures.parquet, events.parquet, votes.parquet and quantiles.parquet, with "
-        "manifest.json and fan.png. An interrupted ensemble continues with --resume.",
+        "manifest.json and fan.png (each main contender's median power share with the "
+        "middle 50% and 90% of runs). An interrupted ensemble continues with --resume.",
     )
     add_scenario_arguments(parser)
     parser.add_argument("--runs", type=int, required=True, metavar="N", help="number of runs")
@@ -67,6 +69,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="runs per task (default: about four tasks per worker, at most 50)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_figure_arguments(parser)
     parser.set_defaults(handler=handle)
 
 
@@ -84,11 +87,15 @@ def handle(args: argparse.Namespace) -> int:
     )
     from simulation.model import Mode
     from simulation.output.fan import plot_fan
+    from simulation.output.style import figure_name, remove_other_formats
 
     try:
         scenario, overrides = load_from_args(args)
     except ScenarioError as error:
         return report_problems(error)
+    choices, problems = figure_choices(args, scenario)
+    if problems:
+        return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / f"{scenario.name}-ensemble"
     try:
         ensemble = Ensemble(
@@ -113,8 +120,10 @@ def handle(args: argparse.Namespace) -> int:
             progress=progress,
             chunk_size=args.chunk_size,
         )
-        plot_path = out_dir / "fan.png"
-        plot_fan(read_table(out_dir, "quantiles"), scenario, plot_path, runs=args.runs)
+        plot_path = out_dir / figure_name("fan", choices.format)
+        quantiles = read_table(out_dir, "quantiles")
+        plot_fan(quantiles, scenario, plot_path, runs=args.runs, leaders=choices.leaders)
+        remove_other_formats(plot_path)
     except EnsembleError as error:
         return fail(str(error), status=error.status)
     except OSError as error:

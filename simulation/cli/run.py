@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from simulation.cli.common import fail, report_problems, summary
+from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.scenario_args import add_scenario_arguments, load_from_args, mode_label
 from simulation.experiments.seeds import SeedError, check_seed
 from simulation.scenario import ScenarioError, scenario_hash
@@ -18,7 +19,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="simulate one run of a scenario and write its tables and plot",
         description="Simulate one run of a scenario month by month and write trajectories.csv, "
         "posts.csv, events.csv, votes.csv, alliances.csv, factions.csv, membership.csv, "
-        "loyalty.csv, manifest.json and influence.png to the output directory.",
+        "loyalty.csv, manifest.json, influence.png (influence and power of the main leaders, "
+        "with the run's events), network.png (the alliance network at a few turning points) "
+        "and network.gif (the network month by month) to the output directory.",
     )
     add_scenario_arguments(parser)
     parser.add_argument(
@@ -35,7 +38,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--out", type=Path, default=None, help="output directory (default: outputs/<scenario name>)"
     )
-    parser.add_argument("--no-plot", action="store_true", help="skip influence.png")
+    parser.add_argument("--no-plot", action="store_true", help="skip the figures")
+    add_figure_arguments(parser, network=True)
     parser.set_defaults(handler=handle)
 
 
@@ -52,12 +56,22 @@ def handle(args: argparse.Namespace) -> int:
         manifest,
         write_run,
     )
+    from simulation.output.network import (
+        animate_network,
+        network_history,
+        plot_network,
+        turning_points,
+    )
     from simulation.output.plots import plot_influence
+    from simulation.output.style import figure_name
 
     try:
         scenario, overrides = load_from_args(args)
     except ScenarioError as error:
         return report_problems(error)
+    choices, problems = figure_choices(args, scenario)
+    if problems:
+        return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / scenario.name
     try:
         seed = check_seed(args.seed)
@@ -70,8 +84,26 @@ def handle(args: argparse.Namespace) -> int:
     def figures(directory: Path) -> list[str]:
         if args.no_plot:
             return []
-        plot_influence(result["trajectories"], scenario, directory / "influence.png")
-        return ["influence.png"]
+        influence = figure_name("influence", choices.format)
+        plot_influence(
+            result["trajectories"],
+            scenario,
+            directory / influence,
+            events=result["events"],
+            leaders=choices.leaders,
+        )
+        history = network_history(
+            result["alliances"],
+            result["trajectories"],
+            result["factions"],
+            scenario,
+            choices.leaders,
+        )
+        network = figure_name("network", choices.format)
+        months = choices.network_months or turning_points(history)
+        plot_network(history, scenario, months, directory / network)
+        animate_network(history, scenario, directory / "network.gif")
+        return [influence, network, "network.gif"]
 
     try:
         written = write_run(result, out_dir, run_manifest, figures)

@@ -6,17 +6,61 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import matplotlib
-import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from simulation.output.files import write_atomically
+from simulation.output.colours import leader_colours
+from simulation.output.fan import while_alive
+from simulation.output.interventions import interventions
+from simulation.output.marks import Mark, draw_marks, title_pad
+from simulation.output.plots import month_axis
+from simulation.output.style import save_figure, slide_style
 from simulation.scenario.schema import Scenario
 
 ALTERNATIVE_STYLES = ("--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)))
 """Line styles of the alternatives' paths (the base is solid), in order."""
+
+
+def draw_comparison(
+    table: pd.DataFrame,
+    quantiles: Mapping[str, pd.DataFrame],
+    base: str,
+    scenario: Scenario,
+    leaders: Sequence[str],
+    runs: int | None = None,
+    level: float = 0.95,
+    alternatives: Mapping[str, Scenario] | None = None,
+) -> Figure:
+    """P(dominant) per scenario with intervals (left) and median power paths (right).
+
+    Args:
+        table: the comparison table (:func:`simulation.experiments.compare.compare_summaries`).
+        quantiles: each scenario's ``quantiles`` table by scenario name, the base first
+            or not (the base is drawn solid, the alternatives dashed, dotted, ...).
+        base: the base scenario's name.
+        scenario: the base scenario (leader names and colours, dates).
+        leaders: the leaders whose median power share is drawn.
+        runs: runs per scenario, for the title.
+        level: coverage of the intervals, for the title.
+        alternatives: the alternative scenarios by name: the month each takes effect
+            (where it first differs from the base) is marked on the paths.
+    """
+    names = {leader.id: leader.name for leader in scenario.leaders}
+    order = [base, *(name for name in quantiles if name != base)]
+    marks = _intervention_marks(scenario, alternatives or {})
+    with slide_style():
+        figure = Figure(figsize=(16, 7.4))
+        left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [2, 3]})
+        _dominance_bars(left, table, order, names, scenario, level)
+        _median_paths(right, quantiles, order, scenario, leaders)
+        rows = draw_marks([right], marks)
+        right.set_title("Median power share of the key leaders over the runs", pad=title_pad(rows))
+        counted = f"{runs} paired runs per scenario" if runs is not None else "paired runs"
+        figure.suptitle(f"{' / '.join(order[1:])} against {base} ({counted})")
+        figure.tight_layout()
+    return figure
 
 
 def plot_comparison(
@@ -28,30 +72,21 @@ def plot_comparison(
     path: Path,
     runs: int | None = None,
     level: float = 0.95,
+    alternatives: Mapping[str, Scenario] | None = None,
 ) -> None:
-    """Draw P(dominant) per scenario with intervals (left) and median power paths (right).
+    """Write :func:`draw_comparison` to ``path`` (PNG, SVG or PDF by its suffix)."""
+    figure = draw_comparison(table, quantiles, base, scenario, leaders, runs, level, alternatives)
+    save_figure(figure, path)
 
-    Args:
-        table: the comparison table (:func:`simulation.experiments.compare.compare_summaries`).
-        quantiles: each scenario's ``quantiles`` table by scenario name, the base first
-            or not (the base is drawn solid, the alternatives dashed, dotted, ...).
-        base: the base scenario's name.
-        scenario: the base scenario (leader names, dates).
-        leaders: the key leaders whose median power share is drawn.
-        path: the PNG to write.
-        runs: runs per scenario, for the title.
-        level: coverage of the intervals, for the title.
-    """
-    names = {leader.id: leader.name for leader in scenario.leaders}
-    order = [base, *(name for name in quantiles if name != base)]
-    figure = Figure(figsize=(15, 6.2))
-    left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [2, 3]})
-    _dominance_bars(left, table, order, names, scenario, level)
-    _median_paths(right, quantiles, order, names, leaders)
-    counted = f"{runs} paired runs per scenario" if runs is not None else "paired runs"
-    figure.suptitle(f"{' / '.join(order[1:])} against {base} ({counted})")
-    figure.tight_layout()
-    write_atomically(path, lambda temporary: figure.savefig(temporary, format="png", dpi=110))
+
+def _intervention_marks(base: Scenario, alternatives: Mapping[str, Scenario]) -> list[Mark]:
+    """Each alternative's departures from the base; named by scenario when there are several."""
+    marks = []
+    for name, alternative in alternatives.items():
+        for mark in interventions(base, alternative):
+            text = f"{name}: {mark.text}" if len(alternatives) > 1 else mark.text
+            marks.append(Mark(mark.month, text, mark.rank))
+    return marks
 
 
 def _dominance_bars(axis, table, order, names, scenario, level) -> None:
@@ -91,31 +126,30 @@ def _dominance_bars(axis, table, order, names, scenario, level) -> None:
     axis.set_yticks(np.linspace(0, 1, 6))
     axis.grid(axis="y", color="0.9")
     axis.set_axisbelow(True)
-    axis.legend(
-        title="scenario", loc="upper center", ncol=min(3, len(order)), frameon=False, fontsize=9
-    )
-    axis.set_title(f"Who dominates at the end ({level:.0%} bootstrap intervals)", fontsize=11)
+    axis.legend(title="scenario", loc="upper center", ncol=min(2, len(order)), frameon=False)
+    axis.set_title(f"Who dominates at the end ({level:.0%} bootstrap intervals)")
 
 
-def _median_paths(axis, quantiles, order, names, leaders) -> None:
-    colours = matplotlib.colormaps["tab10"]
+def _median_paths(axis, quantiles, order, scenario, leaders) -> None:
+    names = {leader.id: leader.name for leader in scenario.leaders}
+    colours = leader_colours(scenario)
     for k, name in enumerate(order):
         power = quantiles[name]
         power = power[power["measure"] == "power"]
         style = "-" if k == 0 else ALTERNATIVE_STYLES[(k - 1) % len(ALTERNATIVE_STYLES)]
-        for number, leader in enumerate(leaders):
-            rows = power[power["leader"] == leader].sort_values("date")
-            months = pd.to_datetime(rows["date"], format="%Y-%m")
+        for leader in leaders:
+            rows = while_alive(power[power["leader"] == leader].sort_values("date"), "q50")
             axis.plot(
-                months,
+                pd.to_datetime(rows["date"], format="%Y-%m"),
                 rows["q50"],
-                color=colours(number),
+                color=colours.get(leader, "0.5"),
                 linestyle=style,
-                linewidth=2.0 if k == 0 else 1.6,
+                linewidth=2.6 if k == 0 else 2.0,
+                gid=leader,
             )
     leader_keys = [
-        Line2D([], [], color=colours(number), linewidth=2.0, label=names.get(leader, leader))
-        for number, leader in enumerate(leaders)
+        Line2D([], [], color=colours.get(leader, "0.5"), label=names.get(leader, leader))
+        for leader in leaders
     ]
     scenario_keys = [
         Line2D(
@@ -127,14 +161,21 @@ def _median_paths(axis, quantiles, order, names, leaders) -> None:
         )
         for k, name in enumerate(order)
     ]
-    first = axis.legend(handles=leader_keys, title="leader", loc="upper left", frameon=False)
+    first = axis.legend(
+        handles=leader_keys, title="leader", loc="upper left", bbox_to_anchor=(1.0, 1.0)
+    )
+    first.set_frame_on(False)
     axis.add_artist(first)
-    axis.legend(handles=scenario_keys, title="scenario", loc="upper center", frameon=False)
+    axis.legend(
+        handles=scenario_keys,
+        title="scenario",
+        loc="lower left",
+        bbox_to_anchor=(1.0, 0.0),
+        frameon=False,
+    )
+    month_axis(axis, scenario)
     axis.set_xlabel("Month")
-    axis.set_ylabel("Median power share (of living leaders)")
+    axis.set_ylabel("Median power share")
     axis.set_ylim(bottom=0)
-    axis.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-    axis.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    axis.tick_params(axis="x", labelrotation=45)
+    axis.tick_params(axis="x", labelrotation=30)
     axis.grid(axis="y", color="0.9")
-    axis.set_title("Median power share of the key leaders over the runs", fontsize=11)

@@ -3,25 +3,112 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
-import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
-from simulation.output.files import write_atomically
-from simulation.output.plots import key_events, main_leaders
+from simulation.output.colours import leader_colours
+from simulation.output.marks import draw_marks, mark_key, numbered_marks, scenario_marks
+from simulation.output.plots import MAIN_LEADERS, main_leaders, month_axis
+from simulation.output.style import save_figure, slide_style
 from simulation.scenario.schema import Scenario
 
-FAN_LEADERS = 6
 
-
-def fan_leaders(quantiles: pd.DataFrame, count: int = FAN_LEADERS) -> list[str]:
-    """The leaders with the highest median power share in the final month, strongest first."""
+def fan_leaders(quantiles: pd.DataFrame, count: int = MAIN_LEADERS) -> list[str]:
+    """The leaders with the highest peak median power share, winners and losers alike."""
     power = quantiles[quantiles["measure"] == "power"]
-    final = power[power["date"] == power["date"].max()]
-    return main_leaders(final.rename(columns={"q50": "power"}), count=count)
+    return main_leaders(power.rename(columns={"q50": "power"}), count=count)
+
+
+def while_alive(band: pd.DataFrame, column: str = "q95") -> pd.DataFrame:
+    """The months up to the last in which ``column`` of the leader's power share is not zero.
+
+    A dead leader's power share is zero, which drawn would be a flat line at zero:
+    with ``q95`` the band ends when he is dead in (nearly) every run, with ``q50``
+    the median path when he is dead in most.
+    """
+    living = (band[column] > 0).to_numpy()
+    last = living.nonzero()[0].max() if living.any() else -1
+    return band.iloc[: last + 1]
+
+
+def draw_fan(
+    quantiles: pd.DataFrame,
+    scenario: Scenario,
+    runs: int | None = None,
+    leaders: Sequence[str] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Per leader, the median power share with its 50% and 90% bands, one panel each.
+
+    Args:
+        quantiles: the ensemble's ``quantiles`` table (scenario, date, leader, measure,
+            q05, q25, q50, q75, q95).
+        scenario: the scenario simulated (names, colours, period, labelled events).
+        runs: number of runs, for the title.
+        leaders: the leaders to draw (default :func:`fan_leaders`).
+        title: replaces the default title.
+    """
+    names = {leader.id: leader.name for leader in scenario.leaders}
+    colours = leader_colours(scenario)
+    leaders = list(leaders) if leaders else fan_leaders(quantiles)
+    power = quantiles[quantiles["measure"] == "power"]
+    power = power.assign(month=pd.to_datetime(power["date"], format="%Y-%m"))
+    marks = scenario_marks(scenario)
+    top = power["q95"].max() if len(power) else 1.0
+    chosen = []
+    with slide_style():
+        columns = 3 if len(leaders) > 4 else max(1, len(leaders))
+        rows = max(1, math.ceil(len(leaders) / columns))
+        figure = Figure(figsize=(5.6 * columns, 3.8 * rows + 2.2))
+        axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
+        for number, axis in enumerate(axes.ravel()):
+            if number >= len(leaders):
+                axis.set_visible(False)
+                continue
+            leader = leaders[number]
+            band = while_alive(power[power["leader"] == leader].sort_values("month"))
+            colour = colours[leader]
+            axis.fill_between(
+                band["month"], band["q05"], band["q95"], color=colour, alpha=0.18, linewidth=0
+            )
+            axis.fill_between(
+                band["month"], band["q25"], band["q75"], color=colour, alpha=0.42, linewidth=0
+            )
+            axis.plot(band["month"], band["q50"], color=colour, gid=leader)
+            month_axis(axis, scenario)
+            draw_marks([axis], marks, labelled=False)
+            chosen = numbered_marks(axis, marks)
+            axis.set_title(
+                names.get(leader, leader), color=colour, fontweight="bold", loc="left", pad=22
+            )
+            axis.grid(axis="y", color="0.9")
+            axis.set_ylim(0, max(0.05, top * 1.08))
+            axis.tick_params(axis="x", labelrotation=30)
+            if number % columns == 0:
+                axis.set_ylabel("Power share")
+        figure.legend(
+            handles=[
+                Patch(color="0.3", alpha=0.42, label="middle 50% of runs"),
+                Patch(color="0.3", alpha=0.18, label="middle 90% of runs"),
+                Line2D([], [], color="0.3", label="median"),
+            ],
+            loc="lower center",
+            ncol=3,
+            frameon=False,
+        )
+        counted = f"{runs} runs" if runs is not None else "ensemble"
+        figure.suptitle(title or f"{scenario.name}: power share of the main contenders ({counted})")
+        if chosen:
+            figure.text(
+                0.5, 0.055, mark_key(chosen), ha="center", fontsize=11, color="0.2", wrap=True
+            )
+        figure.tight_layout(rect=(0, 0.13, 1, 1))
+    return figure
 
 
 def plot_fan(
@@ -29,93 +116,8 @@ def plot_fan(
     scenario: Scenario,
     path: Path,
     runs: int | None = None,
+    leaders: Sequence[str] | None = None,
     title: str | None = None,
 ) -> None:
-    """Draw, per main leader, the median power share and its 50% and 90% bands.
-
-    Args:
-        quantiles: the ensemble's ``quantiles`` table (scenario, date, leader, measure,
-            q05, q25, q50, q75, q95).
-        scenario: the scenario simulated (leader names and key events).
-        path: the PNG to write.
-        runs: number of runs, for the title.
-        title: replaces the default title.
-    """
-    names = {leader.id: leader.name for leader in scenario.leaders}
-    leaders = fan_leaders(quantiles)
-    power = quantiles[quantiles["measure"] == "power"].copy()
-    power["month"] = pd.to_datetime(power["date"], format="%Y-%m")
-    columns = 3 if len(leaders) > 4 else max(1, len(leaders))
-    rows = max(1, math.ceil(len(leaders) / columns))
-    figure = Figure(figsize=(5 * columns, 3.4 * rows + 1.8))
-    axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
-    colours = matplotlib.colormaps["tab10"]
-    events = key_events(scenario)
-    top = power[["q95"]].max().iloc[0] if len(power) else 1.0
-    for number, axis in enumerate(axes.ravel()):
-        if number >= len(leaders):
-            axis.set_visible(False)
-            continue
-        leader = leaders[number]
-        band = power[power["leader"] == leader].sort_values("month")
-        colour = colours(number)
-        axis.fill_between(
-            band["month"],
-            band["q05"],
-            band["q95"],
-            color=colour,
-            alpha=0.15,
-            linewidth=0,
-            label="90% of runs",
-        )
-        axis.fill_between(
-            band["month"],
-            band["q25"],
-            band["q75"],
-            color=colour,
-            alpha=0.35,
-            linewidth=0,
-            label="50% of runs",
-        )
-        axis.plot(band["month"], band["q50"], color=colour, linewidth=1.8, label="median")
-        for when, label in events:
-            axis.axvline(when, color="0.6", linewidth=0.7, linestyle=":", zorder=0)
-            if number < columns:  # labels stand above the top row, out of the data
-                axis.annotate(
-                    label,
-                    xy=(when, 1.0),
-                    xycoords=("data", "axes fraction"),
-                    xytext=(0, 3),
-                    textcoords="offset points",
-                    rotation=90,
-                    va="bottom",
-                    ha="center",
-                    fontsize=6,
-                    color="0.35",
-                )
-        axis.text(
-            0.02,
-            0.95,
-            names.get(leader, leader),
-            transform=axis.transAxes,
-            va="top",
-            fontsize=11,
-            fontweight="bold",
-        )
-        axis.grid(axis="y", color="0.9")
-        axis.set_ylim(0, max(0.05, top * 1.12))
-        axis.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-        axis.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-        axis.tick_params(axis="x", labelrotation=45, labelsize=8)
-        if number % columns == 0:
-            axis.set_ylabel("Power share (of living leaders)")
-    handles, labels = axes.ravel()[0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="lower center", ncol=3, frameon=False, fontsize=9)
-    counted = f"{runs} runs" if runs is not None else "ensemble"
-    figure.suptitle(
-        title
-        or f"{scenario.name}: power share of the main leaders ({counted}; median, "
-        "50% and 90% bands)"
-    )
-    figure.tight_layout(rect=(0, 0.04, 1, 1))
-    write_atomically(path, lambda temporary: figure.savefig(temporary, format="png", dpi=110))
+    """Write :func:`draw_fan` to ``path`` (PNG, SVG or PDF by its suffix)."""
+    save_figure(draw_fan(quantiles, scenario, runs, leaders, title), path)

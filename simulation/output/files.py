@@ -27,6 +27,7 @@ from importlib import metadata
 from pathlib import Path
 
 from simulation.model import RunResult
+from simulation.output.formats import FORMATS
 
 CSV_FILES = (
     "trajectories",
@@ -39,7 +40,11 @@ CSV_FILES = (
     "membership",
     "loyalty",
 )
-RUN_FILES = frozenset({f"{name}.csv" for name in CSV_FILES} | {"manifest.json", "influence.png"})
+RUN_FIGURES = frozenset(
+    {f"{stem}.{form}" for stem in ("influence", "network") for form in FORMATS} | {"network.gif"}
+)
+"""The figures ``interregnum run`` may write, in any of the formats offered."""
+RUN_FILES = frozenset({f"{name}.csv" for name in CSV_FILES} | {"manifest.json"}) | RUN_FIGURES
 """Every file ``interregnum run`` writes; a run's directory holds nothing else."""
 VERSIONED_PACKAGES = ("interregnum", "mesa", "numpy", "pandas", "matplotlib", "pydantic", "pyyaml")
 LEGACY_LEFTOVER_AGE = 3600.0

@@ -1,78 +1,99 @@
-"""Plots of a run: influence and power of the main leaders, with key events marked."""
+"""Plots of a run: influence and power of the main leaders, with the run's events marked."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
 import matplotlib.dates as mdates
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from simulation.output.files import write_atomically
+from simulation.output.colours import leader_colours
+from simulation.output.marks import draw_marks, run_marks, scenario_marks, title_pad
+from simulation.output.style import save_figure, slide_style
 from simulation.scenario.schema import Scenario
 
+MAIN_LEADERS = 6
+"""Leaders drawn by default: the strongest at their peak, winners and losers alike."""
 
-def main_leaders(trajectories: pd.DataFrame, count: int = 8) -> list[str]:
-    """The leaders with the highest peak power share, strongest first."""
+
+def main_leaders(trajectories: pd.DataFrame, count: int = MAIN_LEADERS) -> list[str]:
+    """The leaders with the highest peak power share, strongest first.
+
+    The peak, not the final share: Trotsky, Zinoviev and Kamenev lost, but a figure of
+    the struggle without them would show only its winners.
+    """
     peak = trajectories.groupby("leader")["power"].max().sort_values(ascending=False)
     return list(peak.index[:count])
 
 
-def key_events(scenario: Scenario) -> list[tuple[pd.Timestamp, str]]:
-    """Dates and labels of the events the scenario marks, one entry per month.
+def month_axis(axis: Axes, scenario: Scenario) -> None:
+    """Date the x axis from the scenario's first to its last month, ticks in Jan and Jul."""
+    axis.set_xlim(pd.Timestamp(f"{scenario.start}-01"), pd.Timestamp(f"{scenario.end}-01"))
+    axis.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    axis.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
 
-    Labels of the same month are joined, so that they do not print over each other.
+
+def draw_influence(
+    trajectories: pd.DataFrame,
+    scenario: Scenario,
+    events: pd.DataFrame | None = None,
+    leaders: Sequence[str] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Influence (top) and power share (bottom) of the leaders, each drawn while alive.
+
+    Args:
+        trajectories: the run's ``trajectories`` table.
+        scenario: the scenario run (names, colours, period).
+        events: the run's ``events`` table, whose events are marked; without it, the
+            scenario's labelled events.
+        leaders: the leaders to draw (default :func:`main_leaders`).
+        title: replaces the default title.
     """
-    labels: dict[pd.Timestamp, list[str]] = {}
-    for event in scenario.events:
-        if event.label:
-            when = pd.Timestamp(year=event.date.year, month=event.date.month, day=1)
-            labels.setdefault(when, []).append(event.label)
-    return [(when, " · ".join(names)) for when, names in sorted(labels.items())]
+    names = {leader.id: leader.name for leader in scenario.leaders}
+    colours = leader_colours(scenario)
+    leaders = list(leaders) if leaders else main_leaders(trajectories)
+    frame = trajectories[trajectories["leader"].isin(leaders)]
+    if "alive" in frame:
+        frame = frame[frame["alive"].astype(bool)]
+    frame = frame.assign(month=pd.to_datetime(frame["date"], format="%Y-%m"))
+    with slide_style():
+        figure = Figure(figsize=(14, 9.5))
+        top, bottom = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+        for leader in leaders:
+            rows = frame[frame["leader"] == leader]
+            style = {"color": colours[leader], "gid": leader}
+            top.plot(rows["month"], rows["influence"], label=names.get(leader, leader), **style)
+            bottom.plot(rows["month"], rows["power"], **style)
+        month_axis(bottom, scenario)
+        marks = scenario_marks(scenario) if events is None else run_marks(events, scenario)
+        rows_used = draw_marks([top, bottom], marks)
+        top.set_ylabel("Influence (standing, 0-1)")
+        top.set_ylim(0, 1.05)
+        bottom.set_ylabel("Power share\n(of living leaders)")
+        bottom.set_ylim(bottom=0)
+        bottom.set_xlabel("Month")
+        top.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+        for axis in (top, bottom):
+            axis.grid(axis="y", color="0.9")
+        top.set_title(
+            title or f"{scenario.name}: influence and power of the main leaders",
+            pad=title_pad(rows_used),
+        )
+        figure.tight_layout()
+    return figure
 
 
 def plot_influence(
-    trajectories: pd.DataFrame, scenario: Scenario, path: Path, title: str | None = None
+    trajectories: pd.DataFrame,
+    scenario: Scenario,
+    path: Path,
+    events: pd.DataFrame | None = None,
+    leaders: Sequence[str] | None = None,
+    title: str | None = None,
 ) -> None:
-    """Draw influence (top) and power share (bottom) of the main leaders over time."""
-    names = {leader.id: leader.name for leader in scenario.leaders}
-    leaders = main_leaders(trajectories)
-    frame = trajectories[trajectories["leader"].isin(leaders)].copy()
-    frame["month"] = pd.to_datetime(frame["date"], format="%Y-%m")
-    figure = Figure(figsize=(14, 9))
-    top, bottom = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
-    colours = matplotlib.colormaps["tab10"]
-    for number, leader in enumerate(leaders):
-        rows = frame[frame["leader"] == leader]
-        style = {"color": colours(number), "linewidth": 2.0 if number < 3 else 1.4}
-        top.plot(rows["month"], rows["influence"], label=names.get(leader, leader), **style)
-        bottom.plot(rows["month"], rows["power"], **style)
-    for when, label in key_events(scenario):
-        for axis in (top, bottom):
-            axis.axvline(when, color="0.6", linewidth=0.7, linestyle=":", zorder=0)
-        top.annotate(
-            label,
-            xy=(when, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(2, -4),
-            textcoords="offset points",
-            rotation=90,
-            va="top",
-            ha="left",
-            fontsize=7,
-            color="0.3",
-        )
-    top.set_ylabel("Influence (standing in the party, 0-1)")
-    top.set_ylim(0, 1.05)
-    bottom.set_ylabel("Power share (of living leaders)")
-    bottom.set_ylim(bottom=0)
-    bottom.set_xlabel("Month")
-    bottom.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    top.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
-    for axis in (top, bottom):
-        axis.grid(axis="y", color="0.9")
-    top.set_title(title or f"{scenario.name}: influence and power of the main leaders")
-    figure.tight_layout()
-    write_atomically(path, lambda temporary: figure.savefig(temporary, format="png", dpi=110))
+    """Write :func:`draw_influence` to ``path`` (PNG, SVG or PDF by its suffix)."""
+    save_figure(draw_influence(trajectories, scenario, events, leaders, title), path)

@@ -22,7 +22,10 @@ EXPECTED_FILES = {
     "loyalty.csv",
     "manifest.json",
     "influence.png",
+    "network.png",
+    "network.gif",
 }
+FIGURES = {"influence.png", "network.png", "network.gif"}
 
 
 @pytest.fixture
@@ -84,7 +87,7 @@ def test_run_writes_every_file_with_tidy_columns(small_file, tmp_path, capsys):
     assert len(manifest["scenario_sha256"]) == 64
     assert {"mesa", "numpy", "pandas", "python"} <= set(manifest["versions"])
     assert (out / "influence.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "wrote 11 files" in capsys.readouterr().out
+    assert "wrote 13 files" in capsys.readouterr().out
 
 
 def test_validate_prints_ok_and_a_summary(small_file, capsys):
@@ -211,7 +214,7 @@ def test_a_rerun_replaces_the_whole_run_and_leaves_nothing_beside_it(small_file,
     out = tmp_path / "out"
     assert main(["run", str(small_file), "--seed", "1", "--out", str(out)]) == 0
     assert main(["run", str(small_file), "--seed", "2", "--out", str(out), "--no-plot"]) == 0
-    assert {path.name for path in out.iterdir()} == EXPECTED_FILES - {"influence.png"}
+    assert {path.name for path in out.iterdir()} == EXPECTED_FILES - FIGURES
     assert json.loads((out / "manifest.json").read_text())["seed"] == 2
     assert {path.name for path in tmp_path.iterdir()} == {"small.yaml", "out"}
 

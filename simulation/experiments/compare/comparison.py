@@ -11,7 +11,7 @@ of another comparison is not overwritten unless asked (``force``).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,14 +40,21 @@ from simulation.experiments.ensemble import (
 from simulation.experiments.ensemble.executors import ChunkExecutor
 from simulation.experiments.ensemble.store import VERSIONED_EXTRAS
 from simulation.output.comparison import plot_comparison
+from simulation.output.fan import fan_leaders
 from simulation.output.files import (
     package_versions,
     remove_leftovers,
     write_atomically,
     write_text,
 )
+from simulation.output.interventions import concerned_leaders
+from simulation.output.style import figure_name, remove_other_formats
+from simulation.scenario.schema import Scenario
 
 COMPARISON_FILES = ("comparison.csv", "report.md", "comparison.png", "comparison.json")
+"""The files of a comparison (its figure in the default format)."""
+PATH_LEADERS = 6
+"""At most this many leaders' median paths are drawn by default."""
 
 
 def comparison_identity(ensembles: Sequence[Ensemble], resamples: int) -> dict[str, object]:
@@ -86,6 +93,30 @@ def check_report_folder(out_dir: Path, identity: dict[str, object], force: bool)
         f"{out_dir} holds the report of another comparison ({what}); will not overwrite "
         "it: choose another --out, or pass --force to replace it"
     )
+
+
+@dataclass(frozen=True)
+class FigureRequest:
+    """How the comparison figure is asked for: its file name and the leaders drawn."""
+
+    name: str
+    leaders: Sequence[str] | None = None
+
+
+def path_leaders(
+    table: pd.DataFrame,
+    base: Scenario,
+    base_quantiles: pd.DataFrame,
+    alternatives: Iterable[Scenario],
+) -> list[str]:
+    """The leaders whose paths are drawn, those the alternatives are about first.
+
+    Then the likely winners, then the strongest at their peak: the losers of the
+    struggle are drawn too.
+    """
+    concerned = [leader for alt in alternatives for leader in concerned_leaders(base, alt)]
+    ranked = [*concerned, *key_leaders(table)[:3], *fan_leaders(base_quantiles)]
+    return list(dict.fromkeys(ranked))[:PATH_LEADERS]
 
 
 @dataclass
@@ -134,6 +165,8 @@ def run_comparison(
     resamples: int = RESAMPLES,
     force: bool = False,
     announce: Callable[[str, EnsembleReport | None], None] | None = None,
+    figure_format: str = "png",
+    leaders: Sequence[str] | None = None,
 ) -> ComparisonResult:
     """Run or reuse each ensemble under ``out_dir``, compare them to the first, write the files.
 
@@ -147,6 +180,9 @@ def run_comparison(
         force: overwrite the report of another comparison in ``out_dir``.
         announce: called with each scenario's name and its ensemble's report (``None``
             when it was reused) as soon as it is ready.
+        figure_format: ``png``, ``svg`` or ``pdf``, the format of ``comparison.*``.
+        leaders: the leaders whose median paths are drawn (default: the key leaders
+            and those the alternatives are about).
 
     Raises:
         EnsembleError: an ensemble cannot run, the summaries are not paired, or
@@ -169,7 +205,8 @@ def run_comparison(
             )
         if announce is not None:
             announce(name, reports[name])
-    return _compare(ensembles, out_dir, reports, identity)
+    figure = FigureRequest(figure_name("comparison", figure_format), leaders)
+    return _compare(ensembles, out_dir, reports, identity, figure)
 
 
 def _compare(
@@ -177,6 +214,7 @@ def _compare(
     out_dir: Path,
     reports: dict[str, EnsembleReport | None],
     identity: dict[str, object],
+    figure: FigureRequest,
 ) -> ComparisonResult:
     """Compare the ensembles' summaries; write the table, the plot, the report, the record."""
     resamples = int(identity["resamples"])
@@ -192,27 +230,40 @@ def _compare(
     csv_path = out_dir / "comparison.csv"
     write_atomically(csv_path, lambda temporary: table.to_csv(temporary, index=False))
     base_scenario = ensembles[0].scenario
-    plot_path = out_dir / "comparison.png"
+    plot_path = out_dir / figure.name
+    alternatives = {ensemble.scenario.name: ensemble.scenario for ensemble in ensembles[1:]}
     plot_comparison(
         table,
         quantiles,
         base,
         base_scenario,
-        key_leaders(table),
+        figure.leaders
+        or path_leaders(table, base_scenario, quantiles[base], alternatives.values()),
         plot_path,
         runs=ensembles[0].runs,
         level=LEVEL,
+        alternatives=alternatives,
     )
+    remove_other_formats(plot_path)
     metrics, constant = main_metrics(table)
     main_table = markdown_table(table, metrics, base, base_scenario)
     reused = {name: report is None for name, report in reports.items()}
     identical = [name for name in names if identical_runs(summaries[name])]
     unchanged = [name for name in names[1:] if same_outcomes(summaries[name], summaries[base])]
     report_path = out_dir / "report.md"
-    text = report_text(ensembles, reused, main_table, constant, resamples, identical, unchanged)
+    text = report_text(
+        ensembles,
+        reused,
+        main_table,
+        constant,
+        resamples,
+        identical,
+        unchanged,
+        figure=plot_path.name,
+    )
     write_text(report_path, text)
     record_path = out_dir / "comparison.json"
-    record = {"identity": identity, "files": list(COMPARISON_FILES[:3])}
+    record = {"identity": identity, "files": [csv_path.name, report_path.name, plot_path.name]}
     record["versions"] = package_versions(VERSIONED_EXTRAS)
     write_text(record_path, json.dumps(record, indent=2, sort_keys=True) + "\n")
     files = [csv_path, report_path, plot_path, record_path]

@@ -190,6 +190,7 @@ def report_text(
     resamples: int,
     identical: Sequence[str] = (),
     unchanged: Sequence[str] = (),
+    figure: str = "comparison.png",
 ) -> str:
     """The Markdown report: settings, what each alternative changes, the table, the plot.
 
@@ -202,6 +203,7 @@ def report_text(
         resamples: bootstrap resamples behind the intervals.
         identical: the scenarios every run of which gave the same outcomes.
         unchanged: the alternatives that gave the base's outcomes in every run.
+        figure: the file name of the comparison figure (its format is the user's).
     """
     base_ensemble, alternatives = ensembles[0], ensembles[1:]
     base = base_ensemble.scenario
@@ -257,7 +259,7 @@ def report_text(
             "",
         ]
     lines += [
-        "![P(dominant) per scenario and median power paths](comparison.png)",
+        f"![P(dominant) per scenario and median power paths]({figure})",
         "",
         "Every metric (each leader's final power share, every removal timing, the congress "
         "votes) is in `comparison.csv`: metric, scenario, estimate, ci_low, ci_high, and for "

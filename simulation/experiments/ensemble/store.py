@@ -131,6 +131,8 @@ OUTPUT_FILES = tuple(f"{table}.parquet" for table in TABLES) + (
     "trajectories.parquet",
     "quantiles.parquet",
     "fan.png",
+    "fan.svg",
+    "fan.pdf",
 )
 
 

@@ -1,0 +1,97 @@
+"""The figure flags of ``run``, ``ensemble`` and ``compare``: leaders, months, format.
+
+``--leaders`` and ``--network-months`` name things of the scenario, so they are
+checked against it once it is loaded (:func:`figure_choices`): a misspelt leader or
+a month outside the period is reported with what would have been accepted, before
+anything runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import dataclass
+
+from simulation.output.formats import FORMATS
+from simulation.scenario import Scenario
+
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+
+
+def add_figure_arguments(parser: argparse.ArgumentParser, network: bool = False) -> None:
+    """Add ``--leaders`` and ``--format`` (and ``--network-months`` if ``network``)."""
+    figures = parser.add_argument_group("figures")
+    figures.add_argument(
+        "--leaders",
+        default=None,
+        metavar="ID,ID,...",
+        help="the leaders to draw, by scenario id (e.g. stalin,trotsky,zinoviev); default: "
+        "the main contenders, the leaders with the highest peak power share, winners and "
+        "losers alike",
+    )
+    if network:
+        figures.add_argument(
+            "--network-months",
+            default=None,
+            metavar="YYYY-MM,...",
+            help="the months drawn in network.png (default: the first and last month and "
+            "the two in which power shifted most); network.gif always shows every month",
+        )
+    figures.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="png",
+        help="file format of the figures: png (default), or svg or pdf (vector, for print "
+        "and slides); the network animation is a GIF in every case",
+    )
+
+
+@dataclass(frozen=True)
+class FigureChoices:
+    """The figure flags, checked against the scenario.
+
+    Attributes:
+        leaders: the leaders to draw, or ``None`` for each figure's default.
+        network_months: the months of ``network.*``, or ``None`` for the turning points.
+        format: ``png``, ``svg`` or ``pdf``.
+    """
+
+    leaders: list[str] | None
+    network_months: list[str] | None
+    format: str
+
+
+def _items(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def figure_choices(args: argparse.Namespace, scenario: Scenario) -> tuple[FigureChoices, list[str]]:
+    """The figure flags checked against ``scenario``; with one message per problem."""
+    problems = []
+    leaders = None
+    if args.leaders is not None:
+        known = [leader.id for leader in scenario.leaders]
+        leaders = _items(args.leaders)
+        for leader in leaders:
+            if leader not in known:
+                problems.append(
+                    f"--leaders: {leader!r} is not a leader of {scenario.name}; expected ids "
+                    f"among {', '.join(known)}"
+                )
+        if not leaders:
+            problems.append("--leaders: expected at least one leader id, e.g. stalin,trotsky")
+    months = None
+    if getattr(args, "network_months", None) is not None:
+        months = _items(args.network_months)
+        for month in months:
+            if not _MONTH.match(month):
+                problems.append(f"--network-months: {month!r} is not a month; expected YYYY-MM")
+            elif not str(scenario.start) <= month <= str(scenario.end):
+                problems.append(
+                    f"--network-months: {month} is outside the scenario's period "
+                    f"({scenario.start} to {scenario.end})"
+                )
+        if not months:
+            problems.append("--network-months: expected at least one month, e.g. 1924-01")
+        months = sorted(dict.fromkeys(months))
+    return FigureChoices(leaders, months, args.format), problems

@@ -1,0 +1,73 @@
+"""When a counterfactual takes effect and whom it is about, read from its differences.
+
+A comparison figure marks the month each alternative starts to differ from the base,
+and draws the leaders the alternative is about (Lenin in "Lenin recovers", the new
+General Secretary in "Stalin removed"), which the most likely winners alone would
+leave out. Both come from :func:`simulation.scenario.diff.diff_scenarios`, the
+machinery of ``interregnum diff``, so the figure and the report say the same.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from simulation.output.marks import SCENARIO_LABEL, Mark, by_month
+from simulation.scenario.diff import diff_scenarios
+from simulation.scenario.schema import Scenario
+
+CONCERNED_FIELDS = ("who", "target", "beneficiary")
+"""The fields of an event naming the leaders it is about (not ``by``: its authors)."""
+
+
+def interventions(base: Scenario, alternative: Scenario) -> list[Mark]:
+    """The months in which ``alternative`` departs from ``base``, with what changes then.
+
+    An event added or changed marks its month, a dropped event its former month, a
+    moved event the earlier of its two months; a changed parameter, leader or post
+    acts from the start.
+    """
+    entries = []
+    start = pd.Timestamp(f"{alternative.start}-01")
+    before, after = _events(base), _events(alternative)
+    for difference in diff_scenarios(base, alternative):
+        if difference.section != "events":
+            if difference.section in ("parameters", "leaders", "posts", "organisations"):
+                entries.append((start, f"{difference.item}: changed", SCENARIO_LABEL + 1))
+            continue
+        event = after.get(difference.item) or before[difference.item]
+        name = event.get("label") or event["id"].replace("_", " ")
+        if difference.change == "moved":
+            month = min(str(difference.old), str(difference.new))
+            text = f"{name} moved to {difference.new}"
+        else:
+            month = event["date"]
+            text = {"added": name, "dropped": f"no {name}", "changed": f"{name} (changed)"}[
+                difference.change
+            ]
+        rank = SCENARIO_LABEL + (difference.change == "changed")  # a new text ranks below
+        entries.append((pd.Timestamp(f"{month}-01"), text, rank))
+    return by_month(entries)
+
+
+def concerned_leaders(base: Scenario, alternative: Scenario) -> list[str]:
+    """The leaders an alternative is about: named by the events it adds, drops or moves."""
+    known = {leader.id for leader in alternative.leaders}
+    before, after = _events(base), _events(alternative)
+    concerned: list[str] = []
+    for difference in diff_scenarios(base, alternative):
+        if difference.section == "leaders":
+            concerned.append(difference.item)
+        if difference.section != "events" or difference.change == "changed":
+            continue  # a changed description or motion is not about anyone new
+        for event in (before.get(difference.item), after.get(difference.item)):
+            if event is None:
+                continue
+            for field in CONCERNED_FIELDS:
+                value = event.get(field) or []
+                concerned += [value] if isinstance(value, str) else list(value)
+    return [leader for leader in dict.fromkeys(concerned) if leader in known]
+
+
+def _events(scenario: Scenario) -> dict[str, dict]:
+    """A scenario's events as plain data, by id."""
+    return {event["id"]: event for event in scenario.model_dump(mode="json")["events"]}

@@ -1,0 +1,321 @@
+"""The alliance network: who stands with whom, month by month (``network.png``, ``network.gif``).
+
+Leaders are nodes sized by their power share and coloured as in every other figure;
+an edge joins two leaders whose affinity is strong either way, blue for alliance and
+red for enmity, thicker the stronger it is; the leaders of an active faction are drawn
+together inside a shaded circle bearing its name. The layout is computed once for the
+whole period, each month starting from the last, so that in the animation a leader
+moves only when his alliances change, and a still shows him where the animation does.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle
+from PIL import Image
+
+from simulation.output.colours import leader_colours
+from simulation.output.files import write_atomically
+from simulation.output.plots import main_leaders
+from simulation.output.style import save_figure, slide_style
+from simulation.scenario.schema import Scenario
+
+NETWORK_LEADERS = 12
+"""Leaders drawn by default: the strongest at their peak."""
+TURNING_POINTS = 4
+"""Panels of ``network.png`` by default: the first and last month and the months in
+which power shifted most."""
+EDGE_THRESHOLD = 0.2
+"""Affinities weaker than this (either way) are not drawn: they would only be clutter."""
+FRAME_MILLISECONDS = 450
+MIN_DISTANCE = 0.55
+"""The closest two leaders are placed (in units of affinity), so that no node hides another."""
+LAYOUT_ITERATIONS = 80
+"""Guttman transforms per month: from the previous month's layout, enough to settle."""
+LABEL_ANGLES = np.radians([90, 270, 60, 240, 120, 300])
+"""Where on its circle each faction's name stands, so that nested factions' names part."""
+AFFINITY_COLOURS = matplotlib.colormaps["RdBu"]
+"""Red for enmity, blue for alliance: a diverging map readers with red-green
+colour-vision deficiency can still read."""
+
+
+@dataclass(frozen=True)
+class NetworkHistory:
+    """What the network figures draw, for every month of a run.
+
+    Attributes:
+        months: the months, ``YYYY-MM``, in order.
+        leaders: the leaders drawn.
+        positions: by month, each living drawn leader's position.
+        power: by month, each leader's power share.
+        affinity: by month, ``{(a, b): affinity}`` for each pair of drawn leaders.
+        factions: by month, the active factions' living drawn members by faction id.
+        largest: the largest power share of a drawn leader in the run (scales nodes).
+    """
+
+    months: list[str]
+    leaders: list[str]
+    positions: dict[str, dict[str, np.ndarray]]
+    power: dict[str, dict[str, float]]
+    affinity: dict[str, dict[tuple[str, str], float]]
+    factions: dict[str, dict[str, list[str]]]
+    largest: float
+
+
+def network_history(
+    alliances: pd.DataFrame,
+    trajectories: pd.DataFrame,
+    factions: pd.DataFrame,
+    scenario: Scenario,
+    leaders: Sequence[str] | None = None,
+) -> NetworkHistory:
+    """Lay the network out month by month from a run's alliances, trajectories and factions."""
+    leaders = list(leaders) if leaders else main_leaders(trajectories, NETWORK_LEADERS)
+    chosen = set(leaders)
+    members = {faction.id: set(faction.members) & chosen for faction in scenario.factions}
+    living = trajectories[trajectories["leader"].isin(chosen)]
+    living = living[living["alive"].astype(bool)] if "alive" in living else living
+    power = {
+        month: dict(zip(rows["leader"], rows["power"], strict=True))
+        for month, rows in living.groupby("date")
+    }
+    pairs = alliances[alliances["leader_a"].isin(chosen) & alliances["leader_b"].isin(chosen)]
+    affinity = {
+        month: dict(
+            zip(zip(rows["leader_a"], rows["leader_b"], strict=True), rows["affinity"], strict=True)
+        )
+        for month, rows in pairs.groupby("date")
+    }
+    active = factions[factions["active"].astype(bool)]
+    months = sorted(power)
+    by_faction = {
+        month: {
+            faction: sorted(members.get(faction, set()) & set(power[month]))
+            for faction in active.loc[active["date"] == month, "faction"]
+        }
+        for month in months
+    }
+    positions: dict[str, dict[str, np.ndarray]] = {}
+    previous: dict[str, np.ndarray] = {}
+    for month in months:
+        placed = _layout(list(power[month]), affinity.get(month, {}), by_faction[month], previous)
+        positions[month] = placed
+        previous = placed
+    largest = max((share for shares in power.values() for share in shares.values()), default=1.0)
+    return NetworkHistory(months, leaders, positions, power, affinity, by_faction, largest)
+
+
+def _layout(
+    leaders: list[str],
+    affinity: dict[tuple[str, str], float],
+    factions: dict[str, list[str]],
+    previous: dict[str, np.ndarray],
+) -> dict[str, np.ndarray]:
+    """Place allies near each other and enemies apart, members of a faction closer still.
+
+    The target distance of two leaders is ``1.2 - affinity`` (less for members of an
+    active faction); positions minimise the stress between drawn and target distances
+    (SMACOF, a few Guttman transforms), starting from the previous month's, so that
+    the picture changes only as the alliances do. Positions are centred and scaled
+    to fit the unit square.
+    """
+    count = len(leaders)
+    if count < 2:
+        return {leader: np.zeros(2) for leader in leaders}
+    together = {frozenset((a, b)) for group in factions.values() for a in group for b in group}
+    target = np.zeros((count, count))
+    for i, a in enumerate(leaders):
+        for j, b in enumerate(leaders):
+            if i != j:
+                value = affinity.get((a, b), affinity.get((b, a), 0.0))
+                apart = 1.2 - value - (0.35 if frozenset((a, b)) in together else 0.0)
+                target[i, j] = max(apart, MIN_DISTANCE)
+    angles = 2 * np.pi * np.arange(count) / count
+    circle = np.column_stack([np.cos(angles), np.sin(angles)])
+    place = np.array(
+        [previous.get(leader, circle[i]) for i, leader in enumerate(leaders)], dtype=float
+    )
+    for _ in range(LAYOUT_ITERATIONS):
+        drawn = np.linalg.norm(place[:, None, :] - place[None, :, :], axis=2)
+        ratio = np.divide(target, drawn, out=np.zeros_like(target), where=drawn > 1e-9)
+        guttman = -ratio
+        guttman[np.diag_indices(count)] = ratio.sum(axis=1)
+        place = guttman @ place / count
+    place -= place.mean(axis=0)
+    place /= max(np.abs(place).max(), 1e-9)
+    return {leader: place[i] for i, leader in enumerate(leaders)}
+
+
+def turning_points(history: NetworkHistory, count: int = TURNING_POINTS) -> list[str]:
+    """The first and last month and the months in which the power shares moved most."""
+    months = history.months
+    if len(months) <= count:
+        return list(months)
+    shifts = {
+        month: sum(
+            abs(history.power[month].get(leader, 0.0) - history.power[before].get(leader, 0.0))
+            for leader in history.leaders
+        )
+        for before, month in zip(months, months[1:], strict=False)
+    }
+    inner = [month for month in sorted(shifts, key=shifts.get, reverse=True) if month != months[-1]]
+    return sorted({months[0], months[-1], *inner[: count - 2]})
+
+
+def draw_month(axis: Axes, history: NetworkHistory, month: str, scenario: Scenario) -> None:
+    """Draw the network of one month on ``axis``."""
+    names = {leader.id: leader.name.split()[-1] for leader in scenario.leaders}
+    factions = {faction.id: faction.name.split(" (")[0] for faction in scenario.factions}
+    colours = leader_colours(scenario)
+    place = history.positions[month]
+    axis.set_xlim(-1.35, 1.35)
+    axis.set_ylim(-1.35, 1.35)
+    axis.set_aspect("equal")
+    axis.axis("off")
+    for number, (faction, group) in enumerate(sorted(history.factions[month].items())):
+        if len(group) < 2:
+            continue
+        points = np.array([place[leader] for leader in group])
+        centre = points.mean(axis=0)
+        radius = np.linalg.norm(points - centre, axis=1).max() + 0.18
+        axis.add_patch(Circle(centre, radius, color="0.5", alpha=0.10, linewidth=0, zorder=0))
+        angle = LABEL_ANGLES[number % len(LABEL_ANGLES)]
+        where = centre + (radius + 0.04) * np.array([np.cos(angle), np.sin(angle)])
+        axis.text(
+            np.clip(where[0], -1.0, 1.0),  # a name must not leave the panel
+            np.clip(where[1], -1.3, 1.3),
+            factions.get(faction, faction),
+            ha="center",
+            va="bottom" if np.sin(angle) > 0 else "top",
+            fontsize=10,
+            color="0.3",
+            style="italic",
+        )
+    graph = nx.Graph()
+    graph.add_nodes_from(place)
+    edges = [
+        (a, b, value)
+        for (a, b), value in history.affinity.get(month, {}).items()
+        if a in place and b in place and abs(value) >= EDGE_THRESHOLD
+    ]
+    graph.add_weighted_edges_from(edges, weight="affinity")
+    nx.draw_networkx_edges(
+        graph,
+        place,
+        ax=axis,
+        edgelist=[(a, b) for a, b, _ in edges],
+        width=[0.6 + 4.5 * abs(value) for *_, value in edges],
+        edge_color=[AFFINITY_COLOURS((value + 1) / 2) for *_, value in edges],
+        alpha=0.8,
+    )
+    nodes = list(place)
+    sizes = [200 + 2600 * history.power[month][leader] / history.largest for leader in nodes]
+    nx.draw_networkx_nodes(
+        graph,
+        place,
+        ax=axis,
+        nodelist=nodes,
+        node_size=sizes,
+        node_color=[colours.get(leader, "0.5") for leader in nodes],
+        edgecolors="white",
+        linewidths=1.5,
+    )
+    for leader in nodes:
+        x, y = place[leader]
+        axis.annotate(
+            names.get(leader, leader),
+            (x, y),
+            xytext=(0, -14 - 0.012 * np.sqrt(sizes[nodes.index(leader)]) * 20),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=11,
+            fontweight="bold",
+            color="0.1",
+        )
+    when = pd.Timestamp(f"{month}-01").strftime("%B %Y")
+    axis.set_title(when, fontsize=15)
+
+
+def _key(figure: Figure) -> None:
+    """The colour key of the edges, shared by the panels."""
+    axis = figure.add_axes((0.3, 0.07, 0.4, 0.018))
+    scale = matplotlib.cm.ScalarMappable(
+        norm=matplotlib.colors.Normalize(-1, 1), cmap=AFFINITY_COLOURS
+    )
+    bar = figure.colorbar(scale, cax=axis, orientation="horizontal")
+    bar.set_label("affinity: enmity (red) to alliance (blue); node size: power share")
+
+
+def draw_network(
+    history: NetworkHistory, scenario: Scenario, months: Sequence[str], title: str | None = None
+) -> Figure:
+    """The network at each of ``months``, one panel each (two per row)."""
+    with slide_style():
+        columns = min(2, len(months))
+        rows = -(-len(months) // columns)
+        figure = Figure(figsize=(7.5 * columns, 7.2 * rows + 1.0))
+        axes = figure.subplots(rows, columns, squeeze=False)
+        for axis, month in zip(axes.ravel(), months, strict=False):
+            draw_month(axis, history, month, scenario)
+        for axis in axes.ravel()[len(months) :]:
+            axis.set_visible(False)
+        figure.suptitle(title or f"{scenario.name}: the alliance network")
+        figure.subplots_adjust(left=0.02, right=0.98, top=1 - 1.2 / figure.get_figheight())
+        figure.subplots_adjust(bottom=1.0 / figure.get_figheight(), hspace=0.12, wspace=0.05)
+        _key(figure)
+    return figure
+
+
+def plot_network(
+    history: NetworkHistory, scenario: Scenario, months: Sequence[str], path: Path
+) -> None:
+    """Write :func:`draw_network` to ``path`` (PNG, SVG or PDF by its suffix)."""
+    save_figure(draw_network(history, scenario, months), path)
+
+
+def animate_network(history: NetworkHistory, scenario: Scenario, path: Path) -> int:
+    """Write ``network.gif``: one frame per month of the run, looping.
+
+    Returns:
+        The number of frames.
+    """
+    frames = []
+    with slide_style():
+        figure = Figure(figsize=(8, 8.6), dpi=80)
+        canvas = FigureCanvasAgg(figure)
+        figure.suptitle(f"{scenario.name}: the alliance network", fontsize=14)
+        _key(figure)
+        axis = figure.add_axes((0.02, 0.14, 0.96, 0.78))
+        for month in history.months:
+            axis.clear()
+            draw_month(axis, history, month, scenario)
+            canvas.draw()
+            image = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
+            frames.append(image.quantize(colors=128))
+
+    def write(temporary: Path) -> None:
+        buffer = io.BytesIO()
+        frames[0].save(
+            buffer,
+            format="GIF",
+            save_all=True,
+            append_images=frames[1:],
+            duration=FRAME_MILLISECONDS,
+            loop=0,
+        )
+        temporary.write_bytes(buffer.getvalue())
+
+    write_atomically(path, write)
+    return len(frames)

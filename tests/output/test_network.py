@@ -1,0 +1,115 @@
+"""The alliance network: a still at chosen months, an animation with a frame per month."""
+
+import pytest
+from matplotlib.colors import to_rgba
+from PIL import Image
+
+from simulation.cli import main
+from simulation.experiments.runs import run_model
+from simulation.model import Mode
+from simulation.output.colours import leader_colours
+from simulation.output.network import (
+    animate_network,
+    draw_network,
+    network_history,
+    turning_points,
+)
+from simulation.scenario import parse_scenario
+from tests.conftest import SMALL_SCENARIO
+
+
+@pytest.fixture(scope="module")
+def small_run():
+    scenario = parse_scenario(SMALL_SCENARIO, "small.yaml")
+    return scenario, run_model(scenario, 3, Mode.FREE).recorder.result()
+
+
+def history_of(small_run):
+    scenario, result = small_run
+    return network_history(
+        result["alliances"], result["trajectories"], result["factions"], scenario
+    )
+
+
+def test_the_animation_has_one_frame_per_month_of_the_run(small_run, tmp_path):
+    scenario, result = small_run
+    path = tmp_path / "network.gif"
+    frames = animate_network(history_of(small_run), scenario, path)
+    months = result["trajectories"]["date"].nunique()
+    assert frames == months == 12
+    with Image.open(path) as gif:
+        assert gif.format == "GIF"
+        assert gif.n_frames == months
+
+
+def test_the_still_has_a_panel_per_chosen_month_with_nodes_in_the_leaders_colours(small_run):
+    scenario, _ = small_run
+    history = history_of(small_run)
+    figure = draw_network(history, scenario, ["1922-06", "1922-09", "1923-01"])
+    panels = [axis for axis in figure.axes if axis.get_visible() and axis.get_title()]
+    assert [axis.get_title() for axis in panels] == ["June 1922", "September 1922", "January 1923"]
+    colours = {colour for colour in leader_colours(scenario).values()}
+    for axis in panels:
+        drawn = {
+            tuple(face) for collection in axis.collections for face in collection.get_facecolors()
+        }
+        assert any(tuple(c) in drawn for c in [_rgba(colour) for colour in colours])
+
+
+def _rgba(colour):
+    return tuple(to_rgba(colour))
+
+
+def test_turning_points_are_the_first_and_last_month_and_months_power_moved(small_run):
+    history = history_of(small_run)
+    months = turning_points(history, count=4)
+    assert months[0] == history.months[0] and months[-1] == history.months[-1]
+    assert len(months) == 4 and months == sorted(months)
+
+
+def test_run_writes_the_network_in_the_format_asked(tmp_path):
+    scenario_file = tmp_path / "small.yaml"
+    scenario_file.write_text(SMALL_SCENARIO)
+    out = tmp_path / "out"
+    arguments = ["run", str(scenario_file), "--out", str(out), "--format", "pdf"]
+    assert main([*arguments, "--network-months", "1922-08,1923-02"]) == 0
+    assert (out / "network.pdf").read_bytes()[:4] == b"%PDF"
+    assert (out / "influence.pdf").read_bytes()[:4] == b"%PDF"
+    assert not (out / "network.png").exists()
+    with Image.open(out / "network.gif") as gif:
+        assert gif.n_frames == 12
+
+
+def test_unknown_leaders_and_months_outside_the_period_are_refused(tmp_path, capsys):
+    scenario_file = tmp_path / "small.yaml"
+    scenario_file.write_text(SMALL_SCENARIO)
+    out = tmp_path / "out"
+    status = main(
+        [
+            "run",
+            str(scenario_file),
+            "--out",
+            str(out),
+            "--leaders",
+            "stalin,trotzky",
+            "--network-months",
+            "1925-01",
+        ]
+    )
+    error = capsys.readouterr().err
+    assert status == 2
+    assert "--leaders: 'trotzky' is not a leader of small" in error
+    assert "--network-months: 1925-01 is outside the scenario's period" in error
+    assert "Traceback" not in error and not out.exists()
+
+
+def test_an_ensemble_redrawn_in_another_format_leaves_no_stale_figure(tmp_path):
+    scenario_file = tmp_path / "small.yaml"
+    scenario_file.write_text(SMALL_SCENARIO)
+    out = tmp_path / "ensemble"
+    arguments = ["ensemble", str(scenario_file), "--runs", "3", "--workers", "1", "--quiet"]
+    assert main([*arguments, "--out", str(out)]) == 0
+    assert (out / "fan.png").exists()
+    assert main([*arguments, "--out", str(out), "--resume", "--format", "svg"]) == 0
+    assert b"<svg" in (out / "fan.svg").read_bytes()[:400]
+    assert not (out / "fan.png").exists()

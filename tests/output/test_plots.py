@@ -1,0 +1,127 @@
+"""The figures of a run and of an ensemble: colours, leaders drawn while alive, run's events."""
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulation.output.colours import PALETTE, leader_colours
+from simulation.output.fan import draw_fan
+from simulation.output.marks import run_marks
+from simulation.output.plots import draw_influence, plot_influence
+
+LEADERS = ["lenin", "stalin", "trotsky", "zinoviev"]
+MONTHS = [f"{year}-{month:02d}" for year in range(1922, 1927) for month in range(1, 13)][3:]
+
+
+def trajectories(death="1924-01"):
+    """Four leaders' monthly influence and power; Lenin dead from ``death`` on."""
+    rows = []
+    for k, date in enumerate(MONTHS):
+        for i, leader in enumerate(LEADERS):
+            alive = leader != "lenin" or date < death
+            share = (0.1 + 0.01 * i + 0.001 * k) if alive else 0.0
+            rows.append((0, date, leader, share * 3, share, share, alive, 1.0))
+    columns = ["run", "date", "leader", "influence", "apparatus", "power", "alive", "health"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def quantiles():
+    frame = trajectories()
+    return pd.DataFrame(
+        {
+            "scenario": "baseline-1922",
+            "date": frame["date"],
+            "leader": frame["leader"],
+            "measure": "power",
+            **{
+                q: frame["power"] * factor
+                for q, factor in zip(
+                    ["q05", "q25", "q50", "q75", "q95"], [0.6, 0.8, 1.0, 1.2, 1.4], strict=True
+                )
+            },
+        }
+    )
+
+
+def line_of(figure, leader):
+    return [line for axis in figure.axes for line in axis.lines if line.get_gid() == leader]
+
+
+def events(*rows):
+    columns = [
+        "run",
+        "date",
+        "event_id",
+        "type",
+        "actor",
+        "post",
+        "origin",
+        "detail",
+        "organisation",
+    ]
+    return pd.DataFrame([(0, *row) for row in rows], columns=columns)
+
+
+def test_a_leader_has_the_same_colour_in_the_run_figure_and_the_fan_chart(baseline):
+    influence = draw_influence(trajectories(), baseline, leaders=LEADERS)
+    fan = draw_fan(quantiles(), baseline, runs=10, leaders=["zinoviev", "trotsky"])
+    expected = leader_colours(baseline)["trotsky"]
+    colours = {line.get_color() for line in line_of(influence, "trotsky") + line_of(fan, "trotsky")}
+    assert colours == {expected}
+    assert len(set(leader_colours(baseline).values())) == min(len(PALETTE), len(baseline.leaders))
+
+
+def test_a_dead_leader_has_no_points_after_his_death(baseline):
+    figure = draw_influence(trajectories(death="1924-01"), baseline, leaders=LEADERS)
+    lines = line_of(figure, "lenin")
+    assert len(lines) == 2  # influence and power
+    for line in lines:
+        last = mdates.date2num(pd.Timestamp("1923-12-01"))
+        assert mdates.date2num(np.asarray(line.get_xdata())).max() == last
+    fan = draw_fan(quantiles(), baseline, leaders=["lenin"])
+    (band,) = line_of(fan, "lenin")
+    assert mdates.date2num(np.asarray(band.get_xdata())).max() == last
+
+
+def test_free_mode_marks_are_the_runs_own_decisions_not_the_historical_dates(baseline):
+    log = events(
+        (
+            "1925-03",
+            "removal-trotsky",
+            "removal",
+            "trotsky",
+            "war_commissar",
+            "model",
+            "plenum: removal of trotsky",
+            "",
+        ),
+        (
+            "1925-03",
+            "expulsion-radek",
+            "removal",
+            "radek",
+            "politburo",
+            "model",
+            "plenum: expulsion of radek",
+            "",
+        ),
+        ("1922-05", "lenin_stroke_1", "incapacitation", "lenin", "", "scenario", "stroke", ""),
+    )
+    marks = run_marks(log, baseline)
+    assert [(str(mark.month.date()), mark.text) for mark in marks] == [
+        ("1922-05-01", "Lenin's 1st stroke"),
+        ("1925-03-01", "Radek expelled · Trotsky removed"),
+    ]
+    figure = draw_influence(trajectories(), baseline, events=log, leaders=LEADERS)
+    labels = {text.get_text() for text in figure.axes[0].texts}
+    assert labels == {"Lenin's 1st stroke", "Radek expelled · Trotsky removed"}
+    assert "Lenin dies" not in labels  # history's date, not this run's
+
+
+@pytest.mark.parametrize("form", ["svg", "pdf"])
+def test_vector_formats_are_written_by_their_suffix(baseline, tmp_path, form):
+    path = tmp_path / f"influence.{form}"
+    plot_influence(trajectories(), baseline, path, leaders=LEADERS)
+    head = path.read_bytes()[:200]
+    assert (b"<svg" in head or b"<?xml" in head) if form == "svg" else head.startswith(b"%PDF")
