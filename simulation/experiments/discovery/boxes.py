@@ -72,7 +72,12 @@ def find_boxes(
     if not y.any() or y.all():
         return [], None
     logging.getLogger("EMA").setLevel(logging.WARNING)
-    finder = prim.Prim(x, y, mass_min=MASS_MIN)
+    with warnings.catch_warnings():  # the Workbench's own use of a deprecated pandas keyword
+        warnings.filterwarnings("ignore", message="The inplace keyword")
+        return _peel(prim.Prim(x, y, mass_min=MASS_MIN), levers, count)
+
+
+def _peel(finder: prim.Prim, levers: list[Lever], count: int) -> tuple[list[Box], Figure | None]:
     by_name = {lever.name: lever for lever in levers}
     boxes: list[Box] = []
     figure = None
