@@ -119,6 +119,9 @@ def handle(args: argparse.Namespace) -> int:
     )
     for outcome in dict.fromkeys(report.indices["outcome"]):
         first = ranking(report.indices, args.method, outcome).iloc[0]
-        print(f"{outcome}: most sensitive to {first['parameter']} ({first['estimate']:.3g})")
+        if first["estimate"] != first["estimate"]:  # NaN: constant or undefined somewhere
+            print(f"{outcome}: not analysed (see summary.md)")
+        else:
+            print(f"{outcome}: most sensitive to {first['parameter']} ({first['estimate']:.3g})")
     print(f"wrote {len(report.files)} files to {out_dir}/ (runs in {out_dir / 'runs'}/)")
     return 0

@@ -7,6 +7,7 @@ while ``power_apparatus_weight`` enters Stalin's power share directly.
 
 from concurrent.futures import Future
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -14,6 +15,7 @@ from simulation.experiments.ensemble import SerialExecutor
 from simulation.experiments.seeds import run_seeds
 from simulation.experiments.sensitivity import SensitivityError, Study, run_study
 from simulation.experiments.sensitivity.design import bounds_for
+from simulation.experiments.sensitivity.metrics import point_means
 from simulation.model import Mode
 
 VARIED = ("removal_delay", "power_apparatus_weight")
@@ -119,3 +121,11 @@ def test_an_unknown_outcome_is_refused_before_any_run(small_scenario, tmp_path):
     with pytest.raises(SensitivityError, match="--outcomes: unknown outcome 'power_kirov'"):
         run_study(study, tmp_path, SerialExecutor())
     assert not (tmp_path / "runs").exists()
+
+
+def test_a_point_mean_leaves_out_runs_without_a_value():
+    values = pd.Series([1.0, float("nan"), float("nan"), float("nan"), 0.2, 0.4])
+    means = point_means(values, 2)
+    assert means[0] == 1.0
+    assert np.isnan(means[1])
+    assert means[2] == pytest.approx(0.3)

@@ -88,6 +88,12 @@ def available(summary_columns: Sequence[str], names: Sequence[str]) -> list[str]
 
 
 def point_means(values: pd.Series, runs_per_point: int) -> np.ndarray:
-    """Each sample point's mean over its K runs (runs ``p*K .. p*K+K-1``)."""
-    array = values.to_numpy(dtype=float)
-    return np.nanmean(array.reshape(-1, runs_per_point), axis=1)
+    """Each sample point's mean over its K runs (runs ``p*K .. p*K+K-1``).
+
+    Runs without a value (a congress that voted no motion) are left out of their
+    point's mean; a point none of whose runs has a value gets NaN.
+    """
+    array = values.to_numpy(dtype=float).reshape(-1, runs_per_point)
+    counts = np.sum(~np.isnan(array), axis=1)
+    sums = np.nansum(array, axis=1)
+    return np.divide(sums, counts, out=np.full(len(array), np.nan), where=counts > 0)

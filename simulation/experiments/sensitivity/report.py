@@ -41,7 +41,7 @@ def write_report(
     figure = (morris_figure if study.method == "morris" else sobol_figure)(indices, outcomes)
     files.append(write_figure(figure, out_dir / f"{study.method}.png"))
     files.append(out_dir / "summary.md")
-    write_text(files[-1], summary_text(study, bounds, indices, outcomes, len(samples)))
+    write_text(files[-1], summary_text(study, bounds, indices, samples, outcomes))
     return files
 
 
@@ -55,10 +55,11 @@ def summary_text(
     study: Study,
     bounds: dict[str, tuple[float, float]],
     indices: pd.DataFrame,
+    samples: pd.DataFrame,
     outcomes: list[str],
-    points: int,
 ) -> str:
     """summary.md: the design, then per outcome the parameters ranked in words."""
+    points = len(samples)
     index = RANKING_INDEX[study.method]
     method = (
         f"Morris elementary effects ({study.size} trajectories)"
@@ -82,6 +83,13 @@ def summary_text(
     for outcome in outcomes:
         lines += ["", f"## {outcome}", "", f"{describe_outcome(outcome)}.", ""]
         ranked = ranking(indices, study.method, outcome)
+        undefined = int(samples[outcome].isna().sum())
+        if undefined:
+            lines.append(
+                f"Not analysed: no run of {undefined} of the {points} points gave it a value "
+                "(at a congress, no motion was voted), and the analysers need every point."
+            )
+            continue
         if ranked["estimate"].isna().all():
             lines.append("This outcome did not vary over the sample: no parameter moves it.")
             continue
