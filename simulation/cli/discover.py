@@ -83,7 +83,7 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.model import Mode
 
     try:
-        scenario, _ = load_from_args(args)
+        scenario, overrides = load_from_args(args)
         levers = load_levers(args.levers, scenario)
     except ScenarioError as error:
         return report_problems(error)
@@ -99,6 +99,7 @@ def handle(args: argparse.Namespace) -> int:
         seed=args.seed,
         mode=Mode(args.mode),
         scenario_file=str(args.scenario),
+        overrides=tuple(overrides),
     )
     try:
         executor = make_executor(workers=args.workers, scheduler=args.scheduler)

@@ -43,6 +43,7 @@ class Discovery:
         seed: seeds the hypercube and the K run seeds.
         mode: how the scenario's decisions are treated.
         scenario_file: where the scenario came from, for the manifest.
+        overrides: the change flags applied to it, for the manifest.
     """
 
     scenario: Scenario
@@ -55,6 +56,7 @@ class Discovery:
     seed: int = 1
     mode: Mode = Mode.FREE
     scenario_file: str = ""
+    overrides: tuple[str, ...] = ()
 
 
 @dataclass
@@ -120,6 +122,7 @@ def run_discovery(
         seed=discovery.seed,
         mode=discovery.mode,
         scenario_file=discovery.scenario_file,
+        overrides=discovery.overrides,
         parameters=source,
         paired=discovery.replicates,
     )
