@@ -94,6 +94,7 @@ def summary_text(
             lines.append("This outcome did not vary over the sample: no parameter moves it.")
             continue
         lines += _ranked_words(ranked, study.method, index)
+        lines += _interactions(indices[indices["outcome"] == outcome], study.method)
     return "\n".join(lines) + "\n"
 
 
@@ -113,12 +114,11 @@ def _ranked_words(ranked: pd.DataFrame, method: str, index: str) -> list[str]:
         + (
             ", clearly ahead of the others (the intervals do not overlap)."
             if sure
-            else "; its interval overlaps the next, so the order of the first places is not sure."
+            else "; its interval overlaps another's, so the order of the first places is not sure."
         ),
     ]
-    negligible = ranked[ranked["ci_high"] <= NEGLIGIBLE[method]]["parameter"].tolist()
-    if method == "sobol":
-        negligible = ranked[ranked["estimate"] <= NEGLIGIBLE[method]]["parameter"].tolist()
+    bound = ranked["ci_high"] if method == "morris" else ranked["estimate"]
+    negligible = ranked[bound <= NEGLIGIBLE[method]]["parameter"].tolist()
     if negligible:
         lines.append(
             "These barely matter for it (index "
@@ -128,3 +128,25 @@ def _ranked_words(ranked: pd.DataFrame, method: str, index: str) -> list[str]:
             + "."
         )
     return lines
+
+
+def _interactions(table: pd.DataFrame, method: str) -> list[str]:
+    """Whether the parameters act alone or through one another (and non-linearly)."""
+    values = table.pivot(index="parameter", columns="index", values="estimate")
+    if method == "sobol":
+        first_order = float(values["S1"].sum())
+        return [
+            "",
+            f"The first-order indices sum to {first_order:.2f}: about "
+            f"{max(0.0, 1.0 - first_order):.0%} of the outcome's variance comes from "
+            "parameters acting together, not one at a time.",
+        ]
+    tangled = values[(values["sigma"] > values["mu_star"]) & (values["mu_star"] > 0)]
+    if tangled.empty:
+        return []
+    names = ", ".join(f"`{name}`" for name in tangled.index)
+    return [
+        "",
+        f"σ exceeds μ* for {names}: their effect depends on the other parameters' values "
+        "(interactions) or is not linear.",
+    ]
