@@ -125,6 +125,7 @@ def run_discovery(
         overrides=discovery.overrides,
         parameters=source,
         paired=discovery.replicates,
+        quantiles=False,
     )
     done = run_ensemble(ensemble, out_dir / "runs", executor, resume=resume, progress=progress)
     summary = read_table(out_dir / "runs", "summary")

@@ -52,6 +52,9 @@ class Ensemble:
         paired: if set, runs come in blocks of this many that share their seeds: run
             ``r`` takes the seed of run ``r % paired`` (common random numbers across a
             sensitivity design's sample points); None gives every run its own seed.
+        quantiles: compute the per-month quantiles over all runs at the end (a
+            sensitivity or discovery design, whose runs each have other parameters,
+            has no use for them, and over 80,000 runs they take minutes).
     """
 
     scenario: Scenario
@@ -63,6 +66,7 @@ class Ensemble:
     overrides: tuple[str, ...] = ()
     parameters: ParameterSource | None = None
     paired: int | None = None
+    quantiles: bool = True
 
     def __post_init__(self) -> None:
         if self.runs < 1:

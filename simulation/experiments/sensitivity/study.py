@@ -107,6 +107,7 @@ def run_study(
         overrides=study.overrides,
         parameters=source,
         paired=study.runs_per_point,
+        quantiles=False,
     )
     outcomes = _outcome_names(study)
     runs_dir = out_dir / "runs"
