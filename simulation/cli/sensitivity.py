@@ -23,7 +23,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Vary the model's parameters within the bounds of the parameter registry "
         "(fitted parameters over their calibration prior), run each sample point K times with "
         "the same K seeds, and analyse the outcomes with SALib: Morris elementary effects "
-        "(mu*, sigma) or Sobol first-order and total indices, with 95%% bootstrap intervals. "
+        "(mu*, sigma) or Sobol first-order and total indices, with 95% bootstrap intervals. "
         "The runs stream to OUT/runs/ like an ensemble and resume with --resume; OUT gets "
         "indices.csv, samples.parquet, a figure and summary.md.",
     )
