@@ -78,6 +78,7 @@ def test_every_point_runs_on_the_same_seeds(small_scenario, tmp_path):
     summary = pd.read_parquet(tmp_path / "runs" / "summary.parquet").sort_values("run")
     three = run_seeds(1, 3)
     assert summary["seed"].tolist() == [three[run % 3] for run in range(len(summary))]
+    assert not (tmp_path / "runs" / "quantiles.parquet").exists()  # meaningless across points
 
 
 class _Interrupted(SerialExecutor):
