@@ -19,14 +19,15 @@ class ParameterSource(Protocol):
     """Each run's parameters, drawn from its seed (a posterior, the priors).
 
     ``label`` names the source in manifests; :meth:`scenario_for` gives the scenario
-    with the run's draw applied. The draw depends on the seed alone, so run ``i``
-    gets the same parameters in every scenario of a paired comparison.
+    with the run's draw applied. A posterior's draw depends on the seed alone, so run
+    ``i`` gets the same parameters in every scenario of a paired comparison; a
+    sensitivity design's depends on the run number, which says its sample point.
     """
 
     label: str
 
-    def scenario_for(self, scenario: Scenario, seed: int) -> Scenario:
-        """The scenario with the parameters drawn for the run of this seed."""
+    def scenario_for(self, scenario: Scenario, seed: int, run: int = 0) -> Scenario:
+        """The scenario with the parameters drawn for the run of this seed and number."""
         ...
 
 
@@ -62,5 +63,5 @@ def run_models(
         parameters: where each run's parameters come from (None: the scenario's own).
     """
     for run, seed in zip(runs, seeds, strict=True):
-        drawn = parameters.scenario_for(scenario, seed) if parameters else scenario
+        drawn = parameters.scenario_for(scenario, seed, run) if parameters else scenario
         yield run_model(drawn, seed, mode, run)

@@ -84,8 +84,8 @@ class PosteriorDraws:
         row = self.particle_for(seed)
         return dict(zip(self.names, self.values[row].tolist(), strict=True))
 
-    def scenario_for(self, scenario: Scenario, seed: int) -> Scenario:
-        """The scenario with the run's drawn parameters.
+    def scenario_for(self, scenario: Scenario, seed: int, run: int = 0) -> Scenario:
+        """The scenario with the run's drawn parameters (``run`` plays no part).
 
         Runs that draw the same particle get the same scenario object, so the
         model builds its initial state once per particle, not once per run.
@@ -118,8 +118,8 @@ class PriorDraws:
             name: float(generator.uniform(low, high)) for name, (low, high) in self.priors.items()
         }
 
-    def scenario_for(self, scenario: Scenario, seed: int) -> Scenario:
-        """The scenario with the run's drawn parameters."""
+    def scenario_for(self, scenario: Scenario, seed: int, run: int = 0) -> Scenario:
+        """The scenario with the run's drawn parameters (``run`` plays no part)."""
         return with_parameters(scenario, self.values_for(seed))
 
 

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 from simulation.experiments.runs import ParameterSource
-from simulation.experiments.seeds import SeedError, check_seed
+from simulation.experiments.seeds import SeedError, check_seed, run_seeds
 from simulation.model import Mode
 from simulation.scenario import Scenario, scenario_hash
 
@@ -49,6 +49,12 @@ class Ensemble:
         overrides: the overrides applied to the file, for the manifest.
         parameters: each run's parameters drawn by its seed from a posterior or the
             priors (None: every run uses the scenario's own, point, parameters).
+        paired: if set, runs come in blocks of this many that share their seeds: run
+            ``r`` takes the seed of run ``r % paired`` (common random numbers across a
+            sensitivity design's sample points); None gives every run its own seed.
+        quantiles: compute the per-month quantiles over all runs at the end (a
+            sensitivity or discovery design, whose runs each have other parameters,
+            has no use for them, and over 80,000 runs they take minutes).
     """
 
     scenario: Scenario
@@ -59,10 +65,14 @@ class Ensemble:
     scenario_file: str = ""
     overrides: tuple[str, ...] = ()
     parameters: ParameterSource | None = None
+    paired: int | None = None
+    quantiles: bool = True
 
     def __post_init__(self) -> None:
         if self.runs < 1:
             raise EnsembleError(f"--runs must be at least 1, got {self.runs}")
+        if self.paired is not None and self.paired < 1:
+            raise EnsembleError(f"runs per point must be at least 1, got {self.paired}")
         try:
             check_seed(self.seed)
         except SeedError as error:
@@ -73,6 +83,13 @@ class Ensemble:
         """The tables written for each chunk (summary first; it is written last)."""
         return chunk_tables(self.keep_trajectories)
 
+    def run_seeds(self) -> list[int]:
+        """The seed of each run (see :attr:`paired`)."""
+        if self.paired is None:
+            return run_seeds(self.seed, self.runs)
+        block = run_seeds(self.seed, min(self.paired, self.runs))
+        return [block[run % self.paired] for run in range(self.runs)]
+
     def key(self) -> str:
         """A short digest of :meth:`identity` that marks this ensemble's parts."""
         text = json.dumps(self.identity(), sort_keys=True)
@@ -80,10 +97,13 @@ class Ensemble:
 
     def identity(self) -> dict[str, object]:
         """What makes two ensembles the same (see :data:`MATCHING_KEYS`)."""
-        return {
+        identity: dict[str, object] = {
             "scenario_sha256": scenario_hash(self.scenario),
             "seed": self.seed,
             "runs": self.runs,
             "mode": self.mode.value,
             "parameters": self.parameters.label if self.parameters else "point",
         }
+        if self.paired is not None:  # absent otherwise, so older directories still resume
+            identity["paired"] = self.paired
+        return identity

@@ -42,7 +42,6 @@ from simulation.experiments.ensemble.store import (
     read_manifest,
     write_manifest,
 )
-from simulation.experiments.seeds import run_seeds
 
 WORKER_RETRIES = 2
 """Times the workers are restarted after one dies, before the ensemble stops."""
@@ -200,7 +199,7 @@ def _run(
     parts.mkdir(exist_ok=True)
 
     started = time.perf_counter()
-    seeds = run_seeds(ensemble.seed, ensemble.runs)
+    seeds = ensemble.run_seeds()
     simulated = 0
     if missing:
         job = Job(

@@ -242,7 +242,7 @@ def _size(count: float) -> str:
 
 
 def consolidate(out_dir: Path, ensemble: Ensemble, threads: int = 1) -> list[Path]:
-    """Concatenate the parts in run order and compute the quantiles; return the files.
+    """Concatenate the parts in run order and compute the quantiles (if asked); return the files.
 
     Raises:
         EnsembleError: if the parts do not hold every run exactly once.
@@ -260,7 +260,11 @@ def consolidate(out_dir: Path, ensemble: Ensemble, threads: int = 1) -> list[Pat
     # Each file is independent, and pyarrow and numpy work outside the GIL: threads put
     # the cores the workers have just left to use on this last, otherwise serial, step.
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        quantiles = pool.submit(quantile_frame, ensemble.scenario, array_parts, ensemble.runs)
+        quantiles = (
+            pool.submit(quantile_frame, ensemble.scenario, array_parts, ensemble.runs)
+            if ensemble.quantiles
+            else None
+        )
         tables = [
             pool.submit(
                 _concatenate,
@@ -270,9 +274,11 @@ def consolidate(out_dir: Path, ensemble: Ensemble, threads: int = 1) -> list[Pat
             )
             for table, target in zip(ensemble.tables, written, strict=True)
         ]
-        frame = quantiles.result()
         for table in tables:
             table.result()
+        if quantiles is None:
+            return written
+        frame = quantiles.result()
     target = out_dir / "quantiles.parquet"
     table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
     write_atomically(target, lambda temporary: pq.write_table(table, temporary))
@@ -290,7 +296,7 @@ def is_complete(out_dir: Path, ensemble: Ensemble) -> bool:
         and manifest.get("status") == "complete"
         and all(manifest.get(key) == value for key, value in ensemble.identity().items())
         and all((out_dir / f"{table}.parquet").is_file() for table in ensemble.tables)
-        and (out_dir / "quantiles.parquet").is_file()
+        and (not ensemble.quantiles or (out_dir / "quantiles.parquet").is_file())
     )
 
 

@@ -1,0 +1,122 @@
+"""``interregnum discover``: under which contingencies an outcome becomes likely (PRIM)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from simulation.cli.common import (
+    add_executor_arguments,
+    fail,
+    note_capped_workers,
+    report_problems,
+)
+from simulation.cli.scenario_args import add_scenario_arguments, load_from_args
+from simulation.scenario import ScenarioError
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``discover`` subcommand."""
+    parser = commands.add_parser(
+        "discover",
+        help="find the combinations of historical contingencies under which an outcome is likely",
+        description="Sample combinations of the levers of LEVERS.yaml (counterfactual overlays "
+        "on or off, events dropped or moved, parameters or starting values within ranges), run "
+        "each K times with the same K seeds, and find with PRIM (EMA Workbench) the boxes of "
+        "lever space where the outcome of interest is frequent. The runs stream to OUT/runs/ "
+        "like an ensemble; OUT gets boxes.md, boxes.csv, tradeoff.png, feature_scores.csv and "
+        "experiments.parquet.",
+    )
+    add_scenario_arguments(parser)
+    parser.add_argument("--levers", type=Path, required=True, help="levers YAML file")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=100,
+        metavar="N",
+        help="lever combinations of the Latin hypercube (default 100)",
+    )
+    parser.add_argument(
+        "--replicates",
+        type=int,
+        default=4,
+        metavar="K",
+        help="runs of each combination, with the same K seeds (default 4)",
+    )
+    parser.add_argument(
+        "--design",
+        choices=["lhs", "factorial"],
+        default="lhs",
+        help="lhs: Latin hypercube (default); factorial: every combination of on/off levers",
+    )
+    parser.add_argument(
+        "--outcome",
+        default='dominant != "stalin"',
+        metavar="EXPR",
+        help="the outcome of interest, a condition over summary.parquet's columns "
+        '(default: dominant != "stalin")',
+    )
+    parser.add_argument("--boxes", type=int, default=3, help="most PRIM boxes (default 3)")
+    add_executor_arguments(parser)
+    parser.add_argument("--mode", choices=["free", "replay"], default="free")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the design and the runs")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="default: outputs/<scenario>-discovery"
+    )
+    parser.add_argument("--resume", action="store_true", help="keep the runs in OUT/runs/")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Load scenario and levers, run the discovery, print the boxes."""
+    # Imported here for the start-up time of --help (see the cli package docstring).
+    from simulation.experiments.discovery import (
+        Discovery,
+        DiscoveryError,
+        load_levers,
+        run_discovery,
+    )
+    from simulation.experiments.discovery.report import box_sentence
+    from simulation.experiments.ensemble import EnsembleError, make_executor
+    from simulation.model import Mode
+
+    try:
+        scenario, overrides = load_from_args(args)
+        levers = load_levers(args.levers, scenario)
+    except ScenarioError as error:
+        return report_problems(error)
+    out_dir = args.out or Path("outputs") / f"{scenario.name}-discovery"
+    discovery = Discovery(
+        scenario,
+        tuple(levers),
+        runs=args.runs,
+        replicates=args.replicates,
+        outcome=args.outcome,
+        design=args.design,
+        boxes=args.boxes,
+        seed=args.seed,
+        mode=Mode(args.mode),
+        scenario_file=str(args.scenario),
+        overrides=tuple(overrides),
+    )
+    try:
+        executor = make_executor(workers=args.workers, scheduler=args.scheduler)
+        note_capped_workers(args.workers, executor.workers)
+        progress = not args.quiet and sys.stderr.isatty()
+        report = run_discovery(discovery, out_dir, executor, resume=args.resume, progress=progress)
+    except DiscoveryError as error:
+        return fail(str(error))
+    except EnsembleError as error:
+        return fail(str(error), status=error.status)
+    except OSError as error:
+        return fail(f"cannot write to {out_dir}: {error.strerror or error}", status=1)
+    print(
+        f"{report.runs} runs ({report.simulated} simulated now) in {report.seconds:.1f} s; "
+        f"{args.outcome} in {report.share:.0%} of runs"
+    )
+    for i, box in enumerate(report.boxes, start=1):
+        print(f"box {i}: {box_sentence(box, args.outcome)}")
+    print(f"wrote {len(report.files)} files to {out_dir}/ (runs in {out_dir / 'runs'}/)")
+    return 0

@@ -1,0 +1,127 @@
+"""``interregnum sensitivity``: which parameters drive the outcomes (Morris or Sobol)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from simulation.cli.common import add_executor_arguments, fail, note_capped_workers, report_problems
+from simulation.cli.scenario_args import add_scenario_arguments, load_from_args
+from simulation.scenario import ScenarioError
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``sensitivity`` subcommand."""
+    parser = commands.add_parser(
+        "sensitivity",
+        help="rank the model's parameters by their effect on the outcomes (Morris, Sobol)",
+        description="Vary the model's parameters within the bounds of the parameter registry "
+        "(fitted parameters over their calibration prior), run each sample point K times with "
+        "the same K seeds, and analyse the outcomes with SALib: Morris elementary effects "
+        "(mu*, sigma) or Sobol first-order and total indices, with 95% bootstrap intervals. "
+        "The runs stream to OUT/runs/ like an ensemble and resume with --resume; OUT gets "
+        "indices.csv, samples.parquet, a figure and summary.md.",
+    )
+    add_scenario_arguments(parser)
+    parser.add_argument("--method", choices=["morris", "sobol"], required=True)
+    parser.add_argument(
+        "--samples",
+        type=int,
+        default=1024,
+        metavar="N",
+        help="Sobol base points, a power of two (default 1024: N x (parameters + 2) points)",
+    )
+    parser.add_argument(
+        "--trajectories",
+        type=int,
+        default=20,
+        metavar="R",
+        help="Morris trajectories (default 20: R x (parameters + 1) points)",
+    )
+    parser.add_argument(
+        "--runs-per-point",
+        type=int,
+        default=4,
+        metavar="K",
+        help="runs of each point, with the same K seeds at every point (default 4)",
+    )
+    parser.add_argument(
+        "--parameters",
+        type=_names,
+        default=(),
+        metavar="A,B,C",
+        help="the parameters to vary (default: every fitted parameter)",
+    )
+    parser.add_argument(
+        "--outcomes",
+        type=_names,
+        default=(),
+        metavar="X,Y",
+        help="outcomes: stalin_dominant, opposition_share_YYYY-MM or any numeric column of an "
+        "ensemble's summary.parquet (default: stalin_dominant, power_stalin, "
+        "left_trotsky_war_commissar, opposition_share_1925-12, those the scenario has)",
+    )
+    add_executor_arguments(parser)
+    parser.add_argument("--mode", choices=["free", "replay"], default="free")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the sample and the runs")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="default: outputs/<scenario>-sensitivity-METHOD"
+    )
+    parser.add_argument("--resume", action="store_true", help="keep the runs already in OUT/runs/")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Load, run the study, write its files; print the first-ranked parameter per outcome."""
+    # Imported here for the start-up time of --help (see the cli package docstring).
+    from simulation.experiments.ensemble import EnsembleError, make_executor
+    from simulation.experiments.sensitivity import SensitivityError, Study, run_study
+    from simulation.experiments.sensitivity.report import ranking
+    from simulation.model import Mode
+
+    try:
+        scenario, overrides = load_from_args(args)
+    except ScenarioError as error:
+        return report_problems(error)
+    out_dir = args.out or Path("outputs") / f"{scenario.name}-sensitivity-{args.method}"
+    study = Study(
+        scenario,
+        args.method,
+        args.trajectories if args.method == "morris" else args.samples,
+        runs_per_point=args.runs_per_point,
+        parameters=args.parameters,
+        outcomes=args.outcomes,
+        seed=args.seed,
+        mode=Mode(args.mode),
+        scenario_file=str(args.scenario),
+        overrides=tuple(overrides),
+    )
+    try:
+        executor = make_executor(workers=args.workers, scheduler=args.scheduler)
+        note_capped_workers(args.workers, executor.workers)
+        progress = not args.quiet and sys.stderr.isatty()
+        report = run_study(study, out_dir, executor, resume=args.resume, progress=progress)
+    except SensitivityError as error:
+        return fail(str(error))
+    except EnsembleError as error:
+        return fail(str(error), status=error.status)
+    except OSError as error:
+        return fail(f"cannot write to {out_dir}: {error.strerror or error}", status=1)
+    print(
+        f"{args.method}: {report.runs} runs ({report.simulated} simulated now) "
+        f"in {report.seconds:.1f} s"
+    )
+    for outcome in dict.fromkeys(report.indices["outcome"]):
+        first = ranking(report.indices, args.method, outcome).iloc[0]
+        if first["estimate"] != first["estimate"]:  # NaN: constant or undefined somewhere
+            print(f"{outcome}: not analysed (see summary.md)")
+        else:
+            print(f"{outcome}: most sensitive to {first['parameter']} ({first['estimate']:.3g})")
+    print(f"wrote {len(report.files)} files to {out_dir}/ (runs in {out_dir / 'runs'}/)")
+    return 0

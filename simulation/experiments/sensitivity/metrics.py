@@ -1,0 +1,99 @@
+"""The outcome metrics a sensitivity study analyses, read from an ensemble's summary table.
+
+The defaults are the questions a reader asks first: does Stalin dominate at the end
+(a probability over a point's runs), his final power share, the month Trotsky leaves
+the War Commissariat, and the opposition's share of the votes at the 14th Congress.
+Any numeric ``summary.parquet`` column can be named as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from simulation.experiments.sensitivity.design import SensitivityError
+
+DEFAULT_OUTCOMES = (
+    "stalin_dominant",
+    "power_stalin",
+    "left_trotsky_war_commissar",
+    "opposition_share_1925-12",
+)
+"""Outcomes analysed unless ``--outcomes`` names others (skipped where a scenario lacks them)."""
+DERIVED = {
+    "stalin_dominant": "1 if Stalin has the largest power share at the end, else 0",
+    "opposition_share_1925-12": "share of congress votes against the majority at the 14th Congress",
+}
+
+
+def describe_outcome(name: str) -> str:
+    """One line saying what an outcome measures, for the summary."""
+    if name in DERIVED:
+        return DERIVED[name]
+    if name.startswith("left_"):
+        return "months until the post was lost (the scenario's length if never)"
+    if name.startswith("power_"):
+        return f"final power share of {name.removeprefix('power_')}"
+    return f"summary column {name}"
+
+
+def run_values(summary: pd.DataFrame, name: str, months: int) -> pd.Series:
+    """One outcome's value in every run, ordered by run number.
+
+    ``left_*`` columns, NaN when the post was never lost, count as the scenario's
+    length in months (right-censored), so that every point has a value.
+
+    Raises:
+        SensitivityError: the outcome is neither derived nor a numeric summary column.
+    """
+    summary = summary.sort_values("run")
+    if name == "stalin_dominant":
+        return (summary["dominant"] == "stalin").astype(float)
+    if name.startswith("opposition_share_"):
+        column = f"congress_{name.removeprefix('opposition_share_')}_for_share"
+        if column in summary:
+            return 1.0 - summary[column].astype(float)
+    if (
+        name in summary
+        and name not in ("run", "seed")
+        and pd.api.types.is_numeric_dtype(summary[name])
+    ):
+        values = summary[name].astype(float)
+        return values.fillna(float(months)) if name.startswith("left_") else values
+    numeric = [
+        c
+        for c in summary.columns
+        if c not in ("run", "seed") and pd.api.types.is_numeric_dtype(summary[c])
+    ]
+    raise SensitivityError(
+        f"--outcomes: unknown outcome {name!r} (expected stalin_dominant, "
+        f"opposition_share_YYYY-MM or a summary column such as {', '.join(numeric[:4])})"
+    )
+
+
+def available(summary_columns: Sequence[str], names: Sequence[str]) -> list[str]:
+    """The default outcomes the scenario's summary can give (the others are skipped)."""
+    columns = set(summary_columns)
+    kept = []
+    for name in names:
+        congress = f"congress_{name.removeprefix('opposition_share_')}_for_share"
+        derived = name == "stalin_dominant" or (
+            name.startswith("opposition_share_") and congress in columns
+        )
+        if derived or name in columns:
+            kept.append(name)
+    return kept
+
+
+def point_means(values: pd.Series, runs_per_point: int) -> np.ndarray:
+    """Each sample point's mean over its K runs (runs ``p*K .. p*K+K-1``).
+
+    Runs without a value (a congress that voted no motion) are left out of their
+    point's mean; a point none of whose runs has a value gets NaN.
+    """
+    array = values.to_numpy(dtype=float).reshape(-1, runs_per_point)
+    counts = np.sum(~np.isnan(array), axis=1)
+    sums = np.nansum(array, axis=1)
+    return np.divide(sums, counts, out=np.full(len(array), np.nan), where=counts > 0)

@@ -1,0 +1,122 @@
+"""The sensitivity and discover commands end to end: files written, bad input exits 2."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import SMALL_SCENARIO
+
+from simulation.cli import main
+
+LEVERS = Path(__file__).parents[1] / "data" / "levers"
+
+
+@pytest.fixture
+def small_file(tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL_SCENARIO)
+    return path
+
+
+def test_sensitivity_writes_indices_and_summary(small_file, tmp_path, capsys):
+    out = tmp_path / "morris"
+    status = main(
+        [
+            "sensitivity",
+            str(small_file),
+            "--method",
+            "morris",
+            "--trajectories",
+            "3",
+            "--runs-per-point",
+            "1",
+            "--parameters",
+            "removal_delay,power_apparatus_weight",
+            "--outcomes",
+            "power_stalin",
+            "--mode",
+            "replay",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+        ]
+    )
+    assert status == 0
+    printed = capsys.readouterr().out
+    assert "power_stalin: most sensitive to power_apparatus_weight" in printed
+    indices = pd.read_csv(out / "indices.csv")
+    assert set(indices["parameter"]) == {"removal_delay", "power_apparatus_weight"}
+
+
+def test_sensitivity_with_an_unknown_method_exits_2(small_file, capsys):
+    with pytest.raises(SystemExit) as ended:
+        main(["sensitivity", str(small_file), "--method", "fast"])
+    assert ended.value.code == 2
+    assert "argument --method: invalid choice: 'fast'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (
+            ["--method", "morris", "--parameters", "hostilty"],
+            "--parameters: unknown parameter 'hostilty' (did you mean 'hostility'?)",
+        ),
+        (["--method", "sobol", "--samples", "100"], "--samples must be a power of two"),
+        (["--method", "morris", "--runs-per-point", "0"], "--runs-per-point must be at least 1"),
+    ],
+)
+def test_sensitivity_bad_input_exits_2(small_file, tmp_path, capsys, flags, message):
+    status = main(["sensitivity", str(small_file), *flags, "--out", str(tmp_path / "o")])
+    assert status == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "o" / "runs").exists()
+
+
+def test_discover_writes_boxes(small_file, tmp_path, capsys):
+    levers = tmp_path / "levers.yaml"
+    levers.write_text((LEVERS / "small_levers.yaml").read_text())
+    (tmp_path / "zinoviev_keeps_leningrad.yaml").write_text(
+        (LEVERS / "zinoviev_keeps_leningrad.yaml").read_text()
+    )
+    out = tmp_path / "found"
+    status = main(
+        [
+            "discover",
+            str(small_file),
+            "--levers",
+            str(levers),
+            "--runs",
+            "12",
+            "--replicates",
+            "1",
+            "--mode",
+            "replay",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+        ]
+    )
+    assert status == 0
+    assert "box 1: Zinoviev keeps Leningrad →" in capsys.readouterr().out
+    assert {
+        "boxes.md",
+        "boxes.csv",
+        "tradeoff.png",
+        "feature_scores.csv",
+        "experiments.parquet",
+    } <= {path.name for path in out.iterdir()}
+
+
+def test_discover_with_a_bad_levers_file_exits_2_naming_file_line_and_field(
+    small_file, tmp_path, capsys
+):
+    levers = tmp_path / "levers.yaml"
+    levers.write_text("levers:\n  delay:\n    parameter: removal_delay\n    range: [9, 2]\n")
+    status = main(["discover", str(small_file), "--levers", str(levers), "--out", str(tmp_path)])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert f"{levers}:2: levers.delay.range: LOW must be below HIGH, got [9, 2]" in err
+    assert "nothing was run" in err

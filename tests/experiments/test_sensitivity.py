@@ -1,0 +1,132 @@
+"""Sensitivity studies on the small scenario, whose structure is known.
+
+In replay mode every decision of the small scenario is forced, so ``removal_delay``
+(how long a free-mode campaign must run before a removal) cannot change anything,
+while ``power_apparatus_weight`` enters Stalin's power share directly.
+"""
+
+from concurrent.futures import Future
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulation.experiments.ensemble import SerialExecutor
+from simulation.experiments.seeds import run_seeds
+from simulation.experiments.sensitivity import SensitivityError, Study, run_study
+from simulation.experiments.sensitivity.design import bounds_for
+from simulation.experiments.sensitivity.metrics import point_means
+from simulation.model import Mode
+
+VARIED = ("removal_delay", "power_apparatus_weight")
+
+
+def _study(scenario, method, size, **kwargs):
+    return Study(
+        scenario,
+        method,
+        size,
+        runs_per_point=kwargs.pop("runs_per_point", 1),
+        parameters=VARIED,
+        outcomes=("power_stalin",),
+        mode=Mode.REPLAY,
+        **kwargs,
+    )
+
+
+def _estimates(indices, index):
+    return indices[indices["index"] == index].set_index("parameter")["estimate"]
+
+
+def test_morris_ranks_the_deciding_parameter_first_and_the_idle_one_at_zero(
+    small_scenario, tmp_path
+):
+    report = run_study(_study(small_scenario, "morris", 4), tmp_path / "m", SerialExecutor())
+    mu_star = _estimates(report.indices, "mu_star")
+    assert mu_star["removal_delay"] == pytest.approx(0.0, abs=1e-12)
+    assert mu_star["power_apparatus_weight"] > 0.05
+    summary = (tmp_path / "m" / "summary.md").read_text()
+    assert "`power_apparatus_weight` moves this outcome most" in summary
+    assert {"indices.csv", "samples.parquet", "morris.png", "summary.md"} <= {
+        path.name for path in (tmp_path / "m").iterdir()
+    }
+
+
+def test_sobol_gives_the_deciding_parameter_the_variance(small_scenario, tmp_path):
+    report = run_study(_study(small_scenario, "sobol", 16), tmp_path / "s", SerialExecutor())
+    total = _estimates(report.indices, "ST")
+    assert total["removal_delay"] < 0.01
+    assert total.idxmax() == "power_apparatus_weight"
+    assert total["power_apparatus_weight"] > 0.5
+    table = pd.read_csv(tmp_path / "s" / "indices.csv")
+    assert list(table.columns) == [
+        "method",
+        "outcome",
+        "parameter",
+        "index",
+        "estimate",
+        "ci_low",
+        "ci_high",
+    ]
+    assert set(table["index"]) == {"S1", "ST"}
+    samples = pd.read_parquet(tmp_path / "s" / "samples.parquet")
+    assert len(samples) == 16 * (len(VARIED) + 2)  # Saltelli without second order: N (D + 2)
+
+
+def test_every_point_runs_on_the_same_seeds(small_scenario, tmp_path):
+    run_study(_study(small_scenario, "morris", 2, runs_per_point=3), tmp_path, SerialExecutor())
+    summary = pd.read_parquet(tmp_path / "runs" / "summary.parquet").sort_values("run")
+    three = run_seeds(1, 3)
+    assert summary["seed"].tolist() == [three[run % 3] for run in range(len(summary))]
+    assert not (tmp_path / "runs" / "quantiles.parquet").exists()  # meaningless across points
+
+
+class _Interrupted(SerialExecutor):
+    """Hands back two chunks, then the user presses Ctrl-C."""
+
+    def __init__(self):
+        self.chunks = 0
+
+    def result(self, future: Future):
+        self.chunks += 1
+        if self.chunks > 2:
+            raise KeyboardInterrupt
+        return super().result(future)
+
+
+def test_a_resumed_study_gives_the_indices_of_an_uninterrupted_one(small_scenario, tmp_path):
+    study = _study(small_scenario, "morris", 4, runs_per_point=2)
+    whole = run_study(study, tmp_path / "whole", SerialExecutor())
+    with pytest.raises(KeyboardInterrupt):
+        run_study(study, tmp_path / "cut", _Interrupted())
+    resumed = run_study(study, tmp_path / "cut", SerialExecutor(), resume=True)
+    assert 0 < resumed.simulated < resumed.runs
+    pd.testing.assert_frame_equal(resumed.indices, whole.indices)
+
+
+def test_unknown_parameter_is_refused_with_a_suggestion():
+    with pytest.raises(
+        SensitivityError, match=r"--parameters: unknown parameter 'hostilty'.*hostility"
+    ):
+        bounds_for(["hostilty"])
+
+
+def test_a_sobol_size_that_is_not_a_power_of_two_is_refused(small_scenario, tmp_path):
+    with pytest.raises(SensitivityError, match="--samples must be a power of two"):
+        run_study(_study(small_scenario, "sobol", 10), tmp_path, SerialExecutor())
+    assert not (tmp_path / "runs").exists()
+
+
+def test_an_unknown_outcome_is_refused_before_any_run(small_scenario, tmp_path):
+    study = Study(small_scenario, "morris", 2, outcomes=("power_kirov",), mode=Mode.REPLAY)
+    with pytest.raises(SensitivityError, match="--outcomes: unknown outcome 'power_kirov'"):
+        run_study(study, tmp_path, SerialExecutor())
+    assert not (tmp_path / "runs").exists()
+
+
+def test_a_point_mean_leaves_out_runs_without_a_value():
+    values = pd.Series([1.0, float("nan"), float("nan"), float("nan"), 0.2, 0.4])
+    means = point_means(values, 2)
+    assert means[0] == 1.0
+    assert np.isnan(means[1])
+    assert means[2] == pytest.approx(0.3)
