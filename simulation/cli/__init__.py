@@ -16,11 +16,21 @@ import argparse
 import sys
 
 from simulation import __version__
-from simulation.cli import assess, calibrate, compare, diff, ensemble, run, score, validate
+from simulation.cli import (
+    assess,
+    calibrate,
+    compare,
+    dashboard,
+    diff,
+    ensemble,
+    run,
+    score,
+    validate,
+)
 from simulation.model import compiled
 
-COMMANDS = (run, validate, ensemble, compare, diff, calibrate, score, assess)
-SIMULATING = {"run", "ensemble", "compare", "calibrate", "assess"}
+COMMANDS = (run, validate, ensemble, compare, diff, calibrate, score, assess, dashboard)
+SIMULATING = {"run", "ensemble", "compare", "calibrate", "assess", "dashboard"}
 """Commands that run the model, and so wait for its compilation on first use."""
 
 
