@@ -183,22 +183,30 @@ def office_table(model: PartyModel) -> pd.DataFrame:
 def chronicle(model: PartyModel) -> pd.DataFrame:
     """The events of the run so far, newest first, with the source each one cites.
 
-    Scenario events cite the scenario's source; decisions the model made in free mode
-    say so, since they have no historical source.
+    Scenario events cite the scenario's source; what an event entails (a death empties
+    the dead man's offices) is shown as its type and post under the event's id; decisions
+    the model made in free mode say so, since they have no historical source.
     """
-    sources = {event.id: (event.description, event.source) for event in model.spec.events}
+    events = {event.id: event for event in model.spec.events}
     rows = []
     for row in reversed(model.event_log):
-        description, source = sources.get(row.event_id, (row.detail, "the model's decision"))
+        event = events.get(row.event_id)
+        if event is None:
+            text, source = row.detail or row.type, "the model's decision"
+        elif row.type == event.type:
+            text, source = event.description, event.source
+        else:
+            text, source = f"{row.type} {row.post}".strip(), event.source
         rows.append(
             {
                 "month": row.date,
-                "event": description,
+                "id": row.event_id,
+                "event": text,
                 "who": row.actor.replace(";", ", "),
                 "source": source,
             }
         )
-    return pd.DataFrame(rows, columns=["month", "event", "who", "source"])
+    return pd.DataFrame(rows, columns=["month", "id", "event", "who", "source"])
 
 
 def last_votes(model: PartyModel) -> pd.DataFrame:
