@@ -29,7 +29,7 @@ from simulation.dashboard.settings import (
 )
 from simulation.experiments.ensemble import EnsembleError
 from simulation.model import Mode, PartyModel
-from simulation.scenario import ScenarioError
+from simulation.scenario import ScenarioError, load_scenario
 
 MONTH_DELAY = 0.4
 """Seconds between months while playing: slow enough to follow, 57 months in half a minute."""
@@ -126,7 +126,7 @@ def Controls():
             solara.Error(problem.value)
         solara.Text(f"Same run from a terminal: {current.command()}")
     if run.value is not None:
-        Events(current, run.value)
+        Events(current)
     Parameters(current)
 
 
@@ -152,9 +152,10 @@ def Parameters(current: Settings):
 
 
 @solara.component
-def Events(current: Settings, session: Run):
+def Events(current: Settings):
     """A check box per labelled event: unticked, the event is dropped (``--drop-event``)."""
-    shown = key_events(build_scenario(replace(current, dropped=frozenset())))
+    file = current.scenario_file
+    shown = solara.use_memo(lambda: key_events(load_scenario(file)), [file])
     with solara.Card("Key events (untick to drop)"):
         for event_id, date, label in shown:
 
