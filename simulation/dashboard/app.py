@@ -27,6 +27,7 @@ from simulation.dashboard.settings import (
     key_events,
     scenario_files,
 )
+from simulation.experiments.compare.report import identical_note
 from simulation.experiments.ensemble import EnsembleError
 from simulation.model import Mode, PartyModel
 from simulation.scenario import ScenarioError, load_scenario
@@ -234,10 +235,12 @@ def Compare():
     failure = solara.use_reactive("")
     running = solara.use_reactive(False)
 
+    current = settings.value  # read here: the worker thread is outside the session
+
     def start():
         running.value, failure.value = True, ""
         try:
-            result.value = compare_with_baseline(settings.value)
+            result.value = compare_with_baseline(current)
         except (ScenarioError, EnsembleError) as error:
             failure.value = str(error)
         finally:
@@ -246,7 +249,7 @@ def Compare():
     solara.Markdown(
         f"## The current settings against the baseline\n"
         f"{RUNS} runs of each, paired (run *i* has the same seed in both), in "
-        f"{settings.value.mode} mode: `{settings.value.command()}`"
+        f"{current.mode} mode: `{current.command()}`"
     )
     solara.Button(
         "Running..." if running.value else f"Run {RUNS} + {RUNS} runs",
@@ -258,6 +261,8 @@ def Compare():
         solara.Error(failure.value)
     if result.value is not None:
         solara.Markdown(result.value.main_table)
+        if result.value.identical:
+            solara.Info(identical_note(result.value.identical, RUNS))
         picture = next(path for path in result.value.files if path.suffix == ".png")
         solara.Image(picture)
 
