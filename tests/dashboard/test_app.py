@@ -84,6 +84,7 @@ def test_play_steps_the_run_until_paused(monkeypatch):
         time.sleep(0.05)
     controls.find(v.Btn, children=["Pause"]).widget.click()
     assert model.step_index >= 3
+    time.sleep(0.5)  # the month under way when Pause was pressed ends
     paused_at = model.step_index
     time.sleep(0.5)
     assert model.step_index == paused_at
