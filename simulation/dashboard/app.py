@@ -29,6 +29,7 @@ from simulation.dashboard.settings import (
 )
 from simulation.experiments.compare.report import identical_note
 from simulation.experiments.ensemble import EnsembleError
+from simulation.experiments.seeds import SeedError, check_seed
 from simulation.model import Mode, PartyModel
 from simulation.scenario import ScenarioError, load_scenario
 
@@ -42,7 +43,9 @@ class Run:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.scenario = build_scenario(settings)
-        self.model = PartyModel(self.scenario, settings.seed, Mode(settings.mode))
+        self.model = PartyModel(
+            self.scenario, check_seed(settings.seed, "Seed"), Mode(settings.mode)
+        )
         self.lock = threading.Lock()
 
     def step(self) -> bool:
@@ -78,6 +81,9 @@ def restart(new: Settings) -> None:
     except ScenarioError as error:
         problem.value = "; ".join(error.problems)
         return
+    except SeedError as error:
+        problem.value = str(error)
+        return
     problem.value = ""
     settings.value = new
     run.value = fresh
@@ -95,6 +101,8 @@ def Controls():
     """Scenario, mode, seed, parameters, events, and play/pause/step/reset."""
     current = settings.value
     files = [str(path) for path in scenario_files()]
+    if str(current.scenario_file) not in files:  # a file given on the command line
+        files.insert(0, str(current.scenario_file))
     with solara.Card("Run"):
         with solara.Row():
             solara.Button(

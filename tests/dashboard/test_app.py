@@ -88,3 +88,14 @@ def test_play_steps_the_run_until_paused(monkeypatch):
     paused_at = model.step_index
     time.sleep(0.5)
     assert model.step_index == paused_at
+
+
+def test_a_negative_seed_is_refused_and_the_run_kept():
+    _, controls = _render()
+    before = app.run.value
+    seed = controls.find(v.TextField, label="Seed").widget
+    seed.v_model = "-3"
+    seed.fire_event("keyup.enter")
+    assert app.run.value is before
+    assert "Seed must be" in app.problem.value and "-3" in app.problem.value
+    controls.find(v.Alert, children=[app.problem.value]).assert_single()
