@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
 from simulation.cli import main
+
+pytestmark = pytest.mark.usefixtures("at_project_root")
 
 
 def test_a_bad_scenario_is_refused_with_exit_status_2(tmp_path, capsys):

@@ -11,6 +11,8 @@ import solara
 from simulation.dashboard import app
 from simulation.dashboard.settings import Settings
 
+pytestmark = pytest.mark.usefixtures("at_project_root")
+
 
 @pytest.fixture(autouse=True)
 def fresh_session():

@@ -1,5 +1,9 @@
+import pytest
+
 from simulation.dashboard.comparison import SETTINGS_NAME, compare_with_baseline
 from simulation.dashboard.settings import Settings
+
+pytestmark = pytest.mark.usefixtures("at_project_root")
 
 
 def test_the_settings_are_compared_with_the_baseline_through_the_cli_comparison(tmp_path):

@@ -12,6 +12,8 @@ from simulation.dashboard.settings import (
 from simulation.scenario import ScenarioError
 from simulation.scenario.parameters import Parameters
 
+pytestmark = pytest.mark.usefixtures("at_project_root")
+
 
 def test_the_sliders_are_the_calibrated_parameters_with_their_registry_ranges():
     sliders = {free.name: free for free in free_parameters()}
