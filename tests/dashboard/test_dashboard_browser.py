@@ -79,6 +79,7 @@ def test_play_a_run_in_the_browser_and_change_its_mode(dashboard, tmp_path):
         try:
             page = browser.new_page()
             page.set_default_timeout(PATIENCE_MS)
+            expect.set_options(timeout=PATIENCE_MS)
             page.goto(dashboard, timeout=PATIENCE_MS)
             expect(page.get_by_text("Alliance network, before 1922-04")).to_be_visible()
 
