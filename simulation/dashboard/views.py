@@ -20,6 +20,8 @@ CONTENDERS = 6
 """How many leaders the trajectories draw: the strongest by peak power so far."""
 ALLY = 0.3
 """Affinity above which two leaders are drawn as allies in the network."""
+LAYOUT_PULL = 0.05
+"""Weight pulling every pair of leaders together in the network's layout."""
 ENEMY = -0.5
 """Affinity below which two leaders are drawn as enemies: only the bitter ones, for clarity."""
 
@@ -121,11 +123,16 @@ def network_figure(model: PartyModel) -> Figure:
         for b in living:
             if a < b and not ENEMY <= model.affinity[a, b] <= ALLY:
                 graph.add_edge(int(a), int(b), affinity=float(model.affinity[a, b]))
-    attract = nx.Graph(
-        (a, b, {"weight": d["affinity"]}) for a, b, d in graph.edges(data=True) if d["affinity"] > 0
-    )
+    # Every pair pulls a little (LAYOUT_PULL), allies more: a leader without allies then
+    # stays near the others instead of pushing every bloc into a corner.
+    attract = nx.Graph()
+    for a in living:
+        for b in living:
+            if a < b:
+                weight = LAYOUT_PULL + max(float(model.affinity[a, b]), 0.0)
+                attract.add_edge(int(a), int(b), weight=weight)
     attract.add_nodes_from(graph.nodes)
-    positions = nx.spring_layout(attract, weight="weight", seed=1, k=1.4 / np.sqrt(len(living)))
+    positions = nx.spring_layout(attract, weight="weight", seed=1, k=2.0 / np.sqrt(len(living)))
     figure = Figure(figsize=(6.5, 5.2), layout="constrained")
     axis = figure.subplots()
     allies = [(a, b) for a, b, d in graph.edges(data=True) if d["affinity"] > 0]
