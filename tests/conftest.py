@@ -44,3 +44,9 @@ def _generator_ref(rng):
 def generator_ref(rng: np.random.Generator) -> GeneratorRef:
     """A generator held for compiled code, as a model's state holds its own."""
     return _generator_ref(rng)
+
+
+@pytest.fixture
+def at_project_root(monkeypatch):
+    """Work from the project's root, as the dashboard does (it lists ``scenarios/``)."""
+    monkeypatch.chdir(ROOT)

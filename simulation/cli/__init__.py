@@ -20,6 +20,7 @@ from simulation.cli import (
     assess,
     calibrate,
     compare,
+    dashboard,
     diff,
     discover,
     ensemble,
@@ -30,8 +31,29 @@ from simulation.cli import (
 )
 from simulation.model import compiled
 
-COMMANDS = (run, validate, ensemble, compare, diff, calibrate, score, assess, sensitivity, discover)
-SIMULATING = {"run", "ensemble", "compare", "calibrate", "assess", "sensitivity", "discover"}
+COMMANDS = (
+    run,
+    validate,
+    ensemble,
+    compare,
+    diff,
+    calibrate,
+    score,
+    assess,
+    sensitivity,
+    discover,
+    dashboard,
+)
+SIMULATING = {
+    "run",
+    "ensemble",
+    "compare",
+    "calibrate",
+    "assess",
+    "sensitivity",
+    "discover",
+    "dashboard",
+}
 """Commands that run the model, and so wait for its compilation on first use."""
 
 

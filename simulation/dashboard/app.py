@@ -1,0 +1,281 @@
+"""The Solara app: controls on the left, the run's views in the middle, a comparison page.
+
+Mesa's ``SolaraViz`` builds its model from keyword controls (``Model(**params)``); ours is
+built from a whole scenario (a file, its overlay, changed parameters, dropped events), so
+the controls, the play loop and the views are Solara components of their own here, with
+Mesa's play/pause/step/reset layout. One model per browser session: Solara scopes the
+reactive variables below to the session.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import solara
+
+from simulation.dashboard import views
+from simulation.dashboard.comparison import RUNS, compare_with_baseline
+from simulation.dashboard.server import SCENARIO_VARIABLE
+from simulation.dashboard.settings import (
+    Settings,
+    build_scenario,
+    free_parameters,
+    key_events,
+    scenario_files,
+)
+from simulation.experiments.compare.report import identical_note
+from simulation.experiments.ensemble import EnsembleError
+from simulation.experiments.seeds import SeedError, check_seed
+from simulation.model import Mode, PartyModel
+from simulation.scenario import ScenarioError, load_scenario
+
+MONTH_DELAY = 0.4
+"""Seconds between months while playing: slow enough to follow, 57 months in half a minute."""
+
+
+class Run:
+    """The session's model, and the lock that keeps drawing from reading a half-done month."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.scenario = build_scenario(settings)
+        self.model = PartyModel(
+            self.scenario, check_seed(settings.seed, "Seed"), Mode(settings.mode)
+        )
+        self.lock = threading.Lock()
+
+    def step(self) -> bool:
+        """Simulate one month if any is left; whether one was."""
+        with self.lock:
+            if not self.model.running:
+                return False
+            self.model.step()
+            return True
+
+
+def initial_settings() -> Settings:
+    """The scenario ``interregnum dashboard`` was given, else the baseline."""
+    named = os.environ.get(SCENARIO_VARIABLE)
+    return Settings(scenario_file=Path(named)) if named else Settings()
+
+
+settings = solara.reactive(initial_settings())
+run: solara.Reactive[Run | None] = solara.reactive(None)
+month = solara.reactive(-1)
+"""The month index shown; changing it redraws the views."""
+playing = solara.reactive(False)
+problem = solara.reactive("")
+CHRONICLE_ROWS = 15
+"""Events shown in the chronicle: the latest, so that the page stays short."""
+
+
+def restart(new: Settings) -> None:
+    """Rebuild the model from the settings (a bad setting is shown, the old run kept)."""
+    playing.value = False
+    try:
+        fresh = Run(new)
+    except ScenarioError as error:
+        problem.value = "; ".join(error.problems)
+        return
+    except SeedError as error:
+        problem.value = str(error)
+        return
+    problem.value = ""
+    settings.value = new
+    run.value = fresh
+    month.value = -1
+
+
+def step_once() -> None:
+    """The Step button."""
+    if run.value is not None and run.value.step():
+        month.value = run.value.model.step_index
+
+
+@solara.component
+def Controls():
+    """Scenario, mode, seed, parameters, events, and play/pause/step/reset."""
+    current = settings.value
+    files = [str(path) for path in scenario_files()]
+    if str(current.scenario_file) not in files:  # a file given on the command line
+        files.insert(0, str(current.scenario_file))
+    with solara.Card("Run"):
+        with solara.Row():
+            solara.Button(
+                "Pause" if playing.value else "Play",
+                on_click=lambda: playing.set(not playing.value),
+                color="primary",
+            )
+            solara.Button("Step", on_click=step_once, disabled=playing.value)
+            solara.Button("Reset", on_click=lambda: restart(settings.value))
+        solara.Select(
+            "Scenario",
+            values=files,
+            value=str(current.scenario_file),
+            on_value=lambda file: restart(
+                replace(current, scenario_file=Path(file), dropped=frozenset())
+            ),
+        )
+        solara.ToggleButtonsSingle(
+            value=current.mode,
+            values=[mode.value for mode in Mode],
+            on_value=lambda mode: restart(replace(current, mode=mode)),
+        )
+        solara.InputInt(
+            "Seed",
+            value=current.seed,
+            on_value=lambda seed: restart(replace(current, seed=seed)),
+            continuous_update=False,
+        )
+        if problem.value:
+            solara.Error(problem.value)
+        solara.Text(f"Same run from a terminal: {current.command()}")
+    if run.value is not None:
+        Events(current)
+    Parameters(current)
+
+
+@solara.component
+def Parameters(current: Settings):
+    """The calibrated parameters as sliders over their registry ranges."""
+    scenario_values = run.value.scenario.parameters if run.value else None
+    with solara.Card("Parameters"):
+        for free in free_parameters():
+            value = getattr(scenario_values, free.name) if scenario_values else free.default
+
+            step = free.step()
+
+            def change(new, name=free.name, old=value, step=step):
+                if abs(new - old) > step / 2:  # not the slider snapping to its grid
+                    parameters = {**current.parameters, name: round(new, 6)}
+                    restart(replace(current, parameters=parameters))
+
+            solara.SliderFloat(
+                free.name, value=value, min=free.low, max=free.high, step=step, on_value=change
+            )
+            solara.Text(free.description, style={"font-size": "0.8em", "color": "#555"})
+
+
+@solara.component
+def Events(current: Settings):
+    """A check box per labelled event: unticked, the event is dropped (``--drop-event``)."""
+    file = current.scenario_file
+    shown = solara.use_memo(lambda: key_events(load_scenario(file)), [file])
+    with solara.Card("Key events (untick to drop)"):
+        for event_id, date, label in shown:
+
+            def toggle(keep, event_id=event_id):
+                dropped = current.dropped - {event_id} if keep else current.dropped | {event_id}
+                restart(replace(current, dropped=frozenset(dropped)))
+
+            solara.Checkbox(
+                label=f"{date} {label} ({event_id})",
+                value=event_id not in current.dropped,
+                on_value=toggle,
+            )
+
+
+@solara.component
+def Player():
+    """Steps the model while Play is on, one month every :data:`MONTH_DELAY` seconds."""
+    session = run.value
+
+    def loop(cancel: threading.Event):
+        while playing.value and session is not None and not cancel.is_set():
+            if not session.step():
+                playing.value = False
+                return
+            month.value = session.model.step_index
+            time.sleep(MONTH_DELAY)
+
+    solara.use_thread(loop, dependencies=[playing.value, session], intrusive_cancel=False)
+
+
+@solara.component
+def RunViews(session: Run):
+    """The run at its current month: trajectories, network, offices, chronicle, votes."""
+    _ = month.value  # redraw when the month changes
+    model = session.model
+    with session.lock:
+        label = views.current_label(model)
+        trajectories = views.trajectory_figure(model)
+        network = views.network_figure(model)
+        offices = views.office_table(model)
+        events = views.chronicle(model)
+        votes = views.last_votes(model)
+    solara.Markdown(f"## {session.scenario.name}, {model.mode.value}: {label}")
+    with solara.Columns([3, 2]):
+        with solara.Card("Influence and power"):
+            solara.FigureMatplotlib(trajectories, format="png")
+        with solara.Card(f"Alliance network, {label}"):
+            solara.FigureMatplotlib(network, format="png")
+    with solara.Columns([1, 1]):
+        with solara.Card("Who holds which office"):
+            solara.Markdown(views.as_markdown(offices))
+        with solara.Card("Last vote in each arena"):
+            if votes.empty:
+                solara.Text("No vote yet.")
+            else:
+                solara.Markdown(views.as_markdown(votes))
+    with solara.Card(f"Chronicle (newest first; {len(events)} events so far)"):
+        solara.Markdown(views.as_markdown(events.head(CHRONICLE_ROWS)))
+
+
+@solara.component
+def Watch():
+    """The first page: watch one run month by month."""
+    solara.use_effect(lambda: restart(settings.value) if run.value is None else None, [])
+    Player()
+    with solara.Sidebar():
+        Controls()
+    if run.value is not None:
+        RunViews(run.value)
+
+
+@solara.component
+def Compare():
+    """The second page: a paired ensemble of the current settings against the baseline."""
+    result = solara.use_reactive(None)
+    failure = solara.use_reactive("")
+    running = solara.use_reactive(False)
+
+    current = settings.value  # read here: the worker thread is outside the session
+
+    def start():
+        running.value, failure.value = True, ""
+        try:
+            result.value = compare_with_baseline(current)
+        except (ScenarioError, EnsembleError) as error:
+            failure.value = str(error)
+        finally:
+            running.value = False
+
+    solara.Markdown(
+        f"## The current settings against the baseline\n"
+        f"{RUNS} runs of each, paired (run *i* has the same seed in both), in "
+        f"{current.mode} mode: `{current.command()}`"
+    )
+    solara.Button(
+        "Running..." if running.value else f"Run {RUNS} + {RUNS} runs",
+        on_click=lambda: threading.Thread(target=start, daemon=True).start(),
+        disabled=running.value,
+        color="primary",
+    )
+    if failure.value:
+        solara.Error(failure.value)
+    if result.value is not None:
+        solara.Markdown(result.value.main_table)
+        if result.value.identical:
+            solara.Info(identical_note(result.value.identical, RUNS))
+        picture = next(path for path in result.value.files if path.suffix == ".png")
+        solara.Image(picture)
+
+
+routes = [
+    solara.Route(path="/", component=Watch, label="Watch a run"),
+    solara.Route(path="compare", component=Compare, label="Compare with the baseline"),
+]

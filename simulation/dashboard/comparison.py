@@ -1,0 +1,72 @@
+"""The dashboard's second page: the current settings against the baseline, in a small ensemble.
+
+It goes through the command line's comparison (:func:`run_comparison`): two paired
+ensembles (run ``i`` has the same seed in both), outcome probabilities with bootstrap
+intervals, and the same files ``interregnum compare`` writes, under ``outputs/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from simulation.dashboard.settings import BASELINE, Settings, build_scenario
+from simulation.experiments.compare.comparison import ComparisonResult, run_comparison
+from simulation.experiments.ensemble import Ensemble, make_executor
+from simulation.model import Mode
+from simulation.scenario import apply_changes, load_scenario
+
+RUNS = 200
+"""Runs per ensemble: enough to see a probability move by ten points, in about a minute."""
+OUT = Path("outputs") / "dashboard-compare"
+SETTINGS_NAME = "dashboard-settings"
+"""The settings' scenario is renamed: a comparison needs a distinct name per scenario."""
+
+
+def compare_with_baseline(
+    settings: Settings,
+    runs: int = RUNS,
+    out_dir: Path = OUT,
+    workers: int | None = None,
+    resamples: int = 1000,
+) -> ComparisonResult:
+    """Compare the settings' scenario with the baseline, both in the settings' mode and seed.
+
+    Args:
+        settings: the dashboard's controls.
+        runs: runs per ensemble.
+        out_dir: where the ensembles and the comparison's files are written (replaced).
+        workers: local processes (``None``: every core this process may use).
+        resamples: bootstrap resamples.
+
+    Raises:
+        ScenarioError: the settings do not make a valid scenario.
+        EnsembleError: an ensemble cannot run.
+    """
+    alternative = build_scenario(settings)
+    _, flags = settings.changes()
+    alternative = apply_changes(alternative, [{"set": {"name": SETTINGS_NAME}}], "dashboard")
+    mode = Mode(settings.mode)
+    ensembles = [
+        Ensemble(
+            load_scenario(BASELINE),
+            runs=runs,
+            seed=settings.seed,
+            mode=mode,
+            scenario_file=str(BASELINE),
+        ),
+        Ensemble(
+            alternative,
+            runs=runs,
+            seed=settings.seed,
+            mode=mode,
+            scenario_file=str(settings.scenario_file),
+            overrides=tuple(flags),
+        ),
+    ]
+    return run_comparison(
+        ensembles,
+        out_dir,
+        lambda: make_executor(workers=workers),
+        resamples=resamples,
+        force=True,
+    )

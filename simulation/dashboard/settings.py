@@ -1,0 +1,113 @@
+"""What the dashboard's controls choose, and the scenario they make.
+
+The controls make the same changes as the command line's ``--set parameters.NAME=VALUE``
+and ``--drop-event ID``, through the same overlay code, so that a setting seen in class
+can be repeated with ``interregnum run``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from simulation.scenario import Scenario, apply_changes, load_scenario
+from simulation.scenario.parameters import Parameters
+
+SCENARIOS = Path("scenarios")
+BASELINE = SCENARIOS / "baseline_1922.yaml"
+
+
+@dataclass(frozen=True)
+class FreeParameter:
+    """A parameter the calibration fits, shown as a slider with its registry's range."""
+
+    name: str
+    description: str
+    low: float
+    high: float
+    default: float
+
+    def step(self) -> float:
+        """A slider step: a power of ten giving at least a hundred steps over the range."""
+        return 10.0 ** math.floor(math.log10((self.high - self.low) / 100))
+
+
+def free_parameters() -> list[FreeParameter]:
+    """The parameters with a calibration prior, in the registry's order."""
+    found = []
+    for name, info in Parameters.model_fields.items():
+        extra = info.json_schema_extra or {}
+        if "prior" in extra:
+            low, high = extra["bounds"]
+            found.append(FreeParameter(name, info.description or name, low, high, info.default))
+    return found
+
+
+def scenario_files(directory: Path = SCENARIOS) -> list[Path]:
+    """The baseline first, then every overlay under ``scenarios/counterfactuals``."""
+    overlays = sorted((directory / "counterfactuals").glob("*.yaml"))
+    return [directory / BASELINE.name, *overlays]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The dashboard's controls.
+
+    Attributes:
+        scenario_file: the baseline or an overlay.
+        mode: ``replay`` or ``free`` (:class:`simulation.model.Mode`).
+        seed: seed of the model's generator.
+        parameters: parameter values that differ from the scenario's, by name.
+        dropped: ids of the scenario's events to remove.
+    """
+
+    scenario_file: Path = BASELINE
+    mode: str = "replay"
+    seed: int = 1
+    parameters: dict[str, float] = field(default_factory=dict)
+    dropped: frozenset[str] = frozenset()
+
+    def changes(self) -> tuple[list[dict], list[str]]:
+        """The overlay changes these settings make, and the command-line flags they equal."""
+        changes: list[dict] = [
+            {"set": {f"parameters.{name}": float(value)}}
+            for name, value in sorted(self.parameters.items())
+        ]
+        changes += [{"drop_event": event_id} for event_id in sorted(self.dropped)]
+        flags = [
+            f"--set parameters.{name}={value}" for name, value in sorted(self.parameters.items())
+        ]
+        flags += [f"--drop-event {event_id}" for event_id in sorted(self.dropped)]
+        return changes, flags
+
+    def command(self) -> str:
+        """The ``interregnum run`` command that repeats this run."""
+        _, flags = self.changes()
+        return " ".join(
+            [
+                "interregnum run",
+                str(self.scenario_file),
+                f"--mode {self.mode}",
+                f"--seed {self.seed}",
+            ]
+            + flags
+        )
+
+
+def build_scenario(settings: Settings) -> Scenario:
+    """Load the chosen scenario and apply the settings' changes.
+
+    Raises:
+        ScenarioError: the file or a change is invalid (one line per problem).
+    """
+    scenario = load_scenario(settings.scenario_file)
+    changes, flags = settings.changes()
+    if changes:
+        scenario = apply_changes(scenario, changes, flags)
+    return scenario
+
+
+def key_events(scenario: Scenario) -> list[tuple[str, str, str]]:
+    """``(id, date, label)`` of the events the scenario labels: those a user may drop."""
+    return [(event.id, str(event.date), event.label) for event in scenario.events if event.label]

@@ -1,0 +1,250 @@
+"""What a run shows at its current month: the pictures and tables of the dashboard.
+
+Each function reads a model that has been stepped some months (never steps it), so the
+dashboard can redraw after every month. Before the first step they show the scenario's
+opening position: no trajectory yet, the initial alliances, the initial office holders.
+"""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from simulation.model import PartyModel
+from simulation.output.colours import leader_colours
+
+CONTENDERS = 6
+"""How many leaders the trajectories draw: the strongest by peak power so far."""
+ALLY = 0.3
+"""Affinity above which two leaders are drawn as allies in the network."""
+LAYOUT_PULL = 0.05
+"""Weight pulling every pair of leaders together in the network's layout."""
+ENEMY = -0.5
+"""Affinity below which two leaders are drawn as enemies: only the bitter ones, for clarity."""
+
+
+def months_done(model: PartyModel) -> int:
+    """How many months have been simulated."""
+    return model.step_index + 1
+
+
+def current_label(model: PartyModel) -> str:
+    """The month simulated last, or the scenario's start before the first step."""
+    return model.date if model.step_index >= 0 else f"before {model.dates[0]}"
+
+
+def contenders(model: PartyModel, count: int = CONTENDERS) -> list[int]:
+    """Indices of the leaders with the highest peak power so far (initial influence before)."""
+    done = months_done(model)
+    peak = model.recorder.power[:done].max(axis=0) if done else model.influence.copy()
+    return [int(i) for i in np.argsort(-peak, kind="stable")[:count]]
+
+
+def trajectory_figure(model: PartyModel) -> Figure:
+    """Influence and power share of the main contenders up to the current month.
+
+    A leader is drawn only while alive; the current month is marked, and the labelled
+    events that happened so far in this run are annotated above the curves.
+    """
+    figure = Figure(figsize=(9, 5.2), layout="constrained")
+    top, bottom = figure.subplots(2, 1, sharex=True)
+    months = pd.to_datetime(pd.Series(model.dates), format="%Y-%m")
+    done = months_done(model)
+    colours = leader_colours(model.spec)
+    names = {leader.id: leader.name for leader in model.spec.leaders}
+    for i in contenders(model):
+        leader_id = model.leader_ids[i]
+        alive = model.recorder.alive[:done, i]
+        style = {"color": colours[leader_id], "linewidth": 2.2}
+        top.plot(
+            months[:done],
+            np.where(alive, model.recorder.influence[:done, i], np.nan),
+            label=names[leader_id],
+            **style,
+        )
+        bottom.plot(months[:done], np.where(alive, model.recorder.power[:done, i], np.nan), **style)
+    for axis in (top, bottom):
+        axis.set_xlim(months.iloc[0], months.iloc[-1])
+        axis.grid(axis="y", color="0.9")
+        if done:
+            axis.axvline(months.iloc[done - 1], color="black", linewidth=1.2)
+    for row, (when, label) in enumerate(_labels_so_far(model)):
+        top.axvline(when, color="0.6", linewidth=0.8, linestyle=":", zorder=0)
+        top.annotate(
+            label,
+            xy=(when, 0.97 - 0.1 * row),  # one row each, so that labels cannot collide
+            xycoords=("data", "axes fraction"),
+            xytext=(3, 0),
+            textcoords="offset points",
+            fontsize=8,
+            va="top",
+            color="0.2",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5},
+        )
+    top.set_ylim(0, 1.05)
+    top.set_ylabel("Influence")
+    bottom.set_ylim(bottom=0)
+    bottom.set_ylabel("Power share")
+    bottom.xaxis.set_major_locator(mdates.MonthLocator(bymonth=1))
+    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    top.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=10)
+    return figure
+
+
+def _labels_so_far(model: PartyModel, most: int = 5) -> list[tuple[pd.Timestamp, str]]:
+    """The latest few labelled events of the run so far (scenario events that applied)."""
+    labels = {event.id: event.label for event in model.spec.events if event.label}
+    seen: dict[str, str] = {}
+    for row in model.event_log:
+        if row.event_id in labels and row.event_id not in seen:
+            seen[row.event_id] = row.date
+    marks = [(pd.Timestamp(date + "-01"), labels[event_id]) for event_id, date in seen.items()]
+    return marks[-most:]
+
+
+def network_figure(model: PartyModel) -> Figure:
+    """The alliance network now: living leaders sized by power, allies joined by edges.
+
+    Edges join pairs whose affinity exceeds :data:`ALLY`, thicker for closer allies;
+    hostile pairs (affinity below :data:`ENEMY`) are drawn dashed red. The layout pulls
+    allies together, so factions show as clusters.
+    """
+    colours = leader_colours(model.spec)
+    names = {leader.id: leader.name for leader in model.spec.leaders}
+    living = np.flatnonzero(model.alive)
+    power = model.power if model.step_index >= 0 else model.influence / model.influence.sum()
+    graph = nx.Graph()
+    for i in living:
+        graph.add_node(int(i))
+    for a in living:
+        for b in living:
+            if a < b and not ENEMY <= model.affinity[a, b] <= ALLY:
+                graph.add_edge(int(a), int(b), affinity=float(model.affinity[a, b]))
+    # Every pair pulls a little (LAYOUT_PULL), allies more: a leader without allies then
+    # stays near the others instead of pushing every bloc into a corner.
+    attract = nx.Graph()
+    for a in living:
+        for b in living:
+            if a < b:
+                weight = LAYOUT_PULL + max(float(model.affinity[a, b]), 0.0)
+                attract.add_edge(int(a), int(b), weight=weight)
+    attract.add_nodes_from(graph.nodes)
+    positions = nx.spring_layout(attract, weight="weight", seed=1, k=2.0 / np.sqrt(len(living)))
+    figure = Figure(figsize=(6.5, 5.2), layout="constrained")
+    axis = figure.subplots()
+    allies = [(a, b) for a, b, d in graph.edges(data=True) if d["affinity"] > 0]
+    enemies = [(a, b) for a, b, d in graph.edges(data=True) if d["affinity"] < 0]
+    nx.draw_networkx_edges(
+        graph,
+        positions,
+        edgelist=allies,
+        ax=axis,
+        edge_color="#2b6cb0",
+        width=[4 * graph.edges[e]["affinity"] for e in allies],
+        alpha=0.6,
+    )
+    nx.draw_networkx_edges(
+        graph,
+        positions,
+        edgelist=enemies,
+        ax=axis,
+        edge_color="#c53030",
+        style="dashed",
+        width=1.0,
+        alpha=0.5,
+    )
+    nodes = list(graph.nodes)
+    nx.draw_networkx_nodes(
+        graph,
+        positions,
+        nodelist=nodes,
+        ax=axis,
+        node_color=[colours[model.leader_ids[i]] for i in nodes],
+        node_size=[150 + 3000 * float(power[i]) for i in nodes],
+    )
+    nx.draw_networkx_labels(
+        graph,
+        positions,
+        ax=axis,
+        font_size=9,
+        labels={i: names[model.leader_ids[i]].split()[-1] for i in nodes},
+    )
+    axis.set_title(f"Alliances, {current_label(model)}")
+    axis.axis("off")
+    return figure
+
+
+def office_table(model: PartyModel) -> pd.DataFrame:
+    """Who holds which office now, one row per office (vacant offices say so)."""
+    names = {leader.id: leader.name for leader in model.spec.leaders}
+    rows = []
+    for post_id, post in model.spec.posts.items():
+        holders = [names[model.leader_ids[i]] for i in model.holders(post_id)]
+        rows.append({"office": post.name, "held by": ", ".join(holders) or "vacant"})
+    return pd.DataFrame(rows)
+
+
+def chronicle(model: PartyModel) -> pd.DataFrame:
+    """The events of the run so far, newest first, with the source each one cites.
+
+    Scenario events cite the scenario's source; what an event entails (a death empties
+    the dead man's offices) is shown as its type and post under the event's id; decisions
+    the model made in free mode say so, since they have no historical source.
+    """
+    events = {event.id: event for event in model.spec.events}
+    rows = []
+    for row in reversed(model.event_log):
+        event = events.get(row.event_id)
+        if event is None:
+            text, source = row.detail or row.type, "the model's decision"
+        elif row.type == event.type:
+            text, source = event.description, event.source
+        else:
+            text, source = f"{row.type} {row.post}".strip(), event.source
+        rows.append(
+            {
+                "month": row.date,
+                "id": row.event_id,
+                "event": text,
+                "who": row.actor.replace(";", ", "),
+                "source": source,
+            }
+        )
+    return pd.DataFrame(rows, columns=["month", "id", "event", "who", "source"])
+
+
+def last_votes(model: PartyModel) -> pd.DataFrame:
+    """The last motion put to each arena so far, with its count."""
+    latest = {}
+    for vote in model.vote_log:
+        latest[vote.arena] = vote
+    rows = [
+        {
+            "arena": arena,
+            "month": vote.date,
+            "motion": vote.motion,
+            "sponsor": vote.sponsor,
+            "target": vote.target,
+            "for": vote.votes_for,
+            "against": vote.votes_against,
+            "carried": "yes" if vote.carried else "no",
+        }
+        for arena, vote in latest.items()
+    ]
+    return pd.DataFrame(
+        rows, columns=["arena", "month", "motion", "sponsor", "target", "for", "against", "carried"]
+    )
+
+
+def as_markdown(frame: pd.DataFrame) -> str:
+    """A frame as a Markdown table: the page shows whole cells (a data grid clips them)."""
+
+    def cell(value) -> str:
+        return str(value).replace("|", "/").replace("\n", " ")
+
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(False)]
+    return "\n".join(lines)

@@ -1,0 +1,103 @@
+"""The dashboard's components, rendered with Solara's test tools (no browser)."""
+
+from __future__ import annotations
+
+import time
+
+import ipyvuetify as v
+import pytest
+import solara
+
+from simulation.dashboard import app
+from simulation.dashboard.settings import Settings
+
+pytestmark = pytest.mark.usefixtures("at_project_root")
+
+
+@pytest.fixture(autouse=True)
+def fresh_session():
+    """Outside a server the app's reactive state is global: start each test afresh."""
+    app.playing.value = False
+    app.problem.value = ""
+    app.settings.value = Settings()
+    app.run.value = None
+    app.month.value = -1
+    yield
+    app.playing.value = False
+
+
+def _render():
+    _, views = solara.render(app.Watch(), handle_error=False)
+    _, controls = solara.render(app.Controls(), handle_error=False)
+    return views, controls
+
+
+def test_step_advances_the_run_one_month_and_the_views_follow():
+    views, controls = _render()
+    views.find(v.CardTitle, children=["Alliance network, before 1922-04"]).assert_single()
+    controls.find(v.Btn, children=["Step"]).widget.click()
+    controls.find(v.Btn, children=["Step"]).widget.click()
+    assert app.run.value.model.date == "1922-05"
+    views.find(v.CardTitle, children=["Alliance network, 1922-05"]).assert_single()
+
+
+def test_reset_starts_the_run_again_from_its_first_month():
+    views, controls = _render()
+    controls.find(v.Btn, children=["Step"]).widget.click()
+    controls.find(v.Btn, children=["Reset"]).widget.click()
+    assert app.run.value.model.step_index == -1
+    views.find(v.CardTitle, children=["Alliance network, before 1922-04"]).assert_single()
+
+
+def test_a_new_seed_restarts_the_run_with_it():
+    _, controls = _render()
+    controls.find(v.Btn, children=["Step"]).widget.click()
+    seed = controls.find(v.TextField, label="Seed").widget
+    seed.v_model = "7"
+    seed.fire_event("keyup.enter")
+    assert app.run.value.model.seed == 7 and app.run.value.model.step_index == -1
+    assert "--seed 7" in app.settings.value.command()
+
+
+def test_unticking_a_key_event_drops_it_from_the_run():
+    _, controls = _render()
+    box = controls.find(v.Checkbox, label="1922-04 Stalin Gen. Sec. (stalin_general_secretary)")
+    box.widget.v_model = False
+    assert app.settings.value.dropped == {"stalin_general_secretary"}
+    assert "stalin_general_secretary" not in {e.id for e in app.run.value.scenario.events}
+
+
+def test_a_slider_sets_its_parameter_in_the_run():
+    _, controls = _render()
+    slider = controls.find(v.Slider, label="alliance_rate").widget
+    slider.v_model = 0.35
+    assert app.run.value.model.parameters.alliance_rate == 0.35
+    assert "--set parameters.alliance_rate=0.35" in app.settings.value.command()
+
+
+def test_play_steps_the_run_until_paused(monkeypatch):
+    monkeypatch.setattr(app, "MONTH_DELAY", 0.0)
+    _, controls = _render()
+    solara.render(app.Player(), handle_error=False)
+    controls.find(v.Btn, children=["Play"]).widget.click()
+    model = app.run.value.model
+    deadline = time.monotonic() + 60
+    while model.step_index < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    controls.find(v.Btn, children=["Pause"]).widget.click()
+    assert model.step_index >= 3
+    time.sleep(0.5)  # the month under way when Pause was pressed ends
+    paused_at = model.step_index
+    time.sleep(0.5)
+    assert model.step_index == paused_at
+
+
+def test_a_negative_seed_is_refused_and_the_run_kept():
+    _, controls = _render()
+    before = app.run.value
+    seed = controls.find(v.TextField, label="Seed").widget
+    seed.v_model = "-3"
+    seed.fire_event("keyup.enter")
+    assert app.run.value is before
+    assert "Seed must be" in app.problem.value and "-3" in app.problem.value
+    controls.find(v.Alert, children=[app.problem.value]).assert_single()

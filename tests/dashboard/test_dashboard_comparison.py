@@ -1,0 +1,18 @@
+import pytest
+
+from simulation.dashboard.comparison import SETTINGS_NAME, compare_with_baseline
+from simulation.dashboard.settings import Settings
+
+pytestmark = pytest.mark.usefixtures("at_project_root")
+
+
+def test_the_settings_are_compared_with_the_baseline_through_the_cli_comparison(tmp_path):
+    settings = Settings(mode="free", seed=3, dropped=frozenset({"stalin_general_secretary"}))
+    result = compare_with_baseline(settings, runs=4, out_dir=tmp_path, workers=1, resamples=50)
+    assert set(result.reports) == {"baseline-1922", SETTINGS_NAME}
+    assert {path.name for path in result.files} >= {"comparison.csv", "comparison.png"}
+    scenarios = set(result.table["scenario"])
+    assert scenarios == {"baseline-1922", SETTINGS_NAME}
+    assert SETTINGS_NAME in result.main_table
+    manifest = (tmp_path / SETTINGS_NAME / "manifest.json").read_text(encoding="utf-8")
+    assert "--drop-event stalin_general_secretary" in manifest

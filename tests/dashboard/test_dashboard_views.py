@@ -1,0 +1,82 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulation.dashboard import views
+from simulation.model import Mode, PartyModel
+from simulation.output.colours import leader_colours
+
+
+@pytest.fixture(scope="module")
+def model_in_1924_03(baseline):
+    """The baseline replayed to March 1924: Lenin has died, Stalin is General Secretary."""
+    model = PartyModel(baseline, seed=1, mode=Mode.REPLAY)
+    while model.step_index < 0 or model.date != "1924-03":
+        model.step()
+    return model
+
+
+def test_before_the_first_month_the_views_show_the_opening_position(baseline):
+    model = PartyModel(baseline, seed=1, mode=Mode.REPLAY)
+    assert views.current_label(model) == "before 1922-04"
+    offices = views.office_table(model).set_index("office")["held by"]
+    assert offices["Chairman of the Council of People's Commissars"] == "Vladimir Lenin"
+    assert views.chronicle(model).empty and views.last_votes(model).empty
+    figure = views.trajectory_figure(model)
+    assert all(len(line.get_xdata()) == 0 for line in figure.axes[0].get_lines())
+
+
+def test_offices_change_hands_as_the_run_goes(model_in_1924_03):
+    offices = views.office_table(model_in_1924_03).set_index("office")["held by"]
+    assert offices["General Secretary of the Central Committee"] == "Joseph Stalin"
+    assert "Vladimir Lenin" not in " ".join(offices)
+
+
+def test_a_dead_leader_has_no_points_after_his_death_and_keeps_his_colour(model_in_1924_03):
+    figure = views.trajectory_figure(model_in_1924_03)
+    lines = {line.get_label(): line for line in figure.axes[0].get_lines() if line.get_label()}
+    lenin = lines["Vladimir Lenin"]
+    dates = model_in_1924_03.dates
+    influence = np.asarray(lenin.get_ydata(), dtype=float)
+    assert len(influence) == dates.index("1924-03") + 1
+    assert np.isfinite(influence[dates.index("1923-12")])
+    assert np.isnan(influence[dates.index("1924-01") :]).all()
+    colours = leader_colours(model_in_1924_03.spec)
+    assert lenin.get_color() == colours["lenin"]
+    assert lines["Joseph Stalin"].get_color() == colours["stalin"]
+
+
+def test_the_network_shows_the_living_leaders_sized_by_power(model_in_1924_03):
+    figure = views.network_figure(model_in_1924_03)
+    labels = {text.get_text() for text in figure.axes[0].texts}
+    assert {"Stalin", "Trotsky", "Zinoviev"} <= labels
+    assert "Lenin" not in labels
+    assert figure.axes[0].get_title() == "Alliances, 1924-03"
+
+
+def test_the_chronicle_cites_the_source_of_each_scenario_event(model_in_1924_03):
+    chronicle = views.chronicle(model_in_1924_03)
+    assert chronicle.iloc[0]["month"] == "1924-03"  # newest first
+    death = chronicle[chronicle["id"] == "lenin_dies"]
+    assert set(death["month"]) == {"1924-01"}
+    source = next(e.source for e in model_in_1924_03.spec.events if e.id == "lenin_dies")
+    assert set(death["source"]) == {source}
+    # the death itself is told in the scenario's words; the offices it empties by post
+    assert "removal sovnarkom_chair" in set(death["event"])
+
+
+def test_the_last_vote_of_each_arena_is_the_latest_one(model_in_1924_03):
+    votes = views.last_votes(model_in_1924_03).set_index("arena")
+    assert votes.index.is_unique
+    for arena, vote in votes.iterrows():
+        latest = [row for row in model_in_1924_03.vote_log if row.arena == arena][-1]
+        assert (vote["month"], vote["motion"]) == (latest.date, latest.motion)
+
+
+def test_a_markdown_table_keeps_every_cell_whole():
+    table = views.as_markdown(pd.DataFrame({"office": ["General | Secretary"], "held by": ["x"]}))
+    assert table.splitlines() == [
+        "| office | held by |",
+        "|---|---|",
+        "| General / Secretary | x |",
+    ]
