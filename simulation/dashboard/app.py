@@ -22,6 +22,7 @@ from simulation.dashboard.comparison import RUNS, compare_with_baseline
 from simulation.dashboard.server import SCENARIO_VARIABLE
 from simulation.dashboard.settings import (
     Settings,
+    branch_months,
     build_scenario,
     free_parameters,
     key_events,
@@ -35,6 +36,8 @@ from simulation.scenario import ScenarioError, load_scenario
 
 MONTH_DELAY = 0.4
 """Seconds between months while playing: slow enough to follow, 57 months in half a minute."""
+NO_BRANCH = "no branch"
+"""The choice of the branching month that leaves the mode as chosen."""
 
 
 class Run:
@@ -125,6 +128,15 @@ def Controls():
             values=[mode.value for mode in Mode],
             on_value=lambda mode: restart(replace(current, mode=mode)),
         )
+        if run.value is not None:
+            solara.Select(
+                "Free from (replay until this month, then the leaders decide)",
+                values=[NO_BRANCH, *branch_months(run.value.scenario)],
+                value=current.free_from or NO_BRANCH,
+                on_value=lambda month: restart(
+                    replace(current, free_from=None if month == NO_BRANCH else month)
+                ),
+            )
         solara.InputInt(
             "Seed",
             value=current.seed,

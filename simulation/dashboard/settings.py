@@ -60,6 +60,8 @@ class Settings:
         seed: seed of the model's generator.
         parameters: parameter values that differ from the scenario's, by name.
         dropped: ids of the scenario's events to remove.
+        free_from: a month ``YYYY-MM`` to branch from history (replay before it, the
+            leaders decide from it), as ``--free-from`` does; ``None`` for none.
     """
 
     scenario_file: Path = BASELINE
@@ -67,6 +69,7 @@ class Settings:
     seed: int = 1
     parameters: dict[str, float] = field(default_factory=dict)
     dropped: frozenset[str] = frozenset()
+    free_from: str | None = None
 
     def changes(self) -> tuple[list[dict], list[str]]:
         """The overlay changes these settings make, and the command-line flags they equal."""
@@ -79,6 +82,9 @@ class Settings:
             f"--set parameters.{name}={value}" for name, value in sorted(self.parameters.items())
         ]
         flags += [f"--drop-event {event_id}" for event_id in sorted(self.dropped)]
+        if self.free_from is not None:  # after every other change, as --free-from applies
+            changes.append({"set": {"free_from": self.free_from}})
+            flags.append(f"--free-from {self.free_from}")
         return changes, flags
 
     def command(self) -> str:
@@ -106,6 +112,12 @@ def build_scenario(settings: Settings) -> Scenario:
     if changes:
         scenario = apply_changes(scenario, changes, flags)
     return scenario
+
+
+def branch_months(scenario: Scenario) -> list[str]:
+    """The months a run may branch from history at: every month of the period but the first."""
+    count = scenario.end.ordinal - scenario.start.ordinal
+    return [str(scenario.start.plus(k)) for k in range(1, count + 1)]
 
 
 def key_events(scenario: Scenario) -> list[tuple[str, str, str]]:

@@ -4,6 +4,7 @@ import pytest
 
 from simulation.dashboard.settings import (
     Settings,
+    branch_months,
     build_scenario,
     free_parameters,
     key_events,
@@ -58,3 +59,12 @@ def test_key_events_are_the_labelled_ones_with_their_cli_ids(baseline):
 def test_a_value_out_of_the_registry_range_is_refused_with_its_name():
     with pytest.raises(ScenarioError, match="alliance_rate"):
         build_scenario(Settings(parameters={"alliance_rate": 1.5}))
+
+
+def test_branching_from_a_month_sets_free_from_as_the_flag_does(baseline):
+    settings = Settings(free_from="1924-05")
+    scenario = build_scenario(settings)
+    assert str(scenario.free_from) == "1924-05"
+    assert settings.command().endswith("--free-from 1924-05")
+    months = branch_months(baseline)
+    assert months[0] == "1922-05" and months[-1] == "1926-12" and len(months) == 56
