@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell ./scripts/find-python.sh)
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test test-quick lint clean
 
 # uv installs the same packages as pip from the same index, in parallel: about 15 s here
 # against 75 s for pip. If uv cannot be had, pip does the work, with its own output shown.
@@ -27,9 +27,12 @@ run: $(STAMP)  ## Replay the baseline scenario; outputs and plot in outputs/base
 	@echo "==> replaying the baseline (the first run on a machine compiles the model first)"
 	$(BIN)/interregnum run scenarios/baseline_1922.yaml --mode replay --seed 1 --out outputs/baseline
 
-test: $(STAMP)  ## Run the linter and the test suite
+test: $(STAMP)  ## Run the linter and the whole test suite (the slow tests too, as CI does)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q -m ""
+
+test-quick: $(STAMP)  ## The test suite without the tests marked slow (under two minutes)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -58,6 +58,7 @@ def test_score_refuses_a_directory_without_outputs(tmp_path, capsys):
     assert "missing tenures.csv/.parquet" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_tiny_calibration_writes_its_results(tmp_path, capsys):
     out, parameters = tmp_path / "fit", tmp_path / "fitted.yaml"
     status = main(

@@ -150,6 +150,7 @@ def test_every_command_explains_itself(command, capsys):
     assert "usage: interregnum" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_run_on_the_baseline_end_to_end(tmp_path):
     out = tmp_path / "baseline"
     completed = subprocess.run(

@@ -120,3 +120,35 @@ def test_discover_with_a_bad_levers_file_exits_2_naming_file_line_and_field(
     err = capsys.readouterr().err
     assert f"{levers}:2: levers.delay.range: LOW must be below HIGH, got [9, 2]" in err
     assert "nothing was run" in err
+
+
+def _morris(small_file, out, *executor):
+    arguments = ["sensitivity", str(small_file), "--method", "morris", "--trajectories", "3"]
+    arguments += ["--runs-per-point", "2", "--parameters", "removal_delay,power_apparatus_weight"]
+    arguments += ["--outcomes", "power_stalin", "--mode", "free", "--out", str(out), "--quiet"]
+    assert main([*arguments, *executor]) == 0
+    return pd.read_csv(out / "indices.csv")
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_same_indices_and_boxes(small_file, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    levers = tmp_path / "levers.yaml"
+    levers.write_text((LEVERS / "small_levers.yaml").read_text())
+    (tmp_path / "zinoviev_keeps_leningrad.yaml").write_text(
+        (LEVERS / "zinoviev_keeps_leningrad.yaml").read_text()
+    )
+    discover = ["discover", str(small_file), "--levers", str(levers), "--runs", "8"]
+    discover += ["--replicates", "2", "--mode", "replay", "--quiet"]
+    local = _morris(small_file, tmp_path / "local", "--workers", "1")
+    assert main([*discover, "--workers", "1", "--out", str(tmp_path / "d-local")]) == 0
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        scheduler = ["--scheduler", cluster.scheduler_address]
+        on_dask = _morris(small_file, tmp_path / "dask", *scheduler)
+        assert main([*discover, *scheduler, "--out", str(tmp_path / "d-dask")]) == 0
+    pd.testing.assert_frame_equal(on_dask, local)
+    assert (tmp_path / "d-dask" / "boxes.csv").read_text() == (
+        tmp_path / "d-local" / "boxes.csv"
+    ).read_text()

@@ -11,7 +11,7 @@ import solara
 from simulation.dashboard import app
 from simulation.dashboard.settings import Settings
 
-pytestmark = pytest.mark.usefixtures("at_project_root")
+pytestmark = [pytest.mark.usefixtures("at_project_root"), pytest.mark.slow]
 
 
 @pytest.fixture(autouse=True)

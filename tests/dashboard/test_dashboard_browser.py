@@ -20,9 +20,12 @@ SCREENSHOT = ROOT / "outputs" / "dashboard" / "dashboard.png"
 PATIENCE_MS = 180_000
 """The first page of a fresh server imports the model and draws: slow on a busy machine."""
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)"
+    ),
+]
 
 
 def _free_port() -> int:

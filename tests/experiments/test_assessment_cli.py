@@ -88,6 +88,7 @@ def test_without_a_hold_out_fit_the_report_says_how_to_make_one(tmp_path):
     assert f"Not run: no fit at {absent}: run 'interregnum calibrate --fit-until 1924-12'" in report
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_gives_the_same_assessment(assessed, tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(

@@ -113,6 +113,7 @@ def test_two_local_workers_write_the_same_files_as_one(serial_reference, tmp_pat
     assert all(same_files(serial, out, TABLE_FILES + ("trajectories",)).values())
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_writes_the_same_files(serial_reference, small_file, tmp_path):
     distributed = pytest.importorskip("distributed")
     ensemble, serial = serial_reference
@@ -231,6 +232,7 @@ def test_quantiles_match_an_independent_computation_whole_or_in_blocks(
 # --- resume ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_resume_after_a_real_kill_gives_every_run_once_and_the_same_files(
     small_file, small_scenario, tmp_path
 ):

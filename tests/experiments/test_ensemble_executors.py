@@ -47,6 +47,7 @@ def test_two_local_workers_write_the_same_files(serial, tmp_path):
     assert files(tmp_path) == files(reference)
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_writes_the_same_files(serial, tmp_path):
     distributed = pytest.importorskip("distributed")
     ensemble, reference = serial

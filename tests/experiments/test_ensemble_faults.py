@@ -214,6 +214,7 @@ def test_a_port_where_dask_does_not_listen_fails_within_seconds(request, listene
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.slow
 def test_the_cli_reports_a_silent_listener_as_not_dask(
     small_file, tmp_path, capsys, silent_listener
 ):
