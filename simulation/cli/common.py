@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from simulation.scenario import Scenario, ScenarioError
@@ -88,3 +89,33 @@ def summary(scenario: Scenario) -> str:
         f"{len(scenario.factions)} factions, {len(scenario.events)} events "
         f"({decisions} decisions, {len(scenario.events) - decisions} exogenous)"
     )
+
+
+def run_on_executor(
+    args: argparse.Namespace,
+    out_dir: Path,
+    start: Callable[[object, bool], object],
+    errors: type[Exception],
+) -> tuple[object | None, int]:
+    """Run ``start(executor, progress)`` on the executor the flags ask for.
+
+    The study commands (``sensitivity``, ``discover``) share this: the executor of
+    ``--workers``/``--scheduler`` (a capped ``--workers`` is noted), a progress bar on a
+    terminal unless ``--quiet``, and one line with its exit status for each way it can fail.
+
+    Returns:
+        ``(result, 0)``, or ``(None, status)`` once the failure has been printed.
+    """
+    # Imported here for the start-up time of --help (see the cli package docstring).
+    from simulation.experiments.ensemble import EnsembleError, make_executor
+
+    try:
+        executor = make_executor(workers=args.workers, scheduler=args.scheduler)
+        note_capped_workers(args.workers, executor.workers)
+        return start(executor, not args.quiet and sys.stderr.isatty()), 0
+    except errors as error:
+        return None, fail(str(error))
+    except EnsembleError as error:
+        return None, fail(str(error), status=error.status)
+    except OSError as error:
+        return None, fail(f"cannot write to {out_dir}: {error.strerror or error}", status=1)

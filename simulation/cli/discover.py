@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from simulation.cli.common import (
     add_executor_arguments,
-    fail,
-    note_capped_workers,
     report_problems,
+    run_on_executor,
 )
 from simulation.cli.scenario_args import add_scenario_arguments, load_from_args
 from simulation.scenario import ScenarioError
@@ -79,7 +77,6 @@ def handle(args: argparse.Namespace) -> int:
         run_discovery,
     )
     from simulation.experiments.discovery.report import box_sentence
-    from simulation.experiments.ensemble import EnsembleError, make_executor
     from simulation.model import Mode
 
     try:
@@ -101,17 +98,16 @@ def handle(args: argparse.Namespace) -> int:
         scenario_file=str(args.scenario),
         overrides=tuple(overrides),
     )
-    try:
-        executor = make_executor(workers=args.workers, scheduler=args.scheduler)
-        note_capped_workers(args.workers, executor.workers)
-        progress = not args.quiet and sys.stderr.isatty()
-        report = run_discovery(discovery, out_dir, executor, resume=args.resume, progress=progress)
-    except DiscoveryError as error:
-        return fail(str(error))
-    except EnsembleError as error:
-        return fail(str(error), status=error.status)
-    except OSError as error:
-        return fail(f"cannot write to {out_dir}: {error.strerror or error}", status=1)
+    report, status = run_on_executor(
+        args,
+        out_dir,
+        lambda executor, progress: run_discovery(
+            discovery, out_dir, executor, resume=args.resume, progress=progress
+        ),
+        DiscoveryError,
+    )
+    if report is None:
+        return status
     print(
         f"{report.runs} runs ({report.simulated} simulated now) in {report.seconds:.1f} s; "
         f"{args.outcome} in {report.share:.0%} of runs"

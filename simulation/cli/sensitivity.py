@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from simulation.cli.common import add_executor_arguments, fail, note_capped_workers, report_problems
+from simulation.cli.common import add_executor_arguments, report_problems, run_on_executor
 from simulation.cli.scenario_args import add_scenario_arguments, load_from_args
 from simulation.scenario import ScenarioError
 
@@ -80,7 +79,6 @@ def register(commands: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Load, run the study, write its files; print the first-ranked parameter per outcome."""
     # Imported here for the start-up time of --help (see the cli package docstring).
-    from simulation.experiments.ensemble import EnsembleError, make_executor
     from simulation.experiments.sensitivity import SensitivityError, Study, run_study
     from simulation.experiments.sensitivity.report import ranking
     from simulation.model import Mode
@@ -102,17 +100,16 @@ def handle(args: argparse.Namespace) -> int:
         scenario_file=str(args.scenario),
         overrides=tuple(overrides),
     )
-    try:
-        executor = make_executor(workers=args.workers, scheduler=args.scheduler)
-        note_capped_workers(args.workers, executor.workers)
-        progress = not args.quiet and sys.stderr.isatty()
-        report = run_study(study, out_dir, executor, resume=args.resume, progress=progress)
-    except SensitivityError as error:
-        return fail(str(error))
-    except EnsembleError as error:
-        return fail(str(error), status=error.status)
-    except OSError as error:
-        return fail(f"cannot write to {out_dir}: {error.strerror or error}", status=1)
+    report, status = run_on_executor(
+        args,
+        out_dir,
+        lambda executor, progress: run_study(
+            study, out_dir, executor, resume=args.resume, progress=progress
+        ),
+        SensitivityError,
+    )
+    if report is None:
+        return status
     print(
         f"{args.method}: {report.runs} runs ({report.simulated} simulated now) "
         f"in {report.seconds:.1f} s"
