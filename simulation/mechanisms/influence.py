@@ -70,25 +70,49 @@ def blame(
     grievance: np.ndarray,
     holds: np.ndarray,
     alive: np.ndarray,
-    dominant: int,
+    power: np.ndarray,
+    affinity: np.ndarray,
+    blamer: int,
     posts: np.ndarray,
     sizes: np.ndarray,
     resentment: float,
+    chosen: bool,
 ) -> None:
-    """Pin a failure on the living holders of the posts answerable for it, in place.
+    """Pin a failure on holders of the posts answerable for it, in place.
 
-    Each holder of ``posts[b]`` takes a shock of ``-sizes[b]`` (see
-    :func:`shock`); all but the dominant leader, who pins the blame, resent him
-    by ``resentment`` (the grievance of an attack). In the baseline: the
-    scissors crisis of 1923 pinned on VSNKh, the failed German October on the
-    Comintern's chairman, the grain failure of 1925 on the Sovnarkom.
+    With ``chosen`` (the months the leaders decide), the blamer, the most
+    powerful leader, picks one scapegoat among the living holders of the
+    answerable posts: the one whose fall would serve him most,
+    ``power_i (1 - A_bi) / 2`` (himself only if he alone answers). The
+    scapegoat takes a shock of ``-size`` (:func:`shock`) for each answerable
+    post he holds: in 1925 the failed grain purchases could fall on the
+    head of government or on the chairman of the Labour and Defence Council,
+    and whom the leadership chose said where it stood. Without ``chosen``
+    (replay) every holder of ``posts[b]`` takes ``-sizes[b]``, as the scenario
+    says. Those blamed, but the blamer, resent him by ``resentment``.
     """
     n = alive.size
+    blamed = np.zeros(n, dtype=np.bool_)
+    size = np.zeros(n)
     for b in range(posts.size):
-        blamed = np.zeros(n, dtype=np.bool_)
         for i in range(n):
-            blamed[i] = holds[i, posts[b]] and alive[i]
-        shock(influence, record, np.flatnonzero(blamed), alive, -sizes[b])
-        blamed[dominant] = False
-        for i in np.flatnonzero(blamed):
-            grievance[i, dominant] = min(grievance[i, dominant] + resentment, 1.0)
+            if holds[i, posts[b]] and alive[i]:
+                blamed[i] = True
+                size[i] += sizes[b]
+    if chosen:
+        scapegoat = -1
+        best = -1.0
+        for i in range(n):
+            if blamed[i] and i != blamer:
+                worth = power[i] * (1.0 - affinity[blamer, i]) / 2.0
+                if worth > best:
+                    scapegoat, best = i, worth
+        if scapegoat < 0 and blamed[blamer]:
+            scapegoat = blamer
+        blamed[:] = False
+        if scapegoat >= 0:
+            blamed[scapegoat] = True
+    for i in np.flatnonzero(blamed):
+        shock(influence, record, np.full(1, i), alive, -size[i])
+        if i != blamer:
+            grievance[i, blamer] = min(grievance[i, blamer] + resentment, 1.0)

@@ -140,3 +140,39 @@ def apparatus_shares(loyalty: np.ndarray, members: np.ndarray) -> np.ndarray:
                 shares[i] += members[o] * loyalty[o, i]
         shares /= total
     return shares
+
+
+@njit(cache=True)
+def takeovers(
+    loyalty: np.ndarray,
+    affinity: np.ndarray,
+    obligation: np.ndarray,
+    reach: np.ndarray,
+    head_holder: np.ndarray,
+    margin: float,
+    hostility: float,
+) -> np.ndarray:
+    """(m,) who has taken each organisation from its head, or -1.
+
+    An organisation's head loses it when another leader's clients among its
+    secretaries outnumber his own by ``margin`` and that leader does not count
+    him an ally (affinity below ``hostility``): the head is then a figurehead
+    of a rival's machine, and is replaced, as Kamenev's Moscow committee passed
+    to Uglanov in 1924 once the Secretariat's appointees held it. A head the
+    master trusts, or who owes him his career (an obligation to him), stays;
+    so does one whose rival no longer appoints there (``reach``, (m, n): the
+    patronage each leader's posts give him in each organisation): a fallen
+    leader's leftover clients take nothing over.
+    """
+    m, n = loyalty.shape
+    taken = np.full(m, -1)
+    for o in range(m):
+        head = head_holder[o]
+        if head < 0:
+            continue
+        master = np.argmax(loyalty[o])
+        outnumbered = loyalty[o, master] > margin * loyalty[o, head]
+        trusted = affinity[master, head] >= hostility or obligation[head, master] > 0.01
+        if master != head and outnumbered and not trusted and reach[o, master] > 0:
+            taken[o] = master
+    return taken

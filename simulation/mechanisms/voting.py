@@ -123,11 +123,19 @@ def delegate_vote(
     discipline: np.ndarray,
     sides: np.ndarray,
     p_opinion: float,
+    blocs: bool,
 ) -> tuple[int, int]:
     """Count a vote of delegates drawn from organisations (congress, conference, plenum).
 
-    Per organisation: the disciplined delegates are ``Binomial(delegates,
-    discipline)``; they split ``Multinomial`` over the apparatus's lean
+    Per organisation, with ``blocs`` (a congress or conference), the delegation
+    follows its apparatus as one body with probability ``discipline``, or else
+    votes by opinion: delegations were elected and instructed by their
+    organisation's conference, and voted together (Leningrad's at the 14th
+    Congress), so a vote is as uncertain as a few large organisations' choices,
+    not as certain as hundreds of independent ones. Without ``blocs`` (a
+    plenum's members) the disciplined delegates are ``Binomial(delegates,
+    discipline)``. The expected share is the same either way. The
+    disciplined split ``Multinomial`` over the apparatus's lean
     (:func:`apparatus_split`), drawn as numpy does, by successive binomials;
     the undisciplined and those whose secretaries lean neither way vote for
     with probability ``p_opinion``. The draws are numpy's own, in numpy's order.
@@ -139,6 +147,7 @@ def delegate_vote(
         discipline: (m,) probability a delegate follows the apparatus.
         sides: (n,) each leader's side.
         p_opinion: probability an undisciplined or unaligned delegate votes for.
+        blocs: whether each organisation's delegation follows its apparatus as one body.
 
     Returns:
         ``(votes_for, votes_against)``.
@@ -148,7 +157,10 @@ def delegate_vote(
     m = delegates.size
     disciplined = np.empty(m, dtype=np.int64)
     for o in range(m):
-        disciplined[o] = rng.binomial(delegates[o], discipline[o])
+        if blocs:
+            disciplined[o] = delegates[o] if rng.random() < discipline[o] else 0
+        else:
+            disciplined[o] = rng.binomial(delegates[o], discipline[o])
     following = np.zeros((m, 3), dtype=np.int64)
     for o in range(m):
         remaining_p = 1.0

@@ -61,21 +61,25 @@ def power_given(state, prestige_held):
 
 
 @njit(cache=True)
-def pin_blame(state, posts, sizes):
-    """The leadership pins a failure on the holders of the answerable posts.
+def pin_blame(state, posts, sizes, chosen):
+    """The leadership pins a failure on holders of the answerable posts.
 
-    The most powerful leader pins it (see
-    :func:`simulation.mechanisms.influence.blame`), and the blamed resent him
-    as they would an attack.
+    The most powerful leader pins it, choosing the scapegoat when ``chosen``
+    (see :func:`simulation.mechanisms.influence.blame`), and the blamed resent
+    him as they would an attack.
     """
+    shares = power_now(state)
     blame(
         state.influence,
         state.record,
         state.grievance,
         state.holds,
         state.alive,
-        np.argmax(power_now(state)),
+        shares,
+        state.affinity,
+        np.argmax(shares),
         posts,
         sizes,
         state.parameter_values[Parameter.polemic_grievance],
+        chosen,
     )

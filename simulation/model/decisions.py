@@ -25,6 +25,7 @@ from simulation.model.rows import (
     Purge,
     PurgeRemoval,
     Sanction,
+    Takeover,
     Vote,
     VoteRow,
     decode,
@@ -134,6 +135,25 @@ def log_decisions(model: PartyModel, rows: int) -> None:
                         "purge",
                         leaders[beneficiary],
                         "",
+                        MODEL,
+                        detail,
+                        org_id,
+                    ),
+                )
+            )
+        elif kind is Takeover:
+            leader, post, organisation, master = decision
+            org_id = organisations[organisation]
+            detail = f"{leaders[master]}'s appointees hold the {org_id} organisation"
+            events.append(
+                new_row(
+                    EventRow,
+                    (
+                        date,
+                        f"takeover-{org_id}",
+                        "removal",
+                        leaders[leader],
+                        posts[post],
                         MODEL,
                         detail,
                         org_id,

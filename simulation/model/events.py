@@ -288,7 +288,8 @@ def _shared_effects(model: PartyModel, prepared: PreparedEvent) -> None:
     for who, delta in prepared.shocks:
         model.shift_standing(who, delta)
     if event.blame:
-        pin_blame(model.state, prepared.blamed_posts, prepared.blame_sizes)
+        chosen = model.step_index >= model.free_from  # the leaders choose whom to blame
+        pin_blame(model.state, prepared.blamed_posts, prepared.blame_sizes, chosen)
     if event.stance:
         for leader_id, change in event.stance.items():
             i = model.leader_index[leader_id]

@@ -137,11 +137,8 @@ def build_initial_state(scenario: Scenario, free_from: int) -> InitialState:
             holds[i, post_index[post_id]] = True
         for post_id in leader.barred_from:
             barred[i, post_index[post_id]] = True
-    default_succession = [
-        post_index[post_id]
-        for post_id in ("politburo", "politburo_candidate")
-        if post_id in post_index
-    ]
+    default_succession = [post_index[post_id] for post_id in scenario.default_succession]
+    voting = [p for p, post in enumerate(posts) if post.votes_in]
 
     default_loyalty = np.array([leader.apparatus for leader in scenario.leaders])
     loyalty = np.zeros((m, n))
@@ -175,6 +172,10 @@ def build_initial_state(scenario: Scenario, free_from: int) -> InitialState:
     arrays = {
         "influence": influence_now,
         "health": np.array([leader.health for leader in scenario.leaders]),
+        "illness_rate": np.array([leader.illness_rate for leader in scenario.leaders]),
+        "illness_months": np.array(
+            [leader.illness_months for leader in scenario.leaders], dtype=np.int64
+        ),
         "stance": stance,
         "similarity": similarity,
         "affinity": affinity,
@@ -190,7 +191,11 @@ def build_initial_state(scenario: Scenario, free_from: int) -> InitialState:
         "unique_post": np.array([post.unique for post in posts], dtype=bool),
         "holds": holds,
         "barred": barred,
-        "politburo_post": post_index.get("politburo", -1),
+        "politburo_post": voting[0] if voting else -1,
+        "seats": np.array([post.seats or 0 for post in posts], dtype=np.int64),
+        "promoted_from": _padded(
+            [[post_index[other] for other in post.promoted_from] for post in posts]
+        ),
         "succession": _padded(
             [
                 [post_index[other] for other in post.succession] or default_succession

@@ -27,15 +27,22 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from simulation.mechanisms.agency import (
+    anticipate,
+    carry_probability,
+    choose_motion,
+    motion_utility,
+    rival_gain,
+)
 from simulation.mechanisms.alliances import add_tie
-from simulation.mechanisms.contests import Move, choose_successor, plan_motion, plenum_moves
+from simulation.mechanisms.contests import Move, plan_motion, plenum_moves
 from simulation.mechanisms.influence import shock
 from simulation.mechanisms.power import dominant
 from simulation.mechanisms.voting import leader_sides, opinion_for
 from simulation.model.actions import power_now, purge_organisation, vacate
+from simulation.model.offices import fill_seats, fill_vacancies, take_over_organisations
 from simulation.model.parameters import Parameter
 from simulation.model.rows import (
-    write_appointment,
     write_plenum_removal,
     write_purge,
     write_purge_removal,
@@ -43,7 +50,14 @@ from simulation.model.rows import (
     write_vote,
     write_vote_target,
 )
-from simulation.model.votes import CONGRESS, PLENUM, POLITBURO, expected_share, vote
+from simulation.model.votes import (
+    CONGRESS,
+    PLENUM,
+    POLITBURO,
+    expected_share,
+    share_spread,
+    vote,
+)
 
 MOVES = list(Move)
 """Move codes are positions in this list."""
@@ -56,9 +70,9 @@ EXPULSION = MOVES.index(Move.EXPULSION)
 def log_rows(leaders: int, posts: int, organisations: int, sittings: int) -> int:
     """Rows a month can write at most: every purge, vacancy and motion with every target."""
     per_motion = 2 * leaders + 1
-    purges = organisations * (leaders + 1)
+    purges = organisations * (leaders + 2)
     plenum = 2 * (per_motion + leaders * posts)
-    return purges + posts + (sittings + 1) * per_motion + sittings * plenum
+    return purges + 2 * posts + (sittings + 1) * per_motion + sittings * plenum
 
 
 @njit(cache=True)
@@ -79,12 +93,29 @@ def _truce(state):
 
 
 @njit(cache=True)
-def _contest(state, k, arena, delegates, proposer, row):
-    """Campaign (Politburo) or condemnation (conference, congress) against the main rival."""
+def _appoints(state, leader):
+    """Whether a leader holds an office that appoints secretaries somewhere."""
+    for post in range(state.unique_post.size):
+        held = state.holds[leader, post] and state.unique_post[post]
+        if held and state.patronage_reach[post].sum() > 0:
+            return True
+    return False
+
+
+@njit(cache=True)
+def _plan(state, arena, delegates, proposer, shares, with_allies, office=False):
+    """What moving against his rival is worth to a leader: ``(utility, targets, sides, opinion)``.
+
+    The rival and the motion's targets are those of
+    :func:`simulation.mechanisms.contests.plan_motion`; the supporters then
+    anticipate (:func:`simulation.mechanisms.agency.anticipate`); the expected
+    share and its spread give the chance of carrying, and the utility weighs
+    the gain against the cost of failing. A motion whose expected share is
+    below ``move_threshold`` is not considered (utility -1). With ``office``,
+    the motion is to take the rival's appointing offices from him, possible
+    only against an uncondemned rival who holds one.
+    """
     p = state.parameter_values
-    politburo = arena == POLITBURO
-    if not politburo and _truce(state):
-        return row
     rival, targets, sides, p_opinion = plan_motion(
         state.affinity,
         state.apparatus,
@@ -94,19 +125,59 @@ def _contest(state, k, arena, delegates, proposer, row):
         state.holds,
         state.unique_post,
         proposer,
-        not politburo,
+        with_allies,
         p[Parameter.hostility],
         p[Parameter.side_threshold],
         p[Parameter.ally_threshold],
         p[Parameter.opinion_gamma],
     )
-    if rival < 0:
+    if rival < 0 or (office and (state.condemned[rival] or not _appoints(state, rival))):
+        return -1.0, targets, sides, p_opinion
+    sides = anticipate(
+        sides,
+        state.affinity,
+        shares,
+        proposer,
+        targets,
+        p[Parameter.anticipation],
+        p[Parameter.ally_threshold],
+    )
+    p_opinion = opinion_for(state.influence * state.alive, sides, p[Parameter.opinion_gamma])
+    share = expected_share(state, arena, delegates, sides, p_opinion)
+    if share < p[Parameter.move_threshold]:
+        return -1.0, targets, sides, p_opinion
+    carry = carry_probability(share, share_spread(state, arena, delegates, sides, p_opinion))
+    gain = rival_gain(shares, state.affinity, sides, proposer, targets)
+    return motion_utility(carry, gain, p[Parameter.failure_cost]), targets, sides, p_opinion
+
+
+@njit(cache=True)
+def _contest(state, k, arena, delegates, shares, row):
+    """Campaign (Politburo) or condemnation (conference, congress): who moves, and against whom.
+
+    Every present leader weighs moving against his rival (:func:`_plan`);
+    the sitting takes one motion by a logit choice
+    (:func:`simulation.mechanisms.agency.choose_motion`), or none. A carried
+    motion costs its targets standing and leaves them aggrieved; a defeated
+    one costs its proposer ``failure_cost`` in standing.
+    """
+    p = state.parameter_values
+    politburo = arena == POLITBURO
+    if not politburo and _truce(state):
         return row
-    if expected_share(state, arena, delegates, sides, p_opinion) < p[Parameter.move_threshold]:
+    n = state.alive.size
+    utilities = np.full(n, -1.0)
+    for i in range(n):
+        if state.alive[i] and state.health[i] >= 0.5:
+            utilities[i] = _plan(state, arena, delegates, i, shares, not politburo)[0]
+    proposer = choose_motion(state.source, utilities, p[Parameter.choice_temperature])
+    if proposer < 0:
         return row
+    _, targets, sides, p_opinion = _plan(state, arena, delegates, proposer, shares, not politburo)
     move = CAMPAIGN if politburo else CONDEMNATION
     carried, row = _motion(state, arena, delegates, move, proposer, targets, sides, p_opinion, row)
     if not carried:
+        _failed(state, proposer)
         return row
     size = p[Parameter.campaign_size] if move == CAMPAIGN else p[Parameter.condemnation_size]
     shock(state.influence, state.record, targets, state.alive, -size)
@@ -171,6 +242,55 @@ def _plenum(state, k, delegates, proposer, row):
 
 
 @njit(cache=True)
+def _office_motion(state, delegates, shares, row):
+    """A plenum may take his appointing offices from a rival who has not been condemned.
+
+    Every present leader weighs it (:func:`_plan` with ``office``); the plenum
+    takes one motion by logit choice, or none. This is the motion the
+    General Secretary's colleagues could have carried: the cave proposal of
+    1923 to put the Secretariat under a collective, Lenin's postscript asking
+    that Stalin be moved, Kamenev's call at the 14th Congress. If it carries,
+    the rival's appointing offices fall vacant and the proposer's side fills
+    them (:func:`.offices.fill_vacancies`); if it fails, the proposer pays
+    ``failure_cost``.
+    """
+    p = state.parameter_values
+    if _truce(state):
+        return row
+    n = state.alive.size
+    utilities = np.full(n, -1.0)
+    for i in range(n):
+        if state.alive[i] and state.health[i] >= 0.5:
+            utilities[i] = _plan(state, PLENUM, delegates, i, shares, False, True)[0]
+    proposer = choose_motion(state.source, utilities, p[Parameter.choice_temperature])
+    if proposer < 0:
+        return row
+    _, targets, sides, p_opinion = _plan(state, PLENUM, delegates, proposer, shares, False, True)
+    carried, row = _motion(
+        state, PLENUM, delegates, REMOVAL, proposer, targets, sides, p_opinion, row
+    )
+    if not carried:
+        _failed(state, proposer)
+        return row
+    for target in targets:
+        for post in range(state.unique_post.size):
+            appoints = state.patronage_reach[post].sum() > 0
+            if state.holds[target, post] and state.unique_post[post] and appoints:
+                vacate(state, target, post)
+                state.vacated_by[post] = proposer
+                row = write_plenum_removal(state.decision_log, row, REMOVAL, target, post)
+    add_tie(state.grievance, targets, np.full(1, proposer), p[Parameter.polemic_grievance])
+    return row
+
+
+@njit(cache=True)
+def _failed(state, proposer):
+    """A defeated proposer loses ``failure_cost`` of standing, for good."""
+    cost = state.parameter_values[Parameter.failure_cost]
+    shock(state.influence, state.record, np.full(1, proposer), state.alive, -cost)
+
+
+@njit(cache=True)
 def _schedule_purges(state, k, targets, beneficiary):
     """A congress defeat is followed next month by a purge of organisations that backed the losers.
 
@@ -216,56 +336,6 @@ def _carry_out_purges(state, k, row):
 
 
 @njit(cache=True)
-def _fill_vacancies(state, appointer, shares, row):
-    """The dominant leader fills offices vacated during the run with loyal, modest men.
-
-    Candidates are his living, present, uncondemned allies not barred from the
-    post, taken from the holders of the post's ``succession`` posts in order of
-    precedence (a deputy before the Politburo; by default Politburo members,
-    then candidates), and among them first those holding no other unique
-    office: a dominant leader does not give a colleague a second power base.
-    """
-    p = state.parameter_values
-    holds, alive, vacated = state.holds, state.alive, state.vacated
-    for post in range(vacated.size):
-        if not vacated[post]:
-            continue
-        filled = False
-        for i in range(alive.size):
-            filled = filled or (alive[i] and holds[i, post])
-        if filled:
-            vacated[post] = False
-            continue
-        lines = state.succession[post]
-        chosen = choose_successor(
-            post,
-            lines[lines >= 0],
-            appointer,
-            state.affinity,
-            shares,
-            alive,
-            state.health,
-            state.condemned,
-            state.barred,
-            holds,
-            state.unique_post,
-            p[Parameter.threat_aversion],
-        )
-        if chosen < 0:
-            continue
-        holds[chosen, post] = True
-        add_tie(
-            state.obligation,
-            np.full(1, chosen),
-            np.full(1, appointer),
-            p[Parameter.appointment_obligation],
-        )
-        vacated[post] = False
-        row = write_appointment(state.decision_log, row, chosen, post, appointer)
-    return row
-
-
-@njit(cache=True)
 def decide_month(state, k, campaign, sittings, delegates):
     """Make month ``k``'s decisions (see the module docstring for the order).
 
@@ -282,13 +352,16 @@ def decide_month(state, k, campaign, sittings, delegates):
     if campaign or sittings.size > 0 or state.vacated.any():
         shares = power_now(state)
         appointer = dominant(shares, state.alive, state.health)
+        row = take_over_organisations(state, row)
         if state.vacated.any():
-            row = _fill_vacancies(state, appointer, shares, row)
+            row = fill_vacancies(state, appointer, shares, row)
+        row = fill_seats(state, appointer, shares, row)
         if campaign:
-            row = _contest(state, k, POLITBURO, 0, appointer, row)
+            row = _contest(state, k, POLITBURO, 0, shares, row)
         for s in range(sittings.size):
             if sittings[s] == PLENUM:
                 row = _plenum(state, k, delegates[s], appointer, row)
+                row = _office_motion(state, delegates[s], shares, row)
             else:
-                row = _contest(state, k, sittings[s], delegates[s], appointer, row)
+                row = _contest(state, k, sittings[s], delegates[s], shares, row)
     return row, (state.purge_due == k + 1).any()

@@ -12,8 +12,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from simulation.mechanisms.alliances import reweigh_affinities, threat_adjustment
+from simulation.mechanisms.alliances import (
+    reweigh_affinities,
+    stance_similarity,
+    threat_adjustment,
+)
 from simulation.mechanisms.contests import faction_cohesion
+from simulation.mechanisms.illness import illness_month
 from simulation.mechanisms.influence import drift_influence, influence_support
 from simulation.mechanisms.membership import allocate_intake, attrition
 from simulation.mechanisms.patronage import (
@@ -21,7 +26,8 @@ from simulation.mechanisms.patronage import (
     appointment_pressure,
     capture_loyalty,
 )
-from simulation.mechanisms.power import post_prestige
+from simulation.mechanisms.positions import capture_grievance, reposition
+from simulation.mechanisms.power import dominant, post_prestige
 from simulation.model.actions import power_given
 from simulation.model.leadership import decide_month
 from simulation.model.parameters import Parameter
@@ -39,7 +45,7 @@ def record_month(state, k):
 
 
 @njit(cache=True)
-def advance_month(state, k):
+def advance_month(state, k, free):
     """Run membership, patronage, influence and alliances for month ``k`` and record it.
 
     ``state`` is the model's :class:`simulation.model.state.ModelState`: its
@@ -92,9 +98,14 @@ def advance_month(state, k):
                     head_holder[o] = i
                     break
     pressure = appointment_pressure(holds, alive, reach, health, head_holder, protection)
-    loyalty[:] = capture_loyalty(
+    captured = capture_loyalty(
         loyalty, pressure, p[Parameter.patronage_rate], p[Parameter.loyalty_decay]
     )
+    if free:  # replay's grievances are history's: its dated stance shifts carry them
+        capture_grievance(
+            grievance, loyalty, captured, members, alive, p[Parameter.capture_grievance]
+        )
+    loyalty[:] = captured
     apparatus[:] = apparatus_shares(loyalty, members)
 
     record *= 1.0 - p[Parameter.record_decay]
@@ -107,6 +118,18 @@ def advance_month(state, k):
         if not alive[i]:
             influence[i] = 0.0
 
+    if free:
+        reposition(
+            state.stance,
+            affinity,
+            grievance,
+            state.power,
+            alive,
+            dominant(state.power, alive, health),
+            p[Parameter.reposition_rate],
+            p[Parameter.bandwagon_below],
+        )
+    similarity[:] = stance_similarity(state.stance)
     threat = threat_adjustment(influence, alive, p[Parameter.balancing])
     affinity[:] = reweigh_affinities(
         affinity,
@@ -132,7 +155,7 @@ def advance_month(state, k):
 
 
 @njit(cache=True)
-def simulate_month(state, k, decide, campaign, sittings, delegates):
+def simulate_month(state, k, free, decide, campaign, sittings, delegates):
     """Month ``k`` after its scenario events: the leadership's decisions, then the mechanisms.
 
     Decisions are made only when ``decide`` (see
@@ -146,7 +169,20 @@ def simulate_month(state, k, decide, campaign, sittings, delegates):
         stays vacant, and whether some faction's cohesion crossed the threshold.
     """
     rows, purges_next_month = 0, False
+    if free:
+        illness_month(
+            state.source,
+            state.health,
+            state.alive,
+            state.absence_ends,
+            state.ill_until,
+            state.health_before_illness,
+            state.illness_rate,
+            state.illness_months,
+            state.parameter_values[Parameter.illness_scale],
+            k,
+        )
     if decide:
         rows, purges_next_month = decide_month(state, k, campaign, sittings, delegates)
-    factions_moved = advance_month(state, k)
+    factions_moved = advance_month(state, k, free)
     return rows, purges_next_month, state.vacated.any(), factions_moved

@@ -201,7 +201,7 @@ class PartyModel(mesa.Model):
         free = k >= self.free_from
         decide, campaign, arenas, delegates = agenda(self) if free else _NOTHING_TO_DECIDE
         rows, self.purges_next_month, self.vacancy_open, factions_moved = simulate_month(
-            self.state, k, decide, campaign, arenas, delegates
+            self.state, k, free, decide, campaign, arenas, delegates
         )
         if rows:
             log_decisions(self, rows)

@@ -114,7 +114,25 @@ class PlenumRemoval(NamedTuple):
     post: int
 
 
-DECISIONS = (PurgeRemoval, Purge, Appointment, VoteTarget, Vote, Sanction, PlenumRemoval)
+class Takeover(NamedTuple):
+    """A regional head replaced because another leader's clients hold his organisation."""
+
+    leader: int
+    post: int
+    organisation: int
+    master: int
+
+
+DECISIONS = (
+    PurgeRemoval,
+    Purge,
+    Appointment,
+    VoteTarget,
+    Vote,
+    Sanction,
+    PlenumRemoval,
+    Takeover,
+)
 """The kinds of decision rows: a row's first integer is its kind's position here."""
 ROW_WIDTH = 7
 """A row's integers: its kind and up to six values (a :class:`Vote`'s targets are rows of their
@@ -126,6 +144,7 @@ _VOTE_TARGET = DECISIONS.index(VoteTarget)
 _VOTE = DECISIONS.index(Vote)
 _SANCTION = DECISIONS.index(Sanction)
 _PLENUM_REMOVAL = DECISIONS.index(PlenumRemoval)
+_TAKEOVER = DECISIONS.index(Takeover)
 
 
 @njit(cache=True)
@@ -180,6 +199,12 @@ def write_sanction(log, row, arena, move, proposer, target):
 def write_plenum_removal(log, row, move, leader, post):
     """Log a :class:`PlenumRemoval` at ``row``; return the next row."""
     return _write(log, row, _PLENUM_REMOVAL, move, leader, post)
+
+
+@njit(cache=True)
+def write_takeover(log, row, leader, post, organisation, master):
+    """Log a :class:`Takeover` at ``row``; return the next row."""
+    return _write(log, row, _TAKEOVER, leader, post, organisation, master)
 
 
 _ENDS = [1 + len(kind._fields) for kind in DECISIONS]

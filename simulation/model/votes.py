@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from simulation.mechanisms.agency import delegate_share_spread, member_share_spread
 from simulation.mechanisms.contests import expected_delegate_share, expected_member_share
 from simulation.mechanisms.membership import delegate_counts, delegate_discipline
 from simulation.mechanisms.voting import (
@@ -69,12 +70,22 @@ def expected_share(state, arena, delegates, sides, p_opinion):
 
 
 @njit(cache=True)
+def share_spread(state, arena, delegates, sides, p_opinion):
+    """How uncertain that share is: its standard deviation under :func:`vote`."""
+    if arena == POLITBURO:
+        return member_share_spread(sides[_politburo_voters(state)], p_opinion)
+    counts, loyalty, discipline = delegation(state, arena, delegates)
+    return delegate_share_spread(counts, loyalty, discipline, sides, p_opinion, arena != PLENUM)
+
+
+@njit(cache=True)
 def vote(state, arena, delegates, sides, p_opinion):
     """Count a motion in an arena: the Politburo's present members, or delegates."""
     if arena == POLITBURO:
         return member_vote(state.source, _politburo_voters(state), sides, p_opinion)
     counts, loyalty, discipline = delegation(state, arena, delegates)
-    return delegate_vote(state.source, counts, loyalty, discipline, sides, p_opinion)
+    blocs = arena != PLENUM
+    return delegate_vote(state.source, counts, loyalty, discipline, sides, p_opinion, blocs)
 
 
 @njit(cache=True)

@@ -132,13 +132,31 @@ def _check_leaders(scenario: Scenario) -> Iterator[Problem]:
 def _check_organisations(scenario: Scenario) -> Iterator[Problem]:
     leaders = {leader.id for leader in scenario.leaders}
     organisations = {org.id for org in scenario.organisations}
+    for index, other in enumerate(scenario.default_succession):
+        if other not in scenario.posts:
+            yield Problem(
+                ("default_succession", index), unknown("post", other, set(scenario.posts))
+            )
+    voting = [name for name, post in scenario.posts.items() if post.votes_in]
+    for name in voting[1:]:
+        yield Problem(
+            ("posts", name, "votes_in"),
+            f"only one post may give the Politburo's votes; {quote(voting[0])} already does",
+        )
     for name, post in scenario.posts.items():
-        for index, other in enumerate(post.succession):
-            if other not in scenario.posts:
-                yield Problem(
-                    ("posts", name, "succession", index),
-                    unknown("post", other, set(scenario.posts)),
-                )
+        for field in ("succession", "promoted_from"):
+            for index, other in enumerate(getattr(post, field)):
+                if other not in scenario.posts:
+                    yield Problem(
+                        ("posts", name, field, index),
+                        unknown("post", other, set(scenario.posts)),
+                    )
+        if post.seats is not None and post.unique:
+            yield Problem(
+                ("posts", name, "seats"),
+                "a unique office has one holder; seats is for a post held by several "
+                "(write unique: false)",
+            )
         if post.appoints_in == "all":
             continue
         for index, org in enumerate(post.appoints_in):

@@ -72,6 +72,21 @@ class Parameters(Frozen):
         "pull between two leaders who share an enemy (structural balance)",
         prior=(0.0, 1.0),
     )
+    capture_grievance: float = parameter(
+        20.0,
+        "grievance per unit of the national apparatus a leader loses to another's appointments",
+        bounds=(0.0, 200.0),
+        prior=(0.0, 60.0),
+    )
+    reposition_rate: float = parameter(
+        0.1,
+        "monthly move of an aggrieved leader's stance toward the opposition of the "
+        "strongest (or of a weak one's toward the strongest)",
+        prior=(0.0, 0.3),
+    )
+    bandwagon_below: float = parameter(
+        0.5, "power share, relative to the strongest's, below which a leader bandwagons"
+    )
     obligation_weight: float = parameter(
         0.8, "weight of a client's obligation to his patron in affinity"
     )
@@ -103,13 +118,37 @@ class Parameters(Frozen):
         bounds=(0.1, 20.0),
         prior=(1.0, 6.0),
     )
+    illness_scale: float = parameter(
+        1.0,
+        "factor on every leader's illness_rate (0: no illness but the scenario's own)",
+        bounds=(0.0, 5.0),
+    )
     membership_attrition: float = parameter(
         0.0082, "monthly share of members lost to purges, lapses and deaths"
     )
     move_threshold: float = parameter(
+        0.4,
+        "expected vote share below which a leader does not consider moving against a rival",
+        prior=(0.2, 0.6),
+    )
+    failure_cost: float = parameter(
+        0.05,
+        "standing a leader loses when his motion is defeated (and weighs before moving)",
+        bounds=(0.0, 0.5),
+        prior=(0.0, 0.15),
+    )
+    anticipation: float = parameter(
         0.6,
-        "expected vote share a coalition needs before it moves against a rival",
-        prior=(0.5, 0.8),
+        "share of the winning side's power above which a proposer's loose allies fear "
+        "being next and abstain",
+        bounds=(0.0, 1.0),
+        prior=(0.4, 0.95),
+    )
+    choice_temperature: float = parameter(
+        0.002,
+        "spread of the logit choice among motions worth moving (0: always the best)",
+        bounds=(0.0, 0.1),
+        prior=(0.0005, 0.01),
     )
     campaign_rate: float = parameter(
         0.15,
@@ -157,6 +196,18 @@ class Parameters(Frozen):
     )
     ally_threshold: float = parameter(
         0.3, "affinity above which a rival's ally shares his condemnation", prior=(0.1, 0.5)
+    )
+    takeover_margin: float = parameter(
+        1.5,
+        "how far another leader's clients must outnumber a regional head's own among "
+        "his secretaries before the head is replaced",
+        bounds=(1.0, 10.0),
+        prior=(1.0, 3.0),
+    )
+    office_cost: float = parameter(
+        0.3,
+        "how much an appointer avoids giving a colleague another office, per office held",
+        bounds=(0.0, 5.0),
     )
     threat_aversion: float = parameter(
         1.0,

@@ -44,6 +44,9 @@ MAX_MONTHS = 600
 MAX_RECRUITMENT_WEIGHT = 100.0
 """How many times its size an organisation may draw of an intake (the baseline's largest: 1.6)."""
 
+MAX_SEATS = 1_000
+"""Most seats a body may keep filled (the baseline's Politburo: 7)."""
+
 _SLUG = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,99}")
 
 
@@ -167,6 +170,12 @@ class Leader(Frozen):
     posts: list[Identifier] = []
     stance: Stance
     health: Share = 1.0
+    illness_rate: Share = Field(
+        0.0,
+        description="monthly probability, in the months the leaders decide, that a leader "
+        "with a record of illness falls ill and is absent for illness_months",
+    )
+    illness_months: int = Field(2, ge=1, le=24, strict=True)
     patron: Identifier | None = Field(
         None, description="the leader whose client he is at the start (his career depends on him)"
     )
@@ -190,7 +199,22 @@ class Post(Frozen):
     succession: list[Identifier] = Field(
         [],
         description="posts whose holders may fill a vacancy in free mode, in order of "
-        "precedence (default: Politburo members, then candidates)",
+        "precedence (default: the scenario's default_succession)",
+    )
+    votes_in: Literal["politburo"] | None = Field(
+        None,
+        description="the body whose votes this post's holders cast (one post at most: the "
+        "Politburo's full members)",
+    )
+    seats: Annotated[int, Field(ge=1, le=MAX_SEATS, strict=True)] | None = Field(
+        None,
+        description="for a post of a body held by several: the seats the leadership keeps "
+        "filled in free mode, promoting holders of the promoted_from posts",
+    )
+    promoted_from: list[Identifier] = Field(
+        [],
+        description="posts whose holders may be promoted to a free seat, in order of "
+        "precedence; the promoted leave the post they came from",
     )
     description: str = ""
     source: str
@@ -272,6 +296,11 @@ class Scenario(Frozen):
         None,
         description="a leader whose life forbids any reorganisation of power: while he "
         "lives, no Politburo member is condemned or removed in free mode",
+    )
+    default_succession: list[Identifier] = Field(
+        [],
+        description="posts whose holders may fill a vacant office that names no succession "
+        "of its own, in order of precedence",
     )
     free_from: MonthField | None = Field(
         None,

@@ -48,10 +48,13 @@ def test_expected_delegate_share_is_the_mean_of_the_vote():
     sides = np.array([FOR, AGAINST])
     expected = expected_delegate_share(delegates, loyalty, discipline, sides, 0.4)
     shares = [
-        delegate_vote(source, delegates, loyalty, discipline, sides, 0.4)[0] / 500
-        for _ in range(2000)
+        delegate_vote(source, delegates, loyalty, discipline, sides, 0.4, blocs)[0] / 500
+        for _ in range(4000)
+        for blocs in (False, True)
     ]
-    assert np.mean(shares) == pytest.approx(expected, abs=0.005)
+    # Delegations voting as blocs or one by one: the same expectation.
+    assert np.mean(shares[0::2]) == pytest.approx(expected, abs=0.005)
+    assert np.mean(shares[1::2]) == pytest.approx(expected, abs=0.01)
 
 
 def test_expected_member_share_counts_the_undecided_at_the_opinion_rate():
@@ -107,8 +110,19 @@ def test_the_plenum_takes_first_the_motion_of_the_first_rival():
 def test_successor_is_loyal_and_modest():
     affinity = np.array([[0.0, 0.6, 0.6], [0.6, 0.0, 0.0], [0.6, 0.0, 0.0]])
     power = np.array([0.5, 0.3, 0.2])
-    scores = successor_scores(affinity, power, np.array([1, 2]), appointer=0, threat_aversion=1.0)
+    no_offices = np.zeros(3)
+    scores = successor_scores(affinity, power, no_offices, np.array([1, 2]), 0, 1.0, 0.3)
     assert scores[1] > scores[0]  # equally loyal: the one without a power base wins
+
+
+def test_an_appointer_does_not_pile_offices_on_one_man():
+    affinity = np.array([[0.0, 0.6, 0.5], [0.6, 0.0, 0.0], [0.5, 0.0, 0.0]])
+    power = np.array([0.5, 0.2, 0.2])
+    offices = np.array([0.0, 2.0, 0.0])  # the more loyal already holds two offices
+    scores = successor_scores(affinity, power, offices, np.array([1, 2]), 0, 1.0, 0.3)
+    assert scores[1] > scores[0]
+    without_cost = successor_scores(affinity, power, offices, np.array([1, 2]), 0, 1.0, 0.0)
+    assert without_cost[0] > without_cost[1]
 
 
 def test_faction_cohesion_is_the_mean_pairwise_affinity_of_the_living():

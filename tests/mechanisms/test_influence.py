@@ -50,15 +50,32 @@ def test_a_healthy_leader_starts_at_rest():
     assert record[1] == 0.0  # posts alone already support more than his standing
 
 
-def test_blame_shocks_the_living_holders_and_they_resent_whoever_pins_it():
+def blame_case(chosen, affinity_to_blamer):
     influence, record = np.array([0.5, 0.5, 0.5, 0.5]), np.array([0.2, 0.2, 0.2, 0.2])
     grievance = np.zeros((4, 4))
     holds = np.array([[True, False], [True, True], [False, True], [True, False]])
     alive = np.array([True, True, True, False])
+    power = np.array([0.2, 0.5, 0.2, 0.0])
+    affinity = np.zeros((4, 4))
+    affinity[1, :3] = affinity[:3, 1] = affinity_to_blamer
     posts, sizes = np.array([0, 1]), np.array([0.1, 0.3])
-    blame(influence, record, grievance, holds, alive, 1, posts, sizes, resentment=0.4)
+    blame(influence, record, grievance, holds, alive, power, affinity, 1, posts, sizes, 0.4, chosen)
+    return influence, record, grievance
+
+
+def test_replayed_blame_shocks_every_living_holder_and_they_resent_whoever_pins_it():
+    influence, record, grievance = blame_case(False, [0.0, 0.0, 0.0])
     # 0 holds post 0; 1 (the dominant) holds both; 2 holds post 1; 3 is dead.
     np.testing.assert_allclose(influence, [0.4, 0.1, 0.2, 0.5])
     np.testing.assert_allclose(record, [0.1, 0.0, 0.0, 0.2])
     assert grievance[0, 1] == grievance[2, 1] == 0.4
     assert grievance.sum() == 0.8  # the dominant leader does not resent himself
+
+
+def test_the_leadership_chooses_its_scapegoat_among_those_answerable():
+    # Equal power: the blamer pins the failure on the holder he is most hostile to.
+    influence, _, grievance = blame_case(True, [-0.5, 0.0, 0.6])
+    np.testing.assert_allclose(influence, [0.4, 0.5, 0.5, 0.5])
+    assert grievance[0, 1] == 0.4 and grievance.sum() == 0.4
+    influence, _, _ = blame_case(True, [0.6, 0.0, -0.5])
+    np.testing.assert_allclose(influence, [0.5, 0.5, 0.2, 0.5])

@@ -51,6 +51,7 @@ def test_fully_disciplined_delegates_vote_their_apparatus():
         np.array([1.0, 1.0]),
         np.array([FOR, AGAINST]),
         0.5,
+        False,
     )
     assert tally == (100, 50)
 
@@ -63,6 +64,7 @@ def test_disciplined_delegates_split_by_their_secretaries_loyalties():
         np.array([1.0]),
         np.array([FOR, AGAINST]),
         p_opinion=0.0,
+        blocs=False,
     )
     assert votes_for / 10_000 == pytest.approx(0.7, abs=0.02)
 
@@ -75,6 +77,7 @@ def test_undisciplined_delegates_vote_by_opinion():
         np.array([0.0]),
         np.array([FOR, AGAINST]),
         p_opinion=0.2,
+        blocs=False,
     )
     assert votes_for + votes_against == 10_000
     assert votes_for / 10_000 == pytest.approx(0.2, abs=0.02)
@@ -91,6 +94,7 @@ def test_every_delegate_is_counted_once():
         np.array([0.5, 0.9, 0.6, 0.1]),
         np.array([FOR, AGAINST, UNDECIDED]),
         0.4,
+        True,
     )
     assert votes_for + votes_against == delegates.sum()
 
@@ -109,9 +113,14 @@ def test_a_motion_without_named_sides_leaves_everyone_undecided():
     np.testing.assert_array_equal(sides, [UNDECIDED] * 4)
 
 
-def reference_delegate_vote(rng, delegates, loyalty, discipline, sides, p_opinion):
+def reference_delegate_vote(rng, delegates, loyalty, discipline, sides, p_opinion, blocs):
     """The delegate vote as numpy's own binomial and multinomial draw it."""
-    disciplined = rng.binomial(delegates, discipline)
+    if blocs:
+        disciplined = np.array(
+            [d if rng.random() < c else 0 for d, c in zip(delegates, discipline, strict=True)]
+        )
+    else:
+        disciplined = rng.binomial(delegates, discipline)
     following = rng.multinomial(disciplined, apparatus_split(loyalty, sides))
     by_opinion = delegates - disciplined + following[:, 2]
     votes_for = int(following[:, 0].sum() + rng.binomial(by_opinion, p_opinion).sum())
@@ -128,14 +137,53 @@ def test_compiled_votes_draw_what_numpy_draws_from_the_same_generator():
         loyalty[: m // 2, 0] = 0.0  # some organisations with no secretaries on one side
         sides = cases.integers(-1, 2, n)
         discipline, p_opinion = cases.random(m), float(cases.random())
-        seed = int(cases.integers(2**32))
+        seed, blocs = int(cases.integers(2**32)), bool(cases.random() < 0.5)
         ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
-        tally = delegate_vote(generator_ref(ours), delegates, loyalty, discipline, sides, p_opinion)
+        tally = delegate_vote(
+            generator_ref(ours), delegates, loyalty, discipline, sides, p_opinion, blocs
+        )
         assert tally == reference_delegate_vote(
-            numpys, delegates, loyalty, discipline, sides, p_opinion
+            numpys, delegates, loyalty, discipline, sides, p_opinion, blocs
         )
         voters = np.flatnonzero(cases.random(n) < 0.7)
         undecided = int((sides[voters] == UNDECIDED).sum())
         member_for = int((sides[voters] == FOR).sum()) + int(numpys.binomial(undecided, p_opinion))
         assert member_vote(generator_ref(ours), voters, sides, p_opinion)[0] == member_for
         assert ours.random() == numpys.random()  # the generators are in the same state after
+
+
+def test_delegations_voting_as_blocs_make_a_close_congress_uncertain():
+    # Three organisations of 200 delegates, their secretaries for, against and split; the
+    # undisciplined vote 50-50. Delegates one by one would give the same share every time;
+    # delegations that follow their apparatus or not as one body do not.
+    delegates = np.array([200, 200, 200])
+    loyalty = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    discipline = np.array([0.6, 0.6, 0.6])
+    sides = np.array([FOR, AGAINST])
+
+    def shares(blocs):
+        source = generator_ref(np.random.default_rng(5))
+        return np.array(
+            [
+                delegate_vote(source, delegates, loyalty, discipline, sides, 0.5, blocs)[0] / 600
+                for _ in range(2_000)
+            ]
+        )
+
+    by_bloc, one_by_one = shares(True), shares(False)
+    assert by_bloc.mean() == pytest.approx(0.5, abs=0.01)
+    assert one_by_one.mean() == pytest.approx(0.5, abs=0.01)
+    assert by_bloc.std() > 5 * one_by_one.std()
+    assert ((by_bloc > 0.5) & (by_bloc < 0.6)).any() and (by_bloc < 0.5).any()
+
+
+def test_a_disciplined_delegation_votes_as_one_body():
+    source = generator_ref(np.random.default_rng(2))
+    loyalty = np.array([[1.0, 0.0]])
+    # Always disciplined: every delegate with his secretaries; never: all by opinion (here 0).
+    assert delegate_vote(
+        source, np.array([80]), loyalty, np.ones(1), np.array([FOR, AGAINST]), 0.0, True
+    ) == (80, 0)
+    assert delegate_vote(
+        source, np.array([80]), loyalty, np.zeros(1), np.array([FOR, AGAINST]), 0.0, True
+    ) == (0, 80)

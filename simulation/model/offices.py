@@ -1,0 +1,186 @@
+"""Who fills the offices: regional heads displaced, vacancies and seats filled (free mode).
+
+A regional head whose organisation a rival's appointees have taken over loses
+his post; a vacant office is filled by the leader who commands the majority
+(the dominant leader, or the proposer whose motion vacated it); a body's free
+seats are filled by promotion. Called by :func:`.leadership.decide_month`
+before the sittings, so that a month's motions see the offices as filled.
+No rule names a post: succession lines, seats and promotions are the
+scenario's attributes of its posts (``succession``, ``seats``,
+``promoted_from``, ``default_succession``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from simulation.mechanisms.alliances import add_tie
+from simulation.mechanisms.contests import choose_successor
+from simulation.mechanisms.patronage import takeovers
+from simulation.model.actions import vacate
+from simulation.model.parameters import Parameter
+from simulation.model.rows import write_appointment, write_takeover
+
+
+@njit(cache=True)
+def _reach(state):
+    """(m, n) the patronage each living leader's posts give him in each organisation."""
+    posts, m = state.patronage_reach.shape
+    n = state.alive.size
+    reach = np.zeros((m, n))
+    for i in range(n):
+        if state.alive[i]:
+            for q in range(posts):
+                if state.holds[i, q]:
+                    for o in range(m):
+                        reach[o, i] += state.patronage_reach[q, o]
+    return reach
+
+
+@njit(cache=True)
+def take_over_organisations(state, row):
+    """Regional heads whose secretaries another leader's appointees now hold lose their post.
+
+    See :func:`simulation.mechanisms.patronage.takeovers`; the displaced head
+    resents the leader whose machine displaced him, as he would an attack.
+    The post is then vacant, for the appointer to fill.
+    """
+    p = state.parameter_values
+    head_post = state.head_post
+    head_holder = np.full(head_post.size, -1)
+    for o in range(head_post.size):
+        if head_post[o] >= 0:
+            for i in range(state.alive.size):
+                if state.alive[i] and state.holds[i, head_post[o]]:
+                    head_holder[o] = i
+                    break
+    taken = takeovers(
+        state.loyalty,
+        state.affinity,
+        state.obligation,
+        _reach(state),
+        head_holder,
+        p[Parameter.takeover_margin],
+        p[Parameter.hostility],
+    )
+    for o in range(taken.size):
+        master = taken[o]
+        if master < 0:
+            continue
+        head = head_holder[o]
+        vacate(state, head, head_post[o])
+        add_tie(
+            state.grievance, np.full(1, head), np.full(1, master), p[Parameter.polemic_grievance]
+        )
+        row = write_takeover(state.decision_log, row, head, head_post[o], o, master)
+    return row
+
+
+@njit(cache=True)
+def fill_vacancies(state, appointer, shares, row):
+    """The majority's leader fills offices vacated during the run with loyal, modest men.
+
+    The appointer is the dominant leader, unless a carried motion vacated the
+    office: then its proposer, whose side has the majority, fills it.
+
+    Candidates are his living, present, uncondemned allies not barred from the
+    post, taken from the holders of the post's ``succession`` posts in order of
+    precedence (a deputy before the Politburo; by default Politburo members,
+    then candidates), and among them first those holding no other unique
+    office: a dominant leader does not give a colleague a second power base.
+    """
+    p = state.parameter_values
+    holds, alive, vacated = state.holds, state.alive, state.vacated
+    for post in range(vacated.size):
+        if not vacated[post]:
+            continue
+        filled = False
+        for i in range(alive.size):
+            filled = filled or (alive[i] and holds[i, post])
+        if filled:
+            vacated[post] = False
+            continue
+        lines = state.succession[post]
+        by = state.vacated_by[post]
+        chooser = by if by >= 0 and alive[by] and state.health[by] >= 0.5 else appointer
+        chosen = choose_successor(
+            post,
+            lines[lines >= 0],
+            chooser,
+            state.affinity,
+            shares,
+            alive,
+            state.health,
+            state.condemned,
+            state.barred,
+            holds,
+            state.unique_post,
+            p[Parameter.threat_aversion],
+            p[Parameter.office_cost],
+        )
+        if chosen < 0:
+            continue
+        holds[chosen, post] = True
+        add_tie(
+            state.obligation,
+            np.full(1, chosen),
+            np.full(1, chooser),
+            p[Parameter.appointment_obligation],
+        )
+        vacated[post] = False
+        state.vacated_by[post] = -1
+        row = write_appointment(state.decision_log, row, chosen, post, chooser)
+    return row
+
+
+@njit(cache=True)
+def fill_seats(state, appointer, shares, row):
+    """The appointer keeps each body's seats filled, one promotion per body and month.
+
+    A seat freed by a death or an expulsion goes to the best of the holders of
+    the post's ``promoted_from`` posts (:func:`choose_successor`, as for an
+    office), who leaves the post he came from: Bukharin's promotion from
+    candidate to full member of the Politburo after Lenin's death.
+    """
+    p = state.parameter_values
+    holds, alive = state.holds, state.alive
+    for post in range(state.seats.size):
+        if state.seats[post] == 0:
+            continue
+        filled = 0
+        for i in range(alive.size):
+            if alive[i] and holds[i, post]:
+                filled += 1
+        if filled >= state.seats[post]:
+            continue
+        lines = state.promoted_from[post]
+        lines = lines[lines >= 0]
+        chosen = choose_successor(
+            post,
+            lines,
+            appointer,
+            state.affinity,
+            shares,
+            alive,
+            state.health,
+            state.condemned,
+            state.barred,
+            holds,
+            state.unique_post,
+            p[Parameter.threat_aversion],
+            p[Parameter.office_cost],
+        )
+        if chosen < 0:
+            continue
+        for line in lines:
+            holds[chosen, line] = False
+        holds[chosen, post] = True
+        add_tie(
+            state.obligation,
+            np.full(1, chosen),
+            np.full(1, appointer),
+            p[Parameter.appointment_obligation],
+        )
+        row = write_appointment(state.decision_log, row, chosen, post, appointer)
+    return row
