@@ -102,17 +102,14 @@ class Calibration:
         scenario = self.scenario
 
         def simulate(values: dict) -> dict[str, float]:
-            candidate = with_parameters(scenario, {k: float(v) for k, v in values.items()})
+            candidate = with_parameters(scenario, self._from_unit(values))
             scores = score_ensemble(candidate, fitted_patterns, seeds)
             return summary_statistics(scores, fitted_patterns)
 
         observed = {f"hit:{pattern.id}": 1.0 for pattern in fitted_patterns} | {"timing": 0.0}
-        prior = pyabc.Distribution(
-            **{
-                name: pyabc.RV("uniform", low, high - low)
-                for name, (low, high) in self.priors.items()
-            }
-        )
+        # pyabc works on each prior scaled to 0..1: its kernel then sees parameters of one
+        # scale (a temperature of 0.002 beside a grievance of 40 made its weights underflow).
+        prior = pyabc.Distribution(**{name: pyabc.RV("uniform", 0.0, 1.0) for name in self.priors})
         if self.settings.workers == 1:
             sampler = pyabc.sampler.SingleCoreSampler()
         else:
@@ -142,7 +139,7 @@ class Calibration:
         population = history.get_population(t=history.max_t)
         rows = [
             {
-                **{k: float(v) for k, v in particle.parameter.items()},
+                **self._from_unit(particle.parameter),
                 "weight": particle.weight,
                 "distance": particle.distance,
             }
@@ -154,6 +151,13 @@ class Calibration:
         self.populations_ = history.get_all_populations()
         self.fitted_patterns_ = [pattern.id for pattern in fitted_patterns]
         return self
+
+    def _from_unit(self, values: dict) -> dict[str, float]:
+        """Parameter values from pyabc's 0..1 coordinates, one per prior."""
+        return {
+            name: low + float(values[name]) * (high - low)
+            for name, (low, high) in self.priors.items()
+        }
 
     def validate(self, runs: int) -> pd.DataFrame:
         """Score the chosen point on fresh seeds against every pattern, marked fitted or not."""

@@ -47,9 +47,16 @@ def carry_probability(share: float, spread: float) -> float:
 
 
 @njit(cache=True)
-def motion_utility(carry: float, gain: float, failure_cost: float) -> float:
-    """Expected utility of moving: ``P * gain - (1 - P) * failure_cost``."""
-    return carry * gain - (1.0 - carry) * failure_cost
+def motion_utility(carry: float, gain: float, failure_cost: float, waiting_cost: float) -> float:
+    """Expected utility of moving rather than waiting.
+
+    ``P * gain - (1 - P) * failure_cost + waiting_cost``: what a motion is
+    expected to bring, plus what the proposer expects to lose by doing nothing
+    while his rival goes on taking his machine. A leader being ground down
+    moves even against the odds (the Leningrad co-report at the 14th Congress,
+    the United Opposition of 1926); one who is not moves only to win.
+    """
+    return carry * gain - (1.0 - carry) * failure_cost + waiting_cost
 
 
 @njit(cache=True)

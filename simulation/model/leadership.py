@@ -148,7 +148,9 @@ def _plan(state, arena, delegates, proposer, shares, with_allies, office=False):
         return -1.0, targets, sides, p_opinion
     carry = carry_probability(share, share_spread(state, arena, delegates, sides, p_opinion))
     gain = rival_gain(shares, state.affinity, sides, proposer, targets)
-    return motion_utility(carry, gain, p[Parameter.failure_cost]), targets, sides, p_opinion
+    waiting = p[Parameter.waiting_cost] * state.grievance[proposer, rival]
+    utility = motion_utility(carry, gain, p[Parameter.failure_cost], waiting)
+    return utility, targets, sides, p_opinion
 
 
 @njit(cache=True)

@@ -91,6 +91,8 @@ class Recorder:
             power=self.power.ravel(),
             alive=self.alive.ravel(),
             health=self.health.ravel(),
+            stance_economic=self.stance[:, :, 0].ravel(),
+            stance_regime=self.stance[:, :, 1].ravel(),
         )
         return pd.DataFrame(columns)
 

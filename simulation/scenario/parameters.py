@@ -137,6 +137,13 @@ class Parameters(Frozen):
         bounds=(0.0, 0.5),
         prior=(0.0, 0.15),
     )
+    waiting_cost: float = parameter(
+        0.05,
+        "what a leader expects to lose by not moving against a rival, per unit of his "
+        "grievance against him",
+        bounds=(0.0, 1.0),
+        prior=(0.0, 0.2),
+    )
     anticipation: float = parameter(
         0.6,
         "share of the winning side's power above which a proposer's loose allies fear "

@@ -49,6 +49,8 @@ def test_run_writes_every_file_with_tidy_columns(small_file, tmp_path, capsys):
         "power",
         "alive",
         "health",
+        "stance_economic",
+        "stance_regime",
     ]
     assert list(pd.read_csv(out / "posts.csv").columns) == ["run", "date", "leader", "post"]
     assert list(pd.read_csv(out / "events.csv").columns) == [

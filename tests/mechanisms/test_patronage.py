@@ -91,3 +91,27 @@ def test_the_dead_appoint_no_one():
         holds, np.array([True, False]), np.array([[0.9]]), np.ones(2), np.array([-1]), np.zeros(1)
     )
     np.testing.assert_allclose(pressure, [[0.9, 0.0]])
+
+
+def test_a_head_whose_organisation_a_rivals_machine_holds_is_displaced():
+    from simulation.mechanisms.patronage import takeovers
+
+    # Organisation 0: head 1 has 0.2 of the secretaries, 0 (who appoints there) 0.5.
+    loyalty = np.array([[0.5, 0.2, 0.0], [0.1, 0.0, 0.6]])
+    affinity = np.zeros((3, 3))
+    obligation = np.zeros((3, 3))
+    reach = np.array([[0.9, 0.0, 0.0], [0.9, 0.0, 0.8]])
+    heads = np.array([1, 2])
+    np.testing.assert_array_equal(
+        takeovers(loyalty, affinity, obligation, reach, heads, 1.5, 0.3), [0, -1]
+    )
+    # Not when the master trusts him, nor when he owes the master his post,
+    # nor when the master no longer appoints there.
+    affinity[0, 1] = affinity[1, 0] = 0.5
+    assert takeovers(loyalty, affinity, obligation, reach, heads, 1.5, 0.3)[0] == -1
+    affinity[:] = 0.0
+    obligation[1, 0] = 0.3
+    assert takeovers(loyalty, affinity, obligation, reach, heads, 1.5, 0.3)[0] == -1
+    obligation[:] = 0.0
+    reach[0, 0] = 0.0
+    assert takeovers(loyalty, affinity, obligation, reach, heads, 1.5, 0.3)[0] == -1

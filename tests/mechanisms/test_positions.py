@@ -1,0 +1,49 @@
+"""Grievance from the machine war, and stances that move for reasons, on hand-made states."""
+
+import numpy as np
+import pytest
+
+from simulation.mechanisms.positions import capture_grievance, reposition
+
+
+def test_a_leader_resents_whoever_takes_his_secretaries_in_proportion_to_his_loss():
+    grievance = np.zeros((3, 3))
+    before = np.array([[0.6, 0.1, 0.0], [0.0, 0.0, 0.5]])
+    after = np.array([[0.5, 0.2, 0.0], [0.0, 0.0, 0.5]])
+    members = np.array([100.0, 300.0])
+    capture_grievance(grievance, before, after, members, np.ones(3, bool), 10.0)
+    # 0 lost 0.1 of a quarter of the party's members to 1: 10 * 0.25 * 0.1.
+    assert grievance[0, 1] == pytest.approx(0.25)
+    assert grievance.sum() == pytest.approx(0.25)
+
+
+def test_loyalty_drifting_to_no_one_leaves_no_grievance():
+    grievance = np.zeros((2, 2))
+    before, after = np.array([[0.6, 0.2]]), np.array([[0.5, 0.2]])
+    capture_grievance(grievance, before, after, np.array([100.0]), np.ones(2, bool), 10.0)
+    assert grievance.sum() == 0.0
+
+
+def state(grievance_against_strongest):
+    stance = np.array([[0.5, 1.0], [0.3, 0.6], [-0.8, -0.8]])
+    affinity = np.array([[0.0, 0.5, -0.6], [0.5, 0.0, 0.0], [-0.6, 0.0, 0.0]])
+    grievance = np.zeros((3, 3))
+    grievance[1, 0] = grievance_against_strongest
+    power = np.array([0.5, 0.3, 0.2])
+    return stance, affinity, grievance, power
+
+
+def test_a_threatened_leader_moves_toward_the_opposition_of_the_strongest():
+    stance, affinity, grievance, power = state(0.8)
+    before = stance[1].copy()
+    reposition(stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5)
+    assert np.linalg.norm(stance[1] - stance[2]) < np.linalg.norm(before - stance[2])
+    np.testing.assert_array_equal(stance[0], [0.5, 1.0])  # the strongest does not move
+
+
+def test_a_weak_leader_who_is_not_aggrieved_bandwagons():
+    stance, affinity, grievance, power = state(0.0)
+    power[:] = [0.8, 0.1, 0.1]
+    before = stance[1].copy()
+    reposition(stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5)
+    assert np.linalg.norm(stance[1] - stance[0]) < np.linalg.norm(before - stance[0])
