@@ -14,6 +14,7 @@ from simulation.cli.common import (
     report_problems,
 )
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
+from simulation.cli.parameter_args import add_parameter_arguments, note_parameters
 from simulation.cli.scenario_args import add_free_from_argument, branch_from_history
 from simulation.experiments.compare.statistics import RESAMPLES
 from simulation.scenario import Scenario, ScenarioError, load_scenario
@@ -77,11 +78,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         "decisions are forced on their dates",
     )
     add_free_from_argument(parser)
+    add_parameter_arguments(parser)
     add_executor_arguments(parser)
     parser.add_argument(
         "--resume",
         action="store_true",
-        help="continue an interrupted ensemble (same scenario, seed, runs and mode) instead "
+        help="continue an interrupted ensemble (same scenario, seed, runs, mode, parameters "
+        "and posterior sample) instead "
         "of starting it afresh; complete ones are reused either way",
     )
     parser.add_argument(
@@ -144,6 +147,8 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.compare.report import identical_note, mode_used, unchanged_note
     from simulation.experiments.ensemble import Ensemble, EnsembleError, make_executor
     from simulation.experiments.ensemble.scheduler import parse_address
+    from simulation.experiments.parameter_draws import DrawError
+    from simulation.experiments.posterior import choose_for_comparison
     from simulation.model import Mode
 
     if args.bootstrap < 1:
@@ -160,6 +165,12 @@ def handle(args: argparse.Namespace) -> int:
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / f"compare-{scenarios[0].name}"
+    try:
+        sources, notes = choose_for_comparison(args.parameters, scenarios, paths, args.posterior)
+    except DrawError as error:
+        return fail(str(error))
+    for note in notes:
+        note_parameters(note)
 
     noted = []
 
@@ -180,8 +191,10 @@ def handle(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 mode=Mode(args.mode),
                 scenario_file=str(path),
+                parameters=choice.draws,
+                parameters_note=choice.note,
             )
-            for scenario, path in zip(scenarios, paths, strict=True)
+            for scenario, path, choice in zip(scenarios, paths, sources, strict=True)
         ]
         result = run_comparison(
             ensembles,

@@ -5,8 +5,8 @@ import pytest
 from conftest import BASELINE
 
 from simulation.cli import main
-from simulation.cli.assess import fitted_point_of
 from simulation.experiments.assessment import runs
+from simulation.experiments.posterior import fitted_point_of
 
 SETS = ["posterior", "point", "prior", "hold-out fit", "no hindsight", "persistence", "apparatus"]
 

@@ -58,14 +58,21 @@ PATH_LEADERS = 6
 
 
 def comparison_identity(ensembles: Sequence[Ensemble], resamples: int) -> dict[str, object]:
-    """What makes two comparisons the same: the scenarios, runs, seed, mode and resamples."""
+    """What makes two comparisons the same: the scenarios, runs, seed, mode, parameters, resamples.
+
+    Every ensemble of a comparison draws from the same sample (or none), so the
+    base's parameters and posterior hash stand for all of them.
+    """
     first = ensembles[0]
+    identity = first.identity()
     return {
         "base": first.scenario.name,
         "scenarios": {e.scenario.name: e.identity()["scenario_sha256"] for e in ensembles},
         "runs": first.runs,
         "seed": first.seed,
         "mode": first.mode.value,
+        "parameters": identity["parameters"],
+        "posterior_sha256": identity["posterior_sha256"],
         "resamples": resamples,
     }
 
@@ -264,6 +271,8 @@ def _compare(
     write_text(report_path, text)
     record_path = out_dir / "comparison.json"
     record = {"identity": identity, "files": [csv_path.name, report_path.name, plot_path.name]}
+    posterior = ensembles[0].posterior
+    record["posterior"] = None if posterior is None else str(posterior.path)
     record["versions"] = package_versions(VERSIONED_EXTRAS)
     write_text(record_path, json.dumps(record, indent=2, sort_keys=True) + "\n")
     files = [csv_path, report_path, plot_path, record_path]

@@ -308,12 +308,16 @@ def ensemble_manifest(ensemble: Ensemble, sessions: list[dict], status: str, chu
     out so that a reader need not resolve the scenario to see it.
     """
     free_from = ensemble.scenario.free_from
+    posterior = ensemble.posterior
     return {
         "scenario": ensemble.scenario.name,
         "scenario_file": ensemble.scenario_file,
         **ensemble.identity(),
         "free_from": None if free_from is None else str(free_from),
         "overrides": list(ensemble.overrides),
+        "posterior": str(posterior.path) if posterior else None,
+        "parameters_kept": posterior.kept if posterior else [],
+        "parameters_note": ensemble.parameters_note or None,
         "run_seeds": "run i: numpy.random.SeedSequence(seed).spawn(runs)[i].generate_state(1)[0]",
         "keep_trajectories": ensemble.keep_trajectories,
         "chunk_size": chunk,
