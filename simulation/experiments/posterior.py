@@ -140,6 +140,11 @@ def choose_parameters(
             that is not there, or the sample cannot be drawn from.
     """
     if asked == "point":
+        if posterior is not None:
+            raise DrawError(
+                f"--posterior {posterior} names a sample to draw from, and --parameters point "
+                "draws none: give one or the other"
+            )
         return ParameterChoice(None)
     path = posterior or (posterior_of(scenario_file) if scenario_file is not None else None)
     if path is None or not path.is_file():

@@ -77,6 +77,8 @@ def test_without_a_posterior_the_point_stands_in_with_a_note_unless_one_was_aske
     nowhere = tmp_path / "nowhere.csv"
     with pytest.raises(DrawError, match=r"nowhere.csv: no posterior sample there; run "):
         choose_parameters(None, small_scenario, small, nowhere)
+    with pytest.raises(DrawError, match=r"and --parameters point draws none"):
+        choose_parameters("point", small_scenario, small, nowhere)
 
 
 def test_every_scenario_of_a_comparison_draws_the_same_particle_for_run_i(baseline, tmp_path):

@@ -132,7 +132,13 @@ def variants(scenario: Scenario, settings: Settings) -> tuple[list[Variant], str
     notes = []
     sources: dict[str, ParameterDraws | None] = {
         "point": None,
-        "prior": PriorDraws(free_parameters()),
+        "prior": PriorDraws(
+            {
+                name: bounds
+                for name, bounds in free_parameters().items()
+                if name not in settings.kept
+            }
+        ),
     }
     if settings.posterior.is_file():
         sources["posterior"] = PosteriorDraws.read(settings.posterior, scenario, settings.kept)
