@@ -29,17 +29,19 @@ def register(commands: argparse._SubParsersAction) -> None:
         "compare",
         help="paired ensembles of a base scenario and alternatives: outcome probabilities "
         "and differences with bootstrap intervals",
-        description="Simulate (or reuse) one ensemble per scenario under OUT/<scenario name>/, "
-        "all with the same root seed, so that run i has the same seed in every scenario "
-        "(common random numbers). An ensemble already complete there with the same scenario, "
-        "seed, runs and mode is reused without running anything. From their summaries, write "
-        "OUT/comparison.csv (every metric of every scenario with a 95% percentile bootstrap "
-        "interval, and each alternative's paired difference from the base), OUT/report.md "
-        "(what each alternative changes, the main table, the plot) and OUT/comparison.png "
-        "(the month each alternative takes effect marked, and the leaders it is about drawn); "
-        "the main table is printed too. The change flags of run and ensemble (--set, "
-        "--drop-event, --move-event) are not taken here: write each variant as an overlay "
-        "file, so that the report shows what it changes.",
+        description="Simulate (or reuse) one ensemble per scenario under OUT/<scenario name>/, all "
+        "with the same root seed, so that run i has the same seed in every scenario "
+        "(common random numbers) and, by default, the same parameters drawn from the "
+        "posterior sample of the base's fit. An ensemble already complete there with the "
+        "same scenario, seed, runs, mode and parameters is reused without running "
+        "anything. From their summaries, write OUT/comparison.csv (every metric of every "
+        "scenario with a 95% percentile bootstrap interval, and each alternative's paired "
+        "difference from the base), OUT/report.md (what each alternative changes, the "
+        "main table, the plot) and OUT/comparison.png (the month each alternative takes "
+        "effect marked, and the leaders it is about drawn); the main table is printed "
+        "too. The change flags of run and ensemble (--set, --drop-event, --move-event) "
+        "are not taken here: write each variant as an overlay file, so that the report "
+        "shows what it changes.",
     )
     parser.add_argument(
         "base", type=Path, metavar="BASE", help="the base scenario, e.g. the baseline"

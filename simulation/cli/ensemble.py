@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulation.cli.common import (
     add_executor_arguments,
@@ -18,6 +19,9 @@ from simulation.cli.parameter_args import add_parameter_arguments, note_paramete
 from simulation.cli.scenario_args import add_scenario_arguments, load_from_args, mode_label
 from simulation.scenario import ScenarioError
 
+if TYPE_CHECKING:  # the module itself is imported when the command runs (see handle)
+    from simulation.experiments.posterior import ParameterChoice
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the ``ensemble`` subcommand."""
@@ -30,7 +34,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "under OUT/parts/; at the end they are consolidated into summary.parquet, "
         "tenures.parquet, events.parquet, votes.parquet and quantiles.parquet, with "
         "manifest.json and fan.png (each main contender's median power share with the "
-        "middle 50% and 90% of runs). An interrupted ensemble continues with --resume.",
+        "middle 50% and 90% of runs). Each run draws its parameters from the posterior "
+        "sample of the scenario's fit, by its seed (--parameters point: the point estimate). "
+        "An interrupted ensemble continues with --resume.",
     )
     add_scenario_arguments(parser)
     parser.add_argument("--runs", type=int, required=True, metavar="N", help="number of runs")
@@ -160,7 +166,7 @@ def handle(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parameters_line(choice) -> str:
+def _parameters_line(choice: ParameterChoice) -> str:
     """What the runs' parameters were, for the summary printed at the end."""
     if choice.draws is None:
         return "the point estimate in every run"

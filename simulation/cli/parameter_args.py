@@ -36,6 +36,6 @@ def add_parameter_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def note_parameters(note: str) -> None:
-    """Say on stderr why the runs use the point estimate, when a posterior was not found."""
+    """Say on stderr what the user did not ask for: the point standing in, another sample used."""
     if note:
         print(f"interregnum: note: {note}", file=sys.stderr)
