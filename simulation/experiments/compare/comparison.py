@@ -64,17 +64,17 @@ def comparison_identity(ensembles: Sequence[Ensemble], resamples: int) -> dict[s
     base's parameters and posterior hash stand for all of them.
     """
     first = ensembles[0]
-    identity = first.identity()
-    return {
+    identity = {
         "base": first.scenario.name,
         "scenarios": {e.scenario.name: e.identity()["scenario_sha256"] for e in ensembles},
         "runs": first.runs,
         "seed": first.seed,
         "mode": first.mode.value,
-        "parameters": identity["parameters"],
-        "posterior_sha256": identity["posterior_sha256"],
         "resamples": resamples,
     }
+    if first.posterior is not None:  # absent otherwise, so older reports are still known
+        identity |= {"parameters": "posterior", "posterior_sha256": first.posterior.sha256}
+    return identity
 
 
 def check_report_folder(out_dir: Path, identity: dict[str, object], force: bool) -> None:

@@ -112,8 +112,9 @@ class Ensemble:
             "runs": self.runs,
             "mode": self.mode.value,
             "parameters": self.parameters.label if self.parameters else "point",
-            "posterior_sha256": self.posterior.sha256 if self.posterior else None,
         }
+        if self.posterior is not None:  # absent otherwise, so older directories still resume
+            identity["posterior_sha256"] = self.posterior.sha256
         if self.paired is not None:  # absent otherwise, so older directories still resume
             identity["paired"] = self.paired
         return identity
