@@ -99,6 +99,20 @@ def test_two_workers_and_a_chunked_resume_write_the_same_files(posterior_run, tm
             ).read_bytes(), (out.name, table)
 
 
+@pytest.mark.slow
+def test_a_dask_cluster_draws_the_same_parameters(posterior_run, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    out = tmp_path / "dask"
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        assert ensemble(out, "--scheduler", cluster.scheduler_address, "--chunk-size", "3") == 0
+    for table in TABLES:
+        assert (out / f"{table}.parquet").read_bytes() == (
+            posterior_run / f"{table}.parquet"
+        ).read_bytes(), table
+
+
 def test_a_resume_with_another_parameter_source_or_a_changed_posterior_is_refused(
     posterior_run, tmp_path, capsys
 ):
