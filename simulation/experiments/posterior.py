@@ -103,22 +103,6 @@ class ParameterChoice:
     draws: PosteriorDraws | None
     note: str = ""
 
-    @property
-    def kind(self) -> str:
-        """``posterior`` or ``point``, as manifests record it."""
-        return "point" if self.draws is None else "posterior"
-
-    def record(self) -> dict[str, object]:
-        """What a manifest says of the parameters: the source, the sample file and its hash."""
-        draws = self.draws
-        return {
-            "parameters": self.kind,
-            "posterior": None if draws is None else str(draws.path),
-            "posterior_sha256": None if draws is None else draws.sha256,
-            "parameters_kept": [] if draws is None else draws.kept,
-            "parameters_note": self.note or None,
-        }
-
 
 def choose_parameters(
     asked: str | None,

@@ -33,13 +33,11 @@ def test_the_baseline_and_its_overlays_draw_from_the_committed_posterior(baselin
     for scenario, file in ((baseline, BASELINE), (load_scenario(NO_ENROLMENT), NO_ENROLMENT)):
         choice = choose_parameters(None, scenario, file)
         assert os.path.samefile(choice.draws.path, POSTERIOR)
-        record = choice.record()
-        assert record["parameters"] == "posterior"
-        assert record["posterior_sha256"] == hashlib.sha256(POSTERIOR.read_bytes()).hexdigest()
-        assert record["parameters_kept"] == [] and record["parameters_note"] is None
+        assert choice.draws.sha256 == hashlib.sha256(POSTERIOR.read_bytes()).hexdigest()
+        assert choice.draws.kept == [] and choice.note == ""
     drawn = {tuple(choice.draws.values_for(seed).values()) for seed in SEEDS}
     assert len(drawn) > 3  # runs take different particles
-    assert choose_parameters("point", baseline, BASELINE).record()["parameters"] == "point"
+    assert choose_parameters("point", baseline, BASELINE).draws is None
 
 
 def test_a_parameter_set_with_set_or_an_overlay_holds_in_every_run(baseline, tmp_path):
@@ -70,8 +68,6 @@ def test_without_a_posterior_the_point_stands_in_with_a_note_unless_one_was_aske
         f"{small}: no posterior sample: the scenario names no fitted parameters "
         "(parameters_from:); every run uses the point estimate"
     )
-    assert choice.record()["parameters"] == "point"
-    assert choice.record()["parameters_note"] == choice.note
     with pytest.raises(DrawError, match=r"names no fitted parameters .* --parameters point"):
         choose_parameters("posterior", small_scenario, small)
     nowhere = tmp_path / "nowhere.csv"
