@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
-
-import yaml
 
 from simulation.calendar import Month
 from simulation.cli.common import (
@@ -20,29 +17,6 @@ from simulation.cli.scenario_args import add_free_from_argument, branch_from_his
 from simulation.scenario import ScenarioError, load_scenario, scenario_hash
 
 PARAMETERS_DIR = Path("calibration/parameters")
-
-
-def fitted_point_of(scenario_file: Path) -> Path | None:
-    """The fitted parameters a scenario file uses: its ``parameters_from``, or its base's.
-
-    An overlay (``extends:``) uses the fit of the scenario it extends, so its default
-    posterior is that fit's too. None if no file in the chain names one.
-    """
-    seen = set()
-    while scenario_file not in seen:
-        seen.add(scenario_file)
-        try:
-            data = yaml.safe_load(scenario_file.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
-            return None
-        if not isinstance(data, dict):
-            return None
-        if isinstance(data.get("parameters_from"), str):
-            return Path(os.path.normpath(scenario_file.parent / data["parameters_from"]))
-        if not isinstance(data.get("extends"), str):
-            return None
-        scenario_file = Path(os.path.normpath(scenario_file.parent / data["extends"]))
-    return None
 
 
 def _month(text: str) -> Month:
@@ -114,10 +88,11 @@ def handle(args: argparse.Namespace) -> int:
         assess,
     )
     from simulation.experiments.assessment.null_models import NULL_MODELS
-    from simulation.experiments.assessment.parameter_draws import DrawError
     from simulation.experiments.assessment.report import write_assessment
     from simulation.experiments.assessment.runs import make_mapper
     from simulation.experiments.ensemble.executors import available_cores
+    from simulation.experiments.parameter_draws import DrawError, file_sha256, posterior_beside
+    from simulation.experiments.posterior import fitted_point_of, kept_parameters
 
     try:
         scenario = branch_from_history(load_scenario(args.scenario), args.free_from)
@@ -132,14 +107,19 @@ def handle(args: argparse.Namespace) -> int:
         return fail(f"--workers must be at least 1, got {args.workers}")
     name = scenario.name
     point = fitted_point_of(args.scenario) or PARAMETERS_DIR / f"{name}.yaml"
+    try:
+        kept = kept_parameters(scenario, args.scenario)
+    except DrawError as error:
+        return fail(str(error))
     settings = Settings(
         runs=args.runs,
         seed=args.seed,
         parameters=args.parameters,
-        posterior=args.posterior or point.with_name(f"{point.stem}-posterior.csv"),
+        posterior=args.posterior or posterior_beside(point),
         fit_until=args.fit_until,
         hold_out_parameters=args.hold_out_parameters
         or point.with_name(f"{point.stem}-until-{args.fit_until}.yaml"),
+        kept=kept,
     )
     workers = args.workers or available_cores()
     started = time.perf_counter()
@@ -162,8 +142,13 @@ def handle(args: argparse.Namespace) -> int:
         "runs": args.runs,
         "seed": args.seed,
         "model": args.parameters,
+        "parameters": args.parameters,
         "free_from": args.free_from,
         "posterior": str(settings.posterior),
+        "posterior_sha256": file_sha256(settings.posterior)
+        if settings.posterior.is_file()
+        else None,
+        "parameters_kept": sorted(kept),
         "fit_until": str(settings.fit_until),
         "hold_out_parameters": str(settings.hold_out_parameters),
         "executor": args.scheduler or f"{workers} local processes",

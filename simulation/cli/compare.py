@@ -14,6 +14,7 @@ from simulation.cli.common import (
     report_problems,
 )
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
+from simulation.cli.parameter_args import add_parameter_arguments, note_parameters
 from simulation.cli.scenario_args import add_free_from_argument, branch_from_history
 from simulation.experiments.compare.statistics import RESAMPLES
 from simulation.scenario import Scenario, ScenarioError, load_scenario
@@ -28,17 +29,19 @@ def register(commands: argparse._SubParsersAction) -> None:
         "compare",
         help="paired ensembles of a base scenario and alternatives: outcome probabilities "
         "and differences with bootstrap intervals",
-        description="Simulate (or reuse) one ensemble per scenario under OUT/<scenario name>/, "
-        "all with the same root seed, so that run i has the same seed in every scenario "
-        "(common random numbers). An ensemble already complete there with the same scenario, "
-        "seed, runs and mode is reused without running anything. From their summaries, write "
-        "OUT/comparison.csv (every metric of every scenario with a 95% percentile bootstrap "
-        "interval, and each alternative's paired difference from the base), OUT/report.md "
-        "(what each alternative changes, the main table, the plot) and OUT/comparison.png "
-        "(the month each alternative takes effect marked, and the leaders it is about drawn); "
-        "the main table is printed too. The change flags of run and ensemble (--set, "
-        "--drop-event, --move-event) are not taken here: write each variant as an overlay "
-        "file, so that the report shows what it changes.",
+        description="Simulate (or reuse) one ensemble per scenario under OUT/<scenario name>/, all "
+        "with the same root seed, so that run i has the same seed in every scenario "
+        "(common random numbers) and, by default, the same parameters drawn from the "
+        "posterior sample of the base's fit. An ensemble already complete there with the "
+        "same scenario, seed, runs, mode and parameters is reused without running "
+        "anything. From their summaries, write OUT/comparison.csv (every metric of every "
+        "scenario with a 95% percentile bootstrap interval, and each alternative's paired "
+        "difference from the base), OUT/report.md (what each alternative changes, the "
+        "main table, the plot) and OUT/comparison.png (the month each alternative takes "
+        "effect marked, and the leaders it is about drawn); the main table is printed "
+        "too. The change flags of run and ensemble (--set, --drop-event, --move-event) "
+        "are not taken here: write each variant as an overlay file, so that the report "
+        "shows what it changes.",
     )
     parser.add_argument(
         "base", type=Path, metavar="BASE", help="the base scenario, e.g. the baseline"
@@ -77,11 +80,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         "decisions are forced on their dates",
     )
     add_free_from_argument(parser)
+    add_parameter_arguments(parser)
     add_executor_arguments(parser)
     parser.add_argument(
         "--resume",
         action="store_true",
-        help="continue an interrupted ensemble (same scenario, seed, runs and mode) instead "
+        help="continue an interrupted ensemble (same scenario, seed, runs, mode, parameters "
+        "and posterior sample) instead "
         "of starting it afresh; complete ones are reused either way",
     )
     parser.add_argument(
@@ -144,6 +149,8 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.compare.report import identical_note, mode_used, unchanged_note
     from simulation.experiments.ensemble import Ensemble, EnsembleError, make_executor
     from simulation.experiments.ensemble.scheduler import parse_address
+    from simulation.experiments.parameter_draws import DrawError
+    from simulation.experiments.posterior import choose_for_comparison
     from simulation.model import Mode
 
     if args.bootstrap < 1:
@@ -160,6 +167,12 @@ def handle(args: argparse.Namespace) -> int:
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / f"compare-{scenarios[0].name}"
+    try:
+        sources, notes = choose_for_comparison(args.parameters, scenarios, paths, args.posterior)
+    except DrawError as error:
+        return fail(str(error))
+    for note in notes:
+        note_parameters(note)
 
     noted = []
 
@@ -180,8 +193,10 @@ def handle(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 mode=Mode(args.mode),
                 scenario_file=str(path),
+                parameters=choice.draws,
+                parameters_note=choice.note,
             )
-            for scenario, path in zip(scenarios, paths, strict=True)
+            for scenario, path, choice in zip(scenarios, paths, sources, strict=True)
         ]
         result = run_comparison(
             ensembles,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulation.cli.common import (
     add_executor_arguments,
@@ -14,8 +15,12 @@ from simulation.cli.common import (
     summary,
 )
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
+from simulation.cli.parameter_args import add_parameter_arguments, note_parameters
 from simulation.cli.scenario_args import add_scenario_arguments, load_from_args, mode_label
 from simulation.scenario import ScenarioError
+
+if TYPE_CHECKING:  # the module itself is imported when the command runs (see handle)
+    from simulation.experiments.posterior import ParameterChoice
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -29,7 +34,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "under OUT/parts/; at the end they are consolidated into summary.parquet, "
         "tenures.parquet, events.parquet, votes.parquet and quantiles.parquet, with "
         "manifest.json and fan.png (each main contender's median power share with the "
-        "middle 50% and 90% of runs). An interrupted ensemble continues with --resume.",
+        "middle 50% and 90% of runs). Each run draws its parameters from the posterior "
+        "sample of the scenario's fit, by its seed (--parameters point: the point estimate). "
+        "An interrupted ensemble continues with --resume.",
     )
     add_scenario_arguments(parser)
     parser.add_argument("--runs", type=int, required=True, metavar="N", help="number of runs")
@@ -44,6 +51,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--seed", type=int, default=1, help="root seed of the runs' seeds (default 1)"
     )
+    add_parameter_arguments(parser)
     parser.add_argument(
         "--out",
         type=Path,
@@ -53,8 +61,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--resume",
         action="store_true",
-        help="keep the runs already in --out (same scenario, seed, runs and mode) and "
-        "simulate only the missing ones",
+        help="keep the runs already in --out (same scenario, seed, runs, mode, parameters "
+        "and posterior sample) and simulate only the missing ones",
     )
     parser.add_argument(
         "--keep-trajectories",
@@ -85,6 +93,8 @@ def handle(args: argparse.Namespace) -> int:
         read_table,
         run_ensemble,
     )
+    from simulation.experiments.parameter_draws import DrawError
+    from simulation.experiments.posterior import choose_parameters
     from simulation.model import Mode
     from simulation.output.fan import plot_fan
     from simulation.output.style import figure_name, remove_other_formats
@@ -98,6 +108,11 @@ def handle(args: argparse.Namespace) -> int:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / f"{scenario.name}-ensemble"
     try:
+        choice = choose_parameters(args.parameters, scenario, args.scenario, args.posterior)
+    except DrawError as error:
+        return fail(str(error))
+    note_parameters(choice.note)
+    try:
         ensemble = Ensemble(
             scenario,
             runs=args.runs,
@@ -106,6 +121,8 @@ def handle(args: argparse.Namespace) -> int:
             keep_trajectories=args.keep_trajectories,
             scenario_file=str(args.scenario),
             overrides=tuple(overrides),
+            parameters=choice.draws,
+            parameters_note=choice.note,
         )
         if args.chunk_size is not None and args.chunk_size < 1:
             raise EnsembleError(f"--chunk-size must be at least 1, got {args.chunk_size}")
@@ -130,6 +147,7 @@ def handle(args: argparse.Namespace) -> int:
         return fail(f"cannot write to {out_dir}: {error.strerror or error}", status=1)
     mode = mode_label(args.mode, scenario)
     print(f"{mode}: {summary(scenario)}; {args.runs} runs, root seed {args.seed}")
+    print(f"parameters: {_parameters_line(choice)}")
     if report.already_done:
         print(f"resumed: {report.already_done} runs were already done")
     rate = f" ({report.runs_per_second:.0f} runs/s)" if report.simulated else ""
@@ -146,3 +164,11 @@ def handle(args: argparse.Namespace) -> int:
         )
     print(f"wrote {len(report.files) + 1} files and parts/ to {out_dir}/")
     return 0
+
+
+def _parameters_line(choice: ParameterChoice) -> str:
+    """What the runs' parameters were, for the summary printed at the end."""
+    if choice.draws is None:
+        return "the point estimate in every run"
+    kept = f"; kept as set: {', '.join(choice.draws.kept)}" if choice.draws.kept else ""
+    return f"each run drawn from the posterior {choice.draws.path}{kept}"

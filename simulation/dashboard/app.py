@@ -30,6 +30,7 @@ from simulation.dashboard.settings import (
 )
 from simulation.experiments.compare.report import identical_note
 from simulation.experiments.ensemble import EnsembleError
+from simulation.experiments.parameter_draws import DrawError
 from simulation.experiments.seeds import SeedError, check_seed
 from simulation.model import Mode, PartyModel
 from simulation.scenario import ScenarioError, load_scenario
@@ -261,15 +262,16 @@ def Compare():
         running.value, failure.value = True, ""
         try:
             result.value = compare_with_baseline(current)
-        except (ScenarioError, EnsembleError) as error:
+        except (ScenarioError, EnsembleError, DrawError) as error:
             failure.value = str(error)
         finally:
             running.value = False
 
     solara.Markdown(
         f"## The current settings against the baseline\n"
-        f"{RUNS} runs of each, paired (run *i* has the same seed in both), in "
-        f"{current.mode} mode: `{current.command()}`"
+        f"{RUNS} runs of each, paired (run *i* has the same seed and the same parameters "
+        f"drawn from the posterior of the fit in both; a parameter you moved keeps its value "
+        f"in every run), in {current.mode} mode: `{current.command()}`"
     )
     solara.Button(
         "Running..." if running.value else f"Run {RUNS} + {RUNS} runs",

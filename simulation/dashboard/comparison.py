@@ -2,7 +2,10 @@
 
 It goes through the command line's comparison (:func:`run_comparison`): two paired
 ensembles (run ``i`` has the same seed in both), outcome probabilities with bootstrap
-intervals, and the same files ``interregnum compare`` writes, under ``outputs/``.
+intervals, and the same files ``interregnum compare`` writes, under ``outputs/``. As
+``compare`` does by default, each run draws its parameters from the posterior of the
+fit (run ``i`` the same draw in both); a parameter moved with a slider keeps its value
+in every run.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 from simulation.dashboard.settings import BASELINE, Settings, build_scenario
 from simulation.experiments.compare.comparison import ComparisonResult, run_comparison
 from simulation.experiments.ensemble import Ensemble, make_executor
+from simulation.experiments.posterior import choose_for_comparison
 from simulation.model import Mode
 from simulation.scenario import apply_changes, load_scenario
 
@@ -41,27 +45,29 @@ def compare_with_baseline(
     Raises:
         ScenarioError: the settings do not make a valid scenario.
         EnsembleError: an ensemble cannot run.
+        DrawError: the posterior sample cannot be drawn from.
     """
     alternative = build_scenario(settings)
     _, flags = settings.changes()
     alternative = apply_changes(alternative, [{"set": {"name": SETTINGS_NAME}}], "dashboard")
     mode = Mode(settings.mode)
+    base = load_scenario(BASELINE)
+    files = [BASELINE, settings.scenario_file]
+    choices, _ = choose_for_comparison(None, [base, alternative], files)
     ensembles = [
         Ensemble(
-            load_scenario(BASELINE),
+            scenario,
             runs=runs,
             seed=settings.seed,
             mode=mode,
-            scenario_file=str(BASELINE),
-        ),
-        Ensemble(
-            alternative,
-            runs=runs,
-            seed=settings.seed,
-            mode=mode,
-            scenario_file=str(settings.scenario_file),
-            overrides=tuple(flags),
-        ),
+            scenario_file=str(file),
+            overrides=overrides,
+            parameters=choice.draws,
+            parameters_note=choice.note,
+        )
+        for scenario, file, overrides, choice in zip(
+            [base, alternative], files, [(), tuple(flags)], choices, strict=True
+        )
     ]
     return run_comparison(
         ensembles,

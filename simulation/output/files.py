@@ -210,7 +210,11 @@ def replace_directory(
 def manifest(
     result: RunResult, scenario_path: str, scenario_hash: str, overrides: list[str]
 ) -> dict:
-    """What is needed to reproduce a run: scenario and its hash, overrides, seed, versions."""
+    """What is needed to reproduce a run: scenario and its hash, overrides, seed, versions.
+
+    A single run takes the scenario's own (point) parameters; ensembles draw theirs
+    from the posterior, so the manifest says which.
+    """
     return {
         "scenario": result.scenario_name,
         "scenario_file": scenario_path,
@@ -219,6 +223,7 @@ def manifest(
         "seed": result.seed,
         "mode": result.mode,
         "free_from": result.free_from,
+        "parameters": "point",
         "files": [f"{name}.csv" for name in CSV_FILES],
         "versions": package_versions(),
     }

@@ -86,6 +86,7 @@ def test_run_writes_every_file_with_tidy_columns(small_file, tmp_path, capsys):
     assert trajectories["date"].str.fullmatch(r"\d{4}-\d{2}").all()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 3 and manifest["mode"] == "replay"
+    assert manifest["parameters"] == "point"  # a single run takes the point estimate
     assert len(manifest["scenario_sha256"]) == 64
     assert {"mesa", "numpy", "pandas", "python"} <= set(manifest["versions"])
     assert (out / "influence.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

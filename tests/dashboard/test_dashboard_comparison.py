@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from simulation.dashboard.comparison import SETTINGS_NAME, compare_with_baseline
@@ -16,3 +18,15 @@ def test_the_settings_are_compared_with_the_baseline_through_the_cli_comparison(
     assert SETTINGS_NAME in result.main_table
     manifest = (tmp_path / SETTINGS_NAME / "manifest.json").read_text(encoding="utf-8")
     assert "--drop-event stalin_general_secretary" in manifest
+    assert '"parameters": "posterior"' in manifest
+
+
+def test_a_parameter_moved_on_a_slider_holds_in_every_run_of_the_comparison(tmp_path):
+    settings = Settings(mode="free", seed=3, parameters={"hostility": 0.9})
+    compare_with_baseline(settings, runs=4, out_dir=tmp_path, workers=1, resamples=50)
+    manifests = [
+        json.loads((tmp_path / name / "manifest.json").read_text(encoding="utf-8"))
+        for name in ("baseline-1922", SETTINGS_NAME)
+    ]
+    assert [m["parameters_kept"] for m in manifests] == [[], ["hostility"]]
+    assert manifests[0]["posterior_sha256"] == manifests[1]["posterior_sha256"]

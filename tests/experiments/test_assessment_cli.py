@@ -1,12 +1,20 @@
 """``interregnum assess`` end to end: its directory, its report's order, its bad input."""
 
+import hashlib
+import json
+
 import pandas as pd
 import pytest
 from conftest import BASELINE
 
+from simulation.calendar import Month
 from simulation.cli import main
-from simulation.cli.assess import fitted_point_of
 from simulation.experiments.assessment import runs
+from simulation.experiments.assessment.assessment import HOLD_OUT, NO_HINDSIGHT, Settings, variants
+from simulation.experiments.parameter_draws import posterior_beside
+from simulation.experiments.posterior import fitted_point_of, kept_parameters
+from simulation.experiments.seeds import run_seeds
+from simulation.scenario import load_scenario
 
 SETS = ["posterior", "point", "prior", "hold-out fit", "no hindsight", "persistence", "apparatus"]
 
@@ -35,6 +43,41 @@ def test_the_assessment_directory_holds_every_table_the_report_and_the_figure(as
     assert list(table.columns) == ["pattern", "level", "role", "date", *SETS]
     assert set(table["role"]) == {"fit", "hold_out"}
     assert table[SETS].apply(lambda column: column.between(0, 1)).all().all()
+
+
+def test_the_manifest_names_the_parameter_source_and_the_sample_hash(assessed):
+    manifest = json.loads((assessed / "manifest.json").read_text())
+    posterior = (
+        BASELINE.parent.parent / "calibration" / "parameters" / "baseline-1922-posterior.csv"
+    )
+    assert manifest["parameters"] == "posterior" and manifest["parameters_kept"] == []
+    assert manifest["posterior_sha256"] == hashlib.sha256(posterior.read_bytes()).hexdigest()
+
+
+def test_an_overlay_keeps_the_parameters_it_sets_in_every_posterior_run(tmp_path):
+    overlay = tmp_path / "hostile.yaml"
+    overlay.write_text(
+        f"extends: {BASELINE}\nname: hostile\nsource: a test\n"
+        "changes: [{set: {parameters.hostility: 0.9}}]\n"
+    )
+    scenario = load_scenario(overlay)
+    point = fitted_point_of(overlay)
+    settings = Settings(
+        runs=4,
+        seed=1,
+        parameters="posterior",
+        posterior=posterior_beside(point),
+        fit_until=Month(1924, 12),
+        hold_out_parameters=point.with_name("baseline-1922-until-1924-12.yaml"),
+        kept=kept_parameters(scenario, overlay),
+    )
+    sets, _, _ = variants(scenario, settings)
+    drawn = [variant for variant in sets if variant.parameters is not None]
+    assert {variant.name for variant in drawn} >= {"posterior", "prior", HOLD_OUT, NO_HINDSIGHT}
+    for variant in drawn:
+        for seed in run_seeds(1, 20):
+            hostility = variant.parameters.scenario_for(variant.scenario, seed).parameters.hostility
+            assert hostility == 0.9, variant.name
 
 
 def test_the_report_leads_with_the_hold_out_in_time_and_ends_with_the_in_sample(assessed):

@@ -3,13 +3,13 @@
 import pandas as pd
 import pytest
 
-from simulation.experiments.assessment.parameter_draws import (
+from simulation.experiments.ensemble.chunks import Job, simulate_chunk
+from simulation.experiments.outcomes import run_outcome
+from simulation.experiments.parameter_draws import (
     DrawError,
     PosteriorDraws,
     PriorDraws,
 )
-from simulation.experiments.ensemble.chunks import Job, simulate_chunk
-from simulation.experiments.outcomes import run_outcome
 from simulation.experiments.seeds import run_seeds
 from simulation.model import Mode, PartyModel
 from simulation.model.parameters import free_parameters

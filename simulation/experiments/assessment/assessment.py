@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from calibration.evaluate import with_parameters
 from calibration.pattern_scores import joint_scores, pattern_table, score_frame, score_run
@@ -28,13 +27,14 @@ from simulation.experiments.assessment.hindsight import (
     without_hindsight,
 )
 from simulation.experiments.assessment.null_models import NULL_MODELS, april_settlement
-from simulation.experiments.assessment.parameter_draws import (
+from simulation.experiments.assessment.runs import Mapper, Variant, score_variants
+from simulation.experiments.parameter_draws import (
     ParameterDraws,
     PosteriorDraws,
     PriorDraws,
     posterior_beside,
 )
-from simulation.experiments.assessment.runs import Mapper, Variant, score_variants
+from simulation.experiments.posterior import read_point
 from simulation.experiments.seeds import run_seeds
 from simulation.model.parameters import free_parameters
 from simulation.scenario import Scenario
@@ -60,6 +60,8 @@ class Settings:
         posterior: the posterior sample of the full fit.
         fit_until: the month the temporal hold-out fit stops at.
         hold_out_parameters: the point fitted up to ``fit_until`` (its posterior beside it).
+        kept: parameters the scenario sets to another value than its fit, kept in
+            every run rather than drawn.
     """
 
     runs: int
@@ -68,6 +70,7 @@ class Settings:
     posterior: Path
     fit_until: Month
     hold_out_parameters: Path
+    kept: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -119,15 +122,9 @@ class Assessment:
         return pd.DataFrame(rows, index=joint.index)
 
 
-def _read_point(path: Path) -> dict[str, float]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return {str(k): float(v) for k, v in data["parameters"].items()}
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError):
-        raise AssessmentError(
-            f"{path}: cannot read fitted parameters (expected a 'parameters:' mapping as "
-            "'interregnum calibrate' writes)"
-        ) from None
+def _own(scenario: Scenario, kept: frozenset[str]) -> dict[str, object]:
+    """The values of the parameters the scenario sets itself, which every run keeps."""
+    return {name: getattr(scenario.parameters, name) for name in kept}
 
 
 def variants(scenario: Scenario, settings: Settings) -> tuple[list[Variant], str, list[str]]:
@@ -135,10 +132,16 @@ def variants(scenario: Scenario, settings: Settings) -> tuple[list[Variant], str
     notes = []
     sources: dict[str, ParameterDraws | None] = {
         "point": None,
-        "prior": PriorDraws(free_parameters()),
+        "prior": PriorDraws(
+            {
+                name: bounds
+                for name, bounds in free_parameters().items()
+                if name not in settings.kept
+            }
+        ),
     }
     if settings.posterior.is_file():
-        sources["posterior"] = PosteriorDraws.read(settings.posterior, scenario)
+        sources["posterior"] = PosteriorDraws.read(settings.posterior, scenario, settings.kept)
     elif settings.parameters == "posterior":
         raise AssessmentError(
             f"{settings.posterior}: no posterior sample; run 'interregnum calibrate' (it writes "
@@ -157,11 +160,12 @@ def variants(scenario: Scenario, settings: Settings) -> tuple[list[Variant], str
         if name in sources
     ]
     if settings.hold_out_parameters.is_file():
-        early = with_parameters(scenario, _read_point(settings.hold_out_parameters))
+        hold_out_point = read_point(settings.hold_out_parameters)
+        early = with_parameters(scenario, {**hold_out_point, **_own(scenario, settings.kept)})
         early_posterior = posterior_beside(settings.hold_out_parameters)
         draws = None
         if settings.parameters == "posterior" and early_posterior.is_file():
-            draws = PosteriorDraws.read(early_posterior, scenario)
+            draws = PosteriorDraws.read(early_posterior, scenario, settings.kept)
         where = early_posterior if draws else settings.hold_out_parameters
         sets.append(
             Variant(

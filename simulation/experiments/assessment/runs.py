@@ -20,7 +20,7 @@ import pandas as pd
 from calibration.pattern_logs import pattern_logs
 from calibration.pattern_scores import score_frame, score_run
 from calibration.patterns import Pattern
-from simulation.experiments.assessment.parameter_draws import ParameterDraws
+from simulation.experiments.parameter_draws import ParameterDraws
 from simulation.model import Mode, PartyModel
 from simulation.scenario import Scenario
 

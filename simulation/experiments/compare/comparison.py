@@ -58,9 +58,13 @@ PATH_LEADERS = 6
 
 
 def comparison_identity(ensembles: Sequence[Ensemble], resamples: int) -> dict[str, object]:
-    """What makes two comparisons the same: the scenarios, runs, seed, mode and resamples."""
+    """What makes two comparisons the same: the scenarios, runs, seed, mode, parameters, resamples.
+
+    Every ensemble of a comparison draws from the same sample (or none), so the
+    base's parameters and posterior hash stand for all of them.
+    """
     first = ensembles[0]
-    return {
+    identity = {
         "base": first.scenario.name,
         "scenarios": {e.scenario.name: e.identity()["scenario_sha256"] for e in ensembles},
         "runs": first.runs,
@@ -68,6 +72,9 @@ def comparison_identity(ensembles: Sequence[Ensemble], resamples: int) -> dict[s
         "mode": first.mode.value,
         "resamples": resamples,
     }
+    if first.posterior is not None:  # absent otherwise, so older reports are still known
+        identity |= {"parameters": "posterior", "posterior_sha256": first.posterior.sha256}
+    return identity
 
 
 def check_report_folder(out_dir: Path, identity: dict[str, object], force: bool) -> None:
@@ -264,6 +271,8 @@ def _compare(
     write_text(report_path, text)
     record_path = out_dir / "comparison.json"
     record = {"identity": identity, "files": [csv_path.name, report_path.name, plot_path.name]}
+    posterior = ensembles[0].posterior
+    record["posterior"] = None if posterior is None else str(posterior.path)
     record["versions"] = package_versions(VERSIONED_EXTRAS)
     write_text(record_path, json.dumps(record, indent=2, sort_keys=True) + "\n")
     files = [csv_path, report_path, plot_path, record_path]

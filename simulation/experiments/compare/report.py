@@ -220,6 +220,8 @@ def report_text(
         "scenario for the differences (`numpy.random.default_rng("
         f"{seed})`).",
         "",
+        parameters_sentence(ensembles),
+        "",
         "| scenario | file | SHA-256 | ensemble |",
         "|---|---|---|---|",
     ]
@@ -269,6 +271,29 @@ def report_text(
         "",
     ]
     return "\n".join(lines)
+
+
+def parameters_sentence(ensembles: Sequence) -> str:
+    """Where the runs' parameters came from: the posterior (which file) or the point estimate."""
+    posterior = ensembles[0].posterior
+    if posterior is None:
+        note = ensembles[0].parameters_note
+        return "Parameters: the point estimate in every run" + (f" ({note})." if note else ".")
+    kept = [
+        f"{ensemble.scenario.name} keeps {', '.join(ensemble.posterior.kept)}"
+        for ensemble in ensembles
+        if ensemble.posterior is not None and ensemble.posterior.kept
+    ]
+    return (
+        f"Parameters: each run's drawn from the posterior sample `{posterior.path}` (SHA-256 "
+        f"`{posterior.sha256[:12]}`), by its seed: run *i* takes the same draw in every "
+        "scenario, so the differences carry the fit's uncertainty and stay paired"
+        + (
+            f"; parameters a scenario sets itself are kept, not drawn: {'; '.join(kept)}."
+            if kept
+            else "."
+        )
+    )
 
 
 def mode_used(ensemble) -> str:

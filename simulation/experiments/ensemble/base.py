@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from simulation.experiments.parameter_draws import PosteriorDraws
 from simulation.experiments.runs import ParameterSource
 from simulation.experiments.seeds import SeedError, check_seed, run_seeds
 from simulation.model import Mode
@@ -18,7 +19,7 @@ from simulation.scenario import Scenario, scenario_hash
 
 TABLES = ("summary", "tenures", "events", "votes")
 """The tables of every ensemble; ``trajectories`` is kept on request."""
-MATCHING_KEYS = ("scenario_sha256", "seed", "runs", "mode", "parameters")
+MATCHING_KEYS = ("scenario_sha256", "seed", "runs", "mode", "parameters", "posterior_sha256")
 """What a directory's manifest must share with an ensemble for the two to be mixed."""
 
 
@@ -52,6 +53,8 @@ class Ensemble:
         paired: if set, runs come in blocks of this many that share their seeds: run
             ``r`` takes the seed of run ``r % paired`` (common random numbers across a
             sensitivity design's sample points); None gives every run its own seed.
+        parameters_note: why the point estimate stands in for the posterior, if it
+            does (no sample found), for the manifest.
         quantiles: compute the per-month quantiles over all runs at the end (a
             sensitivity or discovery design, whose runs each have other parameters,
             has no use for them, and over 80,000 runs they take minutes).
@@ -67,6 +70,7 @@ class Ensemble:
     parameters: ParameterSource | None = None
     paired: int | None = None
     quantiles: bool = True
+    parameters_note: str = ""
 
     def __post_init__(self) -> None:
         if self.runs < 1:
@@ -82,6 +86,11 @@ class Ensemble:
     def tables(self) -> tuple[str, ...]:
         """The tables written for each chunk (summary first; it is written last)."""
         return chunk_tables(self.keep_trajectories)
+
+    @property
+    def posterior(self) -> PosteriorDraws | None:
+        """The posterior sample the runs draw from (None: point, or another design)."""
+        return self.parameters if isinstance(self.parameters, PosteriorDraws) else None
 
     def run_seeds(self) -> list[int]:
         """The seed of each run (see :attr:`paired`)."""
@@ -104,6 +113,8 @@ class Ensemble:
             "mode": self.mode.value,
             "parameters": self.parameters.label if self.parameters else "point",
         }
+        if self.posterior is not None:  # absent otherwise, so older directories still resume
+            identity["posterior_sha256"] = self.posterior.sha256
         if self.paired is not None:  # absent otherwise, so older directories still resume
             identity["paired"] = self.paired
         return identity

@@ -108,9 +108,9 @@ def check_directory(out_dir: Path, ensemble: Ensemble, resume: bool) -> None:
         )
     ours = ensemble.identity()
     differences = [
-        f"{key} {manifest.get(key)!r} there, {ours[key]!r} here"
+        f"{key} {manifest.get(key)!r} there, {ours.get(key)!r} here"
         for key in MATCHING_KEYS
-        if manifest.get(key) != ours[key]
+        if manifest.get(key) != ours.get(key)
     ]
     if differences:
         action = "resume it" if resume else "write into it"
@@ -308,12 +308,17 @@ def ensemble_manifest(ensemble: Ensemble, sessions: list[dict], status: str, chu
     out so that a reader need not resolve the scenario to see it.
     """
     free_from = ensemble.scenario.free_from
+    posterior = ensemble.posterior
     return {
         "scenario": ensemble.scenario.name,
         "scenario_file": ensemble.scenario_file,
+        "posterior_sha256": posterior.sha256 if posterior else None,
         **ensemble.identity(),
         "free_from": None if free_from is None else str(free_from),
         "overrides": list(ensemble.overrides),
+        "posterior": str(posterior.path) if posterior else None,
+        "parameters_kept": posterior.kept if posterior else [],
+        "parameters_note": ensemble.parameters_note or None,
         "run_seeds": "run i: numpy.random.SeedSequence(seed).spawn(runs)[i].generate_state(1)[0]",
         "keep_trajectories": ensemble.keep_trajectories,
         "chunk_size": chunk,

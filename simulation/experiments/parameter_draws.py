@@ -6,10 +6,14 @@ The draw is a function of the run's seed alone: run i draws the same parameters
 in every scenario (paired comparisons stay paired) and in every executor. It
 comes from a stream spawned apart from the model's own generator, so drawing
 parameters does not shift the run's random numbers.
+
+A parameter the scenario sets itself (inline, in an overlay, by ``--set``) is
+*kept*: it is not drawn, so the value a user chose holds in every run.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +30,11 @@ class DrawError(ValueError):
     """A posterior sample that cannot be drawn from; the message names the file and the fix."""
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes: a manifest's proof of which sample was drawn from."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def _generator(seed: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, DRAW_STREAM]))
 
@@ -36,22 +45,43 @@ class PosteriorDraws:
     Args:
         sample: one row per particle: a column per fitted parameter and ``weight``
             (other columns, such as ``distance``, are ignored).
-        label: where the sample comes from, for reports and manifests.
+        label: how manifests name the source (``posterior``).
+        kept: parameters not drawn: the scenario's own value holds in every run.
+        path: the file the sample was read from (None if built in memory).
+        sha256: the SHA-256 of that file, so a resumed ensemble can tell it changed.
     """
 
     kind = "posterior"
 
-    def __init__(self, sample: pd.DataFrame, label: str = "posterior"):
-        self.names = [name for name in sample.columns if name not in ("weight", "distance")]
+    def __init__(
+        self,
+        sample: pd.DataFrame,
+        label: str = "posterior",
+        kept: frozenset[str] = frozenset(),
+        path: Path | None = None,
+        sha256: str | None = None,
+    ):
+        columns = [name for name in sample.columns if name not in ("weight", "distance")]
+        self.names = [name for name in columns if name not in kept]
+        self.kept = sorted(name for name in columns if name in kept)
         weights = sample["weight"].to_numpy(dtype=float)
         self.values = sample[self.names].to_numpy(dtype=float)
         self.probabilities = weights / weights.sum()
         self.label = label
+        self.path = path
+        self.sha256 = sha256
         self._scenarios: dict[int, tuple[Scenario, Scenario]] = {}
 
     @classmethod
-    def read(cls, path: Path, scenario: Scenario) -> PosteriorDraws:
+    def read(
+        cls, path: Path, scenario: Scenario, kept: frozenset[str] = frozenset()
+    ) -> PosteriorDraws:
         """Read a posterior CSV written by ``calibrate``, checked against the scenario.
+
+        Args:
+            path: the sample.
+            scenario: the scenario the draws are for (its parameters name the columns).
+            kept: parameters the scenario sets itself, which are not drawn.
 
         Raises:
             DrawError: the file is missing, has no weights, or names an unknown parameter.
@@ -69,7 +99,7 @@ class PosteriorDraws:
         weights = sample["weight"]
         if weights.isna().any() or (weights < 0).any() or weights.sum() <= 0:
             raise DrawError(f"{path}: weights must be non-negative numbers with a positive sum")
-        return cls(sample, label=str(path))
+        return cls(sample, kept=kept, path=path, sha256=file_sha256(path))
 
     def __getstate__(self) -> dict:
         """Pickle the sample, not the scenarios built from it (workers build their own)."""

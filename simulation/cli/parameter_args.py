@@ -1,0 +1,41 @@
+"""``--parameters`` and ``--posterior``: where an ensemble's runs take their parameters from.
+
+``ensemble`` and ``compare`` draw each run's parameters from the posterior sample of
+the fit the scenario uses, so that their spread carries the uncertainty of the
+fit; ``--parameters point`` gives every run the point estimate. Left unsaid, a
+scenario without a posterior sample runs on its point estimate with a note; asked
+for explicitly, a missing sample is an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_parameter_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--parameters {posterior,point}`` and ``--posterior FILE`` to a command."""
+    parser.add_argument(
+        "--parameters",
+        choices=("posterior", "point"),
+        default=None,
+        help="posterior (default): each run draws its parameters from the ABC posterior "
+        "sample, run i the same draw in every scenario; a parameter the scenario, an overlay "
+        "or --set gives another value than the fit keeps that value in every run. point: "
+        "every run uses the point estimate. Without a posterior sample the point estimate "
+        "is used, with a note",
+    )
+    parser.add_argument(
+        "--posterior",
+        type=Path,
+        metavar="FILE",
+        help="posterior sample to draw from (default: NAME-posterior.csv beside the fitted "
+        "parameters the scenario's 'parameters_from:' names)",
+    )
+
+
+def note_parameters(note: str) -> None:
+    """Say on stderr what the user did not ask for: the point standing in, another sample used."""
+    if note:
+        print(f"interregnum: note: {note}", file=sys.stderr)

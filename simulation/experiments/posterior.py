@@ -1,0 +1,191 @@
+"""Which parameters a command's runs take: draws from the committed posterior, or the point.
+
+A scenario takes its fitted parameters from the file its ``parameters_from:``
+names (an overlay, from the file of the scenario it ``extends``); ``calibrate``
+writes the ABC posterior sample beside that point as ``NAME-posterior.csv``.
+``ensemble``, ``compare``, ``assess`` and the dashboard find the sample here,
+so that all of them draw from the same file in the same way. Each run's draw
+depends on its seed alone (see :mod:`parameter_draws`): run ``i`` takes the same
+particle in every scenario of a comparison.
+
+A parameter whose value differs from the fitted point was set by someone (the
+scenario itself, an overlay, ``--set``, a dashboard slider): it is kept in every
+run instead of drawn, since whoever set it meant it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from simulation.experiments.parameter_draws import DrawError, PosteriorDraws, posterior_beside
+from simulation.scenario import Scenario
+
+PARAMETER_CHOICES = ("posterior", "point")
+"""The parameter sources of ``ensemble`` and ``compare`` (``assess`` adds ``prior``)."""
+
+
+def fitted_point_of(scenario_file: Path) -> Path | None:
+    """The fitted parameters a scenario file uses: its ``parameters_from``, or its base's.
+
+    An overlay (``extends:``) uses the fit of the scenario it extends, so its default
+    posterior is that fit's too. None if no file in the chain names one.
+    """
+    seen = set()
+    while scenario_file not in seen:
+        seen.add(scenario_file)
+        try:
+            data = yaml.safe_load(scenario_file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        if isinstance(data.get("parameters_from"), str):
+            return Path(os.path.normpath(scenario_file.parent / data["parameters_from"]))
+        if not isinstance(data.get("extends"), str):
+            return None
+        scenario_file = Path(os.path.normpath(scenario_file.parent / data["extends"]))
+    return None
+
+
+def posterior_of(scenario_file: Path) -> Path | None:
+    """The posterior sample beside the fitted point a scenario file uses (None: it uses none)."""
+    point = fitted_point_of(scenario_file)
+    return None if point is None else posterior_beside(point)
+
+
+def read_point(path: Path) -> dict[str, float]:
+    """The parameters of a fitted point file, as ``calibrate`` writes it.
+
+    Raises:
+        DrawError: the file cannot be read or has no ``parameters:`` mapping of numbers.
+    """
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return {str(k): float(v) for k, v in data["parameters"].items()}
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError):
+        raise DrawError(
+            f"{path}: cannot read fitted parameters (expected a 'parameters:' mapping as "
+            "'interregnum calibrate' writes)"
+        ) from None
+
+
+def kept_parameters(scenario: Scenario, scenario_file: Path | None) -> frozenset[str]:
+    """The parameters the scenario sets to something else than its fitted point.
+
+    Those are kept in every run rather than drawn. Without a fitted point (a scenario
+    with no ``parameters_from``), the point is the model's defaults.
+
+    Raises:
+        DrawError: the fitted point file cannot be read.
+    """
+    point_file = fitted_point_of(scenario_file) if scenario_file is not None else None
+    ours = scenario.parameters
+    fitted = ours.model_validate(read_point(point_file) if point_file else {})
+    return frozenset(
+        name for name in type(ours).model_fields if getattr(ours, name) != getattr(fitted, name)
+    )
+
+
+@dataclass(frozen=True)
+class ParameterChoice:
+    """Where a command's runs take their parameters from, and what to tell the user.
+
+    Attributes:
+        draws: the posterior draws, or None for the point estimate in every run.
+        note: why the point estimate stands in for an asked-for posterior ("" if not).
+    """
+
+    draws: PosteriorDraws | None
+    note: str = ""
+
+
+def choose_parameters(
+    asked: str | None,
+    scenario: Scenario,
+    scenario_file: Path | None,
+    posterior: Path | None = None,
+) -> ParameterChoice:
+    """The parameters of a scenario's runs, as ``--parameters`` and ``--posterior`` ask.
+
+    Args:
+        asked: ``posterior``, ``point``, or None (not said: the posterior if there is
+            one, else the point estimate with a note).
+        scenario: the resolved scenario, every change applied.
+        scenario_file: the file it was read from, whose chain names the fitted point.
+        posterior: a sample named by ``--posterior`` (default: the one beside the point).
+
+    Raises:
+        DrawError: ``--posterior`` or ``--parameters posterior`` asked for a sample
+            that is not there, or the sample cannot be drawn from.
+    """
+    if asked == "point":
+        if posterior is not None:
+            raise DrawError(
+                f"--posterior {posterior} names a sample to draw from, and --parameters point "
+                "draws none: give one or the other"
+            )
+        return ParameterChoice(None)
+    path = posterior or (posterior_of(scenario_file) if scenario_file is not None else None)
+    if path is None or not path.is_file():
+        missing = (
+            f"{scenario_file}: no posterior sample: the scenario names no fitted parameters "
+            "(parameters_from:)"
+            if path is None
+            else f"{path}: no posterior sample there"
+        )
+        if posterior is not None or asked == "posterior":
+            raise DrawError(
+                f"{missing}; run 'interregnum calibrate' (it writes NAME-posterior.csv), name "
+                "a sample with --posterior, or choose --parameters point"
+            )
+        return ParameterChoice(None, f"{missing}; every run uses the point estimate")
+    kept = kept_parameters(scenario, scenario_file)
+    return ParameterChoice(PosteriorDraws.read(path, scenario, kept))
+
+
+def choose_for_comparison(
+    asked: str | None,
+    scenarios: Sequence[Scenario],
+    files: Sequence[Path | None],
+    posterior: Path | None = None,
+) -> tuple[list[ParameterChoice], list[str]]:
+    """The parameters of each scenario of a comparison: all drawn from one sample, or none.
+
+    Every scenario draws from the base's sample (or ``posterior``), so that run
+    ``i`` takes the same particle in each and the comparison stays paired; each
+    keeps the parameters it sets itself. If the base runs on its point estimate,
+    so does every alternative.
+
+    Args:
+        asked: as in :func:`choose_parameters`.
+        scenarios: the base first, then the alternatives, every change applied.
+        files: the file each was read from.
+        posterior: a sample named by ``--posterior``.
+
+    Returns:
+        One choice per scenario, and notes for the user (an alternative whose own
+        fit has another posterior, a base without one).
+
+    Raises:
+        DrawError: as :func:`choose_parameters`.
+    """
+    base = choose_parameters(asked, scenarios[0], files[0], posterior)
+    notes = [base.note] if base.note else []
+    if base.draws is None:
+        return [base] + [ParameterChoice(None, base.note) for _ in scenarios[1:]], notes
+    sample = base.draws.path
+    choices = [base]
+    for scenario, file in zip(scenarios[1:], files[1:], strict=True):
+        own = posterior_of(file) if file is not None and posterior is None else None
+        if own is not None and own.is_file() and os.path.normpath(own) != os.path.normpath(sample):
+            notes.append(
+                f"{file}: its fit's posterior {own} is not used; every scenario draws from "
+                f"{sample} so that run i takes the same draw in each"
+            )
+        choices.append(choose_parameters("posterior", scenario, file, sample))
+    return choices, notes

@@ -1,0 +1,207 @@
+"""``ensemble`` and ``compare`` draw each run's parameters from the posterior by default."""
+
+import hashlib
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from conftest import BASELINE, ROOT, SMALL_SCENARIO
+
+from simulation.cli import main
+from simulation.experiments.outcomes import summary_row
+from simulation.experiments.parameter_draws import PosteriorDraws
+from simulation.experiments.runs import run_model
+from simulation.experiments.seeds import run_seeds
+from simulation.model import Mode
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:This process .* is multi-threaded, use of fork:DeprecationWarning"
+)
+
+POSTERIOR = ROOT / "calibration" / "parameters" / "baseline-1922-posterior.csv"
+RUNS, SEED = 8, 3
+TABLES = ("summary", "tenures", "events", "votes", "quantiles")
+
+
+def ensemble(out, *extra, scenario=BASELINE):
+    arguments = ["ensemble", str(scenario), "--runs", str(RUNS), "--seed", str(SEED)]
+    return main([*arguments, "--out", str(out), "--quiet", *extra])
+
+
+def manifest(out):
+    return json.loads((out / "manifest.json").read_text())
+
+
+def powers(summary):
+    return summary.filter(like="power_").reset_index(drop=True)
+
+
+def expected_powers(scenario, draws):
+    """The power shares of runs ``0..RUNS-1`` simulated one by one, each with its parameters."""
+    rows = []
+    for run, seed in enumerate(run_seeds(SEED, RUNS)):
+        drawn = draws.scenario_for(scenario, seed) if draws else scenario
+        rows.append(summary_row(run_model(drawn, seed, Mode.FREE, run)))
+    return powers(pd.DataFrame(rows))
+
+
+@pytest.fixture(scope="module")
+def posterior_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("posterior") / "out"
+    assert ensemble(out, "--workers", "1") == 0
+    return out
+
+
+def test_by_default_each_run_draws_its_parameters_from_the_committed_posterior(
+    posterior_run, baseline
+):
+    record = manifest(posterior_run)
+    assert record["parameters"] == "posterior"
+    assert record["posterior"].endswith("calibration/parameters/baseline-1922-posterior.csv")
+    assert record["posterior_sha256"] == hashlib.sha256(POSTERIOR.read_bytes()).hexdigest()
+    assert record["parameters_kept"] == [] and record["parameters_note"] is None
+    draws = PosteriorDraws.read(POSTERIOR, baseline)
+    summary = pd.read_parquet(posterior_run / "summary.parquet")
+    pd.testing.assert_frame_equal(powers(summary), expected_powers(baseline, draws))
+    particles = {draws.particle_for(seed) for seed in run_seeds(SEED, RUNS)}
+    assert len(particles) > 1  # the runs differ in their parameters
+
+
+def test_parameters_point_gives_every_run_the_point_estimate(posterior_run, baseline, tmp_path):
+    out = tmp_path / "point"
+    assert ensemble(out, "--workers", "1", "--parameters", "point") == 0
+    record = manifest(out)
+    assert (record["parameters"], record["posterior"], record["posterior_sha256"]) == (
+        "point",
+        None,
+        None,
+    )
+    summary = pd.read_parquet(out / "summary.parquet")
+    pd.testing.assert_frame_equal(powers(summary), expected_powers(baseline, None))
+    drawn = pd.read_parquet(posterior_run / "summary.parquet")
+    assert not powers(summary).equals(powers(drawn))
+
+
+def test_two_workers_and_a_chunked_resume_write_the_same_files(posterior_run, tmp_path):
+    two = tmp_path / "two"
+    assert ensemble(two, "--workers", "2", "--chunk-size", "2") == 0
+    partial = tmp_path / "partial"
+    assert ensemble(partial, "--workers", "1", "--chunk-size", "3") == 0
+    (partial / "parts" / "chunk-0000003-0000005.json").unlink()  # as if killed there
+    (partial / "summary.parquet").unlink()
+    assert ensemble(partial, "--workers", "2", "--chunk-size", "3", "--resume") == 0
+    assert [s["runs_simulated"] for s in manifest(partial)["sessions"]] == [RUNS, 3]
+    for out in (two, partial):
+        for table in TABLES:
+            assert (out / f"{table}.parquet").read_bytes() == (
+                posterior_run / f"{table}.parquet"
+            ).read_bytes(), (out.name, table)
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_draws_the_same_parameters(posterior_run, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    out = tmp_path / "dask"
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        assert ensemble(out, "--scheduler", cluster.scheduler_address, "--chunk-size", "3") == 0
+    for table in TABLES:
+        assert (out / f"{table}.parquet").read_bytes() == (
+            posterior_run / f"{table}.parquet"
+        ).read_bytes(), table
+
+
+def test_a_resume_with_another_parameter_source_or_a_changed_posterior_is_refused(
+    posterior_run, tmp_path, capsys
+):
+    before = (posterior_run / "summary.parquet").read_bytes()
+    assert ensemble(posterior_run, "--workers", "1", "--parameters", "point", "--resume") == 2
+    error = capsys.readouterr().err
+    assert f"--out {posterior_run} holds a different ensemble (parameters 'posterior' " in error
+    assert "'point' here; posterior_sha256 '" in error and "will not resume it" in error
+    assert (posterior_run / "summary.parquet").read_bytes() == before
+
+    sample = tmp_path / "sample.csv"
+    shutil.copy(POSTERIOR, sample)
+    out = tmp_path / "out"
+    assert ensemble(out, "--workers", "1", "--posterior", str(sample)) == 0
+    frame = pd.read_csv(sample)
+    frame.iloc[:-1].to_csv(sample, index=False)  # the sample was refitted since
+    assert ensemble(out, "--workers", "1", "--posterior", str(sample), "--resume") == 2
+    error = capsys.readouterr().err
+    assert f"--out {out} holds a different ensemble (posterior_sha256 '" in error
+
+
+def test_a_parameter_given_with_set_wins_over_the_draws(baseline, tmp_path):
+    out = tmp_path / "set"
+    assert ensemble(out, "--workers", "1", "--set", "parameters.hostility=0.9") == 0
+    record = manifest(out)
+    assert record["parameters"] == "posterior" and record["parameters_kept"] == ["hostility"]
+    assert record["overrides"] == ["--set parameters.hostility=0.9"]
+    scenario = baseline.model_copy(
+        update={"parameters": baseline.parameters.model_copy(update={"hostility": 0.9})}
+    )
+    draws = PosteriorDraws.read(POSTERIOR, scenario, kept=frozenset({"hostility"}))
+    for seed in run_seeds(SEED, RUNS):
+        assert draws.scenario_for(scenario, seed).parameters.hostility == 0.9
+    summary = pd.read_parquet(out / "summary.parquet")
+    pd.testing.assert_frame_equal(powers(summary), expected_powers(scenario, draws))
+
+
+def test_without_a_posterior_the_point_is_used_and_said(tmp_path, capsys):
+    small = tmp_path / "small.yaml"
+    small.write_text(SMALL_SCENARIO)
+    out = tmp_path / "small"
+    assert ensemble(out, "--workers", "1", scenario=small) == 0
+    note = (
+        f"{small}: no posterior sample: the scenario names no fitted parameters "
+        "(parameters_from:); every run uses the point estimate"
+    )
+    assert f"interregnum: note: {note}" in capsys.readouterr().err
+    record = manifest(out)
+    assert record["parameters"] == "point" and record["parameters_note"] == note
+
+    nowhere = tmp_path / "nowhere.csv"
+    assert ensemble(tmp_path / "none", "--posterior", str(nowhere)) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert f"interregnum: {nowhere}: no posterior sample there; run 'interregnum calibrate'" in (
+        error
+    )
+    assert main(["ensemble", str(small), "--runs", "2", "--parameters", "posterior"]) == 2
+    assert "names no fitted parameters (parameters_from:); run " in capsys.readouterr().err
+    assert not (tmp_path / "none").exists()
+
+
+def test_compare_pairs_the_draws_run_by_run_and_says_where_they_come_from(tmp_path, capsys):
+    same = tmp_path / "same.yaml"
+    same.write_text(f"extends: {BASELINE}\nname: same-as-base\nsource: a test\nchanges: []\n")
+    out = tmp_path / "compare"
+    arguments = ["compare", str(BASELINE), str(same), "--runs", str(RUNS), "--seed", str(SEED)]
+    assert main([*arguments, "--workers", "1", "--bootstrap", "50", "--out", str(out)]) == 0
+    # Run i of the alternative drew the base's particle: with nothing else changed, every
+    # run gives the base's outcomes, although the runs differ among themselves.
+    warning = "same-as-base gave the same outcomes as baseline-1922 in every one of the 8 paired"
+    assert warning in capsys.readouterr().err
+    base = pd.read_parquet(out / "baseline-1922" / "summary.parquet")
+    alternative = pd.read_parquet(out / "same-as-base" / "summary.parquet")
+    pd.testing.assert_frame_equal(powers(base), powers(alternative))
+    assert len(powers(base).drop_duplicates()) > 1
+    records = [manifest(out / name) for name in ("baseline-1922", "same-as-base")]
+    assert {(r["parameters"], r["posterior_sha256"]) for r in records} == {
+        ("posterior", hashlib.sha256(POSTERIOR.read_bytes()).hexdigest())
+    }
+    report = (out / "report.md").read_text()
+    assert "Parameters: each run's drawn from the posterior sample `" in report
+    identity = json.loads((out / "comparison.json").read_text())["identity"]
+    assert identity["parameters"] == "posterior"
+
+    point = tmp_path / "point"
+    assert main([*arguments, "--workers", "1", "--bootstrap", "50", "--out", str(point),
+                 "--parameters", "point"]) == 0  # fmt: skip
+    assert {manifest(point / n)["parameters"] for n in ("baseline-1922", "same-as-base")} == {
+        "point"
+    }
+    assert "Parameters: the point estimate in every run." in (point / "report.md").read_text()

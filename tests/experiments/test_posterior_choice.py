@@ -1,0 +1,104 @@
+"""Finding a scenario's posterior, keeping what the user set, and pairing a comparison's draws."""
+
+import hashlib
+import os
+
+import pytest
+from conftest import BASELINE, ROOT, SMALL_SCENARIO
+
+from simulation.experiments.parameter_draws import DrawError
+from simulation.experiments.posterior import (
+    choose_for_comparison,
+    choose_parameters,
+    kept_parameters,
+)
+from simulation.experiments.seeds import run_seeds
+from simulation.scenario import apply_changes, load_scenario
+
+POSTERIOR = ROOT / "calibration" / "parameters" / "baseline-1922-posterior.csv"
+NO_ENROLMENT = ROOT / "scenarios" / "counterfactuals" / "no_lenin_enrolment.yaml"
+SEEDS = run_seeds(4, 40)
+
+
+def overlay(tmp_path, name, changes):
+    """An overlay of the baseline in ``tmp_path`` making these changes."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(
+        f"extends: {BASELINE}\nname: {name}\nsource: a test of the draws\nchanges: {changes}\n"
+    )
+    return path
+
+
+def test_the_baseline_and_its_overlays_draw_from_the_committed_posterior(baseline):
+    for scenario, file in ((baseline, BASELINE), (load_scenario(NO_ENROLMENT), NO_ENROLMENT)):
+        choice = choose_parameters(None, scenario, file)
+        assert os.path.samefile(choice.draws.path, POSTERIOR)
+        assert choice.draws.sha256 == hashlib.sha256(POSTERIOR.read_bytes()).hexdigest()
+        assert choice.draws.kept == [] and choice.note == ""
+    drawn = {tuple(choice.draws.values_for(seed).values()) for seed in SEEDS}
+    assert len(drawn) > 3  # runs take different particles
+    assert choose_parameters("point", baseline, BASELINE).draws is None
+
+
+def test_a_parameter_set_with_set_or_an_overlay_holds_in_every_run(baseline, tmp_path):
+    changed = apply_changes(
+        baseline, [{"set": {"parameters.hostility": 0.9}}], "--set parameters.hostility=0.9"
+    )
+    choice = choose_parameters(None, changed, BASELINE)
+    assert choice.draws.kept == ["hostility"]
+    scenarios = [choice.draws.scenario_for(changed, seed) for seed in SEEDS]
+    assert {s.parameters.hostility for s in scenarios} == {0.9}
+    assert len({s.parameters.discipline for s in scenarios}) > 3  # the rest are still drawn
+
+    file = overlay(tmp_path, "disciplined", "[{set: {parameters.discipline: 0.5}}]")
+    scenario = load_scenario(file)
+    assert kept_parameters(scenario, file) == {"discipline"}
+    draws = choose_parameters(None, scenario, file).draws
+    assert {draws.scenario_for(scenario, seed).parameters.discipline for seed in SEEDS} == {0.5}
+
+
+def test_without_a_posterior_the_point_stands_in_with_a_note_unless_one_was_asked_for(
+    tmp_path, small_scenario
+):
+    small = tmp_path / "small.yaml"
+    small.write_text(SMALL_SCENARIO)
+    choice = choose_parameters(None, small_scenario, small)
+    assert choice.draws is None
+    assert choice.note == (
+        f"{small}: no posterior sample: the scenario names no fitted parameters "
+        "(parameters_from:); every run uses the point estimate"
+    )
+    with pytest.raises(DrawError, match=r"names no fitted parameters .* --parameters point"):
+        choose_parameters("posterior", small_scenario, small)
+    nowhere = tmp_path / "nowhere.csv"
+    with pytest.raises(DrawError, match=r"nowhere.csv: no posterior sample there; run "):
+        choose_parameters(None, small_scenario, small, nowhere)
+    with pytest.raises(DrawError, match=r"and --parameters point draws none"):
+        choose_parameters("point", small_scenario, small, nowhere)
+
+
+def test_every_scenario_of_a_comparison_draws_the_same_particle_for_run_i(baseline, tmp_path):
+    file = overlay(tmp_path, "hostile", "[{set: {parameters.hostility: 0.9}}]")
+    alternative = load_scenario(file)
+    choices, notes = choose_for_comparison(None, [baseline, alternative], [BASELINE, file])
+    assert notes == []
+    base, alt = (choice.draws for choice in choices)
+    assert base.path == alt.path and alt.kept == ["hostility"]
+    for seed in SEEDS:
+        assert base.particle_for(seed) == alt.particle_for(seed)
+        ours = base.scenario_for(baseline, seed).parameters.model_dump()
+        theirs = alt.scenario_for(alternative, seed).parameters.model_dump()
+        assert {k: v for k, v in ours.items() if k != "hostility"} == {
+            k: v for k, v in theirs.items() if k != "hostility"
+        }
+        assert theirs["hostility"] == 0.9
+
+
+def test_a_comparison_whose_base_has_no_posterior_runs_every_scenario_on_its_point(
+    tmp_path, small_scenario, baseline
+):
+    small = tmp_path / "small.yaml"
+    small.write_text(SMALL_SCENARIO)
+    choices, notes = choose_for_comparison(None, [small_scenario, baseline], [small, BASELINE])
+    assert [choice.draws for choice in choices] == [None, None]
+    assert len(notes) == 1 and "every run uses the point estimate" in notes[0]
