@@ -89,51 +89,66 @@ def _interval(low: float, high: float) -> str:
     return f"{number(low)} – {number(high)}"
 
 
-def render(root: Path) -> str:
-    """The page's Markdown."""
-    fit = read_mapping(root, FIT)
-    point = fit.get("parameters", {})
-    settings = fit.get("fit", {})
+def _definitions() -> str:
+    """Every parameter: its meaning, range, default and prior."""
+    rows = []
+    for name, field in Parameters.model_fields.items():
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        prior = extra.get("prior")
+        rows.append(
+            [
+                f"`{name}`",
+                field.description or "",
+                _interval(*extra["bounds"]),
+                number(field.default),
+                _interval(*prior) if prior else "not fitted",
+            ]
+        )
+    return table(["parameter", "meaning", "range", "default", "prior (uniform)"], rows)
+
+
+def _fit(root: Path, point: dict, sobol: tuple[str, dict] | None) -> str:
+    """The fitted parameters: point, posterior mean and interval, hold-out fit, Sobol index."""
     hold_out = read_mapping(root, HOLD_OUT_FIT).get("parameters", {})
     posterior = posterior_summary(read_table(root, posterior_file(FIT), ("weight",)))
-    sobol = total_indices(root)
-    sources = ["simulation/scenario/parameters.py", FIT, posterior_file(FIT), HOLD_OUT_FIT]
+    indices = sobol[1] if sobol else {}
     header = [
         "parameter",
-        "meaning",
-        "range",
-        "default",
-        "prior (uniform)",
         "fitted",
         "posterior mean",
         f"{CREDIBLE:.0%} credible interval",
         "fitted to 1924-12",
     ]
     if sobol is not None:
-        sources.append(sobol[0])
         header.append(f"Sobol ST on {HEADLINE_OUTCOME}")
     rows = []
-    for name, field in Parameters.model_fields.items():
-        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-        low, high = extra["bounds"]
-        prior = extra.get("prior")
-        fitted = name in point
+    for name in Parameters.model_fields:
+        if name not in point and name not in posterior and name not in indices:
+            continue
         summary = posterior.get(name)
         row = [
             f"`{name}`",
-            field.description or "",
-            _interval(low, high),
-            number(field.default),
-            _interval(*prior) if prior else "not fitted",
-            number(point[name]) if fitted else "",
+            number(point[name]) if name in point else "",
             number(summary[0]) if summary else "",
             _interval(*summary[1:]) if summary else "",
             number(hold_out[name]) if name in hold_out else "",
         ]
         if sobol is not None:
-            index = sobol[1].get(name)
+            index = indices.get(name)
             row.append(f"{number(index[0])} ({_interval(*index[1:])})" if index else "")
         rows.append(row)
+    return table(header, rows)
+
+
+def render(root: Path) -> str:
+    """The page's Markdown."""
+    fit = read_mapping(root, FIT)
+    point = fit.get("parameters", {})
+    settings = fit.get("fit", {})
+    sobol = total_indices(root)
+    sources = ["simulation/scenario/parameters.py", FIT, posterior_file(FIT), HOLD_OUT_FIT]
+    if sobol is not None:
+        sources.append(sobol[0])
     fitted_count = sum(1 for name in Parameters.model_fields if name in point)
     patterns = settings.get("fitted_patterns") or []
     run = settings.get("settings") or {}
@@ -159,9 +174,17 @@ def render(root: Path) -> str:
             "",
             "Every parameter of the model, as declared once in the registry "
             "(`simulation/scenario/parameters.py`): the same names are read from a scenario's "
-            "`parameters:`, set with `--set parameters.NAME=VALUE`, fitted by the calibration and "
-            "varied by the sensitivity analysis. Rates are per month. The range is enforced on "
-            "every value; a parameter with a prior is one the calibration fits.",
+            "`parameters:`, set with `--set parameters.NAME=VALUE`, fitted by the calibration "
+            "and varied by the sensitivity analysis. Rates are per month. The range is enforced "
+            "on every value; a parameter with a prior is one the calibration fits. What each "
+            "does in the model is in the [ODD description](odd.md).",
+            "",
+            f"{fitted_count} of {len(Parameters.model_fields)} parameters are fitted; the "
+            "others keep their defaults.",
+            "",
+            _definitions(),
+            "",
+            "## The fit",
             "",
             f"**Fitted** is the point the baseline uses (`{FIT}`, read with `parameters_from`): "
             f"the particle of the ABC-SMC posterior closest to the patterns, fitted to "
@@ -172,13 +195,11 @@ def render(root: Path) -> str:
             f"{CREDIBLE:.0%}, by weight) summarise the weighted posterior sample beside it "
             f"(`{posterior_file(FIT)}`). **Fitted to 1924-12** is the point fitted on the "
             f"patterns dated up to 1924-12 only (`{HOLD_OUT_FIT}`), which the hold-out test "
-            f"on the [validation page](validation.md) assesses. {fitted_count} of "
-            f"{len(Parameters.model_fields)} parameters are fitted; the others keep their "
-            f"defaults. What each does in the model is in the [ODD description](odd.md).",
+            f"on the [validation page](validation.md) assesses.",
             "",
             sensitivity,
             "",
-            table(header, rows),
+            _fit(root, point, sobol),
             "",
         ]
     )

@@ -55,17 +55,16 @@ def only_page(monkeypatch):
 def test_check_names_a_stale_page_and_the_command(copy_of_sources, only_page, capsys):
     root = copy_of_sources
     only_page("parameters")
-    fit = root / "calibration/parameters/baseline-1922.yaml"
-    fit.write_text(fit.read_text().replace("alliance_rate: 0.359166", "alliance_rate: 0.123456"))
+    point = root / "calibration/parameters/baseline-1922.yaml"
+    point.write_text(
+        point.read_text().replace("alliance_rate: 0.359166", "alliance_rate: 0.123456")
+    )
 
     assert main(["--root", str(root), "--check"]) == 1
     assert f"docs/parameters.md is stale: run '{REGENERATE}'" in capsys.readouterr().err
     assert write_pages(root) == ["docs/parameters.md"]
-    row = next(
-        line
-        for line in (root / "docs/parameters.md").read_text().splitlines()
-        if "`alliance_rate`" in line
-    )
+    fit = (root / "docs/parameters.md").read_text().split("## The fit")[1]
+    row = next(line for line in fit.splitlines() if "`alliance_rate`" in line)
     assert "| 0.123 |" in row
     assert main(["--root", str(root), "--check"]) == 0
 
@@ -113,11 +112,11 @@ def test_a_committed_sobol_study_adds_its_column(copy_of_sources):
             "ci_high": [0.55, 0.4, 1.0],
         }
     ).to_csv(study / "indices.csv", index=False)
-    text = parameters_page.render(copy_of_sources)
-    assert "Sobol ST on stalin_dominant" in text
-    balancing = next(line for line in text.splitlines() if line.startswith("| `balancing` |"))
+    fit = parameters_page.render(copy_of_sources).split("## The fit")[1]
+    assert "Sobol ST on stalin_dominant" in fit
+    balancing = next(line for line in fit.splitlines() if line.startswith("| `balancing` |"))
     assert balancing.endswith("| 0.42 (0.3 – 0.55) |")
-    hostility = next(line for line in text.splitlines() if line.startswith("| `hostility` |"))
+    hostility = next(line for line in fit.splitlines() if line.startswith("| `hostility` |"))
     assert hostility.endswith("|  |")  # its ST is on another outcome
 
 
