@@ -6,8 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= $(shell ./scripts/find-python.sh)
 STAMP := $(VENV)/.installed
+# Material for MkDocs prints a banner about its successor on every build; it says nothing
+# about this site.
+MKDOCS := NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs
 
-.PHONY: run test test-quick lint clean
+.PHONY: run test test-quick lint docs clean
 
 # uv installs the same packages as pip from the same index, in parallel: about 15 s here
 # against 75 s for pip. If uv cannot be had, pip does the work, with its own output shown.
@@ -27,17 +30,23 @@ run: $(STAMP)  ## Replay the baseline scenario; outputs and plot in outputs/base
 	@echo "==> replaying the baseline (the first run on a machine compiles the model first)"
 	$(BIN)/interregnum run scenarios/baseline_1922.yaml --mode replay --seed 1 --out outputs/baseline
 
-test: $(STAMP)  ## Run the linter and the whole test suite (the slow tests too, as CI does)
+test: $(STAMP)  ## Lint, the whole test suite (slow tests too, as CI does), the strict docs build
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q -m ""
+	$(MKDOCS) build --strict --quiet
 
 test-quick: $(STAMP)  ## The test suite without the tests marked slow (under two minutes)
 	$(BIN)/python -m pytest -q
+
+docs: $(STAMP)  ## Regenerate the generated pages of docs/ and build the site into site/
+	$(BIN)/python -m simulation.documentation
+	$(MKDOCS) build --strict
+	@echo "==> the site is in site/ (open site/index.html)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache site
