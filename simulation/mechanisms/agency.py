@@ -132,34 +132,37 @@ def member_share_spread(voter_sides: np.ndarray, p_opinion: float) -> float:
 
 
 @njit(cache=True)
-def delegate_share_spread(
+def delegate_share_moments(
     delegates: np.ndarray,
     loyalty: np.ndarray,
     discipline: np.ndarray,
     sides: np.ndarray,
     p_opinion: float,
     blocs: bool,
-) -> float:
-    """Standard deviation of the share for in a delegate vote (see ``voting.delegate_vote``).
+) -> tuple[float, float]:
+    """Mean and standard deviation of the share for in a delegate vote.
 
-    With ``blocs``, each delegation follows its apparatus or votes by opinion
-    as one body, and that choice dominates: ``sum_o (d_o / D)^2 c_o (1 - c_o)
-    (f_o - p)^2`` with ``f_o`` the share for of a following delegation. Every
-    vote also has the independent delegates' binomial spread, ``p (1 - p) / D``.
+    The mean of ``voting.delegate_vote``'s tally: per body, ``c_o f_o + (1 -
+    c_o) p`` with ``f_o`` the share for of a delegation following its apparatus
+    (its secretaries for, and the unaligned by opinion). With ``blocs``, each
+    delegation follows or not as one body, and that choice dominates the
+    spread: ``sum_o (d_o / D)^2 c_o (1 - c_o) (f_o - p)^2``; every vote also
+    has the independent delegates' binomial spread, ``p (1 - p) / D``.
     """
     count = delegates.sum()
     if count <= 0:
-        return 0.0
+        return 0.0, 0.0
+    split = apparatus_split(loyalty, sides)
+    mean = 0.0
     variance = p_opinion * (1.0 - p_opinion) / count
-    if blocs:
-        split = apparatus_split(loyalty, sides)
-        for o in range(delegates.size):
-            following = split[o, 0] + split[o, 2] * p_opinion
-            weight = delegates[o] / count
-            variance += (
-                weight**2 * discipline[o] * (1.0 - discipline[o]) * (following - p_opinion) ** 2
-            )
-    return math.sqrt(variance)
+    for o in range(delegates.size):
+        following = split[o, 0] + split[o, 2] * p_opinion
+        weight = delegates[o] / count
+        mean += weight * (discipline[o] * following + (1.0 - discipline[o]) * p_opinion)
+        if blocs:
+            spread = following - p_opinion
+            variance += weight**2 * discipline[o] * (1.0 - discipline[o]) * spread**2
+    return mean, math.sqrt(variance)
 
 
 @njit(cache=True)

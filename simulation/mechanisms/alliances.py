@@ -44,13 +44,25 @@ def stance_similarity(stance: np.ndarray) -> np.ndarray:
     """(n, n) similarity of stances, 1 identical ... -1 opposite corners."""
     n = stance.shape[0]
     similarity = np.empty((n, n))
+    fill_similarity(similarity, stance)
+    return similarity
+
+
+@njit(cache=True)
+def fill_similarity(similarity: np.ndarray, stance: np.ndarray) -> None:
+    """Write the similarity of stances into ``similarity``, in place (:func:`stance_similarity`).
+
+    The month's repositioning recomputes it in place: distances are symmetric, so each
+    pair is computed once.
+    """
+    n = stance.shape[0]
     for i in range(n):
-        for j in range(n):
+        similarity[i, i] = 1.0
+        for j in range(i + 1, n):
             distance = np.sqrt(
                 (stance[i, 0] - stance[j, 0]) ** 2 + (stance[i, 1] - stance[j, 1]) ** 2
             )
-            similarity[i, j] = 1.0 - 2.0 * distance / _MAX_STANCE_DISTANCE
-    return similarity
+            similarity[i, j] = similarity[j, i] = 1.0 - 2.0 * distance / _MAX_STANCE_DISTANCE
 
 
 @njit(cache=True)

@@ -27,9 +27,7 @@ from simulation.mechanisms.voting import (
     AGAINST,
     FOR,
     UNDECIDED,
-    apparatus_split,
     leader_sides,
-    opinion_for,
 )
 
 
@@ -85,30 +83,6 @@ def allies_of(affinity: np.ndarray, sides: np.ndarray, rival: int, threshold: fl
     for i in range(sides.size):
         close[i] = i == rival or (sides[i] == AGAINST and affinity[rival, i] > threshold)
     return np.flatnonzero(close)
-
-
-@njit(cache=True)
-def expected_delegate_share(
-    delegates: np.ndarray,
-    loyalty: np.ndarray,
-    discipline: np.ndarray,
-    sides: np.ndarray,
-    p_opinion: float,
-) -> float:
-    """Expected share of delegates voting for: what a challenger can count on.
-
-    The mean of :func:`simulation.mechanisms.voting.delegate_vote`'s tally.
-    """
-    count = delegates.sum()
-    if count <= 0:
-        return 0.0
-    split = apparatus_split(loyalty, sides)
-    expected = 0.0
-    for o in range(delegates.size):
-        follow_for = discipline[o] * split[o, 0]
-        by_opinion = 1.0 - discipline[o] + discipline[o] * split[o, 2]
-        expected += delegates[o] * (follow_for + by_opinion * p_opinion)
-    return expected / count
 
 
 @njit(cache=True)
@@ -217,47 +191,54 @@ def holds_office(holds: np.ndarray, unique_post: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True)
+def rival_eligibility(
+    alive: np.ndarray, condemned: np.ndarray, holds: np.ndarray, unique_post: np.ndarray
+) -> np.ndarray:
+    """(n,) who may still be moved against: the living not yet finished.
+
+    A rival is finished once condemned and stripped of every executive office;
+    until then he stays a target (Trotsky from 1923 to his removal in 1925).
+    """
+    in_office = holds_office(holds, unique_post)
+    eligible = np.empty(alive.size, dtype=np.bool_)
+    for i in range(alive.size):
+        eligible[i] = alive[i] and not (condemned[i] and not in_office[i])
+    return eligible
+
+
+@njit(cache=True)
 def plan_motion(
     affinity: np.ndarray,
     apparatus: np.ndarray,
-    influence: np.ndarray,
     alive: np.ndarray,
-    condemned: np.ndarray,
-    holds: np.ndarray,
-    unique_post: np.ndarray,
+    eligible: np.ndarray,
     proposer: int,
     with_allies: bool,
     hostility: float,
     side_threshold: float,
     ally_threshold: float,
-    opinion_gamma: float,
-) -> tuple[int, np.ndarray, np.ndarray, float]:
-    """What the proposer weighs before moving: rival, targets, everyone's side, opinion.
+) -> tuple[int, np.ndarray, np.ndarray]:
+    """What the proposer weighs before moving: his rival, the targets, everyone's side.
 
-    A rival is finished once condemned and stripped of every executive office;
-    until then he stays the target (Trotsky from 1923 to his removal in 1925).
+    The rival is chosen among the ``eligible`` (:func:`rival_eligibility`).
     With ``with_allies`` (a condemnation) the motion also names those of the
     rival's side close enough to him to share his fate.
 
     Returns:
-        ``(rival, targets, sides, p_opinion)``; ``rival`` is -1 when there is
-        no one to move against.
+        ``(rival, targets, sides)``; ``rival`` is -1 when there is no one to
+        move against.
     """
     n = alive.size
-    in_office = holds_office(holds, unique_post)
-    eligible = np.empty(n, dtype=np.bool_)
-    for i in range(n):
-        eligible[i] = alive[i] and not (condemned[i] and not in_office[i])
     rival = choose_rival(affinity, apparatus, eligible, proposer, hostility)
     if rival < 0:
-        return rival, np.empty(0, dtype=np.int64), np.zeros(n, dtype=np.int64), 0.5
+        return rival, np.empty(0, dtype=np.int64), np.zeros(n, dtype=np.int64)
     proposer_side = np.array([proposer])
     targets = np.array([rival])
     if with_allies:
         sides = leader_sides(affinity, alive, proposer_side, targets, side_threshold)
         targets = allies_of(affinity, sides, rival, ally_threshold)
     sides = leader_sides(affinity, alive, proposer_side, targets, side_threshold)
-    return rival, targets, sides, opinion_for(influence * alive, sides, opinion_gamma)
+    return rival, targets, sides
 
 
 @njit(cache=True)

@@ -57,10 +57,16 @@ def capture_grievance(
     total = members.sum()
     if total <= 0 or amount <= 0:
         return
+    gainers = np.empty(n, dtype=np.int64)  # the few who gained, found once per organisation
     for o in range(m):
         gained = 0.0
+        count = 0
         for j in range(n):
-            gained += max(after[o, j] - before[o, j], 0.0)
+            gain = after[o, j] - before[o, j]
+            if gain > 0:
+                gained += gain
+                gainers[count] = j
+                count += 1
         if gained <= 0:
             continue
         weight = members[o] / total
@@ -68,10 +74,10 @@ def capture_grievance(
             lost = before[o, i] - after[o, i]
             if lost <= 0 or not alive[i]:
                 continue
-            for j in range(n):
-                gain = after[o, j] - before[o, j]
-                if gain > 0 and j != i and alive[j]:
-                    added = amount * weight * lost * gain / gained
+            for c in range(count):
+                j = gainers[c]
+                if j != i and alive[j]:
+                    added = amount * weight * lost * (after[o, j] - before[o, j]) / gained
                     grievance[i, j] = min(grievance[i, j] + added, 1.0)
 
 
@@ -85,7 +91,7 @@ def reposition(
     strongest: int,
     rate: float,
     bandwagon_below: float,
-) -> None:
+) -> bool:
     """One month's move of every leader's stance, in place, each axis within -1..1.
 
     Leader ``i``'s grievance against the strongest, ``g``, pulls him at rate
@@ -95,10 +101,14 @@ def reposition(
     ``bandwagon_below`` of the strongest's is pulled toward the strongest's
     stance at rate ``rate * (1 - g) * (1 - share / (bandwagon_below * top))``.
     The strongest does not move.
+
+    Returns:
+        Whether any stance moved (the similarities need recomputing only then).
     """
     n = alive.size
-    if strongest < 0 or not alive[strongest]:
-        return
+    moved = False
+    if strongest < 0 or not alive[strongest] or rate <= 0:
+        return moved
     opposition = np.zeros(2)
     weight = 0.0
     for j in range(n):
@@ -119,4 +129,7 @@ def reposition(
             pull = rate * (1.0 - aggrieved) * (1.0 - power[i] / (bandwagon_below * top))
             move += pull * (stance[strongest] - stance[i])
         for axis in range(2):
-            stance[i, axis] = min(max(stance[i, axis] + move[axis], -1.0), 1.0)
+            before = stance[i, axis]
+            stance[i, axis] = min(max(before + move[axis], -1.0), 1.0)
+            moved = moved or stance[i, axis] != before
+    return moved

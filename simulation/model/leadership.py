@@ -35,7 +35,7 @@ from simulation.mechanisms.agency import (
     rival_gain,
 )
 from simulation.mechanisms.alliances import add_tie
-from simulation.mechanisms.contests import Move, plan_motion, plenum_moves
+from simulation.mechanisms.contests import Move, plan_motion, plenum_moves, rival_eligibility
 from simulation.mechanisms.influence import shock
 from simulation.mechanisms.power import dominant
 from simulation.mechanisms.voting import leader_sides, opinion_for
@@ -54,8 +54,8 @@ from simulation.model.votes import (
     CONGRESS,
     PLENUM,
     POLITBURO,
-    expected_share,
-    share_spread,
+    share_and_spread,
+    sitting,
     vote,
 )
 
@@ -103,36 +103,34 @@ def _appoints(state, leader):
 
 
 @njit(cache=True)
-def _plan(state, arena, delegates, proposer, shares, with_allies, office=False):
+def _plan(state, arena, view, eligible, proposer, shares, with_allies, office):
     """What moving against his rival is worth to a leader: ``(utility, targets, sides, opinion)``.
 
     The rival and the motion's targets are those of
     :func:`simulation.mechanisms.contests.plan_motion`; the supporters then
     anticipate (:func:`simulation.mechanisms.agency.anticipate`); the expected
-    share and its spread give the chance of carrying, and the utility weighs
-    the gain against the cost of failing. A motion whose expected share is
-    below ``move_threshold`` is not considered (utility -1). With ``office``,
-    the motion is to take the rival's appointing offices from him, possible
-    only against an uncondemned rival who holds one.
+    share and its spread at the sitting (``view``: :func:`.votes.sitting` and the
+    leaders' standing)
+    give the chance of carrying, and the utility weighs the gain against the
+    costs of failing and of waiting. A motion whose expected share is below
+    ``move_threshold`` is not considered (utility -1). With ``office``, the
+    motion is to take the rival's appointing offices from him, possible only
+    against an uncondemned rival who holds one.
     """
     p = state.parameter_values
-    rival, targets, sides, p_opinion = plan_motion(
+    rival, targets, sides = plan_motion(
         state.affinity,
         state.apparatus,
-        state.influence,
         state.alive,
-        state.condemned,
-        state.holds,
-        state.unique_post,
+        eligible,
         proposer,
         with_allies,
         p[Parameter.hostility],
         p[Parameter.side_threshold],
         p[Parameter.ally_threshold],
-        p[Parameter.opinion_gamma],
     )
     if rival < 0 or (office and (state.condemned[rival] or not _appoints(state, rival))):
-        return -1.0, targets, sides, p_opinion
+        return -1.0, targets, sides, 0.5
     sides = anticipate(
         sides,
         state.affinity,
@@ -142,15 +140,46 @@ def _plan(state, arena, delegates, proposer, shares, with_allies, office=False):
         p[Parameter.anticipation],
         p[Parameter.ally_threshold],
     )
-    p_opinion = opinion_for(state.influence * state.alive, sides, p[Parameter.opinion_gamma])
-    share = expected_share(state, arena, delegates, sides, p_opinion)
+    voters, counts, loyalty, discipline, standing = view
+    p_opinion = opinion_for(standing, sides, p[Parameter.opinion_gamma])
+    share, spread = share_and_spread(arena, voters, counts, loyalty, discipline, sides, p_opinion)
     if share < p[Parameter.move_threshold]:
         return -1.0, targets, sides, p_opinion
-    carry = carry_probability(share, share_spread(state, arena, delegates, sides, p_opinion))
     gain = rival_gain(shares, state.affinity, sides, proposer, targets)
     waiting = p[Parameter.waiting_cost] * state.grievance[proposer, rival]
-    utility = motion_utility(carry, gain, p[Parameter.failure_cost], waiting)
+    utility = motion_utility(
+        carry_probability(share, spread), gain, p[Parameter.failure_cost], waiting
+    )
     return utility, targets, sides, p_opinion
+
+
+@njit(cache=True)
+def _choose(state, arena, delegates, shares, with_allies, office):
+    """Every leader present weighs his motion; the sitting takes one, or none (proposer -1).
+
+    In the Politburo only its members move; at a plenum, conference or congress any
+    present leader may.
+
+    Returns ``(proposer, targets, sides, p_opinion)`` of the motion taken
+    (:func:`simulation.mechanisms.agency.choose_motion`).
+    """
+    p = state.parameter_values
+    view = (*sitting(state, arena, delegates), state.influence * state.alive)
+    eligible = rival_eligibility(state.alive, state.condemned, state.holds, state.unique_post)
+    n = state.alive.size
+    utilities = np.full(n, -1.0)
+    for i in range(n):
+        present = state.alive[i] and state.health[i] >= 0.5
+        member = state.politburo_post >= 0 and state.holds[i, state.politburo_post]
+        if present and (arena != POLITBURO or member):
+            utilities[i] = _plan(state, arena, view, eligible, i, shares, with_allies, office)[0]
+    proposer = choose_motion(state.source, utilities, p[Parameter.choice_temperature])
+    if proposer < 0:
+        return proposer, np.zeros(0, dtype=np.int64), np.zeros(n, dtype=np.int64), 0.5
+    _, targets, sides, p_opinion = _plan(
+        state, arena, view, eligible, proposer, shares, with_allies, office
+    )
+    return proposer, targets, sides, p_opinion
 
 
 @njit(cache=True)
@@ -167,15 +196,11 @@ def _contest(state, k, arena, delegates, shares, row):
     politburo = arena == POLITBURO
     if not politburo and _truce(state):
         return row
-    n = state.alive.size
-    utilities = np.full(n, -1.0)
-    for i in range(n):
-        if state.alive[i] and state.health[i] >= 0.5:
-            utilities[i] = _plan(state, arena, delegates, i, shares, not politburo)[0]
-    proposer = choose_motion(state.source, utilities, p[Parameter.choice_temperature])
+    proposer, targets, sides, p_opinion = _choose(
+        state, arena, delegates, shares, not politburo, False
+    )
     if proposer < 0:
         return row
-    _, targets, sides, p_opinion = _plan(state, arena, delegates, proposer, shares, not politburo)
     move = CAMPAIGN if politburo else CONDEMNATION
     carried, row = _motion(state, arena, delegates, move, proposer, targets, sides, p_opinion, row)
     if not carried:
@@ -259,15 +284,9 @@ def _office_motion(state, delegates, shares, row):
     p = state.parameter_values
     if _truce(state):
         return row
-    n = state.alive.size
-    utilities = np.full(n, -1.0)
-    for i in range(n):
-        if state.alive[i] and state.health[i] >= 0.5:
-            utilities[i] = _plan(state, PLENUM, delegates, i, shares, False, True)[0]
-    proposer = choose_motion(state.source, utilities, p[Parameter.choice_temperature])
+    proposer, targets, sides, p_opinion = _choose(state, PLENUM, delegates, shares, False, True)
     if proposer < 0:
         return row
-    _, targets, sides, p_opinion = _plan(state, PLENUM, delegates, proposer, shares, False, True)
     carried, row = _motion(
         state, PLENUM, delegates, REMOVAL, proposer, targets, sides, p_opinion, row
     )

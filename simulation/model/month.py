@@ -13,8 +13,8 @@ import numpy as np
 from numba import njit
 
 from simulation.mechanisms.alliances import (
+    fill_similarity,
     reweigh_affinities,
-    stance_similarity,
     threat_adjustment,
 )
 from simulation.mechanisms.contests import faction_cohesion
@@ -118,18 +118,17 @@ def advance_month(state, k, free):
         if not alive[i]:
             influence[i] = 0.0
 
-    if free:
-        reposition(
-            state.stance,
-            affinity,
-            grievance,
-            state.power,
-            alive,
-            dominant(state.power, alive, health),
-            p[Parameter.reposition_rate],
-            p[Parameter.bandwagon_below],
-        )
-    similarity[:] = stance_similarity(state.stance)
+    if free and reposition(
+        state.stance,
+        affinity,
+        grievance,
+        state.power,
+        alive,
+        dominant(state.power, alive, health),
+        p[Parameter.reposition_rate],
+        p[Parameter.bandwagon_below],
+    ):
+        fill_similarity(similarity, state.stance)
     threat = threat_adjustment(influence, alive, p[Parameter.balancing])
     affinity[:] = reweigh_affinities(
         affinity,

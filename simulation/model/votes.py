@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from simulation.mechanisms.agency import delegate_share_spread, member_share_spread
-from simulation.mechanisms.contests import expected_delegate_share, expected_member_share
+from simulation.mechanisms.agency import delegate_share_moments, member_share_spread
+from simulation.mechanisms.contests import expected_member_share
 from simulation.mechanisms.membership import delegate_counts, delegate_discipline
 from simulation.mechanisms.voting import (
     delegate_vote,
@@ -61,21 +61,35 @@ def _politburo_voters(state):
 
 
 @njit(cache=True)
-def expected_share(state, arena, delegates, sides, p_opinion):
-    """The share of the arena's votes a motion can expect (what a challenger counts on)."""
+def sitting(state, arena, delegates):
+    """Who votes at a sitting, worked out once for all the motions its members weigh.
+
+    Returns ``(voters, counts, loyalty, discipline)``: the Politburo's present
+    members (empty for a delegate arena), or the delegates per body, their
+    secretaries' loyalties and their discipline (empty for the Politburo).
+    """
     if arena == POLITBURO:
-        return expected_member_share(sides[_politburo_voters(state)], p_opinion)
+        empty = np.zeros(0, dtype=np.int64)
+        return _politburo_voters(state), empty, state.loyalty, np.zeros(0)
     counts, loyalty, discipline = delegation(state, arena, delegates)
-    return expected_delegate_share(counts, loyalty, discipline, sides, p_opinion)
+    return np.zeros(0, dtype=np.int64), counts, loyalty, discipline
 
 
 @njit(cache=True)
-def share_spread(state, arena, delegates, sides, p_opinion):
-    """How uncertain that share is: its standard deviation under :func:`vote`."""
+def share_and_spread(arena, voters, counts, loyalty, discipline, sides, p_opinion):
+    """The share of a sitting's votes a motion can expect, and its standard deviation.
+
+    What a challenger counts on, and how sure he can be of it (see
+    :func:`vote`; :func:`sitting` gives the voters).
+    """
     if arena == POLITBURO:
-        return member_share_spread(sides[_politburo_voters(state)], p_opinion)
-    counts, loyalty, discipline = delegation(state, arena, delegates)
-    return delegate_share_spread(counts, loyalty, discipline, sides, p_opinion, arena != PLENUM)
+        voter_sides = sides[voters]
+        return (
+            expected_member_share(voter_sides, p_opinion),
+            member_share_spread(voter_sides, p_opinion),
+        )
+    blocs = arena != PLENUM
+    return delegate_share_moments(counts, loyalty, discipline, sides, p_opinion, blocs)
 
 
 @njit(cache=True)

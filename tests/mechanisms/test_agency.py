@@ -8,7 +8,7 @@ from simulation.mechanisms.agency import (
     anticipate,
     carry_probability,
     choose_motion,
-    delegate_share_spread,
+    delegate_share_moments,
     member_share_spread,
     motion_utility,
     rival_gain,
@@ -78,7 +78,8 @@ def test_the_spread_of_a_bloc_vote_is_what_the_votes_show():
         delegate_vote(source, delegates, loyalty, discipline, sides, 0.45, True)[0] / 600
         for _ in range(6_000)
     ]
-    spread = delegate_share_spread(delegates, loyalty, discipline, sides, 0.45, True)
+    mean, spread = delegate_share_moments(delegates, loyalty, discipline, sides, 0.45, True)
+    assert np.mean(shares) == pytest.approx(mean, abs=0.005)
     assert np.std(shares) == pytest.approx(spread, rel=0.1)
     assert member_share_spread(np.array([FOR, UNDECIDED, UNDECIDED, AGAINST]), 0.5) == (
         pytest.approx(np.sqrt(2 * 0.25) / 4)

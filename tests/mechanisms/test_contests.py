@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 from conftest import generator_ref
 
+from simulation.mechanisms.agency import delegate_share_moments
 from simulation.mechanisms.contests import (
     allies_of,
     choose_rival,
-    expected_delegate_share,
     expected_member_share,
     faction_cohesion,
     plenum_moves,
@@ -46,7 +46,7 @@ def test_expected_delegate_share_is_the_mean_of_the_vote():
     loyalty = np.array([[0.5, 0.2], [0.1, 0.6]])
     discipline = np.array([0.7, 0.9])
     sides = np.array([FOR, AGAINST])
-    expected = expected_delegate_share(delegates, loyalty, discipline, sides, 0.4)
+    expected = delegate_share_moments(delegates, loyalty, discipline, sides, 0.4, True)[0]
     shares = [
         delegate_vote(source, delegates, loyalty, discipline, sides, 0.4, blocs)[0] / 500
         for _ in range(4000)
