@@ -23,13 +23,18 @@ def appointment_pressure(
     alive: np.ndarray,
     patronage_reach: np.ndarray,
     health: np.ndarray,
+    standing: np.ndarray,
+    standing_weight: float,
     head_holder: np.ndarray,
     protection: np.ndarray,
 ) -> np.ndarray:
     """Each leader's power to appoint secretaries in each organisation.
 
     A living leader's pressure in an organisation is the patronage of the posts
-    he holds that appoint there, scaled by his health (an invalid appoints no one).
+    he holds that appoint there, scaled by his health (an invalid appoints no one)
+    and by his standing to the power ``standing_weight``: an appointment went
+    through the Orgburo and the Secretariat, and a man without authority could
+    not carry his nominees against his colleagues' (0: the office alone counts).
     Where an organisation's head post is held, everyone but the head is
     weakened by the organisation's protection: this is how Zinoviev kept
     Leningrad until the purge of January 1926.
@@ -40,6 +45,8 @@ def appointment_pressure(
         patronage_reach: (p, m) patronage of each post in each organisation it
             appoints in, 0..1 (0 elsewhere).
         health: (n,) 0..1.
+        standing: (n,) influence, 0..1.
+        standing_weight: how far patronage depends on standing, >= 0.
         head_holder: (m,) index of the leader holding the head post, or -1.
         protection: (m,) 0..1, how far the head shields his organisation.
 
@@ -56,8 +63,9 @@ def appointment_pressure(
             if holds[i, q]:
                 for o in range(m):
                     pressure[o, i] += patronage_reach[q, o]
+        weight = health[i] * standing[i] ** standing_weight
         for o in range(m):
-            pressure[o, i] *= health[i]
+            pressure[o, i] *= weight
     for o in range(m):
         head = head_holder[o]
         if head >= 0:

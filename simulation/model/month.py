@@ -97,7 +97,16 @@ def advance_month(state, k, free):
                 if alive[i] and holds[i, head_post[o]]:
                     head_holder[o] = i
                     break
-    pressure = appointment_pressure(holds, alive, reach, health, head_holder, protection)
+    pressure = appointment_pressure(
+        holds,
+        alive,
+        reach,
+        health,
+        influence,
+        p[Parameter.patronage_standing],
+        head_holder,
+        protection,
+    )
     captured = capture_loyalty(
         loyalty, pressure, p[Parameter.patronage_rate], p[Parameter.loyalty_decay]
     )

@@ -54,6 +54,12 @@ class Parameters(Frozen):
     patronage_rate: float = parameter(
         0.06, "share of an organisation's secretaries replaceable per month"
     )
+    patronage_standing: float = parameter(
+        0.0,
+        "how far an appointer's patronage depends on his standing (exponent; 0: the office "
+        "alone counts)",
+        bounds=(0.0, 3.0),
+    )
     loyalty_decay: float = parameter(0.004, "monthly drift of loyalty to unaligned")
     influence_drift: float = parameter(
         0.08, "monthly adjustment of influence toward what supports it"

@@ -6,6 +6,7 @@ from simulation.mechanisms.patronage import (
     appointment_pressure,
     capture_loyalty,
     purge,
+    takeovers,
 )
 
 
@@ -47,7 +48,9 @@ def test_regional_boss_shields_his_organisation():
     head_holder = np.array([1, -1])
     protection = np.array([0.7, 0.0])
     reach = patronage[:, None] * appoints
-    pressure = appointment_pressure(holds, np.ones(2, bool), reach, health, head_holder, protection)
+    pressure = appointment_pressure(
+        holds, np.ones(2, bool), reach, health, np.ones(2), 1.0, head_holder, protection
+    )
     # In the protected organisation the outsider's pressure is cut by 70%, the boss keeps his.
     np.testing.assert_allclose(pressure[0], [0.9 * 0.3, 0.8])
     # In the unprotected organisation only the general secretary appoints.
@@ -60,6 +63,8 @@ def test_an_invalid_appoints_no_one():
         np.array([True]),
         np.array([[0.9]]),
         np.array([0.0]),
+        np.array([0.5]),
+        1.0,
         np.array([-1]),
         np.array([0.0]),
     )
@@ -88,14 +93,36 @@ def test_apparatus_share_is_membership_weighted():
 def test_the_dead_appoint_no_one():
     holds = np.array([[True], [True]])
     pressure = appointment_pressure(
-        holds, np.array([True, False]), np.array([[0.9]]), np.ones(2), np.array([-1]), np.zeros(1)
+        holds,
+        np.array([True, False]),
+        np.array([[0.9]]),
+        np.ones(2),
+        np.ones(2),
+        1.0,
+        np.array([-1]),
+        np.zeros(1),
     )
     np.testing.assert_allclose(pressure, [[0.9, 0.0]])
 
 
-def test_a_head_whose_organisation_a_rivals_machine_holds_is_displaced():
-    from simulation.mechanisms.patronage import takeovers
+def test_a_man_without_standing_cannot_carry_his_nominees():
+    def pressure(standing_weight):
+        return appointment_pressure(
+            np.array([[True], [True]]),
+            np.ones(2, bool),
+            np.array([[0.8]]),
+            np.ones(2),
+            np.array([0.9, 0.1]),
+            standing_weight,
+            np.array([-1]),
+            np.zeros(1),
+        )[0]
 
+    np.testing.assert_allclose(pressure(0.0), [0.8, 0.8])  # the office alone
+    np.testing.assert_allclose(pressure(1.0), [0.8 * 0.9, 0.8 * 0.1])
+
+
+def test_a_head_whose_organisation_a_rivals_machine_holds_is_displaced():
     # Organisation 0: head 1 has 0.2 of the secretaries, 0 (who appoints there) 0.5.
     loyalty = np.array([[0.5, 0.2, 0.0], [0.1, 0.0, 0.6]])
     affinity = np.zeros((3, 3))
