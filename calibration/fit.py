@@ -57,6 +57,12 @@ class Settings:
     minimum_epsilon: float = 0.01
     """Stop once the tolerance is this close to history (0 would collapse the population
     on particles that all hit every pattern, leaving pyabc's kernel degenerate)."""
+    minimum_acceptance: float = 0.05
+    """Stop once fewer than this share of the proposed particles are accepted."""
+    minimum_tightening: float = 0.02
+    """Stop once a generation tightens the tolerance by less than this (in units of the
+    distance, a share of patterns missed): a tolerance stuck near its floor makes the next
+    generation cost tens of times the last."""
 
 
 QUICK = Settings(population=24, generations=3, runs_per_particle=8)
@@ -117,7 +123,11 @@ class Calibration:
         # pyabc draws its particles from numpy's global generator.
         np.random.seed(self.settings.seed)  # noqa: NPY002
         abc = pyabc.ABCSMC(
-            simulate, prior, distance, population_size=self.settings.population, sampler=sampler
+            simulate,
+            prior,
+            distance,
+            population_size=self.settings.population,
+            sampler=sampler,
         )
         abc.new(f"sqlite:///{database.resolve()}", observed)
         self.stopped_early_ = None
@@ -125,6 +135,10 @@ class Calibration:
             history = abc.run(
                 max_nr_populations=self.settings.generations,
                 minimum_epsilon=self.settings.minimum_epsilon,
+                # Past this, a generation costs tens of times the last for a tolerance that
+                # hardly moves: the populations done are the fit.
+                min_acceptance_rate=self.settings.minimum_acceptance,
+                min_eps_diff=self.settings.minimum_tightening,
             )
         except (AssertionError, ValueError, np.linalg.LinAlgError) as error:
             # Once nearly every particle hits the fitted patterns, pyabc's kernel can

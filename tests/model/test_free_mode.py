@@ -8,6 +8,7 @@ from simulation.experiments.outcomes import run_outcome
 from simulation.experiments.runs import run_models
 from simulation.experiments.seeds import run_seeds
 from simulation.model import Mode, PartyModel
+from simulation.scenario import apply_changes
 from simulation.scenario.schema import EventKind
 
 RUNS = 12
@@ -96,3 +97,27 @@ def test_chance_changes_some_outcome_of_the_baseline(baseline):
     timings = pd.DataFrame([outcome.summary for outcome in outcomes]).filter(like="left_")
     varying = [column for column in timings if timings[column].nunique(dropna=False) > 1]
     assert varying, "every removal came in the same month in every run"
+
+
+def test_every_leader_may_move_and_an_aggrieved_opposition_moves_against_the_odds(baseline):
+    """Agency is not the dominant leader's alone; the General Secretary can be challenged.
+
+    The fitted leaders move only to win (the fit puts ``move_threshold`` near one half).
+    With leaders who consider long shots and feel what waiting costs them, the
+    chapter's losing oppositions appear: motions moved by several leaders, some of them
+    defeated, and at some plenum a motion to take the General Secretary's offices.
+    """
+    bold = apply_changes(
+        baseline,
+        [{"set": {"parameters.move_threshold": 0.2, "parameters.waiting_cost": 0.3}}],
+        "test",
+    )
+    models = run_models(bold, range(40), run_seeds(1, 40), Mode.FREE)
+    votes = pd.concat([model.recorder.result()["votes"] for model in models])
+    decided = votes[~votes["forced"]]
+    assert decided["sponsor"].nunique() >= 4
+    assert (~decided["carried"]).sum() >= 10
+    against_office = decided[
+        (decided["arena"] == "plenum") & decided["motion"].str.startswith("removal of")
+    ]
+    assert (against_office["target"] == "stalin").any()
