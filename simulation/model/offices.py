@@ -78,6 +78,36 @@ def take_over_organisations(state, row):
 
 
 @njit(cache=True)
+def _successor(state, post, lines, chooser, shares):
+    """Whom ``chooser`` puts in ``post`` from the holders of ``lines`` (``choose_successor``)."""
+    p = state.parameter_values
+    return choose_successor(
+        post,
+        lines,
+        chooser,
+        state.affinity,
+        shares,
+        state.alive,
+        state.health,
+        state.condemned,
+        state.barred,
+        state.holds,
+        state.unique_post,
+        p[Parameter.threat_aversion],
+        p[Parameter.office_cost],
+    )
+
+
+@njit(cache=True)
+def _appoint(state, chosen, post, chooser, row):
+    """Give ``post`` to ``chosen``, who owes ``chooser`` for it; log it and return the next row."""
+    state.holds[chosen, post] = True
+    obligation = state.parameter_values[Parameter.appointment_obligation]
+    add_tie(state.obligation, np.full(1, chosen), np.full(1, chooser), obligation)
+    return write_appointment(state.decision_log, row, chosen, post, chooser)
+
+
+@njit(cache=True)
 def fill_vacancies(state, appointer, shares, row):
     """The majority's leader fills offices vacated during the run with loyal, modest men.
 
@@ -90,7 +120,6 @@ def fill_vacancies(state, appointer, shares, row):
     then candidates), and among them first those holding no other unique
     office: a dominant leader does not give a colleague a second power base.
     """
-    p = state.parameter_values
     holds, alive, vacated = state.holds, state.alive, state.vacated
     for post in range(vacated.size):
         if not vacated[post]:
@@ -104,33 +133,12 @@ def fill_vacancies(state, appointer, shares, row):
         lines = state.succession[post]
         by = state.vacated_by[post]
         chooser = by if by >= 0 and alive[by] and state.health[by] >= 0.5 else appointer
-        chosen = choose_successor(
-            post,
-            lines[lines >= 0],
-            chooser,
-            state.affinity,
-            shares,
-            alive,
-            state.health,
-            state.condemned,
-            state.barred,
-            holds,
-            state.unique_post,
-            p[Parameter.threat_aversion],
-            p[Parameter.office_cost],
-        )
+        chosen = _successor(state, post, lines[lines >= 0], chooser, shares)
         if chosen < 0:
             continue
-        holds[chosen, post] = True
-        add_tie(
-            state.obligation,
-            np.full(1, chosen),
-            np.full(1, chooser),
-            p[Parameter.appointment_obligation],
-        )
+        row = _appoint(state, chosen, post, chooser, row)
         vacated[post] = False
         state.vacated_by[post] = -1
-        row = write_appointment(state.decision_log, row, chosen, post, chooser)
     return row
 
 
@@ -143,7 +151,6 @@ def fill_seats(state, appointer, shares, row):
     office), who leaves the post he came from: Bukharin's promotion from
     candidate to full member of the Politburo after Lenin's death.
     """
-    p = state.parameter_values
     holds, alive = state.holds, state.alive
     for post in range(state.seats.size):
         if state.seats[post] == 0:
@@ -156,31 +163,10 @@ def fill_seats(state, appointer, shares, row):
             continue
         lines = state.promoted_from[post]
         lines = lines[lines >= 0]
-        chosen = choose_successor(
-            post,
-            lines,
-            appointer,
-            state.affinity,
-            shares,
-            alive,
-            state.health,
-            state.condemned,
-            state.barred,
-            holds,
-            state.unique_post,
-            p[Parameter.threat_aversion],
-            p[Parameter.office_cost],
-        )
+        chosen = _successor(state, post, lines, appointer, shares)
         if chosen < 0:
             continue
         for line in lines:
             holds[chosen, line] = False
-        holds[chosen, post] = True
-        add_tie(
-            state.obligation,
-            np.full(1, chosen),
-            np.full(1, appointer),
-            p[Parameter.appointment_obligation],
-        )
-        row = write_appointment(state.decision_log, row, chosen, post, appointer)
+        row = _appoint(state, chosen, post, appointer, row)
     return row
