@@ -1,12 +1,11 @@
 """Contests: when a coalition can win an arena, it moves against its rival.
 
-The dominant leader picks the rival whose machine threatens him most, counts what the
-arena would give him, and moves only when the expected vote clears a
-threshold. What the move is depends on the arena and on how far the rival has
-already fallen: the Politburo campaigns
-against him, conferences and congresses condemn him, and plenums strip a
-condemned rival first of his executive posts and, once his standing is
-broken, of his Politburo seat. This escalation produces the step-by-step
+A leader picks the rival whose machine threatens him most and the motion's
+targets; whether moving is worth it is :mod:`.agency`'s to say. What the move
+is depends on the arena and on how far the rival has already fallen: the
+Politburo campaigns against him, conferences and congresses condemn him, and
+plenums strip a condemned rival first of his executive posts and, once his
+standing is broken, of his Politburo seat. This escalation produces the step-by-step
 elimination of the period (Trotsky, then Zinoviev and Kamenev).
 
 References:

@@ -1,11 +1,12 @@
-"""What the leadership decides in a month of free mode, compiled into one call.
+"""What every leader does in a month of free mode, compiled into one call.
 
 Each month in which there is something to decide, in this order: purges
-decided by last month's congress are carried out; vacant offices are filled
-by the dominant leader; then the Politburo (when it campaigns this month) and
-any plenum, conference or congress sitting this month hold their contest.
-:mod:`simulation.model.decisions` says when a month has something to decide and
-turns what was decided into the run's logs.
+decided by last month's congress are carried out; offices and seats are filled
+(:mod:`.offices`); then the Politburo (when it campaigns this month) and any
+plenum, conference or congress sitting this month: at each, every present
+leader weighs a motion against his rival (:func:`_plan`) and the sitting takes
+one or none (:func:`_choose`). :mod:`simulation.model.decisions` says when a
+month has something to decide and turns what was decided into the run's logs.
 
 While the scenario's ``arbiter`` lives (Lenin), no Politburo member is
 condemned or removed: the chapter dates the first reorganisation of power to
