@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from simulation.mechanisms.voting import FOR, UNDECIDED, apparatus_split
+from simulation.mechanisms.voting import FOR, UNDECIDED, organisation_lean
 
 if TYPE_CHECKING:
     from simulation.model.random_source import GeneratorRef
@@ -152,11 +152,11 @@ def delegate_share_moments(
     count = delegates.sum()
     if count <= 0:
         return 0.0, 0.0
-    split = apparatus_split(loyalty, sides)
     mean = 0.0
     variance = p_opinion * (1.0 - p_opinion) / count
     for o in range(delegates.size):
-        following = split[o, 0] + split[o, 2] * p_opinion
+        with_motion, _, neither = organisation_lean(loyalty, sides, o)
+        following = with_motion + neither * p_opinion
         weight = delegates[o] / count
         mean += weight * (discipline[o] * following + (1.0 - discipline[o]) * p_opinion)
         if blocs:

@@ -96,22 +96,31 @@ def opinion_for(influence: np.ndarray, sides: np.ndarray, gamma: float) -> float
 
 
 @njit(cache=True)
-def apparatus_split(loyalty: np.ndarray, sides: np.ndarray) -> np.ndarray:
-    """(m, 3) how each organisation's secretaries lean: with the motion, against it, neither.
+def organisation_lean(loyalty: np.ndarray, sides: np.ndarray, o: int) -> tuple[float, float, float]:
+    """How organisation ``o``'s secretaries lean: with the motion, against it, neither.
 
-    Rows sum to one: the secretaries loyal to leaders on each side, and the
+    The three sum to one: the secretaries loyal to leaders on each side, and the
     unaligned or undecided rest, whom a disciplined delegate cannot follow.
     """
-    m, n = loyalty.shape
+    with_motion = 0.0
+    against = 0.0
+    for i in range(sides.size):
+        if sides[i] == FOR:
+            with_motion += loyalty[o, i]
+        elif sides[i] == AGAINST:
+            against += loyalty[o, i]
+    neither = max(1.0 - with_motion - against, 0.0)
+    total = with_motion + against + neither
+    return with_motion / total, against / total, neither / total
+
+
+@njit(cache=True)
+def apparatus_split(loyalty: np.ndarray, sides: np.ndarray) -> np.ndarray:
+    """(m, 3) how each organisation's secretaries lean (:func:`organisation_lean`)."""
+    m = loyalty.shape[0]
     split = np.zeros((m, 3))
     for o in range(m):
-        for i in range(n):
-            if sides[i] == FOR:
-                split[o, 0] += loyalty[o, i]
-            elif sides[i] == AGAINST:
-                split[o, 1] += loyalty[o, i]
-        split[o, 2] = max(1.0 - split[o, 0] - split[o, 1], 0.0)
-        split[o] /= split[o].sum()
+        split[o, 0], split[o, 1], split[o, 2] = organisation_lean(loyalty, sides, o)
     return split
 
 
