@@ -15,3 +15,14 @@ def test_api_page_documents_every_public_name():
         name for name in simulation.__all__ if name != "__version__" and name not in documented
     ]
     assert not missing, f"docs/api.md has no '::: module.NAME' entry for {missing}"
+
+
+def test_api_page_documents_every_mechanism():
+    page = (ROOT / "docs/api.md").read_text(encoding="utf-8")
+    modules = sorted(
+        path.stem
+        for path in (ROOT / "simulation/mechanisms").glob("*.py")
+        if path.stem != "__init__"
+    )
+    missing = [name for name in modules if f"::: simulation.mechanisms.{name}\n" not in page]
+    assert not missing, f"docs/api.md has no '::: simulation.mechanisms.NAME' for {missing}"
