@@ -61,8 +61,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         type=_names,
         default=(),
         metavar="X,Y",
-        help="outcomes: stalin_dominant, opposition_share_YYYY-MM or any numeric column of an "
-        "ensemble's summary.parquet (default: stalin_dominant, power_stalin, "
+        help="outcomes: dominant_LEADER, opposition_share_YYYY-MM or any numeric column of an "
+        "ensemble's summary.parquet (default: dominant_stalin, power_stalin, "
         "left_trotsky_war_commissar, opposition_share_1925-12, those the scenario has)",
     )
     add_executor_arguments(parser)

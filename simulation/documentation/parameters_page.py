@@ -26,7 +26,7 @@ HOLD_OUT_FIT = "calibration/parameters/baseline-1922-until-1924-12.yaml"
 """The fit on the patterns dated up to 1924-12 only (the hold-out in time)."""
 SENSITIVITY = "calibration/sensitivity"
 """Where committed sensitivity studies live, one directory each with its ``indices.csv``."""
-HEADLINE_OUTCOME = "stalin_dominant"
+HEADLINE_OUTCOME = "dominant_stalin"
 """The headline outcome: whether Stalin holds the largest power share at the end."""
 CREDIBLE = 0.95
 

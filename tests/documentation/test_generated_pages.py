@@ -105,7 +105,7 @@ def test_a_committed_sobol_study_adds_its_column(copy_of_sources):
     pd.DataFrame(
         {
             "method": ["sobol", "sobol", "sobol"],
-            "outcome": ["stalin_dominant", "stalin_dominant", "power_stalin"],
+            "outcome": ["dominant_stalin", "dominant_stalin", "power_stalin"],
             "parameter": ["balancing", "balancing", "hostility"],
             "index": ["ST", "S1", "ST"],
             "estimate": [0.42, 0.3, 0.9],
@@ -114,7 +114,7 @@ def test_a_committed_sobol_study_adds_its_column(copy_of_sources):
         }
     ).to_csv(study / "indices.csv", index=False)
     fit = parameters_page.render(copy_of_sources).split("## The fit")[1]
-    assert "Sobol ST on stalin_dominant" in fit
+    assert "Sobol ST on dominant_stalin" in fit
     balancing = next(line for line in fit.splitlines() if line.startswith("| `balancing` |"))
     assert balancing.endswith("| 0.42 (0.3 – 0.55) |")
     hostility = next(line for line in fit.splitlines() if line.startswith("| `hostility` |"))

@@ -130,3 +130,14 @@ def test_a_point_mean_leaves_out_runs_without_a_value():
     assert means[0] == 1.0
     assert np.isnan(means[1])
     assert means[2] == pytest.approx(0.3)
+
+
+def test_any_leader_can_be_asked_whether_he_dominates():
+    from simulation.experiments.sensitivity.metrics import available, run_values
+
+    summary = pd.DataFrame(
+        {"run": [1, 0, 2], "dominant": ["zinoviev", "stalin", "stalin"], "power_stalin": [0.1] * 3}
+    )
+    columns = ["power_stalin", "power_zinoviev"]
+    assert available(columns, ["dominant_zinoviev", "dominant_lenin"]) == ["dominant_zinoviev"]
+    assert list(run_values(summary, "dominant_stalin", 57)) == [1.0, 0.0, 1.0]

@@ -1,9 +1,10 @@
 """The outcome metrics a sensitivity study analyses, read from an ensemble's summary table.
 
-The defaults are the questions a reader asks first: does Stalin dominate at the end
-(a probability over a point's runs), his final power share, the month Trotsky leaves
-the War Commissariat, and the opposition's share of the votes at the 14th Congress.
-Any numeric ``summary.parquet`` column can be named as well.
+The defaults are the baseline's questions a reader asks first: does Stalin dominate at the
+end (a probability over a point's runs), his final power share, the month Trotsky leaves
+the War Commissariat, and the opposition's share of the votes at the 14th Congress. Any
+leader can be asked about (``dominant_ID``, ``power_ID``), and any numeric
+``summary.parquet`` column can be named as well.
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ import pandas as pd
 from simulation.experiments.sensitivity.design import SensitivityError
 
 DEFAULT_OUTCOMES = (
-    "stalin_dominant",
+    "dominant_stalin",
     "power_stalin",
     "left_trotsky_war_commissar",
     "opposition_share_1925-12",
 )
 """Outcomes analysed unless ``--outcomes`` names others (skipped where a scenario lacks them)."""
 DERIVED = {
-    "stalin_dominant": "1 if Stalin has the largest power share at the end, else 0",
     "opposition_share_1925-12": "share of congress votes against the majority at the 14th Congress",
 }
 
@@ -32,6 +32,10 @@ def describe_outcome(name: str) -> str:
     """One line saying what an outcome measures, for the summary."""
     if name in DERIVED:
         return DERIVED[name]
+    if name.startswith("dominant_"):
+        return (
+            f"1 if {name.removeprefix('dominant_')} has the largest power share at the end, else 0"
+        )
     if name.startswith("left_"):
         return "months until the post was lost (the scenario's length if never)"
     if name.startswith("power_"):
@@ -49,8 +53,9 @@ def run_values(summary: pd.DataFrame, name: str, months: int) -> pd.Series:
         SensitivityError: the outcome is neither derived nor a numeric summary column.
     """
     summary = summary.sort_values("run")
-    if name == "stalin_dominant":
-        return (summary["dominant"] == "stalin").astype(float)
+    leader = name.removeprefix("dominant_")
+    if name.startswith("dominant_") and f"power_{leader}" in summary:
+        return (summary["dominant"] == leader).astype(float)
     if name.startswith("opposition_share_"):
         column = f"congress_{name.removeprefix('opposition_share_')}_for_share"
         if column in summary:
@@ -68,7 +73,7 @@ def run_values(summary: pd.DataFrame, name: str, months: int) -> pd.Series:
         if c not in ("run", "seed") and pd.api.types.is_numeric_dtype(summary[c])
     ]
     raise SensitivityError(
-        f"--outcomes: unknown outcome {name!r} (expected stalin_dominant, "
+        f"--outcomes: unknown outcome {name!r} (expected dominant_LEADER, "
         f"opposition_share_YYYY-MM or a summary column such as {', '.join(numeric[:4])})"
     )
 
@@ -79,7 +84,8 @@ def available(summary_columns: Sequence[str], names: Sequence[str]) -> list[str]
     kept = []
     for name in names:
         congress = f"congress_{name.removeprefix('opposition_share_')}_for_share"
-        derived = name == "stalin_dominant" or (
+        dominant = f"power_{name.removeprefix('dominant_')}"
+        derived = (name.startswith("dominant_") and dominant in columns) or (
             name.startswith("opposition_share_") and congress in columns
         )
         if derived or name in columns:

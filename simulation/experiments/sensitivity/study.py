@@ -139,7 +139,7 @@ def _outcome_names(study: Study) -> list[str]:
         missing = [name for name in study.outcomes if not available(numeric, [name])]
         if missing:
             raise SensitivityError(
-                f"--outcomes: unknown outcome {missing[0]!r} (expected stalin_dominant, "
+                f"--outcomes: unknown outcome {missing[0]!r} (expected dominant_LEADER, "
                 f"opposition_share_YYYY-MM for a congress month, or a numeric summary column "
                 f"such as {', '.join(numeric[:3])})"
             )
