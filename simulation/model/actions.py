@@ -27,6 +27,20 @@ def vacate(state, leader, post):
 
 
 @njit(cache=True)
+def head_holders(state):
+    """(m,) the living leader holding each organisation's head post, or -1."""
+    head_post, holds, alive = state.head_post, state.holds, state.alive
+    holder = np.full(head_post.size, -1)
+    for o in range(head_post.size):
+        if head_post[o] >= 0:
+            for i in range(alive.size):
+                if alive[i] and holds[i, head_post[o]]:
+                    holder[o] = i
+                    break
+    return holder
+
+
+@njit(cache=True)
 def purge_organisation(state, organisation, targets, beneficiary, share):
     """Replace ``share`` of the targets' secretaries in an organisation by the beneficiary's.
 

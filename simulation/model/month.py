@@ -9,7 +9,6 @@ call: see ``benchmarks/README.md``.
 
 from __future__ import annotations
 
-import numpy as np
 from numba import njit
 
 from simulation.mechanisms.alliances import (
@@ -28,7 +27,7 @@ from simulation.mechanisms.patronage import (
 )
 from simulation.mechanisms.positions import capture_grievance, reposition
 from simulation.mechanisms.power import dominant, post_prestige
-from simulation.model.actions import power_given
+from simulation.model.actions import head_holders, power_given
 from simulation.model.leadership import decide_month
 from simulation.model.parameters import Parameter
 
@@ -58,7 +57,7 @@ def advance_month(state, k, free):
         that the caller need look at factions only then.
     """
     members, recruits, recruitment_weight = state.members, state.recruits, state.recruitment_weight
-    loyalty, reach, head_post = state.loyalty, state.patronage_reach, state.head_post
+    loyalty, reach = state.loyalty, state.patronage_reach
     protection = state.protection
     holds, prestige, alive, health = state.holds, state.prestige, state.alive, state.health
     influence, record, apparatus = state.influence, state.record, state.apparatus
@@ -75,7 +74,6 @@ def advance_month(state, k, free):
         p[Parameter.common_enemy_weight],
     )
     n = holds.shape[0]
-    m = members.size
 
     kept_members, kept_recruits = attrition(members, recruits, p[Parameter.membership_attrition])
     members[:] = kept_members
@@ -90,13 +88,7 @@ def advance_month(state, k, free):
         if months_left > 0:
             state.intake_months_left[q] = months_left - 1
 
-    head_holder = np.full(m, -1)
-    for o in range(m):
-        if head_post[o] >= 0:
-            for i in range(n):
-                if alive[i] and holds[i, head_post[o]]:
-                    head_holder[o] = i
-                    break
+    head_holder = head_holders(state)
     pressure = appointment_pressure(
         holds,
         alive,

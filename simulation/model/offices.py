@@ -18,7 +18,7 @@ from numba import njit
 from simulation.mechanisms.alliances import add_tie
 from simulation.mechanisms.contests import choose_successor
 from simulation.mechanisms.patronage import takeovers
-from simulation.model.actions import vacate
+from simulation.model.actions import head_holders, vacate
 from simulation.model.parameters import Parameter
 from simulation.model.rows import write_appointment, write_takeover
 
@@ -48,13 +48,7 @@ def take_over_organisations(state, row):
     """
     p = state.parameter_values
     head_post = state.head_post
-    head_holder = np.full(head_post.size, -1)
-    for o in range(head_post.size):
-        if head_post[o] >= 0:
-            for i in range(state.alive.size):
-                if state.alive[i] and state.holds[i, head_post[o]]:
-                    head_holder[o] = i
-                    break
+    head_holder = head_holders(state)
     taken = takeovers(
         state.loyalty,
         state.affinity,
