@@ -52,7 +52,7 @@ def plot_diagnostics(
     last.plot(done["t"], done["epsilon"], marker="o")
     last.set_xlabel("generation")
     last.set_ylabel("tolerance (distance)")
-    last.set_title("ABC-SMC tolerance", fontsize=9)
+    last.set_title("ABC tolerance", fontsize=9)
     for axis in axes[len(names) + 1 :]:
         axis.axis("off")
     axes[0].legend(fontsize=8)

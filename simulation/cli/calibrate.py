@@ -1,4 +1,4 @@
-"""``interregnum calibrate``: fit the free parameters to history with ABC-SMC."""
+"""``interregnum calibrate``: fit the free parameters to history with ABC."""
 
 from __future__ import annotations
 
@@ -26,9 +26,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add the ``calibrate`` subcommand."""
     parser = commands.add_parser(
         "calibrate",
-        help="fit the model's free parameters to the historical patterns (ABC-SMC)",
+        help="fit the model's free parameters to the historical patterns (ABC)",
         description="Fit the free parameters of a scenario to the 'fit' patterns of the "
-        "patterns file with ABC-SMC (pyabc); 'hold_out' patterns are never read. Writes the "
+        "patterns file with ABC (pyabc): by default one rejection step from the prior that "
+        "keeps the --quantile of particles closest to history, all equally weighted; "
+        "--generations N adds ABC-SMC generations. 'hold_out' patterns are never read. Writes the "
         "posterior sample, the chosen point, the validation of that point on fresh seeds "
         "(every pattern, marked in or out of the fit) and diagnostics plots to --out; the "
         "chosen parameters to calibration/parameters/NAME.yaml (which scenarios reference "
@@ -62,11 +64,21 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="a small trial fit (under a minute on 2 cores), named NAME-quick",
     )
     parser.add_argument(
-        "--population", type=int, help="ABC population size (default 100; quick 24)"
+        "--population", type=int, help="ABC population size (default 200; quick 24)"
     )
-    parser.add_argument("--generations", type=int, help="ABC generations (default 6; quick 3)")
     parser.add_argument(
-        "--runs-per-particle", type=int, help="free-mode runs per particle (default 16; quick 8)"
+        "--generations",
+        type=int,
+        help="ABC generations (default 1: a rejection step from the prior; more are ABC-SMC)",
+    )
+    parser.add_argument(
+        "--quantile",
+        type=float,
+        help="share of the proposed particles kept: each tolerance is this quantile of the "
+        "last distances (default 0.05; quick 0.25)",
+    )
+    parser.add_argument(
+        "--runs-per-particle", type=int, help="free-mode runs per particle (default 8)"
     )
     parser.add_argument(
         "--validation-runs",
@@ -107,6 +119,7 @@ def _settings(args: argparse.Namespace):
     return Settings(
         population=args.population or base.population,
         generations=args.generations or base.generations,
+        quantile=base.quantile if args.quantile is None else args.quantile,
         runs_per_particle=args.runs_per_particle or base.runs_per_particle,
         workers=workers,
         seed=args.seed,
@@ -148,6 +161,8 @@ def handle(args: argparse.Namespace) -> int:
     ):
         if value is not None and value < 1:
             return fail(f"{label} must be at least 1, got {value}")
+    if args.quantile is not None and not 0 < args.quantile <= 1:
+        return fail(f"--quantile must be above 0 and at most 1, got {args.quantile}")
     name = args.name or (
         scenario.name
         + (f"-until-{args.fit_until}" if args.fit_until else "")
@@ -163,7 +178,8 @@ def handle(args: argparse.Namespace) -> int:
     database.unlink(missing_ok=True)
     print(
         f"calibrating {scenario.name}: population {settings.population}, "
-        f"{settings.generations} generations, {settings.runs_per_particle} runs per particle, "
+        f"{settings.generations} generations keeping {settings.quantile:g} of proposals, "
+        f"{settings.runs_per_particle} runs per particle, "
         f"{settings.workers} processes"
         + (f", fitting patterns up to {args.fit_until}" if args.fit_until else "")
     )
@@ -174,7 +190,7 @@ def handle(args: argparse.Namespace) -> int:
     except CalibrationError as error:
         return fail(str(error), status=1)
     if calibration.stopped_early_:
-        print(f"note: ABC-SMC {calibration.stopped_early_}; keeping the last complete population")
+        print(f"note: ABC {calibration.stopped_early_}; keeping the last complete population")
     validation = calibration.validate(validation_runs)
 
     posterior_text = calibration.posterior_.to_csv(index=False, float_format="%.6g")
@@ -202,7 +218,7 @@ def handle(args: argparse.Namespace) -> int:
     }
     chosen = {name: round(value, 6) for name, value in calibration.best_.items()}
     header = (
-        f"# Written by 'interregnum calibrate' ({name}); ABC-SMC point closest to the patterns.\n"
+        f"# Written by 'interregnum calibrate' ({name}); ABC particle closest to the patterns.\n"
         f"# Scenarios use it with 'parameters_from:'. Details in {out}/manifest.json.\n"
     )
     write_text(

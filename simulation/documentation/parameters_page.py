@@ -89,6 +89,18 @@ def _interval(low: float, high: float) -> str:
     return f"{number(low)} – {number(high)}"
 
 
+def _method(run: dict) -> str:
+    """How the fit was made, from its recorded settings, in words."""
+    population, generations = run.get("population", "?"), run.get("generations", "?")
+    kept = run.get("quantile")
+    if generations == 1 and kept is not None:
+        return (
+            f"one rejection step from the prior keeping {population} particles, the {kept:.0%} "
+            "closest to history, all equally weighted"
+        )
+    return f"ABC-SMC with a population of {population} over {generations} generations"
+
+
 def _definitions() -> str:
     """Every parameter: its meaning, range, default and prior."""
     rows = []
@@ -187,9 +199,8 @@ def render(root: Path) -> str:
             "## The fit",
             "",
             f"**Fitted** is the point the baseline uses (`{FIT}`, read with `parameters_from`): "
-            f"the particle of the ABC-SMC posterior closest to the patterns, fitted to "
-            f"{len(patterns)} `fit` patterns with a population of {run.get('population', '?')} "
-            f"over {run.get('generations', '?')} generations, "
+            f"the particle of the ABC posterior closest to the patterns, fitted to "
+            f"{len(patterns)} `fit` patterns: {_method(run)}, "
             f"{run.get('runs_per_particle', '?')} free-mode runs per particle. "
             f"**Posterior mean** and the **credible interval** (central "
             f"{CREDIBLE:.0%}, by weight) summarise the weighted posterior sample beside it "

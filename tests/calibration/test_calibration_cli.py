@@ -73,8 +73,8 @@ def test_a_tiny_calibration_writes_its_results(tmp_path, capsys):
             str(parameters),
             "--population",
             "4",
-            "--generations",
-            "1",
+            "--quantile",
+            "0.5",
             "--runs-per-particle",
             "2",
             "--validation-runs",
@@ -98,6 +98,10 @@ def test_a_tiny_calibration_writes_its_results(tmp_path, capsys):
         assert (out / name).exists(), name
     posterior = pd.read_csv(tmp_path / "fitted-posterior.csv")
     assert len(posterior) == 4 and posterior["weight"].sum() == pytest.approx(1.0)
+    # the default is one rejection step: every kept particle within the tolerance, equally weighted
+    assert posterior["weight"].tolist() == pytest.approx([0.25] * 4)
+    tolerance = pd.read_csv(out / "populations.csv").query("t == 0")["epsilon"].item()
+    assert (posterior["distance"] <= tolerance + 1e-6).all()  # the CSV keeps 6 digits
     validation = pd.read_csv(out / "validation.csv")
     assert set(validation["sample"].dropna()) == {"in", "out"}
     fitted = yaml.safe_load(parameters.read_text())
@@ -119,6 +123,15 @@ def test_calibrate_refuses_a_bad_population(tmp_path, capsys):
     status = main(["calibrate", str(BASELINE), "--population", "0", "--out", str(tmp_path)])
     assert status == 2
     assert "--population must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("quantile", ["0", "1.5", "-0.1"])
+def test_calibrate_refuses_a_quantile_outside_0_to_1(quantile, tmp_path, capsys):
+    status = main(["calibrate", str(BASELINE), "--quantile", quantile, "--out", str(tmp_path)])
+    assert status == 2
+    assert f"--quantile must be above 0 and at most 1, got {float(quantile)}" in (
+        capsys.readouterr().err
+    )
 
 
 def test_a_quick_fit_does_not_replace_the_committed_parameters(tmp_path, monkeypatch):
