@@ -45,11 +45,24 @@ def fitted_point_of(scenario_file: Path) -> Path | None:
         if not isinstance(data, dict):
             return None
         if isinstance(data.get("parameters_from"), str):
-            return Path(os.path.normpath(scenario_file.parent / data["parameters_from"]))
+            return _beside(scenario_file, data["parameters_from"])
         if not isinstance(data.get("extends"), str):
             return None
-        scenario_file = Path(os.path.normpath(scenario_file.parent / data["extends"]))
+        scenario_file = _beside(scenario_file, data["extends"])
     return None
+
+
+def _beside(scenario_file: Path, reference: str) -> Path:
+    """A path a scenario file names, relative to its folder, as short as it can be said.
+
+    ``scen/../calibration`` is shortened to ``calibration`` only when both name the
+    same place: when ``scen`` is a symbolic link, ``..`` is the link target's parent,
+    not the folder holding the link, as the loader (which lets the system resolve the
+    path) reads it.
+    """
+    joined = scenario_file.parent / reference
+    shorter = Path(os.path.normpath(joined))
+    return shorter if shorter.resolve() == joined.resolve() else joined
 
 
 def posterior_of(scenario_file: Path) -> Path | None:

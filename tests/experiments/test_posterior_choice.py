@@ -40,6 +40,21 @@ def test_the_baseline_and_its_overlays_draw_from_the_committed_posterior(baselin
     assert choose_parameters("point", baseline, BASELINE).draws is None
 
 
+def test_a_scenario_read_through_a_symbolic_link_finds_its_posterior(
+    baseline, tmp_path, monkeypatch
+):
+    # scen/../calibration is, to the system, the repository's calibration folder, not
+    # tmp_path/calibration: the lookup must read the path as the loader does
+    (tmp_path / "scen").symlink_to(ROOT / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    for name in ("baseline_1922.yaml", "counterfactuals/no_lenin_enrolment.yaml"):
+        choice = choose_parameters(
+            None, baseline, tmp_path.joinpath("scen", name).relative_to(tmp_path)
+        )
+        assert choice.note == ""
+        assert os.path.samefile(choice.draws.path, POSTERIOR)
+
+
 def test_a_parameter_set_with_set_or_an_overlay_holds_in_every_run(baseline, tmp_path):
     changed = apply_changes(
         baseline, [{"set": {"parameters.hostility": 0.9}}], "--set parameters.hostility=0.9"
