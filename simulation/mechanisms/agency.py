@@ -88,6 +88,26 @@ def rival_gain(
 
 
 @njit(cache=True)
+def office_gain(
+    shares: np.ndarray, sides: np.ndarray, proposer: int, reach: float, value: float
+) -> float:
+    """What taking a colleague's appointing offices for his own side is worth to the proposer.
+
+    ``value * reach``, the power his side expects from offices that appoint
+    ``reach`` of the party (``value`` is what appointing across the whole
+    party is worth), times the proposer's part of his side's power, as in
+    :func:`rival_gain`: his side fills the offices.
+    """
+    side_power = 0.0
+    for i in range(sides.size):
+        if sides[i] == FOR:
+            side_power += shares[i]
+    if side_power <= 0:
+        return 0.0
+    return value * reach * shares[proposer] / side_power
+
+
+@njit(cache=True)
 def anticipate(
     sides: np.ndarray,
     affinity: np.ndarray,

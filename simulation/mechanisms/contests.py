@@ -76,6 +76,37 @@ def choose_rival(
 
 
 @njit(cache=True)
+def choose_office_holder(
+    affinity: np.ndarray,
+    reach: np.ndarray,
+    shares: np.ndarray,
+    eligible: np.ndarray,
+    proposer: int,
+    hostility: float,
+) -> int:
+    """The colleague whose appointing offices are most worth taking, or -1.
+
+    Worth is the reach of his offices discounted by friendship, ``reach_i (1 -
+    A_pi) / 2`` (:func:`simulation.mechanisms.patronage.appointing_reach`): the
+    machine an office will build, not the one its holder commands today. A
+    rival (affinity below ``hostility``) is a candidate; so is a partner with
+    less power than the proposer: a coalition turns on its weaker members
+    first (Acemoglu, Egorov & Sonin 2008), and an office that appoints across
+    the party is too much to leave to one of them (the cave proposal of 1923
+    came from the General Secretary's partners in the troika).
+    """
+    rival = -1
+    most = 0.0
+    for i in range(reach.size):
+        candidate = affinity[proposer, i] < hostility or shares[i] < shares[proposer]
+        if eligible[i] and i != proposer and candidate:
+            worth = reach[i] * (1.0 - affinity[proposer, i]) / 2.0
+            if worth > most:
+                rival, most = i, worth
+    return rival
+
+
+@njit(cache=True)
 def allies_of(affinity: np.ndarray, sides: np.ndarray, rival: int, threshold: float) -> np.ndarray:
     """The rival and those of his side close enough to him to share his fate."""
     close = np.zeros(sides.size, dtype=np.bool_)

@@ -151,6 +151,38 @@ def apparatus_shares(loyalty: np.ndarray, members: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True)
+def appointing_reach(
+    holds: np.ndarray, unique_post: np.ndarray, reach: np.ndarray, members: np.ndarray
+) -> np.ndarray:
+    """(n,) share of the party's members whose secretaries each leader's offices appoint.
+
+    Per organisation, the patronage of the executive offices a leader holds
+    there (at most 1), weighted by its membership: the machine his offices
+    will build him over time, whatever he commands today. The General
+    Secretary's reach spans the whole party; a regional head's, his region.
+
+    Args:
+        holds: (n, p) who holds which post.
+        unique_post: (p,) executive (single-holder) posts.
+        reach: (p, m) patronage of each post in each organisation.
+        members: (m,) members of each organisation.
+    """
+    n, posts = holds.shape
+    total = members.sum()
+    share = np.zeros(n)
+    if total <= 0:
+        return share
+    for i in range(n):
+        for o in range(members.size):
+            patronage = 0.0
+            for q in range(posts):
+                if holds[i, q] and unique_post[q]:
+                    patronage += reach[q, o]
+            share[i] += members[o] * min(patronage, 1.0)
+    return share / total
+
+
+@njit(cache=True)
 def takeovers(
     loyalty: np.ndarray,
     affinity: np.ndarray,

@@ -33,11 +33,19 @@ from simulation.mechanisms.agency import (
     carry_probability,
     choose_motion,
     motion_utility,
+    office_gain,
     rival_gain,
 )
 from simulation.mechanisms.alliances import add_tie
-from simulation.mechanisms.contests import Move, plan_motion, plenum_moves, rival_eligibility
+from simulation.mechanisms.contests import (
+    Move,
+    choose_office_holder,
+    plan_motion,
+    plenum_moves,
+    rival_eligibility,
+)
 from simulation.mechanisms.influence import shock
+from simulation.mechanisms.patronage import appointing_reach
 from simulation.mechanisms.power import dominant
 from simulation.mechanisms.voting import leader_sides, opinion_for
 from simulation.model.actions import power_now, purge_organisation, vacate
@@ -94,17 +102,7 @@ def _truce(state):
 
 
 @njit(cache=True)
-def _appoints(state, leader):
-    """Whether a leader holds an office that appoints secretaries somewhere."""
-    for post in range(state.unique_post.size):
-        held = state.holds[leader, post] and state.unique_post[post]
-        if held and state.patronage_reach[post].sum() > 0:
-            return True
-    return False
-
-
-@njit(cache=True)
-def _plan(state, arena, view, eligible, proposer, shares, with_allies, office):
+def _plan(state, arena, view, eligible, proposer, shares, with_allies, reach):
     """What moving against his rival is worth to a leader: ``(utility, targets, sides, opinion)``.
 
     The rival and the motion's targets are those of
@@ -114,23 +112,36 @@ def _plan(state, arena, view, eligible, proposer, shares, with_allies, office):
     leaders' standing)
     give the chance of carrying, and the utility weighs the gain against the
     costs of failing and of waiting. A motion whose expected share is below
-    ``move_threshold`` is not considered (utility -1). With ``office``, the
-    motion is to take the rival's appointing offices from him, possible only
-    against an uncondemned rival who holds one.
+    ``move_threshold`` is not considered (utility -1). Given ``reach`` (each
+    leader's :func:`simulation.mechanisms.patronage.appointing_reach`), the
+    motion is to take a colleague's appointing offices
+    (:func:`simulation.mechanisms.contests.choose_office_holder`), and what
+    his side would fill them with counts in the gain
+    (:func:`simulation.mechanisms.agency.office_gain`).
     """
     p = state.parameter_values
-    rival, targets, sides = plan_motion(
-        state.affinity,
-        state.apparatus,
-        state.alive,
-        eligible,
-        proposer,
-        with_allies,
-        p[Parameter.hostility],
-        p[Parameter.side_threshold],
-        p[Parameter.ally_threshold],
-    )
-    if rival < 0 or (office and (state.condemned[rival] or not _appoints(state, rival))):
+    office = reach.size > 0
+    if office:
+        rival = choose_office_holder(
+            state.affinity, reach, shares, eligible, proposer, p[Parameter.hostility]
+        )
+        targets = np.full(1, rival)
+        sides = leader_sides(
+            state.affinity, state.alive, np.full(1, proposer), targets, p[Parameter.side_threshold]
+        )
+    else:
+        rival, targets, sides = plan_motion(
+            state.affinity,
+            state.apparatus,
+            state.alive,
+            eligible,
+            proposer,
+            with_allies,
+            p[Parameter.hostility],
+            p[Parameter.side_threshold],
+            p[Parameter.ally_threshold],
+        )
+    if rival < 0:
         return -1.0, targets, sides, 0.5
     sides = anticipate(
         sides,
@@ -147,6 +158,8 @@ def _plan(state, arena, view, eligible, proposer, shares, with_allies, office):
     if share < p[Parameter.move_threshold]:
         return -1.0, targets, sides, p_opinion
     gain = rival_gain(shares, state.affinity, sides, proposer, targets)
+    if office:
+        gain += office_gain(shares, sides, proposer, reach[rival], p[Parameter.office_value])
     waiting = p[Parameter.waiting_cost] * state.grievance[proposer, rival]
     utility = motion_utility(
         carry_probability(share, spread), gain, p[Parameter.failure_cost], waiting
@@ -167,18 +180,24 @@ def _choose(state, arena, delegates, shares, with_allies, office):
     p = state.parameter_values
     view = (*sitting(state, arena, delegates), state.influence * state.alive)
     eligible = rival_eligibility(state.alive, state.condemned, state.holds, state.unique_post)
+    reach = np.zeros(0)
+    if office:
+        eligible &= ~state.condemned
+        reach = appointing_reach(
+            state.holds, state.unique_post, state.patronage_reach, state.members
+        )
     n = state.alive.size
     utilities = np.full(n, -1.0)
     for i in range(n):
         present = state.alive[i] and state.health[i] >= 0.5
         member = state.politburo_post >= 0 and state.holds[i, state.politburo_post]
         if present and (arena != POLITBURO or member):
-            utilities[i] = _plan(state, arena, view, eligible, i, shares, with_allies, office)[0]
+            utilities[i] = _plan(state, arena, view, eligible, i, shares, with_allies, reach)[0]
     proposer = choose_motion(state.source, utilities, p[Parameter.choice_temperature])
     if proposer < 0:
         return proposer, np.zeros(0, dtype=np.int64), np.zeros(n, dtype=np.int64), 0.5
     _, targets, sides, p_opinion = _plan(
-        state, arena, view, eligible, proposer, shares, with_allies, office
+        state, arena, view, eligible, proposer, shares, with_allies, reach
     )
     return proposer, targets, sides, p_opinion
 
@@ -271,7 +290,7 @@ def _plenum(state, k, delegates, proposer, row):
 
 @njit(cache=True)
 def _office_motion(state, delegates, shares, row):
-    """A plenum may take his appointing offices from a rival who has not been condemned.
+    """A plenum may take his appointing offices from a colleague who has not been condemned.
 
     Every present leader weighs it (:func:`_plan` with ``office``); the plenum
     takes one motion by logit choice, or none. This is the motion the

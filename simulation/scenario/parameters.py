@@ -217,6 +217,12 @@ class Parameters(Frozen):
         bounds=(1.0, 10.0),
         prior=(1.0, 3.0),
     )
+    office_value: float = parameter(
+        0.2,
+        "power a side expects from offices that appoint across the whole party: what "
+        "taking a colleague's appointing offices is worth",
+        prior=(0.0, 0.6),
+    )
     office_cost: float = parameter(
         0.3,
         "how much an appointer avoids giving a colleague another office, per office held",

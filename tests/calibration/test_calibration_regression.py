@@ -37,11 +37,11 @@ def tables(baseline):
     return patterns, {name: pattern_table(patterns, frame) for name, frame in scores.items()}
 
 
-def test_the_posterior_predictive_joint_score_stays_near_0_53(tables):
+def test_the_posterior_predictive_joint_score_stays_near_0_52(tables):
     _, by_set = tables
     joint = joint_scores(by_set["posterior"])
-    assert joint["all"] == pytest.approx(0.53, abs=0.04)
-    assert joint["timings"] == pytest.approx(0.30, abs=0.08)
+    assert joint["all"] == pytest.approx(0.52, abs=0.04)
+    assert joint["timings"] == pytest.approx(0.25, abs=0.08)
     assert joint["factions"] < 0.1
 
 

@@ -11,6 +11,7 @@ from simulation.mechanisms.agency import (
     delegate_share_moments,
     member_share_spread,
     motion_utility,
+    office_gain,
     rival_gain,
 )
 from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED, delegate_vote
@@ -84,3 +85,13 @@ def test_the_spread_of_a_bloc_vote_is_what_the_votes_show():
     assert member_share_spread(np.array([FOR, UNDECIDED, UNDECIDED, AGAINST]), 0.5) == (
         pytest.approx(np.sqrt(2 * 0.25) / 4)
     )
+
+
+def test_an_office_that_appoints_widely_is_worth_more_to_the_leader_of_the_side_taking_it():
+    shares = np.array([0.3, 0.1, 0.2])
+    sides = np.array([FOR, FOR, AGAINST])
+    whole = office_gain(shares, sides, 0, 1.0, 0.4)
+    assert whole == pytest.approx(0.4 * 0.3 / 0.4)
+    assert office_gain(shares, sides, 0, 0.2, 0.4) == pytest.approx(whole * 0.2)
+    assert office_gain(shares, sides, 1, 1.0, 0.4) == pytest.approx(whole / 3)
+    assert office_gain(shares, sides, 0, 1.0, 0.0) == 0.0

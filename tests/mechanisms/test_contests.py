@@ -5,6 +5,7 @@ from conftest import generator_ref
 from simulation.mechanisms.agency import delegate_share_moments
 from simulation.mechanisms.contests import (
     allies_of,
+    choose_office_holder,
     choose_rival,
     expected_member_share,
     faction_cohesion,
@@ -131,3 +132,26 @@ def test_faction_cohesion_is_the_mean_pairwise_affinity_of_the_living():
     cohesion = faction_cohesion(affinity, membership, np.array([True, True, False]))
     assert cohesion[0] == pytest.approx(0.8)
     assert np.isnan(cohesion[1])
+
+
+def test_an_office_is_taken_from_a_rival_or_from_a_weaker_partner_never_a_stronger_one():
+    affinity = np.array(
+        [
+            [0.0, 0.6, 0.6, -0.4],
+            [0.6, 0.0, 0.0, 0.0],
+            [0.6, 0.0, 0.0, 0.0],
+            [-0.4, 0.0, 0.0, 0.0],
+        ]
+    )
+    reach = np.array([0.0, 0.9, 0.9, 0.1])
+    eligible = np.ones(4, bool)
+    # Partner 1 is weaker than the proposer and holds the widest offices: he is the target.
+    shares = np.array([0.3, 0.1, 0.4, 0.2])
+    assert choose_office_holder(affinity, reach, shares, eligible, 0, 0.2) == 1
+    # Partners stronger than the proposer are not moved against: the rival is, though
+    # his offices reach less.
+    shares = np.array([0.3, 0.35, 0.4, 0.2])
+    assert choose_office_holder(affinity, reach, shares, eligible, 0, 0.2) == 3
+    # Nobody with appointing offices left to take: no motion.
+    eligible[3] = False
+    assert choose_office_holder(affinity, reach, shares, eligible, 0, 0.2) == -1

@@ -3,6 +3,7 @@ import pytest
 
 from simulation.mechanisms.patronage import (
     apparatus_shares,
+    appointing_reach,
     appointment_pressure,
     capture_loyalty,
     purge,
@@ -142,3 +143,18 @@ def test_a_head_whose_organisation_a_rivals_machine_holds_is_displaced():
     obligation[:] = 0.0
     reach[0, 0] = 0.0
     assert takeovers(loyalty, affinity, obligation, reach, heads, 1.5, 0.3)[0] == -1
+
+
+def test_an_office_reaches_the_members_of_the_organisations_it_appoints_in():
+    # posts: 0 appoints everywhere (unique), 1 in organisation 1 (unique), 2 everywhere
+    # but shared (a seat on a bureau: not an office one man can be stripped of)
+    reach = np.array([[0.9, 0.9], [0.0, 0.8], [0.3, 0.3]])
+    unique = np.array([True, True, False])
+    members = np.array([300.0, 100.0])
+    holds = np.array([[True, False, False], [False, True, True], [False, False, True]])
+    shares = appointing_reach(holds, unique, reach, members)
+    assert shares == pytest.approx([0.9, 0.8 * 100 / 400, 0.0])
+    holds[0, 1] = True  # both offices: patronage in organisation 1 is capped at 1
+    assert appointing_reach(holds, unique, reach, members)[0] == pytest.approx(
+        (0.9 * 300 + 1.0 * 100) / 400
+    )
