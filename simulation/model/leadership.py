@@ -68,12 +68,16 @@ REMOVAL = MOVES.index(Move.REMOVAL)
 EXPULSION = MOVES.index(Move.EXPULSION)
 
 
-def log_rows(leaders: int, posts: int, organisations: int, sittings: int) -> int:
-    """Rows a month can write at most: every purge, vacancy and motion with every target."""
+def log_rows(leaders: int, posts: int, organisations: int, sittings: int, factions: int) -> int:
+    """Rows a month can write at most.
+
+    Every purge, vacancy and motion with every target, and every faction formed
+    or dissolved (:func:`simulation.model.month.advance_month`).
+    """
     per_motion = 2 * leaders + 1
     purges = organisations * (leaders + 2)
     plenum = 2 * (per_motion + leaders * posts)
-    return purges + 2 * posts + (sittings + 1) * per_motion + sittings * plenum
+    return purges + 2 * posts + (sittings + 1) * per_motion + sittings * plenum + factions
 
 
 @njit(cache=True)
@@ -367,8 +371,7 @@ def decide_month(state, k, campaign, sittings, delegates):
     and their delegates.
 
     Returns:
-        ``(rows, purges_next_month)``: the rows written to the state's
-        ``decision_log``, and whether purges are due next month.
+        The rows written to the state's ``decision_log``.
     """
     row = _carry_out_purges(state, k, 0)
     if campaign or sittings.size > 0 or state.vacated.any():
@@ -386,4 +389,4 @@ def decide_month(state, k, campaign, sittings, delegates):
                 row = _office_motion(state, delegates[s], shares, row)
             else:
                 row = _contest(state, k, sittings[s], delegates[s], shares, row)
-    return row, (state.purge_due == k + 1).any()
+    return row
