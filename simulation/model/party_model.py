@@ -22,7 +22,7 @@ from simulation.calendar import Month
 from simulation.mechanisms import alliances, influence
 from simulation.model import actions, votes
 from simulation.model.agents import Faction, Leader, Organisation
-from simulation.model.compiled import check_machine_code
+from simulation.model.compiled import check_machine_code, entry_point
 from simulation.model.decisions import NO_SITTING, log_decisions
 from simulation.model.events import apply_event
 from simulation.model.initial_state import initial_state
@@ -121,6 +121,8 @@ class PartyModel(mesa.Model):
         self.recorder = Recorder(self)
         self.state = gather(self, self.recorder)
         """The state's arrays, for compiled code: so they change in place, never rebound."""
+        self._simulate_month = entry_point(simulate_month, self.state, 0, True, *NO_SITTING)
+        """:func:`.month.simulate_month`'s machine code (see :func:`.compiled.entry_point`)."""
 
     # --- derived quantities -------------------------------------------------------
 
@@ -195,7 +197,7 @@ class PartyModel(mesa.Model):
         for event in self.events_by_step.get(k, ()):
             apply_event(self, event)
         arenas, delegates = self.sittings_by_step.get(k, NO_SITTING)
-        rows = simulate_month(self.state, k, k >= self.free_from, arenas, delegates)
+        rows = self._simulate_month(self.state, k, k >= self.free_from, arenas, delegates)
         if rows:
             log_decisions(self, rows)
         if k == self.months - 1:
