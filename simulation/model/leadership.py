@@ -36,7 +36,13 @@ from simulation.mechanisms.agency import (
     rival_gain,
 )
 from simulation.mechanisms.alliances import add_tie
-from simulation.mechanisms.contests import Move, plan_motion, plenum_moves, rival_eligibility
+from simulation.mechanisms.contests import (
+    Move,
+    choose_rival,
+    plan_motion,
+    plenum_moves,
+    rival_eligibility,
+)
 from simulation.mechanisms.influence import shock
 from simulation.mechanisms.power import dominant
 from simulation.mechanisms.voting import leader_sides, opinion_for
@@ -163,7 +169,9 @@ def _choose(state, arena, delegates, shares, with_allies, office):
     """Every leader present weighs his motion; the sitting takes one, or none (proposer -1).
 
     In the Politburo only its members move; at a plenum, conference or congress any
-    present leader may.
+    present leader may. A leader without a rival
+    (:func:`simulation.mechanisms.contests.choose_rival`, as :func:`_plan` picks him)
+    has no motion to weigh: he is passed over before his plan is drawn up.
 
     Returns ``(proposer, targets, sides, p_opinion)`` of the motion taken
     (:func:`simulation.mechanisms.agency.choose_motion`).
@@ -176,7 +184,9 @@ def _choose(state, arena, delegates, shares, with_allies, office):
     for i in range(n):
         present = state.alive[i] and state.health[i] >= 0.5
         member = state.politburo_post >= 0 and state.holds[i, state.politburo_post]
-        if present and (arena != POLITBURO or member):
+        if not present or (arena == POLITBURO and not member):
+            continue
+        if choose_rival(state.affinity, state.apparatus, eligible, i, p[Parameter.hostility]) >= 0:
             utilities[i] = _plan(state, arena, view, eligible, i, shares, with_allies, office)[0]
     proposer = choose_motion(state.source, utilities, p[Parameter.choice_temperature])
     if proposer < 0:
