@@ -341,18 +341,23 @@ def faction_cohesion(affinity: np.ndarray, membership: np.ndarray, alive: np.nda
     """
     factions, n = membership.shape
     cohesion = np.full(factions, np.nan)
+    members = np.empty(n, dtype=np.int64)  # the living members, in index order (same sums)
     for f in range(factions):
         count = 0.0
+        size = 0
         for i in range(n):
             if alive[i]:
                 count += membership[f, i]
+                if membership[f, i] != 0:
+                    members[size] = i
+                    size += 1
         pairs = count * (count - 1)
         if pairs > 0:
             summed = 0.0
-            for i in range(n):
-                if alive[i] and membership[f, i] != 0:
-                    for j in range(n):
-                        if alive[j] and membership[f, j] != 0:
-                            summed += membership[f, i] * affinity[i, j] * membership[f, j]
+            for a in range(size):
+                i = members[a]
+                for b in range(size):
+                    j = members[b]
+                    summed += membership[f, i] * affinity[i, j] * membership[f, j]
             cohesion[f] = summed / pairs
     return cohesion

@@ -28,13 +28,20 @@ def influence_support(
 
     ``health * min(1, prestige of posts + client_weight * apparatus + record)``.
     """
-    return health * np.clip(post_prestige + client_weight * apparatus + record, 0.0, 1.0)
+    support = np.empty(health.size)
+    for i in range(health.size):  # one array, not the five temporaries of the array expression
+        sustained = post_prestige[i] + client_weight * apparatus[i] + record[i]
+        support[i] = health[i] * min(max(sustained, 0.0), 1.0)
+    return support
 
 
 @njit(cache=True)
 def drift_influence(influence: np.ndarray, support: np.ndarray, rate: float) -> np.ndarray:
     """Move standing a step toward its support: ``I <- I + rate (S - I)``."""
-    return influence + rate * (support - influence)
+    drifted = np.empty(influence.size)
+    for i in range(influence.size):
+        drifted[i] = influence[i] + rate * (support[i] - influence[i])
+    return drifted
 
 
 def initial_record(

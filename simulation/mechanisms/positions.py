@@ -109,11 +109,15 @@ def reposition(
     moved = False
     if strongest < 0 or not alive[strongest] or rate <= 0:
         return moved
-    opposition = np.zeros(2)
+    # The two axes are kept as scalars: small array temporaries per leader cost more
+    # than the arithmetic (each is an allocation), and the sums are the same.
+    opposition_0 = 0.0
+    opposition_1 = 0.0
     weight = 0.0
     for j in range(n):
         if alive[j] and j != strongest and affinity[strongest, j] < 0:
-            opposition += power[j] * stance[j]
+            opposition_0 += power[j] * stance[j, 0]
+            opposition_1 += power[j] * stance[j, 1]
             weight += power[j]
     top = power[strongest]
     for i in range(n):
@@ -121,15 +125,25 @@ def reposition(
             continue
         aggrieved = grievance[i, strongest]
         if weight > 0 and affinity[strongest, i] >= 0:
-            target = opposition / weight
+            target_0, target_1 = opposition_0 / weight, opposition_1 / weight
         else:
-            target = 2.0 * stance[i] - stance[strongest]
-        move = rate * aggrieved * (target - stance[i])
+            target_0 = 2.0 * stance[i, 0] - stance[strongest, 0]
+            target_1 = 2.0 * stance[i, 1] - stance[strongest, 1]
+        pull_rate = rate * aggrieved
+        move_0 = pull_rate * (target_0 - stance[i, 0])
+        move_1 = pull_rate * (target_1 - stance[i, 1])
         if top > 0 and bandwagon_below > 0 and power[i] < bandwagon_below * top:
             pull = rate * (1.0 - aggrieved) * (1.0 - power[i] / (bandwagon_below * top))
-            move += pull * (stance[strongest] - stance[i])
-        for axis in range(2):
-            before = stance[i, axis]
-            stance[i, axis] = min(max(before + move[axis], -1.0), 1.0)
-            moved = moved or stance[i, axis] != before
+            move_0 += pull * (stance[strongest, 0] - stance[i, 0])
+            move_1 += pull * (stance[strongest, 1] - stance[i, 1])
+        moved = _shift(stance, i, 0, move_0) or moved
+        moved = _shift(stance, i, 1, move_1) or moved
     return moved
+
+
+@njit(cache=True)
+def _shift(stance: np.ndarray, i: int, axis: int, move: float) -> bool:
+    """Move one axis of a stance, within -1..1; returns whether it moved."""
+    before = stance[i, axis]
+    stance[i, axis] = min(max(before + move, -1.0), 1.0)
+    return stance[i, axis] != before

@@ -1,13 +1,12 @@
-"""Free mode: when the leadership decides, and what its decisions write in the logs.
+"""Free mode: what the leadership's decisions write in the logs.
 
 Replay forces the scenario's decisions; in free mode the leaders make them
 each month, after the month's exogenous events, by the rules of
-:mod:`simulation.model.leadership`. Most months there is nothing to decide: no
-purge is due, no office is vacant, no body other than the Politburo sits, and
-the Politburo does not campaign (it does with probability ``campaign_rate``).
-Those months cost one draw. After the month's mechanisms,
-:func:`update_factions` records the declared factions as active or not from
-their members' new affinities.
+:mod:`simulation.model.leadership`, when there is something to decide
+(:func:`simulation.model.month.simulate_month`), and the month's mechanisms
+then mark the declared factions active or not from their members' new
+affinities. All of it is compiled and written as rows of integers;
+:func:`log_decisions` turns them into the rows of the run's logs.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from simulation.model.leadership import MOVES
 from simulation.model.rows import (
     Appointment,
     EventRow,
+    FactionChange,
     PlenumRemoval,
     Purge,
     PurgeRemoval,
@@ -50,19 +50,7 @@ Read-only, like the calendar's own arrays, so that compiled code sees one type
 in every month and mode (and is compiled once, not once per mode).
 """
 NO_SITTING[0].flags.writeable = False
-
-
-def agenda(model: PartyModel) -> tuple[bool, bool, np.ndarray, np.ndarray]:
-    """Whether the leadership decides this month, and what sits.
-
-    Returns:
-        ``(decide, campaign, arenas, delegates)`` as
-        :func:`simulation.model.month.simulate_month` takes them.
-    """
-    campaign = model.rng.random() < model.parameters.campaign_rate
-    sittings = model.sittings_by_step.get(model.step_index)
-    decide = bool(campaign or sittings or model.vacancy_open or model.purges_next_month)
-    return (decide, campaign, *(sittings or NO_SITTING))
+_FACTION_KINDS = ("faction_dissolved", "faction_formed")
 
 
 def log_decisions(model: PartyModel, rows: int) -> None:
@@ -160,6 +148,14 @@ def log_decisions(model: PartyModel, rows: int) -> None:
                     ),
                 )
             )
+        elif kind is FactionChange:
+            f, formed = decision
+            faction = model.factions[f]
+            event_kind = _FACTION_KINDS[formed]
+            event_id = f"{event_kind}-{faction.faction_id}"
+            events.append(
+                new_row(EventRow, (date, event_id, event_kind, "", "", MODEL, faction.name, ""))
+            )
         elif kind is Appointment:
             appointee, post, appointer = decision
             post_id, detail = posts[post], f"appointed by {leaders[appointer]}"
@@ -178,13 +174,3 @@ def log_decisions(model: PartyModel, rows: int) -> None:
                     ),
                 )
             )
-
-
-def update_factions(model: PartyModel) -> None:
-    """Mark each declared faction active while its members' cohesion is above threshold."""
-    active = model.cohesion > model.parameters.faction_threshold
-    for f in np.flatnonzero(active != model.faction_active):
-        faction = model.factions[f]
-        kind = "faction_formed" if active[f] else "faction_dissolved"
-        model.log(f"{kind}-{faction.faction_id}", kind, "", None, MODEL, faction.name)
-    model.faction_active[:] = active

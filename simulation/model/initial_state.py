@@ -286,7 +286,11 @@ def _calendar(
     widest_sitting = max(map(len, sittings.values()), default=0)
     return {
         "decision_rows": leadership.log_rows(
-            len(leader_index), len(post_index), len(organisation_index), widest_sitting
+            len(leader_index),
+            len(post_index),
+            len(organisation_index),
+            widest_sitting,
+            len(scenario.factions),
         ),
         "events_by_step": events_by_step,
         "intakes": sum(

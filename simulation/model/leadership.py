@@ -1,12 +1,12 @@
 """What every leader does in a month of free mode, compiled into one call.
 
-Each month in which there is something to decide, in this order: purges
-decided by last month's congress are carried out; offices and seats are filled
-(:mod:`.offices`); then the Politburo (when it campaigns this month) and any
-plenum, conference or congress sitting this month: at each, every present
-leader weighs a motion against his rival (:func:`_plan`) and the sitting takes
-one or none (:func:`_choose`). :mod:`simulation.model.decisions` says when a
-month has something to decide and turns what was decided into the run's logs.
+Each month in which there is something to decide (:mod:`.month` says when), in
+this order: purges decided by last month's congress are carried out
+(:mod:`.purges`); offices and seats are filled (:mod:`.offices`); then the
+Politburo (when it campaigns this month) and any plenum, conference or congress
+sitting this month: at each, every present leader weighs a motion against his
+rival (:func:`_plan`) and the sitting takes one or none (:func:`_choose`).
+:mod:`simulation.model.decisions` turns what was decided into the run's logs.
 
 While the scenario's ``arbiter`` lives (Lenin), no Politburo member is
 condemned or removed: the chapter dates the first reorganisation of power to
@@ -40,6 +40,7 @@ from simulation.mechanisms.alliances import add_tie
 from simulation.mechanisms.contests import (
     Move,
     choose_office_holder,
+    choose_rival,
     plan_motion,
     plenum_moves,
     rival_eligibility,
@@ -48,13 +49,12 @@ from simulation.mechanisms.influence import shock
 from simulation.mechanisms.patronage import appointing_reach
 from simulation.mechanisms.power import dominant
 from simulation.mechanisms.voting import leader_sides, opinion_for
-from simulation.model.actions import power_now, purge_organisation, vacate
+from simulation.model.actions import power_now, vacate
 from simulation.model.offices import fill_seats, fill_vacancies, take_over_organisations
 from simulation.model.parameters import Parameter
+from simulation.model.purges import carry_out_purges, schedule_purges
 from simulation.model.rows import (
     write_plenum_removal,
-    write_purge,
-    write_purge_removal,
     write_sanction,
     write_vote,
     write_vote_target,
@@ -76,12 +76,16 @@ REMOVAL = MOVES.index(Move.REMOVAL)
 EXPULSION = MOVES.index(Move.EXPULSION)
 
 
-def log_rows(leaders: int, posts: int, organisations: int, sittings: int) -> int:
-    """Rows a month can write at most: every purge, vacancy and motion with every target."""
+def log_rows(leaders: int, posts: int, organisations: int, sittings: int, factions: int) -> int:
+    """Rows a month can write at most.
+
+    Every purge, vacancy and motion with every target, and every faction formed
+    or dissolved (:func:`simulation.model.month.advance_month`).
+    """
     per_motion = 2 * leaders + 1
     purges = organisations * (leaders + 2)
     plenum = 2 * (per_motion + leaders * posts)
-    return purges + 2 * posts + (sittings + 1) * per_motion + sittings * plenum
+    return purges + 2 * posts + (sittings + 1) * per_motion + sittings * plenum + factions
 
 
 @njit(cache=True)
@@ -99,6 +103,20 @@ def _motion(state, arena, delegates, move, proposer, targets, sides, p_opinion, 
 @njit(cache=True)
 def _truce(state):
     return state.arbiter >= 0 and state.alive[state.arbiter]
+
+
+@njit(cache=True)
+def _rival(state, eligible, proposer, shares, reach):
+    """Whom a leader would move against, or -1 for no one.
+
+    Given the offices' ``reach``, the holder of those most worth taking
+    (:func:`simulation.mechanisms.contests.choose_office_holder`); else his rival
+    (:func:`simulation.mechanisms.contests.choose_rival`, as ``plan_motion`` picks him).
+    """
+    hostility = state.parameter_values[Parameter.hostility]
+    if reach.size > 0:
+        return choose_office_holder(state.affinity, reach, shares, eligible, proposer, hostility)
+    return choose_rival(state.affinity, state.apparatus, eligible, proposer, hostility)
 
 
 @njit(cache=True)
@@ -122,9 +140,7 @@ def _plan(state, arena, view, eligible, proposer, shares, with_allies, reach):
     p = state.parameter_values
     office = reach.size > 0
     if office:
-        rival = choose_office_holder(
-            state.affinity, reach, shares, eligible, proposer, p[Parameter.hostility]
-        )
+        rival = _rival(state, eligible, proposer, shares, reach)
         targets = np.full(1, rival)
         sides = leader_sides(
             state.affinity, state.alive, np.full(1, proposer), targets, p[Parameter.side_threshold]
@@ -172,7 +188,8 @@ def _choose(state, arena, delegates, shares, with_allies, office):
     """Every leader present weighs his motion; the sitting takes one, or none (proposer -1).
 
     In the Politburo only its members move; at a plenum, conference or congress any
-    present leader may.
+    present leader may. A leader with no one to move against (:func:`_rival`) has no
+    motion to weigh: he is passed over before his plan is drawn up.
 
     Returns ``(proposer, targets, sides, p_opinion)`` of the motion taken
     (:func:`simulation.mechanisms.agency.choose_motion`).
@@ -191,7 +208,9 @@ def _choose(state, arena, delegates, shares, with_allies, office):
     for i in range(n):
         present = state.alive[i] and state.health[i] >= 0.5
         member = state.politburo_post >= 0 and state.holds[i, state.politburo_post]
-        if present and (arena != POLITBURO or member):
+        if not present or (arena == POLITBURO and not member):
+            continue
+        if _rival(state, eligible, i, shares, reach) >= 0:
             utilities[i] = _plan(state, arena, view, eligible, i, shares, with_allies, reach)[0]
     proposer = choose_motion(state.source, utilities, p[Parameter.choice_temperature])
     if proposer < 0:
@@ -237,7 +256,7 @@ def _contest(state, k, arena, delegates, shares, row):
                 state.condemned_since[target] = k
             state.condemned[target] = True
         if arena == CONGRESS:
-            _schedule_purges(state, k, targets, proposer)
+            schedule_purges(state, k, targets, proposer)
     return row
 
 
@@ -332,51 +351,6 @@ def _failed(state, proposer):
 
 
 @njit(cache=True)
-def _schedule_purges(state, k, targets, beneficiary):
-    """A congress defeat is followed next month by a purge of organisations that backed the losers.
-
-    An organisation is purged when the losers hold its head post and their
-    clients are a large share of its secretaries (``purge_trigger``): its
-    delegation voted against the congress, as Leningrad's did in December 1925.
-    """
-    head_post = state.head_post
-    for o in range(head_post.size):
-        head = head_post[o]
-        if head < 0:
-            continue
-        held = False
-        clients = 0.0
-        for target in targets:
-            held = held or state.holds[target, head]
-            clients += state.loyalty[o, target]
-        if held and clients >= state.parameter_values[Parameter.purge_trigger]:
-            state.purge_due[o] = k + 1
-            state.purge_targets[o] = False
-            state.purge_targets[o, targets] = True
-            state.purge_beneficiary[o] = beneficiary
-
-
-@njit(cache=True)
-def _carry_out_purges(state, k, row):
-    """The purges due this month: the losers' secretaries replaced, the head removed."""
-    for o in range(state.purge_due.size):
-        if state.purge_due[o] != k:
-            continue
-        state.purge_due[o] = -1
-        targets = np.flatnonzero(state.purge_targets[o])
-        beneficiary = state.purge_beneficiary[o]
-        share = state.parameter_values[Parameter.purge_share]
-        purge_organisation(state, o, targets, beneficiary, share)
-        head = state.head_post[o]
-        for target in targets:
-            if state.holds[target, head]:
-                vacate(state, target, head)
-                row = write_purge_removal(state.decision_log, row, target, head, o)
-        row = write_purge(state.decision_log, row, o, beneficiary)
-    return row
-
-
-@njit(cache=True)
 def decide_month(state, k, campaign, sittings, delegates):
     """Make month ``k``'s decisions (see the module docstring for the order).
 
@@ -386,10 +360,9 @@ def decide_month(state, k, campaign, sittings, delegates):
     and their delegates.
 
     Returns:
-        ``(rows, purges_next_month)``: the rows written to the state's
-        ``decision_log``, and whether purges are due next month.
+        The rows written to the state's ``decision_log``.
     """
-    row = _carry_out_purges(state, k, 0)
+    row = carry_out_purges(state, k, 0)
     if campaign or sittings.size > 0 or state.vacated.any():
         shares = power_now(state)
         appointer = dominant(shares, state.alive, state.health)
@@ -405,4 +378,4 @@ def decide_month(state, k, campaign, sittings, delegates):
                 row = _office_motion(state, delegates[s], shares, row)
             else:
                 row = _contest(state, k, sittings[s], delegates[s], shares, row)
-    return row, (state.purge_due == k + 1).any()
+    return row

@@ -30,6 +30,7 @@ from simulation.mechanisms.power import dominant, post_prestige
 from simulation.model.actions import head_holders, power_given
 from simulation.model.leadership import decide_month
 from simulation.model.parameters import Parameter
+from simulation.model.rows import write_faction_change
 
 
 @njit(cache=True)
@@ -44,17 +45,19 @@ def record_month(state, k):
 
 
 @njit(cache=True)
-def advance_month(state, k, free):
+def advance_month(state, k, free, row):
     """Run membership, patronage, influence and alliances for month ``k`` and record it.
 
     ``state`` is the model's :class:`simulation.model.state.ModelState`: its
     arrays are updated in place and row ``k`` of each recorded array is
     written (:func:`record_month`). Running member intakes add their monthly
-    members, in the order they began.
+    members, in the order they began. In free mode a declared faction is
+    active while its members' cohesion is above ``faction_threshold``; each
+    formation or dissolution is logged at ``row`` of the ``decision_log``, after
+    the month's decisions (replay's factions are the scenario's dated events).
 
     Returns:
-        Whether some faction's cohesion has crossed the faction threshold, so
-        that the caller need look at factions only then.
+        The next free row of the ``decision_log``.
     """
     members, recruits, recruitment_weight = state.members, state.recruits, state.recruitment_weight
     loyalty, reach = state.loyalty, state.patronage_reach
@@ -146,30 +149,37 @@ def advance_month(state, k, free):
     obligation *= 1.0 - p[Parameter.obligation_decay]
 
     state.power[:] = power_given(state, prestige_held)  # no post changed hands since
-    record_month(state, k)  # faction_active is rewritten if factions are then updated
-
-    for f in range(cohesion.size):
-        if (cohesion[f] > p[Parameter.faction_threshold]) != faction_active[f]:
-            return True
-    return False
+    if free:
+        for f in range(cohesion.size):
+            active = cohesion[f] > p[Parameter.faction_threshold]
+            if active != faction_active[f]:
+                faction_active[f] = active
+                row = write_faction_change(state.decision_log, row, f, active)
+    record_month(state, k)
+    return row
 
 
 @njit(cache=True)
-def simulate_month(state, k, free, decide, campaign, sittings, delegates):
+def simulate_month(state, k, free, sittings, delegates):
     """Month ``k`` after its scenario events: the leadership's decisions, then the mechanisms.
 
-    Decisions are made only when ``decide`` (see
-    :func:`simulation.model.decisions.agenda`), by
-    :func:`simulation.model.leadership.decide_month`; the mechanisms run every month
-    (:func:`advance_month`).
+    In free mode, the leadership decides (:func:`simulation.model.leadership.decide_month`)
+    only when there is something to decide: a purge due, an office vacant, a
+    body other than the Politburo sitting (``sittings``, with their
+    ``delegates``), or the Politburo campaigning, with probability
+    ``campaign_rate`` (one draw, the month's first). Most months there is
+    nothing. The mechanisms run every month (:func:`advance_month`).
 
     Returns:
-        ``(rows, purges_next_month, vacancy_open, factions_moved)``: the decision
-        rows written, whether purges are due next month, whether an office
-        stays vacant, and whether some faction's cohesion crossed the threshold.
+        The rows written to the state's ``decision_log``: the month's decisions, then
+        the factions formed or dissolved (:mod:`simulation.model.decisions` logs them).
     """
-    rows, purges_next_month = 0, False
+    rows = 0
     if free:
+        p = state.parameter_values
+        campaign = state.source.rng.random() < p[Parameter.campaign_rate]
+        purge_due = (state.purge_due == k).any()  # decided by last month's congress
+        decide = campaign or sittings.size > 0 or state.vacated.any() or purge_due
         illness_month(
             state.source,
             state.health,
@@ -182,7 +192,6 @@ def simulate_month(state, k, free, decide, campaign, sittings, delegates):
             state.parameter_values[Parameter.illness_scale],
             k,
         )
-    if decide:
-        rows, purges_next_month = decide_month(state, k, campaign, sittings, delegates)
-    factions_moved = advance_month(state, k, free)
-    return rows, purges_next_month, state.vacated.any(), factions_moved
+        if decide:
+            rows = decide_month(state, k, campaign, sittings, delegates)
+    return advance_month(state, k, free, rows)

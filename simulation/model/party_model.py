@@ -3,8 +3,10 @@
 Each step, in this order: absences that end this month end; the month's
 scenario events apply in the order they stand in the file; in free mode (or
 from the month a scenario branches from history) the leadership decides
-(:mod:`simulation.model.decisions`); then the mechanisms run (membership,
-patronage, influence, alliances, grievances), and the month is recorded.
+when there is something to decide; then the mechanisms run (membership,
+patronage, influence, alliances, grievances, factions), and the month is
+recorded: one compiled call (:func:`simulation.model.month.simulate_month`), whose
+decisions :mod:`simulation.model.decisions` then logs.
 Keeping the order fixed and stated makes two runs with one seed identical,
 whatever the executor.
 """
@@ -20,8 +22,8 @@ from simulation.calendar import Month
 from simulation.mechanisms import alliances, influence
 from simulation.model import actions, votes
 from simulation.model.agents import Faction, Leader, Organisation
-from simulation.model.compiled import check_machine_code
-from simulation.model.decisions import NO_SITTING, agenda, log_decisions, update_factions
+from simulation.model.compiled import check_machine_code, entry_point
+from simulation.model.decisions import NO_SITTING, log_decisions
 from simulation.model.events import apply_event
 from simulation.model.initial_state import initial_state
 from simulation.model.month import simulate_month
@@ -29,8 +31,6 @@ from simulation.model.recorder import Recorder, RunResult
 from simulation.model.rows import EventRow, VoteRow
 from simulation.model.state import gather
 from simulation.scenario.schema import Arena, Scenario
-
-_NOTHING_TO_DECIDE = (False, False, *NO_SITTING)
 
 
 class Mode(StrEnum):
@@ -102,9 +102,6 @@ class PartyModel(mesa.Model):
         self.plan.start_run(self)
         self.return_months: set[int] = set()
         """Months in which some absence ends (a cheap test before the array one)."""
-        self.vacancy_open = False
-        """Whether some unique office is vacant (a cheap test before the array one)."""
-        self.purges_next_month = False
         self.events_by_step = start.events_by_step
         self.sitting_delegates = start.sitting_delegates
         self.sittings_by_step = start.sittings_by_step
@@ -124,6 +121,8 @@ class PartyModel(mesa.Model):
         self.recorder = Recorder(self)
         self.state = gather(self, self.recorder)
         """The state's arrays, for compiled code: so they change in place, never rebound."""
+        self._simulate_month = entry_point(simulate_month, self.state, 0, True, *NO_SITTING)
+        """:func:`.month.simulate_month`'s machine code (see :func:`.compiled.entry_point`)."""
 
     # --- derived quantities -------------------------------------------------------
 
@@ -161,9 +160,8 @@ class PartyModel(mesa.Model):
         )
 
     def vacate(self, leader: int, post: int) -> None:
-        """Take a post from a leader (:func:`.actions.vacate`), noting a vacant office."""
+        """Take a post from a leader (:func:`.actions.vacate`); a unique office stays vacant."""
         actions.vacate(self.state, leader, post)
-        self.vacancy_open = self.vacancy_open or bool(self.unique_post[post])
 
     def shift_standing(self, who: np.ndarray, delta: float) -> None:
         """A shock moves standing now and the personal record it rests on, for good."""
@@ -198,16 +196,10 @@ class PartyModel(mesa.Model):
             self.absence_ends[returning] = -1
         for event in self.events_by_step.get(k, ()):
             apply_event(self, event)
-        free = k >= self.free_from
-        decide, campaign, arenas, delegates = agenda(self) if free else _NOTHING_TO_DECIDE
-        rows, self.purges_next_month, self.vacancy_open, factions_moved = simulate_month(
-            self.state, k, free, decide, campaign, arenas, delegates
-        )
+        arenas, delegates = self.sittings_by_step.get(k, NO_SITTING)
+        rows = self._simulate_month(self.state, k, k >= self.free_from, arenas, delegates)
         if rows:
             log_decisions(self, rows)
-        if factions_moved and free:
-            update_factions(self)
-            self.recorder.faction_active[k] = self.faction_active
         if k == self.months - 1:
             self.running = False
 

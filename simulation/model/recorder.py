@@ -36,20 +36,33 @@ class RunResult:
 
 
 class Recorder:
-    """Preallocated monthly arrays of a model's state."""
+    """Preallocated monthly arrays of a model's state.
+
+    Each recorded array (``influence``, ``apparatus``, ``power``, ``holds``, ...)
+    is an attribute: a ``(months, *shape)`` view of its group's monthly rows.
+    """
 
     def __init__(self, model: PartyModel):
         self.model = model
         self.dates = model.dates
-        months, plan = model.months, model.plan
+        months = model.months
         self.numbers_by_month = np.zeros((months, model.recorded_numbers.size))
         self.flags_by_month = np.zeros((months, model.recorded_flags.size), dtype=bool)
         """Each month's row of the recorded groups, which the month's code copies."""
-        # influence, apparatus, power, holds, ...: (months, *shape) views of those rows
-        for name, view in plan.numbers.views(self.numbers_by_month):
-            setattr(self, name, view)
-        for name, view in plan.flags.views(self.flags_by_month):
-            setattr(self, name, view)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        """A recorded array, its view made when first read.
+
+        Most runs of an ensemble are summed up from a few recorded arrays;
+        making every view when a run starts cost as much as some mechanisms.
+        """
+        plan = self.__dict__["model"].plan
+        for group, flat in ((plan.numbers, "numbers_by_month"), (plan.flags, "flags_by_month")):
+            if name in group.names:
+                view = group.view(self.__dict__[flat], name)
+                setattr(self, name, view)
+                return view
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def result(self) -> RunResult:
         """Build the run's frames."""

@@ -123,6 +123,13 @@ class Takeover(NamedTuple):
     master: int
 
 
+class FactionChange(NamedTuple):
+    """A declared faction formed (``formed`` 1) or dissolved (0) in free mode."""
+
+    faction: int
+    formed: int
+
+
 DECISIONS = (
     PurgeRemoval,
     Purge,
@@ -132,6 +139,7 @@ DECISIONS = (
     Sanction,
     PlenumRemoval,
     Takeover,
+    FactionChange,
 )
 """The kinds of decision rows: a row's first integer is its kind's position here."""
 ROW_WIDTH = 7
@@ -145,6 +153,7 @@ _VOTE = DECISIONS.index(Vote)
 _SANCTION = DECISIONS.index(Sanction)
 _PLENUM_REMOVAL = DECISIONS.index(PlenumRemoval)
 _TAKEOVER = DECISIONS.index(Takeover)
+_FACTION_CHANGE = DECISIONS.index(FactionChange)
 
 
 @njit(cache=True)
@@ -205,6 +214,12 @@ def write_plenum_removal(log, row, move, leader, post):
 def write_takeover(log, row, leader, post, organisation, master):
     """Log a :class:`Takeover` at ``row``; return the next row."""
     return _write(log, row, _TAKEOVER, leader, post, organisation, master)
+
+
+@njit(cache=True)
+def write_faction_change(log, row, faction, formed):
+    """Log a :class:`FactionChange` at ``row``; return the next row."""
+    return _write(log, row, _FACTION_CHANGE, faction, formed)
 
 
 _ENDS = [1 + len(kind._fields) for kind in DECISIONS]

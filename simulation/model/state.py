@@ -16,6 +16,7 @@ rebinds them (``tests/model/test_state.py`` checks).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -156,11 +157,21 @@ class RecordedGroup:
 
     def views(self, flat: np.ndarray) -> list[tuple[str, np.ndarray]]:
         """Each array as a view into ``flat`` (a copy of ``start``, or a record's month rows)."""
-        lead = flat.shape[:-1]  # () for a run's arrays, (months,) for the recorder's
-        return [
-            (name, flat[..., offset : offset + size].reshape(*lead, *shape))
-            for name, offset, size, shape in self.layout
-        ]
+        return [(name, _view(flat, *where)) for name, *where in self.layout]
+
+    @functools.cached_property
+    def names(self) -> dict[str, tuple[int, int, tuple[int, ...]]]:
+        """``(offset, size, shape)`` of each array, by name."""
+        return {name: tuple(where) for name, *where in self.layout}
+
+    def view(self, flat: np.ndarray, name: str) -> np.ndarray:
+        """One array as a view into ``flat`` (see :meth:`views`)."""
+        return _view(flat, *self.names[name])
+
+
+def _view(flat: np.ndarray, offset: int, size: int, shape: tuple[int, ...]) -> np.ndarray:
+    lead = flat.shape[:-1]  # () for a run's arrays, (months,) for the recorder's
+    return flat[..., offset : offset + size].reshape(*lead, *shape)
 
 
 @dataclass(frozen=True)
