@@ -60,6 +60,16 @@ def motion_utility(carry: float, gain: float, failure_cost: float, waiting_cost:
 
 
 @njit(cache=True)
+def power_for(shares: np.ndarray, sides: np.ndarray) -> float:
+    """The power of a motion's side: the shares of the leaders for it."""
+    total = 0.0
+    for i in range(sides.size):
+        if sides[i] == FOR:
+            total += shares[i]
+    return total
+
+
+@njit(cache=True)
 def rival_gain(
     shares: np.ndarray,
     affinity: np.ndarray,
@@ -75,10 +85,7 @@ def rival_gain(
     (Acemoglu, Egorov & Sonin 2008), so the leaders of a side gain most by
     moving, and a follower little.
     """
-    side_power = 0.0
-    for i in range(sides.size):
-        if sides[i] == FOR:
-            side_power += shares[i]
+    side_power = power_for(shares, sides)
     if side_power <= 0:
         return 0.0
     gain = 0.0
@@ -98,10 +105,7 @@ def office_gain(
     party is worth), times the proposer's part of his side's power, as in
     :func:`rival_gain`: his side fills the offices.
     """
-    side_power = 0.0
-    for i in range(sides.size):
-        if sides[i] == FOR:
-            side_power += shares[i]
+    side_power = power_for(shares, sides)
     if side_power <= 0:
         return 0.0
     return value * reach * shares[proposer] / side_power
@@ -125,10 +129,7 @@ def anticipate(
     him the master of those who carried it.
     """
     anticipated = sides.copy()
-    side_power = 0.0
-    for i in range(sides.size):
-        if sides[i] == FOR:
-            side_power += shares[i]
+    side_power = power_for(shares, sides)
     if side_power <= 0 or shares[proposer] <= dominance * side_power:
         return anticipated
     for i in range(sides.size):
