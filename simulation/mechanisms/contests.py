@@ -237,38 +237,31 @@ def rival_eligibility(
 
 
 @njit(cache=True)
-def plan_motion(
+def motion_targets(
     affinity: np.ndarray,
-    apparatus: np.ndarray,
     alive: np.ndarray,
-    eligible: np.ndarray,
     proposer: int,
+    rival: int,
     with_allies: bool,
-    hostility: float,
     side_threshold: float,
     ally_threshold: float,
-) -> tuple[int, np.ndarray, np.ndarray]:
-    """What the proposer weighs before moving: his rival, the targets, everyone's side.
+) -> tuple[np.ndarray, np.ndarray]:
+    """A motion's targets and everyone's side, once the rival is chosen.
 
-    The rival is chosen among the ``eligible`` (:func:`rival_eligibility`).
+    The rival comes from :func:`choose_rival` or :func:`choose_office_holder`.
     With ``with_allies`` (a condemnation) the motion also names those of the
     rival's side close enough to him to share his fate.
 
     Returns:
-        ``(rival, targets, sides)``; ``rival`` is -1 when there is no one to
-        move against.
+        ``(targets, sides)``.
     """
-    n = alive.size
-    rival = choose_rival(affinity, apparatus, eligible, proposer, hostility)
-    if rival < 0:
-        return rival, np.empty(0, dtype=np.int64), np.zeros(n, dtype=np.int64)
     proposer_side = np.array([proposer])
     targets = np.array([rival])
     if with_allies:
         sides = leader_sides(affinity, alive, proposer_side, targets, side_threshold)
         targets = allies_of(affinity, sides, rival, ally_threshold)
     sides = leader_sides(affinity, alive, proposer_side, targets, side_threshold)
-    return rival, targets, sides
+    return targets, sides
 
 
 @njit(cache=True)

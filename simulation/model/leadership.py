@@ -41,7 +41,7 @@ from simulation.mechanisms.contests import (
     Move,
     choose_office_holder,
     choose_rival,
-    plan_motion,
+    motion_targets,
     plenum_moves,
     rival_eligibility,
 )
@@ -111,7 +111,7 @@ def _rival(state, eligible, proposer, shares, reach):
 
     Given the offices' ``reach``, the holder of those most worth taking
     (:func:`simulation.mechanisms.contests.choose_office_holder`); else his rival
-    (:func:`simulation.mechanisms.contests.choose_rival`, as ``plan_motion`` picks him).
+    (:func:`simulation.mechanisms.contests.choose_rival`).
     """
     hostility = state.parameter_values[Parameter.hostility]
     if reach.size > 0:
@@ -120,45 +120,31 @@ def _rival(state, eligible, proposer, shares, reach):
 
 
 @njit(cache=True)
-def _plan(state, arena, view, eligible, proposer, shares, with_allies, reach):
-    """What moving against his rival is worth to a leader: ``(utility, targets, sides, opinion)``.
+def _plan(state, arena, view, proposer, rival, shares, with_allies, reach):
+    """What moving against ``rival`` is worth to a leader: ``(utility, targets, sides, opinion)``.
 
-    The rival and the motion's targets are those of
-    :func:`simulation.mechanisms.contests.plan_motion`; the supporters then
+    The motion's targets and sides are those of
+    :func:`simulation.mechanisms.contests.motion_targets`; the supporters then
     anticipate (:func:`simulation.mechanisms.agency.anticipate`); the expected
     share and its spread at the sitting (``view``: :func:`.votes.sitting` and the
-    leaders' standing)
-    give the chance of carrying, and the utility weighs the gain against the
-    costs of failing and of waiting. A motion whose expected share is below
-    ``move_threshold`` is not considered (utility -1). Given ``reach`` (each
-    leader's :func:`simulation.mechanisms.patronage.appointing_reach`), the
-    motion is to take a colleague's appointing offices
-    (:func:`simulation.mechanisms.contests.choose_office_holder`), and what
-    his side would fill them with counts in the gain
-    (:func:`simulation.mechanisms.agency.office_gain`).
+    leaders' standing) give the chance of carrying, and the utility weighs the
+    gain against the costs of failing and of waiting. A motion whose expected
+    share is below ``move_threshold`` is not considered (utility -1). Given
+    ``reach`` (each leader's
+    :func:`simulation.mechanisms.patronage.appointing_reach`), the motion is to
+    take the rival's appointing offices, and what the proposer's side would fill
+    them with counts in the gain (:func:`simulation.mechanisms.agency.office_gain`).
     """
     p = state.parameter_values
-    office = reach.size > 0
-    if office:
-        rival = _rival(state, eligible, proposer, shares, reach)
-        targets = np.full(1, rival)
-        sides = leader_sides(
-            state.affinity, state.alive, np.full(1, proposer), targets, p[Parameter.side_threshold]
-        )
-    else:
-        rival, targets, sides = plan_motion(
-            state.affinity,
-            state.apparatus,
-            state.alive,
-            eligible,
-            proposer,
-            with_allies,
-            p[Parameter.hostility],
-            p[Parameter.side_threshold],
-            p[Parameter.ally_threshold],
-        )
-    if rival < 0:
-        return -1.0, targets, sides, 0.5
+    targets, sides = motion_targets(
+        state.affinity,
+        state.alive,
+        proposer,
+        rival,
+        with_allies,
+        p[Parameter.side_threshold],
+        p[Parameter.ally_threshold],
+    )
     sides = anticipate(
         sides,
         state.affinity,
@@ -174,7 +160,7 @@ def _plan(state, arena, view, eligible, proposer, shares, with_allies, reach):
     if share < p[Parameter.move_threshold]:
         return -1.0, targets, sides, p_opinion
     gain = rival_gain(shares, state.affinity, sides, proposer, targets)
-    if office:
+    if reach.size > 0:
         gain += office_gain(shares, sides, proposer, reach[rival], p[Parameter.office_value])
     waiting = p[Parameter.waiting_cost] * state.grievance[proposer, rival]
     utility = motion_utility(
@@ -188,8 +174,9 @@ def _choose(state, arena, delegates, shares, with_allies, office):
     """Every leader present weighs his motion; the sitting takes one, or none (proposer -1).
 
     In the Politburo only its members move; at a plenum, conference or congress any
-    present leader may. A leader with no one to move against (:func:`_rival`) has no
-    motion to weigh: he is passed over before his plan is drawn up.
+    present leader may. Each picks whom he would move against once (:func:`_rival`);
+    one with no one has no motion to weigh. With ``office``, the motions are to take
+    a colleague's appointing offices.
 
     Returns ``(proposer, targets, sides, p_opinion)`` of the motion taken
     (:func:`simulation.mechanisms.agency.choose_motion`).
@@ -205,18 +192,21 @@ def _choose(state, arena, delegates, shares, with_allies, office):
         )
     n = state.alive.size
     utilities = np.full(n, -1.0)
+    rivals = np.full(n, -1)
     for i in range(n):
         present = state.alive[i] and state.health[i] >= 0.5
         member = state.politburo_post >= 0 and state.holds[i, state.politburo_post]
         if not present or (arena == POLITBURO and not member):
             continue
-        if _rival(state, eligible, i, shares, reach) >= 0:
-            utilities[i] = _plan(state, arena, view, eligible, i, shares, with_allies, reach)[0]
+        rivals[i] = _rival(state, eligible, i, shares, reach)
+        if rivals[i] >= 0:
+            plan = _plan(state, arena, view, i, rivals[i], shares, with_allies, reach)
+            utilities[i] = plan[0]
     proposer = choose_motion(state.source, utilities, p[Parameter.choice_temperature])
     if proposer < 0:
         return proposer, np.zeros(0, dtype=np.int64), np.zeros(n, dtype=np.int64), 0.5
     _, targets, sides, p_opinion = _plan(
-        state, arena, view, eligible, proposer, shares, with_allies, reach
+        state, arena, view, proposer, rivals[proposer], shares, with_allies, reach
     )
     return proposer, targets, sides, p_opinion
 
