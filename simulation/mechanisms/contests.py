@@ -83,27 +83,35 @@ def choose_office_holder(
     eligible: np.ndarray,
     proposer: int,
     hostility: float,
+    margin: float,
+    rivals: bool,
 ) -> int:
     """The colleague whose appointing offices are most worth taking, or -1.
 
     Worth is the reach of his offices discounted by friendship, ``reach_i (1 -
     A_pi) / 2`` (:func:`simulation.mechanisms.patronage.appointing_reach`): the
     machine an office will build, not the one its holder commands today. A
-    rival (affinity below ``hostility``) is a candidate; so is a partner with
-    less power than the proposer: a coalition turns on its weaker members
-    first (Acemoglu, Egorov & Sonin 2008), and an office that appoints across
-    the party is too much to leave to one of them (the cave proposal of 1923
-    came from the General Secretary's partners in the troika).
+    rival (affinity below ``hostility``) is a candidate unless ``rivals`` is
+    false (the arbiter's truce: no faction fight while he lives). So is a
+    partner who is the party's chief appointer (his offices reach furthest)
+    while his power is below ``margin`` times the proposer's: an office that
+    appoints across the party is too much to leave to a weaker member of a
+    coalition (Acemoglu, Egorov & Sonin 2008), and the cave proposal of 1923
+    came from the General Secretary's partners in the troika. A chief appointer
+    as strong as his partners is left alone: they need him against their rivals.
     """
-    rival = -1
+    holder = -1
     most = 0.0
+    widest = reach.max()
     for i in range(reach.size):
-        candidate = affinity[proposer, i] < hostility or shares[i] < shares[proposer]
+        hostile = affinity[proposer, i] < hostility
+        weaker = shares[i] < margin * shares[proposer] and reach[i] >= widest
+        candidate = (hostile and rivals) or (not hostile and weaker)
         if eligible[i] and i != proposer and candidate:
             worth = reach[i] * (1.0 - affinity[proposer, i]) / 2.0
             if worth > most:
-                rival, most = i, worth
-    return rival
+                holder, most = i, worth
+    return holder
 
 
 @njit(cache=True)
@@ -267,6 +275,7 @@ def motion_targets(
 @njit(cache=True)
 def choose_successor(
     post: int,
+    previous: int,
     lines: np.ndarray,
     appointer: int,
     affinity: np.ndarray,
@@ -283,9 +292,9 @@ def choose_successor(
     """Whom the appointer puts in a vacant post, or -1 if no one qualifies.
 
     Candidates are his living, present, uncondemned allies not barred from the
-    post and not holding it already. First those holding no other unique
-    office, taken from the holders of the ``lines`` posts in order of
-    precedence (the first line with such a man); failing them, anyone on any
+    post, not holding it already and not its ``previous`` holder. First those
+    holding no other unique office, taken from the holders of the ``lines``
+    posts in order of precedence (the first line with such a man); failing them, anyone on any
     line. A dominant leader does not give a colleague a second power base
     while he can help it. The best :func:`successor_scores` wins.
     """
@@ -303,6 +312,7 @@ def choose_successor(
             for i in range(n):
                 pool[i] = pool[i] or (
                     i != appointer
+                    and i != previous
                     and alive[i]
                     and health[i] >= 0.5
                     and affinity[appointer, i] > 0

@@ -20,8 +20,13 @@ from simulation.model.parameters import Parameter
 
 @njit(cache=True)
 def vacate(state, leader, post):
-    """Take a post from a leader; a unique office stays vacant until it is filled."""
+    """Take a post from a leader; a unique office stays vacant until it is filled.
+
+    Whoever fills it will not give it back to him (``vacated_from``): a plenum
+    that takes an office from a man does not return it to him the same month.
+    """
     state.holds[leader, post] = False
+    state.vacated_from[post] = leader
     if state.unique_post[post]:
         state.vacated[post] = True
 

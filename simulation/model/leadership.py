@@ -8,10 +8,11 @@ sitting this month: at each, every present leader weighs a motion against his
 rival (:func:`_plan`) and the sitting takes one or none (:func:`_choose`).
 :mod:`simulation.model.decisions` turns what was decided into the run's logs.
 
-While the scenario's ``arbiter`` lives (Lenin), no Politburo member is
-condemned or removed: the chapter dates the first reorganisation of power to
-his death, which ended two years in which none had been possible (§The Party
-and the Opposition after Lenin).
+While the scenario's ``arbiter`` lives (Lenin), no rival is condemned or
+removed: the chapter dates the first reorganisation of power to his death,
+which ended two years in which none had been possible (§The Party and the
+Opposition after Lenin). Partners may still take the chief appointer's offices
+from a much weaker one, as Lenin's postscript asked of Stalin's.
 
 Every rule is one of the tested functions of :mod:`simulation.mechanisms`;
 this module fixes their order and their effects. It is compiled, with the
@@ -110,12 +111,16 @@ def _rival(state, eligible, proposer, shares, reach):
     """Whom a leader would move against, or -1 for no one.
 
     Given the offices' ``reach``, the holder of those most worth taking
-    (:func:`simulation.mechanisms.contests.choose_office_holder`); else his rival
+    (:func:`simulation.mechanisms.contests.choose_office_holder`; during the
+    arbiter's truce, only a partner); else his rival
     (:func:`simulation.mechanisms.contests.choose_rival`).
     """
     hostility = state.parameter_values[Parameter.hostility]
     if reach.size > 0:
-        return choose_office_holder(state.affinity, reach, shares, eligible, proposer, hostility)
+        margin = state.parameter_values[Parameter.partner_margin]
+        return choose_office_holder(
+            state.affinity, reach, shares, eligible, proposer, hostility, margin, not _truce(state)
+        )
     return choose_rival(state.affinity, state.apparatus, eligible, proposer, hostility)
 
 
@@ -311,8 +316,6 @@ def _office_motion(state, delegates, shares, row):
     ``failure_cost``.
     """
     p = state.parameter_values
-    if _truce(state):
-        return row
     proposer, targets, sides, p_opinion = _choose(state, PLENUM, delegates, shares, False, True)
     if proposer < 0:
         return row

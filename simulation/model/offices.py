@@ -77,6 +77,7 @@ def _successor(state, post, lines, chooser, shares):
     p = state.parameter_values
     return choose_successor(
         post,
+        state.vacated_from[post],
         lines,
         chooser,
         state.affinity,

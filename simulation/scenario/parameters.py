@@ -223,6 +223,13 @@ class Parameters(Frozen):
         "taking a colleague's appointing offices is worth",
         prior=(0.0, 0.6),
     )
+    partner_margin: float = parameter(
+        0.7,
+        "share of a leader's power below which a partner who is the party's chief "
+        "appointer becomes someone he may move against",
+        bounds=(0.0, 1.0),
+        prior=(0.4, 1.0),
+    )
     office_cost: float = parameter(
         0.3,
         "how much an appointer avoids giving a colleague another office, per office held",

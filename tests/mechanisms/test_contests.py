@@ -7,6 +7,7 @@ from simulation.mechanisms.contests import (
     allies_of,
     choose_office_holder,
     choose_rival,
+    choose_successor,
     expected_member_share,
     faction_cohesion,
     plenum_moves,
@@ -134,7 +135,7 @@ def test_faction_cohesion_is_the_mean_pairwise_affinity_of_the_living():
     assert np.isnan(cohesion[1])
 
 
-def test_an_office_is_taken_from_a_rival_or_from_a_weaker_partner_never_a_stronger_one():
+def test_an_office_is_taken_from_a_rival_or_from_a_much_weaker_chief_appointer():
     affinity = np.array(
         [
             [0.0, 0.6, 0.6, -0.4],
@@ -143,15 +144,47 @@ def test_an_office_is_taken_from_a_rival_or_from_a_weaker_partner_never_a_strong
             [-0.4, 0.0, 0.0, 0.0],
         ]
     )
-    reach = np.array([0.0, 0.9, 0.9, 0.1])
+    reach = np.array([0.0, 0.9, 0.5, 0.1])
     eligible = np.ones(4, bool)
-    # Partner 1 is weaker than the proposer and holds the widest offices: he is the target.
-    shares = np.array([0.3, 0.1, 0.4, 0.2])
-    assert choose_office_holder(affinity, reach, shares, eligible, 0, 0.2) == 1
-    # Partners stronger than the proposer are not moved against: the rival is, though
-    # his offices reach less.
-    shares = np.array([0.3, 0.35, 0.4, 0.2])
-    assert choose_office_holder(affinity, reach, shares, eligible, 0, 0.2) == 3
+
+    def holder(shares, margin=0.7, rivals=True):
+        return choose_office_holder(affinity, reach, shares, eligible, 0, 0.2, margin, rivals)
+
+    # Partner 1, the chief appointer, has under 0.7 of the proposer's power: he is the target.
+    assert holder(np.array([0.3, 0.1, 0.1, 0.2])) == 1
+    # A chief appointer nearly as strong is left alone, and so is a weaker partner whose
+    # offices reach less than his: the rival is moved against, though his reach less.
+    assert holder(np.array([0.3, 0.25, 0.1, 0.2])) == 3
+    # A margin of 1: any chief appointer weaker than the proposer is a target.
+    assert holder(np.array([0.3, 0.25, 0.1, 0.2]), margin=1.0) == 1
+    # During the arbiter's truce, rivals are not moved against; a weak chief appointer still is.
+    assert holder(np.array([0.3, 0.25, 0.1, 0.2]), rivals=False) == -1
+    assert holder(np.array([0.3, 0.1, 0.1, 0.2]), rivals=False) == 1
     # Nobody with appointing offices left to take: no motion.
-    eligible[3] = False
-    assert choose_office_holder(affinity, reach, shares, eligible, 0, 0.2) == -1
+    eligible[[1, 3]] = False
+    assert holder(np.array([0.3, 0.1, 0.1, 0.2])) == -1
+
+
+def test_an_office_taken_from_a_man_is_not_given_back_to_him():
+    # Appointer 0; leaders 1 and 2 sit on the Politburo (post 1), 1 is the closer ally.
+    affinity = np.array([[0.0, 0.8, 0.4], [0.8, 0.0, 0.0], [0.4, 0.0, 0.0]])
+    holds = np.zeros((3, 2), bool)
+    holds[[1, 2], 1] = True
+    everyone = np.ones(3, bool)
+    args = (
+        np.array([1]),
+        0,
+        affinity,
+        np.full(3, 0.1),
+        everyone,
+        np.ones(3),
+        ~everyone,
+        np.zeros((3, 2), bool),
+        holds,
+        np.array([True, False]),
+        1.0,
+        0.3,
+    )
+    assert choose_successor(0, -1, *args) == 1
+    # Post 0 has just been taken from leader 1: the next best ally gets it.
+    assert choose_successor(0, 1, *args) == 2
