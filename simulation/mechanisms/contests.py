@@ -257,10 +257,12 @@ def motion_targets(
     """
     proposer_side = np.array([proposer])
     targets = np.array([rival])
-    if with_allies:
-        sides = leader_sides(affinity, alive, proposer_side, targets, side_threshold)
-        targets = allies_of(affinity, sides, rival, ally_threshold)
     sides = leader_sides(affinity, alive, proposer_side, targets, side_threshold)
+    if with_allies:
+        allies = allies_of(affinity, sides, rival, ally_threshold)
+        if allies.size > 1:  # the rival alone: the sides are those already drawn
+            targets = allies
+            sides = leader_sides(affinity, alive, proposer_side, targets, side_threshold)
     return targets, sides
 
 
