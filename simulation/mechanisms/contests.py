@@ -27,6 +27,7 @@ from simulation.mechanisms.voting import (
     FOR,
     UNDECIDED,
     fill_sides,
+    sides_between,
 )
 
 
@@ -252,20 +253,19 @@ def motion_targets(
     The rival comes from :func:`choose_rival` or :func:`choose_office_holder`.
     With ``with_allies`` (a condemnation) the motion also names those of the
     rival's side close enough to him to share his fate. ``sides`` is filled in
-    place (:func:`simulation.mechanisms.voting.fill_sides`): a sitting weighs
-    every leader's motion in one array.
+    place (:func:`simulation.mechanisms.voting.sides_between`, or ``fill_sides``
+    for the rival and his allies): a sitting weighs every leader's motion in one array.
 
     Returns:
         The targets.
     """
-    proposer_side = np.array([proposer])
+    sides_between(sides, affinity, alive, proposer, rival, side_threshold)
     targets = np.array([rival])
-    fill_sides(sides, affinity, alive, proposer_side, targets, side_threshold)
     if with_allies:
         allies = allies_of(affinity, sides, rival, ally_threshold)
         if allies.size > 1:  # the rival alone: the sides are those already drawn
             targets = allies
-            fill_sides(sides, affinity, alive, proposer_side, targets, side_threshold)
+            fill_sides(sides, affinity, alive, np.array([proposer]), targets, side_threshold)
     return targets
 
 

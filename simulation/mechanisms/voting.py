@@ -66,10 +66,10 @@ def fill_sides(
 
     A sitting weighs a motion for every leader present, one after the other, in
     one array. A motion of one sponsor against one target, the usual one, is
-    counted by :func:`_sides_between`.
+    counted by :func:`sides_between`.
     """
     if sponsors.size == 1 and targets.size == 1:
-        _sides_between(sides, affinity, alive, sponsors[0], targets[0], threshold)
+        sides_between(sides, affinity, alive, sponsors[0], targets[0], threshold)
         return
     for i in range(alive.size):
         sides[i] = UNDECIDED
@@ -97,7 +97,7 @@ def fill_sides(
 
 
 @njit(cache=True)
-def _sides_between(
+def sides_between(
     sides: np.ndarray,
     affinity: np.ndarray,
     alive: np.ndarray,
