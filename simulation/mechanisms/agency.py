@@ -129,15 +129,40 @@ def anticipate(
     him the master of those who carried it.
     """
     anticipated = sides.copy()
+    anticipate_in_place(anticipated, affinity, shares, proposer, targets, dominance, ally_threshold)
+    return anticipated
+
+
+@njit(cache=True)
+def anticipate_in_place(
+    sides: np.ndarray,
+    affinity: np.ndarray,
+    shares: np.ndarray,
+    proposer: int,
+    targets: np.ndarray,
+    dominance: float,
+    ally_threshold: float,
+) -> None:
+    """:func:`anticipate` written into ``sides``: a sitting weighs every motion in one array.
+
+    The targets keep their sides; the side's power is that before anyone abstains.
+    """
     side_power = power_for(shares, sides)
     if side_power <= 0 or shares[proposer] <= dominance * side_power:
-        return anticipated
+        return
     for i in range(sides.size):
-        if sides[i] == FOR and i != proposer and affinity[i, proposer] <= ally_threshold:
-            anticipated[i] = UNDECIDED
-    for t in targets:
-        anticipated[t] = sides[t]
-    return anticipated
+        loose_ally = sides[i] == FOR and i != proposer and affinity[i, proposer] <= ally_threshold
+        if loose_ally and not _named(targets, i):
+            sides[i] = UNDECIDED
+
+
+@njit(cache=True)
+def _named(leaders: np.ndarray, leader: int) -> bool:
+    """Whether ``leader`` is among ``leaders``."""
+    k = 0
+    while k < leaders.size and leaders[k] != leader:
+        k += 1
+    return k < leaders.size
 
 
 @njit(cache=True)

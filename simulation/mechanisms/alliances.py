@@ -176,8 +176,24 @@ def add_tie(ties: np.ndarray, holders: np.ndarray, toward: np.ndarray, amount: f
 
     One bookkeeping for both memories: a grievance of the attacked toward
     their attackers, an obligation of appointees toward those who appointed them.
+    A leader named twice counts once. Each pair's tie is its own, so the order
+    of the pairs does not matter: a name already seen is skipped rather than
+    the lists sorted (``np.unique`` would allocate and sort at every attack).
     """
-    for i in np.unique(holders):
-        for j in np.unique(toward):
-            if i != j:
+    for a in range(holders.size):
+        i = holders[a]
+        if _named_before(holders, a):
+            continue
+        for b in range(toward.size):
+            j = toward[b]
+            if i != j and not _named_before(toward, b):
                 ties[i, j] = min(ties[i, j] + amount, 1.0)
+
+
+@njit(cache=True)
+def _named_before(leaders: np.ndarray, position: int) -> bool:
+    """Whether ``leaders[position]`` already stands earlier in ``leaders``."""
+    earlier = 0
+    while earlier < position and leaders[earlier] != leaders[position]:
+        earlier += 1
+    return earlier < position

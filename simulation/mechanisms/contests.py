@@ -26,7 +26,8 @@ from simulation.mechanisms.voting import (
     AGAINST,
     FOR,
     UNDECIDED,
-    leader_sides,
+    fill_sides,
+    sides_between,
 )
 
 
@@ -246,6 +247,7 @@ def rival_eligibility(
 
 @njit(cache=True)
 def motion_targets(
+    sides: np.ndarray,
     affinity: np.ndarray,
     alive: np.ndarray,
     proposer: int,
@@ -253,23 +255,26 @@ def motion_targets(
     with_allies: bool,
     side_threshold: float,
     ally_threshold: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """A motion's targets and everyone's side, once the rival is chosen.
+) -> np.ndarray:
+    """A motion's targets, with everyone's side written into ``sides``, once the rival is chosen.
 
     The rival comes from :func:`choose_rival` or :func:`choose_office_holder`.
     With ``with_allies`` (a condemnation) the motion also names those of the
-    rival's side close enough to him to share his fate.
+    rival's side close enough to him to share his fate. ``sides`` is filled in
+    place (:func:`simulation.mechanisms.voting.sides_between`, or ``fill_sides``
+    for the rival and his allies): a sitting weighs every leader's motion in one array.
 
     Returns:
-        ``(targets, sides)``.
+        The targets.
     """
-    proposer_side = np.array([proposer])
+    sides_between(sides, affinity, alive, proposer, rival, side_threshold)
     targets = np.array([rival])
     if with_allies:
-        sides = leader_sides(affinity, alive, proposer_side, targets, side_threshold)
-        targets = allies_of(affinity, sides, rival, ally_threshold)
-    sides = leader_sides(affinity, alive, proposer_side, targets, side_threshold)
-    return targets, sides
+        allies = allies_of(affinity, sides, rival, ally_threshold)
+        if allies.size > 1:  # the rival alone: the sides are those already drawn
+            targets = allies
+            fill_sides(sides, affinity, alive, np.array([proposer]), targets, side_threshold)
+    return targets
 
 
 @njit(cache=True)

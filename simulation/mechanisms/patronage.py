@@ -168,17 +168,25 @@ def appointing_reach(
         members: (m,) members of each organisation.
     """
     n, posts = holds.shape
+    m = members.size
     total = members.sum()
     share = np.zeros(n)
     if total <= 0:
         return share
+    patronage = np.empty(m)
     for i in range(n):
-        for o in range(members.size):
-            patronage = 0.0
-            for q in range(posts):
-                if holds[i, q] and unique_post[q]:
-                    patronage += reach[q, o]
-            share[i] += members[o] * min(patronage, 1.0)
+        # The posts in the outer loop: each (leader, organisation) sum still adds its
+        # posts in order, and a leader without an executive office is passed over.
+        patronage[:] = 0.0
+        held = False
+        for q in range(posts):
+            if holds[i, q] and unique_post[q]:
+                held = True
+                for o in range(m):
+                    patronage[o] += reach[q, o]
+        if held:
+            for o in range(m):
+                share[i] += members[o] * min(patronage[o], 1.0)
     return share / total
 
 

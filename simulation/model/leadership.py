@@ -30,7 +30,7 @@ import numpy as np
 from numba import njit
 
 from simulation.mechanisms.agency import (
-    anticipate,
+    anticipate_in_place,
     carry_probability,
     choose_motion,
     motion_utility,
@@ -125,12 +125,12 @@ def _rival(state, eligible, proposer, shares, reach):
 
 
 @njit(cache=True)
-def _plan(state, arena, view, proposer, rival, shares, with_allies, reach):
+def _plan(state, arena, view, proposer, rival, shares, with_allies, reach, sides):
     """What moving against ``rival`` is worth to a leader: ``(utility, targets, sides, opinion)``.
 
     The motion's targets and sides are those of
     :func:`simulation.mechanisms.contests.motion_targets`; the supporters then
-    anticipate (:func:`simulation.mechanisms.agency.anticipate`); the expected
+    anticipate (:func:`simulation.mechanisms.agency.anticipate_in_place`); the expected
     share and its spread at the sitting (``view``: :func:`.votes.sitting` and the
     leaders' standing) give the chance of carrying, and the utility weighs the
     gain against the costs of failing and of waiting. A motion whose expected
@@ -139,9 +139,11 @@ def _plan(state, arena, view, proposer, rival, shares, with_allies, reach):
     :func:`simulation.mechanisms.patronage.appointing_reach`), the motion is to
     take the rival's appointing offices, and what the proposer's side would fill
     them with counts in the gain (:func:`simulation.mechanisms.agency.office_gain`).
+    The sides are written into ``sides``, which the sitting's plans share.
     """
     p = state.parameter_values
-    targets, sides = motion_targets(
+    targets = motion_targets(
+        sides,
         state.affinity,
         state.alive,
         proposer,
@@ -150,7 +152,7 @@ def _plan(state, arena, view, proposer, rival, shares, with_allies, reach):
         p[Parameter.side_threshold],
         p[Parameter.ally_threshold],
     )
-    sides = anticipate(
+    anticipate_in_place(
         sides,
         state.affinity,
         shares,
@@ -198,6 +200,7 @@ def _choose(state, arena, delegates, shares, with_allies, office):
     n = state.alive.size
     utilities = np.full(n, -1.0)
     rivals = np.full(n, -1)
+    sides = np.empty(n, dtype=np.int64)  # each plan's, then the chosen motion's
     for i in range(n):
         present = state.alive[i] and state.health[i] >= 0.5
         member = state.politburo_post >= 0 and state.holds[i, state.politburo_post]
@@ -205,13 +208,13 @@ def _choose(state, arena, delegates, shares, with_allies, office):
             continue
         rivals[i] = _rival(state, eligible, i, shares, reach)
         if rivals[i] >= 0:
-            plan = _plan(state, arena, view, i, rivals[i], shares, with_allies, reach)
+            plan = _plan(state, arena, view, i, rivals[i], shares, with_allies, reach, sides)
             utilities[i] = plan[0]
     proposer = choose_motion(state.source, utilities, p[Parameter.choice_temperature])
     if proposer < 0:
         return proposer, np.zeros(0, dtype=np.int64), np.zeros(n, dtype=np.int64), 0.5
     _, targets, sides, p_opinion = _plan(
-        state, arena, view, proposer, rivals[proposer], shares, with_allies, reach
+        state, arena, view, proposer, rivals[proposer], shares, with_allies, reach, sides
     )
     return proposer, targets, sides, p_opinion
 

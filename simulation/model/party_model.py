@@ -123,6 +123,10 @@ class PartyModel(mesa.Model):
         """The state's arrays, for compiled code: so they change in place, never rebound."""
         self._simulate_month = entry_point(simulate_month, self.state, 0, True, *NO_SITTING)
         """:func:`.month.simulate_month`'s machine code (see :func:`.compiled.entry_point`)."""
+        no_one = np.zeros(0, dtype=np.int64)
+        self._vacate = entry_point(actions.vacate, self.state, 0, 0)
+        self._count_vote = entry_point(votes.count_vote, self.state, 0, 0, no_one, no_one)
+        """The machine code of the state's changes that scenario events make most often."""
 
     # --- derived quantities -------------------------------------------------------
 
@@ -161,7 +165,7 @@ class PartyModel(mesa.Model):
 
     def vacate(self, leader: int, post: int) -> None:
         """Take a post from a leader (:func:`.actions.vacate`); a unique office stays vacant."""
-        actions.vacate(self.state, leader, post)
+        self._vacate(self.state, leader, post)
 
     def shift_standing(self, who: np.ndarray, delta: float) -> None:
         """A shock moves standing now and the personal record it rests on, for good."""
@@ -179,7 +183,8 @@ class PartyModel(mesa.Model):
         """Count a motion in an arena sitting this month: ``(votes_for, votes_against)``."""
         politburo = arena is Arena.POLITBURO
         delegates = 0 if politburo else self.sitting_delegates[(self.step_index, arena)]
-        return votes.count_vote(self.state, votes.ARENAS.index(arena), delegates, sponsors, targets)
+        arena_code = votes.ARENAS.index(arena)
+        return self._count_vote(self.state, arena_code, delegates, sponsors, targets)
 
     def elect_central_committee(self) -> None:
         """A congress elects the Central Committee, whose loyalties plenums then follow."""
