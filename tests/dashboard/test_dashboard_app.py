@@ -76,7 +76,8 @@ def test_a_slider_sets_its_parameter_in_the_run():
 
 
 def test_play_steps_the_run_until_paused(monkeypatch):
-    monkeypatch.setattr(app, "MONTH_DELAY", 0.0)
+    # A short delay, not none: the 57 months must not all pass before the first poll.
+    monkeypatch.setattr(app, "MONTH_DELAY", 0.02)
     _, controls = _render()
     solara.render(app.Player(), handle_error=False)
     controls.find(v.Btn, children=["Play"]).widget.click()
