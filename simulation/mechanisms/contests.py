@@ -116,6 +116,22 @@ def choose_office_holder(
 
 
 @njit(cache=True)
+def seats_for_majority(seats: int, opponents: int, share: float) -> int:
+    """Seats a body must gain for its members other than ``opponents`` to hold ``share`` of it.
+
+    A congress's winners packed the Politburo rather than expel the losers at
+    once: after the 14th Congress Molotov, Kalinin and Voroshilov became full
+    members (seven seats to nine) while Zinoviev, Kamenev and Trotsky still sat.
+    No seat is added while the others already hold ``share``, as after the 13th
+    Congress, which condemned Trotsky alone.
+    """
+    loyal = seats - opponents
+    if seats == 0 or loyal >= share * seats:
+        return 0
+    return int(np.ceil((share * seats - loyal) / (1.0 - share) - 1e-9))
+
+
+@njit(cache=True)
 def allies_of(affinity: np.ndarray, sides: np.ndarray, rival: int, threshold: float) -> np.ndarray:
     """The rival and those of his side close enough to him to share his fate."""
     close = np.zeros(sides.size, dtype=np.bool_)

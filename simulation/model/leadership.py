@@ -51,7 +51,12 @@ from simulation.mechanisms.patronage import appointing_reach
 from simulation.mechanisms.power import dominant
 from simulation.mechanisms.voting import leader_sides, opinion_for
 from simulation.model.actions import power_now, vacate
-from simulation.model.offices import fill_seats, fill_vacancies, take_over_organisations
+from simulation.model.offices import (
+    enlarge_politburo,
+    fill_seats,
+    fill_vacancies,
+    take_over_organisations,
+)
 from simulation.model.parameters import Parameter
 from simulation.model.purges import carry_out_purges, schedule_purges
 from simulation.model.rows import (
@@ -255,6 +260,7 @@ def _contest(state, k, arena, delegates, shares, row):
             state.condemned[target] = True
         if arena == CONGRESS:
             schedule_purges(state, k, targets, proposer)
+            enlarge_politburo(state)
     return row
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 
 from simulation.mechanisms.alliances import add_tie
-from simulation.mechanisms.contests import choose_successor
+from simulation.mechanisms.contests import choose_successor, seats_for_majority
 from simulation.mechanisms.patronage import takeovers
 from simulation.model.actions import head_holders, vacate
 from simulation.model.parameters import Parameter
@@ -165,3 +165,21 @@ def fill_seats(state, appointer, shares, row):
             holds[chosen, line] = False
         row = _appoint(state, chosen, post, appointer, row)
     return row
+
+
+@njit(cache=True)
+def enlarge_politburo(state):
+    """After a won congress, add the Politburo seats its winners need (``secure_majority``).
+
+    The condemned who still sit count against them; the new seats are filled by
+    :func:`fill_seats`, one a month, from the Politburo's candidates.
+    """
+    body = state.politburo_post
+    if body < 0 or state.seats[body] == 0:
+        return
+    opponents = 0
+    for i in range(state.alive.size):
+        if state.alive[i] and state.holds[i, body] and state.condemned[i]:
+            opponents += 1
+    share = state.parameter_values[Parameter.secure_majority]
+    state.seats[body] += seats_for_majority(state.seats[body], opponents, share)

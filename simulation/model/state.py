@@ -95,7 +95,7 @@ STATE = (
     StateArray("vacated", _F, (_P,), np.bool_, False, doc="unique offices left vacant"),
     StateArray("vacated_by", _F, (_P,), np.int64, -1, doc="whose motion vacated it, or -1"),
     StateArray("vacated_from", _F, (_P,), np.int64, -1, doc="who last lost it, or -1"),
-    StateArray("seats", _S, (_P,), np.int64, doc="seats kept filled in free mode (0: none)"),
+    StateArray("seats", _C, (_P,), np.int64, doc="seats kept filled in free mode (0: none)"),
     StateArray("promoted_from", _S, (_P, "promotions"), np.int64, doc="see initial_state"),
     StateArray("politburo_post", _S, (), np.int64, doc="the Politburo's post index, or -1"),
     # organisations

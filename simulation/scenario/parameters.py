@@ -230,6 +230,12 @@ class Parameters(Frozen):
         bounds=(0.0, 1.0),
         prior=(0.4, 1.0),
     )
+    secure_majority: float = parameter(
+        2 / 3,
+        "share of the Politburo's seats a congress's winners want held by members not "
+        "condemned; short of it, they add seats after the congress",
+        bounds=(0.5, 0.95),
+    )
     office_cost: float = parameter(
         0.3,
         "how much an appointer avoids giving a colleague another office, per office held",

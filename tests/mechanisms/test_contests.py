@@ -11,6 +11,7 @@ from simulation.mechanisms.contests import (
     expected_member_share,
     faction_cohesion,
     plenum_moves,
+    seats_for_majority,
     successor_scores,
 )
 from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED, delegate_vote
@@ -188,3 +189,15 @@ def test_an_office_taken_from_a_man_is_not_given_back_to_him():
     assert choose_successor(0, -1, *args) == 1
     # Post 0 has just been taken from leader 1: the next best ally gets it.
     assert choose_successor(0, 1, *args) == 2
+
+
+def test_a_won_congress_packs_the_politburo_only_when_the_condemned_still_weigh():
+    # Seven seats, Trotsky, Zinoviev and Kamenev condemned and still sitting (December 1925):
+    # two seats make the others two thirds (six of nine).
+    assert seats_for_majority(7, 3, 2 / 3) == 2
+    # Trotsky alone condemned (May 1924): the others already hold two thirds.
+    assert seats_for_majority(7, 1, 2 / 3) == 0
+    assert seats_for_majority(7, 2, 2 / 3) == 0
+    # A higher bar asks for more seats; a body with no seats gets none.
+    assert seats_for_majority(7, 3, 0.75) == 5
+    assert seats_for_majority(0, 0, 2 / 3) == 0

@@ -11,7 +11,8 @@ vote is enough), which isolates each rule from the chance of the votes.
 import pytest
 
 from simulation.experiments.runs import run_model
-from simulation.model import Mode
+from simulation.model import Mode, PartyModel
+from simulation.model.offices import enlarge_politburo
 from simulation.scenario import apply_changes
 
 CERTAIN_CONTESTS = {
@@ -66,3 +67,17 @@ def test_a_vacancy_is_filled_by_the_dominant_leaders_side(small_scenario, seed):
     assert appointee != appointer
     assert model.affinity[appointer, appointee] > 0
     assert model.holds[appointee, model.post_ids.index("sovnarkom_chair")]
+
+
+def test_a_won_congress_adds_the_politburo_seats_its_winners_need(small_scenario):
+    variant = apply_changes(small_scenario, [{"set": {"posts.politburo.seats": 4}}], "test")
+    model = PartyModel(variant, seed=1, mode=Mode.FREE)
+    politburo = model.post_ids.index("politburo")
+    # Trotsky alone condemned: the other three already hold two thirds of the four seats.
+    model.condemned[model.leader_ids.index("trotsky")] = True
+    enlarge_politburo(model.state)
+    assert model.seats[politburo] == 4
+    # Zinoviev too: two of four; two more seats make the others four of six.
+    model.condemned[model.leader_ids.index("zinoviev")] = True
+    enlarge_politburo(model.state)
+    assert model.seats[politburo] == 6
