@@ -60,6 +60,9 @@ class PreparedEvent:
     """The fields of its :class:`.rows.VoteRow` before the count."""
     log_row: EventRow
     """Its row of the event log (the same in every run: an event applies on its date)."""
+    shared: bool
+    """Whether it has shared effects (shocks, blame, stances, protection): most sittings'
+    events have none, and a run need not look for them (:func:`_shared_effects`)."""
 
 
 def prepare(
@@ -112,6 +115,7 @@ def prepare(
             event.description,
             event.organisation or "",
         ),
+        shared=bool(event.influence or event.blame or event.stance or event.protection),
     )
 
 
@@ -136,7 +140,8 @@ def apply_event(model: PartyModel, prepared: PreparedEvent) -> None:
             VoteRow(*prepared.vote_row, votes_for, votes_against, event.passed, True)
         )
     prepared.effect(model, prepared)
-    _shared_effects(model, prepared)
+    if prepared.shared:
+        _shared_effects(model, prepared)
     model.event_log.append(prepared.log_row)
 
 

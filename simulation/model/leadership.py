@@ -112,25 +112,24 @@ def _truce(state):
 
 
 @njit(cache=True)
-def _rival(state, eligible, proposer, shares, reach):
+def _rival(state, eligible, proposer, shares, reach, hostility, margin, truce):
     """Whom a leader would move against, or -1 for no one.
 
     Given the offices' ``reach``, the holder of those most worth taking
     (:func:`simulation.mechanisms.contests.choose_office_holder`; during the
-    arbiter's truce, only a partner); else his rival
-    (:func:`simulation.mechanisms.contests.choose_rival`).
+    arbiter's ``truce``, only a partner); else his rival
+    (:func:`simulation.mechanisms.contests.choose_rival`). The parameters come
+    from the sitting, read once for all its leaders.
     """
-    hostility = state.parameter_values[Parameter.hostility]
     if reach.size > 0:
-        margin = state.parameter_values[Parameter.partner_margin]
         return choose_office_holder(
-            state.affinity, reach, shares, eligible, proposer, hostility, margin, not _truce(state)
+            state.affinity, reach, shares, eligible, proposer, hostility, margin, not truce
         )
     return choose_rival(state.affinity, state.apparatus, eligible, proposer, hostility)
 
 
 @njit(cache=True)
-def _plan(state, arena, view, proposer, rival, shares, with_allies, reach, sides):
+def _plan(leaders, arena, view, proposer, rival, shares, with_allies, reach, sides):
     """What moving against ``rival`` is worth to a leader: ``(utility, targets, sides, opinion)``.
 
     The motion's targets and sides are those of
@@ -145,12 +144,15 @@ def _plan(state, arena, view, proposer, rival, shares, with_allies, reach, sides
     take the rival's appointing offices, and what the proposer's side would fill
     them with counts in the gain (:func:`simulation.mechanisms.agency.office_gain`).
     The sides are written into ``sides``, which the sitting's plans share.
+    ``leaders`` holds the state's parameters, affinities, living and grievances,
+    read once by the sitting (:func:`_choose`): each read of the state's arrays
+    counts a reference, and a sitting draws up a plan for every leader present.
     """
-    p = state.parameter_values
+    p, affinity, alive, grievance = leaders
     targets = motion_targets(
         sides,
-        state.affinity,
-        state.alive,
+        affinity,
+        alive,
         proposer,
         rival,
         with_allies,
@@ -159,7 +161,7 @@ def _plan(state, arena, view, proposer, rival, shares, with_allies, reach, sides
     )
     anticipate_in_place(
         sides,
-        state.affinity,
+        affinity,
         shares,
         proposer,
         targets,
@@ -171,10 +173,10 @@ def _plan(state, arena, view, proposer, rival, shares, with_allies, reach, sides
     share, spread = share_and_spread(arena, voters, counts, loyalty, discipline, sides, p_opinion)
     if share < p[Parameter.move_threshold]:
         return -1.0, targets, sides, p_opinion
-    gain = rival_gain(shares, state.affinity, sides, proposer, targets)
+    gain = rival_gain(shares, affinity, sides, proposer, targets)
     if reach.size > 0:
         gain += office_gain(shares, sides, proposer, reach[rival], p[Parameter.office_value])
-    waiting = p[Parameter.waiting_cost] * state.grievance[proposer, rival]
+    waiting = p[Parameter.waiting_cost] * grievance[proposer, rival]
     utility = motion_utility(
         carry_probability(share, spread), gain, p[Parameter.failure_cost], waiting
     )
@@ -203,23 +205,27 @@ def _choose(state, arena, delegates, shares, with_allies, office):
             state.holds, state.unique_post, state.patronage_reach, state.members
         )
     n = state.alive.size
+    hostility, margin = p[Parameter.hostility], p[Parameter.partner_margin]
+    truce = _truce(state)
+    leaders = (p, state.affinity, state.alive, state.grievance)
+    alive, health, holds, politburo = state.alive, state.health, state.holds, state.politburo_post
     utilities = np.full(n, -1.0)
     rivals = np.full(n, -1)
     sides = np.empty(n, dtype=np.int64)  # each plan's, then the chosen motion's
     for i in range(n):
-        present = state.alive[i] and state.health[i] >= 0.5
-        member = state.politburo_post >= 0 and state.holds[i, state.politburo_post]
+        present = alive[i] and health[i] >= 0.5
+        member = politburo >= 0 and holds[i, politburo]
         if not present or (arena == POLITBURO and not member):
             continue
-        rivals[i] = _rival(state, eligible, i, shares, reach)
+        rivals[i] = _rival(state, eligible, i, shares, reach, hostility, margin, truce)
         if rivals[i] >= 0:
-            plan = _plan(state, arena, view, i, rivals[i], shares, with_allies, reach, sides)
+            plan = _plan(leaders, arena, view, i, rivals[i], shares, with_allies, reach, sides)
             utilities[i] = plan[0]
     proposer = choose_motion(state.source, utilities, p[Parameter.choice_temperature])
     if proposer < 0:
         return proposer, np.zeros(0, dtype=np.int64), np.zeros(n, dtype=np.int64), 0.5
     _, targets, sides, p_opinion = _plan(
-        state, arena, view, proposer, rivals[proposer], shares, with_allies, reach, sides
+        leaders, arena, view, proposer, rivals[proposer], shares, with_allies, reach, sides
     )
     return proposer, targets, sides, p_opinion
 
