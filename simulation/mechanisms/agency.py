@@ -120,32 +120,15 @@ def anticipate(
     targets: np.ndarray,
     dominance: float,
     ally_threshold: float,
-) -> np.ndarray:
-    """Sides after the supporters have thought about who is next, as a new array.
+) -> None:
+    """The sides, changed in place, after the supporters have thought about who is next.
 
     When the proposer would hold more than ``dominance`` of the winning side's
     power once the targets are gone, his supporters who are not close allies
     (affinity to him at most ``ally_threshold``) abstain: the motion would make
-    him the master of those who carried it.
-    """
-    anticipated = sides.copy()
-    anticipate_in_place(anticipated, affinity, shares, proposer, targets, dominance, ally_threshold)
-    return anticipated
-
-
-@njit(cache=True)
-def anticipate_in_place(
-    sides: np.ndarray,
-    affinity: np.ndarray,
-    shares: np.ndarray,
-    proposer: int,
-    targets: np.ndarray,
-    dominance: float,
-    ally_threshold: float,
-) -> None:
-    """:func:`anticipate` written into ``sides``: a sitting weighs every motion in one array.
-
-    The targets keep their sides; the side's power is that before anyone abstains.
+    him the master of those who carried it. The targets keep their sides; the
+    side's power is that before anyone abstains. In place, because a sitting
+    weighs every leader's motion in one array of sides.
     """
     side_power = power_for(shares, sides)
     if side_power <= 0 or shares[proposer] <= dominance * side_power:

@@ -30,7 +30,7 @@ import numpy as np
 from numba import njit
 
 from simulation.mechanisms.agency import (
-    anticipate_in_place,
+    anticipate,
     carry_probability,
     choose_motion,
     motion_utility,
@@ -134,7 +134,7 @@ def _plan(leaders, arena, view, proposer, rival, shares, with_allies, reach, sid
 
     The motion's targets and sides are those of
     :func:`simulation.mechanisms.contests.motion_targets`; the supporters then
-    anticipate (:func:`simulation.mechanisms.agency.anticipate_in_place`); the expected
+    anticipate (:func:`simulation.mechanisms.agency.anticipate`); the expected
     share and its spread at the sitting (``view``: :func:`.votes.sitting` and the
     leaders' standing) give the chance of carrying, and the utility weighs the
     gain against the costs of failing and of waiting. A motion whose expected
@@ -159,7 +159,7 @@ def _plan(leaders, arena, view, proposer, rival, shares, with_allies, reach, sid
         p[Parameter.side_threshold],
         p[Parameter.ally_threshold],
     )
-    anticipate_in_place(
+    anticipate(
         sides,
         affinity,
         shares,

@@ -49,10 +49,13 @@ def test_loose_allies_of_a_proposer_who_would_dominate_abstain():
     affinity[2, 0] = affinity[0, 2] = 0.1
     sides = np.array([FOR, FOR, FOR, AGAINST])
     targets = np.array([3])
-    anticipated = anticipate(sides, affinity, shares, 0, targets, 0.6, 0.3)
+    anticipated = sides.copy()
+    anticipate(anticipated, affinity, shares, 0, targets, 0.6, 0.3)
     np.testing.assert_array_equal(anticipated, [FOR, FOR, UNDECIDED, AGAINST])
     # A proposer who would not dominate his side keeps everyone.
-    np.testing.assert_array_equal(anticipate(sides, affinity, shares, 0, targets, 0.8, 0.3), sides)
+    kept = sides.copy()
+    anticipate(kept, affinity, shares, 0, targets, 0.8, 0.3)
+    np.testing.assert_array_equal(kept, sides)
 
 
 def test_the_logit_choice_takes_the_best_motion_most_often_and_sometimes_none():
