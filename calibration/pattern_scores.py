@@ -109,10 +109,11 @@ def _holds(pattern: Holds, logs: PatternLogs) -> PatternScore:
 
 def _succeeds(pattern: Succeeds, logs: PatternLogs) -> PatternScore:
     after = pattern.after.ordinal
+    posts = pattern.post if isinstance(pattern.post, list) else [pattern.post]
     starts = sorted(
         (_ordinal(start), who)
         for who, what, start, _ in logs.tenures
-        if what == pattern.post
+        if what in posts
         and _ordinal(start) >= after
         and _ordinal(start) > logs.start.ordinal
     )

@@ -67,12 +67,16 @@ class Holds(_Pattern):
 
 
 class Succeeds(_Pattern):
-    """The leader first takes the post after ``after``, within ``tolerance`` of ``date``."""
+    """The leader first takes the post after ``after``, within ``tolerance`` of ``date``.
+
+    ``post`` may list several posts, any of which counts: one headship under
+    two titles (the Comintern led with or without its chairman's title).
+    """
 
     kind: Literal["succeeds"]
     level: Literal[Level.OFFICES] = Level.OFFICES
     leader: Identifier
-    post: Identifier
+    post: Identifier | list[Identifier]
     after: MonthField
     tolerance: Months = 1
 

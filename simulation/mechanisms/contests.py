@@ -204,35 +204,6 @@ def plenum_moves(
 
 
 @njit(cache=True)
-def successor_scores(
-    affinity: np.ndarray,
-    power: np.ndarray,
-    offices: np.ndarray,
-    candidates: np.ndarray,
-    appointer: int,
-    threat_aversion: float,
-    office_cost: float,
-) -> np.ndarray:
-    """How much the appointer wants each candidate in a vacant post.
-
-    Loyalty counts for a candidate; a power base of his own counts against
-    him: the chapter explains Rykov's appointment over Kamenev by Rykov's lack
-    of the stature to aspire to Lenin's place (§The Party and the Opposition
-    after Lenin, n. 33). So does each office he already holds
-    (``office_cost`` per office): no colleague is given a second power base
-    while another loyal man is to hand.
-    """
-    scores = np.empty(candidates.size)
-    for c, i in enumerate(candidates):
-        scores[c] = (
-            affinity[appointer, i]
-            - threat_aversion * power[i] * power.size
-            - office_cost * offices[i]
-        )
-    return scores
-
-
-@njit(cache=True)
 def holds_office(holds: np.ndarray, unique_post: np.ndarray) -> np.ndarray:
     """(n,) bool: who holds at least one unique (executive) office."""
     n, posts = holds.shape
@@ -291,67 +262,6 @@ def motion_targets(
             targets = allies
             fill_sides(sides, affinity, alive, np.array([proposer]), targets, side_threshold)
     return targets
-
-
-@njit(cache=True)
-def choose_successor(
-    post: int,
-    previous: int,
-    lines: np.ndarray,
-    appointer: int,
-    affinity: np.ndarray,
-    power: np.ndarray,
-    alive: np.ndarray,
-    health: np.ndarray,
-    condemned: np.ndarray,
-    barred: np.ndarray,
-    holds: np.ndarray,
-    unique_post: np.ndarray,
-    threat_aversion: float,
-    office_cost: float,
-) -> int:
-    """Whom the appointer puts in a vacant post, or -1 if no one qualifies.
-
-    Candidates are his living, present, uncondemned allies not barred from the
-    post, not holding it already and not its ``previous`` holder. First those
-    holding no other unique office, taken from the holders of the ``lines``
-    posts in order of precedence (the first line with such a man); failing them, anyone on any
-    line. A dominant leader does not give a colleague a second power base
-    while he can help it. The best :func:`successor_scores` wins.
-    """
-    n = alive.size
-    in_office = holds_office(holds, unique_post)
-    offices = np.zeros(n)
-    for i in range(n):
-        for q in range(unique_post.size):
-            if holds[i, q] and unique_post[q]:
-                offices[i] += 1.0
-    for free_only in (True, False):
-        pool = np.zeros(n, dtype=np.bool_)
-        candidates = np.empty(0, dtype=np.int64)
-        for line in lines:
-            for i in range(n):
-                pool[i] = pool[i] or (
-                    i != appointer
-                    and i != previous
-                    and alive[i]
-                    and health[i] >= 0.5
-                    and affinity[appointer, i] > 0
-                    and not condemned[i]
-                    and not barred[i, post]
-                    and not holds[i, post]
-                    and holds[i, line]
-                    and not (free_only and in_office[i])
-                )
-            candidates = np.flatnonzero(pool)
-            if free_only and candidates.size:
-                break
-        if candidates.size:
-            scores = successor_scores(
-                affinity, power, offices, candidates, appointer, threat_aversion, office_cost
-            )
-            return candidates[np.argmax(scores)]
-    return -1
 
 
 @njit(cache=True)

@@ -186,6 +186,13 @@ def build_initial_state(scenario: Scenario, free_from: int) -> InitialState:
             apparatus,
             parameters.client_weight,
         ),
+        "organisation_of": np.array(
+            [
+                organisation_index[leader.organisation] if leader.organisation else -1
+                for leader in scenario.leaders
+            ],
+            dtype=np.int64,
+        ),
         "arbiter": leader_index[scenario.arbiter] if scenario.arbiter else -1,
         "prestige": prestige,
         "unique_post": np.array([post.unique for post in posts], dtype=bool),

@@ -16,8 +16,9 @@ import numpy as np
 from numba import njit
 
 from simulation.mechanisms.alliances import add_tie
-from simulation.mechanisms.contests import choose_successor, seats_for_majority
+from simulation.mechanisms.contests import seats_for_majority
 from simulation.mechanisms.patronage import takeovers
+from simulation.mechanisms.succession import choose_successor
 from simulation.model.actions import head_holders, vacate
 from simulation.model.parameters import Parameter
 from simulation.model.rows import write_appointment, write_takeover
@@ -73,15 +74,31 @@ def take_over_organisations(state, row):
 
 @njit(cache=True)
 def _successor(state, post, lines, chooser, shares):
-    """Whom ``chooser`` puts in ``post`` from the holders of ``lines`` (``choose_successor``)."""
+    """Whom ``chooser`` puts in ``post`` (``choose_successor``).
+
+    If the post heads an organisation, its own men come first, then the
+    chooser's clients (those who owe him their career), then the holders of
+    ``lines``; any other post is filled from ``lines`` alone.
+    """
     p = state.parameter_values
+    n = state.alive.size
+    own_men = np.zeros(n, dtype=np.bool_)
+    clients = np.zeros(n, dtype=np.bool_)
+    for o in range(state.head_post.size):
+        if state.head_post[o] == post:
+            for i in range(n):
+                own_men[i] = state.organisation_of[i] == o
+                clients[i] = state.obligation[i, chooser] > 0
     return choose_successor(
         post,
         state.vacated_from[post],
         lines,
+        own_men,
+        clients,
         chooser,
         state.affinity,
         shares,
+        state.influence,
         state.alive,
         state.health,
         state.condemned,
@@ -183,3 +200,16 @@ def enlarge_politburo(state):
             opponents += 1
     share = state.parameter_values[Parameter.secure_majority]
     state.seats[body] += seats_for_majority(state.seats[body], opponents, share)
+
+
+def open_headless_organisations(head_post, holds, alive, vacated):
+    """Declare vacant the office of every organisation left without a head.
+
+    Called once, in the first month the leaders decide: an organisation the
+    settlement (or history, up to a branch) left headless gets a head from
+    whoever fills vacancies (:func:`fill_vacancies`), as the trade unions got
+    theirs in September 1922. Arrays are changed in place.
+    """
+    for post in head_post[head_post >= 0]:
+        if not (holds[:, post] & alive).any():
+            vacated[post] = True

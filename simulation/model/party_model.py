@@ -3,7 +3,8 @@
 Each step, in this order: absences that end this month end; the month's
 scenario events apply in the order they stand in the file; in free mode (or
 from the month a scenario branches from history) the leadership decides
-when there is something to decide; then the mechanisms run (membership,
+when there is something to decide (in its first month, an organisation left
+without a head has its office declared vacant); then the mechanisms run (membership,
 patronage, influence, alliances, grievances, factions), and the month is
 recorded: one compiled call (:func:`simulation.model.month.simulate_month`), whose
 decisions :mod:`simulation.model.decisions` then logs.
@@ -27,6 +28,7 @@ from simulation.model.decisions import NO_SITTING, log_decisions
 from simulation.model.events import apply_event
 from simulation.model.initial_state import initial_state
 from simulation.model.month import simulate_month
+from simulation.model.offices import open_headless_organisations
 from simulation.model.recorder import Recorder, RunResult
 from simulation.model.rows import EventRow, VoteRow
 from simulation.model.state import gather
@@ -201,6 +203,8 @@ class PartyModel(mesa.Model):
             self.absence_ends[returning] = -1
         for event in self.events_by_step.get(k, ()):
             apply_event(self, event)
+        if k == self.free_from:
+            open_headless_organisations(self.head_post, self.holds, self.alive, self.vacated)
         arenas, delegates = self.sittings_by_step.get(k, NO_SITTING)
         rows = self._simulate_month(self.state, k, k >= self.free_from, arenas, delegates)
         if rows:

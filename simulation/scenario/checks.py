@@ -122,6 +122,13 @@ def _check_leaders(scenario: Scenario) -> Iterator[Problem]:
                 ("leaders", index, "patron"),
                 unknown("leader", leader.patron, known - {leader.id}),
             )
+    organisations = {org.id for org in scenario.organisations}
+    for index, leader in enumerate(scenario.leaders):
+        if leader.organisation is not None and leader.organisation not in organisations:
+            yield Problem(
+                ("leaders", index, "organisation"),
+                unknown("organisation", leader.organisation, organisations),
+            )
     if scenario.arbiter is not None and scenario.arbiter not in known:
         yield Problem(("arbiter",), unknown("leader", scenario.arbiter, known))
     total = sum(leader.apparatus for leader in scenario.leaders)

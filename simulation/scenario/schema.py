@@ -179,6 +179,12 @@ class Leader(Frozen):
     patron: Identifier | None = Field(
         None, description="the leader whose client he is at the start (his career depends on him)"
     )
+    organisation: Identifier | None = Field(
+        None,
+        description="the organisation whose own man he is (a commander of the army, a "
+        "trade-unionist): when its head's office falls vacant in free mode, its senior man "
+        "the appointer can count on is the first choice",
+    )
     barred_from: list[Identifier] = Field(
         [],
         description="offices his colleagues would not give him (or he would not accept) "

@@ -71,6 +71,31 @@ def test_succession_is_timed_and_must_go_to_the_named_leader():
     assert not score.hit and score.error == 3
 
 
+def test_a_succession_may_name_one_headship_under_two_titles():
+    # The chair is abolished: Bukharin leads without the title, or a run gives him the chair.
+    spells = [("zinoviev", "comintern_chair", "1922-04", "1926-07")]
+    either = pattern(
+        kind="succeeds",
+        leader="bukharin",
+        post=["comintern_leader", "comintern_chair"],
+        after="1926-01",
+        date="1926-09",
+        tolerance=3,
+    )
+    for post in ("comintern_leader", "comintern_chair"):
+        run = logs([*spells, ("bukharin", post, "1926-07", None)])
+        assert score_run([either], run)["p"].hit
+    # Someone else took the chair first: Bukharin did not succeed.
+    run = logs(
+        [
+            *spells,
+            ("radek", "comintern_chair", "1926-07", None),
+            ("bukharin", "comintern_leader", "1926-08", None),
+        ]
+    )
+    assert not score_run([either], run)["p"].hit
+
+
 def test_removal_month_error_and_a_removal_that_never_comes():
     spells = [("trotsky", "politburo", "1922-04", "1923-01")]
     removal = pattern(

@@ -7,12 +7,10 @@ from simulation.mechanisms.contests import (
     allies_of,
     choose_office_holder,
     choose_rival,
-    choose_successor,
     expected_member_share,
     faction_cohesion,
     plenum_moves,
     seats_for_majority,
-    successor_scores,
 )
 from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED, delegate_vote
 
@@ -110,24 +108,6 @@ def test_the_plenum_takes_first_the_motion_of_the_first_rival():
     assert not plenum([0.9, 0.1, 0.3], [-1, 2, 2])[2]  # leader 1 is to be expelled
 
 
-def test_successor_is_loyal_and_modest():
-    affinity = np.array([[0.0, 0.6, 0.6], [0.6, 0.0, 0.0], [0.6, 0.0, 0.0]])
-    power = np.array([0.5, 0.3, 0.2])
-    no_offices = np.zeros(3)
-    scores = successor_scores(affinity, power, no_offices, np.array([1, 2]), 0, 1.0, 0.3)
-    assert scores[1] > scores[0]  # equally loyal: the one without a power base wins
-
-
-def test_an_appointer_does_not_pile_offices_on_one_man():
-    affinity = np.array([[0.0, 0.6, 0.5], [0.6, 0.0, 0.0], [0.5, 0.0, 0.0]])
-    power = np.array([0.5, 0.2, 0.2])
-    offices = np.array([0.0, 2.0, 0.0])  # the more loyal already holds two offices
-    scores = successor_scores(affinity, power, offices, np.array([1, 2]), 0, 1.0, 0.3)
-    assert scores[1] > scores[0]
-    without_cost = successor_scores(affinity, power, offices, np.array([1, 2]), 0, 1.0, 0.0)
-    assert without_cost[0] > without_cost[1]
-
-
 def test_faction_cohesion_is_the_mean_pairwise_affinity_of_the_living():
     affinity = np.array([[0.0, 0.8, 0.2], [0.8, 0.0, 0.4], [0.2, 0.4, 0.0]])
     membership = np.array([[1.0, 1.0, 1.0], [1.0, 0.0, 0.0]])
@@ -164,31 +144,6 @@ def test_an_office_is_taken_from_a_rival_or_from_a_much_weaker_chief_appointer()
     # Nobody with appointing offices left to take: no motion.
     eligible[[1, 3]] = False
     assert holder(np.array([0.3, 0.1, 0.1, 0.2])) == -1
-
-
-def test_an_office_taken_from_a_man_is_not_given_back_to_him():
-    # Appointer 0; leaders 1 and 2 sit on the Politburo (post 1), 1 is the closer ally.
-    affinity = np.array([[0.0, 0.8, 0.4], [0.8, 0.0, 0.0], [0.4, 0.0, 0.0]])
-    holds = np.zeros((3, 2), bool)
-    holds[[1, 2], 1] = True
-    everyone = np.ones(3, bool)
-    args = (
-        np.array([1]),
-        0,
-        affinity,
-        np.full(3, 0.1),
-        everyone,
-        np.ones(3),
-        ~everyone,
-        np.zeros((3, 2), bool),
-        holds,
-        np.array([True, False]),
-        1.0,
-        0.3,
-    )
-    assert choose_successor(0, -1, *args) == 1
-    # Post 0 has just been taken from leader 1: the next best ally gets it.
-    assert choose_successor(0, 1, *args) == 2
 
 
 def test_a_won_congress_packs_the_politburo_only_when_the_condemned_still_weigh():

@@ -81,3 +81,32 @@ def test_a_won_congress_adds_the_politburo_seats_its_winners_need(small_scenario
     model.condemned[model.leader_ids.index("zinoviev")] = True
     enlarge_politburo(model.state)
     assert model.seats[politburo] == 6
+
+
+def test_an_organisation_left_without_a_head_gets_its_own_man_when_the_leaders_decide(
+    small_scenario,
+):
+    # The Red Army starts without a head; Zinoviev is made one of its own men.
+    variant = apply_changes(
+        small_scenario,
+        [
+            {
+                "set": {
+                    "leaders.trotsky.posts": ["politburo"],
+                    "leaders.zinoviev.organisation": "red_army",
+                }
+            }
+        ],
+        "test",
+    )
+    free = run_model(variant, 3, Mode.FREE)
+    filled = [
+        (row.date, row.actor)
+        for row in free.event_log
+        if row.type == "appointment" and row.post == "war_commissar"
+    ]
+    assert filled == [("1922-04", "zinoviev")]
+    # Replayed, the scenario's own decisions fill offices: the army stays headless.
+    replayed = run_model(variant, 3, Mode.REPLAY)
+    post = replayed.post_ids.index("war_commissar")
+    assert not replayed.holds[:, post].any()

@@ -39,7 +39,7 @@ def test_unknown_field_is_refused_with_the_allowed_ones():
     assert problem == (
         f"bad.yaml:{line_number(text, 'colour')}: leaders[0].colour: unknown field "
         "(expected one of: id, name, influence, apparatus, posts, stance, health, illness_rate, "
-        "illness_months, patron, barred_from, base, source)"
+        "illness_months, patron, organisation, barred_from, base, source)"
     )
 
 
@@ -73,6 +73,17 @@ def test_an_unknown_name_far_from_any_lists_the_known_ones():
     assert (
         "unknown leader 'bukharin' (expected one of: lenin, stalin, trotsky, zinoviev)" in problem
     )
+
+
+def test_a_leaders_unknown_organisation_is_refused_with_its_line():
+    text = mutate(
+        "health: 0.8, source: test}", "health: 0.8, organisation: red_amry, source: test}"
+    )
+    (problem,) = problems_of(text)
+    assert problem.startswith(
+        f"bad.yaml:{line_number(text, 'red_amry')}: leaders[0].organisation: "
+    )
+    assert "unknown organisation 'red_amry' (did you mean 'red_army'?)" in problem
 
 
 def test_unknown_post_in_an_event_is_refused():

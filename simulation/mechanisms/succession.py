@@ -1,0 +1,219 @@
+"""Succession: whom the leader who fills a vacant office puts in it.
+
+An office that heads an organisation (the army, the trade unions, a regional
+party) goes first to the organisation's own senior man, if the appointer can
+count on him: Frunze, then Voroshilov, at the head of the army, Tomsky at the
+trade unions. Failing such a man (the organisation's own are the fallen head's
+people), the appointer sends one of his clients: the "circular flow of power"
+by which the Secretariat's men took over the regional organisations, Kirov
+sent to Leningrad in 1926. Any other office, and an organisation's head when
+neither is to hand, is filled from the holders of the post's succession lines
+(a deputy before the Politburo). No rule names a post or a man: the
+organisations, their heads and their men are attributes of the scenario.
+
+References:
+    Daniels, R. V. (1971). Soviet politics since Khrushchev. In J. W. Strong
+    (ed.), The Soviet Union under Brezhnev and Kosygin, 16-25 (the "circular
+    flow of power" between the Secretariat and the regional secretaries).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def successor_scores(
+    affinity: np.ndarray,
+    power: np.ndarray,
+    offices: np.ndarray,
+    candidates: np.ndarray,
+    appointer: int,
+    threat_aversion: float,
+    office_cost: float,
+) -> np.ndarray:
+    """How much the appointer wants each candidate in a vacant post.
+
+    Loyalty counts for a candidate; a power base of his own counts against
+    him: the chapter explains Rykov's appointment over Kamenev by Rykov's lack
+    of the stature to aspire to Lenin's place (§The Party and the Opposition
+    after Lenin, n. 33). So does each office he already holds
+    (``office_cost`` per office): no colleague is given a second power base
+    while another loyal man is to hand.
+    """
+    scores = np.empty(candidates.size)
+    for c, i in enumerate(candidates):
+        scores[c] = (
+            affinity[appointer, i]
+            - threat_aversion * power[i] * power.size
+            - office_cost * offices[i]
+        )
+    return scores
+
+
+@njit(cache=True)
+def may_succeed(
+    i: int,
+    post: int,
+    previous: int,
+    appointer: int,
+    affinity: np.ndarray,
+    alive: np.ndarray,
+    health: np.ndarray,
+    condemned: np.ndarray,
+    barred: np.ndarray,
+    holds: np.ndarray,
+) -> bool:
+    """Whether the appointer may put leader ``i`` in the vacant post.
+
+    A living, present, uncondemned ally of his, not barred from the post, not
+    holding it already and not the man it was just taken from.
+    """
+    return (
+        i != appointer
+        and i != previous
+        and alive[i]
+        and health[i] >= 0.5
+        and affinity[appointer, i] > 0
+        and not condemned[i]
+        and not barred[i, post]
+        and not holds[i, post]
+    )
+
+
+@njit(cache=True)
+def unique_offices(holds: np.ndarray, unique_post: np.ndarray) -> np.ndarray:
+    """(n,) how many unique (executive) offices each leader holds."""
+    n, posts = holds.shape
+    offices = np.zeros(n)
+    for i in range(n):
+        for q in range(posts):
+            if holds[i, q] and unique_post[q]:
+                offices[i] += 1.0
+    return offices
+
+
+@njit(cache=True)
+def line_candidates(
+    post: int,
+    previous: int,
+    lines: np.ndarray,
+    appointer: int,
+    affinity: np.ndarray,
+    alive: np.ndarray,
+    health: np.ndarray,
+    condemned: np.ndarray,
+    barred: np.ndarray,
+    holds: np.ndarray,
+    offices: np.ndarray,
+) -> np.ndarray:
+    """Those who :func:`may_succeed` among the holders of the ``lines`` posts.
+
+    First those holding no other unique office, from the first line (in order
+    of precedence) that has such a man; failing them, anyone on any line.
+    """
+    n = alive.size
+    pool = np.zeros(n, dtype=np.bool_)
+    for line in lines:
+        for i in range(n):
+            pool[i] = pool[i] or (
+                holds[i, line]
+                and offices[i] == 0
+                and may_succeed(
+                    i, post, previous, appointer, affinity, alive, health, condemned, barred, holds
+                )
+            )
+        if pool.any():
+            return np.flatnonzero(pool)
+    for line in lines:
+        for i in range(n):
+            pool[i] = pool[i] or (
+                holds[i, line]
+                and may_succeed(
+                    i, post, previous, appointer, affinity, alive, health, condemned, barred, holds
+                )
+            )
+    return np.flatnonzero(pool)
+
+
+@njit(cache=True)
+def choose_successor(
+    post: int,
+    previous: int,
+    lines: np.ndarray,
+    own_men: np.ndarray,
+    clients: np.ndarray,
+    appointer: int,
+    affinity: np.ndarray,
+    power: np.ndarray,
+    influence: np.ndarray,
+    alive: np.ndarray,
+    health: np.ndarray,
+    condemned: np.ndarray,
+    barred: np.ndarray,
+    holds: np.ndarray,
+    unique_post: np.ndarray,
+    threat_aversion: float,
+    office_cost: float,
+) -> int:
+    """Whom the appointer puts in a vacant post, or -1 if no one qualifies.
+
+    Candidates are those who :func:`may_succeed`, in three tiers:
+
+    1. ``own_men``, the men of the organisation the post heads (all False for
+       a post heading none): the one with most standing, whatever else he
+       holds: the organisation's senior man is its natural head (Bukharin at
+       the Comintern, though he edited Pravda).
+    2. ``clients``, the appointer's clients holding no unique office (all False
+       for a post heading no organisation).
+    3. The holders of the ``lines`` posts (:func:`line_candidates`). A
+       dominant leader does not give a colleague a second power base while he
+       can help it.
+
+    In tiers 2 and 3 the best :func:`successor_scores` wins.
+    """
+    n = alive.size
+    offices = unique_offices(holds, unique_post)
+    best, standing = -1, -1.0
+    for i in range(n):
+        if (
+            own_men[i]
+            and influence[i] > standing
+            and may_succeed(
+                i, post, previous, appointer, affinity, alive, health, condemned, barred, holds
+            )
+        ):
+            best, standing = i, influence[i]
+    if best >= 0:
+        return best
+    pool = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        pool[i] = (
+            clients[i]
+            and offices[i] == 0
+            and may_succeed(
+                i, post, previous, appointer, affinity, alive, health, condemned, barred, holds
+            )
+        )
+    candidates = np.flatnonzero(pool)
+    if candidates.size == 0:
+        candidates = line_candidates(
+            post,
+            previous,
+            lines,
+            appointer,
+            affinity,
+            alive,
+            health,
+            condemned,
+            barred,
+            holds,
+            offices,
+        )
+    if candidates.size:
+        scores = successor_scores(
+            affinity, power, offices, candidates, appointer, threat_aversion, office_cost
+        )
+        return candidates[np.argmax(scores)]
+    return -1

@@ -1,0 +1,82 @@
+import numpy as np
+
+from simulation.mechanisms.succession import choose_successor, successor_scores
+
+NOBODY = np.zeros(4, bool)
+
+
+def test_successor_is_loyal_and_modest():
+    affinity = np.array([[0.0, 0.6, 0.6], [0.6, 0.0, 0.0], [0.6, 0.0, 0.0]])
+    power = np.array([0.5, 0.3, 0.2])
+    no_offices = np.zeros(3)
+    scores = successor_scores(affinity, power, no_offices, np.array([1, 2]), 0, 1.0, 0.3)
+    assert scores[1] > scores[0]  # equally loyal: the one without a power base wins
+
+
+def test_an_appointer_does_not_pile_offices_on_one_man():
+    affinity = np.array([[0.0, 0.6, 0.5], [0.6, 0.0, 0.0], [0.5, 0.0, 0.0]])
+    power = np.array([0.5, 0.2, 0.2])
+    offices = np.array([0.0, 2.0, 0.0])  # the more loyal already holds two offices
+    scores = successor_scores(affinity, power, offices, np.array([1, 2]), 0, 1.0, 0.3)
+    assert scores[1] > scores[0]
+    without_cost = successor_scores(affinity, power, offices, np.array([1, 2]), 0, 1.0, 0.0)
+    assert without_cost[0] > without_cost[1]
+
+
+def _successor(previous=-1, own_men=NOBODY, clients=NOBODY, affinity=None, condemned=NOBODY):
+    """Whom appointer 0 puts in post 0 (an organisation's head); post 1 is the Politburo.
+
+    Leader 1 sits on the Politburo and is the appointer's closest ally; leaders 2
+    and 3 hold no post, 3 with more standing than 2.
+    """
+    if affinity is None:
+        affinity = np.array([[0.0, 0.8, 0.3, 0.2], [0.8, 0, 0, 0], [0.3, 0, 0, 0], [0.2, 0, 0, 0]])
+    holds = np.zeros((4, 2), bool)
+    holds[1, 1] = True
+    return choose_successor(
+        0,
+        previous,
+        np.array([1]),
+        own_men,
+        clients,
+        0,
+        affinity,
+        np.full(4, 0.1),
+        np.array([0.9, 0.4, 0.1, 0.2]),
+        np.ones(4, bool),
+        np.ones(4),
+        condemned,
+        np.zeros((4, 2), bool),
+        holds,
+        np.array([True, False]),
+        1.0,
+        0.3,
+    )
+
+
+def test_an_office_taken_from_a_man_is_not_given_back_to_him():
+    assert _successor() == 1  # no organisation's men, no clients: the Politburo line
+    # Post 0 has just been taken from leader 1, the only man on its line: no one.
+    assert _successor(previous=1) == -1
+
+
+def test_an_organisation_gets_its_own_senior_man_the_appointer_can_count_on():
+    own = np.array([False, False, True, True])
+    # Leaders 2 and 3 are the organisation's own: the one with more standing, though
+    # the appointer likes 2 better and 1 better still.
+    assert _successor(own_men=own) == 3
+    # The appointer cannot count on 3 (no affinity): the other of its men.
+    hostile = np.array([[0.0, 0.8, 0.3, -0.2], [0.8, 0, 0, 0], [0.3, 0, 0, 0], [-0.2, 0, 0, 0]])
+    assert _successor(own_men=own, affinity=hostile) == 2
+    # Its own men are the fallen head's condemned people: the Politburo line.
+    assert _successor(own_men=own, condemned=own) == 1
+
+
+def test_failing_the_organisations_own_men_the_appointer_sends_a_client():
+    own = np.array([False, False, False, True])
+    clients = np.array([False, False, True, False])
+    # The organisation's only man was its head, just removed: the appointer's client,
+    # though the Politburo's man is the closer ally.
+    assert _successor(previous=3, own_men=own, clients=clients) == 2
+    # A post heading no organisation has no clients tier: the Politburo line.
+    assert _successor(previous=3) == 1
