@@ -83,6 +83,7 @@ def test_the_hindsight_audit_lists_and_removes_every_leader_targeted_input(basel
         "blame through a post",
         "barred_from",
         "patron",
+        "organisation",
     }
     assert any(row.input == "barred_from" and row.names == "trotsky" for row in inputs)
     stripped = without_hindsight(baseline)

@@ -186,7 +186,7 @@ def variants(scenario: Scenario, settings: Settings) -> tuple[list[Variant], str
             NO_HINDSIGHT,
             without_hindsight(scenario),
             chosen.parameters,
-            f"{settings.parameters} parameters, every leader-targeted exogenous input removed",
+            f"{settings.parameters} parameters, every leader-targeted input removed",
         )
     )
     return sets, settings.parameters, notes

@@ -2,7 +2,8 @@
 
 Free mode should produce the struggle from its mechanisms; an input that pushes a
 named leader (a shock to his standing, a shift of his position, blame routed to
-the office he happens to hold, an office he may never get, a patron) may carry
+the office he happens to hold, an office he may never get, a patron, the
+organisation whose own man he is) may carry
 what the historian knows happened. The audit lists them and the assessment
 measures what the patterns lose when all are removed together.
 """
@@ -68,6 +69,16 @@ def hindsight_inputs(scenario: Scenario) -> list[HindsightInput]:
                     f"client of {leader.patron}",
                 )
             )
+        if leader.organisation:
+            rows.append(
+                HindsightInput(
+                    "organisation",
+                    f"leaders.{leader.id}",
+                    str(scenario.start),
+                    leader.id,
+                    f"own man of {leader.organisation}",
+                )
+            )
     return rows
 
 
@@ -77,7 +88,9 @@ def without_hindsight(scenario: Scenario) -> Scenario:
     Exogenous events lose their influence, stance and blame (a stance shift,
     which does nothing else, is dropped); no leader is barred from an office or
     starts as anyone's client. Everything else, the calendar, illness and death
-    and the economy, stays.
+    and the economy, stays. No leader is any organisation's own man either:
+    a vacant head's office is then filled by the appointer's clients or from
+    the post's succession lines.
     """
     events = []
     for event in scenario.events:
@@ -87,6 +100,7 @@ def without_hindsight(scenario: Scenario) -> Scenario:
             event = event.model_copy(update={"influence": {}, "stance": {}, "blame": {}})
         events.append(event)
     leaders = [
-        leader.model_copy(update={"barred_from": [], "patron": None}) for leader in scenario.leaders
+        leader.model_copy(update={"barred_from": [], "patron": None, "organisation": None})
+        for leader in scenario.leaders
     ]
     return scenario.model_copy(update={"events": events, "leaders": leaders})
