@@ -111,13 +111,14 @@ def test_each_overlay_changes_the_outcomes_in_the_modes_its_row_names(
 def test_the_readme_compare_example_keeps_its_direction(baseline_summaries):
     """The README's ``compare`` example: Lenin's advice followed, Stalin loses the Secretariat.
 
-    Measured over 1,000 paired free runs (README, Comparisons): P(Stalin dominant at
-    1926-12) 1.00 -> 0.00, Zinoviev's final power share 0.038 -> 0.114.
+    Measured over 1,000 paired free runs with posterior draws (README, Comparisons):
+    P(Stalin dominant at 1926-12) 0.88 -> 0.51. Here, on 20 paired runs at the point
+    estimate, 1.00 -> 0.70: the office can come back to him, but he is weaker in every run.
     """
     base = baseline_summaries[Mode.FREE.value]
     path = README.parent / "stalin_removed_1923.yaml"
     removed = summaries(load_scenario(path), Mode.FREE)
     stalin_dominant = [(table["dominant"] == "stalin").mean() for table in (base, removed)]
-    assert stalin_dominant[1] <= stalin_dominant[0] - 0.5
+    assert stalin_dominant[1] <= stalin_dominant[0] - 0.2
     assert (removed["power_zinoviev"] > base["power_zinoviev"]).mean() >= 0.9
     assert (removed["power_stalin"] < base["power_stalin"]).all()
