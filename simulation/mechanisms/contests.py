@@ -172,8 +172,11 @@ def plenum_moves(
 
     A rival condemned at least ``removal_delay`` months ago (``condemned_since``
     is -1 for the uncondemned) whose standing has fallen below
-    ``removal_threshold`` loses his executive posts, if he still holds one; below
-    ``expulsion_threshold`` he loses everything, including his Politburo seat.
+    ``removal_threshold`` loses his executive posts, if he still holds one; once
+    he holds none, below ``expulsion_threshold`` he loses his Politburo seat and
+    every other post. One step a plenum, however broken he is: Trotsky lost the
+    army in January 1925 and kept his seat until October 1926, the majority
+    refusing Zinoviev's demand to expel him with it.
 
     Returns:
         ``(removals, expulsions, removals_first)``: the leaders for each
@@ -192,10 +195,10 @@ def plenum_moves(
             continue
         if standing[i] >= removal_threshold:
             continue
-        if standing[i] < expulsion_threshold:
-            expulsions[i] = True
-        elif in_office[i]:
+        if in_office[i]:
             removals[i] = True
+        elif standing[i] < expulsion_threshold:
+            expulsions[i] = True
         else:
             continue
         if first:
