@@ -113,9 +113,7 @@ def _succeeds(pattern: Succeeds, logs: PatternLogs) -> PatternScore:
     starts = sorted(
         (_ordinal(start), who)
         for who, what, start, _ in logs.tenures
-        if what in posts
-        and _ordinal(start) >= after
-        and _ordinal(start) > logs.start.ordinal
+        if what in posts and _ordinal(start) >= after and _ordinal(start) > logs.start.ordinal
     )
     if not starts:
         return PatternScore(False)
