@@ -55,7 +55,7 @@ _FACTION_KINDS = ("faction_dissolved", "faction_formed")
 
 def log_decisions(model: PartyModel, rows: int) -> None:
     """Write the month's decisions, as :mod:`.leadership` logged them, to the run's logs."""
-    k, date, texts = model.step_index, model.date, model.decision_texts
+    date, texts = model.date, model.decision_texts
     events, vote_log = model.event_log, model.vote_log
     for decision in decode(model.decision_log[:rows]):
         if type(decision) is Vote:
@@ -63,20 +63,18 @@ def log_decisions(model: PartyModel, rows: int) -> None:
             counted = (votes_for, votes_against, bool(carried), False)
             vote_log.append(new_row(VoteRow, (date, *texts.motion(decision), *counted)))
         else:
-            events.append(texts.event(k, decision))
+            events.append(new_row(EventRow, (date, *texts.event(decision))))
 
 
 class DecisionTexts:
-    """What each decision writes in the logs, shared by a scenario's runs.
+    """What each decision writes in the logs but its date and count, shared by a scenario's runs.
 
-    The runs of an ensemble keep making the same decisions in the same months
-    (the same rivals condemned, the same offices filled), and formatting their
-    rows cost more than the rest of the logging: each event row is made once per
-    scenario, when first made in its month, and looked up after that (a row is a
-    tuple: runs can share it); a vote's texts are made once, its count each time.
+    The runs of an ensemble keep making the same decisions (the same rivals
+    condemned, the same offices filled), and formatting their texts cost more
+    than the rest of the logging: each is formatted once per scenario, when
+    first made, and looked up after that.
 
     Args:
-        dates: each month's ``YYYY-MM`` label.
         leader_ids: the scenario's leaders, by index.
         post_ids: its posts, by index.
         organisation_ids: its organisations, by index.
@@ -86,7 +84,6 @@ class DecisionTexts:
 
     def __init__(
         self,
-        dates: list[str],
         leader_ids: list[str],
         post_ids: list[str],
         organisation_ids: list[str],
@@ -98,19 +95,16 @@ class DecisionTexts:
         self.organisations = organisation_ids
         self.factions = factions
         self.purge_share = purge_share
-        self.dates = dates
-        self._events: list[dict[tuple, EventRow]] = [{} for _ in dates]
+        self._events: dict[type, dict[tuple, tuple]] = {kind: {} for kind in _EVENT_TEXTS}
         self._motions: dict[tuple, tuple[str, str, str, str]] = {}
 
-    def event(self, month: int, decision: tuple) -> EventRow:
-        """A decision's row of the event log in ``month`` (0-based)."""
-        made = self._events[month]
-        key = (type(decision), decision)  # named rows of different kinds may hold equal values
-        row = made.get(key)
-        if row is None:
-            fields = _EVENT_TEXTS[type(decision)](self, *decision)
-            row = made[key] = new_row(EventRow, (self.dates[month], *fields))
-        return row
+    def event(self, decision: tuple) -> tuple:
+        """The fields of a decision's :class:`.rows.EventRow` after its date."""
+        made = self._events[type(decision)]
+        fields = made.get(decision)
+        if fields is None:
+            fields = made[decision] = _EVENT_TEXTS[type(decision)](self, *decision)
+        return fields
 
     def motion(self, vote: Vote) -> tuple[str, str, str, str]:
         """A vote's arena, motion, sponsor and targets, as its :class:`.rows.VoteRow` names them."""

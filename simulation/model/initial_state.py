@@ -171,7 +171,6 @@ def build_initial_state(scenario: Scenario, free_from: int) -> InitialState:
         faction_membership[f, members_of] = 1.0
 
     months = scenario.end.months_since(scenario.start) + 1
-    dates = [str(scenario.start.plus(k)) for k in range(months)]
     calendar = _calendar(scenario, free_from, leader_index, post_index, organisation_index)
     arrays = {
         "influence": influence_now,
@@ -223,7 +222,7 @@ def build_initial_state(scenario: Scenario, free_from: int) -> InitialState:
         "parameter_values": pack(parameters),
     }
     return InitialState(
-        dates=dates,
+        dates=[str(scenario.start.plus(k)) for k in range(months)],
         leader_ids=leader_ids,
         leader_index=leader_index,
         post_ids=post_ids,
@@ -232,7 +231,6 @@ def build_initial_state(scenario: Scenario, free_from: int) -> InitialState:
         organisation_index=organisation_index,
         faction_members=faction_members,
         decision_texts=DecisionTexts(
-            dates,
             leader_ids,
             post_ids,
             organisation_ids,
