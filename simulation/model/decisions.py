@@ -55,123 +55,122 @@ _FACTION_KINDS = ("faction_dissolved", "faction_formed")
 
 def log_decisions(model: PartyModel, rows: int) -> None:
     """Write the month's decisions, as :mod:`.leadership` logged them, to the run's logs."""
-    date, texts = model.date, model.decision_texts
-    events, vote_log = model.event_log, model.vote_log
+    leaders, posts, organisations = model.leader_ids, model.post_ids, model.organisation_ids
+    date, events = model.date, model.event_log
     for decision in decode(model.decision_log[:rows]):
-        if type(decision) is Vote:
-            votes_for, votes_against, carried = decision[3:6]
-            counted = (votes_for, votes_against, bool(carried), False)
-            vote_log.append(new_row(VoteRow, (date, *texts.motion(decision), *counted)))
-        else:
-            events.append(new_row(EventRow, (date, *texts.event(decision))))
-
-
-class DecisionTexts:
-    """What each decision writes in the logs but its date and count, shared by a scenario's runs.
-
-    The runs of an ensemble keep making the same decisions (the same rivals
-    condemned, the same offices filled), and formatting their texts cost more
-    than the rest of the logging: each is formatted once per scenario, when
-    first made, and looked up after that.
-
-    Args:
-        leader_ids: the scenario's leaders, by index.
-        post_ids: its posts, by index.
-        organisation_ids: its organisations, by index.
-        factions: each faction's ``(id, name)``, by index.
-        purge_share: the share of an organisation's secretaries a purge replaces.
-    """
-
-    def __init__(
-        self,
-        leader_ids: list[str],
-        post_ids: list[str],
-        organisation_ids: list[str],
-        factions: list[tuple[str, str]],
-        purge_share: float,
-    ):
-        self.leaders = leader_ids
-        self.posts = post_ids
-        self.organisations = organisation_ids
-        self.factions = factions
-        self.purge_share = purge_share
-        self._events: dict[type, dict[tuple, tuple]] = {kind: {} for kind in _EVENT_TEXTS}
-        self._motions: dict[tuple, tuple[str, str, str, str]] = {}
-
-    def event(self, decision: tuple) -> tuple:
-        """The fields of a decision's :class:`.rows.EventRow` after its date."""
-        made = self._events[type(decision)]
-        fields = made.get(decision)
-        if fields is None:
-            fields = made[decision] = _EVENT_TEXTS[type(decision)](self, *decision)
-        return fields
-
-    def motion(self, vote: Vote) -> tuple[str, str, str, str]:
-        """A vote's arena, motion, sponsor and targets, as its :class:`.rows.VoteRow` names them."""
-        arena, move, proposer, *_, targets = vote
-        key = (arena, move, proposer, targets)
-        fields = self._motions.get(key)
-        if fields is None:
-            leaders = self.leaders
+        kind = type(decision)  # dispatch on the type: faster than match
+        if kind is Vote:
+            arena, move, proposer, votes_for, votes_against, carried, targets = decision
             named = ";".join([leaders[target] for target in targets])
             motion = f"{_MOVE_NAMES[move]} of {named}"
-            fields = self._motions[key] = (_ARENA_NAMES[arena], motion, leaders[proposer], named)
-        return fields
-
-
-def _sanction(texts: DecisionTexts, arena: int, move: int, proposer: int, target: int) -> tuple:
-    move_name, target_id = _MOVE_NAMES[move], texts.leaders[target]
-    detail = f"{_ARENA_NAMES[arena]}: {move_name} of {target_id}"
-    event_id = f"{move_name}-{target_id}"
-    return (event_id, _SANCTION_KIND[move], texts.leaders[proposer], "", MODEL, detail, "")
-
-
-def _plenum_removal(texts: DecisionTexts, move: int, leader: int, post: int) -> tuple:
-    move_name, target_id = _MOVE_NAMES[move], texts.leaders[leader]
-    detail = f"plenum: {move_name} of {target_id}"
-    return (f"{move_name}-{target_id}", "removal", target_id, texts.posts[post], MODEL, detail, "")
-
-
-def _purge_removal(texts: DecisionTexts, leader: int, post: int, organisation: int) -> tuple:
-    event_id = f"purge-{texts.organisations[organisation]}"
-    detail = "removed in the purge of his organisation"
-    return (event_id, "removal", texts.leaders[leader], texts.posts[post], MODEL, detail, "")
-
-
-def _purge(texts: DecisionTexts, organisation: int, beneficiary: int) -> tuple:
-    detail = f"purge of {texts.purge_share:.0%} of the secretaries"
-    org_id = texts.organisations[organisation]
-    return (f"purge-{org_id}", "purge", texts.leaders[beneficiary], "", MODEL, detail, org_id)
-
-
-def _takeover(
-    texts: DecisionTexts, leader: int, post: int, organisation: int, master: int
-) -> tuple:
-    org_id = texts.organisations[organisation]
-    detail = f"{texts.leaders[master]}'s appointees hold the {org_id} organisation"
-    leader_id, post_id = texts.leaders[leader], texts.posts[post]
-    return (f"takeover-{org_id}", "removal", leader_id, post_id, MODEL, detail, org_id)
-
-
-def _faction_change(texts: DecisionTexts, faction: int, formed: int) -> tuple:
-    faction_id, name = texts.factions[faction]
-    event_kind = _FACTION_KINDS[formed]
-    return (f"{event_kind}-{faction_id}", event_kind, "", "", MODEL, name, "")
-
-
-def _appointment(texts: DecisionTexts, appointee: int, post: int, appointer: int) -> tuple:
-    post_id, detail = texts.posts[post], f"appointed by {texts.leaders[appointer]}"
-    event_id = f"appointment-{post_id}"
-    return (event_id, "appointment", texts.leaders[appointee], post_id, MODEL, detail, "")
-
-
-_EVENT_TEXTS = {
-    Sanction: _sanction,
-    PlenumRemoval: _plenum_removal,
-    PurgeRemoval: _purge_removal,
-    Purge: _purge,
-    Takeover: _takeover,
-    FactionChange: _faction_change,
-    Appointment: _appointment,
-}
-"""How each kind of decision but a vote reads in the event log."""
+            model.vote_log.append(
+                new_row(
+                    VoteRow,
+                    (
+                        date,
+                        _ARENA_NAMES[arena],
+                        motion,
+                        leaders[proposer],
+                        named,
+                        votes_for,
+                        votes_against,
+                        bool(carried),
+                        False,
+                    ),
+                )
+            )
+        elif kind is Sanction:
+            arena, move, proposer, target = decision
+            move_name, target_id = _MOVE_NAMES[move], leaders[target]
+            detail = f"{_ARENA_NAMES[arena]}: {move_name} of {target_id}"
+            event_id = f"{move_name}-{target_id}"
+            sanction = _SANCTION_KIND[move]
+            events.append(
+                new_row(
+                    EventRow, (date, event_id, sanction, leaders[proposer], "", MODEL, detail, "")
+                )
+            )
+        elif kind is PlenumRemoval:
+            move, leader, post = decision
+            move_name, target_id = _MOVE_NAMES[move], leaders[leader]
+            detail = f"plenum: {move_name} of {target_id}"
+            event_id = f"{move_name}-{target_id}"
+            events.append(
+                new_row(
+                    EventRow, (date, event_id, "removal", target_id, posts[post], MODEL, detail, "")
+                )
+            )
+        elif kind is PurgeRemoval:
+            leader, post, organisation = decision
+            detail = "removed in the purge of his organisation"
+            event_id = f"purge-{organisations[organisation]}"
+            events.append(
+                new_row(
+                    EventRow,
+                    (date, event_id, "removal", leaders[leader], posts[post], MODEL, detail, ""),
+                )
+            )
+        elif kind is Purge:
+            organisation, beneficiary = decision
+            detail = f"purge of {model.parameters.purge_share:.0%} of the secretaries"
+            org_id = organisations[organisation]
+            events.append(
+                new_row(
+                    EventRow,
+                    (
+                        date,
+                        f"purge-{org_id}",
+                        "purge",
+                        leaders[beneficiary],
+                        "",
+                        MODEL,
+                        detail,
+                        org_id,
+                    ),
+                )
+            )
+        elif kind is Takeover:
+            leader, post, organisation, master = decision
+            org_id = organisations[organisation]
+            detail = f"{leaders[master]}'s appointees hold the {org_id} organisation"
+            events.append(
+                new_row(
+                    EventRow,
+                    (
+                        date,
+                        f"takeover-{org_id}",
+                        "removal",
+                        leaders[leader],
+                        posts[post],
+                        MODEL,
+                        detail,
+                        org_id,
+                    ),
+                )
+            )
+        elif kind is FactionChange:
+            f, formed = decision
+            faction = model.factions[f]
+            event_kind = _FACTION_KINDS[formed]
+            event_id = f"{event_kind}-{faction.faction_id}"
+            events.append(
+                new_row(EventRow, (date, event_id, event_kind, "", "", MODEL, faction.name, ""))
+            )
+        elif kind is Appointment:
+            appointee, post, appointer = decision
+            post_id, detail = posts[post], f"appointed by {leaders[appointer]}"
+            events.append(
+                new_row(
+                    EventRow,
+                    (
+                        date,
+                        f"appointment-{post_id}",
+                        "appointment",
+                        leaders[appointee],
+                        post_id,
+                        MODEL,
+                        detail,
+                        "",
+                    ),
+                )
+            )

@@ -14,7 +14,6 @@ import numpy as np
 
 from simulation.mechanisms import alliances, contests, influence, patronage, power
 from simulation.model import leadership
-from simulation.model.decisions import DecisionTexts
 from simulation.model.events import PreparedEvent, prepare
 from simulation.model.parameters import pack
 from simulation.model.rows import ROW_WIDTH
@@ -50,8 +49,6 @@ class InitialState:
     sitting_delegates: dict[tuple[int, Arena], int]
     sittings_by_step: dict[int, tuple[np.ndarray, np.ndarray]]
     """Per month with sittings: arena codes (:data:`.votes.ARENAS`) and delegates."""
-    decision_texts: DecisionTexts
-    """What free-mode decisions write in the logs, formatted once for every run."""
     plan: RunPlan = field(init=False)
     """How each run makes its arrays from ``arrays`` and ``sizes``."""
 
@@ -230,13 +227,6 @@ def build_initial_state(scenario: Scenario, free_from: int) -> InitialState:
         organisation_ids=organisation_ids,
         organisation_index=organisation_index,
         faction_members=faction_members,
-        decision_texts=DecisionTexts(
-            leader_ids,
-            post_ids,
-            organisation_ids,
-            [(faction.id, faction.name) for faction in scenario.factions],
-            parameters.purge_share,
-        ),
         arrays=arrays,
         sizes={
             "leaders": n,

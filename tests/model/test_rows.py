@@ -2,8 +2,6 @@ import numpy as np
 from conftest import SEED
 
 from simulation.model import Mode, PartyModel
-from simulation.model.decisions import DecisionTexts
-from simulation.model.leadership import CONDEMNATION, REMOVAL
 from simulation.model.rows import (
     EVENT_COLUMNS,
     ROW_WIDTH,
@@ -25,8 +23,6 @@ from simulation.model.rows import (
     write_vote,
     write_vote_target,
 )
-from simulation.model.votes import ARENAS
-from simulation.scenario.schema import Arena
 
 
 def test_decisions_written_by_compiled_code_read_back_as_named_rows():
@@ -69,30 +65,3 @@ def test_a_vote_says_whether_the_scenario_forced_its_outcome(baseline):
     decided = free[~free["forced"]]
     assert not decided.empty
     assert (decided["carried"] == (decided["votes_for"] > decided["votes_against"])).all()
-
-
-def test_decision_texts_are_formatted_once_and_shared_by_the_runs_of_a_scenario():
-    texts = DecisionTexts(["stalin", "trotsky"], ["war"], ["moscow"], [("left", "Left")], 0.3)
-    condemnation = Sanction(
-        arena=ARENAS.index(Arena.CONGRESS), move=CONDEMNATION, proposer=0, target=1
-    )
-    fields = texts.event(condemnation)
-    assert fields == (
-        "condemnation-trotsky",
-        "condemnation",
-        "stalin",
-        "",
-        "model",
-        "congress: condemnation of trotsky",
-        "",
-    )
-    assert texts.event(Sanction(*condemnation)) is fields  # looked up, not formatted again
-    assert texts.event(Purge(organisation=0, beneficiary=0))[5] == "purge of 30% of the secretaries"
-    vote = Vote(ARENAS.index(Arena.PLENUM), REMOVAL, 0, 40, 20, 1, (1,))
-    assert texts.motion(vote) == ("plenum", "removal of trotsky", "stalin", "trotsky")
-
-
-def test_free_runs_of_one_scenario_share_its_decision_texts(baseline):
-    first = PartyModel(baseline, seed=SEED, mode=Mode.FREE)
-    second = PartyModel(baseline, seed=SEED + 1, mode=Mode.FREE)
-    assert first.decision_texts is second.decision_texts
