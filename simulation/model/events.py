@@ -253,7 +253,7 @@ def _purge(model: PartyModel, prepared: PreparedEvent) -> None:
     else:
         share = min(1.0, event.functionaries / model.functionaries[o])
     if model.alive[prepared.beneficiary]:  # the dead are given no secretaries
-        purge_organisation(model.state, o, prepared.target, prepared.beneficiary, share)
+        _compiled(model, purge_organisation, o, prepared.target, prepared.beneficiary, share)
     attackers = prepared.by if prepared.by.size else np.array([prepared.beneficiary])
     model.aggrieve(prepared.target, attackers)
 
