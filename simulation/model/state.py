@@ -159,8 +159,13 @@ class RecordedGroup:
         return cls(flat, tuple(layout))
 
     def views(self, flat: np.ndarray) -> list[tuple[str, np.ndarray]]:
-        """Each array as a view into ``flat`` (a copy of ``start``, or a record's month rows)."""
-        return [(name, _view(flat, *where)) for name, *where in self.layout]
+        """Each array as a view into a run's ``flat`` (a copy of ``start``)."""
+        return [(name, flat[where].reshape(shape)) for name, where, shape in self._slices]
+
+    @functools.cached_property
+    def _slices(self) -> tuple[tuple[str, slice, tuple[int, ...]], ...]:
+        """Where each array lies in a run's flat array, and its shape (every run makes views)."""
+        return tuple((name, slice(at, at + size), shape) for name, at, size, shape in self.layout)
 
     @functools.cached_property
     def names(self) -> dict[str, tuple[int, int, tuple[int, ...]]]:
@@ -195,17 +200,19 @@ class RunPlan:
     run: every run of a plan hands it arrays of the same types."""
 
     def start_run(self, model: object) -> None:
-        """Give a new run its arrays, as attributes of ``model`` under their declared names."""
-        for name, value in self.shared:
-            setattr(model, name, value)
-        for name, value in self.copied:
-            setattr(model, name, value.copy())
-        model.recorded_numbers = self.numbers.start.copy()
-        model.recorded_flags = self.flags.start.copy()
-        for name, view in self.numbers.views(model.recorded_numbers):
-            setattr(model, name, view)
-        for name, view in self.flags.views(model.recorded_flags):
-            setattr(model, name, view)
+        """Give a new run its arrays, as attributes of ``model`` under their declared names.
+
+        Written into the model's ``__dict__`` in bulk: some sixty ``setattr`` cost a run
+        more than its copies. No class attribute of the model (a property of Mesa's, say)
+        may bear a state array's name (``tests/model/test_state.py`` checks).
+        """
+        attributes = vars(model)
+        attributes.update(self.shared)
+        attributes.update([(name, value.copy()) for name, value in self.copied])
+        numbers = attributes["recorded_numbers"] = self.numbers.start.copy()
+        flags = attributes["recorded_flags"] = self.flags.start.copy()
+        attributes.update(self.numbers.views(numbers))
+        attributes.update(self.flags.views(flags))
 
 
 def plan_runs(scenario_arrays: dict[str, np.ndarray | int], sizes: dict[str, int]) -> RunPlan:

@@ -100,3 +100,9 @@ def test_the_runs_of_a_plan_are_gathered_by_one_machine_code_into_their_own_arra
     assert np.shares_memory(read(first.state), first.influence)
     assert np.shares_memory(read(second.state), second.influence)
     assert not np.shares_memory(first.influence, second.influence)
+
+
+def test_no_class_attribute_of_the_model_bears_a_state_arrays_name():
+    """A run's arrays are written into the model's ``__dict__``, which a property would hide."""
+    names = {array.name for array in STATE} | {"recorded_numbers", "recorded_flags"}
+    assert names.isdisjoint(dir(PartyModel))
