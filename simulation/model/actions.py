@@ -32,6 +32,36 @@ def vacate(state, leader, post):
 
 
 @njit(cache=True)
+def die(state, leader):
+    """A leader dies: his posts fall vacant, and his standing, health, secretaries and ties end."""
+    for post in range(state.holds.shape[1]):
+        if state.holds[leader, post]:
+            vacate(state, leader, post)
+    state.alive[leader] = False
+    state.health[leader] = 0.0
+    state.influence[leader] = 0.0
+    state.record[leader] = 0.0
+    state.loyalty[:, leader] = 0.0
+    state.affinity[leader, :] = 0.0
+    state.affinity[:, leader] = 0.0
+    state.absence_ends[leader] = -1
+
+
+@njit(cache=True)
+def begin_absence(state, leaders, until, level):
+    """The living among ``leaders`` leave on a cure until month ``until``, at health ``level``.
+
+    Each returns to the health he had before the first of overlapping absences.
+    """
+    for i in leaders:
+        if state.alive[i]:
+            if state.absence_ends[i] < 0:
+                state.health_after_absence[i] = state.health[i]
+            state.absence_ends[i] = until
+            state.health[i] = level
+
+
+@njit(cache=True)
 def head_holders(state):
     """(m,) the living leader holding each organisation's head post, or -1."""
     head_post, holds, alive = state.head_post, state.holds, state.alive

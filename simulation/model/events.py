@@ -20,7 +20,8 @@ import numpy as np
 
 from simulation.mechanisms import alliances
 from simulation.mechanisms.alliances import stance_similarity
-from simulation.model.actions import pin_blame, purge_organisation
+from simulation.model.actions import begin_absence, die, pin_blame, purge_organisation
+from simulation.model.compiled import entry_point
 from simulation.model.rows import EventRow, VoteRow
 from simulation.scenario.schema import Event, EventType
 
@@ -145,6 +146,16 @@ def apply_event(model: PartyModel, prepared: PreparedEvent) -> None:
     model.event_log.append(prepared.log_row)
 
 
+def _compiled(model: PartyModel, action: Callable, *args: object) -> object:
+    """Apply a compiled action of the state through its looked-up machine code.
+
+    Called through numba's dispatcher, an action would have the model's state typed
+    at every call (2 µs, more than most actions; see :func:`.compiled.entry_point`).
+    Each action is given arguments of one type wherever it is called.
+    """
+    return entry_point(action, model.state, *args)(model.state, *args)
+
+
 def _living(model: PartyModel, leaders: np.ndarray) -> np.ndarray:
     """The living among ``leaders``: an event gives the dead no post, health or absence."""
     return leaders[model.alive[leaders]]
@@ -164,30 +175,18 @@ def _recovery(model: PartyModel, prepared: PreparedEvent) -> None:
 
 
 def _absence(model: PartyModel, prepared: PreparedEvent) -> None:
-    who, event = _living(model, prepared.who), prepared.event
-    model.health_after_absence[who] = np.where(
-        model.absence_ends[who] >= 0, model.health_after_absence[who], model.health[who]
-    )
-    model.absence_ends[who] = model.step_index + event.months
-    model.return_months.add(model.step_index + event.months)
-    model.health[who] = event.health
+    until = model.step_index + prepared.event.months
+    _compiled(model, begin_absence, prepared.who, until, prepared.event.health)
+    model.return_months.add(until)
 
 
 def _death(model: PartyModel, prepared: PreparedEvent) -> None:
     for i in prepared.who:
         for p in np.flatnonzero(model.holds[i]):
-            model.vacate(i, p)
             detail = "post vacated by death"
             post_id = model.post_ids[p]
             model.log(prepared.event.id, "removal", model.leader_ids[i], post_id, SCENARIO, detail)
-        model.alive[i] = False
-        model.health[i] = 0.0
-        model.influence[i] = 0.0
-        model.record[i] = 0.0
-        model.loyalty[:, i] = 0.0
-        model.affinity[i, :] = 0.0
-        model.affinity[:, i] = 0.0
-        model.absence_ends[i] = -1
+        _compiled(model, die, i)
 
 
 def _appointment(model: PartyModel, prepared: PreparedEvent) -> None:
@@ -254,7 +253,7 @@ def _purge(model: PartyModel, prepared: PreparedEvent) -> None:
     else:
         share = min(1.0, event.functionaries / model.functionaries[o])
     if model.alive[prepared.beneficiary]:  # the dead are given no secretaries
-        purge_organisation(model.state, o, prepared.target, prepared.beneficiary, share)
+        _compiled(model, purge_organisation, o, prepared.target, prepared.beneficiary, share)
     attackers = prepared.by if prepared.by.size else np.array([prepared.beneficiary])
     model.aggrieve(prepared.target, attackers)
 
@@ -294,7 +293,7 @@ def _shared_effects(model: PartyModel, prepared: PreparedEvent) -> None:
         model.shift_standing(who, delta)
     if event.blame:
         chosen = model.step_index >= model.free_from  # the leaders choose whom to blame
-        pin_blame(model.state, prepared.blamed_posts, prepared.blame_sizes, chosen)
+        _compiled(model, pin_blame, prepared.blamed_posts, prepared.blame_sizes, chosen)
     if event.stance:
         for leader_id, change in event.stance.items():
             i = model.leader_index[leader_id]

@@ -5,7 +5,9 @@ import pytest
 from conftest import SEED, SMALL_SCENARIO
 
 from simulation.model import PartyModel
+from simulation.model.events import apply_event, prepare
 from simulation.scenario import parse_scenario
+from simulation.scenario.schema import Event
 
 
 @pytest.fixture
@@ -178,3 +180,21 @@ def test_a_scenario_purge_moves_the_apparatus_with_the_loyalties(small_scenario)
     shares = model.loyalty.T @ model.members / model.members.sum()
     np.testing.assert_allclose(model.apparatus, shares)
     assert model.loyalty[leningrad, model.leader_index["stalin"]] > 0.5
+
+
+def test_an_absence_begun_during_another_returns_the_health_before_the_first(small_scenario):
+    model = PartyModel(small_scenario, seed=SEED)
+    model.step()
+    trotsky = model.leader_index["trotsky"]
+    before = model.health[trotsky]
+    for health, months in ((0.4, 3), (0.2, 1)):
+        event = Event.model_validate(
+            {"id": f"cure-{months}", "date": model.date, "kind": "exogenous", "source": "test"}
+            | {"description": "x", "type": "absence", "who": ["trotsky"]}
+            | {"health": health, "months": months}
+        )
+        indices = (model.leader_index, model.post_index, model.organisation_index)
+        apply_event(model, prepare(event, *indices))
+    assert model.health[trotsky] == 0.2
+    assert model.absence_ends[trotsky] == model.step_index + 1
+    assert model.health_after_absence[trotsky] == before

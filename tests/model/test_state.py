@@ -90,3 +90,19 @@ def test_an_initial_state_missing_a_declared_array_is_refused(small_scenario):
     arrays = {name: value for name, value in start.arrays.items() if name != "loyalty"}
     with pytest.raises(ValueError, match="the declaration expects"):
         dataclasses.replace(start, arrays=arrays)
+
+
+def test_the_runs_of_a_plan_are_gathered_by_one_machine_code_into_their_own_arrays(baseline):
+    first = PartyModel(baseline, seed=1, mode=Mode.FREE)
+    second = PartyModel(baseline, seed=2, mode=Mode.FREE)
+    assert first.plan is second.plan and list(first.plan.gathering) == ["state"]
+    read = njit(lambda state: state.influence)
+    assert np.shares_memory(read(first.state), first.influence)
+    assert np.shares_memory(read(second.state), second.influence)
+    assert not np.shares_memory(first.influence, second.influence)
+
+
+def test_no_class_attribute_of_the_model_bears_a_state_arrays_name():
+    """A run's arrays are written into the model's ``__dict__``, which a property would hide."""
+    names = {array.name for array in STATE} | {"recorded_numbers", "recorded_flags"}
+    assert names.isdisjoint(dir(PartyModel))
