@@ -82,6 +82,7 @@ def choose_office_holder(
     reach: np.ndarray,
     shares: np.ndarray,
     eligible: np.ndarray,
+    members: np.ndarray,
     proposer: int,
     hostility: float,
     margin: float,
@@ -100,14 +101,26 @@ def choose_office_holder(
     coalition (Acemoglu, Egorov & Sonin 2008), and the cave proposal of 1923
     came from the General Secretary's partners in the troika. A chief appointer
     as strong as his partners is left alone: they need him against their rivals.
+
+    A rival who sits in the Politburo (``members``) and is not the chief
+    appointer is not a candidate: the offices of a member of the ruling group
+    were taken only as the "organisational conclusions" of a political verdict
+    (a condemnation, then a plenum: :func:`plenum_moves`). Trotsky lost the army
+    a year after the 13th Conference condemned him, Zinoviev Leningrad after the
+    14th Congress; Rakovsky, outside the Politburo, was sent from Ukraine to
+    London in 1923 with no verdict at all. The chief appointer stays open to
+    the motion: what was proposed against him (the cave plan, Lenin's
+    postscript) was a change in the Secretariat, not a verdict on his politics.
     """
     holder = -1
     most = 0.0
     widest = reach.max()
     for i in range(reach.size):
         hostile = affinity[proposer, i] < hostility
-        weaker = shares[i] < margin * shares[proposer] and reach[i] >= widest
-        candidate = (hostile and rivals) or (not hostile and weaker)
+        chief = reach[i] >= widest
+        weaker = shares[i] < margin * shares[proposer] and chief
+        political = hostile and rivals and (chief or not members[i])
+        candidate = political or (not hostile and weaker)
         if eligible[i] and i != proposer and candidate:
             worth = reach[i] * (1.0 - affinity[proposer, i]) / 2.0
             if worth > most:

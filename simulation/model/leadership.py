@@ -112,18 +112,18 @@ def _truce(state):
 
 
 @njit(cache=True)
-def _rival(state, eligible, proposer, shares, reach, hostility, margin, truce):
+def _rival(state, eligible, proposer, shares, reach, members, hostility, margin, truce):
     """Whom a leader would move against, or -1 for no one.
 
     Given the offices' ``reach``, the holder of those most worth taking
     (:func:`simulation.mechanisms.contests.choose_office_holder`; during the
-    arbiter's ``truce``, only a partner); else his rival
-    (:func:`simulation.mechanisms.contests.choose_rival`). The parameters come
-    from the sitting, read once for all its leaders.
+    arbiter's ``truce``, only a partner; ``members`` hold a Politburo seat);
+    else his rival (:func:`simulation.mechanisms.contests.choose_rival`). The
+    parameters come from the sitting, read once for all its leaders.
     """
     if reach.size > 0:
         return choose_office_holder(
-            state.affinity, reach, shares, eligible, proposer, hostility, margin, not truce
+            state.affinity, reach, shares, eligible, members, proposer, hostility, margin, not truce
         )
     return choose_rival(state.affinity, state.apparatus, eligible, proposer, hostility)
 
@@ -209,15 +209,17 @@ def _choose(state, arena, delegates, shares, with_allies, office):
     truce = _truce(state)
     leaders = (p, state.affinity, state.alive, state.grievance)
     alive, health, holds, politburo = state.alive, state.health, state.holds, state.politburo_post
+    members = np.zeros(n, dtype=np.bool_)
+    if politburo >= 0:
+        members[:] = holds[:, politburo]
     utilities = np.full(n, -1.0)
     rivals = np.full(n, -1)
     sides = np.empty(n, dtype=np.int64)  # each plan's, then the chosen motion's
     for i in range(n):
         present = alive[i] and health[i] >= 0.5
-        member = politburo >= 0 and holds[i, politburo]
-        if not present or (arena == POLITBURO and not member):
+        if not present or (arena == POLITBURO and not members[i]):
             continue
-        rivals[i] = _rival(state, eligible, i, shares, reach, hostility, margin, truce)
+        rivals[i] = _rival(state, eligible, i, shares, reach, members, hostility, margin, truce)
         if rivals[i] >= 0:
             plan = _plan(leaders, arena, view, i, rivals[i], shares, with_allies, reach, sides)
             utilities[i] = plan[0]

@@ -128,8 +128,12 @@ def test_an_office_is_taken_from_a_rival_or_from_a_much_weaker_chief_appointer()
     reach = np.array([0.0, 0.9, 0.5, 0.1])
     eligible = np.ones(4, bool)
 
+    members = np.zeros(4, bool)
+
     def holder(shares, margin=0.7, rivals=True):
-        return choose_office_holder(affinity, reach, shares, eligible, 0, 0.2, margin, rivals)
+        return choose_office_holder(
+            affinity, reach, shares, eligible, members, 0, 0.2, margin, rivals
+        )
 
     # Partner 1, the chief appointer, has under 0.7 of the proposer's power: he is the target.
     assert holder(np.array([0.3, 0.1, 0.1, 0.2])) == 1
@@ -144,6 +148,25 @@ def test_an_office_is_taken_from_a_rival_or_from_a_much_weaker_chief_appointer()
     # Nobody with appointing offices left to take: no motion.
     eligible[[1, 3]] = False
     assert holder(np.array([0.3, 0.1, 0.1, 0.2])) == -1
+
+
+def test_a_politburo_member_loses_his_offices_by_a_verdict_unless_he_is_the_chief_appointer():
+    # Proposer 0; 1 a hostile chief appointer, 2 a hostile regional head.
+    affinity = np.array([[0.0, -0.5, -0.5], [-0.5, 0.0, 0.0], [-0.5, 0.0, 0.0]])
+    reach = np.array([0.0, 0.6, 0.2])
+    shares = np.array([0.4, 0.3, 0.3])
+    eligible = np.ones(3, bool)
+
+    def holder(members):
+        return choose_office_holder(affinity, reach, shares, eligible, members, 0, 0.2, 0.7, True)
+
+    # The chief appointer stays open to the motion, in the Politburo or not.
+    assert holder(np.array([False, True, True])) == 1
+    # With him out of reach, a regional head outside the Politburo can be stripped without
+    # a verdict; a member keeps his offices until he is condemned.
+    eligible[1] = False
+    assert holder(np.array([False, True, False])) == 2
+    assert holder(np.array([False, True, True])) == -1
 
 
 def test_a_won_congress_packs_the_politburo_only_when_the_condemned_still_weigh():
