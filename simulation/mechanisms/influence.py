@@ -106,6 +106,7 @@ def blame(
             if holds[i, posts[b]] and alive[i]:
                 blamed[i] = True
                 size[i] += sizes[b]
+    choice = blamed.sum() - blamed[blamer] > 1
     if chosen:
         scapegoat = -1
         best = -1.0
@@ -121,5 +122,5 @@ def blame(
             blamed[scapegoat] = True
     for i in np.flatnonzero(blamed):
         shock(influence, record, np.full(1, i), alive, -size[i])
-        if i != blamer:
+        if i != blamer and (choice or not chosen):
             grievance[i, blamer] = min(grievance[i, blamer] + resentment, 1.0)
