@@ -96,7 +96,11 @@ def blame(
     head of government or on the chairman of the Labour and Defence Council,
     and whom the leadership chose said where it stood. Without ``chosen``
     (replay) every holder of ``posts[b]`` takes ``-sizes[b]``, as the scenario
-    says. Those blamed, but the blamer, resent him by ``resentment``.
+    says. Those blamed, but the blamer, resent him by ``resentment``; when the
+    leaders decide, only a scapegoat chosen over another colleague who also
+    answered: a failure only one man answers for is his office's, not a choice
+    made against him (the 1926 trade shortfall fell on the head of government
+    alone and did not set him against the General Secretary).
     """
     n = alive.size
     blamed = np.zeros(n, dtype=np.bool_)
@@ -106,7 +110,7 @@ def blame(
             if holds[i, posts[b]] and alive[i]:
                 blamed[i] = True
                 size[i] += sizes[b]
-    choice = blamed.sum() - blamed[blamer] > 1
+    choice = blamed.sum() - blamed[blamer] > 1  # another colleague could have been blamed
     if chosen:
         scapegoat = -1
         best = -1.0

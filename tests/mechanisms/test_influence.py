@@ -79,3 +79,15 @@ def test_the_leadership_chooses_its_scapegoat_among_those_answerable():
     assert grievance[0, 1] == 0.4 and grievance.sum() == 0.4
     influence, _, _ = blame_case(True, [0.6, 0.0, -0.5])
     np.testing.assert_allclose(influence, [0.5, 0.5, 0.2, 0.5])
+
+
+def test_a_failure_only_one_colleague_answers_for_is_his_office_s_and_leaves_no_grievance():
+    influence, record, grievance = np.full(3, 0.5), np.full(3, 0.2), np.zeros((3, 3))
+    holds = np.array([[False], [False], [True]])  # 2 alone holds the answerable post
+    alive, power = np.ones(3, bool), np.array([0.5, 0.3, 0.2])
+    args = (holds, alive, power, np.zeros((3, 3)), 0, np.array([0]), np.array([0.1]), 0.4)
+    blame(influence, record, grievance, *args, True)
+    np.testing.assert_allclose(influence, [0.5, 0.5, 0.4])
+    assert grievance.sum() == 0.0  # shocked, but nobody chose him over another
+    blame(influence, record, grievance, *args, False)  # replay: the scenario says he resents
+    assert grievance[2, 0] == 0.4
