@@ -185,11 +185,12 @@ def plenum_moves(
 
     A rival condemned at least ``removal_delay`` months ago (``condemned_since``
     is -1 for the uncondemned) whose standing has fallen below
-    ``removal_threshold`` loses his executive posts, if he still holds one; once
-    he holds none, below ``expulsion_threshold`` he loses his Politburo seat and
-    every other post. One step a plenum, however broken he is: Trotsky lost the
-    army in January 1925 and kept his seat until October 1926, the majority
-    refusing Zinoviev's demand to expel him with it.
+    ``removal_threshold`` loses an executive post (:func:`commanding_office`),
+    if he still holds one; once he holds none, below ``expulsion_threshold``
+    he loses his Politburo seat and every other post. One step a plenum,
+    however broken he is: Trotsky lost the army in January 1925 and kept his
+    seat until October 1926, the majority refusing Zinoviev's demand to expel
+    him with it.
 
     Returns:
         ``(removals, expulsions, removals_first)``: the leaders for each
@@ -217,6 +218,34 @@ def plenum_moves(
         if first:
             removals_first, first = removals[i], False
     return np.flatnonzero(removals), np.flatnonzero(expulsions), removals_first
+
+
+@njit(cache=True)
+def commanding_office(
+    holds: np.ndarray, unique_post: np.ndarray, reach: np.ndarray, members: np.ndarray
+) -> int:
+    """The executive office a leader holds whose appointments reach most members, or -1.
+
+    A plenum's removal takes this one: the machine first, as Zinoviev lost
+    Leningrad in January 1926 and the Comintern only in the autumn. Offices
+    that appoint no one rank by their place in the scenario, after any that do.
+
+    Args:
+        holds: (p,) the posts the leader holds.
+        unique_post: (p,) executive (single-holder) posts.
+        reach: (p, m) patronage of each post in each organisation.
+        members: (m,) members of each organisation.
+    """
+    office = -1
+    most = -1.0
+    for q in range(holds.size):
+        if holds[q] and unique_post[q]:
+            weight = 0.0
+            for o in range(members.size):
+                weight += reach[q, o] * members[o]
+            if weight > most:
+                office, most = q, weight
+    return office
 
 
 @njit(cache=True)

@@ -42,6 +42,7 @@ from simulation.mechanisms.contests import (
     Move,
     choose_office_holder,
     choose_rival,
+    commanding_office,
     motion_targets,
     plenum_moves,
     rival_eligibility,
@@ -276,6 +277,10 @@ def _contest(state, k, arena, delegates, shares, row):
 def _plenum(state, k, delegates, proposer, row):
     """Strip condemned, diminished rivals of their posts, one motion per kind of move.
 
+    A removal takes one executive office a plenum, the one commanding most
+    (:func:`simulation.mechanisms.contests.commanding_office`); an expulsion
+    his seat and every post left.
+
     Only rivals condemned at least ``removal_delay`` months ago are ripe: a
     leader is not stripped of office the day he is condemned.
     """
@@ -311,8 +316,15 @@ def _plenum(state, k, delegates, proposer, row):
         if not carried:
             continue
         for target in targets:
+            if move == REMOVAL:
+                post = commanding_office(
+                    holds[target], unique_post, state.patronage_reach, state.members
+                )
+                vacate(state, target, post)
+                row = write_plenum_removal(state.decision_log, row, move, target, post)
+                continue
             for post in range(unique_post.size):
-                if holds[target, post] and (move == EXPULSION or unique_post[post]):
+                if holds[target, post]:
                     vacate(state, target, post)
                     row = write_plenum_removal(state.decision_log, row, move, target, post)
         add_tie(state.grievance, targets, proposer_side, p[Parameter.polemic_grievance])
