@@ -180,7 +180,7 @@ def simulate_month(state, k, free, sittings, delegates):
     if free:
         p = state.parameter_values
         campaign = state.source.rng.random() < p[Parameter.campaign_rate]
-        purge_due = (state.purge_due == k).any()  # decided by last month's congress
+        purge_due = _purge_due(state.purge_due, k)  # decided by last month's congress
         decide = campaign or sittings.size > 0 or state.vacated.any() or purge_due
         illness_month(
             state.source,
@@ -197,3 +197,12 @@ def simulate_month(state, k, free, sittings, delegates):
         if decide:
             rows = decide_month(state, k, campaign, sittings, delegates)
     return advance_month(state, k, free, rows)
+
+
+@njit(cache=True)
+def _purge_due(purge_due, k):
+    """Whether a purge is due in month ``k`` (a loop: ``(purge_due == k).any()`` allocates)."""
+    due = False
+    for month in purge_due:
+        due |= month == k
+    return due
