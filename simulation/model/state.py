@@ -162,12 +162,22 @@ class RecordedGroup:
 
     def views(self, flat: np.ndarray) -> list[tuple[str, np.ndarray]]:
         """Each array as a view into a run's ``flat`` (a copy of ``start``)."""
-        return [(name, flat[where].reshape(shape)) for name, where, shape in self._slices]
+        return [
+            (name, flat[where] if shape is None else flat[where].reshape(shape))
+            for name, where, shape in self._slices
+        ]
 
     @functools.cached_property
-    def _slices(self) -> tuple[tuple[str, slice, tuple[int, ...]], ...]:
-        """Where each array lies in a run's flat array, and its shape (every run makes views)."""
-        return tuple((name, slice(at, at + size), shape) for name, at, size, shape in self.layout)
+    def _slices(self) -> tuple[tuple[str, slice, tuple[int, ...] | None], ...]:
+        """Where each array lies in a run's flat array, and its shape if not flat.
+
+        Every run makes the views: a one-dimensional array is its slice, not reshaped
+        (most recorded arrays are one leader, organisation or faction each).
+        """
+        return tuple(
+            (name, slice(at, at + size), shape if len(shape) > 1 else None)
+            for name, at, size, shape in self.layout
+        )
 
     @functools.cached_property
     def names(self) -> dict[str, tuple[int, int, tuple[int, ...]]]:
