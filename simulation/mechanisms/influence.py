@@ -30,8 +30,7 @@ def influence_support(
     """
     support = np.empty(health.size)
     for i in range(health.size):  # one array, not the five temporaries of the array expression
-        sustained = post_prestige[i] + client_weight * apparatus[i] + record[i]
-        support[i] = health[i] * min(max(sustained, 0.0), 1.0)
+        support[i] = _support(health[i], post_prestige[i], apparatus[i], record[i], client_weight)
     return support
 
 
@@ -40,8 +39,45 @@ def drift_influence(influence: np.ndarray, support: np.ndarray, rate: float) -> 
     """Move standing a step toward its support: ``I <- I + rate (S - I)``."""
     drifted = np.empty(influence.size)
     for i in range(influence.size):
-        drifted[i] = influence[i] + rate * (support[i] - influence[i])
+        drifted[i] = _drifted(influence[i], support[i], rate)
     return drifted
+
+
+@njit(cache=True)
+def drift_toward_support(
+    influence: np.ndarray,
+    health: np.ndarray,
+    post_prestige: np.ndarray,
+    apparatus: np.ndarray,
+    record: np.ndarray,
+    alive: np.ndarray,
+    client_weight: float,
+    rate: float,
+) -> None:
+    """One month of :func:`influence_support` and :func:`drift_influence`, in place; the dead 0.
+
+    The month's own call: one pass, without the two temporaries of the functions
+    composed (a quarter of a microsecond a month, as much as the arithmetic).
+    """
+    for i in range(influence.size):
+        if alive[i]:
+            support = _support(health[i], post_prestige[i], apparatus[i], record[i], client_weight)
+            influence[i] = _drifted(influence[i], support, rate)
+        else:
+            influence[i] = 0.0
+
+
+@njit(cache=True)
+def _support(
+    health: float, post_prestige: float, apparatus: float, record: float, client_weight: float
+) -> float:
+    sustained = post_prestige + client_weight * apparatus + record
+    return health * min(max(sustained, 0.0), 1.0)
+
+
+@njit(cache=True)
+def _drifted(influence: float, support: float, rate: float) -> float:
+    return influence + rate * (support - influence)
 
 
 def initial_record(

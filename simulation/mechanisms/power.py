@@ -19,10 +19,33 @@ def power_shares(
     ``raw = w_i * influence + w_a * apparatus + w_p * prestige of posts``,
     normalised over the living; the dead have none.
     """
+    shares = np.empty(influence.size)
+    fill_power_shares(shares, influence, apparatus, post_prestige, alive, weights)
+    return shares
+
+
+@njit(cache=True)
+def fill_power_shares(
+    shares: np.ndarray,
+    influence: np.ndarray,
+    apparatus: np.ndarray,
+    post_prestige: np.ndarray,
+    alive: np.ndarray,
+    weights: tuple[float, float, float],
+) -> None:
+    """Write :func:`power_shares` into ``shares``, in place (the month's own call, no temporary).
+
+    The raw values are summed in leader order, as numpy's ``sum`` of them would be.
+    """
     w_influence, w_apparatus, w_posts = weights
-    raw = (w_influence * influence + w_apparatus * apparatus + w_posts * post_prestige) * alive
-    total = raw.sum()
-    return raw / total if total > 0 else raw
+    total = 0.0
+    for i in range(shares.size):
+        raw = w_influence * influence[i] + w_apparatus * apparatus[i] + w_posts * post_prestige[i]
+        shares[i] = raw * alive[i]
+        total += shares[i]
+    if total > 0:
+        for i in range(shares.size):
+            shares[i] /= total
 
 
 @njit(cache=True)

@@ -14,7 +14,7 @@ from numba import njit
 
 from simulation.mechanisms.influence import blame
 from simulation.mechanisms.patronage import apparatus_shares, purge
-from simulation.mechanisms.power import post_prestige, power_shares
+from simulation.mechanisms.power import fill_power_shares, post_prestige
 from simulation.model.parameters import Parameter
 
 
@@ -89,14 +89,17 @@ def purge_organisation(state, organisation, targets, beneficiary, share):
 @njit(cache=True)
 def power_now(state):
     """Each living leader's power share now (:func:`simulation.mechanisms.power.power_shares`)."""
-    return power_given(state, post_prestige(state.holds, state.prestige))
+    shares = np.empty(state.influence.size)
+    power_given(state, post_prestige(state.holds, state.prestige), shares)
+    return shares
 
 
 @njit(cache=True)
-def power_given(state, prestige_held):
-    """Power shares now, when the month has already summed the prestige of the posts held."""
+def power_given(state, prestige_held, shares):
+    """Write the power shares now into ``shares``, when the month has summed the posts' prestige."""
     p = state.parameter_values
-    return power_shares(
+    fill_power_shares(
+        shares,
         state.influence,
         state.apparatus,
         prestige_held,

@@ -28,7 +28,8 @@ from simulation.model.rows import (
     Takeover,
     Vote,
     VoteRow,
-    decode,
+    VoteTarget,
+    kind_code,
     new_row,
 )
 from simulation.model.votes import ARENAS
@@ -51,25 +52,39 @@ in every month and mode (and is compiled once, not once per mode).
 """
 NO_SITTING[0].flags.writeable = False
 _FACTION_KINDS = ("faction_dissolved", "faction_formed")
+_VOTE_TARGET, _VOTE, _SANCTION, _APPOINTMENT, _FACTION_CHANGE = map(
+    kind_code, (VoteTarget, Vote, Sanction, Appointment, FactionChange)
+)
+_PLENUM_REMOVAL, _PURGE_REMOVAL, _PURGE, _TAKEOVER = map(
+    kind_code, (PlenumRemoval, PurgeRemoval, Purge, Takeover)
+)
 
 
 def log_decisions(model: PartyModel, rows: int) -> None:
-    """Write the month's decisions, as :mod:`.leadership` logged them, to the run's logs."""
+    """Write the month's decisions, as :mod:`.leadership` logged them, to the run's logs.
+
+    One pass over the rows of integers, each unpacked in the order of its named
+    type's fields (:mod:`.rows`): building the named rows first (:func:`.rows.decode`)
+    cost as much as writing the logs from them.
+    """
     leaders, posts, organisations = model.leader_ids, model.post_ids, model.organisation_ids
     date, events = model.date, model.event_log
-    for decision in decode(model.decision_log[:rows]):
-        kind = type(decision)  # dispatch on the type: faster than match
-        if kind is Vote:
-            arena, move, proposer, votes_for, votes_against, carried, targets = decision
-            named = ";".join([leaders[target] for target in targets])
-            motion = f"{_MOVE_NAMES[move]} of {named}"
+    targets = []  # the ids of the targets of the vote that follows
+    for row in model.decision_log[:rows].tolist():
+        kind = row[0]
+        if kind == _VOTE_TARGET:
+            targets.append(leaders[row[1]])
+        elif kind == _VOTE:
+            _, arena, move, proposer, votes_for, votes_against, carried = row
+            named = ";".join(targets)
+            targets = []
             model.vote_log.append(
                 new_row(
                     VoteRow,
                     (
                         date,
                         _ARENA_NAMES[arena],
-                        motion,
+                        f"{_MOVE_NAMES[move]} of {named}",
                         leaders[proposer],
                         named,
                         votes_for,
@@ -79,8 +94,8 @@ def log_decisions(model: PartyModel, rows: int) -> None:
                     ),
                 )
             )
-        elif kind is Sanction:
-            arena, move, proposer, target = decision
+        elif kind == _SANCTION:
+            _, arena, move, proposer, target, _, _ = row
             move_name, target_id = _MOVE_NAMES[move], leaders[target]
             detail = f"{_ARENA_NAMES[arena]}: {move_name} of {target_id}"
             event_id = f"{move_name}-{target_id}"
@@ -90,8 +105,34 @@ def log_decisions(model: PartyModel, rows: int) -> None:
                     EventRow, (date, event_id, sanction, leaders[proposer], "", MODEL, detail, "")
                 )
             )
-        elif kind is PlenumRemoval:
-            move, leader, post = decision
+        elif kind == _APPOINTMENT:
+            _, appointee, post, appointer, _, _, _ = row
+            post_id, detail = posts[post], f"appointed by {leaders[appointer]}"
+            events.append(
+                new_row(
+                    EventRow,
+                    (
+                        date,
+                        f"appointment-{post_id}",
+                        "appointment",
+                        leaders[appointee],
+                        post_id,
+                        MODEL,
+                        detail,
+                        "",
+                    ),
+                )
+            )
+        elif kind == _FACTION_CHANGE:
+            _, f, formed, _, _, _, _ = row
+            faction = model.factions[f]
+            event_kind = _FACTION_KINDS[formed]
+            event_id = f"{event_kind}-{faction.faction_id}"
+            events.append(
+                new_row(EventRow, (date, event_id, event_kind, "", "", MODEL, faction.name, ""))
+            )
+        elif kind == _PLENUM_REMOVAL:
+            _, move, leader, post, _, _, _ = row
             move_name, target_id = _MOVE_NAMES[move], leaders[leader]
             detail = f"plenum: {move_name} of {target_id}"
             event_id = f"{move_name}-{target_id}"
@@ -100,8 +141,8 @@ def log_decisions(model: PartyModel, rows: int) -> None:
                     EventRow, (date, event_id, "removal", target_id, posts[post], MODEL, detail, "")
                 )
             )
-        elif kind is PurgeRemoval:
-            leader, post, organisation = decision
+        elif kind == _PURGE_REMOVAL:
+            _, leader, post, organisation, _, _, _ = row
             detail = "removed in the purge of his organisation"
             event_id = f"purge-{organisations[organisation]}"
             events.append(
@@ -110,8 +151,8 @@ def log_decisions(model: PartyModel, rows: int) -> None:
                     (date, event_id, "removal", leaders[leader], posts[post], MODEL, detail, ""),
                 )
             )
-        elif kind is Purge:
-            organisation, beneficiary = decision
+        elif kind == _PURGE:
+            _, organisation, beneficiary, _, _, _, _ = row
             detail = f"purge of {model.parameters.purge_share:.0%} of the secretaries"
             org_id = organisations[organisation]
             events.append(
@@ -129,8 +170,8 @@ def log_decisions(model: PartyModel, rows: int) -> None:
                     ),
                 )
             )
-        elif kind is Takeover:
-            leader, post, organisation, master = decision
+        elif kind == _TAKEOVER:
+            _, leader, post, organisation, master, _, _ = row
             org_id = organisations[organisation]
             detail = f"{leaders[master]}'s appointees hold the {org_id} organisation"
             events.append(
@@ -145,32 +186,6 @@ def log_decisions(model: PartyModel, rows: int) -> None:
                         MODEL,
                         detail,
                         org_id,
-                    ),
-                )
-            )
-        elif kind is FactionChange:
-            f, formed = decision
-            faction = model.factions[f]
-            event_kind = _FACTION_KINDS[formed]
-            event_id = f"{event_kind}-{faction.faction_id}"
-            events.append(
-                new_row(EventRow, (date, event_id, event_kind, "", "", MODEL, faction.name, ""))
-            )
-        elif kind is Appointment:
-            appointee, post, appointer = decision
-            post_id, detail = posts[post], f"appointed by {leaders[appointer]}"
-            events.append(
-                new_row(
-                    EventRow,
-                    (
-                        date,
-                        f"appointment-{post_id}",
-                        "appointment",
-                        leaders[appointee],
-                        post_id,
-                        MODEL,
-                        detail,
-                        "",
                     ),
                 )
             )

@@ -18,7 +18,7 @@ from simulation.mechanisms.alliances import (
 )
 from simulation.mechanisms.contests import faction_cohesion
 from simulation.mechanisms.illness import illness_month
-from simulation.mechanisms.influence import drift_influence, influence_support
+from simulation.mechanisms.influence import drift_toward_support
 from simulation.mechanisms.membership import allocate_intake, attrition
 from simulation.mechanisms.patronage import (
     apparatus_shares,
@@ -76,7 +76,6 @@ def advance_month(state, k, free, row):
         p[Parameter.threat_weight],
         p[Parameter.common_enemy_weight],
     )
-    n = holds.shape[0]
 
     kept_members, kept_recruits = attrition(members, recruits, p[Parameter.membership_attrition])
     members[:] = kept_members
@@ -114,13 +113,16 @@ def advance_month(state, k, free, row):
 
     record *= 1.0 - p[Parameter.record_decay]
     prestige_held = post_prestige(holds, prestige)
-    support = influence_support(
-        health, prestige_held, apparatus, record, p[Parameter.client_weight]
+    drift_toward_support(
+        influence,
+        health,
+        prestige_held,
+        apparatus,
+        record,
+        alive,
+        p[Parameter.client_weight],
+        p[Parameter.influence_drift],
     )
-    influence[:] = drift_influence(influence, support, p[Parameter.influence_drift])
-    for i in range(n):
-        if not alive[i]:
-            influence[i] = 0.0
 
     if free and reposition(
         state.stance,
@@ -148,7 +150,7 @@ def advance_month(state, k, free, row):
     grievance *= 1.0 - p[Parameter.grievance_decay]
     obligation *= 1.0 - p[Parameter.obligation_decay]
 
-    state.power[:] = power_given(state, prestige_held)  # no post changed hands since
+    power_given(state, prestige_held, state.power)  # no post changed hands since
     if free:
         for f in range(cohesion.size):
             active = cohesion[f] > p[Parameter.faction_threshold]
@@ -178,7 +180,7 @@ def simulate_month(state, k, free, sittings, delegates):
     if free:
         p = state.parameter_values
         campaign = state.source.rng.random() < p[Parameter.campaign_rate]
-        purge_due = (state.purge_due == k).any()  # decided by last month's congress
+        purge_due = _purge_due(state.purge_due, k)  # decided by last month's congress
         decide = campaign or sittings.size > 0 or state.vacated.any() or purge_due
         illness_month(
             state.source,
@@ -195,3 +197,12 @@ def simulate_month(state, k, free, sittings, delegates):
         if decide:
             rows = decide_month(state, k, campaign, sittings, delegates)
     return advance_month(state, k, free, rows)
+
+
+@njit(cache=True)
+def _purge_due(purge_due, k):
+    """Whether a purge is due in month ``k`` (a loop: ``(purge_due == k).any()`` allocates)."""
+    due = False
+    for month in purge_due:
+        due |= month == k
+    return due

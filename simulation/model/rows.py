@@ -224,6 +224,16 @@ def write_faction_change(log, row, faction, formed):
 
 _ENDS = [1 + len(kind._fields) for kind in DECISIONS]
 
+
+def kind_code(kind: type) -> int:
+    """The integer that starts a row of ``kind``; the row's values follow in its fields' order.
+
+    For a reader that unpacks the rows itself (:func:`.decisions.log_decisions`, which
+    writes the run's logs in one pass) rather than through :func:`decode`.
+    """
+    return DECISIONS.index(kind)
+
+
 new_row = tuple.__new__
 """``new_row(EventRow, values)``: a named row from a sequence of exactly its fields.
 

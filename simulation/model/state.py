@@ -17,6 +17,7 @@ rebinds them (``tests/model/test_state.py`` checks).
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -161,12 +162,22 @@ class RecordedGroup:
 
     def views(self, flat: np.ndarray) -> list[tuple[str, np.ndarray]]:
         """Each array as a view into a run's ``flat`` (a copy of ``start``)."""
-        return [(name, flat[where].reshape(shape)) for name, where, shape in self._slices]
+        return [
+            (name, flat[where] if shape is None else flat[where].reshape(shape))
+            for name, where, shape in self._slices
+        ]
 
     @functools.cached_property
-    def _slices(self) -> tuple[tuple[str, slice, tuple[int, ...]], ...]:
-        """Where each array lies in a run's flat array, and its shape (every run makes views)."""
-        return tuple((name, slice(at, at + size), shape) for name, at, size, shape in self.layout)
+    def _slices(self) -> tuple[tuple[str, slice, tuple[int, ...] | None], ...]:
+        """Where each array lies in a run's flat array, and its shape if not flat.
+
+        Every run makes the views: a one-dimensional array is its slice, not reshaped
+        (most recorded arrays are one leader, organisation or faction each).
+        """
+        return tuple(
+            (name, slice(at, at + size), shape if len(shape) > 1 else None)
+            for name, at, size, shape in self.layout
+        )
 
     @functools.cached_property
     def names(self) -> dict[str, tuple[int, int, tuple[int, ...]]]:
@@ -259,6 +270,10 @@ class ModelState(structref.StructRefProxy):
 structref.define_proxy(ModelState, ModelStateType, list(FIELDS))
 
 
+_state_arrays = operator.attrgetter(*(array.name for array in STATE), *RECORDS[:2])
+"""A model's state arrays and recorded groups, in :data:`FIELDS`' order (one call in C)."""
+
+
 @njit(cache=True)
 def _gather(rng, *arrays):
     return ModelState(GeneratorRef(rng), *arrays)
@@ -272,13 +287,7 @@ def gather(model: PartyModel, recorder: Recorder) -> ModelState:
     numba's dispatcher, typing the 55 arguments of every run cost about a third of
     gathering them (60 to 42 µs a run, timed in runs).
     """
-    arrays = (
-        *(getattr(model, array.name) for array in STATE),
-        model.recorded_numbers,
-        model.recorded_flags,
-        recorder.numbers_by_month,
-        recorder.flags_by_month,
-    )
+    arrays = (*_state_arrays(model), recorder.numbers_by_month, recorder.flags_by_month)
     machine_code = model.plan.gathering.get("state")
     if machine_code is None:
         arguments = types.Tuple(tuple(numba.typeof(array) for array in arrays))
