@@ -7,6 +7,7 @@ from simulation.mechanisms.contests import (
     allies_of,
     choose_office_holder,
     choose_rival,
+    commanding_office,
     expected_member_share,
     faction_cohesion,
     plenum_moves,
@@ -179,3 +180,19 @@ def test_a_won_congress_packs_the_politburo_only_when_the_condemned_still_weigh(
     # A higher bar asks for more seats; a body with no seats gets none.
     assert seats_for_majority(7, 3, 0.75) == 5
     assert seats_for_majority(0, 0, 2 / 3) == 0
+
+
+def test_a_plenum_takes_first_the_office_whose_appointments_reach_most_members():
+    # Posts: 0 a title appointing no one, 1 a small machine, 2 a big one, 3 a seat (not unique).
+    unique_post = np.array([True, True, True, False])
+    reach = np.array([[0.0, 0.0], [0.0, 0.6], [0.8, 0.0], [0.0, 0.0]])
+    members = np.array([300.0, 100.0])
+
+    def office(*holds):
+        return commanding_office(np.array(holds), unique_post, reach, members)
+
+    # Leningrad (300 members at 0.8) before the Comintern (100 at 0.6), whatever the order.
+    assert office(True, True, True, True) == 2
+    # With the machines gone, the title; with no executive office, nothing (the seat is not one).
+    assert office(True, False, False, True) == 0
+    assert office(False, False, False, True) == -1
