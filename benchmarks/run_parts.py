@@ -7,7 +7,11 @@ slower by making the leaders decide more, not by slower code: comparing two tree
 counts here tells the two apart.
 
     .venv/bin/python benchmarks/run_parts.py [--runs 300]
-    PYTHONPATH=OTHER_TREE .venv/bin/python benchmarks/run_parts.py  # another tree's code
+    .venv/bin/python benchmarks/run_parts.py --scenario OTHER_TREE/scenarios/baseline_1922.yaml
+
+The second reads another tree's scenario and fitted parameters (its ``parameters_from``)
+with this tree's code. ``PYTHONPATH`` does not bring in another tree's code: the
+editable install of ``simulation`` comes first (and mixing the trees gave other counts).
 
 The timers add their own cost (about 0.1 us a month): compare parts, not totals
 with ``model_speed.py``.
