@@ -17,33 +17,6 @@ from numba import njit
 
 
 @njit(cache=True)
-def influence_support(
-    health: np.ndarray,
-    post_prestige: np.ndarray,
-    apparatus: np.ndarray,
-    record: np.ndarray,
-    client_weight: float,
-) -> np.ndarray:
-    """The standing a leader's position can sustain, 0..1.
-
-    ``health * min(1, prestige of posts + client_weight * apparatus + record)``.
-    """
-    support = np.empty(health.size)
-    for i in range(health.size):  # one array, not the five temporaries of the array expression
-        support[i] = _support(health[i], post_prestige[i], apparatus[i], record[i], client_weight)
-    return support
-
-
-@njit(cache=True)
-def drift_influence(influence: np.ndarray, support: np.ndarray, rate: float) -> np.ndarray:
-    """Move standing a step toward its support: ``I <- I + rate (S - I)``."""
-    drifted = np.empty(influence.size)
-    for i in range(influence.size):
-        drifted[i] = _drifted(influence[i], support[i], rate)
-    return drifted
-
-
-@njit(cache=True)
 def drift_toward_support(
     influence: np.ndarray,
     health: np.ndarray,
@@ -54,10 +27,12 @@ def drift_toward_support(
     client_weight: float,
     rate: float,
 ) -> None:
-    """One month of :func:`influence_support` and :func:`drift_influence`, in place; the dead 0.
+    """One month's drift of standing toward what the position supports, in place; the dead 0.
 
-    The month's own call: one pass, without the two temporaries of the functions
-    composed (a quarter of a microsecond a month, as much as the arithmetic).
+    The support is ``health * min(1, prestige of posts + client_weight * apparatus
+    + record)``, 0..1, and standing moves a step toward it: ``I <- I + rate (S -
+    I)``. One pass, with no temporary arrays (a quarter of a microsecond a month,
+    as much as the arithmetic).
     """
     for i in range(influence.size):
         if alive[i]:

@@ -7,24 +7,6 @@ from numba import njit
 
 
 @njit(cache=True)
-def power_shares(
-    influence: np.ndarray,
-    apparatus: np.ndarray,
-    post_prestige: np.ndarray,
-    alive: np.ndarray,
-    weights: tuple[float, float, float],
-) -> np.ndarray:
-    """Each living leader's share of power; the shares sum to 1.
-
-    ``raw = w_i * influence + w_a * apparatus + w_p * prestige of posts``,
-    normalised over the living; the dead have none.
-    """
-    shares = np.empty(influence.size)
-    fill_power_shares(shares, influence, apparatus, post_prestige, alive, weights)
-    return shares
-
-
-@njit(cache=True)
 def fill_power_shares(
     shares: np.ndarray,
     influence: np.ndarray,
@@ -33,9 +15,11 @@ def fill_power_shares(
     alive: np.ndarray,
     weights: tuple[float, float, float],
 ) -> None:
-    """Write :func:`power_shares` into ``shares``, in place (the month's own call, no temporary).
+    """Each living leader's share of power, written into ``shares``; the shares sum to 1.
 
-    The raw values are summed in leader order, as numpy's ``sum`` of them would be.
+    ``raw = w_i * influence + w_a * apparatus + w_p * prestige of posts``,
+    normalised over the living; the dead have none. In place, with no temporary:
+    the month computes it every month. The raw values are summed in leader order.
     """
     w_influence, w_apparatus, w_posts = weights
     total = 0.0

@@ -22,6 +22,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from simulation.mechanisms.power import post_prestige
+
 
 @njit(cache=True)
 def successor_scores(
@@ -80,18 +82,6 @@ def may_succeed(
         and not barred[i, post]
         and not holds[i, post]
     )
-
-
-@njit(cache=True)
-def unique_offices(holds: np.ndarray, unique_post: np.ndarray) -> np.ndarray:
-    """(n,) how many unique (executive) offices each leader holds."""
-    n, posts = holds.shape
-    offices = np.zeros(n)
-    for i in range(n):
-        for q in range(posts):
-            if holds[i, q] and unique_post[q]:
-                offices[i] += 1.0
-    return offices
 
 
 @njit(cache=True)
@@ -174,7 +164,7 @@ def choose_successor(
     In tiers 2 and 3 the best :func:`successor_scores` wins.
     """
     n = alive.size
-    offices = unique_offices(holds, unique_post)
+    offices = post_prestige(holds, unique_post)  # each executive office counts 1
     best, standing = -1, -1.0
     for i in range(n):
         if (

@@ -88,7 +88,10 @@ def purge_organisation(state, organisation, targets, beneficiary, share):
 
 @njit(cache=True)
 def power_now(state):
-    """Each living leader's power share now (:func:`simulation.mechanisms.power.power_shares`)."""
+    """Each living leader's power share now.
+
+    See :func:`simulation.mechanisms.power.fill_power_shares`.
+    """
     shares = np.empty(state.influence.size)
     power_given(state, post_prestige(state.holds, state.prestige), shares)
     return shares

@@ -1,12 +1,24 @@
 import numpy as np
 import pytest
 
-from simulation.mechanisms.influence import (
-    blame,
-    drift_influence,
-    influence_support,
-    initial_record,
-)
+from simulation.mechanisms.influence import blame, drift_toward_support, initial_record
+
+
+def drifted(influence, health, post_prestige, apparatus, record, client_weight, rate):
+    """Standing after one month's drift of the living (a copy: the call works in place)."""
+    influence = np.array(influence, dtype=float)
+    alive = np.ones(influence.size, bool)
+    drift_toward_support(
+        influence, health, post_prestige, apparatus, record, alive, client_weight, rate
+    )
+    return influence
+
+
+def influence_support(health, post_prestige, apparatus, record, client_weight):
+    """The support itself: a full step (rate 1) from any standing lands on it."""
+    return drifted(
+        np.zeros(health.size), health, post_prestige, apparatus, record, client_weight, 1.0
+    )
 
 
 def test_support_combines_posts_clients_and_record_scaled_by_health():
@@ -26,8 +38,20 @@ def test_support_is_capped_at_one():
 
 
 def test_influence_drifts_toward_support():
-    assert drift_influence(np.array([0.8]), np.array([0.0]), 0.1)[0] == pytest.approx(0.72)
-    assert drift_influence(np.array([0.2]), np.array([0.6]), 0.5)[0] == pytest.approx(0.4)
+    # Support 0 (no health), then 0.6 (posts alone).
+    gone, none = np.zeros(1), np.zeros(1)
+    assert drifted([0.8], gone, none, none, none, 0.0, 0.1)[0] == pytest.approx(0.72)
+    assert drifted([0.2], np.ones(1), np.array([0.6]), none, none, 0.0, 0.5)[0] == pytest.approx(
+        0.4
+    )
+
+
+def test_the_dead_have_no_standing():
+    influence = np.array([0.5, 0.5])
+    alive = np.array([True, False])
+    ones = np.ones(2)
+    drift_toward_support(influence, ones, ones * 0.5, ones * 0.0, ones * 0.0, alive, 0.5, 0.1)
+    np.testing.assert_allclose(influence, [0.5, 0.0])
 
 
 def test_absence_erodes_influence_month_by_month():
@@ -35,8 +59,9 @@ def test_absence_erodes_influence_month_by_month():
     record = initial_record(influence, np.array([0.35]), np.array([0.1]), 0.5)
     history = []
     for _ in range(6):
-        support = influence_support(np.array([0.3]), np.array([0.35]), np.array([0.1]), record, 0.5)
-        influence = drift_influence(influence, support, 0.08)
+        influence = drifted(
+            influence, np.array([0.3]), np.array([0.35]), np.array([0.1]), record, 0.5, 0.08
+        )
         history.append(influence[0])
     assert all(later < earlier for earlier, later in zip(history, history[1:], strict=False))
 

@@ -1,11 +1,13 @@
 import numpy as np
 import pytest
 
-from simulation.mechanisms.power import power_shares
+from simulation.mechanisms.power import fill_power_shares
 
 
 def test_power_shares_sum_to_one_over_the_living():
-    shares = power_shares(
+    shares = np.full(3, np.nan)
+    fill_power_shares(
+        shares,
         np.array([0.5, 0.9, 0.3]),
         np.array([0.4, 0.0, 0.1]),
         np.array([0.3, 0.5, 0.0]),
