@@ -180,6 +180,8 @@ def plenum_moves(
     removal_delay: int,
     removal_threshold: float,
     expulsion_threshold: float,
+    affinity: np.ndarray,
+    ally_threshold: float,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """What a plenum may do to condemned rivals: nothing until they are ripe and diminished.
 
@@ -187,10 +189,13 @@ def plenum_moves(
     is -1 for the uncondemned) whose standing has fallen below
     ``removal_threshold`` loses an executive post (:func:`commanding_office`),
     if he still holds one; once he holds none, below ``expulsion_threshold``
-    he loses his Politburo seat and every other post. One step a plenum,
-    however broken he is: Trotsky lost the army in January 1925 and kept his
-    seat until October 1926, the majority refusing Zinoviev's demand to expel
-    him with it.
+    he loses his Politburo seat and every other post, but only once he has
+    joined another defeated opposition (:func:`in_opposition_bloc`). One step
+    a plenum, however broken he is: Trotsky lost the army in January 1925 and
+    kept his seat until October 1926, the majority refusing Zinoviev's demand
+    to expel him with it; the seats went when the oppositions of 1923 and 1925
+    joined, Zinoviev's in July 1926 for organising a faction, Trotsky's in
+    October.
 
     Returns:
         ``(removals, expulsions, removals_first)``: the leaders for each
@@ -211,13 +216,45 @@ def plenum_moves(
             continue
         if in_office[i]:
             removals[i] = True
-        elif standing[i] < expulsion_threshold:
+        elif standing[i] < expulsion_threshold and in_opposition_bloc(
+            i, affinity, condemned_since, alive, ally_threshold
+        ):
             expulsions[i] = True
         else:
             continue
         if first:
             removals_first, first = removals[i], False
     return np.flatnonzero(removals), np.flatnonzero(expulsions), removals_first
+
+
+@njit(cache=True)
+def in_opposition_bloc(
+    leader: int,
+    affinity: np.ndarray,
+    condemned_since: np.ndarray,
+    alive: np.ndarray,
+    ally_threshold: float,
+) -> bool:
+    """Whether a condemned leader has allied with one condemned at another sitting.
+
+    A defeated man alone, or with the companions of his own defeat, threatens
+    no one, and the majority gains nothing by expelling him; two defeated
+    oppositions joined are a new faction (the bloc of 1926, charged with
+    organising one). Allied: affinity above ``ally_threshold``, as for the
+    sides of a motion.
+    """
+    for other in range(alive.size):
+        defeated_apart = condemned_since[other] >= 0 and (
+            condemned_since[other] != condemned_since[leader]
+        )
+        if (
+            other != leader
+            and alive[other]
+            and defeated_apart
+            and affinity[leader, other] > ally_threshold
+        ):
+            return True
+    return False
 
 
 @njit(cache=True)
@@ -262,18 +299,17 @@ def holds_office(holds: np.ndarray, unique_post: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True)
-def rival_eligibility(
-    alive: np.ndarray, condemned: np.ndarray, holds: np.ndarray, unique_post: np.ndarray
-) -> np.ndarray:
+def rival_eligibility(alive: np.ndarray, condemned: np.ndarray, holds: np.ndarray) -> np.ndarray:
     """(n,) who may still be moved against: the living not yet finished.
 
-    A rival is finished once condemned and stripped of every executive office;
-    until then he stays a target (Trotsky from 1923 to his removal in 1925).
+    A rival is finished once condemned and stripped of every post, his
+    Politburo seat too; until then he stays a target, and can be condemned
+    again: Trotsky from 1923 to his expulsion in 1926, and the bloc whose
+    leaders still sat in the Politburo, condemned by the 15th Conference.
     """
-    in_office = holds_office(holds, unique_post)
     eligible = np.empty(alive.size, dtype=np.bool_)
     for i in range(alive.size):
-        eligible[i] = alive[i] and not (condemned[i] and not in_office[i])
+        eligible[i] = alive[i] and not (condemned[i] and not holds[i].any())
     return eligible
 
 

@@ -198,7 +198,7 @@ def _choose(state, arena, delegates, shares, with_allies, office):
     """
     p = state.parameter_values
     view = (*sitting(state, arena, delegates), state.influence * state.alive)
-    eligible = rival_eligibility(state.alive, state.condemned, state.holds, state.unique_post)
+    eligible = rival_eligibility(state.alive, state.condemned, state.holds)
     reach = np.zeros(0)
     if office:
         eligible &= ~state.condemned
@@ -299,6 +299,8 @@ def _plenum(state, k, delegates, proposer, row):
         p[Parameter.removal_delay],
         p[Parameter.removal_threshold],
         p[Parameter.expulsion_threshold],
+        state.affinity,
+        p[Parameter.ally_threshold],
     )
     proposer_side = np.full(1, proposer)
     for turn in range(2):

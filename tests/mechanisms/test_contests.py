@@ -11,6 +11,7 @@ from simulation.mechanisms.contests import (
     expected_member_share,
     faction_cohesion,
     plenum_moves,
+    rival_eligibility,
     seats_for_majority,
 )
 from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED, delegate_vote
@@ -65,9 +66,14 @@ def test_expected_member_share_counts_the_undecided_at_the_opinion_rate():
     assert expected_member_share(np.array([], dtype=int), 0.5) == 0.0
 
 
-def plenum(standing, condemned_since, month=10, proposer=0, executive=True):
-    """Leader 0 proposes; 1 and 2 sit in the Politburo and, if ``executive``, hold an office."""
+def plenum(standing, condemned_since, month=10, proposer=0, executive=True, allied=True):
+    """Leader 0 proposes; 1 and 2 sit in the Politburo and, if ``executive``, hold an office.
+
+    1 and 2 are allies if ``allied``, and enemies of 0.
+    """
     holds = np.array([[True, True], [True, executive], [True, executive]])
+    ties = 0.8 if allied else 0.0
+    affinity = np.array([[1.0, -0.5, -0.5], [-0.5, 1.0, ties], [-0.5, ties, 1.0]])
     return plenum_moves(
         holds,
         np.array([False, True]),
@@ -79,6 +85,8 @@ def plenum(standing, condemned_since, month=10, proposer=0, executive=True):
         removal_delay=3,
         removal_threshold=0.35,
         expulsion_threshold=0.2,
+        affinity=affinity,
+        ally_threshold=0.45,
     )
 
 
@@ -99,14 +107,30 @@ def test_plenum_escalates_with_the_rivals_fall(standing, condemned_since, remove
 
 
 def test_a_rival_without_executive_office_can_only_be_expelled_once_broken():
-    removals, expulsions, _ = plenum([0.9, 0.3, 0.1], [-1, 2, 2], executive=False)
+    removals, expulsions, _ = plenum([0.9, 0.3, 0.1], [-1, 2, 1], executive=False)
     assert removals.size == 0
     np.testing.assert_array_equal(expulsions, [2])  # leader 1 is not yet broken
 
 
+@pytest.mark.parametrize(
+    ("condemned_since", "allied"),
+    [
+        ([-1, 2, 2], True),  # the companions of one defeat
+        ([-1, 2, 1], False),  # defeated apart, and apart still
+    ],
+)
+def test_a_broken_rival_keeps_his_seat_until_he_joins_another_defeated_opposition(
+    condemned_since, allied
+):
+    _, expulsions, _ = plenum([0.9, 0.1, 0.1], condemned_since, executive=False, allied=allied)
+    assert expulsions.size == 0
+    _, expulsions, _ = plenum([0.9, 0.1, 0.1], [-1, 2, 1], executive=False)
+    np.testing.assert_array_equal(expulsions, [1, 2])
+
+
 def test_the_plenum_takes_first_the_motion_of_the_first_rival():
     assert plenum([0.9, 0.3, 0.1], [-1, 2, 2])[2]  # leader 1 is to be removed
-    assert not plenum([0.9, 0.1, 0.1], [-1, 2, 2], executive=False)[2]  # to be expelled
+    assert not plenum([0.9, 0.1, 0.1], [-1, 2, 1], executive=False)[2]  # to be expelled
 
 
 def test_faction_cohesion_is_the_mean_pairwise_affinity_of_the_living():
@@ -196,3 +220,13 @@ def test_a_plenum_takes_first_the_office_whose_appointments_reach_most_members()
     # With the machines gone, the title; with no executive office, nothing (the seat is not one).
     assert office(True, False, False, True) == 0
     assert office(False, False, False, True) == -1
+
+
+def test_a_condemned_rival_stays_a_target_while_he_holds_any_post():
+    # Posts: 0 an executive office, 1 a Politburo seat. 0 condemned in office, 1 condemned
+    # with his seat only, 2 condemned with nothing, 3 uncondemned with nothing, 4 dead.
+    holds = np.array([[True, True], [False, True], [False, False], [False, False], [True, True]])
+    condemned = np.array([True, True, True, False, False])
+    alive = np.array([True, True, True, True, False])
+    eligible = rival_eligibility(alive, condemned, holds)
+    np.testing.assert_array_equal(eligible, [True, True, False, True, False])
