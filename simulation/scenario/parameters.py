@@ -190,7 +190,8 @@ class Parameters(Frozen):
     )
     expulsion_threshold: float = parameter(
         0.2,
-        "standing below which a condemned rival loses his Politburo seat too",
+        "standing below which a condemned rival without office loses his Politburo seat, once "
+        "he has allied with another defeated opposition",
         prior=(0.15, 0.55),
     )
     purge_share: float = parameter(
@@ -208,7 +209,10 @@ class Parameters(Frozen):
         prior=(0.3, 0.6),
     )
     ally_threshold: float = parameter(
-        0.3, "affinity above which a rival's ally shares his condemnation", prior=(0.1, 0.5)
+        0.3,
+        "affinity above which a rival's ally shares his condemnation, and two leaders "
+        "condemned apart count as one opposition",
+        prior=(0.1, 0.5),
     )
     takeover_margin: float = parameter(
         1.5,
