@@ -112,9 +112,9 @@ def test_the_readme_compare_example_keeps_its_direction(baseline_summaries):
     """The README's ``compare`` example: Lenin's advice followed, Stalin loses the Secretariat.
 
     Measured over 1,000 paired free runs with posterior draws (README, Comparisons):
-    P(Stalin dominant at 1926-12) 0.92 -> 0.25. Here, on 20 paired runs at the point
-    estimate, 1.00 -> 0.70: the office can come back to him, and he ends weaker in most runs
-    (16 of 20; chance decides the others).
+    P(Stalin dominant at 1926-12) 0.95 -> 0.26. Here, on 20 paired runs at the point
+    estimate, 1.00 -> 0.20, and he ends weaker in all 20 (16 of 20 with the fit before seats
+    went to a bloc of the defeated: the office can come back to him, and chance decides).
     """
     base = baseline_summaries[Mode.FREE.value]
     path = README.parent / "stalin_removed_1923.yaml"
