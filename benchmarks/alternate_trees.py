@@ -10,7 +10,11 @@ absolute times with ``model_speed.py``. Both trees must compile their own numba 
 (the first run of a fresh tree takes a minute).
 
     .venv/bin/python benchmarks/alternate_trees.py BEFORE_TREE [AFTER_TREE] [--runs 2000]
-        [--mode free]
+        [--mode free] [--months]
+
+With ``--months`` the compiled months of each run are also timed apart (a timer around
+each month's call, which both trees pay alike): a change to compiled code shows there
+without the Python half of a run, whose spread hides a change of one per cent.
 
 A tree is a directory holding ``simulation/`` and ``scenarios/``, e.g. made by
 ``git archive COMMIT | tar -x -C DIR``; AFTER_TREE defaults to this checkout.
@@ -23,6 +27,7 @@ import importlib
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -52,19 +57,38 @@ def load_tree(root: Path) -> SimpleNamespace:
         sys.path.remove(str(root))
 
 
-def run(tree: SimpleNamespace, seed: int, mode: str) -> object:
-    """Build a model of ``tree`` and step it to the end, as ``model_speed.py`` times it."""
+def run(tree: SimpleNamespace, seed: int, mode: str, months: list[float] | None = None) -> object:
+    """Build a model of ``tree`` and step it to the end, as ``model_speed.py`` times it.
+
+    Given ``months``, the seconds of the run's compiled months are added to its first item.
+    """
     model = tree.PartyModel(tree.scenario, seed=seed, mode=tree.Mode(mode))
+    if months is not None:
+        model._simulate_month = _timed_month(model._simulate_month, months)
     while model.running:
         model.step()
     return model
 
 
-def timed(tree: SimpleNamespace, seed: int, mode: str) -> float:
-    """Seconds of one :func:`run`."""
+def _timed_month(month: Callable, spent: list[float]) -> Callable:
+    """``month`` (a model's compiled month), adding the seconds of each call to ``spent[0]``."""
+    clock = time.perf_counter
+
+    def timed_month(*arguments: object) -> int:
+        start = clock()
+        rows = month(*arguments)
+        spent[0] += clock() - start
+        return rows
+
+    return timed_month
+
+
+def timed(tree: SimpleNamespace, seed: int, mode: str, months: bool) -> tuple[float, float]:
+    """Seconds of one :func:`run`, and of its compiled months if ``months`` (else 0)."""
+    spent = [0.0]
     start = time.perf_counter()
-    run(tree, seed, mode)
-    return time.perf_counter() - start
+    run(tree, seed, mode, spent if months else None)
+    return time.perf_counter() - start, spent[0]
 
 
 def main() -> None:
@@ -73,6 +97,7 @@ def main() -> None:
     parser.add_argument("after", type=Path, nargs="?", default=Path(__file__).parent.parent)
     parser.add_argument("--runs", type=int, default=2000)
     parser.add_argument("--mode", choices=["free", "replay"], default="free")
+    parser.add_argument("--months", action="store_true", help="also time the compiled months")
     args = parser.parse_args()
     before, after = load_tree(args.before.resolve()), load_tree(args.after.resolve())
     for seed in range(WARM_UP):
@@ -81,16 +106,20 @@ def main() -> None:
     same = run(before, WARM_UP, args.mode), run(after, WARM_UP, args.mode)
     if (same[0].event_log, same[0].vote_log) != (same[1].event_log, same[1].vote_log):
         print("warning: the two trees log different events or votes for one seed")
-    times: dict[str, list[float]] = {"before": [], "after": []}
+    times: dict[str, list[tuple[float, float]]] = {"before": [], "after": []}
     for seed in range(args.runs):
         order = ("before", "after") if seed % 2 else ("after", "before")
         for name in order:
-            times[name].append(timed(before if name == "before" else after, seed, args.mode))
-    medians = {name: statistics.median(values) for name, values in times.items()}
+            tree = before if name == "before" else after
+            times[name].append(timed(tree, seed, args.mode, args.months))
     print(f"{args.mode} mode, {args.runs} runs of each tree, alternated")
-    print(f"before, median: {medians['before'] * 1e6:8.1f} us")
-    print(f"after, median:  {medians['after'] * 1e6:8.1f} us")
-    print(f"after / before: {medians['after'] / medians['before']:8.4f}")
+    for part, label in enumerate(("", "compiled months, ")[: 1 + args.months]):
+        medians = {
+            name: statistics.median(t[part] for t in values) for name, values in times.items()
+        }
+        print(f"{label}before, median: {medians['before'] * 1e6:8.1f} us")
+        print(f"{label}after, median:  {medians['after'] * 1e6:8.1f} us")
+        print(f"{label}after / before: {medians['after'] / medians['before']:8.4f}")
 
 
 if __name__ == "__main__":

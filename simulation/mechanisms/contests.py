@@ -26,7 +26,7 @@ from simulation.mechanisms.voting import (
     AGAINST,
     FOR,
     UNDECIDED,
-    fill_sides,
+    sides_against,
     sides_between,
 )
 
@@ -146,11 +146,22 @@ def seats_for_majority(seats: int, opponents: int, share: float) -> int:
 
 @njit(cache=True)
 def allies_of(affinity: np.ndarray, sides: np.ndarray, rival: int, threshold: float) -> np.ndarray:
-    """The rival and those of his side close enough to him to share his fate."""
-    close = np.zeros(sides.size, dtype=np.bool_)
+    """The rival and those of his side close enough to him to share his fate.
+
+    Counted, then listed in index order: a mask and ``np.flatnonzero`` cost a
+    congress's plans twice what the second pass does.
+    """
+    count = 0
     for i in range(sides.size):
-        close[i] = i == rival or (sides[i] == AGAINST and affinity[rival, i] > threshold)
-    return np.flatnonzero(close)
+        if i == rival or (sides[i] == AGAINST and affinity[rival, i] > threshold):
+            count += 1
+    allies = np.empty(count, dtype=np.int64)
+    count = 0
+    for i in range(sides.size):
+        if i == rival or (sides[i] == AGAINST and affinity[rival, i] > threshold):
+            allies[count] = i
+            count += 1
+    return allies
 
 
 @njit(cache=True)
@@ -329,19 +340,18 @@ def motion_targets(
     The rival comes from :func:`choose_rival` or :func:`choose_office_holder`.
     With ``with_allies`` (a condemnation) the motion also names those of the
     rival's side close enough to him to share his fate. ``sides`` is filled in
-    place (:func:`simulation.mechanisms.voting.sides_between`, or ``fill_sides``
+    place (:func:`simulation.mechanisms.voting.sides_between`, or ``sides_against``
     for the rival and his allies): a sitting weighs every leader's motion in one array.
 
     Returns:
         The targets.
     """
     sides_between(sides, affinity, alive, proposer, rival, side_threshold)
-    targets = np.array([rival])
-    if with_allies:
-        allies = allies_of(affinity, sides, rival, ally_threshold)
-        if allies.size > 1:  # the rival alone: the sides are those already drawn
-            targets = allies
-            fill_sides(sides, affinity, alive, np.array([proposer]), targets, side_threshold)
+    if not with_allies:
+        return np.full(1, rival)  # one allocation: np.array([rival]) builds a list first
+    targets = allies_of(affinity, sides, rival, ally_threshold)
+    if targets.size > 1:  # the rival alone: the sides are those already drawn
+        sides_against(sides, affinity, alive, proposer, targets, side_threshold)
     return targets
 
 

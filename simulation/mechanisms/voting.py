@@ -71,6 +71,9 @@ def fill_sides(
     if sponsors.size == 1 and targets.size == 1:
         sides_between(sides, affinity, alive, sponsors[0], targets[0], threshold)
         return
+    if sponsors.size == 1 and targets.size > 1:
+        sides_against(sides, affinity, alive, sponsors[0], targets, threshold)
+        return
     for i in range(alive.size):
         sides[i] = UNDECIDED
         if not alive[i]:
@@ -122,6 +125,37 @@ def sides_between(
             sides[i] = AGAINST
     sides[sponsor] = FOR
     sides[target] = AGAINST
+
+
+@njit(cache=True)
+def sides_against(
+    sides: np.ndarray,
+    affinity: np.ndarray,
+    alive: np.ndarray,
+    sponsor: int,
+    targets: np.ndarray,
+    threshold: float,
+) -> None:
+    """:func:`fill_sides` for one sponsor and several targets (a condemnation of a bloc).
+
+    The mean affinity to one sponsor is the affinity itself (a sum from zero,
+    divided by one, is exact), so only the targets' mean is worked out.
+    """
+    for i in range(alive.size):
+        sides[i] = UNDECIDED
+        if not alive[i]:
+            continue
+        toward = 0.0
+        for j in targets:
+            toward += affinity[i, j]
+        margin = affinity[i, sponsor] - toward / targets.size
+        if margin > threshold:
+            sides[i] = FOR
+        elif margin < -threshold:
+            sides[i] = AGAINST
+    sides[sponsor] = FOR
+    for j in targets:
+        sides[j] = AGAINST
 
 
 @njit(cache=True)

@@ -11,6 +11,7 @@ from simulation.mechanisms.voting import (
     leader_sides,
     member_vote,
     opinion_for,
+    sides_against,
 )
 
 
@@ -27,6 +28,22 @@ def test_sides_follow_sponsors_targets_and_affinity():
         affinity_matrix(), np.ones(4, bool), np.array([0]), np.array([2]), threshold=0.1
     )
     np.testing.assert_array_equal(sides, [FOR, FOR, AGAINST, UNDECIDED])
+
+
+def test_one_sponsor_against_a_bloc_compares_with_the_blocs_mean_affinity():
+    rng = np.random.default_rng(3)
+    affinity = rng.uniform(-1, 1, (8, 8))
+    alive = np.ones(8, bool)
+    alive[5] = False
+    targets = np.array([2, 4, 6])
+    sides = np.empty(8, dtype=np.int64)
+    sides_against(sides, affinity, alive, 0, targets, 0.1)
+    margin = affinity[:, 0] - affinity[:, targets].mean(axis=1)
+    expected = np.where(margin > 0.1, FOR, np.where(margin < -0.1, AGAINST, UNDECIDED))
+    expected[~alive] = UNDECIDED
+    expected[0], expected[targets] = FOR, AGAINST
+    np.testing.assert_array_equal(sides, expected)
+    np.testing.assert_array_equal(leader_sides(affinity, alive, np.array([0]), targets, 0.1), sides)
 
 
 def test_the_dead_take_no_side():
