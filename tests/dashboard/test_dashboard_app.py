@@ -76,15 +76,16 @@ def test_a_slider_sets_its_parameter_in_the_run():
 
 
 def test_play_steps_the_run_until_paused(monkeypatch):
-    # A short delay, not none: the 57 months must not all pass before the first poll.
-    monkeypatch.setattr(app, "MONTH_DELAY", 0.02)
+    # A short delay, not none: the 57 months (6 s) must not all pass before a busy
+    # machine's test thread wakes to press Pause.
+    monkeypatch.setattr(app, "MONTH_DELAY", 0.1)
     _, controls = _render()
     solara.render(app.Player(), handle_error=False)
     controls.find(v.Btn, children=["Play"]).widget.click()
     model = app.run.value.model
     deadline = time.monotonic() + 60
     while model.step_index < 3 and time.monotonic() < deadline:
-        time.sleep(0.05)
+        time.sleep(0.01)
     controls.find(v.Btn, children=["Pause"]).widget.click()
     assert model.step_index >= 3
     time.sleep(0.5)  # the month under way when Pause was pressed ends
