@@ -112,14 +112,17 @@ def reweigh_affinities(
     alive: np.ndarray,
     rate: float,
     weights: AffinityWeights,
+    standing: np.ndarray,
 ) -> np.ndarray:
     """One month's move of every affinity toward what interests and memories dictate.
 
     ``target = w_s * similarity - w_g * (G + G^T) / 2 + w_o * (O + O^T) / 2 +
     w_t * threat + w_e * min(1, E E)``, where ``E = min(A, 0)`` holds last
-    month's enmities, so that two leaders with a common enemy draw together
-    (structural balance: Heider 1946; Cartwright & Harary 1956) — the bond of
-    Stalin and Bukharin against first Trotsky, then Zinoviev and Kamenev.
+    month's enmities toward the leaders still ``standing``, so that two
+    leaders with a common enemy draw together (structural balance: Heider
+    1946; Cartwright & Harary 1956) — the bond of Stalin and Bukharin against
+    first Trotsky, then Zinoviev and Kamenev — until that enemy is broken: the
+    trio outlived Trotsky's army by a few months (chronology.csv 1925-01-17, 1925-10).
     The target is clipped to -1..1; ``A <- (1 - rate) A + rate * target``,
     zero on the diagonal and for the dead. Affinities, similarities and
     threats are symmetric, so only one triangle is computed and mirrored; a
@@ -127,7 +130,7 @@ def reweigh_affinities(
     """
     n = affinity.shape[0]
     w_stance, w_grievance, w_obligation, w_threat, w_common_enemy = weights
-    enemies = enmities(affinity)
+    enemies = enmities(affinity, standing)
     updated = np.zeros((n, n))
     for i in range(n):
         if not alive[i]:
@@ -155,8 +158,10 @@ def reweigh_affinities(
 
 
 @njit(cache=True)
-def enmities(affinity: np.ndarray) -> np.ndarray:
+def enmities(affinity: np.ndarray, standing: np.ndarray) -> np.ndarray:
     """(n, words) bit sets: bit ``k`` of row ``i`` is set when ``k`` is hostile to ``i``.
+
+    Only leaders still ``standing`` count: a broken enemy binds no one.
 
     Two leaders' common enemies are then the bits their rows share, found a
     word at a time instead of by a pass over every third leader.
@@ -164,6 +169,8 @@ def enmities(affinity: np.ndarray) -> np.ndarray:
     n = affinity.shape[0]
     enemies = np.zeros((n, (n + 63) // 64), dtype=np.uint64)
     for k in range(n):
+        if not standing[k]:
+            continue
         for i in range(n):
             if affinity[k, i] < 0:
                 enemies[i, k // 64] |= np.uint64(1) << np.uint64(k % 64)
@@ -197,3 +204,18 @@ def _named_before(leaders: np.ndarray, position: int) -> bool:
     while earlier < position and leaders[earlier] != leaders[position]:
         earlier += 1
     return earlier < position
+
+
+@njit(cache=True)
+def open_breach(affinity: np.ndarray, targets: np.ndarray, attacker: int, amount: float) -> None:
+    """Lower the affinity between an attacker and each of his targets by ``amount``, in place.
+
+    A public attack carried against a leader breaks the bond at once, not only
+    through the grievance it leaves: after the 14th Congress Stalin and the
+    Leningrad leaders were open enemies, whatever they had been a month before.
+    Symmetric, floored at -1.
+    """
+    for t in targets:
+        if t != attacker:
+            affinity[attacker, t] = max(affinity[attacker, t] - amount, -1.0)
+            affinity[t, attacker] = affinity[attacker, t]

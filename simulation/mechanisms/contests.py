@@ -310,6 +310,25 @@ def holds_office(holds: np.ndarray, unique_post: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True)
+def still_standing(
+    alive: np.ndarray, condemned: np.ndarray, holds: np.ndarray, unique_post: np.ndarray
+) -> np.ndarray:
+    """(n,) who still threatens: the living not condemned, or condemned but holding an office.
+
+    A rival condemned and stripped of his executive offices is broken (his seat
+    alone commands nothing): Trotsky after he lost the army in January 1925.
+    Enemies who still stand bind those they threaten
+    (:func:`simulation.mechanisms.alliances.reweigh_affinities`) and make their
+    grievances against each other wait (:func:`simulation.mechanisms.positions.reposition`).
+    """
+    in_office = holds_office(holds, unique_post)
+    standing = np.empty(alive.size, dtype=np.bool_)
+    for i in range(alive.size):
+        standing[i] = alive[i] and not (condemned[i] and not in_office[i])
+    return standing
+
+
+@njit(cache=True)
 def rival_eligibility(alive: np.ndarray, condemned: np.ndarray, holds: np.ndarray) -> np.ndarray:
     """(n,) who may still be moved against: the living not yet finished.
 

@@ -15,6 +15,14 @@ strongest's position (Walt 1987; Schweller 1994). This is how the Leningrad
 leaders came to the left and to inner-party democracy in 1925 without a dated
 input saying so.
 
+A grievance against the strongest waits while an enemy he shares with the
+aggrieved still stands (not yet condemned and stripped of his offices), in
+proportion to that enemy's power against the strongest's: Zinoviev and
+Kamenev bore the Secretariat's appointments while Trotsky held the army, were
+still demanding his expulsion in January 1925, and broke with Stalin that
+autumn (chronology.csv 1925-01-17 and 1925-10; source chapter, §The
+Opposition and the NEP).
+
 References:
     Walt, S. M. (1987). The Origins of Alliances. Cornell UP.
     Schweller, R. L. (1994). Bandwagoning for profit. International Security 19(1).
@@ -91,10 +99,13 @@ def reposition(
     strongest: int,
     rate: float,
     bandwagon_below: float,
+    standing: np.ndarray,
 ) -> bool:
     """One month's move of every leader's stance, in place, each axis within -1..1.
 
-    Leader ``i``'s grievance against the strongest, ``g``, pulls him at rate
+    Leader ``i``'s grievance against the strongest, discounted by the threat of
+    an enemy they share who still stands (``g = G_i,strongest (1 - c)``, ``c``
+    from :func:`common_threat` over ``standing``), pulls him at rate
     ``rate * g`` toward the power-weighted stance of those the strongest is
     hostile to (affinity below 0), or, when there are none, to the mirror of
     the strongest's stance through his own. A leader with power share below
@@ -123,7 +134,8 @@ def reposition(
     for i in range(n):
         if not alive[i] or i == strongest:
             continue
-        aggrieved = grievance[i, strongest]
+        shared = common_threat(affinity, power, standing, i, strongest)
+        aggrieved = grievance[i, strongest] * (1.0 - shared)
         if weight > 0 and affinity[strongest, i] >= 0:
             target_0, target_1 = opposition_0 / weight, opposition_1 / weight
         else:
@@ -147,3 +159,25 @@ def _shift(stance: np.ndarray, i: int, axis: int, move: float) -> bool:
     before = stance[i, axis]
     stance[i, axis] = min(max(before + move, -1.0), 1.0)
     return stance[i, axis] != before
+
+
+@njit(cache=True)
+def common_threat(
+    affinity: np.ndarray, power: np.ndarray, standing: np.ndarray, i: int, strongest: int
+) -> float:
+    """The threat of the strongest enemy ``i`` shares with the strongest leader, 0..1.
+
+    Over the leaders still standing who are hostile to both (affinity below 0
+    each way), the largest power share, as a share of the strongest's own,
+    capped at 1: a common enemy as strong as the strongest holds back the
+    whole grievance, a broken one none of it.
+    """
+    top = power[strongest]
+    if top <= 0:
+        return 0.0
+    most = 0.0
+    for k in range(standing.size):
+        hostile_to_both = affinity[i, k] < 0 and affinity[strongest, k] < 0
+        if standing[k] and k != i and k != strongest and hostile_to_both:
+            most = max(most, power[k])
+    return min(most / top, 1.0)

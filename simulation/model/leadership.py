@@ -37,7 +37,7 @@ from simulation.mechanisms.agency import (
     office_gain,
     rival_gain,
 )
-from simulation.mechanisms.alliances import add_tie
+from simulation.mechanisms.alliances import add_tie, open_breach
 from simulation.mechanisms.contests import (
     Move,
     choose_office_holder,
@@ -260,6 +260,7 @@ def _contest(state, k, arena, delegates, shares, row):
     size = p[Parameter.campaign_size] if move == CAMPAIGN else p[Parameter.condemnation_size]
     shock(state.influence, state.record, targets, state.alive, -size)
     add_tie(state.grievance, targets, np.full(1, proposer), p[Parameter.polemic_grievance])
+    open_breach(state.affinity, targets, proposer, p[Parameter.polemic_grievance])
     for target in targets:
         row = write_sanction(state.decision_log, row, arena, move, proposer, target)
     if move == CONDEMNATION:

@@ -16,7 +16,7 @@ from simulation.mechanisms.alliances import (
     reweigh_affinities,
     threat_adjustment,
 )
-from simulation.mechanisms.contests import faction_cohesion
+from simulation.mechanisms.contests import faction_cohesion, still_standing
 from simulation.mechanisms.illness import illness_month
 from simulation.mechanisms.influence import drift_toward_support
 from simulation.mechanisms.membership import allocate_intake, attrition
@@ -124,6 +124,7 @@ def advance_month(state, k, free, row):
         p[Parameter.influence_drift],
     )
 
+    standing = still_standing(alive, state.condemned, holds, state.unique_post)
     if free and reposition(
         state.stance,
         affinity,
@@ -133,6 +134,7 @@ def advance_month(state, k, free, row):
         dominant(state.power, alive, health),
         p[Parameter.reposition_rate],
         p[Parameter.bandwagon_below],
+        standing,
     ):
         fill_similarity(similarity, state.stance)
     threat = threat_adjustment(influence, alive, p[Parameter.balancing])
@@ -145,6 +147,7 @@ def advance_month(state, k, free, row):
         alive,
         p[Parameter.alliance_rate],
         weights,
+        standing,
     )
     cohesion[:] = faction_cohesion(affinity, faction_membership, alive)
     grievance *= 1.0 - p[Parameter.grievance_decay]

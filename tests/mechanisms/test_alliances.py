@@ -4,6 +4,7 @@ import pytest
 from simulation.mechanisms.alliances import (
     AffinityWeights,
     add_tie,
+    open_breach,
     reweigh_affinities,
     stance_similarity,
     threat_adjustment,
@@ -26,6 +27,7 @@ def reweigh(
         np.ones(n, bool) if alive is None else alive,
         rate,
         WEIGHTS,
+        np.ones(n, bool),
     )
 
 
@@ -62,10 +64,31 @@ def test_a_common_enemy_draws_two_leaders_together():
     weights = WEIGHTS._replace(stance=0.0, common_enemy=0.5)
     zeros = np.zeros((3, 3))
     updated = reweigh_affinities(
-        affinity, zeros, zeros, zeros, zeros, np.ones(3, bool), 1.0, weights
+        affinity, zeros, zeros, zeros, zeros, np.ones(3, bool), 1.0, weights, np.ones(3, bool)
     )
     assert updated[0, 1] == pytest.approx(0.5 * 0.64)
     assert updated[0, 2] == 0.0  # no common enemy of 0 and 2
+
+
+def test_a_broken_enemy_binds_no_one():
+    affinity = np.array([[0.0, 0.0, -0.8], [0.0, 0.0, -0.8], [-0.8, -0.8, 0.0]])
+    weights = WEIGHTS._replace(stance=0.0, common_enemy=0.5)
+    zeros = np.zeros((3, 3))
+    standing = np.array([True, True, False])  # 2 condemned and stripped of his offices
+    updated = reweigh_affinities(
+        affinity, zeros, zeros, zeros, zeros, np.ones(3, bool), 1.0, weights, standing
+    )
+    assert updated[0, 1] == 0.0
+
+
+def test_a_carried_attack_breaks_the_bond_at_once_both_ways():
+    affinity = np.array([[0.0, 0.3, 0.5], [0.3, 0.0, -0.9], [0.5, -0.9, 0.0]])
+    open_breach(affinity, np.array([1, 2]), 0, 0.4)
+    assert affinity[0, 1] == affinity[1, 0] == pytest.approx(-0.1)
+    assert affinity[0, 2] == affinity[2, 0] == pytest.approx(0.1)
+    assert affinity[1, 2] == -0.9  # the targets' own tie is untouched
+    open_breach(affinity, np.array([1]), 0, 2.0)
+    assert affinity[0, 1] == -1.0
 
 
 def test_the_others_balance_against_the_most_prominent():
@@ -116,7 +139,7 @@ def test_common_enemies_are_counted_right_beyond_sixty_four_leaders():
         stance=0.0, grievance=0.0, obligation=0.0, threat=0.0, common_enemy=1.0
     )
     updated = reweigh_affinities(
-        affinity, zeros, zeros, zeros, zeros, np.ones(n, bool), 1.0, weights
+        affinity, zeros, zeros, zeros, zeros, np.ones(n, bool), 1.0, weights, np.ones(n, bool)
     )
     enmity = np.minimum(affinity, 0.0)
     expected = np.clip(np.minimum(enmity @ enmity, 1.0), -1.0, 1.0)

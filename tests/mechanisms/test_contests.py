@@ -13,6 +13,7 @@ from simulation.mechanisms.contests import (
     plenum_moves,
     rival_eligibility,
     seats_for_majority,
+    still_standing,
 )
 from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED, delegate_vote
 
@@ -230,3 +231,12 @@ def test_a_condemned_rival_stays_a_target_while_he_holds_any_post():
     alive = np.array([True, True, True, True, False])
     eligible = rival_eligibility(alive, condemned, holds)
     np.testing.assert_array_equal(eligible, [True, True, False, True, False])
+
+
+def test_a_condemned_leader_still_stands_while_he_holds_an_executive_office():
+    # Same leaders as above: only an executive office keeps a condemned man standing.
+    holds = np.array([[True, True], [False, True], [False, False], [False, False], [True, True]])
+    condemned = np.array([True, True, True, False, False])
+    alive = np.array([True, True, True, True, False])
+    standing = still_standing(alive, condemned, holds, np.array([True, False]))
+    np.testing.assert_array_equal(standing, [True, False, False, True, False])

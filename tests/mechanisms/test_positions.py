@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from simulation.mechanisms.positions import capture_grievance, reposition
+from simulation.mechanisms.positions import capture_grievance, common_threat, reposition
 
 
 def test_a_leader_resents_whoever_takes_his_secretaries_in_proportion_to_his_loss():
@@ -36,7 +36,7 @@ def state(grievance_against_strongest):
 def test_a_threatened_leader_moves_toward_the_opposition_of_the_strongest():
     stance, affinity, grievance, power = state(0.8)
     before = stance[1].copy()
-    reposition(stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5)
+    reposition(stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool))
     assert np.linalg.norm(stance[1] - stance[2]) < np.linalg.norm(before - stance[2])
     np.testing.assert_array_equal(stance[0], [0.5, 1.0])  # the strongest does not move
 
@@ -45,5 +45,49 @@ def test_a_weak_leader_who_is_not_aggrieved_bandwagons():
     stance, affinity, grievance, power = state(0.0)
     power[:] = [0.8, 0.1, 0.1]
     before = stance[1].copy()
-    reposition(stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5)
+    reposition(stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool))
     assert np.linalg.norm(stance[1] - stance[0]) < np.linalg.norm(before - stance[0])
+
+
+def four_leaders():
+    """0 the strongest; 1 aggrieved by him; 2 hostile to both; 3 a bystander."""
+    stance = np.array([[0.5, 1.0], [0.3, 0.6], [-0.8, -0.8], [0.0, 0.0]])
+    affinity = np.array(
+        [
+            [0.0, 0.5, -0.6, -0.2],
+            [0.5, 0.0, -0.5, 0.0],
+            [-0.6, -0.5, 0.0, 0.0],
+            [-0.2, 0.0, 0.0, 0.0],
+        ]
+    )
+    grievance = np.zeros((4, 4))
+    grievance[1, 0] = 0.8
+    power = np.array([0.4, 0.2, 0.3, 0.1])
+    return stance, affinity, grievance, power
+
+
+def test_a_grievance_against_the_strongest_waits_while_their_common_enemy_stands():
+    standing = np.ones(4, bool)
+    held = four_leaders()
+    reposition(*held, np.ones(4, bool), 0, 0.2, 0.0, standing)
+    free = four_leaders()
+    standing[2] = False  # the common enemy is broken: condemned, without office
+    reposition(*free, np.ones(4, bool), 0, 0.2, 0.0, standing)
+    start = four_leaders()[0][1]
+    moved_held = np.linalg.norm(held[0][1] - start)
+    moved_free = np.linalg.norm(free[0][1] - start)
+    # The enemy has 0.3 of the power against the strongest's 0.4: a quarter of the pull remains.
+    assert moved_held == pytest.approx(0.25 * moved_free)
+
+
+def test_only_an_enemy_hostile_to_both_and_still_standing_restrains():
+    stance, affinity, grievance, power = four_leaders()
+    standing = np.ones(4, bool)
+    assert common_threat(affinity, power, standing, 1, 0) == pytest.approx(0.75)
+    affinity[1, 2] = affinity[2, 1] = 0.1  # 1 no longer hostile to 2
+    assert common_threat(affinity, power, standing, 1, 0) == 0.0  # and 3 is no enemy of 1
+    power[:] = [0.2, 0.2, 0.5, 0.1]
+    affinity[1, 2] = affinity[2, 1] = -0.5
+    assert common_threat(affinity, power, standing, 1, 0) == 1.0  # capped
+    standing[2] = False
+    assert common_threat(affinity, power, standing, 1, 0) == 0.0
