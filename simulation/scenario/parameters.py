@@ -72,10 +72,12 @@ class Parameters(Frozen):
     stance_weight: float = parameter(0.6, "weight of stance similarity in affinity")
     grievance_weight: float = parameter(0.8, "weight of grievances in affinity")
     grievance_decay: float = parameter(0.03, "monthly decay of grievances")
-    polemic_grievance: float = parameter(0.4, "grievance left by an attack")
+    polemic_grievance: float = parameter(
+        0.4, "grievance left by an attack, and the affinity a carried attack breaks at once"
+    )
     common_enemy_weight: float = parameter(
         0.5,
-        "pull between two leaders who share an enemy (structural balance)",
+        "pull between two leaders who share an enemy still standing (structural balance)",
         prior=(0.0, 1.0),
     )
     capture_grievance: float = parameter(

@@ -103,13 +103,14 @@ def test_every_leader_may_move_and_an_aggrieved_opposition_moves_against_the_odd
     """Agency is not the dominant leader's alone; the General Secretary can be challenged.
 
     The fitted leaders move only to win (the fit puts ``move_threshold`` near one half).
-    With leaders who consider long shots and feel what waiting costs them, the
+    With leaders who consider long shots (a motion expecting 15% of the vote) and feel
+    what waiting costs them, the
     chapter's losing oppositions appear: motions moved by several leaders, some of them
     defeated, and at some plenum a motion to take the General Secretary's offices.
     """
     bold = apply_changes(
         baseline,
-        [{"set": {"parameters.move_threshold": 0.2, "parameters.waiting_cost": 0.3}}],
+        [{"set": {"parameters.move_threshold": 0.15, "parameters.waiting_cost": 0.3}}],
         "test",
     )
     models = run_models(bold, range(40), run_seeds(1, 40), Mode.FREE)
