@@ -134,8 +134,9 @@ def reposition(
     for i in range(n):
         if not alive[i] or i == strongest:
             continue
-        shared = common_threat(affinity, power, standing, i, strongest)
-        aggrieved = grievance[i, strongest] * (1.0 - shared)
+        aggrieved = grievance[i, strongest]
+        if aggrieved > 0:  # most leaders hold nothing against the strongest
+            aggrieved *= 1.0 - common_threat(affinity, power, standing, i, strongest)
         if weight > 0 and affinity[strongest, i] >= 0:
             target_0, target_1 = opposition_0 / weight, opposition_1 / weight
         else:

@@ -240,8 +240,9 @@ def _contest(state, k, arena, delegates, shares, row):
     Every present leader weighs moving against his rival (:func:`_plan`);
     the sitting takes one motion by a logit choice
     (:func:`simulation.mechanisms.agency.choose_motion`), or none. A carried
-    motion costs its targets standing and leaves them aggrieved; a defeated
-    one costs its proposer ``failure_cost`` in standing.
+    motion costs its targets standing, leaves them aggrieved and breaks its
+    proposer's bond with them at once (:func:`simulation.mechanisms.alliances.open_breach`);
+    a defeated one costs its proposer ``failure_cost`` in standing.
     """
     p = state.parameter_values
     politburo = arena == POLITBURO
