@@ -32,7 +32,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "keeps the --quantile of particles closest to history, all equally weighted; "
         "--generations N adds ABC-SMC generations. 'hold_out' patterns are never read. Writes the "
         "posterior sample, the chosen point, the validation of that point on fresh seeds "
-        "(every pattern, marked in or out of the fit) and diagnostics plots to --out; the "
+        "(every pattern, marked in or out of the fit), how far the fit narrowed each prior "
+        "(contraction.csv) and diagnostics plots to --out; the "
         "chosen parameters to calibration/parameters/NAME.yaml (which scenarios reference "
         "with 'parameters_from:') and the weighted posterior sample beside it, "
         "NAME-posterior.csv (which 'assess' and ensembles draw from).",
@@ -133,6 +134,7 @@ def handle(args: argparse.Namespace) -> int:
     from calibration.fit import Calibration, CalibrationError
     from calibration.patterns import fitted, load_patterns
     from calibration.plots import plot_diagnostics
+    from simulation.experiments.contraction import contraction, summary
     from simulation.output.files import package_versions, write_text
 
     try:
@@ -192,11 +194,13 @@ def handle(args: argparse.Namespace) -> int:
     if calibration.stopped_early_:
         print(f"note: ABC {calibration.stopped_early_}; keeping the last complete population")
     validation = calibration.validate(validation_runs)
+    learnt = contraction(calibration.posterior_, calibration.priors)
 
     posterior_text = calibration.posterior_.to_csv(index=False, float_format="%.6g")
     write_text(out / "posterior.csv", posterior_text)
     calibration.populations_.to_csv(out / "populations.csv", index=False)
     validation.to_csv(out / "validation.csv", index=False)
+    write_text(out / "contraction.csv", learnt.to_csv(index=False, float_format="%.4g"))
     plot_diagnostics(
         calibration.posterior_,
         calibration.populations_,
@@ -232,5 +236,6 @@ def handle(args: argparse.Namespace) -> int:
         json.dumps({**record, "versions": package_versions()}, indent=2, sort_keys=True) + "\n",
     )
     print(validation.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+    print(summary(learnt) + f" (per parameter: {out}/contraction.csv)")
     print(f"wrote {out}/, {parameters_file} and {posterior_file}")
     return 0

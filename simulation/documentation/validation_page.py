@@ -33,17 +33,20 @@ Read it in this order, as the assessment reports it:
 
 1. **Hold-out in time**: parameters fitted only on patterns dated up to 1924-12,
    scored on the patterns after it. This is the test of prediction.
-2. **Posterior predictive**: each run draws its parameters from the ABC posterior, so
+2. **What the fits learnt**: how far each fit narrowed each parameter's prior (its
+   posterior contraction). A late pattern that hangs on parameters the early patterns
+   leave at their prior is predicted by the prior alone.
+3. **Posterior predictive**: each run draws its parameters from the ABC posterior, so
    the spread carries the uncertainty of the fit; compared with the fitted point and
    with the prior.
-3. **Null models**: *persistence* (the April 1922 office holders keep their posts;
+4. **Null models**: *persistence* (the April 1922 office holders keep their posts;
    only deaths change anything) and *apparatus* (the leader with the largest apparatus
    wins every contest once the arbiter is dead). A model that does not beat them on a
    level explains nothing there.
-4. **Hindsight audit**: the exogenous inputs that name a leader (blame pinned on an
+5. **Hindsight audit**: the exogenous inputs that name a leader (blame pinned on an
    office, influence shocks, dated stance shifts, offices a leader is barred from,
    patrons), and how much the hit shares fall when all of them are removed.
-5. Every pattern, in-sample last.
+6. Every pattern, in-sample last.
 
 The report below is `{report}` as `interregnum assess` wrote it; regenerate the
 assessment (see the README's "Validation") and then this page to update it.

@@ -90,6 +90,7 @@ def test_a_tiny_calibration_writes_its_results(tmp_path, capsys):
         "posterior.csv",
         "populations.csv",
         "validation.csv",
+        "contraction.csv",
         "diagnostics.png",
         "chosen.yaml",
         "manifest.json",
@@ -106,6 +107,9 @@ def test_a_tiny_calibration_writes_its_results(tmp_path, capsys):
     assert set(validation["sample"].dropna()) == {"in", "out"}
     fitted = yaml.safe_load(parameters.read_text())
     assert fitted["fit"]["fit_until"] == "1924-12"
+    learnt = pd.read_csv(out / "contraction.csv")
+    assert set(learnt["parameter"]) == set(fitted["parameters"])
+    assert "priors beyond sampling noise" in capsys.readouterr().out
     scenario_file = tmp_path / "scenario.yaml"
     scenario_file.write_text(
         BASELINE.read_text().replace(

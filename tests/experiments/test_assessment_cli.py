@@ -36,6 +36,7 @@ def test_the_assessment_directory_holds_every_table_the_report_and_the_figure(as
         "hindsight.csv",
         "hindsight_effect.csv",
         "errors.csv",
+        "contraction.csv",
         "manifest.json",
     ):
         assert (assessed / name).stat().st_size > 0, name
@@ -84,6 +85,7 @@ def test_the_report_leads_with_the_hold_out_in_time_and_ends_with_the_in_sample(
     report = (assessed / "report.md").read_text()
     order = [
         "## Headline: hold-out in time (fitted up to 1924-12",
+        "## What the fits learnt",
         "## Posterior predictive, point estimate, prior predictive",
         "## Null models",
         "## Hindsight audit",
@@ -92,6 +94,16 @@ def test_the_report_leads_with_the_hold_out_in_time_and_ends_with_the_in_sample(
     positions = [report.index(heading) for heading in order]
     assert positions == sorted(positions)
     assert "| vs persistence | vs apparatus |" in report
+    assert "| parameter | prior low | prior high | full fit | hold-out fit |" in report
+
+
+def test_the_contraction_table_reads_both_committed_fits(assessed):
+    learnt = pd.read_csv(assessed / "contraction.csv")
+    # a posterior inside its prior has at most three times its variance: contraction -2..1
+    assert learnt[["full fit", "hold-out fit"]].apply(lambda c: c.between(-2, 1)).all().all()
+    # the full fit reads the years the hold-out fit leaves out (the removals after a verdict):
+    # it narrows a prior the other does not
+    assert (learnt["full fit narrowed"] & ~learnt["hold-out fit narrowed"]).any()
 
 
 def test_more_workers_give_the_same_assessment(assessed, tmp_path):

@@ -28,6 +28,7 @@ from simulation.experiments.assessment.hindsight import (
 )
 from simulation.experiments.assessment.null_models import NULL_MODELS, april_settlement
 from simulation.experiments.assessment.runs import Mapper, Variant, score_variants
+from simulation.experiments.contraction import contraction
 from simulation.experiments.parameter_draws import (
     ParameterDraws,
     PosteriorDraws,
@@ -84,6 +85,8 @@ class Assessment:
     tables: dict[str, pd.DataFrame]
     scores: dict[str, pd.DataFrame]
     hindsight: list[HindsightInput]
+    learnt: pd.DataFrame
+    """Per fitted parameter, the contraction of each fit's posterior (:func:`learnt`)."""
     notes: list[str] = field(default_factory=list)
 
     def late(self) -> list[str]:
@@ -216,8 +219,37 @@ def assess(
         tables=tables,
         scores=scores,
         hindsight=hindsight_inputs(scenario),
+        learnt=learnt(settings),
         notes=notes,
     )
+
+
+def learnt(settings: Settings) -> pd.DataFrame:
+    """How far each fit narrowed each prior: the full fit's and the hold-out fit's contraction.
+
+    One row per fitted parameter (its prior range first); a fit whose posterior
+    sample is missing has no column. The hold-out fit's column tells which
+    mechanisms the early patterns leave to the prior, and so which late
+    patterns the headline judges on the prior alone.
+    """
+    priors = free_parameters()
+    table = pd.DataFrame(
+        {
+            "parameter": list(priors),
+            "prior low": [low for low, _ in priors.values()],
+            "prior high": [high for _, high in priors.values()],
+        }
+    )
+    fits = {
+        "full fit": settings.posterior,
+        HOLD_OUT: posterior_beside(settings.hold_out_parameters),
+    }
+    for name, path in fits.items():
+        if path.is_file():
+            shrunk = contraction(pd.read_csv(path), priors).set_index("parameter")
+            table[name] = table["parameter"].map(shrunk["contraction"])
+            table[f"{name} narrowed"] = table["parameter"].map(shrunk["narrowed"])
+    return table
 
 
 def audit_effect(assessment: Assessment) -> pd.DataFrame:

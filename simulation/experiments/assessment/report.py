@@ -1,6 +1,6 @@
 """Write an assessment directory: tables as CSV, ``report.md``, ``assessment.png``, a manifest.
 
-The report leads with the temporal hold-out, then the posterior predictive
+The report leads with the temporal hold-out and what each fit learnt, then the posterior predictive
 against the point and the prior, then the null models, the hindsight audit, and
 the in-sample (``fit``) against the ``hold_out`` patterns last, the order a
 reviewer of a modelling paper reads them in.
@@ -67,6 +67,29 @@ def _headline(assessment: Assessment) -> list[str]:
         _markdown(joint.join(verdicts), index=True),
         "",
         _markdown(table),
+        "",
+    ]
+    return lines
+
+
+def _learnt(assessment: Assessment) -> list[str]:
+    table = assessment.learnt
+    lines = ["## What the fits learnt", ""]
+    fits = [name for name in ("full fit", HOLD_OUT) if name in table]
+    if not fits:
+        return lines + ["No posterior sample: nothing to say.", ""]
+    counts = "; ".join(
+        f"the {name} narrowed {int(table[f'{name} narrowed'].sum())} of {len(table)}"
+        for name in fits
+    )
+    lines += [
+        "Posterior contraction, 1 - var(posterior) / var(prior), of each fitted parameter: "
+        "0 when the fitted patterns say nothing about it, 1 when they pin it down. A parameter "
+        "counts as narrowed beyond twice the error a posterior of that size would show if the "
+        f"prior were unchanged ({counts}). A late pattern that hangs on parameters the hold-out "
+        "fit did not narrow is predicted by their prior alone.",
+        "",
+        _markdown(table[["parameter", "prior low", "prior high", *fits]]),
         "",
     ]
     return lines
@@ -159,7 +182,7 @@ def report_text(assessment: Assessment, scenario_name: str) -> str:
     ]
     lines += [f"Note: {note}.\n" for note in assessment.notes]
     lines += ["![hit share per pattern and month errors](assessment.png)", ""]
-    for section in (_headline, _parameter_sets, _nulls, _audit, _patterns):
+    for section in (_headline, _learnt, _parameter_sets, _nulls, _audit, _patterns):
         lines += section(assessment)
     return "\n".join(lines)
 
@@ -175,6 +198,7 @@ def write_assessment(
         "hindsight.csv": pd.DataFrame([vars(row) for row in assessment.hindsight]),
         "hindsight_effect.csv": audit_effect(assessment),
         "errors.csv": assessment.tables[assessment.model],
+        "contraction.csv": assessment.learnt,
     }
     written = []
     for name, frame in files.items():
