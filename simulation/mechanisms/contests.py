@@ -199,14 +199,16 @@ def plenum_moves(
     A rival condemned at least ``removal_delay`` months ago (``condemned_since``
     is -1 for the uncondemned) whose standing has fallen below
     ``removal_threshold`` loses an executive post (:func:`commanding_office`),
-    if he still holds one; once he holds none, below ``expulsion_threshold``
-    he loses his Politburo seat and every other post, but only once he has
-    joined another defeated opposition (:func:`in_opposition_bloc`). One step
-    a plenum, however broken he is: Trotsky lost the army in January 1925 and
-    kept his seat until October 1926, the majority refusing Zinoviev's demand
-    to expel him with it; the seats went when the oppositions of 1923 and 1925
-    joined, Zinoviev's in July 1926 for organising a faction, Trotsky's in
-    October.
+    if he still holds one. Once he has joined another defeated opposition
+    (:func:`in_opposition_bloc`) and his standing is below
+    ``expulsion_threshold``, he loses his Politburo seat and every post left,
+    whatever offices he still holds: the bloc is a faction, and organising one
+    costs the seat. One step a plenum, however broken he is: Trotsky lost the
+    army in January 1925 and kept his seat until October 1926, the majority
+    refusing Zinoviev's demand to expel him with it; the seats went when the
+    oppositions of 1923 and 1925 joined, Zinoviev's in July 1926 for organising
+    a faction while he still chaired the Comintern (he lost it that autumn),
+    Trotsky's in October.
 
     Returns:
         ``(removals, expulsions, removals_first)``: the leaders for each
@@ -225,12 +227,12 @@ def plenum_moves(
             continue
         if standing[i] >= removal_threshold:
             continue
-        if in_office[i]:
-            removals[i] = True
-        elif standing[i] < expulsion_threshold and in_opposition_bloc(
+        if standing[i] < expulsion_threshold and in_opposition_bloc(
             i, affinity, condemned_since, alive, ally_threshold
         ):
             expulsions[i] = True
+        elif in_office[i]:
+            removals[i] = True
         else:
             continue
         if first:

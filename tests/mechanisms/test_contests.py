@@ -129,6 +129,17 @@ def test_a_broken_rival_keeps_his_seat_until_he_joins_another_defeated_oppositio
     np.testing.assert_array_equal(expulsions, [1, 2])
 
 
+def test_a_broken_rival_in_a_bloc_loses_his_seat_before_his_last_office():
+    # Condemned apart and allied: a bloc. Broken, he is expelled though he holds an office.
+    removals, expulsions, _ = plenum([0.9, 0.1, 0.1], [-1, 2, 1])
+    assert removals.size == 0
+    np.testing.assert_array_equal(expulsions, [1, 2])
+    # Diminished but not broken, in the bloc too: only his office goes.
+    removals, expulsions, _ = plenum([0.9, 0.3, 0.3], [-1, 2, 1])
+    np.testing.assert_array_equal(removals, [1, 2])
+    assert expulsions.size == 0
+
+
 def test_the_plenum_takes_first_the_motion_of_the_first_rival():
     assert plenum([0.9, 0.3, 0.1], [-1, 2, 2])[2]  # leader 1 is to be removed
     assert not plenum([0.9, 0.1, 0.1], [-1, 2, 1], executive=False)[2]  # to be expelled
