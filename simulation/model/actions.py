@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from simulation.mechanisms.influence import blame
+from simulation.mechanisms.influence import blame, shock
 from simulation.mechanisms.patronage import apparatus_shares, purge
 from simulation.mechanisms.power import fill_power_shares, post_prestige
 from simulation.model.parameters import Parameter
@@ -45,6 +45,15 @@ def die(state, leader):
     state.affinity[leader, :] = 0.0
     state.affinity[:, leader] = 0.0
     state.absence_ends[leader] = -1
+
+
+@njit(cache=True)
+def shift_standing(state, who, delta):
+    """A shock moves the living among ``who`` in standing and in the record it rests on, for good.
+
+    See :func:`simulation.mechanisms.influence.shock`.
+    """
+    shock(state.influence, state.record, who, state.alive, delta)
 
 
 @njit(cache=True)

@@ -20,7 +20,13 @@ import numpy as np
 
 from simulation.mechanisms import alliances
 from simulation.mechanisms.alliances import stance_similarity
-from simulation.model.actions import begin_absence, die, pin_blame, purge_organisation
+from simulation.model.actions import (
+    begin_absence,
+    die,
+    pin_blame,
+    purge_organisation,
+    shift_standing,
+)
 from simulation.model.compiled import entry_point
 from simulation.model.rows import EventRow, VoteRow
 from simulation.scenario.schema import Event, EventType
@@ -151,9 +157,14 @@ def _compiled(model: PartyModel, action: Callable, *args: object) -> object:
 
     Called through numba's dispatcher, an action would have the model's state typed
     at every call (2 µs, more than most actions; see :func:`.compiled.entry_point`).
+    The machine code is kept by the run plan (:attr:`.state.RunPlan.actions`): looking
+    it up by the state's type cost 3-4 µs a call in runs, more than some actions.
     Each action is given arguments of one type wherever it is called.
     """
-    return entry_point(action, model.state, *args)(model.state, *args)
+    state, machine_code = model.state, model.plan.actions.get(action)
+    if machine_code is None:
+        machine_code = model.plan.actions[action] = entry_point(action, state, *args)
+    return machine_code(state, *args)
 
 
 def _living(model: PartyModel, leaders: np.ndarray) -> np.ndarray:
@@ -182,7 +193,7 @@ def _absence(model: PartyModel, prepared: PreparedEvent) -> None:
 
 def _death(model: PartyModel, prepared: PreparedEvent) -> None:
     for i in prepared.who:
-        for p in np.flatnonzero(model.holds[i]):
+        for p in model.holds[i].nonzero()[0].tolist():
             detail = "post vacated by death"
             post_id = model.post_ids[p]
             model.log(prepared.event.id, "removal", model.leader_ids[i], post_id, SCENARIO, detail)
@@ -290,7 +301,7 @@ def _shared_effects(model: PartyModel, prepared: PreparedEvent) -> None:
     """Influence shocks, blame on post holders, stance changes and protection changes."""
     event = prepared.event
     for who, delta in prepared.shocks:
-        model.shift_standing(who, delta)
+        _compiled(model, shift_standing, who, delta)
     if event.blame:
         chosen = model.step_index >= model.free_from  # the leaders choose whom to blame
         _compiled(model, pin_blame, prepared.blamed_posts, prepared.blame_sizes, chosen)

@@ -20,7 +20,7 @@ import mesa
 import numpy as np
 
 from simulation.calendar import Month
-from simulation.mechanisms import alliances, influence
+from simulation.mechanisms import alliances
 from simulation.model import actions, votes
 from simulation.model.agents import Faction, Leader, Organisation
 from simulation.model.compiled import check_machine_code, entry_point
@@ -168,10 +168,6 @@ class PartyModel(mesa.Model):
     def vacate(self, leader: int, post: int) -> None:
         """Take a post from a leader (:func:`.actions.vacate`); a unique office stays vacant."""
         self._vacate(self.state, leader, post)
-
-    def shift_standing(self, who: np.ndarray, delta: float) -> None:
-        """A shock moves standing now and the personal record it rests on, for good."""
-        influence.shock(self.influence, self.record, who, self.alive, delta)
 
     def aggrieve(self, victims: np.ndarray, attackers: np.ndarray) -> None:
         """Record that ``victims`` were attacked by ``attackers``."""
