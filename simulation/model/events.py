@@ -18,13 +18,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation.mechanisms import alliances
 from simulation.mechanisms.alliances import stance_similarity
 from simulation.model.actions import (
+    aggrieve,
+    appoint,
     begin_absence,
     die,
+    elect_central_committee,
     pin_blame,
     purge_organisation,
+    set_health,
     shift_standing,
 )
 from simulation.model.compiled import entry_point
@@ -174,7 +177,7 @@ def _living(model: PartyModel, leaders: np.ndarray) -> np.ndarray:
 
 def _set_health(model: PartyModel, prepared: PreparedEvent, default: float) -> None:
     level = default if prepared.event.health is None else prepared.event.health
-    model.health[_living(model, prepared.who)] = level
+    _compiled(model, set_health, prepared.who, float(level))
 
 
 def _incapacitation(model: PartyModel, prepared: PreparedEvent) -> None:
@@ -201,44 +204,36 @@ def _death(model: PartyModel, prepared: PreparedEvent) -> None:
 
 
 def _appointment(model: PartyModel, prepared: PreparedEvent) -> None:
-    p = prepared.post
-    appointed = _living(model, prepared.who)
-    for i in appointed:
-        if model.unique_post[p]:
-            for holder in np.flatnonzero(model.holds[:, p]):
-                if holder != i:
-                    model.vacate(holder, p)
-                    model.log(
-                        prepared.event.id,
-                        EventType.REMOVAL.value,
-                        model.leader_ids[holder],
-                        model.post_ids[p],
-                        SCENARIO,
-                        f"displaced by the appointment of {model.leader_ids[i]}",
-                        prepared.event.organisation,
-                    )
-        model.holds[i, p] = True
-    alliances.add_tie(
-        model.obligation, appointed, prepared.by, model.parameters.appointment_obligation
-    )
+    post = prepared.post
+    displaced = _compiled(model, appoint, prepared.who, post, prepared.by)
+    for holder, i in displaced.tolist():
+        model.log(
+            prepared.event.id,
+            EventType.REMOVAL.value,
+            model.leader_ids[holder],
+            model.post_ids[post],
+            SCENARIO,
+            f"displaced by the appointment of {model.leader_ids[i]}",
+            prepared.event.organisation,
+        )
 
 
 def _removal(model: PartyModel, prepared: PreparedEvent) -> None:
     for i in prepared.who:
         model.vacate(i, prepared.post)
-    model.aggrieve(prepared.who, prepared.by)
+    _compiled(model, aggrieve, prepared.who, prepared.by)
 
 
 def _demotion(model: PartyModel, prepared: PreparedEvent) -> None:
     for i in prepared.who:
         model.vacate(i, prepared.post)
     model.holds[_living(model, prepared.who), prepared.to_post] = True
-    model.aggrieve(prepared.who, prepared.by)
+    _compiled(model, aggrieve, prepared.who, prepared.by)
 
 
 def _attack(model: PartyModel, prepared: PreparedEvent) -> None:
     """Resolutions, condemnations, polemics and publications aggrieve their targets."""
-    model.aggrieve(prepared.target, prepared.who)
+    _compiled(model, aggrieve, prepared.target, prepared.who)
 
 
 def _faction_formed(model: PartyModel, prepared: PreparedEvent) -> None:
@@ -266,11 +261,11 @@ def _purge(model: PartyModel, prepared: PreparedEvent) -> None:
     if model.alive[prepared.beneficiary]:  # the dead are given no secretaries
         _compiled(model, purge_organisation, o, prepared.target, prepared.beneficiary, share)
     attackers = prepared.by if prepared.by.size else np.array([prepared.beneficiary])
-    model.aggrieve(prepared.target, attackers)
+    _compiled(model, aggrieve, prepared.target, attackers)
 
 
 def _congress(model: PartyModel, prepared: PreparedEvent) -> None:
-    model.elect_central_committee()
+    _compiled(model, elect_central_committee)
 
 
 def _no_effect(model: PartyModel, prepared: PreparedEvent) -> None:

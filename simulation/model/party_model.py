@@ -20,7 +20,6 @@ import mesa
 import numpy as np
 
 from simulation.calendar import Month
-from simulation.mechanisms import alliances
 from simulation.model import actions, votes
 from simulation.model.agents import Faction, Leader, Organisation
 from simulation.model.compiled import check_machine_code, entry_point
@@ -169,10 +168,6 @@ class PartyModel(mesa.Model):
         """Take a post from a leader (:func:`.actions.vacate`); a unique office stays vacant."""
         self._vacate(self.state, leader, post)
 
-    def aggrieve(self, victims: np.ndarray, attackers: np.ndarray) -> None:
-        """Record that ``victims`` were attacked by ``attackers``."""
-        alliances.add_tie(self.grievance, victims, attackers, self.parameters.polemic_grievance)
-
     # --- votes --------------------------------------------------------------------
 
     def count_vote(
@@ -183,10 +178,6 @@ class PartyModel(mesa.Model):
         delegates = 0 if politburo else self.sitting_delegates[(self.step_index, arena)]
         arena_code = votes.ARENAS.index(arena)
         return self._count_vote(self.state, arena_code, delegates, sponsors, targets)
-
-    def elect_central_committee(self) -> None:
-        """A congress elects the Central Committee, whose loyalties plenums then follow."""
-        self.plenum_loyalty[0] = self.apparatus
 
     # --- the month ----------------------------------------------------------------
 
