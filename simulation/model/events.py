@@ -30,7 +30,7 @@ from simulation.model.actions import (
     set_health,
     shift_standing,
 )
-from simulation.model.compiled import entry_point
+from simulation.model.compiled import machine_code
 from simulation.model.rows import EventRow, VoteRow
 from simulation.scenario.schema import Event, EventType
 
@@ -159,15 +159,10 @@ def _compiled(model: PartyModel, action: Callable, *args: object) -> object:
     """Apply a compiled action of the state through its looked-up machine code.
 
     Called through numba's dispatcher, an action would have the model's state typed
-    at every call (2 µs, more than most actions; see :func:`.compiled.entry_point`).
-    The machine code is kept by the run plan (:attr:`.state.RunPlan.actions`): looking
-    it up by the state's type cost 3-4 µs a call in runs, more than some actions.
+    at every call (2 µs, more than most actions; see :func:`.compiled.machine_code`).
     Each action is given arguments of one type wherever it is called.
     """
-    state, machine_code = model.state, model.plan.actions.get(action)
-    if machine_code is None:
-        machine_code = model.plan.actions[action] = entry_point(action, state, *args)
-    return machine_code(state, *args)
+    return machine_code(model, action, *args)(model.state, *args)
 
 
 def _living(model: PartyModel, leaders: np.ndarray) -> np.ndarray:

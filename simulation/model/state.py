@@ -211,9 +211,9 @@ class RunPlan:
     """The machine code that gathers a run's arrays (:func:`gather`), looked up by the first
     run: every run of a plan hands it arrays of the same types."""
     actions: dict[Callable, Callable] = field(default_factory=dict, compare=False, repr=False)
-    """The machine code of each compiled action of the state that scenario events call
-    (:mod:`.actions`), looked up by the first run that calls it: every run of a plan
-    gathers a state of the same type."""
+    """The machine code of the month and of each compiled action of the state a run calls
+    from Python (:func:`.compiled.machine_code`), looked up by the first run that calls
+    it: every run of a plan gathers a state of the same type."""
 
     def start_run(self, model: object) -> None:
         """Give a new run its arrays, as attributes of ``model`` under their declared names.
