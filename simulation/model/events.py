@@ -73,6 +73,9 @@ class PreparedEvent:
     shared: bool
     """Whether it has shared effects (shocks, blame, stances, protection): most sittings'
     events have none, and a run need not look for them (:func:`_shared_effects`)."""
+    logged_only: bool
+    """Whether applying it is only logging it (no vote, typed or shared effect, authors):
+    half a free run's events, such as most sittings and shocks (:func:`apply_event`)."""
 
 
 def prepare(
@@ -92,10 +95,13 @@ def prepare(
     else:
         sponsors, opposed = event.who, event.target
     actors = event.who or event.by or ([event.beneficiary] if event.beneficiary else [])
+    effect = _EFFECTS.get(event.type, _no_effect)
+    authors = leaders(event.who if event.type in _ATTACKS else [])
+    shared = bool(event.influence or event.blame or event.stance or event.protection)
     return PreparedEvent(
         event=event,
-        effect=_EFFECTS.get(event.type, _no_effect),
-        authors=leaders(event.who if event.type in _ATTACKS else []),
+        effect=effect,
+        authors=authors,
         who=leaders(event.who),
         by=leaders(event.by),
         target=leaders(event.target),
@@ -125,7 +131,10 @@ def prepare(
             event.description,
             event.organisation or "",
         ),
-        shared=bool(event.influence or event.blame or event.stance or event.protection),
+        shared=shared,
+        logged_only=(
+            effect is _no_effect and event.arena is None and not shared and not authors.size
+        ),
     )
 
 
@@ -138,6 +147,9 @@ def apply_event(model: PartyModel, prepared: PreparedEvent) -> None:
     refuses such events; this keeps a run sound if one gets through. The event
     is logged all the same, as the scenario's record.
     """
+    if prepared.logged_only:
+        model.event_log.append(prepared.log_row)
+        return
     event = prepared.event
     if prepared.authors.size and not model.alive[prepared.authors].any():
         model.event_log.append(prepared.log_row)
