@@ -188,7 +188,7 @@ class PartyModel(mesa.Model):
         for event in self.events_by_step.get(k, ()):
             apply_event(self, event)
         if k == self.free_from:
-            open_headless_organisations(self.head_post, self.holds, self.alive, self.vacated)
+            machine_code(self, open_headless_organisations)(self.state)
         arenas, delegates = self.sittings_by_step.get(k, NO_SITTING)
         rows = self._simulate_month(self.state, k, k >= self.free_from, arenas, delegates)
         if rows:
