@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from simulation.mechanisms.influence import blame
+from simulation.mechanisms.alliances import add_tie
+from simulation.mechanisms.influence import blame, shock
 from simulation.mechanisms.patronage import apparatus_shares, purge
 from simulation.mechanisms.power import fill_power_shares, post_prestige
 from simulation.model.parameters import Parameter
@@ -45,6 +46,65 @@ def die(state, leader):
     state.affinity[leader, :] = 0.0
     state.affinity[:, leader] = 0.0
     state.absence_ends[leader] = -1
+
+
+@njit(cache=True)
+def appoint(state, who, post, by):
+    """The living among ``who`` take ``post``; a unique office's other holders lose it.
+
+    The appointed owe those who appointed them (``by``: :func:`.alliances.add_tie`,
+    by ``appointment_obligation``).
+
+    Returns:
+        ``(holder, appointee)`` of each holder displaced, in order, for the log.
+    """
+    holds = state.holds
+    living = who[state.alive[who]]
+    displaced = np.empty((living.size * holds.shape[0], 2), dtype=np.int64)
+    count = 0
+    for i in living:
+        if state.unique_post[post]:
+            for holder in range(holds.shape[0]):
+                if holds[holder, post] and holder != i:
+                    vacate(state, holder, post)
+                    displaced[count, 0] = holder
+                    displaced[count, 1] = i
+                    count += 1
+        holds[i, post] = True
+    obligation = state.parameter_values[Parameter.appointment_obligation]
+    add_tie(state.obligation, living, by, obligation)
+    return displaced[:count]
+
+
+@njit(cache=True)
+def aggrieve(state, victims, attackers):
+    """``victims`` resent ``attackers`` (:func:`.alliances.add_tie`, by ``polemic_grievance``)."""
+    add_tie(
+        state.grievance, victims, attackers, state.parameter_values[Parameter.polemic_grievance]
+    )
+
+
+@njit(cache=True)
+def set_health(state, who, level):
+    """The living among ``who`` are at health ``level``: the dead are given none."""
+    for i in who:
+        if state.alive[i]:
+            state.health[i] = level
+
+
+@njit(cache=True)
+def elect_central_committee(state):
+    """A congress elects the Central Committee, whose loyalties plenums then follow."""
+    state.plenum_loyalty[0] = state.apparatus
+
+
+@njit(cache=True)
+def shift_standing(state, who, delta):
+    """A shock moves the living among ``who`` in standing and in the record it rests on, for good.
+
+    See :func:`simulation.mechanisms.influence.shock`.
+    """
+    shock(state.influence, state.record, who, state.alive, delta)
 
 
 @njit(cache=True)

@@ -18,10 +18,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation.mechanisms import alliances
 from simulation.mechanisms.alliances import stance_similarity
-from simulation.model.actions import begin_absence, die, pin_blame, purge_organisation
-from simulation.model.compiled import entry_point
+from simulation.model.actions import (
+    aggrieve,
+    appoint,
+    begin_absence,
+    die,
+    elect_central_committee,
+    pin_blame,
+    purge_organisation,
+    set_health,
+    shift_standing,
+)
+from simulation.model.compiled import machine_code
 from simulation.model.rows import EventRow, VoteRow
 from simulation.scenario.schema import Event, EventType
 
@@ -64,6 +73,9 @@ class PreparedEvent:
     shared: bool
     """Whether it has shared effects (shocks, blame, stances, protection): most sittings'
     events have none, and a run need not look for them (:func:`_shared_effects`)."""
+    logged_only: bool
+    """Whether applying it is only logging it (no vote, typed or shared effect, authors):
+    half a free run's events, such as most sittings and shocks (:func:`apply_event`)."""
 
 
 def prepare(
@@ -83,10 +95,13 @@ def prepare(
     else:
         sponsors, opposed = event.who, event.target
     actors = event.who or event.by or ([event.beneficiary] if event.beneficiary else [])
+    effect = _EFFECTS.get(event.type, _no_effect)
+    authors = leaders(event.who if event.type in _ATTACKS else [])
+    shared = bool(event.influence or event.blame or event.stance or event.protection)
     return PreparedEvent(
         event=event,
-        effect=_EFFECTS.get(event.type, _no_effect),
-        authors=leaders(event.who if event.type in _ATTACKS else []),
+        effect=effect,
+        authors=authors,
         who=leaders(event.who),
         by=leaders(event.by),
         target=leaders(event.target),
@@ -116,7 +131,10 @@ def prepare(
             event.description,
             event.organisation or "",
         ),
-        shared=bool(event.influence or event.blame or event.stance or event.protection),
+        shared=shared,
+        logged_only=(
+            effect is _no_effect and event.arena is None and not shared and not authors.size
+        ),
     )
 
 
@@ -129,6 +147,9 @@ def apply_event(model: PartyModel, prepared: PreparedEvent) -> None:
     refuses such events; this keeps a run sound if one gets through. The event
     is logged all the same, as the scenario's record.
     """
+    if prepared.logged_only:
+        model.event_log.append(prepared.log_row)
+        return
     event = prepared.event
     if prepared.authors.size and not model.alive[prepared.authors].any():
         model.event_log.append(prepared.log_row)
@@ -150,10 +171,10 @@ def _compiled(model: PartyModel, action: Callable, *args: object) -> object:
     """Apply a compiled action of the state through its looked-up machine code.
 
     Called through numba's dispatcher, an action would have the model's state typed
-    at every call (2 µs, more than most actions; see :func:`.compiled.entry_point`).
+    at every call (2 µs, more than most actions; see :func:`.compiled.machine_code`).
     Each action is given arguments of one type wherever it is called.
     """
-    return entry_point(action, model.state, *args)(model.state, *args)
+    return machine_code(model, action, *args)(model.state, *args)
 
 
 def _living(model: PartyModel, leaders: np.ndarray) -> np.ndarray:
@@ -163,7 +184,7 @@ def _living(model: PartyModel, leaders: np.ndarray) -> np.ndarray:
 
 def _set_health(model: PartyModel, prepared: PreparedEvent, default: float) -> None:
     level = default if prepared.event.health is None else prepared.event.health
-    model.health[_living(model, prepared.who)] = level
+    _compiled(model, set_health, prepared.who, float(level))
 
 
 def _incapacitation(model: PartyModel, prepared: PreparedEvent) -> None:
@@ -182,7 +203,7 @@ def _absence(model: PartyModel, prepared: PreparedEvent) -> None:
 
 def _death(model: PartyModel, prepared: PreparedEvent) -> None:
     for i in prepared.who:
-        for p in np.flatnonzero(model.holds[i]):
+        for p in model.holds[i].nonzero()[0].tolist():
             detail = "post vacated by death"
             post_id = model.post_ids[p]
             model.log(prepared.event.id, "removal", model.leader_ids[i], post_id, SCENARIO, detail)
@@ -190,44 +211,36 @@ def _death(model: PartyModel, prepared: PreparedEvent) -> None:
 
 
 def _appointment(model: PartyModel, prepared: PreparedEvent) -> None:
-    p = prepared.post
-    appointed = _living(model, prepared.who)
-    for i in appointed:
-        if model.unique_post[p]:
-            for holder in np.flatnonzero(model.holds[:, p]):
-                if holder != i:
-                    model.vacate(holder, p)
-                    model.log(
-                        prepared.event.id,
-                        EventType.REMOVAL.value,
-                        model.leader_ids[holder],
-                        model.post_ids[p],
-                        SCENARIO,
-                        f"displaced by the appointment of {model.leader_ids[i]}",
-                        prepared.event.organisation,
-                    )
-        model.holds[i, p] = True
-    alliances.add_tie(
-        model.obligation, appointed, prepared.by, model.parameters.appointment_obligation
-    )
+    post = prepared.post
+    displaced = _compiled(model, appoint, prepared.who, post, prepared.by)
+    for holder, i in displaced.tolist():
+        model.log(
+            prepared.event.id,
+            EventType.REMOVAL.value,
+            model.leader_ids[holder],
+            model.post_ids[post],
+            SCENARIO,
+            f"displaced by the appointment of {model.leader_ids[i]}",
+            prepared.event.organisation,
+        )
 
 
 def _removal(model: PartyModel, prepared: PreparedEvent) -> None:
     for i in prepared.who:
         model.vacate(i, prepared.post)
-    model.aggrieve(prepared.who, prepared.by)
+    _compiled(model, aggrieve, prepared.who, prepared.by)
 
 
 def _demotion(model: PartyModel, prepared: PreparedEvent) -> None:
     for i in prepared.who:
         model.vacate(i, prepared.post)
     model.holds[_living(model, prepared.who), prepared.to_post] = True
-    model.aggrieve(prepared.who, prepared.by)
+    _compiled(model, aggrieve, prepared.who, prepared.by)
 
 
 def _attack(model: PartyModel, prepared: PreparedEvent) -> None:
     """Resolutions, condemnations, polemics and publications aggrieve their targets."""
-    model.aggrieve(prepared.target, prepared.who)
+    _compiled(model, aggrieve, prepared.target, prepared.who)
 
 
 def _faction_formed(model: PartyModel, prepared: PreparedEvent) -> None:
@@ -255,11 +268,11 @@ def _purge(model: PartyModel, prepared: PreparedEvent) -> None:
     if model.alive[prepared.beneficiary]:  # the dead are given no secretaries
         _compiled(model, purge_organisation, o, prepared.target, prepared.beneficiary, share)
     attackers = prepared.by if prepared.by.size else np.array([prepared.beneficiary])
-    model.aggrieve(prepared.target, attackers)
+    _compiled(model, aggrieve, prepared.target, attackers)
 
 
 def _congress(model: PartyModel, prepared: PreparedEvent) -> None:
-    model.elect_central_committee()
+    _compiled(model, elect_central_committee)
 
 
 def _no_effect(model: PartyModel, prepared: PreparedEvent) -> None:
@@ -290,7 +303,7 @@ def _shared_effects(model: PartyModel, prepared: PreparedEvent) -> None:
     """Influence shocks, blame on post holders, stance changes and protection changes."""
     event = prepared.event
     for who, delta in prepared.shocks:
-        model.shift_standing(who, delta)
+        _compiled(model, shift_standing, who, delta)
     if event.blame:
         chosen = model.step_index >= model.free_from  # the leaders choose whom to blame
         _compiled(model, pin_blame, prepared.blamed_posts, prepared.blame_sizes, chosen)

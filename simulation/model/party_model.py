@@ -20,10 +20,9 @@ import mesa
 import numpy as np
 
 from simulation.calendar import Month
-from simulation.mechanisms import alliances, influence
 from simulation.model import actions, votes
 from simulation.model.agents import Faction, Leader, Organisation
-from simulation.model.compiled import check_machine_code, entry_point
+from simulation.model.compiled import check_machine_code, machine_code
 from simulation.model.decisions import NO_SITTING, log_decisions
 from simulation.model.events import apply_event
 from simulation.model.initial_state import initial_state
@@ -123,12 +122,8 @@ class PartyModel(mesa.Model):
         self.recorder = Recorder(self)
         self.state = gather(self, self.recorder)
         """The state's arrays, for compiled code: so they change in place, never rebound."""
-        self._simulate_month = entry_point(simulate_month, self.state, 0, True, *NO_SITTING)
-        """:func:`.month.simulate_month`'s machine code (see :func:`.compiled.entry_point`)."""
-        no_one = np.zeros(0, dtype=np.int64)
-        self._vacate = entry_point(actions.vacate, self.state, 0, 0)
-        self._count_vote = entry_point(votes.count_vote, self.state, 0, 0, no_one, no_one)
-        """The machine code of the state's changes that scenario events make most often."""
+        self._simulate_month = machine_code(self, simulate_month, 0, True, *NO_SITTING)
+        """:func:`.month.simulate_month`'s machine code (see :func:`.compiled.machine_code`)."""
 
     # --- derived quantities -------------------------------------------------------
 
@@ -167,15 +162,7 @@ class PartyModel(mesa.Model):
 
     def vacate(self, leader: int, post: int) -> None:
         """Take a post from a leader (:func:`.actions.vacate`); a unique office stays vacant."""
-        self._vacate(self.state, leader, post)
-
-    def shift_standing(self, who: np.ndarray, delta: float) -> None:
-        """A shock moves standing now and the personal record it rests on, for good."""
-        influence.shock(self.influence, self.record, who, self.alive, delta)
-
-    def aggrieve(self, victims: np.ndarray, attackers: np.ndarray) -> None:
-        """Record that ``victims`` were attacked by ``attackers``."""
-        alliances.add_tie(self.grievance, victims, attackers, self.parameters.polemic_grievance)
+        machine_code(self, actions.vacate, leader, post)(self.state, leader, post)
 
     # --- votes --------------------------------------------------------------------
 
@@ -186,11 +173,8 @@ class PartyModel(mesa.Model):
         politburo = arena is Arena.POLITBURO
         delegates = 0 if politburo else self.sitting_delegates[(self.step_index, arena)]
         arena_code = votes.ARENAS.index(arena)
-        return self._count_vote(self.state, arena_code, delegates, sponsors, targets)
-
-    def elect_central_committee(self) -> None:
-        """A congress elects the Central Committee, whose loyalties plenums then follow."""
-        self.plenum_loyalty[0] = self.apparatus
+        count = machine_code(self, votes.count_vote, arena_code, delegates, sponsors, targets)
+        return count(self.state, arena_code, delegates, sponsors, targets)
 
     # --- the month ----------------------------------------------------------------
 
@@ -204,7 +188,7 @@ class PartyModel(mesa.Model):
         for event in self.events_by_step.get(k, ()):
             apply_event(self, event)
         if k == self.free_from:
-            open_headless_organisations(self.head_post, self.holds, self.alive, self.vacated)
+            machine_code(self, open_headless_organisations)(self.state)
         arenas, delegates = self.sittings_by_step.get(k, NO_SITTING)
         rows = self._simulate_month(self.state, k, k >= self.free_from, arenas, delegates)
         if rows:
