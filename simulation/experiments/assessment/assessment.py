@@ -41,6 +41,9 @@ from simulation.model.parameters import free_parameters
 from simulation.scenario import Scenario
 
 PARAMETER_SOURCES = ("posterior", "point", "prior")
+VISIBLE = 0.005
+"""A joint score this much above a null's beats it: less is a difference the report's two
+decimals do not show (0.003 against 0 on factions that neither forms is a tie, not a win)."""
 HOLD_OUT = "hold-out fit"
 NO_HINDSIGHT = "no hindsight"
 
@@ -112,14 +115,19 @@ class Assessment:
         return pd.DataFrame(columns)
 
     def verdicts(self, only: list[str] | None = None, model: str | None = None) -> pd.DataFrame:
-        """Per level, whether the model's joint score beats each null model's (a tie does not)."""
+        """Per level, whether the model's joint score beats each null model's (a tie does not).
+
+        A difference within :data:`VISIBLE` either way is a tie.
+        """
         model = model or self.model
         joint = self.joint([model, *NULL_MODELS], only)
         rows = {}
         for null in NULL_MODELS:
             difference = joint[model] - joint[null]
             rows[f"vs {null}"] = [
-                "beats" if d > 1e-9 else ("ties: does not beat" if d > -1e-9 else "does not beat")
+                "beats"
+                if d > VISIBLE
+                else ("ties: does not beat" if d >= -VISIBLE else "does not beat")
                 for d in difference
             ]
         return pd.DataFrame(rows, index=joint.index)
