@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from simulation.experiments.contraction import contraction  # noqa: E402
 from simulation.output.files import write_atomically  # noqa: E402
 
 
@@ -25,10 +26,12 @@ def plot_diagnostics(
     """Draw the fit's diagnostics.
 
     One panel per fitted parameter (weighted histogram over its prior range,
-    the chosen value marked) and a last panel with the ABC tolerance of each
-    generation.
+    the chosen value marked, its posterior contraction in the title, starred
+    when beyond sampling noise: :mod:`simulation.experiments.contraction`) and a
+    last panel with the ABC tolerance of each generation.
     """
     names = list(priors)
+    learnt = contraction(posterior, priors).set_index("parameter")
     columns = 4
     rows = int(np.ceil((len(names) + 1) / columns))
     figure, axes = plt.subplots(rows, columns, figsize=(4 * columns, 2.8 * rows))
@@ -45,7 +48,9 @@ def plot_diagnostics(
         )
         axis.axvline(chosen[name], color="tab:red", linewidth=1.5, label="chosen")
         axis.set_xlim(low, high)
-        axis.set_title(name, fontsize=9)
+        shrunk = learnt.loc[name]
+        star = "*" if shrunk["narrowed"] else ""
+        axis.set_title(f"{name} (contraction {shrunk['contraction']:.2f}{star})", fontsize=9)
         axis.set_ylabel("posterior weight", fontsize=8)
     done = populations[populations["t"] >= 0]
     last = axes[len(names)]
@@ -56,7 +61,9 @@ def plot_diagnostics(
     for axis in axes[len(names) + 1 :]:
         axis.axis("off")
     axes[0].legend(fontsize=8)
-    figure.suptitle("Posterior of the fitted parameters (red: the point kept)")
-    figure.tight_layout()
+    figure.suptitle(
+        "Posterior of the fitted parameters (red: the point kept; *: narrowed beyond noise)"
+    )
+    figure.tight_layout(rect=(0, 0, 1, 0.98))  # room for the title above the top row
     write_atomically(path, lambda temporary: figure.savefig(temporary, format="png", dpi=100))
     plt.close(figure)
