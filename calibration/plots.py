@@ -12,7 +12,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from simulation.experiments.contraction import contraction  # noqa: E402
 from simulation.output.files import write_atomically  # noqa: E402
 
 
@@ -21,17 +20,19 @@ def plot_diagnostics(
     populations: pd.DataFrame,
     priors: dict[str, tuple[float, float]],
     chosen: dict[str, float],
+    learnt: pd.DataFrame,
     path: Path,
 ) -> None:
     """Draw the fit's diagnostics.
 
     One panel per fitted parameter (weighted histogram over its prior range,
-    the chosen value marked, its posterior contraction in the title, starred
-    when beyond sampling noise: :mod:`simulation.experiments.contraction`) and a
-    last panel with the ABC tolerance of each generation.
+    the chosen value marked, its posterior contraction from ``learnt`` in the
+    title, starred when beyond sampling noise: the table
+    :func:`simulation.experiments.contraction.contraction` makes) and a last
+    panel with the ABC tolerance of each generation.
     """
     names = list(priors)
-    learnt = contraction(posterior, priors).set_index("parameter")
+    learnt = learnt.set_index("parameter")
     columns = 4
     rows = int(np.ceil((len(names) + 1) / columns))
     figure, axes = plt.subplots(rows, columns, figsize=(4 * columns, 2.8 * rows))

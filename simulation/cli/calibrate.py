@@ -206,6 +206,7 @@ def handle(args: argparse.Namespace) -> int:
         calibration.populations_,
         calibration.priors,
         calibration.best_,
+        learnt,
         out / "diagnostics.png",
     )
     record = {
