@@ -193,6 +193,7 @@ def plenum_moves(
     expulsion_threshold: float,
     affinity: np.ndarray,
     ally_threshold: float,
+    apparatus: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """What a plenum may do to condemned rivals: nothing until they are ripe and diminished.
 
@@ -203,12 +204,16 @@ def plenum_moves(
     (:func:`in_opposition_bloc`) and his standing is below
     ``expulsion_threshold``, he loses his Politburo seat and every post left,
     whatever offices he still holds: the bloc is a faction, and organising one
-    costs the seat. One step a plenum, however broken he is: Trotsky lost the
-    army in January 1925 and kept his seat until October 1926, the majority
-    refusing Zinoviev's demand to expel him with it; the seats went when the
-    oppositions of 1923 and 1925 joined, Zinoviev's in July 1926 for organising
-    a faction while he still chaired the Comintern (he lost it that autumn),
-    Trotsky's in October.
+    costs the seat. The bloc is struck at its organiser first: a member waits
+    while an ally of the other opposition with a larger share of the apparatus
+    (:func:`organiser_sits`) keeps his seat, and meanwhile loses only an office,
+    if he holds one. One
+    step a plenum, however broken he is: Trotsky lost the army in January 1925
+    and kept his seat until October 1926, the majority refusing Zinoviev's
+    demand to expel him with it; the seats went when the oppositions of 1923
+    and 1925 joined, Zinoviev's in July 1926 for organising a faction through
+    the Comintern apparatus he still chaired (he lost it that autumn;
+    chronology.csv 1926-07-23), Trotsky's, who had no machine left, in October.
 
     Returns:
         ``(removals, expulsions, removals_first)``: the leaders for each
@@ -227,8 +232,11 @@ def plenum_moves(
             continue
         if standing[i] >= removal_threshold:
             continue
-        if standing[i] < expulsion_threshold and in_opposition_bloc(
+        in_bloc = standing[i] < expulsion_threshold and in_opposition_bloc(
             i, affinity, condemned_since, alive, ally_threshold
+        )
+        if in_bloc and not organiser_sits(
+            i, apparatus, affinity, condemned_since, alive, holds, ally_threshold
         ):
             expulsions[i] = True
         elif in_office[i]:
@@ -265,6 +273,42 @@ def in_opposition_bloc(
             and alive[other]
             and defeated_apart
             and affinity[leader, other] > ally_threshold
+        ):
+            return True
+    return False
+
+
+@njit(cache=True)
+def organiser_sits(
+    leader: int,
+    apparatus: np.ndarray,
+    affinity: np.ndarray,
+    condemned_since: np.ndarray,
+    alive: np.ndarray,
+    holds: np.ndarray,
+    ally_threshold: float,
+) -> bool:
+    """Whether an ally defeated at another sitting, with a larger machine, still holds a post.
+
+    The machine is the share of the apparatus.
+
+    A faction is organised through a machine, and the majority charged the
+    opposition that had one: Zinoviev and Kamenev lost their Politburo seats in
+    July 1926, Zinoviev for building a faction through the Comintern's apparatus
+    (chronology.csv 1926-07-23; source chapter, §The Opposition and the NEP),
+    Trotsky, their ally of 1926 without a machine, three months later. The
+    companions of one defeat do not wait for each other. Allied: affinity above
+    ``ally_threshold``, as for the sides of a motion.
+    """
+    for other in range(alive.size):
+        if (
+            other != leader
+            and alive[other]
+            and condemned_since[other] >= 0
+            and condemned_since[other] != condemned_since[leader]
+            and holds[other].any()
+            and affinity[leader, other] > ally_threshold
+            and apparatus[other] > apparatus[leader]
         ):
             return True
     return False

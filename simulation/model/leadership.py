@@ -303,6 +303,7 @@ def _plenum(state, k, delegates, proposer, row):
         p[Parameter.expulsion_threshold],
         state.affinity,
         p[Parameter.ally_threshold],
+        state.apparatus,
     )
     proposer_side = np.full(1, proposer)
     for turn in range(2):

@@ -67,10 +67,18 @@ def test_expected_member_share_counts_the_undecided_at_the_opinion_rate():
     assert expected_member_share(np.array([], dtype=int), 0.5) == 0.0
 
 
-def plenum(standing, condemned_since, month=10, proposer=0, executive=True, allied=True):
+def plenum(
+    standing,
+    condemned_since,
+    month=10,
+    proposer=0,
+    executive=True,
+    allied=True,
+    apparatus=(0.5, 0.0, 0.0),
+):
     """Leader 0 proposes; 1 and 2 sit in the Politburo and, if ``executive``, hold an office.
 
-    1 and 2 are allies if ``allied``, and enemies of 0.
+    1 and 2 are allies if ``allied``, and enemies of 0; ``apparatus`` their machines.
     """
     holds = np.array([[True, True], [True, executive], [True, executive]])
     ties = 0.8 if allied else 0.0
@@ -88,6 +96,7 @@ def plenum(standing, condemned_since, month=10, proposer=0, executive=True, alli
         expulsion_threshold=0.2,
         affinity=affinity,
         ally_threshold=0.45,
+        apparatus=np.array(apparatus),
     )
 
 
@@ -138,6 +147,37 @@ def test_a_broken_rival_in_a_bloc_loses_his_seat_before_his_last_office():
     removals, expulsions, _ = plenum([0.9, 0.3, 0.3], [-1, 2, 1])
     np.testing.assert_array_equal(removals, [1, 2])
     assert expulsions.size == 0
+
+
+def test_a_bloc_is_struck_at_its_organiser_first():
+    # Broken, condemned apart and allied: a bloc. Leader 2 commands a machine, 1 none.
+    _, expulsions, _ = plenum(
+        [0.9, 0.1, 0.1], [-1, 2, 1], executive=False, apparatus=(0.5, 0.0, 0.1)
+    )
+    np.testing.assert_array_equal(expulsions, [2])  # 1 keeps his seat while 2 sits
+    # With an office, the one who waits loses it meanwhile; the organiser loses his seat.
+    removals, expulsions, _ = plenum([0.9, 0.1, 0.1], [-1, 2, 1], apparatus=(0.5, 0.0, 0.1))
+    np.testing.assert_array_equal(removals, [1])
+    np.testing.assert_array_equal(expulsions, [2])
+    # Once the organiser has lost his seat and posts, his ally goes at the next plenum.
+    holds = np.array([[True, True], [True, False], [False, False]])
+    affinity = np.array([[1.0, -0.5, -0.5], [-0.5, 1.0, 0.8], [-0.5, 0.8, 1.0]])
+    _, expulsions, _ = plenum_moves(
+        holds,
+        np.array([False, True]),
+        np.ones(3, bool),
+        np.array([-1, 2, 1]),
+        np.array([0.9, 0.1, 0.1]),
+        10,
+        0,
+        removal_delay=3,
+        removal_threshold=0.35,
+        expulsion_threshold=0.2,
+        affinity=affinity,
+        ally_threshold=0.45,
+        apparatus=np.array([0.5, 0.0, 0.1]),
+    )
+    np.testing.assert_array_equal(expulsions, [1])
 
 
 def test_the_plenum_takes_first_the_motion_of_the_first_rival():
