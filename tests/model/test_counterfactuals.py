@@ -112,16 +112,16 @@ def test_the_readme_compare_example_keeps_its_direction(baseline_summaries):
     """The README's ``compare`` example: Lenin's advice followed, Stalin loses the Secretariat.
 
     Measured over 1,000 paired free runs with posterior draws (README, Comparisons):
-    P(Stalin dominant at 1926-12) 0.95 -> 0.26. Here, on 20 paired runs at the point
-    estimate, 1.00 -> 0.20, and he ends weaker in all 20 (16 of 20 with the fit before seats
-    went to a bloc of the defeated: the office can come back to him, and chance decides).
-    Zinoviev ends stronger in 16 of 20 since a bloc's member loses his seat and last offices
-    at once (in every run before): some runs still break him in 1926.
+    Stalin's dominance falls by more than half, to Rykov's and Molotov's gain. Here, on 20
+    paired runs at the point estimate, his dominance falls by at least 0.2 and he ends weaker
+    in at least 15 of 20 runs (the office can come back to him, and chance decides). Who
+    gains is the model's to say, and the overlay's description argues nothing about it:
+    Zinoviev ended stronger in 16 of 20 runs with the fit before a bloc was struck at its
+    organiser first, in 11 with the fit after, so he is not asserted.
     """
     base = baseline_summaries[Mode.FREE.value]
     path = README.parent / "stalin_removed_1923.yaml"
     removed = summaries(load_scenario(path), Mode.FREE)
     stalin_dominant = [(table["dominant"] == "stalin").mean() for table in (base, removed)]
     assert stalin_dominant[1] <= stalin_dominant[0] - 0.2
-    assert (removed["power_zinoviev"] > base["power_zinoviev"]).mean() >= 0.75
     assert (removed["power_stalin"] < base["power_stalin"]).mean() >= 0.75
