@@ -207,13 +207,13 @@ def plenum_moves(
     costs the seat. The bloc is struck at its organiser first: a member waits
     while an ally of the other opposition with a larger share of the apparatus
     (:func:`organiser_sits`) keeps his seat, and meanwhile loses only an office,
-    if he holds one. One
-    step a plenum, however broken he is: Trotsky lost the army in January 1925
-    and kept his seat until October 1926, the majority refusing Zinoviev's
-    demand to expel him with it; the seats went when the oppositions of 1923
-    and 1925 joined, Zinoviev's in July 1926 for organising a faction through
-    the Comintern apparatus he still chaired (he lost it that autumn;
-    chronology.csv 1926-07-23), Trotsky's, who had no machine left, in October.
+    if he holds one. One step a plenum, however broken he is: Trotsky lost the
+    army in January 1925 and kept his seat until October 1926, the majority
+    refusing Zinoviev's demand to expel him with it; the seats went when the
+    oppositions of 1923 and 1925 joined, Zinoviev's in July 1926 for organising
+    a faction through the Comintern apparatus he still chaired (he lost it that
+    autumn; chronology.csv 1926-07-23), Trotsky's, who had no machine left, in
+    October.
 
     Returns:
         ``(removals, expulsions, removals_first)``: the leaders for each
@@ -290,15 +290,14 @@ def organiser_sits(
 ) -> bool:
     """Whether an ally defeated at another sitting, with a larger machine, still holds a post.
 
-    The machine is the share of the apparatus.
-
-    A faction is organised through a machine, and the majority charged the
-    opposition that had one: Zinoviev and Kamenev lost their Politburo seats in
-    July 1926, Zinoviev for building a faction through the Comintern's apparatus
-    (chronology.csv 1926-07-23; source chapter, §The Opposition and the NEP),
-    Trotsky, their ally of 1926 without a machine, three months later. The
-    companions of one defeat do not wait for each other. Allied: affinity above
-    ``ally_threshold``, as for the sides of a motion.
+    A machine is a share of the apparatus. A faction is organised through a
+    machine, and the majority charged the opposition that had one: Zinoviev and
+    Kamenev lost their Politburo seats in July 1926, Zinoviev for building a
+    faction through the Comintern's apparatus (chronology.csv 1926-07-23; source
+    chapter, §The Opposition and the NEP), Trotsky, their ally of 1926 without a
+    machine, three months later. The companions of one defeat do not wait for
+    each other. Allied: affinity above ``ally_threshold``, as for the sides of a
+    motion.
     """
     for other in range(alive.size):
         if (
