@@ -27,7 +27,7 @@ from simulation.scenario.schema import SITTINGS, Arena, EventKind, EventType, Sc
 
 _CACHE: dict[tuple[int, int], tuple[Scenario, InitialState]] = {}
 _CACHE_SIZE = 8
-_FRAMES: dict[tuple[int, ...], ScenarioFrame] = {}
+_FRAMES: dict[tuple[int, ...], tuple[tuple, ScenarioFrame]] = {}
 _PARAMETERS = "parameters"
 
 
@@ -108,22 +108,23 @@ def scenario_frame(scenario: Scenario, free_from: int) -> ScenarioFrame:
 
     Keyed by the identity of every other field of the scenario: a scenario with other
     parameters (``calibration.evaluate.with_parameters``, a shallow copy) shares them.
-    A frame holds its fields' values, so their identities are not reused while it is kept.
+    The cache holds those fields' values beside their frame, so that their identities are not
+    reused while it is kept.
     """
     fields = tuple(
         getattr(scenario, name) for name in type(scenario).model_fields if name != _PARAMETERS
     )
     key = (free_from, *map(id, fields))
-    frame = _FRAMES.get(key)
-    if frame is None:
-        frame = build_frame(scenario, free_from)
-        object.__setattr__(frame, "key_fields", fields)  # frozen: set once
-        for value in (*vars(frame.fields).values(), frame.arrays):
-            for array in _arrays(value):  # shared by every run: a run copies what it changes
-                array.flags.writeable = False
-        if len(_FRAMES) >= _CACHE_SIZE:
-            _FRAMES.pop(next(iter(_FRAMES)))
-        _FRAMES[key] = frame
+    cached = _FRAMES.get(key)
+    if cached is not None:
+        return cached[1]
+    frame = build_frame(scenario, free_from)
+    for value in (*vars(frame.fields).values(), frame.arrays):
+        for array in _arrays(value):  # shared by every run: a run copies what it changes
+            array.flags.writeable = False
+    if len(_FRAMES) >= _CACHE_SIZE:
+        _FRAMES.pop(next(iter(_FRAMES)))
+    _FRAMES[key] = (fields, frame)
     return frame
 
 
@@ -159,8 +160,6 @@ class ScenarioFrame:
     writable, so that compiled code sees the types it was compiled for."""
     machine_code: tuple[dict, dict] = field(default_factory=lambda: ({}, {}))
     """See :attr:`InitialState.machine_code`."""
-    key_fields: tuple = ()
-    """The scenario's fields the frame was built from (see :func:`scenario_frame`)."""
 
 
 def build_initial_state(
