@@ -3,12 +3,16 @@
 The validated scenario is read into the arrays :mod:`.state` declares, and its
 events are indexed by month, once per scenario (the last few scenarios are
 kept): an ensemble runs thousands of models of one scenario, and each run
-copies only the arrays it changes.
+copies only the arrays it changes. What does not depend on the parameters
+(:class:`ScenarioFrame`: the events, the indices, most arrays) is kept apart, once
+for every parameter draw of a scenario: an ensemble over a posterior runs hundreds
+of particles' scenarios, the same scenario with other parameters.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -23,6 +27,8 @@ from simulation.scenario.schema import SITTINGS, Arena, EventKind, EventType, Sc
 
 _CACHE: dict[tuple[int, int], tuple[Scenario, InitialState]] = {}
 _CACHE_SIZE = 8
+_FRAMES: dict[tuple[int, ...], tuple[tuple, ScenarioFrame]] = {}
+_PARAMETERS = "parameters"
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +55,9 @@ class InitialState:
     sitting_delegates: dict[tuple[int, Arena], int]
     sittings_by_step: dict[int, tuple[np.ndarray, np.ndarray]]
     """Per month with sittings: arena codes (:data:`.votes.ARENAS`) and delegates."""
+    machine_code: tuple[dict, dict] = field(default_factory=lambda: ({}, {}), repr=False)
+    """The plan's looked-up machine code (:attr:`.state.RunPlan.gathering` and ``actions``),
+    shared by the initial states of one :class:`ScenarioFrame`: their arrays have the same types."""
     plan: RunPlan = field(init=False)
     """How each run makes its arrays from ``arrays`` and ``sizes``."""
 
@@ -65,11 +74,16 @@ class InitialState:
                 value.dtype != array.dtype or value.ndim != len(array.shape)
             ):
                 raise ValueError(f"{array.name}: {value.dtype} {value.shape} != {array}")
-        object.__setattr__(self, "plan", plan_runs(self.arrays, self.sizes))  # frozen: set once
+        object.__setattr__(
+            self, "plan", plan_runs(self.arrays, self.sizes, *self.machine_code)
+        )  # frozen: set once
 
 
 def initial_state(scenario: Scenario, free_from: int) -> InitialState:
     """The scenario's starting state, from the cache when this scenario was seen.
+
+    A scenario not seen but for its parameters starts from the frame of the one seen
+    (:func:`scenario_frame`).
 
     Args:
         scenario: the validated scenario.
@@ -80,14 +94,38 @@ def initial_state(scenario: Scenario, free_from: int) -> InitialState:
     cached = _CACHE.get(key)
     if cached is not None and cached[0] is scenario:
         return cached[1]
-    state = build_initial_state(scenario, free_from)
-    for value in vars(state).values():  # shared by every run: a run copies what it changes
-        for array in _arrays(value):
-            array.flags.writeable = False
+    state = build_initial_state(scenario, free_from, scenario_frame(scenario, free_from))
+    for name in PARAMETER_ARRAYS:  # shared by every run: a run copies what it changes
+        state.arrays[name].flags.writeable = False
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = (scenario, state)
     return state
+
+
+def scenario_frame(scenario: Scenario, free_from: int) -> ScenarioFrame:
+    """The part of the scenario's starting state its parameters play no part in, cached.
+
+    Keyed by the identity of every other field of the scenario: a scenario with other
+    parameters (``calibration.evaluate.with_parameters``, a shallow copy) shares them.
+    The cache holds those fields' values beside their frame, so that their identities are not
+    reused while it is kept.
+    """
+    fields = tuple(
+        getattr(scenario, name) for name in type(scenario).model_fields if name != _PARAMETERS
+    )
+    key = (free_from, *map(id, fields))
+    cached = _FRAMES.get(key)
+    if cached is not None:
+        return cached[1]
+    frame = build_frame(scenario, free_from)
+    for value in (*vars(frame.fields).values(), frame.arrays):
+        for array in _arrays(value):  # shared by every run: a run copies what it changes
+            array.flags.writeable = False
+    if len(_FRAMES) >= _CACHE_SIZE:
+        _FRAMES.pop(next(iter(_FRAMES)))
+    _FRAMES[key] = (fields, frame)
+    return frame
 
 
 def _arrays(value) -> list[np.ndarray]:
@@ -101,7 +139,32 @@ def _arrays(value) -> list[np.ndarray]:
     return []
 
 
-def build_initial_state(scenario: Scenario, free_from: int) -> InitialState:
+PARAMETER_ARRAYS = ("affinity", "record", "cohesion", "parameter_values")
+"""The arrays of :data:`.state.FROM_SCENARIO` whose starting value depends on the parameters."""
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioFrame:
+    """What :class:`InitialState` holds whatever the scenario's parameters.
+
+    Reading a scenario's events and indexing them cost 3-4 ms, more than a run: an
+    ensemble over a posterior's particles did it for nearly every run.
+    """
+
+    fields: SimpleNamespace
+    """:class:`InitialState`'s fields but ``arrays`` and ``machine_code``."""
+    arrays: dict[str, np.ndarray | int]
+    """The arrays of :data:`.state.FROM_SCENARIO` but :data:`PARAMETER_ARRAYS`."""
+    inputs: dict[str, np.ndarray]
+    """What :data:`PARAMETER_ARRAYS` are computed from: the run's arrays' own copies,
+    writable, so that compiled code sees the types it was compiled for."""
+    machine_code: tuple[dict, dict] = field(default_factory=lambda: ({}, {}))
+    """See :attr:`InitialState.machine_code`."""
+
+
+def build_initial_state(
+    scenario: Scenario, free_from: int, frame: ScenarioFrame | None = None
+) -> InitialState:
     """Read a validated scenario into arrays (see :class:`InitialState`).
 
     Args:
@@ -109,6 +172,39 @@ def build_initial_state(scenario: Scenario, free_from: int) -> InitialState:
         free_from: the first month (0-based) in which the leaders decide: the
             scenario's own decisions from then on are left out (0 in free mode,
             the number of months in replay).
+        frame: the scenario's :class:`ScenarioFrame`, if built (by this scenario, or one
+            differing from it only in its parameters).
+    """
+    if frame is None:
+        frame = build_frame(scenario, free_from)
+    parameters = scenario.parameters
+    inputs = frame.inputs
+    affinity = inputs["similarity"] * parameters.stance_weight
+    np.fill_diagonal(affinity, 0.0)
+    n = affinity.shape[0]
+    arrays = {
+        **frame.arrays,
+        "affinity": affinity,
+        "record": influence.initial_record(
+            inputs["influence"],
+            inputs["prestige_held"],
+            inputs["apparatus"],
+            parameters.client_weight,
+        ),
+        "cohesion": contests.faction_cohesion(
+            affinity, inputs["faction_membership"], np.ones(n, dtype=bool)
+        ),
+        "parameter_values": pack(parameters),
+    }
+    return InitialState(**vars(frame.fields), arrays=arrays, machine_code=frame.machine_code)
+
+
+def build_frame(scenario: Scenario, free_from: int) -> ScenarioFrame:
+    """Read what the starting state holds whatever the parameters (see :class:`ScenarioFrame`).
+
+    Args:
+        scenario: the validated scenario.
+        free_from: see :func:`build_initial_state`.
     """
     leader_ids = [leader.id for leader in scenario.leaders]
     leader_index = {leader_id: i for i, leader_id in enumerate(leader_ids)}
@@ -117,12 +213,9 @@ def build_initial_state(scenario: Scenario, free_from: int) -> InitialState:
     organisation_ids = [org.id for org in scenario.organisations]
     organisation_index = {org_id: o for o, org_id in enumerate(organisation_ids)}
     n, m = len(leader_ids), len(organisation_ids)
-    parameters = scenario.parameters
 
     stance = np.array([[lead.stance.economic, lead.stance.regime] for lead in scenario.leaders])
     similarity = alliances.stance_similarity(stance)
-    affinity = similarity * parameters.stance_weight
-    np.fill_diagonal(affinity, 0.0)
     obligation = np.zeros((n, n))
     for i, leader in enumerate(scenario.leaders):
         if leader.patron is not None:
@@ -178,14 +271,7 @@ def build_initial_state(scenario: Scenario, free_from: int) -> InitialState:
         ),
         "stance": stance,
         "similarity": similarity,
-        "affinity": affinity,
         "obligation": obligation,
-        "record": influence.initial_record(
-            influence_now,
-            power.post_prestige(holds, prestige),
-            apparatus,
-            parameters.client_weight,
-        ),
         "organisation_of": np.array(
             [
                 organisation_index[leader.organisation] if leader.organisation else -1
@@ -222,10 +308,15 @@ def build_initial_state(scenario: Scenario, free_from: int) -> InitialState:
         "apparatus": apparatus,
         "plenum_loyalty": apparatus[None, :].copy(),
         "faction_membership": faction_membership,
-        "cohesion": contests.faction_cohesion(affinity, faction_membership, np.ones(n, dtype=bool)),
-        "parameter_values": pack(parameters),
     }
-    return InitialState(
+    inputs = {
+        "similarity": similarity.copy(),
+        "influence": influence_now.copy(),
+        "prestige_held": power.post_prestige(holds, prestige),
+        "apparatus": apparatus.copy(),
+        "faction_membership": faction_membership.copy(),
+    }
+    fields = SimpleNamespace(
         dates=[str(scenario.start.plus(k)) for k in range(months)],
         leader_ids=leader_ids,
         leader_index=leader_index,
@@ -234,7 +325,6 @@ def build_initial_state(scenario: Scenario, free_from: int) -> InitialState:
         organisation_ids=organisation_ids,
         organisation_index=organisation_index,
         faction_members=faction_members,
-        arrays=arrays,
         sizes={
             "leaders": n,
             "posts": len(posts),
@@ -246,6 +336,7 @@ def build_initial_state(scenario: Scenario, free_from: int) -> InitialState:
         },
         **calendar,
     )
+    return ScenarioFrame(fields, arrays, inputs)
 
 
 def _padded(rows: list[list[int]]) -> np.ndarray:

@@ -5,8 +5,9 @@ import pytest
 from conftest import SEED
 from numba import njit
 
+from calibration.evaluate import with_parameters
 from simulation.model import Mode, PartyModel
-from simulation.model.initial_state import build_initial_state
+from simulation.model.initial_state import build_initial_state, initial_state, scenario_frame
 from simulation.model.state import RECORDED, STATE, Role
 
 
@@ -106,3 +107,18 @@ def test_no_class_attribute_of_the_model_bears_a_state_arrays_name():
     """A run's arrays are written into the model's ``__dict__``, which a property would hide."""
     names = {array.name for array in STATE} | {"recorded_numbers", "recorded_flags"}
     assert names.isdisjoint(dir(PartyModel))
+
+
+def test_a_scenario_with_other_parameters_starts_from_the_same_frame_as_if_built_anew(baseline):
+    """A posterior's particles share the events and indices; their own arrays are theirs."""
+    drawn = with_parameters(baseline, {"stance_weight": 0.37, "client_weight": 0.61})
+    assert scenario_frame(drawn, 0) is scenario_frame(baseline, 0)
+    start, fresh = initial_state(drawn, 0), build_initial_state(drawn, 0)
+    assert start.plan.gathering is initial_state(baseline, 0).plan.gathering
+    logged = {k: [event.log_row for event in events] for k, events in fresh.events_by_step.items()}
+    assert {k: [event.log_row for event in v] for k, v in start.events_by_step.items()} == logged
+    for name, value in fresh.arrays.items():
+        np.testing.assert_array_equal(start.arrays[name], value, name)
+    assert not np.array_equal(
+        start.arrays["affinity"], initial_state(baseline, 0).arrays["affinity"]
+    )
