@@ -265,17 +265,28 @@ def in_opposition_bloc(
     sides of a motion.
     """
     for other in range(alive.size):
-        defeated_apart = condemned_since[other] >= 0 and (
-            condemned_since[other] != condemned_since[leader]
-        )
-        if (
-            other != leader
-            and alive[other]
-            and defeated_apart
-            and affinity[leader, other] > ally_threshold
-        ):
+        if _ally_defeated_apart(leader, other, affinity, condemned_since, alive, ally_threshold):
             return True
     return False
+
+
+@njit(cache=True)
+def _ally_defeated_apart(
+    leader: int,
+    other: int,
+    affinity: np.ndarray,
+    condemned_since: np.ndarray,
+    alive: np.ndarray,
+    ally_threshold: float,
+) -> bool:
+    """Whether ``other`` is a living ally of ``leader`` condemned at another sitting."""
+    return (
+        other != leader
+        and alive[other]
+        and condemned_since[other] >= 0
+        and condemned_since[other] != condemned_since[leader]
+        and affinity[leader, other] > ally_threshold
+    )
 
 
 @njit(cache=True)
@@ -301,13 +312,11 @@ def organiser_sits(
     """
     for other in range(alive.size):
         if (
-            other != leader
-            and alive[other]
-            and condemned_since[other] >= 0
-            and condemned_since[other] != condemned_since[leader]
+            apparatus[other] > apparatus[leader]
             and holds[other].any()
-            and affinity[leader, other] > ally_threshold
-            and apparatus[other] > apparatus[leader]
+            and _ally_defeated_apart(
+                leader, other, affinity, condemned_since, alive, ally_threshold
+            )
         ):
             return True
     return False

@@ -75,12 +75,16 @@ def plenum(
     executive=True,
     allied=True,
     apparatus=(0.5, 0.0, 0.0),
+    holds=None,
 ):
     """Leader 0 proposes; 1 and 2 sit in the Politburo and, if ``executive``, hold an office.
 
-    1 and 2 are allies if ``allied``, and enemies of 0; ``apparatus`` their machines.
+    1 and 2 are allies if ``allied``, and enemies of 0; ``apparatus`` their machines;
+    ``holds`` (seat, office per leader) replaces the posts ``executive`` gives.
     """
-    holds = np.array([[True, True], [True, executive], [True, executive]])
+    if holds is None:
+        holds = [[True, True], [True, executive], [True, executive]]
+    holds = np.array(holds)
     ties = 0.8 if allied else 0.0
     affinity = np.array([[1.0, -0.5, -0.5], [-0.5, 1.0, ties], [-0.5, ties, 1.0]])
     return plenum_moves(
@@ -160,23 +164,8 @@ def test_a_bloc_is_struck_at_its_organiser_first():
     np.testing.assert_array_equal(removals, [1])
     np.testing.assert_array_equal(expulsions, [2])
     # Once the organiser has lost his seat and posts, his ally goes at the next plenum.
-    holds = np.array([[True, True], [True, False], [False, False]])
-    affinity = np.array([[1.0, -0.5, -0.5], [-0.5, 1.0, 0.8], [-0.5, 0.8, 1.0]])
-    _, expulsions, _ = plenum_moves(
-        holds,
-        np.array([False, True]),
-        np.ones(3, bool),
-        np.array([-1, 2, 1]),
-        np.array([0.9, 0.1, 0.1]),
-        10,
-        0,
-        removal_delay=3,
-        removal_threshold=0.35,
-        expulsion_threshold=0.2,
-        affinity=affinity,
-        ally_threshold=0.45,
-        apparatus=np.array([0.5, 0.0, 0.1]),
-    )
+    holds = [[True, True], [True, False], [False, False]]
+    _, expulsions, _ = plenum([0.9, 0.1, 0.1], [-1, 2, 1], apparatus=(0.5, 0.0, 0.1), holds=holds)
     np.testing.assert_array_equal(expulsions, [1])
 
 
