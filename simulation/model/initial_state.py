@@ -289,6 +289,10 @@ def build_frame(scenario: Scenario, free_from: int) -> ScenarioFrame:
         "promoted_from": _padded(
             [[post_index[other] for other in post.promoted_from] for post in posts]
         ),
+        "deputy_to": np.array(
+            [post_index[post.deputy_to] if post.deputy_to else -1 for post in posts],
+            dtype=np.int64,
+        ),
         "succession": _padded(
             [
                 [post_index[other] for other in post.succession] or default_succession

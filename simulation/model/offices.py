@@ -112,8 +112,17 @@ def _successor(state, post, lines, chooser, shares):
 
 @njit(cache=True)
 def _appoint(state, chosen, post, chooser, row):
-    """Give ``post`` to ``chosen``, who owes ``chooser`` for it; log it and return the next row."""
+    """Give ``post`` to ``chosen``, who owes ``chooser`` for it; log it and return the next row.
+
+    A deputy made head of the office he deputised for leaves the deputy's post
+    (``deputy_to``): Rykov, made premier, gave up his deputy premiership, so that
+    the government's failures were answered for by the premier and by the
+    deputies left, among whom the leadership could choose a scapegoat.
+    """
     state.holds[chosen, post] = True
+    for deputy in range(state.deputy_to.size):
+        if state.deputy_to[deputy] == post:
+            state.holds[chosen, deputy] = False
     obligation = state.parameter_values[Parameter.appointment_obligation]
     add_tie(state.obligation, np.full(1, chosen), np.full(1, chooser), obligation)
     return write_appointment(state.decision_log, row, chosen, post, chooser)

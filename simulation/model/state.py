@@ -105,6 +105,7 @@ STATE = (
     StateArray("vacated_from", _F, (_P,), np.int64, -1, doc="who last lost it, or -1"),
     StateArray("seats", _C, (_P,), np.int64, doc="seats kept filled in free mode (0: none)"),
     StateArray("promoted_from", _S, (_P, "promotions"), np.int64, doc="see initial_state"),
+    StateArray("deputy_to", _S, (_P,), np.int64, doc="the office a post deputises for, or -1"),
     StateArray("politburo_post", _S, (), np.int64, doc="the Politburo's post index, or -1"),
     # organisations
     StateArray("members", _C, (_O,), recorded=True),

@@ -158,6 +158,10 @@ def _check_organisations(scenario: Scenario) -> Iterator[Problem]:
                         ("posts", name, field, index),
                         unknown("post", other, set(scenario.posts)),
                     )
+        if post.deputy_to is not None and post.deputy_to not in scenario.posts:
+            yield Problem(
+                ("posts", name, "deputy_to"), unknown("post", post.deputy_to, set(scenario.posts))
+            )
         if post.seats is not None and post.unique:
             yield Problem(
                 ("posts", name, "seats"),

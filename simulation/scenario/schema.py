@@ -222,6 +222,11 @@ class Post(Frozen):
         description="posts whose holders may be promoted to a free seat, in order of "
         "precedence; the promoted leave the post they came from",
     )
+    deputy_to: Identifier | None = Field(
+        None,
+        description="the office this post deputises for: a holder the model appoints to it "
+        "leaves this post (a deputy premier made premier)",
+    )
     description: str = ""
     source: str
 

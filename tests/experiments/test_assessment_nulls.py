@@ -81,15 +81,18 @@ def test_the_hindsight_audit_lists_and_removes_every_leader_targeted_input(basel
     assert kinds == {
         "influence shock",
         "blame through a post",
+        "appointment",
         "barred_from",
         "patron",
         "organisation",
     }
     assert any(row.input == "barred_from" and row.names == "trotsky" for row in inputs)
+    assert any(row.input == "appointment" and row.names == "kamenev" for row in inputs)
     stripped = without_hindsight(baseline)
     assert hindsight_inputs(stripped) == []
     shifts = sum(
-        event.type is EventType.STANCE_SHIFT and event.kind is EventKind.EXOGENOUS
+        event.kind is EventKind.EXOGENOUS
+        and event.type in (EventType.STANCE_SHIFT, EventType.APPOINTMENT, EventType.REMOVAL)
         for event in baseline.events
     )
     assert len(stripped.events) == len(baseline.events) - shifts

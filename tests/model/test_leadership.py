@@ -14,6 +14,7 @@ from simulation.experiments.runs import run_model
 from simulation.model import Mode, PartyModel
 from simulation.model.offices import enlarge_politburo
 from simulation.scenario import apply_changes
+from simulation.scenario.schema import Post
 
 CERTAIN_CONTESTS = {
     "parameters.hostility": 0.9,
@@ -110,3 +111,33 @@ def test_an_organisation_left_without_a_head_gets_its_own_man_when_the_leaders_d
     replayed = run_model(variant, 3, Mode.REPLAY)
     post = replayed.post_ids.index("war_commissar")
     assert not replayed.holds[:, post].any()
+
+
+@pytest.mark.parametrize("deputy_to", ["sovnarkom_chair", None])
+def test_a_deputy_made_head_of_his_office_leaves_the_deputys_post(small_scenario, deputy_to):
+    # Zinoviev and Stalin deputise for Lenin, whose office is filled from the deputies when
+    # he dies in 1923-01; Stalin, dominant, appoints Zinoviev, his ally.
+    deputy = Post(name="Deputy", unique=False, deputy_to=deputy_to, source="test")
+    with_deputies = small_scenario.model_copy(
+        update={"posts": {**small_scenario.posts, "sovnarkom_deputy": deputy}}
+    )
+    variant = apply_changes(
+        with_deputies,
+        [
+            {
+                "set": {
+                    **CERTAIN_CONTESTS,
+                    "posts.sovnarkom_chair.succession": ["sovnarkom_deputy"],
+                    "leaders.zinoviev.posts": ["politburo", "sovnarkom_deputy"],
+                    "leaders.stalin.posts": ["politburo", "sovnarkom_deputy"],
+                }
+            }
+        ],
+        "test",
+    )
+    model = run_model(variant, 3, Mode.FREE)
+    zinoviev = model.leader_ids.index("zinoviev")
+    assert model.holds[zinoviev, model.post_ids.index("sovnarkom_chair")]
+    keeps = model.holds[zinoviev, model.post_ids.index("sovnarkom_deputy")]
+    assert keeps == (deputy_to is None)
+    assert model.holds[model.leader_ids.index("stalin"), model.post_ids.index("sovnarkom_deputy")]

@@ -33,6 +33,7 @@ def renamed(scenario: Scenario) -> tuple[Scenario, dict[str, str]]:
             **post,
             "succession": [posts[p] for p in post["succession"]],
             "promoted_from": [posts[p] for p in post["promoted_from"]],
+            "deputy_to": posts[post["deputy_to"]] if post["deputy_to"] else None,
         }
         for name, post in data["posts"].items()
     }

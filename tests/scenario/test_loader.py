@@ -151,3 +151,13 @@ def test_yaml_is_loaded_safely():
 def test_a_file_that_is_not_a_mapping_is_refused():
     with pytest.raises(ScenarioError, match=r"expected a mapping of scenario fields"):
         parse_scenario("- just\n- a list\n", "bad.yaml")
+
+
+def test_a_deputy_of_an_unknown_office_is_refused():
+    text = mutate(
+        "sovnarkom_chair: {name: Chairman of Sovnarkom,",
+        "sovnarkom_chair: {name: Chairman of Sovnarkom, deputy_to: sovnarkom_chiar,",
+    )
+    (problem,) = problems_of(text)
+    assert "posts.sovnarkom_chair.deputy_to: unknown post 'sovnarkom_chiar'" in problem
+    assert "did you mean 'sovnarkom_chair'" in problem

@@ -2,8 +2,8 @@
 
 Free mode should produce the struggle from its mechanisms; an input that pushes a
 named leader (a shock to his standing, a shift of his position, blame routed to
-the office he happens to hold, an office he may never get, a patron, the
-organisation whose own man he is) may carry
+the office he happens to hold, an office given him, an office he may never get, a
+patron, the organisation whose own man he is) may carry
 what the historian knows happened. The audit lists them and the assessment
 measures what the patterns lose when all are removed together.
 """
@@ -27,6 +27,10 @@ class HindsightInput:
     effect: str
 
 
+_POSTINGS = (EventType.APPOINTMENT, EventType.REMOVAL)
+"""Exogenous events that put a named leader in an office or take him out of one."""
+
+
 def hindsight_inputs(scenario: Scenario) -> list[HindsightInput]:
     """Every exogenous input of the scenario that targets a named leader, in file order."""
     rows = []
@@ -42,6 +46,9 @@ def hindsight_inputs(scenario: Scenario) -> list[HindsightInput]:
                 for axis, value in change.model_dump(exclude_none=True).items()
             )
             rows.append(HindsightInput("stance shift", where, date, leader, moves))
+        if event.type in _POSTINGS and event.post:
+            for leader in event.who:
+                rows.append(HindsightInput(event.type.value, where, date, leader, event.post))
         for post, amount in event.blame.items():
             rows.append(
                 HindsightInput(
@@ -86,7 +93,8 @@ def without_hindsight(scenario: Scenario) -> Scenario:
     """The scenario with every input of :func:`hindsight_inputs` removed together.
 
     Exogenous events lose their influence, stance and blame (a stance shift,
-    which does nothing else, is dropped); no leader is barred from an office or
+    which does nothing else, is dropped, and so is an appointment or removal of a
+    named leader: the model's successions decide instead); no leader is barred from an office or
     starts as anyone's client. Everything else, the calendar, illness and death
     and the economy, stays. No leader is any organisation's own man either:
     a vacant head's office is then filled by the appointer's clients or from
@@ -95,7 +103,7 @@ def without_hindsight(scenario: Scenario) -> Scenario:
     events = []
     for event in scenario.events:
         if event.kind is EventKind.EXOGENOUS:
-            if event.type is EventType.STANCE_SHIFT:
+            if event.type is EventType.STANCE_SHIFT or (event.type in _POSTINGS and event.who):
                 continue
             event = event.model_copy(update={"influence": {}, "stance": {}, "blame": {}})
         events.append(event)

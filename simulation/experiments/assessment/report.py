@@ -125,8 +125,9 @@ def _audit(assessment: Assessment) -> list[str]:
     lines = [
         "## Hindsight audit",
         "",
-        f"{len(inputs)} inputs name a leader (the exogenous events' shocks and blame, the "
-        "leaders' barred offices, patrons and organisations). Removing all of them together "
+        f"{len(inputs)} inputs name a leader (the exogenous events' shocks, blame and "
+        "appointments, the leaders' barred offices, patrons and organisations). Removing all "
+        "of them together "
         f"({assessment.descriptions[NO_HINDSIGHT]}) changes the mean hit share over all "
         f"patterns by **{mean_change(effect):+.3f}**.",
         "",
