@@ -113,20 +113,31 @@ def _truce(state):
 
 
 @njit(cache=True)
-def _rival(state, eligible, proposer, shares, reach, members, hostility, margin, truce):
-    """Whom a leader would move against, or -1 for no one.
+def _rivals(state, arena, eligible, shares, reach, members, hostility, margin, truce):
+    """Whom each leader present would move against: (n,) leaders, -1 for no one or absent.
 
     Given the offices' ``reach``, the holder of those most worth taking
     (:func:`simulation.mechanisms.contests.choose_office_holder`; during the
     arbiter's ``truce``, only a partner; ``members`` hold a Politburo seat);
-    else his rival (:func:`simulation.mechanisms.contests.choose_rival`). The
-    parameters come from the sitting, read once for all its leaders.
+    else his rival (:func:`simulation.mechanisms.contests.choose_rival`). In the
+    Politburo only its members move. The parameters come from the sitting, read
+    once for all its leaders. One call for them all, not one a leader: a call
+    counts a reference to every array it is given, and counting references is
+    about a sixth of a free run's time (``benchmarks/README.md``).
     """
-    if reach.size > 0:
-        return choose_office_holder(
-            state.affinity, reach, shares, eligible, members, proposer, hostility, margin, not truce
-        )
-    return choose_rival(state.affinity, state.apparatus, eligible, proposer, hostility)
+    affinity, apparatus, alive, health = state.affinity, state.apparatus, state.alive, state.health
+    rivals = np.full(alive.size, -1)
+    for i in range(alive.size):
+        present = alive[i] and health[i] >= 0.5
+        if not present or (arena == POLITBURO and not members[i]):
+            continue
+        if reach.size > 0:
+            rivals[i] = choose_office_holder(
+                affinity, reach, shares, eligible, members, i, hostility, margin, not truce
+            )
+        else:
+            rivals[i] = choose_rival(affinity, apparatus, eligible, i, hostility)
+    return rivals
 
 
 @njit(cache=True)
@@ -189,7 +200,7 @@ def _choose(state, arena, delegates, shares, with_allies, office):
     """Every leader present weighs his motion; the sitting takes one, or none (proposer -1).
 
     In the Politburo only its members move; at a plenum, conference or congress any
-    present leader may. Each picks whom he would move against once (:func:`_rival`);
+    present leader may. Each picks whom he would move against once (:func:`_rivals`);
     one with no one has no motion to weigh. With ``office``, the motions are to take
     a colleague's appointing offices.
 
@@ -209,18 +220,14 @@ def _choose(state, arena, delegates, shares, with_allies, office):
     hostility, margin = p[Parameter.hostility], p[Parameter.partner_margin]
     truce = _truce(state)
     leaders = (p, state.affinity, state.alive, state.grievance)
-    alive, health, holds, politburo = state.alive, state.health, state.holds, state.politburo_post
+    politburo = state.politburo_post
     members = np.zeros(n, dtype=np.bool_)
     if politburo >= 0:
-        members[:] = holds[:, politburo]
+        members[:] = state.holds[:, politburo]
     utilities = np.full(n, -1.0)
-    rivals = np.full(n, -1)
+    rivals = _rivals(state, arena, eligible, shares, reach, members, hostility, margin, truce)
     sides = np.empty(n, dtype=np.int64)  # each plan's, then the chosen motion's
     for i in range(n):
-        present = alive[i] and health[i] >= 0.5
-        if not present or (arena == POLITBURO and not members[i]):
-            continue
-        rivals[i] = _rival(state, eligible, i, shares, reach, members, hostility, margin, truce)
         if rivals[i] >= 0:
             plan = _plan(leaders, arena, view, i, rivals[i], shares, with_allies, reach, sides)
             utilities[i] = plan[0]
