@@ -121,9 +121,9 @@ def _rivals(state, arena, eligible, shares, reach, members, hostility, margin, t
     arbiter's ``truce``, only a partner; ``members`` hold a Politburo seat);
     else his rival (:func:`simulation.mechanisms.contests.choose_rival`). In the
     Politburo only its members move. The parameters come from the sitting, read
-    once for all its leaders. One call for them all, not one a leader: a call
-    counts a reference to every array it is given, and counting references is
-    about a sixth of a free run's time (``benchmarks/README.md``).
+    once for all its leaders. One call for them all, not one a leader: each
+    compiled call counts a reference to every array it is given, an atomic
+    increment and decrement (``benchmarks/README.md``).
     """
     affinity, apparatus, alive, health = state.affinity, state.apparatus, state.alive, state.health
     rivals = np.full(alive.size, -1)
