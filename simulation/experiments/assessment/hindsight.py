@@ -94,8 +94,8 @@ def without_hindsight(scenario: Scenario) -> Scenario:
 
     Exogenous events lose their influence, stance and blame (a stance shift,
     which does nothing else, is dropped, and so is an appointment or removal of a
-    named leader: the model's successions decide instead); no leader is barred from an office or
-    starts as anyone's client. Everything else, the calendar, illness and death
+    named leader: the model's successions decide instead); no leader is barred
+    from an office or starts as anyone's client. Everything else, the calendar, illness and death
     and the economy, stays. No leader is any organisation's own man either:
     a vacant head's office is then filled by the appointer's clients or from
     the post's succession lines.
