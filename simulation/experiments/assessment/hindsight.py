@@ -28,7 +28,8 @@ class HindsightInput:
 
 
 _POSTINGS = (EventType.APPOINTMENT, EventType.REMOVAL)
-"""Exogenous events that put a named leader in an office or take him out of one."""
+"""Exogenous events that put a named leader in an office or take him out of one (both
+types require ``who`` and ``post``)."""
 
 
 def hindsight_inputs(scenario: Scenario) -> list[HindsightInput]:
@@ -46,7 +47,7 @@ def hindsight_inputs(scenario: Scenario) -> list[HindsightInput]:
                 for axis, value in change.model_dump(exclude_none=True).items()
             )
             rows.append(HindsightInput("stance shift", where, date, leader, moves))
-        if event.type in _POSTINGS and event.post:
+        if event.type in _POSTINGS:
             for leader in event.who:
                 rows.append(HindsightInput(event.type.value, where, date, leader, event.post))
         for post, amount in event.blame.items():
@@ -103,7 +104,7 @@ def without_hindsight(scenario: Scenario) -> Scenario:
     events = []
     for event in scenario.events:
         if event.kind is EventKind.EXOGENOUS:
-            if event.type is EventType.STANCE_SHIFT or (event.type in _POSTINGS and event.who):
+            if event.type is EventType.STANCE_SHIFT or event.type in _POSTINGS:
                 continue
             event = event.model_copy(update={"influence": {}, "stance": {}, "blame": {}})
         events.append(event)
