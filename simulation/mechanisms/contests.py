@@ -459,3 +459,45 @@ def faction_cohesion(affinity: np.ndarray, membership: np.ndarray, alive: np.nda
                     summed += membership[f, i] * affinity[i, j] * membership[f, j]
             cohesion[f] = summed / pairs
     return cohesion
+
+
+@njit(cache=True)
+def faction_enmity(
+    affinity: np.ndarray, membership: np.ndarray, alive: np.ndarray, standing: np.ndarray
+) -> np.ndarray:
+    """The members' hostility to their common enemy: per faction, the lowest mean affinity.
+
+    Over the leaders still ``standing`` outside a faction, the mean affinity of
+    its living members toward each; the lowest is the faction's enmity (NaN
+    when it has no living member or no one stands outside it). A group agreed
+    among itself is a faction only when it stands against someone: the trio
+    and the Seven were made against Trotsky, the oppositions of 1923, 1925 and
+    1926 against the majority that ruled (source chapter, §The Events of 1923
+    in Germany and §The Opposition and the NEP).
+
+    Args:
+        affinity: (n, n).
+        membership: (f, n) 0/1 faction membership.
+        alive: (n,) bool.
+        standing: (n,) bool, who still threatens (:func:`still_standing`).
+    """
+    factions, n = membership.shape
+    enmity = np.full(factions, np.nan)
+    for f in range(factions):
+        count = 0
+        for i in range(n):
+            if alive[i] and membership[f, i] != 0:
+                count += 1
+        if count == 0:
+            continue
+        for k in range(n):
+            if not standing[k] or membership[f, k] != 0:
+                continue
+            summed = 0.0
+            for i in range(n):
+                if alive[i] and membership[f, i] != 0:
+                    summed += affinity[i, k]
+            mean = summed / count
+            if np.isnan(enmity[f]) or mean < enmity[f]:
+                enmity[f] = mean
+    return enmity
