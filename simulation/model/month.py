@@ -16,7 +16,7 @@ from simulation.mechanisms.alliances import (
     reweigh_affinities,
     threat_adjustment,
 )
-from simulation.mechanisms.contests import faction_cohesion, faction_enmity, still_standing
+from simulation.mechanisms.contests import faction_cohesion, still_standing
 from simulation.mechanisms.illness import illness_month
 from simulation.mechanisms.influence import drift_toward_support
 from simulation.mechanisms.membership import allocate_intake, attrition
@@ -52,9 +52,7 @@ def advance_month(state, k, free, row):
     arrays are updated in place and row ``k`` of each recorded array is
     written (:func:`record_month`). Running member intakes add their monthly
     members, in the order they began. In free mode a declared faction is
-    active while its members' cohesion is above ``faction_threshold`` and their
-    mean affinity to a common enemy still standing is below minus that
-    (:func:`simulation.mechanisms.contests.faction_enmity`); each
+    active while its members' cohesion is above ``faction_threshold``; each
     formation or dissolution is logged at ``row`` of the ``decision_log``, after
     the month's decisions (replay's factions are the scenario's dated events).
 
@@ -157,10 +155,8 @@ def advance_month(state, k, free, row):
 
     power_given(state, prestige_held, state.power)  # no post changed hands since
     if free:
-        enmity = faction_enmity(affinity, faction_membership, alive, standing)
-        threshold = p[Parameter.faction_threshold]
         for f in range(cohesion.size):
-            active = cohesion[f] > threshold and enmity[f] < -threshold
+            active = cohesion[f] > p[Parameter.faction_threshold]
             if active != faction_active[f]:
                 faction_active[f] = active
                 row = write_faction_change(state.decision_log, row, f, active)

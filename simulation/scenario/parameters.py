@@ -253,9 +253,7 @@ class Parameters(Frozen):
         bounds=(0.0, 5.0),
     )
     faction_threshold: float = parameter(
-        0.35,
-        "cohesion above which, with as much hostility to a common enemy, a declared faction "
-        "counts as active (free mode)",
+        0.35, "cohesion above which a declared faction counts as active (free mode)"
     )
     power_influence_weight: float = parameter(0.4, "weight of influence in a leader's power")
     power_apparatus_weight: float = parameter(0.4, "weight of the apparatus in a leader's power")

@@ -10,7 +10,6 @@ from simulation.mechanisms.contests import (
     commanding_office,
     expected_member_share,
     faction_cohesion,
-    faction_enmity,
     plenum_moves,
     rival_eligibility,
     seats_for_majority,
@@ -181,30 +180,6 @@ def test_faction_cohesion_is_the_mean_pairwise_affinity_of_the_living():
     cohesion = faction_cohesion(affinity, membership, np.array([True, True, False]))
     assert cohesion[0] == pytest.approx(0.8)
     assert np.isnan(cohesion[1])
-
-
-def test_a_factions_enmity_is_its_members_mean_hostility_to_the_outsider_they_like_least():
-    # 0 and 1 are the faction; 2 is hostile to both, 3 to one of them, 4 is broken.
-    affinity = np.array(
-        [
-            [0.0, 0.8, -0.6, -0.9, -1.0],
-            [0.8, 0.0, -0.4, 0.5, -1.0],
-            [-0.6, -0.4, 0.0, 0.0, 0.0],
-            [-0.9, 0.5, 0.0, 0.0, 0.0],
-            [-1.0, -1.0, 0.0, 0.0, 0.0],
-        ]
-    )
-    membership = np.array([[1.0, 1.0, 0.0, 0.0, 0.0]])
-    standing = np.array([True, True, True, True, False])
-    enmity = faction_enmity(affinity, membership, np.ones(5, bool), standing)
-    # 2 is their common enemy (-0.5 on average); 3 divides them (-0.2); 4 no longer stands.
-    assert enmity[0] == pytest.approx(-0.5)
-
-
-def test_a_faction_with_no_one_standing_outside_it_has_no_enemy():
-    membership = np.array([[1.0, 1.0]])
-    enmity = faction_enmity(np.zeros((2, 2)), membership, np.ones(2, bool), np.ones(2, bool))
-    assert np.isnan(enmity[0])
 
 
 def test_an_office_is_taken_from_a_rival_or_from_a_much_weaker_chief_appointer():
