@@ -10,14 +10,10 @@ rule says who resents whom: whoever captures, whoever loses.
 A leader aggrieved by the strongest moves his position toward what gathers
 support against the strongest (the stance of those the strongest is hostile
 to, weighted by their power), or away from the strongest's when no one
-opposes him yet; a weak leader who is not aggrieved bandwagons toward the side
-he is on: the stances of the stronger leaders he is drawn to, weighted by
-affinity and power, which is the strongest's alone when only the strongest
-draws him (Walt 1987; Schweller 1994). A client follows his patron, not the
-patron's enemy: Trotsky's followers of 1923 were still with him in the bloc
-of 1926 (chronology.csv 1923-10-15 and 1926-10-26; Rigby 1981). This is how
-the Leningrad leaders came to the left and to inner-party democracy in 1925
-without a dated input saying so.
+opposes him yet; a weak leader who is not aggrieved bandwagons toward the
+strongest's position (Walt 1987; Schweller 1994). This is how the Leningrad
+leaders came to the left and to inner-party democracy in 1925 without a dated
+input saying so.
 
 A grievance against the strongest waits while an enemy he shares with the
 aggrieved still stands (not yet condemned and stripped of his offices), in
@@ -113,8 +109,8 @@ def reposition(
     ``rate * g`` toward the power-weighted stance of those the strongest is
     hostile to (affinity below 0), or, when there are none, to the mirror of
     the strongest's stance through his own. A leader with power share below
-    ``bandwagon_below`` of the strongest's is pulled toward his side's stance
-    (:func:`side_stance`) at rate ``rate * (1 - g) * (1 - share / (bandwagon_below * top))``.
+    ``bandwagon_below`` of the strongest's is pulled toward the strongest's
+    stance at rate ``rate * (1 - g) * (1 - share / (bandwagon_below * top))``.
     The strongest does not move.
 
     Returns:
@@ -151,43 +147,11 @@ def reposition(
         move_1 = pull_rate * (target_1 - stance[i, 1])
         if top > 0 and bandwagon_below > 0 and power[i] < bandwagon_below * top:
             pull = rate * (1.0 - aggrieved) * (1.0 - power[i] / (bandwagon_below * top))
-            side_0, side_1 = side_stance(stance, affinity, power, alive, i, strongest)
-            move_0 += pull * (side_0 - stance[i, 0])
-            move_1 += pull * (side_1 - stance[i, 1])
+            move_0 += pull * (stance[strongest, 0] - stance[i, 0])
+            move_1 += pull * (stance[strongest, 1] - stance[i, 1])
         moved = _shift(stance, i, 0, move_0) or moved
         moved = _shift(stance, i, 1, move_1) or moved
     return moved
-
-
-@njit(cache=True)
-def side_stance(
-    stance: np.ndarray,
-    affinity: np.ndarray,
-    power: np.ndarray,
-    alive: np.ndarray,
-    i: int,
-    strongest: int,
-) -> tuple[float, float]:
-    """The stance a weak leader ``i`` bandwagons toward: that of the side he is on.
-
-    The mean stance of the living leaders stronger than ``i`` whom he is drawn
-    to (affinity above 0), each weighted by affinity times power share; the
-    strongest's own stance when no stronger leader draws him. A weak man joins
-    the winner he can reach through those who protect him, so a client of the
-    strongest's enemy follows his patron rather than the strongest.
-    """
-    side_0 = 0.0
-    side_1 = 0.0
-    weight = 0.0
-    for j in range(alive.size):
-        if alive[j] and j != i and affinity[i, j] > 0 and power[j] > power[i]:
-            pull = affinity[i, j] * power[j]
-            side_0 += pull * stance[j, 0]
-            side_1 += pull * stance[j, 1]
-            weight += pull
-    if weight <= 0:
-        return stance[strongest, 0], stance[strongest, 1]
-    return side_0 / weight, side_1 / weight
 
 
 @njit(cache=True)

@@ -49,17 +49,6 @@ def test_a_weak_leader_who_is_not_aggrieved_bandwagons():
     assert np.linalg.norm(stance[1] - stance[0]) < np.linalg.norm(before - stance[0])
 
 
-def test_a_weak_client_of_the_strongests_enemy_follows_his_patron():
-    # 0 the strongest; 2 his enemy; 1 weak, drawn to 2 and not to 0.
-    stance, affinity, grievance, power = state(0.0)
-    affinity[1] = affinity[:, 1] = [-0.2, 0.0, 0.7]
-    power[:] = [0.6, 0.05, 0.35]
-    before = stance[1].copy()
-    reposition(stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool))
-    assert np.linalg.norm(stance[1] - stance[2]) < np.linalg.norm(before - stance[2])
-    assert np.linalg.norm(stance[1] - stance[0]) > np.linalg.norm(before - stance[0])
-
-
 def four_leaders():
     """0 the strongest; 1 aggrieved by him; 2 hostile to both; 3 a bystander."""
     stance = np.array([[0.5, 1.0], [0.3, 0.6], [-0.8, -0.8], [0.0, 0.0]])
