@@ -15,6 +15,7 @@ from simulation.cli.common import (
 )
 from simulation.cli.scenario_args import add_free_from_argument, branch_from_history
 from simulation.scenario import ScenarioError, load_scenario, scenario_hash
+from simulation.scenario.messages import unknown
 
 PARAMETERS_DIR = Path("calibration/parameters")
 
@@ -68,6 +69,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         "scenario's fitted parameters)",
     )
     add_patterns_argument(parser)
+    parser.add_argument(
+        "--given",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="a turning point (a pattern id): report each later pattern's hit share in the runs "
+        "that hit it and in those that missed it, for the hold-out fit and the model "
+        "(following-PATTERN.csv); may be given more than once",
+    )
     add_executor_arguments(parser)
     parser.add_argument(
         "--out", type=Path, help="output directory (default outputs/assessment/NAME)"
@@ -99,6 +109,10 @@ def handle(args: argparse.Namespace) -> int:
         patterns = load_patterns(args.patterns, scenario).patterns
     except ScenarioError as error:
         return report_problems(error)
+    known = [pattern.id for pattern in patterns]
+    for given in args.given:
+        if given not in known:
+            return fail(f"--given: {unknown('pattern', given, known)} in {args.patterns}")
     if args.runs < 1:
         return fail(f"--runs must be at least 1, got {args.runs}")
     if args.seed < 0:
@@ -120,6 +134,7 @@ def handle(args: argparse.Namespace) -> int:
         hold_out_parameters=args.hold_out_parameters
         or point.with_name(f"{point.stem}-until-{args.fit_until}.yaml"),
         kept=kept,
+        given=tuple(dict.fromkeys(args.given)),
     )
     workers = args.workers or available_cores()
     started = time.perf_counter()
@@ -150,6 +165,7 @@ def handle(args: argparse.Namespace) -> int:
         else None,
         "parameters_kept": sorted(kept),
         "fit_until": str(settings.fit_until),
+        "given": list(settings.given),
         "hold_out_parameters": str(settings.hold_out_parameters),
         "executor": args.scheduler or f"{workers} local processes",
         "seconds": round(seconds, 2),

@@ -16,6 +16,7 @@ from simulation.experiments.posterior import fitted_point_of, kept_parameters
 from simulation.experiments.seeds import run_seeds
 from simulation.scenario import load_scenario
 
+TURN = "congress-14-crushes-leningrad"
 SETS = ["posterior", "point", "prior", "hold-out fit", "no hindsight", "persistence", "apparatus"]
 
 
@@ -23,7 +24,7 @@ SETS = ["posterior", "point", "prior", "hold-out fit", "no hindsight", "persiste
 def assessed(tmp_path_factory):
     out = tmp_path_factory.mktemp("assessment")
     arguments = ["assess", str(BASELINE), "--runs", "6", "--workers", "1", "--quiet"]
-    assert main([*arguments, "--out", str(out)]) == 0
+    assert main([*arguments, "--given", TURN, "--out", str(out)]) == 0
     return out
 
 
@@ -85,6 +86,7 @@ def test_the_report_leads_with_the_hold_out_in_time_and_ends_with_the_in_sample(
     report = (assessed / "report.md").read_text()
     order = [
         "## Headline: hold-out in time (fitted up to 1924-12",
+        f"## What follows `{TURN}`",
         "## What the fits learnt",
         "## Posterior predictive, point estimate, prior predictive",
         "## Null models",
@@ -95,6 +97,16 @@ def test_the_report_leads_with_the_hold_out_in_time_and_ends_with_the_in_sample(
     assert positions == sorted(positions)
     assert "| vs persistence | vs apparatus |" in report
     assert "| parameter | prior low | prior high | full fit | hold-out fit |" in report
+
+
+def test_what_follows_a_turning_point_is_read_in_the_runs_that_reach_it_and_the_others(assessed):
+    table = pd.read_csv(assessed / f"following-{TURN}.csv")
+    patterns = pd.read_csv(assessed / "patterns.csv").set_index("pattern")
+    assert (table["date"] > "1925-12").all()
+    assert set(patterns.index[patterns["date"] > "1925-12"]) == set(table["pattern"])
+    columns = ["hold-out fit, hit", "hold-out fit, missed", "posterior, hit", "posterior, missed"]
+    assert list(table.columns) == ["pattern", "level", "date", *columns]
+    assert table[columns].stack().between(0, 1).all()
 
 
 def test_the_contraction_table_reads_both_committed_fits(assessed):
@@ -130,6 +142,11 @@ def test_assess_refuses_bad_input_with_status_2(tmp_path, capsys):
     patterns.write_text("patterns: []\n")
     assert main(["assess", str(BASELINE), "--patterns", str(patterns)]) == 2
     assert f"{patterns}:1: patterns: List should have at least 1 item" in capsys.readouterr().err
+    assert main(["assess", str(BASELINE), "--given", "congress-14-crushes-leningrd"]) == 2
+    assert (
+        "--given: unknown pattern 'congress-14-crushes-leningrd' (did you mean "
+        "'congress-14-crushes-leningrad'?)"
+    ) in capsys.readouterr().err
     with pytest.raises(SystemExit, match="2"):
         main(["assess", str(BASELINE), "--parameters", "median"])
     assert not any(tmp_path.glob("*.md"))

@@ -66,6 +66,7 @@ class Settings:
         hold_out_parameters: the point fitted up to ``fit_until`` (its posterior beside it).
         kept: parameters the scenario sets to another value than its fit, kept in
             every run rather than drawn.
+        given: ids of turning-point patterns (:func:`following`).
     """
 
     runs: int
@@ -75,6 +76,9 @@ class Settings:
     fit_until: Month
     hold_out_parameters: Path
     kept: frozenset[str] = frozenset()
+    given: tuple[str, ...] = ()
+    """Turning points: patterns whose later patterns are read in the runs that hit each
+    and the runs that miss it (:func:`following`)."""
 
 
 @dataclass
@@ -272,3 +276,51 @@ def audit_effect(assessment: Assessment) -> pd.DataFrame:
 def mean_change(effect: pd.DataFrame) -> float:
     """The mean change of the hit share over all patterns when the inputs are removed."""
     return float(np.mean(effect["change"])) if len(effect) else np.nan
+
+
+@dataclass(frozen=True)
+class Following:
+    """What follows a turning point, in the runs that reach it and in those that do not.
+
+    Attributes:
+        given: the turning point's pattern id.
+        runs: per run set, how many runs hit it and how many missed it.
+        table: per pattern dated after it, its level and date, and per run set its hit
+            share in the runs that hit the turning point (``SET, hit``) and in those
+            that missed it (``SET, missed``); NaN when no run is in that group.
+    """
+
+    given: str
+    runs: dict[str, tuple[int, int]]
+    table: pd.DataFrame
+
+
+def following(assessment: Assessment, given: str) -> Following:
+    """Split each later pattern's hit share by whether the run reached the turning point.
+
+    A late pattern can fail because the run never takes the historical turn, or
+    because, having taken it, the run does not go on as history did. The hold-out
+    headline mixes the two; read apart, they say whether a fix belongs to the timing
+    of the turn or to what follows it. Shown for the hold-out fit and the model.
+    """
+    date = next(pattern.date for pattern in assessment.patterns if pattern.id == given)
+    later = [pattern for pattern in assessment.patterns if pattern.date > date]
+    table = pd.DataFrame(
+        {
+            "pattern": [pattern.id for pattern in later],
+            "level": [str(pattern.level) for pattern in later],
+            "date": [str(pattern.date) for pattern in later],
+        }
+    )
+    runs = {}
+    for name in (HOLD_OUT, assessment.model):
+        if name not in assessment.scores or name in runs:
+            continue
+        scores = assessment.scores[name]
+        hits = scores.pivot(index="run", columns="pattern", values="hit").astype(float)
+        reached = hits[given] > 0
+        runs[name] = (int(reached.sum()), int((~reached).sum()))
+        for label, group in (("hit", reached), ("missed", ~reached)):
+            shares = hits[group].mean() if group.any() else pd.Series(dtype=float)
+            table[f"{name}, {label}"] = table["pattern"].map(shares)
+    return Following(given, runs, table)

@@ -1,6 +1,7 @@
 """Write an assessment directory: tables as CSV, ``report.md``, ``assessment.png``, a manifest.
 
-The report leads with the temporal hold-out and what each fit learnt, then the posterior predictive
+The report leads with the temporal hold-out, what follows each turning point asked for
+(``--given``) and what each fit learnt, then the posterior predictive
 against the point and the prior, then the null models, the hindsight audit, and
 the in-sample (``fit``) against the ``hold_out`` patterns last, the order a
 reviewer of a modelling paper reads them in.
@@ -18,6 +19,7 @@ from simulation.experiments.assessment.assessment import (
     NO_HINDSIGHT,
     Assessment,
     audit_effect,
+    following,
     mean_change,
 )
 from simulation.experiments.assessment.null_models import NULL_MODELS
@@ -69,6 +71,28 @@ def _headline(assessment: Assessment) -> list[str]:
         _markdown(table),
         "",
     ]
+    return lines
+
+
+def _turning_points(assessment: Assessment) -> list[str]:
+    lines = []
+    for given in assessment.settings.given:
+        result = following(assessment, given)
+        counts = "; ".join(
+            f"{name}: {hit} hit it, {missed} missed it"
+            for name, (hit, missed) in result.runs.items()
+        )
+        lines += [
+            f"## What follows `{given}`",
+            "",
+            f"Each pattern dated after `{given}`, its hit share in the runs that hit it and in "
+            f"the runs that missed it ({counts}). A pattern that fails in the runs that hit the "
+            "turning point fails for what follows it, not for its timing "
+            f"(`following-{given}.csv`).",
+            "",
+            _markdown(result.table),
+            "",
+        ]
     return lines
 
 
@@ -183,7 +207,8 @@ def report_text(assessment: Assessment, scenario_name: str) -> str:
     ]
     lines += [f"Note: {note}.\n" for note in assessment.notes]
     lines += ["![hit share per pattern and month errors](assessment.png)", ""]
-    for section in (_headline, _learnt, _parameter_sets, _nulls, _audit, _patterns):
+    sections = (_headline, _turning_points, _learnt, _parameter_sets, _nulls, _audit, _patterns)
+    for section in sections:
         lines += section(assessment)
     return "\n".join(lines)
 
@@ -201,6 +226,8 @@ def write_assessment(
         "errors.csv": assessment.tables[assessment.model],
         "contraction.csv": assessment.learnt,
     }
+    for given in assessment.settings.given:
+        files[f"following-{given}.csv"] = following(assessment, given).table
     written = []
     for name, frame in files.items():
         write_text(out / name, frame.to_csv(index=False, float_format="%.4g"))
