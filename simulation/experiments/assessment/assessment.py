@@ -314,7 +314,7 @@ def following(assessment: Assessment, given: str) -> Following:
     )
     runs = {}
     for name in (HOLD_OUT, assessment.model):
-        if name not in assessment.scores or name in runs:
+        if name not in assessment.scores:
             continue
         scores = assessment.scores[name]
         hits = scores.pivot(index="run", columns="pattern", values="hit").astype(float)
