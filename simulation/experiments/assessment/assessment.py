@@ -95,6 +95,8 @@ class Assessment:
     learnt: pd.DataFrame
     """Per fitted parameter, the contraction of each fit's posterior (:func:`learnt`)."""
     notes: list[str] = field(default_factory=list)
+    turning_points: dict[str, Following] = field(default_factory=dict)
+    """What follows each of the settings' ``given`` patterns (:func:`following`)."""
 
     def late(self) -> list[str]:
         """Ids of the patterns dated after the hold-out fit's last month."""
@@ -223,7 +225,7 @@ def assess(
         "persistence": "null: April 1922 holders keep their offices; only deaths change anything",
         "apparatus": "null: the largest apparatus wins every contest once the arbiter is dead",
     }
-    return Assessment(
+    assessment = Assessment(
         patterns=list(patterns),
         settings=settings,
         model=model,
@@ -234,6 +236,8 @@ def assess(
         learnt=learnt(settings),
         notes=notes,
     )
+    assessment.turning_points = {given: following(assessment, given) for given in settings.given}
+    return assessment
 
 
 def learnt(settings: Settings) -> pd.DataFrame:

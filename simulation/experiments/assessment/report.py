@@ -19,7 +19,6 @@ from simulation.experiments.assessment.assessment import (
     NO_HINDSIGHT,
     Assessment,
     audit_effect,
-    following,
     mean_change,
 )
 from simulation.experiments.assessment.null_models import NULL_MODELS
@@ -76,8 +75,7 @@ def _headline(assessment: Assessment) -> list[str]:
 
 def _turning_points(assessment: Assessment) -> list[str]:
     lines = []
-    for given in assessment.settings.given:
-        result = following(assessment, given)
+    for given, result in assessment.turning_points.items():
         counts = "; ".join(
             f"{name}: {hit} hit it, {missed} missed it"
             for name, (hit, missed) in result.runs.items()
@@ -226,8 +224,8 @@ def write_assessment(
         "errors.csv": assessment.tables[assessment.model],
         "contraction.csv": assessment.learnt,
     }
-    for given in assessment.settings.given:
-        files[f"following-{given}.csv"] = following(assessment, given).table
+    for given, result in assessment.turning_points.items():
+        files[f"following-{given}.csv"] = result.table
     written = []
     for name, frame in files.items():
         write_text(out / name, frame.to_csv(index=False, float_format="%.4g"))
