@@ -3,8 +3,9 @@
 Every present leader may move against his rival at a sitting. He counts the
 votes he can expect and how uncertain they are, and weighs the gain of
 weakening a hostile rival against the cost of failing (a challenger who loses
-is diminished: the Declaration of the 46 in 1923, the Leningrad co-report at
-the 14th Congress). Supporters anticipate what comes after: a loose ally of
+is diminished). Appeals made knowing the vote is lost, such as the Declaration
+of the 46 or the Leningrad co-report at the 14th Congress, are not motions but
+voice (:mod:`.voice`). Supporters anticipate what comes after: a loose ally of
 a proposer who would dominate the winning coalition fears he is next and
 abstains (Acemoglu, Egorov & Sonin 2008). Among the motions worth moving, the
 sitting takes one by a logit choice, with doing nothing as the outside option:
@@ -52,9 +53,8 @@ def motion_utility(carry: float, gain: float, failure_cost: float, waiting_cost:
 
     ``P * gain - (1 - P) * failure_cost + waiting_cost``: what a motion is
     expected to bring, plus what the proposer expects to lose by doing nothing
-    while his rival goes on taking his machine. A leader being ground down
-    moves even against the odds (the Leningrad co-report at the 14th Congress,
-    the United Opposition of 1926); one who is not moves only to win.
+    while his rival goes on taking his machine: a leader being ground down may
+    move on poorer odds than one who is not.
     """
     return carry * gain - (1.0 - carry) * failure_cost + waiting_cost
 

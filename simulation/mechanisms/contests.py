@@ -185,6 +185,7 @@ def plenum_moves(
     unique_post: np.ndarray,
     alive: np.ndarray,
     condemned_since: np.ndarray,
+    defied: np.ndarray,
     standing: np.ndarray,
     month: int,
     proposer: int,
@@ -198,7 +199,8 @@ def plenum_moves(
     """What a plenum may do to condemned rivals: nothing until they are ripe and diminished.
 
     A rival condemned at least ``removal_delay`` months ago (``condemned_since``
-    is -1 for the uncondemned) whose standing has fallen below
+    is -1 for the uncondemned), or who has ``defied`` his verdict by speaking
+    out against the majority since (:mod:`.voice`), whose standing has fallen below
     ``removal_threshold`` loses an executive post (:func:`commanding_office`),
     if he still holds one. Once he has joined another defeated opposition
     (:func:`in_opposition_bloc`) and his standing is below
@@ -227,7 +229,8 @@ def plenum_moves(
     removals_first = False
     first = True
     for i in range(n):
-        ripe = condemned_since[i] >= 0 and month - condemned_since[i] >= removal_delay
+        waited = condemned_since[i] >= 0 and month - condemned_since[i] >= removal_delay
+        ripe = waited or (condemned_since[i] >= 0 and defied[i])
         if i == proposer or not (alive[i] and ripe and holds[i].any()):
             continue
         if standing[i] >= removal_threshold:
@@ -239,7 +242,7 @@ def plenum_moves(
             i, apparatus, affinity, condemned_since, alive, holds, ally_threshold
         ):
             expulsions[i] = True
-        elif in_office[i]:
+        elif in_office[i] and waited:
             removals[i] = True
         else:
             continue

@@ -18,6 +18,7 @@ import numpy as np
 from simulation.model import leadership
 from simulation.model.leadership import MOVES
 from simulation.model.rows import (
+    Appeal,
     Appointment,
     EventRow,
     FactionChange,
@@ -55,8 +56,8 @@ _FACTION_KINDS = ("faction_dissolved", "faction_formed")
 _VOTE_TARGET, _VOTE, _SANCTION, _APPOINTMENT, _FACTION_CHANGE = map(
     kind_code, (VoteTarget, Vote, Sanction, Appointment, FactionChange)
 )
-_PLENUM_REMOVAL, _PURGE_REMOVAL, _PURGE, _TAKEOVER = map(
-    kind_code, (PlenumRemoval, PurgeRemoval, Purge, Takeover)
+_PLENUM_REMOVAL, _PURGE_REMOVAL, _PURGE, _TAKEOVER, _APPEAL = map(
+    kind_code, (PlenumRemoval, PurgeRemoval, Purge, Takeover, Appeal)
 )
 
 
@@ -121,6 +122,15 @@ def log_decisions(model: PartyModel, rows: int) -> None:
                         detail,
                         "",
                     ),
+                )
+            )
+        elif kind == _APPEAL:
+            _, arena, leader, _, _, _, _ = row
+            speaker = leaders[leader]
+            detail = f"{_ARENA_NAMES[arena]}: speaks out against the majority"
+            events.append(
+                new_row(
+                    EventRow, (date, f"appeal-{speaker}", "appeal", speaker, "", MODEL, detail, "")
                 )
             )
         elif kind == _FACTION_CHANGE:

@@ -4,8 +4,11 @@ Each month in which there is something to decide (:mod:`.month` says when), in
 this order: purges decided by last month's congress are carried out
 (:mod:`.purges`); offices and seats are filled (:mod:`.offices`); then the
 Politburo (when it campaigns this month) and any plenum, conference or congress
-sitting this month: at each, every present leader weighs a motion against his
-rival (:func:`_plan`) and the sitting takes one or none (:func:`_choose`).
+sitting this month. At a plenum, conference or congress, those hostile to the
+strongest may first speak out and be answered (:func:`_voice`); then every
+present leader weighs a motion against his rival (:func:`_plan`) and the
+sitting takes one or none (:func:`_choose`), at a conference or congress only
+if no speaker was answered.
 :mod:`simulation.model.decisions` turns what was decided into the run's logs.
 
 While the scenario's ``arbiter`` lives (Lenin), no rival is condemned or
@@ -46,10 +49,12 @@ from simulation.mechanisms.contests import (
     motion_targets,
     plenum_moves,
     rival_eligibility,
+    still_standing,
 )
 from simulation.mechanisms.influence import shock
 from simulation.mechanisms.patronage import appointing_reach
 from simulation.mechanisms.power import dominant
+from simulation.mechanisms.voice import speakers, voice_pressure
 from simulation.mechanisms.voting import leader_sides, opinion_for
 from simulation.model.actions import power_now, vacate
 from simulation.model.offices import (
@@ -61,6 +66,7 @@ from simulation.model.offices import (
 from simulation.model.parameters import Parameter
 from simulation.model.purges import carry_out_purges, schedule_purges
 from simulation.model.rows import (
+    write_appeal,
     write_plenum_removal,
     write_sanction,
     write_vote,
@@ -92,7 +98,8 @@ def log_rows(leaders: int, posts: int, organisations: int, sittings: int, factio
     per_motion = 2 * leaders + 1
     purges = organisations * (leaders + 2)
     plenum = 2 * (per_motion + leaders * posts)
-    return purges + 2 * posts + (sittings + 1) * per_motion + sittings * plenum + factions
+    appeals = sittings * (leaders + per_motion)
+    return purges + 2 * posts + (sittings + 1) * per_motion + sittings * plenum + appeals + factions
 
 
 @njit(cache=True)
@@ -251,7 +258,6 @@ def _contest(state, k, arena, delegates, shares, row):
     proposer's bond with them at once (:func:`simulation.mechanisms.alliances.open_breach`);
     a defeated one costs its proposer ``failure_cost`` in standing.
     """
-    p = state.parameter_values
     politburo = arena == POLITBURO
     if not politburo and _truce(state):
         return row
@@ -265,6 +271,19 @@ def _contest(state, k, arena, delegates, shares, row):
     if not carried:
         _failed(state, proposer)
         return row
+    return _sanction(state, k, arena, move, proposer, targets, row)
+
+
+@njit(cache=True)
+def _sanction(state, k, arena, move, proposer, targets, row):
+    """What a carried campaign or condemnation does to its targets, logged.
+
+    It costs them standing, leaves them aggrieved and breaks the proposer's bond
+    with them at once (:func:`simulation.mechanisms.alliances.open_breach`); a
+    condemnation marks them condemned, and a congress's schedules the purge of
+    their organisations and enlarges the Politburo.
+    """
+    p = state.parameter_values
     size = p[Parameter.campaign_size] if move == CAMPAIGN else p[Parameter.condemnation_size]
     shock(state.influence, state.record, targets, state.alive, -size)
     add_tie(state.grievance, targets, np.full(1, proposer), p[Parameter.polemic_grievance])
@@ -280,6 +299,63 @@ def _contest(state, k, arena, delegates, shares, row):
             schedule_purges(state, k, targets, proposer)
             enlarge_politburo(state)
     return row
+
+
+@njit(cache=True)
+def _voice(state, k, arena, delegates, shares, strongest, row):
+    """Who speaks out against the strongest at this sitting, and the majority's answer.
+
+    Each present leader hostile to the strongest speaks with probability
+    ``voice_rate`` times his pressure (:func:`simulation.mechanisms.voice.voice_pressure`).
+    A condemned speaker has ``defied`` his verdict: a plenum may draw its
+    conclusions at once (:func:`simulation.mechanisms.contests.plenum_moves`).
+    The strongest answers the most pressed speaker with a motion to condemn him
+    and those close enough to share his fate: the sitting's one motion of
+    condemnation. While the arbiter lives, leaders may speak out (the
+    Declaration of the 46 was made in his lifetime), but no one is condemned.
+
+    Returns:
+        ``(row, answered)``: the next row, and whether a motion answered a speaker.
+    """
+    p = state.parameter_values
+    if strongest < 0:
+        return row, False
+    alive = state.alive
+    present = alive & (state.health >= 0.5)
+    standing = still_standing(alive, state.condemned, state.holds, state.unique_post)
+    pressure = voice_pressure(state.grievance, state.affinity, shares, standing, present, strongest)
+    speak = speakers(state.source, pressure, p[Parameter.voice_rate])
+    if not speak.any():
+        return row, False
+    loudest = -1
+    for i in range(speak.size):
+        if speak[i]:
+            row = write_appeal(state.decision_log, row, arena, i)
+            state.defied[i] |= state.condemned[i]
+            state.spoke_in[i] = k
+            if loudest < 0 or pressure[i] > pressure[loudest]:
+                loudest = i
+    if _truce(state):
+        return row, False
+    sides = np.empty(alive.size, dtype=np.int64)
+    targets = motion_targets(
+        sides,
+        state.affinity,
+        alive,
+        strongest,
+        loudest,
+        True,
+        p[Parameter.side_threshold],
+        p[Parameter.ally_threshold],
+    )
+    p_opinion = opinion_for(state.influence * alive, sides, p[Parameter.opinion_gamma])
+    carried, row = _motion(
+        state, arena, delegates, CONDEMNATION, strongest, targets, sides, p_opinion, row
+    )
+    if not carried:
+        _failed(state, strongest)
+        return row, True
+    return _sanction(state, k, arena, CONDEMNATION, strongest, targets, row), True
 
 
 @njit(cache=True)
@@ -302,6 +378,7 @@ def _plenum(state, k, delegates, proposer, row):
         unique_post,
         alive,
         state.condemned_since,
+        state.defied,
         state.influence,
         k,
         proposer,
@@ -407,9 +484,10 @@ def decide_month(state, k, campaign, sittings, delegates):
         if campaign:
             row = _contest(state, k, POLITBURO, 0, shares, row)
         for s in range(sittings.size):
+            row, answered = _voice(state, k, sittings[s], delegates[s], shares, appointer, row)
             if sittings[s] == PLENUM:
                 row = _plenum(state, k, delegates[s], appointer, row)
                 row = _office_motion(state, delegates[s], shares, row)
-            else:
+            elif not answered:
                 row = _contest(state, k, sittings[s], delegates[s], shares, row)
     return row

@@ -51,9 +51,10 @@ def advance_month(state, k, free, row):
     ``state`` is the model's :class:`simulation.model.state.ModelState`: its
     arrays are updated in place and row ``k`` of each recorded array is
     written (:func:`record_month`). Running member intakes add their monthly
-    members, in the order they began. In free mode a declared faction is
-    active while its members' cohesion is above ``faction_threshold``; each
-    formation or dissolution is logged at ``row`` of the ``decision_log``, after
+    members, in the order they began. In free mode a declared faction forms
+    when its members' cohesion is above ``faction_threshold`` and it comes
+    forward (:func:`_comes_forward`), and dissolves when its cohesion falls
+    below it; each formation or dissolution is logged at ``row`` of the ``decision_log``, after
     the month's decisions (replay's factions are the scenario's dated events).
 
     Returns:
@@ -125,13 +126,14 @@ def advance_month(state, k, free, row):
     )
 
     standing = still_standing(alive, state.condemned, holds, state.unique_post)
+    strongest = dominant(state.power, alive, health)
     if free and reposition(
         state.stance,
         affinity,
         grievance,
         state.power,
         alive,
-        dominant(state.power, alive, health),
+        strongest,
         p[Parameter.reposition_rate],
         p[Parameter.bandwagon_below],
         standing,
@@ -157,11 +159,32 @@ def advance_month(state, k, free, row):
     if free:
         for f in range(cohesion.size):
             active = cohesion[f] > p[Parameter.faction_threshold]
+            if active and not faction_active[f]:
+                active = _comes_forward(faction_membership[f], state.spoke_in, strongest, k)
             if active != faction_active[f]:
                 faction_active[f] = active
                 row = write_faction_change(state.decision_log, row, f, active)
     record_month(state, k)
     return row
+
+
+@njit(cache=True)
+def _comes_forward(members, spoke_in, strongest, k):
+    """Whether a cohesive faction comes forward this month.
+
+    It does when it counts the strongest among its members, or when one of its
+    members spoke out this month (:func:`.leadership._voice`).
+
+    A ruling group needs no declaration, but an opposition exists for the party only
+    once it speaks: the Left Opposition with the Declaration of the 46 (October 1923),
+    the New Opposition with the Leningrad leaders' open attack of autumn 1925
+    (chronology.csv 1923-10-15, 1925-10). Before, a group of like-minded leaders
+    counted as a faction from the first month, and no formation was ever on time.
+    """
+    forward = strongest >= 0 and members[strongest] != 0
+    for i in range(members.size):  # a loop: numba compiles no generator for any()
+        forward |= members[i] != 0 and spoke_in[i] == k
+    return forward
 
 
 @njit(cache=True)

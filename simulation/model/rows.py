@@ -123,6 +123,13 @@ class Takeover(NamedTuple):
     master: int
 
 
+class Appeal(NamedTuple):
+    """A leader speaks out against the strongest at a sitting (see :mod:`.leadership`)."""
+
+    arena: int
+    leader: int
+
+
 class FactionChange(NamedTuple):
     """A declared faction formed (``formed`` 1) or dissolved (0) in free mode."""
 
@@ -140,6 +147,7 @@ DECISIONS = (
     PlenumRemoval,
     Takeover,
     FactionChange,
+    Appeal,
 )
 """The kinds of decision rows: a row's first integer is its kind's position here."""
 ROW_WIDTH = 7
@@ -154,6 +162,7 @@ _SANCTION = DECISIONS.index(Sanction)
 _PLENUM_REMOVAL = DECISIONS.index(PlenumRemoval)
 _TAKEOVER = DECISIONS.index(Takeover)
 _FACTION_CHANGE = DECISIONS.index(FactionChange)
+_APPEAL = DECISIONS.index(Appeal)
 
 
 @njit(cache=True)
@@ -220,6 +229,12 @@ def write_takeover(log, row, leader, post, organisation, master):
 def write_faction_change(log, row, faction, formed):
     """Log a :class:`FactionChange` at ``row``; return the next row."""
     return _write(log, row, _FACTION_CHANGE, faction, formed)
+
+
+@njit(cache=True)
+def write_appeal(log, row, arena, leader):
+    """Log an :class:`Appeal` at ``row``; return the next row."""
+    return _write(log, row, _APPEAL, arena, leader)
 
 
 _ENDS = [1 + len(kind._fields) for kind in DECISIONS]

@@ -92,6 +92,8 @@ STATE = (
     StateArray("health_before_illness", _F, (_L,), fill=1.0),
     StateArray("condemned", _F, (_L,), np.bool_, False),
     StateArray("condemned_since", _F, (_L,), np.int64, -1, doc="month first condemned, or -1"),
+    StateArray("defied", _F, (_L,), np.bool_, False, doc="spoke out after his condemnation"),
+    StateArray("spoke_in", _F, (_L,), np.int64, -1, doc="month he last spoke out, or -1"),
     StateArray("organisation_of", _S, (_L,), np.int64, doc="whose own man he is, or -1"),
     StateArray("arbiter", _S, (), np.int64, doc="the leader whose life forbids purges, or -1"),
     # offices

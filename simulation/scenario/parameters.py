@@ -190,6 +190,13 @@ class Parameters(Frozen):
         bounds=(0.0, 36.0),
         prior=(0.0, 14.0),
     )
+    voice_rate: float = parameter(
+        0.5,
+        "chance, per sitting and per unit of his grievance against the strongest, that a "
+        "leader hostile to him speaks out to the party; a condemned man who speaks is ripe "
+        "for his verdict's conclusions",
+        prior=(0.0, 1.0),
+    )
     expulsion_threshold: float = parameter(
         0.2,
         "standing below which a condemned rival without office loses his Politburo seat, once "
@@ -253,7 +260,9 @@ class Parameters(Frozen):
         bounds=(0.0, 5.0),
     )
     faction_threshold: float = parameter(
-        0.35, "cohesion above which a declared faction counts as active (free mode)"
+        0.35,
+        "cohesion above which a declared faction holds together (free mode): it forms "
+        "once one of its members speaks out, or at once if it counts the strongest",
     )
     power_influence_weight: float = parameter(0.4, "weight of influence in a leader's power")
     power_apparatus_weight: float = parameter(0.4, "weight of the apparatus in a leader's power")

@@ -76,11 +76,13 @@ def plenum(
     allied=True,
     apparatus=(0.5, 0.0, 0.0),
     holds=None,
+    defied=(False, False, False),
 ):
     """Leader 0 proposes; 1 and 2 sit in the Politburo and, if ``executive``, hold an office.
 
     1 and 2 are allies if ``allied``, and enemies of 0; ``apparatus`` their machines;
-    ``holds`` (seat, office per leader) replaces the posts ``executive`` gives.
+    ``holds`` (seat, office per leader) replaces the posts ``executive`` gives;
+    ``defied``: who has spoken out since his condemnation.
     """
     if holds is None:
         holds = [[True, True], [True, executive], [True, executive]]
@@ -92,6 +94,7 @@ def plenum(
         np.array([False, True]),
         np.ones(3, bool),
         np.array(condemned_since),
+        np.array(defied),
         np.array(standing),
         month,
         proposer,
@@ -118,6 +121,16 @@ def test_plenum_escalates_with_the_rivals_fall(standing, condemned_since, remove
     removals, expulsions, _ = plenum(standing, condemned_since)
     np.testing.assert_array_equal(removals, removed)
     np.testing.assert_array_equal(expulsions, expelled)
+
+
+def test_a_condemned_man_who_speaks_out_may_lose_his_seat_at_once_but_his_office_waits():
+    # Both broken and allied, condemned apart: 2 five months ago, 1 last month.
+    _, quiet, _ = plenum([0.9, 0.1, 0.1], [-1, 9, 5], executive=False)
+    np.testing.assert_array_equal(quiet, [2])  # 1's verdict is not ripe
+    _, spoke, _ = plenum([0.9, 0.1, 0.1], [-1, 9, 5], executive=False, defied=(0, 1, 0))
+    np.testing.assert_array_equal(spoke, [1, 2])
+    removals, expulsions, _ = plenum([0.9, 0.1, 0.5], [-1, 9, -1], defied=(0, 1, 0))
+    assert removals.size == 0 and expulsions.size == 0  # no bloc: only his office, which waits
 
 
 def test_a_rival_without_executive_office_can_only_be_expelled_once_broken():

@@ -9,11 +9,13 @@ vote is enough), which isolates each rule from the chance of the votes.
 """
 
 import pytest
+import yaml
+from conftest import SMALL_SCENARIO
 
 from simulation.experiments.runs import run_model
 from simulation.model import Mode, PartyModel
 from simulation.model.offices import enlarge_politburo
-from simulation.scenario import apply_changes
+from simulation.scenario import apply_changes, parse_scenario
 from simulation.scenario.schema import Post
 
 CERTAIN_CONTESTS = {
@@ -141,3 +143,78 @@ def test_a_deputy_made_head_of_his_office_leaves_the_deputys_post(small_scenario
     keeps = model.holds[zinoviev, model.post_ids.index("sovnarkom_deputy")]
     assert keeps == (deputy_to is None)
     assert model.holds[model.leader_ids.index("stalin"), model.post_ids.index("sovnarkom_deputy")]
+
+
+DECEMBER_PLENUM = {
+    "id": "plenum-december",
+    "date": "1922-12",
+    "type": "plenum",
+    "kind": "exogenous",
+    "delegates": 27,
+    "description": "A plenum after the conference.",
+    "source": "test",
+}
+
+
+@pytest.mark.parametrize("voice_rate", [0.0, 1.0])
+def test_a_condemned_rival_speaks_out_and_the_strongest_answers_at_the_same_sitting(
+    small_scenario, voice_rate
+):
+    # Condemned at the September conference, Trotsky holds a grievance against its
+    # mover; at the December plenum he may speak out, and the majority answers him.
+    changes = [
+        {"set": {**CERTAIN_CONTESTS, "parameters.voice_rate": voice_rate}},
+        {"add_event": DECEMBER_PLENUM},
+    ]
+    variant = apply_changes(small_scenario, changes, "test")
+    spoke = 0
+    for seed in range(1, 11):
+        model = run_model(variant, seed, Mode.FREE)
+        appeals = [row for row in model.event_log if row.type == "appeal"]
+        for appeal in appeals:
+            assert (appeal.date, appeal.actor, appeal.origin) == ("1922-12", "trotsky", "model")
+            answer = next(vote for vote in model.vote_log if vote.date == appeal.date)
+            assert answer.motion.startswith("condemnation") and answer.sponsor == "stalin"
+            assert "trotsky" in answer.target.split(";")
+        spoke += bool(appeals)
+    assert spoke == 0 if voice_rate == 0 else spoke >= 8
+
+
+def _with_an_opposition():
+    """The small scenario with a follower of Trotsky's, their faction, and a plenum in December."""
+    data = yaml.safe_load(SMALL_SCENARIO)
+    data["leaders"].append(
+        {
+            "id": "radek",
+            "name": "Radek",
+            "influence": 0.3,
+            "stance": {"economic": -0.6, "regime": -0.7},
+            "source": "test",
+        }
+    )
+    opposition = {"id": "opposition", "name": "Opposition", "source": "test"}
+    data["factions"].append({**opposition, "members": ["trotsky", "radek"]})
+    data["events"].append(DECEMBER_PLENUM)
+    return parse_scenario(yaml.safe_dump(data), "small.yaml")
+
+
+@pytest.mark.parametrize("voice_rate", [0.0, 1.0])
+def test_an_opposition_faction_forms_when_a_member_speaks_out_and_a_ruling_one_at_once(
+    voice_rate,
+):
+    # Trotsky, weakened so that he is never the strongest, and Radek agree from the start;
+    # the trio counts the strongest. Only Trotsky's appeal brings his faction forward.
+    changes = [
+        {"set": {**CERTAIN_CONTESTS, "parameters.voice_rate": voice_rate}},
+        {"set": {"leaders.trotsky.influence": 0.4}},
+    ]
+    variant = apply_changes(_with_an_opposition(), changes, "test")
+    for seed in (1, 2, 3):
+        model = run_model(variant, seed, Mode.FREE)
+        formed = {row.event_id: row.date for row in model.event_log if row.type == "faction_formed"}
+        appeals = {row.date for row in model.event_log if row.type == "appeal"}
+        assert formed["faction_formed-troika"] == "1922-05"
+        if voice_rate == 0:
+            assert "faction_formed-opposition" not in formed and not appeals
+        else:
+            assert formed["faction_formed-opposition"] in appeals

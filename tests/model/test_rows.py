@@ -6,6 +6,7 @@ from simulation.model.rows import (
     EVENT_COLUMNS,
     ROW_WIDTH,
     VOTE_COLUMNS,
+    Appeal,
     Appointment,
     EventRow,
     PlenumRemoval,
@@ -15,6 +16,7 @@ from simulation.model.rows import (
     Vote,
     VoteRow,
     decode,
+    write_appeal,
     write_appointment,
     write_plenum_removal,
     write_purge,
@@ -26,7 +28,7 @@ from simulation.model.rows import (
 
 
 def test_decisions_written_by_compiled_code_read_back_as_named_rows():
-    log = np.zeros((8, ROW_WIDTH), dtype=np.int64)
+    log = np.zeros((9, ROW_WIDTH), dtype=np.int64)
     row = write_purge_removal(log, 0, 3, 1, 2)
     row = write_purge(log, row, 2, 0)
     row = write_appointment(log, row, 4, 1, 0)
@@ -34,7 +36,8 @@ def test_decisions_written_by_compiled_code_read_back_as_named_rows():
     row = write_vote(log, row, 2, 1, 0, 310, 90, True)
     row = write_sanction(log, row, 2, 1, 0, 3)
     row = write_plenum_removal(log, row, 2, 3, 5)
-    assert row == 7  # six decisions, one of them a vote with one target
+    row = write_appeal(log, row, 1, 3)
+    assert row == 8  # seven decisions, one of them a vote with one target
     assert decode(log[:row]) == [
         PurgeRemoval(leader=3, post=1, organisation=2),
         Purge(organisation=2, beneficiary=0),
@@ -42,6 +45,7 @@ def test_decisions_written_by_compiled_code_read_back_as_named_rows():
         Vote(arena=2, move=1, proposer=0, votes_for=310, votes_against=90, carried=1, targets=(3,)),
         Sanction(arena=2, move=1, proposer=0, target=3),
         PlenumRemoval(move=2, leader=3, post=5),
+        Appeal(arena=1, leader=3),
     ]
 
 
