@@ -307,8 +307,9 @@ def _voice(state, k, arena, delegates, shares, strongest, row):
 
     Each present leader hostile to the strongest speaks with probability
     ``voice_rate`` times his pressure (:func:`simulation.mechanisms.voice.voice_pressure`).
-    A condemned speaker has ``defied`` his verdict: a plenum may draw its
-    conclusions at once (:func:`simulation.mechanisms.contests.plenum_moves`).
+    A condemned speaker has ``defied`` his verdict: a plenum may take his seat
+    at once, if he is in a bloc of the defeated, while his offices still wait
+    ``removal_delay`` (:func:`simulation.mechanisms.contests.plenum_moves`).
     The strongest answers the most pressed speaker with a motion to condemn him
     and those close enough to share his fate: the sitting's one motion of
     condemnation. While the arbiter lives, leaders may speak out (the

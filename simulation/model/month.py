@@ -178,8 +178,8 @@ def _comes_forward(members, spoke_in, strongest, k):
     A ruling group needs no declaration, but an opposition exists for the party only
     once it speaks: the Left Opposition with the Declaration of the 46 (October 1923),
     the New Opposition with the Leningrad leaders' open attack of autumn 1925
-    (chronology.csv 1923-10-15, 1925-10). Before, a group of like-minded leaders
-    counted as a faction from the first month, and no formation was ever on time.
+    (chronology.csv 1923-10-15, 1925-10). Cohesion alone would count a like-minded
+    group as a faction from the first month.
     """
     forward = strongest >= 0 and members[strongest] != 0
     for i in range(members.size):  # a loop: numba compiles no generator for any()
