@@ -310,10 +310,14 @@ def _voice(state, k, arena, delegates, shares, strongest, row):
     A condemned speaker has ``defied`` his verdict: a plenum may take his seat
     at once, if he is in a bloc of the defeated, while his offices still wait
     ``removal_delay`` (:func:`simulation.mechanisms.contests.plenum_moves`).
-    The strongest answers the most pressed speaker with a motion to condemn him
-    and those close enough to share his fate: the sitting's one motion of
-    condemnation. While the arbiter lives, leaders may speak out (the
-    Declaration of the 46 was made in his lifetime), but no one is condemned.
+    The strongest answers the most pressed speaker not yet condemned with a
+    motion to condemn him and those close enough to share his fate: the
+    sitting's one motion of condemnation. A verdict is not repeated on a man
+    already condemned: his voice is defiance, answered by the verdict's
+    conclusions (his seat) rather than by another verdict, which would strip him
+    of standing at every sitting he spoke at. While the arbiter lives, leaders
+    may speak out (the Declaration of the 46 was made in his lifetime), but no
+    one is condemned.
 
     Returns:
         ``(row, answered)``: the next row, and whether a motion answered a speaker.
@@ -334,9 +338,10 @@ def _voice(state, k, arena, delegates, shares, strongest, row):
             row = write_appeal(state.decision_log, row, arena, i)
             state.defied[i] |= state.condemned[i]
             state.spoke_in[i] = k
-            if loudest < 0 or pressure[i] > pressure[loudest]:
+            fresh = not state.condemned[i]
+            if fresh and (loudest < 0 or pressure[i] > pressure[loudest]):
                 loudest = i
-    if _truce(state):
+    if _truce(state) or loudest < 0:
         return row, False
     sides = np.empty(alive.size, dtype=np.int64)
     targets = motion_targets(

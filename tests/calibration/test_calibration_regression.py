@@ -37,11 +37,11 @@ def tables(baseline):
     return patterns, {name: pattern_table(patterns, frame) for name, frame in scores.items()}
 
 
-def test_the_posterior_predictive_joint_score_stays_near_0_70(tables):
+def test_the_posterior_predictive_joint_score_stays_near_0_69(tables):
     _, by_set = tables
     joint = joint_scores(by_set["posterior"])
-    assert joint["all"] == pytest.approx(0.70, abs=0.04)
-    assert joint["timings"] == pytest.approx(0.41, abs=0.08)
+    assert joint["all"] == pytest.approx(0.69, abs=0.04)
+    assert joint["timings"] == pytest.approx(0.35, abs=0.08)
     assert joint["factions"] == pytest.approx(0.07, abs=0.05)
 
 

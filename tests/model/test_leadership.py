@@ -157,27 +157,51 @@ DECEMBER_PLENUM = {
 
 
 @pytest.mark.parametrize("voice_rate", [0.0, 1.0])
-def test_a_condemned_rival_speaks_out_and_the_strongest_answers_at_the_same_sitting(
+def test_a_leader_who_speaks_out_is_answered_by_the_strongest_at_the_same_sitting(
     small_scenario, voice_rate
 ):
-    # Condemned at the September conference, Trotsky holds a grievance against its
-    # mover; at the December plenum he may speak out, and the majority answers him.
+    # No one treats anyone as a rival (hostility -1), so no motion is moved on anyone's
+    # initiative; Trotsky resents the appointments that take his secretaries.
+    quiet = {
+        "parameters.hostility": -1.0,
+        "parameters.campaign_rate": 0.0,
+        "parameters.capture_grievance": 60.0,
+        "parameters.voice_rate": voice_rate,
+    }
+    variant = apply_changes(small_scenario, [{"set": quiet}, {"add_event": DECEMBER_PLENUM}], "t")
+    spoke = 0
+    for seed in range(1, 6):
+        model = run_model(variant, seed, Mode.FREE)
+        appeals = [row for row in model.event_log if row.type == "appeal"]
+        votes = [(vote.date, vote.motion, vote.sponsor) for vote in model.vote_log]
+        if voice_rate == 0:
+            assert not appeals and not votes
+            continue
+        for appeal in appeals:
+            assert (appeal.date, appeal.actor) == ("1922-12", "trotsky")
+            assert ("1922-12", "condemnation of trotsky", "stalin") in votes
+        spoke += bool(appeals)
+    assert voice_rate == 0 or spoke >= 3
+
+
+def test_a_verdict_is_not_repeated_on_a_condemned_man_who_speaks_out(small_scenario):
+    # Condemned in April and September, Trotsky speaks out at the December plenum:
+    # he has defied his verdict, and the plenum does not condemn him again.
     changes = [
-        {"set": {**CERTAIN_CONTESTS, "parameters.voice_rate": voice_rate}},
+        {"set": {**CERTAIN_CONTESTS, "parameters.voice_rate": 1.0}},
         {"add_event": DECEMBER_PLENUM},
     ]
     variant = apply_changes(small_scenario, changes, "test")
     spoke = 0
     for seed in range(1, 11):
         model = run_model(variant, seed, Mode.FREE)
-        appeals = [row for row in model.event_log if row.type == "appeal"]
-        for appeal in appeals:
-            assert (appeal.date, appeal.actor, appeal.origin) == ("1922-12", "trotsky", "model")
-            answer = next(vote for vote in model.vote_log if vote.date == appeal.date)
-            assert answer.motion.startswith("condemnation") and answer.sponsor == "stalin"
-            assert "trotsky" in answer.target.split(";")
-        spoke += bool(appeals)
-    assert spoke == 0 if voice_rate == 0 else spoke >= 8
+        if not any(row.type == "appeal" for row in model.event_log):
+            continue
+        spoke += 1
+        december = [vote.motion for vote in model.vote_log if vote.date == "1922-12"]
+        assert not [motion for motion in december if motion.startswith("condemnation")]
+        assert model.defied[list(model.leader_ids).index("trotsky")]
+    assert spoke >= 8
 
 
 def _with_an_opposition():
