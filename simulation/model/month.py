@@ -126,7 +126,7 @@ def advance_month(state, k, free, row):
     )
 
     standing = still_standing(alive, state.condemned, holds, state.unique_post)
-    strongest = dominant(state.power, alive, health)
+    strongest = dominant(state.power, alive, health) if free else -1  # replay moves no stance
     if free and reposition(
         state.stance,
         affinity,
