@@ -11,9 +11,12 @@ A leader aggrieved by the strongest moves his position toward what gathers
 support against the strongest (the stance of those the strongest is hostile
 to, weighted by their power), or away from the strongest's when no one
 opposes him yet; a weak leader who is not aggrieved bandwagons toward the
-strongest's position (Walt 1987; Schweller 1994). This is how the Leningrad
-leaders came to the left and to inner-party democracy in 1925 without a dated
-input saying so.
+strongest's position (Walt 1987; Schweller 1994), unless he is bound to one the
+strongest is hostile to: a friend of the strongest's enemy does not move toward
+the strongest (structural balance: Heider 1946). The signatories of the
+Declaration of the 46 stayed with Trotsky through his defeats, and joined the
+Leningrad leaders with him in 1926. This is how the Leningrad leaders came to
+the left and to inner-party democracy in 1925 without a dated input saying so.
 
 A grievance against the strongest waits while an enemy he shares with the
 aggrieved still stands (not yet condemned and stripped of his offices), in
@@ -24,6 +27,8 @@ autumn (chronology.csv 1925-01-17 and 1925-10; source chapter, §The
 Opposition and the NEP).
 
 References:
+    Heider, F. (1946). Attitudes and cognitive organization. Journal of
+    Psychology 21, 107-112.
     Walt, S. M. (1987). The Origins of Alliances. Cornell UP.
     Schweller, R. L. (1994). Bandwagoning for profit. International Security 19(1).
     Rigby, T. H. (1981). Early provincial cliques and the rise of Stalin.
@@ -110,8 +115,9 @@ def reposition(
     hostile to (affinity below 0), or, when there are none, to the mirror of
     the strongest's stance through his own. A leader with power share below
     ``bandwagon_below`` of the strongest's is pulled toward the strongest's
-    stance at rate ``rate * (1 - g) * (1 - share / (bandwagon_below * top))``.
-    The strongest does not move.
+    stance at rate ``rate * (1 - g) * (1 - share / (bandwagon_below * top)) * (1 - b)``,
+    ``b`` his strongest tie (affinity above 0) to a living leader the strongest
+    is hostile to. The strongest does not move.
 
     Returns:
         Whether any stance moved (the similarities need recomputing only then).
@@ -147,11 +153,26 @@ def reposition(
         move_1 = pull_rate * (target_1 - stance[i, 1])
         if top > 0 and bandwagon_below > 0 and power[i] < bandwagon_below * top:
             pull = rate * (1.0 - aggrieved) * (1.0 - power[i] / (bandwagon_below * top))
+            pull *= 1.0 - _bond_to_opposition(affinity, alive, strongest, i)
             move_0 += pull * (stance[strongest, 0] - stance[i, 0])
             move_1 += pull * (stance[strongest, 1] - stance[i, 1])
         moved = _shift(stance, i, 0, move_0) or moved
         moved = _shift(stance, i, 1, move_1) or moved
     return moved
+
+
+@njit(cache=True)
+def _bond_to_opposition(affinity: np.ndarray, alive: np.ndarray, strongest: int, i: int) -> float:
+    """``i``'s strongest tie (affinity above 0) to one the strongest is hostile to, 0..1.
+
+    It holds back his bandwagoning in full at a tie of 1: a man does not desert
+    a friend under the strongest's attack.
+    """
+    bond = 0.0
+    for k in range(alive.size):
+        if alive[k] and k != i and k != strongest and affinity[strongest, k] < 0:
+            bond = max(bond, affinity[i, k])
+    return bond
 
 
 @njit(cache=True)

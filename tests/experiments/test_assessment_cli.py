@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -106,7 +107,13 @@ def test_what_follows_a_turning_point_is_read_in_the_runs_that_reach_it_and_the_
     assert set(patterns.index[patterns["date"] > "1925-12"]) == set(table["pattern"])
     columns = ["hold-out fit, hit", "hold-out fit, missed", "posterior, hit", "posterior, missed"]
     assert list(table.columns) == ["pattern", "level", "date", *columns]
-    assert table[columns].stack().between(0, 1).all()
+    assert table[columns].stack().dropna().between(0, 1).all()
+    # a side of the turning point that no run reached has no shares (empty), never a made-up 0
+    report = (assessed / "report.md").read_text()
+    for name in ("hold-out fit", "posterior"):
+        reached = re.search(rf"{name}: (\d+) hit it, (\d+) missed it", report).groups()
+        for side, runs_there in zip(("hit", "missed"), map(int, reached), strict=True):
+            assert table[f"{name}, {side}"].isna().all() == (runs_there == 0)
 
 
 def test_the_contraction_table_reads_both_committed_fits(assessed):

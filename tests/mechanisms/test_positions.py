@@ -49,6 +49,20 @@ def test_a_weak_leader_who_is_not_aggrieved_bandwagons():
     assert np.linalg.norm(stance[1] - stance[0]) < np.linalg.norm(before - stance[0])
 
 
+def test_a_weak_friend_of_the_strongests_enemy_does_not_bandwagon():
+    stance, affinity, grievance, power = state(0.0)
+    power[:] = [0.8, 0.1, 0.1]
+    moved = []
+    for tie in (0.0, 0.5, 1.0):  # 1's friendship with 2, whom the strongest 0 is hostile to
+        affinity[1, 2] = affinity[2, 1] = tie
+        trial = stance.copy()
+        reposition(
+            trial, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool)
+        )
+        moved.append(np.linalg.norm(trial[1] - stance[1]))
+    assert moved[0] > moved[1] > moved[2] == 0.0
+
+
 def four_leaders():
     """0 the strongest; 1 aggrieved by him; 2 hostile to both; 3 a bystander."""
     stance = np.array([[0.5, 1.0], [0.3, 0.6], [-0.8, -0.8], [0.0, 0.0]])
