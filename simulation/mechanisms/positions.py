@@ -131,11 +131,15 @@ def reposition(
     opposition_0 = 0.0
     opposition_1 = 0.0
     weight = 0.0
+    opponents = np.empty(n, dtype=np.int64)  # those the strongest is hostile to, found once
+    count = 0
     for j in range(n):
         if alive[j] and j != strongest and affinity[strongest, j] < 0:
             opposition_0 += power[j] * stance[j, 0]
             opposition_1 += power[j] * stance[j, 1]
             weight += power[j]
+            opponents[count] = j
+            count += 1
     top = power[strongest]
     for i in range(n):
         if not alive[i] or i == strongest:
@@ -153,7 +157,7 @@ def reposition(
         move_1 = pull_rate * (target_1 - stance[i, 1])
         if top > 0 and bandwagon_below > 0 and power[i] < bandwagon_below * top:
             pull = rate * (1.0 - aggrieved) * (1.0 - power[i] / (bandwagon_below * top))
-            pull *= 1.0 - _bond_to_opposition(affinity, alive, strongest, i)
+            pull *= 1.0 - _bond_to_opposition(affinity, opponents[:count], i)
             move_0 += pull * (stance[strongest, 0] - stance[i, 0])
             move_1 += pull * (stance[strongest, 1] - stance[i, 1])
         moved = _shift(stance, i, 0, move_0) or moved
@@ -162,15 +166,17 @@ def reposition(
 
 
 @njit(cache=True)
-def _bond_to_opposition(affinity: np.ndarray, alive: np.ndarray, strongest: int, i: int) -> float:
-    """``i``'s strongest tie (affinity above 0) to one the strongest is hostile to, 0..1.
+def _bond_to_opposition(affinity: np.ndarray, opponents: np.ndarray, i: int) -> float:
+    """``i``'s strongest tie (affinity above 0) to one of the strongest's ``opponents``, 0..1.
 
     It holds back his bandwagoning in full at a tie of 1: a man does not desert
-    a friend under the strongest's attack.
+    a friend under the strongest's attack. ``opponents`` are the living leaders
+    the strongest is hostile to, the same whose stances :func:`reposition`
+    weighs, found once a month.
     """
     bond = 0.0
-    for k in range(alive.size):
-        if alive[k] and k != i and k != strongest and affinity[strongest, k] < 0:
+    for k in opponents:
+        if k != i:
             bond = max(bond, affinity[i, k])
     return bond
 

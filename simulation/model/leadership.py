@@ -253,10 +253,8 @@ def _contest(state, k, arena, delegates, shares, row):
 
     Every present leader weighs moving against his rival (:func:`_plan`);
     the sitting takes one motion by a logit choice
-    (:func:`simulation.mechanisms.agency.choose_motion`), or none. A carried
-    motion costs its targets standing, leaves them aggrieved and breaks its
-    proposer's bond with them at once (:func:`simulation.mechanisms.alliances.open_breach`);
-    a defeated one costs its proposer ``failure_cost`` in standing.
+    (:func:`simulation.mechanisms.agency.choose_motion`), or none, and puts it
+    to the vote (:func:`_put_to_vote`).
     """
     politburo = arena == POLITBURO
     if not politburo and _truce(state):
@@ -267,6 +265,17 @@ def _contest(state, k, arena, delegates, shares, row):
     if proposer < 0:
         return row
     move = CAMPAIGN if politburo else CONDEMNATION
+    return _put_to_vote(state, k, arena, delegates, move, proposer, targets, sides, p_opinion, row)
+
+
+@njit(cache=True)
+def _put_to_vote(state, k, arena, delegates, move, proposer, targets, sides, p_opinion, row):
+    """Vote on a campaign or condemnation: sanction its targets if it carries, else cost its mover.
+
+    A carried motion does what :func:`_sanction` says; a defeated one costs its
+    proposer ``failure_cost`` of standing (:func:`_failed`). The contest's motion
+    and the strongest's answer to a speaker go through here alike.
+    """
     carried, row = _motion(state, arena, delegates, move, proposer, targets, sides, p_opinion, row)
     if not carried:
         _failed(state, proposer)
@@ -355,13 +364,10 @@ def _voice(state, k, arena, delegates, shares, strongest, row):
         p[Parameter.ally_threshold],
     )
     p_opinion = opinion_for(state.influence * alive, sides, p[Parameter.opinion_gamma])
-    carried, row = _motion(
-        state, arena, delegates, CONDEMNATION, strongest, targets, sides, p_opinion, row
+    row = _put_to_vote(
+        state, k, arena, delegates, CONDEMNATION, strongest, targets, sides, p_opinion, row
     )
-    if not carried:
-        _failed(state, strongest)
-        return row, True
-    return _sanction(state, k, arena, CONDEMNATION, strongest, targets, row), True
+    return row, True
 
 
 @njit(cache=True)
