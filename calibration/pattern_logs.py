@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from calibration.pattern_scores import PatternLogs
-from simulation.model.recorder import tenures
+from simulation.model.recorder import GRIEVANCE_COLUMNS, tenures
 from simulation.model.rows import VOTE_COLUMNS
 from simulation.scenario import Scenario
 
@@ -32,6 +32,10 @@ def pattern_logs(model: PartyModel) -> PatternLogs:
         leader_ids=list(model.leader_ids),
         start=model.spec.start,
         affinity=recorder.affinity[:, upper[0], upper[1]],
+        grievance=np.stack(
+            (recorder.grievance[:, upper[0], upper[1]], recorder.grievance[:, upper[1], upper[0]]),
+            axis=-1,
+        ),
         factions_formed=formed,
     )
 
@@ -40,8 +44,8 @@ def logs_from_frames(scenario: Scenario, frames: dict[str, pd.DataFrame]) -> dic
     """The logs of every run in output tables (CSV of a run or Parquet of an ensemble), by run.
 
     ``frames`` holds ``tenures``, ``votes`` and, where the outputs have them,
-    ``alliances`` and ``factions``; without them every affinity is NaN and no
-    faction ever formed, so the caller must leave those patterns out.
+    ``alliances`` and ``factions``; without them every affinity and grievance is NaN
+    and no faction ever formed, so the caller must leave those patterns out.
     """
     leader_ids = [leader.id for leader in scenario.leaders]
     months = scenario.end.ordinal - scenario.start.ordinal + 1
@@ -56,9 +60,13 @@ def logs_from_frames(scenario: Scenario, frames: dict[str, pd.DataFrame]) -> dic
         spells = groups.get("tenures", {}).get(run, pd.DataFrame(columns=TENURE_COLUMNS))
         votes = groups.get("votes", {}).get(run, pd.DataFrame(columns=VOTE_COLUMNS))
         affinity = np.full((months, pairs), np.nan)
+        grievance = np.full((months, pairs, 2), np.nan)
         alliances = groups.get("alliances", {}).get(run)
         if alliances is not None:
             affinity = alliances["affinity"].to_numpy(dtype=float).reshape(months, pairs)
+            if GRIEVANCE_COLUMNS[1] in alliances:  # outputs written before it have none
+                grievance = alliances[list(GRIEVANCE_COLUMNS)].to_numpy(dtype=float)
+                grievance = grievance.reshape(months, pairs, 2)
         factions = groups.get("factions", {}).get(run, empty)
         active = factions[factions["active"].astype(bool)]
         formed = {faction.id: None for faction in scenario.factions}
@@ -72,6 +80,7 @@ def logs_from_frames(scenario: Scenario, frames: dict[str, pd.DataFrame]) -> dic
             leader_ids=leader_ids,
             start=scenario.start,
             affinity=affinity,
+            grievance=grievance,
             factions_formed=formed,
         )
     return result

@@ -1,11 +1,11 @@
 """The score of one run against the historical patterns, and of many runs together.
 
 A run is scored from its :class:`PatternLogs`: the spells in office, the votes,
-the monthly affinities and the months in which each faction was active. Model
+the monthly affinities and grievances and the months in which each faction was active. Model
 runs and null models produce the same logs, so both are judged by this code.
 Per pattern a run gets a hit or a miss, the month error where the pattern is
 timed, and the value measured (Jaccard overlap, seats, the opposition's share,
-the affinity).
+the affinity, the grievance).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pandas as pd
 from calibration.patterns import (
     Alignment,
     FactionForms,
+    Grievance,
     Holds,
     Pattern,
     Politburo,
@@ -45,6 +46,8 @@ class PatternLogs:
         leader_ids: the leaders in scenario order (the affinity's pair order).
         start: the scenario's first month (row 0 of ``affinity``).
         affinity: (months, pairs) affinity at the end of each month, pairs ``i < j`` in row order.
+        grievance: (months, pairs, 2) grievance at the end of each month, same pairs: of
+            ``i`` against ``j``, then of ``j`` against ``i``.
         factions_formed: each faction's first active month, None if never active.
     """
 
@@ -53,6 +56,7 @@ class PatternLogs:
     leader_ids: Sequence[str]
     start: Month
     affinity: np.ndarray
+    grievance: np.ndarray
     factions_formed: dict[str, str | None]
 
     def held_months(self, leader: str, post: str) -> list[tuple[int, int]]:
@@ -75,11 +79,22 @@ class PatternLogs:
 
     def affinity_of(self, first: str, second: str, month: Month) -> float:
         """The affinity of two leaders at the end of ``month``."""
-        i, j = sorted((self.leader_ids.index(first), self.leader_ids.index(second)))
+        row, pair, _ = self._pair(first, second, month)
+        return float(self.affinity[row, pair])
+
+    def grievance_of(self, holder: str, toward: str, month: Month) -> float:
+        """The grievance of ``holder`` against ``toward`` at the end of ``month``."""
+        row, pair, reverse = self._pair(holder, toward, month)
+        return float(self.grievance[row, pair, int(reverse)])
+
+    def _pair(self, first: str, second: str, month: Month) -> tuple[int, int, bool]:
+        """The month's row, the pair's column (``i < j``), and whether ``first`` is ``j``."""
+        a, b = self.leader_ids.index(first), self.leader_ids.index(second)
+        i, j = sorted((a, b))
         n = len(self.leader_ids)
         pair = i * n - i * (i + 1) // 2 + (j - i - 1)
         row = min(max(month.ordinal - self.start.ordinal, 0), self.affinity.shape[0] - 1)
-        return float(self.affinity[row, pair])
+        return row, pair, a > b
 
 
 @dataclass(frozen=True)
@@ -175,6 +190,12 @@ def _alignment(pattern: Alignment, logs: PatternLogs) -> PatternScore:
     return PatternScore(hit, value=affinity)
 
 
+def _grievance(pattern: Grievance, logs: PatternLogs) -> PatternScore:
+    holder, toward = pattern.leaders
+    grievance = logs.grievance_of(holder, toward, pattern.date)
+    return PatternScore(grievance >= pattern.at_least, value=grievance)
+
+
 def _faction(pattern: FactionForms, logs: PatternLogs) -> PatternScore:
     formed = logs.factions_formed.get(pattern.faction)
     if formed is None:
@@ -191,6 +212,7 @@ _SCORERS = {
     PolitburoSize: _politburo_size,
     Vote: _vote,
     Alignment: _alignment,
+    Grievance: _grievance,
     FactionForms: _faction,
 }
 

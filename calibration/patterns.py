@@ -142,6 +142,26 @@ class Alignment(_Pattern):
         return self
 
 
+class Grievance(_Pattern):
+    """The first leader holds at least ``at_least`` of grievance against the second at ``date``.
+
+    A resentment the sources record while the two were still allies (the cave
+    proposal of 1923 against the General Secretary's appointments): an
+    alignment pattern would see only their closeness.
+    """
+
+    kind: Literal["grievance"]
+    level: Literal[Level.ALIGNMENTS] = Level.ALIGNMENTS
+    leaders: list[Identifier] = Field(min_length=2, max_length=2)
+    at_least: float = Field(gt=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _two_leaders(self) -> Grievance:
+        if self.leaders[0] == self.leaders[1]:
+            raise ValueError(f"a grievance needs two different leaders, got {self.leaders}")
+        return self
+
+
 class FactionForms(_Pattern):
     """The faction first becomes active within ``tolerance`` of ``date``."""
 
@@ -152,7 +172,15 @@ class FactionForms(_Pattern):
 
 
 Pattern = Annotated[
-    Holds | Succeeds | Removal | Politburo | PolitburoSize | Vote | Alignment | FactionForms,
+    Holds
+    | Succeeds
+    | Removal
+    | Politburo
+    | PolitburoSize
+    | Vote
+    | Alignment
+    | Grievance
+    | FactionForms,
     Field(discriminator="kind"),
 ]
 KINDS = {
@@ -163,6 +191,7 @@ KINDS = {
     "politburo_size",
     "vote",
     "alignment",
+    "grievance",
     "faction",
 }
 TIMED = (Holds, Succeeds, Removal, FactionForms)

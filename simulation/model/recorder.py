@@ -19,6 +19,12 @@ from simulation.model.rows import EVENT_COLUMNS, VOTE_COLUMNS
 if TYPE_CHECKING:
     from simulation.model.party_model import PartyModel
 
+GRIEVANCE_COLUMNS = ("grievance_a", "grievance_b")
+"""``alliances.csv``'s grievances of each pair: ``leader_a``'s against ``leader_b``, and back.
+
+Unlike affinity, a grievance has a direction: the loser of a capture resents the winner.
+"""
+
 
 @dataclass
 class RunResult:
@@ -137,6 +143,8 @@ class Recorder:
                 "leader_a": np.tile(ids[a], months),
                 "leader_b": np.tile(ids[b], months),
                 "affinity": self.affinity[:, a, b].ravel(),
+                GRIEVANCE_COLUMNS[0]: self.grievance[:, a, b].ravel(),
+                GRIEVANCE_COLUMNS[1]: self.grievance[:, b, a].ravel(),
             }
         )
 

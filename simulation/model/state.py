@@ -80,7 +80,7 @@ STATE = (
     StateArray("stance", _C, (_L, 2), recorded=True, doc="(economic, regime), each -1..1"),
     StateArray("similarity", _C, (_L, _L), doc="stance similarity, from stance"),
     StateArray("affinity", _C, (_L, _L), recorded=True, doc="signed alliance weights"),
-    StateArray("grievance", _F, (_L, _L), doc="grievance of i against j"),
+    StateArray("grievance", _F, (_L, _L), recorded=True, doc="grievance of i against j"),
     StateArray("obligation", _C, (_L, _L), doc="obligation of client i to patron j"),
     StateArray("record", _C, (_L,), doc="the personal record standing rests on"),
     StateArray("power", _F, (_L,), recorded=True, doc="power share at the month's end"),

@@ -19,7 +19,7 @@ START = Month(1922, 4)
 MONTHS = 12  # 1922-04 .. 1923-03
 
 
-def logs(tenures=(), votes=(), affinity=None, factions=None) -> PatternLogs:
+def logs(tenures=(), votes=(), affinity=None, factions=None, grievance=None) -> PatternLogs:
     """A run of three leaders over twelve months; pairs (s,t), (s,z), (t,z)."""
     return PatternLogs(
         tenures=list(tenures),
@@ -27,6 +27,7 @@ def logs(tenures=(), votes=(), affinity=None, factions=None) -> PatternLogs:
         leader_ids=LEADERS,
         start=START,
         affinity=np.zeros((MONTHS, 3)) if affinity is None else affinity,
+        grievance=np.zeros((MONTHS, 3, 2)) if grievance is None else grievance,
         factions_formed=factions or {},
     )
 
@@ -166,6 +167,20 @@ def test_alignment_reads_the_sign_of_the_pair_at_the_date():
     hostile = late.model_copy(update={"sign": "hostile"})
     score = score_run([hostile], logs(affinity=affinity))["p"]
     assert score.hit and score.value == pytest.approx(affinity[10, 1])
+
+
+def test_grievance_reads_one_direction_of_the_pair_at_the_date():
+    grievance = np.zeros((MONTHS, 3, 2))
+    grievance[:, 1, 1] = np.linspace(0.0, 0.3, MONTHS)  # zinoviev against stalin, growing
+    resents = pattern(
+        kind="grievance", leaders=["zinoviev", "stalin"], date="1923-02", at_least=0.2
+    )
+    score = score_run([resents], logs(grievance=grievance))["p"]
+    assert score.hit and score.value == pytest.approx(grievance[10, 1, 1])
+    early = resents.model_copy(update={"date": Month(1922, 6)})
+    assert not score_run([early], logs(grievance=grievance))["p"].hit
+    backwards = resents.model_copy(update={"leaders": ["stalin", "zinoviev"]})
+    assert not score_run([backwards], logs(grievance=grievance))["p"].hit  # he holds none
 
 
 def test_faction_formation_is_timed():

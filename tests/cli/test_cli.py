@@ -80,9 +80,12 @@ def test_run_writes_every_file_with_tidy_columns(small_file, tmp_path, capsys):
         "leader_a",
         "leader_b",
         "affinity",
+        "grievance_a",
+        "grievance_b",
     ]
     alliances = pd.read_csv(out / "alliances.csv")
     assert (alliances["leader_a"] < alliances["leader_b"]).all()
+    assert alliances[["grievance_a", "grievance_b"]].stack().between(0, 1).all()
     assert trajectories["date"].str.fullmatch(r"\d{4}-\d{2}").all()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 3 and manifest["mode"] == "replay"

@@ -40,10 +40,12 @@ CONDEMNING_ARENAS = ("conference", "congress")
 
 @dataclass(frozen=True)
 class Settlement:
-    """The April 1922 settlement: who holds what, the affinities, the apparatus shares."""
+    """The April 1922 settlement: who holds what, the affinities and grievances, the apparatus."""
 
     holdings: list[tuple[str, str]]
     affinity: np.ndarray
+    grievance: np.ndarray
+    """(pairs, 2), as :class:`calibration.pattern_scores.PatternLogs` holds a month of it."""
     apparatus: dict[str, float]
     factions: list[str]
 
@@ -54,12 +56,14 @@ def april_settlement(scenario: Scenario) -> Settlement:
     model.step()
     recorder = model.recorder
     leaders, posts = np.nonzero(recorder.holds[0])
+    upper = np.triu_indices(len(model.leader_ids), 1)
     return Settlement(
         holdings=[
             (model.leader_ids[i], model.post_ids[p])
             for i, p in zip(leaders.tolist(), posts.tolist(), strict=True)
         ],
-        affinity=recorder.affinity[0][np.triu_indices(len(model.leader_ids), 1)],
+        affinity=recorder.affinity[0][upper],
+        grievance=np.stack((recorder.grievance[0][upper], recorder.grievance[0].T[upper]), axis=-1),
         apparatus=dict(zip(model.leader_ids, recorder.apparatus[0].tolist(), strict=True)),
         factions=[
             faction.faction_id
@@ -90,6 +94,7 @@ def _logs(
         leader_ids=[leader.id for leader in scenario.leaders],
         start=scenario.start,
         affinity=np.tile(settlement.affinity, (months, 1)),
+        grievance=np.tile(settlement.grievance, (months, 1, 1)),
         factions_formed={
             faction.id: str(scenario.start) if faction.id in settlement.factions else None
             for faction in scenario.factions
