@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from calibration.pattern_scores import PatternLogs
-from simulation.model.recorder import GRIEVANCE_COLUMNS, tenures
+from simulation.model.recorder import GRIEVANCE_COLUMNS, directed_pairs, tenures
 from simulation.model.rows import VOTE_COLUMNS
 from simulation.scenario import Scenario
 
@@ -32,10 +32,7 @@ def pattern_logs(model: PartyModel) -> PatternLogs:
         leader_ids=list(model.leader_ids),
         start=model.spec.start,
         affinity=recorder.affinity[:, upper[0], upper[1]],
-        grievance=np.stack(
-            (recorder.grievance[:, upper[0], upper[1]], recorder.grievance[:, upper[1], upper[0]]),
-            axis=-1,
-        ),
+        grievance=directed_pairs(recorder.grievance),
         factions_formed=formed,
     )
 
@@ -64,7 +61,7 @@ def logs_from_frames(scenario: Scenario, frames: dict[str, pd.DataFrame]) -> dic
         alliances = groups.get("alliances", {}).get(run)
         if alliances is not None:
             affinity = alliances["affinity"].to_numpy(dtype=float).reshape(months, pairs)
-            if GRIEVANCE_COLUMNS[1] in alliances:  # outputs written before it have none
+            if set(GRIEVANCE_COLUMNS) <= set(alliances.columns):  # none in older outputs
                 grievance = alliances[list(GRIEVANCE_COLUMNS)].to_numpy(dtype=float)
                 grievance = grievance.reshape(months, pairs, 2)
         factions = groups.get("factions", {}).get(run, empty)

@@ -26,6 +26,16 @@ Unlike affinity, a grievance has a direction: the loser of a capture resents the
 """
 
 
+def directed_pairs(ties: np.ndarray) -> np.ndarray:
+    """``(..., pairs, 2)``: for each pair ``i < j`` of the last two axes, ``i`` to ``j``, then back.
+
+    The pairs in row order, as ``alliances.csv`` lists them: what pattern scoring reads of
+    a run's grievances, from the model or from the null models' settlement.
+    """
+    a, b = np.triu_indices(ties.shape[-1], k=1)
+    return np.stack((ties[..., a, b], ties[..., b, a]), axis=-1)
+
+
 @dataclass
 class RunResult:
     """The tidy frames of one run (one observation per row, dates as ``YYYY-MM``)."""

@@ -131,4 +131,3 @@ def test_the_readme_compare_example_keeps_its_direction(baseline):
     stalin_dominant = [(table["dominant"] == "stalin").mean() for table in (base, removed)]
     assert stalin_dominant[1] <= stalin_dominant[0] - 0.2
     assert (removed["power_stalin"] < base["power_stalin"]).mean() >= 0.75
-    assert (removed["power_stalin"] < base["power_stalin"]).mean() >= 0.75

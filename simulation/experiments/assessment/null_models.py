@@ -26,6 +26,7 @@ import numpy as np
 from calibration.pattern_scores import PatternLogs
 from simulation.calendar import Month
 from simulation.model import Mode, PartyModel
+from simulation.model.recorder import directed_pairs
 from simulation.scenario import Scenario
 from simulation.scenario.schema import EventType
 
@@ -56,14 +57,13 @@ def april_settlement(scenario: Scenario) -> Settlement:
     model.step()
     recorder = model.recorder
     leaders, posts = np.nonzero(recorder.holds[0])
-    upper = np.triu_indices(len(model.leader_ids), 1)
     return Settlement(
         holdings=[
             (model.leader_ids[i], model.post_ids[p])
             for i, p in zip(leaders.tolist(), posts.tolist(), strict=True)
         ],
-        affinity=recorder.affinity[0][upper],
-        grievance=np.stack((recorder.grievance[0][upper], recorder.grievance[0].T[upper]), axis=-1),
+        affinity=recorder.affinity[0][np.triu_indices(len(model.leader_ids), 1)],
+        grievance=directed_pairs(recorder.grievance[0]),
         apparatus=dict(zip(model.leader_ids, recorder.apparatus[0].tolist(), strict=True)),
         factions=[
             faction.faction_id
