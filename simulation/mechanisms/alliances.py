@@ -4,7 +4,9 @@ Leaders are drawn together by similar stances and by obligations (a client to
 the patron who made his career, an appointee to those who appointed him), and
 pushed apart by grievances left by attacks. Against the most prominent rival
 they balance (the others draw together, and away from him) or, when weak,
-bandwagon (draw toward him); one parameter sets the mix.
+bandwagon (draw toward him); one parameter sets the mix. Enmities propagate
+by structural balance: two leaders who share an enemy draw together, and the
+friend of one's enemy is pushed away.
 
 Prominence is judged by visible standing (influence), not by the power share:
 the chapter stresses that the General Secretary's hold on the apparatus was
@@ -16,6 +18,10 @@ References:
     Schweller, R. L. (1994). Bandwagoning for profit. International Security 19(1).
     Acemoglu, D., Egorov, G., Sonin, K. (2008). Coalition formation in
     non-democracies. Review of Economic Studies 75(4), 987-1009.
+    Heider, F. (1946). Attitudes and cognitive organization. Journal of
+    Psychology 21, 107-112.
+    Cartwright, D., Harary, F. (1956). Structural balance: a generalization of
+    Heider's theory. Psychological Review 63(5), 277-293.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ class AffinityWeights(NamedTuple):
     grievance: float
     obligation: float
     threat: float
-    common_enemy: float = 0.0
+    structural_balance: float = 0.0
 
 
 @njit(cache=True)
@@ -117,19 +123,24 @@ def reweigh_affinities(
     """One month's move of every affinity toward what interests and memories dictate.
 
     ``target = w_s * similarity - w_g * (G + G^T) / 2 + w_o * (O + O^T) / 2 +
-    w_t * threat + w_e * min(1, E E)``, where ``E = min(A, 0)`` holds last
-    month's enmities toward the leaders still ``standing``, so that two
-    leaders with a common enemy draw together (structural balance: Heider
-    1946; Cartwright & Harary 1956) — the bond of Stalin and Bukharin against
-    first Trotsky, then Zinoviev and Kamenev — until that enemy is broken: the
-    trio outlived Trotsky's army by a few months (chronology.csv 1925-01-17, 1925-10).
+    w_t * threat + w_b * B``, where the balance ``B_ij`` sums ``A_ik A_kj``, clipped
+    to -1..1, over the leaders ``k`` still ``standing`` whom last month ``i`` or
+    ``j`` was hostile to (affinity below 0): structural balance (Heider 1946;
+    Cartwright & Harary 1956). Two leaders with a common enemy draw together (both
+    ties negative, the product positive): the bond of Stalin and Bukharin against
+    first Trotsky, then Zinoviev and Kamenev, until that enemy is broken (the trio
+    outlived Trotsky's army by a few months; chronology.csv 1925-01-17, 1925-10).
+    The friend of an enemy is pushed away (one tie negative): the enemy of
+    Stalin's friend became Bukharin's enemy (source chapter, §The Opposition and the
+    NEP, n. 54; chronology.csv 1925-12). A triad of friends exerts no pull: a
+    ruling group is not bound by its members' friendships alone.
     The target is clipped to -1..1; ``A <- (1 - rate) A + rate * target``,
     zero on the diagonal and for the dead. Affinities, similarities and
     threats are symmetric, so only one triangle is computed and mirrored; a
-    pair's common enemies are summed in the order of their index.
+    pair's balance is summed in the order of the index of ``k``.
     """
     n = affinity.shape[0]
-    w_stance, w_grievance, w_obligation, w_threat, w_common_enemy = weights
+    w_stance, w_grievance, w_obligation, w_threat, w_balance = weights
     enemies = enmities(affinity, standing)
     updated = np.zeros((n, n))
     for i in range(n):
@@ -138,19 +149,19 @@ def reweigh_affinities(
         for j in range(i + 1, n):
             if not alive[j]:
                 continue
-            common_enemy = 0.0
+            balance = 0.0
             for word in range(enemies.shape[1]):
-                shared = enemies[i, word] & enemies[j, word]
-                while shared:
-                    k = word * 64 + trailing_zeros(shared)
-                    common_enemy += affinity[i, k] * affinity[k, j]
-                    shared &= shared - np.uint64(1)
+                either = enemies[i, word] | enemies[j, word]
+                while either:
+                    k = word * 64 + trailing_zeros(either)
+                    balance += affinity[i, k] * affinity[k, j]
+                    either &= either - np.uint64(1)
             memory_ij = w_obligation * obligation[i, j] - w_grievance * grievance[i, j]
             memory_ji = w_obligation * obligation[j, i] - w_grievance * grievance[j, i]
             target = w_stance * similarity[i, j]
             target += 0.5 * (memory_ij + memory_ji)
             target += w_threat * threat[i, j]
-            target += w_common_enemy * min(common_enemy, 1.0)
+            target += w_balance * min(max(balance, -1.0), 1.0)
             target = min(max(target, -1.0), 1.0)
             updated[i, j] = (1.0 - rate) * affinity[i, j] + rate * target
             updated[j, i] = updated[i, j]
@@ -161,10 +172,10 @@ def reweigh_affinities(
 def enmities(affinity: np.ndarray, standing: np.ndarray) -> np.ndarray:
     """(n, words) bit sets: bit ``k`` of row ``i`` is set when ``k`` is hostile to ``i``.
 
-    Only leaders still ``standing`` count: a broken enemy binds no one.
+    Only leaders still ``standing`` count: a broken enemy binds or parts no one.
 
-    Two leaders' common enemies are then the bits their rows share, found a
-    word at a time instead of by a pass over every third leader.
+    The leaders either of two is hostile to are then the union of their rows'
+    bits, found a word at a time instead of by a pass over every third leader.
     """
     n = affinity.shape[0]
     enemies = np.zeros((n, (n + 63) // 64), dtype=np.uint64)

@@ -75,7 +75,7 @@ def advance_month(state, k, free, row):
         p[Parameter.grievance_weight],
         p[Parameter.obligation_weight],
         p[Parameter.threat_weight],
-        p[Parameter.common_enemy_weight],
+        p[Parameter.structural_balance_weight],
     )
 
     kept_members, kept_recruits = attrition(members, recruits, p[Parameter.membership_attrition])

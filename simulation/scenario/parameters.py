@@ -75,9 +75,10 @@ class Parameters(Frozen):
     polemic_grievance: float = parameter(
         0.4, "grievance left by an attack, and the affinity a carried attack breaks at once"
     )
-    common_enemy_weight: float = parameter(
+    structural_balance_weight: float = parameter(
         0.5,
-        "pull between two leaders who share an enemy still standing (structural balance)",
+        "structural balance: pull between two leaders who share an enemy still standing, "
+        "push between one and the other's enemy's friend",
         prior=(0.0, 1.0),
     )
     capture_grievance: float = parameter(
@@ -90,7 +91,7 @@ class Parameters(Frozen):
         0.1,
         "monthly move of an aggrieved leader's stance toward the opposition of the "
         "strongest (or of a weak one's toward the strongest)",
-        prior=(0.0, 0.3),
+        prior=(0.0, 0.6),
     )
     bandwagon_below: float = parameter(
         0.5, "power share, relative to the strongest's, below which a leader bandwagons"

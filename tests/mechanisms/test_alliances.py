@@ -61,7 +61,7 @@ def test_a_client_is_drawn_to_his_patron_despite_different_stances():
 
 def test_a_common_enemy_draws_two_leaders_together():
     affinity = np.array([[0.0, 0.0, -0.8], [0.0, 0.0, -0.8], [-0.8, -0.8, 0.0]])
-    weights = WEIGHTS._replace(stance=0.0, common_enemy=0.5)
+    weights = WEIGHTS._replace(stance=0.0, structural_balance=0.5)
     zeros = np.zeros((3, 3))
     updated = reweigh_affinities(
         affinity, zeros, zeros, zeros, zeros, np.ones(3, bool), 1.0, weights, np.ones(3, bool)
@@ -70,9 +70,30 @@ def test_a_common_enemy_draws_two_leaders_together():
     assert updated[0, 2] == 0.0  # no common enemy of 0 and 2
 
 
+def test_the_friend_of_an_enemy_is_pushed_away():
+    # 0 and 2 are friends; 2 and 1 enemies: 0 is drawn away from 1, 2's enemy.
+    affinity = np.array([[0.0, 0.0, 0.6], [0.0, 0.0, -0.8], [0.6, -0.8, 0.0]])
+    weights = WEIGHTS._replace(stance=0.0, structural_balance=0.5)
+    zeros = np.zeros((3, 3))
+    updated = reweigh_affinities(
+        affinity, zeros, zeros, zeros, zeros, np.ones(3, bool), 1.0, weights, np.ones(3, bool)
+    )
+    assert updated[0, 1] == pytest.approx(0.5 * 0.6 * -0.8)
+
+
+def test_friends_of_friends_exert_no_pull():
+    affinity = np.array([[0.0, 0.0, 0.6], [0.0, 0.0, 0.8], [0.6, 0.8, 0.0]])
+    weights = WEIGHTS._replace(stance=0.0, structural_balance=0.5)
+    zeros = np.zeros((3, 3))
+    updated = reweigh_affinities(
+        affinity, zeros, zeros, zeros, zeros, np.ones(3, bool), 1.0, weights, np.ones(3, bool)
+    )
+    assert updated[0, 1] == 0.0
+
+
 def test_a_broken_enemy_binds_no_one():
     affinity = np.array([[0.0, 0.0, -0.8], [0.0, 0.0, -0.8], [-0.8, -0.8, 0.0]])
-    weights = WEIGHTS._replace(stance=0.0, common_enemy=0.5)
+    weights = WEIGHTS._replace(stance=0.0, structural_balance=0.5)
     zeros = np.zeros((3, 3))
     standing = np.array([True, True, False])  # 2 condemned and stripped of his offices
     updated = reweigh_affinities(
@@ -127,8 +148,8 @@ def test_ties_accumulate_and_are_capped():
     assert grievance[1, 0] == 0.0
 
 
-def test_common_enemies_are_counted_right_beyond_sixty_four_leaders():
-    # Enmities are kept as 64-bit sets; check them against the plain sum E E with E = min(A, 0).
+def test_balance_is_counted_right_beyond_sixty_four_leaders():
+    # Enmities are kept as 64-bit sets; check them against the plain sums over every third leader.
     rng = np.random.default_rng(5)
     n = 70
     affinity = rng.uniform(-1, 1, (n, n))
@@ -136,13 +157,13 @@ def test_common_enemies_are_counted_right_beyond_sixty_four_leaders():
     np.fill_diagonal(affinity, 0.0)
     zeros = np.zeros((n, n))
     weights = AffinityWeights(
-        stance=0.0, grievance=0.0, obligation=0.0, threat=0.0, common_enemy=1.0
+        stance=0.0, grievance=0.0, obligation=0.0, threat=0.0, structural_balance=1.0
     )
     updated = reweigh_affinities(
         affinity, zeros, zeros, zeros, zeros, np.ones(n, bool), 1.0, weights, np.ones(n, bool)
     )
-    enmity = np.minimum(affinity, 0.0)
-    expected = np.clip(np.minimum(enmity @ enmity, 1.0), -1.0, 1.0)
+    friendship = np.maximum(affinity, 0.0)  # triads of friends alone exert no pull
+    expected = np.clip(affinity @ affinity - friendship @ friendship, -1.0, 1.0)
     np.fill_diagonal(expected, 0.0)
     np.testing.assert_allclose(updated, expected, atol=1e-12)
     assert updated[3, 67] != 0.0  # the pair spans both words of the bit sets
