@@ -127,22 +127,29 @@ class Sign(StrEnum):
     HOSTILE = "hostile"
 
 
-class Alignment(_Pattern):
-    """The affinity of two leaders at ``date`` has the given sign."""
+class _PairPattern(_Pattern):
+    """A pattern about two different leaders, read at the alignments' level."""
 
-    kind: Literal["alignment"]
     level: Literal[Level.ALIGNMENTS] = Level.ALIGNMENTS
     leaders: list[Identifier] = Field(min_length=2, max_length=2)
-    sign: Sign
 
     @model_validator(mode="after")
-    def _two_leaders(self) -> Alignment:
+    def _two_leaders(self) -> _PairPattern:
         if self.leaders[0] == self.leaders[1]:
-            raise ValueError(f"an alignment needs two different leaders, got {self.leaders}")
+            article = "an" if self.kind[0] in "aeiou" else "a"
+            needs = f"{article} {self.kind} needs two different leaders"
+            raise ValueError(f"{needs}, got {self.leaders}")
         return self
 
 
-class Grievance(_Pattern):
+class Alignment(_PairPattern):
+    """The affinity of two leaders at ``date`` has the given sign."""
+
+    kind: Literal["alignment"]
+    sign: Sign
+
+
+class Grievance(_PairPattern):
     """The first leader holds at least ``at_least`` of grievance against the second at ``date``.
 
     A resentment the sources record while the two were still allies (the cave
@@ -151,15 +158,7 @@ class Grievance(_Pattern):
     """
 
     kind: Literal["grievance"]
-    level: Literal[Level.ALIGNMENTS] = Level.ALIGNMENTS
-    leaders: list[Identifier] = Field(min_length=2, max_length=2)
     at_least: float = Field(gt=0.0, le=1.0)
-
-    @model_validator(mode="after")
-    def _two_leaders(self) -> Grievance:
-        if self.leaders[0] == self.leaders[1]:
-            raise ValueError(f"a grievance needs two different leaders, got {self.leaders}")
-        return self
 
 
 class FactionForms(_Pattern):

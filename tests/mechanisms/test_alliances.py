@@ -31,6 +31,18 @@ def reweigh(
     )
 
 
+def balance_only(affinity, standing=None):
+    """One month's full step (rate 1) to the structural balance alone, weighed 0.5."""
+    n = affinity.shape[0]
+    zeros = np.zeros((n, n))
+    weights = WEIGHTS._replace(stance=0.0, structural_balance=0.5)
+    everyone = np.ones(n, bool)
+    standing = everyone if standing is None else standing
+    return reweigh_affinities(
+        affinity, zeros, zeros, zeros, zeros, everyone, 1.0, weights, standing
+    )
+
+
 def test_similarity_is_one_for_equal_stances_and_minus_one_for_opposite_corners():
     similarity = stance_similarity(np.array([[1.0, 1.0], [1.0, 1.0], [-1.0, -1.0]]))
     assert similarity[0, 1] == pytest.approx(1.0)
@@ -61,11 +73,7 @@ def test_a_client_is_drawn_to_his_patron_despite_different_stances():
 
 def test_a_common_enemy_draws_two_leaders_together():
     affinity = np.array([[0.0, 0.0, -0.8], [0.0, 0.0, -0.8], [-0.8, -0.8, 0.0]])
-    weights = WEIGHTS._replace(stance=0.0, structural_balance=0.5)
-    zeros = np.zeros((3, 3))
-    updated = reweigh_affinities(
-        affinity, zeros, zeros, zeros, zeros, np.ones(3, bool), 1.0, weights, np.ones(3, bool)
-    )
+    updated = balance_only(affinity)
     assert updated[0, 1] == pytest.approx(0.5 * 0.64)
     assert updated[0, 2] == 0.0  # no common enemy of 0 and 2
 
@@ -73,32 +81,20 @@ def test_a_common_enemy_draws_two_leaders_together():
 def test_the_friend_of_an_enemy_is_pushed_away():
     # 0 and 2 are friends; 2 and 1 enemies: 0 is drawn away from 1, 2's enemy.
     affinity = np.array([[0.0, 0.0, 0.6], [0.0, 0.0, -0.8], [0.6, -0.8, 0.0]])
-    weights = WEIGHTS._replace(stance=0.0, structural_balance=0.5)
-    zeros = np.zeros((3, 3))
-    updated = reweigh_affinities(
-        affinity, zeros, zeros, zeros, zeros, np.ones(3, bool), 1.0, weights, np.ones(3, bool)
-    )
+    updated = balance_only(affinity)
     assert updated[0, 1] == pytest.approx(0.5 * 0.6 * -0.8)
 
 
 def test_friends_of_friends_exert_no_pull():
     affinity = np.array([[0.0, 0.0, 0.6], [0.0, 0.0, 0.8], [0.6, 0.8, 0.0]])
-    weights = WEIGHTS._replace(stance=0.0, structural_balance=0.5)
-    zeros = np.zeros((3, 3))
-    updated = reweigh_affinities(
-        affinity, zeros, zeros, zeros, zeros, np.ones(3, bool), 1.0, weights, np.ones(3, bool)
-    )
+    updated = balance_only(affinity)
     assert updated[0, 1] == 0.0
 
 
 def test_a_broken_enemy_binds_no_one():
     affinity = np.array([[0.0, 0.0, -0.8], [0.0, 0.0, -0.8], [-0.8, -0.8, 0.0]])
-    weights = WEIGHTS._replace(stance=0.0, structural_balance=0.5)
-    zeros = np.zeros((3, 3))
     standing = np.array([True, True, False])  # 2 condemned and stripped of his offices
-    updated = reweigh_affinities(
-        affinity, zeros, zeros, zeros, zeros, np.ones(3, bool), 1.0, weights, standing
-    )
+    updated = balance_only(affinity, standing)
     assert updated[0, 1] == 0.0
 
 
