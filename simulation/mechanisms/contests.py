@@ -433,7 +433,12 @@ def motion_targets(
 
 @njit(cache=True)
 def faction_cohesion(affinity: np.ndarray, membership: np.ndarray, alive: np.ndarray) -> np.ndarray:
-    """Mean affinity between living members of each faction, NaN below two members.
+    """How well each faction holds together: its least attached member's mean affinity to the rest.
+
+    The weakest link, not the mean over pairs: a group whose two wings are each close
+    but cold to one another (the Left and the Leningrad leaders before 1926) has a high
+    mean affinity and still no bloc, because half its members would not follow the
+    other half. NaN below two living members.
 
     Args:
         affinity: (n, n).
@@ -442,23 +447,21 @@ def faction_cohesion(affinity: np.ndarray, membership: np.ndarray, alive: np.nda
     """
     factions, n = membership.shape
     cohesion = np.full(factions, np.nan)
-    members = np.empty(n, dtype=np.int64)  # the living members, in index order (same sums)
+    members = np.empty(n, dtype=np.int64)  # the living members, in index order
     for f in range(factions):
-        count = 0.0
         size = 0
         for i in range(n):
-            if alive[i]:
-                count += membership[f, i]
-                if membership[f, i] != 0:
-                    members[size] = i
-                    size += 1
-        pairs = count * (count - 1)
-        if pairs > 0:
+            if alive[i] and membership[f, i] != 0:
+                members[size] = i
+                size += 1
+        if size < 2:
+            continue
+        weakest = np.inf
+        for a in range(size):
             summed = 0.0
-            for a in range(size):
-                i = members[a]
-                for b in range(size):
-                    j = members[b]
-                    summed += membership[f, i] * affinity[i, j] * membership[f, j]
-            cohesion[f] = summed / pairs
+            for b in range(size):
+                if b != a:
+                    summed += affinity[members[a], members[b]]
+            weakest = min(weakest, summed / (size - 1))
+        cohesion[f] = weakest
     return cohesion

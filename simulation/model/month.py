@@ -53,7 +53,7 @@ def advance_month(state, k, free, row):
     written (:func:`record_month`). Running member intakes add their monthly
     members, in the order they began. In free mode a declared faction forms
     when its members' cohesion is above ``faction_threshold`` and it comes
-    forward (:func:`_comes_forward`), and dissolves when its cohesion falls
+    forward (:func:`comes_forward`), and dissolves when its cohesion falls
     below it; each formation or dissolution is logged at ``row`` of the ``decision_log``, after
     the month's decisions (replay's factions are the scenario's dated events).
 
@@ -160,7 +160,16 @@ def advance_month(state, k, free, row):
         for f in range(cohesion.size):
             active = cohesion[f] > p[Parameter.faction_threshold]
             if active and not faction_active[f]:
-                active = _comes_forward(faction_membership[f], state.spoke_in, strongest, k)
+                active = comes_forward(
+                    faction_membership[f],
+                    state.spoke_in,
+                    strongest,
+                    k,
+                    holds,
+                    state.politburo_post,
+                    alive,
+                    health,
+                )
             if active != faction_active[f]:
                 faction_active[f] = active
                 row = write_faction_change(state.decision_log, row, f, active)
@@ -169,19 +178,30 @@ def advance_month(state, k, free, row):
 
 
 @njit(cache=True)
-def _comes_forward(members, spoke_in, strongest, k):
+def comes_forward(members, spoke_in, strongest, k, holds, politburo, alive, health):
     """Whether a cohesive faction comes forward this month.
 
-    It does when it counts the strongest among its members, or when one of its
-    members spoke out this month (:func:`.leadership._voice`).
-
-    A ruling group needs no declaration, but an opposition exists for the party only
-    once it speaks: the Left Opposition with the Declaration of the 46 (October 1923),
-    the New Opposition with the Leningrad leaders' open attack of autumn 1925
+    A group that counts the strongest is a ruling group: it needs no declaration,
+    but it rules only while its members hold at least half of the Politburo's
+    present seats, as the trio did once Lenin's illness kept him away (three of
+    six) and could no longer once Bukharin's seat made seven, when it widened into
+    the Seven (source chapter, §Party and Opposition after Lenin; chronology.csv
+    1924-08). Any other group is an opposition, which exists for the party only
+    once one of its members speaks out at a sitting (:func:`.leadership._voice`):
+    the Left Opposition with the Declaration of the 46 (October 1923), the New
+    Opposition with the Leningrad leaders' open attack of autumn 1925
     (chronology.csv 1923-10-15, 1925-10). Cohesion alone would count a like-minded
     group as a faction from the first month.
     """
-    forward = strongest >= 0 and members[strongest] != 0
+    if strongest >= 0 and members[strongest] != 0:
+        held = 0
+        seats = 0
+        for i in range(members.size):
+            if politburo >= 0 and holds[i, politburo] and alive[i] and health[i] >= 0.5:
+                seats += 1
+                held += members[i] != 0
+        return 2 * held >= seats
+    forward = False
     for i in range(members.size):  # a loop: numba compiles no generator for any()
         forward |= members[i] != 0 and spoke_in[i] == k
     return forward

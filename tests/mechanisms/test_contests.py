@@ -187,12 +187,24 @@ def test_the_plenum_takes_first_the_motion_of_the_first_rival():
     assert not plenum([0.9, 0.1, 0.1], [-1, 2, 1], executive=False)[2]  # to be expelled
 
 
-def test_faction_cohesion_is_the_mean_pairwise_affinity_of_the_living():
+def test_faction_cohesion_is_its_least_attached_living_members_mean_affinity():
     affinity = np.array([[0.0, 0.8, 0.2], [0.8, 0.0, 0.4], [0.2, 0.4, 0.0]])
     membership = np.array([[1.0, 1.0, 1.0], [1.0, 0.0, 0.0]])
     cohesion = faction_cohesion(affinity, membership, np.array([True, True, False]))
     assert cohesion[0] == pytest.approx(0.8)
     assert np.isnan(cohesion[1])
+    everyone = faction_cohesion(affinity, membership, np.ones(3, dtype=bool))
+    assert everyone[0] == pytest.approx(0.3)  # leader 2: (0.2 + 0.4) / 2
+
+
+def test_a_close_core_with_an_estranged_member_is_not_cohesive():
+    # Three close leaders and a fourth cold to all: a mean over pairs of 0.3, but the
+    # fourth would not follow the others.
+    affinity = np.full((4, 4), 0.9)
+    affinity[3, :] = affinity[:, 3] = -0.3
+    np.fill_diagonal(affinity, 0.0)
+    cohesion = faction_cohesion(affinity, np.ones((1, 4)), np.ones(4, dtype=bool))
+    assert cohesion[0] == pytest.approx(-0.3)
 
 
 def test_an_office_is_taken_from_a_rival_or_from_a_much_weaker_chief_appointer():
