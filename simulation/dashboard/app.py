@@ -42,7 +42,11 @@ NO_BRANCH = "no branch"
 
 
 class Run:
-    """The session's model, and the lock that keeps drawing from reading a half-done month."""
+    """The session's model, and the lock that keeps drawing from reading a half-done month.
+
+    ``playing`` is read and written under the same lock, so that once Pause has
+    returned no month starts: the player's check and its step are one.
+    """
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -51,11 +55,12 @@ class Run:
             self.scenario, check_seed(settings.seed, "Seed"), Mode(settings.mode)
         )
         self.lock = threading.Lock()
+        self.playing = False
 
-    def step(self) -> bool:
-        """Simulate one month if any is left; whether one was."""
+    def step(self, only_playing: bool = False) -> bool:
+        """Simulate a month if any is left (with ``only_playing``, if playing); whether one was."""
         with self.lock:
-            if not self.model.running:
+            if not self.model.running or (only_playing and not self.playing):
                 return False
             self.model.step()
             return True
@@ -77,9 +82,18 @@ CHRONICLE_ROWS = 15
 """Events shown in the chronicle: the latest, so that the page stays short."""
 
 
+def play(on: bool) -> None:
+    """Play or Pause: the run's own flag first, under its lock, then the button."""
+    session = run.value
+    if session is not None:
+        with session.lock:
+            session.playing = on
+    playing.value = on
+
+
 def restart(new: Settings) -> None:
     """Rebuild the model from the settings (a bad setting is shown, the old run kept)."""
-    playing.value = False
+    play(False)
     try:
         fresh = Run(new)
     except ScenarioError as error:
@@ -111,7 +125,7 @@ def Controls():
         with solara.Row():
             solara.Button(
                 "Pause" if playing.value else "Play",
-                on_click=lambda: playing.set(not playing.value),
+                on_click=lambda: play(not playing.value),
                 color="primary",
             )
             solara.Button("Step", on_click=step_once, disabled=playing.value)
@@ -199,8 +213,9 @@ def Player():
 
     def loop(cancel: threading.Event):
         while playing.value and session is not None and not cancel.is_set():
-            if not session.step():
-                playing.value = False
+            if not session.step(only_playing=True):
+                if not session.model.running:
+                    play(False)
                 return
             month.value = session.model.step_index
             time.sleep(MONTH_DELAY)
