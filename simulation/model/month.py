@@ -184,9 +184,8 @@ def comes_forward(members, spoke_in, strongest, k, holds, politburo, alive, heal
     A group that counts the strongest is a ruling group: it needs no declaration,
     but it rules only while its members hold at least half of the Politburo's
     present seats, as the trio did once Lenin's illness kept him away (three of
-    six) and could no longer once Bukharin's seat made seven, when it widened into
-    the Seven (source chapter, §Party and Opposition after Lenin; chronology.csv
-    1924-08). Any other group is an opposition, which exists for the party only
+    six; source chapter, §Party and Opposition after Lenin). Any other group is an
+    opposition, which exists for the party only
     once one of its members speaks out at a sitting (:func:`.leadership._voice`):
     the Left Opposition with the Declaration of the 46 (October 1923), the New
     Opposition with the Leningrad leaders' open attack of autumn 1925
