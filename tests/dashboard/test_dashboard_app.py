@@ -23,11 +23,13 @@ def fresh_session():
     app.settings.value = Settings()
     app.run.value = None
     app.month.value = -1
+    before = set(threading.enumerate())
     yield
     app.play(False)
-    # A player thread still drawing its last months when the interpreter exits crashes it.
-    for thread in threading.enumerate():
-        if thread is not threading.current_thread() and thread.daemon:
+    # A player thread still drawing its last months when the interpreter exits crashes it:
+    # wait for the threads Solara started for this test (its use_thread "runner"s).
+    for thread in set(threading.enumerate()) - before:
+        if thread.name.endswith("(runner)"):
             thread.join(timeout=60)
 
 
