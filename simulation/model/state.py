@@ -129,7 +129,13 @@ STATE = (
     # factions
     StateArray("faction_membership", _S, ("factions", _L)),
     StateArray("faction_active", _F, ("factions",), np.bool_, False, recorded=True),
-    StateArray("cohesion", _C, ("factions",), recorded=True, doc="members' mean affinity"),
+    StateArray(
+        "cohesion",
+        _C,
+        ("factions",),
+        recorded=True,
+        doc="least attached member's mean affinity to the rest",
+    ),
     # parameters and the decisions' buffer
     StateArray("parameter_values", _S, ("parameters",), doc="see simulation.model.parameters"),
     StateArray("decision_log", _W, ("decision_rows", "row_width"), np.int64, doc="see rows"),
