@@ -27,6 +27,7 @@ from simulation.mechanisms.patronage import (
 )
 from simulation.mechanisms.positions import capture_grievance, reposition
 from simulation.mechanisms.power import dominant, post_prestige
+from simulation.mechanisms.voting import present_holders
 from simulation.model.actions import head_holders, power_given
 from simulation.model.leadership import decide_month
 from simulation.model.parameters import Parameter
@@ -183,23 +184,23 @@ def comes_forward(members, spoke_in, strongest, k, holds, politburo, alive, heal
 
     A group that counts the strongest is a ruling group: it needs no declaration,
     but it rules only while its members hold at least half of the Politburo's
-    present seats, as the trio did once Lenin's illness kept him away (three of
-    six; source chapter, §Party and Opposition after Lenin). Any other group is an
-    opposition, which exists for the party only
-    once one of its members speaks out at a sitting (:func:`.leadership._voice`):
-    the Left Opposition with the Declaration of the 46 (October 1923), the New
-    Opposition with the Leningrad leaders' open attack of autumn 1925
-    (chronology.csv 1923-10-15, 1925-10). Cohesion alone would count a like-minded
-    group as a faction from the first month.
+    present seats (:func:`simulation.mechanisms.voting.present_holders`), as the
+    trio did once Lenin's illness kept him away (three of six; source chapter,
+    §Party and Opposition after Lenin). Any other group is an opposition, which
+    exists for the party only once one of its members speaks out at a sitting
+    (:func:`.leadership._voice`): the Left Opposition with the Declaration of the
+    46 (October 1923), the New Opposition with the Leningrad leaders' open attack
+    of autumn 1925 (chronology.csv 1923-10-15, 1925-10). Cohesion alone would
+    count a like-minded group as a faction from the first month.
     """
     if strongest >= 0 and members[strongest] != 0:
+        if politburo < 0:
+            return True
+        seats = present_holders(holds, politburo, alive, health)
         held = 0
-        seats = 0
-        for i in range(members.size):
-            if politburo >= 0 and holds[i, politburo] and alive[i] and health[i] >= 0.5:
-                seats += 1
-                held += members[i] != 0
-        return 2 * held >= seats
+        for i in seats:
+            held += members[i] != 0
+        return 2 * held >= seats.size
     forward = False
     for i in range(members.size):  # a loop: numba compiles no generator for any()
         forward |= members[i] != 0 and spoke_in[i] == k
