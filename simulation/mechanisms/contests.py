@@ -186,6 +186,7 @@ def plenum_moves(
     alive: np.ndarray,
     condemned_since: np.ndarray,
     defied: np.ndarray,
+    purged_in: np.ndarray,
     standing: np.ndarray,
     month: int,
     proposer: int,
@@ -203,10 +204,12 @@ def plenum_moves(
     out against the majority since (:mod:`.voice`), whose standing has fallen below
     ``removal_threshold`` loses an executive post (:func:`commanding_office`),
     if he still holds one. Once he has joined another defeated opposition
-    (:func:`in_opposition_bloc`) and his standing is below
-    ``expulsion_threshold``, he loses his Politburo seat and every post left,
-    whatever offices he still holds: the bloc is a faction, and organising one
-    costs the seat. The bloc is struck at its organiser first: a member waits
+    (:func:`in_opposition_bloc`) and either his standing is below
+    ``expulsion_threshold`` or he has defied his verdict, he loses his Politburo
+    seat and every post left, whatever offices he still holds: the bloc is a
+    faction, and organising one costs the seat; Zinoviev lost his in July 1926
+    for the bloc's clandestine meeting (the Lashevich affair), not for want of
+    standing (chronology.csv 1926-07-23). The bloc is struck at its organiser first: a member waits
     while an ally of the other opposition with a larger share of the apparatus
     (:func:`organiser_sits`) keeps his seat, and meanwhile loses only an office,
     if he holds one. One step a plenum, however broken he is: Trotsky lost the
@@ -215,7 +218,9 @@ def plenum_moves(
     oppositions of 1923 and 1925 joined, Zinoviev's in July 1926 for organising
     a faction through the Comintern apparatus he still chaired (he lost it that
     autumn; chronology.csv 1926-07-23), Trotsky's, who had no machine left, in
-    October.
+    October. A leader whom a purge stripped of a post this month (``purged_in``)
+    has taken this month's step: Zinoviev lost Leningrad in January 1926 and
+    kept the Comintern and his seat until the summer.
 
     Returns:
         ``(removals, expulsions, removals_first)``: the leaders for each
@@ -231,11 +236,12 @@ def plenum_moves(
     for i in range(n):
         waited = condemned_since[i] >= 0 and month - condemned_since[i] >= removal_delay
         ripe = waited or (condemned_since[i] >= 0 and defied[i])
-        if i == proposer or not (alive[i] and ripe and holds[i].any()):
+        purged = purged_in[i] == month  # the purge was this month's step
+        if i == proposer or purged or not (alive[i] and ripe and holds[i].any()):
             continue
         if standing[i] >= removal_threshold:
             continue
-        in_bloc = standing[i] < expulsion_threshold and in_opposition_bloc(
+        in_bloc = (standing[i] < expulsion_threshold or defied[i]) and in_opposition_bloc(
             i, affinity, condemned_since, alive, ally_threshold
         )
         if in_bloc and not organiser_sits(

@@ -391,6 +391,7 @@ def _plenum(state, k, delegates, proposer, row):
         alive,
         state.condemned_since,
         state.defied,
+        state.purged_in,
         state.influence,
         k,
         proposer,

@@ -56,6 +56,7 @@ def carry_out_purges(state, k, row):
         for target in targets:
             if state.holds[target, head]:
                 vacate(state, target, head)
+                state.purged_in[target] = k
                 row = write_purge_removal(state.decision_log, row, target, head, o)
         row = write_purge(state.decision_log, row, o, beneficiary)
     return row

@@ -94,6 +94,7 @@ STATE = (
     StateArray("condemned_since", _F, (_L,), np.int64, -1, doc="month first condemned, or -1"),
     StateArray("defied", _F, (_L,), np.bool_, False, doc="spoke out after his condemnation"),
     StateArray("spoke_in", _F, (_L,), np.int64, -1, doc="month he last spoke out, or -1"),
+    StateArray("purged_in", _F, (_L,), np.int64, -1, doc="month a purge last took his post, or -1"),
     StateArray("organisation_of", _S, (_L,), np.int64, doc="whose own man he is, or -1"),
     StateArray("arbiter", _S, (), np.int64, doc="the leader whose life forbids purges, or -1"),
     # offices

@@ -200,8 +200,8 @@ class Parameters(Frozen):
     )
     expulsion_threshold: float = parameter(
         0.2,
-        "standing below which a condemned rival without office loses his Politburo seat, once "
-        "he has allied with another defeated opposition",
+        "standing below which a condemned rival loses his Politburo seat, once he has allied "
+        "with another defeated opposition (a defiant one loses it above it too)",
         prior=(0.15, 0.55),
     )
     purge_share: float = parameter(

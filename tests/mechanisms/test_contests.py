@@ -77,12 +77,14 @@ def plenum(
     apparatus=(0.5, 0.0, 0.0),
     holds=None,
     defied=(False, False, False),
+    purged_in=(-1, -1, -1),
 ):
     """Leader 0 proposes; 1 and 2 sit in the Politburo and, if ``executive``, hold an office.
 
     1 and 2 are allies if ``allied``, and enemies of 0; ``apparatus`` their machines;
     ``holds`` (seat, office per leader) replaces the posts ``executive`` gives;
-    ``defied``: who has spoken out since his condemnation.
+    ``defied``: who has spoken out since his condemnation; ``purged_in``: the month a
+    purge last took a post of his.
     """
     if holds is None:
         holds = [[True, True], [True, executive], [True, executive]]
@@ -95,6 +97,7 @@ def plenum(
         np.ones(3, bool),
         np.array(condemned_since),
         np.array(defied),
+        np.array(purged_in),
         np.array(standing),
         month,
         proposer,
@@ -131,6 +134,23 @@ def test_a_condemned_man_who_speaks_out_may_lose_his_seat_at_once_but_his_office
     np.testing.assert_array_equal(spoke, [1, 2])
     removals, expulsions, _ = plenum([0.9, 0.1, 0.5], [-1, 9, -1], defied=(0, 1, 0))
     assert removals.size == 0 and expulsions.size == 0  # no bloc: only his office, which waits
+
+
+def test_a_defiant_man_in_a_bloc_loses_his_seat_before_he_is_broken():
+    # Diminished, not broken, condemned apart and allied: only defiance costs the seat.
+    _, quiet, _ = plenum([0.9, 0.3, 0.3], [-1, 2, 1], executive=False)
+    assert quiet.size == 0
+    _, spoke, _ = plenum([0.9, 0.3, 0.3], [-1, 2, 1], executive=False, defied=(0, 1, 0))
+    np.testing.assert_array_equal(spoke, [1])  # the Lashevich affair, not his standing
+
+
+def test_a_man_purged_this_month_is_not_stripped_again_at_its_plenum():
+    removals, _, _ = plenum([0.9, 0.3, 0.5], [-1, 2, 2])
+    np.testing.assert_array_equal(removals, [1])
+    removals, expulsions, _ = plenum([0.9, 0.3, 0.5], [-1, 2, 2], purged_in=(-1, 10, -1))
+    assert removals.size == 0 and expulsions.size == 0  # Leningrad was January 1926's step
+    removals, _, _ = plenum([0.9, 0.3, 0.5], [-1, 2, 2], purged_in=(-1, 9, -1))
+    np.testing.assert_array_equal(removals, [1])  # last month's purge does not shield him
 
 
 def test_a_rival_without_executive_office_can_only_be_expelled_once_broken():
