@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from simulation.mechanisms.alliances import add_tie
+from simulation.mechanisms.alliances import add_tie, fill_similarity
 from simulation.mechanisms.influence import blame, shock
 from simulation.mechanisms.patronage import apparatus_shares, purge
 from simulation.mechanisms.power import fill_power_shares, post_prestige
@@ -105,6 +105,17 @@ def shift_standing(state, who, delta):
     See :func:`simulation.mechanisms.influence.shock`.
     """
     shock(state.influence, state.record, who, state.alive, delta)
+
+
+@njit(cache=True)
+def refill_similarity(state):
+    """The stances' similarity again, in place, after an event set some stances.
+
+    :func:`simulation.mechanisms.alliances.fill_similarity`, as the month's repositioning
+    does: through numba's dispatcher, ``stance_similarity`` had the stances typed at
+    every call, and its new array copied.
+    """
+    fill_similarity(state.similarity, state.stance)
 
 
 @njit(cache=True)

@@ -11,6 +11,7 @@ affinities. All of it is compiled and written as rows of integers;
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,7 +34,7 @@ from simulation.model.rows import (
     kind_code,
     new_row,
 )
-from simulation.model.votes import ARENAS
+from simulation.model.votes import ARENAS, PLENUM
 
 if TYPE_CHECKING:
     from simulation.model.party_model import PartyModel
@@ -61,6 +62,56 @@ _PLENUM_REMOVAL, _PURGE_REMOVAL, _PURGE, _TAKEOVER, _APPEAL = map(
 )
 
 
+@dataclass(frozen=True, eq=False)
+class DecisionTexts:
+    """The words of the decisions' log rows that only the scenario's names make up.
+
+    Written once per scenario (:class:`.initial_state.ScenarioFrame`) and indexed by
+    the rows' integers: formatting them anew for each of a run's two hundred rows was
+    the larger part of logging them.
+    """
+
+    move_ids: tuple[tuple[str, ...], ...]
+    """``[move][leader]``: a sanction's or plenum removal's event id, ``condemnation-X``."""
+    moves_in: tuple[tuple[tuple[str, ...], ...], ...]
+    """``[arena][move][leader]``: its detail, ``congress: condemnation of X``."""
+    appointment_ids: tuple[str, ...]
+    """``[post]``: an appointment's event id."""
+    appointed_by: tuple[str, ...]
+    """``[leader]``: an appointment's detail."""
+    appeal_ids: tuple[str, ...]
+    """``[leader]``: an appeal's event id."""
+    speaks_out: tuple[str, ...]
+    """``[arena]``: an appeal's detail."""
+    faction_ids: tuple[tuple[str, ...], ...]
+    """``[formed][faction]``: a faction change's event id."""
+    faction_names: tuple[str, ...]
+    """``[faction]``: a faction change's detail."""
+
+    @classmethod
+    def of(cls, leaders: list[str], posts: list[str], factions: list[tuple[str, str]]):
+        """The texts of a scenario's ``leaders``, ``posts`` and ``factions`` (id, name)."""
+        return cls(
+            move_ids=tuple(tuple(f"{move}-{leader}" for leader in leaders) for move in _MOVE_NAMES),
+            moves_in=tuple(
+                tuple(
+                    tuple(f"{arena}: {move} of {leader}" for leader in leaders)
+                    for move in _MOVE_NAMES
+                )
+                for arena in _ARENA_NAMES
+            ),
+            appointment_ids=tuple(f"appointment-{post}" for post in posts),
+            appointed_by=tuple(f"appointed by {leader}" for leader in leaders),
+            appeal_ids=tuple(f"appeal-{leader}" for leader in leaders),
+            speaks_out=tuple(f"{arena}: speaks out against the majority" for arena in _ARENA_NAMES),
+            faction_ids=tuple(
+                tuple(f"{kind}-{faction_id}" for faction_id, _ in factions)
+                for kind in _FACTION_KINDS
+            ),
+            faction_names=tuple(name for _, name in factions),
+        )
+
+
 def log_decisions(model: PartyModel, rows: int) -> None:
     """Write the month's decisions, as :mod:`.leadership` logged them, to the run's logs.
 
@@ -69,7 +120,7 @@ def log_decisions(model: PartyModel, rows: int) -> None:
     cost as much as writing the logs from them.
     """
     leaders, posts, organisations = model.leader_ids, model.post_ids, model.organisation_ids
-    date, events = model.date, model.event_log
+    date, events, texts = model.date, model.event_log, model.decision_texts
     targets = []  # the ids of the targets of the vote that follows
     for row in model.decision_log[:rows].tolist():
         kind = row[0]
@@ -97,9 +148,7 @@ def log_decisions(model: PartyModel, rows: int) -> None:
             )
         elif kind == _SANCTION:
             _, arena, move, proposer, target, _, _ = row
-            move_name, target_id = _MOVE_NAMES[move], leaders[target]
-            detail = f"{_ARENA_NAMES[arena]}: {move_name} of {target_id}"
-            event_id = f"{move_name}-{target_id}"
+            detail, event_id = texts.moves_in[arena][move][target], texts.move_ids[move][target]
             sanction = _SANCTION_KIND[move]
             events.append(
                 new_row(
@@ -108,16 +157,16 @@ def log_decisions(model: PartyModel, rows: int) -> None:
             )
         elif kind == _APPOINTMENT:
             _, appointee, post, appointer, _, _, _ = row
-            post_id, detail = posts[post], f"appointed by {leaders[appointer]}"
+            event_id, detail = texts.appointment_ids[post], texts.appointed_by[appointer]
             events.append(
                 new_row(
                     EventRow,
                     (
                         date,
-                        f"appointment-{post_id}",
+                        event_id,
                         "appointment",
                         leaders[appointee],
-                        post_id,
+                        posts[post],
                         MODEL,
                         detail,
                         "",
@@ -126,26 +175,22 @@ def log_decisions(model: PartyModel, rows: int) -> None:
             )
         elif kind == _APPEAL:
             _, arena, leader, _, _, _, _ = row
-            speaker = leaders[leader]
-            detail = f"{_ARENA_NAMES[arena]}: speaks out against the majority"
+            event_id, detail = texts.appeal_ids[leader], texts.speaks_out[arena]
             events.append(
                 new_row(
-                    EventRow, (date, f"appeal-{speaker}", "appeal", speaker, "", MODEL, detail, "")
+                    EventRow, (date, event_id, "appeal", leaders[leader], "", MODEL, detail, "")
                 )
             )
         elif kind == _FACTION_CHANGE:
             _, f, formed, _, _, _, _ = row
-            faction = model.factions[f]
-            event_kind = _FACTION_KINDS[formed]
-            event_id = f"{event_kind}-{faction.faction_id}"
+            event_id, name = texts.faction_ids[formed][f], texts.faction_names[f]
             events.append(
-                new_row(EventRow, (date, event_id, event_kind, "", "", MODEL, faction.name, ""))
+                new_row(EventRow, (date, event_id, _FACTION_KINDS[formed], "", "", MODEL, name, ""))
             )
         elif kind == _PLENUM_REMOVAL:
             _, move, leader, post, _, _, _ = row
-            move_name, target_id = _MOVE_NAMES[move], leaders[leader]
-            detail = f"plenum: {move_name} of {target_id}"
-            event_id = f"{move_name}-{target_id}"
+            target_id, event_id = leaders[leader], texts.move_ids[move][leader]
+            detail = texts.moves_in[PLENUM][move][leader]
             events.append(
                 new_row(
                     EventRow, (date, event_id, "removal", target_id, posts[post], MODEL, detail, "")

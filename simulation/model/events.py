@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation.mechanisms.alliances import stance_similarity
 from simulation.model.actions import (
     aggrieve,
     appoint,
@@ -27,6 +26,7 @@ from simulation.model.actions import (
     elect_central_committee,
     pin_blame,
     purge_organisation,
+    refill_similarity,
     set_health,
     shift_standing,
 )
@@ -314,6 +314,6 @@ def _shared_effects(model: PartyModel, prepared: PreparedEvent) -> None:
                 model.stance[i, 0] = change.economic
             if change.regime is not None:
                 model.stance[i, 1] = change.regime
-        model.similarity[:] = stance_similarity(model.stance)
+        _compiled(model, refill_similarity)
     for org_id, level in event.protection.items():
         model.protection[model.organisation_index[org_id]] = level

@@ -18,6 +18,7 @@ import numpy as np
 
 from simulation.mechanisms import alliances, contests, influence, patronage, power
 from simulation.model import leadership
+from simulation.model.decisions import DecisionTexts
 from simulation.model.events import PreparedEvent, prepare
 from simulation.model.parameters import pack
 from simulation.model.rows import ROW_WIDTH
@@ -55,6 +56,8 @@ class InitialState:
     sitting_delegates: dict[tuple[int, Arena], int]
     sittings_by_step: dict[int, tuple[np.ndarray, np.ndarray]]
     """Per month with sittings: arena codes (:data:`.votes.ARENAS`) and delegates."""
+    decision_texts: DecisionTexts
+    """The words of the decisions' log rows (:func:`.decisions.log_decisions`)."""
     machine_code: tuple[dict, dict] = field(default_factory=lambda: ({}, {}), repr=False)
     """The plan's looked-up machine code (:attr:`.state.RunPlan.gathering` and ``actions``),
     shared by the initial states of one :class:`ScenarioFrame`: their arrays have the same types."""
@@ -329,6 +332,9 @@ def build_frame(scenario: Scenario, free_from: int) -> ScenarioFrame:
         organisation_ids=organisation_ids,
         organisation_index=organisation_index,
         faction_members=faction_members,
+        decision_texts=DecisionTexts.of(
+            leader_ids, post_ids, [(faction.id, faction.name) for faction in scenario.factions]
+        ),
         sizes={
             "leaders": n,
             "posts": len(posts),

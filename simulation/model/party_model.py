@@ -106,6 +106,7 @@ class PartyModel(mesa.Model):
         self.events_by_step = start.events_by_step
         self.sitting_delegates = start.sitting_delegates
         self.sittings_by_step = start.sittings_by_step
+        self.decision_texts = start.decision_texts
         self.leaders = [
             Leader(self, i, leader.id, leader.name) for i, leader in enumerate(scenario.leaders)
         ]
