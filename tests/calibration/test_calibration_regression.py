@@ -37,12 +37,12 @@ def tables(baseline):
     return patterns, {name: pattern_table(patterns, frame) for name, frame in scores.items()}
 
 
-def test_the_posterior_predictive_joint_score_stays_near_0_76(tables):
+def test_the_posterior_predictive_joint_score_stays_near_0_79(tables):
     _, by_set = tables
     joint = joint_scores(by_set["posterior"])
-    assert joint["all"] == pytest.approx(0.76, abs=0.04)
-    assert joint["timings"] == pytest.approx(0.42, abs=0.08)
-    assert joint["factions"] == pytest.approx(0.22, abs=0.05)
+    assert joint["all"] == pytest.approx(0.79, abs=0.04)
+    assert joint["timings"] == pytest.approx(0.58, abs=0.08)
+    assert joint["factions"] == pytest.approx(0.23, abs=0.05)
 
 
 def test_the_hold_out_in_time_stays_near_0_59(tables):
