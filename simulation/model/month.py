@@ -39,7 +39,7 @@ def record_month(state, k):
     """Copy the recorded arrays into row ``k`` of their monthly records.
 
     The recorded arrays are views into two flat arrays, numbers and flags
-    (:class:`.state.RecordedGroup`), so this is two row copies.
+    (:class:`.state.ArrayGroup`), so this is two row copies.
     """
     state.numbers_by_month[k] = state.recorded_numbers
     state.flags_by_month[k] = state.recorded_flags

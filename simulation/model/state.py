@@ -150,7 +150,7 @@ RECORDED = tuple(array for array in STATE if array.recorded)
 
 
 @dataclass(frozen=True)
-class RecordedGroup:
+class ArrayGroup:
     """Arrays of one type, side by side in one flat array per run.
 
     Each recorded array is a view into its group's flat array, so the month is
@@ -166,7 +166,7 @@ class RecordedGroup:
     """``(name, offset, size, shape)`` of each array in the flat array."""
 
     @classmethod
-    def of(cls, starts: list[tuple[str, np.ndarray]], dtype: type) -> RecordedGroup:
+    def of(cls, starts: list[tuple[str, np.ndarray]], dtype: type) -> ArrayGroup:
         """Lay out the arrays ``starts`` gives, in order."""
         layout, offset = [], 0
         for name, start in starts:
@@ -217,13 +217,13 @@ class RunPlan:
 
     shared: tuple[tuple[str, np.ndarray | int], ...]
     """The arrays every run shares (read-only)."""
-    copied: tuple[RecordedGroup, ...]
+    copied: tuple[ArrayGroup, ...]
     """The starting values of the unrecorded arrays a run changes (its own copy), one group
     per type: from the scenario, or (fresh arrays) filled once per scenario, since copying
     beats filling."""
-    numbers: RecordedGroup
+    numbers: ArrayGroup
     """The recorded float arrays."""
-    flags: RecordedGroup
+    flags: ArrayGroup
     """The recorded boolean arrays."""
     scratch: tuple[tuple[str, tuple[int, ...], type], ...]
     """The name, shape and type of each array a run writes before reading it."""
@@ -274,13 +274,13 @@ def plan_runs(
     return RunPlan(
         shared=tuple((a.name, starts[a.name]) for a in STATE if a.role is Role.SHARED),
         copied=tuple(
-            RecordedGroup.of([(a.name, starts[a.name]) for a in copied if a.dtype is dtype], dtype)
+            ArrayGroup.of([(a.name, starts[a.name]) for a in copied if a.dtype is dtype], dtype)
             for dtype in dict.fromkeys(a.dtype for a in copied)
         ),
-        numbers=RecordedGroup.of(
+        numbers=ArrayGroup.of(
             [(a.name, starts[a.name]) for a in RECORDED if a.dtype is not np.bool_], np.float64
         ),
-        flags=RecordedGroup.of(
+        flags=ArrayGroup.of(
             [(a.name, starts[a.name]) for a in RECORDED if a.dtype is np.bool_], np.bool_
         ),
         scratch=tuple((a.name, shapes[a.name], a.dtype) for a in STATE if a.role is Role.SCRATCH),
@@ -290,7 +290,7 @@ def plan_runs(
 
 
 RECORDS = ("recorded_numbers", "recorded_flags", "numbers_by_month", "flags_by_month")
-"""The flat arrays of the recorded groups, now and month by month (see :class:`RecordedGroup`)."""
+"""The flat arrays of the recorded groups, now and month by month (see :class:`ArrayGroup`)."""
 FIELDS = ("source", *(array.name for array in STATE), *RECORDS)
 """The compiled object's fields: the generator, every state array, the recorded groups."""
 
