@@ -37,12 +37,12 @@ def tables(baseline):
     return patterns, {name: pattern_table(patterns, frame) for name, frame in scores.items()}
 
 
-def test_the_posterior_predictive_joint_score_stays_near_0_79(tables):
+def test_the_posterior_predictive_joint_score_stays_near_0_75(tables):
     _, by_set = tables
     joint = joint_scores(by_set["posterior"])
-    assert joint["all"] == pytest.approx(0.79, abs=0.04)
-    assert joint["timings"] == pytest.approx(0.58, abs=0.08)
-    assert joint["factions"] == pytest.approx(0.23, abs=0.05)
+    assert joint["all"] == pytest.approx(0.75, abs=0.04)
+    assert joint["timings"] == pytest.approx(0.49, abs=0.08)
+    assert joint["factions"] == pytest.approx(0.17, abs=0.05)
 
 
 def test_the_hold_out_in_time_stays_near_0_59(tables):
@@ -52,4 +52,4 @@ def test_the_hold_out_in_time_stays_near_0_59(tables):
     table = table[table["pattern"].isin(late)]
     assert len(table) == 31
     assert table["hit"].mean() == pytest.approx(0.59, abs=0.04)
-    assert (table["hit"] >= 0.4).sum() in range(18, 27)
+    assert (table["hit"] >= 0.4).sum() in range(22, 30)
