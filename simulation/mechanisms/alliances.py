@@ -30,9 +30,9 @@ from typing import NamedTuple
 
 import numpy as np
 from numba import njit
-from numba.cpython.unsafe.numbers import trailing_zeros  # LLVM's cttz, as numba uses it
 
 _MAX_STANCE_DISTANCE = 2.0 * np.sqrt(2.0)
+_ONE = np.uint64(1)
 
 
 class AffinityWeights(NamedTuple):
@@ -138,54 +138,47 @@ def reweigh_affinities(
     zero on the diagonal and for the dead. Affinities, similarities and
     threats are symmetric, so only one triangle is computed and mirrored; a
     pair's balance is summed in the order of the index of ``k``.
+
+    The balances of a row's pairs ``(i, j > i)`` are summed side by side, one ``k`` at a
+    time over every ``j``, so that the compiler vectorises them: summed one pair after
+    another, each addition waited on the last, and this function took a fifth of a
+    month's compiled time. A ``k`` hostile to neither adds ``+0.0``, which leaves a sum
+    unchanged (a sum begun at ``+0.0`` is never ``-0.0``): the balances are the same, bit
+    for bit, as summing only over the hostile.
     """
     n = affinity.shape[0]
     w_stance, w_grievance, w_obligation, w_threat, w_balance = weights
-    enemies = enmities(affinity, standing)
     updated = np.zeros((n, n))
-    for i in range(n):
+    balance = np.empty(n)
+    last = np.uint64(n)
+    for i in range(last):  # unsigned indices: no wrap-around test, so the inner loops vectorise
         if not alive[i]:
             continue
-        for j in range(i + 1, n):
+        balance[:] = 0.0
+        for k in range(last):
+            if not standing[k]:
+                continue
+            a_ik = affinity[i, k]
+            if affinity[k, i] < 0:  # an enemy of i: his term counts for every pair (i, j)
+                for j in range(i + _ONE, last):
+                    balance[j] += a_ik * affinity[k, j]
+            else:  # only for the pairs (i, j) whose j he is hostile to; +0.0 changes no sum
+                for j in range(i + _ONE, last):
+                    a_kj = affinity[k, j]
+                    balance[j] += a_ik * a_kj if a_kj < 0 else 0.0
+        for j in range(i + _ONE, last):
             if not alive[j]:
                 continue
-            balance = 0.0
-            for word in range(enemies.shape[1]):
-                either = enemies[i, word] | enemies[j, word]
-                while either:
-                    k = word * 64 + trailing_zeros(either)
-                    balance += affinity[i, k] * affinity[k, j]
-                    either &= either - np.uint64(1)
             memory_ij = w_obligation * obligation[i, j] - w_grievance * grievance[i, j]
             memory_ji = w_obligation * obligation[j, i] - w_grievance * grievance[j, i]
             target = w_stance * similarity[i, j]
             target += 0.5 * (memory_ij + memory_ji)
             target += w_threat * threat[i, j]
-            target += w_balance * min(max(balance, -1.0), 1.0)
+            target += w_balance * min(max(balance[j], -1.0), 1.0)
             target = min(max(target, -1.0), 1.0)
             updated[i, j] = (1.0 - rate) * affinity[i, j] + rate * target
             updated[j, i] = updated[i, j]
     return updated
-
-
-@njit(cache=True)
-def enmities(affinity: np.ndarray, standing: np.ndarray) -> np.ndarray:
-    """(n, words) bit sets: bit ``k`` of row ``i`` is set when ``k`` is hostile to ``i``.
-
-    Only leaders still ``standing`` count: a broken enemy binds or parts no one.
-
-    The leaders either of two is hostile to are then the union of their rows'
-    bits, found a word at a time instead of by a pass over every third leader.
-    """
-    n = affinity.shape[0]
-    enemies = np.zeros((n, (n + 63) // 64), dtype=np.uint64)
-    for k in range(n):
-        if not standing[k]:
-            continue
-        for i in range(n):
-            if affinity[k, i] < 0:
-                enemies[i, k // 64] |= np.uint64(1) << np.uint64(k % 64)
-    return enemies
 
 
 @njit(cache=True)
