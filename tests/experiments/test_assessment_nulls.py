@@ -50,29 +50,32 @@ def test_the_apparatus_decides_at_the_first_sitting_after_the_arbiter_dies(basel
     logs = apparatus_decides(baseline, settlement)
     spells = _spells(logs)
     # Lenin dies 1924-01; that month's conference is the first sitting; Stalin's apparatus
-    # is the largest; Trotsky, hostile to him in April 1922, loses everything there.
-    assert spells[("trotsky", "war_commissar")] == ("1922-04", "1924-01")
-    assert spells[("trotsky", "politburo")] == ("1922-04", "1924-01")
+    # is the largest; the Left, hostile to him in April 1922, loses everything there.
+    assert spells[("rakovsky", "ukraine_sovnarkom_chair")] == ("1922-04", "1924-01")
+    assert spells[("pyatakov", "vsnkh_deputy")] == ("1922-04", "1924-01")
     assert spells[("stalin", "sovnarkom_chair")] == ("1924-01", None)
     assert spells[("zinoviev", "comintern_chair")] == ("1922-04", None)  # close to Stalin
+    # Trotsky starts as the centraliser of 1922, not yet Stalin's enemy: the null spares him.
+    assert spells[("trotsky", "war_commissar")] == ("1922-04", None)
     sittings = {
         str(event.date)
         for event in baseline.events
         if event.type in (EventType.CONFERENCE, EventType.CONGRESS) and event.date >= Month(1924, 1)
     }
     assert {vote["date"] for vote in logs.votes} == sittings
-    assert all(vote["carried"] and "trotsky" in vote["target"].split(";") for vote in logs.votes)
+    assert all(vote["carried"] and "rakovsky" in vote["target"].split(";") for vote in logs.votes)
     assert "stalin" not in logs.votes[0]["target"]
+    assert "trotsky" not in logs.votes[0]["target"]
 
 
 def test_null_models_are_scored_by_the_same_code(baseline, settlement):
     patterns = load_patterns(ROOT / "calibration" / "patterns.yaml", baseline).patterns
     still = score_run(patterns, persistence(baseline, settlement))
     assert still["stalin-general-secretary-1926"].hit
-    assert not still["trotsky-leaves-army"].hit  # nobody is ever removed
+    assert not still["rakovsky-leaves-ukraine"].hit  # nobody is ever removed
     decided = score_run(patterns, apparatus_decides(baseline, settlement))
-    assert decided["trotsky-leaves-army"].error == 12  # removed 1924-01, history 1925-01
-    assert not decided["trotsky-keeps-politburo-seat-1925"].hit
+    assert decided["rakovsky-leaves-ukraine"].error == 6  # removed 1924-01, history 1923-07
+    assert decided["trotsky-keeps-politburo-seat-1925"].hit
 
 
 def test_the_hindsight_audit_lists_and_removes_every_leader_targeted_input(baseline):
