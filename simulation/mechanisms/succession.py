@@ -58,7 +58,7 @@ def successor_scores(
 def may_succeed(
     i: int,
     post: int,
-    previous: int,
+    lost: np.ndarray,
     appointer: int,
     affinity: np.ndarray,
     alive: np.ndarray,
@@ -70,11 +70,12 @@ def may_succeed(
     """Whether the appointer may put leader ``i`` in the vacant post.
 
     A living, present, uncondemned ally of his, not barred from the post, not
-    holding it already and not the man it was just taken from.
+    holding it already and not one who has lost it during the run (``lost``, (n,)
+    bool: :func:`simulation.model.actions.vacate`).
     """
     return (
         i != appointer
-        and i != previous
+        and not lost[i]
         and alive[i]
         and health[i] >= 0.5
         and affinity[appointer, i] > 0
@@ -87,7 +88,7 @@ def may_succeed(
 @njit(cache=True)
 def line_candidates(
     post: int,
-    previous: int,
+    lost: np.ndarray,
     lines: np.ndarray,
     appointer: int,
     affinity: np.ndarray,
@@ -111,7 +112,7 @@ def line_candidates(
                 holds[i, line]
                 and offices[i] == 0
                 and may_succeed(
-                    i, post, previous, appointer, affinity, alive, health, condemned, barred, holds
+                    i, post, lost, appointer, affinity, alive, health, condemned, barred, holds
                 )
             )
         if pool.any():
@@ -121,7 +122,7 @@ def line_candidates(
             pool[i] = pool[i] or (
                 holds[i, line]
                 and may_succeed(
-                    i, post, previous, appointer, affinity, alive, health, condemned, barred, holds
+                    i, post, lost, appointer, affinity, alive, health, condemned, barred, holds
                 )
             )
     return np.flatnonzero(pool)
@@ -130,7 +131,7 @@ def line_candidates(
 @njit(cache=True)
 def choose_successor(
     post: int,
-    previous: int,
+    lost: np.ndarray,
     lines: np.ndarray,
     own_men: np.ndarray,
     clients: np.ndarray,
@@ -149,6 +150,7 @@ def choose_successor(
 ) -> int:
     """Whom the appointer puts in a vacant post, or -1 if no one qualifies.
 
+    ``lost`` ((n,) bool) marks those who have lost the post during the run.
     Candidates are those who :func:`may_succeed`, in three tiers:
 
     1. ``own_men``, the men of the organisation the post heads (all False for
@@ -171,7 +173,7 @@ def choose_successor(
             own_men[i]
             and influence[i] > standing
             and may_succeed(
-                i, post, previous, appointer, affinity, alive, health, condemned, barred, holds
+                i, post, lost, appointer, affinity, alive, health, condemned, barred, holds
             )
         ):
             best, standing = i, influence[i]
@@ -183,14 +185,14 @@ def choose_successor(
             clients[i]
             and offices[i] == 0
             and may_succeed(
-                i, post, previous, appointer, affinity, alive, health, condemned, barred, holds
+                i, post, lost, appointer, affinity, alive, health, condemned, barred, holds
             )
         )
     candidates = np.flatnonzero(pool)
     if candidates.size == 0:
         candidates = line_candidates(
             post,
-            previous,
+            lost,
             lines,
             appointer,
             affinity,

@@ -23,11 +23,14 @@ from simulation.model.parameters import Parameter
 def vacate(state, leader, post):
     """Take a post from a leader; a unique office stays vacant until it is filled.
 
-    Whoever fills it will not give it back to him (``vacated_from``): a plenum
-    that takes an office from a man does not return it to him the same month.
+    No one will give it back to him (``lost``): an appointer who returned an office
+    to the man a plenum had taken it from would reverse the plenum, and in
+    1922-26 no leader who lost an office got it back. Without this rule a General
+    Secretary voted out came back within months, as the own man of the apparatus
+    his appointees still held (in 16 of 300 posterior runs).
     """
     state.holds[leader, post] = False
-    state.vacated_from[post] = leader
+    state.lost[leader, post] = True
     if state.unique_post[post]:
         state.vacated[post] = True
 

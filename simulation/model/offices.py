@@ -91,7 +91,7 @@ def _successor(state, post, lines, chooser, shares):
                 clients[i] = state.obligation[i, chooser] > 0
     return choose_successor(
         post,
-        state.vacated_from[post],
+        state.lost[:, post],
         lines,
         own_men,
         clients,

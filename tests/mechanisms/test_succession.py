@@ -23,7 +23,7 @@ def test_an_appointer_does_not_pile_offices_on_one_man():
     assert without_cost[0] > without_cost[1]
 
 
-def _successor(previous=-1, own_men=NOBODY, clients=NOBODY, affinity=None, condemned=NOBODY):
+def _successor(lost=NOBODY, own_men=NOBODY, clients=NOBODY, affinity=None, condemned=NOBODY):
     """Whom appointer 0 puts in post 0 (an organisation's head); post 1 is the Politburo.
 
     Leader 1 sits on the Politburo and is the appointer's closest ally; leaders 2
@@ -35,7 +35,7 @@ def _successor(previous=-1, own_men=NOBODY, clients=NOBODY, affinity=None, conde
     holds[1, 1] = True
     return choose_successor(
         0,
-        previous,
+        lost,
         np.array([1]),
         own_men,
         clients,
@@ -56,8 +56,8 @@ def _successor(previous=-1, own_men=NOBODY, clients=NOBODY, affinity=None, conde
 
 def test_an_office_taken_from_a_man_is_not_given_back_to_him():
     assert _successor() == 1  # no organisation's men, no clients: the Politburo line
-    # Post 0 has just been taken from leader 1, the only man on its line: no one.
-    assert _successor(previous=1) == -1
+    # Post 0 was taken from leader 1, the only man on its line: no one.
+    assert _successor(lost=np.array([False, True, False, False])) == -1
 
 
 def test_an_organisation_gets_its_own_senior_man_the_appointer_can_count_on():
@@ -77,6 +77,6 @@ def test_failing_the_organisations_own_men_the_appointer_sends_a_client():
     clients = np.array([False, False, True, False])
     # The organisation's only man was its head, just removed: the appointer's client,
     # though the Politburo's man is the closer ally.
-    assert _successor(previous=3, own_men=own, clients=clients) == 2
+    assert _successor(lost=own, own_men=own, clients=clients) == 2
     # A post heading no organisation has no clients tier: the Politburo line.
-    assert _successor(previous=3) == 1
+    assert _successor(lost=own) == 1

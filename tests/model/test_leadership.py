@@ -14,7 +14,7 @@ from conftest import SMALL_SCENARIO
 
 from simulation.experiments.runs import run_model
 from simulation.model import Mode, PartyModel
-from simulation.model.offices import enlarge_politburo
+from simulation.model.offices import enlarge_politburo, fill_vacancies
 from simulation.scenario import apply_changes, parse_scenario
 from simulation.scenario.schema import Post
 
@@ -70,6 +70,27 @@ def test_a_vacancy_is_filled_by_the_dominant_leaders_side(small_scenario, seed):
     assert appointee != appointer
     assert model.affinity[appointer, appointee] > 0
     assert model.holds[appointee, model.post_ids.index("sovnarkom_chair")]
+
+
+def test_no_one_is_given_back_an_office_he_has_lost(small_scenario):
+    # Trotsky is the Red Army's own man, the first choice for its head's office, and
+    # Stalin, who fills it, counts on him and on Zinoviev.
+    variant = apply_changes(
+        small_scenario, [{"set": {"leaders.trotsky.organisation": "red_army"}}], "test"
+    )
+    model = PartyModel(variant, seed=1, mode=Mode.FREE)
+    stalin, trotsky, zinoviev = (
+        model.leader_ids.index(i) for i in ("stalin", "trotsky", "zinoviev")
+    )
+    war_commissar = model.post_ids.index("war_commissar")
+    model.affinity[stalin, [trotsky, zinoviev]] = 0.9
+    # The office is taken from Trotsky, given to Zinoviev, and taken from him too.
+    model.vacate(trotsky, war_commissar)
+    model.holds[zinoviev, war_commissar] = True
+    model.vacate(zinoviev, war_commissar)
+    fill_vacancies(model.state, stalin, model.power, 0)
+    holders = {model.leader_ids[i] for i in model.holds[:, war_commissar].nonzero()[0]}
+    assert holders == {"lenin"}  # the Politburo's one man left on its line
 
 
 def test_a_won_congress_adds_the_politburo_seats_its_winners_need(small_scenario):
