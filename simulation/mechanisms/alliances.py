@@ -144,13 +144,13 @@ def reweigh_affinities(
     vectorises them: summed one pair after another, each addition waited on the last, and
     this function took a fifth of a month's compiled time. A ``k`` hostile to neither adds
     ``+0.0``, which leaves a sum unchanged (a sum begun at ``+0.0`` is never ``-0.0``): the
-    balances are the same, bit for bit, as summing only over the hostile. Each pair's memory
-    the other way is worked out first (:func:`_returned_memories`), so that a row's
-    targets too are computed side by side.
+    balances are the same, bit for bit, as summing only over the hostile. The memories are
+    worked out for every pair first, and read back transposed from a copy
+    (:func:`_memories`), so that a row's targets too are computed side by side.
     """
     n = affinity.shape[0]
     w_stance, w_grievance, w_obligation, w_threat, w_balance = weights
-    returned = _returned_memories(grievance, obligation, w_grievance, w_obligation)
+    memory, returned = _memories(grievance, obligation, w_grievance, w_obligation)
     hostile = _hostile_ties(affinity)
     present = _standing_indices(standing)
     updated = np.zeros((n, n))
@@ -161,9 +161,8 @@ def reweigh_affinities(
             continue
         _row_balance(balance, affinity, hostile, present, i)
         for j in range(i + _ONE, last):
-            memory = w_obligation * obligation[i, j] - w_grievance * grievance[i, j]
             target = w_stance * similarity[i, j]
-            target += 0.5 * (memory + returned[i, j])
+            target += 0.5 * (memory[i, j] + returned[i, j])
             target += w_threat * threat[i, j]
             target += w_balance * min(max(balance[j], -1.0), 1.0)
             target = min(max(target, -1.0), 1.0)
@@ -176,21 +175,25 @@ def reweigh_affinities(
 
 
 @njit(cache=True)
-def _returned_memories(
+def _memories(
     grievance: np.ndarray, obligation: np.ndarray, w_grievance: float, w_obligation: float
-) -> np.ndarray:
-    """(n, n) each pair's memory the other way: ``[i, j]`` is ``w_o O_ji - w_g G_ji``.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair's memory ``w_o O_ij - w_g G_ij``, and the same transposed (``[i, j]`` is ``j``'s).
 
-    Worked out once, so that :func:`reweigh_affinities` reads both directions of a
-    row's pairs in index order, which a column read (a row's stride apart) would not.
+    The transposed copy lets :func:`reweigh_affinities` read both directions of a row's
+    pairs in index order, which a column read (one stride of a row apart) would not.
     """
     n = grievance.shape[0]
     last = np.uint64(n)
+    memory = np.empty((n, n))
+    for i in range(last):
+        for j in range(last):
+            memory[i, j] = w_obligation * obligation[i, j] - w_grievance * grievance[i, j]
     returned = np.empty((n, n))
-    for j in range(last):
-        for i in range(last):
-            returned[i, j] = w_obligation * obligation[j, i] - w_grievance * grievance[j, i]
-    return returned
+    for i in range(last):
+        for j in range(last):
+            returned[i, j] = memory[j, i]
+    return memory, returned
 
 
 @njit(cache=True)
