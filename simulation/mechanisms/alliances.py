@@ -95,11 +95,11 @@ def threat_adjustment(standing: np.ndarray, alive: np.ndarray, balancing: float)
         if alive[i] and i != strongest and standing[i] > second:
             second = standing[i]
     lead = (top - second) / top
+    pull = balancing * lead
     for i in range(n):
-        if alive[i] and i != strongest:
-            for j in range(n):
-                if alive[j] and j != strongest:
-                    adjustment[i, j] = balancing * lead
+        other = alive[i] and i != strongest
+        for j in range(n):  # a select, not a branch: the row is filled side by side
+            adjustment[i, j] = pull if other and alive[j] and j != strongest else 0.0
     for i in range(n):
         weakness = 1.0 - standing[i] / top
         toward_strongest = (1.0 - balancing) * lead * weakness - balancing * lead
@@ -139,46 +139,124 @@ def reweigh_affinities(
     threats are symmetric, so only one triangle is computed and mirrored; a
     pair's balance is summed in the order of the index of ``k``.
 
-    The balances of a row's pairs ``(i, j > i)`` are summed side by side, one ``k`` at a
-    time over every ``j``, so that the compiler vectorises them: summed one pair after
-    another, each addition waited on the last, and this function took a fifth of a
-    month's compiled time. A ``k`` hostile to neither adds ``+0.0``, which leaves a sum
-    unchanged (a sum begun at ``+0.0`` is never ``-0.0``): the balances are the same, bit
-    for bit, as summing only over the hostile.
+    The balances of a row's pairs ``(i, j > i)`` are summed side by side, four ``k`` at a
+    time over every ``j``, in index order (:func:`_row_balance`), so that the compiler
+    vectorises them: summed one pair after another, each addition waited on the last, and
+    this function took a fifth of a month's compiled time. A ``k`` hostile to neither adds
+    ``+0.0``, which leaves a sum unchanged (a sum begun at ``+0.0`` is never ``-0.0``): the
+    balances are the same, bit for bit, as summing only over the hostile. The memories are
+    worked out for every pair first, and read back transposed from a copy
+    (:func:`_memories`), so that a row's targets too are computed side by side.
     """
     n = affinity.shape[0]
     w_stance, w_grievance, w_obligation, w_threat, w_balance = weights
+    memory, returned = _memories(grievance, obligation, w_grievance, w_obligation)
+    hostile = _hostile_ties(affinity)
+    present = _standing_indices(standing)
     updated = np.zeros((n, n))
     balance = np.empty(n)
     last = np.uint64(n)
     for i in range(last):  # unsigned indices: no wrap-around test, so the inner loops vectorise
         if not alive[i]:
             continue
-        balance[:] = 0.0
-        for k in range(last):
-            if not standing[k]:
-                continue
-            a_ik = affinity[i, k]
-            if affinity[k, i] < 0:  # an enemy of i: his term counts for every pair (i, j)
-                for j in range(i + _ONE, last):
-                    balance[j] += a_ik * affinity[k, j]
-            else:  # only for the pairs (i, j) whose j he is hostile to; +0.0 changes no sum
-                for j in range(i + _ONE, last):
-                    a_kj = affinity[k, j]
-                    balance[j] += a_ik * a_kj if a_kj < 0 else 0.0
+        _row_balance(balance, affinity, hostile, present, i)
         for j in range(i + _ONE, last):
-            if not alive[j]:
-                continue
-            memory_ij = w_obligation * obligation[i, j] - w_grievance * grievance[i, j]
-            memory_ji = w_obligation * obligation[j, i] - w_grievance * grievance[j, i]
             target = w_stance * similarity[i, j]
-            target += 0.5 * (memory_ij + memory_ji)
+            target += 0.5 * (memory[i, j] + returned[i, j])
             target += w_threat * threat[i, j]
             target += w_balance * min(max(balance[j], -1.0), 1.0)
             target = min(max(target, -1.0), 1.0)
-            updated[i, j] = (1.0 - rate) * affinity[i, j] + rate * target
+            moved = (1.0 - rate) * affinity[i, j] + rate * target
+            updated[i, j] = moved if alive[j] else 0.0  # a select, not a branch: it vectorises
+    for i in range(last):
+        for j in range(i + _ONE, last):
             updated[j, i] = updated[i, j]
     return updated
+
+
+@njit(cache=True)
+def _memories(
+    grievance: np.ndarray, obligation: np.ndarray, w_grievance: float, w_obligation: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair's memory ``w_o O_ij - w_g G_ij``, and the same transposed (``[i, j]`` is ``j``'s).
+
+    The transposed copy lets :func:`reweigh_affinities` read both directions of a row's
+    pairs in index order, which a column read (one stride of a row apart) would not.
+    """
+    n = grievance.shape[0]
+    last = np.uint64(n)
+    memory = np.empty((n, n))
+    for i in range(last):
+        for j in range(last):
+            memory[i, j] = w_obligation * obligation[i, j] - w_grievance * grievance[i, j]
+    returned = np.empty((n, n))
+    for i in range(last):
+        for j in range(last):
+            returned[i, j] = memory[j, i]
+    return memory, returned
+
+
+@njit(cache=True)
+def _hostile_ties(affinity: np.ndarray) -> np.ndarray:
+    """The affinities below 0, and ``+0.0`` for the others.
+
+    A ``k`` not hostile to ``i`` counts in the balance of ``(i, j)`` only if hostile to
+    ``j``: his term is ``A_ik`` times this, ``+0.0`` or ``-0.0`` where he is not, which
+    changes no sum. One product without a test per term.
+    """
+    n = affinity.shape[0]
+    last = np.uint64(n)
+    hostile = np.empty((n, n))
+    for i in range(last):
+        for j in range(last):
+            tie = affinity[i, j]
+            hostile[i, j] = tie if tie < 0 else 0.0
+    return hostile
+
+
+@njit(cache=True)
+def _standing_indices(standing: np.ndarray) -> np.ndarray:
+    """The leaders still ``standing``, in index order, as unsigned indices."""
+    present = np.empty(standing.size, dtype=np.uint64)
+    count = 0
+    for k in range(standing.size):
+        if standing[k]:
+            present[count] = k
+            count += 1
+    return present[:count]
+
+
+@njit(cache=True)
+def _row_balance(
+    balance: np.ndarray, affinity: np.ndarray, hostile: np.ndarray, present: np.ndarray, i: int
+) -> None:
+    """Write the balances of the pairs ``(i, j > i)`` into ``balance[j]``, in place.
+
+    ``sum_k A_ik A_kj`` over the ``present`` leaders ``k``, in their order: all of ``k``'s
+    ties if he is hostile to ``i``, else his hostile ones (:func:`_hostile_ties`). Four
+    ``k`` a pass over the row, each added in turn: a pass per ``k`` cost more in starting
+    the loop than in its dozen additions.
+    """
+    last = np.uint64(balance.size)
+    balance[:] = 0.0
+    c = 0
+    while c + 4 <= present.size:
+        k0, k1, k2, k3 = present[c], present[c + 1], present[c + 2], present[c + 3]
+        a0, a1, a2, a3 = affinity[i, k0], affinity[i, k1], affinity[i, k2], affinity[i, k3]
+        t0 = affinity if affinity[k0, i] < 0 else hostile
+        t1 = affinity if affinity[k1, i] < 0 else hostile
+        t2 = affinity if affinity[k2, i] < 0 else hostile
+        t3 = affinity if affinity[k3, i] < 0 else hostile
+        for j in range(i + _ONE, last):
+            summed = balance[j] + a0 * t0[k0, j]
+            summed += a1 * t1[k1, j]
+            summed += a2 * t2[k2, j]
+            balance[j] = summed + a3 * t3[k3, j]
+        c += 4
+    for k in present[c:]:
+        ties = affinity if affinity[k, i] < 0 else hostile
+        for j in range(i + _ONE, last):
+            balance[j] += affinity[i, k] * ties[k, j]
 
 
 @njit(cache=True)
