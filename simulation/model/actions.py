@@ -27,7 +27,7 @@ def vacate(state, leader, post):
     to the man a plenum had taken it from would reverse the plenum, and in
     1922-26 no leader who lost an office got it back. Without this rule a General
     Secretary voted out came back within months, as the own man of the apparatus
-    his appointees still held (in 16 of 300 posterior runs).
+    his appointees still held (16 times in 300 posterior runs of the fits before the rule).
     """
     state.holds[leader, post] = False
     state.lost[leader, post] = True
