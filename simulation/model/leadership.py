@@ -2,12 +2,14 @@
 
 Each month in which there is something to decide (:mod:`.month` says when), in
 this order: purges decided by last month's congress are carried out
-(:mod:`.purges`); offices and seats are filled (:mod:`.offices`); then the
-Politburo (when it campaigns this month) and any plenum, conference or congress
-sitting this month. At a plenum, conference or congress, those hostile to the
-strongest may first speak out and be answered (:func:`_voice`); then every
-present leader weighs a motion against his rival (:func:`_plan`) and the
-sitting takes one or none (:func:`_choose`), at a conference or congress only
+(:mod:`.purges`); offices are filled (:mod:`.offices`); then the Politburo
+(when it campaigns this month) and any plenum, conference or congress sitting
+this month. The first plenum after a congress elects the bodies: their empty
+seats are filled then (:func:`elects`). At a plenum, conference or congress,
+those hostile to the strongest may first speak out and be answered
+(:func:`_voice`); then every present leader weighs a motion against his rival
+(:func:`_plan`) and the sitting takes one or none (:func:`_choose`), at a
+conference or congress only
 if no speaker was answered.
 :mod:`simulation.model.decisions` turns what was decided into the run's logs.
 
@@ -475,6 +477,26 @@ def _failed(state, proposer):
 
 
 @njit(cache=True)
+def elects(state, arena):
+    """Whether a sitting of ``arena`` elects the bodies: the first plenum after a congress.
+
+    A congress elects the Central Committee, whose first plenum elects the
+    Politburo and the other bodies; between congresses a seat emptied by death
+    or expulsion stays empty. Lenin's seat, empty from January 1924, went to
+    Bukharin at the plenum after the 13th Congress (June 1924), and the seats
+    the 14th Congress's winners added were filled at the plenum of January
+    1926. Called for every sitting, in every mode, so that a run branching
+    from history knows whether its next plenum elects.
+    """
+    if arena == CONGRESS:
+        state.elections_due[0] = True
+    elif arena == PLENUM and state.elections_due[0]:
+        state.elections_due[0] = False
+        return True
+    return False
+
+
+@njit(cache=True)
 def decide_month(state, k, campaign, sittings, delegates):
     """Make month ``k``'s decisions (see the module docstring for the order).
 
@@ -493,11 +515,12 @@ def decide_month(state, k, campaign, sittings, delegates):
         row = take_over_organisations(state, row)
         if state.vacated.any():
             row = fill_vacancies(state, appointer, shares, row)
-        row = fill_seats(state, appointer, shares, row)
         if campaign:
             row = _contest(state, k, POLITBURO, 0, shares, row)
         for s in range(sittings.size):
             row, answered = _voice(state, k, sittings[s], delegates[s], shares, appointer, row)
+            if elects(state, sittings[s]):
+                row = fill_seats(state, appointer, shares, row)
             if sittings[s] == PLENUM:
                 row = _plenum(state, k, delegates[s], appointer, row)
                 row = _office_motion(state, delegates[s], shares, row)

@@ -29,7 +29,7 @@ from simulation.mechanisms.positions import capture_grievance, reposition
 from simulation.mechanisms.power import dominant, post_prestige
 from simulation.mechanisms.voting import present_holders
 from simulation.model.actions import head_holders, power_given
-from simulation.model.leadership import decide_month
+from simulation.model.leadership import decide_month, elects
 from simulation.model.parameters import Parameter
 from simulation.model.rows import write_faction_change
 
@@ -162,9 +162,12 @@ def advance_month(state, k, free, row):
             active = cohesion[f] > p[Parameter.faction_threshold]
             if active and not faction_active[f]:
                 active = comes_forward(
-                    faction_membership[f],
+                    f,
+                    faction_membership,
+                    cohesion > p[Parameter.faction_threshold],
                     state.spoke_in,
                     strongest,
+                    state.arbiter,
                     k,
                     holds,
                     state.politburo_post,
@@ -179,28 +182,64 @@ def advance_month(state, k, free, row):
 
 
 @njit(cache=True)
-def comes_forward(members, spoke_in, strongest, k, holds, politburo, alive, health):
-    """Whether a cohesive faction comes forward this month.
+def _rules(members, seats):
+    """Whether a group holds at least half of the Politburo's present seats."""
+    held = 0
+    for i in seats:
+        held += members[i] != 0
+    return 2 * held >= seats.size
+
+
+@njit(cache=True)
+def _smaller_group_rules(f, membership, cohesive, strongest, seats):
+    """Whether a cohesive group inside faction ``f`` that counts the strongest already rules."""
+    for g in range(membership.shape[0]):
+        if g == f or not cohesive[g] or membership[g, strongest] == 0:
+            continue
+        inside = True
+        for i in range(membership.shape[1]):
+            inside &= membership[g, i] == 0 or membership[f, i] != 0
+        if inside and membership[g].sum() < membership[f].sum() and _rules(membership[g], seats):
+            return True
+    return False
+
+
+@njit(cache=True)
+def comes_forward(
+    f, membership, cohesive, spoke_in, strongest, arbiter, k, holds, politburo, alive, health
+):
+    """Whether cohesive faction ``f`` (a row of ``membership``) comes forward this month.
 
     A group that counts the strongest is a ruling group: it needs no declaration,
     but it rules only while its members hold at least half of the Politburo's
     present seats (:func:`simulation.mechanisms.voting.present_holders`), as the
     trio did once Lenin's illness kept him away (three of six; source chapter,
-    §Party and Opposition after Lenin). Any other group is an opposition, which
-    exists for the party only once one of its members speaks out at a sitting
-    (:func:`.leadership._voice`): the Left Opposition with the Declaration of the
-    46 (October 1923), the New Opposition with the Leningrad leaders' open attack
-    of autumn 1925 (chronology.csv 1923-10-15, 1925-10). Cohesion alone would
-    count a like-minded group as a faction from the first month.
+    §Party and Opposition after Lenin). It forms only when it is needed: not
+    while the arbiter sits in the Politburo and is not one of them (he leads it;
+    the trio was a caucus of his absence), and not while a smaller cohesive
+    group inside it, ``cohesive`` by the same threshold, already rules. A ruling
+    coalition is as small as will win (Riker 1962): the Seven formed when the
+    trio no longer held half the seats, once Bukharin had taken Lenin's seat in
+    June 1924 (the baseline's ``bukharin_politburo``; chronology.csv 1924-08).
+    Any other group is an opposition, which exists for the party only once one
+    of its members speaks out at a sitting (:func:`.leadership._voice`): the
+    Left Opposition with the Declaration of the 46 (October 1923), the New
+    Opposition with the Leningrad leaders' open attack of autumn 1925
+    (chronology.csv 1923-10-15, 1925-10). Cohesion alone would count a
+    like-minded group as a faction from the first month.
+
+    References:
+        Riker, W. H. (1962). The Theory of Political Coalitions. Yale UP.
     """
+    members = membership[f]
     if strongest >= 0 and members[strongest] != 0:
         if politburo < 0:
             return True
         seats = present_holders(holds, politburo, alive, health)
-        held = 0
-        for i in seats:
-            held += members[i] != 0
-        return 2 * held >= seats.size
+        led = arbiter >= 0 and members[arbiter] == 0 and (seats == arbiter).any()
+        if led or not _rules(members, seats):
+            return False
+        return not _smaller_group_rules(f, membership, cohesive, strongest, seats)
     forward = False
     for i in range(members.size):  # a loop: numba compiles no generator for any()
         forward |= members[i] != 0 and spoke_in[i] == k
@@ -242,6 +281,9 @@ def simulate_month(state, k, free, sittings, delegates):
         )
         if decide:
             rows = decide_month(state, k, campaign, sittings, delegates)
+    else:  # history's bodies are its dated appointments, but a branch must know
+        for s in range(sittings.size):
+            elects(state, sittings[s])
     return advance_month(state, k, free, rows)
 
 

@@ -165,12 +165,12 @@ def fill_vacancies(state, appointer, shares, row):
 
 @njit(cache=True)
 def fill_seats(state, appointer, shares, row):
-    """The appointer keeps each body's seats filled, one promotion per body and month.
+    """The appointer fills every empty seat of each body (:func:`.leadership.elects` says when).
 
-    A seat freed by a death or an expulsion goes to the best of the holders of
-    the post's ``promoted_from`` posts (:func:`choose_successor`, as for an
-    office), who leaves the post he came from: Bukharin's promotion from
-    candidate to full member of the Politburo after Lenin's death.
+    A seat goes to the best of the holders of the post's ``promoted_from``
+    posts (:func:`choose_successor`, as for an office), who leaves the post he
+    came from: Bukharin's promotion from candidate to full member of the
+    Politburo after Lenin's death.
     """
     holds, alive = state.holds, state.alive
     for post in range(state.seats.size):
@@ -180,16 +180,16 @@ def fill_seats(state, appointer, shares, row):
         for i in range(alive.size):
             if alive[i] and holds[i, post]:
                 filled += 1
-        if filled >= state.seats[post]:
-            continue
         lines = state.promoted_from[post]
         lines = lines[lines >= 0]
-        chosen = _successor(state, post, lines, appointer, shares)
-        if chosen < 0:
-            continue
-        for line in lines:
-            holds[chosen, line] = False
-        row = _appoint(state, chosen, post, appointer, row)
+        while filled < state.seats[post]:
+            chosen = _successor(state, post, lines, appointer, shares)
+            if chosen < 0:
+                break
+            for line in lines:
+                holds[chosen, line] = False
+            row = _appoint(state, chosen, post, appointer, row)
+            filled += 1
     return row
 
 
@@ -198,7 +198,7 @@ def enlarge_politburo(state):
     """After a won congress, add the Politburo seats its winners need (``secure_majority``).
 
     The condemned who still sit count against them; the new seats are filled by
-    :func:`fill_seats`, one a month, from the Politburo's candidates.
+    :func:`fill_seats` at the plenum after the congress, from the Politburo's candidates.
     """
     body = state.politburo_post
     if body < 0 or state.seats[body] == 0:

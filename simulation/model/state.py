@@ -107,6 +107,7 @@ STATE = (
     StateArray("vacated_by", _F, (_P,), np.int64, -1, doc="whose motion vacated it, or -1"),
     StateArray("lost", _F, (_L, _P), np.bool_, False, doc="posts a leader has lost in the run"),
     StateArray("seats", _C, (_P,), np.int64, doc="seats kept filled in free mode (0: none)"),
+    StateArray("elections_due", _F, (1,), np.bool_, False, doc="a congress sat; its plenum elects"),
     StateArray("promoted_from", _S, (_P, "promotions"), np.int64, doc="see initial_state"),
     StateArray("deputy_to", _S, (_P,), np.int64, doc="the office a post deputises for, or -1"),
     StateArray("politburo_post", _S, (), np.int64, doc="the Politburo's post index, or -1"),

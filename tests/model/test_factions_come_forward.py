@@ -6,15 +6,31 @@ from simulation.model.month import comes_forward
 
 POLITBURO = 0
 NOBODY_SPOKE = np.full(6, -1)
+NO_ARBITER = -1
 
 
-def forward(members, strongest, seats=(1, 1, 1, 1, 1, 1), health=None, spoke_in=NOBODY_SPOKE):
-    """Six leaders; ``seats`` marks the Politburo's members; month 5."""
+def forward(
+    members,
+    strongest,
+    seats=(1, 1, 1, 1, 1, 1),
+    health=None,
+    spoke_in=NOBODY_SPOKE,
+    others=(),
+    arbiter=NO_ARBITER,
+):
+    """Six leaders; ``seats`` marks the Politburo's members; month 5.
+
+    ``members`` is the faction asked about; ``others`` are further cohesive
+    factions of the scenario.
+    """
     holds = np.array(seats, dtype=np.bool_).reshape(6, 1)
     health = np.ones(6) if health is None else np.array(health, dtype=float)
     alive = np.ones(6, dtype=np.bool_)
-    group = np.array(members, dtype=float)
-    return comes_forward(group, spoke_in, strongest, 5, holds, POLITBURO, alive, health)
+    membership = np.array([members, *others], dtype=float)
+    cohesive = np.ones(len(membership), dtype=np.bool_)
+    return comes_forward(
+        0, membership, cohesive, spoke_in, strongest, arbiter, 5, holds, POLITBURO, alive, health
+    )
 
 
 def test_a_ruling_group_forms_once_it_holds_half_the_present_politburo():
@@ -30,7 +46,25 @@ def test_the_ill_member_of_the_politburo_does_not_count():
     assert forward(pair, strongest=1, health=(1, 1, 0.3, 1, 1, 0.2))  # two of four present
 
 
-def test_an_oppositioncomes_forward_only_when_a_member_speaks():
+def test_a_wider_ruling_group_forms_only_when_the_smaller_one_inside_it_no_longer_rules():
+    seven, trio = (1, 1, 1, 1, 1, 0), (1, 1, 1, 0, 0, 0)
+    assert not forward(seven, strongest=0, others=[trio])  # the trio holds three of six
+    ill = (1, 1, 0.3, 1, 1, 1)  # the trio holds two of five present: the wider group rules
+    assert forward(seven, strongest=0, others=[trio], health=ill)
+    assert forward(seven, strongest=0, others=[(1, 1, 0, 0, 0, 0)])  # two of six: not enough
+    assert forward(trio, strongest=0, others=[seven])  # a wider group never blocks
+
+
+def test_no_ruling_group_forms_while_the_arbiter_sits_among_them_unless_he_is_one():
+    trio = (1, 1, 1, 0, 0, 0)
+    four = (1, 1, 1, 1, 0, 0)
+    assert not forward(four, strongest=0, arbiter=5)  # he sits: he leads
+    assert forward(four, strongest=0, arbiter=5, health=(1, 1, 1, 1, 1, 0.2))  # he is away
+    assert forward(trio, strongest=0, arbiter=5, seats=(1, 1, 1, 1, 1, 0))  # he has no seat
+    assert forward((1, 1, 1, 0, 0, 1), strongest=0, arbiter=5)  # he is one of them
+
+
+def test_an_opposition_comes_forward_only_when_a_member_speaks():
     left = (0, 0, 0, 1, 1, 0)
     assert not forward(left, strongest=0)
     spoke = NOBODY_SPOKE.copy()

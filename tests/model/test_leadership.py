@@ -14,9 +14,11 @@ from conftest import SMALL_SCENARIO
 
 from simulation.experiments.runs import run_model
 from simulation.model import Mode, PartyModel
-from simulation.model.offices import enlarge_politburo, fill_vacancies
+from simulation.model.leadership import elects
+from simulation.model.offices import enlarge_politburo, fill_seats, fill_vacancies
+from simulation.model.votes import ARENAS, CONGRESS, PLENUM
 from simulation.scenario import apply_changes, parse_scenario
-from simulation.scenario.schema import Post
+from simulation.scenario.schema import Arena, Post
 
 CERTAIN_CONTESTS = {
     "parameters.hostility": 0.9,
@@ -105,6 +107,48 @@ def test_a_won_congress_adds_the_politburo_seats_its_winners_need(small_scenario
     model.condemned[model.leader_ids.index("zinoviev")] = True
     enlarge_politburo(model.state)
     assert model.seats[politburo] == 6
+
+
+def test_only_the_first_plenum_after_a_congress_elects_the_bodies(small_scenario):
+    state = PartyModel(small_scenario, seed=1, mode=Mode.FREE).state
+    conference = ARENAS.index(Arena.CONFERENCE)
+    sittings = (PLENUM, CONGRESS, conference, PLENUM, PLENUM, CONGRESS, PLENUM)
+    assert [elects(state, arena) for arena in sittings] == [
+        False,  # no congress yet: a seat emptied now waits
+        False,
+        False,
+        True,  # the Central Committee the congress elected meets
+        False,  # a later plenum of the same Central Committee
+        False,
+        True,
+    ]
+
+
+def test_an_electing_plenum_fills_every_empty_seat_at_once(small_scenario):
+    # Trotsky and Zinoviev leave the Politburo for their offices, the lines its seats
+    # are filled from; the body keeps four seats.
+    variant = apply_changes(
+        small_scenario,
+        [
+            {
+                "set": {
+                    "posts.politburo.seats": 4,
+                    "posts.politburo.promoted_from": ["war_commissar", "leningrad_party_head"],
+                    "leaders.trotsky.posts": ["war_commissar"],
+                    "leaders.zinoviev.posts": ["leningrad_party_head"],
+                }
+            }
+        ],
+        "test",
+    )
+    model = PartyModel(variant, seed=1, mode=Mode.FREE)
+    politburo = model.post_ids.index("politburo")
+    stalin, trotsky, zinoviev = (
+        model.leader_ids.index(i) for i in ("stalin", "trotsky", "zinoviev")
+    )
+    model.affinity[stalin, [trotsky, zinoviev]] = 0.9  # the appointer counts on both
+    fill_seats(model.state, stalin, model.power, 0)
+    assert model.holds[[trotsky, zinoviev], politburo].all()
 
 
 def test_an_organisation_left_without_a_head_gets_its_own_man_when_the_leaders_decide(
