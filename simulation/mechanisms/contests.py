@@ -83,6 +83,8 @@ def choose_office_holder(
     shares: np.ndarray,
     eligible: np.ndarray,
     members: np.ndarray,
+    standing: np.ndarray,
+    obligation: np.ndarray,
     proposer: int,
     hostility: float,
     margin: float,
@@ -96,11 +98,24 @@ def choose_office_holder(
     rival (affinity below ``hostility``) is a candidate unless ``rivals`` is
     false (the arbiter's truce: no faction fight while he lives). So is a
     partner who is the party's chief appointer (his offices reach furthest)
-    while his power is below ``margin`` times the proposer's: an office that
-    appoints across the party is too much to leave to a weaker member of a
-    coalition (Acemoglu, Egorov & Sonin 2008), and the cave proposal of 1923
-    came from the General Secretary's partners in the troika. A chief appointer
-    as strong as his partners is left alone: they need him against their rivals.
+    when their powers are far apart, one below ``margin`` times the other's.
+    Much weaker than the proposer, he holds an office that appoints across the
+    party and is too much to leave to a weak member of a coalition. Grown past
+    the proposer, he is feared: a member of a coalition who sees a partner grow
+    past him fears he is next (Acemoglu, Egorov & Sonin 2008). What was proposed against the
+    General Secretary came from his partners as his power grew: Lenin's
+    postscript of January 1923, the cave proposal of July 1923 to curb the
+    Secretariat, Kamenev's call at the 14th Congress (chronology.csv
+    1923-01-04, 1923-07). A chief appointer of about his partners' power is
+    left alone, and so is one who has outgrown them while an enemy they share
+    still ``standing`` (:func:`still_standing`) needs him: they need him against
+    their rivals. Zinoviev and Kamenev kept Stalin in his post in May 1924,
+    with Trotsky still at the head of the army, and Kamenev called for his
+    removal at the 14th Congress, once Trotsky had lost it (chronology.csv
+    1924-05-21, 1925-01-17). A client (``obligation`` to him above 0: one he
+    appointed, or one the scenario makes his man) never fears his growth: he owes
+    his career to the patron's growth, and Molotov, Kuibyshev and Ordzhonikidze
+    stood by Stalin's Secretariat throughout.
 
     A rival who sits in the Politburo (``members``) and is not the chief
     appointer is not a candidate: the offices of a member of the ruling group
@@ -118,14 +133,30 @@ def choose_office_holder(
     for i in range(reach.size):
         hostile = affinity[proposer, i] < hostility
         chief = reach[i] >= widest
-        weaker = shares[i] < margin * shares[proposer] and chief
+        outgrown = chief and shares[proposer] < margin * shares[i]
+        weaker = chief and shares[i] < margin * shares[proposer]
+        client = obligation[proposer, i] > 0.0
+        needed = outgrown and shares_standing_enemy(affinity, standing, proposer, i)
         political = hostile and rivals and (chief or not members[i])
-        candidate = political or (not hostile and weaker)
+        feared = outgrown and not needed and not client
+        candidate = political or (not hostile and (weaker or feared))
         if eligible[i] and i != proposer and candidate:
             worth = reach[i] * (1.0 - affinity[proposer, i]) / 2.0
             if worth > most:
                 holder, most = i, worth
     return holder
+
+
+@njit(cache=True)
+def shares_standing_enemy(affinity: np.ndarray, standing: np.ndarray, a: int, b: int) -> bool:
+    """Whether leaders ``a`` and ``b`` are both hostile (affinity below 0) to one still standing.
+
+    The test of :func:`simulation.mechanisms.positions.common_threat`, without its weight.
+    """
+    for k in range(standing.size):
+        if standing[k] and k != a and k != b and affinity[a, k] < 0 and affinity[b, k] < 0:
+            return True
+    return False
 
 
 @njit(cache=True)

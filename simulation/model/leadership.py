@@ -17,7 +17,8 @@ While the scenario's ``arbiter`` lives (Lenin), no rival is condemned or
 removed: the chapter dates the first reorganisation of power to his death,
 which ended two years in which none had been possible (§The Party and the
 Opposition after Lenin). Partners may still take the chief appointer's offices
-from a much weaker one, as Lenin's postscript asked of Stalin's.
+from one much weaker than they are, or from one who has outgrown them, as
+Lenin's postscript asked of Stalin's.
 
 Every rule is one of the tested functions of :mod:`simulation.mechanisms`;
 this module fixes their order and their effects. It is compiled, with the
@@ -136,13 +137,24 @@ def _rivals(state, arena, eligible, shares, reach, members, hostility, margin, t
     """
     affinity, apparatus, alive, health = state.affinity, state.apparatus, state.alive, state.health
     rivals = np.full(alive.size, -1)
+    standing = still_standing(alive, state.condemned, state.holds, state.unique_post)
     for i in range(alive.size):
         present = alive[i] and health[i] >= 0.5
         if not present or (arena == POLITBURO and not members[i]):
             continue
         if reach.size > 0:
             rivals[i] = choose_office_holder(
-                affinity, reach, shares, eligible, members, i, hostility, margin, not truce
+                affinity,
+                reach,
+                shares,
+                eligible,
+                members,
+                standing,
+                state.obligation,
+                i,
+                hostility,
+                margin,
+                not truce,
             )
         else:
             rivals[i] = choose_rival(affinity, apparatus, eligible, i, hostility)

@@ -239,8 +239,9 @@ class Parameters(Frozen):
     )
     partner_margin: float = parameter(
         0.7,
-        "share of a leader's power below which a partner who is the party's chief "
-        "appointer becomes someone he may move against",
+        "ratio of powers beyond which a partner who is the party's chief appointer "
+        "may be moved against: he is below this share of the leader's, or the leader "
+        "below this share of his",
         bounds=(0.0, 1.0),
         prior=(0.4, 1.0),
     )

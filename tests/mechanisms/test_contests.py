@@ -13,6 +13,7 @@ from simulation.mechanisms.contests import (
     plenum_moves,
     rival_eligibility,
     seats_for_majority,
+    shares_standing_enemy,
     still_standing,
 )
 from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED, delegate_vote
@@ -227,7 +228,7 @@ def test_a_close_core_with_an_estranged_member_is_not_cohesive():
     assert cohesion[0] == pytest.approx(-0.3)
 
 
-def test_an_office_is_taken_from_a_rival_or_from_a_much_weaker_chief_appointer():
+def test_an_office_is_taken_from_a_rival_or_from_a_chief_appointer_far_from_his_power():
     affinity = np.array(
         [
             [0.0, 0.6, 0.6, -0.4],
@@ -241,24 +242,57 @@ def test_an_office_is_taken_from_a_rival_or_from_a_much_weaker_chief_appointer()
 
     members = np.zeros(4, bool)
 
+    standing = np.ones(4, bool)
+    obligation = np.zeros((4, 4))
+
     def holder(shares, margin=0.7, rivals=True):
         return choose_office_holder(
-            affinity, reach, shares, eligible, members, 0, 0.2, margin, rivals
+            affinity, reach, shares, eligible, members, standing, obligation, 0, 0.2, margin, rivals
         )
 
-    # Partner 1, the chief appointer, has under 0.7 of the proposer's power: he is the target.
+    # The proposer has under 0.7 of partner 1's power, and 1 is the chief appointer:
+    # he is the target.
+    assert holder(np.array([0.2, 0.4, 0.1, 0.2])) == 1
+    # So is one much weaker than the proposer (under 0.7 of his power).
     assert holder(np.array([0.3, 0.1, 0.1, 0.2])) == 1
-    # A chief appointer nearly as strong is left alone, and so is a weaker partner whose
-    # offices reach less than his: the rival is moved against, though his reach less.
-    assert holder(np.array([0.3, 0.25, 0.1, 0.2])) == 3
-    # A margin of 1: any chief appointer weaker than the proposer is a target.
-    assert holder(np.array([0.3, 0.25, 0.1, 0.2]), margin=1.0) == 1
-    # During the arbiter's truce, rivals are not moved against; a weak chief appointer still is.
-    assert holder(np.array([0.3, 0.25, 0.1, 0.2]), rivals=False) == -1
-    assert holder(np.array([0.3, 0.1, 0.1, 0.2]), rivals=False) == 1
+    # A chief appointer of about the proposer's power is left alone, and so is a stronger
+    # partner whose offices reach less than his: the rival is moved against, though his
+    # reach less.
+    assert holder(np.array([0.3, 0.35, 0.1, 0.2])) == 3
+    assert holder(np.array([0.2, 0.2, 0.4, 0.2])) == 3
+    # A margin of 1: any chief appointer stronger than the proposer is a target.
+    assert holder(np.array([0.3, 0.35, 0.1, 0.2]), margin=1.0) == 1
+    # During the arbiter's truce, rivals are not moved against; a chief appointer who
+    # has outgrown the proposer still is.
+    assert holder(np.array([0.3, 0.35, 0.1, 0.2]), rivals=False) == -1
+    assert holder(np.array([0.2, 0.4, 0.1, 0.2]), rivals=False) == 1
     # Nobody with appointing offices left to take: no motion.
     eligible[[1, 3]] = False
-    assert holder(np.array([0.3, 0.1, 0.1, 0.2])) == -1
+    assert holder(np.array([0.2, 0.4, 0.1, 0.2])) == -1
+
+
+def test_partners_leave_the_chief_appointer_alone_while_an_enemy_they_share_still_stands():
+    # Proposer 0 and chief appointer 1 are partners; 2 is hostile to both (May 1924: Trotsky).
+    affinity = np.array([[0.0, 0.6, -0.5], [0.6, 0.0, -0.5], [-0.5, -0.5, 0.0]])
+    reach = np.array([0.0, 0.9, 0.05])
+    shares = np.array([0.1, 0.3, 0.2])  # 1 has outgrown 0
+    eligible = np.array([True, True, False])  # the common enemy is not the target here
+    members = np.zeros(3, bool)
+
+    def holder(standing, obligation=None):
+        standing = np.array(standing)
+        obligation = np.zeros((3, 3)) if obligation is None else obligation
+        return choose_office_holder(
+            affinity, reach, shares, eligible, members, standing, obligation, 0, 0.2, 0.7, True
+        )
+
+    assert holder([True, True, True]) == -1  # they need him against 2
+    assert holder([True, True, False]) == 1  # 2 is broken (January 1925): he is next
+    client = np.zeros((3, 3))
+    client[0, 1] = 0.3  # 0 owes his career to 1: he never moves against his patron
+    assert holder([True, True, False], client) == -1
+    assert shares_standing_enemy(affinity, np.ones(3, bool), 0, 1)
+    assert not shares_standing_enemy(affinity, np.ones(3, bool), 0, 2)
 
 
 def test_a_politburo_member_loses_his_offices_by_a_verdict_unless_he_is_the_chief_appointer():
@@ -269,7 +303,10 @@ def test_a_politburo_member_loses_his_offices_by_a_verdict_unless_he_is_the_chie
     eligible = np.ones(3, bool)
 
     def holder(members):
-        return choose_office_holder(affinity, reach, shares, eligible, members, 0, 0.2, 0.7, True)
+        standing, obligation = np.ones(3, bool), np.zeros((3, 3))
+        return choose_office_holder(
+            affinity, reach, shares, eligible, members, standing, obligation, 0, 0.2, 0.7, True
+        )
 
     # The chief appointer stays open to the motion, in the Politburo or not.
     assert holder(np.array([False, True, True])) == 1
