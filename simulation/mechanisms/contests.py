@@ -102,8 +102,8 @@ def choose_office_holder(
     Much weaker than the proposer, he holds an office that appoints across the
     party and is too much to leave to a weak member of a coalition. Grown past
     the proposer, he is feared: a member of a coalition who sees a partner grow
-    past him fears he is next (Acemoglu, Egorov & Sonin 2008). What was proposed against the
-    General Secretary came from his partners as his power grew: Lenin's
+    past him fears he is next (Acemoglu, Egorov & Sonin 2008). What was
+    proposed against the General Secretary came from his partners as his power grew: Lenin's
     postscript of January 1923, the cave proposal of July 1923 to curb the
     Secretariat, Kamenev's call at the 14th Congress (chronology.csv
     1923-01-04, 1923-07). A chief appointer of about his partners' power is
@@ -113,9 +113,9 @@ def choose_office_holder(
     with Trotsky still at the head of the army, and Kamenev called for his
     removal at the 14th Congress, once Trotsky had lost it (chronology.csv
     1924-05-21, 1925-01-17). A client (``obligation`` to him above 0: one he
-    appointed, or one the scenario makes his man) never fears his growth: he owes
-    his career to the patron's growth, and Molotov, Kuibyshev and Ordzhonikidze
-    stood by Stalin's Secretariat throughout.
+    appointed, or one the scenario makes his man) never fears his growth: he
+    owes his career to it, and Molotov, Kuibyshev and Ordzhonikidze stood by
+    Stalin's Secretariat throughout.
 
     A rival who sits in the Politburo (``members``) and is not the chief
     appointer is not a candidate: the offices of a member of the ruling group
@@ -133,12 +133,14 @@ def choose_office_holder(
     for i in range(reach.size):
         hostile = affinity[proposer, i] < hostility
         chief = reach[i] >= widest
-        outgrown = chief and shares[proposer] < margin * shares[i]
         weaker = chief and shares[i] < margin * shares[proposer]
-        client = obligation[proposer, i] > 0.0
-        needed = outgrown and shares_standing_enemy(affinity, standing, proposer, i)
+        feared = (
+            chief
+            and shares[proposer] < margin * shares[i]
+            and obligation[proposer, i] <= 0.0
+            and not shares_standing_enemy(affinity, standing, proposer, i)
+        )
         political = hostile and rivals and (chief or not members[i])
-        feared = outgrown and not needed and not client
         candidate = political or (not hostile and (weaker or feared))
         if eligible[i] and i != proposer and candidate:
             worth = reach[i] * (1.0 - affinity[proposer, i]) / 2.0

@@ -137,7 +137,9 @@ def _rivals(state, arena, eligible, shares, reach, members, hostility, margin, t
     """
     affinity, apparatus, alive, health = state.affinity, state.apparatus, state.alive, state.health
     rivals = np.full(alive.size, -1)
-    standing = still_standing(alive, state.condemned, state.holds, state.unique_post)
+    standing = np.zeros(0, dtype=np.bool_)  # read only by the office motion's choice
+    if reach.size > 0:
+        standing = still_standing(alive, state.condemned, state.holds, state.unique_post)
     for i in range(alive.size):
         present = alive[i] and health[i] >= 0.5
         if not present or (arena == POLITBURO and not members[i]):

@@ -164,7 +164,8 @@ def advance_month(state, k, free, row):
                 active = comes_forward(
                     f,
                     faction_membership,
-                    cohesion > p[Parameter.faction_threshold],
+                    cohesion,
+                    p[Parameter.faction_threshold],
                     state.spoke_in,
                     strongest,
                     state.arbiter,
@@ -191,10 +192,10 @@ def _rules(members, seats):
 
 
 @njit(cache=True)
-def _smaller_group_rules(f, membership, cohesive, strongest, seats):
+def _smaller_group_rules(f, membership, cohesion, threshold, strongest, seats):
     """Whether a cohesive group inside faction ``f`` that counts the strongest already rules."""
     for g in range(membership.shape[0]):
-        if g == f or not cohesive[g] or membership[g, strongest] == 0:
+        if g == f or not cohesion[g] > threshold or membership[g, strongest] == 0:
             continue
         inside = True
         for i in range(membership.shape[1]):
@@ -206,7 +207,18 @@ def _smaller_group_rules(f, membership, cohesive, strongest, seats):
 
 @njit(cache=True)
 def comes_forward(
-    f, membership, cohesive, spoke_in, strongest, arbiter, k, holds, politburo, alive, health
+    f,
+    membership,
+    cohesion,
+    threshold,
+    spoke_in,
+    strongest,
+    arbiter,
+    k,
+    holds,
+    politburo,
+    alive,
+    health,
 ):
     """Whether cohesive faction ``f`` (a row of ``membership``) comes forward this month.
 
@@ -217,7 +229,7 @@ def comes_forward(
     §Party and Opposition after Lenin). It forms only when it is needed: not
     while the arbiter sits in the Politburo and is not one of them (he leads it;
     the trio was a caucus of his absence), and not while a smaller cohesive
-    group inside it, ``cohesive`` by the same threshold, already rules. A ruling
+    group inside it (``cohesion`` above ``threshold``) already rules. A ruling
     coalition is as small as will win (Riker 1962): the Seven formed when the
     trio no longer held half the seats, once Bukharin had taken Lenin's seat in
     June 1924 (the baseline's ``bukharin_politburo``; chronology.csv 1924-08).
@@ -239,7 +251,7 @@ def comes_forward(
         led = arbiter >= 0 and members[arbiter] == 0 and (seats == arbiter).any()
         if led or not _rules(members, seats):
             return False
-        return not _smaller_group_rules(f, membership, cohesive, strongest, seats)
+        return not _smaller_group_rules(f, membership, cohesion, threshold, strongest, seats)
     forward = False
     for i in range(members.size):  # a loop: numba compiles no generator for any()
         forward |= members[i] != 0 and spoke_in[i] == k

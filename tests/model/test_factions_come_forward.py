@@ -7,6 +7,7 @@ from simulation.model.month import comes_forward
 POLITBURO = 0
 NOBODY_SPOKE = np.full(6, -1)
 NO_ARBITER = -1
+THRESHOLD = 0.5
 
 
 def forward(
@@ -27,9 +28,20 @@ def forward(
     health = np.ones(6) if health is None else np.array(health, dtype=float)
     alive = np.ones(6, dtype=np.bool_)
     membership = np.array([members, *others], dtype=float)
-    cohesive = np.ones(len(membership), dtype=np.bool_)
+    cohesion = np.ones(len(membership))  # every faction above the threshold
     return comes_forward(
-        0, membership, cohesive, spoke_in, strongest, arbiter, 5, holds, POLITBURO, alive, health
+        0,
+        membership,
+        cohesion,
+        THRESHOLD,
+        spoke_in,
+        strongest,
+        arbiter,
+        5,
+        holds,
+        POLITBURO,
+        alive,
+        health,
     )
 
 
