@@ -89,6 +89,7 @@ def choose_office_holder(
     hostility: float,
     margin: float,
     rivals: bool,
+    arbiter: int,
 ) -> int:
     """The colleague whose appointing offices are most worth taking, or -1.
 
@@ -115,7 +116,13 @@ def choose_office_holder(
     1924-05-21, 1925-01-17). A client (``obligation`` to him above 0: one he
     appointed, or one the scenario makes his man) never fears his growth: he
     owes his career to it, and Molotov, Kuibyshev and Ordzhonikidze stood by
-    Stalin's Secretariat throughout.
+    Stalin's Secretariat throughout. The ``arbiter`` (-1 for none) is above the
+    factions and needs no partner against anyone: a shared enemy does not hold
+    him back. Lenin at work had labelled Trotsky a "faction creator" and shuffled
+    the leadership's cadres to keep his own circle on top (source chapter, §War
+    Communism and the NEP), and his postscript asked for Stalin's removal while
+    Trotsky, whom Stalin opposed, still headed the army (chronology.csv
+    1923-01-04).
 
     A rival who sits in the Politburo (``members``) and is not the chief
     appointer is not a candidate: the offices of a member of the ruling group
@@ -138,7 +145,7 @@ def choose_office_holder(
             chief
             and shares[proposer] < margin * shares[i]
             and obligation[proposer, i] <= 0.0
-            and not shares_standing_enemy(affinity, standing, proposer, i)
+            and (proposer == arbiter or not shares_standing_enemy(affinity, standing, proposer, i))
         )
         political = hostile and rivals and (chief or not members[i])
         candidate = political or (not hostile and (weaker or feared))

@@ -18,7 +18,8 @@ removed: the chapter dates the first reorganisation of power to his death,
 which ended two years in which none had been possible (§The Party and the
 Opposition after Lenin). Partners may still take the chief appointer's offices
 from one much weaker than they are, or from one who has outgrown them, as
-Lenin's postscript asked of Stalin's.
+Lenin's postscript asked of Stalin's; the arbiter himself, at work again, may
+too, whatever enemy he and the chief appointer share.
 
 Every rule is one of the tested functions of :mod:`simulation.mechanisms`;
 this module fixes their order and their effects. It is compiled, with the
@@ -157,6 +158,7 @@ def _rivals(state, arena, eligible, shares, reach, members, hostility, margin, t
                 hostility,
                 margin,
                 not truce,
+                state.arbiter,
             )
         else:
             rivals[i] = choose_rival(affinity, apparatus, eligible, i, hostility)

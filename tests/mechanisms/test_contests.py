@@ -247,7 +247,18 @@ def test_an_office_is_taken_from_a_rival_or_from_a_chief_appointer_far_from_his_
 
     def holder(shares, margin=0.7, rivals=True):
         return choose_office_holder(
-            affinity, reach, shares, eligible, members, standing, obligation, 0, 0.2, margin, rivals
+            affinity,
+            reach,
+            shares,
+            eligible,
+            members,
+            standing,
+            obligation,
+            0,
+            0.2,
+            margin,
+            rivals,
+            -1,
         )
 
     # The proposer has under 0.7 of partner 1's power, and 1 is the chief appointer:
@@ -271,7 +282,7 @@ def test_an_office_is_taken_from_a_rival_or_from_a_chief_appointer_far_from_his_
     assert holder(np.array([0.2, 0.4, 0.1, 0.2])) == -1
 
 
-def test_partners_leave_the_chief_appointer_alone_while_an_enemy_they_share_still_stands():
+def test_partners_but_not_the_arbiter_leave_the_chief_appointer_alone_while_a_shared_enemy_stands():
     # Proposer 0 and chief appointer 1 are partners; 2 is hostile to both (May 1924: Trotsky).
     affinity = np.array([[0.0, 0.6, -0.5], [0.6, 0.0, -0.5], [-0.5, -0.5, 0.0]])
     reach = np.array([0.0, 0.9, 0.05])
@@ -279,11 +290,22 @@ def test_partners_leave_the_chief_appointer_alone_while_an_enemy_they_share_stil
     eligible = np.array([True, True, False])  # the common enemy is not the target here
     members = np.zeros(3, bool)
 
-    def holder(standing, obligation=None):
+    def holder(standing, obligation=None, arbiter=-1):
         standing = np.array(standing)
         obligation = np.zeros((3, 3)) if obligation is None else obligation
         return choose_office_holder(
-            affinity, reach, shares, eligible, members, standing, obligation, 0, 0.2, 0.7, True
+            affinity,
+            reach,
+            shares,
+            eligible,
+            members,
+            standing,
+            obligation,
+            0,
+            0.2,
+            0.7,
+            True,
+            arbiter,
         )
 
     assert holder([True, True, True]) == -1  # they need him against 2
@@ -291,6 +313,10 @@ def test_partners_leave_the_chief_appointer_alone_while_an_enemy_they_share_stil
     client = np.zeros((3, 3))
     client[0, 1] = 0.3  # 0 owes his career to 1: he never moves against his patron
     assert holder([True, True, False], client) == -1
+    # The arbiter needs no partner against 2: he moves while 2 still stands (Lenin's
+    # postscript, January 1923, with Trotsky at the head of the army).
+    assert holder([True, True, True], arbiter=0) == 1
+    assert holder([True, True, True], arbiter=2) == -1  # another's arbitership frees no one
     assert shares_standing_enemy(affinity, np.ones(3, bool), 0, 1)
     assert not shares_standing_enemy(affinity, np.ones(3, bool), 0, 2)
 
@@ -305,7 +331,7 @@ def test_a_politburo_member_loses_his_offices_by_a_verdict_unless_he_is_the_chie
     def holder(members):
         standing, obligation = np.ones(3, bool), np.zeros((3, 3))
         return choose_office_holder(
-            affinity, reach, shares, eligible, members, standing, obligation, 0, 0.2, 0.7, True
+            affinity, reach, shares, eligible, members, standing, obligation, 0, 0.2, 0.7, True, -1
         )
 
     # The chief appointer stays open to the motion, in the Politburo or not.
