@@ -48,9 +48,9 @@ def timed_run(scenario, seed: int) -> tuple[dict[str, float], dict[str, int]]:
         model = PartyModel(scenario, seed=seed, mode=Mode.FREE)
         month = model._simulate_month
 
-        def simulate(state, k, free, arenas, delegates):
+        def simulate(*arguments):
             began = clock()
-            rows = month(state, k, free, arenas, delegates)
+            rows = month(*arguments)
             part = "months with decisions" if rows else "quiet months"
             spent[part] += clock() - began
             counts[part] += 1

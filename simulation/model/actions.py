@@ -96,6 +96,15 @@ def set_health(state, who, level):
 
 
 @njit(cache=True)
+def begin_intake(state, per_month, months):
+    """An intake of members begins: ``per_month`` a month, for ``months`` (-1: without end)."""
+    q = state.intake_count[0]
+    state.intake_per_month[q] = per_month
+    state.intake_months_left[q] = months
+    state.intake_count[0] = q + 1
+
+
+@njit(cache=True)
 def elect_central_committee(state):
     """A congress elects the Central Committee, whose loyalties plenums then follow."""
     state.plenum_loyalty[0] = state.apparatus

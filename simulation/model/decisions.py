@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from simulation.model import leadership
 from simulation.model.leadership import MOVES
 from simulation.model.rows import (
@@ -46,13 +44,6 @@ _SANCTION_KIND = {
     leadership.CAMPAIGN: "polemic",
     leadership.CONDEMNATION: "condemnation",
 }
-NO_SITTING = (np.zeros(0, dtype=np.int64),) * 2
-"""The arenas and delegates of a month in which nothing but the Politburo sits.
-
-Read-only, like the calendar's own arrays, so that compiled code sees one type
-in every month and mode (and is compiled once, not once per mode).
-"""
-NO_SITTING[0].flags.writeable = False
 _FACTION_KINDS = ("faction_dissolved", "faction_formed")
 _VOTE_TARGET, _VOTE, _SANCTION, _APPOINTMENT, _FACTION_CHANGE = map(
     kind_code, (VoteTarget, Vote, Sanction, Appointment, FactionChange)

@@ -22,6 +22,7 @@ from simulation.model.actions import (
     aggrieve,
     appoint,
     begin_absence,
+    begin_intake,
     die,
     elect_central_committee,
     pin_blame,
@@ -54,9 +55,9 @@ class PreparedEvent:
     or ``None`` when all it does is in ``actions``."""
     actions: tuple[tuple[Callable, tuple], ...]
     """The compiled actions of the state it applies with arguments known in advance, each
-    with them, in order: its type's (a congress, an attack, a change of health), then its
-    influence shocks. Applied from one loop: through a function of Python per type and
-    per shock, they cost a run twice what the actions did."""
+    with them, in order: its type's (a congress, an attack, a change of health, an
+    intake), then its influence shocks. Applied from one loop: through a function of
+    Python per type and per shock, they cost a run twice what the actions did."""
     authors: np.ndarray
     """An attack's authors, who must live for it to act; empty for other types."""
     who: np.ndarray
@@ -190,6 +191,9 @@ def _typed_actions(event: Event, leaders: Callable[[list[str]], np.ndarray]) -> 
         return ((aggrieve, (leaders(event.target), leaders(event.who))),)
     if event.type is EventType.CONGRESS:
         return ((elect_central_committee, ()),)
+    if event.type is EventType.MEMBERSHIP_INTAKE:
+        months = -1 if event.months is None else event.months
+        return ((begin_intake, (float(event.members_per_month), int(months))),)
     return ()
 
 
@@ -290,14 +294,6 @@ def _faction_dissolved(model: PartyModel, prepared: PreparedEvent) -> None:
     model.faction_by_id[prepared.event.faction].active = False
 
 
-def _membership_intake(model: PartyModel, prepared: PreparedEvent) -> None:
-    event = prepared.event
-    q = model.intake_count[0]
-    model.intake_per_month[q] = event.members_per_month
-    model.intake_months_left[q] = -1 if event.months is None else event.months
-    model.intake_count[0] = q + 1
-
-
 def _purge(model: PartyModel, prepared: PreparedEvent) -> None:
     event, o = prepared.event, prepared.organisation
     if event.share is not None:
@@ -318,7 +314,6 @@ _EFFECTS: dict[EventType, Callable[[PartyModel, PreparedEvent], None]] = {
     EventType.DEMOTION: _demotion,
     EventType.FACTION_FORMED: _faction_formed,
     EventType.FACTION_DISSOLVED: _faction_dissolved,
-    EventType.MEMBERSHIP_INTAKE: _membership_intake,
     EventType.PURGE: _purge,
 }
 """What each type does in Python; the others' effects are compiled actions known in advance

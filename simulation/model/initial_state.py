@@ -54,8 +54,6 @@ class InitialState:
     sizes: dict[str, int]
     events_by_step: dict[int, list[PreparedEvent]]
     sitting_delegates: dict[tuple[int, Arena], int]
-    sittings_by_step: dict[int, tuple[np.ndarray, np.ndarray]]
-    """Per month with sittings: arena codes (:data:`.votes.ARENAS`) and delegates."""
     decision_texts: DecisionTexts
     """The words of the decisions' log rows (:func:`.decisions.log_decisions`)."""
     machine_code: tuple[dict, dict] = field(default_factory=lambda: ({}, {}), repr=False)
@@ -315,6 +313,8 @@ def build_frame(scenario: Scenario, free_from: int) -> ScenarioFrame:
         "apparatus": apparatus,
         "plenum_loyalty": apparatus[None, :].copy(),
         "faction_membership": faction_membership,
+        "sitting_arenas": calendar.pop("sitting_arenas"),
+        "sitting_delegations": calendar.pop("sitting_delegations"),
     }
     inputs = {
         "similarity": similarity.copy(),
@@ -342,6 +342,8 @@ def build_frame(scenario: Scenario, free_from: int) -> ScenarioFrame:
             "factions": len(faction_members),
             "intakes": calendar.pop("intakes"),
             "decision_rows": calendar.pop("decision_rows"),
+            "months": months,
+            "sittings": arrays["sitting_arenas"].shape[1],
             "row_width": ROW_WIDTH,
         },
         **calendar,
@@ -384,14 +386,16 @@ def _calendar(
         if event.type in SITTINGS and event.delegates is not None:
             sitting_delegates[(step, SITTINGS[event.type])] = event.delegates
             sittings.setdefault(step, []).append(SITTINGS[event.type])
-    sittings_by_step = {
-        step: (
-            np.array([ARENAS.index(arena) for arena in arenas], dtype=np.int64),
-            np.array([sitting_delegates[(step, arena)] for arena in arenas], dtype=np.int64),
-        )
-        for step, arenas in sittings.items()
-    }
-    widest_sitting = max(map(len, sittings.values()), default=0)
+    months = scenario.end.months_since(scenario.start) + 1
+    by_month = [sittings.get(step, []) for step in range(months)]
+    sitting_arenas = _padded([[ARENAS.index(arena) for arena in arenas] for arenas in by_month])
+    sitting_delegations = _padded(
+        [
+            [sitting_delegates[(step, arena)] for arena in arenas]
+            for step, arenas in enumerate(by_month)
+        ]
+    )
+    widest_sitting = sitting_arenas.shape[1]
     return {
         "decision_rows": leadership.log_rows(
             len(leader_index),
@@ -407,5 +411,6 @@ def _calendar(
             for prepared in events
         ),
         "sitting_delegates": sitting_delegates,
-        "sittings_by_step": sittings_by_step,
+        "sitting_arenas": sitting_arenas,
+        "sitting_delegations": sitting_delegations,
     }

@@ -259,13 +259,27 @@ def comes_forward(
 
 
 @njit(cache=True)
-def simulate_month(state, k, free, sittings, delegates):
+def _sittings(state, k):
+    """Month ``k``'s sittings but the Politburo's (arena codes), and their delegates.
+
+    Read from the state, not handed to each month's call: two arrays unboxed a month
+    cost a run more than this.
+    """
+    arenas = state.sitting_arenas[k]
+    count = 0
+    while count < arenas.size and arenas[count] >= 0:
+        count += 1
+    return arenas[:count], state.sitting_delegations[k, :count]
+
+
+@njit(cache=True)
+def simulate_month(state, k, free):
     """Month ``k`` after its scenario events: the leadership's decisions, then the mechanisms.
 
     In free mode, the leadership decides (:func:`simulation.model.leadership.decide_month`)
     only when there is something to decide: a purge due, an office vacant, a
-    body other than the Politburo sitting (``sittings``, with their
-    ``delegates``), or the Politburo campaigning, with probability
+    body other than the Politburo sitting (:func:`_sittings`, with their
+    delegates), or the Politburo campaigning, with probability
     ``campaign_rate`` (one draw, the month's first). Most months there is
     nothing. The mechanisms run every month (:func:`advance_month`).
 
@@ -274,6 +288,7 @@ def simulate_month(state, k, free, sittings, delegates):
         the factions formed or dissolved (:mod:`simulation.model.decisions` logs them).
     """
     rows = 0
+    sittings, delegates = _sittings(state, k)
     if free:
         p = state.parameter_values
         campaign = state.source.rng.random() < p[Parameter.campaign_rate]

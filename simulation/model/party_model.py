@@ -23,7 +23,7 @@ from simulation.calendar import Month
 from simulation.model import actions, votes
 from simulation.model.agents import Faction, Leader, Organisation
 from simulation.model.compiled import check_machine_code, machine_code
-from simulation.model.decisions import NO_SITTING, log_decisions
+from simulation.model.decisions import log_decisions
 from simulation.model.events import apply_event
 from simulation.model.initial_state import initial_state
 from simulation.model.month import simulate_month
@@ -105,7 +105,6 @@ class PartyModel(mesa.Model):
         """Months in which some absence ends (a cheap test before the array one)."""
         self.events_by_step = start.events_by_step
         self.sitting_delegates = start.sitting_delegates
-        self.sittings_by_step = start.sittings_by_step
         self.decision_texts = start.decision_texts
         self.leaders = [
             Leader(self, i, leader.id, leader.name) for i, leader in enumerate(scenario.leaders)
@@ -123,7 +122,7 @@ class PartyModel(mesa.Model):
         self.recorder = Recorder(self)
         self.state = gather(self, self.recorder)
         """The state's arrays, for compiled code: so they change in place, never rebound."""
-        self._simulate_month = machine_code(self, simulate_month, 0, True, *NO_SITTING)
+        self._simulate_month = machine_code(self, simulate_month, 0, True)
         """:func:`.month.simulate_month`'s machine code (see :func:`.compiled.machine_code`)."""
 
     # --- derived quantities -------------------------------------------------------
@@ -190,8 +189,7 @@ class PartyModel(mesa.Model):
             apply_event(self, event)
         if k == self.free_from:
             machine_code(self, open_headless_organisations)(self.state)
-        arenas, delegates = self.sittings_by_step.get(k, NO_SITTING)
-        rows = self._simulate_month(self.state, k, k >= self.free_from, arenas, delegates)
+        rows = self._simulate_month(self.state, k, k >= self.free_from)
         if rows:
             log_decisions(self, rows)
         if k == self.months - 1:

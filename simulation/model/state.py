@@ -138,6 +138,15 @@ STATE = (
         recorded=True,
         doc="least attached member's mean affinity to the rest",
     ),
+    # the calendar
+    StateArray(
+        "sitting_arenas",
+        _S,
+        ("months", "sittings"),
+        np.int64,
+        doc="each month's sittings but the Politburo's (votes.ARENAS codes), then -1",
+    ),
+    StateArray("sitting_delegations", _S, ("months", "sittings"), np.int64, doc="their delegates"),
     # parameters and the decisions' buffer
     StateArray("parameter_values", _S, ("parameters",), doc="see simulation.model.parameters"),
     StateArray("decision_log", _W, ("decision_rows", "row_width"), np.int64, doc="see rows"),
