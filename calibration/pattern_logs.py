@@ -13,6 +13,8 @@ from simulation.model.rows import VOTE_COLUMNS
 from simulation.scenario import Scenario
 
 TENURE_COLUMNS = ["leader", "post", "start", "end"]
+STANCE_COLUMNS = ("stance_economic", "stance_regime")
+"""A run's ``trajectories`` columns of the stance, in the order of ``PatternLogs.stance``'s axes."""
 
 if TYPE_CHECKING:
     from simulation.model import PartyModel
@@ -34,18 +36,34 @@ def pattern_logs(model: PartyModel) -> PatternLogs:
         affinity=recorder.affinity[:, upper[0], upper[1]],
         grievance=directed_pairs(recorder.grievance),
         factions_formed=formed,
+        stance=recorder.stance.copy(),  # a view of the whole recording otherwise
     )
+
+
+def _stances(trajectories: pd.DataFrame, dates: list[str], leader_ids: list[str]) -> np.ndarray:
+    """(months, leaders, 2) stances of one run's trajectories; NaN where a row is missing."""
+    stance = np.full((len(dates), len(leader_ids), len(STANCE_COLUMNS)), np.nan)
+    rows = trajectories["date"].astype(str).map({d: k for k, d in enumerate(dates)})
+    columns = trajectories["leader"].map({leader: i for i, leader in enumerate(leader_ids)})
+    known = rows.notna() & columns.notna()
+    stance[rows[known].astype(int), columns[known].astype(int)] = trajectories.loc[
+        known, list(STANCE_COLUMNS)
+    ].to_numpy(dtype=float)
+    return stance
 
 
 def logs_from_frames(scenario: Scenario, frames: dict[str, pd.DataFrame]) -> dict[int, PatternLogs]:
     """The logs of every run in output tables (CSV of a run or Parquet of an ensemble), by run.
 
     ``frames`` holds ``tenures``, ``votes`` and, where the outputs have them,
-    ``alliances`` and ``factions``; without them every affinity and grievance is NaN
-    and no faction ever formed, so the caller must leave those patterns out.
+    ``alliances``, ``factions`` and ``trajectories``; without them every affinity and
+    grievance is NaN and no faction ever formed, and without trajectories that keep the
+    stance (:data:`STANCE_COLUMNS`; an ensemble's keep none) every stance is NaN, so the
+    caller must leave those patterns out.
     """
     leader_ids = [leader.id for leader in scenario.leaders]
     months = scenario.end.ordinal - scenario.start.ordinal + 1
+    dates = [str(scenario.start.plus(k)) for k in range(months)]
     pairs = len(leader_ids) * (len(leader_ids) - 1) // 2
     groups = {
         name: dict(tuple(frame.groupby("run"))) for name, frame in frames.items() if len(frame)
@@ -64,6 +82,10 @@ def logs_from_frames(scenario: Scenario, frames: dict[str, pd.DataFrame]) -> dic
             if set(GRIEVANCE_COLUMNS) <= set(alliances.columns):  # none in older outputs
                 grievance = alliances[list(GRIEVANCE_COLUMNS)].to_numpy(dtype=float)
                 grievance = grievance.reshape(months, pairs, 2)
+        stance = np.full((months, len(leader_ids), len(STANCE_COLUMNS)), np.nan)
+        trajectories = groups.get("trajectories", {}).get(run)
+        if trajectories is not None and set(STANCE_COLUMNS) <= set(trajectories.columns):
+            stance = _stances(trajectories, dates, leader_ids)
         factions = groups.get("factions", {}).get(run, empty)
         active = factions[factions["active"].astype(bool)]
         formed = {faction.id: None for faction in scenario.factions}
@@ -79,5 +101,6 @@ def logs_from_frames(scenario: Scenario, frames: dict[str, pd.DataFrame]) -> dic
             affinity=affinity,
             grievance=grievance,
             factions_formed=formed,
+            stance=stance,
         )
     return result

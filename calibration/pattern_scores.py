@@ -1,11 +1,12 @@
 """The score of one run against the historical patterns, and of many runs together.
 
 A run is scored from its :class:`PatternLogs`: the spells in office, the votes,
-the monthly affinities and grievances and the months in which each faction was active. Model
-runs and null models produce the same logs, so both are judged by this code.
+the monthly affinities, grievances and stances and the months in which each faction
+was active. Model runs and null models produce the same logs, so both are judged by
+this code.
 Per pattern a run gets a hit or a miss, the month error where the pattern is
 timed, and the value measured (Jaccard overlap, seats, the opposition's share,
-the affinity, the grievance).
+the affinity, the grievance, the stance).
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ import pandas as pd
 
 from calibration.patterns import (
     Alignment,
+    Axis,
     FactionForms,
     Grievance,
     Holds,
     Pattern,
     Politburo,
     PolitburoSize,
+    Position,
     Removal,
     Sign,
     Succeeds,
@@ -33,6 +36,8 @@ from simulation.calendar import Month
 
 POLITBURO = "politburo"
 """The post whose holders are the Politburo's full members."""
+AXES = (Axis.ECONOMIC, Axis.REGIME)
+"""The stance's axes in the model's order (``stance[..., 0]`` is economic)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class PatternLogs:
         grievance: (months, pairs, 2) grievance at the end of each month, same pairs: of
             ``i`` against ``j``, then of ``j`` against ``i``.
         factions_formed: each faction's first active month, None if never active.
+        stance: (months, leaders, 2) stance at the end of each month, leaders in
+            ``leader_ids`` order, axes as :data:`AXES`; NaN where the outputs keep none.
     """
 
     tenures: Sequence[tuple[str, str, str, str | None]]
@@ -58,6 +65,7 @@ class PatternLogs:
     affinity: np.ndarray
     grievance: np.ndarray
     factions_formed: dict[str, str | None]
+    stance: np.ndarray
 
     def held_months(self, leader: str, post: str) -> list[tuple[int, int]]:
         """The leader's spells in the post as ``(first, last)`` month ordinals held."""
@@ -86,6 +94,11 @@ class PatternLogs:
         """The grievance of ``holder`` against ``toward`` at the end of ``month``."""
         row, pair, reverse = self._pair(holder, toward, month)
         return float(self.grievance[row, pair, int(reverse)])
+
+    def stance_of(self, leader: str, axis: Axis, month: Month) -> float:
+        """The leader's stance on ``axis`` at the end of ``month``."""
+        row = min(max(month.ordinal - self.start.ordinal, 0), self.stance.shape[0] - 1)
+        return float(self.stance[row, self.leader_ids.index(leader), AXES.index(axis)])
 
     def _pair(self, first: str, second: str, month: Month) -> tuple[int, int, bool]:
         """The month's row, the pair's column (``i < j``), and whether ``first`` is ``j``."""
@@ -196,6 +209,12 @@ def _grievance(pattern: Grievance, logs: PatternLogs) -> PatternScore:
     return PatternScore(grievance >= pattern.at_least, value=grievance)
 
 
+def _position(pattern: Position, logs: PatternLogs) -> PatternScore:
+    stance = logs.stance_of(pattern.leader, pattern.axis, pattern.date)
+    hit = stance < pattern.below if pattern.below is not None else stance > pattern.above
+    return PatternScore(bool(hit), value=stance)  # NaN (no stance kept) is a miss
+
+
 def _faction(pattern: FactionForms, logs: PatternLogs) -> PatternScore:
     formed = logs.factions_formed.get(pattern.faction)
     if formed is None:
@@ -213,6 +232,7 @@ _SCORERS = {
     Vote: _vote,
     Alignment: _alignment,
     Grievance: _grievance,
+    Position: _position,
     FactionForms: _faction,
 }
 

@@ -3,7 +3,7 @@
 Pattern-oriented modelling judges a model by many weak patterns at different
 levels rather than one strong one: who holds the offices, the Politburo's
 composition, when leaders are removed, how the sittings vote, who is close to
-whom, when factions form. Each pattern carries its date, its tolerance, its
+whom, where a leader stands, when factions form. Each pattern carries its date, its tolerance, its
 citation and its role: ``fit`` patterns are what calibration sees, ``hold_out``
 patterns only the assessment reads.
 
@@ -44,6 +44,7 @@ class Level(StrEnum):
     TIMINGS = "timings"
     VOTES = "votes"
     ALIGNMENTS = "alignments"
+    POSITIONS = "positions"
     FACTIONS = "factions"
 
 
@@ -161,6 +162,40 @@ class Grievance(_PairPattern):
     at_least: float = Field(gt=0.0, le=1.0)
 
 
+class Axis(StrEnum):
+    """An axis of a leader's stance, in the order the model keeps them."""
+
+    ECONOMIC = "economic"
+    REGIME = "regime"
+
+
+Stance = Annotated[float, Field(ge=-1.0, le=1.0)]
+
+
+class Position(_Pattern):
+    """The leader's stance on ``axis`` at ``date`` is ``below`` (or ``above``) a value.
+
+    Strictly, with no tolerance: a turn the sources date (Trotsky, the centraliser of
+    1920-22, for party democracy with his letter of October 1923). Its own level, since
+    a stance is neither an office nor a tie between two leaders; the report, the plots
+    and the null models read levels from the patterns, so a level needs no code of its own.
+    """
+
+    kind: Literal["position"]
+    level: Literal[Level.POSITIONS] = Level.POSITIONS
+    leader: Identifier
+    axis: Axis
+    below: Stance | None = None
+    above: Stance | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Position:
+        if (self.below is None) == (self.above is None):
+            got = "both" if self.below is not None else "neither"
+            raise ValueError(f"a position needs exactly one of below and above, got {got}")
+        return self
+
+
 class FactionForms(_Pattern):
     """The faction first becomes active within ``tolerance`` of ``date``."""
 
@@ -179,6 +214,7 @@ Pattern = Annotated[
     | Vote
     | Alignment
     | Grievance
+    | Position
     | FactionForms,
     Field(discriminator="kind"),
 ]
@@ -191,6 +227,7 @@ KINDS = {
     "vote",
     "alignment",
     "grievance",
+    "position",
     "faction",
 }
 TIMED = (Holds, Succeeds, Removal, FactionForms)

@@ -12,13 +12,15 @@ from simulation.cli.common import add_patterns_argument, fail, report_problems
 from simulation.scenario import ScenarioError, load_scenario
 
 TABLES = ("tenures", "votes")
-OPTIONAL_TABLES = {"alliances": "alignments", "factions": "factions"}
-"""Tables that only a single run's outputs have, and the pattern level each one scores."""
+OPTIONAL_TABLES = {"alliances": "alignments", "factions": "factions", "trajectories": "positions"}
+"""Tables that only a single run's outputs have, and the pattern level each one scores
+(an ensemble's trajectories, kept on request, keep no stance)."""
 SCORED_COLUMNS = {
     "tenures": ("run", "leader", "post", "start", "end"),
     "votes": ("run", "date", "arena", "target", "votes_for", "votes_against", "carried"),
     "alliances": ("run", "affinity"),
     "factions": ("run", "date", "faction", "active"),
+    "trajectories": ("run", "date", "leader"),
 }
 """The columns the scoring reads (``calibration.pattern_logs.logs_from_frames``); outputs
 written before a column was added elsewhere still score."""
@@ -32,8 +34,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Read the outputs of 'interregnum run' (CSV) or 'interregnum ensemble' "
         "(Parquet) in OUTPUT_DIR and print, per pattern, its level and role, the share of runs "
         "hitting it and its month-error quantiles, then the joint score per level. An "
-        "ensemble keeps no affinities or factions, so its alignment and faction patterns are "
-        "left out (use 'interregnum assess' for them).",
+        "ensemble keeps no affinities, factions or stances, so its alignment, faction and "
+        "position patterns are left out (use 'interregnum assess' for them).",
     )
     parser.add_argument(
         "output_dir", type=Path, metavar="OUTPUT_DIR", help="a run's or ensemble's directory"
@@ -96,7 +98,7 @@ def handle(args: argparse.Namespace) -> int:
     """Load the outputs and the patterns; print the table."""
     # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
     # which --help, validate and diff should not pay (see the cli package docstring).
-    from calibration.pattern_logs import logs_from_frames
+    from calibration.pattern_logs import STANCE_COLUMNS, logs_from_frames
     from calibration.pattern_scores import joint_scores, pattern_table, score_frame, score_run
     from calibration.patterns import load_patterns
 
@@ -130,11 +132,16 @@ def handle(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         return report_problems(error)
     for name, level in OPTIONAL_TABLES.items():
-        if optional[name] is None:
-            patterns = [pattern for pattern in patterns if pattern.level != level]
+        frame = optional[name]
+        if frame is None:
             print(f"note: no {name} table in {directory}; {level} patterns left out")
+        elif name == "trajectories" and not set(STANCE_COLUMNS) <= set(frame.columns):
+            print(f"note: no stances in {directory}'s trajectories; {level} patterns left out")
+            frame = None
         else:
-            frames[name] = optional[name]
+            frames[name] = frame
+        if frame is None:
+            patterns = [pattern for pattern in patterns if pattern.level != level]
     runs = logs_from_frames(scenario, frames)
     scores = score_frame(patterns, [score_run(patterns, logs) for logs in runs.values()])
     table = pattern_table(patterns, scores)

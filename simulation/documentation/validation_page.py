@@ -25,9 +25,9 @@ The assessment runs the model in free mode (the leaders decide; only exogenous e
 and the calendar of sittings are applied) and scores each run against historical
 *patterns* (Grimm et al. 2005, pattern-oriented modelling), each at one level: who
 holds which office, the Politburo's composition, the timing of removals, vote shares,
-alignments between leaders, and the forming of factions. A pattern is `fit` (the
-calibration saw it) or `hold_out` (it did not). The *hit share* of a pattern is the
-share of runs that reproduce it.
+alignments between leaders, where a leader stands, and the forming of factions. A
+pattern is `fit` (the calibration saw it) or `hold_out` (it did not). The *hit share*
+of a pattern is the share of runs that reproduce it.
 
 Read it in this order, as the assessment reports it:
 

@@ -26,8 +26,14 @@ def test_score_of_a_replay_reads_its_files(replay_dir, capsys):
     assert "1 run of baseline-1922" in output
     scored = [line.split()[0] for line in output.splitlines() if " 1.00 " in line]
     # replay forces these decisions on their dates; the run's CSVs carry affinities and factions
-    for pattern in ("trotsky-leaves-army", "rykov-succeeds-lenin", "seven-forms"):
+    for pattern in (
+        "trotsky-leaves-army",
+        "rykov-succeeds-lenin",
+        "seven-forms",
+        "trotsky-turns-to-party-democracy-1923",  # the trajectories keep the stance
+    ):
         assert pattern in scored
+    assert "left out" not in output
     assert "joint score (mean hit share): all" in output
 
 
@@ -208,7 +214,20 @@ def test_score_of_an_ensemble_leaves_out_what_it_does_not_keep(ensemble_dir, cap
     output = capsys.readouterr().out
     assert "3 runs of baseline-1922" in output
     assert f"note: no alliances table in {ensemble_dir}; alignments patterns left out" in output
+    assert f"note: no trajectories table in {ensemble_dir}; positions patterns left out" in output
     assert "rykov-succeeds-lenin" in output and "troika-stalin-zinoviev-1923" not in output
+    assert "trotsky-turns-to-party-democracy-1923" not in output
+
+
+def test_score_of_an_ensemble_that_keeps_trajectories_still_has_no_stance(tmp_path, capsys):
+    out = tmp_path / "kept"
+    arguments = ["ensemble", str(BASELINE), "--runs", "2", "--workers", "1", "--quiet"]
+    assert main([*arguments, "--keep-trajectories", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["score", str(out)]) == 0
+    output = capsys.readouterr().out
+    assert f"note: no stances in {out}'s trajectories; positions patterns left out" in output
+    assert "trotsky-turns-to-party-democracy-1923" not in output
 
 
 def test_score_refuses_an_ensemble_whose_scenario_is_gone(ensemble_dir, tmp_path, capsys):

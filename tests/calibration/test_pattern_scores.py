@@ -19,7 +19,9 @@ START = Month(1922, 4)
 MONTHS = 12  # 1922-04 .. 1923-03
 
 
-def logs(tenures=(), votes=(), affinity=None, factions=None, grievance=None) -> PatternLogs:
+def logs(
+    tenures=(), votes=(), affinity=None, factions=None, grievance=None, stance=None
+) -> PatternLogs:
     """A run of three leaders over twelve months; pairs (s,t), (s,z), (t,z)."""
     return PatternLogs(
         tenures=list(tenures),
@@ -29,6 +31,7 @@ def logs(tenures=(), votes=(), affinity=None, factions=None, grievance=None) -> 
         affinity=np.zeros((MONTHS, 3)) if affinity is None else affinity,
         grievance=np.zeros((MONTHS, 3, 2)) if grievance is None else grievance,
         factions_formed=factions or {},
+        stance=np.zeros((MONTHS, 3, 2)) if stance is None else stance,
     )
 
 
@@ -181,6 +184,27 @@ def test_grievance_reads_one_direction_of_the_pair_at_the_date():
     assert not score_run([early], logs(grievance=grievance))["p"].hit
     backwards = resents.model_copy(update={"leaders": ["stalin", "zinoviev"]})
     assert not score_run([backwards], logs(grievance=grievance))["p"].hit  # he holds none
+
+
+def test_position_reads_one_axis_of_one_leader_at_the_date_strictly():
+    stance = np.zeros((MONTHS, 3, 2))
+    stance[:, 1, 1] = np.linspace(0.3, -0.8, MONTHS)  # trotsky's regime: centraliser to democrat
+    stance[:, 1, 0] = -0.6  # his economics do not move
+    turned = pattern(kind="position", leader="trotsky", axis="regime", below=0.0, date="1923-02")
+    score = score_run([turned], logs(stance=stance))["p"]
+    assert score.hit and score.value == pytest.approx(stance[10, 1, 1])
+    assert np.isnan(score.error)  # untimed
+    early = turned.model_copy(update={"date": Month(1922, 6)})
+    assert not score_run([early], logs(stance=stance))["p"].hit
+    economic = turned.model_copy(update={"axis": "economic", "date": Month(1922, 6)})
+    assert score_run([economic], logs(stance=stance))["p"].value == pytest.approx(-0.6)
+    someone_else = turned.model_copy(update={"leader": "stalin"})
+    assert not score_run([someone_else], logs(stance=stance))["p"].hit  # at 0.0: not below
+    above = pattern(kind="position", leader="trotsky", axis="regime", above=0.0, date="1922-06")
+    assert score_run([above], logs(stance=stance))["p"].hit
+    assert not score_run([above.model_copy(update={"above": 0.3})], logs(stance=stance))["p"].hit
+    kept_none = score_run([turned], logs(stance=np.full((MONTHS, 3, 2), np.nan)))["p"]
+    assert not kept_none.hit and np.isnan(kept_none.value)
 
 
 def test_faction_formation_is_timed():

@@ -16,7 +16,8 @@ def test_the_patterns_file_covers_every_level_and_both_roles(baseline):
     assert {pattern.level for pattern in patterns} == set(Level)
     for level in Level:
         roles = {pattern.role for pattern in patterns if pattern.level is level}
-        assert roles == set(Role), level
+        # One position so far, Trotsky's turn of 1923, which the hold-out fit may see.
+        assert roles == ({Role.FIT} if level is Level.POSITIONS else set(Role)), level
     assert all(pattern.source for pattern in patterns)
     late = {p.id for p in patterns if p.date > Month(1924, 12)}
     early_fit = {p.id for p in fitted(patterns, Month(1924, 12))}
@@ -55,6 +56,36 @@ def test_the_patterns_file_covers_every_level_and_both_roles(baseline):
             2,
             "patterns[0].kind: Input tag 'guesses' found using 'kind' does not match",
         ),
+        (
+            "  - {id: x, kind: position, leader: trotsky, axis: military, below: 0.0,\n"
+            "     date: 1923-10, role: fit, source: test}\n",
+            2,
+            "patterns[0].axis: Input should be 'economic' or 'regime'",
+        ),
+        (
+            "  - id: x\n    kind: position\n    leader: trotsky\n    axis: regime\n"
+            "    below: 1.5\n    date: 1923-10\n    role: fit\n    source: test\n",
+            6,
+            "patterns[0].below: Input should be less than or equal to 1",
+        ),
+        (
+            "  - {id: x, kind: position, leader: trotsky, axis: regime, below: 0.0,\n"
+            "     above: -0.5, date: 1923-10, role: fit, source: test}\n",
+            2,
+            "patterns[0]: a position needs exactly one of below and above, got both",
+        ),
+        (
+            "  - {id: x, kind: position, leader: trotsky, axis: regime, date: 1923-10,\n"
+            "     role: fit, source: test}\n",
+            2,
+            "patterns[0]: a position needs exactly one of below and above, got neither",
+        ),
+        (
+            "  - {id: x, kind: position, leader: bronstein, axis: regime, above: 0.0,\n"
+            "     date: 1923-10, role: fit, source: test}\n",
+            2,
+            "patterns[0].leader: unknown leader 'bronstein' (expected one of:",
+        ),
     ],
 )
 def test_bad_patterns_are_refused_with_file_line_and_field(
@@ -66,6 +97,15 @@ def test_bad_patterns_are_refused_with_file_line_and_field(
         load_patterns(bad, baseline)
     problems = caught.value.problems
     assert any(p.startswith(f"{bad}:{line}: ") and message in p for p in problems), problems
+    assert len(problems) == 1, problems  # one problem, one message
+
+
+def test_a_position_reads_one_axis_of_one_leader(baseline):
+    patterns = load_patterns(PATTERNS, baseline).patterns
+    (turn,) = [p for p in patterns if p.id == "trotsky-turns-to-party-democracy-1923"]
+    assert turn.level is Level.POSITIONS and turn.role is Role.FIT
+    assert (turn.leader, turn.axis, turn.below, turn.above) == ("trotsky", "regime", 0.0, None)
+    assert turn in fitted(patterns, Month(1924, 12))  # the hold-out fit sees it
 
 
 def test_a_missing_patterns_file_is_named(tmp_path, baseline):

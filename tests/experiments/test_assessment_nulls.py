@@ -68,6 +68,16 @@ def test_the_apparatus_decides_at_the_first_sitting_after_the_arbiter_dies(basel
     assert "trotsky" not in logs.votes[0]["target"]
 
 
+def test_the_nulls_hold_the_april_stances_throughout(baseline, settlement):
+    trotsky = [leader.id for leader in baseline.leaders].index("trotsky")
+    assert settlement.stance[trotsky].tolist() == [-0.6, 0.3]  # the centraliser of 1922
+    for null in (persistence, apparatus_decides):
+        logs = null(baseline, settlement)
+        assert (logs.stance == settlement.stance).all()
+        assert logs.stance.shape[0] == logs.affinity.shape[0]
+        assert logs.stance_of("trotsky", "regime", Month(1926, 12)) == 0.3
+
+
 def test_null_models_are_scored_by_the_same_code(baseline, settlement):
     patterns = load_patterns(ROOT / "calibration" / "patterns.yaml", baseline).patterns
     still = score_run(patterns, persistence(baseline, settlement))
@@ -76,6 +86,8 @@ def test_null_models_are_scored_by_the_same_code(baseline, settlement):
     decided = score_run(patterns, apparatus_decides(baseline, settlement))
     assert decided["rakovsky-leaves-ukraine"].error == 6  # removed 1924-01, history 1923-07
     assert decided["trotsky-keeps-politburo-seat-1925"].hit
+    for scores in (still, decided):  # nobody moves: Trotsky stays the centraliser
+        assert not scores["trotsky-turns-to-party-democracy-1923"].hit
 
 
 def test_the_hindsight_audit_lists_and_removes_every_leader_targeted_input(baseline):

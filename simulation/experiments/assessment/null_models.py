@@ -41,7 +41,7 @@ CONDEMNING_ARENAS = ("conference", "congress")
 
 @dataclass(frozen=True)
 class Settlement:
-    """The April 1922 settlement: who holds what, the affinities and grievances, the apparatus."""
+    """The April 1922 settlement: who holds what, the ties and stances, the apparatus."""
 
     holdings: list[tuple[str, str]]
     affinity: np.ndarray
@@ -49,6 +49,8 @@ class Settlement:
     """(pairs, 2), as :class:`calibration.pattern_scores.PatternLogs` holds a month of it."""
     apparatus: dict[str, float]
     factions: list[str]
+    stance: np.ndarray
+    """(leaders, 2), as :class:`calibration.pattern_scores.PatternLogs` holds a month of it."""
 
 
 def april_settlement(scenario: Scenario) -> Settlement:
@@ -70,6 +72,7 @@ def april_settlement(scenario: Scenario) -> Settlement:
             for f, faction in enumerate(model.factions)
             if recorder.faction_active[0, f]
         ],
+        stance=recorder.stance[0].copy(),
     )
 
 
@@ -99,6 +102,7 @@ def _logs(
             faction.id: str(scenario.start) if faction.id in settlement.factions else None
             for faction in scenario.factions
         },
+        stance=np.tile(settlement.stance, (months, 1, 1)),
     )
 
 
