@@ -139,12 +139,15 @@ def test_lenin_back_at_work_moves_against_the_secretariat(baseline):
     While the arbiter lives no rival is condemned, so Trotsky stays standing, and
     every partner who shares him as an enemy with Stalin leaves Stalin's
     Secretariat alone; the arbiter is above that (``choose_office_holder``).
-    Measured on 60 paired posterior runs (3 December 2026): Lenin moves against the
-    General Secretary at a plenum in 41, Stalin keeps the post to the end in 20
-    (39 in the baseline) and ends dominant in 30 (42). Before the arbiter was freed
-    of the shared enemy, nobody moved against Stalin and he kept the post in every
-    run. Asserted with room for chance: Lenin moves in at least a third of the runs,
-    and Stalin keeps the post in at least 10 fewer and ends dominant in fewer.
+    Measured on 200 paired posterior runs (3 December 2026, the ninth session's
+    fits): Lenin moves against the General Secretary at a plenum in 108, Stalin
+    keeps the post to the end in 92 (125 in the baseline), ends dominant in 112
+    (140) and ends weaker than in the baseline in 176. Before the arbiter was freed
+    of the shared enemy nobody moved against Stalin and he kept the post in every
+    run. Who ends on top varies much from one small sample to another (the first
+    60 of those runs: Stalin dominant in 37 against 34), so here, on 60 paired
+    runs: Lenin moves in at least a third, and Stalin ends weaker in at least
+    three quarters (28 and 50 of 60 measured).
     """
     runs = 60
     draws = PosteriorDraws.read(POSTERIOR, baseline)
@@ -153,18 +156,13 @@ def test_lenin_back_at_work_moves_against_the_secretariat(baseline):
         list(run_models(scenario, range(runs), run_seeds(1, runs), Mode.FREE, draws))
         for scenario in (baseline, recovered)
     )
-
-    def keeps_the_post(model):
-        stalin, post = model.leader_index["stalin"], model.post_index["general_secretary"]
-        return bool(model.holds[stalin, post])
-
-    def dominant(model):
-        return summary_row(model)["dominant"] == "stalin"
-
     moved = [
         any(vote.sponsor == "lenin" and vote.target == "stalin" for vote in model.vote_log)
         for model in back
     ]
+    weaker = [
+        summary_row(after)["power_stalin"] < summary_row(before)["power_stalin"]
+        for before, after in zip(base, back, strict=True)
+    ]
     assert sum(moved) >= runs // 3
-    assert sum(map(keeps_the_post, back)) <= sum(map(keeps_the_post, base)) - 10
-    assert sum(map(dominant, back)) < sum(map(dominant, base))
+    assert sum(weaker) >= 3 * runs // 4
