@@ -120,9 +120,11 @@ def test_the_contraction_table_reads_both_committed_fits(assessed):
     learnt = pd.read_csv(assessed / "contraction.csv")
     # a posterior inside its prior has at most three times its variance: contraction -2..1
     assert learnt[["full fit", "hold-out fit"]].apply(lambda c: c.between(-2, 1)).all().all()
-    # the full fit reads the years the hold-out fit leaves out (the removals after a verdict):
-    # it narrows a prior the other does not
-    assert (learnt["full fit narrowed"] & ~learnt["hold-out fit narrowed"]).any()
+    # the full fit reads the years the hold-out fit leaves out: some prior it narrows much more
+    # (with the ninth session's fits both narrow the same five beyond noise, the hold-out fit
+    # learning the pace of repositioning from Trotsky's turn of 1923, but the full fit
+    # narrows `reposition_rate` to 0.34 against 0.13)
+    assert (learnt["full fit"] - learnt["hold-out fit"]).max() > 0.15
 
 
 def test_more_workers_give_the_same_assessment(assessed, tmp_path):
