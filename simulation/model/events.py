@@ -222,10 +222,8 @@ def apply_event(model: PartyModel, prepared: PreparedEvent) -> None:
         )
     if prepared.effect is not None:
         prepared.effect(model, prepared)
-    state, found = model.state, model.plan.actions
     for action, arguments in prepared.actions:
-        code = found.get(action) or machine_code(model, action, *arguments)
-        code(state, *arguments)
+        _compiled(model, action, *arguments)
     if prepared.shared:
         _shared_effects(model, prepared)
     model.event_log.append(prepared.log_row)
