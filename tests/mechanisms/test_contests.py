@@ -228,6 +228,37 @@ def test_a_close_core_with_an_estranged_member_is_not_cohesive():
     assert cohesion[0] == pytest.approx(-0.3)
 
 
+def office_holder(affinity, reach, shares, eligible, members, **given):
+    """``choose_office_holder`` for proposer 0 at hostility 0.2; the rest as ``given`` or plain.
+
+    Plain: everyone still standing, no obligations, a margin of 0.7, rivals open to the
+    motion (no truce), no arbiter.
+    """
+    n = reach.size
+    settings = {
+        "standing": np.ones(n, bool),
+        "obligation": np.zeros((n, n)),
+        "margin": 0.7,
+        "rivals": True,
+        "arbiter": -1,
+    }
+    settings.update(given)
+    return choose_office_holder(
+        affinity,
+        reach,
+        shares,
+        eligible,
+        members,
+        settings["standing"],
+        settings["obligation"],
+        0,
+        0.2,
+        settings["margin"],
+        settings["rivals"],
+        settings["arbiter"],
+    )
+
+
 def test_an_office_is_taken_from_a_rival_or_from_a_chief_appointer_far_from_his_power():
     affinity = np.array(
         [
@@ -242,24 +273,8 @@ def test_an_office_is_taken_from_a_rival_or_from_a_chief_appointer_far_from_his_
 
     members = np.zeros(4, bool)
 
-    standing = np.ones(4, bool)
-    obligation = np.zeros((4, 4))
-
-    def holder(shares, margin=0.7, rivals=True):
-        return choose_office_holder(
-            affinity,
-            reach,
-            shares,
-            eligible,
-            members,
-            standing,
-            obligation,
-            0,
-            0.2,
-            margin,
-            rivals,
-            -1,
-        )
+    def holder(shares, **given):
+        return office_holder(affinity, reach, shares, eligible, members, **given)
 
     # The proposer has under 0.7 of partner 1's power, and 1 is the chief appointer:
     # he is the target.
@@ -290,29 +305,16 @@ def test_partners_but_not_the_arbiter_leave_the_chief_appointer_alone_while_a_sh
     eligible = np.array([True, True, False])  # the common enemy is not the target here
     members = np.zeros(3, bool)
 
-    def holder(standing, obligation=None, arbiter=-1):
-        standing = np.array(standing)
-        obligation = np.zeros((3, 3)) if obligation is None else obligation
-        return choose_office_holder(
-            affinity,
-            reach,
-            shares,
-            eligible,
-            members,
-            standing,
-            obligation,
-            0,
-            0.2,
-            0.7,
-            True,
-            arbiter,
+    def holder(standing, **given):
+        return office_holder(
+            affinity, reach, shares, eligible, members, standing=np.array(standing), **given
         )
 
     assert holder([True, True, True]) == -1  # they need him against 2
     assert holder([True, True, False]) == 1  # 2 is broken (January 1925): he is next
     client = np.zeros((3, 3))
     client[0, 1] = 0.3  # 0 owes his career to 1: he never moves against his patron
-    assert holder([True, True, False], client) == -1
+    assert holder([True, True, False], obligation=client) == -1
     # The arbiter needs no partner against 2: he moves while 2 still stands (Lenin's
     # postscript, January 1923, with Trotsky at the head of the army).
     assert holder([True, True, True], arbiter=0) == 1
@@ -329,10 +331,7 @@ def test_a_politburo_member_loses_his_offices_by_a_verdict_unless_he_is_the_chie
     eligible = np.ones(3, bool)
 
     def holder(members):
-        standing, obligation = np.ones(3, bool), np.zeros((3, 3))
-        return choose_office_holder(
-            affinity, reach, shares, eligible, members, standing, obligation, 0, 0.2, 0.7, True, -1
-        )
+        return office_holder(affinity, reach, shares, eligible, members)
 
     # The chief appointer stays open to the motion, in the Politburo or not.
     assert holder(np.array([False, True, True])) == 1
