@@ -7,10 +7,11 @@ Zinoviev's and Kamenev's in the provinces and then in Moscow, is what turned
 the two against Stalin (source chapter, §The Opposition and the NEP). No
 rule says who resents whom: whoever captures, whoever loses.
 
-A leader aggrieved by the strongest moves his position toward what gathers
-support against the strongest (the stance of those the strongest is hostile
-to, weighted by their power), or away from the strongest's when no one
-opposes him yet; a weak leader who is not aggrieved bandwagons toward the
+A leader aggrieved by the strongest, or threatened by him (the strongest is
+hostile to him), moves his position toward what gathers support against the
+strongest (the stance of those the strongest is hostile to, weighted by their
+power), or away from the strongest's when no one opposes him yet; a weak
+leader who is neither aggrieved nor threatened bandwagons toward the
 strongest's position (Walt 1987; Schweller 1994), unless he is bound to one the
 strongest is hostile to: a friend of the strongest's enemy does not move toward
 the strongest (structural balance: Heider 1946). The signatories of the
@@ -108,9 +109,10 @@ def reposition(
 ) -> bool:
     """One month's move of every leader's stance, in place, each axis within -1..1.
 
-    Leader ``i``'s grievance against the strongest, discounted by the threat of
-    an enemy they share who still stands (``g = G_i,strongest (1 - c)``, ``c``
-    from :func:`common_threat` over ``standing``), pulls him at rate
+    Leader ``i``'s grievance against the strongest, or the strongest's hostility
+    to him if larger, discounted by the threat of an enemy they share who still
+    stands (``g = max(G_i,strongest, -A_strongest,i) (1 - c)``, ``c`` from
+    :func:`common_threat` over ``standing``), pulls him at rate
     ``rate * g`` toward the power-weighted stance of those the strongest is
     hostile to (affinity below 0), or, when there are none, to the mirror of
     the strongest's stance through his own. A leader with power share below
@@ -144,8 +146,8 @@ def reposition(
     for i in range(n):
         if not alive[i] or i == strongest:
             continue
-        aggrieved = grievance[i, strongest]
-        if aggrieved > 0:  # most leaders hold nothing against the strongest
+        aggrieved = max(grievance[i, strongest], -affinity[strongest, i])
+        if aggrieved > 0:  # most leaders neither resent the strongest nor fear him
             aggrieved *= 1.0 - common_threat(affinity, power, standing, i, strongest)
         if weight > 0 and affinity[strongest, i] >= 0:
             target_0, target_1 = opposition_0 / weight, opposition_1 / weight

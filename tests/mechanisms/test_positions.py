@@ -49,6 +49,15 @@ def test_a_weak_leader_who_is_not_aggrieved_bandwagons():
     assert np.linalg.norm(stance[1] - stance[0]) < np.linalg.norm(before - stance[0])
 
 
+def test_a_weak_leader_the_strongest_is_hostile_to_moves_away_instead_of_bandwagoning():
+    stance, affinity, grievance, power = state(0.0)  # 1 holds nothing against 0
+    power[:] = [0.8, 0.1, 0.1]
+    affinity[0, 1] = affinity[1, 0] = -0.5  # but 0 is hostile to him
+    before = stance[1].copy()
+    reposition(stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool))
+    assert np.linalg.norm(stance[1] - stance[0]) > np.linalg.norm(before - stance[0])
+
+
 def test_a_weak_friend_of_the_strongests_enemy_does_not_bandwagon():
     stance, affinity, grievance, power = state(0.0)
     power[:] = [0.8, 0.1, 0.1]
