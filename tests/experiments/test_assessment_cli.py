@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import BASELINE
+from conftest import BASELINE, ROOT
 
 from simulation.calendar import Month
 from simulation.cli import main
@@ -117,14 +117,20 @@ def test_what_follows_a_turning_point_is_read_in_the_runs_that_reach_it_and_the_
 
 
 def test_the_contraction_table_reads_both_committed_fits(assessed):
-    learnt = pd.read_csv(assessed / "contraction.csv")
+    learnt = pd.read_csv(assessed / "contraction.csv").set_index("parameter")
     # a posterior inside its prior has at most three times its variance: contraction -2..1
     assert learnt[["full fit", "hold-out fit"]].apply(lambda c: c.between(-2, 1)).all().all()
-    # the full fit reads the years the hold-out fit leaves out: some prior it narrows much more
-    # (with the ninth session's fits both narrow the same five beyond noise, the hold-out fit
-    # learning the pace of repositioning from Trotsky's turn of 1923, but the full fit
-    # narrows `reposition_rate` to 0.34 against 0.13)
-    assert (learnt["full fit"] - learnt["hold-out fit"]).max() > 0.15
+    # each column is its own committed posterior's 1 - var(posterior) / var(prior), worked out
+    # here from the sample (equal weights) and the uniform prior the table states
+    fits = {"full fit": "baseline-1922", "hold-out fit": "baseline-1922-until-1924-12"}
+    for column, fit in fits.items():
+        sample = pd.read_csv(ROOT / "calibration" / "parameters" / f"{fit}-posterior.csv")
+        for name, row in learnt.iterrows():
+            prior_variance = (row["prior high"] - row["prior low"]) ** 2 / 12
+            expected = 1 - sample[name].var(ddof=0) / prior_variance
+            assert row[column] == pytest.approx(expected, abs=1e-3), (column, name)
+    # the two fits read different years, so they learnt different things
+    assert not learnt["full fit"].equals(learnt["hold-out fit"])
 
 
 def test_more_workers_give_the_same_assessment(assessed, tmp_path):
