@@ -146,19 +146,19 @@ def reposition(
     for i in range(n):
         if not alive[i] or i == strongest:
             continue
-        aggrieved = max(grievance[i, strongest], -affinity[strongest, i])
-        if aggrieved > 0:  # most leaders neither resent the strongest nor fear him
-            aggrieved *= 1.0 - common_threat(affinity, power, standing, i, strongest)
+        pressed = max(grievance[i, strongest], -affinity[strongest, i])  # resented or feared
+        if pressed > 0:  # most leaders neither resent the strongest nor fear him
+            pressed *= 1.0 - common_threat(affinity, power, standing, i, strongest)
         if weight > 0 and affinity[strongest, i] >= 0:
             target_0, target_1 = opposition_0 / weight, opposition_1 / weight
         else:
             target_0 = 2.0 * stance[i, 0] - stance[strongest, 0]
             target_1 = 2.0 * stance[i, 1] - stance[strongest, 1]
-        pull_rate = rate * aggrieved
+        pull_rate = rate * pressed
         move_0 = pull_rate * (target_0 - stance[i, 0])
         move_1 = pull_rate * (target_1 - stance[i, 1])
         if top > 0 and bandwagon_below > 0 and power[i] < bandwagon_below * top:
-            pull = rate * (1.0 - aggrieved) * (1.0 - power[i] / (bandwagon_below * top))
+            pull = rate * (1.0 - pressed) * (1.0 - power[i] / (bandwagon_below * top))
             pull *= 1.0 - _bond_to_opposition(affinity, opponents[:count], i)
             move_0 += pull * (stance[strongest, 0] - stance[i, 0])
             move_1 += pull * (stance[strongest, 1] - stance[i, 1])

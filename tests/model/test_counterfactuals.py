@@ -147,7 +147,8 @@ def test_lenin_back_at_work_moves_against_the_secretariat(baseline):
     run. Who ends on top varies much from one small sample to another (the first
     60 of those runs: Stalin dominant in 37 against 34), so here, on 60 paired
     runs: Lenin moves in at least a third, and Stalin ends weaker in at least
-    three quarters (28 and 50 of 60 measured).
+    three quarters (28 and 50 of 60 with the ninth session's fits, 35 and 51
+    with the tenth's).
     """
     runs = 60
     draws = PosteriorDraws.read(POSTERIOR, baseline)
