@@ -72,24 +72,27 @@ def fill_similarity(similarity: np.ndarray, stance: np.ndarray) -> None:
 
 
 @njit(cache=True)
-def threat_adjustment(standing: np.ndarray, alive: np.ndarray, balancing: float) -> np.ndarray:
-    """(n, n) pull created by the most prominent leader's lead over the next.
+def threat_adjustment(
+    adjustment: np.ndarray, standing: np.ndarray, alive: np.ndarray, balancing: float
+) -> None:
+    """Write into ``adjustment`` the (n, n) pull created by the most prominent leader's lead.
 
-    With lead ``T = (S_1 - S_2) / S_1`` in standing: pairs of others gain
+    With lead ``T = (S_1 - S_2) / S_1`` in standing over the next: pairs of others gain
     ``balancing * T``; pairs with the leader lose ``balancing * T`` and gain,
-    for the weaker partner, ``(1 - balancing) * T * (1 - S_i / S_1)``.
+    for the weaker partner, ``(1 - balancing) * T * (1 - S_i / S_1)``. Written in place,
+    into a buffer of the run's (:func:`reweigh_affinities`' ``work``), not a new array a month.
     """
     n = standing.size
-    adjustment = np.zeros((n, n))
+    adjustment[:] = 0.0
     if alive.sum() < 3:
-        return adjustment
+        return
     strongest = -1
     for i in range(n):
         if alive[i] and (strongest < 0 or standing[i] > standing[strongest]):
             strongest = i
     top = standing[strongest]
     if top <= 0:
-        return adjustment
+        return
     second = -np.inf
     for i in range(n):
         if alive[i] and i != strongest and standing[i] > second:
@@ -105,7 +108,6 @@ def threat_adjustment(standing: np.ndarray, alive: np.ndarray, balancing: float)
         toward_strongest = (1.0 - balancing) * lead * weakness - balancing * lead
         adjustment[i, strongest] = toward_strongest
         adjustment[strongest, i] = toward_strongest
-    return adjustment
 
 
 @njit(cache=True)
@@ -119,8 +121,9 @@ def reweigh_affinities(
     rate: float,
     weights: AffinityWeights,
     standing: np.ndarray,
-) -> np.ndarray:
-    """One month's move of every affinity toward what interests and memories dictate.
+    work: np.ndarray,
+) -> None:
+    """One month's move of every affinity toward what interests and memories dictate, in place.
 
     ``target = w_s * similarity - w_g * (G + G^T) / 2 + w_o * (O + O^T) / 2 +
     w_t * threat + w_b * B``, where the balance ``B_ij`` sums ``A_ik A_kj``, clipped
@@ -147,17 +150,25 @@ def reweigh_affinities(
     balances are the same, bit for bit, as summing only over the hostile. The memories are
     worked out for every pair first, and read back transposed from a copy
     (:func:`_memories`), so that a row's targets too are computed side by side.
+
+    ``work`` is the run's (at least 4, n, n) buffer for the pairs' memories, their
+    transpose, the hostile ties and the new upper triangle: four arrays a month allocated
+    anew, and the last zeroed, cost more than the arithmetic of some of the loops that
+    fill them. The new triangle is kept apart until every row is done (a row's balances
+    read last month's affinities of the rows after it), then mirrored into ``affinity``.
     """
     n = affinity.shape[0]
     w_stance, w_grievance, w_obligation, w_threat, w_balance = weights
-    memory, returned = _memories(grievance, obligation, w_grievance, w_obligation)
-    hostile = _hostile_ties(affinity)
+    memory, returned, hostile, updated = work[0], work[1], work[2], work[3]
+    _memories(memory, returned, grievance, obligation, w_grievance, w_obligation)
+    _hostile_ties(hostile, affinity)
     present = _standing_indices(standing)
-    updated = np.zeros((n, n))
     balance = np.empty(n)
     last = np.uint64(n)
     for i in range(last):  # unsigned indices: no wrap-around test, so the inner loops vectorise
         if not alive[i]:
+            for j in range(i + _ONE, last):
+                updated[i, j] = 0.0
             continue
         _row_balance(balance, affinity, hostile, present, i)
         for j in range(i + _ONE, last):
@@ -169,36 +180,39 @@ def reweigh_affinities(
             moved = (1.0 - rate) * affinity[i, j] + rate * target
             updated[i, j] = moved if alive[j] else 0.0  # a select, not a branch: it vectorises
     for i in range(last):
+        affinity[i, i] = 0.0
         for j in range(i + _ONE, last):
-            updated[j, i] = updated[i, j]
-    return updated
+            affinity[i, j] = affinity[j, i] = updated[i, j]
 
 
 @njit(cache=True)
 def _memories(
-    grievance: np.ndarray, obligation: np.ndarray, w_grievance: float, w_obligation: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each pair's memory ``w_o O_ij - w_g G_ij``, and the same transposed (``[i, j]`` is ``j``'s).
+    memory: np.ndarray,
+    returned: np.ndarray,
+    grievance: np.ndarray,
+    obligation: np.ndarray,
+    w_grievance: float,
+    w_obligation: float,
+) -> None:
+    """Write each pair's memory ``w_o O_ij - w_g G_ij``, and the same transposed.
 
+    ``returned[i, j]`` is ``memory[j, i]``, ``j``'s memory of ``i``.
     The transposed copy lets :func:`reweigh_affinities` read both directions of a row's
     pairs in index order, which a column read (one stride of a row apart) would not.
     """
     n = grievance.shape[0]
     last = np.uint64(n)
-    memory = np.empty((n, n))
     for i in range(last):
         for j in range(last):
             memory[i, j] = w_obligation * obligation[i, j] - w_grievance * grievance[i, j]
-    returned = np.empty((n, n))
     for i in range(last):
         for j in range(last):
             returned[i, j] = memory[j, i]
-    return memory, returned
 
 
 @njit(cache=True)
-def _hostile_ties(affinity: np.ndarray) -> np.ndarray:
-    """The affinities below 0, and ``+0.0`` for the others.
+def _hostile_ties(hostile: np.ndarray, affinity: np.ndarray) -> None:
+    """Write into ``hostile`` the affinities below 0, and ``+0.0`` for the others.
 
     A ``k`` not hostile to ``i`` counts in the balance of ``(i, j)`` only if hostile to
     ``j``: his term is ``A_ik`` times this, ``+0.0`` or ``-0.0`` where he is not, which
@@ -206,12 +220,10 @@ def _hostile_ties(affinity: np.ndarray) -> np.ndarray:
     """
     n = affinity.shape[0]
     last = np.uint64(n)
-    hostile = np.empty((n, n))
     for i in range(last):
         for j in range(last):
             tie = affinity[i, j]
             hostile[i, j] = tie if tie < 0 else 0.0
-    return hostile
 
 
 @njit(cache=True)

@@ -140,8 +140,10 @@ def advance_month(state, k, free, row):
         standing,
     ):
         fill_similarity(similarity, state.stance)
-    threat = threat_adjustment(influence, alive, p[Parameter.balancing])
-    affinity[:] = reweigh_affinities(
+    work = state.pair_work
+    threat = work[4]
+    threat_adjustment(threat, influence, alive, p[Parameter.balancing])
+    reweigh_affinities(
         affinity,
         similarity,
         grievance,
@@ -151,6 +153,7 @@ def advance_month(state, k, free, row):
         p[Parameter.alliance_rate],
         weights,
         standing,
+        work,
     )
     cohesion[:] = faction_cohesion(affinity, faction_membership, alive)
     grievance *= 1.0 - p[Parameter.grievance_decay]

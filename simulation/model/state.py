@@ -150,6 +150,12 @@ STATE = (
     # parameters and the decisions' buffer
     StateArray("parameter_values", _S, ("parameters",), doc="see simulation.model.parameters"),
     StateArray("decision_log", _W, ("decision_rows", "row_width"), np.int64, doc="see rows"),
+    StateArray(
+        "pair_work",
+        _W,
+        (5, _L, _L),
+        doc="the month's threat and the affinities' working arrays, not allocated monthly",
+    ),
 )
 """Every array of the model's state (see :class:`StateArray`)."""
 

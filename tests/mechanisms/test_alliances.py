@@ -18,8 +18,9 @@ def reweigh(
 ):
     n = affinity.shape[0]
     zeros = np.zeros((n, n))
-    return reweigh_affinities(
-        affinity,
+    updated = affinity.copy()
+    reweigh_affinities(
+        updated,
         similarity,
         zeros if grievance is None else grievance,
         zeros if obligation is None else obligation,
@@ -28,7 +29,9 @@ def reweigh(
         rate,
         WEIGHTS,
         np.ones(n, bool),
+        np.empty((4, n, n)),
     )
+    return updated
 
 
 def balance_only(affinity, standing=None):
@@ -38,9 +41,10 @@ def balance_only(affinity, standing=None):
     weights = WEIGHTS._replace(stance=0.0, structural_balance=0.5)
     everyone = np.ones(n, bool)
     standing = everyone if standing is None else standing
-    return reweigh_affinities(
-        affinity, zeros, zeros, zeros, zeros, everyone, 1.0, weights, standing
-    )
+    updated = affinity.copy()
+    work = np.empty((4, n, n))
+    reweigh_affinities(updated, zeros, zeros, zeros, zeros, everyone, 1.0, weights, standing, work)
+    return updated
 
 
 def test_similarity_is_one_for_equal_stances_and_minus_one_for_opposite_corners():
@@ -108,16 +112,22 @@ def test_a_carried_attack_breaks_the_bond_at_once_both_ways():
     assert affinity[0, 1] == -1.0
 
 
+def threat(standing, alive, balancing):
+    adjustment = np.full((standing.size, standing.size), np.nan)  # every entry is written
+    threat_adjustment(adjustment, standing, alive, balancing)
+    return adjustment
+
+
 def test_the_others_balance_against_the_most_prominent():
     standing = np.array([0.6, 0.2, 0.2])
-    adjustment = threat_adjustment(standing, np.ones(3, bool), balancing=1.0)
+    adjustment = threat(standing, np.ones(3, bool), balancing=1.0)
     assert adjustment[1, 2] > 0  # the weaker two draw together
     assert adjustment[0, 1] < 0  # and away from the leader
 
 
 def test_the_weak_bandwagon_when_balancing_is_off():
     standing = np.array([0.6, 0.3, 0.1])
-    adjustment = threat_adjustment(standing, np.ones(3, bool), balancing=0.0)
+    adjustment = threat(standing, np.ones(3, bool), balancing=0.0)
     assert adjustment[2, 0] > adjustment[1, 0] > 0  # the weakest is drawn hardest
     assert adjustment[1, 2] == 0
 
@@ -125,7 +135,7 @@ def test_the_weak_bandwagon_when_balancing_is_off():
 def test_the_dead_are_not_feared():
     standing = np.array([0.9, 0.3, 0.2, 0.1])
     alive = np.array([False, True, True, True])
-    adjustment = threat_adjustment(standing, alive, balancing=1.0)
+    adjustment = threat(standing, alive, balancing=1.0)
     assert adjustment[2, 3] > 0 and adjustment[1, 2] < 0  # leader 1 is now the one to balance
 
 
@@ -155,9 +165,10 @@ def test_balance_is_counted_right_beyond_sixty_four_leaders():
     weights = AffinityWeights(
         stance=0.0, grievance=0.0, obligation=0.0, threat=0.0, structural_balance=1.0
     )
-    updated = reweigh_affinities(
-        affinity, zeros, zeros, zeros, zeros, np.ones(n, bool), 1.0, weights, np.ones(n, bool)
-    )
+    updated = affinity.copy()
+    everyone = np.ones(n, bool)
+    work = np.full((4, n, n), np.nan)  # every entry read is written first
+    reweigh_affinities(updated, zeros, zeros, zeros, zeros, everyone, 1.0, weights, everyone, work)
     friendship = np.maximum(affinity, 0.0)  # triads of friends alone exert no pull
     expected = np.clip(affinity @ affinity - friendship @ friendship, -1.0, 1.0)
     np.fill_diagonal(expected, 0.0)
