@@ -14,12 +14,11 @@ from numba import njit
 
 
 @njit(cache=True)
-def attrition(
-    members: np.ndarray, recruits: np.ndarray, rate: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Members lost to purges, lapses and deaths, recruits and old members alike."""
+def attrition(members: np.ndarray, recruits: np.ndarray, rate: float) -> None:
+    """Members lost to purges, lapses and deaths, recruits and old members alike, in place."""
     keep = 1.0 - rate
-    return members * keep, recruits * keep
+    members *= keep
+    recruits *= keep
 
 
 @njit(cache=True)

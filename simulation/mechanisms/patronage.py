@@ -19,6 +19,7 @@ from numba import njit
 
 @njit(cache=True)
 def appointment_pressure(
+    pressure: np.ndarray,
     holds: np.ndarray,
     alive: np.ndarray,
     patronage_reach: np.ndarray,
@@ -27,8 +28,8 @@ def appointment_pressure(
     standing_weight: float,
     head_holder: np.ndarray,
     protection: np.ndarray,
-) -> np.ndarray:
-    """Each leader's power to appoint secretaries in each organisation.
+) -> None:
+    """Write into ``pressure`` each leader's power to appoint secretaries in each organisation.
 
     A living leader's pressure in an organisation is the patronage of the posts
     he holds that appoint there, scaled by his health (an invalid appoints no one)
@@ -40,6 +41,8 @@ def appointment_pressure(
     Leningrad until the purge of January 1926.
 
     Args:
+        pressure: (m, n), written: the pressure, >= 0 (a buffer of the run's, not a new
+            array a month).
         holds: (n, p) bool, who holds which post.
         alive: (n,) bool.
         patronage_reach: (p, m) patronage of each post in each organisation it
@@ -49,13 +52,10 @@ def appointment_pressure(
         standing_weight: how far patronage depends on standing, >= 0.
         head_holder: (m,) index of the leader holding the head post, or -1.
         protection: (m,) 0..1, how far the head shields his organisation.
-
-    Returns:
-        (m, n) pressure, >= 0.
     """
     n, posts = holds.shape
     m = patronage_reach.shape[1]
-    pressure = np.zeros((m, n))
+    pressure[:] = 0.0
     for i in range(n):
         if not alive[i]:
             continue
@@ -72,30 +72,27 @@ def appointment_pressure(
             own = pressure[o, head]
             pressure[o] *= 1.0 - protection[o]
             pressure[o, head] = own
-    return pressure
 
 
 @njit(cache=True)
 def capture_loyalty(
-    loyalty: np.ndarray, pressure: np.ndarray, rate: float, decay: float
-) -> np.ndarray:
-    """One month of secretaries changing patrons.
+    captured: np.ndarray, loyalty: np.ndarray, pressure: np.ndarray, rate: float, decay: float
+) -> None:
+    """One month of secretaries changing patrons: the new loyalty, written into ``captured``.
 
     ``L <- (1 - a) L + a * P / sum(P)`` per organisation, with ``a = rate *
     min(1, sum(P))``, then ``L <- (1 - decay) L``. Rows stay non-negative and
     sum to at most 1; the remainder is the unaligned share.
 
     Args:
+        captured: (m, n), written: the new loyalty (a buffer of the run's; the month
+            compares it with the old, :func:`.positions.capture_grievance`).
         loyalty: (m, n) share of each organisation's secretaries loyal to each leader.
         pressure: (m, n) from :func:`appointment_pressure`.
         rate: monthly share of secretaries an appointer can replace, 0..1.
         decay: monthly drift of loyalty to unaligned, 0..1.
-
-    Returns:
-        The new (m, n) loyalty.
     """
     m, n = pressure.shape
-    captured = np.empty((m, n))
     for o in range(m):
         total = pressure[o].sum()
         weight = rate * min(total, 1.0)
@@ -103,7 +100,6 @@ def capture_loyalty(
         for i in range(n):
             gain = weight * (pressure[o, i] / total) * (1.0 - decay) if total > 0 else 0.0
             captured[o, i] = keep * loyalty[o, i] + gain
-    return captured
 
 
 @njit(cache=True)
@@ -137,10 +133,21 @@ def apparatus_shares(loyalty: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Each leader's share of the national apparatus, weighted by membership.
 
     Returns:
-        (n,) shares summing to at most 1.
+        (n,) shares summing to at most 1 (see :func:`fill_apparatus_shares`).
+    """
+    shares = np.empty(loyalty.shape[1])
+    fill_apparatus_shares(shares, loyalty, members)
+    return shares
+
+
+@njit(cache=True)
+def fill_apparatus_shares(shares: np.ndarray, loyalty: np.ndarray, members: np.ndarray) -> None:
+    """Write each leader's share of the national apparatus into ``shares``, in place.
+
+    The month writes the state's own each month: no new array (see :func:`apparatus_shares`).
     """
     m, n = loyalty.shape
-    shares = np.zeros(n)
+    shares[:] = 0.0
     total = members.sum()
     if total > 0:
         for o in range(m):

@@ -35,8 +35,16 @@ def fill_power_shares(
 @njit(cache=True)
 def post_prestige(holds: np.ndarray, prestige: np.ndarray) -> np.ndarray:
     """(n,) summed prestige of the posts each leader holds."""
+    summed = np.empty(holds.shape[0])
+    fill_post_prestige(summed, holds, prestige)
+    return summed
+
+
+@njit(cache=True)
+def fill_post_prestige(summed: np.ndarray, holds: np.ndarray, prestige: np.ndarray) -> None:
+    """Write :func:`post_prestige` into ``summed``: the month's, into the run's buffer."""
     n, posts = holds.shape
-    summed = np.zeros(n)
+    summed[:] = 0.0
     for i in range(n):
         for q in range(posts):
             if holds[i, q]:

@@ -14,7 +14,7 @@ from numba import njit
 
 from simulation.mechanisms.alliances import add_tie, fill_similarity
 from simulation.mechanisms.influence import blame, shock
-from simulation.mechanisms.patronage import apparatus_shares, purge
+from simulation.mechanisms.patronage import fill_apparatus_shares, purge
 from simulation.mechanisms.power import fill_power_shares, post_prestige
 from simulation.model.parameters import Parameter
 
@@ -166,7 +166,7 @@ def purge_organisation(state, organisation, targets, beneficiary, share):
     :func:`simulation.mechanisms.patronage.purge`).
     """
     purge(state.loyalty, organisation, targets, beneficiary, share)
-    state.apparatus[:] = apparatus_shares(state.loyalty, state.members)
+    fill_apparatus_shares(state.apparatus, state.loyalty, state.members)
 
 
 @njit(cache=True)

@@ -21,12 +21,12 @@ from simulation.mechanisms.illness import illness_month
 from simulation.mechanisms.influence import drift_toward_support
 from simulation.mechanisms.membership import allocate_intake, attrition
 from simulation.mechanisms.patronage import (
-    apparatus_shares,
     appointment_pressure,
     capture_loyalty,
+    fill_apparatus_shares,
 )
 from simulation.mechanisms.positions import capture_grievance, reposition
-from simulation.mechanisms.power import dominant, post_prestige
+from simulation.mechanisms.power import dominant, fill_post_prestige
 from simulation.mechanisms.voting import present_holders
 from simulation.model.actions import head_holders, power_given
 from simulation.model.leadership import decide_month, elects
@@ -79,9 +79,7 @@ def advance_month(state, k, free, row):
         p[Parameter.structural_balance_weight],
     )
 
-    kept_members, kept_recruits = attrition(members, recruits, p[Parameter.membership_attrition])
-    members[:] = kept_members
-    recruits[:] = kept_recruits
+    attrition(members, recruits, p[Parameter.membership_attrition])
     for q in range(state.intake_count[0]):
         months_left = state.intake_months_left[q]
         if months_left == 0:
@@ -93,7 +91,9 @@ def advance_month(state, k, free, row):
             state.intake_months_left[q] = months_left - 1
 
     head_holder = head_holders(state)
-    pressure = appointment_pressure(
+    pressure, captured = state.organisation_work[0], state.organisation_work[1]
+    appointment_pressure(
+        pressure,
         holds,
         alive,
         reach,
@@ -103,18 +103,19 @@ def advance_month(state, k, free, row):
         head_holder,
         protection,
     )
-    captured = capture_loyalty(
-        loyalty, pressure, p[Parameter.patronage_rate], p[Parameter.loyalty_decay]
+    capture_loyalty(
+        captured, loyalty, pressure, p[Parameter.patronage_rate], p[Parameter.loyalty_decay]
     )
     if free:  # replay's grievances are history's: its dated stance shifts carry them
         capture_grievance(
             grievance, loyalty, captured, members, alive, p[Parameter.capture_grievance]
         )
     loyalty[:] = captured
-    apparatus[:] = apparatus_shares(loyalty, members)
+    fill_apparatus_shares(apparatus, loyalty, members)
 
     record *= 1.0 - p[Parameter.record_decay]
-    prestige_held = post_prestige(holds, prestige)
+    prestige_held = state.prestige_held
+    fill_post_prestige(prestige_held, holds, prestige)
     drift_toward_support(
         influence,
         health,

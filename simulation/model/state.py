@@ -156,6 +156,13 @@ STATE = (
         (5, _L, _L),
         doc="the month's threat and the affinities' working arrays, not allocated monthly",
     ),
+    StateArray(
+        "organisation_work",
+        _W,
+        (2, _O, _L),
+        doc="the month's appointment pressure and captured loyalty (patronage)",
+    ),
+    StateArray("prestige_held", _W, (_L,), doc="the month's summed prestige of each one's posts"),
 )
 """Every array of the model's state (see :class:`StateArray`)."""
 

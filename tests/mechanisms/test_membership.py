@@ -10,7 +10,8 @@ from simulation.mechanisms.membership import (
 
 
 def test_attrition_takes_the_same_share_of_recruits_and_old_members():
-    members, recruits = attrition(np.array([1000.0]), np.array([400.0]), rate=0.1)
+    members, recruits = np.array([1000.0]), np.array([400.0])
+    attrition(members, recruits, rate=0.1)
     assert members[0] == pytest.approx(900.0)
     assert recruits[0] == pytest.approx(360.0)
 

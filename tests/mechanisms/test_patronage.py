@@ -11,22 +11,34 @@ from simulation.mechanisms.patronage import (
 )
 
 
+def captured(loyalty, pressure, rate, decay):
+    new = np.full(loyalty.shape, np.nan)  # every entry is written
+    capture_loyalty(new, loyalty, pressure, rate, decay)
+    return new
+
+
+def pressure_of(holds, *arguments):
+    pressure = np.full((arguments[1].shape[1], holds.shape[0]), np.nan)  # zeroed first
+    appointment_pressure(pressure, holds, *arguments)
+    return pressure
+
+
 def test_appointer_captures_loyalty_at_the_stated_rate():
     loyalty = np.array([[0.0, 0.5]])
     pressure = np.array([[1.0, 0.0]])
-    updated = capture_loyalty(loyalty, pressure, rate=0.1, decay=0.0)
+    updated = captured(loyalty, pressure, rate=0.1, decay=0.0)
     # L <- 0.9 L + 0.1 [appointer]: 0.1 to the appointer, 0.45 left to the other.
     np.testing.assert_allclose(updated, [[0.1, 0.45]])
 
 
 def test_loyalty_decays_without_appointments():
-    updated = capture_loyalty(np.array([[0.5, 0.3]]), np.zeros((1, 2)), rate=0.1, decay=0.1)
+    updated = captured(np.array([[0.5, 0.3]]), np.zeros((1, 2)), rate=0.1, decay=0.1)
     np.testing.assert_allclose(updated, [[0.45, 0.27]])
 
 
 def test_weak_pressure_captures_less():
-    weak = capture_loyalty(np.zeros((1, 1)), np.array([[0.2]]), rate=0.1, decay=0.0)
-    strong = capture_loyalty(np.zeros((1, 1)), np.array([[1.0]]), rate=0.1, decay=0.0)
+    weak = captured(np.zeros((1, 1)), np.array([[0.2]]), rate=0.1, decay=0.0)
+    strong = captured(np.zeros((1, 1)), np.array([[1.0]]), rate=0.1, decay=0.0)
     assert weak[0, 0] == pytest.approx(0.02)
     assert strong[0, 0] == pytest.approx(0.1)
 
@@ -35,7 +47,7 @@ def test_rows_never_exceed_one():
     rng = np.random.default_rng(0)
     loyalty = rng.dirichlet(np.ones(5), size=4)[:, :4]
     for _ in range(200):
-        loyalty = capture_loyalty(loyalty, rng.random((4, 4)) * 2, rate=0.3, decay=0.01)
+        loyalty = captured(loyalty, rng.random((4, 4)) * 2, rate=0.3, decay=0.01)
     assert (loyalty >= 0).all()
     assert (loyalty.sum(axis=1) <= 1 + 1e-12).all()
 
@@ -49,7 +61,7 @@ def test_regional_boss_shields_his_organisation():
     head_holder = np.array([1, -1])
     protection = np.array([0.7, 0.0])
     reach = patronage[:, None] * appoints
-    pressure = appointment_pressure(
+    pressure = pressure_of(
         holds, np.ones(2, bool), reach, health, np.ones(2), 1.0, head_holder, protection
     )
     # In the protected organisation the outsider's pressure is cut by 70%, the boss keeps his.
@@ -59,7 +71,7 @@ def test_regional_boss_shields_his_organisation():
 
 
 def test_an_invalid_appoints_no_one():
-    pressure = appointment_pressure(
+    pressure = pressure_of(
         np.array([[True]]),
         np.array([True]),
         np.array([[0.9]]),
@@ -93,7 +105,7 @@ def test_apparatus_share_is_membership_weighted():
 
 def test_the_dead_appoint_no_one():
     holds = np.array([[True], [True]])
-    pressure = appointment_pressure(
+    pressure = pressure_of(
         holds,
         np.array([True, False]),
         np.array([[0.9]]),
@@ -108,7 +120,7 @@ def test_the_dead_appoint_no_one():
 
 def test_a_man_without_standing_cannot_carry_his_nominees():
     def pressure(standing_weight):
-        return appointment_pressure(
+        return pressure_of(
             np.array([[True], [True]]),
             np.ones(2, bool),
             np.array([[0.8]]),
