@@ -423,12 +423,22 @@ def still_standing(
     Enemies who still stand bind those they threaten
     (:func:`simulation.mechanisms.alliances.reweigh_affinities`) and make their
     grievances against each other wait (:func:`simulation.mechanisms.positions.reposition`).
+    Only the condemned have their offices looked at: the month asks this of every
+    leader, and most have never been condemned.
     """
-    in_office = holds_office(holds, unique_post)
     standing = np.empty(alive.size, dtype=np.bool_)
     for i in range(alive.size):
-        standing[i] = alive[i] and not (condemned[i] and not in_office[i])
+        standing[i] = alive[i] and (not condemned[i] or _in_office(holds, unique_post, i))
     return standing
+
+
+@njit(cache=True)
+def _in_office(holds: np.ndarray, unique_post: np.ndarray, i: int) -> bool:
+    """Whether leader ``i`` holds a unique (executive) office (:func:`holds_office`'s test)."""
+    q = 0  # a loop: numba compiles no generator for any()
+    while q < unique_post.size and not (holds[i, q] and unique_post[q]):
+        q += 1
+    return q < unique_post.size
 
 
 @njit(cache=True)

@@ -40,6 +40,10 @@ def appointment_pressure(
     weakened by the organisation's protection: this is how Zinoviev kept
     Leningrad until the purge of January 1926.
 
+    A leader who holds no post has no pressure, whatever his weight (a finite number,
+    as health and standing are), so his weight is not worked out: a ``pow`` for each
+    leader a month otherwise.
+
     Args:
         pressure: (m, n), written: the pressure, >= 0 (a buffer of the run's, not a new
             array a month).
@@ -59,10 +63,14 @@ def appointment_pressure(
     for i in range(n):
         if not alive[i]:
             continue
+        held = False
         for q in range(posts):
             if holds[i, q]:
+                held = True
                 for o in range(m):
                     pressure[o, i] += patronage_reach[q, o]
+        if not held:
+            continue
         weight = health[i] * standing[i] ** standing_weight
         for o in range(m):
             pressure[o, i] *= weight

@@ -134,7 +134,9 @@ def reposition(
     opposition_1 = 0.0
     weight = 0.0
     opponents = np.empty(n, dtype=np.int64)  # those the strongest is hostile to, found once
+    threats = np.empty(n, dtype=np.int64)  # and of them, those still standing
     count = 0
+    standing_count = 0
     for j in range(n):
         if alive[j] and j != strongest and affinity[strongest, j] < 0:
             opposition_0 += power[j] * stance[j, 0]
@@ -142,13 +144,16 @@ def reposition(
             weight += power[j]
             opponents[count] = j
             count += 1
+            if standing[j]:
+                threats[standing_count] = j
+                standing_count += 1
     top = power[strongest]
     for i in range(n):
         if not alive[i] or i == strongest:
             continue
         pressed = max(grievance[i, strongest], -affinity[strongest, i])  # resented or feared
         if pressed > 0:  # most leaders neither resent the strongest nor fear him
-            pressed *= 1.0 - common_threat(affinity, power, standing, i, strongest)
+            pressed *= 1.0 - _shared_threat(affinity, power, threats[:standing_count], i, top)
         if weight > 0 and affinity[strongest, i] >= 0:
             target_0, target_1 = opposition_0 / weight, opposition_1 / weight
         else:
@@ -189,6 +194,24 @@ def _shift(stance: np.ndarray, i: int, axis: int, move: float) -> bool:
     before = stance[i, axis]
     stance[i, axis] = min(max(before + move, -1.0), 1.0)
     return stance[i, axis] != before
+
+
+@njit(cache=True)
+def _shared_threat(
+    affinity: np.ndarray, power: np.ndarray, threats: np.ndarray, i: int, top: float
+) -> float:
+    """:func:`common_threat` over ``threats``, the standing leaders hostile to the strongest.
+
+    :func:`reposition` finds them once a month, not once a leader: the largest power is
+    the same whichever order the candidates are looked at in.
+    """
+    if top <= 0:
+        return 0.0
+    most = 0.0
+    for k in threats:
+        if k != i and affinity[i, k] < 0:
+            most = max(most, power[k])
+    return min(most / top, 1.0)
 
 
 @njit(cache=True)
