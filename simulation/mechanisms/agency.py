@@ -37,7 +37,7 @@ _LEAST_SPREAD = 1e-3
 """A vote's spread never below this: a certain vote is a very steep, not a vertical, curve."""
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def carry_probability(share: float, spread: float) -> float:
     """Probability that a motion expecting ``share`` of the votes, give or take ``spread``, carries.
 
@@ -47,7 +47,7 @@ def carry_probability(share: float, spread: float) -> float:
     return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def motion_utility(carry: float, gain: float, failure_cost: float, waiting_cost: float) -> float:
     """Expected utility of moving rather than waiting.
 
@@ -59,7 +59,7 @@ def motion_utility(carry: float, gain: float, failure_cost: float, waiting_cost:
     return carry * gain - (1.0 - carry) * failure_cost + waiting_cost
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def power_for(shares: np.ndarray, sides: np.ndarray) -> float:
     """The power of a motion's side: the shares of the leaders for it."""
     total = 0.0
@@ -69,7 +69,7 @@ def power_for(shares: np.ndarray, sides: np.ndarray) -> float:
     return total
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def rival_gain(
     shares: np.ndarray,
     affinity: np.ndarray,
@@ -94,7 +94,7 @@ def rival_gain(
     return gain * shares[proposer] / side_power
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def office_gain(
     shares: np.ndarray, sides: np.ndarray, proposer: int, reach: float, value: float
 ) -> float:
@@ -111,7 +111,7 @@ def office_gain(
     return value * reach * shares[proposer] / side_power
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def anticipate(
     sides: np.ndarray,
     affinity: np.ndarray,
@@ -139,7 +139,7 @@ def anticipate(
             sides[i] = UNDECIDED
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _named(leaders: np.ndarray, leader: int) -> bool:
     """Whether ``leader`` is among ``leaders``."""
     k = 0
@@ -148,7 +148,7 @@ def _named(leaders: np.ndarray, leader: int) -> bool:
     return k < leaders.size
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def member_share_spread(voter_sides: np.ndarray, p_opinion: float) -> float:
     """Standard deviation of the share for in a vote of named members (the undecided draw)."""
     if voter_sides.size == 0:
@@ -160,7 +160,7 @@ def member_share_spread(voter_sides: np.ndarray, p_opinion: float) -> float:
     return math.sqrt(undecided * p_opinion * (1.0 - p_opinion)) / voter_sides.size
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def delegate_share_moments(
     delegates: np.ndarray,
     loyalty: np.ndarray,
@@ -194,7 +194,7 @@ def delegate_share_moments(
     return mean, math.sqrt(variance)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def choose_motion(source: GeneratorRef, utilities: np.ndarray, temperature: float) -> int:
     """Which motion a sitting takes: a logit choice over those of positive utility, or -1.
 

@@ -54,7 +54,7 @@ def stance_similarity(stance: np.ndarray) -> np.ndarray:
     return similarity
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def fill_similarity(similarity: np.ndarray, stance: np.ndarray) -> None:
     """Write the similarity of stances into ``similarity``, in place (:func:`stance_similarity`).
 
@@ -77,7 +77,7 @@ def fill_similarity(similarity: np.ndarray, stance: np.ndarray) -> None:
             similarity[j, i] = similarity[i, j]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def threat_adjustment(
     adjustment: np.ndarray, standing: np.ndarray, alive: np.ndarray, balancing: float
 ) -> None:
@@ -116,7 +116,7 @@ def threat_adjustment(
         adjustment[strongest, i] = toward_strongest
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def reweigh_affinities(
     affinity: np.ndarray,
     similarity: np.ndarray,
@@ -191,7 +191,7 @@ def reweigh_affinities(
             affinity[i, j] = affinity[j, i] = updated[i, j]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _memories(
     memory: np.ndarray,
     returned: np.ndarray,
@@ -216,7 +216,7 @@ def _memories(
             returned[i, j] = memory[j, i]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _hostile_ties(hostile: np.ndarray, affinity: np.ndarray) -> None:
     """Write into ``hostile`` the affinities below 0, and ``+0.0`` for the others.
 
@@ -232,7 +232,7 @@ def _hostile_ties(hostile: np.ndarray, affinity: np.ndarray) -> None:
             hostile[i, j] = tie if tie < 0 else 0.0
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _standing_indices(standing: np.ndarray) -> np.ndarray:
     """The leaders still ``standing``, in index order, as unsigned indices."""
     present = np.empty(standing.size, dtype=np.uint64)
@@ -244,7 +244,7 @@ def _standing_indices(standing: np.ndarray) -> np.ndarray:
     return present[:count]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _row_balance(
     balance: np.ndarray, affinity: np.ndarray, hostile: np.ndarray, present: np.ndarray, i: int
 ) -> None:

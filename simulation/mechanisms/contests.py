@@ -40,7 +40,7 @@ class Move(StrEnum):
     EXPULSION = "expulsion"
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def choose_rival(
     affinity: np.ndarray,
     apparatus: np.ndarray,
@@ -76,7 +76,7 @@ def choose_rival(
     return rival
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def choose_office_holder(
     affinity: np.ndarray,
     reach: np.ndarray,
@@ -156,7 +156,7 @@ def choose_office_holder(
     return holder
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def shares_standing_enemy(affinity: np.ndarray, standing: np.ndarray, a: int, b: int) -> bool:
     """Whether leaders ``a`` and ``b`` are both hostile (affinity below 0) to one still standing.
 
@@ -184,7 +184,7 @@ def seats_for_majority(seats: int, opponents: int, share: float) -> int:
     return int(np.ceil((share * seats - loyal) / (1.0 - share) - 1e-9))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def allies_of(affinity: np.ndarray, sides: np.ndarray, rival: int, threshold: float) -> np.ndarray:
     """The rival and those of his side close enough to him to share his fate.
 
@@ -204,7 +204,7 @@ def allies_of(affinity: np.ndarray, sides: np.ndarray, rival: int, threshold: fl
     return allies
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def expected_member_share(voter_sides: np.ndarray, p_opinion: float) -> float:
     """Expected share of named voters (the Politburo) voting for."""
     if voter_sides.size == 0:
@@ -399,7 +399,7 @@ def commanding_office(
     return office
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def holds_office(holds: np.ndarray, unique_post: np.ndarray) -> np.ndarray:
     """(n,) bool: who holds at least one unique (executive) office."""
     n, posts = holds.shape
@@ -412,7 +412,7 @@ def holds_office(holds: np.ndarray, unique_post: np.ndarray) -> np.ndarray:
     return holding
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def still_standing(
     alive: np.ndarray, condemned: np.ndarray, holds: np.ndarray, unique_post: np.ndarray
 ) -> np.ndarray:
@@ -432,7 +432,7 @@ def still_standing(
     return standing
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _in_office(holds: np.ndarray, unique_post: np.ndarray, i: int) -> bool:
     """Whether leader ``i`` holds a unique (executive) office (:func:`holds_office`'s test)."""
     q = 0  # a loop: numba compiles no generator for any()
@@ -441,7 +441,7 @@ def _in_office(holds: np.ndarray, unique_post: np.ndarray, i: int) -> bool:
     return q < unique_post.size
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def rival_eligibility(alive: np.ndarray, condemned: np.ndarray, holds: np.ndarray) -> np.ndarray:
     """(n,) who may still be moved against: the living not yet finished.
 
@@ -456,7 +456,7 @@ def rival_eligibility(alive: np.ndarray, condemned: np.ndarray, holds: np.ndarra
     return eligible
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def motion_targets(
     sides: np.ndarray,
     affinity: np.ndarray,
@@ -487,7 +487,7 @@ def motion_targets(
     return targets
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def faction_cohesion(affinity: np.ndarray, membership: np.ndarray, alive: np.ndarray) -> np.ndarray:
     """How well each faction holds together: its least attached member's mean affinity to the rest.
 

@@ -23,7 +23,7 @@ ILL_HEALTH = 0.3
 """Health during an episode: below one half, so the leader counts as absent."""
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def illness_month(
     source: GeneratorRef,
     health: np.ndarray,

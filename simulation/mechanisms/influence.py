@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def drift_toward_support(
     influence: np.ndarray,
     health: np.ndarray,
@@ -42,7 +42,7 @@ def drift_toward_support(
             influence[i] = 0.0
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _support(
     health: float, post_prestige: float, apparatus: float, record: float, client_weight: float
 ) -> float:
@@ -50,7 +50,7 @@ def _support(
     return health * min(max(sustained, 0.0), 1.0)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _drifted(influence: float, support: float, rate: float) -> float:
     return influence + rate * (support - influence)
 

@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def attrition(members: np.ndarray, recruits: np.ndarray, rate: float) -> None:
     """Members lost to purges, lapses and deaths, recruits and old members alike, in place."""
     keep = 1.0 - rate
@@ -21,7 +21,7 @@ def attrition(members: np.ndarray, recruits: np.ndarray, rate: float) -> None:
     recruits *= keep
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def allocate_intake(total: float, weights: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Split an intake over organisations by size times recruitment weight.
 
@@ -33,7 +33,7 @@ def allocate_intake(total: float, weights: np.ndarray, members: np.ndarray) -> n
     return total * pull / denominator if denominator > 0 else np.zeros_like(members)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def delegate_counts(delegates: int, members: np.ndarray) -> np.ndarray:
     """Delegates per organisation in proportion to membership (largest remainder).
 
@@ -51,7 +51,7 @@ def delegate_counts(delegates: int, members: np.ndarray) -> np.ndarray:
     return counts
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def delegate_discipline(
     members: np.ndarray, recruits: np.ndarray, old_discipline: float, recruit_discipline: float
 ) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def appointment_pressure(
     pressure: np.ndarray,
     holds: np.ndarray,
@@ -82,7 +82,7 @@ def appointment_pressure(
             pressure[o, head] = own
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def capture_loyalty(
     captured: np.ndarray, loyalty: np.ndarray, pressure: np.ndarray, rate: float, decay: float
 ) -> None:
@@ -148,7 +148,7 @@ def apparatus_shares(loyalty: np.ndarray, members: np.ndarray) -> np.ndarray:
     return shares
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def fill_apparatus_shares(shares: np.ndarray, loyalty: np.ndarray, members: np.ndarray) -> None:
     """Write each leader's share of the national apparatus into ``shares``, in place.
 
@@ -165,7 +165,7 @@ def fill_apparatus_shares(shares: np.ndarray, loyalty: np.ndarray, members: np.n
     return shares
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def appointing_reach(
     holds: np.ndarray, unique_post: np.ndarray, reach: np.ndarray, members: np.ndarray
 ) -> np.ndarray:
@@ -205,7 +205,7 @@ def appointing_reach(
     return share / total
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def takeovers(
     loyalty: np.ndarray,
     affinity: np.ndarray,

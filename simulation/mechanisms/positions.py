@@ -42,7 +42,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def capture_grievance(
     grievance: np.ndarray,
     before: np.ndarray,
@@ -95,7 +95,7 @@ def capture_grievance(
                     grievance[i, j] = min(grievance[i, j] + added, 1.0)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def reposition(
     stance: np.ndarray,
     affinity: np.ndarray,
@@ -172,7 +172,7 @@ def reposition(
     return moved
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _bond_to_opposition(affinity: np.ndarray, opponents: np.ndarray, i: int) -> float:
     """``i``'s strongest tie (affinity above 0) to one of the strongest's ``opponents``, 0..1.
 
@@ -188,7 +188,7 @@ def _bond_to_opposition(affinity: np.ndarray, opponents: np.ndarray, i: int) -> 
     return bond
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _shift(stance: np.ndarray, i: int, axis: int, move: float) -> bool:
     """Move one axis of a stance, within -1..1; returns whether it moved."""
     before = stance[i, axis]
@@ -196,7 +196,7 @@ def _shift(stance: np.ndarray, i: int, axis: int, move: float) -> bool:
     return stance[i, axis] != before
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _shared_threat(
     affinity: np.ndarray, power: np.ndarray, threats: np.ndarray, i: int, top: float
 ) -> float:
@@ -214,7 +214,7 @@ def _shared_threat(
     return min(most / top, 1.0)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def common_threat(
     affinity: np.ndarray, power: np.ndarray, standing: np.ndarray, i: int, strongest: int
 ) -> float:

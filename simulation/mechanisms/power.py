@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def fill_power_shares(
     shares: np.ndarray,
     influence: np.ndarray,
@@ -40,7 +40,7 @@ def post_prestige(holds: np.ndarray, prestige: np.ndarray) -> np.ndarray:
     return summed
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def fill_post_prestige(summed: np.ndarray, holds: np.ndarray, prestige: np.ndarray) -> None:
     """Write :func:`post_prestige` into ``summed``: the month's, into the run's buffer."""
     n, posts = holds.shape
@@ -52,7 +52,7 @@ def fill_post_prestige(summed: np.ndarray, holds: np.ndarray, prestige: np.ndarr
     return summed
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def dominant(shares: np.ndarray, alive: np.ndarray, health: np.ndarray) -> int:
     """The living leader present (health at least one half) with the highest power share.
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from simulation.model.random_source import GeneratorRef
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def voice_pressure(
     grievance: np.ndarray,
     affinity: np.ndarray,
@@ -64,7 +64,7 @@ def voice_pressure(
     return pressure
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def speakers(source: GeneratorRef, pressure: np.ndarray, rate: float) -> np.ndarray:
     """(n,) bool: who speaks out at this sitting, each with probability ``rate * pressure``.
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 FOR, AGAINST, UNDECIDED = 1, -1, 0
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def leader_sides(
     affinity: np.ndarray,
     alive: np.ndarray,
@@ -53,7 +53,7 @@ def leader_sides(
     return sides
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def fill_sides(
     sides: np.ndarray,
     affinity: np.ndarray,
@@ -99,7 +99,7 @@ def fill_sides(
         sides[j] = AGAINST
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def sides_between(
     sides: np.ndarray,
     affinity: np.ndarray,
@@ -127,7 +127,7 @@ def sides_between(
     sides[target] = AGAINST
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def sides_against(
     sides: np.ndarray,
     affinity: np.ndarray,
@@ -158,7 +158,7 @@ def sides_against(
         sides[j] = AGAINST
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def opinion_for(influence: np.ndarray, sides: np.ndarray, gamma: float) -> float:
     """Probability that an undecided voter backs the motion.
 
@@ -178,7 +178,7 @@ def opinion_for(influence: np.ndarray, sides: np.ndarray, gamma: float) -> float
     return strength_for / total if total > 0 else 0.5
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def organisation_lean(loyalty: np.ndarray, sides: np.ndarray, o: int) -> tuple[float, float, float]:
     """How organisation ``o``'s secretaries lean: with the motion, against it, neither.
 
@@ -273,7 +273,7 @@ def delegate_vote(
     return votes_for, delegates.sum() - votes_for
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def present_holders(
     holds: np.ndarray, post: int, alive: np.ndarray, health: np.ndarray
 ) -> np.ndarray:

@@ -144,7 +144,7 @@ def begin_absence(state, leaders, until, level):
             state.health[i] = level
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def head_holders(state):
     """(m,) the living leader holding each organisation's head post, or -1."""
     head_post, holds, alive = state.head_post, state.holds, state.alive
@@ -169,7 +169,7 @@ def purge_organisation(state, organisation, targets, beneficiary, share):
     fill_apparatus_shares(state.apparatus, state.loyalty, state.members)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def power_now(state):
     """Each living leader's power share now.
 
@@ -180,7 +180,7 @@ def power_now(state):
     return shares
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def power_given(state, prestige_held, shares):
     """Write the power shares now into ``shares``, when the month has summed the posts' prestige."""
     p = state.parameter_values

@@ -8,16 +8,6 @@ load a stale copy from disk and silently run the old mechanism. So the
 package records a digest of its compiled sources next to the cache and, when
 the digest changes, removes the cached machine code before anything loads it.
 
-Most functions the month calls are compiled with ``inline="always"`` (not the
-actions Python calls too): numba inlines each into its caller before compiling
-it, so a mechanism, or a sitting's plans, are optimised with the code around
-them. Called apart, a function counts a reference to each array it is given,
-and a sitting calls some for every leader present: a free run's compiled
-months cost 4-5% more so (``benchmarks/alternate_trees.py``), for the same
-arithmetic. The leadership's larger steps (``decide_month`` and its sittings)
-are left apart: with them inlined too, compiling the month took over six
-minutes instead of two.
-
 A model calls its month through :func:`entry_point`, without the per-call
 typing of numba's dispatcher.
 """

@@ -106,7 +106,7 @@ def log_rows(leaders: int, posts: int, organisations: int, sittings: int, factio
     return purges + 2 * posts + (sittings + 1) * per_motion + sittings * plenum + appeals + factions
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _motion(state, arena, delegates, move, proposer, targets, sides, p_opinion, row):
     """Put a motion to the vote and log it; returns whether it carried, and the next row."""
     log = state.decision_log
@@ -118,12 +118,12 @@ def _motion(state, arena, delegates, move, proposer, targets, sides, p_opinion, 
     return carried, row
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _truce(state):
     return state.arbiter >= 0 and state.alive[state.arbiter]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _rivals(state, arena, eligible, shares, reach, members, hostility, margin, truce):
     """Whom each leader present would move against: (n,) leaders, -1 for no one or absent.
 
@@ -165,7 +165,7 @@ def _rivals(state, arena, eligible, shares, reach, members, hostility, margin, t
     return rivals
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _plan(leaders, arena, view, proposer, rival, shares, with_allies, reach, sides):
     """What moving against ``rival`` is worth to a leader: ``(utility, targets, sides, opinion)``.
 

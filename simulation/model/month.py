@@ -34,7 +34,7 @@ from simulation.model.parameters import Parameter
 from simulation.model.rows import write_faction_change
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def record_month(state, k):
     """Copy the recorded arrays into row ``k`` of their monthly records.
 
@@ -186,7 +186,7 @@ def advance_month(state, k, free, row):
     return row
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _rules(members, seats):
     """Whether a group holds at least half of the Politburo's present seats."""
     held = 0
@@ -195,7 +195,7 @@ def _rules(members, seats):
     return 2 * held >= seats.size
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _smaller_group_rules(f, membership, cohesion, threshold, strongest, seats):
     """Whether a cohesive group inside faction ``f`` that counts the strongest already rules."""
     for g in range(membership.shape[0]):
@@ -209,7 +209,7 @@ def _smaller_group_rules(f, membership, cohesion, threshold, strongest, seats):
     return False
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def comes_forward(
     f,
     membership,
@@ -262,7 +262,7 @@ def comes_forward(
     return forward
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _sittings(state, k):
     """Month ``k``'s sittings but the Politburo's (arena codes), and their delegates.
 
@@ -318,7 +318,7 @@ def simulate_month(state, k, free):
     return advance_month(state, k, free, rows)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _purge_due(purge_due, k):
     """Whether a purge is due in month ``k`` (a loop: ``(purge_due == k).any()`` allocates)."""
     due = False

@@ -24,7 +24,7 @@ from simulation.model.parameters import Parameter
 from simulation.model.rows import write_appointment, write_takeover
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _reach(state):
     """(m, n) the patronage each living leader's posts give him in each organisation."""
     posts, m = state.patronage_reach.shape

@@ -31,7 +31,7 @@ PLENUM = ARENAS.index(Arena.PLENUM)
 CONGRESS = ARENAS.index(Arena.CONGRESS)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def delegation(state, arena, delegates):
     """Who votes in a delegate arena: ``(delegates, loyalty, discipline)`` per body.
 
@@ -55,12 +55,12 @@ def delegation(state, arena, delegates):
     )
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _politburo_voters(state):
     return present_holders(state.holds, state.politburo_post, state.alive, state.health)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def sitting(state, arena, delegates):
     """Who votes at a sitting, worked out once for all the motions its members weigh.
 
@@ -75,7 +75,7 @@ def sitting(state, arena, delegates):
     return np.zeros(0, dtype=np.int64), counts, loyalty, discipline
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def share_and_spread(arena, voters, counts, loyalty, discipline, sides, p_opinion):
     """The share of a sitting's votes a motion can expect, and its standard deviation.
 
