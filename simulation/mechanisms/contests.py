@@ -402,13 +402,9 @@ def commanding_office(
 @njit(cache=True)
 def holds_office(holds: np.ndarray, unique_post: np.ndarray) -> np.ndarray:
     """(n,) bool: who holds at least one unique (executive) office."""
-    n, posts = holds.shape
-    holding = np.zeros(n, dtype=np.bool_)
-    for i in range(n):
-        for q in range(posts):
-            if holds[i, q] and unique_post[q]:
-                holding[i] = True
-                break
+    holding = np.empty(holds.shape[0], dtype=np.bool_)
+    for i in range(holding.size):
+        holding[i] = _in_office(holds, unique_post, i)
     return holding
 
 
@@ -434,7 +430,7 @@ def still_standing(
 
 @njit(cache=True)
 def _in_office(holds: np.ndarray, unique_post: np.ndarray, i: int) -> bool:
-    """Whether leader ``i`` holds a unique (executive) office (:func:`holds_office`'s test)."""
+    """Whether leader ``i`` holds a unique (executive) office (see :func:`holds_office`)."""
     q = 0  # a loop: numba compiles no generator for any()
     while q < unique_post.size and not (holds[i, q] and unique_post[q]):
         q += 1

@@ -134,9 +134,7 @@ def reposition(
     opposition_1 = 0.0
     weight = 0.0
     opponents = np.empty(n, dtype=np.int64)  # those the strongest is hostile to, found once
-    threats = np.empty(n, dtype=np.int64)  # and of them, those still standing
     count = 0
-    standing_count = 0
     for j in range(n):
         if alive[j] and j != strongest and affinity[strongest, j] < 0:
             opposition_0 += power[j] * stance[j, 0]
@@ -144,16 +142,14 @@ def reposition(
             weight += power[j]
             opponents[count] = j
             count += 1
-            if standing[j]:
-                threats[standing_count] = j
-                standing_count += 1
+    threats = standing_enemies(affinity, standing, strongest)
     top = power[strongest]
     for i in range(n):
         if not alive[i] or i == strongest:
             continue
         pressed = max(grievance[i, strongest], -affinity[strongest, i])  # resented or feared
         if pressed > 0:  # most leaders neither resent the strongest nor fear him
-            pressed *= 1.0 - _shared_threat(affinity, power, threats[:standing_count], i, top)
+            pressed *= 1.0 - shared_threat(affinity, power, threats, i, top)
         if weight > 0 and affinity[strongest, i] >= 0:
             target_0, target_1 = opposition_0 / weight, opposition_1 / weight
         else:
@@ -197,24 +193,6 @@ def _shift(stance: np.ndarray, i: int, axis: int, move: float) -> bool:
 
 
 @njit(cache=True)
-def _shared_threat(
-    affinity: np.ndarray, power: np.ndarray, threats: np.ndarray, i: int, top: float
-) -> float:
-    """:func:`common_threat` over ``threats``, the standing leaders hostile to the strongest.
-
-    :func:`reposition` finds them once a month, not once a leader: the largest power is
-    the same whichever order the candidates are looked at in.
-    """
-    if top <= 0:
-        return 0.0
-    most = 0.0
-    for k in threats:
-        if k != i and affinity[i, k] < 0:
-            most = max(most, power[k])
-    return min(most / top, 1.0)
-
-
-@njit(cache=True)
 def common_threat(
     affinity: np.ndarray, power: np.ndarray, standing: np.ndarray, i: int, strongest: int
 ) -> float:
@@ -223,14 +201,35 @@ def common_threat(
     Over the leaders still standing who are hostile to both (affinity below 0
     each way), the largest power share, as a share of the strongest's own,
     capped at 1: a common enemy as strong as the strongest holds back the
-    whole grievance, a broken one none of it.
+    whole grievance, a broken one none of it. Its two halves are apart so that a
+    month or a sitting finds the strongest's standing enemies once
+    (:func:`standing_enemies`) and weighs them for each leader (:func:`shared_threat`).
     """
-    top = power[strongest]
+    threats = standing_enemies(affinity, standing, strongest)
+    return shared_threat(affinity, power, threats, i, power[strongest])
+
+
+@njit(cache=True)
+def standing_enemies(affinity: np.ndarray, standing: np.ndarray, strongest: int) -> np.ndarray:
+    """The leaders still ``standing`` whom the strongest is hostile to, in index order."""
+    found = np.empty(standing.size, dtype=np.int64)
+    count = 0
+    for k in range(standing.size):
+        if standing[k] and k != strongest and affinity[strongest, k] < 0:
+            found[count] = k
+            count += 1
+    return found[:count]
+
+
+@njit(cache=True)
+def shared_threat(
+    affinity: np.ndarray, power: np.ndarray, threats: np.ndarray, i: int, top: float
+) -> float:
+    """:func:`common_threat` for ``i``, given the strongest's ``threats`` and power ``top``."""
     if top <= 0:
         return 0.0
     most = 0.0
-    for k in range(standing.size):
-        hostile_to_both = affinity[i, k] < 0 and affinity[strongest, k] < 0
-        if standing[k] and k != i and k != strongest and hostile_to_both:
+    for k in threats:
+        if k != i and affinity[i, k] < 0:
             most = max(most, power[k])
     return min(most / top, 1.0)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from simulation.mechanisms.positions import common_threat
+from simulation.mechanisms.positions import shared_threat, standing_enemies
 
 if TYPE_CHECKING:
     from simulation.model.random_source import GeneratorRef
@@ -55,11 +55,12 @@ def voice_pressure(
     pressure = np.zeros(n)
     if strongest < 0:
         return pressure
+    threats = standing_enemies(affinity, standing, strongest)
     for i in range(n):
         hostile = affinity[i, strongest] < 0
         if i == strongest or not present[i] or not hostile or grievance[i, strongest] <= 0:
             continue
-        shared = common_threat(affinity, power, standing, i, strongest)
+        shared = shared_threat(affinity, power, threats, i, power[strongest])
         pressure[i] = grievance[i, strongest] * (1.0 - shared)
     return pressure
 
