@@ -47,6 +47,7 @@ from calibration.evaluate import (
 )
 from calibration.pattern_scores import pattern_table, score_frame
 from calibration.patterns import Pattern, fitted
+from calibration.sampler import SeededSampler
 from simulation.calendar import Month
 from simulation.experiments.seeds import run_seeds
 from simulation.model.parameters import free_parameters
@@ -132,10 +133,7 @@ class Calibration:
         # pyabc works on each prior scaled to 0..1: its kernel then sees parameters of one
         # scale (a temperature of 0.002 beside a grievance of 40 made its weights underflow).
         prior = pyabc.Distribution(**{name: pyabc.RV("uniform", 0.0, 1.0) for name in self.priors})
-        if self.settings.workers == 1:
-            sampler = pyabc.sampler.SingleCoreSampler()
-        else:
-            sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=self.settings.workers)
+        sampler = SeededSampler(self.settings.workers)
         # pyabc draws its particles from numpy's global generator.
         np.random.seed(self.settings.seed)  # noqa: NPY002
         abc = pyabc.ABCSMC(

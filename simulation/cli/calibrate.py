@@ -93,7 +93,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         default=os.cpu_count() or 1,
         help="processes (default: all cores, and at most that many)",
     )
-    parser.add_argument("--seed", type=int, default=1, help="seed of the fit (default 1)")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        help="seed of the fit: the same fit whatever --workers (default 1)",
+    )
     parser.add_argument(
         "--parameters-file",
         type=Path,

@@ -240,3 +240,26 @@ def test_score_refuses_an_ensemble_whose_scenario_is_gone(ensemble_dir, tmp_path
     (copy / "manifest.json").write_text(json.dumps(manifest))
     assert main(["score", str(copy)]) == 2
     assert f"{tmp_path / 'moved.yaml'}: no such scenario file" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_fit_depends_on_its_seed_not_on_its_workers(tmp_path):
+    """pyabc's parallel samplers reseed their workers from the system: same seed, other fit."""
+
+    def fit(name: str, workers: str, seed: str) -> pd.DataFrame:
+        parameters = tmp_path / f"{name}.yaml"
+        tiny = ["--population", "6", "--quantile", "0.3", "--runs-per-particle", "2"]
+        arguments = ["calibrate", str(BASELINE), "--patterns", str(PATTERNS), *tiny]
+        where = ["--out", str(tmp_path / name), "--parameters-file", str(parameters)]
+        assert (
+            main(
+                [*arguments, *where, "--validation-runs", "2", "--workers", workers, "--seed", seed]
+            )
+            == 0
+        )
+        return pd.read_csv(tmp_path / f"{name}-posterior.csv")
+
+    one, two, again = fit("one", "1", "3"), fit("two", "2", "3"), fit("again", "2", "3")
+    pd.testing.assert_frame_equal(one, two)
+    pd.testing.assert_frame_equal(two, again)
+    assert not fit("other", "2", "4").equals(one)
