@@ -6,6 +6,7 @@ from simulation.mechanisms.membership import (
     attrition,
     delegate_counts,
     delegate_discipline,
+    stable_order_head,
 )
 
 
@@ -26,6 +27,16 @@ def test_delegates_are_allocated_by_membership_and_add_up():
     counts = delegate_counts(10, np.array([55.0, 30.0, 15.0]))
     assert counts.sum() == 10
     np.testing.assert_array_equal(counts, [6, 3, 1])  # 5.5, 3.0, 1.5: largest remainders
+
+
+def test_stable_order_head_is_the_head_of_a_stable_argsort():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        keys = rng.integers(0, 4, size=rng.integers(1, 12)) / 4.0  # many equal keys
+        keys[rng.random(keys.size) < 0.1] = np.nan
+        count = int(rng.integers(1, keys.size + 3))
+        expected = np.argsort(keys, kind="mergesort")[:count]
+        np.testing.assert_array_equal(stable_order_head(keys, count), expected)
 
 
 def test_recruits_raise_discipline():
