@@ -3,7 +3,7 @@
 pyabc's parallel samplers reseed each worker from the operating system's entropy
 (``np.random.seed()`` in ``pyabc/sampler/multicore*.py`` and ``mapping.py``, pyabc
 0.13), so ``calibrate --seed 1 --workers 2`` wrote a different posterior at every call:
-two fits of the same model on 3 December 2026 kept 200 different particles, and the
+two fits of the same model on 3 December 2026 kept different particles, and the
 hold-out patterns they reproduce differed (23 and 24 of 31 against the committed
 fit's 27). pyabc's own deterministic sampler is single-core.
 
