@@ -237,7 +237,7 @@ def plenum_moves(
     ally_threshold: float,
     apparatus: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
-    """What a plenum may do to condemned rivals: nothing until they are ripe and diminished.
+    """What a plenum may do to condemned rivals: nothing until they are ripe and weakened.
 
     A rival condemned at least ``removal_delay`` months ago (``condemned_since``
     is -1 for the uncondemned), or who has ``defied`` his verdict by speaking
@@ -247,10 +247,11 @@ def plenum_moves(
     (:func:`in_opposition_bloc`) and either his standing is below
     ``expulsion_threshold`` or he has defied his verdict, he loses his Politburo
     seat and every post left, whatever offices he still holds: the bloc is a
-    faction, and organising one costs the seat; Zinoviev lost his in July 1926
-    for the bloc's clandestine meeting (the Lashevich affair), not for want of
-    standing (chronology.csv 1926-07-23). The bloc is struck at its organiser first: a member waits
-    while an ally of the other opposition with a larger share of the apparatus
+    faction, and organising one costs the seat, however much standing he keeps;
+    Zinoviev lost his in July 1926 for the bloc's clandestine meeting (the
+    Lashevich affair), not for want of standing (chronology.csv 1926-07-23).
+    The bloc is struck at its organiser first: a member waits while an ally of
+    the other opposition with a larger share of the apparatus
     (:func:`organiser_sits`) keeps his seat, and meanwhile loses only an office,
     if he holds one. One step a plenum, however broken he is: Trotsky lost the
     army in January 1925 and kept his seat until October 1926, the majority
@@ -279,7 +280,8 @@ def plenum_moves(
         purged = purged_in[i] == month  # the purge was this month's step
         if i == proposer or purged or not (alive[i] and ripe and holds[i].any()):
             continue
-        if standing[i] >= removal_threshold:
+        diminished = standing[i] < removal_threshold
+        if not (diminished or defied[i]):
             continue
         in_bloc = (standing[i] < expulsion_threshold or defied[i]) and in_opposition_bloc(
             i, affinity, condemned_since, alive, ally_threshold
@@ -288,7 +290,7 @@ def plenum_moves(
             i, apparatus, affinity, condemned_since, alive, holds, ally_threshold
         ):
             expulsions[i] = True
-        elif in_office[i] and waited:
+        elif in_office[i] and waited and diminished:
             removals[i] = True
         else:
             continue
@@ -317,6 +319,31 @@ def in_opposition_bloc(
         if _ally_defeated_apart(leader, other, affinity, condemned_since, alive, ally_threshold):
             return True
     return False
+
+
+@njit(cache=True)
+def open_to_verdict(
+    leader: int,
+    condemned: np.ndarray,
+    bloc_condemned: np.ndarray,
+    affinity: np.ndarray,
+    condemned_since: np.ndarray,
+    alive: np.ndarray,
+    ally_threshold: float,
+) -> bool:
+    """Whether a speaker may be answered with a verdict: never condemned, or once more in a bloc.
+
+    A verdict is not repeated on a man already condemned, but two defeated
+    oppositions joined are a new faction with a verdict of its own
+    (:func:`in_opposition_bloc`), given once (``bloc_condemned``): the 15th
+    Conference condemned the bloc of 1926 whose leaders the 13th Conference
+    and the 14th Congress had condemned apart (chronology.csv 1926-10-26).
+    """
+    if not condemned[leader]:
+        return True
+    return not bloc_condemned[leader] and in_opposition_bloc(
+        leader, affinity, condemned_since, alive, ally_threshold
+    )
 
 
 @njit(cache=True)

@@ -27,6 +27,13 @@ still demanding his expulsion in January 1925, and broke with Stalin that
 autumn (chronology.csv 1925-01-17 and 1925-10; source chapter, §The
 Opposition and the NEP).
 
+A failure of the line pinned on the leadership sharpens all this for those
+already hostile to the strongest: both oppositions came forward after one, the
+Forty-Six and Trotsky after the scissors crisis of the autumn of 1923, the
+Leningrad leaders after the grain failure of the autumn of 1925 (source
+chapter, §The Opposition and the NEP). Its weight (``failure_salience``) fades
+by :data:`FAILURE_FADE` a month (:func:`failure_weight`).
+
 References:
     Heider, F. (1946). Attitudes and cognitive organization. Journal of
     Psychology 21, 107-112.
@@ -40,6 +47,17 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+FAILURE_FADE = 0.7
+"""What is left of a failure's weight a month later: by the next half-year it is gone."""
+
+
+@njit(cache=True)
+def failure_weight(failed_in: int, k: int, salience: float) -> float:
+    """The weight at month ``k`` of the last failure pinned on the leadership (0: none yet)."""
+    if failed_in < 0 or k < failed_in:
+        return 0.0
+    return salience * FAILURE_FADE ** (k - failed_in)
 
 
 @njit(cache=True)
@@ -106,6 +124,7 @@ def reposition(
     rate: float,
     bandwagon_below: float,
     standing: np.ndarray,
+    failure: float,
 ) -> bool:
     """One month's move of every leader's stance, in place, each axis within -1..1.
 
@@ -115,7 +134,10 @@ def reposition(
     :func:`common_threat` over ``standing``), pulls him at rate
     ``rate * g`` toward the power-weighted stance of those the strongest is
     hostile to (affinity below 0), or, when there are none, to the mirror of
-    the strongest's stance through his own. A leader with power share below
+    the strongest's stance through his own. For a leader hostile to the
+    strongest (affinity below 0), ``g`` is multiplied by ``1 + failure``, the
+    weight of a recent failure of the line (:func:`failure_weight`), up to 1.
+    A leader with power share below
     ``bandwagon_below`` of the strongest's is pulled toward the strongest's
     stance at rate ``rate * (1 - g) * (1 - share / (bandwagon_below * top)) * (1 - b)``,
     ``b`` his strongest tie (affinity above 0) to a living leader the strongest
@@ -150,6 +172,8 @@ def reposition(
         pressed = max(grievance[i, strongest], -affinity[strongest, i])  # resented or feared
         if pressed > 0:  # most leaders neither resent the strongest nor fear him
             pressed *= 1.0 - shared_threat(affinity, power, threats, i, top)
+            if failure > 0 and affinity[i, strongest] < 0:
+                pressed = min(pressed * (1.0 + failure), 1.0)
         if weight > 0 and affinity[strongest, i] >= 0:
             target_0, target_1 = opposition_0 / weight, opposition_1 / weight
         else:

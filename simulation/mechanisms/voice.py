@@ -12,7 +12,9 @@ the Opposition after Lenin, §The Opposition and the NEP; chronology.csv
 choice of the member who neither leaves nor stays loyal: here no one leaves,
 and how hard a leader is pressed to speak is his grievance against the
 strongest, held back, as his repositioning is, while an enemy they share
-still stands (:func:`.positions.common_threat`).
+still stands (:func:`.positions.common_threat`). A failure of the line pinned
+on the leadership presses him further, the more his stance lies from the
+strongest's: both oppositions spoke after one (:func:`.positions.failure_weight`).
 
 No rule names anyone: whoever is hostile to the strongest and aggrieved by
 him may speak, at any plenum, conference or congress.
@@ -42,12 +44,16 @@ def voice_pressure(
     standing: np.ndarray,
     present: np.ndarray,
     strongest: int,
+    stance: np.ndarray,
+    failure: float,
 ) -> np.ndarray:
     """(n,) how hard each leader is pressed to speak out against the strongest, 0..1.
 
-    ``G_i,strongest (1 - c)`` for a present leader hostile to the strongest
-    (affinity below 0 each way), ``c`` the threat of the strongest enemy they
-    share (:func:`.positions.common_threat` over ``standing``); 0 for the
+    ``(G_i,strongest + f d_i) (1 - c)`` for a present leader hostile to the
+    strongest (affinity below 0), ``c`` the threat of the strongest enemy they
+    share (:func:`.positions.common_threat` over ``standing``), ``f`` the weight
+    of a recent failure of the line and ``d_i`` the distance of his stance from
+    the strongest's, as a share of the largest possible; 0 for the
     strongest himself and for anyone not hostile to him: a grievance nursed by
     an ally stays inside the leadership.
     """
@@ -58,10 +64,17 @@ def voice_pressure(
     threats = standing_enemies(affinity, standing, strongest)
     for i in range(n):
         hostile = affinity[i, strongest] < 0
-        if i == strongest or not present[i] or not hostile or grievance[i, strongest] <= 0:
+        if i == strongest or not present[i] or not hostile:
+            continue
+        pressed = grievance[i, strongest]
+        if failure > 0:
+            d0 = stance[i, 0] - stance[strongest, 0]
+            d1 = stance[i, 1] - stance[strongest, 1]
+            pressed += failure * np.sqrt((d0 * d0 + d1 * d1) / 8.0)
+        if pressed <= 0:
             continue
         shared = shared_threat(affinity, power, threats, i, power[strongest])
-        pressure[i] = grievance[i, strongest] * (1.0 - shared)
+        pressure[i] = pressed * (1.0 - shared)
     return pressure
 
 

@@ -325,6 +325,7 @@ def _shared_effects(model: PartyModel, prepared: PreparedEvent) -> None:
     if event.blame:
         chosen = model.step_index >= model.free_from  # the leaders choose whom to blame
         _compiled(model, pin_blame, prepared.blamed_posts, prepared.blame_sizes, chosen)
+        model.failed_in[0] = model.step_index
     if event.stance:
         for leader_id, change in event.stance.items():
             i = model.leader_index[leader_id]

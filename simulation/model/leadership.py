@@ -50,13 +50,16 @@ from simulation.mechanisms.contests import (
     choose_office_holder,
     choose_rival,
     commanding_office,
+    in_opposition_bloc,
     motion_targets,
+    open_to_verdict,
     plenum_moves,
     rival_eligibility,
     still_standing,
 )
 from simulation.mechanisms.influence import shock
 from simulation.mechanisms.patronage import appointing_reach
+from simulation.mechanisms.positions import failure_weight
 from simulation.mechanisms.power import dominant
 from simulation.mechanisms.voice import speakers, voice_pressure
 from simulation.mechanisms.voting import leader_sides, opinion_for
@@ -308,7 +311,9 @@ def _sanction(state, k, arena, move, proposer, targets, row):
     It costs them standing, leaves them aggrieved and breaks the proposer's bond
     with them at once (:func:`simulation.mechanisms.alliances.open_breach`); a
     condemnation marks them condemned, and a congress's schedules the purge of
-    their organisations and enlarges the Politburo.
+    their organisations and enlarges the Politburo. A target already condemned
+    who has since joined another defeated opposition is marked condemned with
+    his bloc (``bloc_condemned``): its verdict is not repeated either.
     """
     p = state.parameter_values
     size = p[Parameter.campaign_size] if move == CAMPAIGN else p[Parameter.condemnation_size]
@@ -321,6 +326,14 @@ def _sanction(state, k, arena, move, proposer, targets, row):
         for target in targets:
             if not state.condemned[target]:
                 state.condemned_since[target] = k
+            elif in_opposition_bloc(
+                target,
+                state.affinity,
+                state.condemned_since,
+                state.alive,
+                p[Parameter.ally_threshold],
+            ):
+                state.bloc_condemned[target] = True
             state.condemned[target] = True
         if arena == CONGRESS:
             schedule_purges(state, k, targets, proposer)
@@ -342,9 +355,10 @@ def _voice(state, k, arena, delegates, shares, strongest, row):
     sitting's one motion of condemnation. A verdict is not repeated on a man
     already condemned: his voice is defiance, answered by the verdict's
     conclusions (his seat) rather than by another verdict, which would strip him
-    of standing at every sitting he spoke at. While the arbiter lives, leaders
-    may speak out (the Declaration of the 46 was made in his lifetime), but no
-    one is condemned.
+    of standing at every sitting he spoke at; once more only, with the bloc he
+    has joined since (:func:`simulation.mechanisms.contests.open_to_verdict`). While
+    the arbiter lives, leaders may speak out (the Declaration of the 46 was
+    made in his lifetime), but no one is condemned.
 
     Returns:
         ``(row, answered)``: the next row, and whether a motion answered a speaker.
@@ -355,7 +369,17 @@ def _voice(state, k, arena, delegates, shares, strongest, row):
     alive = state.alive
     present = alive & (state.health >= 0.5)
     standing = still_standing(alive, state.condemned, state.holds, state.unique_post)
-    pressure = voice_pressure(state.grievance, state.affinity, shares, standing, present, strongest)
+    failure = failure_weight(state.failed_in[0], k, p[Parameter.failure_salience])
+    pressure = voice_pressure(
+        state.grievance,
+        state.affinity,
+        shares,
+        standing,
+        present,
+        strongest,
+        state.stance,
+        failure,
+    )
     speak = speakers(state.source, pressure, p[Parameter.voice_rate])
     if not speak.any():
         return row, False
@@ -365,7 +389,15 @@ def _voice(state, k, arena, delegates, shares, strongest, row):
             row = write_appeal(state.decision_log, row, arena, i)
             state.defied[i] |= state.condemned[i]
             state.spoke_in[i] = k
-            fresh = not state.condemned[i]
+            fresh = open_to_verdict(
+                i,
+                state.condemned,
+                state.bloc_condemned,
+                state.affinity,
+                state.condemned_since,
+                alive,
+                p[Parameter.ally_threshold],
+            )
             if fresh and (loudest < 0 or pressure[i] > pressure[loudest]):
                 loudest = i
     if _truce(state) or loudest < 0:

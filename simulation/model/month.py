@@ -25,7 +25,7 @@ from simulation.mechanisms.patronage import (
     capture_loyalty,
     fill_apparatus_shares,
 )
-from simulation.mechanisms.positions import capture_grievance, reposition
+from simulation.mechanisms.positions import capture_grievance, failure_weight, reposition
 from simulation.mechanisms.power import dominant, fill_post_prestige
 from simulation.mechanisms.voting import present_holders
 from simulation.model.actions import head_holders, power_given
@@ -139,6 +139,7 @@ def advance_month(state, k, free, row):
         p[Parameter.reposition_rate],
         p[Parameter.bandwagon_below],
         standing,
+        failure_weight(state.failed_in[0], k, p[Parameter.failure_salience]),
     ):
         fill_similarity(similarity, state.stance)
     work = state.pair_work

@@ -191,6 +191,13 @@ class Parameters(Frozen):
         bounds=(0.0, 36.0),
         prior=(0.0, 14.0),
     )
+    failure_salience: float = parameter(
+        1.0,
+        "how far a failure pinned on the leadership presses those hostile to the strongest "
+        "to speak and to reposition, fading by 0.7 a month",
+        bounds=(0.0, 10.0),
+        prior=(0.0, 5.0),
+    )
     voice_rate: float = parameter(
         0.5,
         "chance, per sitting and per unit of his grievance against the strongest, that a "

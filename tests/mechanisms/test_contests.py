@@ -10,6 +10,7 @@ from simulation.mechanisms.contests import (
     commanding_office,
     expected_member_share,
     faction_cohesion,
+    open_to_verdict,
     plenum_moves,
     rival_eligibility,
     seats_for_majority,
@@ -143,6 +144,39 @@ def test_a_defiant_man_in_a_bloc_loses_his_seat_before_he_is_broken():
     assert quiet.size == 0
     _, spoke, _ = plenum([0.9, 0.3, 0.3], [-1, 2, 1], executive=False, defied=(0, 1, 0))
     np.testing.assert_array_equal(spoke, [1])  # the Lashevich affair, not his standing
+    # Still prominent (above the removal threshold): defiance in a bloc costs the seat all
+    # the same; silent, he keeps seat and office.
+    _, spoke, _ = plenum([0.9, 0.5, 0.3], [-1, 2, 1], executive=False, defied=(0, 1, 0))
+    np.testing.assert_array_equal(spoke, [1])
+    removals, expulsions, _ = plenum([0.9, 0.5, 0.3], [-1, 2, 1])
+    assert 1 not in removals and 1 not in expulsions
+
+
+@pytest.mark.parametrize(
+    ("condemned_since", "bloc_condemned", "open_"),
+    [
+        ([-1, -1, -1], False, True),  # never condemned
+        ([-1, 2, 2], False, False),  # condemned with his companions: no new verdict
+        ([-1, 2, 1], False, True),  # joined one condemned apart: the bloc's verdict is due
+        ([-1, 2, 1], True, False),  # and given once
+    ],
+)
+def test_a_verdict_is_given_once_alone_and_once_more_with_a_bloc(
+    condemned_since, bloc_condemned, open_
+):
+    # 1 and 2 allied (0.8 against the threshold 0.45), enemies of 0.
+    affinity = np.array([[1.0, -0.5, -0.5], [-0.5, 1.0, 0.8], [-0.5, 0.8, 1.0]])
+    since = np.array(condemned_since)
+    verdict = open_to_verdict(
+        1,
+        since >= 0,
+        np.array([False, bloc_condemned, False]),
+        affinity,
+        since,
+        np.ones(3, bool),
+        0.45,
+    )
+    assert verdict == open_
 
 
 def test_a_man_purged_this_month_is_not_stripped_again_at_its_plenum():

@@ -3,7 +3,12 @@
 import numpy as np
 import pytest
 
-from simulation.mechanisms.positions import capture_grievance, common_threat, reposition
+from simulation.mechanisms.positions import (
+    capture_grievance,
+    common_threat,
+    failure_weight,
+    reposition,
+)
 
 
 def test_a_leader_resents_whoever_takes_his_secretaries_in_proportion_to_his_loss():
@@ -36,7 +41,9 @@ def state(grievance_against_strongest):
 def test_a_threatened_leader_moves_toward_the_opposition_of_the_strongest():
     stance, affinity, grievance, power = state(0.8)
     before = stance[1].copy()
-    reposition(stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool))
+    reposition(
+        stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool), 0.0
+    )
     assert np.linalg.norm(stance[1] - stance[2]) < np.linalg.norm(before - stance[2])
     np.testing.assert_array_equal(stance[0], [0.5, 1.0])  # the strongest does not move
 
@@ -45,7 +52,9 @@ def test_a_weak_leader_who_is_not_aggrieved_bandwagons():
     stance, affinity, grievance, power = state(0.0)
     power[:] = [0.8, 0.1, 0.1]
     before = stance[1].copy()
-    reposition(stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool))
+    reposition(
+        stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool), 0.0
+    )
     assert np.linalg.norm(stance[1] - stance[0]) < np.linalg.norm(before - stance[0])
 
 
@@ -54,7 +63,9 @@ def test_a_weak_leader_the_strongest_is_hostile_to_moves_away_instead_of_bandwag
     power[:] = [0.8, 0.1, 0.1]
     affinity[0, 1] = affinity[1, 0] = -0.5  # but 0 is hostile to him
     before = stance[1].copy()
-    reposition(stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool))
+    reposition(
+        stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool), 0.0
+    )
     assert np.linalg.norm(stance[1] - stance[0]) > np.linalg.norm(before - stance[0])
 
 
@@ -66,7 +77,7 @@ def test_a_weak_friend_of_the_strongests_enemy_does_not_bandwagon():
         affinity[1, 2] = affinity[2, 1] = tie
         trial = stance.copy()
         reposition(
-            trial, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool)
+            trial, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool), 0.0
         )
         moved.append(np.linalg.norm(trial[1] - stance[1]))
     assert moved[0] > moved[1] > moved[2] == 0.0
@@ -92,10 +103,10 @@ def four_leaders():
 def test_a_grievance_against_the_strongest_waits_while_their_common_enemy_stands():
     standing = np.ones(4, bool)
     held = four_leaders()
-    reposition(*held, np.ones(4, bool), 0, 0.2, 0.0, standing)
+    reposition(*held, np.ones(4, bool), 0, 0.2, 0.0, standing, 0.0)
     free = four_leaders()
     standing[2] = False  # the common enemy is broken: condemned, without office
-    reposition(*free, np.ones(4, bool), 0, 0.2, 0.0, standing)
+    reposition(*free, np.ones(4, bool), 0, 0.2, 0.0, standing, 0.0)
     start = four_leaders()[0][1]
     moved_held = np.linalg.norm(held[0][1] - start)
     moved_free = np.linalg.norm(free[0][1] - start)
@@ -114,3 +125,34 @@ def test_only_an_enemy_hostile_to_both_and_still_standing_restrains():
     assert common_threat(affinity, power, standing, 1, 0) == 1.0  # capped
     standing[2] = False
     assert common_threat(affinity, power, standing, 1, 0) == 0.0
+
+
+def test_a_failure_of_the_line_weighs_most_the_month_it_is_pinned_and_fades():
+    assert failure_weight(-1, 5, 2.0) == 0.0  # no failure yet
+    assert failure_weight(10, 10, 2.0) == pytest.approx(2.0)
+    assert failure_weight(10, 12, 2.0) == pytest.approx(2.0 * 0.7**2)
+    assert failure_weight(10, 9, 2.0) == 0.0  # not before it
+
+
+def test_a_failure_hastens_only_the_move_of_those_hostile_to_the_strongest():
+    def moved(hostile, failure):
+        stance, affinity, grievance, power = state(0.3)
+        if hostile:
+            affinity[0, 1] = affinity[1, 0] = -0.2
+        before = stance[1].copy()
+        reposition(
+            stance,
+            affinity,
+            grievance,
+            power,
+            np.ones(3, bool),
+            0,
+            0.2,
+            0.5,
+            np.ones(3, bool),
+            failure,
+        )
+        return np.linalg.norm(stance[1] - before)
+
+    assert moved(True, 1.0) > moved(True, 0.0) > 0.0
+    assert moved(False, 1.0) == pytest.approx(moved(False, 0.0))

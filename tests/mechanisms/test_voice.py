@@ -26,7 +26,13 @@ def _state(affinity_to_strongest=-0.4, grievance=0.5, third=(0.0, 0.0)):
     return affinity, grievance_matrix, power
 
 
-def _pressure(affinity, grievance, power, standing=(True, True, True), present=(1, 1, 1)):
+STANCE = np.array([[1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]])
+"""1's stance is half as far from the strongest's as it could be on the two axes."""
+
+
+def _pressure(
+    affinity, grievance, power, standing=(True, True, True), present=(1, 1, 1), failure=0.0
+):
     return voice_pressure(
         grievance,
         affinity,
@@ -34,6 +40,8 @@ def _pressure(affinity, grievance, power, standing=(True, True, True), present=(
         np.array(standing),
         np.array(present, dtype=bool),
         STRONGEST,
+        STANCE,
+        failure,
     )
 
 
@@ -59,6 +67,17 @@ def test_an_enemy_shared_with_the_strongest_holds_the_voice_back_until_he_is_bro
     assert _pressure(affinity, grievance, power)[1] == pytest.approx(0.5 * (1 - 0.3 / 0.5))
     broken = _pressure(affinity, grievance, power, standing=(True, True, False))
     assert broken[1] == pytest.approx(0.5)
+
+
+def test_a_failure_presses_the_hostile_by_how_far_their_line_lies_from_the_strongests():
+    affinity, grievance, power = _state(grievance=0.0)
+    assert _pressure(affinity, grievance, power)[1] == 0.0
+    # Stance distance 2 of the largest 2 * sqrt(2): a failure of weight 1 presses by 0.707.
+    pressed = _pressure(affinity, grievance, power, failure=1.0)
+    assert pressed[1] == pytest.approx(np.sqrt(0.5))
+    assert pressed[2] == 0.0  # 2 is not hostile to the strongest
+    affinity, grievance, power = _state(affinity_to_strongest=0.2)
+    assert _pressure(affinity, grievance, power, failure=1.0)[1] == 0.0  # nor is an ally
 
 
 def test_who_speaks_is_drawn_from_the_models_generator_with_the_pressure_as_weight():

@@ -138,6 +138,23 @@ def test_blame_falls_on_whoever_holds_the_post():
     )
 
 
+def test_a_failure_pinned_on_the_leadership_is_remembered_from_its_month():
+    text = SMALL_SCENARIO.replace(
+        "  - {id: lenin-death,",
+        "  - {id: defeat, date: 1922-12, type: foreign_shock, kind: exogenous,\n"
+        "     blame: {war_commissar: 0.2}, description: test, source: test}\n"
+        "  - {id: lenin-death,",
+    )
+    model = PartyModel(parse_scenario(text), seed=SEED)
+    while model.date != "1922-11":
+        model.step()
+    assert model.failed_in[0] == -1
+    model.step()
+    assert model.failed_in[0] == model.step_index  # December's failure, for what follows
+    model.run()
+    assert model.failed_in[0] == list(model.dates).index("1922-12")
+
+
 def test_events_in_one_month_apply_in_file_order():
     appoint = (
         "  - {id: appoint, date: 1922-12, type: appointment, kind: decision, who: zinoviev,\n"
