@@ -49,7 +49,7 @@ import numpy as np
 from numba import njit
 
 FAILURE_FADE = 0.7
-"""What is left of a failure's weight a month later: by the next half-year it is gone."""
+"""What is left of a failure's weight a month later: an eighth of it after half a year."""
 
 
 @njit(cache=True)

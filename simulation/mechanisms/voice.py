@@ -47,7 +47,7 @@ def voice_pressure(
     stance: np.ndarray,
     failure: float,
 ) -> np.ndarray:
-    """(n,) how hard each leader is pressed to speak out against the strongest, 0..1.
+    """(n,) how hard each leader is pressed to speak out against the strongest, 0 and up.
 
     ``(G_i,strongest + f d_i) (1 - c)`` for a present leader hostile to the
     strongest (affinity below 0), ``c`` the threat of the strongest enemy they
@@ -55,7 +55,9 @@ def voice_pressure(
     of a recent failure of the line and ``d_i`` the distance of his stance from
     the strongest's, as a share of the largest possible; 0 for the
     strongest himself and for anyone not hostile to him: a grievance nursed by
-    an ally stays inside the leadership.
+    an ally stays inside the leadership. A grievance is at most 1; after a
+    failure the pressure may pass 1, and :func:`speakers` then makes him speak
+    for certain once ``voice_rate`` times it does.
     """
     n = present.size
     pressure = np.zeros(n)
