@@ -236,6 +236,7 @@ def plenum_moves(
     affinity: np.ndarray,
     ally_threshold: float,
     apparatus: np.ndarray,
+    denounced: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """What a plenum may do to condemned rivals: nothing until they are ripe and weakened.
 
@@ -284,10 +285,10 @@ def plenum_moves(
         if not (diminished or defied[i]):
             continue
         in_bloc = (standing[i] < expulsion_threshold or defied[i]) and in_opposition_bloc(
-            i, affinity, condemned_since, alive, ally_threshold
+            i, affinity, condemned_since, denounced, alive, ally_threshold
         )
         if in_bloc and not organiser_sits(
-            i, apparatus, affinity, condemned_since, alive, holds, ally_threshold
+            i, apparatus, affinity, condemned_since, denounced, alive, holds, ally_threshold
         ):
             expulsions[i] = True
         elif in_office[i] and waited and diminished:
@@ -304,19 +305,25 @@ def in_opposition_bloc(
     leader: int,
     affinity: np.ndarray,
     condemned_since: np.ndarray,
+    denounced: np.ndarray,
     alive: np.ndarray,
     ally_threshold: float,
 ) -> bool:
-    """Whether a condemned leader has allied with one condemned at another sitting.
+    """Whether a condemned leader has allied with a condemned former enemy.
 
-    A defeated man alone, or with the companions of his own defeat, threatens
+    A defeated man alone, or with the companions of his own opposition, threatens
     no one, and the majority gains nothing by expelling him; two defeated
     oppositions joined are a new faction (the bloc of 1926, charged with
-    organising one). Allied: affinity above ``ally_threshold``, as for the
-    sides of a motion.
+    organising one). Two oppositions, not one condemned in instalments: the pair
+    stood on opposite sides of a verdict, one voting for the other's condemnation
+    (``denounced``), as Zinoviev and Kamenev had moved Trotsky's in 1924 and sat
+    with him in 1926 (chronology.csv 1926-10-26). Allied: affinity above
+    ``ally_threshold``, as for the sides of a motion.
     """
     for other in range(alive.size):
-        if _ally_defeated_apart(leader, other, affinity, condemned_since, alive, ally_threshold):
+        if _former_enemy_allied(
+            leader, other, affinity, condemned_since, denounced, alive, ally_threshold
+        ):
             return True
     return False
 
@@ -328,6 +335,7 @@ def open_to_verdict(
     bloc_condemned: np.ndarray,
     affinity: np.ndarray,
     condemned_since: np.ndarray,
+    denounced: np.ndarray,
     alive: np.ndarray,
     ally_threshold: float,
 ) -> bool:
@@ -342,25 +350,26 @@ def open_to_verdict(
     if not condemned[leader]:
         return True
     return not bloc_condemned[leader] and in_opposition_bloc(
-        leader, affinity, condemned_since, alive, ally_threshold
+        leader, affinity, condemned_since, denounced, alive, ally_threshold
     )
 
 
 @njit(cache=True)
-def _ally_defeated_apart(
+def _former_enemy_allied(
     leader: int,
     other: int,
     affinity: np.ndarray,
     condemned_since: np.ndarray,
+    denounced: np.ndarray,
     alive: np.ndarray,
     ally_threshold: float,
 ) -> bool:
-    """Whether ``other`` is a living ally of ``leader`` condemned at another sitting."""
+    """Whether ``other`` is a living, condemned ally of ``leader`` once across a verdict."""
     return (
         other != leader
         and alive[other]
         and condemned_since[other] >= 0
-        and condemned_since[other] != condemned_since[leader]
+        and (denounced[leader, other] or denounced[other, leader])
         and affinity[leader, other] > ally_threshold
     )
 
@@ -371,18 +380,19 @@ def organiser_sits(
     apparatus: np.ndarray,
     affinity: np.ndarray,
     condemned_since: np.ndarray,
+    denounced: np.ndarray,
     alive: np.ndarray,
     holds: np.ndarray,
     ally_threshold: float,
 ) -> bool:
-    """Whether an ally defeated at another sitting, with a larger machine, still holds a post.
+    """Whether an ally from the other opposition, with a larger machine, still holds a post.
 
     A machine is a share of the apparatus. A faction is organised through a
     machine, and the majority charged the opposition that had one: Zinoviev and
     Kamenev lost their Politburo seats in July 1926, Zinoviev for building a
     faction through the Comintern's apparatus (chronology.csv 1926-07-23; source
     chapter, §The Opposition and the NEP), Trotsky, their ally of 1926 without a
-    machine, three months later. The companions of one defeat do not wait for
+    machine, three months later. The companions of one opposition do not wait for
     each other. Allied: affinity above ``ally_threshold``, as for the sides of a
     motion.
     """
@@ -390,8 +400,8 @@ def organiser_sits(
         if (
             apparatus[other] > apparatus[leader]
             and holds[other].any()
-            and _ally_defeated_apart(
-                leader, other, affinity, condemned_since, alive, ally_threshold
+            and _former_enemy_allied(
+                leader, other, affinity, condemned_since, denounced, alive, ally_threshold
             )
         ):
             return True

@@ -62,7 +62,7 @@ from simulation.mechanisms.patronage import appointing_reach
 from simulation.mechanisms.positions import failure_weight
 from simulation.mechanisms.power import dominant
 from simulation.mechanisms.voice import speakers, voice_pressure
-from simulation.mechanisms.voting import leader_sides, opinion_for
+from simulation.mechanisms.voting import FOR, leader_sides, opinion_for
 from simulation.model.actions import power_now, vacate
 from simulation.model.offices import (
     enlarge_politburo,
@@ -301,19 +301,21 @@ def _put_to_vote(state, k, arena, delegates, move, proposer, targets, sides, p_o
     if not carried:
         _failed(state, proposer)
         return row
-    return _sanction(state, k, arena, move, proposer, targets, row)
+    return _sanction(state, k, arena, move, proposer, targets, sides, row)
 
 
 @njit(cache=True)
-def _sanction(state, k, arena, move, proposer, targets, row):
+def _sanction(state, k, arena, move, proposer, targets, sides, row):
     """What a carried campaign or condemnation does to its targets, logged.
 
     It costs them standing, leaves them aggrieved and breaks the proposer's bond
     with them at once (:func:`simulation.mechanisms.alliances.open_breach`); a
-    condemnation marks them condemned, and a congress's schedules the purge of
-    their organisations and enlarges the Politburo. A target already condemned
-    who has since joined another defeated opposition is marked condemned with
-    his bloc (``bloc_condemned``): its verdict is not repeated either.
+    condemnation marks them condemned, remembers who voted for it
+    (``denounced``: the enemies a later bloc unites), and a congress's schedules
+    the purge of their organisations and enlarges the Politburo. A target
+    already condemned who has since joined another defeated opposition is
+    marked condemned with his bloc (``bloc_condemned``): its verdict is not
+    repeated either.
     """
     p = state.parameter_values
     size = p[Parameter.campaign_size] if move == CAMPAIGN else p[Parameter.condemnation_size]
@@ -330,11 +332,14 @@ def _sanction(state, k, arena, move, proposer, targets, row):
                 target,
                 state.affinity,
                 state.condemned_since,
+                state.denounced,
                 state.alive,
                 p[Parameter.ally_threshold],
             ):
                 state.bloc_condemned[target] = True
             state.condemned[target] = True
+            for voter in range(sides.size):
+                state.denounced[voter, target] |= sides[voter] == FOR
         if arena == CONGRESS:
             schedule_purges(state, k, targets, proposer)
             enlarge_politburo(state)
@@ -395,6 +400,7 @@ def _voice(state, k, arena, delegates, shares, strongest, row):
                 state.bloc_condemned,
                 state.affinity,
                 state.condemned_since,
+                state.denounced,
                 alive,
                 p[Parameter.ally_threshold],
             )
@@ -451,6 +457,7 @@ def _plenum(state, k, delegates, proposer, row):
         state.affinity,
         p[Parameter.ally_threshold],
         state.apparatus,
+        state.denounced,
     )
     proposer_side = np.full(1, proposer)
     for turn in range(2):

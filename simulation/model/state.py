@@ -93,6 +93,7 @@ STATE = (
     StateArray("condemned", _F, (_L,), np.bool_, False),
     StateArray("condemned_since", _F, (_L,), np.int64, -1, doc="month first condemned, or -1"),
     StateArray("bloc_condemned", _F, (_L,), np.bool_, False, doc="condemned again, in a bloc"),
+    StateArray("denounced", _F, (_L, _L), np.bool_, False, doc="i voted for j's condemnation"),
     StateArray("defied", _F, (_L,), np.bool_, False, doc="spoke out after his condemnation"),
     StateArray("spoke_in", _F, (_L,), np.int64, -1, doc="month he last spoke out, or -1"),
     StateArray("failed_in", _F, (1,), np.int64, -1, doc="month a failure was last pinned, or -1"),

@@ -80,10 +80,12 @@ def plenum(
     holds=None,
     defied=(False, False, False),
     purged_in=(-1, -1, -1),
+    opposed=None,
 ):
     """Leader 0 proposes; 1 and 2 sit in the Politburo and, if ``executive``, hold an office.
 
-    1 and 2 are allies if ``allied``, and enemies of 0; ``apparatus`` their machines;
+    1 and 2 are allies if ``allied``, and enemies of 0; 2 voted for 1's condemnation
+    if ``opposed`` (by default, if they were condemned apart); ``apparatus`` their machines;
     ``holds`` (seat, office per leader) replaces the posts ``executive`` gives;
     ``defied``: who has spoken out since his condemnation; ``purged_in``: the month a
     purge last took a post of his.
@@ -93,6 +95,10 @@ def plenum(
     holds = np.array(holds)
     ties = 0.8 if allied else 0.0
     affinity = np.array([[1.0, -0.5, -0.5], [-0.5, 1.0, ties], [-0.5, ties, 1.0]])
+    if opposed is None:
+        opposed = condemned_since[1] != condemned_since[2]
+    denounced = np.zeros((3, 3), dtype=bool)
+    denounced[2, 1] = opposed
     return plenum_moves(
         holds,
         np.array([False, True]),
@@ -109,6 +115,7 @@ def plenum(
         affinity=affinity,
         ally_threshold=0.45,
         apparatus=np.array(apparatus),
+        denounced=denounced,
     )
 
 
@@ -153,26 +160,31 @@ def test_a_defiant_man_in_a_bloc_loses_his_seat_before_he_is_broken():
 
 
 @pytest.mark.parametrize(
-    ("condemned_since", "bloc_condemned", "open_"),
+    ("condemned_since", "opposed", "bloc_condemned", "open_"),
     [
-        ([-1, -1, -1], False, True),  # never condemned
-        ([-1, 2, 2], False, False),  # condemned with his companions: no new verdict
-        ([-1, 2, 1], False, True),  # joined one condemned apart: the bloc's verdict is due
-        ([-1, 2, 1], True, False),  # and given once
+        ([-1, -1, -1], False, False, True),  # never condemned
+        ([-1, 2, 2], False, False, False),  # condemned with his companions: no new verdict
+        ([-1, 2, 1], False, False, False),  # nor condemned after them, one opposition still
+        ([-1, 2, 1], True, False, True),  # joined a former enemy: the bloc's verdict is due
+        ([-1, 2, 1], True, True, False),  # and given once
     ],
 )
 def test_a_verdict_is_given_once_alone_and_once_more_with_a_bloc(
-    condemned_since, bloc_condemned, open_
+    condemned_since, opposed, bloc_condemned, open_
 ):
-    # 1 and 2 allied (0.8 against the threshold 0.45), enemies of 0.
+    # 1 and 2 allied (0.8 against the threshold 0.45), enemies of 0; if opposed, 1 had
+    # voted for 2's condemnation.
     affinity = np.array([[1.0, -0.5, -0.5], [-0.5, 1.0, 0.8], [-0.5, 0.8, 1.0]])
     since = np.array(condemned_since)
+    denounced = np.zeros((3, 3), dtype=bool)
+    denounced[1, 2] = opposed
     verdict = open_to_verdict(
         1,
         since >= 0,
         np.array([False, bloc_condemned, False]),
         affinity,
         since,
+        denounced,
         np.ones(3, bool),
         0.45,
     )
@@ -195,16 +207,19 @@ def test_a_rival_without_executive_office_can_only_be_expelled_once_broken():
 
 
 @pytest.mark.parametrize(
-    ("condemned_since", "allied"),
+    ("condemned_since", "allied", "opposed"),
     [
-        ([-1, 2, 2], True),  # the companions of one defeat
-        ([-1, 2, 1], False),  # defeated apart, and apart still
+        ([-1, 2, 2], True, False),  # the companions of one defeat
+        ([-1, 2, 1], True, False),  # one opposition condemned in instalments
+        ([-1, 2, 1], False, True),  # former enemies, defeated apart, and apart still
     ],
 )
 def test_a_broken_rival_keeps_his_seat_until_he_joins_another_defeated_opposition(
-    condemned_since, allied
+    condemned_since, allied, opposed
 ):
-    _, expulsions, _ = plenum([0.9, 0.1, 0.1], condemned_since, executive=False, allied=allied)
+    _, expulsions, _ = plenum(
+        [0.9, 0.1, 0.1], condemned_since, executive=False, allied=allied, opposed=opposed
+    )
     assert expulsions.size == 0
     _, expulsions, _ = plenum([0.9, 0.1, 0.1], [-1, 2, 1], executive=False)
     np.testing.assert_array_equal(expulsions, [1, 2])
