@@ -39,6 +39,19 @@ def test_without_an_arbiter_the_first_congress_condemns_the_rival(small_scenario
     assert condemned[0] == ("1922-04", "condemnation-trotsky")
 
 
+def test_a_condemnation_remembers_who_voted_for_it(small_scenario):
+    # Those who voted for a verdict are the enemies a later bloc of the condemned unites.
+    variant = apply_changes(small_scenario, [{"set": CERTAIN_CONTESTS}], "test")
+    model = run_model(variant, 3, Mode.FREE)
+    verdict = next(
+        row for row in model.event_log if row.origin == "model" and row.type == "condemnation"
+    )
+    mover, trotsky = (model.leader_ids.index(i) for i in (verdict.actor, "trotsky"))
+    assert verdict.event_id == "condemnation-trotsky"
+    assert model.denounced[mover, trotsky]
+    assert not model.denounced[trotsky].any()  # he voted for no one's condemnation
+
+
 def test_while_the_arbiter_lives_no_one_is_condemned_or_removed(small_scenario):
     decisions = _model_decisions(small_scenario, [{"set": {"arbiter": "lenin"}}])
     assert not [row for row in decisions if row.type in ("condemnation", "removal", "purge")]
