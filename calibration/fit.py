@@ -74,8 +74,11 @@ class Settings:
     minimum_epsilon: float = 0.01
     """Stop once the tolerance is this close to history (0 would collapse the population
     on particles that all hit every pattern, leaving pyabc's kernel degenerate)."""
-    minimum_acceptance: float = 0.05
-    """Stop once fewer than this share of the proposed particles are accepted."""
+    minimum_acceptance: float = 0.01
+    """Stop once fewer than this share of the proposed particles are accepted: a fifth of
+    the default ``quantile``, since a first population drawn from the prior keeps fewer
+    than the quantile (2% of proposals at 0.05 on the baseline: distances come in steps of
+    a pattern missed), and a floor at the quantile itself ended every fit after it."""
     minimum_tightening: float = 0.02
     """Stop once a generation tightens the tolerance by less than this (in units of the
     distance, a share of patterns missed): a tolerance stuck near its floor makes the next
@@ -165,6 +168,8 @@ class Calibration:
                     "--population or --runs-per-particle"
                 ) from None
             self.stopped_early_ = f"stopped after population {history.max_t}: {error}"
+        else:
+            self.stopped_early_ = self._why_stopped(history.get_all_populations())
         population = history.get_population(t=history.max_t)
         rows = [
             {
@@ -180,6 +185,28 @@ class Calibration:
         self.populations_ = history.get_all_populations()
         self.fitted_patterns_ = [pattern.id for pattern in fitted_patterns]
         return self
+
+    def _why_stopped(self, populations: pd.DataFrame) -> str | None:
+        """Which stopping rule ended the fit before its last generation, or None.
+
+        pyabc ends a run on its floors without a word; a fit asked for three
+        generations that made one must say so, and why.
+        """
+        done = populations[populations["t"] >= 0]
+        if len(done) >= self.settings.generations:
+            return None
+        last = done.iloc[-1]
+        accepted = last["particles"] / last["samples"]
+        if last["epsilon"] <= self.settings.minimum_epsilon:
+            reason = f"its tolerance {last['epsilon']:.3g} reached the floor"
+        elif accepted < self.settings.minimum_acceptance:
+            reason = (
+                f"it kept {accepted:.1%} of the proposed particles, under the "
+                f"{self.settings.minimum_acceptance:.0%} floor"
+            )
+        else:
+            reason = "the tolerance tightened too little to go on"
+        return f"stopped after {len(done)} of {self.settings.generations} generations: {reason}"
 
     def _from_unit(self, values: dict) -> dict[str, float]:
         """Parameter values from pyabc's 0..1 coordinates, one per prior."""
