@@ -168,8 +168,9 @@ class Calibration:
                     "--population or --runs-per-particle"
                 ) from None
             self.stopped_early_ = f"stopped after population {history.max_t}: {error}"
-        else:
-            self.stopped_early_ = self._why_stopped(history.get_all_populations())
+        self.populations_ = history.get_all_populations()
+        if self.stopped_early_ is None:
+            self.stopped_early_ = self._why_stopped(self.populations_)
         population = history.get_population(t=history.max_t)
         rows = [
             {
@@ -182,7 +183,6 @@ class Calibration:
         self.posterior_ = pd.DataFrame(rows)
         best = self.posterior_["distance"].idxmin()
         self.best_ = {name: float(self.posterior_.loc[best, name]) for name in self.priors}
-        self.populations_ = history.get_all_populations()
         self.fitted_patterns_ = [pattern.id for pattern in fitted_patterns]
         return self
 
