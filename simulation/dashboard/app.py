@@ -45,7 +45,10 @@ class Run:
     """The session's model, and the lock that keeps drawing from reading a half-done month.
 
     ``playing`` is read and written under the same lock, so that once Pause has
-    returned no month starts: the player's check and its step are one.
+    returned no month starts: the player's check and its step are one. ``shown`` is the
+    month the views last finished drawing: the player waits for it before the next
+    month, so that a slow page sees every month and its Pause button is never starved
+    by redraws queued faster than they finish.
     """
 
     def __init__(self, settings: Settings):
@@ -55,7 +58,9 @@ class Run:
             self.scenario, check_seed(settings.seed, "Seed"), Mode(settings.mode)
         )
         self.lock = threading.Lock()
+        self.drawn = threading.Condition(self.lock)
         self.playing = False
+        self.shown = self.model.step_index
 
     def step(self, only_playing: bool = False) -> bool:
         """Simulate a month if any is left (with ``only_playing``, if playing); whether one was."""
@@ -64,6 +69,22 @@ class Run:
                 return False
             self.model.step()
             return True
+
+    def show(self, month_index: int) -> None:
+        """The views have finished drawing this month."""
+        with self.drawn:
+            self.shown = month_index
+            self.drawn.notify_all()
+
+    def await_shown(self, cancel: threading.Event) -> None:
+        """Until the current month is drawn, Pause is pressed, or the player is unmounted."""
+        with self.drawn:
+            while not cancel.is_set():
+                if self.drawn.wait_for(
+                    lambda: self.shown >= self.model.step_index or not self.playing,
+                    timeout=0.1,  # the unmounting player's cancel is not notified
+                ):
+                    return
 
 
 def initial_settings() -> Settings:
@@ -86,8 +107,9 @@ def play(on: bool) -> None:
     """Play or Pause: the run's own flag first, under its lock, then the button."""
     session = run.value
     if session is not None:
-        with session.lock:
+        with session.drawn:
             session.playing = on
+            session.drawn.notify_all()
     playing.value = on
 
 
@@ -208,7 +230,10 @@ def Events(current: Settings):
 
 @solara.component
 def Player():
-    """Steps the model while Play is on, one month every :data:`MONTH_DELAY` seconds."""
+    """Steps the model while Play is on, a month every :data:`MONTH_DELAY` seconds.
+
+    No month starts before the views have drawn the last one.
+    """
     session = run.value
 
     def loop(cancel: threading.Event):
@@ -219,6 +244,7 @@ def Player():
                 return
             month.value = session.model.step_index
             time.sleep(MONTH_DELAY)
+            session.await_shown(cancel)
 
     solara.use_thread(loop, dependencies=[playing.value, session], intrusive_cancel=False)
 
@@ -229,12 +255,15 @@ def RunViews(session: Run):
     _ = month.value  # redraw when the month changes
     model = session.model
     with session.lock:
+        drawing = model.step_index
         label = views.current_label(model)
         trajectories = views.trajectory_figure(model)
         network = views.network_figure(model)
         offices = views.office_table(model)
         events = views.chronicle(model)
         votes = views.last_votes(model)
+    # Effects run once the page, figures included, has been drawn.
+    solara.use_effect(lambda: session.show(drawing), [session, drawing])
     solara.Markdown(f"## {session.scenario.name}, {model.mode.value}: {label}")
     with solara.Columns([3, 2]):
         with solara.Card("Influence and power"):

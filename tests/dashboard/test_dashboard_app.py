@@ -26,6 +26,10 @@ def fresh_session():
     before = set(threading.enumerate())
     yield
     app.play(False)
+    # A page left mounted keeps its Player: the next test's Play would start one loop
+    # per page ever rendered, all stepping the same run (16 loops were measured).
+    while _mounted:
+        _mounted.pop().close()
     # A player thread still drawing its last months when the interpreter exits crashes it:
     # wait for the threads Solara started for this test (its use_thread "runner"s).
     for thread in set(threading.enumerate()) - before:
@@ -33,9 +37,14 @@ def fresh_session():
             thread.join(timeout=60)
 
 
+_mounted = []
+"""The render contexts of the test under way, closed when it ends."""
+
+
 def _render():
     _, views = solara.render(app.Watch(), handle_error=False)
     _, controls = solara.render(app.Controls(), handle_error=False)
+    _mounted.extend([views, controls])
     return views, controls
 
 
@@ -84,10 +93,11 @@ def test_a_slider_sets_its_parameter_in_the_run():
 
 def test_play_steps_the_run_until_paused(monkeypatch):
     # A short delay, not none: the 57 months (6 s) must not all pass before a busy
-    # machine's test thread wakes to press Pause.
+    # machine's test thread wakes to press Pause. Before the player waited for the
+    # views, redraws queued faster than they finished kept the Play click busy until
+    # the run had ended.
     monkeypatch.setattr(app, "MONTH_DELAY", 0.1)
     _, controls = _render()
-    solara.render(app.Player(), handle_error=False)
     controls.find(v.Btn, children=["Play"]).widget.click()
     model = app.run.value.model
     deadline = time.monotonic() + 60
@@ -98,6 +108,24 @@ def test_play_steps_the_run_until_paused(monkeypatch):
     assert paused_at >= 3
     time.sleep(0.5)
     assert model.step_index == paused_at
+
+
+def test_the_player_waits_for_the_views_to_draw_a_month_before_the_next(monkeypatch):
+    monkeypatch.setattr(app, "MONTH_DELAY", 0.01)
+    app.restart(app.settings.value)
+    for element in (app.Controls(), app.Player()):  # a player with no views to draw
+        _mounted.append(solara.render(element, handle_error=False)[1])
+    controls = _mounted[0]
+    controls.find(v.Btn, children=["Play"]).widget.click()
+    time.sleep(1)
+    assert app.run.value.model.step_index == 0
+    app.run.value.show(0)
+    deadline = time.monotonic() + 60
+    while app.run.value.model.step_index < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.5)
+    assert app.run.value.model.step_index == 1
+    controls.find(v.Btn, children=["Pause"]).widget.click()
 
 
 def test_a_negative_seed_is_refused_and_the_run_kept():
