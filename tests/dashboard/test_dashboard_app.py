@@ -110,6 +110,16 @@ def test_play_steps_the_run_until_paused(monkeypatch):
     assert model.step_index == paused_at
 
 
+def _month_reaches(index: int) -> int:
+    """The run's month once it has reached ``index`` (a minute at most), and half a second on."""
+    model = app.run.value.model
+    deadline = time.monotonic() + 60
+    while model.step_index < index and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.5)
+    return model.step_index
+
+
 def test_the_player_waits_for_the_views_to_draw_a_month_before_the_next(monkeypatch):
     monkeypatch.setattr(app, "MONTH_DELAY", 0.01)
     app.restart(app.settings.value)
@@ -117,14 +127,9 @@ def test_the_player_waits_for_the_views_to_draw_a_month_before_the_next(monkeypa
         _mounted.append(solara.render(element, handle_error=False)[1])
     controls = _mounted[0]
     controls.find(v.Btn, children=["Play"]).widget.click()
-    time.sleep(1)
-    assert app.run.value.model.step_index == 0
+    assert _month_reaches(0) == 0
     app.run.value.show(0)
-    deadline = time.monotonic() + 60
-    while app.run.value.model.step_index < 1 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.5)
-    assert app.run.value.model.step_index == 1
+    assert _month_reaches(1) == 1
     controls.find(v.Btn, children=["Pause"]).widget.click()
 
 
