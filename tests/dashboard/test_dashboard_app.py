@@ -91,6 +91,14 @@ def test_a_slider_sets_its_parameter_in_the_run():
     assert "--set parameters.alliance_rate=0.35" in app.settings.value.command()
 
 
+def _wait_for_month(index: int) -> None:
+    """Until the run has reached month ``index``, a minute at most."""
+    model = app.run.value.model
+    deadline = time.monotonic() + 60
+    while model.step_index < index and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def test_play_steps_the_run_until_paused(monkeypatch):
     # A short delay, not none: the 57 months (6 s) must not all pass before a busy
     # machine's test thread wakes to press Pause. Before the player waited for the
@@ -100,24 +108,12 @@ def test_play_steps_the_run_until_paused(monkeypatch):
     _, controls = _render()
     controls.find(v.Btn, children=["Play"]).widget.click()
     model = app.run.value.model
-    deadline = time.monotonic() + 60
-    while model.step_index < 3 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    _wait_for_month(3)
     controls.find(v.Btn, children=["Pause"]).widget.click()
     paused_at = model.step_index  # a month under way ended before Pause returned
     assert paused_at >= 3
     time.sleep(0.5)
     assert model.step_index == paused_at
-
-
-def _month_reaches(index: int) -> int:
-    """The run's month once it has reached ``index`` (a minute at most), and half a second on."""
-    model = app.run.value.model
-    deadline = time.monotonic() + 60
-    while model.step_index < index and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.5)
-    return model.step_index
 
 
 def test_the_player_waits_for_the_views_to_draw_a_month_before_the_next(monkeypatch):
@@ -127,9 +123,14 @@ def test_the_player_waits_for_the_views_to_draw_a_month_before_the_next(monkeypa
         _mounted.append(solara.render(element, handle_error=False)[1])
     controls = _mounted[0]
     controls.find(v.Btn, children=["Play"]).widget.click()
-    assert _month_reaches(0) == 0
+    model = app.run.value.model
+    _wait_for_month(0)
+    time.sleep(0.5)
+    assert model.step_index == 0
     app.run.value.show(0)
-    assert _month_reaches(1) == 1
+    _wait_for_month(1)
+    time.sleep(0.5)
+    assert model.step_index == 1
     controls.find(v.Btn, children=["Pause"]).widget.click()
 
 
