@@ -26,8 +26,8 @@ def add_figure_arguments(parser: argparse.ArgumentParser, network: bool = False)
         default=None,
         metavar="ID,ID,...",
         help="the leaders to draw, by scenario id (e.g. stalin,trotsky,zinoviev); default: "
-        "the main contenders, the leaders with the highest peak power share, winners and "
-        "losers alike",
+        "the eight main contenders, the leaders who came nearest to the strongest of some "
+        "month, winners and losers alike",
     )
     if network:
         figures.add_argument(

@@ -15,9 +15,10 @@ from matplotlib.figure import Figure
 
 from simulation.model import PartyModel
 from simulation.output.colours import leader_colours
+from simulation.output.contenders import contender_order
 
 CONTENDERS = 6
-"""How many leaders the trajectories draw: the strongest by peak power so far."""
+"""How many leaders the trajectories draw: the main contenders so far."""
 ALLY = 0.3
 """Affinity above which two leaders are drawn as allies in the network."""
 LAYOUT_PULL = 0.05
@@ -37,10 +38,13 @@ def current_label(model: PartyModel) -> str:
 
 
 def contenders(model: PartyModel, count: int = CONTENDERS) -> list[int]:
-    """Indices of the leaders with the highest peak power so far (initial influence before)."""
+    """Indices of the main contenders so far (:mod:`simulation.output.contenders`).
+
+    Before the first month, the leaders with the highest starting influence.
+    """
     done = months_done(model)
-    peak = model.recorder.power[:done].max(axis=0) if done else model.influence.copy()
-    return [int(i) for i in np.argsort(-peak, kind="stable")[:count]]
+    shares = model.recorder.power[:done] if done else model.influence[np.newaxis]
+    return [int(i) for i in contender_order(shares)[:count]]
 
 
 def trajectory_figure(model: PartyModel) -> Figure:

@@ -12,16 +12,16 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from simulation.output.colours import leader_colours
+from simulation.output.contenders import MAIN_LEADERS, main_leaders
 from simulation.output.marks import draw_marks, mark_key, numbered_marks, scenario_marks
-from simulation.output.plots import MAIN_LEADERS, main_leaders, month_axis
+from simulation.output.plots import month_axis
 from simulation.output.style import save_figure, slide_style
 from simulation.scenario.schema import Scenario
 
 
 def fan_leaders(quantiles: pd.DataFrame, count: int = MAIN_LEADERS) -> list[str]:
-    """The leaders with the highest peak median power share, winners and losers alike."""
-    power = quantiles[quantiles["measure"] == "power"]
-    return main_leaders(power.rename(columns={"q50": "power"}), count=count)
+    """The main contenders by the median power share (:mod:`.contenders`), winners and losers."""
+    return main_leaders(quantiles[quantiles["measure"] == "power"], count, measure="q50")
 
 
 def while_alive(band: pd.DataFrame, column: str = "q95") -> pd.DataFrame:
@@ -62,8 +62,8 @@ def draw_fan(
     top = power["q95"].max() if len(power) else 1.0
     chosen = []
     with slide_style():
-        columns = 3 if len(leaders) > 4 else max(1, len(leaders))
-        rows = max(1, math.ceil(len(leaders) / columns))
+        rows = max(1, math.ceil(len(leaders) / 4))  # at most four panels a row, rows filled
+        columns = max(1, math.ceil(len(leaders) / rows))
         figure = Figure(figsize=(5.6 * columns, 3.8 * rows + 2.2))
         axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
         for number, axis in enumerate(axes.ravel()):

@@ -26,13 +26,13 @@ from matplotlib.patches import Circle
 from PIL import Image
 
 from simulation.output.colours import leader_colours
+from simulation.output.contenders import main_leaders
 from simulation.output.files import write_atomically
-from simulation.output.plots import main_leaders
 from simulation.output.style import save_figure, slide_style
 from simulation.scenario.schema import Scenario
 
 NETWORK_LEADERS = 12
-"""Leaders drawn by default: the strongest at their peak."""
+"""Leaders drawn by default: the main contenders (:mod:`.contenders`)."""
 TURNING_POINTS = 4
 """Panels of ``network.png`` by default: the first and last month and the months in
 which power shifted most."""

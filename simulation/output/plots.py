@@ -11,22 +11,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from simulation.output.colours import leader_colours
+from simulation.output.contenders import main_leaders
 from simulation.output.marks import draw_marks, run_marks, scenario_marks, title_pad
 from simulation.output.style import save_figure, slide_style
 from simulation.scenario.schema import Scenario
-
-MAIN_LEADERS = 6
-"""Leaders drawn by default: the strongest at their peak, winners and losers alike."""
-
-
-def main_leaders(trajectories: pd.DataFrame, count: int = MAIN_LEADERS) -> list[str]:
-    """The leaders with the highest peak power share, strongest first.
-
-    The peak, not the final share: Trotsky, Zinoviev and Kamenev lost, but a figure of
-    the struggle without them would show only its winners.
-    """
-    peak = trajectories.groupby("leader")["power"].max().sort_values(ascending=False)
-    return list(peak.index[:count])
 
 
 def month_axis(axis: Axes, scenario: Scenario) -> None:

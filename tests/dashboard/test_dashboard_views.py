@@ -46,6 +46,17 @@ def test_a_dead_leader_has_no_points_after_his_death_and_keeps_his_colour(model_
     assert lines["Joseph Stalin"].get_color() == colours["stalin"]
 
 
+def test_the_trajectories_draw_the_main_contenders_so_far_losers_included(baseline):
+    """At the end of the replay, Zinoviev and Kamenev: by peak share, Tomsky and Bukharin."""
+    model = PartyModel(baseline, seed=1, mode=Mode.REPLAY)
+    model.run()
+    figure = views.trajectory_figure(model)
+    names = {leader.name for leader in baseline.leaders}
+    drawn = {line.get_label() for line in figure.axes[0].get_lines()} & names
+    assert {"Grigory Zinoviev", "Lev Kamenev", "Leon Trotsky"} <= drawn
+    assert len(drawn) == views.CONTENDERS
+
+
 def test_the_network_shows_the_living_leaders_sized_by_power(model_in_1924_03):
     figure = views.network_figure(model_in_1924_03)
     labels = {text.get_text() for text in figure.axes[0].texts}

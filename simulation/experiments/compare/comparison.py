@@ -118,8 +118,8 @@ def path_leaders(
 ) -> list[str]:
     """The leaders whose paths are drawn, those the alternatives are about first.
 
-    Then the likely winners, then the strongest at their peak: the losers of the
-    struggle are drawn too.
+    Then the likely winners, then the main contenders (:mod:`simulation.output.contenders`):
+    the losers of the struggle are drawn too.
     """
     concerned = [leader for alt in alternatives for leader in concerned_leaders(base, alt)]
     ranked = [*concerned, *key_leaders(table)[:3], *fan_leaders(base_quantiles)]
