@@ -19,6 +19,9 @@ from simulation.output.contenders import contender_order
 
 CONTENDERS = 6
 """How many leaders the trajectories draw: the main contenders so far."""
+LABELS_LEFT_AFTER = 0.6
+"""Share of the period after which an event's label is written left of its line: written
+to the right, the labels of 1926 ran past the axes into the legend."""
 ALLY = 0.3
 """Affinity above which two leaders are drawn as allies in the network."""
 LAYOUT_PULL = 0.05
@@ -75,15 +78,18 @@ def trajectory_figure(model: PartyModel) -> Figure:
         axis.grid(axis="y", color="0.9")
         if done:
             axis.axvline(months.iloc[done - 1], color="black", linewidth=1.2)
+    span = months.iloc[-1] - months.iloc[0]
     for row, (when, label) in enumerate(_labels_so_far(model)):
         top.axvline(when, color="0.6", linewidth=0.8, linestyle=":", zorder=0)
+        late = when - months.iloc[0] > LABELS_LEFT_AFTER * span  # written left of its line
         top.annotate(
             label,
             xy=(when, 0.97 - 0.1 * row),  # one row each, so that labels cannot collide
             xycoords=("data", "axes fraction"),
-            xytext=(3, 0),
+            xytext=(-3 if late else 3, 0),
             textcoords="offset points",
             fontsize=8,
+            ha="right" if late else "left",
             va="top",
             color="0.2",
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5},

@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from simulation.dashboard import views
 from simulation.model import Mode, PartyModel
@@ -55,6 +56,22 @@ def test_the_trajectories_draw_the_main_contenders_so_far_losers_included(baseli
     drawn = {line.get_label() for line in figure.axes[0].get_lines()} & names
     assert {"Grigory Zinoviev", "Lev Kamenev", "Leon Trotsky"} <= drawn
     assert len(drawn) == views.CONTENDERS
+
+
+def test_the_labels_of_the_events_stay_inside_the_trajectories(baseline):
+    """At the end of the replay the labels of 1926 stay clear of the legend on the right."""
+    model = PartyModel(baseline, seed=1, mode=Mode.REPLAY)
+    model.run()
+    figure = views.trajectory_figure(model)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    top = figure.axes[0]
+    inside = top.get_window_extent(renderer)
+    labels = [text.get_window_extent(renderer) for text in top.texts]
+    assert len(labels) == 5
+    for label in labels:
+        assert inside.x0 <= label.x0 and label.x1 <= inside.x1
 
 
 def test_the_network_shows_the_living_leaders_sized_by_power(model_in_1924_03):
