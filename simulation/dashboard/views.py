@@ -15,10 +15,11 @@ from matplotlib.figure import Figure
 
 from simulation.model import PartyModel
 from simulation.output.colours import leader_colours
-from simulation.output.contenders import contender_order
+from simulation.output.contenders import MAIN_LEADERS, contender_order
 
-CONTENDERS = 6
-"""How many leaders the trajectories draw: the main contenders so far."""
+CONTENDERS = MAIN_LEADERS
+"""How many leaders the trajectories draw: the main contenders so far, as many as a run's
+figure draws, so that the class sees the leaders of ``make run``."""
 LABELS_LEFT_AFTER = 0.6
 """Share of the period after which an event's label is written left of its line: written
 to the right, the labels of 1926 ran past the axes into the legend."""
