@@ -78,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         compiled.check_machine_code()  # stale code goes first, so the message below is true
         if not compiled.machine_code_cached():
             print(
-                "interregnum: compiling the model for this machine (once, about 45 s)",
+                "interregnum: compiling the model for this machine "
+                "(once, about a minute and a half)",
                 file=sys.stderr,
             )
     try:
