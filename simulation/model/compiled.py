@@ -7,6 +7,8 @@ mechanism, :func:`simulation.model.month.advance_month`, which inlines it, would
 load a stale copy from disk and silently run the old mechanism. So the
 package records a digest of its compiled sources next to the cache and, when
 the digest changes, removes the cached machine code before anything loads it.
+The cache is where numba keeps it: beside the sources, or under
+``NUMBA_CACHE_DIR`` when that is set (a cluster's shared cache, a trial's own).
 
 A model calls its month through :func:`entry_point`, without the per-call
 typing of numba's dispatcher.
@@ -22,12 +24,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numba
+from numba.core.caching import _CacheLocator
 
 PACKAGE = Path(__file__).resolve().parent.parent
 """The ``simulation`` package, whose ``model/`` and ``mechanisms/`` hold compiled code."""
-MONTH_CACHE = Path(__file__).resolve().parent / "__pycache__"
-"""Where numba caches the month's machine code."""
 MARKER = "numba-sources.sha256"
+
+
+def cache_directory(source_directory: Path) -> Path:
+    """Where numba keeps the machine code compiled from the sources in ``source_directory``.
+
+    Beside them, in ``__pycache__``; or, when ``NUMBA_CACHE_DIR`` is set, in a
+    subdirectory of it named after the source directory by numba's own rule. A
+    digest kept beside the sources would not see the stale code kept there.
+    """
+    if numba.config.CACHE_DIR:
+        within = _CacheLocator.get_suitable_cache_subpath(str(source_directory / "__init__.py"))
+        return Path(numba.config.CACHE_DIR) / within
+    return source_directory / "__pycache__"
 
 
 def sources_digest(package: Path) -> str:
@@ -47,14 +61,15 @@ def drop_stale_machine_code(package: Path = PACKAGE) -> bool:
     A read-only installation cannot hold a cache (numba then uses its own
     directory, keyed the same way); nothing is done there.
     """
-    marker = package / "__pycache__" / MARKER
+    marker = cache_directory(package) / MARKER
     digest = sources_digest(package)
     try:
         if marker.exists() and marker.read_text() == digest:
             return False
-        for cached in [*package.rglob("*.nbi"), *package.rglob("*.nbc")]:
-            cached.unlink(missing_ok=True)
-        marker.parent.mkdir(exist_ok=True)
+        for directory in {source.parent for source in package.rglob("*.py")}:
+            for cached in cache_directory(directory).glob("*.nb[ic]"):
+                cached.unlink(missing_ok=True)
+        marker.parent.mkdir(parents=True, exist_ok=True)
         temporary = marker.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(digest)
         temporary.replace(marker)
@@ -69,8 +84,12 @@ def check_machine_code() -> bool:
     return drop_stale_machine_code()
 
 
-def machine_code_cached(cache: Path = MONTH_CACHE) -> bool:
-    """Whether the month's code is compiled on disk for this Python, so a run starts at once."""
+def machine_code_cached(cache: Path | None = None) -> bool:
+    """Whether the month's code is compiled on disk for this Python, so a run starts at once.
+
+    ``cache`` defaults to where numba keeps the month's machine code (:func:`cache_directory`).
+    """
+    cache = cache_directory(Path(__file__).resolve().parent) if cache is None else cache
     python = f"py{sys.version_info.major}{sys.version_info.minor}"
     return any(cache.glob(f"month.simulate_month-*.{python}.nbi"))
 

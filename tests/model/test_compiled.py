@@ -70,3 +70,34 @@ def test_code_compiled_for_another_python_does_not_count(tmp_path):
     python = f"py{sys.version_info.major}{sys.version_info.minor}"
     (cache / f"month.simulate_month-80.{python}.nbi").write_bytes(b"ours")
     assert compiled.machine_code_cached(cache)
+
+
+def test_machine_code_under_numba_cache_dir_is_dropped_too(tmp_path, monkeypatch):
+    # With NUMBA_CACHE_DIR set, numba keeps the machine code there, not beside the
+    # sources: a digest kept beside them would let an edited mechanism run stale code.
+    monkeypatch.setattr(compiled.numba.config, "CACHE_DIR", str(tmp_path / "cache"))
+    package = make_package(tmp_path / "simulation")
+    elsewhere = compiled.cache_directory(package / "sub")
+    assert elsewhere.is_relative_to(tmp_path / "cache")
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "kernel.f-1.py312.nbi").write_bytes(b"machine code")
+    assert drop_stale_machine_code(package)
+    assert not (elsewhere / "kernel.f-1.py312.nbi").exists()
+    assert (compiled.cache_directory(package) / MARKER).exists()
+
+    (elsewhere / "kernel.f-1.py312.nbi").write_bytes(b"recompiled")
+    assert not drop_stale_machine_code(package)
+    (package / "sub" / "mechanism.py").write_text("@njit\ndef g(): return 3\n")
+    assert drop_stale_machine_code(package)
+    assert not (elsewhere / "kernel.f-1.py312.nbi").exists()
+
+
+def test_the_month_counts_as_compiled_where_numba_keeps_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(compiled.numba.config, "CACHE_DIR", str(tmp_path / "cache"))
+    month_cache = compiled.cache_directory(compiled.PACKAGE / "model")
+    assert month_cache.is_relative_to(tmp_path / "cache")
+    assert not compiled.machine_code_cached()
+    month_cache.mkdir(parents=True)
+    python = f"py{sys.version_info.major}{sys.version_info.minor}"
+    (month_cache / f"month.simulate_month-80.{python}.nbi").write_bytes(b"ours")
+    assert compiled.machine_code_cached()
