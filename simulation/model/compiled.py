@@ -89,7 +89,7 @@ def machine_code_cached(cache: Path | None = None) -> bool:
 
     ``cache`` defaults to where numba keeps the month's machine code (:func:`cache_directory`).
     """
-    cache = cache_directory(Path(__file__).resolve().parent) if cache is None else cache
+    cache = cache_directory(PACKAGE / "model") if cache is None else cache
     python = f"py{sys.version_info.major}{sys.version_info.minor}"
     return any(cache.glob(f"month.simulate_month-*.{python}.nbi"))
 

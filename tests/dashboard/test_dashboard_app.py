@@ -91,12 +91,14 @@ def test_a_slider_sets_its_parameter_in_the_run():
     assert "--set parameters.alliance_rate=0.35" in app.settings.value.command()
 
 
-def _wait_for_month(index: int) -> None:
-    """Until the run has reached month ``index``, a minute at most."""
+def _wait_for_month(index: int, settle: float = 0.0) -> None:
+    """Until the run has reached month ``index`` (a minute at most), then ``settle`` seconds:
+    time for a player that did not wait for the views to run ahead."""
     model = app.run.value.model
     deadline = time.monotonic() + 60
     while model.step_index < index and time.monotonic() < deadline:
         time.sleep(0.01)
+    time.sleep(settle)
 
 
 def test_play_steps_the_run_until_paused(monkeypatch):
@@ -124,12 +126,10 @@ def test_the_player_waits_for_the_views_to_draw_a_month_before_the_next(monkeypa
     controls = _mounted[0]
     controls.find(v.Btn, children=["Play"]).widget.click()
     model = app.run.value.model
-    _wait_for_month(0)
-    time.sleep(0.5)
+    _wait_for_month(0, settle=0.5)
     assert model.step_index == 0
     app.run.value.show(0)
-    _wait_for_month(1)
-    time.sleep(0.5)
+    _wait_for_month(1, settle=0.5)
     assert model.step_index == 1
     controls.find(v.Btn, children=["Pause"]).widget.click()
 
