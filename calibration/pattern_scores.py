@@ -29,10 +29,12 @@ from calibration.patterns import (
     Position,
     Removal,
     Sign,
+    Spared,
     Succeeds,
     Vote,
 )
 from simulation.calendar import Month
+from simulation.mechanisms.contests import Move
 
 POLITBURO = "politburo"
 """The post whose holders are the Politburo's full members."""
@@ -47,7 +49,8 @@ class PatternLogs:
     Attributes:
         tenures: ``(leader, post, start, end)`` spells; ``end`` is the first month
             no longer held, None if held at the end.
-        votes: dicts with date, arena, target (``;``-joined), votes_for, votes_against, carried.
+        votes: dicts with date, arena, motion, target (``;``-joined), votes_for,
+            votes_against, carried.
         leader_ids: the leaders in scenario order (the affinity's pair order).
         start: the scenario's first month (row 0 of ``affinity``).
         affinity: (months, pairs) affinity at the end of each month, pairs ``i < j`` in row order.
@@ -196,6 +199,19 @@ def _vote(pattern: Vote, logs: PatternLogs) -> PatternScore:
     return PatternScore(best[0] <= pattern.max_opposition, float(best[1]), best[0])
 
 
+def _spared(pattern: Spared, logs: PatternLogs) -> PatternScore:
+    verdict = f"{Move.CONDEMNATION.value} of "
+    for vote in logs.votes:
+        if (
+            vote["carried"]
+            and str(vote["motion"]).startswith(verdict)
+            and pattern.leader in str(vote["target"]).split(";")
+            and _ordinal(vote["date"]) <= pattern.date.ordinal
+        ):
+            return PatternScore(False)
+    return PatternScore(True)
+
+
 def _alignment(pattern: Alignment, logs: PatternLogs) -> PatternScore:
     first, second = pattern.leaders
     affinity = logs.affinity_of(first, second, pattern.date)
@@ -230,6 +246,7 @@ _SCORERS = {
     Politburo: _politburo,
     PolitburoSize: _politburo_size,
     Vote: _vote,
+    Spared: _spared,
     Alignment: _alignment,
     Grievance: _grievance,
     Position: _position,

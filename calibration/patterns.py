@@ -121,6 +121,20 @@ class Vote(_Pattern):
     tolerance: Months = 0
 
 
+class Spared(_Pattern):
+    """No carried verdict of condemnation names the leader up to ``date``.
+
+    What a leader was not made is a pattern too: a model that condemns a man of
+    the majority with the opposition has him on the wrong side of the struggle,
+    whatever his offices say. The verdicts are the model's own (free mode): its
+    motions of condemnation, at any sitting.
+    """
+
+    kind: Literal["spared"]
+    level: Literal[Level.VOTES] = Level.VOTES
+    leader: Identifier
+
+
 class Sign(StrEnum):
     """The sign of an affinity: positive (close) or negative (hostile)."""
 
@@ -212,6 +226,7 @@ Pattern = Annotated[
     | Politburo
     | PolitburoSize
     | Vote
+    | Spared
     | Alignment
     | Grievance
     | Position
@@ -225,6 +240,7 @@ KINDS = {
     "politburo",
     "politburo_size",
     "vote",
+    "spared",
     "alignment",
     "grievance",
     "position",

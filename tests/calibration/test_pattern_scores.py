@@ -134,6 +134,29 @@ def test_politburo_overlap_is_jaccard_and_size_counts_seats():
     assert score_run([size.model_copy(update={"tolerance": 1})], logs(spells))["p"].hit
 
 
+def test_spared_until_a_carried_verdict_of_condemnation_names_him():
+    def verdict(date, motion="condemnation of trotsky;zinoviev", carried=True):
+        return {
+            "date": date,
+            "arena": "conference",
+            "motion": motion,
+            "target": "trotsky;zinoviev",
+            "votes_for": 90,
+            "votes_against": 10,
+            "carried": carried,
+        }
+
+    spared = pattern(kind="spared", leader="zinoviev", date="1923-01")
+    assert score_run([spared], logs())["p"].hit
+    assert not score_run([spared], logs(votes=[verdict("1922-11")]))["p"].hit
+    assert score_run([spared], logs(votes=[verdict("1923-02")]))["p"].hit  # after the date
+    assert score_run([spared], logs(votes=[verdict("1922-11", carried=False)]))["p"].hit
+    removal = verdict("1922-11", motion="removal of trotsky;zinoviev")
+    assert score_run([spared], logs(votes=[removal]))["p"].hit  # named, but not condemned
+    stalin = pattern(kind="spared", leader="stalin", date="1923-01")
+    assert score_run([stalin], logs(votes=[verdict("1922-11")]))["p"].hit
+
+
 def test_a_vote_needs_a_carried_motion_naming_the_target_and_a_small_opposition():
     def vote(date, against, carried=True, target="trotsky"):
         return {

@@ -25,6 +25,7 @@ import numpy as np
 
 from calibration.pattern_scores import PatternLogs
 from simulation.calendar import Month
+from simulation.mechanisms.contests import Move
 from simulation.model import Mode, PartyModel
 from simulation.model.recorder import directed_pairs
 from simulation.scenario import Scenario
@@ -158,11 +159,13 @@ def apparatus_decides(scenario: Scenario, settlement: Settlement) -> PatternLogs
     ]
     total = max(sum(settlement.apparatus.values()), 1e-12)
     opposition = sum(settlement.apparatus[leader] for leader in losers) / total
+    condemned = ";".join(sorted(losers))
     votes = [
         {
             "date": str(date),
             "arena": arena,
-            "target": ";".join(sorted(losers)),
+            "motion": f"{Move.CONDEMNATION.value} of {condemned}",
+            "target": condemned,
             "votes_for": delegates - round(delegates * opposition),
             "votes_against": round(delegates * opposition),
             "carried": True,
