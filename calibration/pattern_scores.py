@@ -35,6 +35,7 @@ from calibration.patterns import (
 )
 from simulation.calendar import Month
 from simulation.mechanisms.contests import Move
+from simulation.model.rows import is_motion
 
 POLITBURO = "politburo"
 """The post whose holders are the Politburo's full members."""
@@ -200,11 +201,10 @@ def _vote(pattern: Vote, logs: PatternLogs) -> PatternScore:
 
 
 def _spared(pattern: Spared, logs: PatternLogs) -> PatternScore:
-    verdict = f"{Move.CONDEMNATION.value} of "
     for vote in logs.votes:
         if (
             vote["carried"]
-            and str(vote["motion"]).startswith(verdict)
+            and is_motion(str(vote["motion"]), Move.CONDEMNATION.value)
             and pattern.leader in str(vote["target"]).split(";")
             and _ordinal(vote["date"]) <= pattern.date.ordinal
         ):

@@ -30,6 +30,7 @@ from simulation.model.rows import (
     VoteRow,
     VoteTarget,
     kind_code,
+    motion,
     new_row,
 )
 from simulation.model.votes import ARENAS, PLENUM
@@ -127,7 +128,7 @@ def log_decisions(model: PartyModel, rows: int) -> None:
                     (
                         date,
                         _ARENA_NAMES[arena],
-                        f"{_MOVE_NAMES[move]} of {named}",
+                        motion(_MOVE_NAMES[move], named),
                         leaders[proposer],
                         named,
                         votes_for,

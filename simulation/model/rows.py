@@ -52,6 +52,19 @@ EVENT_COLUMNS = list(EventRow._fields)
 VOTE_COLUMNS = list(VoteRow._fields)
 
 
+def motion(move: str, named: str) -> str:
+    """A model's motion as the vote log writes it: the move, then its ``;``-joined targets.
+
+    A scenario's vote carries its own text instead; :func:`is_motion` tells the model's apart.
+    """
+    return f"{move} of {named}"
+
+
+def is_motion(text: str, move: str) -> bool:
+    """Whether a vote log's motion ``text`` is a model's motion of kind ``move``."""
+    return text.startswith(motion(move, ""))
+
+
 # --- decisions made in compiled code ---------------------------------------------
 
 

@@ -28,6 +28,7 @@ from simulation.calendar import Month
 from simulation.mechanisms.contests import Move
 from simulation.model import Mode, PartyModel
 from simulation.model.recorder import directed_pairs
+from simulation.model.rows import motion
 from simulation.scenario import Scenario
 from simulation.scenario.schema import EventType
 
@@ -164,7 +165,7 @@ def apparatus_decides(scenario: Scenario, settlement: Settlement) -> PatternLogs
         {
             "date": str(date),
             "arena": arena,
-            "motion": f"{Move.CONDEMNATION.value} of {condemned}",
+            "motion": motion(Move.CONDEMNATION.value, condemned),
             "target": condemned,
             "votes_for": delegates - round(delegates * opposition),
             "votes_against": round(delegates * opposition),
