@@ -63,8 +63,11 @@ def run(tree: SimpleNamespace, seed: int, mode: str, months: list[float] | None 
     Given ``months``, the seconds of the run's compiled months are added to its first item.
     """
     model = tree.PartyModel(tree.scenario, seed=seed, mode=tree.Mode(mode))
-    if months is not None:
-        model._simulate_month = _timed_month(model._simulate_month, months)
+    if months is not None:  # a tree's replayed months have their own function, or none
+        for name in ("_simulate_month", "_replay_month"):
+            month = getattr(model, name, None)
+            if month is not None:
+                setattr(model, name, _timed_month(month, months))
     while model.running:
         model.step()
     return model

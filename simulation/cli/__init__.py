@@ -71,15 +71,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _month_of(args: argparse.Namespace) -> tuple[str, str]:
+    """The compiled month a command runs, and about how long compiling it takes here.
+
+    A replay (``--mode replay`` without ``--free-from``) never decides, so it compiles
+    only the mechanisms (:func:`simulation.model.month.replay_month`); the leaders'
+    decisions are most of the rest (``benchmarks/first_run.py``). A scenario file that
+    branches from history by itself (``free_from:``) is read later, and compiles the
+    decisions then without this notice.
+    """
+    if getattr(args, "mode", "free") == "replay" and getattr(args, "free_from", None) is None:
+        return "replay_month", "about half a minute"
+    return "simulate_month", "about a minute and a half"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``interregnum`` console script."""
     args = build_parser().parse_args(argv)
     if args.command in SIMULATING:
         compiled.check_machine_code()  # stale code goes first, so the message below is true
-        if not compiled.machine_code_cached():
+        month, wait = _month_of(args)
+        if not compiled.machine_code_cached(month):
             print(
-                "interregnum: compiling the model for this machine "
-                "(once, about a minute and a half)",
+                f"interregnum: compiling the model for this machine (once, {wait})",
                 file=sys.stderr,
             )
     try:

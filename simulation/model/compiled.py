@@ -84,14 +84,16 @@ def check_machine_code() -> bool:
     return drop_stale_machine_code()
 
 
-def machine_code_cached(cache: Path | None = None) -> bool:
-    """Whether the month's code is compiled on disk for this Python, so a run starts at once.
+def machine_code_cached(month: str = "simulate_month", cache: Path | None = None) -> bool:
+    """Whether ``month`` is compiled on disk for this Python, so a run starts at once.
 
-    ``cache`` defaults to where numba keeps the month's machine code (:func:`cache_directory`).
+    ``month`` is the month function a run calls (:mod:`simulation.model.month`):
+    ``simulate_month`` where the leaders decide, ``replay_month`` where history is
+    replayed. ``cache`` defaults to where numba keeps it (:func:`cache_directory`).
     """
     cache = cache_directory(PACKAGE / "model") if cache is None else cache
     python = f"py{sys.version_info.major}{sys.version_info.minor}"
-    return any(cache.glob(f"month.simulate_month-*.{python}.nbi"))
+    return any(cache.glob(f"month.{month}-*.{python}.nbi"))
 
 
 _ENTRY_POINTS: dict[tuple, Callable] = {}

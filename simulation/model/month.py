@@ -278,15 +278,37 @@ def _sittings(state, k):
 
 
 @njit(cache=True)
-def simulate_month(state, k, free):
-    """Month ``k`` after its scenario events: the leadership's decisions, then the mechanisms.
+def replay_month(state, k):
+    """Month ``k`` replayed, after its scenario events: history's bodies, then the mechanisms.
 
-    In free mode, the leadership decides (:func:`simulation.model.leadership.decide_month`)
+    History's decisions are the scenario's dated events, so the leadership decides
+    nothing; the bodies sitting this month are elected all the same, for a branch
+    must know who sits in them (:func:`simulation.model.leadership.elects`). Kept
+    apart from :func:`simulation.model.month.simulate_month` so that a run that never
+    decides never compiles the decisions, most of the month's machine code: a new
+    machine's first replay (``make run``) waits for the mechanisms only.
+
+    Returns:
+        The rows written to the state's ``decision_log``: the factions formed or
+        dissolved (none: replay's factions are the scenario's events).
+    """
+    sittings, _ = _sittings(state, k)
+    for s in range(sittings.size):
+        elects(state, sittings[s])
+    return advance_month(state, k, False, 0)
+
+
+@njit(cache=True)
+def simulate_month(state, k):
+    """Month ``k`` decided, after its scenario events: the decisions, then the mechanisms.
+
+    The leadership decides (:func:`simulation.model.leadership.decide_month`)
     only when there is something to decide: a purge due, an office vacant, a
     body other than the Politburo sitting (:func:`_sittings`, with their
     delegates), or the Politburo campaigning, with probability
     ``campaign_rate`` (one draw, the month's first). Most months there is
-    nothing. The mechanisms run every month (:func:`advance_month`).
+    nothing. The mechanisms run every month (:func:`advance_month`). The months
+    a branch replays are :func:`replay_month`'s.
 
     Returns:
         The rows written to the state's ``decision_log``: the month's decisions, then
@@ -294,29 +316,25 @@ def simulate_month(state, k, free):
     """
     rows = 0
     sittings, delegates = _sittings(state, k)
-    if free:
-        p = state.parameter_values
-        campaign = state.source.rng.random() < p[Parameter.campaign_rate]
-        purge_due = _purge_due(state.purge_due, k)  # decided by last month's congress
-        decide = campaign or sittings.size > 0 or state.vacated.any() or purge_due
-        illness_month(
-            state.source,
-            state.health,
-            state.alive,
-            state.absence_ends,
-            state.ill_until,
-            state.health_before_illness,
-            state.illness_rate,
-            state.illness_months,
-            state.parameter_values[Parameter.illness_scale],
-            k,
-        )
-        if decide:
-            rows = decide_month(state, k, campaign, sittings, delegates)
-    else:  # history's bodies are its dated appointments, but a branch must know
-        for s in range(sittings.size):
-            elects(state, sittings[s])
-    return advance_month(state, k, free, rows)
+    p = state.parameter_values
+    campaign = state.source.rng.random() < p[Parameter.campaign_rate]
+    purge_due = _purge_due(state.purge_due, k)  # decided by last month's congress
+    decide = campaign or sittings.size > 0 or state.vacated.any() or purge_due
+    illness_month(
+        state.source,
+        state.health,
+        state.alive,
+        state.absence_ends,
+        state.ill_until,
+        state.health_before_illness,
+        state.illness_rate,
+        state.illness_months,
+        state.parameter_values[Parameter.illness_scale],
+        k,
+    )
+    if decide:
+        rows = decide_month(state, k, campaign, sittings, delegates)
+    return advance_month(state, k, True, rows)
 
 
 @njit(cache=True)

@@ -6,8 +6,9 @@ from the month a scenario branches from history) the leadership decides
 when there is something to decide (in its first month, an organisation left
 without a head has its office declared vacant); then the mechanisms run (membership,
 patronage, influence, alliances, grievances, factions), and the month is
-recorded: one compiled call (:func:`simulation.model.month.simulate_month`), whose
-decisions :mod:`simulation.model.decisions` then logs.
+recorded: one compiled call (:func:`simulation.model.month.simulate_month` in a month the
+leaders decide, :func:`simulation.model.month.replay_month` in one history is replayed),
+whose decisions :mod:`simulation.model.decisions` then logs.
 Keeping the order fixed and stated makes two runs with one seed identical,
 whatever the executor.
 """
@@ -26,7 +27,7 @@ from simulation.model.compiled import check_machine_code, machine_code
 from simulation.model.decisions import log_decisions
 from simulation.model.events import apply_event
 from simulation.model.initial_state import initial_state
-from simulation.model.month import simulate_month
+from simulation.model.month import replay_month, simulate_month
 from simulation.model.offices import open_headless_organisations
 from simulation.model.recorder import Recorder, RunResult
 from simulation.model.rows import EventRow, VoteRow
@@ -122,8 +123,13 @@ class PartyModel(mesa.Model):
         self.recorder = Recorder(self)
         self.state = gather(self, self.recorder)
         """The state's arrays, for compiled code: so they change in place, never rebound."""
-        self._simulate_month = machine_code(self, simulate_month, 0, True)
-        """:func:`.month.simulate_month`'s machine code (see :func:`.compiled.machine_code`)."""
+        # Looked up only if the run has such months: a replay never compiles the decisions.
+        self._replay_month = machine_code(self, replay_month, 0) if self.free_from else None
+        """:func:`.month.replay_month`'s machine code (see :func:`.compiled.machine_code`)."""
+        self._simulate_month = (
+            machine_code(self, simulate_month, 0) if self.free_from < self.months else None
+        )
+        """:func:`.month.simulate_month`'s machine code, for the months the leaders decide."""
 
     # --- derived quantities -------------------------------------------------------
 
@@ -189,7 +195,10 @@ class PartyModel(mesa.Model):
             apply_event(self, event)
         if k == self.free_from:
             machine_code(self, open_headless_organisations)(self.state)
-        rows = self._simulate_month(self.state, k, k >= self.free_from)
+        if k >= self.free_from:
+            rows = self._simulate_month(self.state, k)
+        else:
+            rows = self._replay_month(self.state, k)
         if rows:
             log_decisions(self, rows)
         if k == self.months - 1:

@@ -1,3 +1,5 @@
+import os
+import subprocess
 import sys
 
 import pytest
@@ -48,9 +50,19 @@ def test_machine_code_is_dropped_when_a_source_changes(tmp_path):
 
 
 def test_the_first_run_on_a_machine_says_it_is_compiling(small_file, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(compiled, "machine_code_cached", lambda: False)
+    asked = []
+    monkeypatch.setattr(compiled, "machine_code_cached", lambda month: asked.append(month) or False)
     assert main(["run", str(small_file), "--out", str(tmp_path / "out"), "--no-plot"]) == 0
-    assert "compiling the model" in capsys.readouterr().err
+    assert "compiling the model for this machine (once, about half a minute)" in (
+        capsys.readouterr().err
+    )
+    free = ["run", str(small_file), "--mode", "free", "--out", str(tmp_path / "free"), "--no-plot"]
+    assert main(free) == 0
+    assert "(once, about a minute and a half)" in capsys.readouterr().err
+    branch = ["run", str(small_file), "--free-from", "1922-06", "--out", str(tmp_path / "branch")]
+    assert main([*branch, "--no-plot"]) == 0
+    assert "(once, about a minute and a half)" in capsys.readouterr().err
+    assert asked == ["replay_month", "simulate_month", "simulate_month"]
 
 
 def test_a_cached_machine_starts_without_a_word(small_file, tmp_path, capsys):
@@ -66,10 +78,11 @@ def test_code_compiled_for_another_python_does_not_count(tmp_path):
     cache = tmp_path / "__pycache__"
     cache.mkdir()
     (cache / "month.simulate_month-80.py39.nbi").write_bytes(b"old")
-    assert not compiled.machine_code_cached(cache)
+    assert not compiled.machine_code_cached(cache=cache)
     python = f"py{sys.version_info.major}{sys.version_info.minor}"
     (cache / f"month.simulate_month-80.{python}.nbi").write_bytes(b"ours")
-    assert compiled.machine_code_cached(cache)
+    assert compiled.machine_code_cached(cache=cache)
+    assert not compiled.machine_code_cached("replay_month", cache)  # a replay's month is apart
 
 
 def test_machine_code_under_numba_cache_dir_is_dropped_too(tmp_path, monkeypatch):
@@ -101,3 +114,18 @@ def test_the_month_counts_as_compiled_where_numba_keeps_it(tmp_path, monkeypatch
     python = f"py{sys.version_info.major}{sys.version_info.minor}"
     (month_cache / f"month.simulate_month-80.{python}.nbi").write_bytes(b"ours")
     assert compiled.machine_code_cached()
+
+
+@pytest.mark.slow
+def test_a_replay_on_a_new_machine_compiles_the_mechanisms_only(small_file, tmp_path, monkeypatch):
+    # A new user's `make run` replays: it waits for the mechanisms, not the decisions.
+    monkeypatch.setattr(compiled.numba.config, "CACHE_DIR", str(tmp_path / "cache"))
+    command = [sys.executable, "-m", "simulation.cli", "run", str(small_file), "--no-plot"]
+    environment = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [*command, "--out", str(tmp_path / "out")], env=environment, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "about half a minute" in done.stderr
+    assert compiled.machine_code_cached("replay_month")
+    assert not compiled.machine_code_cached("simulate_month")
