@@ -68,7 +68,7 @@ def test_the_first_run_on_a_machine_says_it_is_compiling(small_file, tmp_path, m
 def test_a_cached_machine_starts_without_a_word(small_file, tmp_path, capsys):
     main(["run", str(small_file), "--out", str(tmp_path / "warm")])  # compiles if need be
     capsys.readouterr()
-    assert compiled.machine_code_cached()
+    assert compiled.machine_code_cached("replay_month")  # a replay's month, not the decided one
     assert main(["validate", str(small_file)]) == 0
     assert main(["run", str(small_file), "--out", str(tmp_path / "out"), "--no-plot"]) == 0
     assert "compiling" not in capsys.readouterr().err
