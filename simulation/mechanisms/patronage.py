@@ -4,6 +4,15 @@ Holders of appointment posts move the loyalty of an organisation's secretaries
 toward themselves each month; a regional boss shields his organisation from
 everyone else's appointments; loyalty slowly drifts back to unaligned.
 
+An appointer presses a boss weaker than himself only as hard as that boss's power
+is to his own: a machine is worth taking from a rival, not from a lesser man who
+is no threat. The apparatus took the awarding of army posts from Trotsky in 1923
+(source chapter, §Events of 1923 in Germany) and replaced Zinoviev's and Kamenev's
+men in 1924-25 (§The Opposition and the NEP), while the trade unions stayed
+Tomsky's until the Right's defeat of 1929 (standard reference: Carr, Foundations
+of a Planned Economy). No rule says whose machine: whoever is weaker than the
+appointer, in proportion.
+
 References:
     Daniels, R. V. (1971). Soviet politics since Khrushchev. In J. W. Strong
     (ed.), The Soviet Union under Brezhnev and Kosygin, pp. 16-25.
@@ -28,6 +37,7 @@ def appointment_pressure(
     standing_weight: float,
     head_holder: np.ndarray,
     protection: np.ndarray,
+    power: np.ndarray,
 ) -> None:
     """Write into ``pressure`` each leader's power to appoint secretaries in each organisation.
 
@@ -38,7 +48,9 @@ def appointment_pressure(
     not carry his nominees against his colleagues' (0: the office alone counts).
     Where an organisation's head post is held, everyone but the head is
     weakened by the organisation's protection: this is how Zinoviev kept
-    Leningrad until the purge of January 1926.
+    Leningrad until the purge of January 1926. An outsider stronger than the
+    head is weakened further, by the head's power over his own: he has less to
+    fear from a lesser man's machine (module docstring).
 
     A leader who holds no post has no pressure, whatever his weight (a finite number,
     as health and standing are), so his weight is not worked out: a ``pow`` for each
@@ -56,6 +68,7 @@ def appointment_pressure(
         standing_weight: how far patronage depends on standing, >= 0.
         head_holder: (m,) index of the leader holding the head post, or -1.
         protection: (m,) 0..1, how far the head shields his organisation.
+        power: (n,) power shares, last month's.
     """
     n, posts = holds.shape
     m = patronage_reach.shape[1]
@@ -79,6 +92,9 @@ def appointment_pressure(
         if head >= 0:
             own = pressure[o, head]
             pressure[o] *= 1.0 - protection[o]
+            for i in range(n):
+                if power[i] > power[head]:  # a lesser man's machine is not worth the fight
+                    pressure[o, i] *= power[head] / power[i]
             pressure[o, head] = own
 
 

@@ -102,6 +102,7 @@ def advance_month(state, k, free, row):
         p[Parameter.patronage_standing],
         head_holder,
         protection,
+        state.power,
     )
     capture_loyalty(
         captured, loyalty, pressure, p[Parameter.patronage_rate], p[Parameter.loyalty_decay]

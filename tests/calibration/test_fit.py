@@ -12,14 +12,19 @@ PATTERNS = ROOT / "calibration" / "patterns.yaml"
 def _fit(tmp_path, **settings):
     scenario = load_scenario(BASELINE)
     patterns = load_patterns(PATTERNS, scenario).patterns
-    tiny = Settings(population=4, quantile=0.5, runs_per_particle=2, workers=1, **settings)
+    tiny = Settings(
+        **{"population": 4, "quantile": 0.5, "runs_per_particle": 2, "workers": 1} | settings
+    )
     return Calibration(scenario, patterns, tiny).fit(tmp_path / "history.db")
 
 
 def test_a_fit_stopped_by_a_floor_before_its_last_generation_says_so(tmp_path):
     # With a floor of 99% of proposals kept, pyabc ends the run as soon as a population
     # keeps fewer, without raising: a user who asked for three generations must hear it.
-    calibration = _fit(tmp_path, generations=3, minimum_acceptance=0.99)
+    # Eight particles kept of a quarter of the proposals: four of four can all be kept.
+    calibration = _fit(
+        tmp_path, population=8, quantile=0.25, generations=3, minimum_acceptance=0.99
+    )
     done = calibration.populations_.query("t >= 0").shape[0]
     assert done < 3
     assert calibration.stopped_early_.startswith(f"stopped after {done} of 3 generations")

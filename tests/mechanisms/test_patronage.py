@@ -17,6 +17,10 @@ def captured(loyalty, pressure, rate, decay):
     return new
 
 
+EQUALS = np.array([0.5, 0.5])
+"""Two leaders of equal power: neither is a lesser man to the other."""
+
+
 def pressure_of(holds, *arguments):
     pressure = np.full((arguments[1].shape[1], holds.shape[0]), np.nan)  # zeroed first
     appointment_pressure(pressure, holds, *arguments)
@@ -62,12 +66,36 @@ def test_regional_boss_shields_his_organisation():
     protection = np.array([0.7, 0.0])
     reach = patronage[:, None] * appoints
     pressure = pressure_of(
-        holds, np.ones(2, bool), reach, health, np.ones(2), 1.0, head_holder, protection
+        holds, np.ones(2, bool), reach, health, np.ones(2), 1.0, head_holder, protection, EQUALS
     )
     # In the protected organisation the outsider's pressure is cut by 70%, the boss keeps his.
     np.testing.assert_allclose(pressure[0], [0.9 * 0.3, 0.8])
     # In the unprotected organisation only the general secretary appoints.
     np.testing.assert_allclose(pressure[1], [0.9, 0.0])
+
+
+def test_a_lesser_mans_machine_is_pressed_less_than_a_rivals():
+    # Leader 0 appoints everywhere; leader 1 heads organisation 0, with no protection.
+    def pressure(power):
+        return pressure_of(
+            np.array([[True, False], [False, True]]),
+            np.ones(2, bool),
+            np.array([[0.9, 0.9], [1.0, 0.0]]),
+            np.ones(2),
+            np.ones(2),
+            1.0,
+            np.array([1, -1]),
+            np.zeros(2),
+            np.array(power),
+        )
+
+    # A head as strong as the appointer is pressed in full; one with a quarter of his
+    # power, at a quarter; the headless organisation alike in both.
+    np.testing.assert_allclose(pressure([0.4, 0.4])[:, 0], [0.9, 0.9])
+    np.testing.assert_allclose(pressure([0.4, 0.1])[:, 0], [0.9 * 0.25, 0.9])
+    # A head stronger than the appointer does not raise his pressure; the head keeps his own.
+    np.testing.assert_allclose(pressure([0.1, 0.4])[:, 0], [0.9, 0.9])
+    np.testing.assert_allclose(pressure([0.4, 0.1])[0, 1], 1.0)
 
 
 def test_an_invalid_appoints_no_one():
@@ -80,6 +108,7 @@ def test_an_invalid_appoints_no_one():
         1.0,
         np.array([-1]),
         np.array([0.0]),
+        np.ones(1),
     )
     assert pressure[0, 0] == 0.0
 
@@ -114,6 +143,7 @@ def test_the_dead_appoint_no_one():
         1.0,
         np.array([-1]),
         np.zeros(1),
+        EQUALS,
     )
     np.testing.assert_allclose(pressure, [[0.9, 0.0]])
 
@@ -129,6 +159,7 @@ def test_a_man_without_standing_cannot_carry_his_nominees():
             standing_weight,
             np.array([-1]),
             np.zeros(1),
+            EQUALS,
         )[0]
 
     np.testing.assert_allclose(pressure(0.0), [0.8, 0.8])  # the office alone
