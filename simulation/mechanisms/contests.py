@@ -338,19 +338,25 @@ def open_to_verdict(
     denounced: np.ndarray,
     alive: np.ndarray,
     ally_threshold: float,
+    assembly: bool,
 ) -> bool:
     """Whether a speaker may be answered with a verdict: never condemned, or once more in a bloc.
 
     A verdict is not repeated on a man already condemned, but two defeated
     oppositions joined are a new faction with a verdict of its own
-    (:func:`in_opposition_bloc`), given once (``bloc_condemned``): the 15th
-    Conference condemned the bloc of 1926 whose leaders the 13th Conference
-    and the 14th Congress had condemned apart (chronology.csv 1926-10-26).
+    (:func:`in_opposition_bloc`), given once (``bloc_condemned``), and by the
+    party's own ``assembly``, a conference or a congress, not by a plenum, which
+    answers the bloc's defiance with its conclusions: the plenum of July 1926 took
+    Zinoviev's seat, and the 15th Conference condemned the bloc of 1926 whose
+    leaders the 13th Conference and the 14th Congress had condemned apart
+    (chronology.csv 1926-07-23, 1926-10-26).
     """
     if not condemned[leader]:
         return True
-    return not bloc_condemned[leader] and in_opposition_bloc(
-        leader, affinity, condemned_since, denounced, alive, ally_threshold
+    return (
+        assembly
+        and not bloc_condemned[leader]
+        and in_opposition_bloc(leader, affinity, condemned_since, denounced, alive, ally_threshold)
     )
 
 

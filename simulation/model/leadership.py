@@ -361,7 +361,8 @@ def _voice(state, k, arena, delegates, shares, strongest, row):
     already condemned: his voice is defiance, answered by the verdict's
     conclusions (his seat) rather than by another verdict, which would strip him
     of standing at every sitting he spoke at; once more only, with the bloc he
-    has joined since (:func:`simulation.mechanisms.contests.open_to_verdict`). While
+    has joined since, and by a conference or congress, not a plenum
+    (:func:`simulation.mechanisms.contests.open_to_verdict`). While
     the arbiter lives, leaders may speak out (the Declaration of the 46 was
     made in his lifetime), but no one is condemned.
 
@@ -403,6 +404,7 @@ def _voice(state, k, arena, delegates, shares, strongest, row):
                 state.denounced,
                 alive,
                 p[Parameter.ally_threshold],
+                arena != PLENUM,
             )
             if fresh and (loudest < 0 or pressure[i] > pressure[loudest]):
                 loudest = i

@@ -42,7 +42,7 @@ def test_the_posterior_predictive_joint_score_stays_near_0_76(tables):
     joint = joint_scores(by_set["posterior"])
     assert joint["all"] == pytest.approx(0.76, abs=0.04)
     assert joint["timings"] == pytest.approx(0.57, abs=0.08)
-    assert joint["factions"] == pytest.approx(0.44, abs=0.06)
+    assert joint["factions"] == pytest.approx(0.43, abs=0.06)
 
 
 def test_the_hold_out_in_time_stays_near_0_64(tables):
@@ -51,5 +51,5 @@ def test_the_hold_out_in_time_stays_near_0_64(tables):
     table = by_set["hold-out fit"]
     table = table[table["pattern"].isin(late)]
     assert len(table) == 34
-    assert table["hit"].mean() == pytest.approx(0.635, abs=0.04)
+    assert table["hit"].mean() == pytest.approx(0.64, abs=0.04)
     assert (table["hit"] >= 0.4).sum() in range(24, 35)

@@ -160,17 +160,19 @@ def test_a_defiant_man_in_a_bloc_loses_his_seat_before_he_is_broken():
 
 
 @pytest.mark.parametrize(
-    ("condemned_since", "opposed", "bloc_condemned", "open_"),
+    ("condemned_since", "opposed", "bloc_condemned", "assembly", "open_"),
     [
-        ([-1, -1, -1], False, False, True),  # never condemned
-        ([-1, 2, 2], False, False, False),  # condemned with his companions: no new verdict
-        ([-1, 2, 1], False, False, False),  # nor condemned after them, one opposition still
-        ([-1, 2, 1], True, False, True),  # joined a former enemy: the bloc's verdict is due
-        ([-1, 2, 1], True, True, False),  # and given once
+        ([-1, -1, -1], False, False, True, True),  # never condemned
+        ([-1, -1, -1], False, False, False, True),  # a plenum may give a first verdict
+        ([-1, 2, 2], False, False, True, False),  # condemned with his companions: no new verdict
+        ([-1, 2, 1], False, False, True, False),  # nor condemned after them, one opposition still
+        ([-1, 2, 1], True, False, True, True),  # joined a former enemy: the bloc's verdict is due
+        ([-1, 2, 1], True, True, True, False),  # and given once
+        ([-1, 2, 1], True, False, False, False),  # by a conference or congress, not a plenum
     ],
 )
 def test_a_verdict_is_given_once_alone_and_once_more_with_a_bloc(
-    condemned_since, opposed, bloc_condemned, open_
+    condemned_since, opposed, bloc_condemned, assembly, open_
 ):
     # 1 and 2 allied (0.8 against the threshold 0.45), enemies of 0; if opposed, 1 had
     # voted for 2's condemnation.
@@ -187,6 +189,7 @@ def test_a_verdict_is_given_once_alone_and_once_more_with_a_bloc(
         denounced,
         np.ones(3, bool),
         0.45,
+        assembly,
     )
     assert verdict == open_
 
