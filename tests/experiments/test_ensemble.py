@@ -23,10 +23,11 @@ from simulation.experiments.ensemble import (
 )
 from simulation.experiments.ensemble.chunks import chunks
 from simulation.experiments.ensemble.quantiles import QUANTILE_COLUMNS, quantile_frame
-from simulation.experiments.ensemble.store import complete_chunks
+from simulation.experiments.ensemble.store import complete_chunks, is_complete
 from simulation.experiments.outcomes import run_outcome, summary_columns
 from simulation.experiments.seeds import run_seeds
 from simulation.model import Mode, PartyModel
+from simulation.model.code_version import model_digest
 
 # pytest's process has run pyarrow's thread pools by the time a test forks workers; the
 # CLI forks them first. Python 3.12 warns about any fork from a multi-threaded process.
@@ -365,6 +366,33 @@ def test_another_scenario_is_refused(small_file, small_scenario, tmp_path):
     other = small_scenario.model_copy(update={"events": small_scenario.events[:-1]})
     with pytest.raises(EnsembleError, match=r"holds a different ensemble \(scenario_sha256 "):
         run_ensemble(Ensemble(other, runs=3), out, SerialExecutor(), resume=True)
+
+
+def test_an_ensemble_of_another_version_of_the_model_is_neither_reused_nor_resumed(
+    small_scenario, tmp_path
+):
+    # After an upgrade of the rules, the runs of the old ones are not the new ones'.
+    out = tmp_path / "out"
+    ensemble = Ensemble(small_scenario, runs=3)
+    run_ensemble(ensemble, out, SerialExecutor())
+    assert is_complete(out, ensemble)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["model_sha256"] = "0" * 64  # as an older version of the code wrote it
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    assert not is_complete(out, ensemble)
+    with pytest.raises(EnsembleError, match="another version of the model's code"):
+        run_ensemble(ensemble, out, SerialExecutor(), resume=True)
+
+
+def test_the_models_digest_follows_its_rules_not_its_reports(tmp_path):
+    for folder in ("model", "mechanisms", "output"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "rule.py").write_text("RATE = 0.1\n")
+    before = model_digest.__wrapped__(tmp_path)
+    (tmp_path / "output" / "rule.py").write_text("RATE = 0.2\n")
+    assert model_digest.__wrapped__(tmp_path) == before
+    (tmp_path / "mechanisms" / "rule.py").write_text("RATE = 0.2\n")
+    assert model_digest.__wrapped__(tmp_path) != before
 
 
 def test_a_non_empty_directory_without_a_manifest_is_refused(small_file, tmp_path, capsys):

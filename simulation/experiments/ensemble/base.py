@@ -1,8 +1,9 @@
 """What an ensemble is: runs ``0 .. runs-1`` of one scenario, seeded from one root seed.
 
 Everything an ensemble writes depends only on its identity (scenario, seed, runs,
-mode): one worker, K workers and a Dask cluster write identical tables, and a
-directory may be resumed only by an ensemble of the same identity.
+mode, parameters, and the model's code): one worker, K workers and a Dask cluster
+write identical tables, and a directory may be resumed only by an ensemble of the
+same identity.
 """
 
 from __future__ import annotations
@@ -15,11 +16,20 @@ from simulation.experiments.parameter_draws import PosteriorDraws
 from simulation.experiments.runs import ParameterSource
 from simulation.experiments.seeds import SeedError, check_seed, run_seeds
 from simulation.model import Mode
+from simulation.model.code_version import model_digest
 from simulation.scenario import Scenario, scenario_hash
 
 TABLES = ("summary", "tenures", "events", "votes")
 """The tables of every ensemble; ``trajectories`` is kept on request."""
-MATCHING_KEYS = ("scenario_sha256", "seed", "runs", "mode", "parameters", "posterior_sha256")
+MATCHING_KEYS = (
+    "scenario_sha256",
+    "seed",
+    "runs",
+    "mode",
+    "parameters",
+    "posterior_sha256",
+    "model_sha256",
+)
 """What a directory's manifest must share with an ensemble for the two to be mixed."""
 
 
@@ -112,6 +122,7 @@ class Ensemble:
             "runs": self.runs,
             "mode": self.mode.value,
             "parameters": self.parameters.label if self.parameters else "point",
+            "model_sha256": model_digest(),
         }
         if self.posterior is not None:  # absent otherwise, so older directories still resume
             identity["posterior_sha256"] = self.posterior.sha256

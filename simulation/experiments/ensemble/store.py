@@ -108,7 +108,7 @@ def check_directory(out_dir: Path, ensemble: Ensemble, resume: bool) -> None:
         )
     ours = ensemble.identity()
     differences = [
-        f"{key} {manifest.get(key)!r} there, {ours.get(key)!r} here"
+        _difference(key, manifest.get(key), ours.get(key))
         for key in MATCHING_KEYS
         if manifest.get(key) != ours.get(key)
     ]
@@ -118,6 +118,13 @@ def check_directory(out_dir: Path, ensemble: Ensemble, resume: bool) -> None:
             f"--out {out_dir} holds a different ensemble ({'; '.join(differences)}); "
             f"will not {action}: choose another --out or remove the directory"
         )
+
+
+def _difference(key: str, there: object, here: object) -> str:
+    """One way a directory's ensemble differs from this one, as the refusal names it."""
+    if key == "model_sha256":
+        return f"another version of the model's code ({key} {there!r} there, {here!r} here)"
+    return f"{key} {there!r} there, {here!r} here"
 
 
 def clear_outputs(out_dir: Path) -> None:
