@@ -10,6 +10,7 @@ rules must be neither passed off as the new rules' nor mixed with them.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -19,12 +20,18 @@ RULES = ("model", "mechanisms")
 """Its folders whose code makes a run's outcomes (the rest reads, writes or reports them)."""
 
 
+def sources_digest(package: Path, sources: Iterable[Path]) -> str:
+    """SHA-256 over ``sources``, each by its path within ``package`` and its bytes, in order."""
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(str(source.relative_to(package)).encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
 @cache
 def model_digest(package: Path = PACKAGE) -> str:
-    """SHA-256 over the sources of the folders in :data:`RULES`, by their paths."""
-    digest = hashlib.sha256()
-    for folder in RULES:
-        for source in sorted((package / folder).rglob("*.py")):
-            digest.update(str(source.relative_to(package)).encode())
-            digest.update(source.read_bytes())
-    return digest.hexdigest()
+    """:func:`sources_digest` over the folders in :data:`RULES`."""
+    return sources_digest(
+        package, (s for folder in RULES for s in sorted((package / folder).rglob("*.py")))
+    )

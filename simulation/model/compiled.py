@@ -17,7 +17,6 @@ typing of numba's dispatcher.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import sys
 from collections.abc import Callable
@@ -25,6 +24,8 @@ from pathlib import Path
 
 import numba
 from numba.core.caching import _CacheLocator
+
+from simulation.model.code_version import sources_digest
 
 PACKAGE = Path(__file__).resolve().parent.parent
 """The ``simulation`` package, whose ``model/`` and ``mechanisms/`` hold compiled code."""
@@ -44,15 +45,10 @@ def cache_directory(source_directory: Path) -> Path:
     return source_directory / "__pycache__"
 
 
-def sources_digest(package: Path) -> str:
+def compiled_sources_digest(package: Path) -> str:
     """SHA-256 over the package's sources that compile code (those naming ``njit``)."""
-    digest = hashlib.sha256()
-    for source in sorted(package.rglob("*.py")):
-        text = source.read_bytes()
-        if b"njit" in text:
-            digest.update(str(source.relative_to(package)).encode())
-            digest.update(text)
-    return digest.hexdigest()
+    compiling = (s for s in sorted(package.rglob("*.py")) if b"njit" in s.read_bytes())
+    return sources_digest(package, compiling)
 
 
 def drop_stale_machine_code(package: Path = PACKAGE) -> bool:
@@ -62,7 +58,7 @@ def drop_stale_machine_code(package: Path = PACKAGE) -> bool:
     directory, keyed the same way); nothing is done there.
     """
     marker = cache_directory(package) / MARKER
-    digest = sources_digest(package)
+    digest = compiled_sources_digest(package)
     try:
         if marker.exists() and marker.read_text() == digest:
             return False

@@ -330,7 +330,7 @@ def simulate_month(state, k):
         state.health_before_illness,
         state.illness_rate,
         state.illness_months,
-        state.parameter_values[Parameter.illness_scale],
+        p[Parameter.illness_scale],
         k,
     )
     if decide:
