@@ -496,6 +496,26 @@ def rival_eligibility(alive: np.ndarray, condemned: np.ndarray, holds: np.ndarra
 
 
 @njit(cache=True)
+def whose_verdict(sides: np.ndarray, power: np.ndarray, alive: np.ndarray) -> int:
+    """The strongest living leader on the side of a verdict: whom its targets hold answerable.
+
+    A verdict is the majority's, whoever moves it: a lieutenant who moves it
+    speaks for the leader behind the majority, and the condemned know it. The
+    Leningrad leaders were condemned by the 14th Congress on the motions of
+    the majority's speakers, and it was Stalin they took on, as Trotsky had
+    after the 13th Conference (source chapter, §The Party and the Opposition
+    after Lenin, §The Opposition and the NEP). Of the leaders whose side
+    (:mod:`.voting`) is for, the one with the largest ``power`` share; -1 if
+    no living leader is for.
+    """
+    leader = -1
+    for i in range(sides.size):
+        if alive[i] and sides[i] == FOR and (leader < 0 or power[i] > power[leader]):
+            leader = i
+    return leader
+
+
+@njit(cache=True)
 def motion_targets(
     sides: np.ndarray,
     affinity: np.ndarray,

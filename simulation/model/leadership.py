@@ -56,6 +56,7 @@ from simulation.mechanisms.contests import (
     plenum_moves,
     rival_eligibility,
     still_standing,
+    whose_verdict,
 )
 from simulation.mechanisms.influence import shock
 from simulation.mechanisms.patronage import appointing_reach
@@ -293,7 +294,7 @@ def _contest(state, k, arena, delegates, shares, row):
 def _put_to_vote(state, k, arena, delegates, move, proposer, targets, sides, p_opinion, row):
     """Vote on a campaign or condemnation: sanction its targets if it carries, else cost its mover.
 
-    A carried motion does what :func:`_sanction` says; a defeated one costs its
+    A carried motion does what :func:`sanction` says; a defeated one costs its
     proposer ``failure_cost`` of standing (:func:`_failed`). The contest's motion
     and the strongest's answer to a speaker go through here alike.
     """
@@ -301,18 +302,20 @@ def _put_to_vote(state, k, arena, delegates, move, proposer, targets, sides, p_o
     if not carried:
         _failed(state, proposer)
         return row
-    return _sanction(state, k, arena, move, proposer, targets, sides, row)
+    return sanction(state, k, arena, move, proposer, targets, sides, row)
 
 
 @njit(cache=True)
-def _sanction(state, k, arena, move, proposer, targets, sides, row):
+def sanction(state, k, arena, move, proposer, targets, sides, row):
     """What a carried campaign or condemnation does to its targets, logged.
 
     It costs them standing, leaves them aggrieved and breaks the proposer's bond
     with them at once (:func:`simulation.mechanisms.alliances.open_breach`); a
-    condemnation marks them condemned, remembers who voted for it
-    (``denounced``: the enemies a later bloc unites), and a congress's schedules
-    the purge of their organisations and enlarges the Politburo. A target
+    condemnation does the same with the leader behind its majority when another
+    moved it (:func:`simulation.mechanisms.contests.whose_verdict`), marks them
+    condemned, remembers who voted for it (``denounced``: the enemies a later
+    bloc unites), and a congress's schedules the purge of their organisations
+    and enlarges the Politburo. A target
     already condemned who has since joined another defeated opposition is
     marked condemned with his bloc (``bloc_condemned``): its verdict is not
     repeated either.
@@ -320,8 +323,14 @@ def _sanction(state, k, arena, move, proposer, targets, sides, row):
     p = state.parameter_values
     size = p[Parameter.campaign_size] if move == CAMPAIGN else p[Parameter.condemnation_size]
     shock(state.influence, state.record, targets, state.alive, -size)
-    add_tie(state.grievance, targets, np.full(1, proposer), p[Parameter.polemic_grievance])
-    open_breach(state.affinity, targets, proposer, p[Parameter.polemic_grievance])
+    answerable = np.full(1, proposer)
+    if move == CONDEMNATION:
+        leader = whose_verdict(sides, state.power, state.alive)
+        if leader >= 0 and leader != proposer:
+            answerable = np.array([proposer, leader])
+    add_tie(state.grievance, targets, answerable, p[Parameter.polemic_grievance])
+    for attacker in answerable:
+        open_breach(state.affinity, targets, attacker, p[Parameter.polemic_grievance])
     for target in targets:
         row = write_sanction(state.decision_log, row, arena, move, proposer, target)
     if move == CONDEMNATION:

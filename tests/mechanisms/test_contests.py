@@ -16,6 +16,7 @@ from simulation.mechanisms.contests import (
     seats_for_majority,
     shares_standing_enemy,
     still_standing,
+    whose_verdict,
 )
 from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED, delegate_vote
 
@@ -430,6 +431,18 @@ def test_a_condemned_rival_stays_a_target_while_he_holds_any_post():
     alive = np.array([True, True, True, True, False])
     eligible = rival_eligibility(alive, condemned, holds)
     np.testing.assert_array_equal(eligible, [True, True, False, True, False])
+
+
+def test_a_verdict_is_held_against_the_strongest_leader_on_its_side():
+    # 0 moves, 1 is stronger and for, 2 is the strongest but against, 3 is for but dead.
+    sides = np.array([FOR, FOR, AGAINST, FOR])
+    power = np.array([0.1, 0.3, 0.4, 0.5])
+    alive = np.array([True, True, True, False])
+    assert whose_verdict(sides, power, alive) == 1
+    sides[1] = UNDECIDED  # a leader who does not side with it is not behind it
+    assert whose_verdict(sides, power, alive) == 0
+    sides[0] = AGAINST
+    assert whose_verdict(sides, power, alive) == -1
 
 
 def test_a_condemned_leader_still_stands_while_he_holds_an_executive_office():

@@ -8,13 +8,15 @@ dominant leader is sure to move (any leader not his friend is a rival, a third o
 vote is enough), which isolates each rule from the chance of the votes.
 """
 
+import numpy as np
 import pytest
 import yaml
 from conftest import SMALL_SCENARIO
 
 from simulation.experiments.runs import run_model
+from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED
 from simulation.model import Mode, PartyModel
-from simulation.model.leadership import elects
+from simulation.model.leadership import CAMPAIGN, CONDEMNATION, elects, sanction
 from simulation.model.offices import enlarge_politburo, fill_seats, fill_vacancies
 from simulation.model.votes import ARENAS, CONGRESS, PLENUM
 from simulation.scenario import apply_changes, parse_scenario
@@ -50,6 +52,31 @@ def test_a_condemnation_remembers_who_voted_for_it(small_scenario):
     assert verdict.event_id == "condemnation-trotsky"
     assert model.denounced[mover, trotsky]
     assert not model.denounced[trotsky].any()  # he voted for no one's condemnation
+
+
+@pytest.mark.parametrize("move", [CONDEMNATION, CAMPAIGN])
+def test_a_verdict_a_lieutenant_moves_is_held_against_the_leader_behind_it(small_scenario, move):
+    # Zinoviev moves against Trotsky; Stalin, stronger, is on his side. A verdict is the
+    # majority's: Trotsky resents both and breaks with both. A Politburo campaign is its
+    # mover's alone.
+    model = PartyModel(small_scenario, seed=1, mode=Mode.FREE)
+    stalin, zinoviev, trotsky = (
+        model.leader_ids.index(i) for i in ("stalin", "zinoviev", "trotsky")
+    )
+    model.power[:] = 0.1
+    model.power[stalin] = 0.5
+    sides = np.full(len(model.leader_ids), UNDECIDED)
+    sides[[stalin, zinoviev]] = FOR
+    sides[trotsky] = AGAINST
+    before = model.affinity[trotsky, stalin]
+    sanction(model.state, 0, CONGRESS, move, zinoviev, np.array([trotsky]), sides, 0)
+    assert model.grievance[trotsky, zinoviev] > 0
+    if move == CONDEMNATION:
+        assert model.grievance[trotsky, stalin] == model.grievance[trotsky, zinoviev]
+        assert model.affinity[trotsky, stalin] < before
+    else:
+        assert model.grievance[trotsky, stalin] == 0
+        assert model.affinity[trotsky, stalin] == before
 
 
 def test_while_the_arbiter_lives_no_one_is_condemned_or_removed(small_scenario):
