@@ -25,10 +25,8 @@ from pathlib import Path
 import numba
 from numba.core.caching import _CacheLocator
 
-from simulation.model.code_version import sources_digest
+from simulation.model.code_version import PACKAGE, sources_digest
 
-PACKAGE = Path(__file__).resolve().parent.parent
-"""The ``simulation`` package, whose ``model/`` and ``mechanisms/`` hold compiled code."""
 MARKER = "numba-sources.sha256"
 
 
