@@ -52,6 +52,27 @@ FAILURE_FADE = 0.7
 """What is left of a failure's weight a month later: an eighth of it after half a year."""
 
 
+FAILURE_ANSWERED_WITHIN = 12
+"""Months within which a party assembly answers a failure of the line: the yearly congress or conference."""
+
+
+@njit(cache=True)
+def failure_to_answer(failed_in: int, k: int) -> bool:
+    """Whether a failure pinned on the leadership is recent enough for an assembly to answer.
+
+    A conference or congress turns on an opposition of its own accord in the wake of a
+    failure, within :data:`FAILURE_ANSWERED_WITHIN` months of it: the 13th Conference
+    after the scissors crisis and the German defeat of the autumn of 1923, the 14th
+    Congress after the grain failure of the autumn of 1925, the 15th Conference after
+    the shortfall of 1926; the 14th Conference of April 1925, with no failure since
+    1923 to answer, condemned no one, though the majority had already broken with
+    Trotsky and was quarrelling with Zinoviev in the Politburo (source chapter, §The
+    Opposition and the NEP; chronology.csv 1924-01, 1925-04, 1925-10, 1925-12, 1926-10).
+    An opposition that speaks out is answered whenever it speaks (:mod:`.voice`).
+    """
+    return failed_in >= 0 and k - failed_in <= FAILURE_ANSWERED_WITHIN
+
+
 @njit(cache=True)
 def failure_weight(failed_in: int, k: int, salience: float) -> float:
     """The weight at month ``k`` of the last failure pinned on the leadership (0: none yet)."""

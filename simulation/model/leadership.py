@@ -60,7 +60,7 @@ from simulation.mechanisms.contests import (
 )
 from simulation.mechanisms.influence import shock
 from simulation.mechanisms.patronage import appointing_reach
-from simulation.mechanisms.positions import failure_weight
+from simulation.mechanisms.positions import failure_to_answer, failure_weight
 from simulation.mechanisms.power import dominant
 from simulation.mechanisms.voice import speakers, voice_pressure
 from simulation.mechanisms.voting import FOR, leader_sides, opinion_for
@@ -274,12 +274,14 @@ def _contest(state, k, arena, delegates, shares, row):
     """Campaign (Politburo) or condemnation (conference, congress): who moves, and against whom.
 
     Every present leader weighs moving against his rival (:func:`_plan`);
-    the sitting takes one motion by a logit choice
+    at a conference or congress only in the wake of a failure of the line
+    (:func:`simulation.mechanisms.positions.failure_to_answer`). The sitting
+    takes one motion by a logit choice
     (:func:`simulation.mechanisms.agency.choose_motion`), or none, and puts it
     to the vote (:func:`_put_to_vote`).
     """
     politburo = arena == POLITBURO
-    if not politburo and _truce(state):
+    if not politburo and (_truce(state) or not failure_to_answer(state.failed_in[0], k)):
         return row
     proposer, targets, sides, p_opinion = _choose(
         state, arena, delegates, shares, not politburo, False

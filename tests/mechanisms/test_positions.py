@@ -6,6 +6,7 @@ import pytest
 from simulation.mechanisms.positions import (
     capture_grievance,
     common_threat,
+    failure_to_answer,
     failure_weight,
     reposition,
 )
@@ -156,3 +157,11 @@ def test_a_failure_hastens_only_the_move_of_those_hostile_to_the_strongest():
 
     assert moved(True, 1.0) > moved(True, 0.0) > 0.0
     assert moved(False, 1.0) == pytest.approx(moved(False, 0.0))
+
+
+def test_an_assembly_answers_a_failure_within_a_year():
+    # A failure pinned in month 18: answerable in that month and for a year after it.
+    assert not failure_to_answer(-1, 30)  # no failure yet
+    assert failure_to_answer(18, 18)
+    assert failure_to_answer(18, 30)
+    assert not failure_to_answer(18, 31)
