@@ -286,6 +286,11 @@ class Event(Frozen):
     share: Share | None = Field(None, description="share of loyalty a purge moves, if no count")
     influence: dict[Identifier, Delta] = {}
     blame: dict[Identifier, Share] = {}
+    failure: StrictBool | None = Field(
+        None,
+        description="a failure of the line the leadership answers for; by default, whether the "
+        "event blames an office",
+    )
     stance: dict[Identifier, StanceChange] = {}
     protection: dict[Identifier, Share] = {}
     intervention: StrictBool = Field(

@@ -106,7 +106,10 @@ def without_hindsight(scenario: Scenario) -> Scenario:
         if event.kind is EventKind.EXOGENOUS:
             if event.type is EventType.STANCE_SHIFT or event.type in _POSTINGS:
                 continue
-            event = event.model_copy(update={"influence": {}, "stance": {}, "blame": {}})
+            failure = event.failure if event.failure is not None else bool(event.blame)
+            event = event.model_copy(
+                update={"influence": {}, "stance": {}, "blame": {}, "failure": failure}
+            )
         events.append(event)
     leaders = [
         leader.model_copy(update={"barred_from": [], "patron": None, "organisation": None})
