@@ -53,7 +53,8 @@ FAILURE_FADE = 0.7
 
 
 FAILURE_ANSWERED_WITHIN = 12
-"""Months within which a party assembly answers a failure of the line: the yearly congress or conference."""
+"""Months within which a party assembly answers a failure of the line (a year: the next
+congress or conference)."""
 
 
 @njit(cache=True)

@@ -114,3 +114,8 @@ def test_the_hindsight_audit_lists_and_removes_every_leader_targeted_input(basel
     assert [e.id for e in stripped.events if e.type is EventType.DEATH] == [
         e.id for e in baseline.events if e.type is EventType.DEATH
     ]
+    # Whom a failure is pinned on is hindsight; the failure itself (the scissors crisis, the
+    # German defeat, the grain failure), which no leader decided, stays.
+    failures = {e.id for e in baseline.events if e.blame}
+    assert failures >= {"scissors_crisis", "german_october_fails", "grain_failure"}
+    assert {e.id for e in stripped.events if e.failure} == failures

@@ -27,10 +27,27 @@ CERTAIN_CONTESTS = {
     "parameters.move_threshold": 0.3,
     "parameters.campaign_rate": 0.0,
 }
+A_FAILURE = {
+    "id": "harvest-fails",
+    "date": "1922-04",
+    "type": "economic_shock",
+    "kind": "exogenous",
+    "failure": True,
+    "description": "A failure of the line, for the assemblies of the next twelve months to answer.",
+    "source": "test",
+}
+"""Without a failure to answer, no conference or congress condemns of its own accord."""
+
+
+def _certain(scenario, changes=()):
+    """The scenario with contests sure to be moved and a failure for the assemblies to answer."""
+    return apply_changes(
+        scenario, [{"set": CERTAIN_CONTESTS}, {"add_event": A_FAILURE}, *changes], "test"
+    )
 
 
 def _model_decisions(scenario, changes=(), seed=3):
-    variant = apply_changes(scenario, [{"set": CERTAIN_CONTESTS}, *changes], "test")
+    variant = _certain(scenario, changes)
     model = run_model(variant, seed, Mode.FREE)
     return [row for row in model.event_log if row.origin == "model"]
 
@@ -41,9 +58,32 @@ def test_without_an_arbiter_the_first_congress_condemns_the_rival(small_scenario
     assert condemned[0] == ("1922-04", "condemnation-trotsky")
 
 
+@pytest.mark.parametrize(
+    ("failure", "verdict"),
+    [
+        (None, False),  # no failure of the line to answer
+        ({"failure": True}, True),  # a failure said so
+        ({"blame": {"war_commissar": 0.05}}, True),  # a failure by default: it blames an office
+        ({"blame": {"war_commissar": 0.05}, "failure": False}, False),  # a shock, not a failure
+    ],
+)
+def test_an_assembly_condemns_of_its_own_accord_only_in_the_wake_of_a_failure(
+    small_scenario, failure, verdict
+):
+    # No one speaks out (voice_rate 0): a verdict can only be the assembly's own motion.
+    changes = [{"set": {**CERTAIN_CONTESTS, "parameters.voice_rate": 0.0}}]
+    if failure is not None:
+        event = {key: value for key, value in A_FAILURE.items() if key != "failure"}
+        changes.append({"add_event": {**event, **failure}})
+    model = run_model(apply_changes(small_scenario, changes, "test"), 3, Mode.FREE)
+    condemned = [row for row in model.event_log if row.type == "condemnation"]
+    assert bool(condemned) == verdict
+    assert (model.failed_in[0] == 0) == verdict
+
+
 def test_a_condemnation_remembers_who_voted_for_it(small_scenario):
     # Those who voted for a verdict are the enemies a later bloc of the condemned unites.
-    variant = apply_changes(small_scenario, [{"set": CERTAIN_CONTESTS}], "test")
+    variant = _certain(small_scenario)
     model = run_model(variant, 3, Mode.FREE)
     verdict = next(
         row for row in model.event_log if row.origin == "model" and row.type == "condemnation"
@@ -98,7 +138,7 @@ def test_a_congress_defeat_brings_the_purge_of_the_losers_organisation_next_mont
 
 @pytest.mark.parametrize("seed", [3, 11])
 def test_a_vacancy_is_filled_by_the_dominant_leaders_side(small_scenario, seed):
-    variant = apply_changes(small_scenario, [{"set": CERTAIN_CONTESTS}], "test")
+    variant = _certain(small_scenario)
     model = run_model(variant, seed, Mode.FREE)
     appointments = [
         row for row in model.event_log if row.origin == "model" and row.type == "appointment"
@@ -294,6 +334,7 @@ def test_a_verdict_is_not_repeated_on_a_condemned_man_who_speaks_out(small_scena
     # he has defied his verdict, and the plenum does not condemn him again.
     changes = [
         {"set": {**CERTAIN_CONTESTS, "parameters.voice_rate": 1.0}},
+        {"add_event": A_FAILURE},
         {"add_event": DECEMBER_PLENUM},
     ]
     variant = apply_changes(small_scenario, changes, "test")
@@ -335,6 +376,7 @@ def test_an_opposition_faction_forms_when_a_member_speaks_out_and_a_ruling_one_a
     # the trio counts the strongest. Only Trotsky's appeal brings his faction forward.
     changes = [
         {"set": {**CERTAIN_CONTESTS, "parameters.voice_rate": voice_rate}},
+        {"add_event": A_FAILURE},
         {"set": {"leaders.trotsky.influence": 0.4}},
     ]
     variant = apply_changes(_with_an_opposition(), changes, "test")

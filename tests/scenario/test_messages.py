@@ -33,7 +33,7 @@ def test_every_mistake_in_an_overlay_is_reported(tmp_path):
         f"{overlay}:9: changes[2].add_event.weather: unknown field (expected one of: id, date, "
         "type, kind, description, source, label, who, target, by, post, to_post, organisation, "
         "beneficiary, faction, arena, motion, passed, delegates, health, months, "
-        "members_per_month, functionaries, share, influence, blame, stance, protection, "
+        "members_per_month, functionaries, share, influence, blame, failure, stance, protection, "
         "intervention)",
     ]
 
