@@ -128,6 +128,7 @@ def reweigh_affinities(
     weights: AffinityWeights,
     standing: np.ndarray,
     work: np.ndarray,
+    reconcilable: np.ndarray,
 ) -> None:
     """One month's move of every affinity toward what interests and memories dictate, in place.
 
@@ -143,6 +144,9 @@ def reweigh_affinities(
     Stalin's friend became Bukharin's enemy (source chapter, §The Opposition and the
     NEP, n. 54; chronology.csv 1925-12). A triad of friends exerts no pull: a
     ruling group is not bound by its members' friendships alone.
+    Former enemies are reconciled only in defeat: the target rises no higher than
+    ``reconcilable_ij``, 0 for a pair one of whom voted for the other's condemnation
+    until both stand condemned, else 1 (:func:`fill_reconcilable`).
     The target is clipped to -1..1; ``A <- (1 - rate) A + rate * target``,
     zero on the diagonal and for the dead. Affinities, similarities and
     threats are symmetric, so only one triangle is computed and mirrored; a
@@ -182,13 +186,36 @@ def reweigh_affinities(
             target += 0.5 * (memory[i, j] + returned[i, j])
             target += w_threat * threat[i, j]
             target += w_balance * min(max(balance[j], -1.0), 1.0)
-            target = min(max(target, -1.0), 1.0)
+            target = min(max(target, -1.0), reconcilable[i, j])
             moved = (1.0 - rate) * affinity[i, j] + rate * target
             updated[i, j] = moved if alive[j] else 0.0  # a select, not a branch: it vectorises
     for i in range(last):
         affinity[i, i] = 0.0
         for j in range(i + _ONE, last):
             affinity[i, j] = affinity[j, i] = updated[i, j]
+
+
+@njit(cache=True)
+def fill_reconcilable(
+    reconcilable: np.ndarray, denounced: np.ndarray, condemned: np.ndarray
+) -> None:
+    """Write how high each pair's affinity may be drawn: 0 for former enemies not both defeated.
+
+    A pair is former enemies when one voted for the other's condemnation
+    (``denounced[i, j]``, (n, n) bool); they are reconciled once both stand
+    ``condemned`` ((n,) bool), and the pair's ceiling goes back to 1. Zinoviev and
+    Kamenev had moved Trotsky's condemnation in 1924 and fought him through 1925; they
+    joined him only after their own defeat at the 14th Congress, in the spring of 1926,
+    when all three had lost to the same majority (source chapter, §The Opposition and
+    the NEP; the baseline's ``united_opposition_formed``, after Carr, Foundations of a
+    Planned Economy, vol. 2). Until then a common enemy could not make friends of them.
+    Verdicts are rare, so the ceiling is rewritten when one carries, not every month.
+    """
+    n = reconcilable.shape[0]
+    for i in range(n):
+        for j in range(n):
+            grudge = denounced[i, j] or denounced[j, i]
+            reconcilable[i, j] = 0.0 if grudge and not (condemned[i] and condemned[j]) else 1.0
 
 
 @njit(cache=True)

@@ -44,7 +44,7 @@ from simulation.mechanisms.agency import (
     office_gain,
     rival_gain,
 )
-from simulation.mechanisms.alliances import add_tie, open_breach
+from simulation.mechanisms.alliances import add_tie, fill_reconcilable, open_breach
 from simulation.mechanisms.contests import (
     Move,
     choose_office_holder,
@@ -351,6 +351,7 @@ def sanction(state, k, arena, move, proposer, targets, sides, row):
             state.condemned[target] = True
             for voter in range(sides.size):
                 state.denounced[voter, target] |= sides[voter] == FOR
+        fill_reconcilable(state.reconcilable, state.denounced, state.condemned)
         if arena == CONGRESS:
             schedule_purges(state, k, targets, proposer)
             enlarge_politburo(state)

@@ -157,6 +157,7 @@ def advance_month(state, k, free, row):
         weights,
         standing,
         work,
+        state.reconcilable,
     )
     cohesion[:] = faction_cohesion(affinity, faction_membership, alive)
     grievance *= 1.0 - p[Parameter.grievance_decay]

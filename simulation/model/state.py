@@ -94,6 +94,13 @@ STATE = (
     StateArray("condemned_since", _F, (_L,), np.int64, -1, doc="month first condemned, or -1"),
     StateArray("bloc_condemned", _F, (_L,), np.bool_, False, doc="condemned again, in a bloc"),
     StateArray("denounced", _F, (_L, _L), np.bool_, False, doc="i voted for j's condemnation"),
+    StateArray(
+        "reconcilable",
+        _F,
+        (_L, _L),
+        fill=1.0,
+        doc="ceiling of the affinity of i and j: 0 for former enemies not both condemned",
+    ),
     StateArray("defied", _F, (_L,), np.bool_, False, doc="spoke out after his condemnation"),
     StateArray("spoke_in", _F, (_L,), np.int64, -1, doc="month he last spoke out, or -1"),
     StateArray("failed_in", _F, (1,), np.int64, -1, doc="month a failure was last pinned, or -1"),

@@ -4,6 +4,7 @@ import pytest
 from simulation.mechanisms.alliances import (
     AffinityWeights,
     add_tie,
+    fill_reconcilable,
     open_breach,
     reweigh_affinities,
     stance_similarity,
@@ -14,7 +15,15 @@ WEIGHTS = AffinityWeights(stance=0.6, grievance=0.8, obligation=0.8, threat=0.5)
 
 
 def reweigh(
-    affinity, similarity, grievance=None, obligation=None, threat=None, alive=None, rate=0.5
+    affinity,
+    similarity,
+    grievance=None,
+    obligation=None,
+    threat=None,
+    alive=None,
+    rate=0.5,
+    denounced=None,
+    condemned=None,
 ):
     n = affinity.shape[0]
     zeros = np.zeros((n, n))
@@ -30,8 +39,15 @@ def reweigh(
         WEIGHTS,
         np.ones(n, bool),
         np.empty((4, n, n)),
+        np.ones((n, n)) if denounced is None else _reconcilable(denounced, condemned),
     )
     return updated
+
+
+def _reconcilable(denounced, condemned):
+    reconcilable = np.empty(denounced.shape)
+    fill_reconcilable(reconcilable, denounced, condemned)
+    return reconcilable
 
 
 def balance_only(affinity, standing=None):
@@ -43,7 +59,10 @@ def balance_only(affinity, standing=None):
     standing = everyone if standing is None else standing
     updated = affinity.copy()
     work = np.empty((4, n, n))
-    reweigh_affinities(updated, zeros, zeros, zeros, zeros, everyone, 1.0, weights, standing, work)
+    ceiling = np.ones((n, n))
+    reweigh_affinities(
+        updated, zeros, zeros, zeros, zeros, everyone, 1.0, weights, standing, work, ceiling
+    )
     return updated
 
 
@@ -100,6 +119,34 @@ def test_a_broken_enemy_binds_no_one():
     standing = np.array([True, True, False])  # 2 condemned and stripped of his offices
     updated = balance_only(affinity, standing)
     assert updated[0, 1] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("condemned", "reconciled"),
+    [
+        ([False, False, False], False),  # neither condemned
+        ([True, False, False], False),  # only the one who was condemned
+        ([True, True, False], True),  # both defeated by the same majority
+    ],
+)
+def test_former_enemies_are_reconciled_only_in_defeat(condemned, reconciled):
+    # 1 voted for 0's condemnation. Alike in stance, they would draw together; until both
+    # stand condemned, no closer than neutral. 2 is unlike either.
+    affinity = np.array([[0.0, -0.2, -0.8], [-0.2, 0.0, -0.8], [-0.8, -0.8, 0.0]])
+    similarity = np.array([[1.0, 1.0, -1.0], [1.0, 1.0, -1.0], [-1.0, -1.0, 1.0]])
+    denounced = np.zeros((3, 3), bool)
+    denounced[1, 0] = True
+    updated = reweigh(
+        affinity,
+        similarity,
+        threat=np.zeros((3, 3)),
+        rate=1.0,
+        denounced=denounced,
+        condemned=np.array(condemned),
+    )
+    assert updated[0, 1] == updated[1, 0]
+    assert updated[0, 1] == (pytest.approx(0.6) if reconciled else 0.0)
+    assert updated[0, 2] == pytest.approx(-0.6)  # the ceiling binds no other pair
 
 
 def test_a_carried_attack_breaks_the_bond_at_once_both_ways():
@@ -168,7 +215,10 @@ def test_balance_is_counted_right_beyond_sixty_four_leaders():
     updated = affinity.copy()
     everyone = np.ones(n, bool)
     work = np.full((4, n, n), np.nan)  # every entry read is written first
-    reweigh_affinities(updated, zeros, zeros, zeros, zeros, everyone, 1.0, weights, everyone, work)
+    ceiling = np.ones((n, n))
+    reweigh_affinities(
+        updated, zeros, zeros, zeros, zeros, everyone, 1.0, weights, everyone, work, ceiling
+    )
     friendship = np.maximum(affinity, 0.0)  # triads of friends alone exert no pull
     expected = np.clip(affinity @ affinity - friendship @ friendship, -1.0, 1.0)
     np.fill_diagonal(expected, 0.0)
