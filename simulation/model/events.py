@@ -113,7 +113,7 @@ def prepare(
         ),
     )
     authors = leaders(event.who if event.type in _ATTACKS else [])
-    shared = bool(_is_failure(event) or event.stance or event.protection)
+    shared = bool(event.fails_the_line or event.stance or event.protection)
     return PreparedEvent(
         event=event,
         effect=effect,
@@ -319,18 +319,13 @@ _EFFECTS: dict[EventType, Callable[[PartyModel, PreparedEvent], None]] = {
 effects only)."""
 
 
-def _is_failure(event) -> bool:
-    """Whether the event is a failure of the line: said so, or else whether it blames an office."""
-    return event.failure if event.failure is not None else bool(event.blame)
-
-
 def _shared_effects(model: PartyModel, prepared: PreparedEvent) -> None:
     """Blame on post holders, stance changes and protection changes (shocks are actions)."""
     event = prepared.event
     if event.blame:
         chosen = model.step_index >= model.free_from  # the leaders choose whom to blame
         _compiled(model, pin_blame, prepared.blamed_posts, prepared.blame_sizes, chosen)
-    if _is_failure(event):
+    if event.fails_the_line:
         model.failed_in[0] = model.step_index
     if event.stance:
         for leader_id, change in event.stance.items():

@@ -299,6 +299,15 @@ class Event(Frozen):
         "flag): applied in every mode, whatever its kind; set by the changes, not written by hand",
     )
 
+    @property
+    def fails_the_line(self) -> bool:
+        """Whether the event is a failure of the line: said so, or else whether it blames an office.
+
+        Kept apart from ``blame`` because the failure (a harvest, a defeat abroad) is the
+        world's, and whom it is pinned on is a verdict the hindsight audit removes.
+        """
+        return self.failure if self.failure is not None else bool(self.blame)
+
 
 class Scenario(Frozen):
     """A whole scenario: the period, its people, offices, organisations and events."""

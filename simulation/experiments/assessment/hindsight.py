@@ -106,10 +106,8 @@ def without_hindsight(scenario: Scenario) -> Scenario:
         if event.kind is EventKind.EXOGENOUS:
             if event.type is EventType.STANCE_SHIFT or event.type in _POSTINGS:
                 continue
-            failure = event.failure if event.failure is not None else bool(event.blame)
-            event = event.model_copy(
-                update={"influence": {}, "stance": {}, "blame": {}, "failure": failure}
-            )
+            stripped = {"influence": {}, "stance": {}, "blame": {}, "failure": event.fails_the_line}
+            event = event.model_copy(update=stripped)
         events.append(event)
     leaders = [
         leader.model_copy(update={"barred_from": [], "patron": None, "organisation": None})
