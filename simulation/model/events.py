@@ -80,7 +80,7 @@ class PreparedEvent:
     log_row: EventRow
     """Its row of the event log (the same in every run: an event applies on its date)."""
     shared: bool
-    """Whether it has shared effects other than shocks (blame, stances, protection): most
+    """Whether it has shared effects other than shocks (blame, a failure, stances, protection): most
     events have none, and a run need not look for them (:func:`_shared_effects`)."""
     logged_only: bool
     """Whether applying it is only logging it (no vote, action, effect or authors): half a
@@ -113,7 +113,7 @@ def prepare(
         ),
     )
     authors = leaders(event.who if event.type in _ATTACKS else [])
-    shared = bool(event.fails_the_line or event.stance or event.protection)
+    shared = bool(event.blame or event.fails_the_line or event.stance or event.protection)
     return PreparedEvent(
         event=event,
         effect=effect,

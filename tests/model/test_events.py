@@ -117,11 +117,13 @@ def test_appointment_to_a_unique_post_displaces_the_holder():
     assert list(displaced["actor"]) == ["trotsky"]
 
 
-def test_blame_falls_on_whoever_holds_the_post():
+@pytest.mark.parametrize("failure", ["", "failure: false, "])
+def test_blame_falls_on_whoever_holds_the_post(failure):
+    # Marked as no failure of the line, the shock still pins its blame.
     text = SMALL_SCENARIO.replace(
         "  - {id: lenin-death,",
         "  - {id: defeat, date: 1922-12, type: foreign_shock, kind: exogenous,\n"
-        "     blame: {war_commissar: 0.2}, description: test, source: test}\n"
+        f"     blame: {{war_commissar: 0.2}}, {failure}description: test, source: test}}\n"
         "  - {id: lenin-death,",
     )
     blamed = PartyModel(parse_scenario(text), seed=SEED).run()
