@@ -171,4 +171,6 @@ def _parameters_line(choice: ParameterChoice) -> str:
     if choice.draws is None:
         return "the point estimate in every run"
     kept = f"; kept as set: {', '.join(choice.draws.kept)}" if choice.draws.kept else ""
+    if choice.draws.kind == "prior":
+        return f"each run drawn from the priors of the fit (the prior predictive){kept}"
     return f"each run drawn from the posterior {choice.draws.path}{kept}"

@@ -2,9 +2,11 @@
 
 ``ensemble`` and ``compare`` draw each run's parameters from the posterior sample of
 the fit the scenario uses, so that their spread carries the uncertainty of the
-fit; ``--parameters point`` gives every run the point estimate. Left unsaid, a
-scenario without a posterior sample runs on its point estimate with a note; asked
-for explicitly, a missing sample is an error.
+fit; ``--parameters point`` gives every run the point estimate, and ``--parameters
+prior`` draws them from the fit's priors (the prior predictive: what the model can
+do before the patterns narrow it). Left unsaid, a scenario without a posterior
+sample runs on its point estimate with a note; asked for explicitly, a missing
+sample is an error.
 """
 
 from __future__ import annotations
@@ -15,16 +17,17 @@ from pathlib import Path
 
 
 def add_parameter_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--parameters {posterior,point}`` and ``--posterior FILE`` to a command."""
+    """Add ``--parameters {posterior,point,prior}`` and ``--posterior FILE`` to a command."""
     parser.add_argument(
         "--parameters",
-        choices=("posterior", "point"),
+        choices=("posterior", "point", "prior"),
         default=None,
         help="posterior (default): each run draws its parameters from the ABC posterior "
         "sample, run i the same draw in every scenario; a parameter the scenario, an overlay "
         "or --set gives another value than the fit keeps that value in every run. point: "
-        "every run uses the point estimate. Without a posterior sample the point estimate "
-        "is used, with a note",
+        "every run uses the point estimate. prior: each run draws the fitted parameters "
+        "uniformly from their priors (the prior predictive), kept ones aside as for the "
+        "posterior. Without a posterior sample the point estimate is used, with a note",
     )
     parser.add_argument(
         "--posterior",

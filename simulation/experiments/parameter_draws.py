@@ -131,22 +131,30 @@ class PosteriorDraws:
 class PriorDraws:
     """Parameters drawn uniformly from the priors of the fit, for the prior predictive.
 
+    What the model can do before the patterns narrow it: the runs a fit rejects
+    are among these. Every prior is drawn in every run, in the registry's order,
+    and the ``kept`` ones are then left out, so run ``i`` draws the same values
+    of the others whatever a scenario keeps (a comparison stays paired).
+
     Args:
         priors: uniform (low, high) per fitted parameter.
+        kept: parameters not drawn (the scenario sets them).
     """
 
     kind = "prior"
 
-    def __init__(self, priors: dict[str, tuple[float, float]]):
+    def __init__(self, priors: dict[str, tuple[float, float]], kept: frozenset[str] = frozenset()):
         self.priors = dict(priors)
+        self.kept = sorted(name for name in self.priors if name in kept)
         self.label = "priors of calibration.fit"
 
     def values_for(self, seed: int) -> dict[str, float]:
         """The parameters of the run with this seed."""
         generator = _generator(seed)
-        return {
+        drawn = {
             name: float(generator.uniform(low, high)) for name, (low, high) in self.priors.items()
         }
+        return {name: value for name, value in drawn.items() if name not in self.kept}
 
     def scenario_for(self, scenario: Scenario, seed: int, run: int = 0) -> Scenario:
         """The scenario with the run's drawn parameters (``run`` plays no part)."""

@@ -1,4 +1,4 @@
-"""Which parameters a command's runs take: draws from the committed posterior, or the point.
+"""Which parameters a command's runs take: draws from the posterior or the priors, or the point.
 
 A scenario takes its fitted parameters from the file its ``parameters_from:``
 names (an overlay, from the file of the scenario it ``extends``); ``calibrate``
@@ -22,11 +22,15 @@ from pathlib import Path
 
 import yaml
 
-from simulation.experiments.parameter_draws import DrawError, PosteriorDraws, posterior_beside
+from simulation.experiments.parameter_draws import (
+    DrawError,
+    ParameterDraws,
+    PosteriorDraws,
+    PriorDraws,
+    posterior_beside,
+)
+from simulation.model.parameters import free_parameters
 from simulation.scenario import Scenario
-
-PARAMETER_CHOICES = ("posterior", "point")
-"""The parameter sources of ``ensemble`` and ``compare`` (``assess`` adds ``prior``)."""
 
 
 def fitted_point_of(scenario_file: Path) -> Path | None:
@@ -109,11 +113,11 @@ class ParameterChoice:
     """Where a command's runs take their parameters from, and what to tell the user.
 
     Attributes:
-        draws: the posterior draws, or None for the point estimate in every run.
+        draws: the posterior or prior draws, or None for the point estimate in every run.
         note: why the point estimate stands in for an asked-for posterior ("" if not).
     """
 
-    draws: PosteriorDraws | None
+    draws: ParameterDraws | None
     note: str = ""
 
 
@@ -126,8 +130,10 @@ def choose_parameters(
     """The parameters of a scenario's runs, as ``--parameters`` and ``--posterior`` ask.
 
     Args:
-        asked: ``posterior``, ``point``, or None (not said: the posterior if there is
-            one, else the point estimate with a note).
+        asked: ``posterior``, ``point``, ``prior`` (every run draws the fitted
+            parameters uniformly from their priors: the prior predictive, what the
+            model can do before the patterns narrow it), or None (not said: the
+            posterior if there is one, else the point estimate with a note).
         scenario: the resolved scenario, every change applied.
         scenario_file: the file it was read from, whose chain names the fitted point.
         posterior: a sample named by ``--posterior`` (default: the one beside the point).
@@ -136,13 +142,17 @@ def choose_parameters(
         DrawError: ``--posterior`` or ``--parameters posterior`` asked for a sample
             that is not there, or the sample cannot be drawn from.
     """
-    if asked == "point":
+    if asked in ("point", "prior"):
         if posterior is not None:
             raise DrawError(
-                f"--posterior {posterior} names a sample to draw from, and --parameters point "
-                "draws none: give one or the other"
+                f"--posterior {posterior} names a sample to draw from, and --parameters {asked} "
+                "draws from none: give one or the other"
             )
-        return ParameterChoice(None)
+        if asked == "point":
+            return ParameterChoice(None)
+        return ParameterChoice(
+            PriorDraws(free_parameters(), kept_parameters(scenario, scenario_file))
+        )
     path = posterior or (posterior_of(scenario_file) if scenario_file is not None else None)
     if path is None or not path.is_file():
         missing = (
@@ -172,7 +182,8 @@ def choose_for_comparison(
     Every scenario draws from the base's sample (or ``posterior``), so that run
     ``i`` takes the same particle in each and the comparison stays paired; each
     keeps the parameters it sets itself. If the base runs on its point estimate,
-    so does every alternative.
+    so does every alternative; if it draws from the priors, so does every
+    alternative, run ``i`` the same values.
 
     Args:
         asked: as in :func:`choose_parameters`.
@@ -191,6 +202,9 @@ def choose_for_comparison(
     notes = [base.note] if base.note else []
     if base.draws is None:
         return [base] + [ParameterChoice(None, base.note) for _ in scenarios[1:]], notes
+    if isinstance(base.draws, PriorDraws):
+        others = zip(scenarios[1:], files[1:], strict=True)
+        return [base] + [choose_parameters("prior", s, f) for s, f in others], notes
     sample = base.draws.path
     choices = [base]
     for scenario, file in zip(scenarios[1:], files[1:], strict=True):

@@ -1,4 +1,4 @@
-"""``ensemble`` and ``compare`` draw each run's parameters from the posterior by default."""
+"""``ensemble`` and ``compare`` draw run parameters from the posterior by default, or the priors."""
 
 import hashlib
 import json
@@ -10,10 +10,11 @@ from conftest import BASELINE, ROOT, SMALL_SCENARIO
 
 from simulation.cli import main
 from simulation.experiments.outcomes import summary_row
-from simulation.experiments.parameter_draws import PosteriorDraws
+from simulation.experiments.parameter_draws import PosteriorDraws, PriorDraws
 from simulation.experiments.runs import run_model
 from simulation.experiments.seeds import run_seeds
 from simulation.model import Mode
+from simulation.model.parameters import free_parameters
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:This process .* is multi-threaded, use of fork:DeprecationWarning"
@@ -205,3 +206,60 @@ def test_compare_pairs_the_draws_run_by_run_and_says_where_they_come_from(tmp_pa
         "point"
     }
     assert "Parameters: the point estimate in every run." in (point / "report.md").read_text()
+
+
+def test_parameters_prior_draws_each_run_from_the_priors_and_keeps_what_is_set(
+    baseline, tmp_path, capsys
+):
+    out = tmp_path / "prior"
+    assert ensemble(out, "--workers", "1", "--parameters", "prior") == 0
+    record = manifest(out)
+    assert record["parameters"] == "priors of calibration.fit"
+    assert (record["posterior"], record["posterior_sha256"], record["parameters_kept"]) == (
+        None,
+        None,
+        [],
+    )
+    draws = PriorDraws(free_parameters())
+    summary = pd.read_parquet(out / "summary.parquet")
+    pd.testing.assert_frame_equal(powers(summary), expected_powers(baseline, draws))
+    for seed in run_seeds(SEED, RUNS):
+        for name, value in draws.values_for(seed).items():
+            low, high = free_parameters()[name]
+            assert low <= value <= high
+
+    # A parameter given with --set holds in every run; the others are drawn as before,
+    # run by run, so that a comparison with a scenario that sets one stays paired.
+    kept = tmp_path / "kept"
+    assert ensemble(kept, "--workers", "1", "--parameters", "prior",
+                    "--set", "parameters.hostility=0.45") == 0  # fmt: skip
+    assert manifest(kept)["parameters_kept"] == ["hostility"]
+    keeping = PriorDraws(free_parameters(), frozenset({"hostility"}))
+    for seed in run_seeds(SEED, RUNS):
+        everything = draws.values_for(seed)
+        assert keeping.values_for(seed) == {
+            name: value for name, value in everything.items() if name != "hostility"
+        }
+
+    assert ensemble(tmp_path / "both", "--parameters", "prior", "--posterior", str(POSTERIOR)) == 2
+    error = capsys.readouterr().err
+    assert "and --parameters prior draws from none: give one or the other" in error
+    assert not (tmp_path / "both").exists()
+
+
+def test_compare_on_the_priors_pairs_the_draws_and_says_so(tmp_path):
+    same = tmp_path / "same.yaml"
+    same.write_text(f"extends: {BASELINE}\nname: same-as-base\nsource: a test\nchanges: []\n")
+    out = tmp_path / "compare"
+    arguments = ["compare", str(BASELINE), str(same), "--runs", str(RUNS), "--seed", str(SEED)]
+    assert main([*arguments, "--workers", "1", "--bootstrap", "50", "--out", str(out),
+                 "--parameters", "prior", "--quiet"]) == 0  # fmt: skip
+    base = pd.read_parquet(out / "baseline-1922" / "summary.parquet")
+    alternative = pd.read_parquet(out / "same-as-base" / "summary.parquet")
+    pd.testing.assert_frame_equal(powers(base), powers(alternative))
+    assert len(powers(base).drop_duplicates()) > 1
+    records = [manifest(out / name) for name in ("baseline-1922", "same-as-base")]
+    assert {r["parameters"] for r in records} == {"priors of calibration.fit"}
+    assert "each run's drawn from the priors of the fit" in (out / "report.md").read_text()
+    identity = json.loads((out / "comparison.json").read_text())["identity"]
+    assert identity["parameters"] == "prior"

@@ -149,13 +149,7 @@ def variants(scenario: Scenario, settings: Settings) -> tuple[list[Variant], str
     notes = []
     sources: dict[str, ParameterDraws | None] = {
         "point": None,
-        "prior": PriorDraws(
-            {
-                name: bounds
-                for name, bounds in free_parameters().items()
-                if name not in settings.kept
-            }
-        ),
+        "prior": PriorDraws(free_parameters(), settings.kept),
     }
     if settings.posterior.is_file():
         sources["posterior"] = PosteriorDraws.read(settings.posterior, scenario, settings.kept)

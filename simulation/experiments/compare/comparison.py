@@ -39,6 +39,7 @@ from simulation.experiments.ensemble import (
 )
 from simulation.experiments.ensemble.executors import ChunkExecutor
 from simulation.experiments.ensemble.store import VERSIONED_EXTRAS
+from simulation.experiments.parameter_draws import PriorDraws
 from simulation.output.comparison import plot_comparison
 from simulation.output.fan import fan_leaders
 from simulation.output.files import (
@@ -74,6 +75,8 @@ def comparison_identity(ensembles: Sequence[Ensemble], resamples: int) -> dict[s
     }
     if first.posterior is not None:  # absent otherwise, so older reports are still known
         identity |= {"parameters": "posterior", "posterior_sha256": first.posterior.sha256}
+    elif isinstance(first.parameters, PriorDraws):
+        identity["parameters"] = "prior"
     return identity
 
 

@@ -274,20 +274,26 @@ def report_text(
 
 
 def parameters_sentence(ensembles: Sequence) -> str:
-    """Where the runs' parameters came from: the posterior (which file) or the point estimate."""
-    posterior = ensembles[0].posterior
-    if posterior is None:
+    """Where the runs' parameters came from: the posterior (which file), the priors or the point."""
+    drawn = ensembles[0].parameters
+    if drawn is None:
         note = ensembles[0].parameters_note
         return "Parameters: the point estimate in every run" + (f" ({note})." if note else ".")
     kept = [
-        f"{ensemble.scenario.name} keeps {', '.join(ensemble.posterior.kept)}"
+        f"{ensemble.scenario.name} keeps {', '.join(ensemble.parameters.kept)}"
         for ensemble in ensembles
-        if ensemble.posterior is not None and ensemble.posterior.kept
+        if ensemble.parameters is not None and ensemble.parameters.kept
     ]
+    source = (
+        f"the posterior sample `{drawn.path}` (SHA-256 `{drawn.sha256[:12]}`)"
+        if ensembles[0].posterior is not None
+        else "the priors of the fit, uniformly (the prior predictive: what the model can do "
+        "before the patterns narrow it)"
+    )
     return (
-        f"Parameters: each run's drawn from the posterior sample `{posterior.path}` (SHA-256 "
-        f"`{posterior.sha256[:12]}`), by its seed: run *i* takes the same draw in every "
-        "scenario, so the differences carry the fit's uncertainty and stay paired"
+        f"Parameters: each run's drawn from {source}, by its seed: run *i* takes the same "
+        "draw in every scenario, so the differences carry the parameters' uncertainty and "
+        "stay paired"
         + (
             f"; parameters a scenario sets itself are kept, not drawn: {'; '.join(kept)}."
             if kept

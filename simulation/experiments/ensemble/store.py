@@ -324,7 +324,7 @@ def ensemble_manifest(ensemble: Ensemble, sessions: list[dict], status: str, chu
         "free_from": None if free_from is None else str(free_from),
         "overrides": list(ensemble.overrides),
         "posterior": str(posterior.path) if posterior else None,
-        "parameters_kept": posterior.kept if posterior else [],
+        "parameters_kept": list(getattr(ensemble.parameters, "kept", [])),
         "parameters_note": ensemble.parameters_note or None,
         "run_seeds": "run i: numpy.random.SeedSequence(seed).spawn(runs)[i].generate_state(1)[0]",
         "keep_trajectories": ensemble.keep_trajectories,
