@@ -88,8 +88,13 @@ def test_without_a_posterior_the_point_stands_in_with_a_note_unless_one_was_aske
     nowhere = tmp_path / "nowhere.csv"
     with pytest.raises(DrawError, match=r"nowhere.csv: no posterior sample there; run "):
         choose_parameters(None, small_scenario, small, nowhere)
-    with pytest.raises(DrawError, match=r"and --parameters point draws none"):
+    with pytest.raises(DrawError, match=r"and --parameters point draws from none"):
         choose_parameters("point", small_scenario, small, nowhere)
+    # The priors need no sample: a scenario with no fit draws from them all the same.
+    prior = choose_parameters("prior", small_scenario, small)
+    assert prior.draws.kind == "prior" and prior.note == ""
+    with pytest.raises(DrawError, match=r"and --parameters prior draws from none"):
+        choose_parameters("prior", small_scenario, small, nowhere)
 
 
 def test_every_scenario_of_a_comparison_draws_the_same_particle_for_run_i(baseline, tmp_path):
@@ -107,6 +112,25 @@ def test_every_scenario_of_a_comparison_draws_the_same_particle_for_run_i(baseli
             k: v for k, v in theirs.items() if k != "hostility"
         }
         assert theirs["hostility"] == 0.9
+
+
+def test_every_scenario_of_a_comparison_on_the_priors_draws_the_same_values_for_run_i(
+    baseline, tmp_path
+):
+    file = overlay(tmp_path, "hostile", "[{set: {parameters.hostility: 0.9}}]")
+    alternative = load_scenario(file)
+    choices, notes = choose_for_comparison("prior", [baseline, alternative], [BASELINE, file])
+    assert notes == []
+    base, alt = (choice.draws for choice in choices)
+    assert (base.kind, alt.kind) == ("prior", "prior")
+    assert base.kept == [] and alt.kept == ["hostility"]
+    for seed in SEEDS:
+        ours = base.scenario_for(baseline, seed).parameters.model_dump()
+        theirs = alt.scenario_for(alternative, seed).parameters.model_dump()
+        assert {k: v for k, v in ours.items() if k != "hostility"} == {
+            k: v for k, v in theirs.items() if k != "hostility"
+        }
+        assert theirs["hostility"] == 0.9 and ours["hostility"] != 0.9
 
 
 def test_a_comparison_whose_base_has_no_posterior_runs_every_scenario_on_its_point(
