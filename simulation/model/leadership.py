@@ -353,7 +353,7 @@ def sanction(state, k, arena, move, proposer, targets, sides, row):
                 state.denounced[voter, target] |= sides[voter] == FOR
         fill_reconcilable(state.reconcilable, state.denounced, state.condemned)
         if arena == CONGRESS:
-            schedule_purges(state, k, targets, proposer)
+            schedule_purges(state, k, targets, sides, proposer)
             enlarge_politburo(state)
     return row
 

@@ -11,18 +11,22 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from simulation.mechanisms.voting import organisation_lean
 from simulation.model.actions import purge_organisation, vacate
 from simulation.model.parameters import Parameter
 from simulation.model.rows import write_purge, write_purge_removal
 
 
 @njit(cache=True)
-def schedule_purges(state, k, targets, beneficiary):
+def schedule_purges(state, k, targets, sides, beneficiary):
     """A congress defeat is followed next month by a purge of organisations that backed the losers.
 
-    An organisation is purged when the losers hold its head post and their
-    clients are a large share of its secretaries (``purge_trigger``): its
-    delegation voted against the congress, as Leningrad's did in December 1925.
+    An organisation is purged when the losers hold its head post and its
+    secretaries lean against the congress's verdict: more of them loyal to the
+    leaders on the losing side (``sides``) than to those on the winning side
+    (:func:`simulation.mechanisms.voting.organisation_lean`). Such a delegation
+    voted against the congress, as Leningrad's did in December 1925; one whose
+    apparatus the winners' appointees already held was no losers' base to purge.
     """
     head_post = state.head_post
     for o in range(head_post.size):
@@ -30,11 +34,10 @@ def schedule_purges(state, k, targets, beneficiary):
         if head < 0:
             continue
         held = False
-        clients = 0.0
         for target in targets:
             held = held or state.holds[target, head]
-            clients += state.loyalty[o, target]
-        if held and clients >= state.parameter_values[Parameter.purge_trigger]:
+        with_verdict, against, _ = organisation_lean(state.loyalty, sides, o)
+        if held and against > with_verdict:
             state.purge_due[o] = k + 1
             state.purge_targets[o] = False
             state.purge_targets[o, targets] = True

@@ -220,11 +220,6 @@ class Parameters(Frozen):
         bounds=(-1.0, 1.0),
         prior=(0.1, 0.5),
     )
-    purge_trigger: float = parameter(
-        0.45,
-        "losers' share of an organisation's secretaries that brings a purge",
-        prior=(0.3, 0.6),
-    )
     ally_threshold: float = parameter(
         0.3,
         "affinity above which a rival's ally shares his condemnation, and two leaders "

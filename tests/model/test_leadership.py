@@ -18,6 +18,7 @@ from simulation.mechanisms.voting import AGAINST, FOR, UNDECIDED
 from simulation.model import Mode, PartyModel
 from simulation.model.leadership import CAMPAIGN, CONDEMNATION, elects, sanction
 from simulation.model.offices import enlarge_politburo, fill_seats, fill_vacancies
+from simulation.model.purges import schedule_purges
 from simulation.model.votes import ARENAS, CONGRESS, PLENUM
 from simulation.scenario import apply_changes, parse_scenario
 from simulation.scenario.schema import Arena, Post
@@ -134,6 +135,36 @@ def test_a_congress_defeat_brings_the_purge_of_the_losers_organisation_next_mont
         row for row in decisions if row.type == "removal" and row.event_id == "purge-red_army"
     ]
     assert [(row.actor, row.post) for row in head_removed] == [("trotsky", "war_commissar")]
+
+
+@pytest.mark.parametrize(
+    ("losers", "winners", "purged"),
+    [
+        (0.5, 0.1, True),  # Leningrad in December 1925: the head's men still hold it
+        (0.3, 0.1, True),  # fewer of them, the rest unaligned: still his base, not theirs
+        (0.1, 0.5, False),  # the winners' appointees already hold it: no base to purge
+        (0.46, 0.54, False),  # many of his men, but more of theirs
+        (0.3, 0.3, False),  # no more of his men than theirs
+    ],
+)
+def test_a_congress_purges_an_organisation_only_if_its_secretaries_lean_to_the_losers(
+    small_scenario, losers, winners, purged
+):
+    model = PartyModel(small_scenario, seed=1, mode=Mode.FREE)
+    stalin, trotsky = (model.leader_ids.index(i) for i in ("stalin", "trotsky"))
+    army = model.organisation_ids.index("red_army")
+    model.loyalty[army] = 0.0
+    model.loyalty[army, trotsky], model.loyalty[army, stalin] = losers, winners
+    sides = np.full(len(model.leader_ids), UNDECIDED)
+    sides[stalin], sides[trotsky] = FOR, AGAINST
+    schedule_purges(model.state, 4, np.array([trotsky]), sides, stalin)
+    assert (model.purge_due[army] == 5) == purged
+    # Only an organisation the losers head: with the War Commissariat taken from him,
+    # his men in the army bring no purge.
+    model.holds[trotsky, model.post_ids.index("war_commissar")] = False
+    model.purge_due[army] = -1
+    schedule_purges(model.state, 4, np.array([trotsky]), sides, stalin)
+    assert model.purge_due[army] == -1
 
 
 @pytest.mark.parametrize("seed", [3, 11])
