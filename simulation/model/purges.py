@@ -36,8 +36,10 @@ def schedule_purges(state, k, targets, sides, beneficiary):
         held = False
         for target in targets:
             held = held or state.holds[target, head]
+        if not held:
+            continue
         with_verdict, against, _ = organisation_lean(state.loyalty, sides, o)
-        if held and against > with_verdict:
+        if against > with_verdict:
             state.purge_due[o] = k + 1
             state.purge_targets[o] = False
             state.purge_targets[o, targets] = True
