@@ -314,7 +314,11 @@ def sanction(state, k, arena, move, proposer, targets, sides, row):
     It costs them standing, leaves them aggrieved and breaks the proposer's bond
     with them at once (:func:`simulation.mechanisms.alliances.open_breach`); a
     condemnation does the same with the leader behind its majority when another
-    moved it (:func:`simulation.mechanisms.contests.whose_verdict`), marks them
+    moved it (:func:`simulation.mechanisms.contests.whose_verdict`), breaks the
+    bond of every other leader who voted for it with them (speaking for a verdict
+    is an open act: after the 14th Congress its speakers, Bukharin first, were the
+    Leningrad leaders' enemies; the grievance still falls on the mover and the
+    strongest alone), marks them
     condemned, remembers who voted for it (``denounced``: the enemies a later
     bloc unites), and a congress's schedules the purge of their organisations
     and enlarges the Politburo. A target
@@ -333,6 +337,10 @@ def sanction(state, k, arena, move, proposer, targets, sides, row):
     add_tie(state.grievance, targets, answerable, p[Parameter.polemic_grievance])
     for attacker in answerable:
         open_breach(state.affinity, targets, attacker, p[Parameter.polemic_grievance])
+    if move == CONDEMNATION:
+        for voter in range(sides.size):
+            if sides[voter] == FOR and state.alive[voter] and not (answerable == voter).any():
+                open_breach(state.affinity, targets, voter, p[Parameter.polemic_grievance])
     for target in targets:
         row = write_sanction(state.decision_log, row, arena, move, proposer, target)
     if move == CONDEMNATION:

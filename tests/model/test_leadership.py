@@ -120,6 +120,40 @@ def test_a_verdict_a_lieutenant_moves_is_held_against_the_leader_behind_it(small
         assert model.affinity[trotsky, stalin] == before
 
 
+@pytest.mark.parametrize(
+    ("move", "lenin_votes", "breaks"),
+    [
+        (CONDEMNATION, FOR, True),  # he voted for the verdict: he broke with its target
+        (CONDEMNATION, UNDECIDED, False),  # he did not take a side
+        (CONDEMNATION, AGAINST, False),  # he voted against it
+        (CAMPAIGN, FOR, False),  # a Politburo campaign is its mover's alone
+    ],
+)
+def test_those_who_vote_for_a_verdict_break_with_its_target(
+    small_scenario, move, lenin_votes, breaks
+):
+    # Zinoviev moves against Trotsky with Stalin behind him; Lenin is a third voter.
+    # Speaking for a condemnation is an open act: after the 14th Congress the majority's
+    # men were the Leningrad leaders' enemies, Bukharin its chief speaker among them.
+    model = PartyModel(small_scenario, seed=1, mode=Mode.FREE)
+    lenin, stalin, zinoviev, trotsky = (
+        model.leader_ids.index(i) for i in ("lenin", "stalin", "zinoviev", "trotsky")
+    )
+    model.power[:] = 0.1
+    model.power[stalin] = 0.5
+    model.affinity[lenin, trotsky] = model.affinity[trotsky, lenin] = 0.3
+    sides = np.full(len(model.leader_ids), UNDECIDED)
+    sides[[stalin, zinoviev]] = FOR
+    sides[trotsky] = AGAINST
+    sides[lenin] = lenin_votes
+    sanction(model.state, 0, CONGRESS, move, zinoviev, np.array([trotsky]), sides, 0)
+    breach = model.parameters.polemic_grievance
+    expected = 0.3 - breach if breaks else 0.3
+    assert model.affinity[lenin, trotsky] == pytest.approx(expected)
+    assert model.affinity[trotsky, lenin] == model.affinity[lenin, trotsky]
+    assert model.grievance[trotsky, lenin] == 0  # a breach, not a grievance
+
+
 def test_while_the_arbiter_lives_no_one_is_condemned_or_removed(small_scenario):
     decisions = _model_decisions(small_scenario, [{"set": {"arbiter": "lenin"}}])
     assert not [row for row in decisions if row.type in ("condemnation", "removal", "purge")]
