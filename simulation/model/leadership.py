@@ -63,7 +63,7 @@ from simulation.mechanisms.patronage import appointing_reach
 from simulation.mechanisms.positions import failure_to_answer, failure_weight
 from simulation.mechanisms.power import dominant
 from simulation.mechanisms.voice import speakers, voice_pressure
-from simulation.mechanisms.voting import FOR, leader_sides, opinion_for
+from simulation.mechanisms.voting import AGAINST, FOR, leader_sides, opinion_for
 from simulation.model.actions import power_now, vacate
 from simulation.model.offices import (
     enlarge_politburo,
@@ -315,9 +315,11 @@ def sanction(state, k, arena, move, proposer, targets, sides, row):
     with them at once (:func:`simulation.mechanisms.alliances.open_breach`); a
     condemnation does the same with the leader behind its majority when another
     moved it (:func:`simulation.mechanisms.contests.whose_verdict`), breaks the
-    bond of every other leader who voted for it with them (speaking for a verdict
-    is an open act: after the 14th Congress its speakers, Bukharin first, were the
-    Leningrad leaders' enemies; the grievance still falls on the mover and the
+    bond of every other leader who did not vote against it with them (speaking for
+    a verdict is an open act: after the 14th Congress its speakers, Bukharin first,
+    were the Leningrad leaders' enemies, and Tomsky sat in the delegation that purged
+    Leningrad; a leader who took no side goes with the verdict once it is carried,
+    as the unaligned delegates do; the grievance still falls on the mover and the
     strongest alone), marks them
     condemned, remembers who voted for it (``denounced``: the enemies a later
     bloc unites), and a congress's schedules the purge of their organisations
@@ -339,7 +341,7 @@ def sanction(state, k, arena, move, proposer, targets, sides, row):
         open_breach(state.affinity, targets, attacker, p[Parameter.polemic_grievance])
     if move == CONDEMNATION:
         for voter in range(sides.size):
-            if sides[voter] == FOR and state.alive[voter] and not (answerable == voter).any():
+            if sides[voter] != AGAINST and state.alive[voter] and not (answerable == voter).any():
                 open_breach(state.affinity, targets, voter, p[Parameter.polemic_grievance])
     for target in targets:
         row = write_sanction(state.decision_log, row, arena, move, proposer, target)

@@ -124,17 +124,19 @@ def test_a_verdict_a_lieutenant_moves_is_held_against_the_leader_behind_it(small
     ("move", "lenin_votes", "breaks"),
     [
         (CONDEMNATION, FOR, True),  # he voted for the verdict: he broke with its target
-        (CONDEMNATION, UNDECIDED, False),  # he did not take a side
+        (CONDEMNATION, UNDECIDED, True),  # he took no side: carried, it is his verdict too
         (CONDEMNATION, AGAINST, False),  # he voted against it
         (CAMPAIGN, FOR, False),  # a Politburo campaign is its mover's alone
     ],
 )
-def test_those_who_vote_for_a_verdict_break_with_its_target(
+def test_all_but_those_who_vote_against_a_verdict_break_with_its_target(
     small_scenario, move, lenin_votes, breaks
 ):
     # Zinoviev moves against Trotsky with Stalin behind him; Lenin is a third voter.
     # Speaking for a condemnation is an open act: after the 14th Congress the majority's
-    # men were the Leningrad leaders' enemies, Bukharin its chief speaker among them.
+    # men were the Leningrad leaders' enemies, Bukharin its chief speaker among them, and
+    # Tomsky sat in the delegation that purged Leningrad. One who took no side goes with
+    # the verdict once it is carried, as the unaligned delegates do.
     model = PartyModel(small_scenario, seed=1, mode=Mode.FREE)
     lenin, stalin, zinoviev, trotsky = (
         model.leader_ids.index(i) for i in ("lenin", "stalin", "zinoviev", "trotsky")
