@@ -337,12 +337,13 @@ def sanction(state, k, arena, move, proposer, targets, sides, row):
         if leader >= 0 and leader != proposer:
             answerable = np.array([proposer, leader])
     add_tie(state.grievance, targets, answerable, p[Parameter.polemic_grievance])
-    for attacker in answerable:
-        open_breach(state.affinity, targets, attacker, p[Parameter.polemic_grievance])
+    # A campaign breaks its mover's bond alone; a verdict, that of every leader not
+    # against it, the answerable among them (the mover and the leader are for it).
+    breakers = answerable
     if move == CONDEMNATION:
-        for voter in range(sides.size):
-            if sides[voter] != AGAINST and state.alive[voter] and not (answerable == voter).any():
-                open_breach(state.affinity, targets, voter, p[Parameter.polemic_grievance])
+        breakers = np.flatnonzero((sides != AGAINST) & state.alive)
+    for attacker in breakers:
+        open_breach(state.affinity, targets, attacker, p[Parameter.polemic_grievance])
     for target in targets:
         row = write_sanction(state.decision_log, row, arena, move, proposer, target)
     if move == CONDEMNATION:
