@@ -247,13 +247,16 @@ def plenum_moves(
     if he still holds one. Once he has joined another defeated opposition
     (:func:`in_opposition_bloc`) and either his standing is below
     ``expulsion_threshold`` or he has defied his verdict, he loses his Politburo
-    seat and every post left, whatever offices he still holds: the bloc is a
-    faction, and organising one costs the seat, however much standing he keeps;
-    Zinoviev lost his in July 1926 for the bloc's clandestine meeting (the
+    seat and every post left, whatever offices he still holds, and without
+    waiting out ``removal_delay``: the bloc is a faction, which the party had
+    banned in 1921, and organising one costs the seat, however much standing he
+    keeps and however fresh his verdict (standard reference: Schapiro, the 10th
+    Congress's resolution on party unity). Zinoviev lost his in July 1926,
+    seven months after his verdict, for the bloc's clandestine meeting (the
     Lashevich affair), not for want of standing (chronology.csv 1926-07-23).
     The bloc is struck at its organiser first: a member waits while an ally of
-    the other opposition with a larger share of the apparatus
-    (:func:`organiser_sits`) keeps his seat, and meanwhile loses only an office,
+    the other opposition with a larger machine, an office's share of the apparatus
+    (:func:`organiser_sits`), keeps his seat, and meanwhile loses only an office,
     if he holds one. One step a plenum, however broken he is: Trotsky lost the
     army in January 1925 and kept his seat until October 1926, the majority
     refusing Zinoviev's demand to expel him with it; the seats went when the
@@ -276,19 +279,21 @@ def plenum_moves(
     removals_first = False
     first = True
     for i in range(n):
-        waited = condemned_since[i] >= 0 and month - condemned_since[i] >= removal_delay
-        ripe = waited or (condemned_since[i] >= 0 and defied[i])
+        condemned = condemned_since[i] >= 0
         purged = purged_in[i] == month  # the purge was this month's step
-        if i == proposer or purged or not (alive[i] and ripe and holds[i].any()):
+        if i == proposer or purged or not (alive[i] and condemned and holds[i].any()):
+            continue
+        waited = month - condemned_since[i] >= removal_delay
+        in_bloc = (standing[i] < expulsion_threshold or defied[i]) and in_opposition_bloc(
+            i, affinity, condemned_since, denounced, alive, ally_threshold
+        )
+        if not (waited or defied[i] or in_bloc):
             continue
         diminished = standing[i] < removal_threshold
         if not (diminished or defied[i]):
             continue
-        in_bloc = (standing[i] < expulsion_threshold or defied[i]) and in_opposition_bloc(
-            i, affinity, condemned_since, denounced, alive, ally_threshold
-        )
         if in_bloc and not organiser_sits(
-            i, apparatus, affinity, condemned_since, denounced, alive, holds, ally_threshold
+            i, apparatus, affinity, condemned_since, denounced, alive, in_office, ally_threshold
         ):
             expulsions[i] = True
         elif in_office[i] and waited and diminished:
@@ -388,12 +393,14 @@ def organiser_sits(
     condemned_since: np.ndarray,
     denounced: np.ndarray,
     alive: np.ndarray,
-    holds: np.ndarray,
+    in_office: np.ndarray,
     ally_threshold: float,
 ) -> bool:
-    """Whether an ally from the other opposition, with a larger machine, still holds a post.
+    """Whether an ally from the other opposition has a larger machine than ``leader``'s.
 
-    A machine is a share of the apparatus. A faction is organised through a
+    A machine is the share of the apparatus of a leader who holds an executive
+    office (``in_office``): a man out of office has clients left but appoints no
+    one, and runs nothing. A faction is organised through a
     machine, and the majority charged the opposition that had one: Zinoviev and
     Kamenev lost their Politburo seats in July 1926, Zinoviev for building a
     faction through the Comintern's apparatus (chronology.csv 1926-07-23; source
@@ -402,10 +409,11 @@ def organiser_sits(
     each other. Allied: affinity above ``ally_threshold``, as for the sides of a
     motion.
     """
+    machine = apparatus[leader] if in_office[leader] else 0.0
     for other in range(alive.size):
         if (
-            apparatus[other] > apparatus[leader]
-            and holds[other].any()
+            in_office[other]
+            and apparatus[other] > machine
             and _former_enemy_allied(
                 leader, other, affinity, condemned_since, denounced, alive, ally_threshold
             )

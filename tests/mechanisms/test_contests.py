@@ -124,7 +124,7 @@ def plenum(
     ("standing", "condemned_since", "removed", "expelled"),
     [
         ([0.9, 0.1, 0.5], [-1, -1, -1], [], []),  # never before a condemnation
-        ([0.9, 0.1, 0.1], [-1, 9, 8], [], []),  # nor in the months right after it
+        ([0.9, 0.1, 0.1], [-1, 9, 9], [], []),  # nor in the months right after it
         ([0.9, 0.5, 0.4], [-1, 2, 2], [], []),  # still too prominent
         ([0.9, 0.3, 0.5], [-1, 2, 2], [1], []),  # executive posts go first
         ([0.9, 0.1, 0.3], [-1, 2, 2], [1, 2], []),  # first, however broken the rival
@@ -137,13 +137,25 @@ def test_plenum_escalates_with_the_rivals_fall(standing, condemned_since, remove
 
 
 def test_a_condemned_man_who_speaks_out_may_lose_his_seat_at_once_but_his_office_waits():
-    # Both broken and allied, condemned apart: 2 five months ago, 1 last month.
-    _, quiet, _ = plenum([0.9, 0.1, 0.1], [-1, 9, 5], executive=False)
+    # Allied, condemned apart: 2 five months ago and broken, 1 last month and diminished.
+    _, quiet, _ = plenum([0.9, 0.3, 0.1], [-1, 9, 5], executive=False)
     np.testing.assert_array_equal(quiet, [2])  # 1's verdict is not ripe
-    _, spoke, _ = plenum([0.9, 0.1, 0.1], [-1, 9, 5], executive=False, defied=(0, 1, 0))
+    _, spoke, _ = plenum([0.9, 0.3, 0.1], [-1, 9, 5], executive=False, defied=(0, 1, 0))
     np.testing.assert_array_equal(spoke, [1, 2])
     removals, expulsions, _ = plenum([0.9, 0.1, 0.5], [-1, 9, -1], defied=(0, 1, 0))
     assert removals.size == 0 and expulsions.size == 0  # no bloc: only his office, which waits
+
+
+def test_a_broken_man_who_joins_a_bloc_need_not_wait_for_his_verdicts_conclusions():
+    # Condemned apart, 1 last month and 2 the month before, allied, broken, silent.
+    _, expulsions, _ = plenum([0.9, 0.1, 0.1], [-1, 9, 8], executive=False)
+    np.testing.assert_array_equal(expulsions, [1, 2])  # the bloc is a faction: no delay
+    # Apart still (no bloc), the same two wait out ``removal_delay`` in their seats.
+    removals, expulsions, _ = plenum([0.9, 0.1, 0.1], [-1, 9, 8], allied=False)
+    assert removals.size == 0 and expulsions.size == 0
+    # In the bloc but diminished, not broken: his office waits out the delay.
+    removals, expulsions, _ = plenum([0.9, 0.3, 0.3], [-1, 9, 8])
+    assert removals.size == 0 and expulsions.size == 0
 
 
 def test_a_defiant_man_in_a_bloc_loses_his_seat_before_he_is_broken():
@@ -241,10 +253,10 @@ def test_a_broken_rival_in_a_bloc_loses_his_seat_before_his_last_office():
 
 
 def test_a_bloc_is_struck_at_its_organiser_first():
-    # Broken, condemned apart and allied: a bloc. Leader 2 commands a machine, 1 none.
-    _, expulsions, _ = plenum(
-        [0.9, 0.1, 0.1], [-1, 2, 1], executive=False, apparatus=(0.5, 0.0, 0.1)
-    )
+    # Broken, condemned apart and allied: a bloc. Leader 2 commands a machine from an
+    # office, 1 neither.
+    holds = [[True, True], [True, False], [True, True]]
+    _, expulsions, _ = plenum([0.9, 0.1, 0.1], [-1, 2, 1], apparatus=(0.5, 0.0, 0.1), holds=holds)
     np.testing.assert_array_equal(expulsions, [2])  # 1 keeps his seat while 2 sits
     # With an office, the one who waits loses it meanwhile; the organiser loses his seat.
     removals, expulsions, _ = plenum([0.9, 0.1, 0.1], [-1, 2, 1], apparatus=(0.5, 0.0, 0.1))
@@ -254,6 +266,18 @@ def test_a_bloc_is_struck_at_its_organiser_first():
     holds = [[True, True], [True, False], [False, False]]
     _, expulsions, _ = plenum([0.9, 0.1, 0.1], [-1, 2, 1], apparatus=(0.5, 0.0, 0.1), holds=holds)
     np.testing.assert_array_equal(expulsions, [1])
+
+
+def test_a_man_out_of_office_is_no_organiser_whatever_clients_he_kept():
+    # A bloc, both broken. Leader 2 kept more clients (0.2) but holds no office; leader 1
+    # chairs an office with fewer (0.1): 1 is the organiser and goes first.
+    holds = [[True, True], [True, True], [True, False]]
+    _, expulsions, _ = plenum([0.9, 0.1, 0.1], [-1, 2, 1], apparatus=(0.5, 0.1, 0.2), holds=holds)
+    np.testing.assert_array_equal(expulsions, [1])
+    # With an office too, the larger machine is 2's: he goes first, and 1 loses his office.
+    removals, expulsions, _ = plenum([0.9, 0.1, 0.1], [-1, 2, 1], apparatus=(0.5, 0.1, 0.2))
+    np.testing.assert_array_equal(removals, [1])
+    np.testing.assert_array_equal(expulsions, [2])
 
 
 def test_the_plenum_takes_first_the_motion_of_the_first_rival():
