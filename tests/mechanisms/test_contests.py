@@ -153,7 +153,7 @@ def test_a_broken_man_who_joins_a_bloc_need_not_wait_for_his_verdicts_conclusion
     # Apart still (no bloc), the same two wait out ``removal_delay`` in their seats.
     removals, expulsions, _ = plenum([0.9, 0.1, 0.1], [-1, 9, 8], allied=False)
     assert removals.size == 0 and expulsions.size == 0
-    # In the bloc but diminished, not broken: his office waits out the delay.
+    # Allied but only diminished, not broken, and silent: seat and office wait out the delay.
     removals, expulsions, _ = plenum([0.9, 0.3, 0.3], [-1, 9, 8])
     assert removals.size == 0 and expulsions.size == 0
 
