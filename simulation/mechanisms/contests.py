@@ -283,14 +283,14 @@ def plenum_moves(
         purged = purged_in[i] == month  # the purge was this month's step
         if i == proposer or purged or not (alive[i] and condemned and holds[i].any()):
             continue
+        diminished = standing[i] < removal_threshold
+        if not (diminished or defied[i]):
+            continue
         waited = month - condemned_since[i] >= removal_delay
         in_bloc = (standing[i] < expulsion_threshold or defied[i]) and in_opposition_bloc(
             i, affinity, condemned_since, denounced, alive, ally_threshold
         )
         if not (waited or defied[i] or in_bloc):
-            continue
-        diminished = standing[i] < removal_threshold
-        if not (diminished or defied[i]):
             continue
         if in_bloc and not organiser_sits(
             i, apparatus, affinity, condemned_since, denounced, alive, in_office, ally_threshold
