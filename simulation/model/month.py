@@ -159,6 +159,7 @@ def advance_month(state, k, free, row):
         work,
         state.reconcilable,
     )
+    declarable = cohesion > p[Parameter.faction_threshold]  # as the month's sittings found it
     cohesion[:] = faction_cohesion(affinity, faction_membership, alive)
     grievance *= 1.0 - p[Parameter.grievance_decay]
     obligation *= 1.0 - p[Parameter.obligation_decay]
@@ -173,6 +174,7 @@ def advance_month(state, k, free, row):
                     faction_membership,
                     cohesion,
                     p[Parameter.faction_threshold],
+                    declarable[f],
                     state.spoke_in,
                     strongest,
                     state.arbiter,
@@ -218,6 +220,7 @@ def comes_forward(
     membership,
     cohesion,
     threshold,
+    declarable,
     spoke_in,
     strongest,
     arbiter,
@@ -245,7 +248,11 @@ def comes_forward(
     Left Opposition with the Declaration of the 46 (October 1923), the New
     Opposition with the Leningrad leaders' open attack of autumn 1925
     (chronology.csv 1923-10-15, 1925-10). Cohesion alone would count a
-    like-minded group as a faction from the first month.
+    like-minded group as a faction from the first month. A speech declares
+    only a group that held together when it was made (``declarable``: its
+    cohesion above ``threshold`` at the end of the month before): the month's
+    sittings come before its moves of affinity, so a group that coheres only
+    after its member spoke waits for its next speech.
 
     References:
         Riker, W. H. (1962). The Theory of Political Coalitions. Yale UP.
@@ -259,6 +266,8 @@ def comes_forward(
         if led or not _rules(members, seats):
             return False
         return not _smaller_group_rules(f, membership, cohesion, threshold, strongest, seats)
+    if not declarable:
+        return False
     forward = False
     for i in range(members.size):  # a loop: numba compiles no generator for any()
         forward |= members[i] != 0 and spoke_in[i] == k

@@ -18,11 +18,14 @@ def forward(
     spoke_in=NOBODY_SPOKE,
     others=(),
     arbiter=NO_ARBITER,
+    cohesive_at_the_sitting=True,
 ):
     """Six leaders; ``seats`` marks the Politburo's members; month 5.
 
     ``members`` is the faction asked about; ``others`` are further cohesive
-    factions of the scenario.
+    factions of the scenario. Every faction is cohesive at the month's end;
+    ``cohesive_at_the_sitting`` says whether the one asked about already was
+    when the month's sittings met (at the end of the month before).
     """
     holds = np.array(seats, dtype=np.bool_).reshape(6, 1)
     health = np.ones(6) if health is None else np.array(health, dtype=float)
@@ -34,6 +37,7 @@ def forward(
         membership,
         cohesion,
         THRESHOLD,
+        cohesive_at_the_sitting,
         spoke_in,
         strongest,
         arbiter,
@@ -84,3 +88,15 @@ def test_an_opposition_comes_forward_only_when_a_member_speaks():
     assert forward(left, strongest=0, spoke_in=spoke)
     spoke[4] = 4  # last month's speech does not bring it forward now
     assert not forward(left, strongest=0, spoke_in=spoke)
+
+
+def test_a_speech_declares_only_a_group_that_was_one_when_it_was_made():
+    """A sitting comes before the month's moves of affinity: a group that coheres only
+    after its member spoke was not a faction when he spoke, and waits for its next speech."""
+    left = (0, 0, 0, 1, 1, 0)
+    spoke = NOBODY_SPOKE.copy()
+    spoke[4] = 5
+    assert not forward(left, strongest=0, spoke_in=spoke, cohesive_at_the_sitting=False)
+    assert forward(left, strongest=0, spoke_in=spoke, cohesive_at_the_sitting=True)
+    trio = (1, 1, 1, 0, 0, 0)  # a ruling group needs no speech, so no sitting either
+    assert forward(trio, strongest=0, cohesive_at_the_sitting=False)
