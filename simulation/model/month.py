@@ -159,22 +159,24 @@ def advance_month(state, k, free, row):
         work,
         state.reconcilable,
     )
-    declarable = cohesion > p[Parameter.faction_threshold]  # as the month's sittings found it
-    cohesion[:] = faction_cohesion(affinity, faction_membership, alive)
+    # The month's cohesion; ``cohesion`` keeps last month's, which the sittings saw, until
+    # the factions have come forward.
+    united = faction_cohesion(affinity, faction_membership, alive)
     grievance *= 1.0 - p[Parameter.grievance_decay]
     obligation *= 1.0 - p[Parameter.obligation_decay]
 
     power_given(state, prestige_held, state.power)  # no post changed hands since
     if free:
-        for f in range(cohesion.size):
-            active = cohesion[f] > p[Parameter.faction_threshold]
+        threshold = p[Parameter.faction_threshold]
+        for f in range(united.size):
+            active = united[f] > threshold
             if active and not faction_active[f]:
                 active = comes_forward(
                     f,
                     faction_membership,
-                    cohesion,
-                    p[Parameter.faction_threshold],
-                    declarable[f],
+                    united,
+                    threshold,
+                    cohesion[f] > threshold,  # as the month's sittings found it
                     state.spoke_in,
                     strongest,
                     state.arbiter,
@@ -187,6 +189,7 @@ def advance_month(state, k, free, row):
             if active != faction_active[f]:
                 faction_active[f] = active
                 row = write_faction_change(state.decision_log, row, f, active)
+    cohesion[:] = united
     record_month(state, k)
     return row
 
