@@ -555,26 +555,64 @@ def motion_targets(
 
 
 @njit(cache=True)
-def faction_cohesion(affinity: np.ndarray, membership: np.ndarray, alive: np.ndarray) -> np.ndarray:
-    """How well each faction holds together: its least attached member's mean affinity to the rest.
+def politburo_seated(holds: np.ndarray, politburo: int, alive: np.ndarray) -> np.ndarray:
+    """(n,) bool: the living holders of a full Politburo seat (none without a Politburo)."""
+    if politburo < 0:
+        return np.zeros(alive.size, dtype=np.bool_)
+    return holds[:, politburo] & alive
+
+
+@njit(cache=True)
+def seated_members(membership: np.ndarray, f: int, seated: np.ndarray) -> int:
+    """How many of faction ``f``'s members hold a full Politburo seat (``seated``, (n,) bool)."""
+    count = 0
+    for i in range(seated.size):
+        count += membership[f, i] != 0 and seated[i]
+    return count
+
+
+@njit(cache=True)
+def leads(membership: np.ndarray, f: int, seated: np.ndarray, i: int, core: int) -> bool:
+    """Whether ``i`` is one of faction ``f``'s leaders, who hold it together and declare it.
+
+    Its members with a full Politburo seat when two or more of them hold one
+    (``core``, from :func:`seated_members`), otherwise all its members. A group led
+    from the Politburo is its leaders' group: the New Opposition was Zinoviev's and
+    Kamenev's, whom the 14th Congress heard and condemned, and its lesser
+    signatories followed them (source chapter, §The Opposition and the NEP;
+    chronology.csv 1925-10, 1925-12-18). A group with one member or none in the
+    Politburo, as the Left with Trotsky alone there, is all its members.
+    """
+    return membership[f, i] != 0 and (core < 2 or seated[i])
+
+
+@njit(cache=True)
+def faction_cohesion(
+    affinity: np.ndarray, membership: np.ndarray, alive: np.ndarray, seated: np.ndarray
+) -> np.ndarray:
+    """How well each faction holds together: its least attached leader's mean affinity to the rest.
 
     The weakest link, not the mean over pairs: a group whose two wings are each close
     but cold to one another (the Left and the Leningrad leaders before 1926) has a high
     mean affinity and still no bloc, because half its members would not follow the
-    other half. NaN below two living members.
+    other half. Read over the faction's living leaders (:func:`leads`): its members in
+    the Politburo when two or more of them sit there, all its members otherwise. NaN
+    below two.
 
     Args:
         affinity: (n, n).
         membership: (f, n) 0/1 faction membership.
         alive: (n,) bool.
+        seated: (n,) bool, the living holders of a full Politburo seat.
     """
     factions, n = membership.shape
     cohesion = np.full(factions, np.nan)
-    members = np.empty(n, dtype=np.int64)  # the living members, in index order
+    members = np.empty(n, dtype=np.int64)  # the living leaders, in index order
     for f in range(factions):
+        core = seated_members(membership, f, seated)
         size = 0
         for i in range(n):
-            if alive[i] and membership[f, i] != 0:
+            if alive[i] and leads(membership, f, seated, i, core):
                 members[size] = i
                 size += 1
         if size < 2:

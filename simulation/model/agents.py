@@ -108,7 +108,12 @@ class Faction(mesa.Agent):
         self.model.faction_active[self.index] = value
 
     def cohesion(self) -> float:
-        """Mean affinity between living members at the last month's end (NaN below two)."""
+        """How well its leaders held together at the last month's end (NaN below two).
+
+        Its least attached leader's mean affinity to the others; its leaders are its
+        members in the Politburo when two or more sit there, all its members otherwise
+        (:func:`simulation.mechanisms.contests.faction_cohesion`).
+        """
         return float(self.model.cohesion[self.index])
 
     def __repr__(self) -> str:

@@ -182,7 +182,7 @@ def build_initial_state(
     inputs = frame.inputs
     affinity = inputs["similarity"] * parameters.stance_weight
     np.fill_diagonal(affinity, 0.0)
-    n = affinity.shape[0]
+    alive = np.ones(affinity.shape[0], dtype=bool)
     arrays = {
         **frame.arrays,
         "affinity": affinity,
@@ -193,7 +193,10 @@ def build_initial_state(
             parameters.client_weight,
         ),
         "cohesion": contests.faction_cohesion(
-            affinity, inputs["faction_membership"], np.ones(n, dtype=bool)
+            affinity,
+            inputs["faction_membership"],
+            alive,
+            contests.politburo_seated(frame.arrays["holds"], frame.arrays["politburo_post"], alive),
         ),
         "parameter_values": pack(parameters),
     }

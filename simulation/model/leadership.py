@@ -348,6 +348,7 @@ def sanction(state, k, arena, move, proposer, targets, sides, row):
         row = write_sanction(state.decision_log, row, arena, move, proposer, target)
     if move == CONDEMNATION:
         for target in targets:
+            state.verdict_in[target] = k
             if not state.condemned[target]:
                 state.condemned_since[target] = k
             elif in_opposition_bloc(

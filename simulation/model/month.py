@@ -16,7 +16,13 @@ from simulation.mechanisms.alliances import (
     reweigh_affinities,
     threat_adjustment,
 )
-from simulation.mechanisms.contests import faction_cohesion, still_standing
+from simulation.mechanisms.contests import (
+    faction_cohesion,
+    leads,
+    politburo_seated,
+    seated_members,
+    still_standing,
+)
 from simulation.mechanisms.illness import illness_month
 from simulation.mechanisms.influence import drift_toward_support
 from simulation.mechanisms.membership import allocate_intake, attrition
@@ -53,7 +59,7 @@ def advance_month(state, k, free, row):
     arrays are updated in place and row ``k`` of each recorded array is
     written (:func:`record_month`). Running member intakes add their monthly
     members, in the order they began. In free mode a declared faction forms
-    when its members' cohesion is above ``faction_threshold`` and it comes
+    when its leaders' cohesion is above ``faction_threshold`` and it comes
     forward (:func:`comes_forward`), and dissolves when its cohesion falls
     below it; each formation or dissolution is logged at ``row`` of the ``decision_log``, after
     the month's decisions (replay's factions are the scenario's dated events).
@@ -161,7 +167,8 @@ def advance_month(state, k, free, row):
     )
     # The month's cohesion; ``cohesion`` keeps last month's, which the sittings saw, until
     # the factions have come forward.
-    united = faction_cohesion(affinity, faction_membership, alive)
+    seated = politburo_seated(holds, state.politburo_post, alive)  # where factions are led
+    united = faction_cohesion(affinity, faction_membership, alive, seated)
     grievance *= 1.0 - p[Parameter.grievance_decay]
     obligation *= 1.0 - p[Parameter.obligation_decay]
 
@@ -178,6 +185,8 @@ def advance_month(state, k, free, row):
                     threshold,
                     cohesion[f] > threshold,  # as the month's sittings found it
                     state.spoke_in,
+                    state.verdict_in,
+                    seated,
                     strongest,
                     state.arbiter,
                     k,
@@ -225,6 +234,8 @@ def comes_forward(
     threshold,
     declarable,
     spoke_in,
+    verdict_in,
+    seated,
     strongest,
     arbiter,
     k,
@@ -247,15 +258,19 @@ def comes_forward(
     trio no longer held half the seats, once Bukharin had taken Lenin's seat in
     June 1924 (the baseline's ``bukharin_politburo``; chronology.csv 1924-08).
     Any other group is an opposition, which exists for the party only once one
-    of its members speaks out at a sitting (:func:`.leadership._voice`): the
-    Left Opposition with the Declaration of the 46 (October 1923), the New
-    Opposition with the Leningrad leaders' open attack of autumn 1925
-    (chronology.csv 1923-10-15, 1925-10). Cohesion alone would count a
-    like-minded group as a faction from the first month. A speech declares
-    only a group that held together when it was made (``declarable``: its
-    cohesion above ``threshold`` at the end of the month before): the month's
-    sittings come before its moves of affinity, so a group that coheres only
-    after its member spoke waits for its next speech.
+    of its leaders (:func:`simulation.mechanisms.contests.leads`: its members in
+    the Politburo when two or more sit there) speaks out at a sitting
+    (:func:`.leadership._voice`), or once a verdict strikes two of its leaders
+    together (``verdict_in``): the Left Opposition with the Declaration of the
+    46 (October 1923), the New Opposition with the Leningrad leaders' open
+    attack of autumn 1925 and the 14th Congress's verdict on them (chronology.csv
+    1923-10-15, 1925-10, 1925-12-18). A majority that condemns two leaders
+    together names their group, as the congress named the Leningrad opposition.
+    Cohesion alone would count a like-minded group as a faction from the first
+    month. A speech or a verdict declares only a group that held together when
+    it was made (``declarable``: its cohesion above ``threshold`` at the end of
+    the month before): the month's sittings come before its moves of affinity,
+    so a group that coheres only after the sitting waits for the next.
 
     References:
         Riker, W. H. (1962). The Theory of Political Coalitions. Yale UP.
@@ -271,10 +286,14 @@ def comes_forward(
         return not _smaller_group_rules(f, membership, cohesion, threshold, strongest, seats)
     if not declarable:
         return False
-    forward = False
+    core = seated_members(membership, f, seated)
+    heard = False
+    struck = 0
     for i in range(members.size):  # a loop: numba compiles no generator for any()
-        forward |= members[i] != 0 and spoke_in[i] == k
-    return forward
+        if leads(membership, f, seated, i, core):
+            heard |= spoke_in[i] == k
+            struck += verdict_in[i] == k
+    return heard or struck >= 2
 
 
 @njit(cache=True)

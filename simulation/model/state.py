@@ -103,6 +103,7 @@ STATE = (
     ),
     StateArray("defied", _F, (_L,), np.bool_, False, doc="spoke out after his condemnation"),
     StateArray("spoke_in", _F, (_L,), np.int64, -1, doc="month he last spoke out, or -1"),
+    StateArray("verdict_in", _F, (_L,), np.int64, -1, doc="month a verdict last named him, or -1"),
     StateArray("failed_in", _F, (1,), np.int64, -1, doc="month a failure was last pinned, or -1"),
     StateArray("purged_in", _F, (_L,), np.int64, -1, doc="month a purge last took his post, or -1"),
     StateArray("organisation_of", _S, (_L,), np.int64, doc="whose own man he is, or -1"),

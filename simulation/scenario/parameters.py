@@ -265,10 +265,12 @@ class Parameters(Frozen):
     )
     faction_threshold: float = parameter(
         0.35,
-        "cohesion (its least attached member's mean affinity to the rest) above which a "
-        "declared faction holds together (free mode): it forms when one of its members "
-        "speaks out while it already holds together, or, if it counts the strongest, "
-        "while it holds half the Politburo",
+        "cohesion (its least attached leader's mean affinity to the rest; its leaders are "
+        "its members in the Politburo when two or more sit there, else all its members) "
+        "above which a declared faction holds together (free mode): it forms when one of "
+        "its leaders speaks out, or a verdict strikes two of them together, while it "
+        "already holds together, or, if it counts the strongest, while it holds half the "
+        "Politburo",
     )
     power_influence_weight: float = parameter(0.4, "weight of influence in a leader's power")
     power_apparatus_weight: float = parameter(0.4, "weight of the apparatus in a leader's power")

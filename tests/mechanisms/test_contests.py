@@ -285,14 +285,29 @@ def test_the_plenum_takes_first_the_motion_of_the_first_rival():
     assert not plenum([0.9, 0.1, 0.1], [-1, 2, 1], executive=False)[2]  # to be expelled
 
 
+NO_SEATS = np.zeros(3, dtype=bool)
+
+
 def test_faction_cohesion_is_its_least_attached_living_members_mean_affinity():
     affinity = np.array([[0.0, 0.8, 0.2], [0.8, 0.0, 0.4], [0.2, 0.4, 0.0]])
     membership = np.array([[1.0, 1.0, 1.0], [1.0, 0.0, 0.0]])
-    cohesion = faction_cohesion(affinity, membership, np.array([True, True, False]))
+    cohesion = faction_cohesion(affinity, membership, np.array([True, True, False]), NO_SEATS)
     assert cohesion[0] == pytest.approx(0.8)
     assert np.isnan(cohesion[1])
-    everyone = faction_cohesion(affinity, membership, np.ones(3, dtype=bool))
+    everyone = faction_cohesion(affinity, membership, np.ones(3, dtype=bool), NO_SEATS)
     assert everyone[0] == pytest.approx(0.3)  # leader 2: (0.2 + 0.4) / 2
+
+
+def test_a_group_led_from_the_politburo_holds_together_as_its_leaders_there_do():
+    """Two members with seats, close to each other, and a follower cold to both: the group
+    holds as its leaders hold; with one seat among them it is all its members again."""
+    affinity = np.array([[0.0, 0.8, -0.5], [0.8, 0.0, -0.5], [-0.5, -0.5, 0.0]])
+    group = np.ones((1, 3))
+    alive = np.ones(3, dtype=bool)
+    led = faction_cohesion(affinity, group, alive, np.array([True, True, False]))
+    assert led[0] == pytest.approx(0.8)
+    one_seat = faction_cohesion(affinity, group, alive, np.array([True, False, False]))
+    assert one_seat[0] == pytest.approx(-0.5)  # the follower's mean affinity
 
 
 def test_a_close_core_with_an_estranged_member_is_not_cohesive():
@@ -301,8 +316,13 @@ def test_a_close_core_with_an_estranged_member_is_not_cohesive():
     affinity = np.full((4, 4), 0.9)
     affinity[3, :] = affinity[:, 3] = -0.3
     np.fill_diagonal(affinity, 0.0)
-    cohesion = faction_cohesion(affinity, np.ones((1, 4)), np.ones(4, dtype=bool))
+    seated = np.zeros(4, dtype=bool)
+    cohesion = faction_cohesion(affinity, np.ones((1, 4)), np.ones(4, dtype=bool), seated)
     assert cohesion[0] == pytest.approx(-0.3)
+    seated[:] = True  # all four in the Politburo: their leaders are the same four
+    assert faction_cohesion(affinity, np.ones((1, 4)), np.ones(4, dtype=bool), seated)[0] == (
+        pytest.approx(-0.3)
+    )
 
 
 def office_holder(affinity, reach, shares, eligible, members, **given):

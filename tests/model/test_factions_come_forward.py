@@ -6,6 +6,7 @@ from simulation.model.month import comes_forward
 
 POLITBURO = 0
 NOBODY_SPOKE = np.full(6, -1)
+NO_VERDICT = np.full(6, -1)
 NO_ARBITER = -1
 THRESHOLD = 0.5
 
@@ -16,11 +17,15 @@ def forward(
     seats=(1, 1, 1, 1, 1, 1),
     health=None,
     spoke_in=NOBODY_SPOKE,
+    verdict_in=NO_VERDICT,
     others=(),
     arbiter=NO_ARBITER,
     cohesive_at_the_sitting=True,
 ):
     """Six leaders; ``seats`` marks the Politburo's members; month 5.
+
+    ``spoke_in`` and ``verdict_in`` give the month each leader last spoke out and
+    was last named in a verdict (-1: never).
 
     ``members`` is the faction asked about; ``others`` are further cohesive
     factions of the scenario. Every faction is cohesive at the month's end;
@@ -39,6 +44,8 @@ def forward(
         THRESHOLD,
         cohesive_at_the_sitting,
         spoke_in,
+        verdict_in,
+        holds[:, POLITBURO] & alive,
         strongest,
         arbiter,
         5,
@@ -100,3 +107,30 @@ def test_a_speech_declares_only_a_group_that_was_one_when_it_was_made():
     assert forward(left, strongest=0, spoke_in=spoke, cohesive_at_the_sitting=True)
     trio = (1, 1, 1, 0, 0, 0)  # a ruling group needs no speech, so no sitting either
     assert forward(trio, strongest=0, cohesive_at_the_sitting=False)
+
+
+def test_an_opposition_is_declared_by_a_verdict_that_strikes_two_of_its_leaders_together():
+    """The majority that condemns two of a group's leaders at one sitting names their
+    group, as the 14th Congress named the Leningrad opposition: no speech needed."""
+    leningrad = (0, 0, 0, 1, 1, 0)
+    struck = NO_VERDICT.copy()
+    struck[3] = 5
+    assert not forward(leningrad, strongest=0, verdict_in=struck)  # one of them
+    struck[4] = 5
+    assert forward(leningrad, strongest=0, verdict_in=struck)
+    assert not forward(leningrad, strongest=0, verdict_in=struck, cohesive_at_the_sitting=False)
+    struck[4] = 4  # named apart, at two sittings
+    assert not forward(leningrad, strongest=0, verdict_in=struck)
+
+
+def test_a_group_led_from_the_politburo_comes_forward_by_its_leaders_there():
+    """Leader 5 follows the group without a seat: his speech does not declare it while
+    two of its members sit in the Politburo, and does when only one of them sits."""
+    group = (0, 0, 0, 1, 1, 1)
+    lesser = NOBODY_SPOKE.copy()
+    lesser[5] = 5
+    assert not forward(group, strongest=0, seats=(1, 1, 1, 1, 1, 0), spoke_in=lesser)
+    assert forward(group, strongest=0, seats=(1, 1, 1, 1, 0, 0), spoke_in=lesser)
+    leader = NOBODY_SPOKE.copy()
+    leader[4] = 5
+    assert forward(group, strongest=0, seats=(1, 1, 1, 1, 1, 0), spoke_in=leader)

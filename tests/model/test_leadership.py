@@ -436,23 +436,34 @@ def _with_an_opposition():
 
 
 @pytest.mark.parametrize("voice_rate", [0.0, 1.0])
-def test_an_opposition_faction_forms_when_a_member_speaks_out_and_a_ruling_one_at_once(
+def test_an_opposition_faction_forms_when_a_member_speaks_out_or_a_verdict_names_both(
     voice_rate,
 ):
     # Trotsky, weakened so that he is never the strongest, and Radek agree from the start;
-    # the trio counts the strongest. Only Trotsky's appeal brings his faction forward.
+    # the trio counts the strongest. Only Trotsky's appeal, or a verdict naming the two of
+    # them at one sitting, brings their faction forward; without voice only a verdict can.
     changes = [
         {"set": {**CERTAIN_CONTESTS, "parameters.voice_rate": voice_rate}},
         {"add_event": A_FAILURE},
         {"set": {"leaders.trotsky.influence": 0.4}},
     ]
     variant = apply_changes(_with_an_opposition(), changes, "test")
+    declared = 0
     for seed in (1, 2, 3):
         model = run_model(variant, seed, Mode.FREE)
         formed = {row.event_id: row.date for row in model.event_log if row.type == "faction_formed"}
         appeals = {row.date for row in model.event_log if row.type == "appeal"}
+        named_together = {
+            vote.date
+            for vote in model.vote_log
+            if vote.motion.startswith("condemnation")
+            and vote.carried
+            and {"trotsky", "radek"} <= set(vote.target.split(";"))
+        }
         assert formed["faction_formed-troika"] == "1922-05"
         if voice_rate == 0:
-            assert "faction_formed-opposition" not in formed and not appeals
-        else:
-            assert formed["faction_formed-opposition"] in appeals
+            assert not appeals
+        if "faction_formed-opposition" in formed:
+            assert formed["faction_formed-opposition"] in appeals | named_together
+            declared += 1
+    assert declared == 3
