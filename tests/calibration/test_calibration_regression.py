@@ -37,19 +37,19 @@ def tables(baseline):
     return patterns, {name: pattern_table(patterns, frame) for name, frame in scores.items()}
 
 
-def test_the_posterior_predictive_joint_score_stays_near_0_79(tables):
+def test_the_posterior_predictive_joint_score_stays_near_0_81(tables):
     _, by_set = tables
     joint = joint_scores(by_set["posterior"])
-    assert joint["all"] == pytest.approx(0.79, abs=0.04)
-    assert joint["timings"] == pytest.approx(0.60, abs=0.08)
-    assert joint["factions"] == pytest.approx(0.43, abs=0.06)
+    assert joint["all"] == pytest.approx(0.81, abs=0.04)
+    assert joint["timings"] == pytest.approx(0.61, abs=0.08)
+    assert joint["factions"] == pytest.approx(0.65, abs=0.06)
 
 
-def test_the_hold_out_in_time_stays_near_0_68(tables):
+def test_the_hold_out_in_time_stays_near_0_70(tables):
     patterns, by_set = tables
     late = {p.id for p in patterns if p.date > Month(1924, 12)}
     table = by_set["hold-out fit"]
     table = table[table["pattern"].isin(late)]
     assert len(table) == 34
-    assert table["hit"].mean() == pytest.approx(0.68, abs=0.04)
+    assert table["hit"].mean() == pytest.approx(0.70, abs=0.04)
     assert (table["hit"] >= 0.4).sum() in range(26, 35)
