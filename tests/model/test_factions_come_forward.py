@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from simulation.mechanisms.contests import politburo_seated
 from simulation.model.month import comes_forward
 
 POLITBURO = 0
@@ -45,7 +46,7 @@ def forward(
         cohesive_at_the_sitting,
         spoke_in,
         verdict_in,
-        holds[:, POLITBURO] & alive,
+        politburo_seated(holds, POLITBURO, alive),
         strongest,
         arbiter,
         5,
