@@ -85,9 +85,11 @@ def choose_office_holder(
     members: np.ndarray,
     standing: np.ndarray,
     obligation: np.ndarray,
+    grievance: np.ndarray,
     proposer: int,
     hostility: float,
     margin: float,
+    provocation: float,
     rivals: bool,
     arbiter: int,
 ) -> int:
@@ -116,13 +118,18 @@ def choose_office_holder(
     1924-05-21, 1925-01-17). A client (``obligation`` to him above 0: one he
     appointed, or one the scenario makes his man) never fears his growth: he
     owes his career to it, and Molotov, Kuibyshev and Ordzhonikidze stood by
-    Stalin's Secretariat throughout. The ``arbiter`` (-1 for none) is above the
-    factions and needs no partner against anyone: a shared enemy does not hold
-    him back. Lenin at work had labelled Trotsky a "faction creator" and shuffled
-    the leadership's cadres to keep his own circle on top (source chapter, §War
-    Communism and the NEP), and his postscript asked for Stalin's removal while
-    Trotsky, whom Stalin opposed, still headed the army (chronology.csv
-    1923-01-04).
+    Stalin's Secretariat throughout. Nor does a partner whose ``grievance`` against him is
+    below ``provocation`` (the parameter ``fear_provocation``; at 0, the default, any partner
+    may fear him): the sources record that fear only from men whose organisations his
+    appointments had reached, Zinoviev at the cave meeting of 1923 and Kamenev at the 14th
+    Congress (chronology.csv 1923-07, 1925-12); at 0, most of the baseline's motions
+    against Stalin come from partners he never harmed. The ``arbiter`` (-1 for none) is
+    above the factions and needs no partner against anyone: neither a shared enemy nor
+    the want of a grievance holds him back. Lenin at work had labelled Trotsky a
+    "faction creator" and shuffled the leadership's cadres to keep his own circle on
+    top (source chapter, §War Communism and the NEP), and his postscript asked for
+    Stalin's removal while Trotsky, whom Stalin opposed, still headed the army
+    (chronology.csv 1923-01-04).
 
     A rival who sits in the Politburo (``members``) and is not the chief
     appointer is not a candidate: the offices of a member of the ruling group
@@ -145,6 +152,7 @@ def choose_office_holder(
             chief
             and shares[proposer] < margin * shares[i]
             and obligation[proposer, i] <= 0.0
+            and (proposer == arbiter or grievance[proposer, i] >= provocation)
             and (proposer == arbiter or not shares_standing_enemy(affinity, standing, proposer, i))
         )
         political = hostile and rivals and (chief or not members[i])

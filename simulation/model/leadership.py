@@ -128,7 +128,7 @@ def _truce(state):
 
 
 @njit(cache=True)
-def _rivals(state, arena, eligible, shares, reach, members, hostility, margin, truce):
+def _rivals(state, arena, eligible, shares, reach, members, hostility, margin, provocation, truce):
     """Whom each leader present would move against: (n,) leaders, -1 for no one or absent.
 
     Given the offices' ``reach``, the holder of those most worth taking
@@ -158,9 +158,11 @@ def _rivals(state, arena, eligible, shares, reach, members, hostility, margin, t
                 members,
                 standing,
                 state.obligation,
+                state.grievance,
                 i,
                 hostility,
                 margin,
+                provocation,
                 not truce,
                 state.arbiter,
             )
@@ -254,7 +256,10 @@ def _choose(state, arena, delegates, shares, with_allies, office):
     if politburo >= 0:
         members[:] = state.holds[:, politburo]
     utilities = np.full(n, -1.0)
-    rivals = _rivals(state, arena, eligible, shares, reach, members, hostility, margin, truce)
+    provocation = p[Parameter.fear_provocation]
+    rivals = _rivals(
+        state, arena, eligible, shares, reach, members, hostility, margin, provocation, truce
+    )
     sides = np.empty(n, dtype=np.int64)  # each plan's, then the chosen motion's
     for i in range(n):
         if rivals[i] >= 0:

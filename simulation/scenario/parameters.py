@@ -247,6 +247,13 @@ class Parameters(Frozen):
         bounds=(0.0, 1.0),
         prior=(0.4, 1.0),
     )
+    fear_provocation: float = parameter(
+        0.0,
+        "grievance a partner must hold against the party's chief appointer before he fears "
+        "his growth (0: none; the sources record that fear only from those whose machines "
+        "his appointments had reached)",
+        bounds=(0.0, 1.0),
+    )
     secure_majority: float = parameter(
         2 / 3,
         "share of the Politburo's seats a congress's winners want held by members not "

@@ -328,14 +328,16 @@ def test_a_close_core_with_an_estranged_member_is_not_cohesive():
 def office_holder(affinity, reach, shares, eligible, members, **given):
     """``choose_office_holder`` for proposer 0 at hostility 0.2; the rest as ``given`` or plain.
 
-    Plain: everyone still standing, no obligations, a margin of 0.7, rivals open to the
-    motion (no truce), no arbiter.
+    Plain: everyone still standing, no obligations or grievances, a margin of 0.7, no
+    provocation needed, rivals open to the motion (no truce), no arbiter.
     """
     n = reach.size
     settings = {
         "standing": np.ones(n, bool),
         "obligation": np.zeros((n, n)),
+        "grievance": np.zeros((n, n)),
         "margin": 0.7,
+        "provocation": 0.0,
         "rivals": True,
         "arbiter": -1,
     }
@@ -348,9 +350,11 @@ def office_holder(affinity, reach, shares, eligible, members, **given):
         members,
         settings["standing"],
         settings["obligation"],
+        settings["grievance"],
         0,
         0.2,
         settings["margin"],
+        settings["provocation"],
         settings["rivals"],
         settings["arbiter"],
     )
@@ -418,6 +422,30 @@ def test_partners_but_not_the_arbiter_leave_the_chief_appointer_alone_while_a_sh
     assert holder([True, True, True], arbiter=2) == -1  # another's arbitership frees no one
     assert shares_standing_enemy(affinity, np.ones(3, bool), 0, 1)
     assert not shares_standing_enemy(affinity, np.ones(3, bool), 0, 2)
+
+
+def test_a_partner_fears_the_chief_appointer_only_once_provoked_when_provocation_is_asked():
+    # Chief appointer 1 has outgrown partner 0, and no enemy they share still stands
+    # (January 1925): any partner may fear him, unless ``fear_provocation`` asks for a
+    # grievance, which his appointments in the partner's machine would have left.
+    affinity = np.array([[0.0, 0.6, -0.5], [0.6, 0.0, -0.5], [-0.5, -0.5, 0.0]])
+    reach = np.array([0.0, 0.9, 0.05])
+    shares = np.array([0.1, 0.3, 0.2])
+    eligible = np.array([True, True, False])
+    members = np.zeros(3, bool)
+    broken = np.array([True, True, False])
+    cut_into = np.zeros((3, 3))
+    cut_into[0, 1] = 0.05
+
+    def holder(**given):
+        return office_holder(affinity, reach, shares, eligible, members, standing=broken, **given)
+
+    assert holder() == 1  # no provocation asked: he is next
+    assert holder(provocation=0.01) == -1  # unharmed, the partner does not fear him
+    assert holder(provocation=0.01, grievance=cut_into) == 1  # harmed, he does
+    assert holder(provocation=0.1, grievance=cut_into) == -1  # not harmed enough
+    # The arbiter needs no grievance: he weighs the leadership's balance, not his place.
+    assert holder(provocation=0.01, arbiter=0) == 1
 
 
 def test_a_politburo_member_loses_his_offices_by_a_verdict_unless_he_is_the_chief_appointer():
