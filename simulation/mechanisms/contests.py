@@ -152,8 +152,13 @@ def choose_office_holder(
             chief
             and shares[proposer] < margin * shares[i]
             and obligation[proposer, i] <= 0.0
-            and (proposer == arbiter or grievance[proposer, i] >= provocation)
-            and (proposer == arbiter or not shares_standing_enemy(affinity, standing, proposer, i))
+            and (
+                proposer == arbiter
+                or (
+                    grievance[proposer, i] >= provocation
+                    and not shares_standing_enemy(affinity, standing, proposer, i)
+                )
+            )
         )
         political = hostile and rivals and (chief or not members[i])
         candidate = political or (not hostile and (weaker or feared))

@@ -141,6 +141,7 @@ def _rivals(state, arena, eligible, shares, reach, members, hostility, margin, p
     increment and decrement (``benchmarks/README.md``).
     """
     affinity, apparatus, alive, health = state.affinity, state.apparatus, state.alive, state.health
+    obligation, grievance = state.obligation, state.grievance  # read once, not once a leader
     rivals = np.full(alive.size, -1)
     standing = np.zeros(0, dtype=np.bool_)  # read only by the office motion's choice
     if reach.size > 0:
@@ -157,8 +158,8 @@ def _rivals(state, arena, eligible, shares, reach, members, hostility, margin, p
                 eligible,
                 members,
                 standing,
-                state.obligation,
-                state.grievance,
+                obligation,
+                grievance,
                 i,
                 hostility,
                 margin,
