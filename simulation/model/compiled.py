@@ -4,9 +4,11 @@ The monthly mechanisms are compiled with ``cache=True`` so that a process
 loads machine code instead of compiling for a quarter of a minute. Numba keys
 that cache by the file defining each function only: after an edit to a
 mechanism, :func:`simulation.model.month.advance_month`, which inlines it, would
-load a stale copy from disk and silently run the old mechanism. So the
-package records a digest of its compiled sources next to the cache and, when
-the digest changes, removes the cached machine code before anything loads it.
+load a stale copy from disk and silently run the old mechanism; after a parameter
+is added to the registry, every kernel would read the old positions. So the
+package records a digest of the sources compiled code is made from next to the
+cache and, when the digest changes, removes the cached machine code before
+anything loads it.
 The cache is where numba keeps it: beside the sources, or under
 ``NUMBA_CACHE_DIR`` when that is set (a cluster's shared cache, a trial's own).
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -43,10 +46,40 @@ def cache_directory(source_directory: Path) -> Path:
     return source_directory / "__pycache__"
 
 
+_IMPORT = re.compile(rb"^from ([\w.]+) import", re.MULTILINE)
+"""A module-level ``from X import``: one inside a function or under ``if TYPE_CHECKING``
+is indented."""
+
+
+def compiled_sources(package: Path) -> set[Path]:
+    """The sources compiled code is made from: those naming ``njit``, and what they import.
+
+    numba bakes into the machine code the values of the globals a function reads, and
+    checks only the file defining it before loading its cache (its documentation's "Cache
+    limitations"). Compiled code reads the parameters by their positions in the packed
+    array, which the registry's order makes (:mod:`simulation.model.parameters`): a
+    parameter inserted there, where nothing compiles, would leave every cached kernel
+    reading its neighbour's value. So the package's modules that compiling sources import
+    at module level count too, and theirs in turn.
+    """
+    found = {source for source in package.rglob("*.py") if b"njit" in source.read_bytes()}
+    waiting = list(found)
+    while waiting:
+        for name in _IMPORT.findall(waiting.pop().read_bytes()):
+            root, *parts = name.decode().split(".")
+            if root != package.name:
+                continue
+            module = package.joinpath(*parts)
+            for source in (module.with_suffix(".py"), module / "__init__.py"):
+                if source.is_file() and source not in found:
+                    found.add(source)
+                    waiting.append(source)
+    return found
+
+
 def compiled_sources_digest(package: Path) -> str:
-    """SHA-256 over the package's sources that compile code (those naming ``njit``)."""
-    compiling = (s for s in sorted(package.rglob("*.py")) if b"njit" in s.read_bytes())
-    return sources_digest(package, compiling)
+    """SHA-256 over the package's sources compiled code is made from (:func:`compiled_sources`)."""
+    return sources_digest(package, sorted(compiled_sources(package)))
 
 
 def drop_stale_machine_code(package: Path = PACKAGE) -> bool:

@@ -19,7 +19,10 @@ def small_file(tmp_path):
 
 def make_package(root):
     (root / "sub" / "__pycache__").mkdir(parents=True)
-    (root / "kernel.py").write_text("@njit\ndef f(): return 1\n")
+    (root / "kernel.py").write_text(
+        f"from {root.name}.registry import ORDER\n@njit\ndef f(): return ORDER[0]\n"
+    )
+    (root / "registry.py").write_text("ORDER = (1, 2)\n")
     (root / "sub" / "mechanism.py").write_text("@njit\ndef g(): return 2\n")
     (root / "cli.py").write_text("print(f())\n")
     for name in ("kernel.f-1.py312.nbi", "kernel.f-1.py312.1.nbc"):
@@ -47,6 +50,21 @@ def test_machine_code_is_dropped_when_a_source_changes(tmp_path):
     (package / "sub" / "mechanism.py").write_text("@njit\ndef g(): return 3\n")  # a callee does
     assert drop_stale_machine_code(package)
     assert cached_files(package) == []
+
+
+def test_machine_code_is_dropped_when_what_it_was_compiled_from_changes(tmp_path):
+    # numba bakes a global's value into the machine code and checks only the file of the
+    # function it loads: a parameter inserted into the registry, where nothing compiles,
+    # would leave every cached kernel reading its neighbour's position.
+    package = make_package(tmp_path / "simulation")
+    drop_stale_machine_code(package)
+    (package / "sub" / "__pycache__" / "kernel.f-1.py312.nbi").write_bytes(b"compiled")
+    (package / "registry.py").write_text("ORDER = (0, 1, 2)\n")
+    assert drop_stale_machine_code(package)
+    assert cached_files(package) == []
+    (package / "sub" / "__pycache__" / "kernel.f-1.py312.nbi").write_bytes(b"recompiled")
+    (package / "cli.py").write_text("from simulation.registry import ORDER\nprint(ORDER)\n")
+    assert not drop_stale_machine_code(package)  # read by Python alone: the cache stands
 
 
 def test_the_first_run_on_a_machine_says_it_is_compiling(small_file, tmp_path, monkeypatch, capsys):
