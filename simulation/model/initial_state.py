@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,6 +26,9 @@ from simulation.model.rows import ROW_WIDTH
 from simulation.model.state import FROM_SCENARIO, STATE, RunPlan, plan_runs
 from simulation.model.votes import ARENAS
 from simulation.scenario.schema import SITTINGS, Arena, EventKind, EventType, Scenario
+
+if TYPE_CHECKING:
+    from simulation.model.party_model import PartyModel
 
 _CACHE: dict[tuple[int, int], tuple[Scenario, InitialState]] = {}
 _CACHE_SIZE = 8
@@ -180,9 +184,13 @@ def build_initial_state(
         frame = build_frame(scenario, free_from)
     parameters = scenario.parameters
     inputs = frame.inputs
-    affinity = inputs["similarity"] * parameters.stance_weight
-    np.fill_diagonal(affinity, 0.0)
-    alive = np.ones(affinity.shape[0], dtype=bool)
+    affinity, cohesion = starting_ties(
+        inputs["similarity"],
+        parameters.stance_weight,
+        inputs["faction_membership"],
+        frame.arrays["holds"],
+        frame.arrays["politburo_post"],
+    )
     arrays = {
         **frame.arrays,
         "affinity": affinity,
@@ -192,15 +200,51 @@ def build_initial_state(
             inputs["apparatus"],
             parameters.client_weight,
         ),
-        "cohesion": contests.faction_cohesion(
-            affinity,
-            inputs["faction_membership"],
-            alive,
-            contests.politburo_seated(frame.arrays["holds"], frame.arrays["politburo_post"], alive),
-        ),
+        "cohesion": cohesion,
         "parameter_values": pack(parameters),
     }
     return InitialState(**vars(frame.fields), arrays=arrays, machine_code=frame.machine_code)
+
+
+def starting_ties(
+    similarity: np.ndarray,
+    stance_weight: float,
+    faction_membership: np.ndarray,
+    holds: np.ndarray,
+    politburo_post: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The starting affinities and the factions' cohesion: ``(affinity, cohesion)``.
+
+    In April 1922 no one yet owes or resents anyone (the scenario's patrons aside, which
+    the month's re-weighing reads): two leaders are as close as their stances.
+    """
+    affinity = similarity * stance_weight
+    np.fill_diagonal(affinity, 0.0)
+    alive = np.ones(affinity.shape[0], dtype=bool)
+    seated = contests.politburo_seated(holds, politburo_post, alive)
+    return affinity, contests.faction_cohesion(affinity, faction_membership, alive, seated)
+
+
+def draw_stances(model: PartyModel) -> None:
+    """Draw the run's starting stances around the scenario's (``stance_uncertainty``), in place.
+
+    The stances of ``leaders_1922.csv`` are estimates, and several were read off choices
+    made later (Krupskaya's economic stance off her choice of 1925, Stalin's off 1924-26):
+    runs whose leaders start elsewhere say how far an outcome rests on them. Each stance
+    moves on each axis by a normal draw from the model's generator, kept within [-1, 1],
+    and the affinities and cohesion the starting state derives from the stances follow.
+    """
+    stance = model.stance
+    stance += model.rng.normal(0.0, model.parameters.stance_uncertainty, stance.shape)
+    np.clip(stance, -1.0, 1.0, out=stance)
+    alliances.fill_similarity(model.similarity, stance)
+    model.affinity[:], model.cohesion[:] = starting_ties(
+        model.similarity,
+        model.parameters.stance_weight,
+        model.faction_membership,
+        model.holds,
+        model.politburo_post,
+    )
 
 
 def build_frame(scenario: Scenario, free_from: int) -> ScenarioFrame:

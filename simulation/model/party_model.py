@@ -26,7 +26,7 @@ from simulation.model.agents import Faction, Leader, Organisation
 from simulation.model.compiled import check_machine_code, machine_code
 from simulation.model.decisions import log_decisions
 from simulation.model.events import apply_event
-from simulation.model.initial_state import initial_state
+from simulation.model.initial_state import draw_stances, initial_state
 from simulation.model.month import replay_month, simulate_month
 from simulation.model.offices import open_headless_organisations
 from simulation.model.recorder import Recorder, RunResult
@@ -102,6 +102,8 @@ class PartyModel(mesa.Model):
         # The state's arrays (declared in simulation.model.state), changed in place for good.
         self.plan = start.plan
         self.plan.start_run(self)
+        if self.parameters.stance_uncertainty > 0:
+            draw_stances(self)
         self.return_months: set[int] = set()
         """Months in which some absence ends (a cheap test before the array one)."""
         self.events_by_step = start.events_by_step

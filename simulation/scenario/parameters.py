@@ -70,6 +70,11 @@ class Parameters(Frozen):
     client_weight: float = parameter(0.5, "standing a leader draws from his apparatus")
     alliance_rate: float = parameter(0.2, "monthly adjustment of affinities", prior=(0.05, 0.4))
     stance_weight: float = parameter(0.6, "weight of stance similarity in affinity")
+    stance_uncertainty: float = parameter(
+        0.0,
+        "spread (standard deviation) of each leader's starting stance around the scenario's, "
+        "drawn afresh on each axis in every run (0: the scenario's stances as they stand)",
+    )
     grievance_weight: float = parameter(0.8, "weight of grievances in affinity")
     grievance_decay: float = parameter(0.03, "monthly decay of grievances")
     polemic_grievance: float = parameter(

@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
+from calibration.evaluate import with_parameters
 from simulation.experiments.runs import run_model
-from simulation.model import Mode
+from simulation.mechanisms.alliances import stance_similarity
+from simulation.model import Mode, PartyModel
 
 
 def stances(result, leader):
@@ -28,3 +30,19 @@ def test_in_free_mode_the_leningrad_leader_turns_left_without_a_dated_shift(base
         zinoviev = stances(run_model(baseline, seed, Mode.FREE).recorder.result(), "zinoviev")
         moved.append(zinoviev.loc["1925-12", "stance_economic"] - zinoviev.loc["1922-04"].iloc[0])
     assert np.mean(np.array(moved) < -0.2) >= 0.8
+
+
+def test_a_run_may_start_from_stances_drawn_around_the_scenarios(baseline):
+    estimated = np.array([[lead.stance.economic, lead.stance.regime] for lead in baseline.leaders])
+    assert np.array_equal(PartyModel(baseline, seed=3, mode=Mode.FREE).stance, estimated)
+    blurred = with_parameters(baseline, {"stance_uncertainty": 0.2})
+    first, again = (PartyModel(blurred, seed=3, mode=Mode.FREE) for _ in range(2))
+    assert np.array_equal(first.stance, again.stance)  # one seed, one draw
+    assert not np.array_equal(first.stance, PartyModel(blurred, seed=4, mode=Mode.FREE).stance)
+    assert 0.1 < np.std(first.stance - estimated) < 0.3
+    assert np.abs(first.stance).max() <= 1.0
+    # The starting ties follow the drawn stances as they follow the estimates.
+    expected = stance_similarity(first.stance) * blurred.parameters.stance_weight
+    np.fill_diagonal(expected, 0.0)
+    assert np.allclose(first.affinity, expected)
+    assert np.allclose(first.similarity, stance_similarity(first.stance))
