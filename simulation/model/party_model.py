@@ -102,8 +102,8 @@ class PartyModel(mesa.Model):
         # The state's arrays (declared in simulation.model.state), changed in place for good.
         self.plan = start.plan
         self.plan.start_run(self)
-        if self.parameters.stance_uncertainty > 0:
-            draw_stances(self)
+        if self.parameters.stance_uncertainty > 0 and self.free_from == 0:
+            draw_stances(self)  # history replayed, even to a branch, starts where it started
         self.return_months: set[int] = set()
         """Months in which some absence ends (a cheap test before the array one)."""
         self.events_by_step = start.events_by_step

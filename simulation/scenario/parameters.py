@@ -73,7 +73,8 @@ class Parameters(Frozen):
     stance_uncertainty: float = parameter(
         0.0,
         "spread (standard deviation) of each leader's starting stance around the scenario's, "
-        "drawn afresh on each axis in every run (0: the scenario's stances as they stand)",
+        "drawn afresh on each axis in every run the leaders decide from its first month (0: "
+        "the scenario's stances as they stand)",
     )
     grievance_weight: float = parameter(0.8, "weight of grievances in affinity")
     grievance_decay: float = parameter(0.03, "monthly decay of grievances")

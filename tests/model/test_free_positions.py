@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from calibration.evaluate import with_parameters
+from simulation.calendar import Month
 from simulation.experiments.runs import run_model
 from simulation.mechanisms.alliances import stance_similarity
 from simulation.model import Mode, PartyModel
@@ -46,3 +47,7 @@ def test_a_run_may_start_from_stances_drawn_around_the_scenarios(baseline):
     np.fill_diagonal(expected, 0.0)
     assert np.allclose(first.affinity, expected)
     assert np.allclose(first.similarity, stance_similarity(first.stance))
+    # History replayed, to the end or to a branch, starts where it started.
+    assert np.array_equal(PartyModel(blurred, seed=3, mode=Mode.REPLAY).stance, estimated)
+    branch = blurred.model_copy(update={"free_from": Month.parse("1924-05")})
+    assert np.array_equal(PartyModel(branch, seed=3, mode=Mode.FREE).stance, estimated)
