@@ -228,14 +228,13 @@ def starting_ties(
 def draw_stances(model: PartyModel) -> None:
     """Draw the run's starting stances around the scenario's (``stance_uncertainty``), in place.
 
-    Only where the leaders decide from the first month: history replayed, up to a branch
-    or to the end, starts from the stances it started from.
-
     The stances of ``leaders_1922.csv`` are estimates, and several were read off choices
     made later (Krupskaya's economic stance off her choice of 1925, Stalin's off 1924-26):
     runs whose leaders start elsewhere say how far an outcome rests on them. Each stance
     moves on each axis by a normal draw from the model's generator, kept within [-1, 1],
     and the affinities and cohesion the starting state derives from the stances follow.
+    Only for a run the leaders decide from its first month: history replayed, up to a
+    branch or to the end, starts from the stances it started from.
     """
     stance = model.stance
     stance += model.rng.normal(0.0, model.parameters.stance_uncertainty, stance.shape)
