@@ -91,6 +91,13 @@ def summaries(scenario, mode: Mode, draws=None, runs: int = PAIRED_RUNS) -> pd.D
     return rows.drop(columns="scenario")
 
 
+def with_the_check(baseline, name: str, runs: int = 60) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Paired posterior runs of the baseline and of ``scenarios/checks/NAME``, free mode."""
+    draws = PosteriorDraws.read(POSTERIOR, baseline)
+    check = load_scenario(BASELINE.parent / "checks" / name)
+    return tuple(summaries(scenario, Mode.FREE, draws, runs=runs) for scenario in (baseline, check))
+
+
 @pytest.fixture(scope="module")
 def baseline_summaries():
     baseline = load_scenario(BASELINE)
@@ -180,12 +187,7 @@ def test_partners_who_fear_only_once_provoked_leave_stalin_his_victory(baseline)
     dominant) 0.686 in the baseline, 0.990 with the check. Here, on 60 paired runs,
     at least 0.15 more, and 0.9 or more.
     """
-    runs = 60
-    draws = PosteriorDraws.read(POSTERIOR, baseline)
-    provoked = load_scenario(BASELINE.parent / "checks" / "partners_fear_when_provoked.yaml")
-    base, check = (
-        summaries(scenario, Mode.FREE, draws, runs=runs) for scenario in (baseline, provoked)
-    )
+    base, check = with_the_check(baseline, "partners_fear_when_provoked.yaml")
     stalin_dominant = [(table["dominant"] == "stalin").mean() for table in (base, check)]
     assert stalin_dominant[1] >= stalin_dominant[0] + 0.15
     assert stalin_dominant[1] >= 0.9
@@ -201,12 +203,7 @@ def test_stances_drawn_around_the_estimates_leave_the_outcome_about_as_likely(ba
     baseline, 0.66 blurred (-0.03 [-0.06, 0.00]). Here, on 60 paired runs, within 0.15,
     while nearly every run ends otherwise than its unblurred pair.
     """
-    runs = 60
-    draws = PosteriorDraws.read(POSTERIOR, baseline)
-    blurred = load_scenario(BASELINE.parent / "checks" / "stances_blurred.yaml")
-    base, check = (
-        summaries(scenario, Mode.FREE, draws, runs=runs) for scenario in (baseline, blurred)
-    )
+    base, check = with_the_check(baseline, "stances_blurred.yaml")
     stalin_dominant = [(table["dominant"] == "stalin").mean() for table in (base, check)]
     assert abs(stalin_dominant[1] - stalin_dominant[0]) <= 0.15
     assert (base["power_stalin"] != check["power_stalin"]).mean() >= 0.9
