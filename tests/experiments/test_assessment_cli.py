@@ -203,3 +203,17 @@ def test_an_overlay_is_assessed_with_the_fit_of_the_scenario_it_extends():
     point = BASELINE.parent.parent / "calibration" / "parameters" / "baseline-1922.yaml"
     assert fitted_point_of(BASELINE) == point
     assert fitted_point_of(overlay) == point
+
+
+def test_the_report_names_the_patterns_no_run_reproduces(assessed):
+    # What the model cannot do at all, which the mean hit share hides (the patterns of
+    # 1922-24 no run of the committed fits reproduces are among them).
+    table = pd.read_csv(assessed / "patterns.csv")
+    never = table[table["posterior"] == 0]
+    assert {"rakovsky-leaves-ukraine", "dzerzhinsky-takes-vsnkh"} <= set(never["pattern"])
+    report = (assessed / "report.md").read_text()
+    line = next(
+        text for text in report.splitlines() if text.startswith("Reproduced in no run of the model")
+    )
+    named = re.findall(r"`([^`]+)` \((fit|hold_out)\)", line)
+    assert named == list(zip(never["pattern"], never["role"], strict=True))

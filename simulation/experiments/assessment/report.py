@@ -177,12 +177,23 @@ def _patterns(assessment: Assessment) -> list[str]:
         for role_name in ("fit", "hold_out")
     }
     sources = {pattern.id: pattern.source for pattern in assessment.patterns}
+    never = table[table[assessment.model] == 0]
     lines = [
         "## Every pattern (in-sample last: fit against hold_out)",
         "",
         f"Mean hit share of the model ({assessment.model}): `fit` patterns "
         f"{by_role['fit']:.2f}, `hold_out` patterns {by_role['hold_out']:.2f}. Month errors "
         "are the model's, over the runs in which the pattern could be timed.",
+        "",
+        # A pattern no run reproduces teaches a fit nothing and its hit share nothing either:
+        # what the model cannot do at all, which a mean over the patterns hides.
+        "Reproduced in no run of the model: "
+        + (
+            ", ".join(f"`{row.pattern}` ({row.role})" for row in never.itertuples())
+            if len(never)
+            else "none"
+        )
+        + ".",
         "",
         _markdown(table),
         "",
