@@ -7,6 +7,7 @@ import re
 import pandas as pd
 import pytest
 from conftest import BASELINE, ROOT
+from scipy.stats import binomtest
 
 from simulation.calendar import Month
 from simulation.cli import main
@@ -217,3 +218,23 @@ def test_the_report_names_the_patterns_no_run_reproduces(assessed):
     )
     named = re.findall(r"`([^`]+)` \((fit|hold_out)\)", line)
     assert named == list(zip(never["pattern"], never["role"], strict=True))
+
+
+def test_the_headline_names_the_hold_out_patterns_within_sampling_error_of_the_threshold(
+    assessed,
+):
+    # Six runs a set: every share between one hit and four is within the error of 40%.
+    runs = json.loads((assessed / "manifest.json").read_text())["runs"]
+    table = pd.read_csv(assessed / "patterns.csv")
+    late = table[table["date"] > "1924-12"]
+    close = []
+    for pattern, share in zip(late["pattern"], late[HOLD_OUT], strict=True):
+        interval = binomtest(round(share * runs), runs).proportion_ci(0.95, method="wilson")
+        if interval.low < 0.4 <= interval.high:
+            close.append(pattern)
+    assert close, "six runs should leave some pattern undecided"
+    report = (assessed / "report.md").read_text()
+    headline = report[: report.index("## What follows")]
+    assert "Within sampling error of 40% (95% Wilson interval over these 6 runs)" in headline
+    named = re.findall(r"`([^`]+)` \d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]", headline)
+    assert named == close

@@ -1,8 +1,12 @@
-"""The verdicts against the null models: a difference the report cannot show is a tie."""
+"""The verdicts: against the null models a difference the report cannot show is a tie, and at
+the threshold a hit share within its sampling error is named as such."""
+
+from types import SimpleNamespace
 
 import pandas as pd
+import pytest
 
-from simulation.experiments.assessment.assessment import Assessment
+from simulation.experiments.assessment.assessment import HOLD_OUT, REPRODUCED, Assessment
 
 
 def _table(offices: float, factions: float) -> pd.DataFrame:
@@ -32,3 +36,40 @@ def test_a_level_beaten_by_less_than_the_report_shows_is_a_tie():
     assert verdicts.loc["offices", "vs apparatus"] == "does not beat"
     # 0.003 against 0: both print as 0.00
     assert verdicts.loc["factions", "vs persistence"] == "ties: does not beat"
+
+
+def _counted(hits: dict[str, int], runs: int) -> Assessment:
+    """An assessment whose hold-out fit hit each pattern in ``hits[pattern]`` of ``runs`` runs."""
+    scores = pd.DataFrame(
+        [(run, pattern, run < count) for pattern, count in hits.items() for run in range(runs)],
+        columns=["run", "pattern", "hit"],
+    )
+    patterns = [SimpleNamespace(id=pattern) for pattern in hits]
+    return Assessment(
+        patterns=patterns,
+        settings=None,
+        model="posterior",
+        descriptions={},
+        tables={},
+        scores={HOLD_OUT: scores},
+        hindsight=[],
+        learnt=pd.DataFrame(),
+    )
+
+
+def test_a_hit_share_close_to_the_threshold_is_within_its_sampling_error():
+    # 402 runs of 1,000: reproduced by the count, not beyond doubt (Wilson, 95%: the centre
+    # (p + z^2/2n) / (1 + z^2/n) = 0.4024, half-width 0.0303).
+    assessment = _counted({"seat": 402, "army": 700, "finance": 15}, 1000)
+    intervals = assessment.sampling_intervals(HOLD_OUT)
+    assert list(intervals.index) == ["seat", "army", "finance"]
+    seat = intervals.loc["seat"]
+    assert (seat["hits"], seat["runs"], seat["share"]) == (402, 1000, 0.402)
+    assert seat["low"] == pytest.approx(0.3720, abs=1e-4)
+    assert seat["high"] == pytest.approx(0.4327, abs=1e-4)
+    straddles = (intervals["low"] < REPRODUCED) & (intervals["high"] >= REPRODUCED)
+    assert list(intervals.index[straddles]) == ["seat"]
+    # More runs narrow it: at 10,000 runs the same share still straddles 40%, 45% does not.
+    wider = _counted({"seat": 4020, "army": 4500}, 10000).sampling_intervals(HOLD_OUT)
+    assert wider.loc["seat", "high"] - wider.loc["seat", "low"] < seat["high"] - seat["low"]
+    assert wider.loc["army", "low"] > REPRODUCED

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binomtest
 
 from calibration.evaluate import with_parameters
 from calibration.pattern_scores import joint_scores, pattern_table, score_frame, score_run
@@ -46,6 +47,11 @@ VISIBLE = 0.005
 decimals do not show (0.003 against 0 on factions that neither forms is a tie, not a win)."""
 HOLD_OUT = "hold-out fit"
 NO_HINDSIGHT = "no hindsight"
+REPRODUCED = 0.4
+"""The hit share at which a pattern counts as reproduced: issue 11 asks it of each pattern
+of the hold-out period."""
+CONFIDENCE = 0.95
+"""The level of a hit share's sampling interval (:meth:`Assessment.sampling_intervals`)."""
 
 
 class AssessmentError(ValueError):
@@ -109,6 +115,30 @@ class Assessment:
         for name, frame in self.tables.items():
             table[name] = frame["hit"].to_numpy()
         return table
+
+    def sampling_intervals(self, name: str) -> pd.DataFrame:
+        """Per pattern, the run set's hit share with its Wilson interval at :data:`CONFIDENCE`.
+
+        A hit share is a proportion of independent runs (each its own seed and, with a
+        posterior, its own draw), so it carries the error of a finite sample: at 1,000 runs
+        a share of 0.40 is known to about ±0.03, and a pattern that close to
+        :data:`REPRODUCED` may pass on one root seed and fail on another. The interval says
+        which verdicts more runs could overturn.
+
+        Returns:
+            Indexed by pattern, in the patterns' order: ``hits``, ``runs``, ``share``,
+            ``low``, ``high``.
+        """
+        scores = self.scores[name]
+        grouped = scores.groupby("pattern", sort=False)["hit"]
+        counts = pd.DataFrame({"hits": grouped.sum().astype(int), "runs": grouped.size()})
+        counts = counts.reindex([p.id for p in self.patterns])
+        rows = []
+        for hits, runs in counts.itertuples(index=False):
+            interval = binomtest(hits, runs).proportion_ci(CONFIDENCE, method="wilson")
+            rows.append((hits, runs, hits / runs, interval.low, interval.high))
+        columns = ["hits", "runs", "share", "low", "high"]
+        return pd.DataFrame(rows, index=counts.index, columns=columns)
 
     def joint(self, names: list[str] | None = None, only: list[str] | None = None) -> pd.DataFrame:
         """Joint score (mean hit share) over all patterns and per level, one column per set."""

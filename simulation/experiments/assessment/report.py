@@ -15,8 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from simulation.experiments.assessment.assessment import (
+    CONFIDENCE,
     HOLD_OUT,
     NO_HINDSIGHT,
+    REPRODUCED,
     Assessment,
     audit_effect,
     mean_change,
@@ -56,12 +58,13 @@ def _headline(assessment: Assessment) -> list[str]:
     table = assessment.hit_table()
     columns = ["pattern", "level", "role", "date", HOLD_OUT, *NULL_MODELS, model]
     table = table[table["pattern"].isin(late)][columns]
-    reached = int((table[HOLD_OUT] >= 0.4).sum())
+    reached = int((table[HOLD_OUT] >= REPRODUCED).sum())
     lines += [
         f"The model with its parameters {assessment.descriptions[HOLD_OUT]}. "
         f"On the {len(late)} patterns dated after {until} (either role), "
         f"the mean hit share is **{share:.2f}**; {reached} of {len(late)} patterns are "
-        "reproduced in at least 40% of runs. The verdicts compare the hold-out fit with the "
+        f"reproduced in at least {REPRODUCED:.0%} of runs. {_undecided(assessment, late)} "
+        "The verdicts compare the hold-out fit with the "
         f"null models; the last column is the model fitted on every `fit` pattern ({model}), "
         "for contrast.",
         "",
@@ -71,6 +74,26 @@ def _headline(assessment: Assessment) -> list[str]:
         "",
     ]
     return lines
+
+
+def _undecided(assessment: Assessment, late: list[str]) -> str:
+    """The hold-out patterns whose verdict at the threshold is within sampling error."""
+    intervals = assessment.sampling_intervals(HOLD_OUT).loc[late]
+    close = intervals[(intervals["low"] < REPRODUCED) & (intervals["high"] >= REPRODUCED)]
+    runs = int(intervals["runs"].max())
+    if close.empty:
+        return (
+            f"No pattern's {CONFIDENCE:.0%} interval over these {runs:,} runs reaches across "
+            f"{REPRODUCED:.0%}: another root seed would count them the same."
+        )
+    named = "; ".join(
+        f"`{pattern}` {row.share:.3f} [{row.low:.3f}, {row.high:.3f}]"
+        for pattern, row in close.iterrows()
+    )
+    return (
+        f"Within sampling error of {REPRODUCED:.0%} ({CONFIDENCE:.0%} Wilson interval over "
+        f"these {runs:,} runs), so that another root seed may count them otherwise: {named}."
+    )
 
 
 def _turning_points(assessment: Assessment) -> list[str]:
