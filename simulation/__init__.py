@@ -30,6 +30,8 @@ _PUBLIC = {
     "run_ensemble": "simulation.experiments.ensemble",
     "compare_summaries": "simulation.experiments.compare.statistics",
     "run_comparison": "simulation.experiments.compare.comparison",
+    "read_run_paths": "simulation.experiments.paths",
+    "path_table": "simulation.experiments.paths",
 }
 """Each public name and the module that defines it."""
 

@@ -33,8 +33,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         "local processes or a Dask cluster. Each finished chunk of runs is written at once "
         "under OUT/parts/; at the end they are consolidated into summary.parquet, "
         "tenures.parquet, events.parquet, votes.parquet and quantiles.parquet, with "
-        "manifest.json and fan.png (each main contender's median power share with the "
-        "middle 50% and 90% of runs). Each run draws its parameters from the posterior "
+        "manifest.json, fan.png (each main contender's median power share with the "
+        "middle 50% and 90% of runs) and paths.csv (the order in which the runs condemned "
+        "the period's Politburo members, and who ended dominant: how often each path was "
+        "taken, history's marked). Each run draws its parameters from the posterior "
         "sample of the scenario's fit, by its seed (--parameters point: the point estimate). "
         "An interrupted ensemble continues with --resume.",
     )
@@ -94,9 +96,11 @@ def handle(args: argparse.Namespace) -> int:
         run_ensemble,
     )
     from simulation.experiments.parameter_draws import DrawError
+    from simulation.experiments.paths import history_line, path_table, read_run_paths
     from simulation.experiments.posterior import choose_parameters
     from simulation.model import Mode
     from simulation.output.fan import plot_fan
+    from simulation.output.files import write_text
     from simulation.output.style import figure_name, remove_other_formats
 
     try:
@@ -141,6 +145,8 @@ def handle(args: argparse.Namespace) -> int:
         quantiles = read_table(out_dir, "quantiles")
         plot_fan(quantiles, scenario, plot_path, runs=args.runs, leaders=choices.leaders)
         remove_other_formats(plot_path)
+        paths = path_table(read_run_paths(out_dir, scenario), scenario)
+        write_text(out_dir / "paths.csv", paths.to_csv(index=False, float_format="%.4f"))
     except EnsembleError as error:
         return fail(str(error), status=error.status)
     except OSError as error:
@@ -156,13 +162,14 @@ def handle(args: argparse.Namespace) -> int:
     dominant = outcomes["dominant"].value_counts(normalize=True)
     shares = ", ".join(f"{leader} {share:.0%}" for leader, share in dominant.head(4).items())
     print(f"dominant at {scenario.end}: {shares}")
+    print(history_line(paths, scenario))
     if identical_runs(outcomes):
         print(
             f"every one of the {args.runs} runs gave the same outcomes (dominant leader, power "
             "shares, removals, votes): their spread is zero because nothing varied between "
             "runs, not because the estimate is precise"
         )
-    print(f"wrote {len(report.files) + 1} files and parts/ to {out_dir}/")
+    print(f"wrote {len(report.files) + 2} files and parts/ to {out_dir}/")
     return 0
 
 

@@ -32,7 +32,9 @@ from simulation.experiments.compare.statistics import (
     paired_resamples,
     resample_counts,
 )
+from simulation.experiments.paths import HISTORY_ORDER, history_path, read_run_paths
 from simulation.output.comparison import plot_comparison
+from simulation.scenario import load_scenario
 
 NO_ENROLMENT = ROOT / "scenarios" / "counterfactuals" / "no_lenin_enrolment.yaml"
 STALIN_REMOVED = ROOT / "scenarios" / "counterfactuals" / "stalin_removed_1923.yaml"
@@ -407,6 +409,25 @@ def test_the_comparison_csv(compared):
     dominance = table[table["metric"].str.startswith("p_dominant_")]
     sums = dominance.groupby("scenario")["estimate"].sum()
     assert sums.to_numpy() == pytest.approx([1.0, 1.0])
+
+
+def test_historys_order_of_verdicts_is_compared_as_a_paired_probability(compared):
+    # Each scenario's share of runs that condemned the Politburo's members in the base's
+    # order, recomputed from each ensemble's own logs.
+    out, stdout = compared
+    table = pd.read_csv(out / "comparison.csv")
+    rows = table[table["metric"] == HISTORY_ORDER].set_index("scenario")
+    history = history_path(load_scenario(BASELINE))
+    for name, path in (("baseline-1922", BASELINE), ("no-lenin-enrolment", NO_ENROLMENT)):
+        paths = read_run_paths(out / name, load_scenario(path))
+        assert rows.loc[name, "estimate"] == pytest.approx((paths["path"] == history).mean())
+        assert rows.loc[name, "n"] == RUNS
+    assert 0 < rows.loc["baseline-1922", "estimate"] < 1  # a path some runs take, not all
+    difference = rows.loc["no-lenin-enrolment", "difference"]
+    assert difference == pytest.approx(
+        rows.loc["no-lenin-enrolment", "estimate"] - rows.loc["baseline-1922", "estimate"]
+    )
+    assert f"| P(history's order of verdicts: {history}) |" in stdout
 
 
 def test_the_report_shows_the_changes_the_table_and_the_plot(compared):

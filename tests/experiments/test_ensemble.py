@@ -447,6 +447,7 @@ def test_the_command_writes_tables_manifest_and_fan_chart(
         "quantiles.parquet",
         "manifest.json",
         "fan.png",
+        "paths.csv",
         "parts",
     }
     manifest = json.loads((out / "manifest.json").read_text())
@@ -461,6 +462,10 @@ def test_the_command_writes_tables_manifest_and_fan_chart(
     printed = capsys.readouterr().out
     assert "8 runs, root seed 1" in printed
     assert "simulated 8 runs in" in printed
+    paths = pd.read_csv(out / "paths.csv")
+    assert list(paths.columns) == ["path", "dominant", "runs", "share", "history"]
+    assert paths["runs"].sum() == 8
+    assert "history's order of verdicts (trotsky): " in printed
 
 
 def test_a_bad_scenario_runs_nothing(tmp_path, capsys):
