@@ -34,10 +34,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "under OUT/parts/; at the end they are consolidated into summary.parquet, "
         "tenures.parquet, events.parquet, votes.parquet and quantiles.parquet, with "
         "manifest.json, fan.png (each main contender's median power share with the "
-        "middle 50% and 90% of runs) and paths.csv (the order in which the runs condemned "
-        "the period's Politburo members, and who ended dominant: how often each path was "
-        "taken, history's marked). Each run draws its parameters from the posterior "
-        "sample of the scenario's fit, by its seed (--parameters point: the point estimate). "
+        "middle 50% and 90% of runs) and paths.csv (the order in which the factions came "
+        "forward and the period's Politburo members were condemned, and who ended dominant: "
+        "how often each path was taken, history's marked). Each run draws its parameters "
+        "from the posterior sample of the scenario's fit, by its seed (--parameters point: "
+        "the point estimate). "
         "An interrupted ensemble continues with --resume.",
     )
     add_scenario_arguments(parser)
@@ -96,7 +97,7 @@ def handle(args: argparse.Namespace) -> int:
         run_ensemble,
     )
     from simulation.experiments.parameter_draws import DrawError
-    from simulation.experiments.paths import history_line, path_table, read_run_paths
+    from simulation.experiments.paths import history_lines, path_table, read_run_paths
     from simulation.experiments.posterior import choose_parameters
     from simulation.model import Mode
     from simulation.output.fan import plot_fan
@@ -162,7 +163,8 @@ def handle(args: argparse.Namespace) -> int:
     dominant = outcomes["dominant"].value_counts(normalize=True)
     shares = ", ".join(f"{leader} {share:.0%}" for leader, share in dominant.head(4).items())
     print(f"dominant at {scenario.end}: {shares}")
-    print(history_line(paths, scenario))
+    for line in history_lines(paths, scenario):
+        print(line)
     if identical_runs(outcomes):
         print(
             f"every one of the {args.runs} runs gave the same outcomes (dominant leader, power "

@@ -1,19 +1,25 @@
-"""Paths: the order in which the contenders fell, and who was left on top.
+"""Paths: the order in which the factions came forward and the contenders fell, and who won.
 
 Issue 11 asks that the historical sequence come out of free mode as a likely path,
-not a scripted one: Trotsky condemned first, Zinoviev and Kamenev next, Stalin on
-top at the end. The patterns score its pieces one by one; a path is the whole of
-it in one run. A run's path is the order of the first verdicts (carried motions of
-condemnation) on the period's contenders, those condemned at the same month's
-sittings together, and the leader dominant at its end; history's order comes from
-the scenario's own verdicts. Tabulated over an ensemble, the paths say whether
-history's is the most common one and what the others are.
+not a scripted one: the trio, then the Seven, against the Left of 1923; the Leningrad
+opposition of 1925 and the bloc of 1926 against the majority; Trotsky condemned first,
+Zinoviev and Kamenev next; Stalin on top at the end. The patterns score its pieces one
+by one; a path is the whole of it in one run, in three parts:
 
-The contenders are the members of the Politburo in the period: those who hold a
-seat in it (a post whose holders vote in the Politburo) at the scenario's start or
-are given one by its events. A verdict on a lesser man (a signatory, a widow) does
-not make a path of its own; a verdict on any member does, whoever the model makes
-him.
+- the order in which the scenario's factions first came forward (``factions``);
+- the order of the first verdicts (carried motions of condemnation) on the period's
+  contenders (``verdicts``);
+- the leader dominant at the end.
+
+Factions, or contenders, that first came forward, or were first condemned, in the same
+month make one stage. History's orders come from the scenario's own events. Tabulated
+over an ensemble, the paths say whether history's is the most common and what the others
+are.
+
+The contenders are the members of the Politburo in the period: those who hold a seat
+in it (a post whose holders vote in the Politburo) at the scenario's start or are given
+one by its events. A verdict on a lesser man (a signatory, a widow) does not make a path
+of its own; a verdict on any member does, whoever the model makes him.
 """
 
 from __future__ import annotations
@@ -24,20 +30,25 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from simulation.mechanisms.contests import Move
+from simulation.model.decisions import MODEL, faction_change_id
 from simulation.model.rows import motion
 from simulation.scenario import Scenario
 from simulation.scenario.schema import EventType
 
 STAGE = " → "
-"""Between the verdicts of successive months."""
+"""Between the stages of an order, month after month."""
 TOGETHER = "+"
-"""Between the contenders condemned in the same month."""
-NO_VERDICT = "no verdict"
-"""The path of a run in which no contender is condemned."""
-COLUMNS = ["path", "dominant", "runs", "share", "history"]
+"""Between what came in the same month."""
+NONE = "none"
+"""The order of a run in which nothing of the kind happened."""
+ORDERS = ("factions", "verdicts")
+"""A path's orders, in the order a path names them."""
+COLUMNS = [*ORDERS, "dominant", "runs", "share", "history"]
 HISTORY_ORDER = "p_history_order"
 """A comparison's metric: whether a run took the base scenario's order of verdicts
 (:func:`took_history_order`)."""
+_LOGGED = (EventType.CONDEMNATION.value, EventType.FACTION_FORMED.value)
+"""The types of the event log's rows a path reads."""
 
 
 def contenders(scenario: Scenario) -> list[str]:
@@ -50,20 +61,27 @@ def contenders(scenario: Scenario) -> list[str]:
     return [leader.id for leader in scenario.leaders if leader.id in members]
 
 
-def paths_of(verdicts: pd.DataFrame) -> pd.Series:
-    """Each run's path from its verdicts (``run``, ``date``, ``leader``), indexed by run.
+def orders_of(firsts: pd.DataFrame, column: str) -> pd.Series:
+    """Each run's order of ``column`` (``run``, ``date``, ``column``), indexed by run.
 
-    A contender counts at his first verdict; those first condemned in the same month make
-    one stage, named in alphabetical order. Runs without a verdict are not in the index.
+    Each item counts at its first date; those of the same month make one stage, named in
+    alphabetical order. Runs without a row are not in the index.
     """
-    first = verdicts.groupby(["run", "leader"], as_index=False)["date"].min()
-    first = first.sort_values(["run", "date", "leader"])
-    stages = first.groupby(["run", "date"], sort=False)["leader"].agg(TOGETHER.join)
+    first = firsts.groupby(["run", column], as_index=False)["date"].min()
+    first = first.sort_values(["run", "date", column])
+    stages = first.groupby(["run", "date"], sort=False)[column].agg(TOGETHER.join)
     return stages.groupby(level="run", sort=False).agg(STAGE.join)
 
 
-def history_path(scenario: Scenario) -> str:
-    """The path of the scenario's own verdicts (its events of type ``condemnation``)."""
+def _order(rows: list[tuple[str, str]], column: str) -> str:
+    """The order of one run's ``(date, item)`` rows."""
+    frame = pd.DataFrame(rows, columns=["date", column]).assign(run=0)
+    orders = orders_of(frame, column)
+    return str(orders.iloc[0]) if len(orders) else NONE
+
+
+def history_orders(scenario: Scenario) -> dict[str, str]:
+    """History's ``factions`` and ``verdicts``: the orders of the scenario's own events."""
     members = set(contenders(scenario))
     verdicts = [
         (str(event.date), leader)
@@ -72,8 +90,17 @@ def history_path(scenario: Scenario) -> str:
         for leader in event.target
         if leader in members
     ]
-    paths = paths_of(pd.DataFrame(verdicts, columns=["date", "leader"]).assign(run=0))
-    return str(paths.iloc[0]) if len(paths) else NO_VERDICT
+    factions = [
+        (str(event.date), event.faction)
+        for event in scenario.events
+        if event.type is EventType.FACTION_FORMED
+    ]
+    return {"factions": _order(factions, "faction"), "verdicts": _order(verdicts, "leader")}
+
+
+def history_path(scenario: Scenario) -> str:
+    """History's order of verdicts (:func:`history_orders`)."""
+    return history_orders(scenario)["verdicts"]
 
 
 def run_verdicts(votes: pd.DataFrame, events: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
@@ -104,21 +131,47 @@ def run_verdicts(votes: pd.DataFrame, events: pd.DataFrame, scenario: Scenario) 
         for event in scenario.events
         if event.type is EventType.CONDEMNATION
     }
-    replayed = events[
-        (events["origin"] == "scenario") & (events["type"] == EventType.CONDEMNATION.value)
-    ]
     rows += [
         (run, date, leader)
-        for run, date, event_id in replayed[["run", "date", "event_id"]].itertuples(index=False)
+        for run, date, event_id in _replayed(events, EventType.CONDEMNATION)
         for leader in targets.get(event_id, [])
     ]
     return pd.DataFrame(rows, columns=["run", "date", "leader"])
 
 
+def run_factions(events: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Every run's factions coming forward: ``run``, ``date``, ``faction``.
+
+    The model logs its own under an id of its own (:func:`.decisions.faction_change_id`);
+    a run that replays history up to a branch has the scenario's of those months too.
+    """
+    formed = EventType.FACTION_FORMED
+    logged = {faction_change_id(formed.value, f.id): f.id for f in scenario.factions}
+    own = events[(events["origin"] == MODEL) & (events["type"] == formed.value)]
+    rows = [
+        (run, date, logged[event_id])
+        for run, date, event_id in own[["run", "date", "event_id"]].itertuples(index=False)
+        if event_id in logged
+    ]
+    factions = {event.id: event.faction for event in scenario.events if event.type is formed}
+    rows += [
+        (run, date, factions[event_id])
+        for run, date, event_id in _replayed(events, formed)
+        if event_id in factions
+    ]
+    return pd.DataFrame(rows, columns=["run", "date", "faction"])
+
+
+def _replayed(events: pd.DataFrame, kind: EventType) -> list[tuple]:
+    """``(run, date, event_id)`` of the scenario's events of ``kind`` the runs applied."""
+    rows = events[(events["origin"] == "scenario") & (events["type"] == kind.value)]
+    return list(rows[["run", "date", "event_id"]].itertuples(index=False))
+
+
 def run_paths(
     summary: pd.DataFrame, votes: pd.DataFrame, events: pd.DataFrame, scenario: Scenario
 ) -> pd.DataFrame:
-    """Each run's path and end: ``run``, ``path``, ``dominant``, in the summary's order.
+    """Each run's path: ``run``, ``factions``, ``verdicts``, ``dominant``, in the summary's order.
 
     Args:
         summary: the runs' summary (``run``, ``dominant``).
@@ -126,12 +179,14 @@ def run_paths(
         events: their event log (see :func:`run_verdicts`).
         scenario: the scenario they simulated.
     """
-    by_run = paths_of(run_verdicts(votes, events, scenario))
     runs = summary["run"].to_numpy()
+    factions = orders_of(run_factions(events, scenario), "faction")
+    verdicts = orders_of(run_verdicts(votes, events, scenario), "leader")
     return pd.DataFrame(
         {
             "run": runs,
-            "path": by_run.reindex(runs).fillna(NO_VERDICT).to_numpy(),
+            "factions": factions.reindex(runs).fillna(NONE).to_numpy(),
+            "verdicts": verdicts.reindex(runs).fillna(NONE).to_numpy(),
             "dominant": summary["dominant"].to_numpy(),
         }
     )
@@ -141,7 +196,7 @@ def read_run_paths(out_dir: Path | str, scenario: Scenario) -> pd.DataFrame:
     """:func:`run_paths` of an ensemble's directory, reading only the rows it needs.
 
     The vote log of a large ensemble is the bulk of its files: only its carried motions
-    are read, and of the event log only the verdicts a branch replayed.
+    are read, and of the event log only the verdicts and the factions coming forward.
     """
     out_dir = Path(out_dir)
     summary = pq.read_table(out_dir / "summary.parquet", columns=["run", "dominant"]).to_pandas()
@@ -153,45 +208,61 @@ def read_run_paths(out_dir: Path | str, scenario: Scenario) -> pd.DataFrame:
     events = pq.read_table(
         out_dir / "events.parquet",
         columns=["run", "date", "event_id", "type", "origin"],
-        filters=[("type", "=", EventType.CONDEMNATION.value), ("origin", "=", "scenario")],
+        filters=[("type", "in", _LOGGED)],
     ).to_pandas()
     return run_paths(summary, votes, events, scenario)
 
 
 def path_table(paths: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """Each path and end taken by the runs (:func:`run_paths`), the most common first.
+    """Each path taken by the runs (:func:`run_paths`), the most common first.
 
     Returns:
-        One row per (path, dominant leader at the end): ``runs``, ``share`` of all runs,
-        and ``history``, whether the path is the order of the scenario's own verdicts.
+        One row per (factions, verdicts, dominant leader at the end): ``runs``, ``share``
+        of all runs, and ``history``, whether both orders are the scenario's own.
     """
-    table = paths[["path", "dominant"]].value_counts(sort=False).rename("runs").reset_index()
+    keys = [*ORDERS, "dominant"]
+    table = paths[keys].value_counts(sort=False).rename("runs").reset_index()
     table["share"] = table["runs"] / len(paths)
-    table["history"] = table["path"] == history_path(scenario)
-    return table.sort_values(["runs", "path", "dominant"], ascending=[False, True, True])[
-        COLUMNS
-    ].reset_index(drop=True)
-
-
-def history_line(table: pd.DataFrame, scenario: Scenario) -> str:
-    """One line: how often the runs took history's order of verdicts, and how it ranks."""
-    orders = table.groupby("path")["share"].sum().sort_values(ascending=False, kind="stable")
-    history = history_path(scenario)
-    share = float(orders.get(history, 0.0))
-    taken = f"{len(orders)} order{'s' if len(orders) != 1 else ''} taken"
-    if not share:
-        return f"history's order of verdicts ({history}): in no run; {taken}"
-    if len(orders) == 1:
-        standing = "the only order taken"
-    else:
-        rank = list(orders.index).index(history) + 1
-        most = "the most common" if rank == 1 else f"the {_ordinal(rank)} most common"
-        standing = f"{most} of {len(orders)} orders"
-    ends = table[table["history"]].iloc[0]
-    return (
-        f"history's order of verdicts ({history}): {share:.0%} of runs, {standing}; its "
-        f"commonest end {ends['dominant']} dominant ({ends['share']:.0%} of runs)"
+    history = history_orders(scenario)
+    table["history"] = (table["factions"] == history["factions"]) & (
+        table["verdicts"] == history["verdicts"]
     )
+    order = table.sort_values(["runs", *keys], ascending=[False, True, True, True])
+    return order[COLUMNS].reset_index(drop=True)
+
+
+def history_lines(table: pd.DataFrame, scenario: Scenario) -> list[str]:
+    """How often the runs took history's orders, each and both, and how each ranks."""
+    history = history_orders(scenario)
+    lines = []
+    for order in ORDERS:
+        shares = table.groupby(order)["share"].sum()
+        lines.append(
+            f"history's order of {order} ({history[order]}): "
+            + _standing(shares, history[order], f"order{'s' if len(shares) != 1 else ''}")
+        )
+    both = table.groupby(list(ORDERS))["share"].sum()
+    line = "history's orders of both: " + _standing(both, tuple(history.values()), "pairs")
+    taken = table[table["history"]]
+    if len(taken):
+        end = taken.iloc[0]["dominant"]
+        paths = table.set_index([*ORDERS, "dominant"])["share"]
+        which = (*history.values(), end)
+        line += f"; with {end} dominant at the end, " + _standing(paths, which, "paths")
+    return [*lines, line]
+
+
+def _standing(shares: pd.Series, which: object, kind: str) -> str:
+    """``which``'s share of runs and its rank among ``shares`` (one per kind of order)."""
+    share = float(shares.get(which, 0.0))
+    if not share:
+        return f"in no run; {len(shares)} {kind} taken"
+    if len(shares) == 1:
+        return f"{share:.0%} of runs, the only one taken"
+    rank = int((shares > share).sum()) + 1
+    most = "the most common" if rank == 1 else f"the {_ordinal(rank)} most common"
+    tied = " (tied)" if int((shares == share).sum()) > 1 else ""
+    return f"{share:.0%} of runs, {most}{tied} of {len(shares)} {kind}"
 
 
 def _ordinal(number: int) -> str:
@@ -200,10 +271,10 @@ def _ordinal(number: int) -> str:
 
 
 def took_history_order(out_dir: Path, scenario: Scenario, history: str) -> pd.Series:
-    """Per run of an ensemble's directory (indexed by run), 1.0 if it took ``history``'s order.
+    """Per run of an ensemble's directory (indexed by run), 1.0 if its verdicts took ``history``.
 
     A comparison reads every alternative against the base scenario's order of verdicts
     (:func:`history_path` of the base), whatever verdicts an alternative drops or moves.
     """
     paths = read_run_paths(out_dir, scenario)
-    return pd.Series((paths["path"] == history).to_numpy(dtype=float), index=paths["run"])
+    return pd.Series((paths["verdicts"] == history).to_numpy(dtype=float), index=paths["run"])

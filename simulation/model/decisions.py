@@ -97,11 +97,16 @@ class DecisionTexts:
             appeal_ids=tuple(f"appeal-{leader}" for leader in leaders),
             speaks_out=tuple(f"{arena}: speaks out against the majority" for arena in _ARENA_NAMES),
             faction_ids=tuple(
-                tuple(f"{kind}-{faction_id}" for faction_id, _ in factions)
+                tuple(faction_change_id(kind, faction_id) for faction_id, _ in factions)
                 for kind in _FACTION_KINDS
             ),
             faction_names=tuple(name for _, name in factions),
         )
+
+
+def faction_change_id(kind: str, faction_id: str) -> str:
+    """The event id the model logs a faction's change with: ``faction_formed-troika``."""
+    return f"{kind}-{faction_id}"
 
 
 def log_decisions(model: PartyModel, rows: int) -> None:

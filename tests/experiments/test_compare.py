@@ -420,7 +420,7 @@ def test_historys_order_of_verdicts_is_compared_as_a_paired_probability(compared
     history = history_path(load_scenario(BASELINE))
     for name, path in (("baseline-1922", BASELINE), ("no-lenin-enrolment", NO_ENROLMENT)):
         paths = read_run_paths(out / name, load_scenario(path))
-        assert rows.loc[name, "estimate"] == pytest.approx((paths["path"] == history).mean())
+        assert rows.loc[name, "estimate"] == pytest.approx((paths["verdicts"] == history).mean())
         assert rows.loc[name, "n"] == RUNS
     assert 0 < rows.loc["baseline-1922", "estimate"] < 1  # a path some runs take, not all
     difference = rows.loc["no-lenin-enrolment", "difference"]

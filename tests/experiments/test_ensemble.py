@@ -463,7 +463,7 @@ def test_the_command_writes_tables_manifest_and_fan_chart(
     assert "8 runs, root seed 1" in printed
     assert "simulated 8 runs in" in printed
     paths = pd.read_csv(out / "paths.csv")
-    assert list(paths.columns) == ["path", "dominant", "runs", "share", "history"]
+    assert list(paths.columns) == ["factions", "verdicts", "dominant", "runs", "share", "history"]
     assert paths["runs"].sum() == 8
     assert "history's order of verdicts (trotsky): " in printed
 

@@ -1,4 +1,4 @@
-"""Paths: the order in which an ensemble's runs condemned the contenders, and who ended on top."""
+"""Paths: in what order an ensemble's runs saw the factions come forward and the contenders fall."""
 
 import pandas as pd
 import pytest
@@ -6,10 +6,10 @@ from conftest import BASELINE
 
 from simulation.cli import main
 from simulation.experiments.paths import (
-    NO_VERDICT,
+    NONE,
     contenders,
-    history_line,
-    history_path,
+    history_lines,
+    history_orders,
     path_table,
     run_paths,
 )
@@ -17,6 +17,8 @@ from simulation.scenario import load_scenario
 
 VOTE_COLUMNS = ["run", "date", "motion", "target", "carried"]
 EVENT_COLUMNS = ["run", "date", "event_id", "type", "origin"]
+FACTIONS = "troika → left_opposition → group_of_seven → new_opposition → united_opposition"
+VERDICTS = "trotsky → kamenev+zinoviev"
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +32,11 @@ def _votes(*rows):
 
 def _events(*rows):
     return pd.DataFrame(rows, columns=EVENT_COLUMNS)
+
+
+def _formed(run, date, *factions):
+    """The model's log rows of factions coming forward."""
+    return [(run, date, f"faction_formed-{f}", "faction_formed", "model") for f in factions]
 
 
 def test_the_contenders_are_the_periods_politburo_members(baseline):
@@ -51,13 +58,14 @@ def test_the_contenders_are_the_periods_politburo_members(baseline):
     ]
 
 
-def test_historys_path_is_read_from_the_scenarios_verdicts(baseline):
-    # Trotsky's of 1923-24 (with the signatories, who are no contenders), then Zinoviev's
-    # and Kamenev's at the 14th Congress; the later verdicts on them are not first ones.
-    assert history_path(baseline) == "trotsky → kamenev+zinoviev"
+def test_historys_orders_are_read_from_the_scenarios_events(baseline):
+    # Trotsky's verdicts of 1923-24 (with the signatories, who are no contenders), then
+    # Zinoviev's and Kamenev's at the 14th Congress; the later verdicts on them are not
+    # first ones. The factions in the months they formed.
+    assert history_orders(baseline) == {"factions": FACTIONS, "verdicts": VERDICTS}
 
 
-def test_a_path_is_the_order_of_first_verdicts_and_the_runs_end(baseline):
+def test_a_path_is_the_order_of_firsts_and_the_runs_end(baseline):
     votes = _votes(
         # run 0: history's order, Trotsky condemned twice, Zinoviev and Kamenev in one month
         # at two sittings, a signatory beside Trotsky
@@ -75,51 +83,68 @@ def test_a_path_is_the_order_of_first_verdicts_and_the_runs_end(baseline):
         (3, "1923-10", "condemnation of trotsky", "trotsky", True),
         (3, "1926-01", "condemnation of kamenev;zinoviev", "kamenev;zinoviev", True),
     )
-    summary = pd.DataFrame({"run": [0, 1, 2, 3], "dominant": ["stalin"] * 3 + ["molotov"]})
-    table = path_table(run_paths(summary, votes, _events(), baseline), baseline)
-    assert table.to_dict("records") == [
-        {
-            "path": "kamenev+zinoviev → trotsky",
-            "dominant": "stalin",
-            "runs": 1,
-            "share": 0.25,
-            "history": False,
-        },
-        {"path": NO_VERDICT, "dominant": "stalin", "runs": 1, "share": 0.25, "history": False},
-        {
-            "path": "trotsky → kamenev+zinoviev",
-            "dominant": "molotov",
-            "runs": 1,
-            "share": 0.25,
-            "history": True,
-        },
-        {
-            "path": "trotsky → kamenev+zinoviev",
-            "dominant": "stalin",
-            "runs": 1,
-            "share": 0.25,
-            "history": True,
-        },
-    ]
-    line = history_line(table, baseline)
-    assert line == (
-        "history's order of verdicts (trotsky → kamenev+zinoviev): 50% of runs, the most "
-        "common of 3 orders; its commonest end molotov dominant (25% of runs)"
-    )
-
-
-def test_a_branch_counts_the_verdicts_it_replayed(baseline):
-    # Before the branch the scenario's verdicts were forced: the event log names them.
     events = _events(
+        # run 0 and run 3: history's factions (the trio again later is not a first)
+        *_formed(0, "1923-03", "troika"),
+        *_formed(0, "1923-10", "left_opposition"),
+        *_formed(0, "1924-06", "group_of_seven"),
+        *_formed(0, "1925-01", "troika"),
+        *_formed(0, "1925-10", "new_opposition"),
+        *_formed(0, "1926-04", "united_opposition"),
+        *_formed(3, "1922-09", "troika"),
+        *_formed(3, "1923-12", "left_opposition"),
+        *_formed(3, "1924-08", "group_of_seven"),
+        *_formed(3, "1925-11", "new_opposition"),
+        *_formed(3, "1926-07", "united_opposition"),
+        # run 1: two at once, and a dissolution, which is no coming forward
+        *_formed(1, "1923-03", "troika", "left_opposition"),
+        (1, "1925-05", "faction_dissolved-troika", "faction_dissolved", "model"),
+    )
+    summary = pd.DataFrame({"run": [0, 1, 2, 3], "dominant": ["stalin"] * 3 + ["molotov"]})
+    paths = run_paths(summary, votes, events, baseline)
+    assert paths.to_dict("records") == [
+        {"run": 0, "factions": FACTIONS, "verdicts": VERDICTS, "dominant": "stalin"},
+        {
+            "run": 1,
+            "factions": "left_opposition+troika",
+            "verdicts": "kamenev+zinoviev → trotsky",
+            "dominant": "stalin",
+        },
+        {"run": 2, "factions": NONE, "verdicts": NONE, "dominant": "stalin"},
+        {"run": 3, "factions": FACTIONS, "verdicts": VERDICTS, "dominant": "molotov"},
+    ]
+    table = path_table(paths, baseline)
+    assert table[["runs", "share", "history"]].to_dict("list") == {
+        "runs": [1, 1, 1, 1],
+        "share": [0.25] * 4,
+        "history": [False, False, True, True],
+    }
+    assert table["dominant"].tolist()[2:] == ["molotov", "stalin"]
+    assert history_lines(table, baseline) == [
+        f"history's order of factions ({FACTIONS}): 50% of runs, the most common of 3 orders",
+        f"history's order of verdicts ({VERDICTS}): 50% of runs, the most common of 3 orders",
+        "history's orders of both: 50% of runs, the most common of 3 pairs; with molotov "
+        "dominant at the end, 25% of runs, the most common (tied) of 4 paths",
+    ]
+
+
+def test_a_branch_counts_what_it_replayed(baseline):
+    # Before the branch the scenario's verdicts and factions were forced: the event log
+    # names the events.
+    events = _events(
+        (0, "1923-03", "troika_formed", "faction_formed", "scenario"),
         (0, "1923-10", "october_plenum_censure", "condemnation", "scenario"),
         (0, "1924-01", "conference_13_condemnation", "condemnation", "scenario"),
         (0, "1924-01", "thirteenth_conference", "conference", "scenario"),
+        *_formed(0, "1925-10", "new_opposition"),
     )
     votes = _votes((0, "1925-12", "condemnation of bukharin", "bukharin", True))
     summary = pd.DataFrame({"run": [0], "dominant": ["stalin"]})
-    table = path_table(run_paths(summary, votes, events, baseline), baseline)
-    assert table["path"].tolist() == ["trotsky → bukharin"]
-    assert "in no run; 1 order taken" in history_line(table, baseline)
+    paths = run_paths(summary, votes, events, baseline)
+    assert paths.loc[0, "verdicts"] == "trotsky → bukharin"
+    assert paths.loc[0, "factions"] == "troika → new_opposition"
+    lines = history_lines(path_table(paths, baseline), baseline)
+    assert lines[1].endswith("in no run; 1 order taken")
 
 
 def test_a_replayed_ensemble_takes_historys_path_in_every_run(tmp_path, capsys):
@@ -127,9 +152,11 @@ def test_a_replayed_ensemble_takes_historys_path_in_every_run(tmp_path, capsys):
     arguments = ["ensemble", str(BASELINE), "--runs", "4", "--workers", "1", "--quiet"]
     assert main([*arguments, "--mode", "replay", "--out", str(out)]) == 0
     table = pd.read_csv(out / "paths.csv")
-    assert table["path"].tolist() == ["trotsky → kamenev+zinoviev"]
+    assert table[["factions", "verdicts"]].to_dict("records") == [
+        {"factions": FACTIONS, "verdicts": VERDICTS}
+    ]
     assert table["runs"].tolist() == [4]
     assert table["history"].tolist() == [True]
-    assert "(trotsky → kamenev+zinoviev): 100% of runs, the only order taken" in (
-        capsys.readouterr().out
-    )
+    printed = capsys.readouterr().out
+    assert f"history's order of verdicts ({VERDICTS}): 100% of runs, the only one taken" in printed
+    assert f"history's order of factions ({FACTIONS}): 100% of runs" in printed
