@@ -44,9 +44,9 @@ NONE = "none"
 ORDERS = ("factions", "verdicts")
 """A path's orders, in the order a path names them."""
 COLUMNS = [*ORDERS, "dominant", "runs", "share", "history"]
-HISTORY_ORDER = "p_history_order"
-"""A comparison's metric: whether a run took the base scenario's order of verdicts
-(:func:`took_history_order`)."""
+HISTORY_METRICS = {order: f"p_history_{order}" for order in ORDERS}
+"""A comparison's metrics, one per order: whether a run took the base scenario's order
+(:func:`took_history_orders`)."""
 _LOGGED = (EventType.CONDEMNATION.value, EventType.FACTION_FORMED.value)
 """The types of the event log's rows a path reads."""
 
@@ -96,11 +96,6 @@ def history_orders(scenario: Scenario) -> dict[str, str]:
         if event.type is EventType.FACTION_FORMED
     ]
     return {"factions": _order(factions, "faction"), "verdicts": _order(verdicts, "leader")}
-
-
-def history_path(scenario: Scenario) -> str:
-    """History's order of verdicts (:func:`history_orders`)."""
-    return history_orders(scenario)["verdicts"]
 
 
 def run_verdicts(votes: pd.DataFrame, events: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
@@ -270,11 +265,16 @@ def _ordinal(number: int) -> str:
     return f"{number}{suffix or 'th'}"
 
 
-def took_history_order(out_dir: Path, scenario: Scenario, history: str) -> pd.Series:
-    """Per run of an ensemble's directory (indexed by run), 1.0 if its verdicts took ``history``.
+def took_history_orders(
+    out_dir: Path, scenario: Scenario, history: dict[str, str]
+) -> dict[str, pd.Series]:
+    """Per order, per run of an ensemble's directory (indexed by run), 1.0 if it took ``history``'s.
 
-    A comparison reads every alternative against the base scenario's order of verdicts
-    (:func:`history_path` of the base), whatever verdicts an alternative drops or moves.
+    A comparison reads every alternative against the base scenario's orders
+    (:func:`history_orders` of the base), whatever events an alternative drops or moves.
     """
     paths = read_run_paths(out_dir, scenario)
-    return pd.Series((paths["verdicts"] == history).to_numpy(dtype=float), index=paths["run"])
+    return {
+        order: pd.Series((paths[order] == history[order]).to_numpy(dtype=float), index=paths["run"])
+        for order in ORDERS
+    }

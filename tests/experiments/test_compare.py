@@ -32,7 +32,7 @@ from simulation.experiments.compare.statistics import (
     paired_resamples,
     resample_counts,
 )
-from simulation.experiments.paths import HISTORY_ORDER, history_path, read_run_paths
+from simulation.experiments.paths import HISTORY_METRICS, history_orders, read_run_paths
 from simulation.output.comparison import plot_comparison
 from simulation.scenario import load_scenario
 
@@ -411,23 +411,30 @@ def test_the_comparison_csv(compared):
     assert sums.to_numpy() == pytest.approx([1.0, 1.0])
 
 
-def test_historys_order_of_verdicts_is_compared_as_a_paired_probability(compared):
-    # Each scenario's share of runs that condemned the Politburo's members in the base's
-    # order, recomputed from each ensemble's own logs.
+def test_historys_orders_are_compared_as_paired_probabilities(compared):
+    # Each scenario's share of runs that saw the factions come forward, and condemned the
+    # Politburo's members, in the base's order, recomputed from each ensemble's own logs.
     out, stdout = compared
     table = pd.read_csv(out / "comparison.csv")
-    rows = table[table["metric"] == HISTORY_ORDER].set_index("scenario")
-    history = history_path(load_scenario(BASELINE))
-    for name, path in (("baseline-1922", BASELINE), ("no-lenin-enrolment", NO_ENROLMENT)):
-        paths = read_run_paths(out / name, load_scenario(path))
-        assert rows.loc[name, "estimate"] == pytest.approx((paths["verdicts"] == history).mean())
-        assert rows.loc[name, "n"] == RUNS
-    assert 0 < rows.loc["baseline-1922", "estimate"] < 1  # a path some runs take, not all
-    difference = rows.loc["no-lenin-enrolment", "difference"]
-    assert difference == pytest.approx(
-        rows.loc["no-lenin-enrolment", "estimate"] - rows.loc["baseline-1922", "estimate"]
-    )
-    assert f"| P(history's order of verdicts: {history}) |" in stdout
+    history = history_orders(load_scenario(BASELINE))
+    paths = {
+        name: read_run_paths(out / name, load_scenario(path))
+        for name, path in (("baseline-1922", BASELINE), ("no-lenin-enrolment", NO_ENROLMENT))
+    }
+    for order, metric in HISTORY_METRICS.items():
+        rows = table[table["metric"] == metric].set_index("scenario")
+        for name, runs in paths.items():
+            taken = (runs[order] == history[order]).mean()
+            assert rows.loc[name, "estimate"] == pytest.approx(taken)
+            assert rows.loc[name, "n"] == RUNS
+        alternative, base = rows.loc["no-lenin-enrolment"], rows.loc["baseline-1922"]
+        assert alternative["difference"] == pytest.approx(
+            alternative["estimate"] - base["estimate"]
+        )
+        assert f"| P(history's order of {order}: {history[order]}) |" in stdout
+    # Orders some runs take and some do not, at 20 runs.
+    verdicts = table[table["metric"] == HISTORY_METRICS["verdicts"]]
+    assert 0 < verdicts["estimate"].iloc[0] < 1
 
 
 def test_the_report_shows_the_changes_the_table_and_the_plot(compared):

@@ -40,7 +40,7 @@ from simulation.experiments.ensemble import (
 from simulation.experiments.ensemble.executors import ChunkExecutor
 from simulation.experiments.ensemble.store import VERSIONED_EXTRAS
 from simulation.experiments.parameter_draws import PriorDraws
-from simulation.experiments.paths import HISTORY_ORDER, history_path, took_history_order
+from simulation.experiments.paths import HISTORY_METRICS, history_orders, took_history_orders
 from simulation.output.comparison import plot_comparison
 from simulation.output.fan import fan_leaders
 from simulation.output.files import (
@@ -232,11 +232,12 @@ def _compare(
     names = [ensemble.scenario.name for ensemble in ensembles]
     base = names[0]
     summaries = {name: read_table(out_dir / name, "summary") for name in names}
-    history = history_path(ensembles[0].scenario)
+    history = history_orders(ensembles[0].scenario)
     for ensemble in ensembles:
         summary = summaries[ensemble.scenario.name]
-        took = took_history_order(out_dir / ensemble.scenario.name, ensemble.scenario, history)
-        summary[HISTORY_ORDER] = summary["run"].map(took).to_numpy(dtype=float)
+        took = took_history_orders(out_dir / ensemble.scenario.name, ensemble.scenario, history)
+        for order, metric in HISTORY_METRICS.items():
+            summary[metric] = summary["run"].map(took[order]).to_numpy(dtype=float)
     quantiles = {name: read_table(out_dir / name, "quantiles") for name in names}
     seed = ensembles[0].seed
     try:

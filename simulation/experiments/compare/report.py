@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from simulation.experiments.paths import HISTORY_ORDER, history_path
+from simulation.experiments.paths import HISTORY_METRICS, history_orders
 from simulation.scenario import Scenario, scenario_hash
 from simulation.scenario.diff import diff_scenarios, format_differences
 
@@ -46,7 +46,8 @@ def main_metrics(table: pd.DataFrame, count: int = KEY_LEADERS) -> tuple[list[st
     """The metrics of the main table, and the removal timings left out of it as constant.
 
     The main table holds P(dominant) for every leader dominant in any run, the
-    probability of history's order of verdicts (:mod:`simulation.experiments.paths`), the final
+    probability of history's orders of factions and of verdicts
+    (:mod:`simulation.experiments.paths`), the final
     power share of the :func:`key_leaders`, and for each post someone left in some run,
     the probability of leaving it and the months until he did. Posts left at the same
     month in every run of every scenario (deaths on fixed dates) are left out.
@@ -54,7 +55,7 @@ def main_metrics(table: pd.DataFrame, count: int = KEY_LEADERS) -> tuple[list[st
     metrics = list(dict.fromkeys(table["metric"]))
     rows = {metric: group for metric, group in table.groupby("metric", sort=False)}
     dominance = [metric for metric in metrics if metric.startswith("p_dominant_")]
-    dominance += [metric for metric in metrics if metric == HISTORY_ORDER]
+    dominance += [metric for metric in HISTORY_METRICS.values() if metric in metrics]
     power = [f"power_{leader}" for leader in key_leaders(table, count)]
     removals, constant = [], []
     for metric in metrics:
@@ -96,8 +97,9 @@ def metric_label(metric: str, scenario: Scenario) -> str:
         if metric.startswith("p_"):
             return f"P({who} has left {office} by {end})"
         return f"{who} left {office}: months after {scenario.start} (runs where left)"
-    if metric == HISTORY_ORDER:
-        return f"P(history's order of verdicts: {history_path(scenario)})"
+    for order, history in HISTORY_METRICS.items():
+        if metric == history:
+            return f"P(history's order of {order}: {history_orders(scenario)[order]})"
     if metric.startswith("congress_"):
         month = metric.removeprefix("congress_").removesuffix("_for_share")
         return f"Congress of {month}: share of votes for"
