@@ -47,7 +47,7 @@ COLUMNS = [*ORDERS, "dominant", "runs", "share", "history"]
 HISTORY_METRICS = {order: f"p_history_{order}" for order in ORDERS}
 """A comparison's metrics, one per order: whether a run took the base scenario's order
 (:func:`took_history_orders`)."""
-_LOGGED = (EventType.CONDEMNATION.value, EventType.FACTION_FORMED.value)
+LOGGED = (EventType.CONDEMNATION.value, EventType.FACTION_FORMED.value)
 """The types of the event log's rows a path reads."""
 
 
@@ -203,7 +203,7 @@ def read_run_paths(out_dir: Path | str, scenario: Scenario) -> pd.DataFrame:
     events = pq.read_table(
         out_dir / "events.parquet",
         columns=["run", "date", "event_id", "type", "origin"],
-        filters=[("type", "in", _LOGGED)],
+        filters=[("type", "in", LOGGED)],
     ).to_pandas()
     return run_paths(summary, votes, events, scenario)
 
@@ -215,15 +215,34 @@ def path_table(paths: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         One row per (factions, verdicts, dominant leader at the end): ``runs``, ``share``
         of all runs, and ``history``, whether both orders are the scenario's own.
     """
+    return tabulate(paths, history_orders(scenario))
+
+
+def tabulate(paths: pd.DataFrame, history: dict[str, str]) -> pd.DataFrame:
+    """:func:`path_table` against ``history``'s orders (:func:`history_orders`)."""
     keys = [*ORDERS, "dominant"]
     table = paths[keys].value_counts(sort=False).rename("runs").reset_index()
     table["share"] = table["runs"] / len(paths)
-    history = history_orders(scenario)
     table["history"] = (table["factions"] == history["factions"]) & (
         table["verdicts"] == history["verdicts"]
     )
     order = table.sort_values(["runs", *keys], ascending=[False, True, True, True])
     return order[COLUMNS].reset_index(drop=True)
+
+
+def history_shares(paths: pd.DataFrame, history: dict[str, str]) -> dict[str, float | bool]:
+    """The share of runs that took history's order of factions, of verdicts, and both.
+
+    With ``most common``: whether no other pair of orders was taken by more runs.
+    """
+    took = {order: (paths[order] == history[order]).to_numpy() for order in ORDERS}
+    both = took["factions"] & took["verdicts"]
+    pairs = paths.groupby(list(ORDERS)).size()
+    return {
+        **{order: float(taken.mean()) for order, taken in took.items()},
+        "both": float(both.mean()),
+        "most common": bool(both.any() and both.sum() >= pairs.max()),
+    }
 
 
 def history_lines(table: pd.DataFrame, scenario: Scenario) -> list[str]:

@@ -14,6 +14,7 @@ from simulation.cli import main
 from simulation.experiments.assessment import runs
 from simulation.experiments.assessment.assessment import HOLD_OUT, NO_HINDSIGHT, Settings, variants
 from simulation.experiments.parameter_draws import posterior_beside
+from simulation.experiments.paths import history_orders
 from simulation.experiments.posterior import fitted_point_of, kept_parameters
 from simulation.experiments.seeds import run_seeds
 from simulation.scenario import load_scenario
@@ -40,6 +41,7 @@ def test_the_assessment_directory_holds_every_table_the_report_and_the_figure(as
         "hindsight_effect.csv",
         "errors.csv",
         "contraction.csv",
+        "paths.csv",
         "manifest.json",
     ):
         assert (assessed / name).stat().st_size > 0, name
@@ -89,6 +91,7 @@ def test_the_report_leads_with_the_hold_out_in_time_and_ends_with_the_in_sample(
     order = [
         "## Headline: hold-out in time (fitted up to 1924-12",
         f"## What follows `{TURN}`",
+        "## The historical sequence as a path",
         "## What the fits learnt",
         "## Posterior predictive, point estimate, prior predictive",
         "## Null models",
@@ -238,3 +241,25 @@ def test_the_headline_names_the_hold_out_patterns_within_sampling_error_of_the_t
     assert "Within sampling error of 40% (95% Wilson interval over these 6 runs)" in headline
     named = re.findall(r"`([^`]+)` \d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]", headline)
     assert named == close
+
+
+def test_the_report_gives_each_sets_share_of_historys_path(assessed):
+    # Each run set's share of runs taking history's orders, as its rows of paths.csv add up.
+    paths = pd.read_csv(assessed / "paths.csv")
+    assert set(paths["set"]) == set(SETS)
+    runs = json.loads((assessed / "manifest.json").read_text())["runs"]
+    counts = paths.groupby("set")["runs"].sum()
+    assert counts.drop(["persistence", "apparatus"]).eq(runs).all()
+    assert counts[["persistence", "apparatus"]].eq(1).all()
+    history = history_orders(load_scenario(BASELINE))
+    report = (assessed / "report.md").read_text()
+    section = report[report.index("## The historical sequence as a path") :]
+    section = section[: section.index("## What the fits learnt")]
+    assert f"factions `{history['factions']}`; verdicts `{history['verdicts']}`" in section
+    for name, rows in paths.groupby("set"):
+        factions = rows.loc[rows["factions"] == history["factions"], "share"].sum()
+        verdicts = rows.loc[rows["verdicts"] == history["verdicts"], "share"].sum()
+        both = rows.loc[rows["history"], "share"].sum()
+        assert f"| {name} | {factions:.2f} | {verdicts:.2f} | {both:.2f} | " in section
+    # The null models take no path: nothing is condemned, no faction comes forward.
+    assert paths.loc[paths["set"] == "persistence", ["factions", "verdicts"]].eq("none").all().all()

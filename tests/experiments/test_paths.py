@@ -10,6 +10,7 @@ from simulation.experiments.paths import (
     contenders,
     history_lines,
     history_orders,
+    history_shares,
     path_table,
     run_paths,
 )
@@ -160,3 +161,22 @@ def test_a_replayed_ensemble_takes_historys_path_in_every_run(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert f"history's order of verdicts ({VERDICTS}): 100% of runs, the only one taken" in printed
     assert f"history's order of factions ({FACTIONS}): 100% of runs" in printed
+
+
+def test_historys_shares_say_whether_no_other_pair_was_taken_more():
+    history = {"factions": "a → b", "verdicts": "x → y"}
+    paths = pd.DataFrame(
+        {
+            "factions": ["a → b", "a → b", "a → b", "b", "b"],
+            "verdicts": ["x → y", "x → y", "x", "x", "x"],
+            "dominant": ["s"] * 5,
+        }
+    )
+    assert history_shares(paths, history) == {
+        "factions": 0.6,
+        "verdicts": 0.4,
+        "both": 0.4,
+        "most common": True,
+    }
+    paths.loc[2, "factions"] = "b"  # now ("b", "x") is taken by three runs
+    assert history_shares(paths, history)["most common"] is False

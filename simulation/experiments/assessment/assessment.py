@@ -19,6 +19,7 @@ import pandas as pd
 from scipy.stats import binomtest
 
 from calibration.evaluate import with_parameters
+from calibration.pattern_logs import PatternLogs
 from calibration.pattern_scores import joint_scores, pattern_table, score_frame, score_run
 from calibration.patterns import Pattern
 from simulation.calendar import Month
@@ -36,10 +37,13 @@ from simulation.experiments.parameter_draws import (
     PriorDraws,
     posterior_beside,
 )
+from simulation.experiments.paths import history_orders, run_paths
 from simulation.experiments.posterior import read_point
 from simulation.experiments.seeds import run_seeds
+from simulation.model.decisions import MODEL, faction_change_id
 from simulation.model.parameters import free_parameters
 from simulation.scenario import Scenario
+from simulation.scenario.schema import EventType
 
 PARAMETER_SOURCES = ("posterior", "point", "prior")
 VISIBLE = 0.005
@@ -103,6 +107,11 @@ class Assessment:
     notes: list[str] = field(default_factory=list)
     turning_points: dict[str, Following] = field(default_factory=dict)
     """What follows each of the settings' ``given`` patterns (:func:`following`)."""
+    paths: dict[str, pd.DataFrame] = field(default_factory=dict)
+    """Each run set's paths (:func:`simulation.experiments.paths.run_paths`), and each null
+    model's one."""
+    history: dict[str, str] = field(default_factory=dict)
+    """History's orders of factions and verdicts (:func:`.paths.history_orders`)."""
 
     def late(self) -> list[str]:
         """Ids of the patterns dated after the hold-out fit's last month."""
@@ -239,11 +248,14 @@ def assess(
     """Run every set on the same seeds, score the null models, and gather the tables."""
     sets, model, notes = variants(scenario, settings)
     seeds = run_seeds(settings.seed, settings.runs)
-    scores = score_variants(sets, patterns, seeds, mapper)
+    scored = score_variants(sets, patterns, seeds, mapper)
+    scores = {name: result.scores for name, result in scored.items()}
+    paths = {name: result.paths for name, result in scored.items()}
     settlement = april_settlement(scenario)
     for name, null in NULL_MODELS.items():
         logs = null(scenario, settlement)
         scores[name] = score_frame(patterns, [score_run(patterns, logs)])
+        paths[name] = _null_path(logs, scenario)
     tables = {name: pattern_table(patterns, frame) for name, frame in scores.items()}
     descriptions = {variant.name: variant.description for variant in sets} | {
         "persistence": "null: April 1922 holders keep their offices; only deaths change anything",
@@ -259,9 +271,29 @@ def assess(
         hindsight=hindsight_inputs(scenario),
         learnt=learnt(settings),
         notes=notes,
+        paths=paths,
+        history=history_orders(scenario),
     )
     assessment.turning_points = {given: following(assessment, given) for given in settings.given}
     return assessment
+
+
+def _null_path(logs: PatternLogs, scenario: Scenario) -> pd.DataFrame:
+    """A null model's one path, read from its logs as a run's is (its winner is not named)."""
+    votes = pd.DataFrame(
+        [(0, v["date"], v["motion"], v["target"], v["carried"]) for v in logs.votes],
+        columns=["run", "date", "motion", "target", "carried"],
+    )
+    formed = EventType.FACTION_FORMED.value
+    events = pd.DataFrame(
+        [
+            (0, date, faction_change_id(formed, faction), formed, MODEL)
+            for faction, date in logs.factions_formed.items()
+            if date is not None
+        ],
+        columns=["run", "date", "event_id", "type", "origin"],
+    )
+    return run_paths(pd.DataFrame({"run": [0], "dominant": [""]}), votes, events, scenario)
 
 
 def learnt(settings: Settings) -> pd.DataFrame:

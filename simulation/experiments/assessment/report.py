@@ -25,6 +25,8 @@ from simulation.experiments.assessment.assessment import (
 )
 from simulation.experiments.assessment.null_models import NULL_MODELS
 from simulation.experiments.assessment.plots import plot_assessment
+from simulation.experiments.paths import COLUMNS as PATH_COLUMNS
+from simulation.experiments.paths import history_shares, tabulate
 from simulation.output.files import package_versions, write_text
 
 
@@ -115,6 +117,27 @@ def _turning_points(assessment: Assessment) -> list[str]:
             "",
         ]
     return lines
+
+
+def _paths(assessment: Assessment) -> list[str]:
+    history = assessment.history
+    lines = ["## The historical sequence as a path", ""]
+    if not assessment.paths:
+        return []
+    lines += [
+        "The patterns score the sequence piece by piece; a run's path is the whole of it: the "
+        "order in which the factions first came forward and the order of the first verdicts "
+        "on the period's members of the Politburo (what came in one month joined by `+`). "
+        f"History's: factions `{history['factions']}`; verdicts `{history['verdicts']}`. "
+        "Each column is the share of runs that took history's order; the last says whether "
+        "no other pair of orders was taken by more runs (`paths.csv`: every path of every "
+        "set, with the leader dominant at the end).",
+        "",
+    ]
+    rows = {name: history_shares(paths, history) for name, paths in assessment.paths.items()}
+    table = pd.DataFrame(rows).T.reset_index(names="run set")
+    table["most common"] = table["most common"].map({True: "yes", False: "no"})
+    return [*lines, _markdown(table), ""]
 
 
 def _learnt(assessment: Assessment) -> list[str]:
@@ -239,7 +262,16 @@ def report_text(assessment: Assessment, scenario_name: str) -> str:
     ]
     lines += [f"Note: {note}.\n" for note in assessment.notes]
     lines += ["![hit share per pattern and month errors](assessment.png)", ""]
-    sections = (_headline, _turning_points, _learnt, _parameter_sets, _nulls, _audit, _patterns)
+    sections = (
+        _headline,
+        _turning_points,
+        _paths,
+        _learnt,
+        _parameter_sets,
+        _nulls,
+        _audit,
+        _patterns,
+    )
     for section in sections:
         lines += section(assessment)
     return "\n".join(lines)
@@ -260,6 +292,13 @@ def write_assessment(
     }
     for given, result in assessment.turning_points.items():
         files[f"following-{given}.csv"] = result.table
+    if assessment.paths:
+        files["paths.csv"] = pd.concat(
+            [
+                tabulate(paths, assessment.history).assign(set=name)
+                for name, paths in assessment.paths.items()
+            ]
+        )[["set", *PATH_COLUMNS]]
     written = []
     for name, frame in files.items():
         write_text(out / name, frame.to_csv(index=False, float_format="%.4g"))

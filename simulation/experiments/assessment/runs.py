@@ -1,9 +1,9 @@
 """Score many seeded runs of a scenario against the patterns, on local processes or Dask.
 
 Unlike an ensemble, which keeps each run's tables on disk, the assessment needs
-of a run only its score per pattern, but it needs affinities and factions,
-which an ensemble does not keep; so each worker runs its chunk of models and
-returns their scores, a few numbers per pattern. Run i is seeded as in an
+of a run only its score per pattern and its path, but it needs affinities and
+factions, which an ensemble does not keep; so each worker runs its chunk of models
+and returns their scores, a few numbers per pattern, and their paths. Run i is seeded as in an
 ensemble (:func:`simulation.experiments.seeds.run_seeds`) and draws its parameters from
 its seed, so the same run gets the same draw whatever the executor.
 """
@@ -15,12 +15,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from calibration.pattern_logs import pattern_logs
 from calibration.pattern_scores import score_frame, score_run
 from calibration.patterns import Pattern
 from simulation.experiments.parameter_draws import ParameterDraws
+from simulation.experiments.paths import LOGGED, run_paths
 from simulation.model import Mode, PartyModel
 from simulation.scenario import Scenario
 
@@ -58,9 +60,23 @@ class _Chunk:
     seeds: tuple[int, ...]
 
 
-def _score_chunk(chunk: _Chunk) -> pd.DataFrame:
-    """Run each model of the chunk to its end and score it."""
-    scores = []
+@dataclass(frozen=True)
+class Scored:
+    """A set of runs scored: each run against each pattern, and each run's path.
+
+    Attributes:
+        scores: the long table of :func:`calibration.pattern_scores.score_frame`.
+        paths: each run's orders of factions and verdicts and its dominant leader
+            (:func:`simulation.experiments.paths.run_paths`).
+    """
+
+    scores: pd.DataFrame
+    paths: pd.DataFrame
+
+
+def _score_chunk(chunk: _Chunk) -> Scored:
+    """Run each model of the chunk to its end, score it and read its path."""
+    scores, dominant, votes, events = [], [], [], []
     for run, seed in zip(chunk.runs, chunk.seeds, strict=True):
         scenario = (
             chunk.parameters.scenario_for(chunk.scenario, seed)
@@ -71,12 +87,24 @@ def _score_chunk(chunk: _Chunk) -> pd.DataFrame:
         while model.running:
             model.step()
         scores.append(score_run(chunk.patterns, pattern_logs(model)))
+        dominant.append(model.leader_ids[int(np.argmax(model.recorder.power[-1]))])
+        votes += [(run, v.date, v.motion, v.target, v.carried) for v in model.vote_log]
+        events += [
+            (run, e.date, e.event_id, e.type, e.origin) for e in model.event_log if e.type in LOGGED
+        ]
     frame = score_frame(chunk.patterns, scores)
     frame["run"] = [chunk.runs[i] for i in frame["run"]]
-    return frame
+    summary = pd.DataFrame({"run": list(chunk.runs), "dominant": dominant})
+    paths = run_paths(
+        summary,
+        pd.DataFrame(votes, columns=["run", "date", "motion", "target", "carried"]),
+        pd.DataFrame(events, columns=["run", "date", "event_id", "type", "origin"]),
+        chunk.scenario,
+    )
+    return Scored(frame, paths)
 
 
-Mapper = Callable[[Callable[[_Chunk], pd.DataFrame], list[_Chunk]], list[pd.DataFrame]]
+Mapper = Callable[[Callable[[_Chunk], Scored], list[_Chunk]], list[Scored]]
 
 
 def make_mapper(workers: int = 1, scheduler: str | None = None) -> Mapper:
@@ -113,10 +141,14 @@ def score_variants(
     seeds: Sequence[int],
     mapper: Mapper,
     mode: Mode = Mode.FREE,
-) -> dict[str, pd.DataFrame]:
-    """Score every variant on the same seeds; one long table (run, pattern, hit, error, value) each.
+) -> dict[str, Scored]:
+    """Score every variant on the same seeds, and read each run's path.
 
     All variants' chunks go to the executor together, so the processes stay busy.
+
+    Returns:
+        Per variant, its long table of scores (run, pattern, hit, error, value) and its
+        runs' paths, in run order.
     """
     chunks = []
     for variant in variants:
@@ -132,11 +164,13 @@ def score_variants(
                     tuple(seeds[run] for run in runs),
                 )
             )
-    frames = mapper(_score_chunk, chunks)
-    per_variant = len(frames) // max(len(variants), 1)
-    return {
-        variant.name: pd.concat(
-            frames[index * per_variant : (index + 1) * per_variant], ignore_index=True
+    scored = mapper(_score_chunk, chunks)
+    per_variant = len(scored) // max(len(variants), 1)
+    results = {}
+    for index, variant in enumerate(variants):
+        own = scored[index * per_variant : (index + 1) * per_variant]
+        results[variant.name] = Scored(
+            pd.concat([chunk.scores for chunk in own], ignore_index=True),
+            pd.concat([chunk.paths for chunk in own], ignore_index=True),
         )
-        for index, variant in enumerate(variants)
-    }
+    return results
