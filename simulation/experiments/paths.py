@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from simulation.mechanisms.contests import Move
 from simulation.model.decisions import MODEL, faction_change_id
+from simulation.model.events import SCENARIO
 from simulation.model.rows import motion
 from simulation.scenario import Scenario
 from simulation.scenario.schema import EventType
@@ -159,7 +160,7 @@ def run_factions(events: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 
 def _replayed(events: pd.DataFrame, kind: EventType) -> list[tuple]:
     """``(run, date, event_id)`` of the scenario's events of ``kind`` the runs applied."""
-    rows = events[(events["origin"] == "scenario") & (events["type"] == kind.value)]
+    rows = events[(events["origin"] == SCENARIO) & (events["type"] == kind.value)]
     return list(rows[["run", "date", "event_id"]].itertuples(index=False))
 
 
