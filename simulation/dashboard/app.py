@@ -251,7 +251,7 @@ def Player():
 
 @solara.component
 def RunViews(session: Run):
-    """The run at its current month: trajectories, network, offices, chronicle, votes."""
+    """The run at its current month: trajectories, network, offices, votes, path, chronicle."""
     _ = month.value  # redraw when the month changes
     model = session.model
     with session.lock:
@@ -262,6 +262,7 @@ def RunViews(session: Run):
         offices = views.office_table(model)
         events = views.chronicle(model)
         votes = views.last_votes(model)
+        path = views.path_so_far(model)
     # Effects run once the page, figures included, has been drawn.
     solara.use_effect(lambda: session.show(drawing), [session, drawing])
     solara.Markdown(f"## {session.scenario.name}, {model.mode.value}: {label}")
@@ -278,6 +279,8 @@ def RunViews(session: Run):
                 solara.Text("No vote yet.")
             else:
                 solara.Markdown(views.as_markdown(votes))
+    with solara.Card("The path so far, against history's"):
+        solara.Markdown(views.as_markdown(path))
     with solara.Card(f"Chronicle (newest first; {len(events)} events so far)"):
         solara.Markdown(views.as_markdown(events.head(CHRONICLE_ROWS)))
 

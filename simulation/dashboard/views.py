@@ -13,6 +13,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from simulation.experiments.paths import (
+    ORDERS,
+    history_orders,
+    log_frames,
+    logged_rows,
+    on_historys_path,
+    run_paths,
+)
 from simulation.model import PartyModel
 from simulation.output.colours import leader_colours
 from simulation.output.contenders import MAIN_LEADERS, contender_order
@@ -225,6 +233,30 @@ def chronicle(model: PartyModel) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["month", "id", "event", "who", "source"])
+
+
+def path_so_far(model: PartyModel) -> pd.DataFrame:
+    """The run's path so far against history's (:mod:`simulation.experiments.paths`).
+
+    The order in which the factions came forward and the Politburo's members were
+    condemned, one row each: what the run has done so far, what history did over the whole
+    period, and whether the run is still on history's path (its stages so far are
+    history's first ones). A class can watch a run leave history, or keep to it.
+    """
+    history = history_orders(model.spec)
+    votes, events = log_frames(*logged_rows(0, model))
+    summary = pd.DataFrame({"run": [0], "dominant": [""]})
+    path = run_paths(summary, votes, events, model.spec).iloc[0]
+    rows = [
+        {
+            "order": order,
+            "so far": path[order],
+            "history": history[order],
+            "on history's path": "yes" if on_historys_path(path[order], history[order]) else "no",
+        }
+        for order in ORDERS
+    ]
+    return pd.DataFrame(rows, columns=["order", "so far", "history", "on history's path"])
 
 
 def last_votes(model: PartyModel) -> pd.DataFrame:

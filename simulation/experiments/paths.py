@@ -25,6 +25,7 @@ of its own; a verdict on any member does, whoever the model makes him.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -35,6 +36,9 @@ from simulation.model.events import SCENARIO
 from simulation.model.rows import motion
 from simulation.scenario import Scenario
 from simulation.scenario.schema import EventType
+
+if TYPE_CHECKING:
+    from simulation.model.party_model import PartyModel
 
 STAGE = " → "
 """Between the stages of an order, month after month."""
@@ -50,6 +54,10 @@ HISTORY_METRICS = {order: f"p_history_{order}" for order in ORDERS}
 (:func:`took_history_orders`)."""
 LOGGED = (EventType.CONDEMNATION.value, EventType.FACTION_FORMED.value)
 """The types of the event log's rows a path reads."""
+VOTE_COLUMNS = ["run", "date", "motion", "target", "carried"]
+"""The vote log's columns a path reads."""
+EVENT_COLUMNS = ["run", "date", "event_id", "type", "origin"]
+"""The event log's columns a path reads."""
 
 
 def contenders(scenario: Scenario) -> list[str]:
@@ -164,6 +172,24 @@ def _replayed(events: pd.DataFrame, kind: EventType) -> list[tuple]:
     return list(rows[["run", "date", "event_id"]].itertuples(index=False))
 
 
+def logged_rows(run: int, model: PartyModel) -> tuple[list[tuple], list[tuple]]:
+    """The rows of a model's vote and event logs a path reads, under run number ``run``.
+
+    Returns:
+        ``(votes, events)``: rows for :data:`VOTE_COLUMNS` and :data:`EVENT_COLUMNS`.
+    """
+    votes = [(run, v.date, v.motion, v.target, v.carried) for v in model.vote_log]
+    events = [
+        (run, e.date, e.event_id, e.type, e.origin) for e in model.event_log if e.type in LOGGED
+    ]
+    return votes, events
+
+
+def log_frames(votes: list[tuple], events: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of :func:`logged_rows`, of one run or many, as :func:`run_paths` reads them."""
+    return pd.DataFrame(votes, columns=VOTE_COLUMNS), pd.DataFrame(events, columns=EVENT_COLUMNS)
+
+
 def run_paths(
     summary: pd.DataFrame, votes: pd.DataFrame, events: pd.DataFrame, scenario: Scenario
 ) -> pd.DataFrame:
@@ -198,12 +224,12 @@ def read_run_paths(out_dir: Path | str, scenario: Scenario) -> pd.DataFrame:
     summary = pq.read_table(out_dir / "summary.parquet", columns=["run", "dominant"]).to_pandas()
     votes = pq.read_table(
         out_dir / "votes.parquet",
-        columns=["run", "date", "motion", "target", "carried"],
+        columns=VOTE_COLUMNS,
         filters=[("carried", "=", True)],
     ).to_pandas()
     events = pq.read_table(
         out_dir / "events.parquet",
-        columns=["run", "date", "event_id", "type", "origin"],
+        columns=EVENT_COLUMNS,
         filters=[("type", "in", LOGGED)],
     ).to_pandas()
     return run_paths(summary, votes, events, scenario)
@@ -298,3 +324,11 @@ def took_history_orders(
         order: pd.Series((paths[order] == history[order]).to_numpy(dtype=float), index=paths["run"])
         for order in ORDERS
     }
+
+
+def on_historys_path(order: str, history: str) -> bool:
+    """Whether an order so far is the start of history's, stage by stage (``none``: yes)."""
+    if order == NONE:
+        return True
+    stages, historys = order.split(STAGE), history.split(STAGE)
+    return stages == historys[: len(stages)]

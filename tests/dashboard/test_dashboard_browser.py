@@ -107,6 +107,8 @@ def test_play_a_run_in_the_browser_and_change_its_mode(dashboard, tmp_path):
             expect(network).to_be_visible()
             offices = page.locator(".v-card", has_text="Who holds which office")
             expect(offices.get_by_text("Joseph Stalin").first).to_be_visible()
+            path = page.locator(".v-card", has_text="The path so far, against history's")
+            expect(path.get_by_text("trotsky → kamenev+zinoviev").first).to_be_visible()
 
             page.get_by_role("button", name="free", exact=True).click()
             expect(page.get_by_text("baseline-1922, free: before 1922-04")).to_be_visible()

@@ -112,6 +112,18 @@ def test_the_last_vote_of_each_arena_is_the_latest_one(model_in_1924_03):
         assert (vote["month"], vote["motion"]) == (latest.date, latest.motion)
 
 
+def test_the_path_so_far_is_set_against_historys(baseline, model_in_1924_03):
+    # Replayed to March 1924: the trio and the Left have come forward, Trotsky is condemned,
+    # as history had it; before the first month nothing has happened, which is on the path.
+    path = views.path_so_far(model_in_1924_03).set_index("order")
+    assert path.loc["factions", "so far"] == "troika → left_opposition"
+    assert path.loc["verdicts", "so far"] == "trotsky"
+    assert path.loc["verdicts", "history"] == "trotsky → kamenev+zinoviev"
+    assert (path["on history's path"] == "yes").all()
+    opening = views.path_so_far(PartyModel(baseline, seed=1, mode=Mode.REPLAY))
+    assert (opening["so far"] == "none").all() and (opening["on history's path"] == "yes").all()
+
+
 def test_a_markdown_table_keeps_every_cell_whole():
     table = views.as_markdown(pd.DataFrame({"office": ["General | Secretary"], "held by": ["x"]}))
     assert table.splitlines() == [

@@ -11,6 +11,7 @@ from simulation.experiments.paths import (
     history_lines,
     history_orders,
     history_shares,
+    on_historys_path,
     path_table,
     run_paths,
 )
@@ -180,3 +181,13 @@ def test_historys_shares_say_whether_no_other_pair_was_taken_more():
     }
     paths.loc[2, "factions"] = "b"  # now ("b", "x") is taken by three runs
     assert history_shares(paths, history)["most common"] is False
+
+
+def test_a_run_is_on_historys_path_while_its_stages_are_historys_first_ones():
+    assert on_historys_path(NONE, VERDICTS)
+    assert on_historys_path("trotsky", VERDICTS)
+    assert on_historys_path(VERDICTS, VERDICTS)
+    # Zinoviev condemned without Kamenev has left it, whatever comes next.
+    assert not on_historys_path("trotsky → zinoviev", VERDICTS)
+    assert not on_historys_path("trotsky → kamenev+zinoviev → tomsky", VERDICTS)
+    assert not on_historys_path("left_opposition+troika", FACTIONS)

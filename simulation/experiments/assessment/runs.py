@@ -22,7 +22,7 @@ from calibration.pattern_logs import pattern_logs
 from calibration.pattern_scores import score_frame, score_run
 from calibration.patterns import Pattern
 from simulation.experiments.parameter_draws import ParameterDraws
-from simulation.experiments.paths import LOGGED, run_paths
+from simulation.experiments.paths import log_frames, logged_rows, run_paths
 from simulation.model import Mode, PartyModel
 from simulation.scenario import Scenario
 
@@ -88,19 +88,13 @@ def _score_chunk(chunk: _Chunk) -> Scored:
             model.step()
         scores.append(score_run(chunk.patterns, pattern_logs(model)))
         dominant.append(model.leader_ids[int(np.argmax(model.recorder.power[-1]))])
-        votes += [(run, v.date, v.motion, v.target, v.carried) for v in model.vote_log]
-        events += [
-            (run, e.date, e.event_id, e.type, e.origin) for e in model.event_log if e.type in LOGGED
-        ]
+        voted, logged = logged_rows(run, model)
+        votes += voted
+        events += logged
     frame = score_frame(chunk.patterns, scores)
     frame["run"] = [chunk.runs[i] for i in frame["run"]]
     summary = pd.DataFrame({"run": list(chunk.runs), "dominant": dominant})
-    paths = run_paths(
-        summary,
-        pd.DataFrame(votes, columns=["run", "date", "motion", "target", "carried"]),
-        pd.DataFrame(events, columns=["run", "date", "event_id", "type", "origin"]),
-        chunk.scenario,
-    )
+    paths = run_paths(summary, *log_frames(votes, events), chunk.scenario)
     return Scored(frame, paths)
 
 
