@@ -52,8 +52,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--outcome",
         default='dominant != "stalin"',
         metavar="EXPR",
-        help="the outcome of interest, a condition over summary.parquet's columns "
-        '(default: dominant != "stalin")',
+        help="the outcome of interest, a condition over summary.parquet's columns and "
+        "the runs' paths: factions and verdicts (their orders, as in an ensemble's "
+        "paths.csv) and history_factions and history_verdicts (true where a run took "
+        'history\'s order); default: dominant != "stalin"',
     )
     parser.add_argument("--boxes", type=int, default=3, help="most PRIM boxes (default 3)")
     add_executor_arguments(parser)

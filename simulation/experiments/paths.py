@@ -332,3 +332,24 @@ def on_historys_path(order: str, history: str) -> bool:
         return True
     stages, historys = order.split(STAGE), history.split(STAGE)
     return stages == historys[: len(stages)]
+
+
+def with_paths(summary: pd.DataFrame, paths: pd.DataFrame, history: dict[str, str]) -> pd.DataFrame:
+    """A summary with each run's orders and whether each is history's, for conditions on them.
+
+    Adds ``factions`` and ``verdicts`` (:func:`run_paths`) and ``history_factions`` and
+    ``history_verdicts`` (true where the run took ``history``'s order), matched by run.
+    """
+    by_run = paths.set_index("run")
+    added = summary.copy()
+    for order in ORDERS:
+        added[order] = added["run"].map(by_run[order])
+        added[f"history_{order}"] = (added[order] == history[order]).to_numpy()
+    return added
+
+
+PATH_SUMMARY_COLUMNS = {
+    **{order: object for order in ORDERS},
+    **{f"history_{order}": bool for order in ORDERS},
+}
+"""The columns :func:`with_paths` adds, with their types."""

@@ -122,3 +122,32 @@ def test_a_bad_outcome_expression_is_refused_before_any_run(small_scenario, smal
     with pytest.raises(DiscoveryError, match="expected a true/false condition per run"):
         run_discovery(discovery, tmp_path, SerialExecutor())
     assert not (tmp_path / "runs").exists()
+
+
+def test_an_outcome_may_be_a_condition_on_the_runs_paths(small_scenario, tmp_path):
+    # Replayed, every run condemns Trotsky as the scenario does: dropping that verdict is
+    # what takes a run off history's order of verdicts, and PRIM says so.
+    levers_file = tmp_path / "levers.yaml"
+    levers_file.write_text(
+        "levers:\n"
+        "  no_verdict:\n"
+        "    drop_event: condemn\n"
+        "    label: Trotsky not condemned\n"
+        "  removal_delay:\n"
+        "    parameter: removal_delay\n"
+        "    range: [0, 14]\n"
+    )
+    levers = load_levers(levers_file, small_scenario)
+    discovery = Discovery(
+        small_scenario,
+        tuple(levers),
+        runs=12,
+        replicates=1,
+        mode=Mode.REPLAY,
+        outcome="not history_verdicts",
+    )
+    report = run_discovery(discovery, tmp_path / "out", SerialExecutor())
+    runs = pd.read_parquet(tmp_path / "out" / "experiments.parquet")
+    assert (runs["outcome"] == runs["no_verdict"].astype(bool)).all()
+    assert report.boxes[0].rule == "Trotsky not condemned"
+    assert (report.boxes[0].density, report.boxes[0].coverage) == (1.0, 1.0)

@@ -3,7 +3,8 @@
 The runs go through the ensemble runner into ``DIR/runs/`` (same executors, streaming
 and ``--resume`` as ``ensemble``); each run's scenario is the base with its
 combination's levers applied. The outcome of interest is a boolean expression over
-the summary's columns (default: someone other than Stalin dominates at the end).
+the summary's columns and the runs' paths (:func:`.paths.with_paths`; default: someone
+other than Stalin dominates at the end).
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ from simulation.experiments.discovery.report import write_report
 from simulation.experiments.ensemble import Ensemble, read_table, run_ensemble
 from simulation.experiments.ensemble.executors import ChunkExecutor
 from simulation.experiments.outcomes import summary_columns
+from simulation.experiments.paths import (
+    PATH_SUMMARY_COLUMNS,
+    history_orders,
+    read_run_paths,
+    with_paths,
+)
 from simulation.model import Mode
 from simulation.scenario import Scenario
 
@@ -82,8 +89,8 @@ def outcome_of_interest(summary: pd.DataFrame, expression: str) -> np.ndarray:
     except Exception as error:  # pandas raises many kinds for a bad expression
         raise DiscoveryError(
             f"--outcome {expression!r}: cannot evaluate it over the summary columns "
-            f"({type(error).__name__}: {error}); name columns such as dominant, power_stalin "
-            "(in backquotes if they hold a dash)"
+            f"({type(error).__name__}: {error}); name columns such as dominant, power_stalin, "
+            "history_verdicts (in backquotes if they hold a dash)"
         ) from None
     if not isinstance(values, pd.Series) or values.dtype != bool:
         raise DiscoveryError(f"--outcome {expression!r}: expected a true/false condition per run")
@@ -111,6 +118,7 @@ def run_discovery(
             name: pd.Series(dtype=object if name in ("scenario", "dominant") else float)
             for name in summary_columns(discovery.scenario)
         }
+        | {name: pd.Series(dtype=kind) for name, kind in PATH_SUMMARY_COLUMNS.items()}
     )
     outcome_of_interest(empty, discovery.outcome)
     levers = list(discovery.levers)
@@ -128,7 +136,11 @@ def run_discovery(
         quantiles=False,
     )
     done = run_ensemble(ensemble, out_dir / "runs", executor, resume=resume, progress=progress)
-    summary = read_table(out_dir / "runs", "summary")
+    summary = with_paths(
+        read_table(out_dir / "runs", "summary"),
+        read_run_paths(out_dir / "runs", discovery.scenario),
+        history_orders(discovery.scenario),
+    )
     y = outcome_of_interest(summary, discovery.outcome)
     x = table.loc[table.index.repeat(discovery.replicates)].reset_index(drop=True)
     boxes, figure = find_boxes(x, y, levers, discovery.boxes)
