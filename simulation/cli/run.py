@@ -47,6 +47,7 @@ def handle(args: argparse.Namespace) -> int:
     """Load, simulate, write; nothing is written unless the run completed."""
     # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
     # which --help, validate and diff should not pay (see the cli package docstring).
+    from simulation.experiments.paths import path_line
     from simulation.experiments.runs import run_model
     from simulation.model import Mode
     from simulation.output.files import (
@@ -78,7 +79,8 @@ def handle(args: argparse.Namespace) -> int:
         check_replaceable(out_dir, RUN_FILES)
     except (SeedError, OutputError) as error:
         return fail(str(error))
-    result = run_model(scenario, seed, Mode(args.mode)).recorder.result()
+    model = run_model(scenario, seed, Mode(args.mode))
+    result = model.recorder.result()
     run_manifest = manifest(result, str(args.scenario), scenario_hash(scenario), overrides)
 
     def figures(directory: Path) -> list[str]:
@@ -116,5 +118,6 @@ def handle(args: argparse.Namespace) -> int:
     leaders = ", ".join(f"{row.leader} {row.power:.2f}" for row in final.itertuples())
     print(f"{mode_label(args.mode, scenario)}: {summary(scenario)}; seed {args.seed}")
     print(f"power share at {scenario.end}: {leaders}")
+    print(path_line(model))
     print(f"wrote {len(written)} files to {out_dir}/")
     return 0

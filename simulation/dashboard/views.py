@@ -13,14 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from simulation.experiments.paths import (
-    ORDERS,
-    history_orders,
-    log_frames,
-    logged_rows,
-    on_historys_path,
-    run_paths,
-)
+from simulation.experiments.paths import ORDERS, history_orders, model_path, on_historys_path
 from simulation.model import PartyModel
 from simulation.output.colours import leader_colours
 from simulation.output.contenders import MAIN_LEADERS, contender_order
@@ -244,9 +237,7 @@ def path_so_far(model: PartyModel) -> pd.DataFrame:
     history's first ones). A class can watch a run leave history, or keep to it.
     """
     history = history_orders(model.spec)
-    votes, events = log_frames(*logged_rows(0, model))
-    summary = pd.DataFrame({"run": [0], "dominant": [""]})
-    path = run_paths(summary, votes, events, model.spec).iloc[0]
+    path = model_path(model)
     rows = [
         {
             "order": order,

@@ -190,6 +190,23 @@ def log_frames(votes: list[tuple], events: list[tuple]) -> tuple[pd.DataFrame, p
     return pd.DataFrame(votes, columns=VOTE_COLUMNS), pd.DataFrame(events, columns=EVENT_COLUMNS)
 
 
+def model_path(model: PartyModel) -> dict[str, str]:
+    """One model's orders of factions and verdicts so far (:func:`run_paths`)."""
+    summary = pd.DataFrame({"run": [0], "dominant": [""]})
+    path = run_paths(summary, *log_frames(*logged_rows(0, model)), model.spec).iloc[0]
+    return {order: str(path[order]) for order in ORDERS}
+
+
+def path_line(model: PartyModel) -> str:
+    """One line on a finished run's path, each order marked when it is history's."""
+    history = history_orders(model.spec)
+    path = model_path(model)
+    return "path: " + "; ".join(
+        f"{order} {path[order]}" + (" (history's)" if path[order] == history[order] else "")
+        for order in ORDERS
+    )
+
+
 def run_paths(
     summary: pd.DataFrame, votes: pd.DataFrame, events: pd.DataFrame, scenario: Scenario
 ) -> pd.DataFrame:

@@ -181,6 +181,11 @@ def test_run_on_the_baseline_end_to_end(tmp_path):
     assert {p.name for p in out.iterdir()} == EXPECTED_FILES
     trajectories = pd.read_csv(out / "trajectories.csv")
     assert trajectories["date"].min() == "1922-04" and trajectories["date"].max() == "1926-12"
+    # A replay takes history's path, and says so.
+    assert (
+        "path: factions troika → left_opposition → group_of_seven → new_opposition → "
+        "united_opposition (history's); verdicts trotsky → kamenev+zinoviev (history's)\n"
+    ) in completed.stdout
 
 
 def test_run_in_free_mode_logs_the_models_decisions(tmp_path):
