@@ -120,11 +120,12 @@ def _turning_points(assessment: Assessment) -> list[str]:
 
 
 def _paths(assessment: Assessment) -> list[str]:
-    history = assessment.history
-    lines = ["## The historical sequence as a path", ""]
     if not assessment.paths:
         return []
-    lines += [
+    history = assessment.history
+    lines = [
+        "## The historical sequence as a path",
+        "",
         "The patterns score the sequence piece by piece; a run's path is the whole of it: the "
         "order in which the factions first came forward and the order of the first verdicts "
         "on the period's members of the Politburo (what came in one month joined by `+`). "
