@@ -24,6 +24,7 @@ of its own; a verdict on any member does, whoever the model makes him.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,9 +55,9 @@ HISTORY_METRICS = {order: f"p_history_{order}" for order in ORDERS}
 (:func:`took_history_orders`)."""
 LOGGED = (EventType.CONDEMNATION.value, EventType.FACTION_FORMED.value)
 """The types of the event log's rows a path reads."""
-VOTE_COLUMNS = ["run", "date", "motion", "target", "carried"]
+VOTES_READ = ["run", "date", "motion", "target", "carried"]
 """The vote log's columns a path reads."""
-EVENT_COLUMNS = ["run", "date", "event_id", "type", "origin"]
+EVENTS_READ = ["run", "date", "event_id", "type", "origin"]
 """The event log's columns a path reads."""
 
 
@@ -70,23 +71,76 @@ def contenders(scenario: Scenario) -> list[str]:
     return [leader.id for leader in scenario.leaders if leader.id in members]
 
 
-def orders_of(firsts: pd.DataFrame, column: str) -> pd.Series:
-    """Each run's order of ``column`` (``run``, ``date``, ``column``), indexed by run.
+def order_of(rows: Iterable[tuple[str, str]]) -> str:
+    """An order from ``(date, item)`` rows: each item at its first date, one stage a month.
 
-    Each item counts at its first date; those of the same month make one stage, named in
-    alphabetical order. Runs without a row are not in the index.
+    Items of the same month make one stage, named in alphabetical order and joined by
+    :data:`TOGETHER`; stages follow each other by :data:`STAGE`; no row at all is
+    :data:`NONE`.
     """
-    first = firsts.groupby(["run", column], as_index=False)["date"].min()
-    first = first.sort_values(["run", "date", column])
-    stages = first.groupby(["run", "date"], sort=False)[column].agg(TOGETHER.join)
-    return stages.groupby(level="run", sort=False).agg(STAGE.join)
+    first: dict[str, str] = {}
+    for date, item in rows:
+        if item not in first or date < first[item]:
+            first[item] = date
+    stages: dict[str, list[str]] = {}
+    for item, date in first.items():
+        stages.setdefault(date, []).append(item)
+    return STAGE.join(TOGETHER.join(sorted(stages[date])) for date in sorted(stages)) or NONE
 
 
-def _order(rows: list[tuple[str, str]], column: str) -> str:
-    """The order of one run's ``(date, item)`` rows."""
-    frame = pd.DataFrame(rows, columns=["date", column]).assign(run=0)
-    orders = orders_of(frame, column)
-    return str(orders.iloc[0]) if len(orders) else NONE
+class PathReader:
+    """What a scenario's paths are read with: its contenders, verdicts and factions by id.
+
+    Built once for many runs: a run's path is then one pass over its own log rows.
+    """
+
+    def __init__(self, scenario: Scenario):
+        members = set(contenders(scenario))
+        self.members = members
+        self.condemned = motion(Move.CONDEMNATION.value, "")
+        self.targets = {
+            event.id: [leader for leader in event.target if leader in members]
+            for event in scenario.events
+            if event.type is EventType.CONDEMNATION
+        }
+        formed = EventType.FACTION_FORMED
+        self.logged = {faction_change_id(formed.value, f.id): f.id for f in scenario.factions}
+        self.factions = {e.id: e.faction for e in scenario.events if e.type is formed}
+
+    def of_model(self, model: PartyModel) -> dict[str, str]:
+        """A model's orders of factions and verdicts so far."""
+        votes = ((v.date, v.motion, v.target, v.carried) for v in model.vote_log)
+        events = ((e.date, e.event_id, e.type, e.origin) for e in model.event_log)
+        return self.path(votes, events)
+
+    def path(self, votes: Iterable[tuple], events: Iterable[tuple]) -> dict[str, str]:
+        """One run's orders from its vote rows and its event rows.
+
+        Vote rows are (date, motion, target, carried), event rows (date, event_id, type,
+        origin), in the order the run logged them. The model's verdicts are its carried
+        motions of condemnation, its factions those it logs under
+        :func:`.decisions.faction_change_id`; a run that replays history up to a branch has
+        the scenario's verdicts and factions of those months too (its event log names the
+        events, whose targets and factions the scenario gives).
+        """
+        verdicts = [
+            (date, leader)
+            for date, text, targets, carried in votes
+            if carried and str(text).startswith(self.condemned)
+            for leader in str(targets).split(";")
+            if leader in self.members
+        ]
+        factions = []
+        for date, event_id, kind, origin in events:
+            if origin == MODEL and kind == EventType.FACTION_FORMED.value:
+                if event_id in self.logged:
+                    factions.append((date, self.logged[event_id]))
+            elif origin == SCENARIO and kind == EventType.FACTION_FORMED.value:
+                if event_id in self.factions:
+                    factions.append((date, self.factions[event_id]))
+            elif origin == SCENARIO and kind == EventType.CONDEMNATION.value:
+                verdicts += [(date, leader) for leader in self.targets.get(event_id, [])]
+        return {"factions": order_of(factions), "verdicts": order_of(verdicts)}
 
 
 def history_orders(scenario: Scenario) -> dict[str, str]:
@@ -104,97 +158,12 @@ def history_orders(scenario: Scenario) -> dict[str, str]:
         for event in scenario.events
         if event.type is EventType.FACTION_FORMED
     ]
-    return {"factions": _order(factions, "faction"), "verdicts": _order(verdicts, "leader")}
-
-
-def run_verdicts(votes: pd.DataFrame, events: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """Every run's verdicts on the contenders: ``run``, ``date``, ``leader``.
-
-    The model's own are its carried motions of condemnation (the vote log); a run that
-    replays history up to a branch has the scenario's verdicts of those months too (its
-    event log names the event, whose targets the scenario gives).
-
-    Args:
-        votes: the runs' vote log (``run``, ``date``, ``motion``, ``target``, ``carried``).
-        events: the runs' event log (``run``, ``date``, ``event_id``, ``type``, ``origin``).
-        scenario: the scenario the runs simulated.
-    """
-    members = set(contenders(scenario))
-    carried = votes[votes["carried"].astype(bool)]
-    condemned = carried["motion"].astype(str).str.startswith(motion(Move.CONDEMNATION.value, ""))
-    rows = [
-        (run, date, leader)
-        for run, date, targets in carried.loc[condemned, ["run", "date", "target"]].itertuples(
-            index=False
-        )
-        for leader in str(targets).split(";")
-        if leader in members
-    ]
-    targets = {
-        event.id: [leader for leader in event.target if leader in members]
-        for event in scenario.events
-        if event.type is EventType.CONDEMNATION
-    }
-    rows += [
-        (run, date, leader)
-        for run, date, event_id in _replayed(events, EventType.CONDEMNATION)
-        for leader in targets.get(event_id, [])
-    ]
-    return pd.DataFrame(rows, columns=["run", "date", "leader"])
-
-
-def run_factions(events: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """Every run's factions coming forward: ``run``, ``date``, ``faction``.
-
-    The model logs its own under an id of its own (:func:`.decisions.faction_change_id`);
-    a run that replays history up to a branch has the scenario's of those months too.
-    """
-    formed = EventType.FACTION_FORMED
-    logged = {faction_change_id(formed.value, f.id): f.id for f in scenario.factions}
-    own = events[(events["origin"] == MODEL) & (events["type"] == formed.value)]
-    rows = [
-        (run, date, logged[event_id])
-        for run, date, event_id in own[["run", "date", "event_id"]].itertuples(index=False)
-        if event_id in logged
-    ]
-    factions = {event.id: event.faction for event in scenario.events if event.type is formed}
-    rows += [
-        (run, date, factions[event_id])
-        for run, date, event_id in _replayed(events, formed)
-        if event_id in factions
-    ]
-    return pd.DataFrame(rows, columns=["run", "date", "faction"])
-
-
-def _replayed(events: pd.DataFrame, kind: EventType) -> list[tuple]:
-    """``(run, date, event_id)`` of the scenario's events of ``kind`` the runs applied."""
-    rows = events[(events["origin"] == SCENARIO) & (events["type"] == kind.value)]
-    return list(rows[["run", "date", "event_id"]].itertuples(index=False))
-
-
-def logged_rows(run: int, model: PartyModel) -> tuple[list[tuple], list[tuple]]:
-    """The rows of a model's vote and event logs a path reads, under run number ``run``.
-
-    Returns:
-        ``(votes, events)``: rows for :data:`VOTE_COLUMNS` and :data:`EVENT_COLUMNS`.
-    """
-    votes = [(run, v.date, v.motion, v.target, v.carried) for v in model.vote_log]
-    events = [
-        (run, e.date, e.event_id, e.type, e.origin) for e in model.event_log if e.type in LOGGED
-    ]
-    return votes, events
-
-
-def log_frames(votes: list[tuple], events: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The rows of :func:`logged_rows`, of one run or many, as :func:`run_paths` reads them."""
-    return pd.DataFrame(votes, columns=VOTE_COLUMNS), pd.DataFrame(events, columns=EVENT_COLUMNS)
+    return {"factions": order_of(factions), "verdicts": order_of(verdicts)}
 
 
 def model_path(model: PartyModel) -> dict[str, str]:
-    """One model's orders of factions and verdicts so far (:func:`run_paths`)."""
-    summary = pd.DataFrame({"run": [0], "dominant": [""]})
-    path = run_paths(summary, *log_frames(*logged_rows(0, model)), model.spec).iloc[0]
-    return {order: str(path[order]) for order in ORDERS}
+    """One model's orders of factions and verdicts so far (:meth:`PathReader.of_model`)."""
+    return PathReader(model.spec).of_model(model)
 
 
 def path_line(model: PartyModel) -> str:
@@ -202,8 +171,8 @@ def path_line(model: PartyModel) -> str:
     history = history_orders(model.spec)
     path = model_path(model)
     return "path: " + "; ".join(
-        f"{order} {path[order]}" + (" (history's)" if path[order] == history[order] else "")
-        for order in ORDERS
+        f"{name} {path[name]}" + (" (history's)" if path[name] == history[name] else "")
+        for name in ORDERS
     )
 
 
@@ -214,18 +183,24 @@ def run_paths(
 
     Args:
         summary: the runs' summary (``run``, ``dominant``).
-        votes: their vote log (see :func:`run_verdicts`).
-        events: their event log (see :func:`run_verdicts`).
+        votes: their vote log (:data:`VOTES_READ`; rows not carried may be left out).
+        events: their event log (:data:`EVENTS_READ`; rows of other types than
+            :data:`LOGGED` may be left out).
         scenario: the scenario they simulated.
     """
-    runs = summary["run"].to_numpy()
-    factions = orders_of(run_factions(events, scenario), "faction")
-    verdicts = orders_of(run_verdicts(votes, events, scenario), "leader")
+    by_run: dict[int, tuple[list, list]] = {}
+    for run, *row in votes[VOTES_READ].itertuples(index=False):
+        by_run.setdefault(run, ([], []))[0].append(row)
+    for run, *row in events[EVENTS_READ].itertuples(index=False):
+        by_run.setdefault(run, ([], []))[1].append(row)
+    reader = PathReader(scenario)
+    runs = summary["run"].tolist()
+    paths = [reader.path(*by_run.get(run, ([], []))) for run in runs]
     return pd.DataFrame(
         {
             "run": runs,
-            "factions": factions.reindex(runs).fillna(NONE).to_numpy(),
-            "verdicts": verdicts.reindex(runs).fillna(NONE).to_numpy(),
+            "factions": [path["factions"] for path in paths],
+            "verdicts": [path["verdicts"] for path in paths],
             "dominant": summary["dominant"].to_numpy(),
         }
     )
@@ -240,14 +215,10 @@ def read_run_paths(out_dir: Path | str, scenario: Scenario) -> pd.DataFrame:
     out_dir = Path(out_dir)
     summary = pq.read_table(out_dir / "summary.parquet", columns=["run", "dominant"]).to_pandas()
     votes = pq.read_table(
-        out_dir / "votes.parquet",
-        columns=VOTE_COLUMNS,
-        filters=[("carried", "=", True)],
+        out_dir / "votes.parquet", columns=VOTES_READ, filters=[("carried", "=", True)]
     ).to_pandas()
     events = pq.read_table(
-        out_dir / "events.parquet",
-        columns=EVENT_COLUMNS,
-        filters=[("type", "in", LOGGED)],
+        out_dir / "events.parquet", columns=EVENTS_READ, filters=[("type", "in", LOGGED)]
     ).to_pandas()
     return run_paths(summary, votes, events, scenario)
 
@@ -343,11 +314,11 @@ def took_history_orders(
     }
 
 
-def on_historys_path(order: str, history: str) -> bool:
+def on_historys_path(so_far: str, history: str) -> bool:
     """Whether an order so far is the start of history's, stage by stage (``none``: yes)."""
-    if order == NONE:
+    if so_far == NONE:
         return True
-    stages, historys = order.split(STAGE), history.split(STAGE)
+    stages, historys = so_far.split(STAGE), history.split(STAGE)
     return stages == historys[: len(stages)]
 
 

@@ -22,7 +22,7 @@ from calibration.pattern_logs import pattern_logs
 from calibration.pattern_scores import score_frame, score_run
 from calibration.patterns import Pattern
 from simulation.experiments.parameter_draws import ParameterDraws
-from simulation.experiments.paths import log_frames, logged_rows, run_paths
+from simulation.experiments.paths import ORDERS, PathReader
 from simulation.model import Mode, PartyModel
 from simulation.scenario import Scenario
 
@@ -76,7 +76,8 @@ class Scored:
 
 def _score_chunk(chunk: _Chunk) -> Scored:
     """Run each model of the chunk to its end, score it and read its path."""
-    scores, dominant, votes, events = [], [], [], []
+    scores, dominant, paths = [], [], []
+    reader = PathReader(chunk.scenario)
     for run, seed in zip(chunk.runs, chunk.seeds, strict=True):
         scenario = (
             chunk.parameters.scenario_for(chunk.scenario, seed)
@@ -88,14 +89,11 @@ def _score_chunk(chunk: _Chunk) -> Scored:
             model.step()
         scores.append(score_run(chunk.patterns, pattern_logs(model)))
         dominant.append(model.leader_ids[int(np.argmax(model.recorder.power[-1]))])
-        voted, logged = logged_rows(run, model)
-        votes += voted
-        events += logged
+        paths.append(reader.of_model(model))
     frame = score_frame(chunk.patterns, scores)
     frame["run"] = [chunk.runs[i] for i in frame["run"]]
-    summary = pd.DataFrame({"run": list(chunk.runs), "dominant": dominant})
-    paths = run_paths(summary, *log_frames(votes, events), chunk.scenario)
-    return Scored(frame, paths)
+    orders = {name: [path[name] for path in paths] for name in ORDERS}
+    return Scored(frame, pd.DataFrame({"run": list(chunk.runs), **orders, "dominant": dominant}))
 
 
 Mapper = Callable[[Callable[[_Chunk], Scored], list[_Chunk]], list[Scored]]
