@@ -145,13 +145,12 @@ class PathReader:
 
 def history_orders(scenario: Scenario) -> dict[str, str]:
     """History's ``factions`` and ``verdicts``: the orders of the scenario's own events."""
-    members = set(contenders(scenario))
+    targets = PathReader(scenario).targets
     verdicts = [
         (str(event.date), leader)
         for event in scenario.events
         if event.type is EventType.CONDEMNATION
-        for leader in event.target
-        if leader in members
+        for leader in targets[event.id]
     ]
     factions = [
         (str(event.date), event.faction)
