@@ -142,6 +142,11 @@ def run_outcome(model: PartyModel) -> RunOutcome:
     )
 
 
+def dominant_leader(model: PartyModel) -> str:
+    """The leader with the highest power share in the run's final month (the first on a tie)."""
+    return model.leader_ids[int(np.argmax(model.recorder.power[-1]))]
+
+
 def summary_row(model: PartyModel) -> dict[str, object]:
     """The run's summary row (see :func:`summary_columns`).
 
@@ -158,7 +163,7 @@ def summary_row(model: PartyModel) -> dict[str, object]:
         "run": model.run_number,
         "seed": int(model.seed),
         "scenario": spec.name,
-        "dominant": model.leader_ids[int(np.argmax(final_power))],
+        "dominant": dominant_leader(model),
     }
     for leader_id, share in zip(model.leader_ids, final_power, strict=True):
         row[f"power_{leader_id}"] = float(share)

@@ -37,13 +37,11 @@ from simulation.experiments.parameter_draws import (
     PriorDraws,
     posterior_beside,
 )
-from simulation.experiments.paths import history_orders, run_paths
+from simulation.experiments.paths import ORDERS, PathReader, history_orders, order_of
 from simulation.experiments.posterior import read_point
 from simulation.experiments.seeds import run_seeds
-from simulation.model.decisions import MODEL, faction_change_id
 from simulation.model.parameters import free_parameters
 from simulation.scenario import Scenario
-from simulation.scenario.schema import EventType
 
 PARAMETER_SOURCES = ("posterior", "point", "prior")
 VISIBLE = 0.005
@@ -280,20 +278,11 @@ def assess(
 
 def _null_path(logs: PatternLogs, scenario: Scenario) -> pd.DataFrame:
     """A null model's one path, read from its logs as a run's is (its winner is not named)."""
-    votes = pd.DataFrame(
-        [(0, v["date"], v["motion"], v["target"], v["carried"]) for v in logs.votes],
-        columns=["run", "date", "motion", "target", "carried"],
-    )
-    formed = EventType.FACTION_FORMED.value
-    events = pd.DataFrame(
-        [
-            (0, date, faction_change_id(formed, faction), formed, MODEL)
-            for faction, date in logs.factions_formed.items()
-            if date is not None
-        ],
-        columns=["run", "date", "event_id", "type", "origin"],
-    )
-    return run_paths(pd.DataFrame({"run": [0], "dominant": [""]}), votes, events, scenario)
+    votes = ((v["date"], v["motion"], v["target"], v["carried"]) for v in logs.votes)
+    path = PathReader(scenario).path(votes, ())
+    formed = logs.factions_formed.items()
+    path["factions"] = order_of((date, faction) for faction, date in formed if date is not None)
+    return pd.DataFrame({"run": [0], **{name: [path[name]] for name in ORDERS}, "dominant": [""]})
 
 
 def learnt(settings: Settings) -> pd.DataFrame:

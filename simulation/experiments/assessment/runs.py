@@ -3,9 +3,10 @@
 Unlike an ensemble, which keeps each run's tables on disk, the assessment needs
 of a run only its score per pattern and its path, but it needs affinities and
 factions, which an ensemble does not keep; so each worker runs its chunk of models
-and returns their scores, a few numbers per pattern, and their paths. Run i is seeded as in an
-ensemble (:func:`simulation.experiments.seeds.run_seeds`) and draws its parameters from
-its seed, so the same run gets the same draw whatever the executor.
+and returns their scores, a few numbers per pattern, and their paths. Run i is
+seeded as in an ensemble (:func:`simulation.experiments.seeds.run_seeds`) and draws
+its parameters from its seed, so the same run gets the same draw whatever the
+executor.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from calibration.pattern_logs import pattern_logs
 from calibration.pattern_scores import score_frame, score_run
 from calibration.patterns import Pattern
+from simulation.experiments.outcomes import dominant_leader
 from simulation.experiments.parameter_draws import ParameterDraws
 from simulation.experiments.paths import ORDERS, PathReader
 from simulation.model import Mode, PartyModel
@@ -88,7 +89,7 @@ def _score_chunk(chunk: _Chunk) -> Scored:
         while model.running:
             model.step()
         scores.append(score_run(chunk.patterns, pattern_logs(model)))
-        dominant.append(model.leader_ids[int(np.argmax(model.recorder.power[-1]))])
+        dominant.append(dominant_leader(model))
         paths.append(reader.of_model(model))
     frame = score_frame(chunk.patterns, scores)
     frame["run"] = [chunk.runs[i] for i in frame["run"]]
