@@ -25,63 +25,15 @@ per run, which changes as the model does.
 from __future__ import annotations
 
 import argparse
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from process_tree import largest_child_mb, timed_command
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline_1922.yaml"
 NO_ENROLMENT = ROOT / "scenarios" / "counterfactuals" / "no_lenin_enrolment.yaml"
-MB = 2**20
-
-
-def largest_child_mb() -> float:
-    """Peak resident memory (MB) of the largest finished descendant waited for."""
-    to_mb = 1 / 1024 if sys.platform != "darwin" else 1 / MB
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * to_mb
-
-
-def tree_memory(process) -> tuple[float, float]:
-    """Summed RSS and PSS (MB) of a psutil process and its descendants, now."""
-    import psutil
-
-    rss = pss = 0
-    for member in [process, *process.children(recursive=True)]:
-        try:
-            info = member.memory_full_info()
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
-        rss += info.rss
-        pss += getattr(info, "pss", info.rss)
-    return rss / MB, pss / MB
-
-
-def timed_command(command: list[str], interval: float) -> tuple[float, str, float, float]:
-    """Run a command; return its wall time, stdout and peak tree RSS and PSS (MB, or NaN)."""
-    try:
-        import psutil
-    except ImportError:  # the tree's memory is then not sampled
-        psutil = None
-    started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak_rss = peak_pss = float("nan") if psutil is None else 0.0
-    if psutil is not None:
-        watched = psutil.Process(child.pid)
-        while child.poll() is None:
-            try:
-                rss, pss = tree_memory(watched)
-            except psutil.NoSuchProcess:
-                break
-            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
-            time.sleep(interval)
-    stdout, stderr = child.communicate()
-    wall = time.perf_counter() - started
-    if child.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({child.returncode}):\n{stderr}")
-    return wall, stdout, peak_rss, peak_pss
 
 
 def main() -> None:

@@ -1,49 +1,65 @@
 """Sensitivity study speed: Morris (20 trajectories, K = 8) and Sobol (N = 1024, K = 4).
 
-Runs ``run_study`` end to end on the baseline (sampling, every run through the
-ensemble runner with its Parquet parts and consolidation, SALib's analysis, the
-figure and summary) over every fitted parameter and the default outcomes, and
-prints wall time, runs/s and the peak resident memory of this process and of its
-worker processes (the largest single worker, from ``getrusage``).
+Runs ``interregnum sensitivity`` on the baseline as a child process into a fresh
+directory, as a user would (start-up, sampling, every run through the ensemble runner
+with its Parquet parts and consolidation, SALib's analysis, the figure and summary),
+over every fitted parameter and the default outcomes, and prints wall time, runs/s and
+peak memory: the largest single process (``getrusage``) and the whole tree's, sampled
+while it runs, as PSS and RSS (see ``process_tree.py``).
 
 Targets (issue 12): Morris with 20 trajectories and K = 8 under a minute; Sobol
-with N = 1024 and K = 4 (about 80,000 runs) under 10 minutes and 2 GB.
+with N = 1024 and K = 4 (about 120,000 runs with 27 parameters) under 10 minutes and
+2 GB.
 
 Usage: ``python benchmarks/sensitivity_speed.py [--method morris|sobol|both]
 [--trajectories 20] [--samples 1024] [--morris-k 8] [--sobol-k 4] [--workers 2]
-[--mode free]``. The first run on a machine compiles the model (about a minute);
-run once beforehand so that the timing does not include it.
+[--mode free] [--interval 0.5]``. The first run on a machine compiles the model (about a
+minute); run once beforehand so that the timing does not include it.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import re
+import sys
 import tempfile
-import time
 from pathlib import Path
 
-from simulation.experiments.ensemble import make_executor
-from simulation.experiments.sensitivity import Study, run_study
-from simulation.model import Mode
-from simulation.model.parameters import free_parameters
-from simulation.scenario import load_scenario
+from process_tree import largest_child_mb, timed_command
 
-BASELINE = Path(__file__).parents[1] / "scenarios" / "baseline_1922.yaml"
+BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline_1922.yaml"
 
 
-def measure(study: Study, workers: int) -> None:
+def measure(method: str, size: int, runs_per_point: int, args: argparse.Namespace) -> None:
     """Run one study in a temporary directory and print its time and memory."""
-    with tempfile.TemporaryDirectory() as folder:
-        started = time.perf_counter()
-        report = run_study(study, Path(folder) / "study", make_executor(workers=workers))
-        seconds = time.perf_counter() - started
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    size_option = "--trajectories" if method == "morris" else "--samples"
+    with tempfile.TemporaryDirectory(prefix="sensitivity-bench-") as folder:
+        command = [
+            sys.executable,
+            "-m",
+            "simulation.cli",
+            "sensitivity",
+            str(BASELINE),
+            "--method",
+            method,
+            size_option,
+            str(size),
+            "--runs-per-point",
+            str(runs_per_point),
+            "--workers",
+            str(args.workers),
+            "--mode",
+            args.mode,
+            "--out",
+            str(Path(folder) / "study"),
+            "--quiet",
+        ]
+        wall, stdout, rss, pss = timed_command(command, args.interval)
+    runs = int(re.search(rf"^{method}: (\d+) runs", stdout, re.M).group(1))
     print(
-        f"{study.method}: size {study.size}, K = {study.runs_per_point}, "
-        f"{report.runs} runs in {seconds:.1f} s ({report.runs / seconds:.0f} runs/s); "
-        f"peak RSS {own:.0f} MB in the parent, {workers_peak:.0f} MB in the largest worker"
+        f"{method}: size {size}, K = {runs_per_point}, {runs} runs in {wall:.1f} s "
+        f"({runs / wall:.0f} runs/s); peak memory: largest process {largest_child_mb():.0f} MB, "
+        f"whole tree {pss:.0f} MB PSS, {rss:.0f} MB RSS (sampled every {args.interval} s)"
     )
 
 
@@ -57,19 +73,13 @@ def main() -> None:
     parser.add_argument("--sobol-k", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--mode", choices=["free", "replay"], default="free")
+    parser.add_argument("--interval", type=float, default=0.5, help="memory sampling (s)")
     args = parser.parse_args()
-    scenario = load_scenario(BASELINE)
-    print(f"{len(free_parameters())} fitted parameters, {args.workers} workers, {args.mode} mode")
+    print(f"Python {sys.version.split()[0]}; {args.workers} workers, {args.mode} mode")
     if args.method in ("morris", "both"):
-        measure(
-            Study(scenario, "morris", args.trajectories, args.morris_k, mode=Mode(args.mode)),
-            args.workers,
-        )
+        measure("morris", args.trajectories, args.morris_k, args)
     if args.method in ("sobol", "both"):
-        measure(
-            Study(scenario, "sobol", args.samples, args.sobol_k, mode=Mode(args.mode)),
-            args.workers,
-        )
+        measure("sobol", args.samples, args.sobol_k, args)
 
 
 if __name__ == "__main__":
