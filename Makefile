@@ -14,13 +14,17 @@ MKDOCS := NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs
 
 # uv installs the same packages as pip from the same index, in parallel: about 15 s here
 # against 75 s for pip. If uv cannot be had, pip does the work, with its own output shown.
+# uv is told to compile the packages' bytecode, as pip does unasked: where Python may not
+# write it (PYTHONDONTWRITEBYTECODE, common in containers and CI), every command would
+# otherwise compile some thousand modules as it starts (importing the CLI: 2.4 s against
+# 0.7 s here). It adds about 13 s to the set-up, once.
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12; see scripts/find-python.sh" >&2; exit 1; }
 	@echo "==> set-up 1/2: creating $(VENV) with $(PYTHON)"
 	@$(PYTHON) -m venv $(VENV)
 	@echo "==> set-up 2/2: installing the project and its dependencies into $(VENV)"
 	@if $(BIN)/python -m pip install --quiet --disable-pip-version-check uv 2>/dev/null; then \
-		$(BIN)/uv pip install --python $(BIN)/python -e '.[dev]'; \
+		$(BIN)/uv pip install --compile-bytecode --python $(BIN)/python -e '.[dev]'; \
 	else \
 		$(BIN)/python -m pip install --disable-pip-version-check -e '.[dev]'; \
 	fi
