@@ -55,8 +55,10 @@ def contenders(model: PartyModel, count: int = CONTENDERS) -> list[int]:
 def trajectory_figure(model: PartyModel) -> Figure:
     """Influence and power share of the main contenders up to the current month.
 
-    A leader is drawn only while alive; the current month is marked, and the labelled
-    events that happened so far in this run are annotated above the curves.
+    A leader is drawn only while alive; the current month is marked, on each curve by a
+    dot (one month alone is a point, which a line would not show: a class stepping the
+    first month saw empty axes), and the labelled events that happened so far in this run
+    are annotated above the curves.
     """
     figure = Figure(figsize=(9, 5.2), layout="constrained")
     top, bottom = figure.subplots(2, 1, sharex=True)
@@ -67,7 +69,8 @@ def trajectory_figure(model: PartyModel) -> Figure:
     for i in contenders(model):
         leader_id = model.leader_ids[i]
         alive = model.recorder.alive[:done, i]
-        style = {"color": colours[leader_id], "linewidth": 2.2}
+        style = {"color": colours[leader_id], "linewidth": 2.2, "marker": "o"}
+        style |= {"markersize": 4, "markevery": [done - 1] if done else []}
         top.plot(
             months[:done],
             np.where(alive, model.recorder.influence[:done, i], np.nan),

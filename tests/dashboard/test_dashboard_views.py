@@ -27,6 +27,19 @@ def test_before_the_first_month_the_views_show_the_opening_position(baseline):
     assert all(len(line.get_xdata()) == 0 for line in figure.axes[0].get_lines())
 
 
+def test_each_curve_shows_where_it_stands_from_the_first_month(baseline):
+    """A single month is a point, which a line alone does not draw: each curve marks its last."""
+    model = PartyModel(baseline, seed=1, mode=Mode.FREE)
+    model.step()
+    figure = views.trajectory_figure(model)
+    for axis in figure.axes:
+        curves = axis.get_lines()[: views.CONTENDERS]  # the month's rule is drawn after them
+        for line in curves:
+            assert len(line.get_xdata()) == 1
+            assert line.get_marker() == "o" and line.get_markevery() == [0]
+            assert np.isfinite(np.asarray(line.get_ydata(), dtype=float)).all()
+
+
 def test_offices_change_hands_as_the_run_goes(model_in_1924_03):
     offices = views.office_table(model_in_1924_03).set_index("office")["held by"]
     assert offices["General Secretary of the Central Committee"] == "Joseph Stalin"
