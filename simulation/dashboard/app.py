@@ -296,6 +296,14 @@ def Watch():
         RunViews(run.value)
 
 
+REPLAY_NOTE = (
+    "In replay mode the scenario's decisions happen on their dates whatever you change, so who "
+    "ends on top cannot change; only standing and power move within the course history took. "
+    "Choose free, or a month to branch from, to let the leaders decide."
+)
+"""Said on the comparison page in replay: a class comparing there would see nothing change."""
+
+
 @solara.component
 def Compare():
     """The second page: a paired ensemble of the current settings against the baseline."""
@@ -320,6 +328,8 @@ def Compare():
         f"drawn from the posterior of the fit in both; a parameter you moved keeps its value "
         f"in every run), in {current.mode} mode: `{current.command()}`"
     )
+    if current.mode == "replay" and current.free_from is None:
+        solara.Info(REPLAY_NOTE)
     solara.Button(
         "Running..." if running.value else f"Run {RUNS} + {RUNS} runs",
         on_click=lambda: threading.Thread(target=start, daemon=True).start(),

@@ -143,3 +143,16 @@ def test_a_negative_seed_is_refused_and_the_run_kept():
     assert app.run.value is before
     assert "Seed must be" in app.problem.value and "-3" in app.problem.value
     controls.find(v.Alert, children=[app.problem.value]).assert_single()
+
+
+@pytest.mark.parametrize(
+    ("mode", "free_from", "said"),
+    [("replay", None, True), ("free", None, False), ("replay", "1924-05", False)],
+)
+def test_the_comparison_page_says_when_history_is_forced(mode, free_from, said):
+    """In replay throughout, a change cannot move who wins: the page says so before a run."""
+    app.settings.value = Settings(mode=mode, free_from=free_from)
+    _, page = solara.render(app.Compare(), handle_error=False)
+    _mounted.append(page)
+    notes = page.find(v.Alert, children=[app.REPLAY_NOTE])
+    assert len(notes.widgets) == (1 if said else 0)
