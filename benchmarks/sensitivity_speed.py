@@ -55,7 +55,10 @@ def measure(method: str, size: int, runs_per_point: int, args: argparse.Namespac
             "--quiet",
         ]
         wall, stdout, rss, pss = timed_command(command, args.interval)
-    runs = int(re.search(rf"^{method}: (\d+) runs", stdout, re.M).group(1))
+    counted = re.search(rf"^{method}: (\d+) runs", stdout, re.M)
+    if counted is None:
+        raise SystemExit(f"the command did not say how many runs it made:\n{stdout}")
+    runs = int(counted.group(1))
     print(
         f"{method}: size {size}, K = {runs_per_point}, {runs} runs in {wall:.1f} s "
         f"({runs / wall:.0f} runs/s); peak memory: largest process {largest_child_mb():.0f} MB, "
