@@ -271,7 +271,7 @@ def RunViews(session: Run):
             solara.FigureMatplotlib(trajectories, format="png")
         with solara.Card(f"Alliance network, {label}"):
             solara.FigureMatplotlib(network, format="png")
-    with solara.Columns([1, 1]):
+    with solara.Columns([2, 3]):
         with solara.Card("Who holds which office"):
             solara.Markdown(views.as_markdown(offices))
         with solara.Card("Last vote in each arena"):

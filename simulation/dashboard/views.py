@@ -254,7 +254,11 @@ def path_so_far(model: PartyModel) -> pd.DataFrame:
 
 
 def last_votes(model: PartyModel) -> pd.DataFrame:
-    """The last motion put to each arena so far, with its count."""
+    """The last motion put to each arena so far, with its count and outcome in one column.
+
+    One column, not three: in a card half the page wide, eight columns squeezed the motion's
+    words to two or three a line.
+    """
     latest = {}
     for vote in model.vote_log:
         latest[vote.arena] = vote
@@ -265,15 +269,12 @@ def last_votes(model: PartyModel) -> pd.DataFrame:
             "motion": vote.motion,
             "sponsor": vote.sponsor,
             "target": vote.target,
-            "for": vote.votes_for,
-            "against": vote.votes_against,
-            "carried": "yes" if vote.carried else "no",
+            "vote": f"{vote.votes_for}–{vote.votes_against}, "
+            + ("carried" if vote.carried else "lost"),
         }
         for arena, vote in latest.items()
     ]
-    return pd.DataFrame(
-        rows, columns=["arena", "month", "motion", "sponsor", "target", "for", "against", "carried"]
-    )
+    return pd.DataFrame(rows, columns=["arena", "month", "motion", "sponsor", "target", "vote"])
 
 
 def as_markdown(frame: pd.DataFrame) -> str:

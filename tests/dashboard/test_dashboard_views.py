@@ -123,6 +123,8 @@ def test_the_last_vote_of_each_arena_is_the_latest_one(model_in_1924_03):
     for arena, vote in votes.iterrows():
         latest = [row for row in model_in_1924_03.vote_log if row.arena == arena][-1]
         assert (vote["month"], vote["motion"]) == (latest.date, latest.motion)
+        outcome = "carried" if latest.carried else "lost"
+        assert vote["vote"] == f"{latest.votes_for}–{latest.votes_against}, {outcome}"
 
 
 def test_the_path_so_far_is_set_against_historys(baseline, model_in_1924_03):
