@@ -4,8 +4,9 @@ Runs ``interregnum sensitivity`` on the baseline as a child process into a fresh
 directory, as a user would (start-up, sampling, every run through the ensemble runner
 with its Parquet parts and consolidation, SALib's analysis, the figure and summary),
 over every fitted parameter and the default outcomes, and prints wall time, runs/s and
-peak memory: the largest single process (``getrusage``) and the whole tree's, sampled
-while it runs, as PSS and RSS (see ``process_tree.py``).
+peak memory: the largest single process so far (``getrusage`` over every child waited for,
+so with ``both`` Sobol's figure holds Morris's too) and the whole tree's, sampled while it
+runs, as PSS and RSS (see ``process_tree.py``).
 
 Targets (issue 12): Morris with 20 trajectories and K = 8 under a minute; Sobol
 with N = 1024 and K = 4 (about 120,000 runs with 27 parameters) under 10 minutes and

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from simulation.experiments.paths import ORDERS, history_orders, model_path, on_historys_path
+from simulation.experiments.paths import ORDERS, PathReader, on_historys_path
 from simulation.model import PartyModel
 from simulation.output.colours import leader_colours
 from simulation.output.contenders import MAIN_LEADERS, contender_order
@@ -69,8 +69,13 @@ def trajectory_figure(model: PartyModel) -> Figure:
     for i in contenders(model):
         leader_id = model.leader_ids[i]
         alive = model.recorder.alive[:done, i]
-        style = {"color": colours[leader_id], "linewidth": 2.2, "marker": "o"}
-        style |= {"markersize": 4, "markevery": [done - 1] if done else []}
+        style = {
+            "color": colours[leader_id],
+            "linewidth": 2.2,
+            "marker": "o",
+            "markersize": 4,
+            "markevery": [done - 1] if done else [],
+        }
         top.plot(
             months[:done],
             np.where(alive, model.recorder.influence[:done, i], np.nan),
@@ -239,8 +244,8 @@ def path_so_far(model: PartyModel) -> pd.DataFrame:
     period, and whether the run is still on history's path (its stages so far are
     history's first ones). A class can watch a run leave history, or keep to it.
     """
-    history = history_orders(model.spec)
-    path = model_path(model)
+    reader = PathReader(model.spec)
+    history, path = reader.history, reader.of_model(model)
     rows = [
         {
             "order": order,

@@ -106,6 +106,15 @@ class PathReader:
         formed = EventType.FACTION_FORMED
         self.logged = {faction_change_id(formed.value, f.id): f.id for f in scenario.factions}
         self.factions = {e.id: e.faction for e in scenario.events if e.type is formed}
+        verdicts = [
+            (str(event.date), leader)
+            for event in scenario.events
+            if event.type is EventType.CONDEMNATION
+            for leader in self.targets[event.id]
+        ]
+        factions = [(str(e.date), e.faction) for e in scenario.events if e.type is formed]
+        self.history = {"factions": order_of(factions), "verdicts": order_of(verdicts)}
+        """History's orders: those of the scenario's own events."""
 
     def of_model(self, model: PartyModel) -> dict[str, str]:
         """A model's orders of factions and verdicts so far."""
@@ -145,30 +154,13 @@ class PathReader:
 
 def history_orders(scenario: Scenario) -> dict[str, str]:
     """History's ``factions`` and ``verdicts``: the orders of the scenario's own events."""
-    targets = PathReader(scenario).targets
-    verdicts = [
-        (str(event.date), leader)
-        for event in scenario.events
-        if event.type is EventType.CONDEMNATION
-        for leader in targets[event.id]
-    ]
-    factions = [
-        (str(event.date), event.faction)
-        for event in scenario.events
-        if event.type is EventType.FACTION_FORMED
-    ]
-    return {"factions": order_of(factions), "verdicts": order_of(verdicts)}
-
-
-def model_path(model: PartyModel) -> dict[str, str]:
-    """One model's orders of factions and verdicts so far (:meth:`PathReader.of_model`)."""
-    return PathReader(model.spec).of_model(model)
+    return PathReader(scenario).history
 
 
 def path_line(model: PartyModel) -> str:
     """One line on a finished run's path, each order marked when it is history's."""
-    history = history_orders(model.spec)
-    path = model_path(model)
+    reader = PathReader(model.spec)
+    history, path = reader.history, reader.of_model(model)
     return "path: " + "; ".join(
         f"{name} {path[name]}" + (" (history's)" if path[name] == history[name] else "")
         for name in ORDERS
