@@ -98,6 +98,10 @@ def _write(tmp_path, text):
             r"levers.yaml:4: levers.b: at 1: .*no-such-event",
         ),
         (
+            "levers:\n  a:\n    move_event: enrolmnet\n    window: [-2, 2]\n",
+            r"levers.yaml:2: levers.a: at -2: unknown event 'enrolmnet' \(did you mean 'enrolment'",
+        ),
+        (
             "levers:\n  a:\n    parameter: hostilty\n    range: [0.1, 0.5]\n",
             r"levers.yaml:2: levers.a: at 0.1: .*hostilty",
         ),

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulation.scenario import Scenario, ScenarioError, apply_changes
+from simulation.scenario.messages import quote, suggestion
 from simulation.scenario.reading import line_of, read_text, read_yaml
 
 KINDS = ("overlay", "drop_event", "move_event", "parameter", "set")
@@ -70,8 +71,11 @@ class Lever:
         if self.kind == "move_event":
             if not value:
                 return []
-            date = next(event.date for event in scenario.events if event.id == self.target)
-            moved = date.plus(int(value))
+            dates = {event.id: event.date for event in scenario.events}
+            if self.target not in dates:
+                known = suggestion(self.target, dates)
+                raise ScenarioError([f"move_event: unknown event {quote(self.target)}{known}"])
+            moved = dates[self.target].plus(int(value))
             return [{"move_event": {"id": self.target, "date": str(moved)}}]
         path = f"parameters.{self.target}" if self.kind == "parameter" else self.target
         return [{"set": {path: float(value)}}]
