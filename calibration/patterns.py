@@ -26,7 +26,6 @@ from simulation.scenario.loader import format_path, line_of, read_yaml
 from simulation.scenario.schema import Arena, Identifier, Share
 
 Months = Annotated[int, Field(ge=0, le=60)]
-DEFAULT_PATTERNS = Path("calibration/patterns.yaml")
 
 
 class Role(StrEnum):
@@ -330,7 +329,9 @@ def load_patterns(path: str | Path, scenario: Scenario) -> Patterns:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
-        raise ScenarioError([f"{path}: no such patterns file"]) from None
+        # The commands' default is a relative path: say where it was looked for.
+        where = "" if path.is_absolute() else f" under {Path.cwd()}"
+        raise ScenarioError([f"{path}: no such patterns file{where}"]) from None
     data, root = read_yaml(text, str(path), what="patterns")
     try:
         patterns = Patterns.model_validate(data)

@@ -1,5 +1,7 @@
 """The patterns file: validation with file, line and field, and what calibration may read."""
 
+from pathlib import Path
+
 import pytest
 from conftest import ROOT
 
@@ -109,8 +111,20 @@ def test_a_position_reads_one_axis_of_one_leader(baseline):
 
 
 def test_a_missing_patterns_file_is_named(tmp_path, baseline):
-    with pytest.raises(ScenarioError, match="no such patterns file"):
+    with pytest.raises(ScenarioError, match="no such patterns file$"):
         load_patterns(tmp_path / "absent.yaml", baseline)
+
+
+def test_a_missing_relative_patterns_file_says_where_it_was_looked_for(
+    tmp_path, baseline, monkeypatch
+):
+    """The commands' default, calibration/patterns.yaml, is read from the working directory."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ScenarioError) as error:
+        load_patterns(Path("calibration/patterns.yaml"), baseline)
+    assert error.value.problems == [
+        f"calibration/patterns.yaml: no such patterns file under {tmp_path}"
+    ]
 
 
 def test_a_hold_out_pattern_is_never_read_by_calibration(tmp_path, baseline):
