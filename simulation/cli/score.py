@@ -105,8 +105,9 @@ def handle(args: argparse.Namespace) -> int:
     directory = args.output_dir
     if not directory.is_dir():
         return fail(f"{directory}: no such output directory")
+    has_manifest = (directory / "manifest.json").exists()
     try:
-        manifest = _manifest(directory) if (directory / "manifest.json").exists() else {}
+        manifest = _manifest(directory) if has_manifest else {}
         if manifest.get("status", "complete") != "complete":
             return fail(
                 f"{directory}: the ensemble there has not finished (status "
@@ -114,6 +115,8 @@ def handle(args: argparse.Namespace) -> int:
             )
         scenario_path = args.scenario
         if scenario_path is None:
+            if not has_manifest:
+                return fail(f"{directory}: no manifest.json to name the scenario; pass --scenario")
             if not isinstance(manifest.get("scenario_file"), str):
                 return fail(
                     f"{directory / 'manifest.json'}: names no scenario file; pass --scenario"

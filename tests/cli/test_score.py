@@ -61,6 +61,16 @@ def _truncate(path):
             lambda d: (d / "manifest.json").write_text("[1, 2]\n"),
             "a manifest is a JSON object, this one is a JSON list",
         ),
+        (
+            "run",
+            lambda d: (d / "manifest.json").unlink(),
+            "no manifest.json to name the scenario; pass --scenario",
+        ),
+        (
+            "run",
+            lambda d: (d / "manifest.json").write_text('{"seed": 3}\n'),
+            "manifest.json: names no scenario file; pass --scenario",
+        ),
     ],
 )
 def test_damaged_outputs_exit_2_with_one_line(
