@@ -165,6 +165,7 @@ def handle(args: argparse.Namespace) -> int:
         (args.generations, "--generations"),
         (args.runs_per_particle, "--runs-per-particle"),
         (args.validation_runs, "--validation-runs"),
+        (args.workers, "--workers"),
     ):
         if value is not None and value < 1:
             return fail(f"{label} must be at least 1, got {value}")
@@ -175,12 +176,18 @@ def handle(args: argparse.Namespace) -> int:
         + (f"-until-{args.fit_until}" if args.fit_until else "")
         + ("-quick" if args.quick else "")  # a trial fit never replaces the committed one
     )
+    if name in {"", ".", ".."} or Path(name).name != name:
+        return fail(f"--name names a file, not a path: expected no '/', got {name!r}")
     out = args.out or Path("outputs") / "calibration" / name
     parameters_file = args.parameters_file or Path("calibration") / "parameters" / f"{name}.yaml"
     posterior_file = parameters_file.with_name(f"{parameters_file.stem}-posterior.csv")
     settings = _settings(args)
     validation_runs = args.validation_runs or (100 if args.quick else 500)
-    out.mkdir(parents=True, exist_ok=True)
+    for directory in (out, parameters_file.parent):  # before the fit, not after it
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            return fail(f"cannot write to {directory}: {error.strerror or error}", status=1)
     database = out / "history.db"
     database.unlink(missing_ok=True)
     print(

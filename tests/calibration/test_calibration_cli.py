@@ -129,10 +129,31 @@ def test_a_tiny_calibration_writes_its_results(tmp_path, capsys):
         assert getattr(scenario.parameters, name) == pytest.approx(value)
 
 
-def test_calibrate_refuses_a_bad_population(tmp_path, capsys):
-    status = main(["calibrate", str(BASELINE), "--population", "0", "--out", str(tmp_path)])
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--population", "0"], "--population must be at least 1, got 0"),
+        (["--workers", "0"], "--workers must be at least 1, got 0"),
+        (["--name", "fits/mine"], "--name names a file, not a path: expected no '/'"),
+        (["--name", ".."], "--name names a file, not a path"),
+    ],
+)
+def test_calibrate_refuses_bad_settings_before_fitting(arguments, message, tmp_path, capsys):
+    out = tmp_path / "fit"
+    status = main(["calibrate", str(BASELINE), *arguments, "--out", str(out)])
     assert status == 2
-    assert "--population must be at least 1" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_calibrate_says_it_cannot_write_before_fitting(tmp_path, capsys):
+    """Not after minutes of fitting: the parameters' folder is made first."""
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    arguments = ["--parameters-file", str(blocked / "fit.yaml"), "--out", str(tmp_path / "fit")]
+    assert main(["calibrate", str(BASELINE), *arguments]) == 1
+    assert f"interregnum: cannot write to {blocked}" in capsys.readouterr().err
+    assert not (tmp_path / "fit" / "history.db").exists()
 
 
 @pytest.mark.parametrize("quantile", ["0", "1.5", "-0.1"])
