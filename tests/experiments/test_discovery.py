@@ -128,6 +128,20 @@ def test_a_bad_outcome_expression_is_refused_before_any_run(small_scenario, smal
     assert not (tmp_path / "runs").exists()
 
 
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [({"replicates": 0}, "--replicates must be at least 1"), ({"boxes": 0}, "--boxes must be")],
+)
+def test_a_count_below_one_is_refused_before_any_run(
+    small_scenario, small_levers, tmp_path, setting, message
+):
+    """No boxes asked would be reported as no outcome of interest found."""
+    discovery = Discovery(small_scenario, tuple(small_levers), runs=4, **setting)
+    with pytest.raises(DiscoveryError, match=message):
+        run_discovery(discovery, tmp_path, SerialExecutor())
+    assert not (tmp_path / "runs").exists()
+
+
 def test_an_outcome_may_be_a_condition_on_the_runs_paths(small_scenario, tmp_path):
     # Replayed, every run condemns Trotsky as the scenario does: dropping that verdict is
     # what takes a run off history's order of verdicts, and PRIM says so.

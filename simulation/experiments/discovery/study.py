@@ -113,6 +113,8 @@ def run_discovery(
     """
     if discovery.replicates < 1:
         raise DiscoveryError(f"--replicates must be at least 1, got {discovery.replicates}")
+    if discovery.boxes < 1:
+        raise DiscoveryError(f"--boxes must be at least 1, got {discovery.boxes}")
     empty = pd.DataFrame(
         {
             name: pd.Series(dtype=object if name in ("scenario", "dominant") else float)
