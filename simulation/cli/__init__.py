@@ -57,8 +57,8 @@ SIMULATING = {
 """Commands that run the model, and so wait for its compilation on first use."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser with every subcommand registered."""
+def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The parser with every subcommand registered, and each subcommand's own parser."""
     parser = argparse.ArgumentParser(
         prog="interregnum",
         description="Replay and perturb the struggle for the Soviet party leadership, 1922-1926.",
@@ -68,7 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.register(commands)
-    return parser
+    return parser, commands.choices
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser with every subcommand registered."""
+    return _parsers()[0]
 
 
 def _month_of(args: argparse.Namespace) -> tuple[str, str]:
@@ -87,7 +92,10 @@ def _month_of(args: argparse.Namespace) -> tuple[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``interregnum`` console script."""
-    args = build_parser().parse_args(argv)
+    parser, commands = _parsers()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the command's parser, with its usage, not the bare top level's
+        commands[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command in SIMULATING:
         compiled.check_machine_code()  # stale code goes first, so the message below is true
         month, wait = _month_of(args)

@@ -156,6 +156,15 @@ def test_every_command_explains_itself(command, capsys):
     assert "usage: interregnum" in capsys.readouterr().out
 
 
+def test_an_unknown_option_is_refused_by_its_command_with_its_usage(small_file, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["validate", str(small_file), "--mode", "free"])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("usage: interregnum validate ")
+    assert "interregnum validate: error: unrecognized arguments: --mode free" in error
+
+
 @pytest.mark.slow
 def test_run_on_the_baseline_end_to_end(tmp_path):
     out = tmp_path / "baseline"
