@@ -84,7 +84,8 @@ class PosteriorDraws:
             kept: parameters the scenario sets itself, which are not drawn.
 
         Raises:
-            DrawError: the file is missing, has no weights, or names an unknown parameter.
+            DrawError: the file is missing, has no weights, names an unknown parameter, or
+                gives one a value outside its range (the first such line is named).
         """
         try:
             sample = pd.read_csv(path)
@@ -96,9 +97,22 @@ class PosteriorDraws:
         unknown = [name for name in sample.columns if name not in known | {"weight", "distance"}]
         if unknown:
             raise DrawError(f"{path}: unknown parameter {unknown[0]!r} (a column of the sample)")
-        weights = sample["weight"]
+        weights = pd.to_numeric(sample["weight"], errors="coerce")
         if weights.isna().any() or (weights < 0).any() or weights.sum() <= 0:
             raise DrawError(f"{path}: weights must be non-negative numbers with a positive sum")
+        fields = type(scenario.parameters).model_fields
+        for name in sample.columns.drop(["weight", "distance"], errors="ignore"):
+            low, high = fields[name].json_schema_extra["bounds"]
+            values = pd.to_numeric(sample[name], errors="coerce")
+            wrong = ~values.between(low, high)  # NaN (text, empty) is not between
+            if wrong.any():
+                row = int(wrong.to_numpy().argmax())
+                given = sample[name].iloc[row]
+                given = f"{given:g}" if isinstance(given, int | float) else repr(given)
+                raise DrawError(
+                    f"{path}:{row + 2}: {name}: expected a number from {low:g} to {high:g}, "
+                    f"got {given}"
+                )
         return cls(sample, kept=kept, path=path, sha256=file_sha256(path))
 
     def __getstate__(self) -> dict:

@@ -77,3 +77,18 @@ def test_a_posterior_file_is_checked_against_the_scenario(tmp_path, baseline):
     SAMPLE.assign(weight=[0.0, 0.0, 0.0]).to_csv(bad, index=False)
     with pytest.raises(DrawError, match="weights must be non-negative numbers with a positive"):
         PosteriorDraws.read(bad, baseline)
+    SAMPLE.assign(weight=["0.2", "a lot", "0.3"]).to_csv(bad, index=False)
+    with pytest.raises(DrawError, match="weights must be non-negative numbers with a positive"):
+        PosteriorDraws.read(bad, baseline)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(1.5, "got 1.5"), ("high", "got 'high'"), (None, "got nan")]
+)
+def test_a_value_a_run_could_not_take_is_refused_with_its_line(tmp_path, baseline, value, shown):
+    """Checked when the file is read, not when a worker happens to draw that particle."""
+    bad = tmp_path / "bad.csv"
+    SAMPLE.assign(hostility=[0.1, value, 0.45]).to_csv(bad, index=False)
+    with pytest.raises(DrawError) as error:
+        PosteriorDraws.read(bad, baseline)
+    assert str(error.value) == f"{bad}:3: hostility: expected a number from -1 to 1, {shown}"
