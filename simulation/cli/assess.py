@@ -119,6 +119,8 @@ def handle(args: argparse.Namespace) -> int:
         return fail(f"--seed must be a non-negative integer, got {args.seed}")
     if args.workers is not None and args.workers < 1:
         return fail(f"--workers must be at least 1, got {args.workers}")
+    if args.hold_out_parameters is not None and not args.hold_out_parameters.is_file():
+        return fail(f"--hold-out-parameters {args.hold_out_parameters}: no such file")
     name = scenario.name
     point = fitted_point_of(args.scenario) or PARAMETERS_DIR / f"{name}.yaml"
     try:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from calibration.evaluate import with_parameters
 from simulation.scenario import Scenario
+from simulation.scenario.messages import suggestion
 
 DRAW_STREAM = 1922
 """Tag of the generator stream the parameter draws come from (the model's stream is the seed)."""
@@ -37,6 +38,30 @@ def file_sha256(path: Path) -> str:
 
 def _generator(seed: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, DRAW_STREAM]))
+
+
+def value_problem(values: pd.DataFrame, scenario: Scenario) -> tuple[int | None, str] | None:
+    """The first thing no run could take in a table of parameter values, or None.
+
+    A column that is no parameter of the scenario's (row None), or a value that is text,
+    empty or outside its parameter's range (with its row): checked when a sample or a
+    fitted point is read, not when a worker happens to draw that row.
+
+    Returns:
+        ``(row, "NAME: what is wrong")``.
+    """
+    fields = type(scenario.parameters).model_fields
+    for name in values.columns:
+        if name not in fields:
+            return None, f"{name}: not a parameter of the model{suggestion(name, fields)}"
+        low, high = fields[name].json_schema_extra["bounds"]
+        wrong = ~pd.to_numeric(values[name], errors="coerce").between(low, high)  # NaN too
+        if wrong.any():
+            row = int(wrong.to_numpy().argmax())
+            given = values[name].iloc[row]
+            given = f"{given:g}" if isinstance(given, int | float) else repr(given)
+            return row, f"{name}: expected a number from {low:g} to {high:g}, got {given}"
+    return None
 
 
 class PosteriorDraws:
@@ -93,26 +118,15 @@ class PosteriorDraws:
             raise DrawError(f"{path}: cannot read the posterior sample ({error})") from None
         if "weight" not in sample.columns or sample.empty:
             raise DrawError(f"{path}: expected a 'weight' column and at least one particle")
-        known = set(type(scenario.parameters).model_fields)
-        unknown = [name for name in sample.columns if name not in known | {"weight", "distance"}]
-        if unknown:
-            raise DrawError(f"{path}: unknown parameter {unknown[0]!r} (a column of the sample)")
         weights = pd.to_numeric(sample["weight"], errors="coerce")
         if weights.isna().any() or (weights < 0).any() or weights.sum() <= 0:
             raise DrawError(f"{path}: weights must be non-negative numbers with a positive sum")
-        fields = type(scenario.parameters).model_fields
-        for name in sample.columns.drop(["weight", "distance"], errors="ignore"):
-            low, high = fields[name].json_schema_extra["bounds"]
-            values = pd.to_numeric(sample[name], errors="coerce")
-            wrong = ~values.between(low, high)  # NaN (text, empty) is not between
-            if wrong.any():
-                row = int(wrong.to_numpy().argmax())
-                given = sample[name].iloc[row]
-                given = f"{given:g}" if isinstance(given, int | float) else repr(given)
-                raise DrawError(
-                    f"{path}:{row + 2}: {name}: expected a number from {low:g} to {high:g}, "
-                    f"got {given}"
-                )
+        problem = value_problem(
+            sample.drop(columns=["weight", "distance"], errors="ignore"), scenario
+        )
+        if problem is not None:
+            row, text = problem
+            raise DrawError(f"{path}{'' if row is None else f':{row + 2}'}: {text}")
         return cls(sample, kept=kept, path=path, sha256=file_sha256(path))
 
     def __getstate__(self) -> dict:

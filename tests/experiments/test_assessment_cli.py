@@ -156,7 +156,16 @@ def test_assess_refuses_bad_input_with_status_2(tmp_path, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text("ferocity,weight\n0.3,1.0\n")
     assert main(["assess", str(BASELINE), "--posterior", str(bad)]) == 2
-    assert f"{bad}: unknown parameter 'ferocity'" in capsys.readouterr().err
+    assert f"{bad}: ferocity: not a parameter of the model" in capsys.readouterr().err
+    absent = tmp_path / "none.yaml"
+    assert main(["assess", str(BASELINE), "--hold-out-parameters", str(absent)]) == 2
+    assert f"--hold-out-parameters {absent}: no such file" in capsys.readouterr().err
+    fit = tmp_path / "fit.yaml"
+    fit.write_text("parameters:\n  hostility: 7\n")
+    assert main(["assess", str(BASELINE), "--hold-out-parameters", str(fit)]) == 2
+    assert f"{fit}: parameters.hostility: expected a number from -1 to 1, got 7" in (
+        capsys.readouterr().err
+    )
     patterns = tmp_path / "patterns.yaml"
     patterns.write_text("patterns: []\n")
     assert main(["assess", str(BASELINE), "--patterns", str(patterns)]) == 2
@@ -172,11 +181,13 @@ def test_assess_refuses_bad_input_with_status_2(tmp_path, capsys):
 
 
 def test_without_a_hold_out_fit_the_report_says_how_to_make_one(tmp_path):
-    absent = tmp_path / "none.yaml"
+    """No fit up to 1923-12 is committed beside the baseline's."""
+    absent = ROOT / "calibration" / "parameters" / "baseline-1922-until-1923-12.yaml"
     arguments = ["assess", str(BASELINE), "--runs", "2", "--workers", "1", "--quiet"]
-    assert main([*arguments, "--hold-out-parameters", str(absent), "--out", str(tmp_path)]) == 0
+    assert main([*arguments, "--fit-until", "1923-12", "--out", str(tmp_path)]) == 0
     report = (tmp_path / "report.md").read_text()
-    assert f"Not run: no fit at {absent}: run 'interregnum calibrate --fit-until 1924-12'" in report
+    assert "Not run: no fit at " in report
+    assert f"{absent.name}: run 'interregnum calibrate --fit-until 1923-12'" in report
 
 
 @pytest.mark.slow

@@ -32,10 +32,12 @@ from simulation.experiments.assessment.null_models import NULL_MODELS, april_set
 from simulation.experiments.assessment.runs import Mapper, Variant, score_variants
 from simulation.experiments.contraction import contraction
 from simulation.experiments.parameter_draws import (
+    DrawError,
     ParameterDraws,
     PosteriorDraws,
     PriorDraws,
     posterior_beside,
+    value_problem,
 )
 from simulation.experiments.paths import ORDERS, PathReader, history_orders, order_of
 from simulation.experiments.posterior import read_point
@@ -209,6 +211,9 @@ def variants(scenario: Scenario, settings: Settings) -> tuple[list[Variant], str
     ]
     if settings.hold_out_parameters.is_file():
         hold_out_point = read_point(settings.hold_out_parameters)
+        problem = value_problem(pd.DataFrame([hold_out_point]), scenario)
+        if problem is not None:
+            raise DrawError(f"{settings.hold_out_parameters}: parameters.{problem[1]}")
         early = with_parameters(scenario, {**hold_out_point, **_own(scenario, settings.kept)})
         early_posterior = posterior_beside(settings.hold_out_parameters)
         draws = None
