@@ -250,20 +250,11 @@ TIMED = (Holds, Succeeds, Removal, FactionForms)
 
 
 class Patterns(BaseModel):
-    """The patterns file."""
+    """The patterns file (its ids are checked unique, with the rest, by :func:`load_patterns`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     patterns: list[Pattern] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _unique_ids(self) -> Patterns:
-        seen: set[str] = set()
-        for pattern in self.patterns:
-            if pattern.id in seen:
-                raise ValueError(f"pattern id {pattern.id!r} is used twice")
-            seen.add(pattern.id)
-        return self
 
     def with_role(self, role: Role) -> list[Pattern]:
         """The patterns of one role, in file order."""
@@ -296,7 +287,12 @@ def _check(patterns: Patterns, scenario: Scenario) -> list[tuple[tuple, str]]:
         "faction": {faction.id for faction in scenario.factions},
     }
     problems = []
+    first: dict[str, int] = {}
     for index, pattern in enumerate(patterns.patterns):
+        if pattern.id in first:
+            twice = f"{pattern.id!r} is also the id of patterns[{first[pattern.id]}]"
+            problems.append((("patterns", index, "id"), twice))
+        first.setdefault(pattern.id, index)
         if not scenario.start <= pattern.date <= scenario.end:
             problems.append(
                 (

@@ -88,6 +88,14 @@ def test_the_patterns_file_covers_every_level_and_both_roles(baseline):
             2,
             "patterns[0].leader: unknown leader 'bronstein' (expected one of:",
         ),
+        (
+            "  - {id: x, kind: holds, leader: stalin, post: general_secretary,\n"
+            "     date: 1923-01, role: fit, source: test}\n"
+            "  - {id: x, kind: holds, leader: stalin, post: general_secretary,\n"
+            "     date: 1924-01, role: fit, source: test}\n",
+            4,
+            "patterns[1].id: 'x' is also the id of patterns[0]",
+        ),
     ],
 )
 def test_bad_patterns_are_refused_with_file_line_and_field(
