@@ -11,7 +11,11 @@ from simulation.scenario import ScenarioError
 
 
 def _names(text: str) -> tuple[str, ...]:
-    return tuple(name.strip() for name in text.split(",") if name.strip())
+    """Names separated by commas; none at all is refused (argparse then exits with status 2)."""
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    if not names:
+        raise argparse.ArgumentTypeError("expected one or more names separated by commas")
+    return names
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -74,6 +74,17 @@ def test_sensitivity_bad_input_exits_2(small_file, tmp_path, capsys, flags, mess
     assert not (tmp_path / "o" / "runs").exists()
 
 
+@pytest.mark.parametrize("flag", ["--parameters", "--outcomes"])
+def test_an_empty_list_is_refused_not_read_as_the_default(small_file, tmp_path, capsys, flag):
+    """An unset shell variable (--parameters "$NAMES") must not start the default study."""
+    with pytest.raises(SystemExit) as ended:
+        main(["sensitivity", str(small_file), "--method", "morris", flag, " , "])
+    assert ended.value.code == 2
+    assert f"argument {flag}: expected one or more names separated by commas" in (
+        capsys.readouterr().err
+    )
+
+
 def test_discover_writes_boxes(small_file, tmp_path, capsys):
     levers = tmp_path / "levers.yaml"
     levers.write_text((LEVERS / "small_levers.yaml").read_text())
