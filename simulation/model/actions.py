@@ -12,10 +12,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from simulation.mechanisms.alliances import add_tie, fill_similarity
+from simulation.mechanisms.alliances import add_tie, fill_reconcilable, fill_similarity
+from simulation.mechanisms.contests import in_opposition_bloc
 from simulation.mechanisms.influence import blame, shock
 from simulation.mechanisms.patronage import fill_apparatus_shares, purge
 from simulation.mechanisms.power import fill_power_shares, post_prestige
+from simulation.mechanisms.voting import FOR, leader_sides
 from simulation.model.parameters import Parameter
 
 
@@ -33,6 +35,62 @@ def vacate(state, leader, post):
     state.lost[leader, post] = True
     if state.unique_post[post]:
         state.vacated[post] = True
+
+
+@njit(cache=True)
+def mark_condemned(state, k, targets, sides):
+    """Record a carried verdict on ``targets`` in month ``k``, as the rules read it later.
+
+    Each target is marked condemned (since his first verdict; with his bloc when he
+    has since joined another defeated opposition: ``bloc_condemned``), and every
+    leader on the verdict's side (``sides``) as having denounced him: the former
+    enemies a later bloc unites, reconciled only once both stand condemned.
+    """
+    ally_threshold = state.parameter_values[Parameter.ally_threshold]
+    for target in targets:
+        state.verdict_in[target] = k
+        if not state.condemned[target]:
+            state.condemned_since[target] = k
+        elif in_opposition_bloc(
+            target,
+            state.affinity,
+            state.condemned_since,
+            state.denounced,
+            state.alive,
+            ally_threshold,
+        ):
+            state.bloc_condemned[target] = True
+        state.condemned[target] = True
+        for voter in range(sides.size):
+            state.denounced[voter, target] |= sides[voter] == FOR
+    fill_reconcilable(state.reconcilable, state.denounced, state.condemned)
+
+
+@njit(cache=True)
+def scenario_verdict(state, sponsors, targets, k):
+    """A scenario's carried condemnation, recorded as the model's own verdicts are.
+
+    Replayed history condemned Trotsky in 1923-24; a run branching from it after
+    that must find him condemned, and those who voted for it his enemies, or its
+    rules would read the Left's defeat as never having happened. The sides are the
+    vote's (:func:`simulation.model.votes.count_vote`): those the sponsors' and the
+    targets' friends make, before the verdict's effects move anyone.
+
+    Only the majority's verdict is one: the strongest living leader must be on its
+    side, as he is behind every verdict the model passes. A censure of the strongest
+    himself (a counterfactual's: the Testament read to the 13th Congress) marks no
+    one defeated; it acts through its vote, its cost in standing and its grievance.
+    """
+    sides = leader_sides(
+        state.affinity,
+        state.alive,
+        sponsors,
+        targets,
+        state.parameter_values[Parameter.side_threshold],
+    )
+    strongest = np.argmax(state.power * state.alive)
+    if sides[strongest] == FOR:
+        mark_condemned(state, k, targets, sides)
 
 
 @njit(cache=True)

@@ -28,6 +28,7 @@ from simulation.model.actions import (
     pin_blame,
     purge_organisation,
     refill_similarity,
+    scenario_verdict,
     set_health,
     shift_standing,
 )
@@ -220,6 +221,9 @@ def apply_event(model: PartyModel, prepared: PreparedEvent) -> None:
         model.vote_log.append(
             VoteRow(*prepared.vote_row, votes_for, votes_against, event.passed, True)
         )
+        if event.type is EventType.CONDEMNATION and event.passed:
+            arguments = (prepared.sponsors, prepared.opposed, model.step_index)
+            _compiled(model, scenario_verdict, *arguments)
     if prepared.effect is not None:
         prepared.effect(model, prepared)
     for action, arguments in prepared.actions:

@@ -44,13 +44,12 @@ from simulation.mechanisms.agency import (
     office_gain,
     rival_gain,
 )
-from simulation.mechanisms.alliances import add_tie, fill_reconcilable, open_breach
+from simulation.mechanisms.alliances import add_tie, open_breach
 from simulation.mechanisms.contests import (
     Move,
     choose_office_holder,
     choose_rival,
     commanding_office,
-    in_opposition_bloc,
     motion_targets,
     open_to_verdict,
     plenum_moves,
@@ -63,8 +62,8 @@ from simulation.mechanisms.patronage import appointing_reach
 from simulation.mechanisms.positions import failure_to_answer, failure_weight
 from simulation.mechanisms.power import dominant
 from simulation.mechanisms.voice import speakers, voice_pressure
-from simulation.mechanisms.voting import AGAINST, FOR, leader_sides, opinion_for
-from simulation.model.actions import power_now, vacate
+from simulation.mechanisms.voting import AGAINST, leader_sides, opinion_for
+from simulation.model.actions import mark_condemned, power_now, vacate
 from simulation.model.offices import (
     enlarge_politburo,
     fill_seats,
@@ -353,23 +352,7 @@ def sanction(state, k, arena, move, proposer, targets, sides, row):
     for target in targets:
         row = write_sanction(state.decision_log, row, arena, move, proposer, target)
     if move == CONDEMNATION:
-        for target in targets:
-            state.verdict_in[target] = k
-            if not state.condemned[target]:
-                state.condemned_since[target] = k
-            elif in_opposition_bloc(
-                target,
-                state.affinity,
-                state.condemned_since,
-                state.denounced,
-                state.alive,
-                p[Parameter.ally_threshold],
-            ):
-                state.bloc_condemned[target] = True
-            state.condemned[target] = True
-            for voter in range(sides.size):
-                state.denounced[voter, target] |= sides[voter] == FOR
-        fill_reconcilable(state.reconcilable, state.denounced, state.condemned)
+        mark_condemned(state, k, targets, sides)
         if arena == CONGRESS:
             schedule_purges(state, k, targets, sides, proposer)
             enlarge_politburo(state)

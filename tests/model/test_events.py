@@ -71,6 +71,49 @@ def test_condemnation_costs_the_target_standing(result):
     assert before - after > 0.09
 
 
+@pytest.mark.parametrize("passed", [True, False])
+def test_a_replayed_condemnation_is_a_verdict_the_rules_read_later(small_scenario, passed):
+    """As the model's own verdicts are: a run branching after it finds its target condemned.
+
+    Trotsky is condemned at the conference of 1922-09 (month 5), moved by Stalin and
+    Zinoviev, who are on its side and so are his former enemies.
+    """
+    events = [
+        event.model_copy(update={"passed": passed}) if event.id == "condemn" else event
+        for event in small_scenario.events
+    ]
+    model = PartyModel(small_scenario.model_copy(update={"events": events}), seed=SEED)
+    while model.step_index < 5:
+        model.step()
+    i = model.leader_index
+    trotsky = i["trotsky"]
+    if not passed:
+        assert not model.condemned.any() and not model.denounced.any()
+        return
+    assert model.condemned[trotsky] and model.condemned_since[trotsky] == 5
+    assert model.verdict_in[trotsky] == 5
+    assert model.denounced[i["stalin"], trotsky] and model.denounced[i["zinoviev"], trotsky]
+    assert not model.denounced[trotsky].any()  # he denounced no one
+    model.step()
+    assert model.condemned_since[trotsky] == 5  # first condemned then, whatever follows
+
+
+def test_a_censure_of_the_strongest_marks_no_one_defeated(small_scenario):
+    """Moved by Trotsky against Stalin, the strongest (power 0.28 against 0.25 and less)."""
+    censure = {"who": ["trotsky"], "target": ["stalin"]}
+    events = [
+        event.model_copy(update=censure) if event.id == "condemn" else event
+        for event in small_scenario.events
+    ]
+    model = PartyModel(small_scenario.model_copy(update={"events": events}), seed=SEED)
+    while model.step_index < 4:
+        model.step()
+    assert model.power.argmax() == model.leader_index["stalin"]
+    model.step()
+    assert model.vote_log[-1].target == "stalin"  # voted all the same
+    assert not model.condemned.any() and not model.denounced.any()
+
+
 def test_politburo_vote_counts_the_living_members_present(result):
     vote = result["votes"].query("arena == 'politburo'").iloc[0]
     # Lenin is dead by 1923-02: Stalin, Trotsky and Zinoviev vote.
