@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from simulation.calendar import Month, MonthField
 from simulation.scenario import Scenario, ScenarioError
-from simulation.scenario.loader import format_path, line_of, read_yaml
+from simulation.scenario.loader import format_path, line_of, read_text, read_yaml
 from simulation.scenario.schema import Arena, Identifier, Share
 
 Months = Annotated[int, Field(ge=0, le=60)]
@@ -322,12 +322,7 @@ def load_patterns(path: str | Path, scenario: Scenario) -> Patterns:
         ScenarioError: listing every problem as ``FILE:LINE: field: message``.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        # The commands' default is a relative path: say where it was looked for.
-        where = "" if path.is_absolute() else f" under {Path.cwd()}"
-        raise ScenarioError([f"{path}: no such patterns file{where}"]) from None
+    text = read_text(path, "patterns file")
     data, root = read_yaml(text, str(path), what="patterns")
     try:
         patterns = Patterns.model_validate(data)

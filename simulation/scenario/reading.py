@@ -45,7 +45,9 @@ def read_text(path: FilePath, what: str = "scenario file") -> str:
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
-        raise ScenarioError([f"{path}: no such {what}"]) from None
+        # The commands' defaults are relative paths: say where one was looked for.
+        where = "" if FilePath(path).is_absolute() else f" under {FilePath.cwd()}"
+        raise ScenarioError([f"{path}: no such {what}{where}"]) from None
     except OSError as error:
         raise ScenarioError([f"{path}: cannot read {what}: {error.strerror}"]) from None
     try:

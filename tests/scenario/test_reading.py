@@ -90,6 +90,18 @@ def test_a_long_value_is_cut_in_the_message():
     assert problem.endswith("got 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…")
 
 
+def test_a_missing_file_named_relatively_says_where_it_was_looked_for(tmp_path, monkeypatch):
+    """The dashboard's default scenario, run from another folder, is read from the working one."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ScenarioError) as error:
+        load_scenario("scenarios/baseline_1922.yaml")
+    assert error.value.problems == [
+        f"scenarios/baseline_1922.yaml: no such scenario file under {tmp_path}"
+    ]
+    with pytest.raises(ScenarioError, match=r"absent\.yaml: no such scenario file$"):
+        load_scenario(tmp_path / "absent.yaml")  # an absolute path says no more
+
+
 def test_a_scenario_file_over_the_size_limit_is_refused(tmp_path):
     path = tmp_path / "huge.yaml"
     path.write_text(SMALL_SCENARIO + "#" * MAX_FILE_BYTES)
