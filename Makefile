@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # about this site.
 MKDOCS := NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs
 
-.PHONY: run test test-quick lint docs clean
+.PHONY: run test test-quick lint docs clean browser
 
 # uv installs the same packages as pip from the same index, in parallel: about 15 s here
 # against 75 s for pip. If uv cannot be had, pip does the work, with its own output shown.
@@ -34,7 +34,19 @@ run: $(STAMP)  ## Replay the baseline scenario; outputs and plot in outputs/base
 	@echo "==> replaying the baseline (the first run on a machine compiles the model first)"
 	$(BIN)/interregnum run scenarios/baseline_1922.yaml --mode replay --seed 1 --out outputs/baseline
 
-test: $(STAMP)  ## Lint, the whole test suite (slow tests too, as CI does), the strict docs build
+# The dashboard's browser test drives Debian's chromium (playwright's own browser download
+# does not work offline). Installed where apt-get can be run as root; elsewhere the test is
+# skipped, and this says so before the suite starts rather than in its last line.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "==> installing Debian's chromium for the dashboard's browser test"; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "warning: no chromium, and apt-get cannot install it here: the dashboard's browser test will be skipped" >&2; \
+	fi
+
+test: $(STAMP) browser  ## Lint, the whole test suite (slow tests too, as CI does), the strict docs build
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q -m ""
