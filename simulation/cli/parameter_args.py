@@ -15,19 +15,28 @@ import argparse
 import sys
 from pathlib import Path
 
+ENSEMBLE_HELP = (
+    "posterior (default): each run draws its parameters from the ABC posterior "
+    "sample, run i the same draw in every scenario; a parameter the scenario, an overlay "
+    "or --set gives another value than the fit keeps that value in every run. point: "
+    "every run uses the point estimate. prior: each run draws the fitted parameters "
+    "uniformly from their priors (the prior predictive), kept ones aside as for the "
+    "posterior. Without a posterior sample the point estimate is used, with a note"
+)
 
-def add_parameter_arguments(parser: argparse.ArgumentParser) -> None:
+RUN_HELP = (
+    "point (default): the scenario's point estimate. posterior: the run draws its parameters "
+    "from the ABC posterior sample by its seed, as the ensemble's run of that seed does; "
+    "prior: from the fit's priors. A parameter the scenario, an overlay or --set gives "
+    "another value than the fit keeps that value. With --ensemble-run the default is the "
+    "ensemble's: the posterior if there is one"
+)
+
+
+def add_parameter_arguments(parser: argparse.ArgumentParser, help: str = ENSEMBLE_HELP) -> None:
     """Add ``--parameters {posterior,point,prior}`` and ``--posterior FILE`` to a command."""
     parser.add_argument(
-        "--parameters",
-        choices=("posterior", "point", "prior"),
-        default=None,
-        help="posterior (default): each run draws its parameters from the ABC posterior "
-        "sample, run i the same draw in every scenario; a parameter the scenario, an overlay "
-        "or --set gives another value than the fit keeps that value in every run. point: "
-        "every run uses the point estimate. prior: each run draws the fitted parameters "
-        "uniformly from their priors (the prior predictive), kept ones aside as for the "
-        "posterior. Without a posterior sample the point estimate is used, with a note",
+        "--parameters", choices=("posterior", "point", "prior"), default=None, help=help
     )
     parser.add_argument(
         "--posterior",

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulation.cli.common import fail, report_problems, summary
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
+from simulation.cli.parameter_args import RUN_HELP, add_parameter_arguments, note_parameters
 from simulation.cli.scenario_args import add_scenario_arguments, load_from_args, mode_label
-from simulation.experiments.seeds import SeedError, check_seed
+from simulation.experiments.seeds import SeedError, check_seed, run_seeds
 from simulation.scenario import ScenarioError, scenario_hash
+
+if TYPE_CHECKING:
+    from simulation.experiments.posterior import ParameterChoice
+    from simulation.scenario import Scenario
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -27,14 +33,28 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--mode",
         choices=["replay", "free"],
-        default="replay",
-        help="replay: force every historical decision of the scenario on its date (default); "
-        "free: apply only exogenous events and a counterfactual's interventions, and let the "
-        "leaders' decisions emerge",
+        default=None,
+        help="replay: force every historical decision of the scenario on its date (default; "
+        "free with --ensemble-run, as for ensemble); free: apply only exogenous events and a "
+        "counterfactual's interventions, and let the leaders' decisions emerge",
     )
     parser.add_argument(
-        "--seed", type=int, default=1, help="seed of the model's generator (default 1)"
+        "--seed",
+        type=int,
+        default=1,
+        help="seed of the model's generator (default 1); with --ensemble-run, the ensemble's "
+        "root seed",
     )
+    parser.add_argument(
+        "--ensemble-run",
+        type=int,
+        metavar="I",
+        help="simulate run I of 'interregnum ensemble' given the same scenario, changes, "
+        "--seed, --mode and --parameters: its seed and its parameter draw, with the tables "
+        "and figures of a single run (run I is the row of that number in the ensemble's "
+        "tables and paths)",
+    )
+    add_parameter_arguments(parser, RUN_HELP)
     parser.add_argument(
         "--out", type=Path, default=None, help="output directory (default: outputs/<scenario name>)"
     )
@@ -47,7 +67,9 @@ def handle(args: argparse.Namespace) -> int:
     """Load, simulate, write; nothing is written unless the run completed."""
     # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
     # which --help, validate and diff should not pay (see the cli package docstring).
+    from simulation.experiments.parameter_draws import DrawError
     from simulation.experiments.paths import path_line
+    from simulation.experiments.posterior import choose_parameters
     from simulation.experiments.runs import run_model
     from simulation.model import Mode
     from simulation.output.files import (
@@ -74,14 +96,28 @@ def handle(args: argparse.Namespace) -> int:
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / scenario.name
+    member = args.ensemble_run
+    mode = args.mode or ("replay" if member is None else "free")
+    # A single run takes the point estimate unless told otherwise; an ensemble's run
+    # takes what the ensemble's runs take (the posterior if the scenario has one).
+    asked = args.parameters or ("point" if member is None and args.posterior is None else None)
     try:
         seed = check_seed(args.seed)
+        if member is not None:
+            if member < 0:
+                raise SeedError(f"--ensemble-run must be 0 or more, got {member}")
+            seed = run_seeds(seed, member + 1)[member]
+        choice = choose_parameters(asked, scenario, args.scenario, args.posterior)
         check_replaceable(out_dir, RUN_FILES)
-    except (SeedError, OutputError) as error:
+    except (SeedError, DrawError, OutputError) as error:
         return fail(str(error))
-    model = run_model(scenario, seed, Mode(args.mode))
+    note_parameters(choice.note)
+    run = member or 0
+    drawn = choice.draws.scenario_for(scenario, seed, run) if choice.draws else scenario
+    model = run_model(drawn, seed, Mode(mode), run)
     result = model.recorder.result()
     run_manifest = manifest(result, str(args.scenario), scenario_hash(scenario), overrides)
+    run_manifest.update(parameters_record(choice, drawn, args.seed, member))
 
     def figures(directory: Path) -> list[str]:
         if args.no_plot:
@@ -116,8 +152,31 @@ def handle(args: argparse.Namespace) -> int:
     final = result["trajectories"]
     final = final[final["date"] == str(scenario.end)].nlargest(3, "power")
     leaders = ", ".join(f"{row.leader} {row.power:.2f}" for row in final.itertuples())
-    print(f"{mode_label(args.mode, scenario)}: {summary(scenario)}; seed {args.seed}")
+    of = "" if member is None else f" (run {member} of the ensemble of root seed {args.seed})"
+    print(f"{mode_label(mode, scenario)}: {summary(scenario)}; seed {seed}{of}")
     print(f"power share at {scenario.end}: {leaders}")
     print(path_line(model))
     print(f"wrote {len(written)} files to {out_dir}/")
     return 0
+
+
+def parameters_record(
+    choice: ParameterChoice, drawn: Scenario, root: int, member: int | None
+) -> dict:
+    """The manifest's account of the run's parameters and, for an ensemble's run, whose it is.
+
+    A drawn run records the values it drew, so that it can be read, and rerun with
+    ``--set``, without the sample it came from.
+    """
+    draws = choice.draws
+    record: dict = {"parameters": draws.kind if draws else "point"}
+    if draws is not None:
+        record["posterior"] = str(draws.path) if draws.kind == "posterior" else None
+        record["posterior_sha256"] = draws.sha256 if draws.kind == "posterior" else None
+        record["parameters_kept"] = list(draws.kept)
+        record["parameter_values"] = drawn.parameters.model_dump()
+    if choice.note:
+        record["parameters_note"] = choice.note
+    if member is not None:
+        record.update(ensemble_run=member, ensemble_seed=root)
+    return record

@@ -212,8 +212,8 @@ def manifest(
 ) -> dict:
     """What is needed to reproduce a run: scenario and its hash, overrides, seed, versions.
 
-    A single run takes the scenario's own (point) parameters; ensembles draw theirs
-    from the posterior, so the manifest says which.
+    ``parameters`` says the scenario's own (point) parameters; a run that drew its
+    own (``run --parameters``, ``--ensemble-run``) has ``run`` say where from.
     """
     return {
         "scenario": result.scenario_name,

@@ -114,6 +114,50 @@ def test_a_dask_cluster_draws_the_same_parameters(posterior_run, tmp_path):
         ).read_bytes(), table
 
 
+def single_run(out, *extra):
+    return main(["run", str(BASELINE), "--out", str(out), "--no-plot", *extra])
+
+
+def test_run_ensemble_run_reproduces_that_run_of_the_ensemble(posterior_run, tmp_path, capsys):
+    member = 5
+    out = tmp_path / "member"
+    assert single_run(out, "--ensemble-run", str(member), "--seed", str(SEED)) == 0
+    seed = run_seeds(SEED, RUNS)[member]
+    assert (
+        f"seed {seed} (run {member} of the ensemble of root seed {SEED})" in capsys.readouterr().out
+    )
+    events = pd.read_parquet(posterior_run / "events.parquet")
+    events = events[events["run"] == member].reset_index(drop=True)
+    ours = pd.read_csv(out / "events.csv", keep_default_na=False, dtype={"post": str})
+    pd.testing.assert_frame_equal(ours.astype(str), events.astype(str))
+    summary = pd.read_parquet(posterior_run / "summary.parquet").set_index("run").loc[member]
+    final = pd.read_csv(out / "trajectories.csv").query("date == '1926-12'")
+    for row in final.itertuples():
+        assert row.power == pytest.approx(summary[f"power_{row.leader}"], abs=1e-12)
+    record = manifest(out)
+    assert (record["ensemble_run"], record["ensemble_seed"], record["seed"]) == (member, SEED, seed)
+    assert (record["mode"], record["parameters"]) == ("free", "posterior")
+    assert record["posterior_sha256"] == hashlib.sha256(POSTERIOR.read_bytes()).hexdigest()
+
+
+def test_a_single_run_takes_the_point_unless_asked_to_draw(baseline, tmp_path):
+    assert single_run(tmp_path / "point", "--seed", "11") == 0
+    record = manifest(tmp_path / "point")
+    assert record["parameters"] == "point" and "parameter_values" not in record
+    assert single_run(tmp_path / "drawn", "--seed", "11", "--parameters", "posterior") == 0
+    record = manifest(tmp_path / "drawn")
+    drawn = PosteriorDraws.read(POSTERIOR, baseline).values_for(11)
+    assert record["parameters"] == "posterior" and record["mode"] == "replay"
+    assert {name: record["parameter_values"][name] for name in drawn} == drawn
+    assert drawn != {name: getattr(baseline.parameters, name) for name in drawn}
+
+
+def test_a_negative_ensemble_run_is_refused(tmp_path, capsys):
+    assert single_run(tmp_path / "out", "--ensemble-run", "-1") == 2
+    assert "--ensemble-run must be 0 or more, got -1" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_resume_with_another_parameter_source_or_a_changed_posterior_is_refused(
     posterior_run, tmp_path, capsys
 ):
