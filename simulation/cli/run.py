@@ -10,7 +10,7 @@ from simulation.cli.common import fail, report_problems, summary
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.parameter_args import RUN_HELP, add_parameter_arguments, note_parameters
 from simulation.cli.scenario_args import add_scenario_arguments, load_from_args, mode_label
-from simulation.experiments.seeds import SeedError, check_seed, run_seeds
+from simulation.experiments.seeds import SeedError, check_seed, run_seed
 from simulation.scenario import ScenarioError, scenario_hash
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def handle(args: argparse.Namespace) -> int:
         if member is not None:
             if member < 0:
                 raise SeedError(f"--ensemble-run must be 0 or more, got {member}")
-            seed = run_seeds(seed, member + 1)[member]
+            seed = run_seed(seed, member)
         choice = choose_parameters(asked, scenario, args.scenario, args.posterior)
         check_replaceable(out_dir, RUN_FILES)
     except (SeedError, DrawError, OutputError) as error:

@@ -44,3 +44,13 @@ def run_seeds(root: int, runs: int) -> list[int]:
     """
     children = np.random.SeedSequence(check_seed(root)).spawn(runs)
     return [int(child.generate_state(1)[0]) for child in children]
+
+
+def run_seed(root: int, run: int) -> int:
+    """The seed of run ``run`` alone, as :func:`run_seeds` gives it, without the others.
+
+    Child ``i`` of a ``SeedSequence`` is the sequence of the same entropy with spawn
+    key ``(i,)``: run 10**9 costs what run 0 does.
+    """
+    child = np.random.SeedSequence(check_seed(root), spawn_key=(run,))
+    return int(child.generate_state(1)[0])

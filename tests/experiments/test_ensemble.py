@@ -25,7 +25,7 @@ from simulation.experiments.ensemble.chunks import chunks
 from simulation.experiments.ensemble.quantiles import QUANTILE_COLUMNS, quantile_frame
 from simulation.experiments.ensemble.store import complete_chunks, is_complete
 from simulation.experiments.outcomes import run_outcome, summary_columns
-from simulation.experiments.seeds import run_seeds
+from simulation.experiments.seeds import run_seed, run_seeds
 from simulation.model import Mode, PartyModel
 from simulation.model.code_version import model_digest
 
@@ -79,6 +79,11 @@ def test_run_seeds_are_drawn_from_spawned_seed_sequences():
 def test_run_i_has_the_same_seed_whatever_the_ensemble_size():
     assert run_seeds(3, 10) == run_seeds(3, 40)[:10]
     assert run_seeds(0, 3) != run_seeds(1, 3)  # 0 is a seed like any other
+
+
+def test_one_run_seed_is_that_run_of_the_ensemble_without_spawning_the_others():
+    assert [run_seed(7, run) for run in range(30)] == run_seeds(7, 30)
+    assert run_seed(7, 10**12) not in run_seeds(7, 30)  # drawn at once: a child of its own
 
 
 def test_chunks_are_consecutive_runs_of_bounded_size():
