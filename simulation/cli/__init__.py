@@ -83,9 +83,11 @@ def _month_of(args: argparse.Namespace) -> tuple[str, str]:
     only the mechanisms (:func:`simulation.model.month.replay_month`); the leaders'
     decisions are most of the rest (``benchmarks/first_run.py``). A scenario file that
     branches from history by itself (``free_from:``) is read later, and compiles the
-    decisions then without this notice.
+    decisions then without this notice. A command whose mode depends on its other
+    options (``run``: free for an ensemble's run) says it with ``mode_of``.
     """
-    if getattr(args, "mode", "free") == "replay" and getattr(args, "free_from", None) is None:
+    mode = args.mode_of(args) if hasattr(args, "mode_of") else getattr(args, "mode", "free")
+    if mode == "replay" and getattr(args, "free_from", None) is None:
         return "replay_month", "about half a minute"
     return "simulate_month", "about a minute and a half"
 

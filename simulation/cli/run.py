@@ -60,7 +60,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--no-plot", action="store_true", help="skip the figures")
     add_figure_arguments(parser, network=True)
-    parser.set_defaults(handler=handle)
+    parser.set_defaults(handler=handle, mode_of=mode_of)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -97,7 +97,7 @@ def handle(args: argparse.Namespace) -> int:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / scenario.name
     member = args.ensemble_run
-    mode = args.mode or ("replay" if member is None else "free")
+    mode = mode_of(args)
     # A single run takes the point estimate unless told otherwise; an ensemble's run
     # takes what the ensemble's runs take (the posterior if the scenario has one).
     asked = args.parameters or ("point" if member is None and args.posterior is None else None)
@@ -158,6 +158,11 @@ def handle(args: argparse.Namespace) -> int:
     print(path_line(model))
     print(f"wrote {len(written)} files to {out_dir}/")
     return 0
+
+
+def mode_of(args: argparse.Namespace) -> str:
+    """The run's mode: ``--mode``, else replay, or free for an ensemble's run (as ``ensemble``)."""
+    return args.mode or ("replay" if args.ensemble_run is None else "free")
 
 
 def parameters_record(

@@ -80,7 +80,10 @@ def test_the_first_run_on_a_machine_says_it_is_compiling(small_file, tmp_path, m
     branch = ["run", str(small_file), "--free-from", "1922-06", "--out", str(tmp_path / "branch")]
     assert main([*branch, "--no-plot"]) == 0
     assert "(once, about a minute and a half)" in capsys.readouterr().err
-    assert asked == ["replay_month", "simulate_month", "simulate_month"]
+    member = ["run", str(small_file), "--ensemble-run", "2", "--out", str(tmp_path / "member")]
+    assert main([*member, "--no-plot"]) == 0  # an ensemble's run is free, as the ensemble's
+    assert "(once, about a minute and a half)" in capsys.readouterr().err
+    assert asked == ["replay_month", "simulate_month", "simulate_month", "simulate_month"]
 
 
 def test_a_cached_machine_starts_without_a_word(small_file, tmp_path, capsys):
