@@ -116,8 +116,10 @@ def handle(args: argparse.Namespace) -> int:
     drawn = choice.draws.scenario_for(scenario, seed, run) if choice.draws else scenario
     model = run_model(drawn, seed, Mode(mode), run)
     result = model.recorder.result()
-    run_manifest = manifest(result, str(args.scenario), scenario_hash(scenario), overrides)
-    run_manifest.update(parameters_record(choice, drawn, args.seed, member))
+    parameters = parameters_record(choice, drawn, args.seed, member)
+    run_manifest = manifest(
+        result, str(args.scenario), scenario_hash(scenario), overrides, parameters
+    )
 
     def figures(directory: Path) -> list[str]:
         if args.no_plot:
@@ -173,15 +175,11 @@ def parameters_record(
     A drawn run records the values it drew, so that it can be read, and rerun with
     ``--set``, without the sample it came from.
     """
-    draws = choice.draws
-    record: dict = {"parameters": draws.kind if draws else "point"}
-    if draws is not None:
-        record["posterior"] = str(draws.path) if draws.kind == "posterior" else None
-        record["posterior_sha256"] = draws.sha256 if draws.kind == "posterior" else None
-        record["parameters_kept"] = list(draws.kept)
+    from simulation.experiments.parameter_draws import parameters_fields
+
+    record = parameters_fields(choice.draws, choice.note)
+    if choice.draws is not None:
         record["parameter_values"] = drawn.parameters.model_dump()
-    if choice.note:
-        record["parameters_note"] = choice.note
     if member is not None:
         record.update(ensemble_run=member, ensemble_seed=root)
     return record

@@ -193,6 +193,23 @@ ParameterDraws = PosteriorDraws | PriorDraws
 """A per-run parameter source; None stands for the scenario's own (point) parameters."""
 
 
+def parameters_fields(parameters: object, note: str = "") -> dict[str, object]:
+    """How a manifest says where its runs took their parameters from.
+
+    ``parameters`` is the runs' source (posterior or prior draws, a sensitivity design)
+    or None for the point estimate; ``note`` why the point stands in for an asked-for
+    posterior. One account for an ensemble's manifest and a single run's.
+    """
+    posterior = parameters if isinstance(parameters, PosteriorDraws) else None
+    return {
+        "parameters": parameters.label if parameters is not None else "point",
+        "posterior": str(posterior.path) if posterior else None,
+        "posterior_sha256": posterior.sha256 if posterior else None,
+        "parameters_kept": list(getattr(parameters, "kept", [])),
+        "parameters_note": note or None,
+    }
+
+
 def posterior_beside(parameters_file: Path) -> Path:
     """The posterior sample ``calibrate`` writes beside a fitted point: ``NAME-posterior.csv``."""
     return parameters_file.with_name(f"{parameters_file.stem}-posterior.csv")

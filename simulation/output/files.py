@@ -208,12 +208,16 @@ def replace_directory(
 
 
 def manifest(
-    result: RunResult, scenario_path: str, scenario_hash: str, overrides: list[str]
+    result: RunResult,
+    scenario_path: str,
+    scenario_hash: str,
+    overrides: list[str],
+    parameters: dict[str, object],
 ) -> dict:
     """What is needed to reproduce a run: scenario and its hash, overrides, seed, versions.
 
-    ``parameters`` says the scenario's own (point) parameters; a run that drew its
-    own (``run --parameters``, ``--ensemble-run``) has ``run`` say where from.
+    ``parameters`` says where the run's parameters came from (the point estimate, or a
+    draw: :func:`simulation.experiments.parameter_draws.parameters_fields` and the values).
     """
     return {
         "scenario": result.scenario_name,
@@ -223,7 +227,7 @@ def manifest(
         "seed": result.seed,
         "mode": result.mode,
         "free_from": result.free_from,
-        "parameters": "point",
+        **parameters,
         "files": [f"{name}.csv" for name in CSV_FILES],
         "versions": package_versions(),
     }

@@ -37,6 +37,7 @@ from simulation.experiments.outcomes import (
     VOTE_SCHEMA,
     summary_schema,
 )
+from simulation.experiments.parameter_draws import parameters_fields
 from simulation.output.files import (
     package_versions,
     remove_leftovers,
@@ -315,17 +316,13 @@ def ensemble_manifest(ensemble: Ensemble, sessions: list[dict], status: str, chu
     out so that a reader need not resolve the scenario to see it.
     """
     free_from = ensemble.scenario.free_from
-    posterior = ensemble.posterior
     return {
         "scenario": ensemble.scenario.name,
         "scenario_file": ensemble.scenario_file,
-        "posterior_sha256": posterior.sha256 if posterior else None,
+        **parameters_fields(ensemble.parameters, ensemble.parameters_note),
         **ensemble.identity(),
         "free_from": None if free_from is None else str(free_from),
         "overrides": list(ensemble.overrides),
-        "posterior": str(posterior.path) if posterior else None,
-        "parameters_kept": list(getattr(ensemble.parameters, "kept", [])),
-        "parameters_note": ensemble.parameters_note or None,
         "run_seeds": "run i: numpy.random.SeedSequence(seed).spawn(runs)[i].generate_state(1)[0]",
         "keep_trajectories": ensemble.keep_trajectories,
         "chunk_size": chunk,
