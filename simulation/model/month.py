@@ -113,10 +113,10 @@ def advance_month(state, k, free, row):
     capture_loyalty(
         captured, loyalty, pressure, p[Parameter.patronage_rate], p[Parameter.loyalty_decay]
     )
-    if free:  # replay's grievances are history's: its dated stance shifts carry them
-        capture_grievance(
-            grievance, loyalty, captured, members, alive, p[Parameter.capture_grievance]
-        )
+    # Replayed months too: the secretaries lost to a rival's appointments are the
+    # mechanism's, whoever decided the appointments, and a branch must inherit the
+    # grievance they left (Kamenev's Moscow men, taken from 1922 on).
+    capture_grievance(grievance, loyalty, captured, members, alive, p[Parameter.capture_grievance])
     loyalty[:] = captured
     fill_apparatus_shares(apparatus, loyalty, members)
 

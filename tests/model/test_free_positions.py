@@ -51,3 +51,27 @@ def test_a_run_may_start_from_stances_drawn_around_the_scenarios(baseline):
     assert np.array_equal(PartyModel(blurred, seed=3, mode=Mode.REPLAY).stance, estimated)
     branch = blurred.model_copy(update={"free_from": Month.parse("1924-05")})
     assert np.array_equal(PartyModel(branch, seed=3, mode=Mode.FREE).stance, estimated)
+
+
+def grievance_against(result, leader, other, date):
+    """What ``leader`` holds against ``other`` in the month recorded at ``date``."""
+    pairs = result["alliances"]
+    row = pairs[
+        (pairs["date"] == date)
+        & (pairs[["leader_a", "leader_b"]].apply(set, axis=1) == {leader, other})
+    ].iloc[0]
+    return row["grievance_a"] if row["leader_a"] == leader else row["grievance_b"]
+
+
+def test_a_branch_inherits_the_grievance_of_secretaries_lost_in_the_replay(baseline):
+    # No replayed event sets Kamenev against Stalin before 1924: what he holds against him
+    # at the branch is the Moscow secretaries the Secretariat's appointments took, as in a
+    # run that decided from the first month.
+    branch = baseline.model_copy(update={"free_from": Month.parse("1924-02")})
+    branched = run_model(branch, 1, Mode.FREE).recorder.result()
+    free = run_model(baseline, 1, Mode.FREE).recorder.result()
+    inherited = grievance_against(branched, "kamenev", "stalin", "1924-01")
+    assert inherited > 0.05
+    decided = grievance_against(free, "kamenev", "stalin", "1924-01")
+    assert inherited == pytest.approx(decided, rel=0.5)
+    assert grievance_against(branched, "stalin", "kamenev", "1924-01") == 0.0  # he lost no one
