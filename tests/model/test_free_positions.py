@@ -56,10 +56,9 @@ def test_a_run_may_start_from_stances_drawn_around_the_scenarios(baseline):
 def grievance_against(result, leader, other, date):
     """What ``leader`` holds against ``other`` in the month recorded at ``date``."""
     pairs = result["alliances"]
-    row = pairs[
-        (pairs["date"] == date)
-        & (pairs[["leader_a", "leader_b"]].apply(set, axis=1) == {leader, other})
-    ].iloc[0]
+    a, b = pairs["leader_a"], pairs["leader_b"]
+    either_way = ((a == leader) & (b == other)) | ((a == other) & (b == leader))
+    row = pairs[(pairs["date"] == date) & either_way].iloc[0]
     return row["grievance_a"] if row["leader_a"] == leader else row["grievance_b"]
 
 
