@@ -67,6 +67,7 @@ def handle(args: argparse.Namespace) -> int:
     """Load, simulate, write; nothing is written unless the run completed."""
     # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
     # which --help, validate and diff should not pay (see the cli package docstring).
+    from simulation.experiments.inheritance import inheritance_line
     from simulation.experiments.parameter_draws import DrawError
     from simulation.experiments.paths import path_line
     from simulation.experiments.posterior import choose_parameters
@@ -156,6 +157,9 @@ def handle(args: argparse.Namespace) -> int:
     leaders = ", ".join(f"{row.leader} {row.power:.2f}" for row in final.itertuples())
     of = "" if member is None else f" (run {member} of the ensemble of root seed {args.seed})"
     print(f"{mode_label(mode, scenario)}: {summary(scenario)}; seed {seed}{of}")
+    inherited = inheritance_line(model, result)
+    if inherited:
+        print(inherited)
     print(f"power share at {scenario.end}: {leaders}")
     print(path_line(model))
     print(f"wrote {len(written)} files to {out_dir}/")

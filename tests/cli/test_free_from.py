@@ -21,7 +21,13 @@ def test_run_free_from_replays_before_and_decides_after(small_file, tmp_path, ca
     out = tmp_path / "out"
     arguments = ["run", str(small_file), "--free-from", "1922-10", "--out", str(out)]
     assert main([*arguments, "--no-plot"]) == 0
-    assert capsys.readouterr().out.startswith("free from 1922-10: small:")
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("free from 1922-10: small:")
+    # What the branch starts from: the replayed verdict of 1922-09, and whom it left aggrieved.
+    assert printed[1] == (
+        "inherited from the replay to 1922-09: condemned trotsky; "
+        "grievances against stalin, the strongest, of the uncondemned: none"
+    )
     manifest = json.loads((out / "manifest.json").read_text())
     assert (manifest["mode"], manifest["free_from"]) == ("replay", "1922-10")
     assert manifest["overrides"] == ["--free-from 1922-10"]
@@ -33,10 +39,28 @@ def test_run_free_from_replays_before_and_decides_after(small_file, tmp_path, ca
     assert "purge-leningrad" not in set(events["event_id"])  # the leaders decide from 1922-10
 
 
-def test_a_run_without_a_branch_records_none(small_file, tmp_path):
+def test_a_run_without_a_branch_records_none(small_file, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", str(small_file), "--out", str(out), "--no-plot"]) == 0
     assert json.loads((out / "manifest.json").read_text())["free_from"] is None
+    assert "inherited" not in capsys.readouterr().out  # no branch, nothing inherited
+
+
+def test_a_branch_names_the_grievances_the_replay_left_against_the_strongest(
+    small_file, tmp_path, capsys
+):
+    out = tmp_path / "out"
+    arguments = ["run", str(small_file), "--free-from", "1922-09", "--out", str(out)]
+    assert main([*arguments, "--no-plot"]) == 0
+    inherited = capsys.readouterr().out.splitlines()[1]
+    assert inherited.startswith("inherited from the replay to 1922-08: condemned no one; ")
+    named = inherited.split("of the uncondemned: ")[1]
+    leader, grievance = named.split(" ")
+    pairs = pd.read_csv(out / "alliances.csv")
+    pairs = pairs[pairs["date"] == "1922-08"]
+    as_a = pairs[(pairs["leader_a"] == leader) & (pairs["leader_b"] == "stalin")]["grievance_a"]
+    as_b = pairs[(pairs["leader_b"] == leader) & (pairs["leader_a"] == "stalin")]["grievance_b"]
+    assert float(grievance) == pytest.approx(pd.concat([as_a, as_b]).iloc[0], abs=0.005)
 
 
 def test_ensemble_manifest_records_the_branch(small_file, tmp_path):
