@@ -20,6 +20,18 @@ SMALL_SCENARIO = (ROOT / "tests" / "data" / "small.yaml").read_text(encoding="ut
 """A small hand-made scenario: four leaders, five posts, three organisations, a year."""
 
 
+def grievance_held(alliances, leader: str, other: str, date: str) -> float:
+    """What ``leader`` holds against ``other`` in ``alliances.csv``'s month ``date``.
+
+    Each pair is one row, in scenario order: the grievance is ``grievance_a`` or
+    ``grievance_b`` as ``leader`` comes first or second.
+    """
+    a, b = alliances["leader_a"], alliances["leader_b"]
+    either_way = ((a == leader) & (b == other)) | ((a == other) & (b == leader))
+    row = alliances[(alliances["date"] == date) & either_way].iloc[0]
+    return row["grievance_a"] if row["leader_a"] == leader else row["grievance_b"]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def fresh_machine_code():
     """Mechanism tests call compiled code before any model is built, so check the cache first."""

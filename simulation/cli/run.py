@@ -157,7 +157,7 @@ def handle(args: argparse.Namespace) -> int:
     leaders = ", ".join(f"{row.leader} {row.power:.2f}" for row in final.itertuples())
     of = "" if member is None else f" (run {member} of the ensemble of root seed {args.seed})"
     print(f"{mode_label(mode, scenario)}: {summary(scenario)}; seed {seed}{of}")
-    inherited = inheritance_line(model, result)
+    inherited = inheritance_line(model)
     if inherited:
         print(inherited)
     print(f"power share at {scenario.end}: {leaders}")

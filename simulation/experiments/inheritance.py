@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    import pandas as pd
+from simulation.mechanisms.power import dominant
 
+if TYPE_CHECKING:
     from simulation.model import PartyModel
 
 GRIEVANCE_SHOWN = 0.05
@@ -28,37 +28,26 @@ MOST_SHOWN = 5
 largest first: the condemned resent him as a matter of course; the others may yet turn."""
 
 
-def inheritance_line(model: PartyModel, frames: dict[str, pd.DataFrame]) -> str | None:
+def inheritance_line(model: PartyModel) -> str | None:
     """One line on what a branch inherits from the replay, or None for a run that is no branch.
 
-    Args:
-        model: the finished run.
-        frames: its recorded tables (``trajectories`` and ``alliances`` are read).
+    Read from the finished run's record of the month before the branch: the strongest is
+    the leader the month's rules took for him (:func:`simulation.mechanisms.power.dominant`).
     """
     if not 0 < model.free_from < model.months:
         return None
     last = model.free_from - 1
-    date = model.dates[last]
+    record, ids = model.recorder, model.leader_ids
     since = model.condemned_since
-    condemned = [model.leader_ids[i] for i in np.flatnonzero((since >= 0) & (since <= last))]
-    month = frames["trajectories"][frames["trajectories"]["date"] == date]
-    strongest = month.loc[month["power"].idxmax(), "leader"]
-    pairs = frames["alliances"][frames["alliances"]["date"] == date]
-    against = pairs[(pairs["leader_a"] == strongest) | (pairs["leader_b"] == strongest)]
-    grievances = {
-        (row.leader_b if row.leader_a == strongest else row.leader_a): (
-            row.grievance_b if row.leader_a == strongest else row.grievance_a
-        )
-        for row in against.itertuples()
-    }
-    shown = [
-        (grievance, leader)
-        for leader, grievance in grievances.items()
-        if grievance >= GRIEVANCE_SHOWN and leader not in condemned
-    ]
-    named = sorted(shown, reverse=True)[:MOST_SHOWN]
-    aggrieved = ", ".join(f"{leader} {grievance:.2f}" for grievance, leader in named)
+    condemned = (since >= 0) & (since <= last)
+    strongest = dominant(record.power[last], record.alive[last], record.health[last])
+    held = record.grievance[last][:, strongest]  # what each holds against him
+    shown = np.flatnonzero((held >= GRIEVANCE_SHOWN) & ~condemned)
+    named = shown[np.argsort(-held[shown], kind="stable")][:MOST_SHOWN]
+    aggrieved = ", ".join(f"{ids[i]} {held[i]:.2f}" for i in named)
+    verdicts = ", ".join(ids[i] for i in np.flatnonzero(condemned)) or "no one"
     return (
-        f"inherited from the replay to {date}: condemned {', '.join(condemned) or 'no one'}; "
-        f"grievances against {strongest}, the strongest, of the uncondemned: {aggrieved or 'none'}"
+        f"inherited from the replay to {model.dates[last]}: condemned {verdicts}; "
+        f"grievances against {ids[strongest]}, the strongest, of the uncondemned: "
+        f"{aggrieved or 'none'}"
     )

@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import SMALL_SCENARIO
+from conftest import SMALL_SCENARIO, grievance_held
 
 from simulation.cli import main
 from simulation.scenario import ScenarioError, load_scenario
@@ -56,11 +56,8 @@ def test_a_branch_names_the_grievances_the_replay_left_against_the_strongest(
     assert inherited.startswith("inherited from the replay to 1922-08: condemned no one; ")
     named = inherited.split("of the uncondemned: ")[1]
     leader, grievance = named.split(" ")
-    pairs = pd.read_csv(out / "alliances.csv")
-    pairs = pairs[pairs["date"] == "1922-08"]
-    as_a = pairs[(pairs["leader_a"] == leader) & (pairs["leader_b"] == "stalin")]["grievance_a"]
-    as_b = pairs[(pairs["leader_b"] == leader) & (pairs["leader_a"] == "stalin")]["grievance_b"]
-    assert float(grievance) == pytest.approx(pd.concat([as_a, as_b]).iloc[0], abs=0.005)
+    held = grievance_held(pd.read_csv(out / "alliances.csv"), leader, "stalin", "1922-08")
+    assert float(grievance) == pytest.approx(held, abs=0.005)
 
 
 def test_ensemble_manifest_records_the_branch(small_file, tmp_path):

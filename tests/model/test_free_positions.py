@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import grievance_held
 
 from calibration.evaluate import with_parameters
 from simulation.calendar import Month
@@ -53,15 +54,6 @@ def test_a_run_may_start_from_stances_drawn_around_the_scenarios(baseline):
     assert np.array_equal(PartyModel(branch, seed=3, mode=Mode.FREE).stance, estimated)
 
 
-def grievance_against(result, leader, other, date):
-    """What ``leader`` holds against ``other`` in the month recorded at ``date``."""
-    pairs = result["alliances"]
-    a, b = pairs["leader_a"], pairs["leader_b"]
-    either_way = ((a == leader) & (b == other)) | ((a == other) & (b == leader))
-    row = pairs[(pairs["date"] == date) & either_way].iloc[0]
-    return row["grievance_a"] if row["leader_a"] == leader else row["grievance_b"]
-
-
 def test_a_branch_inherits_the_grievance_of_secretaries_lost_in_the_replay(baseline):
     # No replayed event sets Kamenev against Stalin before 1924: what he holds against him
     # at the branch is the Moscow secretaries the Secretariat's appointments took, as in a
@@ -69,8 +61,9 @@ def test_a_branch_inherits_the_grievance_of_secretaries_lost_in_the_replay(basel
     branch = baseline.model_copy(update={"free_from": Month.parse("1924-02")})
     branched = run_model(branch, 1, Mode.FREE).recorder.result()
     free = run_model(baseline, 1, Mode.FREE).recorder.result()
-    inherited = grievance_against(branched, "kamenev", "stalin", "1924-01")
+    inherited = grievance_held(branched["alliances"], "kamenev", "stalin", "1924-01")
     assert inherited > 0.05
-    decided = grievance_against(free, "kamenev", "stalin", "1924-01")
+    decided = grievance_held(free["alliances"], "kamenev", "stalin", "1924-01")
     assert inherited == pytest.approx(decided, rel=0.5)
-    assert grievance_against(branched, "stalin", "kamenev", "1924-01") == 0.0  # he lost no one
+    lost_nothing = grievance_held(branched["alliances"], "stalin", "kamenev", "1924-01")
+    assert lost_nothing == 0.0  # Stalin lost no one to Kamenev
