@@ -8,8 +8,10 @@ people), the appointer sends one of his clients: the "circular flow of power"
 by which the Secretariat's men took over the regional organisations, Kirov
 sent to Leningrad in 1926. Any other office, and an organisation's head when
 neither is to hand, is filled from the holders of the post's succession lines
-(a deputy before the Politburo). No rule names a post or a man: the
-organisations, their heads and their men are attributes of the scenario.
+(a deputy before the Politburo). A free seat of a body is not an office: the
+majority elects the candidate of most standing (:func:`choose_member`). No
+rule names a post or a man: the organisations, their heads and their men are
+attributes of the scenario.
 
 References:
     Daniels, R. V. (1971). Soviet politics since Khrushchev. In J. W. Strong
@@ -129,6 +131,69 @@ def line_candidates(
 
 
 @njit(cache=True)
+def senior(
+    pool: np.ndarray,
+    post: int,
+    lost: np.ndarray,
+    appointer: int,
+    affinity: np.ndarray,
+    influence: np.ndarray,
+    alive: np.ndarray,
+    health: np.ndarray,
+    condemned: np.ndarray,
+    barred: np.ndarray,
+    holds: np.ndarray,
+) -> int:
+    """The one of ``pool`` ((n,) bool) who :func:`may_succeed` with most standing, or -1."""
+    best, standing = -1, -1.0
+    for i in range(alive.size):
+        if (
+            pool[i]
+            and influence[i] > standing
+            and may_succeed(
+                i, post, lost, appointer, affinity, alive, health, condemned, barred, holds
+            )
+        ):
+            best, standing = i, influence[i]
+    return best
+
+
+@njit(cache=True)
+def choose_member(
+    post: int,
+    lost: np.ndarray,
+    lines: np.ndarray,
+    elector: int,
+    affinity: np.ndarray,
+    influence: np.ndarray,
+    alive: np.ndarray,
+    health: np.ndarray,
+    condemned: np.ndarray,
+    barred: np.ndarray,
+    holds: np.ndarray,
+) -> int:
+    """Whom the majority elects to a free seat of a body, or -1 if no one qualifies.
+
+    The :func:`senior` of the holders of the ``lines`` posts (the candidate
+    members), whatever offices he holds. A seat is a vote in the body and a
+    sign to the party, not a power base to hand out: the majority's leader
+    wants the votes and the name that carry the party against its
+    opposition, where for an office he wants a modest man
+    (:func:`successor_scores`). The senior candidate is the party's next man,
+    as the organisation's senior man is its head: Bukharin, Pravda's editor and
+    the party's theorist, took Lenin's seat in June 1924; the majority's
+    secure leaders added men of the apparatus and the state, Molotov and
+    Kalinin, in January 1926 (standard reference: Schapiro).
+    """
+    pool = np.zeros(alive.size, dtype=np.bool_)
+    for line in lines:
+        pool |= holds[:, line]
+    return senior(
+        pool, post, lost, elector, affinity, influence, alive, health, condemned, barred, holds
+    )
+
+
+@njit(cache=True)
 def choose_successor(
     post: int,
     lost: np.ndarray,
@@ -167,16 +232,9 @@ def choose_successor(
     """
     n = alive.size
     offices = post_prestige(holds, unique_post)  # each executive office counts 1
-    best, standing = -1, -1.0
-    for i in range(n):
-        if (
-            own_men[i]
-            and influence[i] > standing
-            and may_succeed(
-                i, post, lost, appointer, affinity, alive, health, condemned, barred, holds
-            )
-        ):
-            best, standing = i, influence[i]
+    best = senior(
+        own_men, post, lost, appointer, affinity, influence, alive, health, condemned, barred, holds
+    )
     if best >= 0:
         return best
     pool = np.zeros(n, dtype=np.bool_)

@@ -590,7 +590,7 @@ def decide_month(state, k, campaign, sittings, delegates):
         for s in range(sittings.size):
             row, answered = _voice(state, k, sittings[s], delegates[s], shares, appointer, row)
             if elects(state, sittings[s]):
-                row = fill_seats(state, appointer, shares, row)
+                row = fill_seats(state, appointer, row)
             if sittings[s] == PLENUM:
                 row = _plenum(state, k, delegates[s], appointer, row)
                 row = _office_motion(state, delegates[s], shares, row)

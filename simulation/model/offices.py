@@ -18,7 +18,7 @@ from numba import njit
 from simulation.mechanisms.alliances import add_tie
 from simulation.mechanisms.contests import seats_for_majority
 from simulation.mechanisms.patronage import takeovers
-from simulation.mechanisms.succession import choose_successor
+from simulation.mechanisms.succession import choose_member, choose_successor
 from simulation.model.actions import head_holders, vacate
 from simulation.model.parameters import Parameter
 from simulation.model.rows import write_appointment, write_takeover
@@ -164,13 +164,14 @@ def fill_vacancies(state, appointer, shares, row):
 
 
 @njit(cache=True)
-def fill_seats(state, appointer, shares, row):
-    """The appointer fills every empty seat of each body (:func:`.leadership.elects` says when).
+def fill_seats(state, appointer, row):
+    """The majority fills every empty seat of each body (:func:`.leadership.elects` says when).
 
-    A seat goes to the best of the holders of the post's ``promoted_from``
-    posts (:func:`choose_successor`, as for an office), who leaves the post he
-    came from: Bukharin's promotion from candidate to full member of the
-    Politburo after Lenin's death.
+    A seat goes to the holder of the post's ``promoted_from`` posts with most
+    standing among the appointer's allies (:func:`choose_member`; not the
+    modest man an office goes to), who leaves the post he came from:
+    Bukharin's promotion from candidate to full member of the Politburo after
+    Lenin's death.
     """
     holds, alive = state.holds, state.alive
     for post in range(state.seats.size):
@@ -183,7 +184,19 @@ def fill_seats(state, appointer, shares, row):
         lines = state.promoted_from[post]
         lines = lines[lines >= 0]
         while filled < state.seats[post]:
-            chosen = _successor(state, post, lines, appointer, shares)
+            chosen = choose_member(
+                post,
+                state.lost[:, post],
+                lines,
+                appointer,
+                state.affinity,
+                state.influence,
+                state.alive,
+                state.health,
+                state.condemned,
+                state.barred,
+                holds,
+            )
             if chosen < 0:
                 break
             for line in lines:

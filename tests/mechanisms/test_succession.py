@@ -1,6 +1,6 @@
 import numpy as np
 
-from simulation.mechanisms.succession import choose_successor, successor_scores
+from simulation.mechanisms.succession import choose_member, choose_successor, successor_scores
 
 NOBODY = np.zeros(4, bool)
 
@@ -80,3 +80,41 @@ def test_failing_the_organisations_own_men_the_appointer_sends_a_client():
     assert _successor(lost=own, own_men=own, clients=clients) == 2
     # A post heading no organisation has no clients tier: the Politburo line.
     assert _successor(lost=own) == 1
+
+
+def _member(influence, affinity_row, condemned=NOBODY):
+    """Whom elector 0 puts in a free seat of body 0; leaders 1-3 are candidates (post 1).
+
+    Leader 1 also holds an office of his own (post 2); leader 3 is the elector's
+    closest ally.
+    """
+    affinity = np.zeros((4, 4))
+    affinity[0] = affinity_row
+    holds = np.zeros((4, 3), bool)
+    holds[1:, 1] = True
+    holds[1, 2] = True
+    return choose_member(
+        0,
+        NOBODY,
+        np.array([1]),
+        0,
+        affinity,
+        np.array(influence),
+        np.ones(4, bool),
+        np.ones(4),
+        condemned,
+        np.zeros((4, 3), bool),
+        holds,
+    )
+
+
+def test_a_seat_goes_to_the_candidate_of_most_standing_the_majority_can_count_on():
+    loyal = [0.0, 0.3, 0.4, 0.8]
+    # The senior candidate, though he holds an office and is not the closest ally:
+    # a seat is a vote and a name, not a power base (an office would go to 3).
+    assert _member([0.9, 0.6, 0.2, 0.1], loyal) == 1
+    # Hostile to the elector, he is passed over for the next in standing.
+    assert _member([0.9, 0.6, 0.2, 0.1], [0.0, -0.3, 0.4, 0.8]) == 2
+    # Condemned, likewise; with every candidate condemned, no one.
+    assert _member([0.9, 0.6, 0.2, 0.1], loyal, np.array([False, True, False, False])) == 2
+    assert _member([0.9, 0.6, 0.2, 0.1], loyal, np.array([False, True, True, True])) == -1

@@ -294,7 +294,7 @@ def test_an_electing_plenum_fills_every_empty_seat_at_once(small_scenario):
         model.leader_ids.index(i) for i in ("stalin", "trotsky", "zinoviev")
     )
     model.affinity[stalin, [trotsky, zinoviev]] = 0.9  # the appointer counts on both
-    fill_seats(model.state, stalin, model.power, 0)
+    fill_seats(model.state, stalin, 0)
     assert model.holds[[trotsky, zinoviev], politburo].all()
 
 
