@@ -183,8 +183,8 @@ def test_partners_who_fear_only_once_provoked_leave_stalin_his_victory(baseline)
     (``fear_provocation``) removes the motions that give the baseline its other
     winners: most are moved at the plenum of January 1925 by partners whose machines
     Stalin's appointments never touched (README, "What fails"). Measured on 1,000
-    paired posterior runs (5 December 2026, the thirtieth session's fits): P(Stalin
-    dominant) 0.686 in the baseline, 0.990 with the check. Here, on 60 paired runs,
+    paired posterior runs (6 December 2026, the thirty-eighth session's fits): P(Stalin
+    dominant) 0.715 in the baseline, 0.987 with the check. Here, on 60 paired runs,
     at least 0.15 more, and 0.9 or more.
     """
     base, check = with_the_check(baseline, "partners_fear_when_provoked.yaml")
@@ -199,8 +199,8 @@ def test_stances_drawn_around_the_estimates_leave_the_outcome_about_as_likely(ba
     The starting stances are estimates, several read off later choices; drawn afresh
     in every run around them (spread 0.2 on each axis), they should move the
     outcome's odds a little, not decide it. Measured on 1,000 paired posterior runs
-    (5 December 2026, the thirtieth session's fits): P(Stalin dominant) 0.69 in the
-    baseline, 0.66 blurred (-0.03 [-0.06, 0.00]). Here, on 60 paired runs, within 0.15,
+    (6 December 2026, the thirty-eighth session's fits): P(Stalin dominant) 0.715 in the
+    baseline, 0.712 blurred (-0.003 [-0.034, +0.027]). Here, on 60 paired runs, within 0.15,
     while nearly every run ends otherwise than its unblurred pair.
     """
     base, check = with_the_check(baseline, "stances_blurred.yaml")
