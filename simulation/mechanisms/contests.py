@@ -131,6 +131,16 @@ def choose_office_holder(
     Stalin's removal while Trotsky, whom Stalin opposed, still headed the army
     (chronology.csv 1923-01-04).
 
+    An estranged partner, one now below ``hostility``, is held back in the same way: a
+    shared enemy still standing makes the chief appointer needed whatever his
+    partner thinks of him. Zinoviev had nursed grievances against Stalin since the
+    summer of 1923, when the Pravda editors were replaced in his and Bukharin's
+    absence and the cave proposal was turned aside, and kept him in May 1924 all
+    the same (source chapter, §The Events of 1923 in Germany; chronology.csv
+    1923-07, 1924-05-21). Without that, a branch that replays 1923 and decides from
+    May 1924 had him carry Stalin's removal at the plenum that heard Lenin's
+    letter in 31 of 300 runs, and in 12 more the next month.
+
     A rival who sits in the Politburo (``members``) and is not the chief
     appointer is not a candidate: the offices of a member of the ruling group
     were taken only as the "organisational conclusions" of a political verdict
@@ -147,20 +157,17 @@ def choose_office_holder(
     for i in range(reach.size):
         hostile = affinity[proposer, i] < hostility
         chief = reach[i] >= widest
+        needed = (  # against an enemy the two share, who still stands
+            chief and proposer != arbiter and shares_standing_enemy(affinity, standing, proposer, i)
+        )
         weaker = chief and shares[i] < margin * shares[proposer]
         feared = (
             chief
             and shares[proposer] < margin * shares[i]
             and obligation[proposer, i] <= 0.0
-            and (
-                proposer == arbiter
-                or (
-                    grievance[proposer, i] >= provocation
-                    and not shares_standing_enemy(affinity, standing, proposer, i)
-                )
-            )
+            and (proposer == arbiter or (grievance[proposer, i] >= provocation and not needed))
         )
-        political = hostile and rivals and (chief or not members[i])
+        political = hostile and rivals and (chief or not members[i]) and not needed
         candidate = political or (not hostile and (weaker or feared))
         if eligible[i] and i != proposer and candidate:
             worth = reach[i] * (1.0 - affinity[proposer, i]) / 2.0

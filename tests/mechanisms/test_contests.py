@@ -398,7 +398,7 @@ def test_an_office_is_taken_from_a_rival_or_from_a_chief_appointer_far_from_his_
     assert holder(np.array([0.2, 0.4, 0.1, 0.2])) == -1
 
 
-def test_partners_but_not_the_arbiter_leave_the_chief_appointer_alone_while_a_shared_enemy_stands():
+def test_partners_estranged_or_not_leave_the_chief_appointer_alone_while_a_shared_enemy_stands():
     # Proposer 0 and chief appointer 1 are partners; 2 is hostile to both (May 1924: Trotsky).
     affinity = np.array([[0.0, 0.6, -0.5], [0.6, 0.0, -0.5], [-0.5, -0.5, 0.0]])
     reach = np.array([0.0, 0.9, 0.05])
@@ -420,6 +420,20 @@ def test_partners_but_not_the_arbiter_leave_the_chief_appointer_alone_while_a_sh
     # postscript, January 1923, with Trotsky at the head of the army).
     assert holder([True, True, True], arbiter=0) == 1
     assert holder([True, True, True], arbiter=2) == -1  # another's arbitership frees no one
+    # Estranged (affinity 0.1, below the hostility of 0.2), he still needs him against 2
+    # (Zinoviev in May 1924, aggrieved since the summer of 1923); once 2 is broken, or
+    # for the arbiter, the chief appointer is a rival like any other.
+    estranged = affinity.copy()
+    estranged[0, 1] = estranged[1, 0] = 0.1
+
+    def estranged_holder(standing, **given):
+        return office_holder(
+            estranged, reach, shares, eligible, members, standing=np.array(standing), **given
+        )
+
+    assert estranged_holder([True, True, True]) == -1
+    assert estranged_holder([True, True, False]) == 1
+    assert estranged_holder([True, True, True], arbiter=0) == 1
     assert shares_standing_enemy(affinity, np.ones(3, bool), 0, 1)
     assert not shares_standing_enemy(affinity, np.ones(3, bool), 0, 2)
 
