@@ -19,6 +19,16 @@ Declaration of the 46 stayed with Trotsky through his defeats, and joined the
 Leningrad leaders with him in 1926. This is how the Leningrad leaders came to
 the left and to inner-party democracy in 1925 without a dated input saying so.
 
+What a leader owes the strongest offsets what he holds against him: a client
+his patron, a man the strongest's majority appointed to office or seated in
+the Politburo. Bukharin, whose Pravda editors Stalin replaced in his absence in
+the summer of 1923, took Lenin's seat with the majority's votes in June 1924
+and was Stalin's partner against the Leningrad leaders the next year (source
+chapter, §The Events of 1923 in Germany; the baseline's ``bukharin_politburo``,
+Schapiro). The sources record no client of Stalin's crossing to an opposition
+in the period: Molotov, Kuibyshev and Ordzhonikidze stood by the Secretariat
+throughout.
+
 A grievance against the strongest waits while an enemy he shares with the
 aggrieved still stands (not yet condemned and stripped of his offices), in
 proportion to that enemy's power against the strongest's: Zinoviev and
@@ -140,6 +150,7 @@ def reposition(
     stance: np.ndarray,
     affinity: np.ndarray,
     grievance: np.ndarray,
+    obligation: np.ndarray,
     power: np.ndarray,
     alive: np.ndarray,
     strongest: int,
@@ -150,10 +161,12 @@ def reposition(
 ) -> bool:
     """One month's move of every leader's stance, in place, each axis within -1..1.
 
-    Leader ``i``'s grievance against the strongest, or the strongest's hostility
-    to him if larger, discounted by the threat of an enemy they share who still
-    stands (``g = max(G_i,strongest, -A_strongest,i) (1 - c)``, ``c`` from
-    :func:`common_threat` over ``standing``), pulls him at rate
+    Leader ``i``'s grievance against the strongest less what he owes him (his
+    ``obligation``: a client's to his patron, an appointee's to whoever appointed
+    him), or the strongest's hostility to him if larger, discounted by the threat
+    of an enemy they share who still stands (``g = max(G_i,strongest -
+    O_i,strongest, -A_strongest,i) (1 - c)``, ``c`` from :func:`common_threat`
+    over ``standing``), pulls him at rate
     ``rate * g`` toward the power-weighted stance of those the strongest is
     hostile to (affinity below 0), or, when there are none, to the mirror of
     the strongest's stance through his own. For a leader hostile to the
@@ -191,7 +204,8 @@ def reposition(
     for i in range(n):
         if not alive[i] or i == strongest:
             continue
-        pressed = max(grievance[i, strongest], -affinity[strongest, i])  # resented or feared
+        # resented, less what he owes him, or feared
+        pressed = max(grievance[i, strongest] - obligation[i, strongest], -affinity[strongest, i])
         if pressed > 0:  # most leaders neither resent the strongest nor fear him
             pressed *= 1.0 - shared_threat(affinity, power, threats, i, top)
             if failure > 0 and affinity[i, strongest] < 0:

@@ -140,6 +140,7 @@ def advance_month(state, k, free, row):
         state.stance,
         affinity,
         grievance,
+        obligation,
         state.power,
         alive,
         strongest,

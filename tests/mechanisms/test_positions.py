@@ -36,49 +36,130 @@ def state(grievance_against_strongest):
     grievance = np.zeros((3, 3))
     grievance[1, 0] = grievance_against_strongest
     power = np.array([0.5, 0.3, 0.2])
-    return stance, affinity, grievance, power
+    return stance, affinity, grievance, np.zeros((3, 3)), power
 
 
 def test_a_threatened_leader_moves_toward_the_opposition_of_the_strongest():
-    stance, affinity, grievance, power = state(0.8)
+    stance, affinity, grievance, obligation, power = state(0.8)
     before = stance[1].copy()
     reposition(
-        stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool), 0.0
+        stance,
+        affinity,
+        grievance,
+        obligation,
+        power,
+        np.ones(3, bool),
+        0,
+        0.2,
+        0.5,
+        np.ones(3, bool),
+        0.0,
     )
     assert np.linalg.norm(stance[1] - stance[2]) < np.linalg.norm(before - stance[2])
     np.testing.assert_array_equal(stance[0], [0.5, 1.0])  # the strongest does not move
 
 
+def test_what_a_leader_owes_the_strongest_offsets_his_grievance():
+    def moved(owed):
+        stance, affinity, grievance, obligation, power = state(0.3)
+        obligation[1, 0] = owed  # 1 was seated by 0's majority, or is his client
+        before = stance[1].copy()
+        reposition(
+            stance,
+            affinity,
+            grievance,
+            obligation,
+            power,
+            np.ones(3, bool),
+            0,
+            0.2,
+            0.0,  # no bandwagoning: only the grievance moves him
+            np.ones(3, bool),
+            0.0,
+        )
+        return np.linalg.norm(stance[1] - before)
+
+    assert moved(0.0) > moved(0.1) > moved(0.3) == 0.0
+    # What 0 owes 1 is no offset: only the aggrieved man's own debt counts.
+    stance, affinity, grievance, obligation, power = state(0.3)
+    obligation[0, 1] = 0.3
+    before = stance[1].copy()
+    reposition(
+        stance,
+        affinity,
+        grievance,
+        obligation,
+        power,
+        np.ones(3, bool),
+        0,
+        0.2,
+        0.0,
+        np.ones(3, bool),
+        0.0,
+    )
+    assert np.linalg.norm(stance[1] - before) == pytest.approx(moved(0.0))
+
+
 def test_a_weak_leader_who_is_not_aggrieved_bandwagons():
-    stance, affinity, grievance, power = state(0.0)
+    stance, affinity, grievance, obligation, power = state(0.0)
     power[:] = [0.8, 0.1, 0.1]
     before = stance[1].copy()
     reposition(
-        stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool), 0.0
+        stance,
+        affinity,
+        grievance,
+        obligation,
+        power,
+        np.ones(3, bool),
+        0,
+        0.2,
+        0.5,
+        np.ones(3, bool),
+        0.0,
     )
     assert np.linalg.norm(stance[1] - stance[0]) < np.linalg.norm(before - stance[0])
 
 
 def test_a_weak_leader_the_strongest_is_hostile_to_moves_away_instead_of_bandwagoning():
-    stance, affinity, grievance, power = state(0.0)  # 1 holds nothing against 0
+    stance, affinity, grievance, obligation, power = state(0.0)  # 1 holds nothing against 0
     power[:] = [0.8, 0.1, 0.1]
     affinity[0, 1] = affinity[1, 0] = -0.5  # but 0 is hostile to him
     before = stance[1].copy()
     reposition(
-        stance, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool), 0.0
+        stance,
+        affinity,
+        grievance,
+        obligation,
+        power,
+        np.ones(3, bool),
+        0,
+        0.2,
+        0.5,
+        np.ones(3, bool),
+        0.0,
     )
     assert np.linalg.norm(stance[1] - stance[0]) > np.linalg.norm(before - stance[0])
 
 
 def test_a_weak_friend_of_the_strongests_enemy_does_not_bandwagon():
-    stance, affinity, grievance, power = state(0.0)
+    stance, affinity, grievance, obligation, power = state(0.0)
     power[:] = [0.8, 0.1, 0.1]
     moved = []
     for tie in (0.0, 0.5, 1.0):  # 1's friendship with 2, whom the strongest 0 is hostile to
         affinity[1, 2] = affinity[2, 1] = tie
         trial = stance.copy()
         reposition(
-            trial, affinity, grievance, power, np.ones(3, bool), 0, 0.2, 0.5, np.ones(3, bool), 0.0
+            trial,
+            affinity,
+            grievance,
+            obligation,
+            power,
+            np.ones(3, bool),
+            0,
+            0.2,
+            0.5,
+            np.ones(3, bool),
+            0.0,
         )
         moved.append(np.linalg.norm(trial[1] - stance[1]))
     assert moved[0] > moved[1] > moved[2] == 0.0
@@ -98,7 +179,7 @@ def four_leaders():
     grievance = np.zeros((4, 4))
     grievance[1, 0] = 0.8
     power = np.array([0.4, 0.2, 0.3, 0.1])
-    return stance, affinity, grievance, power
+    return stance, affinity, grievance, np.zeros((4, 4)), power
 
 
 def test_a_grievance_against_the_strongest_waits_while_their_common_enemy_stands():
@@ -116,7 +197,7 @@ def test_a_grievance_against_the_strongest_waits_while_their_common_enemy_stands
 
 
 def test_only_an_enemy_hostile_to_both_and_still_standing_restrains():
-    stance, affinity, grievance, power = four_leaders()
+    stance, affinity, grievance, obligation, power = four_leaders()
     standing = np.ones(4, bool)
     assert common_threat(affinity, power, standing, 1, 0) == pytest.approx(0.75)
     affinity[1, 2] = affinity[2, 1] = 0.1  # 1 no longer hostile to 2
@@ -137,7 +218,7 @@ def test_a_failure_of_the_line_weighs_most_the_month_it_is_pinned_and_fades():
 
 def test_a_failure_hastens_only_the_move_of_those_hostile_to_the_strongest():
     def moved(hostile, failure):
-        stance, affinity, grievance, power = state(0.3)
+        stance, affinity, grievance, obligation, power = state(0.3)
         if hostile:
             affinity[0, 1] = affinity[1, 0] = -0.2
         before = stance[1].copy()
@@ -145,6 +226,7 @@ def test_a_failure_hastens_only_the_move_of_those_hostile_to_the_strongest():
             stance,
             affinity,
             grievance,
+            obligation,
             power,
             np.ones(3, bool),
             0,
