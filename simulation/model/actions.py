@@ -16,7 +16,7 @@ from simulation.mechanisms.alliances import add_tie, fill_reconcilable, fill_sim
 from simulation.mechanisms.contests import in_opposition_bloc
 from simulation.mechanisms.influence import blame, shock
 from simulation.mechanisms.patronage import fill_apparatus_shares, purge
-from simulation.mechanisms.power import fill_power_shares, post_prestige
+from simulation.mechanisms.power import dominant, fill_power_shares, post_prestige
 from simulation.mechanisms.voting import FOR, leader_sides
 from simulation.model.parameters import Parameter
 
@@ -135,6 +135,16 @@ def appoint(state, who, post, by):
     obligation = state.parameter_values[Parameter.appointment_obligation]
     add_tie(state.obligation, living, by, obligation)
     return displaced[:count]
+
+
+@njit(cache=True)
+def majority_leader(state):
+    """The leader whose majority decides this month: the present one of most power.
+
+    The leaders' own appointments are his (:func:`.leadership.decide_month`), and a
+    replayed one whose deciders the scenario does not name is taken to be his too.
+    """
+    return dominant(power_now(state), state.alive, state.health)
 
 
 @njit(cache=True)

@@ -25,6 +25,7 @@ from simulation.model.actions import (
     begin_intake,
     die,
     elect_central_committee,
+    majority_leader,
     pin_blame,
     purge_organisation,
     refill_similarity,
@@ -34,7 +35,7 @@ from simulation.model.actions import (
 )
 from simulation.model.compiled import machine_code
 from simulation.model.rows import EventRow, VoteRow
-from simulation.scenario.schema import Event, EventType
+from simulation.scenario.schema import Event, EventKind, EventType
 
 if TYPE_CHECKING:
     from simulation.model.party_model import PartyModel
@@ -260,9 +261,30 @@ def _death(model: PartyModel, prepared: PreparedEvent) -> None:
         _compiled(model, die, i)
 
 
+def _appointers(model: PartyModel, prepared: PreparedEvent) -> np.ndarray:
+    """Those the appointed owe: the event's ``by``, or for history's election the majority's.
+
+    The leaders' own elections to a body (a Politburo seat) are owed to the leader whose
+    majority decides the month (:func:`.actions.majority_leader`,
+    :func:`.offices.fill_seats`); a replayed one the scenario names no deciders for is
+    owed to him too, so that a branch inherits the debts the replay left as it inherits
+    its grievances: Bukharin, seated in Lenin's place in June 1924, owes the majority
+    that seated him. An office (a unique post) may be a posting away, as Rakovsky's to
+    London was, and leaves a debt only to those the scenario names; so do an exogenous
+    appointment, an intervention and the appointments of the first month, the settlement
+    the period starts from (the scenario's patrons say who owes whom then), the same in
+    a free run as in a branch.
+    """
+    event = prepared.event
+    named = prepared.by.size or event.kind is not EventKind.DECISION or event.intervention
+    if named or model.step_index == 0 or model.spec.posts[event.post].unique:
+        return prepared.by
+    return np.array([_compiled(model, majority_leader)], dtype=np.int64)
+
+
 def _appointment(model: PartyModel, prepared: PreparedEvent) -> None:
     post = prepared.post
-    displaced = _compiled(model, appoint, prepared.who, post, prepared.by)
+    displaced = _compiled(model, appoint, prepared.who, post, _appointers(model, prepared))
     for holder, i in displaced.tolist():
         model.log(
             prepared.event.id,

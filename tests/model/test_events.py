@@ -5,6 +5,7 @@ import pytest
 from conftest import SEED, SMALL_SCENARIO
 
 from simulation.model import PartyModel
+from simulation.model.actions import majority_leader
 from simulation.model.events import apply_event, prepare
 from simulation.scenario import parse_scenario
 from simulation.scenario.schema import Event
@@ -158,6 +159,55 @@ def test_appointment_to_a_unique_post_displaces_the_holder():
     assert "war_commissar" not in posts_of(result, "1922-12", "trotsky")
     displaced = result["events"].query("event_id == 'zinoviev-war' and type == 'removal'")
     assert list(displaced["actor"]) == ["trotsky"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "owed_to"),
+    [
+        ({"kind": "decision", "post": "orgburo"}, "the majority's leader"),
+        ({"kind": "decision", "post": "orgburo", "by": ["trotsky"]}, "trotsky"),
+        ({"kind": "decision", "post": "sovnarkom_chair"}, None),
+        ({"kind": "decision", "post": "sovnarkom_chair", "by": ["trotsky"]}, "trotsky"),
+        ({"kind": "exogenous", "post": "orgburo"}, None),
+        ({"kind": "decision", "post": "orgburo", "intervention": True}, None),
+    ],
+)
+def test_a_replayed_election_is_owed_to_its_deciders_or_else_to_the_majoritys_leader(
+    fields, owed_to
+):
+    """History's election to a body that names no deciders is owed as the leaders' own are.
+
+    A branch inherits the debts the replay left (Bukharin seated in Lenin's place by the
+    majority in June 1924). An office may be a posting away and is owed only to those
+    named, and an exogenous appointment or a counterfactual's names its deciders or
+    leaves no debt.
+    """
+    text = SMALL_SCENARIO.replace(
+        "posts:\n",
+        "posts:\n  orgburo: {name: Orgburo member, prestige: 0.05, unique: false, source: test}\n",
+        1,
+    )
+    model = PartyModel(parse_scenario(text), seed=SEED)
+    while model.step_index < 0 or model.date != "1922-10":
+        model.step()
+    leader = majority_leader(model.state)
+    zinoviev = model.leader_index["zinoviev"]
+    assert leader != zinoviev
+    before = model.obligation[zinoviev].copy()
+    event = Event.model_validate(
+        {"id": "hand-made", "date": "1922-10", "type": "appointment", "who": "zinoviev"}
+        | {"description": "x", "source": "test"}
+        | fields
+    )
+    indices = (model.leader_index, model.post_index, model.organisation_index)
+    apply_event(model, prepare(event, *indices))
+    owed = model.obligation[zinoviev] - before
+    if owed_to is None:
+        assert not owed.any()
+        return
+    creditor = leader if owed_to == "the majority's leader" else model.leader_index[owed_to]
+    assert owed[creditor] == pytest.approx(model.parameters.appointment_obligation)
+    assert np.count_nonzero(owed) == 1
 
 
 @pytest.mark.parametrize("failure", ["", "failure: false, "])
