@@ -276,8 +276,10 @@ def _appointers(model: PartyModel, prepared: PreparedEvent) -> np.ndarray:
     a free run as in a branch.
     """
     event = prepared.event
-    named = prepared.by.size or event.kind is not EventKind.DECISION or event.intervention
-    if named or model.step_index == 0 or model.spec.posts[event.post].unique:
+    historys = event.kind is EventKind.DECISION and not event.intervention
+    if prepared.by.size or not historys or model.step_index == 0:
+        return prepared.by
+    if model.spec.posts[event.post].unique:
         return prepared.by
     return np.array([_compiled(model, majority_leader)], dtype=np.int64)
 
