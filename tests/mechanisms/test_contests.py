@@ -406,9 +406,9 @@ def test_partners_estranged_or_not_leave_the_chief_appointer_alone_while_a_share
     eligible = np.array([True, True, False])  # the common enemy is not the target here
     members = np.zeros(3, bool)
 
-    def holder(standing, **given):
+    def holder(standing, ties=affinity, **given):
         return office_holder(
-            affinity, reach, shares, eligible, members, standing=np.array(standing), **given
+            ties, reach, shares, eligible, members, standing=np.array(standing), **given
         )
 
     assert holder([True, True, True]) == -1  # they need him against 2
@@ -425,15 +425,9 @@ def test_partners_estranged_or_not_leave_the_chief_appointer_alone_while_a_share
     # for the arbiter, the chief appointer is a rival like any other.
     estranged = affinity.copy()
     estranged[0, 1] = estranged[1, 0] = 0.1
-
-    def estranged_holder(standing, **given):
-        return office_holder(
-            estranged, reach, shares, eligible, members, standing=np.array(standing), **given
-        )
-
-    assert estranged_holder([True, True, True]) == -1
-    assert estranged_holder([True, True, False]) == 1
-    assert estranged_holder([True, True, True], arbiter=0) == 1
+    assert holder([True, True, True], estranged) == -1
+    assert holder([True, True, False], estranged) == 1
+    assert holder([True, True, True], estranged, arbiter=0) == 1
     assert shares_standing_enemy(affinity, np.ones(3, bool), 0, 1)
     assert not shares_standing_enemy(affinity, np.ones(3, bool), 0, 2)
 

@@ -39,84 +39,53 @@ def state(grievance_against_strongest):
     return stance, affinity, grievance, np.zeros((3, 3)), power
 
 
-def test_a_threatened_leader_moves_toward_the_opposition_of_the_strongest():
-    stance, affinity, grievance, obligation, power = state(0.8)
-    before = stance[1].copy()
+def reposition_three(
+    stance, affinity, grievance, obligation, power, bandwagon_below=0.5, failure=0.0
+):
+    """``reposition`` of a three-leader state in place: all alive and standing, 0 the strongest."""
+    everyone = np.ones(3, bool)
     reposition(
         stance,
         affinity,
         grievance,
         obligation,
         power,
-        np.ones(3, bool),
+        everyone,
         0,
         0.2,
-        0.5,
-        np.ones(3, bool),
-        0.0,
+        bandwagon_below,
+        everyone,
+        failure,
     )
+
+
+def test_a_threatened_leader_moves_toward_the_opposition_of_the_strongest():
+    stance, affinity, grievance, obligation, power = state(0.8)
+    before = stance[1].copy()
+    reposition_three(stance, affinity, grievance, obligation, power)
     assert np.linalg.norm(stance[1] - stance[2]) < np.linalg.norm(before - stance[2])
     np.testing.assert_array_equal(stance[0], [0.5, 1.0])  # the strongest does not move
 
 
 def test_what_a_leader_owes_the_strongest_offsets_his_grievance():
-    def moved(owed):
+    def moved(owed, debtor=1, creditor=0):
         stance, affinity, grievance, obligation, power = state(0.3)
-        obligation[1, 0] = owed  # 1 was seated by 0's majority, or is his client
+        obligation[debtor, creditor] = owed  # 1 seated by 0's majority, or his client
         before = stance[1].copy()
-        reposition(
-            stance,
-            affinity,
-            grievance,
-            obligation,
-            power,
-            np.ones(3, bool),
-            0,
-            0.2,
-            0.0,  # no bandwagoning: only the grievance moves him
-            np.ones(3, bool),
-            0.0,
-        )
+        # No bandwagoning: only the grievance moves him.
+        reposition_three(stance, affinity, grievance, obligation, power, bandwagon_below=0.0)
         return np.linalg.norm(stance[1] - before)
 
     assert moved(0.0) > moved(0.1) > moved(0.3) == 0.0
     # What 0 owes 1 is no offset: only the aggrieved man's own debt counts.
-    stance, affinity, grievance, obligation, power = state(0.3)
-    obligation[0, 1] = 0.3
-    before = stance[1].copy()
-    reposition(
-        stance,
-        affinity,
-        grievance,
-        obligation,
-        power,
-        np.ones(3, bool),
-        0,
-        0.2,
-        0.0,
-        np.ones(3, bool),
-        0.0,
-    )
-    assert np.linalg.norm(stance[1] - before) == pytest.approx(moved(0.0))
+    assert moved(0.3, debtor=0, creditor=1) == pytest.approx(moved(0.0))
 
 
 def test_a_weak_leader_who_is_not_aggrieved_bandwagons():
     stance, affinity, grievance, obligation, power = state(0.0)
     power[:] = [0.8, 0.1, 0.1]
     before = stance[1].copy()
-    reposition(
-        stance,
-        affinity,
-        grievance,
-        obligation,
-        power,
-        np.ones(3, bool),
-        0,
-        0.2,
-        0.5,
-        np.ones(3, bool),
-        0.0,
-    )
+    reposition_three(stance, affinity, grievance, obligation, power)
     assert np.linalg.norm(stance[1] - stance[0]) < np.linalg.norm(before - stance[0])
 
 
@@ -125,19 +94,7 @@ def test_a_weak_leader_the_strongest_is_hostile_to_moves_away_instead_of_bandwag
     power[:] = [0.8, 0.1, 0.1]
     affinity[0, 1] = affinity[1, 0] = -0.5  # but 0 is hostile to him
     before = stance[1].copy()
-    reposition(
-        stance,
-        affinity,
-        grievance,
-        obligation,
-        power,
-        np.ones(3, bool),
-        0,
-        0.2,
-        0.5,
-        np.ones(3, bool),
-        0.0,
-    )
+    reposition_three(stance, affinity, grievance, obligation, power)
     assert np.linalg.norm(stance[1] - stance[0]) > np.linalg.norm(before - stance[0])
 
 
@@ -148,19 +105,7 @@ def test_a_weak_friend_of_the_strongests_enemy_does_not_bandwagon():
     for tie in (0.0, 0.5, 1.0):  # 1's friendship with 2, whom the strongest 0 is hostile to
         affinity[1, 2] = affinity[2, 1] = tie
         trial = stance.copy()
-        reposition(
-            trial,
-            affinity,
-            grievance,
-            obligation,
-            power,
-            np.ones(3, bool),
-            0,
-            0.2,
-            0.5,
-            np.ones(3, bool),
-            0.0,
-        )
+        reposition_three(trial, affinity, grievance, obligation, power)
         moved.append(np.linalg.norm(trial[1] - stance[1]))
     assert moved[0] > moved[1] > moved[2] == 0.0
 
@@ -222,19 +167,7 @@ def test_a_failure_hastens_only_the_move_of_those_hostile_to_the_strongest():
         if hostile:
             affinity[0, 1] = affinity[1, 0] = -0.2
         before = stance[1].copy()
-        reposition(
-            stance,
-            affinity,
-            grievance,
-            obligation,
-            power,
-            np.ones(3, bool),
-            0,
-            0.2,
-            0.5,
-            np.ones(3, bool),
-            failure,
-        )
+        reposition_three(stance, affinity, grievance, obligation, power, failure=failure)
         return np.linalg.norm(stance[1] - before)
 
     assert moved(True, 1.0) > moved(True, 0.0) > 0.0
