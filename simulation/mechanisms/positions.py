@@ -19,6 +19,16 @@ Declaration of the 46 stayed with Trotsky through his defeats, and joined the
 Leningrad leaders with him in 1926. This is how the Leningrad leaders came to
 the left and to inner-party democracy in 1925 without a dated input saying so.
 
+A leader also moves with his closest ally but the strongest, the more the closer
+they are (social influence: Friedkin & Johnsen 1990): Kamenev, who had no quarrel of his own with
+Stalin before the Moscow organisation was taken from him in the summer of 1924,
+stood with Zinoviev in the trio, in the New Opposition and in the bloc of 1926;
+Bukharin's sympathies moved with his circle, from Zinoviev and Kamenev in 1923 to
+Stalin and at last to Rykov and Tomsky (source chapter, §The Party and the
+Opposition after Lenin; §The Opposition and the NEP, n. 44). Without it, a branch
+from the spring of 1924, which inherits Zinoviev's replayed quarrels of 1923 but
+not Kamenev's loss of Moscow, sent Zinoviev into opposition alone.
+
 What a leader owes the strongest offsets what he holds against him: a client
 his patron, a man the strongest's majority appointed to office or seated in
 the Politburo. Bukharin, whose Pravda editors Stalin replaced in his absence in
@@ -45,6 +55,8 @@ chapter, §The Opposition and the NEP). Its weight (``failure_salience``) fades
 by :data:`FAILURE_FADE` a month (:func:`failure_weight`).
 
 References:
+    Friedkin, N. E. & Johnsen, E. C. (1990). Social influence and opinions.
+    Journal of Mathematical Sociology 15(3-4), 193-206.
     Heider, F. (1946). Attitudes and cognitive organization. Journal of
     Psychology 21, 107-112.
     Walt, S. M. (1987). The Origins of Alliances. Cornell UP.
@@ -158,6 +170,8 @@ def reposition(
     bandwagon_below: float,
     standing: np.ndarray,
     failure: float,
+    ally_pull: float,
+    ally_threshold: float,
 ) -> bool:
     """One month's move of every leader's stance, in place, each axis within -1..1.
 
@@ -176,7 +190,9 @@ def reposition(
     ``bandwagon_below`` of the strongest's is pulled toward the strongest's
     stance at rate ``rate * (1 - g) * (1 - share / (bandwagon_below * top)) * (1 - b)``,
     ``b`` his strongest tie (affinity above 0) to a living leader the strongest
-    is hostile to. The strongest does not move.
+    is hostile to. Every leader but the strongest is also pulled toward his closest
+    ally's stance (:func:`closest_ally`, affinity ``t`` above ``ally_threshold``, the
+    strongest not counted) at rate ``rate * ally_pull * t``. The strongest does not move.
 
     Returns:
         Whether any stance moved (the similarities need recomputing only then).
@@ -223,9 +239,29 @@ def reposition(
             pull *= 1.0 - _bond_to_opposition(affinity, opponents[:count], i)
             move_0 += pull * (stance[strongest, 0] - stance[i, 0])
             move_1 += pull * (stance[strongest, 1] - stance[i, 1])
+        ally, tie = closest_ally(affinity, alive, i, ally_threshold, strongest)
+        if ally >= 0:
+            pull = rate * ally_pull * tie
+            move_0 += pull * (stance[ally, 0] - stance[i, 0])
+            move_1 += pull * (stance[ally, 1] - stance[i, 1])
         moved = _shift(stance, i, 0, move_0) or moved
         moved = _shift(stance, i, 1, move_1) or moved
     return moved
+
+
+@njit(cache=True)
+def closest_ally(affinity: np.ndarray, alive: np.ndarray, i: int, threshold: float, strongest: int):
+    """``i``'s living ally of the highest affinity above ``threshold``, and that affinity.
+
+    The strongest is not counted: who follows him is bandwagoning's question, which
+    only the weak answer by following. Returns ``(-1, threshold)`` when ``i`` has no
+    such ally: no one is close enough to carry him.
+    """
+    ally, tie = -1, threshold
+    for j in range(alive.size):
+        if j != i and j != strongest and alive[j] and affinity[i, j] > tie:
+            ally, tie = j, affinity[i, j]
+    return ally, tie
 
 
 @njit(cache=True)

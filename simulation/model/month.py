@@ -148,6 +148,8 @@ def advance_month(state, k, free, row):
         p[Parameter.bandwagon_below],
         standing,
         failure_weight(state.failed_in[0], k, p[Parameter.failure_salience]),
+        p[Parameter.ally_pull],
+        p[Parameter.ally_threshold],
     ):
         fill_similarity(similarity, state.stance)
     work = state.pair_work

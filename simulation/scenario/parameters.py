@@ -102,6 +102,12 @@ class Parameters(Frozen):
     bandwagon_below: float = parameter(
         0.5, "power share, relative to the strongest's, below which a leader bandwagons"
     )
+    ally_pull: float = parameter(
+        0.5,
+        "monthly pull of a leader's stance toward his closest ally's (affinity above "
+        "ally_threshold), per unit of that affinity, as a share of reposition_rate",
+        prior=(0.0, 1.0),
+    )
     obligation_weight: float = parameter(
         0.8, "weight of a client's obligation to his patron in affinity"
     )

@@ -40,9 +40,12 @@ def state(grievance_against_strongest):
 
 
 def reposition_three(
-    stance, affinity, grievance, obligation, power, bandwagon_below=0.5, failure=0.0
+    stance, affinity, grievance, obligation, power, bandwagon_below=0.5, failure=0.0, ally_pull=0.0
 ):
-    """``reposition`` of a three-leader state in place: all alive and standing, 0 the strongest."""
+    """``reposition`` of a three-leader state in place: all alive and standing, 0 the strongest.
+
+    No pull of allies unless asked: each test isolates one reason to move.
+    """
     everyone = np.ones(3, bool)
     reposition(
         stance,
@@ -56,6 +59,8 @@ def reposition_three(
         bandwagon_below,
         everyone,
         failure,
+        ally_pull,
+        0.3,
     )
 
 
@@ -110,6 +115,37 @@ def test_a_weak_friend_of_the_strongests_enemy_does_not_bandwagon():
     assert moved[0] > moved[1] > moved[2] == 0.0
 
 
+def test_a_leader_with_no_quarrel_of_his_own_follows_his_closest_ally_into_opposition():
+    # 1 is aggrieved by the strongest 0; 2, a bystander with no grievance, is close to 1.
+    stance = np.array([[0.5, 1.0], [0.3, 0.6], [0.3, 0.6]])
+    affinity = np.array([[0.0, 0.4, 0.2], [0.4, 0.0, 0.9], [0.2, 0.9, 0.0]])
+    grievance = np.zeros((3, 3))
+    grievance[1, 0] = 0.8
+    power = np.array([0.5, 0.3, 0.2])
+
+    def moved_by(ally_pull, tie=0.9, to_strongest=0.2):
+        trial, ties = stance.copy(), affinity.copy()
+        ties[1, 2] = ties[2, 1] = tie
+        ties[0, 2] = ties[2, 0] = to_strongest
+        for _ in range(12):  # a year: 1 moves first, 2 after him
+            reposition_three(
+                trial, ties, grievance, np.zeros((3, 3)), power, 0.0, ally_pull=ally_pull
+            )
+        return np.linalg.norm(trial[2] - stance[2]), trial
+
+    alone, _ = moved_by(0.0)
+    followed, trial = moved_by(0.5)
+    assert alone == 0.0  # no grievance, no bandwagoning: nothing else moves him
+    assert followed > 0.1
+    assert trial[2, 1] < stance[2, 1]  # toward his ally, away from the strongest's regime
+    weaker, _ = moved_by(0.5, tie=0.5)
+    assert 0.0 < weaker < followed  # a looser tie carries him less far
+    # Below the threshold of alliance (0.3), a tie carries no one...
+    assert moved_by(0.5, tie=0.25)[0] == 0.0
+    # ...and the strongest is no one's ally to follow: only the weak follow him.
+    assert moved_by(0.5, tie=0.25, to_strongest=0.9)[0] == 0.0
+
+
 def four_leaders():
     """0 the strongest; 1 aggrieved by him; 2 hostile to both; 3 a bystander."""
     stance = np.array([[0.5, 1.0], [0.3, 0.6], [-0.8, -0.8], [0.0, 0.0]])
@@ -130,10 +166,10 @@ def four_leaders():
 def test_a_grievance_against_the_strongest_waits_while_their_common_enemy_stands():
     standing = np.ones(4, bool)
     held = four_leaders()
-    reposition(*held, np.ones(4, bool), 0, 0.2, 0.0, standing, 0.0)
+    reposition(*held, np.ones(4, bool), 0, 0.2, 0.0, standing, 0.0, 0.0, 0.3)
     free = four_leaders()
     standing[2] = False  # the common enemy is broken: condemned, without office
-    reposition(*free, np.ones(4, bool), 0, 0.2, 0.0, standing, 0.0)
+    reposition(*free, np.ones(4, bool), 0, 0.2, 0.0, standing, 0.0, 0.0, 0.3)
     start = four_leaders()[0][1]
     moved_held = np.linalg.norm(held[0][1] - start)
     moved_free = np.linalg.norm(free[0][1] - start)
