@@ -67,3 +67,18 @@ def test_a_branch_inherits_the_grievance_of_secretaries_lost_in_the_replay(basel
     assert inherited == pytest.approx(decided, rel=0.5)
     lost_nothing = grievance_held(branched["alliances"], "stalin", "kamenev", "1924-01")
     assert lost_nothing == 0.0  # Stalin lost no one to Kamenev
+
+
+def test_in_a_branch_of_may_1924_kamenev_goes_with_zinoviev_only_when_friends_pull(baseline):
+    # The replay leaves Zinoviev aggrieved by the quarrels of 1923 and Kamenev hardly at all
+    # (he loses Moscow only in August): alone, each moves on his own grievance and they part.
+    branch = baseline.model_copy(update={"free_from": Month.parse("1924-05")})
+
+    def apart(ally_pull, seed):
+        scenario = with_parameters(branch, {"ally_pull": ally_pull})
+        result = run_model(scenario, seed, Mode.FREE).recorder.result()
+        kamenev, zinoviev = stances(result, "kamenev"), stances(result, "zinoviev")
+        return np.linalg.norm(kamenev.loc["1924-12"] - zinoviev.loc["1924-12"])
+
+    for seed in range(1, 6):
+        assert apart(0.5, seed) < 0.5 * apart(0.0, seed)
