@@ -183,13 +183,14 @@ def test_partners_who_fear_only_once_provoked_leave_stalin_his_victory(baseline)
     (``fear_provocation``) removes the motions that give the baseline its other
     winners: most are moved at the plenum of January 1925 by partners whose machines
     Stalin's appointments never touched (README, "What fails"). Measured on 1,000
-    paired posterior runs (6 December 2026, the thirty-eighth session's fits): P(Stalin
-    dominant) 0.715 in the baseline, 0.987 with the check. Here, on 60 paired runs,
-    at least 0.15 more, and 0.9 or more.
+    paired posterior runs (6 December 2026, the fortieth session's fits): P(Stalin
+    dominant) 0.807 in the baseline, 0.954 with the check (+0.147 [+0.125, +0.169]).
+    Here, on 60 paired runs (0.833 and 0.950), 0.9 or more, and more than the baseline
+    by over twice the paired difference's standard error there (about 0.04).
     """
     base, check = with_the_check(baseline, "partners_fear_when_provoked.yaml")
     stalin_dominant = [(table["dominant"] == "stalin").mean() for table in (base, check)]
-    assert stalin_dominant[1] >= stalin_dominant[0] + 0.15
+    assert stalin_dominant[1] >= stalin_dominant[0] + 0.08
     assert stalin_dominant[1] >= 0.9
 
 
@@ -199,8 +200,8 @@ def test_stances_drawn_around_the_estimates_leave_the_outcome_about_as_likely(ba
     The starting stances are estimates, several read off later choices; drawn afresh
     in every run around them (spread 0.2 on each axis), they should move the
     outcome's odds a little, not decide it. Measured on 1,000 paired posterior runs
-    (6 December 2026, the thirty-eighth session's fits): P(Stalin dominant) 0.715 in the
-    baseline, 0.712 blurred (-0.003 [-0.034, +0.027]). Here, on 60 paired runs, within 0.15,
+    (6 December 2026, the fortieth session's fits): P(Stalin dominant) 0.807 in the
+    baseline, 0.795 blurred (-0.012 [-0.041, +0.018]). Here, on 60 paired runs, within 0.15,
     while nearly every run ends otherwise than its unblurred pair.
     """
     base, check = with_the_check(baseline, "stances_blurred.yaml")
