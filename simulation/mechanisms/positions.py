@@ -20,9 +20,9 @@ Leningrad leaders with him in 1926. This is how the Leningrad leaders came to
 the left and to inner-party democracy in 1925 without a dated input saying so.
 
 A leader also moves with his closest ally but the strongest, the more the closer
-they are (social influence: Friedkin & Johnsen 1990): Kamenev, who had no quarrel of his own with
-Stalin before the Moscow organisation was taken from him in the summer of 1924,
-stood with Zinoviev in the trio, in the New Opposition and in the bloc of 1926;
+they are (social influence: Friedkin & Johnsen 1990): Kamenev, who had no quarrel
+of his own with Stalin before the Moscow organisation was taken from him in the
+summer of 1924, stood with Zinoviev in the trio, in the New Opposition and in the bloc of 1926;
 Bukharin's sympathies moved with his circle, from Zinoviev and Kamenev in 1923 to
 Stalin and at last to Rykov and Tomsky (source chapter, §The Party and the
 Opposition after Lenin; §The Opposition and the NEP, n. 44). Without it, a branch

@@ -104,8 +104,9 @@ class Parameters(Frozen):
     )
     ally_pull: float = parameter(
         0.5,
-        "monthly pull of a leader's stance toward his closest ally's (affinity above "
-        "ally_threshold), per unit of that affinity, as a share of reposition_rate",
+        "monthly pull of a leader's stance toward his closest ally's, the strongest not "
+        "counted (affinity above ally_threshold), per unit of that affinity, as a share of "
+        "reposition_rate",
         prior=(0.0, 1.0),
     )
     obligation_weight: float = parameter(
