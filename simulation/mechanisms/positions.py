@@ -22,12 +22,13 @@ the left and to inner-party democracy in 1925 without a dated input saying so.
 A leader also moves with his closest ally but the strongest, the more the closer
 they are (social influence: Friedkin & Johnsen 1990): Kamenev, who had no quarrel
 of his own with Stalin before the Moscow organisation was taken from him in the
-summer of 1924, stood with Zinoviev in the trio, in the New Opposition and in the bloc of 1926;
-Bukharin's sympathies moved with his circle, from Zinoviev and Kamenev in 1923 to
-Stalin and at last to Rykov and Tomsky (source chapter, §The Party and the
-Opposition after Lenin; §The Opposition and the NEP, n. 44). Without it, a branch
-from the spring of 1924, which inherits Zinoviev's replayed quarrels of 1923 but
-not Kamenev's loss of Moscow, sent Zinoviev into opposition alone.
+summer of 1924, stood with Zinoviev in the trio, in the New Opposition and in the
+bloc of 1926; Bukharin's sympathies moved with his circle, from Zinoviev and
+Kamenev in 1923 to Stalin and at last to Rykov and Tomsky (source chapter, §The
+Party and the Opposition after Lenin; §The Opposition and the NEP, n. 44).
+Without it, a branch from the spring of 1924, which inherits Zinoviev's replayed
+quarrels of 1923 but not Kamenev's loss of Moscow, sent Zinoviev into opposition
+alone.
 
 What a leader owes the strongest offsets what he holds against him: a client
 his patron, a man the strongest's majority appointed to office or seated in
