@@ -116,8 +116,11 @@ class Calibration:
         self.priors = priors or free_parameters()
         self.fit_until = fit_until
 
-    def fit(self, database: Path) -> Calibration:
-        """Run ABC, keeping every population in the pyabc database at ``database``."""
+    def fit(self, database: Path, progress: bool = False) -> Calibration:
+        """Run ABC, keeping every population in the pyabc database at ``database``.
+
+        With ``progress``, a bar on stderr counts each population's particles kept.
+        """
         import pyabc
 
         logging.getLogger("ABC").setLevel(logging.WARNING)
@@ -136,7 +139,7 @@ class Calibration:
         # pyabc works on each prior scaled to 0..1: its kernel then sees parameters of one
         # scale (a temperature of 0.002 beside a grievance of 40 made its weights underflow).
         prior = pyabc.Distribution(**{name: pyabc.RV("uniform", 0.0, 1.0) for name in self.priors})
-        sampler = SeededSampler(self.settings.workers)
+        sampler = SeededSampler(self.settings.workers, progress)
         # pyabc draws its particles from numpy's global generator.
         np.random.seed(self.settings.seed)  # noqa: NPY002
         abc = pyabc.ABCSMC(

@@ -13,6 +13,9 @@ workers evaluate the candidates of a batch, and they are accepted in their order
 ``n`` are, exactly as one process evaluating them one by one would: the particles
 kept, and the state the generator is left in, are the same for any number of
 processes.
+
+A fit takes minutes to hours, so on a terminal the sampler shows a bar per population:
+the particles kept of those asked for, and the candidates proposed so far.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from collections.abc import Callable
 
 import numpy as np
 from pyabc.sampler import Sampler
+
+from simulation.experiments.ensemble.progress import progress_bar
 
 BATCH = 64
 """Candidates drawn at a time. Fixed, not scaled to the processes: how many seeds are
@@ -42,11 +47,15 @@ def _evaluate(seed: int):
 
 
 class SeededSampler(Sampler):
-    """Evaluates batches of seeded candidates on ``processes`` forked workers, in order."""
+    """Evaluates batches of seeded candidates on ``processes`` forked workers, in order.
 
-    def __init__(self, processes: int):
+    With ``progress``, a bar on stderr counts each population's particles kept.
+    """
+
+    def __init__(self, processes: int, progress: bool = False):
         super().__init__()
         self.processes = processes
+        self.progress = progress
 
     def sample_until_n_accepted(
         self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False, ana_vars=None
@@ -60,6 +69,9 @@ class SeededSampler(Sampler):
         _simulate_one = simulate_one
         sample = self._create_empty_sample()
         evaluated = 0
+        # pyabc first draws a sample from the prior, all kept, to set the first tolerance.
+        stage = "prior sample" if all_accepted else f"generation {t + 1}"
+        bar = progress_bar(n, 0, self.progress, unit="particle", desc=f"calibrate, {stage}")
         pool = None
         if self.processes > 1:
             pool = multiprocessing.get_context("fork").Pool(self.processes)
@@ -72,7 +84,10 @@ class SeededSampler(Sampler):
                         break
                     sample.append(particle)
                     evaluated += 1
+                    bar.update(int(particle.accepted))
+                    bar.set_postfix_str(f"{evaluated} proposed", refresh=False)
         finally:
+            bar.close()
             if pool:
                 pool.terminate()
             _simulate_one = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 
 import yaml
@@ -104,6 +105,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         type=Path,
         help="where to write the chosen parameters (default calibration/parameters/NAME.yaml)",
     )
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.set_defaults(handler=handle)
 
 
@@ -199,7 +201,7 @@ def handle(args: argparse.Namespace) -> int:
     )
     try:
         calibration = Calibration(scenario, patterns, settings, fit_until=args.fit_until).fit(
-            database
+            database, progress=not args.quiet and sys.stderr.isatty()
         )
     except CalibrationError as error:
         return fail(str(error), status=1)

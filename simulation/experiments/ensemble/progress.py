@@ -1,4 +1,7 @@
-"""The progress bar of an ensemble on stderr: runs done, runs per second, time left."""
+"""The progress bar of long work on stderr: items done, items per second, time left.
+
+An ensemble counts its runs; a calibration counts the particles it keeps.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,10 @@ import sys
 from tqdm.auto import tqdm
 
 
-def progress_bar(total: int, done: int, enabled: bool) -> tqdm:
-    """A bar counting runs from ``done`` to ``total`` (silent unless ``enabled``)."""
+def progress_bar(
+    total: int, done: int, enabled: bool, unit: str = "run", desc: str = "ensemble"
+) -> tqdm:
+    """A bar counting ``unit``s from ``done`` to ``total`` (silent unless ``enabled``)."""
 
     class Bar(tqdm):
         # No monitor thread: workers are forked after the bar starts, from a
@@ -18,8 +23,8 @@ def progress_bar(total: int, done: int, enabled: bool) -> tqdm:
     return Bar(
         total=total,
         initial=done,
-        unit="run",
-        desc="ensemble",
+        unit=unit,
+        desc=desc,
         disable=not enabled,
         file=sys.stderr,
         smoothing=0.1,
