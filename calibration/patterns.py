@@ -256,10 +256,6 @@ class Patterns(BaseModel):
 
     patterns: list[Pattern] = Field(min_length=1)
 
-    def with_role(self, role: Role) -> list[Pattern]:
-        """The patterns of one role, in file order."""
-        return [pattern for pattern in self.patterns if pattern.role is role]
-
 
 def fitted(patterns: list[Pattern], until: Month | None = None) -> list[Pattern]:
     """What calibration fits: the ``fit`` patterns, and with ``until`` only those dated by then."""

@@ -53,8 +53,6 @@ from simulation.output.interventions import concerned_leaders
 from simulation.output.style import figure_name, remove_other_formats
 from simulation.scenario.schema import Scenario
 
-COMPARISON_FILES = ("comparison.csv", "report.md", "comparison.png", "comparison.json")
-"""The files of a comparison (its figure in the default format)."""
 PATH_LEADERS = 6
 """At most this many leaders' median paths are drawn by default."""
 
