@@ -14,8 +14,9 @@ workers evaluate the candidates of a batch, and they are accepted in their order
 kept, and the state the generator is left in, are the same for any number of
 processes.
 
-A fit takes minutes to hours, so on a terminal the sampler shows a bar per population:
-the particles kept of those asked for, and the candidates proposed so far.
+A fit takes minutes to hours, so the sampler can show a bar per population (``calibrate``
+asks for it on a terminal): the particles kept of those asked for, and the candidates
+proposed so far.
 """
 
 from __future__ import annotations
