@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -84,7 +85,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--seed", type=int, default=1, help="root seed of the runs (default 1)")
     add_free_from_argument(parser)
-    parser.add_argument("--quiet", action="store_true", help="print only the output directory")
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress bar; print only the output directory"
+    )
     parser.set_defaults(handler=handle)
 
 
@@ -141,7 +144,7 @@ def handle(args: argparse.Namespace) -> int:
     workers = args.workers or available_cores()
     started = time.perf_counter()
     try:
-        mapper = make_mapper(workers, args.scheduler)
+        mapper = make_mapper(workers, args.scheduler, not args.quiet and sys.stderr.isatty())
         assessment = assess(scenario, patterns, settings, mapper)
     except (AssessmentError, DrawError) as error:
         return fail(str(error))

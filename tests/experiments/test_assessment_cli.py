@@ -3,6 +3,7 @@
 import hashlib
 import json
 import re
+import sys
 
 import pandas as pd
 import pytest
@@ -143,6 +144,23 @@ def test_more_workers_give_the_same_assessment(assessed, tmp_path):
     pd.testing.assert_frame_equal(
         pd.read_csv(tmp_path / "patterns.csv"), pd.read_csv(assessed / "patterns.csv")
     )
+
+
+def test_on_a_terminal_a_bar_counts_the_runs_and_the_assessment_is_the_same(
+    assessed, tmp_path, monkeypatch, capsys
+):
+    # 1,000 runs a set take a minute or more: on a terminal, without --quiet, a bar
+    # counts the runs of every set as their chunks come back. It must change nothing.
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    arguments = ["assess", str(BASELINE), "--runs", "6", "--workers", "1", "--out"]
+    assert main([*arguments, str(tmp_path / "shown")]) == 0
+    bar = capsys.readouterr().err
+    assert "assess" in bar and f"{6 * (len(SETS) - 2)}/{6 * (len(SETS) - 2)}" in bar
+    pd.testing.assert_frame_equal(
+        pd.read_csv(tmp_path / "shown" / "patterns.csv"), pd.read_csv(assessed / "patterns.csv")
+    )
+    assert main([*arguments, str(tmp_path / "quiet"), "--quiet"]) == 0
+    assert "assess" not in capsys.readouterr().err
 
 
 def test_assess_refuses_bad_input_with_status_2(tmp_path, capsys):
