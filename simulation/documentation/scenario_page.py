@@ -49,7 +49,7 @@ def _change(difference: Difference) -> tuple[str, str, str, str]:
         return f"{section} {change}", f"`{difference.item}`", "", difference.modes
     kind = "event moved" if change == "moved" else f"{section.removesuffix('s')} changed"
     what = f"{_value(difference.old)} → {_value(difference.new)}"
-    return kind, f"`{name}`", what, difference.modes
+    return kind, f"`{name}`", what, difference.modes or "no mode (words only)"
 
 
 def _people(baseline: Scenario) -> str:
@@ -176,7 +176,8 @@ def render(root: Path) -> str:
         "each change acts: an event an overlay adds, changes or moves is an intervention and "
         "acts in every mode; dropping one of the baseline's own decisions acts only where that "
         "decision would have been applied (replay, or before the month a run branches from "
-        "history).",
+        "history); an event only reworded (its description, citation, label or motion) is not "
+        "an intervention, and its words act in no mode.",
         "",
     ]
     for overlay in overlays:

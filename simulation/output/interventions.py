@@ -24,12 +24,14 @@ def interventions(base: Scenario, alternative: Scenario) -> list[Mark]:
 
     An event added or changed marks its month, a dropped event its former month, a
     moved event the earlier of its two months; a changed parameter, leader or post
-    acts from the start.
+    acts from the start. Words alone (an event reworded) change nothing and are not marked.
     """
     entries = []
     start = pd.Timestamp(f"{alternative.start}-01")
     before, after = _events(base), _events(alternative)
     for difference in diff_scenarios(base, alternative):
+        if not difference.modes:
+            continue
         if difference.section != "events":
             if difference.section in ("parameters", "leaders", "posts", "organisations"):
                 entries.append((start, f"{difference.item}: changed", SCENARIO_LABEL + 1))

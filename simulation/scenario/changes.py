@@ -20,7 +20,9 @@ month, because events in one month apply in the order they stand.
 An event a change adds, modifies or moves is marked as an ``intervention``: it
 is the counterfactual's point, so it applies in every mode, whereas the base
 scenario's own decisions are forced only in replay (free mode lets the leaders
-make them).
+make them). An event only reworded (:data:`.schema.EVENT_WORDS`: its description,
+citation, label or motion's wording) is not: telling a decision otherwise does not
+force it on the leaders.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from pydantic import TypeAdapter, ValidationError
 from simulation.calendar import MonthField
 from simulation.scenario.draft import Draft, Source, claim
 from simulation.scenario.messages import Path, cut, listing, quote, suggestion, unknown
-from simulation.scenario.schema import Scenario
+from simulation.scenario.schema import EVENT_WORDS, Scenario
 from simulation.scenario.validation import fields_at
 
 CHANGE_KINDS = ("drop_event", "move_event", "add_event", "modify_event", "set")
@@ -220,7 +222,8 @@ def _modify_event(draft: Draft, value: object, source: Source, at: Path) -> None
     if not isinstance(event, dict):
         raise _refuse((*at, "id"), "the base event is not a mapping of fields")
     problems = []
-    for key, new in _assignments(value["set"], (*at, "set")).items():
+    assignments = _assignments(value["set"], (*at, "set"))
+    for key, new in assignments.items():
         here, parts = (*at, "set", key), key.split(".")
         try:
             if parts[0] == "id":
@@ -234,7 +237,8 @@ def _modify_event(draft: Draft, value: object, source: Source, at: Path) -> None
         claim(places, tuple(parts), (source, here))
     if problems:
         raise Refused(problems)
-    _intervene(event, places, source, at)
+    if any(key.split(".")[0] not in EVENT_WORDS for key in assignments):
+        _intervene(event, places, source, at)
 
 
 def _set(draft: Draft, value: object, source: Source, at: Path) -> None:

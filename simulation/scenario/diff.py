@@ -7,7 +7,9 @@ posts, organisations, factions and events are matched by id.
 
 Each difference says in which modes it acts. An event the second scenario adds,
 moves or changes is an intervention and applies in every mode; so does every
-other change (a parameter, a leader's field). Dropping one of the base's own
+other change (a parameter, a leader's field). Words alone (a scenario's name or
+description, an event's :data:`.schema.EVENT_WORDS`) act in no mode and are
+shown without one. Dropping one of the base's own
 decisions acts only where that decision would have been applied: in replay,
 and before the month a run branches from history, never in free mode (which
 lets the leaders decide, except the first month's settlement).
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from simulation.scenario.schema import Scenario
+from simulation.scenario.schema import EVENT_WORDS, Scenario
 
 PERIOD = ("start", "end")
 KEYED_SECTIONS = ("leaders", "posts", "organisations", "factions")
@@ -109,7 +111,7 @@ def diff_scenarios(before: Scenario, after: Scenario) -> list[Difference]:
 
 def _with_modes(difference: Difference, after: Scenario) -> Difference:
     """The difference, saying in which modes it acts (see the module docstring)."""
-    if difference.section == "scenario" and difference.item in WORDS:
+    if _words_only(difference):
         return difference
     event = difference.old
     dropped_decision = (
@@ -135,6 +137,17 @@ def _with_modes(difference: Difference, after: Scenario) -> Difference:
             "so this decision was never applied"
         )
     return dataclasses.replace(difference, modes=modes)
+
+
+def _words_only(difference: Difference) -> bool:
+    """Whether the difference rewords the scenario or an event, changing no run."""
+    if difference.section == "scenario":
+        return difference.item in WORDS
+    return (
+        difference.section == "events"
+        and difference.change == "changed"
+        and difference.field in EVENT_WORDS
+    )
 
 
 def _show(value: object, width: int = 70) -> str:

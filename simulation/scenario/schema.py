@@ -257,6 +257,11 @@ class Faction(Frozen):
     source: str
 
 
+EVENT_WORDS = ("description", "source", "label", "motion")
+"""Event fields that say how an event is told (its text, its citation, its mark on the plots,
+its motion's wording), not what it does: rewording an event changes no run."""
+
+
 class Event(Frozen):
     """A dated event; which optional fields it needs depends on its type."""
 

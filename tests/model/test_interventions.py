@@ -70,6 +70,23 @@ def test_a_moved_or_modified_decision_acts_in_free_mode(small_scenario, change):
     assert not loyalty[0].equals(loyalty[1])
 
 
+def test_a_reworded_decision_stays_the_leaders_to_make_in_free_mode(small_scenario):
+    # Telling a decision otherwise (its description, citation, label, the motion's words)
+    # is not an intervention: the leaders still decide it in free mode.
+    words = {"description": "Told otherwise.", "source": "another", "label": "Purge"}
+    reworded = apply_changes(
+        small_scenario, [{"modify_event": {"id": "purge-leningrad", "set": words}}], "test"
+    )
+    (event,) = [e for e in reworded.events if e.id == "purge-leningrad"]
+    assert not event.intervention and event.description == "Told otherwise."
+    assert events(reworded).equals(events(small_scenario))
+    both = {**words, "functionaries": 8000}
+    changed = apply_changes(
+        small_scenario, [{"modify_event": {"id": "purge-leningrad", "set": both}}], "test"
+    )
+    assert [e.intervention for e in changed.events if e.id == "purge-leningrad"] == [True]
+
+
 def test_a_dropped_decision_changes_replay_only(small_scenario):
     dropped = apply_changes(small_scenario, [{"drop_event": "purge-leningrad"}], "test")
     for mode in Mode:

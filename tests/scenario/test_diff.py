@@ -142,6 +142,20 @@ def test_a_dropped_decision_acts_in_replay_only(small_scenario):
     assert difference.modes == "acts in every mode"  # the first month applies in free mode too
 
 
+def test_a_reworded_event_is_shown_without_a_mode(small_scenario):
+    """Words change no run: a reworded decision is not an intervention and acts nowhere."""
+    words = {"description": "Told otherwise.", "label": "Purge"}
+    reworded = apply_changes(
+        small_scenario, [{"modify_event": {"id": "purge-leningrad", "set": words}}], "test"
+    )
+    lines = format_differences(diff_scenarios(small_scenario, reworded), "a", "b").splitlines()
+    assert lines[1:] == [
+        "events changed",
+        "  purge-leningrad.description: Leningrad purged. -> Told otherwise.",
+        "  purge-leningrad.label: (unset) -> Purge",
+    ]
+
+
 @pytest.mark.parametrize(
     ("free_from", "modes"),
     [
