@@ -13,6 +13,9 @@ module level they made ``interregnum --help`` take 3.8 s instead of about 0.5 s 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
 
 from simulation import __version__
@@ -111,3 +114,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interregnum: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """Stop quietly when the reader of stdout has gone (``diff A B | head``), as Unix tools do.
+
+    Python would otherwise print a traceback, and again when it flushes stdout at exit:
+    stdout is pointed at the null device first (the recipe of Python's ``signal`` docs).
+    """
+    with contextlib.suppress(OSError, ValueError):  # ValueError: stdout has no descriptor
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 128 + signal.SIGPIPE

@@ -13,6 +13,7 @@ from simulation.cli.common import (
     add_patterns_argument,
     fail,
     report_problems,
+    unusable_out,
 )
 from simulation.cli.scenario_args import add_free_from_argument, branch_from_history
 from simulation.scenario import ScenarioError, load_scenario, scenario_hash
@@ -125,6 +126,9 @@ def handle(args: argparse.Namespace) -> int:
     if args.hold_out_parameters is not None and not args.hold_out_parameters.is_file():
         return fail(f"--hold-out-parameters {args.hold_out_parameters}: no such file")
     name = scenario.name
+    out = args.out or Path("outputs") / "assessment" / name
+    if (problem := unusable_out(out)) is not None:
+        return fail(problem)
     point = fitted_point_of(args.scenario) or PARAMETERS_DIR / f"{name}.yaml"
     try:
         kept = kept_parameters(scenario, args.scenario)
@@ -153,7 +157,6 @@ def handle(args: argparse.Namespace) -> int:
     except OSError as error:
         return fail(f"cannot reach the Dask scheduler at {args.scheduler} ({error})")
     seconds = time.perf_counter() - started
-    out = args.out or Path("outputs") / "assessment" / name
     record = {
         "scenario": name,
         "scenario_file": str(args.scenario),

@@ -16,6 +16,7 @@ from simulation.cli.common import (
     fail,
     note_capped_workers,
     report_problems,
+    unusable_out,
 )
 from simulation.experiments.seeds import SeedError, check_seed
 from simulation.scenario import ScenarioError, load_scenario, scenario_hash
@@ -185,6 +186,9 @@ def handle(args: argparse.Namespace) -> int:
     posterior_file = parameters_file.with_name(f"{parameters_file.stem}-posterior.csv")
     settings = _settings(args)
     validation_runs = args.validation_runs or (100 if args.quick else 500)
+    for flag, path in (("--out", out), ("--parameters-file", parameters_file.parent)):
+        if (problem := unusable_out(path, flag)) is not None:
+            return fail(problem)
     for directory in (out, parameters_file.parent):  # before the fit, not after it
         try:
             directory.mkdir(parents=True, exist_ok=True)

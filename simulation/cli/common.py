@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -78,6 +79,26 @@ def fail(message: str, status: int = EXIT_BAD_INPUT) -> int:
     """Print one ``interregnum: message`` line on stderr and return ``status``."""
     print(f"interregnum: {message}", file=sys.stderr)
     return status
+
+
+def unusable_out(out_dir: Path, flag: str = "--out") -> str | None:
+    """Why ``out_dir`` cannot become the directory a command writes, or None.
+
+    Asked before any run, so that minutes of runs are not lost to a mistyped path:
+    the path is a file, a file stands where one of its parent directories should be,
+    or the nearest existing directory cannot be written in.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        return f"{flag} {out_dir} exists and is not a directory"
+    for place in (out_dir, *out_dir.parents):
+        if not place.exists():
+            continue
+        if not place.is_dir():
+            return f"{flag} {out_dir}: {place} is a file, not a directory"
+        if not os.access(place, os.W_OK | os.X_OK):
+            return f"{flag} {out_dir}: cannot write in {place} (permission denied)"
+        return None
+    return None
 
 
 def summary(scenario: Scenario) -> str:

@@ -12,6 +12,7 @@ from simulation.cli.common import (
     fail,
     note_capped_workers,
     report_problems,
+    unusable_out,
 )
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.parameter_args import add_parameter_arguments, note_parameters
@@ -169,6 +170,8 @@ def handle(args: argparse.Namespace) -> int:
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / f"compare-{scenarios[0].name}"
+    if (problem := unusable_out(out_dir)) is not None:
+        return fail(problem)
     try:
         sources, notes = choose_for_comparison(args.parameters, scenarios, paths, args.posterior)
     except DrawError as error:

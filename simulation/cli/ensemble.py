@@ -13,6 +13,7 @@ from simulation.cli.common import (
     note_capped_workers,
     report_problems,
     summary,
+    unusable_out,
 )
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.parameter_args import add_parameter_arguments, note_parameters
@@ -112,6 +113,8 @@ def handle(args: argparse.Namespace) -> int:
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / f"{scenario.name}-ensemble"
+    if (problem := unusable_out(out_dir)) is not None:
+        return fail(problem)
     try:
         choice = choose_parameters(args.parameters, scenario, args.scenario, args.posterior)
     except DrawError as error:

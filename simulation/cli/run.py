@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from simulation.cli.common import fail, report_problems, summary
+from simulation.cli.common import fail, report_problems, summary, unusable_out
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.parameter_args import RUN_HELP, add_parameter_arguments, note_parameters
 from simulation.cli.scenario_args import add_scenario_arguments, load_from_args, mode_label
@@ -97,6 +97,8 @@ def handle(args: argparse.Namespace) -> int:
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / scenario.name
+    if (problem := unusable_out(out_dir)) is not None:
+        return fail(problem)
     member = args.ensemble_run
     mode = mode_of(args)
     # A single run takes the point estimate unless told otherwise; an ensemble's run

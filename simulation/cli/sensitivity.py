@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from simulation.cli.common import add_executor_arguments, report_problems, run_on_executor
+from simulation.cli.common import (
+    add_executor_arguments,
+    fail,
+    report_problems,
+    run_on_executor,
+    unusable_out,
+)
 from simulation.cli.scenario_args import add_scenario_arguments, load_from_args
 from simulation.scenario import ScenarioError
 
@@ -92,6 +98,8 @@ def handle(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         return report_problems(error)
     out_dir = args.out or Path("outputs") / f"{scenario.name}-sensitivity-{args.method}"
+    if (problem := unusable_out(out_dir)) is not None:
+        return fail(problem)
     study = Study(
         scenario,
         args.method,

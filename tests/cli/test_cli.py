@@ -26,6 +26,8 @@ EXPECTED_FILES = {
     "network.gif",
 }
 FIGURES = {"influence.png", "network.png", "network.gif"}
+CONTROL = BASELINE.parent / "checks" / "zinoviev_letter_a_month_later.yaml"
+LEVERS = BASELINE.parent / "levers" / "contingencies_1923_1925.yaml"
 
 
 @pytest.fixture
@@ -146,6 +148,46 @@ def test_errors_never_show_a_traceback(tmp_path):
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr
     assert "invalid YAML" in completed.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly():
+    # `interregnum diff A B | head -1`: the reader closes the pipe before the command
+    # has written; the command stops as a Unix tool does, without a traceback.
+    command = [sys.executable, "-m", "simulation.cli", "diff", str(BASELINE), str(CONTROL)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        process.stdout.close()
+        errors = process.stderr.read().decode()
+    assert process.returncode == 141  # 128 + SIGPIPE, as a tool killed by the broken pipe
+    assert errors == ""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run"],
+        ["ensemble", "--runs", "2"],
+        ["compare", str(CONTROL), "--runs", "2"],
+        ["assess"],
+        ["sensitivity", "--method", "morris"],
+        ["discover", "--levers", str(LEVERS)],
+        ["calibrate"],
+    ],
+    ids=lambda command: command[0],
+)
+def test_an_out_that_cannot_be_a_directory_is_refused_before_anything_runs(
+    command, tmp_path, capsys
+):
+    # Minutes of runs must not be lost to a mistyped --out: each command refuses it first.
+    taken = tmp_path / "notes.txt"
+    taken.write_text("a historian's notes")
+    for out, problem in (
+        (taken, f"--out {taken} exists and is not a directory"),
+        (taken / "runs", f"--out {taken / 'runs'}: {taken} is a file, not a directory"),
+    ):
+        assert main([command[0], str(BASELINE), *command[1:], "--out", str(out)]) == 2
+        assert capsys.readouterr().err.strip() == f"interregnum: {problem}"
+    assert taken.read_text() == "a historian's notes"
+    assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
 
 
 @pytest.mark.parametrize("command", [[], ["run"], ["validate"]])
