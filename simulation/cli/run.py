@@ -100,7 +100,8 @@ def handle(args: argparse.Namespace) -> int:
     if (problem := unusable_out(out_dir)) is not None:
         return fail(problem)
     member = args.ensemble_run
-    mode = mode_of(args)
+    # A branch decides from its month whatever --mode says: its manifest says so (free, from).
+    mode = "free" if scenario.free_from is not None else mode_of(args)
     # A single run takes the point estimate unless told otherwise; an ensemble's run
     # takes what the ensemble's runs take (the posterior if the scenario has one).
     asked = args.parameters or ("point" if member is None and args.posterior is None else None)

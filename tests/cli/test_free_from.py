@@ -29,7 +29,10 @@ def test_run_free_from_replays_before_and_decides_after(small_file, tmp_path, ca
         "grievances against stalin, the strongest, of the uncondemned: none"
     )
     manifest = json.loads((out / "manifest.json").read_text())
-    assert (manifest["mode"], manifest["free_from"]) == ("replay", "1922-10")
+    assert (manifest["mode"], manifest["free_from"]) == (
+        "free",
+        "1922-10",
+    )  # a branch decides from its month
     assert manifest["overrides"] == ["--free-from 1922-10"]
     events = pd.read_csv(out / "events.csv")
     decided = events.loc[events["origin"] == "model", "date"]

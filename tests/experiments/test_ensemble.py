@@ -411,6 +411,16 @@ def test_a_non_empty_directory_without_a_manifest_is_refused(small_file, tmp_pat
     assert [path.name for path in out.iterdir()] == ["notes.txt"]
 
 
+def test_a_single_runs_directory_is_refused_as_such(small_file, tmp_path, capsys):
+    out = tmp_path / "one-run"
+    assert main(["run", str(small_file), "--out", str(out), "--no-plot"]) == 0
+    before = sorted(path.name for path in out.iterdir())
+    capsys.readouterr()
+    assert main(["ensemble", str(small_file), "--runs", "2", "--out", str(out), "--quiet"]) == 2
+    assert f"--out {out} holds a single run's outputs, not an ensemble" in capsys.readouterr().err
+    assert sorted(path.name for path in out.iterdir()) == before
+
+
 def test_the_same_ensemble_without_resume_starts_afresh(serial_reference):
     ensemble, out = serial_reference
     report = run_ensemble(ensemble, out, SerialExecutor(), chunk_size=8)

@@ -107,6 +107,10 @@ def check_directory(out_dir: Path, ensemble: Ensemble, resume: bool) -> None:
             f"--out {out_dir} is not empty and holds no ensemble manifest.json; "
             "choose a new or empty directory"
         )
+    if "runs" not in manifest:  # what `run` writes: one run's tables, not an ensemble's
+        raise EnsembleError(
+            f"--out {out_dir} holds a single run's outputs, not an ensemble; choose another --out"
+        )
     ours = ensemble.identity()
     differences = [
         _difference(key, manifest.get(key), ours.get(key))
