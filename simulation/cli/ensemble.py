@@ -147,7 +147,14 @@ def handle(args: argparse.Namespace) -> int:
         )
         plot_path = out_dir / figure_name("fan", choices.format)
         quantiles = read_table(out_dir, "quantiles")
-        plot_fan(quantiles, scenario, plot_path, runs=args.runs, leaders=choices.leaders)
+        plot_fan(
+            quantiles,
+            scenario,
+            plot_path,
+            runs=args.runs,
+            leaders=choices.leaders,
+            mode=Mode(args.mode),
+        )
         remove_other_formats(plot_path)
         paths = path_table(read_run_paths(out_dir, scenario), scenario)
         write_text(out_dir / "paths.csv", paths.to_csv(index=False, float_format="%.4f"))

@@ -1,9 +1,9 @@
 """The figure flags of ``run``, ``ensemble`` and ``compare``: leaders, months, format.
 
 ``--leaders`` and ``--network-months`` name things of the scenario, so they are
-checked against it once it is loaded (:func:`figure_choices`): a misspelt leader or
-a month outside the period is reported with what would have been accepted, before
-anything runs.
+checked against it once it is loaded (:func:`figure_choices`): a misspelt leader, an
+impossible month (``1923-13``) or a month outside the period is reported with what
+would have been accepted, before anything runs.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import argparse
 import re
 from dataclasses import dataclass
 
+from simulation.calendar import Month
 from simulation.output.formats import FORMATS
 from simulation.scenario import Scenario
 
@@ -65,6 +66,17 @@ def _items(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
+def _month(text: str) -> Month:
+    """``text`` read as a month by :meth:`Month.parse`; a :class:`ValueError` says why not.
+
+    The shape alone is not enough: ``1923-13`` has it, and as text sorts inside a
+    1922-1926 period, so that it would fail only once the figures were drawn.
+    """
+    if not _MONTH.match(text):
+        raise ValueError("expected YYYY-MM")
+    return Month.parse(text)
+
+
 def figure_choices(args: argparse.Namespace, scenario: Scenario) -> tuple[FigureChoices, list[str]]:
     """The figure flags checked against ``scenario``; with one message per problem."""
     problems = []
@@ -82,16 +94,22 @@ def figure_choices(args: argparse.Namespace, scenario: Scenario) -> tuple[Figure
             problems.append("--leaders: expected at least one leader id, e.g. stalin,trotsky")
     months = None
     if getattr(args, "network_months", None) is not None:
-        months = _items(args.network_months)
-        for month in months:
-            if not _MONTH.match(month):
-                problems.append(f"--network-months: {month!r} is not a month; expected YYYY-MM")
-            elif not str(scenario.start) <= month <= str(scenario.end):
+        items = _items(args.network_months)
+        parsed = []
+        for item in items:
+            try:
+                month = _month(item)
+            except ValueError as error:
+                problems.append(f"--network-months: {item!r} is not a month; {error}")
+                continue
+            if not scenario.start <= month <= scenario.end:
                 problems.append(
                     f"--network-months: {month} is outside the scenario's period "
                     f"({scenario.start} to {scenario.end})"
                 )
-        if not months:
+            else:
+                parsed.append(month)
+        if not items:
             problems.append("--network-months: expected at least one month, e.g. 1924-01")
-        months = sorted(dict.fromkeys(months))
+        months = [str(month) for month in sorted(set(parsed))]
     return FigureChoices(leaders, months, args.format), problems

@@ -25,7 +25,7 @@ from simulation.model.parameters import pack
 from simulation.model.rows import ROW_WIDTH
 from simulation.model.state import FROM_SCENARIO, STATE, RunPlan, plan_runs
 from simulation.model.votes import ARENAS
-from simulation.scenario.schema import SITTINGS, Arena, EventKind, EventType, Scenario
+from simulation.scenario.schema import SITTINGS, Arena, Event, EventKind, EventType, Scenario
 
 if TYPE_CHECKING:
     from simulation.model.party_model import PartyModel
@@ -408,6 +408,19 @@ def _padded(rows: list[list[int]]) -> np.ndarray:
     return padded
 
 
+def applies(event: Event, scenario: Scenario, free_from: int) -> bool:
+    """Whether a run whose leaders decide from month ``free_from`` (0-based) applies ``event``.
+
+    Exogenous events and a counterfactual's interventions apply in every run. The
+    scenario's own decisions apply only before ``free_from``, and those of the first
+    month in every run: they are the settlement the period starts from (the 11th
+    Congress's distribution of offices, with Stalin made General Secretary).
+    """
+    if event.kind is not EventKind.DECISION or event.intervention:
+        return True
+    return event.date.months_since(scenario.start) < max(free_from, 1)
+
+
 def _calendar(
     scenario: Scenario,
     free_from: int,
@@ -417,19 +430,16 @@ def _calendar(
 ) -> dict[str, dict | int]:
     """Index events by step, keeping file order within a month (Python's sort is stable).
 
-    From month ``free_from`` on, the leaders decide: only exogenous events and
-    a counterfactual's interventions are kept, and the decisions of the first
-    month, which are the settlement the period starts from (the 11th Congress's
-    distribution of offices, with Stalin made General Secretary).
+    From month ``free_from`` on, the leaders decide: only the events a run
+    :func:`applies` are kept.
     """
     events_by_step: dict[int, list[PreparedEvent]] = {}
     sitting_delegates: dict[tuple[int, Arena], int] = {}
     sittings: dict[int, list[Arena]] = {}
     for event in sorted(scenario.events, key=lambda event: event.date):
-        step = event.date.months_since(scenario.start)
-        scenario_decision = event.kind is EventKind.DECISION and not event.intervention
-        if scenario_decision and step >= max(free_from, 1):
+        if not applies(event, scenario, free_from):
             continue
+        step = event.date.months_since(scenario.start)
         prepared = prepare(event, leader_index, post_index, organisation_index)
         events_by_step.setdefault(step, []).append(prepared)
         if event.type in SITTINGS and event.delegates is not None:

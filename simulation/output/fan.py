@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from simulation.model.party_model import Mode
 from simulation.output.colours import leader_colours
 from simulation.output.contenders import MAIN_LEADERS, main_leaders
 from simulation.output.marks import draw_marks, mark_key, numbered_marks, scenario_marks
@@ -42,6 +43,7 @@ def draw_fan(
     runs: int | None = None,
     leaders: Sequence[str] | None = None,
     title: str | None = None,
+    mode: Mode | str = Mode.FREE,
 ) -> Figure:
     """Per leader, the median power share with its 50% and 90% bands, one panel each.
 
@@ -52,13 +54,16 @@ def draw_fan(
         runs: number of runs, for the title.
         leaders: the leaders to draw (default :func:`fan_leaders`).
         title: replaces the default title.
+        mode: the mode of the ensemble's runs (default free, as an ensemble's), which
+            says which labelled events are marked: those its runs applied
+            (:func:`.marks.scenario_marks`), so in free mode not the scenario's decisions.
     """
     names = {leader.id: leader.name for leader in scenario.leaders}
     colours = leader_colours(scenario)
     leaders = list(leaders) if leaders else fan_leaders(quantiles)
     power = quantiles[quantiles["measure"] == "power"]
     power = power.assign(month=pd.to_datetime(power["date"], format="%Y-%m"))
-    marks = scenario_marks(scenario)
+    marks = scenario_marks(scenario, mode)
     top = power["q95"].max() if len(power) else 1.0
     chosen = []
     with slide_style():
@@ -118,6 +123,7 @@ def plot_fan(
     runs: int | None = None,
     leaders: Sequence[str] | None = None,
     title: str | None = None,
+    mode: Mode | str = Mode.FREE,
 ) -> None:
     """Write :func:`draw_fan` to ``path`` (PNG, SVG or PDF by its suffix)."""
-    save_figure(draw_fan(quantiles, scenario, runs, leaders, title), path)
+    save_figure(draw_fan(quantiles, scenario, runs, leaders, title, mode), path)

@@ -3,9 +3,13 @@
 A figure of one run marks what happened *in that run*: in replay the scenario's
 labelled events, in free mode the model's own decisions (removals, expulsions,
 purges, appointments, read from the run's event log) beside the exogenous events
-that struck it. Only a handful are labelled, the most consequential first; the
-labels stand in staggered rows above the panel, out of the curves, and an event
-that finds no room keeps a tick and a faint line without a label.
+that struck it. A figure of many runs marks the scenario's labelled events that its
+runs applied, which depends on their mode
+(:func:`simulation.model.initial_state.applies`): in free mode not the scenario's
+decisions, which the leaders take or not in each run. Only a handful
+are labelled, the most consequential first; the labels stand in staggered rows
+above the panel, out of the curves, and an event that finds no room keeps a tick
+and a faint line without a label.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.axes import Axes
 
+from simulation.model.initial_state import applies
+from simulation.model.party_model import Mode, decides_from
 from simulation.scenario.schema import Scenario
 
 MAX_LABELS = 6
@@ -57,13 +63,19 @@ def _cut(text: str) -> str:
     return text if len(text) <= LABEL_CHARACTERS else text[: LABEL_CHARACTERS - 1] + "…"
 
 
-def scenario_marks(scenario: Scenario) -> list[Mark]:
-    """The scenario's labelled events, for figures of many runs (fan and comparison)."""
+def scenario_marks(scenario: Scenario, mode: Mode | str) -> list[Mark]:
+    """The labelled events runs of ``scenario`` in ``mode`` apply, for figures of many runs.
+
+    In replay every labelled event; in free mode the exogenous events and the
+    interventions, and the decisions of the first month and of the months before a
+    ``free_from`` branch (:func:`simulation.model.initial_state.applies`).
+    """
+    free_from = decides_from(scenario, Mode(mode))
     return by_month(
         [
             (_month(str(event.date)), event.label, _scenario_rank(event.type))
             for event in scenario.events
-            if event.label
+            if event.label and applies(event, scenario, free_from)
         ]
     )
 

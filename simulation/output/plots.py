@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from simulation.model.party_model import Mode
 from simulation.output.colours import leader_colours
 from simulation.output.contenders import main_leaders
 from simulation.output.marks import draw_marks, run_marks, scenario_marks, title_pad
@@ -36,8 +37,9 @@ def draw_influence(
     Args:
         trajectories: the run's ``trajectories`` table.
         scenario: the scenario run (names, colours, period).
-        events: the run's ``events`` table, whose events are marked; without it, the
-            scenario's labelled events.
+        events: the run's ``events`` table, whose events are marked (what the run
+            applied and decided); without it, the scenario's labelled events as a replay
+            applies them.
         leaders: the leaders to draw (default :func:`main_leaders`).
         title: replaces the default title.
     """
@@ -57,7 +59,9 @@ def draw_influence(
             top.plot(rows["month"], rows["influence"], label=names.get(leader, leader), **style)
             bottom.plot(rows["month"], rows["power"], **style)
         month_axis(bottom, scenario)
-        marks = scenario_marks(scenario) if events is None else run_marks(events, scenario)
+        marks = (
+            scenario_marks(scenario, Mode.REPLAY) if events is None else run_marks(events, scenario)
+        )
         rows_used = draw_marks([top, bottom], marks)
         top.set_ylabel("Influence (standing, 0-1)")
         top.set_ylim(0, 1.05)

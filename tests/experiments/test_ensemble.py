@@ -450,6 +450,24 @@ def test_bad_arguments_exit_2(small_file, tmp_path, capsys, arguments, message):
 # --- the command ----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("mode", ["free", "replay"])
+def test_the_fan_chart_marks_what_the_ensembles_mode_applied(
+    small_file, tmp_path, monkeypatch, mode
+):
+    # A free ensemble's runs never applied the scenario's decisions: its fan chart must
+    # not mark them as if they had happened; a replay's marks them.
+    from simulation.output import fan
+
+    marked = []
+    real = fan.scenario_marks
+    monkeypatch.setattr(
+        fan, "scenario_marks", lambda scenario, asked: marked.append(asked) or real(scenario, asked)
+    )
+    arguments = ["ensemble", str(small_file), "--runs", "2", "--workers", "1", "--quiet"]
+    assert main([*arguments, "--mode", mode, "--out", str(tmp_path / mode)]) == 0
+    assert marked == [mode]
+
+
 def test_the_command_writes_tables_manifest_and_fan_chart(
     small_file, small_scenario, tmp_path, capsys, monkeypatch
 ):

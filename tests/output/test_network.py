@@ -113,3 +113,19 @@ def test_an_ensemble_redrawn_in_another_format_leaves_no_stale_figure(tmp_path):
     assert main([*arguments, "--out", str(out), "--resume", "--format", "svg"]) == 0
     assert b"<svg" in (out / "fan.svg").read_bytes()[:400]
     assert not (out / "fan.png").exists()
+
+
+@pytest.mark.parametrize("month", ["1922-13", "1922-00"])
+def test_an_impossible_month_is_refused_before_anything_runs(tmp_path, capsys, month):
+    scenario_file = tmp_path / "small.yaml"
+    scenario_file.write_text(SMALL_SCENARIO)
+    out = tmp_path / "out"
+    arguments = ["run", str(scenario_file), "--out", str(out), "--network-months"]
+    status = main([*arguments, f"1922-08,{month}"])
+    error = capsys.readouterr().err
+    assert status == 2
+    problems = [line for line in error.splitlines() if line.startswith("--network-months")]
+    assert problems == [
+        f"--network-months: {month!r} is not a month; month must be 01..12, got {month[-2:]}"
+    ]
+    assert "Traceback" not in error and not out.exists()

@@ -4,11 +4,16 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import BASELINE
 
+from simulation.calendar import Month
+from simulation.experiments.runs import run_model
+from simulation.model import Mode
 from simulation.output.colours import PALETTE, leader_colours
 from simulation.output.fan import draw_fan
-from simulation.output.marks import run_marks
+from simulation.output.marks import run_marks, scenario_marks
 from simulation.output.plots import draw_influence, plot_influence
+from simulation.scenario import load_scenario
 
 LEADERS = ["lenin", "stalin", "trotsky", "zinoviev"]
 MONTHS = [f"{year}-{month:02d}" for year in range(1922, 1927) for month in range(1, 13)][3:]
@@ -117,6 +122,60 @@ def test_free_mode_marks_are_the_runs_own_decisions_not_the_historical_dates(bas
     labels = {text.get_text() for text in figure.axes[0].texts}
     assert labels == {"Lenin's 1st stroke", "Radek expelled · Trotsky removed"}
     assert "Lenin dies" not in labels  # history's date, not this run's
+
+
+def labels(marks):
+    """The labels the marks show, a label cut short (``…``) restored from the scenario's."""
+    every = {event.label for event in load_scenario(BASELINE).events if event.label}
+    every |= {"Stroke", "Condemned"}  # the small scenario's
+    shown = set()
+    for part in (text for mark in marks for text in mark.text.split(" · ")):
+        cut = part.endswith("…")
+        shown |= {label for label in every if label.startswith(part[:-1])} if cut else {part}
+    return shown
+
+
+def marked_months(figure):
+    """The months with a mark's line in the figure's first panel (``YYYY-MM``)."""
+    axis = figure.axes[0]
+    return {
+        pd.Timestamp(line.get_xdata()[0]).strftime("%Y-%m")
+        for line in axis.lines
+        if line.get_linestyle() == ":"
+    }
+
+
+def test_a_free_ensemble_marks_only_the_events_its_runs_applied(baseline):
+    free, replay = scenario_marks(baseline, Mode.FREE), scenario_marks(baseline, Mode.REPLAY)
+    decisions = {"13th Conf. condemns opposition", "Leningrad purge", "Trotsky off Politburo"}
+    assert decisions <= labels(replay)
+    assert not decisions & labels(free)  # replay-only decisions: the leaders decide in free mode
+    kept = {"Lenin dies", "Lenin's 1st stroke", "14th Congress"}  # exogenous, in every mode
+    assert kept <= labels(free) and kept <= labels(replay)
+    assert "Stalin Gen. Sec." in labels(free)  # the first month's settlement applies in both
+    fan_free = draw_fan(quantiles(), baseline, leaders=["stalin"], mode=Mode.FREE)
+    fan_replay = draw_fan(quantiles(), baseline, leaders=["stalin"], mode="replay")
+    only_decided = {"1925-01", "1926-01", "1926-07"}  # Trotsky leaves army, purge, Zinoviev off
+    assert only_decided <= marked_months(fan_replay)
+    assert not only_decided & marked_months(fan_free)
+    assert {"1922-05", "1924-01", "1925-12"} <= marked_months(fan_free)
+
+
+def test_a_branch_marks_the_decisions_replayed_before_it(baseline):
+    branch = baseline.model_copy(update={"free_from": Month(1925, 1)})
+    for mode in Mode:
+        marked = labels(scenario_marks(branch, mode))
+        assert "13th Conf. condemns opposition" in marked and "Lenin dies" in marked
+        assert "Trotsky leaves army" not in marked and "Leningrad purge" not in marked
+
+
+def test_a_free_runs_influence_plot_marks_no_replayed_decision(small_scenario):
+    result = run_model(small_scenario, 3, Mode.FREE).recorder.result()
+    marked = labels(run_marks(result["events"], small_scenario))
+    assert "Stroke" in marked and "Condemned" not in marked  # exogenous; a decision
+    assert marked & labels(scenario_marks(small_scenario, Mode.FREE)) == {"Stroke"}
+    replayed = run_model(small_scenario, 3, Mode.REPLAY).recorder.result()
+    assert {"Stroke", "Condemned"} <= labels(run_marks(replayed["events"], small_scenario))
 
 
 @pytest.mark.parametrize("form", ["svg", "pdf"])
