@@ -85,7 +85,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--out", type=Path, help="output directory (default outputs/assessment/NAME)"
     )
     parser.add_argument("--seed", type=int, default=1, help="root seed of the runs (default 1)")
-    add_free_from_argument(parser)
+    add_free_from_argument(parser, has_mode=False)
     parser.add_argument(
         "--quiet", action="store_true", help="no progress bar; print only the output directory"
     )

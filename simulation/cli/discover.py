@@ -62,7 +62,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--boxes", type=int, default=3, help="most PRIM boxes (default 3)")
     add_executor_arguments(parser)
     parser.add_argument("--mode", choices=["free", "replay"], default="free")
-    parser.add_argument("--seed", type=int, default=1, help="seed of the design and the runs")
+    parser.add_argument(
+        "--seed", type=int, default=1, help="seed of the design and the runs (default 1)"
+    )
     parser.add_argument(
         "--out", type=Path, default=None, help="default: outputs/<scenario>-discovery"
     )

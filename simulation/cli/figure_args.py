@@ -43,7 +43,7 @@ def add_figure_arguments(parser: argparse.ArgumentParser, network: bool = False)
         choices=FORMATS,
         default="png",
         help="file format of the figures: png (default), or svg or pdf (vector, for print "
-        "and slides); the network animation is a GIF in every case",
+        "and slides)" + ("; the network animation is a GIF in every case" if network else ""),
     )
 
 

@@ -67,15 +67,19 @@ def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
     add_free_from_argument(parser)
 
 
-def add_free_from_argument(parser: argparse.ArgumentParser) -> None:
-    """Add ``--free-from YYYY-MM``: replay history up to that month, then let the model decide."""
+def add_free_from_argument(parser: argparse.ArgumentParser, has_mode: bool = True) -> None:
+    """Add ``--free-from YYYY-MM``: replay history up to that month, then let the model decide.
+
+    ``has_mode``: whether the command has a ``--mode`` for the branch to override.
+    """
+    overrides = "overrides --mode; " if has_mode else ""
     parser.add_argument(
         "--free-from",
         default=None,
         metavar="YYYY-MM",
         help="branch from history: the scenario's decisions are replayed before this month "
-        "and the leaders decide from it on (overrides --mode; a counterfactual's "
-        "interventions apply either way)",
+        f"and the leaders decide from it on ({overrides}a counterfactual's interventions "
+        "apply either way)",
     )
 
 

@@ -77,7 +77,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     add_executor_arguments(parser)
     parser.add_argument("--mode", choices=["free", "replay"], default="free")
-    parser.add_argument("--seed", type=int, default=1, help="seed of the sample and the runs")
+    parser.add_argument(
+        "--seed", type=int, default=1, help="seed of the sample and the runs (default 1)"
+    )
     parser.add_argument(
         "--out", type=Path, default=None, help="default: outputs/<scenario>-sensitivity-METHOD"
     )
