@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
 
 from simulation.scenario import Scenario, ScenarioError, apply_changes, load_scenario
@@ -146,9 +147,36 @@ def load_from_args(args: argparse.Namespace) -> tuple[Scenario, list[str]]:
             problems.append(str(error))
     if problems:
         raise ScenarioError(problems)
-    scenario = load_scenario(args.scenario)
-    if changes:
-        scenario = apply_changes(scenario, changes, flags)
+    base = load_scenario(args.scenario)
+    scenario = apply_changes(base, changes, flags) if changes else base
     if args.free_from is not None:
         flags.append(f"--free-from {args.free_from}")
-    return branch_from_history(scenario, args.free_from), flags
+    scenario = branch_from_history(scenario, args.free_from)
+    mode = args.mode_of(args) if hasattr(args, "mode_of") else args.mode
+    for change in changes:
+        if "drop_event" in change:
+            _note_idle_drop(base, scenario, change["drop_event"], mode)
+    return scenario, flags
+
+
+def _note_idle_drop(base: Scenario, changed: Scenario, event_id: str, mode: str) -> None:
+    """Say on stderr when ``--drop-event`` drops a decision the runs would not have applied.
+
+    Free mode lets the leaders decide: the scenario's own decisions are replayed only
+    before a branch's month, so dropping a later one changes nothing in these runs,
+    which a user would otherwise learn only from identical outputs.
+    """
+    # Imported here: the model loads numba and mesa, which --help and validate never need.
+    from simulation.model import Mode
+    from simulation.model.initial_state import applies
+    from simulation.model.party_model import decides_from
+
+    event = next(event for event in base.events if event.id == event_id)
+    if not applies(event, changed, decides_from(changed, Mode(mode))):
+        print(
+            f"interregnum: note: --drop-event {event_id} drops a decision of the scenario that "
+            f"{mode_label(mode, changed)} runs never apply (the leaders decide it): it changes "
+            "nothing here; it acts in replay, and in a branch from history that starts after "
+            "its month",
+            file=sys.stderr,
+        )

@@ -124,3 +124,24 @@ def test_an_overlay_may_branch_from_history_and_a_bad_month_is_told_at_its_line(
     overlay.write_text(overlay.read_text().replace("1922-10", "1921-10"))
     with pytest.raises(ScenarioError, match=rf"^{overlay}:4: free_from: 1921-10 is outside"):
         load_scenario(overlay)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "idle"),
+    [
+        (["--mode", "free", "--drop-event", "purge-leningrad"], True),
+        (["--mode", "replay", "--drop-event", "purge-leningrad"], False),
+        (["--free-from", "1923-01", "--drop-event", "purge-leningrad"], False),  # replayed
+        (["--free-from", "1922-10", "--drop-event", "purge-leningrad"], True),
+        (["--mode", "free", "--drop-event", "lenin-death"], False),  # exogenous: every mode
+    ],
+)
+def test_a_drop_that_changes_nothing_in_the_mode_used_is_noted(
+    small_file, tmp_path, capsys, arguments, idle
+):
+    # Free mode never applies the scenario's own decisions: dropping one changes nothing,
+    # which a user would otherwise learn only from identical outputs.
+    out = tmp_path / "out"
+    assert main(["run", str(small_file), *arguments, "--out", str(out), "--no-plot"]) == 0
+    note = "note: --drop-event purge-leningrad drops a decision of the scenario that"
+    assert (note in capsys.readouterr().err) is idle
