@@ -186,9 +186,9 @@ def handle(args: argparse.Namespace) -> int:
     posterior_file = parameters_file.with_name(f"{parameters_file.stem}-posterior.csv")
     settings = _settings(args)
     validation_runs = args.validation_runs or (100 if args.quick else 500)
-    for flag, path in (("--out", out), ("--parameters-file", parameters_file.parent)):
-        if (problem := unusable_out(path, flag)) is not None:
-            return fail(problem)
+    problem = unusable_out(out) or unusable_out(parameters_file, "--parameters-file", False)
+    if problem is not None:
+        return fail(problem)
     for directory in (out, parameters_file.parent):  # before the fit, not after it
         try:
             directory.mkdir(parents=True, exist_ok=True)

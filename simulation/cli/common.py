@@ -81,22 +81,23 @@ def fail(message: str, status: int = EXIT_BAD_INPUT) -> int:
     return status
 
 
-def unusable_out(out_dir: Path, flag: str = "--out") -> str | None:
-    """Why ``out_dir`` cannot become the directory a command writes, or None.
+def unusable_out(path: Path, flag: str = "--out", directory: bool = True) -> str | None:
+    """Why ``path`` cannot become the directory (else the file) a command writes, or None.
 
     Asked before any run, so that minutes of runs are not lost to a mistyped path:
-    the path is a file, a file stands where one of its parent directories should be,
-    or the nearest existing directory cannot be written in.
+    the path is a file where a directory is wanted (or the reverse), a file stands
+    where one of its parent directories should be, or the nearest existing directory
+    cannot be written in.
     """
-    if out_dir.exists() and not out_dir.is_dir():
-        return f"{flag} {out_dir} exists and is not a directory"
-    for place in (out_dir, *out_dir.parents):
+    if path.exists() and path.is_dir() != directory:
+        return f"{flag} {path} exists and is not a {'directory' if directory else 'file'}"
+    for place in ((path,) if directory else ()) + tuple(path.parents):
         if not place.exists():
             continue
         if not place.is_dir():
-            return f"{flag} {out_dir}: {place} is a file, not a directory"
+            return f"{flag} {path}: {place} is a file, not a directory"
         if not os.access(place, os.W_OK | os.X_OK):
-            return f"{flag} {out_dir}: cannot write in {place} (permission denied)"
+            return f"{flag} {path}: cannot write in {place} (permission denied)"
         return None
     return None
 

@@ -147,15 +147,16 @@ def load_from_args(args: argparse.Namespace) -> tuple[Scenario, list[str]]:
             problems.append(str(error))
     if problems:
         raise ScenarioError(problems)
-    base = load_scenario(args.scenario)
-    scenario = apply_changes(base, changes, flags) if changes else base
     if args.free_from is not None:
+        changes.append({"set": {"free_from": args.free_from}})
         flags.append(f"--free-from {args.free_from}")
-    scenario = branch_from_history(scenario, args.free_from)
-    mode = args.mode_of(args) if hasattr(args, "mode_of") else args.mode
-    for change in changes:
-        if "drop_event" in change:
-            _note_idle_drop(base, scenario, change["drop_event"], mode)
+    scenario = load_scenario(args.scenario, changes, flags)
+    drops = [change["drop_event"] for change in changes if "drop_event" in change]
+    if drops:
+        base = load_scenario(args.scenario)
+        mode = args.mode_of(args) if hasattr(args, "mode_of") else args.mode
+        for event_id in drops:
+            _note_idle_drop(base, scenario, event_id, mode)
     return scenario, flags
 
 

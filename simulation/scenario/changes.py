@@ -81,7 +81,9 @@ def apply_changes_to(
             _apply_one(draft, change, source, at)
         except Refused as refused:
             problems += [source.describe(path, message) for path, message in refused.problems]
-    draft.changed_by = ({source for _, source, _ in changes}, label)
+    earlier, earlier_label = draft.changed_by  # an overlay's, before the flags on it
+    sources = earlier | {source for _, source, _ in changes}
+    draft.changed_by = (sources, ", ".join(filter(None, (earlier_label, label))))
     return problems
 
 

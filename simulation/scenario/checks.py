@@ -53,14 +53,49 @@ def _duplicates(ids: list[str]) -> set[str]:
     return {item for item, count in Counter(ids).items() if count > 1}
 
 
+LISTED_OUTSIDE = 3
+"""Events outside the period told one by one; more are told together, at the period's end."""
+
+
 def check_scenario(scenario: Scenario) -> Iterator[Problem]:
     """Yield every cross-reference problem in a schema-valid scenario."""
     yield from _check_period(scenario)
     yield from _check_ids(scenario)
     yield from _check_leaders(scenario)
     yield from _check_organisations(scenario)
+    yield from _check_dates(scenario)
     for index, event in enumerate(scenario.events):
         yield from _check_event(scenario, index, event)
+
+
+def _check_dates(scenario: Scenario) -> Iterator[Problem]:
+    """Events dated outside the period: each, or, past a few, all at once at its edge.
+
+    A mistyped date is one event; a period shortened (``--set end=1925-06``) leaves
+    out dozens, which one line per event would bury: they are told at the edge that
+    moved, with the first and the last of them.
+    """
+    start, end = scenario.start, scenario.end
+    outside = [(i, e) for i, e in enumerate(scenario.events) if not start <= e.date <= end]
+    if len(outside) <= LISTED_OUTSIDE:
+        for index, event in outside:
+            yield Problem(
+                ("events", index, "date"), f"{event.date} is outside the period {start} to {end}"
+            )
+        return
+    for edge, events in (
+        ("start", [event for _, event in outside if event.date < start]),
+        ("end", [event for _, event in outside if event.date > end]),
+    ):
+        if events:
+            first, last = events[0], events[-1]
+            side = "before the start" if edge == "start" else "after the end"
+            yield Problem(
+                (edge,),
+                f"{len(events)} events fall {side} of the period {start} to {end}, from "
+                f"{quote(first.id)} ({first.date}) to {quote(last.id)} ({last.date}); drop them "
+                "or keep the period",
+            )
 
 
 def _check_period(scenario: Scenario) -> Iterator[Problem]:
@@ -208,11 +243,6 @@ def _check_organisations(scenario: Scenario) -> Iterator[Problem]:
 
 def _check_event(scenario: Scenario, index: int, event: Event) -> Iterator[Problem]:
     here: Path = ("events", index)
-    if not scenario.start <= event.date <= scenario.end:
-        yield Problem(
-            (*here, "date"),
-            f"{event.date} is outside the period {scenario.start} to {scenario.end}",
-        )
     for field in REQUIRED_FIELDS.get(event.type, ()):
         if getattr(event, field) in (None, []):
             yield Problem((*here, field), f"required for an event of type {event.type.value!r}")

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path as FilePath
 
 from simulation.scenario.messages import ScenarioError, format_path
-from simulation.scenario.overlay import draft_of
+from simulation.scenario.overlay import changes_to_draft, draft_of
 from simulation.scenario.reading import line_of, read_text, read_yaml
 from simulation.scenario.schema import Scenario
 from simulation.scenario.validation import validate_draft
@@ -51,7 +52,22 @@ def parse_scenario(
     return validate_draft(draft, problems)
 
 
-def load_scenario(path: str | FilePath) -> Scenario:
-    """Read and validate a scenario file, resolving it first if it is an overlay."""
+def load_scenario(
+    path: str | FilePath, changes: Sequence[object] = (), labels: Sequence[str] = ()
+) -> Scenario:
+    """Read and validate a scenario file, resolving it first if it is an overlay.
+
+    Args:
+        path: the scenario or overlay file.
+        changes: changes to apply on top, as in an overlay's ``changes:`` list (the
+            command line's ``--set``, ``--drop-event``...). Applied to the file's own
+            draft, so that a problem they cause in the file's part is still told at the
+            file's line.
+        labels: one per change, naming it in messages (the flag as typed).
+    """
     path = FilePath(path)
-    return parse_scenario(read_text(path), origin=str(path), base_dir=path.parent)
+    data, root = read_yaml(read_text(path), str(path))
+    draft, problems = draft_of(data, root, str(path), path.parent)
+    if changes:
+        problems += changes_to_draft(draft, changes, labels)
+    return validate_draft(draft, problems)

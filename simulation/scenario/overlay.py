@@ -146,16 +146,23 @@ def apply_changes(
     """
     base = LabelSource(f"scenario {cut(repr(scenario.name))}")
     draft = Draft(scenario.model_dump(mode="json"), base)
+    return validate_draft(draft, changes_to_draft(draft, changes, origin))
+
+
+def changes_to_draft(
+    draft: Draft, changes: Sequence[object], origin: str | Sequence[str]
+) -> list[str]:
+    """Apply changes without a file to a draft; the problems of those that cannot apply.
+
+    ``origin`` names them in messages, as for :func:`apply_changes`.
+    """
     if isinstance(origin, str):
         located = [
             (change, LabelSource(origin), ("changes", k)) for k, change in enumerate(changes)
         ]
-        label = origin
-    else:
-        located = [
-            (change, LabelSource(cut(name, 120)), ())
-            for change, name in zip(changes, origin, strict=True)
-        ]
-        label = cut(", ".join(origin), 120)
-    problems = apply_changes_to(draft, located, label)
-    return validate_draft(draft, problems)
+        return apply_changes_to(draft, located, origin)
+    located = [
+        (change, LabelSource(cut(name, 120)), ())
+        for change, name in zip(changes, origin, strict=True)
+    ]
+    return apply_changes_to(draft, located, cut(", ".join(origin), 120))

@@ -151,9 +151,12 @@ def test_calibrate_says_it_cannot_write_before_fitting(tmp_path, capsys):
     blocked = tmp_path / "a-file"
     blocked.write_text("")
     arguments = ["--parameters-file", str(blocked / "fit.yaml"), "--out", str(tmp_path / "fit")]
-    assert main(["calibrate", str(BASELINE), *arguments]) == 1
-    assert f"interregnum: cannot write to {blocked}" in capsys.readouterr().err
-    assert not (tmp_path / "fit" / "history.db").exists()
+    assert main(["calibrate", str(BASELINE), *arguments]) == 2
+    assert (
+        f"interregnum: --parameters-file {blocked / 'fit.yaml'}: {blocked} is a file, not a "
+        "directory" in capsys.readouterr().err
+    )
+    assert not (tmp_path / "fit").exists()
 
 
 @pytest.mark.parametrize("quantile", ["0", "1.5", "-0.1"])

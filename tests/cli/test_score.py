@@ -1,5 +1,6 @@
 """``interregnum score`` on outputs that are damaged, unfinished or not outputs at all."""
 
+import csv
 import json
 import shutil
 
@@ -41,8 +42,73 @@ def test_score_reads_a_run_and_an_ensemble(run_dir, ensemble_dir, capsys):
     assert f"{ensemble_dir}: 4 runs of baseline-1922" in capsys.readouterr().out
 
 
+def test_a_whole_run_scores_every_level_without_a_word_on_stderr(run_dir, capsys):
+    assert main(["score", str(run_dir)]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and "note:" not in out
+    joint = out.strip().splitlines()[-1]
+    assert all(f"{level} " in joint for level in ("alignments", "positions", "factions"))
+
+
 def _truncate(path):
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _cut_mid_row(path):
+    """Cut the file a few bytes into the row after its middle; return that row's line."""
+    data = path.read_bytes()
+    kept = data[: data.index(b"\n", len(data) // 2) + 6]
+    path.write_bytes(kept)
+    return kept.count(b"\n") + 1
+
+
+def _keep_lines(path, count):
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines[:count]))
+
+
+def _records(path):
+    with path.open(newline="") as file:
+        return list(csv.reader(file))
+
+
+def _rewrite(path, records):
+    """Write the records back as the run's writer quotes them, one line each."""
+    with path.open("w", newline="") as file:
+        csv.writer(file, lineterminator="\n").writerows(records)
+
+
+def _set_field(path, line, column, value):
+    """Put ``value`` in ``column`` of the record on ``line`` (the header is line 1)."""
+    records = _records(path)
+    records[line - 1][records[0].index(column)] = value
+    _rewrite(path, records)
+
+
+def _drop_last_fields(path, line, count):
+    records = _records(path)
+    records[line - 1] = records[line - 1][:-count]
+    _rewrite(path, records)
+
+
+@pytest.mark.parametrize("table", ["trajectories", "votes"])
+def test_a_table_cut_mid_row_is_refused_at_its_last_line(run_dir, copy_of, capsys, table):
+    directory = copy_of(run_dir)
+    path = directory / f"{table}.csv"
+    line = _cut_mid_row(path)
+    assert main(["score", str(directory)]) == 2
+    message = f"interregnum: {path}:{line}: the file ends mid-row; it was cut short\n"
+    assert capsys.readouterr().err == message
+
+
+def test_every_damaged_table_is_named_on_its_own_line(run_dir, copy_of, capsys):
+    directory = copy_of(run_dir)
+    _cut_mid_row(directory / "trajectories.csv")
+    _cut_mid_row(directory / "votes.csv")
+    assert main(["score", str(directory)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    named = [f"{directory / table}.csv:" for table in ("votes", "trajectories")]
+    assert len(lines) == 2 and all(name in line for name, line in zip(named, lines, strict=True))
 
 
 @pytest.mark.parametrize(
@@ -51,6 +117,33 @@ def _truncate(path):
         ("ensemble", lambda d: _truncate(d / "votes.parquet"), "votes.parquet: cannot be read"),
         ("run", lambda d: (d / "factions.csv").write_bytes(b"\xff\xfe\x00bad"), "cannot be read"),
         ("run", lambda d: (d / "votes.csv").write_text('a,"b\n1,2\n'), "votes.csv: cannot be read"),
+        ("run", lambda d: (d / "votes.csv").write_text(""), "votes.csv: the file is empty"),
+        (
+            "run",
+            lambda d: _drop_last_fields(d / "trajectories.csv", 5, 2),
+            "trajectories.csv:5: expected 10 fields, got 8",
+        ),
+        (
+            "run",
+            lambda d: _keep_lines(d / "alliances.csv", 1000),
+            "alliances.csv: run 0 has 999 rows, a run of baseline-1922 has 17100 "
+            "(57 months × 300 pairs of leaders); the file was cut short",
+        ),
+        (
+            "run",
+            lambda d: _set_field(d / "votes.csv", 3, "votes_for", "many"),
+            "votes.csv:3: votes_for: expected a number, got 'many'",
+        ),
+        (
+            "run",
+            lambda d: _set_field(d / "factions.csv", 4, "active", "maybe"),
+            "factions.csv:4: active: expected True or False, got 'maybe'",
+        ),
+        (
+            "run",
+            lambda d: _set_field(d / "trajectories.csv", 6, "leader", ""),
+            "trajectories.csv:6: leader: expected a value, got an empty field",
+        ),
         (
             "run",
             lambda d: (d / "tenures.csv").write_text("who,what\nstalin,x\n"),

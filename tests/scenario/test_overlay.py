@@ -457,6 +457,24 @@ def test_cli_flags_apply_on_top_of_an_overlay(base_file, tmp_path):
     assert json.loads((out / "manifest.json").read_text())["scenario"] == "variant-b"
 
 
+def test_a_problem_a_flag_makes_in_the_file_is_told_at_the_files_line(base_file, tmp_path, capsys):
+    # Dropping the conference leaves the condemnation voted there without a sitting: the
+    # problem is in the file, at the line of the condemnation's arena, caused by the flag.
+    assert run_small(base_file, tmp_path / "out", "--drop-event", "conference") == 2
+    line = 1 + SMALL_SCENARIO[: SMALL_SCENARIO.index("arena: conference")].count("\n")
+    (problem, closing) = capsys.readouterr().err.splitlines()
+    assert problem.startswith(f"{base_file}:{line}: events[7].arena: no conference sits")
+    assert problem.endswith("(after the changes in --drop-event conference)")
+    assert closing == "interregnum: 1 problem; nothing was run."
+
+
+def test_a_period_cut_short_is_one_problem_not_one_an_event(base_file, tmp_path, capsys):
+    assert run_small(base_file, tmp_path / "out", "--set", "end=1922-06") == 2
+    (problem, _) = capsys.readouterr().err.splitlines()
+    assert problem.startswith("--set end=1922-06: set.end: ")
+    assert " events fall after the end of the period 1922-04 to 1922-06, from " in problem
+
+
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
