@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -149,6 +151,7 @@ def handle(args: argparse.Namespace) -> int:
         animate_network(history, scenario, directory / "network.gif")
         return [influence, network, "network.gif"]
 
+    replaced = _replaced_variant(out_dir, run_manifest)
     try:
         written = write_run(result, out_dir, run_manifest, figures)
     except OutputError as error:
@@ -166,7 +169,31 @@ def handle(args: argparse.Namespace) -> int:
     print(f"power share at {scenario.end}: {leaders}")
     print(path_line(model))
     print(f"wrote {len(written)} files to {out_dir}/")
+    if replaced:
+        print(
+            f"note: {out_dir}/ held a run of another variant ({replaced}), now replaced; "
+            "--out keeps variants apart",
+            file=sys.stderr,
+        )
     return 0
+
+
+def _replaced_variant(out_dir: Path, manifest: dict) -> str | None:
+    """The changes of another variant's run in ``out_dir``, which this run replaces.
+
+    Runs of one scenario with different flags go to the same default directory: a
+    user comparing two variants by hand would otherwise find the first one gone.
+    """
+    try:
+        earlier = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(earlier, dict) or earlier.get("scenario_sha256") in (
+        None,
+        manifest["scenario_sha256"],
+    ):
+        return None
+    return ", ".join(earlier.get("overrides") or []) or "no changes"
 
 
 def mode_of(args: argparse.Namespace) -> str:

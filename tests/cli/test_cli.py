@@ -136,6 +136,22 @@ def test_a_failed_run_keeps_the_previous_outputs(small_file, tmp_path):
     assert (out / "trajectories.csv").read_bytes() == before
 
 
+def test_a_run_replacing_another_variants_run_says_so(small_file, tmp_path, capsys):
+    # Variants of one scenario share its default directory: the earlier one must not
+    # vanish without a word.
+    out = ["--out", str(tmp_path / "out"), "--no-plot"]
+    hostile = ["--set", "parameters.hostility=0.2"]
+    assert main(["run", str(small_file), *hostile, *out]) == 0
+    assert "note:" not in capsys.readouterr().err
+    assert main(["run", str(small_file), *out]) == 0
+    assert capsys.readouterr().err == (
+        f"note: {tmp_path / 'out'}/ held a run of another variant "
+        "(--set parameters.hostility=0.2), now replaced; --out keeps variants apart\n"
+    )
+    assert main(["run", str(small_file), "--seed", "5", *out]) == 0  # the same variant
+    assert "note:" not in capsys.readouterr().err
+
+
 def test_errors_never_show_a_traceback(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: [unclosed\n")
