@@ -153,8 +153,11 @@ def test_lenin_back_at_work_moves_against_the_secretariat(baseline):
     of the shared enemy nobody moved against Stalin and he kept the post in every
     run. Who ends on top varies much from one small sample to another (the first
     60 of those runs: Stalin dominant in 37 against 34), so here, on 60 paired
-    runs: Lenin moves in at least a third, and Stalin ends weaker in at least
-    three quarters (28 and 50 of 60 with the ninth session's fits, 35 and 51
+    runs: Lenin moves in at least a fifth, and Stalin ends weaker in at least
+    three quarters. Since the overlay's rewording of the trio's formation no
+    longer forces it a second time in March 1923 (forty-third session), Lenin
+    moves in 54 of 200 runs and Stalin ends weaker in 173 (17 and 50 of the first
+    60; 28 and 50 with the ninth session's fits and the forced trio, 35 and 51
     with the tenth's).
     """
     runs = 60
@@ -172,7 +175,7 @@ def test_lenin_back_at_work_moves_against_the_secretariat(baseline):
         summary_row(after)["power_stalin"] < summary_row(before)["power_stalin"]
         for before, after in zip(base, back, strict=True)
     ]
-    assert sum(moved) >= runs // 3
+    assert sum(moved) >= runs // 5
     assert sum(weaker) >= 3 * runs // 4
 
 
