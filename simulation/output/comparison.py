@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -9,7 +10,9 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
+from matplotlib.transforms import offset_copy
 
 from simulation.output.colours import leader_colours
 from simulation.output.fan import while_alive
@@ -21,6 +24,8 @@ from simulation.scenario.schema import Scenario
 
 ALTERNATIVE_STYLES = ("--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)))
 """Line styles of the alternatives' paths (the base is solid), in order."""
+TITLE_CHARACTERS = 116
+"""A longer title (many alternatives) is wrapped: it must not leave the figure."""
 
 
 def draw_comparison(
@@ -51,15 +56,23 @@ def draw_comparison(
     order = [base, *(name for name in quantiles if name != base)]
     marks = _intervention_marks(scenario, alternatives or {})
     with slide_style():
-        figure = Figure(figsize=(16, 7.4))
-        left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [2, 3]})
+        figure = Figure(figsize=(16, 8.4), layout=ConstrainedLayoutEngine(h_pad=0.1))
+        left, right = figure.subplots(1, 2, width_ratios=[2, 3])
         _dominance_bars(left, table, order, names, scenario, level)
         _median_paths(right, quantiles, order, scenario, leaders)
-        rows = draw_marks([right], marks)
-        right.set_title("Median power share of the key leaders over the runs", pad=title_pad(rows))
+        right.set_title("Median power share of the key leaders over the runs")
         counted = f"{runs} paired runs per scenario" if runs is not None else "paired runs"
-        figure.suptitle(f"{' / '.join(order[1:])} against {base} ({counted})")
-        figure.tight_layout()
+        title = f"{' / '.join(order[1:])} against {base} ({counted})"
+        figure.suptitle(textwrap.fill(title, TITLE_CHARACTERS, break_on_hyphens=False))
+        _legend_below(left, len(order))
+        # The labels are placed for the panel's final width, and stay out of the layout:
+        # they stand within the panel's span, in the room its title's pad leaves them.
+        figure.get_layout_engine().execute(figure)
+        rows = draw_marks([right], marks)
+        for label in right.texts:
+            label.set_in_layout(False)
+        for axis in (left, right):  # the titles level, above the labels
+            axis.set_title(axis.get_title(), pad=title_pad(rows))
     return figure
 
 
@@ -122,12 +135,30 @@ def _dominance_bars(axis, table, order, names, scenario, level) -> None:
     )
     axis.set_xlabel("Leader")
     axis.set_ylabel(f"P(dominant at {scenario.end}) (highest power share)")
-    axis.set_ylim(0, 1.3)  # room above 1 for the legend
+    axis.set_ylim(0, 1.05)
     axis.set_yticks(np.linspace(0, 1, 6))
     axis.grid(axis="y", color="0.9")
     axis.set_axisbelow(True)
-    axis.legend(title="scenario", loc="upper center", ncol=min(2, len(order)), frameon=False)
     axis.set_title(f"Who dominates at the end ({level:.0%} bootstrap intervals)")
+
+
+def _legend_below(axis, scenarios: int) -> None:
+    """The bars' key under the panel's leader names, where it hides no bar and no label.
+
+    The figure is laid out once to measure how far below the panel its names reach;
+    the key hangs that far below it, and the layout makes room for it when drawn.
+    """
+    figure = axis.figure
+    figure.get_layout_engine().execute(figure)
+    depth = (axis.get_window_extent().y0 - axis.get_tightbbox().y0) * 72 / figure.dpi
+    axis.legend(
+        title="scenario",
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=offset_copy(axis.transAxes, figure, y=-depth - 4, units="points"),
+        ncol=min(2, scenarios),
+        frameon=False,
+    )
 
 
 def _median_paths(axis, quantiles, order, scenario, leaders) -> None:

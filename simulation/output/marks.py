@@ -155,12 +155,12 @@ def draw_marks(axes: Sequence[Axes], marks: Sequence[Mark], *, labelled: bool = 
     if not labelled:
         return 0
     placed = _rows(top, _by_importance(marks))
-    for mark, row, side in placed:
+    for mark, row, side, shift in placed:
         top.annotate(
             mark.text,
             xy=(mark.month, 1.0),
             xycoords=("data", "axes fraction"),
-            xytext=(0, 5 + row * _ROW_POINTS),
+            xytext=(shift, 5 + row * _ROW_POINTS),
             textcoords="offset points",
             ha=side,
             va="bottom",
@@ -169,7 +169,7 @@ def draw_marks(axes: Sequence[Axes], marks: Sequence[Mark], *, labelled: bool = 
             arrowprops={"arrowstyle": "-", "color": "0.45", "linewidth": 0.8},
             annotation_clip=False,
         )
-    labelled_months = {mark.month for mark, _, _ in placed}
+    labelled_months = {mark.month for mark, *_ in placed}
     for mark in marks:
         if mark.month not in labelled_months:
             top.plot(
@@ -181,7 +181,7 @@ def draw_marks(axes: Sequence[Axes], marks: Sequence[Mark], *, labelled: bool = 
                 transform=top.get_xaxis_transform(),
                 clip_on=False,
             )
-    return 1 + max((row for _, row, _ in placed), default=-1)
+    return 1 + max((row for _, row, *_ in placed), default=-1)
 
 
 def numbered_marks(axis: Axes, marks: Sequence[Mark]) -> list[Mark]:
@@ -237,14 +237,17 @@ def _by_importance(marks: Sequence[Mark]) -> list[Mark]:
     return ordered
 
 
-def _rows(axis: Axes, marks: list[Mark]) -> list[tuple[Mark, int, str]]:
+def _rows(axis: Axes, marks: list[Mark]) -> list[tuple[Mark, int, str, float]]:
     """Label the marks in the order given, each in the first row where it overlaps none.
 
     A label starts at its month and runs right, or ends there and runs left when it
-    would leave the panel; at most :data:`MAX_LABELS` are placed.
+    would leave the panel; one too long for either stands against the panel's right
+    edge (its line slanting to its month), so that no label leaves the panel's span.
+    At most :data:`MAX_LABELS` are placed.
 
     Returns:
-        Each labelled mark with its row and its alignment (``left`` or ``right``).
+        Each labelled mark with its row, its alignment (``left`` or ``right``) and
+        how far (in points) its anchor stands right of its month.
     """
     start, end = axis.get_xlim()
     width_points = axis.figure.get_figwidth() * 72 * axis.get_position().width
@@ -256,12 +259,18 @@ def _rows(axis: Axes, marks: list[Mark]) -> list[tuple[Mark, int, str]]:
             break
         at = (mdates.date2num(mark.month) - start) / (end - start)
         width = (len(mark.text) + 1) * character
-        side = "left" if at + width <= 1.0 else "right"
-        left, right = (at, at + width) if side == "left" else (at - width, at)
+        side, shift = "left", 0.0
+        if at + width <= 1.0:
+            left, right = at, at + width
+        elif at - width >= 0.0:
+            side, left, right = "right", at - width, at
+        else:  # too long for either side: against the right edge, or the left if wider
+            left = max(0.0, 1.0 - width)
+            right, shift = left + width, (left - at) * width_points
         for row, taken in enumerate(rows):
             if all(right < other_left or left > other_right for other_left, other_right in taken):
                 taken.append((left, right))
-                placed.append((mark, row, side))
+                placed.append((mark, row, side, shift))
                 break
     return placed
 

@@ -23,6 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 from simulation.output.colours import leader_colours
@@ -44,7 +45,19 @@ MIN_DISTANCE = 0.55
 LAYOUT_ITERATIONS = 80
 """Guttman transforms per month: from the previous month's layout, enough to settle."""
 LABEL_ANGLES = np.radians([90, 270, 60, 240, 120, 300])
-"""Where on its circle each faction's name stands, so that nested factions' names part."""
+"""Where on its circle each faction's name stands first, so that nested factions' names part."""
+FACTION_ANGLES = np.radians([90, 270, 60, 120, 240, 300, 30, 150, 210, 330, 0, 180])
+"""The other places on its circle a faction's name may take, when the first is covered."""
+VIEW = 1.35
+"""Half the side of the animation's view, at least: the layout fits the square ±1."""
+LABEL_ROOM = 0.35
+"""Room left beyond the outermost node or faction circle, for the names."""
+NAME_CLEARANCE = 1.5
+"""Points kept clear around a name, so that two names never touch."""
+KEY_BOTTOM, KEY_HEIGHT = 0.6, 0.16
+"""Where the colour key stands, in inches from the figure's foot (its labels below it)."""
+PANELS_BOTTOM = 1.15
+"""Inches from the figure's foot to the lowest panels: the key and its labels beneath."""
 AFFINITY_COLOURS = matplotlib.colormaps["RdBu"]
 """Red for enmity, blue for alliance: a diverging map readers with red-green
 colour-vision deficiency can still read."""
@@ -173,35 +186,36 @@ def turning_points(history: NetworkHistory, count: int = TURNING_POINTS) -> list
     return sorted({months[0], months[-1], *inner[: count - 2]})
 
 
-def draw_month(axis: Axes, history: NetworkHistory, month: str, scenario: Scenario) -> None:
-    """Draw the network of one month on ``axis``."""
+def draw_month(
+    axis: Axes, history: NetworkHistory, month: str, scenario: Scenario, fit: bool = False
+) -> None:
+    """Draw the network of one month on ``axis``.
+
+    The view takes in every node and faction circle with room for the names: the
+    square :data:`VIEW` about the centre, widened as a circle demands (the same from
+    month to month, for the animation), or with ``fit`` the month's own drawing
+    (a still's panel, whose leaders then stand farther apart). The names of leaders
+    and factions are placed where they cover no node and no other name
+    (:func:`_place`), the most powerful leaders' first.
+    """
     names = {leader.id: leader.name.split()[-1] for leader in scenario.leaders}
     factions = {faction.id: faction.name.split(" (")[0] for faction in scenario.factions}
     colours = leader_colours(scenario)
     place = history.positions[month]
-    axis.set_xlim(-1.35, 1.35)
-    axis.set_ylim(-1.35, 1.35)
+    circles = _circles(history.factions[month], place)
+    points = list(place.values()) or [np.zeros(2)]
+    low = np.min([*points, *(centre - radius for _, centre, radius in circles)], axis=0)
+    high = np.max([*points, *(centre + radius for _, centre, radius in circles)], axis=0)
+    if fit:
+        middle, half = (low + high) / 2, max((high - low).max() / 2, 0.5) + LABEL_ROOM
+    else:
+        middle, half = np.zeros(2), max(VIEW, np.abs([low, high]).max() + LABEL_ROOM)
+    axis.set_xlim(middle[0] - half, middle[0] + half)
+    axis.set_ylim(middle[1] - half, middle[1] + half)
     axis.set_aspect("equal")
     axis.axis("off")
-    for number, (faction, group) in enumerate(sorted(history.factions[month].items())):
-        if len(group) < 2:
-            continue
-        points = np.array([place[leader] for leader in group])
-        centre = points.mean(axis=0)
-        radius = np.linalg.norm(points - centre, axis=1).max() + 0.18
+    for _, centre, radius in circles:
         axis.add_patch(Circle(centre, radius, color="0.5", alpha=0.10, linewidth=0, zorder=0))
-        angle = LABEL_ANGLES[number % len(LABEL_ANGLES)]
-        where = centre + (radius + 0.04) * np.array([np.cos(angle), np.sin(angle)])
-        axis.text(
-            np.clip(where[0], -1.0, 1.0),  # a name must not leave the panel
-            np.clip(where[1], -1.3, 1.3),
-            factions.get(faction, faction),
-            ha="center",
-            va="bottom" if np.sin(angle) > 0 else "top",
-            fontsize=10,
-            color="0.3",
-            style="italic",
-        )
     graph = nx.Graph()
     graph.add_nodes_from(place)
     edges = [
@@ -220,37 +234,152 @@ def draw_month(axis: Axes, history: NetworkHistory, month: str, scenario: Scenar
         alpha=0.8,
     )
     nodes = list(place)
-    sizes = [200 + 2600 * history.power[month][leader] / history.largest for leader in nodes]
+    sizes = {
+        leader: 200 + 2600 * history.power[month][leader] / history.largest for leader in nodes
+    }
     nx.draw_networkx_nodes(
         graph,
         place,
         ax=axis,
         nodelist=nodes,
-        node_size=sizes,
+        node_size=[sizes[leader] for leader in nodes],
         node_color=[colours.get(leader, "0.5") for leader in nodes],
         edgecolors="white",
         linewidths=1.5,
     )
+    figure = axis.figure
+    canvas = figure.canvas if hasattr(figure.canvas, "get_renderer") else FigureCanvasAgg(figure)
+    renderer = canvas.get_renderer()
+    axis.apply_aspect()  # the panel's final box: names are placed in it
+    pixels = figure.dpi / 72
+    taken = []  # what a name must not cover: the nodes, then the names placed
     for leader in nodes:
-        x, y = place[leader]
-        axis.annotate(
-            names.get(leader, leader),
-            (x, y),
-            xytext=(0, -14 - 0.012 * np.sqrt(sizes[nodes.index(leader)]) * 20),
-            textcoords="offset points",
-            ha="center",
-            va="top",
-            fontsize=11,
-            fontweight="bold",
-            color="0.1",
+        x, y = axis.transData.transform(place[leader])
+        r = np.sqrt(sizes[leader]) / 2 * pixels
+        taken.append(Bbox.from_extents(x - r, y - r, x + r, y + r))
+    for leader in sorted(nodes, key=lambda leader: (-sizes[leader], leader)):
+        gap = np.sqrt(sizes[leader]) / 2 + 2  # points from the node's centre to its name
+        slant = gap * 0.75
+        candidates = [
+            (place[leader], offset, ha, va)
+            for offset, ha, va in (
+                ((0, -gap), "center", "top"),  # below the node, where a reader looks first
+                ((0, gap), "center", "bottom"),
+                ((gap + 1, 0), "left", "center"),
+                ((-gap - 1, 0), "right", "center"),
+                ((slant, -slant), "left", "top"),
+                ((-slant, -slant), "right", "top"),
+                ((slant, slant), "left", "bottom"),
+                ((-slant, slant), "right", "bottom"),
+            )
+        ]
+        style = {"fontsize": 11, "fontweight": "bold", "color": "0.1"}
+        taken.append(_place(axis, renderer, names.get(leader, leader), candidates, taken, style))
+    for number, (faction, centre, radius) in enumerate(circles):
+        first = LABEL_ANGLES[number % len(LABEL_ANGLES)]
+        angles = [first, *(angle for angle in FACTION_ANGLES if not np.isclose(angle, first))]
+        candidates = [
+            _on_circle(centre, radius, angle, inside)
+            for inside in (False, True)  # outside the circle, else inside its edge
+            for angle in angles
+        ]
+        style = {
+            "fontsize": 10,
+            "color": "0.3",
+            "style": "italic",
+            "bbox": {
+                "boxstyle": "round,pad=0.15",
+                "facecolor": "white",
+                "alpha": 0.75,
+                "linewidth": 0,
+            },
+        }
+        taken.append(
+            _place(axis, renderer, factions.get(faction, faction), candidates, taken, style)
         )
     when = pd.Timestamp(f"{month}-01").strftime("%B %Y")
     axis.set_title(when, fontsize=15)
 
 
+def _circles(
+    factions: dict[str, list[str]], place: dict[str, np.ndarray]
+) -> list[tuple[str, np.ndarray, float]]:
+    """Each faction of two or more drawn members: its circle's centre and radius."""
+    circles = []
+    for faction, group in sorted(factions.items()):
+        if len(group) < 2:
+            continue
+        points = np.array([place[leader] for leader in group])
+        centre = points.mean(axis=0)
+        circles.append(
+            (faction, centre, float(np.linalg.norm(points - centre, axis=1).max()) + 0.18)
+        )
+    return circles
+
+
+def _on_circle(centre: np.ndarray, radius: float, angle: float, inside: bool) -> tuple:
+    """A place for a faction's name at ``angle`` on its circle: just outside, or inside.
+
+    The name runs away from the circle's edge: outwards outside, inwards inside.
+    """
+    direction = np.array([np.cos(angle), np.sin(angle)])
+    where = centre + (radius - 0.06 if inside else radius + 0.04) * direction
+    across, up = -direction if inside else direction
+    ha = "left" if across > 0.5 else "right" if across < -0.5 else "center"
+    va = "bottom" if up > 0.5 else "top" if up < -0.5 else "center"
+    return where, (0, 0), ha, va
+
+
+def _place(axis: Axes, renderer, text: str, candidates: list, taken: list[Bbox], style: dict):
+    """Write ``text`` at the first candidate place inside the panel that covers nothing taken.
+
+    Each candidate is ``(xy, offset in points, ha, va)``. When every place covers
+    something, the one inside the panel covering least is kept.
+
+    Returns:
+        The extent of the text written, in display units.
+    """
+    frame = axis.get_window_extent(renderer)
+    boxes = np.array([box.extents for box in taken]).reshape(-1, 4)
+    clearance = NAME_CLEARANCE * axis.figure.dpi / 72
+    best = None
+    for xy, offset, ha, va in candidates:
+        label = _name(axis, text, xy, offset, ha, va, style)
+        extent = label.get_window_extent(renderer)
+        inside = frame.x0 <= extent.x0 and extent.x1 <= frame.x1
+        inside = inside and frame.y0 <= extent.y0 and extent.y1 <= frame.y1
+        x0, y0, x1, y1 = extent.padded(clearance).extents
+        width = np.minimum(boxes[:, 2], x1) - np.maximum(boxes[:, 0], x0)
+        height = np.minimum(boxes[:, 3], y1) - np.maximum(boxes[:, 1], y0)
+        covered = float((np.clip(width, 0, None) * np.clip(height, 0, None)).sum())
+        if inside and covered == 0:
+            return extent
+        label.remove()
+        score = (not inside, covered)
+        if best is None or score < best[0]:
+            best = (score, xy, offset, ha, va)
+    _, xy, offset, ha, va = best
+    return _name(axis, text, xy, offset, ha, va, style).get_window_extent(renderer)
+
+
+def _name(axis: Axes, text: str, xy, offset, ha: str, va: str, style: dict):
+    """A name ``offset`` points from ``xy`` (data)."""
+    return axis.annotate(
+        text,
+        xy,
+        xytext=offset,
+        textcoords="offset points",
+        ha=ha,
+        va=va,
+        annotation_clip=False,
+        **style,
+    )
+
+
 def _key(figure: Figure) -> None:
-    """The colour key of the edges, shared by the panels."""
-    axis = figure.add_axes((0.3, 0.07, 0.4, 0.018))
+    """The colour key of the edges, shared by the panels, in the figure's bottom inch."""
+    height = figure.get_figheight()
+    axis = figure.add_axes((0.3, KEY_BOTTOM / height, 0.4, KEY_HEIGHT / height))
     scale = matplotlib.cm.ScalarMappable(
         norm=matplotlib.colors.Normalize(-1, 1), cmap=AFFINITY_COLOURS
     )
@@ -266,14 +395,16 @@ def draw_network(
         columns = min(2, len(months))
         rows = -(-len(months) // columns)
         figure = Figure(figsize=(7.5 * columns, 7.2 * rows + 1.0))
+        FigureCanvasAgg(figure)  # to measure the names as they are placed
         axes = figure.subplots(rows, columns, squeeze=False)
+        height = figure.get_figheight()
+        figure.subplots_adjust(left=0.02, right=0.98, top=1 - 1.2 / height)
+        figure.subplots_adjust(bottom=PANELS_BOTTOM / height, hspace=0.12, wspace=0.05)
         for axis, month in zip(axes.ravel(), months, strict=False):
-            draw_month(axis, history, month, scenario)
+            draw_month(axis, history, month, scenario, fit=True)
         for axis in axes.ravel()[len(months) :]:
             axis.set_visible(False)
         figure.suptitle(title or f"{scenario.name}: the alliance network")
-        figure.subplots_adjust(left=0.02, right=0.98, top=1 - 1.2 / figure.get_figheight())
-        figure.subplots_adjust(bottom=1.0 / figure.get_figheight(), hspace=0.12, wspace=0.05)
         _key(figure)
     return figure
 

@@ -10,12 +10,15 @@ from concurrent.futures import Future
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
 
 from simulation.experiments.ensemble import SerialExecutor
 from simulation.experiments.seeds import run_seeds
 from simulation.experiments.sensitivity import SensitivityError, Study, run_study
 from simulation.experiments.sensitivity.design import bounds_for
 from simulation.experiments.sensitivity.metrics import point_means
+from simulation.experiments.sensitivity.plots import morris_figure
 from simulation.model import Mode
 
 VARIED = ("removal_delay", "power_apparatus_weight")
@@ -141,3 +144,53 @@ def test_any_leader_can_be_asked_whether_he_dominates():
     columns = ["power_stalin", "power_zinoviev"]
     assert available(columns, ["dominant_zinoviev", "dominant_lenin"]) == ["dominant_zinoviev"]
     assert list(run_values(summary, "dominant_stalin", 57)) == [1.0, 0.0, 1.0]
+
+
+def test_the_morris_labels_of_crowded_points_do_not_overlap():
+    """Coinciding and crowded points: every label legible, every parameter accounted for."""
+    rng = np.random.default_rng(3)
+    points = {  # two pairs that coincide, a crowd near the origin, a few apart
+        "discipline": (10.1, 13.4),
+        "move_threshold": (10.1, 13.4),
+        "alliance_rate": (0.3, 0.36),
+        "balancing": (0.3, 0.36),
+        **{f"minor_{k:02d}": tuple(rng.uniform(0, 1.5, 2)) for k in range(20)},
+        "partner_margin": (16.0, 19.7),
+        "capture_grievance": (17.0, 24.5),
+        "removal_delay": (12.2, 12.7),
+    }
+    indices = pd.DataFrame(
+        [
+            {"outcome": outcome, "parameter": name, "index": index, "estimate": value}
+            for outcome in ("left_trotsky_war_commissar", "power_stalin")
+            for name, (mu_star, sigma) in points.items()
+            for index, value in (("mu_star", mu_star), ("sigma", sigma))
+        ]
+    )
+    figure = morris_figure(indices, ["left_trotsky_war_commissar", "power_stalin"])
+    FigureCanvasAgg(figure).draw()
+    drawn = figure.get_tightbbox()  # inches: titles, axis labels, ticks, all cut by no edge
+    assert drawn.x0 >= 0 and drawn.y0 >= 0
+    assert drawn.x1 <= figure.get_figwidth() and drawn.y1 <= figure.get_figheight()
+    for axis in figure.axes:
+        if not axis.get_visible():
+            continue
+        frame = axis.get_window_extent()
+        labels = [(label, Text.get_window_extent(label)) for label in axis.texts]
+        for number, (label, extent) in enumerate(labels):
+            assert frame.x0 <= extent.x0 and extent.x1 <= frame.x1, label.get_text()
+            assert frame.y0 <= extent.y0 and extent.y1 <= frame.y1, label.get_text()
+            crossed = [other.get_text() for other, box in labels[:number] if extent.overlaps(box)]
+            assert not crossed, (label.get_text(), crossed)
+        named = {name for label, _ in labels for name in label.get_text().split(", ")}
+        assert {"discipline", "move_threshold", "capture_grievance"} <= named
+        shown = sum(_named(label.get_text()) for label, _ in labels)
+        title = axis.get_title()
+        unlabelled = int(title.split("\n")[1].split()[0]) if "\n" in title else 0
+        assert shown + unlabelled == len(points)
+
+
+def _named(label: str) -> int:
+    """How many parameters a label of the μ*–σ plane stands for: ``a, b, c +4`` is 7."""
+    names, _, more = label.partition(" +")
+    return len(names.split(", ")) + int(more or 0)

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
 
 from simulation.output.comparison import draw_comparison
 from simulation.output.interventions import concerned_leaders, interventions
@@ -75,3 +77,80 @@ def test_the_comparison_figure_labels_the_interventions(baseline, stalin_removed
     paths = figure.axes[1]
     assert any(text.get_text().startswith("Stalin removed") for text in paths.texts)
     assert {line.get_gid() for line in paths.lines} >= {"stalin", "rudzutak"}
+
+
+def _drawn_texts(figure):
+    """The figure drawn on a raster canvas, and its visible texts with their extents."""
+    FigureCanvasAgg(figure).draw()
+    return [
+        (text, text.get_window_extent())
+        for text in figure.findobj(Text)
+        if text.get_visible() and text.get_text().strip()
+    ]
+
+
+def test_the_comparison_of_two_alternatives_keeps_every_label_readable(baseline):
+    alternatives = {
+        scenario.name: scenario
+        for scenario in (
+            load_scenario(COUNTERFACTUALS / "stalin_removed_1923.yaml"),
+            load_scenario(COUNTERFACTUALS / "good_harvest_1925.yaml"),
+        )
+    }
+    names = ["baseline-1922", *alternatives]
+    period = pd.period_range(str(baseline.start), str(baseline.end), freq="M")
+    months = [str(month) for month in period]
+    quantiles = {
+        name: pd.DataFrame(
+            {
+                "date": months * 2,
+                "leader": ["stalin"] * len(months) + ["rudzutak"] * len(months),
+                "measure": "power",
+                "q50": [0.15] * len(months) + [0.02] * len(months),
+            }
+        )
+        for name in names
+    }
+    leaders = ["stalin", "rykov", "molotov", "kamenev", "tomsky", "zinoviev", "bukharin"]
+    table = pd.DataFrame(
+        [
+            {
+                "metric": f"p_dominant_{leader}",
+                "scenario": name,
+                "estimate": 0.9 if leader == "stalin" else 0.1,
+                "ci_low": 0.05,
+                "ci_high": 1.0,
+            }
+            for leader in leaders
+            for name in names
+        ]
+    )
+    figure = draw_comparison(
+        table, quantiles, "baseline-1922", baseline, ["stalin", "rudzutak"], 50, 0.95, alternatives
+    )
+    texts = _drawn_texts(figure)
+    canvas = figure.bbox
+    for text, extent in texts:  # nothing cut off at the figure's edges
+        assert canvas.x0 <= extent.x0 and extent.x1 <= canvas.x1, text.get_text()
+        assert canvas.y0 <= extent.y0 and extent.y1 <= canvas.y1, text.get_text()
+    bars, paths = figure.axes[:2]
+    suptitle = next(text for text, _ in texts if text.get_text() == figure.get_suptitle())
+    titles = [suptitle, bars.title, paths.title]
+    for title in titles:  # the titles overlap no other text
+        extent = title.get_window_extent()
+        assert not [
+            other.get_text()
+            for other, other_extent in texts
+            if other is not title and extent.overlaps(other_extent)
+        ], title.get_text()
+    span = paths.get_window_extent()
+    labels = [text for text in paths.texts if text.get_text().startswith(tuple(names))]
+    assert len(labels) >= 2
+    for label in labels:  # the intervention labels stay over their panel
+        extent = label.get_window_extent()
+        assert span.x0 <= extent.x0 and extent.x1 <= span.x1, label.get_text()
+    key = bars.get_legend().get_window_extent()
+    assert not key.overlaps(bars.get_window_extent())  # the key hides no bar
+    assert not key.overlaps(bars.yaxis.label.get_window_extent())
+    assert not any(key.overlaps(tick.get_window_extent()) for tick in bars.get_xticklabels())
+    assert key.x1 <= paths.yaxis.label.get_window_extent().x0  # nor reaches the next panel

@@ -1,7 +1,11 @@
 """The alliance network: a still at chosen months, an animation with a frame per month."""
 
+import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
+from matplotlib.patches import Circle
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 from simulation.cli import main
@@ -9,6 +13,7 @@ from simulation.experiments.runs import run_model
 from simulation.model import Mode
 from simulation.output.colours import leader_colours
 from simulation.output.network import (
+    NetworkHistory,
     animate_network,
     draw_network,
     network_history,
@@ -129,3 +134,68 @@ def test_an_impossible_month_is_refused_before_anything_runs(tmp_path, capsys, m
         f"--network-months: {month!r} is not a month; month must be 01..12, got {month[-2:]}"
     ]
     assert "Traceback" not in error and not out.exists()
+
+
+def _crowded_history():
+    """A trio above a leader outside it, and a faction spread wide at the right."""
+    place = {
+        "stalin": (0.0, 0.5),
+        "zinoviev": (-0.15, 0.35),
+        "kamenev": (0.15, 0.35),
+        "tomsky": (0.0, -0.05),  # where the trio's name used to stand, under its circle
+        "trotsky": (1.0, 0.6),
+        "rakovsky": (1.0, -1.0),  # the opposition's circle reaches past the old view
+    }
+    month = "1924-01"
+    return NetworkHistory(
+        months=[month],
+        leaders=list(place),
+        positions={month: {leader: np.array(xy) for leader, xy in place.items()}},
+        power={month: dict.fromkeys(place, 0.15)},
+        affinity={month: {("stalin", "zinoviev"): 0.8, ("trotsky", "rakovsky"): 0.6}},
+        factions={
+            month: {
+                "troika": ["kamenev", "stalin", "zinoviev"],
+                "left_opposition": ["rakovsky", "trotsky"],
+            }
+        },
+        largest=0.15,
+    )
+
+
+def test_the_still_shows_every_faction_circle_whole_and_every_name_in_view(small_run):
+    scenario, _ = small_run
+    figure = draw_network(_crowded_history(), scenario, ["1924-01"])
+    FigureCanvasAgg(figure).draw()
+    drawn = figure.get_tightbbox()  # inches
+    assert drawn.x0 >= 0 and drawn.y0 >= 0
+    assert drawn.x1 <= figure.get_figwidth() and drawn.y1 <= figure.get_figheight()
+    panel = next(axis for axis in figure.axes if axis.get_title() == "January 1924")
+    (left, right), (bottom, top) = panel.get_xlim(), panel.get_ylim()
+    circles = [patch for patch in panel.patches if isinstance(patch, Circle)]
+    assert len(circles) == 2
+    for circle in circles:  # no circle cut at the panel's edge
+        (x, y), radius = circle.center, circle.get_radius()
+        assert left <= x - radius and x + radius <= right
+        assert bottom <= y - radius and y + radius <= top
+    frame = panel.get_window_extent()
+    names = {text.get_text(): text.get_window_extent() for text in panel.texts}
+    for name, extent in names.items():
+        assert frame.x0 <= extent.x0 and extent.x1 <= frame.x1, name
+        assert frame.y0 <= extent.y0 and extent.y1 <= frame.y1, name
+    nodes = panel.collections[-1]  # drawn after the edges
+    pixels = figure.dpi / 72
+    discs = [
+        Bbox.from_extents(x - r, y - r, x + r, y + r)
+        for (x, y), r in zip(
+            panel.transData.transform(nodes.get_offsets()),
+            np.sqrt(nodes.get_sizes()) / 2 * pixels,
+            strict=True,
+        )
+    ]
+    for faction in ("Troika", "left_opposition"):  # each faction's name in plain sight
+        extent = names[faction]
+        assert not [disc for disc in discs if extent.overlaps(disc)], faction
+        assert not [
+            other for other, box in names.items() if other != faction and extent.overlaps(box)
+        ], faction
