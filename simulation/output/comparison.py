@@ -14,6 +14,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.transforms import offset_copy
 
+from simulation.model.party_model import Mode
 from simulation.output.colours import leader_colours
 from simulation.output.fan import while_alive
 from simulation.output.interventions import interventions
@@ -37,6 +38,7 @@ def draw_comparison(
     runs: int | None = None,
     level: float = 0.95,
     alternatives: Mapping[str, Scenario] | None = None,
+    mode: Mode | str = Mode.FREE,
 ) -> Figure:
     """P(dominant) per scenario with intervals (left) and median power paths (right).
 
@@ -51,10 +53,12 @@ def draw_comparison(
         level: coverage of the intervals, for the title.
         alternatives: the alternative scenarios by name: the month each takes effect
             (where it first differs from the base) is marked on the paths.
+        mode: the runs' mode, which says which of the alternatives' changes act
+            (:func:`.interventions.interventions`).
     """
     names = {leader.id: leader.name for leader in scenario.leaders}
     order = [base, *(name for name in quantiles if name != base)]
-    marks = _intervention_marks(scenario, alternatives or {})
+    marks = _intervention_marks(scenario, alternatives or {}, mode)
     with slide_style():
         figure = Figure(figsize=(16, 8.4), layout=ConstrainedLayoutEngine(h_pad=0.1))
         left, right = figure.subplots(1, 2, width_ratios=[2, 3])
@@ -86,17 +90,22 @@ def plot_comparison(
     runs: int | None = None,
     level: float = 0.95,
     alternatives: Mapping[str, Scenario] | None = None,
+    mode: Mode | str = Mode.FREE,
 ) -> None:
     """Write :func:`draw_comparison` to ``path`` (PNG, SVG or PDF by its suffix)."""
-    figure = draw_comparison(table, quantiles, base, scenario, leaders, runs, level, alternatives)
+    figure = draw_comparison(
+        table, quantiles, base, scenario, leaders, runs, level, alternatives, mode
+    )
     save_figure(figure, path)
 
 
-def _intervention_marks(base: Scenario, alternatives: Mapping[str, Scenario]) -> list[Mark]:
+def _intervention_marks(
+    base: Scenario, alternatives: Mapping[str, Scenario], mode: Mode | str
+) -> list[Mark]:
     """Each alternative's departures from the base; named by scenario when there are several."""
     marks = []
     for name, alternative in alternatives.items():
-        for mark in interventions(base, alternative):
+        for mark in interventions(base, alternative, mode):
             text = f"{name}: {mark.text}" if len(alternatives) > 1 else mark.text
             marks.append(Mark(mark.month, text, mark.rank))
     return marks

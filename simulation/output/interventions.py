@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from simulation.model.initial_state import applies
+from simulation.model.party_model import Mode, decides_from
 from simulation.output.marks import SCENARIO_LABEL, Mark, by_month
 from simulation.scenario.diff import diff_scenarios
 from simulation.scenario.schema import Scenario
@@ -19,18 +21,26 @@ CONCERNED_FIELDS = ("who", "target", "beneficiary")
 """The fields of an event naming the leaders it is about (not ``by``: its authors)."""
 
 
-def interventions(base: Scenario, alternative: Scenario) -> list[Mark]:
-    """The months in which ``alternative`` departs from ``base``, with what changes then.
+def interventions(
+    base: Scenario, alternative: Scenario, mode: Mode | str = Mode.FREE
+) -> list[Mark]:
+    """The months in which ``alternative``'s runs in ``mode`` depart from ``base``'s.
 
     An event added or changed marks its month, a dropped event its former month, a
     moved event the earlier of its two months; a changed parameter, leader or post
-    acts from the start. Words alone (an event reworded) change nothing and are not marked.
+    acts from the start. Words alone (an event reworded) change nothing and are not
+    marked, nor is a dropped decision the base's runs never applied in ``mode``
+    (:func:`simulation.model.initial_state.applies`: in free mode, the scenario's own).
     """
     entries = []
     start = pd.Timestamp(f"{alternative.start}-01")
     before, after = _events(base), _events(alternative)
+    applied = {
+        event.id for event in base.events if applies(event, base, decides_from(base, Mode(mode)))
+    }
     for difference in diff_scenarios(base, alternative):
-        if not difference.modes:
+        unapplied = difference.change == "dropped" and difference.item not in applied
+        if not difference.modes or (difference.section == "events" and unapplied):
             continue
         if difference.section != "events":
             if difference.section in ("parameters", "leaders", "posts", "organisations"):

@@ -37,6 +37,17 @@ def test_the_marks_are_the_months_the_overlay_changes(baseline, lenin_recovers, 
     assert "no Lenin dies" in recovers["1924-01-01"]
 
 
+def test_a_dropped_decision_is_marked_only_where_the_base_applied_it(baseline, lenin_recovers):
+    # Lenin's recovery drops the baseline's Rykov premiership of February 1924, a decision
+    # free mode leaves to the leaders: a free comparison must not mark it as a change.
+    marks = {
+        mode: " · ".join(mark.text for mark in interventions(baseline, lenin_recovers, mode))
+        for mode in ("free", "replay")
+    }
+    assert "no Rykov premier" in marks["replay"] and "no Rykov premier" not in marks["free"]
+    assert "no Lenin dies" in marks["free"]  # exogenous: dropped in every mode
+
+
 def test_the_leaders_an_overlay_is_about_include_the_new_general_secretary(
     baseline, lenin_recovers, stalin_removed
 ):

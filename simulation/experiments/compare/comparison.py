@@ -258,6 +258,7 @@ def _compare(
         runs=ensembles[0].runs,
         level=LEVEL,
         alternatives=alternatives,
+        mode=ensembles[0].mode,
     )
     remove_other_formats(plot_path)
     metrics, constant = main_metrics(table)
