@@ -10,11 +10,13 @@ in every run.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from simulation.dashboard.settings import BASELINE, Settings, build_scenario
 from simulation.experiments.compare.comparison import ComparisonResult, run_comparison
 from simulation.experiments.ensemble import Ensemble, make_executor
+from simulation.experiments.ensemble.store import is_complete
 from simulation.experiments.posterior import choose_for_comparison
 from simulation.model import Mode
 from simulation.scenario import apply_changes, load_scenario
@@ -69,6 +71,8 @@ def compare_with_baseline(
             [base, alternative], files, [(), tuple(flags)], choices, strict=True
         )
     ]
+    for ensemble in ensembles:
+        _clear_other_runs(out_dir / ensemble.scenario.name, ensemble)
     return run_comparison(
         ensembles,
         out_dir,
@@ -76,3 +80,15 @@ def compare_with_baseline(
         resamples=resamples,
         force=True,
     )
+
+
+def _clear_other_runs(directory: Path, ensemble: Ensemble) -> None:
+    """Remove another setting's runs from the dashboard's own folder, keeping this one's.
+
+    The command line refuses to write over an ensemble of other settings (another seed,
+    mode or scenario), which a classroom user could neither read nor act on: the
+    dashboard's folder is its own, so the next comparison replaces the last, and the
+    same settings again reuse their runs.
+    """
+    if directory.exists() and not is_complete(directory, ensemble):
+        shutil.rmtree(directory)

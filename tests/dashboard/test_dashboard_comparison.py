@@ -30,3 +30,17 @@ def test_a_parameter_moved_on_a_slider_holds_in_every_run_of_the_comparison(tmp_
     ]
     assert [m["parameters_kept"] for m in manifests] == [[], ["hostility"]]
     assert manifests[0]["posterior_sha256"] == manifests[1]["posterior_sha256"]
+
+
+def test_the_next_comparison_replaces_the_last_and_the_same_one_reuses_it(tmp_path):
+    # The dashboard's folder is its own: another seed or mode must not be refused as
+    # "another ensemble", and the same settings again must not run anything.
+    first = Settings(mode="free", seed=3)
+    compare_with_baseline(first, runs=4, out_dir=tmp_path, workers=1, resamples=50)
+    again = compare_with_baseline(first, runs=4, out_dir=tmp_path, workers=1, resamples=50)
+    assert set(again.reports.values()) == {None}  # every ensemble reused
+    for other in (Settings(mode="free", seed=4), Settings(mode="replay", seed=4)):
+        result = compare_with_baseline(other, runs=4, out_dir=tmp_path, workers=1, resamples=50)
+        assert None not in result.reports.values()  # both ran afresh
+        manifest = json.loads((tmp_path / SETTINGS_NAME / "manifest.json").read_text())
+        assert (manifest["seed"], manifest["mode"]) == (other.seed, other.mode)
