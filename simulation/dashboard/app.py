@@ -257,6 +257,7 @@ def RunViews(session: Run):
     with session.lock:
         drawing = model.step_index
         label = views.current_label(model)
+        heading = views.heading(model)
         trajectories = views.trajectory_figure(model)
         network = views.network_figure(model)
         offices = views.office_table(model)
@@ -265,7 +266,7 @@ def RunViews(session: Run):
         path = views.path_so_far(model)
     # Effects run once the page, figures included, has been drawn.
     solara.use_effect(lambda: session.show(drawing), [session, drawing])
-    solara.Markdown(f"## {session.scenario.name}, {model.mode.value}: {label}")
+    solara.Markdown(f"## {heading}")
     with solara.Columns([3, 2]):
         with solara.Card("Influence and power"):
             solara.FigureMatplotlib(trajectories, format="png")

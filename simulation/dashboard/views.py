@@ -42,6 +42,16 @@ def current_label(model: PartyModel) -> str:
     return model.date if model.step_index >= 0 else f"before {model.dates[0]}"
 
 
+def heading(model: PartyModel) -> str:
+    """The run's title: its scenario, how its decisions are made, and its month.
+
+    A branch from history decides from its month whatever the mode it was asked in.
+    """
+    branch = model.spec.free_from
+    mode = model.mode.value if branch is None else f"free from {branch}"
+    return f"{model.spec.name}, {mode}: {current_label(model)}"
+
+
 def contenders(model: PartyModel, count: int = CONTENDERS) -> list[int]:
     """Indices of the main contenders so far (:mod:`simulation.output.contenders`).
 

@@ -146,3 +146,13 @@ def test_a_markdown_table_keeps_every_cell_whole():
         "|---|---|",
         "| General / Secretary | x |",
     ]
+
+
+def test_the_heading_says_a_branch_decides_from_its_month(baseline):
+    branched = baseline.model_copy(update={"free_from": baseline.start.plus(25)})
+    model = PartyModel(branched, seed=1, mode=Mode.REPLAY)
+    assert views.heading(model) == "baseline-1922, free from 1924-05: before 1922-04"
+    model.step()
+    plain = PartyModel(baseline, seed=1, mode=Mode.REPLAY)
+    assert views.heading(plain) == "baseline-1922, replay: before 1922-04"
+    assert views.heading(model) == "baseline-1922, free from 1924-05: 1922-04"
