@@ -24,8 +24,9 @@ from simulation.scenario import apply_changes, load_scenario
 RUNS = 200
 """Runs per ensemble: enough to see a probability move by ten points, in about a minute."""
 OUT = Path("outputs") / "dashboard-compare"
-SETTINGS_NAME = "dashboard-settings"
-"""The settings' scenario is renamed: a comparison needs a distinct name per scenario."""
+AS_SET = "-as-set"
+"""Added to the settings' scenario's name: a comparison needs a distinct name per scenario,
+and the table and figure should still say which scenario the class chose."""
 
 
 def compare_with_baseline(
@@ -51,7 +52,8 @@ def compare_with_baseline(
     """
     alternative = build_scenario(settings)
     _, flags = settings.changes()
-    alternative = apply_changes(alternative, [{"set": {"name": SETTINGS_NAME}}], "dashboard")
+    name = settings_name(alternative.name)
+    alternative = apply_changes(alternative, [{"set": {"name": name}}], "dashboard")
     mode = Mode(settings.mode)
     base = load_scenario(BASELINE)
     files = [BASELINE, settings.scenario_file]
@@ -92,3 +94,8 @@ def _clear_other_runs(directory: Path, ensemble: Ensemble) -> None:
     """
     if directory.exists() and not is_complete(directory, ensemble):
         shutil.rmtree(directory)
+
+
+def settings_name(scenario_name: str) -> str:
+    """The name the settings' scenario is compared under: ``good-harvest-1925-as-set``."""
+    return f"{scenario_name}{AS_SET}"

@@ -1,11 +1,13 @@
 import json
+from pathlib import Path
 
 import pytest
 
-from simulation.dashboard.comparison import SETTINGS_NAME, compare_with_baseline
+from simulation.dashboard.comparison import compare_with_baseline, settings_name
 from simulation.dashboard.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("at_project_root")
+SETTINGS_NAME = settings_name("baseline-1922")
 
 
 def test_the_settings_are_compared_with_the_baseline_through_the_cli_comparison(tmp_path):
@@ -44,3 +46,10 @@ def test_the_next_comparison_replaces_the_last_and_the_same_one_reuses_it(tmp_pa
         assert None not in result.reports.values()  # both ran afresh
         manifest = json.loads((tmp_path / SETTINGS_NAME / "manifest.json").read_text())
         assert (manifest["seed"], manifest["mode"]) == (other.seed, other.mode)
+
+
+def test_the_comparison_names_the_scenario_the_class_chose(tmp_path):
+    harvest = Path("scenarios/counterfactuals/good_harvest_1925.yaml")
+    chosen = Settings(mode="free", scenario_file=harvest)
+    result = compare_with_baseline(chosen, runs=2, out_dir=tmp_path, workers=1, resamples=20)
+    assert set(result.table["scenario"]) == {"baseline-1922", "good-harvest-1925-as-set"}
