@@ -9,14 +9,11 @@ would have been accepted, before anything runs.
 from __future__ import annotations
 
 import argparse
-import re
 from dataclasses import dataclass
 
 from simulation.calendar import Month
 from simulation.output.formats import FORMATS
 from simulation.scenario import Scenario
-
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
 def add_figure_arguments(parser: argparse.ArgumentParser, network: bool = False) -> None:
@@ -66,17 +63,6 @@ def _items(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
-def _month(text: str) -> Month:
-    """``text`` read as a month by :meth:`Month.parse`; a :class:`ValueError` says why not.
-
-    The shape alone is not enough: ``1923-13`` has it, and as text sorts inside a
-    1922-1926 period, so that it would fail only once the figures were drawn.
-    """
-    if not _MONTH.match(text):
-        raise ValueError("expected YYYY-MM")
-    return Month.parse(text)
-
-
 def figure_choices(args: argparse.Namespace, scenario: Scenario) -> tuple[FigureChoices, list[str]]:
     """The figure flags checked against ``scenario``; with one message per problem."""
     problems = []
@@ -98,7 +84,7 @@ def figure_choices(args: argparse.Namespace, scenario: Scenario) -> tuple[Figure
         parsed = []
         for item in items:
             try:
-                month = _month(item)
+                month = Month.parse(item)  # 1923-13 has the shape, not a month
             except ValueError as error:
                 problems.append(f"--network-months: {item!r} is not a month; {error}")
                 continue

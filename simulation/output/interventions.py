@@ -35,9 +35,8 @@ def interventions(
     entries = []
     start = pd.Timestamp(f"{alternative.start}-01")
     before, after = _events(base), _events(alternative)
-    applied = {
-        event.id for event in base.events if applies(event, base, decides_from(base, Mode(mode)))
-    }
+    free_from = decides_from(base, Mode(mode))
+    applied = {event.id for event in base.events if applies(event, base, free_from)}
     for difference in diff_scenarios(base, alternative):
         unapplied = difference.change == "dropped" and difference.item not in applied
         if not difference.modes or (difference.section == "events" and unapplied):

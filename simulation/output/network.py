@@ -398,8 +398,14 @@ def draw_network(
         FigureCanvasAgg(figure)  # to measure the names as they are placed
         axes = figure.subplots(rows, columns, squeeze=False)
         height = figure.get_figheight()
-        figure.subplots_adjust(left=0.02, right=0.98, top=1 - 1.2 / height)
-        figure.subplots_adjust(bottom=PANELS_BOTTOM / height, hspace=0.12, wspace=0.05)
+        figure.subplots_adjust(
+            left=0.02,
+            right=0.98,
+            top=1 - 1.2 / height,
+            bottom=PANELS_BOTTOM / height,
+            hspace=0.12,
+            wspace=0.05,
+        )
         for axis, month in zip(axes.ravel(), months, strict=False):
             draw_month(axis, history, month, scenario, fit=True)
         for axis in axes.ravel()[len(months) :]:

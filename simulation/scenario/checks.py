@@ -54,7 +54,7 @@ def _duplicates(ids: list[str]) -> set[str]:
 
 
 LISTED_OUTSIDE = 3
-"""Events outside the period told one by one; more are told together, at the period's end."""
+"""Events outside the period told one by one; more are told together, at the edge they pass."""
 
 
 def check_scenario(scenario: Scenario) -> Iterator[Problem]:

@@ -38,7 +38,11 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 def parse_scenario(
-    text: str, origin: str = "<scenario>", base_dir: FilePath | None = None
+    text: str,
+    origin: str = "<scenario>",
+    base_dir: FilePath | None = None,
+    changes: Sequence[object] = (),
+    labels: Sequence[str] = (),
 ) -> Scenario:
     """Validate scenario YAML text; raise :class:`ScenarioError` listing every problem.
 
@@ -46,9 +50,16 @@ def parse_scenario(
         text: the YAML: a scenario, or an overlay (``extends:``) on one.
         origin: the file name used in messages.
         base_dir: where relative paths in the scenario (``parameters_from``, ``extends``) start.
+        changes: changes to apply on top, as in an overlay's ``changes:`` list (the
+            command line's ``--set``, ``--drop-event``...). Applied to the text's own
+            draft, so that a problem they cause in the file's part is still told at the
+            file's line.
+        labels: one per change, naming it in messages (the flag as typed).
     """
     data, root = read_yaml(text, origin)
     draft, problems = draft_of(data, root, origin, base_dir)
+    if changes:
+        problems += changes_to_draft(draft, changes, labels)
     return validate_draft(draft, problems)
 
 
@@ -57,17 +68,7 @@ def load_scenario(
 ) -> Scenario:
     """Read and validate a scenario file, resolving it first if it is an overlay.
 
-    Args:
-        path: the scenario or overlay file.
-        changes: changes to apply on top, as in an overlay's ``changes:`` list (the
-            command line's ``--set``, ``--drop-event``...). Applied to the file's own
-            draft, so that a problem they cause in the file's part is still told at the
-            file's line.
-        labels: one per change, naming it in messages (the flag as typed).
+    ``changes`` and ``labels``: as for :func:`parse_scenario`.
     """
     path = FilePath(path)
-    data, root = read_yaml(read_text(path), str(path))
-    draft, problems = draft_of(data, root, str(path), path.parent)
-    if changes:
-        problems += changes_to_draft(draft, changes, labels)
-    return validate_draft(draft, problems)
+    return parse_scenario(read_text(path), str(path), path.parent, changes, labels)
