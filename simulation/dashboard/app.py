@@ -39,6 +39,17 @@ MONTH_DELAY = 0.4
 """Seconds between months while playing: slow enough to follow, 57 months in half a minute."""
 NO_BRANCH = "no branch"
 """The choice of the branching month that leaves the mode as chosen."""
+SIDEBAR_WIDTH = 376
+"""Pixels of the controls' column: Solara's narrowest sidebar (400) less its padding.
+
+Solara sizes the sidebar to its content (400 to 600 px) but places the page beside it
+at the width it had first: a longer scenario path or event id chosen later widened it
+over the heading and the chart's axis. A fixed column keeps the sidebar at 400 px; a
+word longer than the column breaks rather than widening it.
+"""
+SIDEBAR_STYLE = {"width": f"{SIDEBAR_WIDTH}px", "overflow-wrap": "anywhere"}
+TABLE_STYLE = {"overflow-x": "auto"}
+"""A table wider than its card scrolls inside it instead of running past its edge."""
 
 
 class Run:
@@ -152,14 +163,15 @@ def Controls():
             )
             solara.Button("Step", on_click=step_once, disabled=playing.value)
             solara.Button("Reset", on_click=lambda: restart(settings.value))
-        solara.Select(
-            "Scenario",
-            values=files,
-            value=str(current.scenario_file),
-            on_value=lambda file: restart(
-                replace(current, scenario_file=Path(file), dropped=frozenset())
-            ),
-        )
+        with solara.Div(attributes={"title": str(current.scenario_file)}):  # shown elided
+            solara.Select(
+                "Scenario",
+                values=files,
+                value=str(current.scenario_file),
+                on_value=lambda file: restart(
+                    replace(current, scenario_file=Path(file), dropped=frozenset())
+                ),
+            )
         solara.ToggleButtonsSingle(
             value=current.mode,
             values=[mode.value for mode in Mode],
@@ -174,18 +186,58 @@ def Controls():
                     replace(current, free_from=None if month == NO_BRANCH else month)
                 ),
             )
-        solara.InputInt(
-            "Seed",
-            value=current.seed,
-            on_value=lambda seed: restart(replace(current, seed=seed)),
-            continuous_update=False,
-        )
+        SeedField(current, run.value)
         if problem.value:
             solara.Error(problem.value)
         solara.Text(f"Same run from a terminal: {current.command()}")
     if run.value is not None:
         Events(current)
     Parameters(current)
+
+
+def seed_refusal(text: str) -> str:
+    """Why the seed field's text is not a seed the model takes; "" if it is one."""
+    try:
+        check_seed(int(text), "Seed")
+    except SeedError as error:
+        return str(error)
+    except ValueError:
+        return f"Seed must be an integer, got {text!r}"
+    return ""
+
+
+@solara.component
+def SeedField(current: Settings, session: Run | None):
+    """The seed, restarting the run once entered (Enter, or leaving the field).
+
+    A refused seed is said under the field until its text is a seed again, keystroke by
+    keystroke, not until the run is rebuilt: a corrected seed's run takes seconds to
+    build (up to fifteen on a busy machine), and a refusal left on screen that long read
+    as a refusal of the corrected seed. A new run, whichever control started it (Reset,
+    the mode), puts its own seed in the field, not a refused one left without its message.
+    """
+    text = solara.use_reactive(str(current.seed))
+    refused = solara.use_reactive(False)
+
+    def show_the_runs_seed() -> None:
+        text.value, refused.value = str(current.seed), False
+
+    solara.use_effect(show_the_runs_seed, [session])
+
+    def enter(widget, *_) -> None:
+        refused.value = bool(seed_refusal(widget.v_model))
+        if not refused.value and int(widget.v_model) != current.seed:
+            restart(replace(current, seed=int(widget.v_model)))
+
+    message = seed_refusal(text.value) if refused.value else ""
+    with solara.Div():  # one child whether said or not: the field is kept as typed in
+        field = solara.v.TextField(
+            label="Seed", v_model=text.value, on_v_model=text.set, error=bool(message)
+        )
+        if message:
+            solara.Error(message)
+    solara.v.use_event(field, "keyup.enter", enter)
+    solara.v.use_event(field, "focusout", enter)
 
 
 @solara.component
@@ -274,16 +326,21 @@ def RunViews(session: Run):
             solara.FigureMatplotlib(network, format="png")
     with solara.Columns([2, 3]):
         with solara.Card("Who holds which office"):
-            solara.Markdown(views.as_markdown(offices))
+            _table(offices)
         with solara.Card("Last vote in each arena"):
             if votes.empty:
                 solara.Text("No vote yet.")
             else:
-                solara.Markdown(views.as_markdown(votes))
+                _table(votes)
     with solara.Card("The path so far, against history's"):
-        solara.Markdown(views.as_markdown(path))
+        _table(path)
     with solara.Card(f"Chronicle (newest first; {len(events)} events so far)"):
-        solara.Markdown(views.as_markdown(events.head(CHRONICLE_ROWS)))
+        _table(events.head(CHRONICLE_ROWS))
+
+
+def _table(frame):
+    """A frame as a table within its card (:data:`TABLE_STYLE`)."""
+    return solara.Markdown(views.as_markdown(frame), style=TABLE_STYLE)
 
 
 @solara.component
@@ -291,7 +348,7 @@ def Watch():
     """The first page: watch one run month by month."""
     solara.use_effect(lambda: restart(settings.value) if run.value is None else None, [])
     Player()
-    with solara.Sidebar():
+    with solara.Sidebar(), solara.Div(style=SIDEBAR_STYLE):
         Controls()
     if run.value is not None:
         RunViews(run.value)

@@ -7,6 +7,8 @@ opening position: no trajectory yet, the initial alliances, the initial office h
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.dates as mdates
 import networkx as nx
 import numpy as np
@@ -272,7 +274,8 @@ def last_votes(model: PartyModel) -> pd.DataFrame:
     """The last motion put to each arena so far, with its count and outcome in one column.
 
     One column, not three: in a card half the page wide, eight columns squeezed the motion's
-    words to two or three a line.
+    words to two or three a line. Names the log joins with ";" are listed with ", ": a bloc's
+    condemnation, one unbroken word of some seventy letters, ran past the card's edge.
     """
     latest = {}
     for vote in model.vote_log:
@@ -281,15 +284,23 @@ def last_votes(model: PartyModel) -> pd.DataFrame:
         {
             "arena": arena,
             "month": vote.date,
-            "motion": vote.motion,
-            "sponsor": vote.sponsor,
-            "target": vote.target,
+            "motion": listed(vote.motion),
+            "sponsor": listed(vote.sponsor),
+            "target": listed(vote.target),
             "vote": f"{vote.votes_for}–{vote.votes_against}, "
             + ("carried" if vote.carried else "lost"),
         }
         for arena, vote in latest.items()
     ]
     return pd.DataFrame(rows, columns=["arena", "month", "motion", "sponsor", "target", "vote"])
+
+
+def listed(text: str) -> str:
+    """Names the logs join with ";" (``trotsky;radek``) as a list a line can break in.
+
+    A semicolon already followed by a space is the scenario's own prose and is kept.
+    """
+    return re.sub(r";(?=\S)", ", ", text)
 
 
 def as_markdown(frame: pd.DataFrame) -> str:

@@ -141,8 +141,33 @@ def test_a_negative_seed_is_refused_and_the_run_kept():
     seed.v_model = "-3"
     seed.fire_event("keyup.enter")
     assert app.run.value is before
-    assert "Seed must be" in app.problem.value and "-3" in app.problem.value
-    controls.find(v.Alert, children=[app.problem.value]).assert_single()
+    refusal = app.seed_refusal("-3")
+    assert "Seed must be" in refusal and "-3" in refusal
+    controls.find(v.Alert, children=[refusal]).assert_single()
+
+
+def test_a_refused_seed_is_no_longer_said_once_a_seed_is_typed():
+    """Before Enter: the corrected seed's run takes seconds to build."""
+    _, controls = _render()
+    seed = controls.find(v.TextField, label="Seed").widget
+    seed.v_model = "abc"
+    seed.fire_event("keyup.enter")
+    controls.find(v.Alert, children=["Seed must be an integer, got 'abc'"]).assert_single()
+    seed.v_model = "-"  # still no seed: said of the text as it is now
+    controls.find(v.Alert, children=["Seed must be an integer, got '-'"]).assert_single()
+    seed.v_model = "5"
+    controls.find(v.Alert).assert_empty()
+    assert app.run.value.model.seed == 1  # not entered yet
+
+
+def test_a_run_started_by_another_control_shows_its_own_seed():
+    _, controls = _render()
+    seed = controls.find(v.TextField, label="Seed").widget
+    seed.v_model = "-3"
+    seed.fire_event("keyup.enter")
+    controls.find(v.Btn, children=["Reset"]).widget.click()
+    controls.find(v.Alert).assert_empty()
+    assert controls.find(v.TextField, label="Seed").widget.v_model == "1"
 
 
 @pytest.mark.parametrize(

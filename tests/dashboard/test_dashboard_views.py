@@ -122,9 +122,18 @@ def test_the_last_vote_of_each_arena_is_the_latest_one(model_in_1924_03):
     assert votes.index.is_unique
     for arena, vote in votes.iterrows():
         latest = [row for row in model_in_1924_03.vote_log if row.arena == arena][-1]
-        assert (vote["month"], vote["motion"]) == (latest.date, latest.motion)
+        assert (vote["month"], vote["motion"]) == (latest.date, views.listed(latest.motion))
         outcome = "carried" if latest.carried else "lost"
         assert vote["vote"] == f"{latest.votes_for}–{latest.votes_against}, {outcome}"
+
+
+def test_names_joined_in_the_logs_are_listed_so_that_a_line_can_break():
+    """A bloc's condemnation is one unbroken word in the log: it ran past the votes' card."""
+    assert views.listed("condemnation of trotsky;radek;pyatakov") == (
+        "condemnation of trotsky, radek, pyatakov"
+    )
+    prose = "Lenin's letter to be read to delegations only, not published; Stalin stays"
+    assert views.listed(prose) == prose
 
 
 def test_the_path_so_far_is_set_against_historys(baseline, model_in_1924_03):
