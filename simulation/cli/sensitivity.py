@@ -15,6 +15,11 @@ from simulation.cli.common import (
 from simulation.cli.scenario_args import add_scenario_arguments, load_from_args
 from simulation.scenario import ScenarioError
 
+DEFAULT_SIZES = {"morris": 20, "sobol": 1024}
+"""Trajectories of a Morris study, base points of a Sobol one, unless the flag says otherwise."""
+SIZE_FLAGS = {"morris": "trajectories", "sobol": "samples"}
+"""The flag (its argparse attribute) that sizes each method's sample; the other one is refused."""
+
 
 def _names(text: str) -> tuple[str, ...]:
     """Names separated by commas; none at all is refused (argparse then exits with status 2)."""
@@ -38,19 +43,22 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     add_scenario_arguments(parser)
     parser.add_argument("--method", choices=["morris", "sobol"], required=True)
+    # No argparse defaults: a size flag given for the other method is refused, not ignored.
     parser.add_argument(
         "--samples",
         type=int,
-        default=1024,
+        default=None,
         metavar="N",
-        help="Sobol base points, a power of two (default 1024: N x (parameters + 2) points)",
+        help=f"Sobol only: base points, a power of two (default {DEFAULT_SIZES['sobol']}: "
+        "N x (parameters + 2) points)",
     )
     parser.add_argument(
         "--trajectories",
         type=int,
-        default=20,
+        default=None,
         metavar="R",
-        help="Morris trajectories (default 20: R x (parameters + 1) points)",
+        help=f"Morris only: trajectories (default {DEFAULT_SIZES['morris']}: "
+        "R x (parameters + 1) points)",
     )
     parser.add_argument(
         "--runs-per-point",
@@ -88,10 +96,31 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=handle)
 
 
+def _size(args: argparse.Namespace) -> int:
+    """The sample size of the chosen method: its flag's value, else the method's default."""
+    given = getattr(args, SIZE_FLAGS[args.method])
+    return DEFAULT_SIZES[args.method] if given is None else given
+
+
+def _misapplied_flags(args: argparse.Namespace) -> list[str]:
+    """The size flags given for the other method: silently ignored, they would mislead."""
+    return [
+        f"--{flag} sizes a {method} study only; --method {args.method} is sized by "
+        f"--{SIZE_FLAGS[args.method]}"
+        for method, flag in SIZE_FLAGS.items()
+        if method != args.method and getattr(args, flag) is not None
+    ]
+
+
 def handle(args: argparse.Namespace) -> int:
     """Load, run the study, write its files; print the first-ranked parameter per outcome."""
     # Imported here for the start-up time of --help (see the cli package docstring).
-    from simulation.experiments.sensitivity import SensitivityError, Study, run_study
+    from simulation.experiments.sensitivity import (
+        SensitivityError,
+        Study,
+        run_study,
+        study_problems,
+    )
     from simulation.experiments.sensitivity.report import ranking
     from simulation.model import Mode
 
@@ -105,7 +134,7 @@ def handle(args: argparse.Namespace) -> int:
     study = Study(
         scenario,
         args.method,
-        args.trajectories if args.method == "morris" else args.samples,
+        _size(args),
         runs_per_point=args.runs_per_point,
         parameters=args.parameters,
         outcomes=args.outcomes,
@@ -114,6 +143,8 @@ def handle(args: argparse.Namespace) -> int:
         scenario_file=str(args.scenario),
         overrides=tuple(overrides),
     )
+    if problems := _misapplied_flags(args) + study_problems(study):
+        return report_problems(ScenarioError(problems))
     report, status = run_on_executor(
         args,
         out_dir,
@@ -130,7 +161,9 @@ def handle(args: argparse.Namespace) -> int:
     )
     for outcome in dict.fromkeys(report.indices["outcome"]):
         first = ranking(report.indices, args.method, outcome).iloc[0]
-        if first["estimate"] != first["estimate"]:  # NaN: constant or undefined somewhere
+        if outcome in report.notes:
+            print(f"{outcome}: {report.notes[outcome]} (see summary.md)")
+        elif first["estimate"] != first["estimate"]:  # NaN, though SALib was asked
             print(f"{outcome}: not analysed (see summary.md)")
         else:
             print(f"{outcome}: most sensitive to {first['parameter']} ({first['estimate']:.3g})")

@@ -65,6 +65,23 @@ def test_sensitivity_with_an_unknown_method_exits_2(small_file, capsys):
         ),
         (["--method", "sobol", "--samples", "100"], "--samples must be a power of two"),
         (["--method", "morris", "--runs-per-point", "0"], "--runs-per-point must be at least 1"),
+        (
+            ["--method", "morris", "--trajectories", "2", "--parameters", "hostility"],
+            "--parameters: morris needs at least two parameters",
+        ),
+        (
+            ["--method", "sobol", "--samples", "2", "--parameters", "hostility"],
+            "--parameters: sobol needs at least two parameters",
+        ),
+        (["--method", "morris", "--seed", "-1"], "--seed must be an integer from 0 to 2**63 - 1"),
+        (
+            ["--method", "morris", "--samples", "64"],
+            "--samples sizes a sobol study only; --method morris is sized by --trajectories",
+        ),
+        (
+            ["--method", "sobol", "--trajectories", "5"],
+            "--trajectories sizes a morris study only; --method sobol is sized by --samples",
+        ),
     ],
 )
 def test_sensitivity_bad_input_exits_2(small_file, tmp_path, capsys, flags, message):
@@ -72,6 +89,35 @@ def test_sensitivity_bad_input_exits_2(small_file, tmp_path, capsys, flags, mess
     assert status == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "o" / "runs").exists()
+
+
+def test_every_bad_flag_is_named_and_the_defaults_trip_nothing(small_file, tmp_path, capsys):
+    """One line per problem, then the count; no size flag given, none refused."""
+    flags = ["--method", "sobol", "--seed", "-1", "--parameters", "hostility,hostilty"]
+    status = main(["sensitivity", str(small_file), *flags, "--out", str(tmp_path / "o")])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "--seed must be an integer" in err
+    assert "unknown parameter 'hostilty'" in err
+    assert "sizes a" not in err
+    assert "interregnum: 2 problems; nothing was run." in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_an_outcome_not_analysed_is_said_why(small_file, tmp_path, capsys):
+    """Replay forces Lenin's fall, and the small scenario's congress votes no motion."""
+    out = tmp_path / "m"
+    outcomes = "power_stalin,left_lenin_politburo,opposition_share_1922-04"
+    arguments = ["sensitivity", str(small_file), "--method", "morris", "--trajectories", "2"]
+    arguments += ["--runs-per-point", "1", "--parameters", "removal_delay,power_apparatus_weight"]
+    arguments += ["--outcomes", outcomes, "--mode", "replay", "--workers", "1"]
+    assert main([*arguments, "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "left_lenin_politburo: not analysed: does not vary over the sample" in printed
+    assert "opposition_share_1922-04: not analysed: 6 of 6 points gave no value" in printed
+    summary = (out / "summary.md").read_text()
+    assert "no run of 6 of the 6 points gave it a value" in summary
+    assert "at the congress of 1922-04" in summary
 
 
 @pytest.mark.parametrize("flag", ["--parameters", "--outcomes"])

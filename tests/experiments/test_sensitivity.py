@@ -15,8 +15,15 @@ from matplotlib.text import Text
 
 from simulation.experiments.ensemble import SerialExecutor
 from simulation.experiments.seeds import run_seeds
-from simulation.experiments.sensitivity import SensitivityError, Study, run_study
+from simulation.experiments.sensitivity import (
+    SensitivityError,
+    Study,
+    run_study,
+    study_problems,
+)
+from simulation.experiments.sensitivity import report as report_module
 from simulation.experiments.sensitivity.design import bounds_for
+from simulation.experiments.sensitivity.indices import not_analysed
 from simulation.experiments.sensitivity.metrics import point_means
 from simulation.experiments.sensitivity.plots import morris_figure
 from simulation.model import Mode
@@ -194,3 +201,102 @@ def _named(label: str) -> int:
     """How many parameters a label of the μ*–σ plane stands for: ``a, b, c +4`` is 7."""
     names, _, more = label.partition(" +")
     return len(names.split(", ")) + int(more or 0)
+
+
+@pytest.mark.parametrize("method", ["morris", "sobol"])
+def test_a_single_parameter_is_refused_before_any_run(small_scenario, tmp_path, method):
+    """SALib refuses one parameter only after every run; the study refuses it first."""
+    study = Study(small_scenario, method, 4, parameters=("hostility",), outcomes=("power_stalin",))
+    with pytest.raises(SensitivityError, match=f"{method} needs at least two parameters"):
+        run_study(study, tmp_path, SerialExecutor())
+    assert not (tmp_path / "runs").exists()
+
+
+def test_a_negative_seed_is_refused_before_any_run(small_scenario, tmp_path):
+    study = _study(small_scenario, "morris", 2, seed=-1)
+    with pytest.raises(SensitivityError, match=r"--seed must be an integer from 0 to 2\*\*63 - 1"):
+        run_study(study, tmp_path, SerialExecutor())
+    assert not (tmp_path / "runs").exists()
+
+
+def test_every_problem_of_a_study_is_named_at_once(small_scenario):
+    study = Study(
+        small_scenario,
+        "sobol",
+        10,
+        runs_per_point=0,
+        parameters=("hostility",),
+        outcomes=("power_kirov",),
+        seed=-1,
+    )
+    problems = study_problems(study)
+    assert len(problems) == 5
+    for words in ("--runs-per-point", "--seed", "--samples", "two parameters", "power_kirov"):
+        assert any(words in problem for problem in problems), words
+
+
+def test_an_outcome_missing_at_some_points_is_not_called_constant():
+    constant_elsewhere = np.array([0.5, np.nan, 0.5, 0.5])
+    assert not_analysed(constant_elsewhere) == "not analysed: 1 of 4 points gave no value"
+    assert not_analysed(np.full(4, 0.5)) == "not analysed: does not vary over the sample"
+    assert not_analysed(np.array([0.1, 0.2, 0.3, 0.4])) is None
+
+
+POINTS = 12
+"""Points of the made-up study whose report is drawn below."""
+
+
+def _made_up_report(small_scenario, tmp_path, monkeypatch, method):
+    """Write the report of a study with an analysed, a half-missing and a constant outcome.
+
+    Returns each panel's title and texts, and the summary, as written.
+    """
+    rng = np.random.default_rng(5)
+    samples = pd.DataFrame(rng.uniform(size=(POINTS, 2)), columns=list(VARIED))
+    samples.insert(0, "point", np.arange(POINTS))
+    samples["power_stalin"] = rng.uniform(size=POINTS)
+    samples["opposition_share_1925-12"] = np.where(np.arange(POINTS) < 3, np.nan, 0.4)
+    samples["opposition_share_1925-12"] += rng.uniform(size=POINTS)
+    samples["left_trotsky_war_commissar"] = 57.0
+    outcomes = ["power_stalin", "opposition_share_1925-12", "left_trotsky_war_commissar"]
+    index_names = ("mu_star", "sigma", "mu") if method == "morris" else ("S1", "ST")
+    indices = pd.DataFrame(
+        [
+            (method, outcome, name, index, value, value - 0.1, value + 0.1)
+            for outcome in outcomes
+            for name, analysed in zip(VARIED, (0.6, 0.1), strict=True)
+            for index in index_names
+            for value in [analysed if outcome == "power_stalin" else np.nan]
+        ],
+        columns=["method", "outcome", "parameter", "index", "estimate", "ci_low", "ci_high"],
+    )
+    drawn = []
+    monkeypatch.setattr(report_module, "write_figure", lambda figure, path: drawn.append(figure))
+    bounds = bounds_for(VARIED)
+    study = _study(small_scenario, method, 4)
+    report_module.write_report(tmp_path, study, bounds, samples, indices, outcomes)
+    panels = {
+        axis.get_title().split("\n")[0]: [text.get_text() for text in axis.texts]
+        for axis in drawn[0].axes
+        if axis.get_visible()
+    }
+    return panels, (tmp_path / "summary.md").read_text()
+
+
+@pytest.mark.parametrize("method", ["morris", "sobol"])
+def test_each_empty_panel_says_why_as_the_summary_does(
+    small_scenario, tmp_path, monkeypatch, method
+):
+    """An outcome missing at 3 points is not one that does not vary, in figure and summary."""
+    panels, summary = _made_up_report(small_scenario, tmp_path, monkeypatch, method)
+    assert panels["opposition_share_1925-12"] == [
+        f"not analysed: 3 of {POINTS} points gave no value"
+    ]
+    assert panels["left_trotsky_war_commissar"] == ["not analysed: does not vary over the sample"]
+    assert not any("not analysed" in text for text in panels["power_stalin"])
+    missing, constant = summary.split("## opposition_share_1925-12")[1].split(
+        "## left_trotsky_war_commissar"
+    )
+    assert f"no run of 3 of the {POINTS} points gave it a value" in missing
+    assert "did not vary" not in missing
+    assert "did not vary over the sample" in constant

@@ -7,7 +7,7 @@ ensemble runner) and :mod:`.report` with :mod:`.plots` (what is written).
 
 from simulation.experiments.sensitivity.design import METHODS, SamplePoints, SensitivityError
 from simulation.experiments.sensitivity.metrics import DEFAULT_OUTCOMES
-from simulation.experiments.sensitivity.study import Study, StudyReport, run_study
+from simulation.experiments.sensitivity.study import Study, StudyReport, run_study, study_problems
 
 __all__ = [
     "DEFAULT_OUTCOMES",
@@ -17,4 +17,5 @@ __all__ = [
     "Study",
     "StudyReport",
     "run_study",
+    "study_problems",
 ]

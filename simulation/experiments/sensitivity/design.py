@@ -81,17 +81,43 @@ def sample(spec: ProblemSpec, method: str, size: int, seed: int) -> np.ndarray:
     Raises:
         SensitivityError: an unknown method or a size the sampler cannot take.
     """
-    if method not in METHODS:
-        raise SensitivityError(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
+    if (problem := size_problem(method, size)) is not None:
+        raise SensitivityError(problem)
     if method == "morris":
-        if size < 2:
-            raise SensitivityError(f"--trajectories must be at least 2, got {size}")
         spec.sample_morris(size, num_levels=MORRIS_LEVELS, seed=seed)
     else:
-        if size < 2 or size & (size - 1):
-            raise SensitivityError(f"--samples must be a power of two (at least 2), got {size}")
         spec.sample_sobol(size, calc_second_order=False, scramble=True, seed=seed)
     return np.asarray(spec.samples, dtype=float)
+
+
+def size_problem(method: str, size: int) -> str | None:
+    """Why the sampler cannot take this method and size, or None; asked before any run."""
+    if method not in METHODS:
+        return f"--method must be one of {', '.join(METHODS)}, got {method!r}"
+    if method == "morris" and size < 2:
+        return f"--trajectories must be at least 2, got {size}"
+    if method == "sobol" and (size < 2 or size & (size - 1)):
+        return f"--samples must be a power of two (at least 2), got {size}"
+    return None
+
+
+def count_problem(names: Sequence[str], method: str) -> str | None:
+    """Why too few parameters vary for the method, or None.
+
+    Both methods apportion an outcome's change among the parameters: with one,
+    every effect is that parameter's by construction (Sobol's S1 = ST = 1 whatever
+    the model does, a Morris ranking of one), and SALib refuses to analyse it, which
+    it would only say after every run. The refusal points to ``discover``, whose
+    ``parameter:`` lever shows how one parameter moves an outcome.
+    """
+    if len(names) >= 2:
+        return None
+    given = f"only {names[0]!r}" if names else "none"
+    return (
+        f"--parameters: {method} needs at least two parameters to apportion the outcomes "
+        f"among, got {given} (to see how one parameter moves an outcome, run `interregnum "
+        "discover` with a `parameter:` lever)"
+    )
 
 
 @dataclass

@@ -4,7 +4,9 @@ Morris gives per parameter μ (mean elementary effect), μ* (mean absolute effec
 with a bootstrap interval) and σ (their spread: interaction or non-linearity);
 Sobol gives the first-order index S1 and the total index ST, each with a
 bootstrap interval. An outcome that does not vary over the sample has no
-variance to apportion: its indices are NaN, and the summary says so.
+variance to apportion, and one without a value at some point cannot be analysed
+(the analysers need every point): their indices are NaN, and :func:`not_analysed`
+says why, in the same words for the figure, the summary and the command's output.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def analyse(
     rows = []
     names = list(spec["names"])
     for outcome, y in outcomes.items():
-        if np.nanstd(y) == 0 or np.isnan(y).any():
+        if not_analysed(y) is not None:
             for parameter in names:
                 for index in ("mu_star", "sigma", "mu") if method == "morris" else ("S1", "ST"):
                     rows.append((method, outcome, parameter, index, np.nan, np.nan, np.nan))
@@ -53,6 +55,31 @@ def analyse(
         result = single.analysis
         rows += _rows(method, outcome, names, result)
     return pd.DataFrame(rows, columns=list(INDEX_COLUMNS))
+
+
+def missing_points(y: np.ndarray) -> int:
+    """How many sample points have no value of the outcome (none of their runs gave one)."""
+    return int(np.isnan(np.asarray(y, dtype=float)).sum())
+
+
+def not_analysed(y: np.ndarray) -> str | None:
+    """Why an outcome gets no indices, as a short note, or None when it is analysed.
+
+    One decision for :func:`analyse`, the figures' panels and the summary, so that an
+    outcome missing at a few points is never reported as one that does not vary.
+    """
+    y = np.asarray(y, dtype=float)
+    if missing := missing_points(y):
+        return f"not analysed: {missing} of {len(y)} points gave no value"
+    if np.std(y) == 0:
+        return "not analysed: does not vary over the sample"
+    return None
+
+
+def notes_for(outcomes: dict[str, np.ndarray]) -> dict[str, str]:
+    """The outcomes that get no indices, each with :func:`not_analysed`'s note."""
+    notes = {name: not_analysed(y) for name, y in outcomes.items()}
+    return {name: note for name, note in notes.items() if note is not None}
 
 
 def _rows(method: str, outcome: str, names: list[str], result: dict) -> list[tuple]:

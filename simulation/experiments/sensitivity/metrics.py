@@ -32,6 +32,9 @@ def describe_outcome(name: str) -> str:
     """One line saying what an outcome measures, for the summary."""
     if name in DERIVED:
         return DERIVED[name]
+    if name.startswith("opposition_share_"):
+        month = name.removeprefix("opposition_share_")
+        return f"share of congress votes against the majority at the congress of {month}"
     if name.startswith("dominant_"):
         return (
             f"1 if {name.removeprefix('dominant_')} has the largest power share at the end, else 0"

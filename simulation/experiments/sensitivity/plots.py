@@ -56,12 +56,35 @@ def _panels(count: int) -> tuple[Figure, list]:
     return figure, axes[:count]
 
 
-def morris_figure(indices: pd.DataFrame, outcomes: list[str]) -> Figure:
+NO_INDEX = "no index could be estimated: see summary.md"
+"""A panel's note for an outcome that was analysed but got no index (not expected)."""
+
+
+def _empty_panel(axis: Axes, outcome: str, note: str) -> None:
+    """Say in the panel why it holds nothing, so an empty panel is never left to be guessed at."""
+    axis.set_title(outcome)
+    axis.set_xticks([])
+    axis.set_yticks([])
+    axis.text(0.5, 0.5, note, ha="center", va="center", wrap=True, transform=axis.transAxes)
+
+
+def _note(table: pd.DataFrame, index: str, outcome: str, notes: dict[str, str]) -> str | None:
+    """Why an outcome's panel is empty: the study's note for it, else a plain fallback."""
+    if outcome in notes:
+        return notes[outcome]
+    return NO_INDEX if table[index].isna().all() else None
+
+
+def morris_figure(
+    indices: pd.DataFrame, outcomes: list[str], notes: dict[str, str] | None = None
+) -> Figure:
     """μ* against σ per parameter, one panel per outcome; the 1:1 line marks σ = μ*.
 
     The points are labelled the largest μ* first, each label where it hides no other
     label or point (:func:`_label_points`); a panel says how many parameters it leaves
-    unlabelled, which summary.md ranks with the others.
+    unlabelled, which summary.md ranks with the others. An outcome without indices gets
+    its note from ``notes`` (:func:`simulation.experiments.sensitivity.indices.not_analysed`),
+    the words summary.md uses.
     """
     figure, axes = _panels(len(outcomes))
     tables = {}
@@ -71,9 +94,8 @@ def morris_figure(indices: pd.DataFrame, outcomes: list[str]) -> Figure:
         )
         axis.set_xlabel("μ* (mean absolute elementary effect)")
         axis.set_ylabel("σ (spread of the effects)")
-        if table["mu_star"].isna().all():
-            axis.set_title(outcome)
-            axis.text(0.5, 0.5, "outcome does not vary", ha="center", transform=axis.transAxes)
+        if (note := _note(table, "mu_star", outcome, notes or {})) is not None:
+            _empty_panel(axis, outcome, note)
             continue
         axis.set_title(f"{outcome}\n")  # the second line, the labels' count, comes below
         axis.scatter(table["mu_star"], table["sigma"], s=MARKER_POINTS**2, color="tab:red")
@@ -168,11 +190,21 @@ def _leader(dx: float) -> dict | None:
     return {"arrowstyle": "-", "color": "0.5", "linewidth": 0.6, "shrinkB": MARKER_POINTS / 2}
 
 
-def sobol_figure(indices: pd.DataFrame, outcomes: list[str]) -> Figure:
-    """S1 and ST per parameter as bars with their 95% intervals, one panel per outcome."""
+def sobol_figure(
+    indices: pd.DataFrame, outcomes: list[str], notes: dict[str, str] | None = None
+) -> Figure:
+    """S1 and ST per parameter as bars with their 95% intervals, one panel per outcome.
+
+    An outcome without indices gets its note from ``notes``, as in :func:`morris_figure`.
+    """
     figure, axes = _panels(len(outcomes))
     for axis, outcome in zip(axes, outcomes, strict=True):
         table = indices[indices["outcome"] == outcome]
+        estimates = table.pivot(index="parameter", columns="index", values="estimate")
+        if (note := _note(estimates, "ST", outcome, notes or {})) is not None:
+            axis.set_ylabel("share of the outcome's variance")
+            _empty_panel(axis, outcome, note)
+            continue
         names = list(dict.fromkeys(table["parameter"]))
         positions = np.arange(len(names))
         for offset, index, colour in ((-0.2, "S1", "tab:blue"), (0.2, "ST", "tab:orange")):

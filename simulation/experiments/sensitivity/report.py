@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
+from simulation.experiments.sensitivity.indices import missing_points, not_analysed, notes_for
 from simulation.experiments.sensitivity.metrics import describe_outcome
 from simulation.experiments.sensitivity.plots import morris_figure, sobol_figure, write_figure
 from simulation.model.parameters import describe
@@ -33,13 +35,21 @@ def write_report(
     samples: pd.DataFrame,
     indices: pd.DataFrame,
     outcomes: list[str],
+    notes: dict[str, str] | None = None,
 ) -> list[Path]:
-    """Write the study's files into ``out_dir``; return their paths."""
+    """Write the study's files into ``out_dir``; return their paths.
+
+    ``notes`` says why an outcome was not analysed
+    (:func:`simulation.experiments.sensitivity.indices.notes_for`); the figure's panel
+    and summary.md say it alike. Left out, it is worked out from ``samples``.
+    """
+    if notes is None:
+        notes = notes_for({name: samples[name].to_numpy(dtype=float) for name in outcomes})
     files = [out_dir / "indices.csv", out_dir / "samples.parquet"]
     write_text(files[0], indices.to_csv(index=False, float_format="%.6g"))
     write_atomically(files[1], lambda temporary: samples.to_parquet(temporary, index=False))
-    figure = (morris_figure if study.method == "morris" else sobol_figure)(indices, outcomes)
-    files.append(write_figure(figure, out_dir / f"{study.method}.png"))
+    draw = morris_figure if study.method == "morris" else sobol_figure
+    files.append(write_figure(draw(indices, outcomes, notes), out_dir / f"{study.method}.png"))
     files.append(out_dir / "summary.md")
     write_text(files[-1], summary_text(study, bounds, indices, samples, outcomes))
     return files
@@ -83,19 +93,27 @@ def summary_text(
     for outcome in outcomes:
         lines += ["", f"## {outcome}", "", f"{describe_outcome(outcome)}.", ""]
         ranked = ranking(indices, study.method, outcome)
-        undefined = int(samples[outcome].isna().sum())
-        if undefined:
-            lines.append(
-                f"Not analysed: no run of {undefined} of the {points} points gave it a value "
-                "(at a congress, no motion was voted), and the analysers need every point."
-            )
+        if (why := _not_analysed_words(samples[outcome].to_numpy(dtype=float))) is not None:
+            lines.append(why)
             continue
         if ranked["estimate"].isna().all():
-            lines.append("This outcome did not vary over the sample: no parameter moves it.")
+            lines.append("Not analysed: SALib gave no index for it.")
             continue
         lines += _ranked_words(ranked, study.method, index)
         lines += _interactions(indices[indices["outcome"] == outcome], study.method)
     return "\n".join(lines) + "\n"
+
+
+def _not_analysed_words(y: np.ndarray) -> str | None:
+    """:func:`not_analysed`'s reason in a sentence of the summary, or None if analysed."""
+    if not_analysed(y) is None:
+        return None
+    if missing := missing_points(y):
+        return (
+            f"Not analysed: no run of {missing} of the {len(y)} points gave it a value "
+            "(at a congress, no motion was voted), and the analysers need every point."
+        )
+    return "Not analysed: this outcome did not vary over the sample, so no parameter moves it."
 
 
 def _ranked_words(ranked: pd.DataFrame, method: str, index: str) -> list[str]:

@@ -19,14 +19,17 @@ import pyarrow as pa
 from simulation.experiments.ensemble import Ensemble, read_table, run_ensemble
 from simulation.experiments.ensemble.executors import ChunkExecutor
 from simulation.experiments.outcomes import summary_schema
+from simulation.experiments.seeds import SeedError, check_seed
 from simulation.experiments.sensitivity.design import (
     SamplePoints,
     SensitivityError,
     bounds_for,
+    count_problem,
     problem,
     sample,
+    size_problem,
 )
-from simulation.experiments.sensitivity.indices import analyse
+from simulation.experiments.sensitivity.indices import analyse, notes_for
 from simulation.experiments.sensitivity.metrics import (
     DEFAULT_OUTCOMES,
     available,
@@ -69,13 +72,46 @@ class Study:
 
 @dataclass
 class StudyReport:
-    """What a study did: its runs, the indices, and the files it wrote."""
+    """What a study did: its runs, the indices, the files it wrote.
+
+    ``notes`` holds, for each outcome not analysed, why (the words of its figure panel).
+    """
 
     runs: int
     simulated: int
     seconds: float
     indices: pd.DataFrame
     files: list[Path]
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+def study_problems(study: Study) -> list[str]:
+    """Every reason the study cannot run as asked, one message each; empty if it can.
+
+    Asked before any run (by :func:`run_study`, and by the command to report them all
+    at once), so that a bad flag costs no minutes of runs that SALib then refuses.
+    """
+    problems = []
+    if study.runs_per_point < 1:
+        problems.append(f"--runs-per-point must be at least 1, got {study.runs_per_point}")
+    try:
+        check_seed(study.seed)
+    except SeedError as error:
+        problems.append(str(error))
+    if (size := size_problem(study.method, study.size)) is not None:
+        problems.append(size)
+    try:
+        bounds = bounds_for(study.parameters)
+    except SensitivityError as error:
+        problems.append(str(error))
+    else:
+        if (count := count_problem(list(bounds), study.method)) is not None:
+            problems.append(count)
+    try:
+        _outcome_names(study)
+    except SensitivityError as error:
+        problems.append(str(error))
+    return problems
 
 
 def run_study(
@@ -89,11 +125,12 @@ def run_study(
     """Run a sensitivity study into ``out_dir`` and write its indices, sample, plots and summary.
 
     Raises:
-        SensitivityError: bad method, size, parameter or outcome (exit status 2).
+        SensitivityError: bad method, size, parameters (unknown, or fewer than two),
+            runs per point, seed or outcome, every one found, before any run (exit status 2).
         EnsembleError: from the runner (``out_dir`` holds something else, workers died).
     """
-    if study.runs_per_point < 1:
-        raise SensitivityError(f"--runs-per-point must be at least 1, got {study.runs_per_point}")
+    if problems := study_problems(study):
+        raise SensitivityError("; ".join(problems))
     bounds = bounds_for(study.parameters)
     spec = problem(bounds)
     points = sample(spec, study.method, study.size, study.seed)
@@ -119,12 +156,13 @@ def run_study(
         for name in outcomes
     }
     indices = analyse(spec, study.method, values, study.seed)
+    notes = notes_for(values)
     samples = pd.DataFrame(points, columns=list(bounds))
     samples.insert(0, "point", np.arange(len(points)))
     for name, y in values.items():
         samples[name] = y
-    files = write_report(out_dir, study, bounds, samples, indices, outcomes)
-    return StudyReport(done.runs, done.simulated, done.seconds, indices, files)
+    files = write_report(out_dir, study, bounds, samples, indices, outcomes, notes)
+    return StudyReport(done.runs, done.simulated, done.seconds, indices, files, notes)
 
 
 def _outcome_names(study: Study) -> list[str]:
