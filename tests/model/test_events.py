@@ -284,14 +284,19 @@ def test_a_removal_leaves_a_unique_office_vacant_as_a_plenums_does(small_scenari
 
 
 def test_a_scenario_purge_moves_the_apparatus_with_the_loyalties(small_scenario):
+    """At once, not at the month's end, when every month recomputes the apparatus anyway."""
     model = PartyModel(small_scenario, seed=SEED)
-    while model.step_index < 0 or model.date != "1922-11":  # the month of the purge
+    while model.step_index < 0 or model.date != "1922-10":  # the month before the purge
         model.step()
-    np.testing.assert_allclose(model.apparatus, model.recorder.apparatus[model.step_index])
-    leningrad = model.organisation_index["leningrad"]
+    stalin, leningrad = model.leader_index["stalin"], model.organisation_index["leningrad"]
+    before = model.apparatus[stalin]
+    (purge,) = [event for event in small_scenario.events if event.id == "purge-leningrad"]
+    indices = (model.leader_index, model.post_index, model.organisation_index)
+    apply_event(model, prepare(purge, *indices))
     shares = model.loyalty.T @ model.members / model.members.sum()
     np.testing.assert_allclose(model.apparatus, shares)
-    assert model.loyalty[leningrad, model.leader_index["stalin"]] > 0.5
+    assert model.loyalty[leningrad, stalin] > 0.5
+    assert model.apparatus[stalin] > before
 
 
 def test_an_absence_begun_during_another_returns_the_health_before_the_first(small_scenario):

@@ -219,6 +219,9 @@ def test_a_vacancy_is_filled_by_the_dominant_leaders_side(small_scenario, seed):
     assert appointee != appointer
     assert model.affinity[appointer, appointee] > 0
     assert model.holds[appointee, model.post_ids.index("sovnarkom_chair")]
+    # The appointer is the strongest coming into the month (Stalin, 0.33 against 0.29).
+    before = model.dates.index("1922-12")
+    assert appointer == int(np.argmax(model.recorder.power[before]))
 
 
 def test_no_one_is_given_back_an_office_he_has_lost(small_scenario):

@@ -8,6 +8,7 @@ from numba import njit
 from calibration.evaluate import with_parameters
 from simulation.model import Mode, PartyModel
 from simulation.model.initial_state import build_initial_state, initial_state, scenario_frame
+from simulation.model.parameters import Parameter
 from simulation.model.state import RECORDED, STATE, Role
 
 
@@ -66,6 +67,8 @@ def test_every_array_has_its_declared_type_and_shape(baseline):
         "posts": len(baseline.posts),
         "organisations": len(baseline.organisations),
         "factions": len(baseline.factions),
+        "months": model.months,
+        "parameters": len(Parameter),
     }
     for array in STATE:
         value = getattr(model, array.name)

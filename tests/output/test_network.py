@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Circle
 from matplotlib.transforms import Bbox
@@ -53,16 +54,15 @@ def test_the_still_has_a_panel_per_chosen_month_with_nodes_in_the_leaders_colour
     figure = draw_network(history, scenario, ["1922-06", "1922-09", "1923-01"])
     panels = [axis for axis in figure.axes if axis.get_visible() and axis.get_title()]
     assert [axis.get_title() for axis in panels] == ["June 1922", "September 1922", "January 1923"]
-    colours = {colour for colour in leader_colours(scenario).values()}
-    for axis in panels:
-        drawn = {
-            tuple(face) for collection in axis.collections for face in collection.get_facecolors()
-        }
-        assert any(tuple(c) in drawn for c in [_rgba(colour) for colour in colours])
-
-
-def _rgba(colour):
-    return tuple(to_rgba(colour))
+    colours = leader_colours(scenario)
+    for axis, month in zip(panels, ["1922-06", "1922-09", "1923-01"], strict=True):
+        (nodes,) = [c for c in axis.collections if isinstance(c, PathCollection)]
+        faces = nodes.get_facecolors()
+        place = history.positions[month]
+        assert len(faces) == len(place) > 2
+        for leader, position in place.items():  # each node found by where it stands
+            (at,) = np.flatnonzero(np.all(np.isclose(nodes.get_offsets(), position), axis=1))
+            assert tuple(faces[at]) == to_rgba(colours[leader]), leader
 
 
 def test_turning_points_are_the_first_and_last_month_and_months_power_moved(small_run):
@@ -70,6 +70,23 @@ def test_turning_points_are_the_first_and_last_month_and_months_power_moved(smal
     months = turning_points(history, count=4)
     assert months[0] == history.months[0] and months[-1] == history.months[-1]
     assert len(months) == 4 and months == sorted(months)
+
+
+def test_the_inner_turning_points_are_the_months_power_moved_most():
+    """Months chosen by the size of the month's shift, not by their order or the smallest."""
+    shares = [0.5, 0.5, 0.2, 0.2, 0.25, 0.9, 0.9, 0.85]  # one leader's share, month by month
+    months = [f"1923-{m:02d}" for m in range(1, len(shares) + 1)]
+    history = NetworkHistory(
+        months=months,
+        leaders=["stalin", "trotsky"],
+        positions={},
+        power={m: {"stalin": s, "trotsky": 1 - s} for m, s in zip(months, shares, strict=True)},
+        affinity={},
+        factions={},
+        largest=0.9,
+    )
+    # Moves of 0.3 into March and 0.65 into June; the others are 0.05 or none.
+    assert turning_points(history, count=4) == ["1923-01", "1923-03", "1923-06", "1923-08"]
 
 
 def test_run_writes_the_network_in_the_format_asked(tmp_path):

@@ -10,13 +10,28 @@ ALLOWED = ("simulation.scenario", "simulation.calendar")
 
 
 def imports_of(tree: ast.Module) -> list[tuple[ast.AST, str]]:
+    """Each import and the absolute name of what it imports (relative ones resolved)."""
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [(node, alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.append((node, node.module))
+        elif isinstance(node, ast.ImportFrom):
+            found.append((node, absolute(node)))
     return found
+
+
+def absolute(node: ast.ImportFrom) -> str:
+    """``from ..model import x`` in this package is ``simulation.model``."""
+    if node.level == 0:
+        return node.module
+    parts = ALLOWED[0].split(".")[: len(ALLOWED[0].split(".")) - node.level + 1]
+    return ".".join([*parts, *([node.module] if node.module else [])])
+
+
+def test_a_relative_import_is_resolved_against_the_package():
+    assert absolute(ast.parse("from ..model.state import x").body[0]) == "simulation.model.state"
+    assert absolute(ast.parse("from .schema import x").body[0]) == "simulation.scenario.schema"
+    assert absolute(ast.parse("from . import schema").body[0]) == "simulation.scenario"
 
 
 def test_every_import_is_at_the_top_of_its_module():
