@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from simulation.cli.common import (
@@ -12,8 +13,18 @@ from simulation.cli.common import (
     run_on_executor,
     unusable_out,
 )
+from simulation.cli.parameter_args import add_parameter_arguments, note_parameters
 from simulation.cli.scenario_args import add_scenario_arguments, load_from_args
 from simulation.scenario import ScenarioError
+
+PARAMETERS_HELP = (
+    "posterior (default): each run draws the parameters no lever sets from the ABC "
+    "posterior sample, run r the draw of run r of an ensemble of the same --seed (every run "
+    "its own draw; the K replicates share their seeds, not their draws); a parameter the "
+    "scenario, --set or a lever sets keeps that value. point: every run uses the point "
+    "estimate. prior: each run draws from the fit's priors. Without a posterior sample "
+    "the point estimate is used, with a note"
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -23,19 +34,21 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="find the combinations of historical contingencies under which an outcome is likely",
         description="Sample combinations of the levers of LEVERS.yaml (counterfactual overlays "
         "on or off, events dropped or moved, parameters or starting values within ranges), run "
-        "each K times with the same K seeds, and find with PRIM (EMA Workbench) the boxes of "
+        "each K times with the same K seeds, each run drawing the other parameters from the "
+        "posterior as ensemble and compare do, and find with PRIM (EMA Workbench) the boxes of "
         "lever space where the outcome of interest is frequent. The runs stream to OUT/runs/ "
-        "like an ensemble; OUT gets boxes.md, boxes.csv, tradeoff.png, feature_scores.csv and "
-        "experiments.parquet.",
+        "like an ensemble; OUT gets boxes.md, boxes.csv, tradeoff.png, feature_scores.csv, "
+        "experiments.parquet and discovery.json.",
     )
     add_scenario_arguments(parser)
     parser.add_argument("--levers", type=Path, required=True, help="levers YAML file")
     parser.add_argument(
         "--runs",
         type=int,
-        default=100,
+        default=None,
         metavar="N",
-        help="lever combinations of the Latin hypercube (default 100)",
+        help="lever combinations of the Latin hypercube (default 100; --design factorial "
+        "runs every combination and takes no --runs)",
     )
     parser.add_argument(
         "--replicates",
@@ -63,8 +76,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_executor_arguments(parser)
     parser.add_argument("--mode", choices=["free", "replay"], default="free")
     parser.add_argument(
-        "--seed", type=int, default=1, help="seed of the design and the runs (default 1)"
+        "--seed",
+        type=int,
+        default=1,
+        help="seed of the design, the runs, their parameter draws and the feature scores "
+        "(default 1)",
     )
+    add_parameter_arguments(parser, help=PARAMETERS_HELP)
     parser.add_argument(
         "--out", type=Path, default=None, help="default: outputs/<scenario>-discovery"
     )
@@ -74,15 +92,19 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    """Load scenario and levers, run the discovery, print the boxes."""
+    """Load scenario and levers, check the discovery, run it, print the boxes."""
     # Imported here for the start-up time of --help (see the cli package docstring).
     from simulation.experiments.discovery import (
         Discovery,
         DiscoveryError,
+        check_discovery,
         load_levers,
         run_discovery,
     )
+    from simulation.experiments.discovery.design import draws_text
     from simulation.experiments.discovery.report import box_sentence
+    from simulation.experiments.parameter_draws import DrawError
+    from simulation.experiments.posterior import choose_parameters
     from simulation.model import Mode
 
     try:
@@ -93,19 +115,28 @@ def handle(args: argparse.Namespace) -> int:
     out_dir = args.out or Path("outputs") / f"{scenario.name}-discovery"
     if (problem := unusable_out(out_dir)) is not None:
         return fail(problem)
-    discovery = Discovery(
-        scenario,
-        tuple(levers),
-        runs=args.runs,
-        replicates=args.replicates,
-        outcome=args.outcome,
-        design=args.design,
-        boxes=args.boxes,
-        seed=args.seed,
-        mode=Mode(args.mode),
-        scenario_file=str(args.scenario),
-        overrides=tuple(overrides),
-    )
+    try:
+        choice = choose_parameters(args.parameters, scenario, args.scenario, args.posterior)
+        discovery = Discovery(
+            scenario,
+            tuple(levers),
+            runs=args.runs,
+            replicates=args.replicates,
+            outcome=args.outcome,
+            design=args.design,
+            boxes=args.boxes,
+            seed=args.seed,
+            mode=Mode(args.mode),
+            scenario_file=str(args.scenario),
+            overrides=tuple(overrides),
+            levers_file=str(args.levers),
+            parameters=choice.draws,
+            parameters_note=choice.note,
+        )
+        check_discovery(discovery)
+    except (DrawError, DiscoveryError) as error:
+        return fail(str(error))
+    note_parameters(choice.note)
     report, status = run_on_executor(
         args,
         out_dir,
@@ -116,6 +147,9 @@ def handle(args: argparse.Namespace) -> int:
     )
     if report is None:
         return status
+    for warning in report.warnings:
+        print(f"interregnum: warning: {warning}", file=sys.stderr)
+    print(f"parameters: {draws_text(choice.draws, args.seed)}")
     print(
         f"{report.runs} runs ({report.simulated} simulated now) in {report.seconds:.1f} s; "
         f"{args.outcome} in {report.share:.0%} of runs"

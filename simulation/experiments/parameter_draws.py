@@ -200,7 +200,7 @@ def parameters_fields(parameters: object, note: str = "") -> dict[str, object]:
     or None for the point estimate; ``note`` why the point stands in for an asked-for
     posterior. One account for an ensemble's manifest and a single run's.
     """
-    posterior = parameters if isinstance(parameters, PosteriorDraws) else None
+    posterior = posterior_of(parameters)
     return {
         "parameters": parameters.label if parameters is not None else "point",
         "posterior": str(posterior.path) if posterior else None,
@@ -208,6 +208,16 @@ def parameters_fields(parameters: object, note: str = "") -> dict[str, object]:
         "parameters_kept": list(getattr(parameters, "kept", [])),
         "parameters_note": note or None,
     }
+
+
+def posterior_of(parameters: object) -> PosteriorDraws | None:
+    """The posterior sample runs draw from: the source itself, or the draws a design holds.
+
+    A discovery's runs draw the parameters its levers leave from a posterior
+    (``LeverPoints.draws``): their manifest names that sample as an ensemble's does.
+    """
+    draws = getattr(parameters, "draws", parameters)
+    return draws if isinstance(draws, PosteriorDraws) else None
 
 
 def posterior_beside(parameters_file: Path) -> Path:

@@ -198,7 +198,12 @@ def run_paths(
 
 
 def read_run_paths(out_dir: Path | str, scenario: Scenario) -> pd.DataFrame:
-    """:func:`run_paths` of an ensemble's directory, reading only the rows it needs.
+    """:func:`run_paths` of an ensemble's directory, reading only the rows it needs."""
+    return run_paths(*read_path_tables(out_dir), scenario)
+
+
+def read_path_tables(out_dir: Path | str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The summary, votes and events of an ensemble's directory that :func:`run_paths` reads.
 
     The vote log of a large ensemble is the bulk of its files: only its carried motions
     are read, and of the event log only the verdicts and the factions coming forward.
@@ -211,7 +216,7 @@ def read_run_paths(out_dir: Path | str, scenario: Scenario) -> pd.DataFrame:
     events = pq.read_table(
         out_dir / "events.parquet", columns=EVENTS_READ, filters=[("type", "in", LOGGED)]
     ).to_pandas()
-    return run_paths(summary, votes, events, scenario)
+    return summary, votes, events
 
 
 def path_table(paths: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:

@@ -175,7 +175,7 @@ def test_discover_with_a_bad_levers_file_exits_2_naming_file_line_and_field(
     status = main(["discover", str(small_file), "--levers", str(levers), "--out", str(tmp_path)])
     assert status == 2
     err = capsys.readouterr().err
-    assert f"{levers}:2: levers.delay.range: LOW must be below HIGH, got [9, 2]" in err
+    assert f"{levers}:4: levers.delay.range: LOW must be below HIGH, got [9, 2]" in err
     assert "nothing was run" in err
 
 

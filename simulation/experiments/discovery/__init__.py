@@ -11,6 +11,7 @@ from simulation.experiments.discovery.study import (
     DEFAULT_OUTCOME,
     Discovery,
     DiscoveryReport,
+    check_discovery,
     run_discovery,
 )
 
@@ -21,6 +22,7 @@ __all__ = [
     "DiscoveryError",
     "DiscoveryReport",
     "Lever",
+    "check_discovery",
     "load_levers",
     "run_discovery",
 ]

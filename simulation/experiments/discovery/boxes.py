@@ -6,18 +6,20 @@ Each step of its peeling trajectory trades coverage (the share of all such outco
 inside the box) for density (the share of the box's runs that have it). From each
 trajectory we take the densest box that still covers at least :data:`MIN_COVERAGE`
 of the cases, state its restrictions as a rule, and then ask PRIM for the next box
-among the cases left outside.
+among the cases left outside (held to that share of the cases left). A box's coverage
+is reported as the Workbench gives it, a share of all the cases, so that the boxes'
+coverages add up.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 with warnings.catch_warnings():  # it warns on import that optional ipyparallel is missing
     warnings.simplefilter("ignore", UserWarning)
@@ -29,17 +31,27 @@ MIN_COVERAGE = 0.5
 """A box chosen from a trajectory covers at least this share of the outcomes of interest."""
 MASS_MIN = 0.05
 """PRIM stops peeling a box below this share of the runs."""
+SCORING_STREAM = 1953
+"""Tag of the stream the extra trees' seed is spawned from, apart from the runs' seeds."""
 
 
 @dataclass
 class Box:
-    """One region of lever space: its rule, density, coverage and the runs inside."""
+    """One region of lever space: its rule, density, coverage and the runs inside.
+
+    Attributes:
+        trajectory: PRIM's peeling trajectory the box was chosen from (``coverage``,
+            ``density``, ``res_dim``), for the trade-off figure.
+        step: the chosen step of the trajectory.
+    """
 
     rule: str
     density: float
     coverage: float
     mass: float
     restricted: list[str]
+    trajectory: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    step: int = 0
 
 
 def _restriction(lever: Lever, low: object, high: object, initial: pd.Series) -> str | None:
@@ -49,19 +61,23 @@ def _restriction(lever: Lever, low: object, high: object, initial: pd.Series) ->
         if values == set(initial.iloc[0]) or len(values) != 1:
             return None
         return lever.label if True in values else f"NOT {lever.label}"
+    if lever.integer:  # limits between whole months: the months inside them
+        months = math.ceil(low), math.floor(high)
+        if months == (math.ceil(initial.iloc[0]), math.floor(initial.iloc[1])):
+            return None
+        return f"{lever.label} moved by {months[0]:+d} to {months[1]:+d} months"
     if low == initial.iloc[0] and high == initial.iloc[1]:
         return None
-    if lever.integer:
-        return f"{lever.label} moved by {int(low):+d} to {int(high):+d} months"
     return f"{lever.label} from {float(low):.3g} to {float(high):.3g}"
 
 
-def find_boxes(
-    x: pd.DataFrame, y: np.ndarray, levers: list[Lever], count: int
-) -> tuple[list[Box], Figure | None]:
-    """Up to ``count`` boxes, and the first box's peeling trade-off figure.
+def find_boxes(x: pd.DataFrame, y: np.ndarray, levers: list[Lever], count: int) -> list[Box]:
+    """Up to ``count`` boxes, each with the peeling trajectory it was chosen from.
 
     Each box is the densest on its trajectory that covers at least :data:`MIN_COVERAGE`.
+    Months an event is moved by go to PRIM as real numbers: the Workbench (3.0) pastes a
+    quantile such as -2.5 into an integer column's limits, which pandas refuses; the
+    rule then names the whole months inside the limits.
 
     Args:
         x: one row per run, a column per lever (on/off levers as booleans).
@@ -70,23 +86,33 @@ def find_boxes(
         count: most boxes to find.
     """
     if not y.any() or y.all():
-        return [], None
+        return []
+    x = x.astype({lever.name: float for lever in levers if lever.integer})
     logging.getLogger("EMA").setLevel(logging.WARNING)
     with warnings.catch_warnings():  # the Workbench's own use of a deprecated pandas keyword
         warnings.filterwarnings("ignore", message="The inplace keyword")
         return _peel(prim.Prim(x, y, mass_min=MASS_MIN), levers, count)
 
 
-def _peel(finder: prim.Prim, levers: list[Lever], count: int) -> tuple[list[Box], Figure | None]:
+def _share_left(finder: prim.Prim) -> float:
+    """The share of all outcomes of interest outside the boxes found before this one.
+
+    The Workbench's coverage is a share of all the outcomes of interest; a later box
+    can cover at most those the earlier ones left, so it is held to :data:`MIN_COVERAGE`
+    of these (else no second box could follow a first covering over half).
+    """
+    return float(finder.y[finder.yi_remaining].sum() / finder.y.sum())
+
+
+def _peel(finder: prim.Prim, levers: list[Lever], count: int) -> list[Box]:
     by_name = {lever.name: lever for lever in levers}
     boxes: list[Box] = []
-    figure = None
     for _ in range(count):
         box = finder.find_box()
         if box is None:
             break
         trajectory = box.peeling_trajectory
-        eligible = trajectory[trajectory["coverage"] >= MIN_COVERAGE]
+        eligible = trajectory[trajectory["coverage"] >= MIN_COVERAGE * _share_left(finder)]
         chosen = int(eligible["density"].idxmax()) if not eligible.empty else 0
         limits, initial = box.box_lims[chosen], box.box_lims[0]
         clauses = {
@@ -96,9 +122,9 @@ def _peel(finder: prim.Prim, levers: list[Lever], count: int) -> tuple[list[Box]
             for name in limits.columns
         }
         restricted = [name for name, clause in clauses.items() if clause]
-        if not restricted:  # PRIM found nothing to restrict: no further region to report
-            break
         step = trajectory.loc[chosen]
+        if not restricted or step["density"] <= finder.y.mean():
+            break  # nothing restricted, or no likelier there than in all runs: no region
         rule = " AND ".join(clause for clause in clauses.values() if clause)
         boxes.append(
             Box(
@@ -107,18 +133,37 @@ def _peel(finder: prim.Prim, levers: list[Lever], count: int) -> tuple[list[Box]
                 float(step["coverage"]),
                 float(step["mass"]),
                 restricted,
+                trajectory[["coverage", "density", "res_dim"]].copy(),
+                chosen,
             )
         )
-        if figure is None:
-            figure = box.show_tradeoff()
         box.select(chosen)
-    return boxes, figure
+    return boxes
 
 
-def feature_scores(x: pd.DataFrame, y: np.ndarray, outcome: str) -> pd.DataFrame:
-    """Each lever's extra-trees feature score for the outcome of interest, largest first."""
+def scoring_seed(seed: int) -> int:
+    """The extra trees' seed, from the discovery's: the same scores for the same ``--seed``.
+
+    scikit-learn takes a seed below 2**32; the discovery's may be any up to 2**63 - 1.
+    """
+    return int(np.random.SeedSequence([seed, SCORING_STREAM]).generate_state(1)[0])
+
+
+def feature_scores(x: pd.DataFrame, y: np.ndarray, outcome: str, seed: int) -> pd.DataFrame:
+    """Each lever's extra-trees feature score for the outcome of interest, largest first.
+
+    The trees draw their splits at random: they are seeded (:func:`scoring_seed`) so
+    that a discovery repeated with one ``--seed`` writes the same scores. Each split
+    weighs a third of the levers, as the Workbench does by default (Jaxa-Rozen & Kwakkel
+    2018), but at least one: a third of one or two levers rounds to none, which
+    scikit-learn refuses.
+    """
     x = x.astype({name: int for name in x.columns if x[name].dtype == bool})
     scores = feature_scoring.get_feature_scores_all(
-        x, {outcome: y.astype(int)}, mode=feature_scoring.RuleInductionType.CLASSIFICATION
+        x,
+        {outcome: y.astype(int)},
+        mode=feature_scoring.RuleInductionType.CLASSIFICATION,
+        max_features=max(1, round(x.shape[1] / 3)),
+        random_state=scoring_seed(seed),
     )
     return scores.sort_values(outcome, ascending=False).rename_axis("lever").reset_index()

@@ -11,14 +11,15 @@ A lever is one of
   (``leaders.stalin.influence``).
 
 Each lever may carry a ``label`` used in the boxes' rules. The file is checked like a
-scenario: every problem is reported with its file, line and field, and each lever is
-tried on the scenario at both ends of its range, so a lever that names an unknown
-event or parameter is refused before any run.
+scenario: every problem is reported with its file, the line of the field at fault and
+the field's path, and each lever is tried on the scenario at both ends of its range, so
+a lever that names an unknown event or parameter is refused before any run.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulation.scenario import Scenario, ScenarioError, apply_changes
@@ -28,6 +29,10 @@ from simulation.scenario.reading import line_of, read_text, read_yaml
 KINDS = ("overlay", "drop_event", "move_event", "parameter", "set")
 """The keys that say what a lever moves; a lever has exactly one."""
 BOOLEAN_KINDS = ("overlay", "drop_event")
+RANGE_FIELD = {"move_event": "window", "parameter": "range", "set": "range"}
+"""The field that bounds a lever of each kind that is not on/off."""
+TRIED = "the lever"
+"""How a problem found when a lever is tried on the scenario names the change's origin."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,8 @@ class Lever:
         high: highest value (1 for an on/off lever).
         label: how the boxes' rules name it.
         changes: an overlay's changes (empty for other kinds).
+        sources: where each of an overlay's changes is written (``FILE:LINE: changes[i]``),
+            so that a change the scenario refuses is told at its own line.
     """
 
     name: str
@@ -51,6 +58,7 @@ class Lever:
     high: float
     label: str
     changes: tuple = ()
+    sources: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def boolean(self) -> bool:
@@ -61,6 +69,15 @@ class Lever:
     def integer(self) -> bool:
         """Whether the lever takes whole values (months an event is moved by)."""
         return self.kind == "move_event"
+
+    @property
+    def parameter(self) -> str | None:
+        """The model parameter the lever sets (a ``parameter``, or a ``set`` of one), or None."""
+        if self.kind == "parameter":
+            return self.target
+        if self.kind == "set" and self.target.startswith("parameters."):
+            return self.target.removeprefix("parameters.")
+        return None
 
     def changes_for(self, value: float, scenario: Scenario) -> list[dict]:
         """The overlay changes that put this lever at ``value`` in ``scenario``."""
@@ -89,70 +106,171 @@ def apply_levers(scenario: Scenario, levers: list[Lever], values: dict[str, floa
     return apply_changes(scenario, changes, "levers") if changes else scenario
 
 
-def _range(spec: dict, key: str, where: str, integer: bool) -> tuple[float, float] | str:
-    pair = spec.get(key)
+class LeverProblem(Exception):
+    """What is wrong with one lever: the field at fault (None: the lever itself) and why.
+
+    The field is what puts the message on the right line: a reversed range is told at
+    ``range:``, not at the lever's name some lines above.
+    """
+
+    def __init__(self, at: str | None, *reasons: str):
+        super().__init__("; ".join(reasons))
+        self.at = at
+        self.reasons = reasons
+
+
+def _range(spec: dict, key: str, integer: bool) -> tuple[float, float]:
+    if key not in spec:
+        raise LeverProblem(key, f"missing: this lever takes {key}: [LOW, HIGH]")
+    pair = spec[key]
     if (
         not isinstance(pair, list)
         or len(pair) != 2
         or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in pair)
     ):
-        return f"{where}.{key}: expected [LOW, HIGH], two numbers, got {pair!r}"
+        raise LeverProblem(key, f"expected [LOW, HIGH], two numbers, got {pair!r}")
     if integer and not all(float(v).is_integer() for v in pair):
-        return f"{where}.{key}: expected whole months, got {pair!r}"
+        raise LeverProblem(key, f"expected whole months, got {pair!r}")
     low, high = float(pair[0]), float(pair[1])
     if not low < high:
-        return f"{where}.{key}: LOW must be below HIGH, got {pair!r}"
+        raise LeverProblem(key, f"LOW must be below HIGH, got {pair!r}")
     return low, high
 
 
-def _lever(name: str, spec: object, path: Path) -> Lever | str:
-    """One lever from its mapping, or the problem with it (without file and line)."""
-    where = f"levers.{name}"
+def _kind(spec: object) -> str:
+    """The one kind a lever's mapping names, its other fields checked against it."""
     if not isinstance(spec, dict):
-        return f"{where}: expected a mapping with one of {', '.join(KINDS)}"
+        raise LeverProblem(None, f"expected a mapping with one of {', '.join(KINDS)}")
+    fields = (*KINDS, "label", *sorted(set(RANGE_FIELD.values())))
+    strange = [key for key in spec if key not in fields]
+    if strange:
+        raise LeverProblem(strange[0], f"unknown field (expected one of {', '.join(fields)})")
     kinds = [kind for kind in KINDS if kind in spec]
-    unknown = sorted(set(spec) - set(KINDS) - {"label", "window", "range"})
-    if unknown:
-        expected = ", ".join((*KINDS, "label", "window", "range"))
-        return f"{where}.{unknown[0]}: unknown field (expected one of {expected})"
     if len(kinds) != 1:
-        return f"{where}: expected exactly one of {', '.join(KINDS)}, got {len(kinds)}"
+        raise LeverProblem(None, f"expected exactly one of {', '.join(KINDS)}, got {len(kinds)}")
     kind = kinds[0]
+    wanted = RANGE_FIELD.get(kind)
+    for bound in sorted(set(RANGE_FIELD.values()) - {wanted}):
+        if bound in spec:
+            lever = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} lever"
+            if wanted is None:
+                raise LeverProblem(bound, f"{lever} is on or off: it takes no {bound}")
+            raise LeverProblem(bound, f"{lever} takes {wanted}: [LOW, HIGH], not {bound}")
+    return kind
+
+
+def _lever(name: str, spec: object, path: Path) -> Lever:
+    """One lever from its mapping.
+
+    Raises:
+        LeverProblem: the first thing wrong with it.
+    """
+    kind = _kind(spec)
     target = spec[kind]
     if not isinstance(target, str) or not target:
-        return f"{where}.{kind}: expected a name, got {target!r}"
+        raise LeverProblem(kind, f"expected a name, got {target!r}")
     label = spec.get("label", name)
     if not isinstance(label, str):
-        return f"{where}.label: expected text, got {label!r}"
-    if kind in BOOLEAN_KINDS:
-        changes: tuple = ()
-        if kind == "overlay":
-            changes = _overlay_changes(path.parent / target, f"{where}.overlay")
-        return Lever(name, kind, target, 0.0, 1.0, label, changes)
-    bounds = _range(
-        spec, "window" if kind == "move_event" else "range", where, kind == "move_event"
-    )
-    if isinstance(bounds, str):
-        return bounds
-    return Lever(name, kind, target, bounds[0], bounds[1], label)
+        raise LeverProblem("label", f"expected text, got {label!r}")
+    if kind == "overlay":
+        changes, sources = _overlay_changes(path.parent / target)
+        return Lever(name, kind, target, 0.0, 1.0, label, changes, sources)
+    if kind == "drop_event":
+        return Lever(name, kind, target, 0.0, 1.0, label)
+    low, high = _range(spec, RANGE_FIELD[kind], kind == "move_event")
+    return Lever(name, kind, target, low, high, label)
 
 
-def _overlay_changes(path: Path, where: str) -> tuple:
+def _overlay_changes(path: Path) -> tuple[tuple, tuple[str, ...]]:
+    """An overlay's changes, and where each is written (``FILE:LINE: changes[i]``)."""
     try:
-        data, _ = read_yaml(read_text(path, "overlay file"), str(path), "overlay fields")
+        data, root = read_yaml(read_text(path, "overlay file"), str(path), "overlay fields")
     except ScenarioError as error:
-        raise ScenarioError([f"{where}: {problem}" for problem in error.problems]) from None
+        raise LeverProblem("overlay", *error.problems) from None
     changes = data.get("changes")
     if not isinstance(changes, list) or not changes:
-        raise ScenarioError([f"{where}: {path} has no list of changes"])
-    return tuple(changes)
+        raise LeverProblem("overlay", f"{path} has no list of changes")
+    sources = tuple(
+        f"{path}:{line_of(root, ['changes', i])}: changes[{i}]" for i in range(len(changes))
+    )
+    return tuple(changes), sources
+
+
+def _reason(problem: str) -> str:
+    """A refused change's message without the change's own path (the lever says it)."""
+    return re.sub(rf"^{TRIED}: changes\[\d+\]\S*: ", "", problem)
+
+
+def _failures(scenario: Scenario, lever: Lever, value: float) -> list[str]:
+    """What the scenario refuses with the lever at ``value`` (empty: nothing)."""
+    try:
+        changes = lever.changes_for(value, scenario)
+        if changes:
+            apply_changes(scenario, changes, list(lever.sources) or TRIED)
+    except ScenarioError as error:
+        return [_reason(problem) for problem in error.problems]
+    return []
+
+
+def _known_target(lever: Lever, scenario: Scenario) -> None:
+    """Refuse an event or parameter the scenario does not have, at the field naming it.
+
+    The closest names are offered, not the whole list: a scenario has some two hundred
+    events.
+    """
+    kinds = {"drop_event": "event", "move_event": "event", "parameter": "parameter"}
+    if lever.kind not in kinds:
+        return
+    if lever.kind == "parameter":
+        known = list(type(scenario.parameters).model_fields)
+    else:
+        known = [event.id for event in scenario.events]
+    if lever.target not in known:
+        what = kinds[lever.kind]
+        hint = suggestion(lever.target, known) or f" (the scenario has no {what} of that name)"
+        raise LeverProblem(lever.kind, f"unknown {what} {quote(lever.target)}{hint}")
+
+
+def _end(lever: Lever, end: str, value: float) -> str:
+    """How a message names the end of a lever's range that the scenario refused."""
+    if lever.integer:
+        return f"moved by {int(value):+d} months"
+    return f"at its {end} end, {value:g}"
+
+
+def try_on(lever: Lever, scenario: Scenario) -> None:
+    """Apply the lever to the scenario at both ends of its range, as the runs will.
+
+    An on/off lever's problem is told at its ``overlay`` or ``drop_event`` field (an
+    overlay's at the line of its own change that the scenario refuses). A ranged lever
+    refused at both ends alike names something the scenario lacks, told at the field
+    naming it; refused at one end only, it is its range that is wrong, told there with
+    the end.
+
+    Raises:
+        LeverProblem: the scenario refuses the lever.
+    """
+    _known_target(lever, scenario)
+    if lever.boolean:
+        if failures := _failures(scenario, lever, lever.high):
+            raise LeverProblem(lever.kind, *failures)
+        return
+    ends = {"low": lever.low, "high": lever.high}
+    failures = {end: _failures(scenario, lever, value) for end, value in ends.items()}
+    if failures["low"] and failures["low"] == failures["high"]:
+        raise LeverProblem(lever.kind, *failures["low"])
+    for end, reasons in failures.items():
+        if reasons:
+            told = _end(lever, end, ends[end])
+            raise LeverProblem(RANGE_FIELD[lever.kind], *(f"{told}: {r}" for r in reasons))
 
 
 def load_levers(path: Path, scenario: Scenario) -> list[Lever]:
     """Read and check a levers file against the scenario it will vary.
 
     Raises:
-        ScenarioError: one line per problem, ``FILE:LINE: levers.NAME.FIELD: ...``.
+        ScenarioError: one line per problem, ``FILE:LINE: levers.NAME.FIELD: ...``, the
+            line that of the field at fault.
     """
     data, root = read_yaml(read_text(path, "levers file"), str(path), "levers")
     levers_data = data.get("levers")
@@ -163,22 +281,15 @@ def load_levers(path: Path, scenario: Scenario) -> list[Lever]:
     problems = [f"{path}:{line_of(root, [key])}: {key}: unknown field" for key in extra]
     levers = []
     for name, spec in levers_data.items():
-        line = line_of(root, ["levers", name])
         try:
             lever = _lever(str(name), spec, path)
-        except ScenarioError as error:
-            problems += [f"{path}:{line}: {problem}" for problem in error.problems]
+            try_on(lever, scenario)
+        except LeverProblem as problem:
+            at = [] if problem.at is None else [problem.at]
+            where = ".".join(["levers", str(name), *at])
+            line = line_of(root, ["levers", name, *at])
+            problems += [f"{path}:{line}: {where}: {reason}" for reason in problem.reasons]
             continue
-        if isinstance(lever, str):
-            problems.append(f"{path}:{line}: {lever}")
-            continue
-        for value in (lever.low, lever.high):
-            try:
-                apply_levers(scenario, [lever], {lever.name: value})
-            except ScenarioError as error:
-                reason = error.problems[0].split(": ", 1)[-1]
-                problems.append(f"{path}:{line}: levers.{name}: at {value:g}: {reason}")
-                break
         levers.append(lever)
     if problems:
         raise ScenarioError(problems)

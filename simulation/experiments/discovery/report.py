@@ -1,16 +1,24 @@
-"""What a discovery writes: boxes (md, csv), tradeoff.png, feature scores, experiments."""
+"""What a discovery writes: boxes (md, csv), tradeoff.png, feature scores, experiments, manifest."""
 
 from __future__ import annotations
 
+import json
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import matplotlib
+import matplotlib.axes
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 from simulation.experiments.discovery.boxes import MIN_COVERAGE, Box
+from simulation.experiments.discovery.design import draws_text
 from simulation.experiments.discovery.levers import Lever
+from simulation.experiments.parameter_draws import parameters_fields
 from simulation.output.files import write_atomically, write_text
+from simulation.output.style import save_figure, slide_style
 
 if TYPE_CHECKING:
     from simulation.experiments.discovery.study import Discovery
@@ -30,8 +38,8 @@ def write_report(
     levers: list[Lever],
     runs: pd.DataFrame,
     boxes: list[Box],
-    figure: Figure | None,
     scores: pd.DataFrame | None,
+    warnings: list[str],
 ) -> list[Path]:
     """Write the discovery's files into ``out_dir``; return their paths."""
     files = [out_dir / "experiments.parquet", out_dir / "boxes.csv", out_dir / "boxes.md"]
@@ -41,16 +49,125 @@ def write_report(
         columns=["box", "rule", "density", "coverage", "mass"],
     )
     write_text(files[1], table.to_csv(index=False, float_format="%.4g"))
-    write_text(files[2], _boxes_text(discovery, levers, runs, boxes, scores))
-    if figure is not None:
+    write_text(files[2], _boxes_text(discovery, levers, runs, boxes, scores, warnings))
+    if boxes:
         files.append(out_dir / "tradeoff.png")
-        write_atomically(
-            files[-1], lambda temporary: figure.savefig(temporary, format="png", dpi=120)
-        )
+        save_figure(tradeoff_figure(boxes[0], discovery.outcome), files[-1])
     if scores is not None:
         files.append(out_dir / "feature_scores.csv")
         write_text(files[-1], scores.to_csv(index=False, float_format="%.4g"))
+    files.append(out_dir / "discovery.json")
+    manifest = discovery_manifest(discovery, levers, runs, [path.name for path in files])
+    write_text(files[-1], json.dumps(manifest, indent=2) + "\n")
     return files
+
+
+def discovery_manifest(
+    discovery: Discovery, levers: list[Lever], runs: pd.DataFrame, files: list[str]
+) -> dict:
+    """What reproduces a discovery: its levers, design, seeds, and where its parameters came from.
+
+    The ensemble's own manifest (``runs/manifest.json``) names the runs' parameter
+    source only as the levers' design; this one says which sample the draws came from
+    (its path and SHA-256) and which draw each run took.
+    """
+    return {
+        "scenario": discovery.scenario.name,
+        "scenario_file": discovery.scenario_file,
+        "overrides": list(discovery.overrides),
+        "levers_file": discovery.levers_file,
+        "levers": [
+            {key: getattr(lever, key) for key in ("name", "kind", "target", "low", "high", "label")}
+            for lever in levers
+        ],
+        "design": discovery.design,
+        "combinations": int(runs["combination"].nunique()),
+        "replicates": discovery.replicates,
+        "runs": len(runs),
+        "seed": discovery.seed,
+        "mode": discovery.mode.value,
+        "outcome": discovery.outcome,
+        "run_seeds": "run r: the seed of run r % K of the root seed "
+        "(numpy.random.SeedSequence(seed).spawn(K)[r % K]), the same K in every combination",
+        **parameters_fields(discovery.parameters, discovery.parameters_note),
+        "parameter_draws": draws_text(discovery.parameters, discovery.seed),
+        "files": [*files, "runs/"],
+    }
+
+
+def tradeoff_figure(box: Box, outcome: str) -> Figure:
+    """The first box's peeling trade-off: density against coverage, step by step.
+
+    Peeling starts from all of lever space (coverage 100%, density the share of all runs)
+    and buys density with coverage; the box reported, circled, is the densest step still
+    covering :data:`MIN_COVERAGE` of the outcomes of interest (the dashed line).
+    """
+    steps = box.trajectory
+    restricted = steps["res_dim"].astype(int)
+    most = int(restricted.max())
+    chosen = steps.loc[box.step]
+    with slide_style():
+        figure = Figure(figsize=(9, 7.5))
+        axis = figure.subplots()
+        colours = matplotlib.colormaps["viridis"].resampled(most + 1)
+        points = axis.scatter(
+            steps["coverage"],
+            steps["density"],
+            c=restricted,
+            cmap=colours,
+            vmin=-0.5,
+            vmax=most + 0.5,
+            clip_on=False,
+            zorder=3,
+        )
+        _mark_chosen(axis, chosen["coverage"], chosen["density"])
+        axis.axvline(
+            MIN_COVERAGE,
+            color="0.5",
+            linestyle="--",
+            linewidth=1.5,
+            zorder=1,
+            label=f"least coverage of a box reported ({MIN_COVERAGE:.0%})",
+        )
+        axis.legend(loc="best", frameon=False)
+        axis.set_xlim(0, 1)
+        axis.set_ylim(0, 1)
+        for scale in (axis.xaxis, axis.yaxis):
+            scale.set_major_formatter(PercentFormatter(1.0))
+        axis.set_xlabel("coverage: share of the outcome's runs inside the box")
+        axis.set_ylabel("density: share of the box's runs with the outcome")
+        axis.grid(color="0.9")
+        bar = figure.colorbar(points, ax=axis, ticks=range(most + 1))
+        bar.set_label("levers restricted")
+        title = textwrap.shorten(outcome, 60, placeholder="…")
+        axis.set_title(f"PRIM's peeling of box 1 for `{title}`", pad=24)
+        figure.tight_layout()
+    return figure
+
+
+def _mark_chosen(axis: matplotlib.axes.Axes, coverage: float, density: float) -> None:
+    """Circle the box reported and say its density and coverage, the text toward the middle."""
+    axis.scatter(
+        [coverage],
+        [density],
+        s=400,
+        facecolors="none",
+        edgecolors="black",
+        linewidths=2.4,
+        clip_on=False,
+        zorder=4,
+    )
+    left, low = coverage > 0.5, density > 0.5
+    axis.annotate(
+        f"box 1: density {density:.0%},\ncoverage {coverage:.0%}",
+        (coverage, density),
+        xytext=(-30 if left else 30, -60 if low else 60),
+        textcoords="offset points",
+        ha="right" if left else "left",
+        va="top" if low else "bottom",
+        multialignment="left",
+        arrowprops={"arrowstyle": "->", "color": "black"},
+    )
 
 
 def _boxes_text(
@@ -59,6 +176,7 @@ def _boxes_text(
     runs: pd.DataFrame,
     boxes: list[Box],
     scores: pd.DataFrame | None,
+    warnings: list[str],
 ) -> str:
     outcome = f"`{discovery.outcome}`"
     combinations = runs["combination"].nunique()
@@ -69,10 +187,15 @@ def _boxes_text(
         f"times with the same seeds, {len(runs)} runs in {discovery.mode.value} mode. "
         f"Outcome of interest: {outcome}, in {runs['outcome'].mean():.0%} of all runs.",
         "",
+        f"Parameters: {draws_text(discovery.parameters, discovery.seed)}.",
+        "",
         "Levers: "
         + "; ".join(f"{lever.label} ({lever.kind} {lever.target})" for lever in levers)
         + ".",
         "",
+    ]
+    lines += [f"Warning: {warning}" for warning in warnings] + [""] * bool(warnings)
+    lines += [
         "## Boxes",
         "",
         f"Each box is the densest on its PRIM peeling trajectory that still covers at least "
@@ -81,9 +204,19 @@ def _boxes_text(
         "",
     ]
     if not boxes:
-        lines.append("No box: the outcome of interest occurred in no run, or in every run.")
+        lines.append(_no_box(runs["outcome"].mean()))
     lines += [f"{i}. {box_sentence(box, outcome)}" for i, box in enumerate(boxes, start=1)]
     if scores is not None:
         lines += ["", "## Feature scores (extra trees)", ""]
         lines += [f"- {row.lever}: {row.outcome:.3f}" for row in scores.itertuples()]
     return "\n".join(lines) + "\n"
+
+
+def _no_box(share: float) -> str:
+    """Why no box is reported: nothing to explain, or no region where the outcome is likelier."""
+    if share in (0.0, 1.0):
+        return f"No box: the outcome of interest occurred in {'every' if share else 'no'} run."
+    return (
+        "No box: PRIM found no region of lever space where the outcome of interest is "
+        "more frequent than elsewhere."
+    )

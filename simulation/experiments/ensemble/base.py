@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from simulation.experiments.parameter_draws import PosteriorDraws
+from simulation.experiments.parameter_draws import PosteriorDraws, posterior_of
 from simulation.experiments.runs import ParameterSource
 from simulation.experiments.seeds import SeedError, check_seed, run_seeds
 from simulation.model import Mode
@@ -100,7 +100,7 @@ class Ensemble:
     @property
     def posterior(self) -> PosteriorDraws | None:
         """The posterior sample the runs draw from (None: point, or another design)."""
-        return self.parameters if isinstance(self.parameters, PosteriorDraws) else None
+        return posterior_of(self.parameters)
 
     def run_seeds(self) -> list[int]:
         """The seed of each run (see :attr:`paired`)."""

@@ -1,0 +1,125 @@
+"""``interregnum discover`` end to end: the runs' parameters, and what it refuses before any run."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import SMALL_SCENARIO
+
+from simulation.cli import main
+
+LEVERS = Path(__file__).parents[1] / "data" / "levers"
+
+
+@pytest.fixture
+def small_file(tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL_SCENARIO)
+    return path
+
+
+@pytest.fixture
+def overlay_levers(tmp_path):
+    """One lever: the overlay that lets Zinoviev, not Stalin, end on top of the small scenario."""
+    (tmp_path / "zinoviev_keeps_leningrad.yaml").write_text(
+        (LEVERS / "zinoviev_keeps_leningrad.yaml").read_text()
+    )
+    path = tmp_path / "one.yaml"
+    path.write_text(
+        "levers:\n  zinoviev:\n    overlay: zinoviev_keeps_leningrad.yaml\n"
+        "    label: Zinoviev keeps Leningrad\n"
+    )
+    return path
+
+
+def _discover(small_file, levers, out, *flags):
+    return main(
+        [
+            "discover",
+            str(small_file),
+            "--levers",
+            str(levers),
+            "--mode",
+            "replay",
+            "--workers",
+            "1",
+            "--quiet",
+            "--out",
+            str(out),
+            *flags,
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--seed", "-5"], "--seed must be an integer from 0 to 2**63 - 1, got -5"),
+        (
+            ["--design", "factorial", "--runs", "10"],
+            "--runs 10: --design factorial runs every combination of the on/off levers (2 for 1)",
+        ),
+        (["--replicates", "0"], "--replicates must be at least 1, got 0"),
+        (["--parameters", "posterior"], "no posterior sample"),
+    ],
+)
+def test_what_discover_cannot_do_is_refused_with_status_2_before_any_run(
+    small_file, overlay_levers, tmp_path, capsys, flags, message
+):
+    out = tmp_path / "out"
+    assert _discover(small_file, overlay_levers, out, *flags) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+    assert not (out / "runs").exists()
+
+
+def test_one_overlay_lever_in_a_factorial_design_finds_its_box(
+    small_file, overlay_levers, tmp_path, capsys
+):
+    out = tmp_path / "out"
+    assert _discover(small_file, overlay_levers, out, "--design", "factorial") == 0
+    assert "box 1: Zinoviev keeps Leningrad →" in capsys.readouterr().out
+    assert pd.read_csv(out / "feature_scores.csv")["lever"].tolist() == ["zinoviev"]
+
+
+def test_the_runs_draw_from_the_posterior_named_and_the_manifest_says_so(
+    small_file, overlay_levers, tmp_path, capsys
+):
+    sample = tmp_path / "posterior.csv"
+    pd.DataFrame({"hostility": np.linspace(0.1, 0.9, 30), "weight": 1.0}).to_csv(
+        sample, index=False
+    )
+    out = tmp_path / "out"
+    assert _discover(small_file, overlay_levers, out, "--posterior", str(sample)) == 0
+    assert f"parameters: each run its own draw from the posterior {sample}" in (
+        capsys.readouterr().out
+    )
+    manifest = json.loads((out / "discovery.json").read_text())
+    assert (manifest["parameters"], manifest["posterior"]) == ("posterior", str(sample))
+    runs = json.loads((out / "runs" / "manifest.json").read_text())
+    assert runs["parameters"].endswith("each run drawn from the posterior")
+
+
+def test_without_a_posterior_sample_the_point_estimate_is_used_with_a_note(
+    small_file, overlay_levers, tmp_path, capsys
+):
+    out = tmp_path / "out"
+    assert _discover(small_file, overlay_levers, out, "--runs", "4", "--replicates", "1") == 0
+    captured = capsys.readouterr()
+    assert "no posterior sample" in captured.err
+    assert "parameters: the point estimate in every run" in captured.out
+    assert json.loads((out / "discovery.json").read_text())["parameters"] == "point"
+
+
+def test_an_outcome_comparing_with_a_value_no_run_has_is_warned_of(
+    small_file, overlay_levers, tmp_path, capsys
+):
+    out = tmp_path / "out"
+    flags = ["--runs", "4", "--replicates", "1", "--outcome", 'dominant == "Stalin"']
+    assert _discover(small_file, overlay_levers, out, *flags) == 0
+    err = capsys.readouterr().err
+    assert "warning: --outcome 'dominant == \"Stalin\"': no run has dominant 'Stalin'" in err
+    assert "the values that occur: " in err
