@@ -127,7 +127,7 @@ def handle(args: argparse.Namespace) -> int:
         return fail(f"--hold-out-parameters {args.hold_out_parameters}: no such file")
     name = scenario.name
     out = args.out or Path("outputs") / "assessment" / name
-    if (problem := unusable_out(out)) is not None:
+    if (problem := unusable_out(out, command="assess")) is not None:
         return fail(problem)
     point = fitted_point_of(args.scenario) or PARAMETERS_DIR / f"{name}.yaml"
     try:

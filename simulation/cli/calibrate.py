@@ -186,7 +186,9 @@ def handle(args: argparse.Namespace) -> int:
     posterior_file = parameters_file.with_name(f"{parameters_file.stem}-posterior.csv")
     settings = _settings(args)
     validation_runs = args.validation_runs or (100 if args.quick else 500)
-    problem = unusable_out(out) or unusable_out(parameters_file, "--parameters-file", False)
+    problem = unusable_out(out, command="calibrate") or unusable_out(
+        parameters_file, "--parameters-file", False
+    )
     if problem is not None:
         return fail(problem)
     for directory in (out, parameters_file.parent):  # before the fit, not after it

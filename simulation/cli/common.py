@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -81,16 +82,88 @@ def fail(message: str, status: int = EXIT_BAD_INPUT) -> int:
     return status
 
 
-def unusable_out(path: Path, flag: str = "--out", directory: bool = True) -> str | None:
+MANIFEST_KEYS = (
+    ("assess", "hold_out_parameters"),
+    ("calibrate", "fitted_patterns"),
+    ("ensemble", "sessions"),
+)
+"""The command whose ``manifest.json`` holds a key that no other command's holds.
+
+``run``'s manifest is the one without ``runs`` (:func:`outputs_of`), as the ensemble's
+own check of its folder tells them apart."""
+RECORD_FILES = (
+    ("compare", "comparison.json"),
+    ("discover", "discovery.json"),
+    ("discover", "boxes.md"),
+    ("sensitivity", "indices.csv"),
+)
+"""The command whose folder holds a file that no other command writes."""
+
+
+def _manifest(folder: Path) -> dict | None:
+    """The folder's ``manifest.json`` as a JSON object, or None (none, or unreadable)."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+def outputs_of(folder: Path) -> tuple[str, str] | None:
+    """The command whose outputs ``folder`` holds, and the file that says so; or None.
+
+    Each command leaves a record of what it wrote (a ``manifest.json``, or
+    ``comparison.json`` for ``compare``), by which it recognises its own earlier outputs;
+    the same records tell another command's apart.
+    """
+    if not folder.is_dir():
+        return None
+    for command, name in RECORD_FILES:
+        if (folder / name).exists():
+            return command, name
+    manifest = _manifest(folder)
+    if manifest is None:
+        return None
+    for command, key in MANIFEST_KEYS:
+        if key in manifest:
+            return command, "manifest.json"
+    if "runs" not in manifest and "seed" in manifest:
+        return "run", "manifest.json"
+    return None
+
+
+def foreign_outputs(path: Path, command: str, flag: str = "--out") -> str | None:
+    """Why ``command`` must not write into ``path``: it holds another command's outputs.
+
+    Commands share file names (``report.md``, ``manifest.json``): one writing into
+    another's folder would overwrite its report, or leave a folder whose files no
+    longer belong together.
+    """
+    found = outputs_of(path)
+    if found is None or found[0] == command:
+        return None
+    other, record = found
+    return (
+        f"{flag} {path} holds the outputs of `interregnum {other}` (its {record} is there); "
+        f"{command} will not write into it: choose another {flag}"
+    )
+
+
+def unusable_out(
+    path: Path, flag: str = "--out", directory: bool = True, command: str | None = None
+) -> str | None:
     """Why ``path`` cannot become the directory (else the file) a command writes, or None.
 
     Asked before any run, so that minutes of runs are not lost to a mistyped path:
     the path is a file where a directory is wanted (or the reverse), a file stands
-    where one of its parent directories should be, or the nearest existing directory
-    cannot be written in.
+    where one of its parent directories should be, the nearest existing directory
+    cannot be written in, or (if ``command`` names the command asking) the directory
+    holds another command's outputs (:func:`foreign_outputs`).
     """
     if path.exists() and path.is_dir() != directory:
         return f"{flag} {path} exists and is not a {'directory' if directory else 'file'}"
+    if command is not None and (problem := foreign_outputs(path, command, flag)) is not None:
+        return problem
     for place in ((path,) if directory else ()) + tuple(path.parents):
         if not place.exists():
             continue

@@ -21,6 +21,16 @@ from simulation.experiments.compare.statistics import RESAMPLES
 from simulation.scenario import Scenario, ScenarioError, load_scenario
 
 DEFAULT_RUNS = 1000
+PARAMETERS_HELP = (
+    "posterior (default): each run draws its parameters from the ABC posterior sample, run i "
+    "the same draw in every scenario; a parameter that a scenario or its overlay sets to "
+    "another value than the fit keeps that value in every run. point: every run uses the "
+    "point estimate. prior: each run draws the fitted parameters uniformly from their priors "
+    "(the prior predictive), kept ones aside as for the posterior. Without a posterior "
+    "sample the point estimate is used, with a note"
+)
+"""``ensemble``'s help for ``--parameters`` without ``--set``, which compare does not take:
+a variant's values are written in its overlay, where the report shows them."""
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -83,7 +93,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "decisions are forced on their dates",
     )
     add_free_from_argument(parser)
-    add_parameter_arguments(parser)
+    add_parameter_arguments(parser, help=PARAMETERS_HELP)
     add_executor_arguments(parser)
     parser.add_argument(
         "--resume",
@@ -170,7 +180,7 @@ def handle(args: argparse.Namespace) -> int:
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / f"compare-{scenarios[0].name}"
-    if (problem := unusable_out(out_dir)) is not None:
+    if (problem := unusable_out(out_dir, command="compare")) is not None:
         return fail(problem)
     try:
         sources, notes = choose_for_comparison(args.parameters, scenarios, paths, args.posterior)

@@ -113,7 +113,7 @@ def handle(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         return report_problems(error)
     out_dir = args.out or Path("outputs") / f"{scenario.name}-discovery"
-    if (problem := unusable_out(out_dir)) is not None:
+    if (problem := unusable_out(out_dir, command="discover")) is not None:
         return fail(problem)
     try:
         choice = choose_parameters(args.parameters, scenario, args.scenario, args.posterior)

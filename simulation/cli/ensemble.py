@@ -113,7 +113,7 @@ def handle(args: argparse.Namespace) -> int:
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / f"{scenario.name}-ensemble"
-    if (problem := unusable_out(out_dir)) is not None:
+    if (problem := unusable_out(out_dir, command="ensemble")) is not None:
         return fail(problem)
     try:
         choice = choose_parameters(args.parameters, scenario, args.scenario, args.posterior)

@@ -99,7 +99,7 @@ def handle(args: argparse.Namespace) -> int:
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / scenario.name
-    if (problem := unusable_out(out_dir)) is not None:
+    if (problem := unusable_out(out_dir, command="run")) is not None:
         return fail(problem)
     member = args.ensemble_run
     # A branch decides from its month whatever --mode says: its manifest says so (free, from).

@@ -129,7 +129,7 @@ def handle(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         return report_problems(error)
     out_dir = args.out or Path("outputs") / f"{scenario.name}-sensitivity-{args.method}"
-    if (problem := unusable_out(out_dir)) is not None:
+    if (problem := unusable_out(out_dir, command="sensitivity")) is not None:
         return fail(problem)
     study = Study(
         scenario,

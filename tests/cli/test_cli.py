@@ -9,6 +9,7 @@ import pytest
 from conftest import BASELINE, SMALL_SCENARIO
 
 from simulation.cli import main
+from simulation.cli.common import outputs_of, unusable_out
 
 EXPECTED_FILES = {
     "trajectories.csv",
@@ -204,6 +205,40 @@ def test_an_out_that_cannot_be_a_directory_is_refused_before_anything_runs(
         assert capsys.readouterr().err.strip() == f"interregnum: {problem}"
     assert taken.read_text() == "a historian's notes"
     assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize(
+    ("files", "command"),
+    [
+        ({"comparison.json": {"identity": {}}, "report.md": "# a comparison"}, "compare"),
+        ({"manifest.json": {"runs": 6, "hold_out_parameters": "x"}, "report.md": ""}, "assess"),
+        ({"manifest.json": {"runs": 6, "sessions": [], "status": "complete"}}, "ensemble"),
+        ({"manifest.json": {"fitted_patterns": [], "fit_until": None}}, "calibrate"),
+        ({"manifest.json": {"seed": 7, "overrides": []}}, "run"),
+        ({"boxes.md": "# boxes"}, "discover"),
+        ({"indices.csv": "outcome,index\n"}, "sensitivity"),
+        ({"notes.txt": "mine"}, None),
+        ({"manifest.json": ["not", "an", "object"]}, None),
+    ],
+)
+def test_a_folder_is_known_by_the_record_its_command_leaves(tmp_path, files, command):
+    for name, content in files.items():
+        text = content if isinstance(content, str) else json.dumps(content)
+        (tmp_path / name).write_text(text)
+    found = outputs_of(tmp_path)
+    assert (found and found[0]) == command
+    problem = unusable_out(tmp_path, command="elsewhere")
+    assert (problem is None) == (command is None)
+    assert unusable_out(tmp_path, command=command or "any") is None  # its own: welcome
+
+
+def test_a_runs_folder_is_known_as_a_runs(small_file, tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", str(small_file), "--out", str(out), "--no-plot"]) == 0
+    assert outputs_of(out) == ("run", "manifest.json")
+    capsys.readouterr()
+    assert main(["assess", str(BASELINE), "--runs", "2", "--out", str(out)]) == 2
+    assert f"--out {out} holds the outputs of `interregnum run`" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("command", [[], ["run"], ["validate"]])

@@ -164,7 +164,8 @@ def test_a_resume_with_another_parameter_source_or_a_changed_posterior_is_refuse
     before = (posterior_run / "summary.parquet").read_bytes()
     assert ensemble(posterior_run, "--workers", "1", "--parameters", "point", "--resume") == 2
     error = capsys.readouterr().err
-    assert f"--out {posterior_run} holds a different ensemble (parameters 'posterior' " in error
+    folder = f"the folder of this ensemble's runs, {posterior_run},"
+    assert f"{folder} holds a different ensemble (parameters 'posterior' " in error
     assert "'point' here; posterior_sha256 '" in error and "will not resume it" in error
     assert (posterior_run / "summary.parquet").read_bytes() == before
 
@@ -176,7 +177,7 @@ def test_a_resume_with_another_parameter_source_or_a_changed_posterior_is_refuse
     frame.iloc[:-1].to_csv(sample, index=False)  # the sample was refitted since
     assert ensemble(out, "--workers", "1", "--posterior", str(sample), "--resume") == 2
     error = capsys.readouterr().err
-    assert f"--out {out} holds a different ensemble (posterior_sha256 '" in error
+    assert f"runs, {out}, holds a different ensemble (posterior_sha256 '" in error
 
 
 def test_a_parameter_given_with_set_wins_over_the_draws(baseline, tmp_path):
@@ -267,10 +268,11 @@ def test_parameters_prior_draws_each_run_from_the_priors_and_keeps_what_is_set(
     draws = PriorDraws(free_parameters())
     summary = pd.read_parquet(out / "summary.parquet")
     pd.testing.assert_frame_equal(powers(summary), expected_powers(baseline, draws))
-    for seed in run_seeds(SEED, RUNS):
-        for name, value in draws.values_for(seed).items():
-            low, high = free_parameters()[name]
-            assert low <= value <= high
+    drawn = [draws.values_for(seed) for seed in run_seeds(SEED, RUNS)]
+    for name, (low, high) in free_parameters().items():
+        values = [values[name] for values in drawn]
+        assert all(low <= value <= high for value in values)
+        assert len(set(values)) == RUNS, f"{name} is not drawn anew in each run"
 
     # A parameter given with --set holds in every run; the others are drawn as before,
     # run by run, so that a comparison with a scenario that sets one stays paired.

@@ -163,6 +163,20 @@ def test_on_a_terminal_a_bar_counts_the_runs_and_the_assessment_is_the_same(
     assert "assess" not in capsys.readouterr().err
 
 
+def test_compare_refuses_an_assessments_folder_before_running(assessed, capsys):
+    # Its report.md is an assessment's: compare names the command, not "another comparison".
+    before = {path.name: path.read_bytes() for path in assessed.iterdir()}
+    overlay = ROOT / "scenarios" / "counterfactuals" / "no_lenin_enrolment.yaml"
+    arguments = ["compare", str(BASELINE), str(overlay), "--runs", "2", "--workers", "1"]
+    assert main([*arguments, "--out", str(assessed), "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert error == (
+        f"interregnum: --out {assessed} holds the outputs of `interregnum assess` (its "
+        "manifest.json is there); compare will not write into it: choose another --out\n"
+    )
+    assert before == {path.name: path.read_bytes() for path in assessed.iterdir()}
+
+
 def test_assess_refuses_bad_input_with_status_2(tmp_path, capsys):
     assert main(["assess", str(BASELINE), "--runs", "0"]) == 2
     assert "--runs must be at least 1, got 0" in capsys.readouterr().err

@@ -12,6 +12,7 @@ import pytest
 from conftest import BASELINE, ROOT, SMALL_SCENARIO
 
 from simulation.cli import main
+from simulation.experiments.compare.comparison import check_report_folder
 from simulation.experiments.compare.report import (
     format_interval,
     key_leaders,
@@ -32,6 +33,7 @@ from simulation.experiments.compare.statistics import (
     paired_resamples,
     resample_counts,
 )
+from simulation.experiments.ensemble import EnsembleError
 from simulation.experiments.paths import HISTORY_METRICS, history_orders, read_run_paths
 from simulation.output.comparison import plot_comparison
 from simulation.scenario import load_scenario
@@ -500,6 +502,46 @@ def test_a_directory_with_another_ensemble_is_refused(compared):
     assert "Traceback" not in stderr
 
 
+def test_assess_refuses_a_comparisons_folder_before_running(compared):
+    # Both write report.md: assess must not overwrite the comparison's, nor mix with it.
+    out, _ = compared
+    before = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+    folders = sorted(path.name for path in out.iterdir() if path.is_dir())
+    arguments = ["assess", str(BASELINE), "--runs", "2", "--workers", "1", "--out", str(out)]
+    status, stdout, stderr = run_cli(arguments)
+    assert status == 2
+    assert stderr == (
+        f"interregnum: --out {out} holds the outputs of `interregnum compare` (its "
+        "comparison.json is there); assess will not write into it: choose another --out\n"
+    )
+    assert stdout == ""
+    assert before == {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+    assert folders == sorted(path.name for path in out.iterdir() if path.is_dir())
+
+
+def test_a_report_no_comparison_describes_is_not_called_another_comparisons(tmp_path):
+    # What code calling run_comparison meets (the command refuses such a folder earlier).
+    (tmp_path / "report.md").write_text("# Assessment of baseline-1922\n")
+    with pytest.raises(EnsembleError) as refused:
+        check_report_folder(tmp_path, {"base": "baseline-1922"}, force=False)
+    message = str(refused.value)
+    assert "holds a report.md that no comparison.json describes" in message
+    assert "another comparison" not in message
+    check_report_folder(tmp_path, {"base": "baseline-1922"}, force=True)  # --force replaces it
+
+
+def test_compare_refuses_another_commands_folder_by_its_record(tmp_path):
+    # An ensemble's folder is not a comparison's: it is named by its manifest.json.
+    out = tmp_path / "ensemble"
+    out.mkdir()
+    manifest = {"runs": 20, "seed": 1, "sessions": [], "status": "complete"}
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    status, _, stderr = run_cli(compare_arguments(out))
+    assert status == 2
+    assert f"--out {out} holds the outputs of `interregnum ensemble` (its manifest.json" in stderr
+    assert [path.name for path in out.iterdir()] == ["manifest.json"]
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -535,6 +577,8 @@ def test_the_help_says_the_change_flags_are_not_taken(capsys):
         main(["compare", "--help"])
     text = " ".join(re.sub(r"-\n\s*", "-", capsys.readouterr().out).split())
     assert "(--set, --drop-event, --move-event) are not taken here" in text
+    assert text.count("--set") == 1  # nowhere else, e.g. in --parameters, as if it were taken
+    assert "a scenario or its overlay sets to another value than the fit" in text
     assert "interregnum compare [-h]" in text and "BASE ALT [ALT ...]" in text
 
 

@@ -362,7 +362,7 @@ def test_a_directory_of_another_ensemble_is_refused(
     arguments = [*base, "--runs", "4", *change] + ["--resume"] * resume
     assert main(arguments) == 2
     error = capsys.readouterr().err
-    assert f"--out {out} holds a different ensemble" in error
+    assert f"the folder of this ensemble's runs, {out}, holds a different ensemble" in error
     assert difference in error
     assert (out / "summary.parquet").read_bytes() == before
 
@@ -373,6 +373,21 @@ def test_another_scenario_is_refused(small_file, small_scenario, tmp_path):
     other = small_scenario.model_copy(update={"events": small_scenario.events[:-1]})
     with pytest.raises(EnsembleError, match=r"holds a different ensemble \(scenario_sha256 "):
         run_ensemble(Ensemble(other, runs=3), out, SerialExecutor(), resume=True)
+
+
+def test_a_refusal_names_the_folder_of_the_runs_as_such(small_scenario, tmp_path):
+    # A study keeps its runs in OUT/runs/, a comparison each ensemble in OUT/<scenario>/:
+    # the folder refused is not the --out the user gave, and the message says whose it is.
+    runs = tmp_path / "study" / "runs"
+    run_ensemble(Ensemble(small_scenario, runs=3), runs, SerialExecutor())
+    with pytest.raises(EnsembleError) as refused:
+        run_ensemble(Ensemble(small_scenario, runs=4), runs, SerialExecutor())
+    message = str(refused.value)
+    assert message.startswith(
+        f"the folder of this ensemble's runs, {runs}, holds a different ensemble (runs 3 there, "
+        "4 here); will not write into it: choose another --out or remove "
+    )
+    assert f"--out {runs}" not in message
 
 
 def test_an_ensemble_of_another_version_of_the_model_is_neither_reused_nor_resumed(
@@ -417,7 +432,8 @@ def test_a_single_runs_directory_is_refused_as_such(small_file, tmp_path, capsys
     before = sorted(path.name for path in out.iterdir())
     capsys.readouterr()
     assert main(["ensemble", str(small_file), "--runs", "2", "--out", str(out), "--quiet"]) == 2
-    assert f"--out {out} holds a single run's outputs, not an ensemble" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert f"--out {out} holds the outputs of `interregnum run`" in error
     assert sorted(path.name for path in out.iterdir()) == before
 
 

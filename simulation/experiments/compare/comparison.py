@@ -83,7 +83,8 @@ def check_report_folder(out_dir: Path, identity: dict[str, object], force: bool)
     """Refuse to overwrite the report of another comparison (unless ``force``).
 
     Raises:
-        EnsembleError: ``out_dir`` holds a comparison's files that are not this one's.
+        EnsembleError: ``out_dir`` holds a report that is not this comparison's: another
+            comparison's (named), or one no ``comparison.json`` describes.
     """
     if force or not (out_dir / "report.md").exists():
         return
@@ -93,11 +94,15 @@ def check_report_folder(out_dir: Path, identity: dict[str, object], force: bool)
         earlier = None
     if isinstance(earlier, dict) and earlier.get("identity") == identity:
         return
-    what = (
-        f"{', '.join(earlier['identity']['scenarios'])}, {earlier['identity']['runs']} runs"
-        if isinstance(earlier, dict) and isinstance(earlier.get("identity"), dict)
-        else "a comparison this version cannot identify"
-    )
+    if not (isinstance(earlier, dict) and isinstance(earlier.get("identity"), dict)):
+        # No record of a comparison: the report may as well be another command's.
+        raise EnsembleError(
+            f"{out_dir} holds a report.md that no comparison.json describes (another "
+            "command's report, or a comparison's whose record is lost); will not overwrite "
+            "it: choose another --out, or pass --force to replace it"
+        )
+    previous = earlier["identity"]
+    what = f"{', '.join(previous.get('scenarios') or [])}, {previous.get('runs')} runs"
     raise EnsembleError(
         f"{out_dir} holds the report of another comparison ({what}); will not overwrite "
         "it: choose another --out, or pass --force to replace it"

@@ -93,9 +93,13 @@ def _killed_at_start(out_dir: Path) -> bool:
 
 
 def check_directory(out_dir: Path, ensemble: Ensemble, resume: bool) -> None:
-    """Refuse a directory that holds something else than this ensemble."""
+    """Refuse a directory that holds something else than this ensemble.
+
+    The refusals name ``out_dir`` as :func:`_folder` says, which is the user's ``--out``
+    only for ``interregnum ensemble``.
+    """
     if out_dir.exists() and not out_dir.is_dir():
-        raise EnsembleError(f"--out {out_dir} exists and is not a directory")
+        raise EnsembleError(f"{_folder(out_dir)} exists and is not a directory")
     if not out_dir.exists() or not any(out_dir.iterdir()):
         return
     remove_leftovers(out_dir)
@@ -104,12 +108,13 @@ def check_directory(out_dir: Path, ensemble: Ensemble, resume: bool) -> None:
         return
     if manifest is None:
         raise EnsembleError(
-            f"--out {out_dir} is not empty and holds no ensemble manifest.json; "
-            "choose a new or empty directory"
+            f"{_folder(out_dir)} is not empty and holds no ensemble manifest.json; "
+            "choose another --out, a new or empty directory"
         )
     if "runs" not in manifest:  # what `run` writes: one run's tables, not an ensemble's
         raise EnsembleError(
-            f"--out {out_dir} holds a single run's outputs, not an ensemble; choose another --out"
+            f"{_folder(out_dir)} holds a single run's outputs, not an ensemble; "
+            "choose another --out"
         )
     ours = ensemble.identity()
     differences = [
@@ -120,9 +125,19 @@ def check_directory(out_dir: Path, ensemble: Ensemble, resume: bool) -> None:
     if differences:
         action = "resume it" if resume else "write into it"
         raise EnsembleError(
-            f"--out {out_dir} holds a different ensemble ({'; '.join(differences)}); "
-            f"will not {action}: choose another --out or remove the directory"
+            f"{_folder(out_dir)} holds a different ensemble ({'; '.join(differences)}); "
+            f"will not {action}: choose another --out or remove {out_dir}"
         )
+
+
+def _folder(out_dir: Path) -> str:
+    """How a refusal names the folder of the ensemble's runs: as that, not as ``--out``.
+
+    ``interregnum ensemble`` writes into ``--out`` itself, but a comparison keeps each
+    ensemble in ``OUT/<scenario name>/`` and a study its runs in ``OUT/runs/``: the
+    folder refused is then inside the one the user gave, and the message says whose it is.
+    """
+    return f"the folder of this ensemble's runs, {out_dir},"
 
 
 def _difference(key: str, there: object, here: object) -> str:

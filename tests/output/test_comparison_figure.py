@@ -1,0 +1,159 @@
+"""A comparison of many alternatives stays readable: every scenario told apart, nothing overlaid.
+
+The data are synthetic (running a dozen ensembles would take minutes); the
+alternatives are the repository's counterfactual overlays, so that their panels carry
+the months they act in, as a real comparison's do.
+"""
+
+from itertools import combinations
+
+import pandas as pd
+import pytest
+from conftest import ROOT
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
+from matplotlib.legend import Legend
+from matplotlib.text import Text
+
+from simulation.output.comparison import OVERLAID, draw_comparison, scenario_styles
+from simulation.scenario import load_scenario
+
+OVERLAYS = sorted((ROOT / "scenarios" / "counterfactuals").glob("*.yaml")) + [
+    ROOT / "scenarios" / "checks" / "zinoviev_letter_a_month_later.yaml"
+]
+WINNERS = ["stalin", "rykov", "molotov", "kamenev", "tomsky", "zinoviev", "bukharin"]
+PATHS = ["stalin", "trotsky", "zinoviev", "rykov"]
+
+
+@pytest.fixture(scope="module")
+def overlays():
+    """The twelve alternatives of the README's comparison, by name."""
+    scenarios = [load_scenario(path) for path in OVERLAYS]
+    return {scenario.name: scenario for scenario in scenarios}
+
+
+def _comparison(baseline, names):
+    """A comparison table and quantiles for ``names`` (the base first), made up."""
+    period = pd.period_range(str(baseline.start), str(baseline.end), freq="M")
+    months = [str(month) for month in period]
+    quantiles = {
+        name: pd.DataFrame(
+            {
+                "date": months * len(PATHS),
+                "leader": [leader for leader in PATHS for _ in months],
+                "measure": "power",
+                "q50": [
+                    0.05 + 0.02 * (k + j % 3) for k in range(len(PATHS)) for j in range(len(months))
+                ],
+            }
+        )
+        for name in names
+    }
+    table = pd.DataFrame(
+        [
+            {
+                "metric": f"p_dominant_{leader}",
+                "scenario": name,
+                "estimate": 0.8 if leader == "stalin" else 0.03,
+                "ci_low": 0.01,
+                "ci_high": 0.9,
+            }
+            for leader in WINNERS
+            for name in names
+        ]
+    )
+    return table, quantiles
+
+
+def _draw(baseline, overlays, count):
+    alternatives = dict(list(overlays.items())[:count])
+    names = [baseline.name, *alternatives]
+    table, quantiles = _comparison(baseline, names)
+    figure = draw_comparison(
+        table, quantiles, baseline.name, baseline, PATHS, 200, 0.95, alternatives
+    )
+    FigureCanvasAgg(figure).draw()
+    return figure, names
+
+
+@pytest.fixture(scope="module")
+def twelve(baseline, overlays):
+    """The figure of the README's twelve alternatives, drawn once: the tests only read it."""
+    return _draw(baseline, overlays, 12)
+
+
+def _bar_styles(axis):
+    """Each scenario's bars' fill: (colour, hatching), by the scenario's name."""
+    return {
+        container.get_label(): {
+            (to_rgba(patch.get_facecolor()), patch.get_hatch() or "") for patch in container.patches
+        }
+        for container in axis.containers
+        if hasattr(container, "patches")
+    }
+
+
+@pytest.mark.parametrize("count", [OVERLAID, OVERLAID + 1, 12])
+def test_no_legend_overlaps_another_or_a_panel(baseline, overlays, twelve, count):
+    figure, _ = twelve if count == 12 else _draw(baseline, overlays, count)
+    legends = [legend for legend in figure.findobj(Legend) if legend.get_visible()]
+    extents = [(legend, legend.get_window_extent()) for legend in legends]
+    for (first, one), (second, other) in combinations(extents, 2):
+        assert not one.overlaps(other), (
+            first.get_title().get_text(),
+            second.get_title().get_text(),
+        )
+    canvas = figure.bbox
+    for legend, extent in extents:
+        assert canvas.x0 <= extent.x0 and extent.x1 <= canvas.x1, legend.get_title().get_text()
+        assert canvas.y0 <= extent.y0 and extent.y1 <= canvas.y1, legend.get_title().get_text()
+        for axis in figure.axes:
+            assert not extent.overlaps(axis.get_window_extent()), legend.get_title().get_text()
+
+
+def test_twelve_alternatives_each_have_a_style_of_their_own(twelve):
+    figure, names = twelve
+    bars, *panels = figure.axes
+    styles = _bar_styles(bars)
+    assert list(styles) == names
+    assert all(len(fills) == 1 for fills in styles.values())  # one fill per scenario
+    fills = [next(iter(fills)) for fills in styles.values()]
+    assert len(set(fills)) == len(names)  # and no two scenarios share one
+    # Each alternative has its panel, headed by its name and its bars' swatch.
+    assert len(panels) == 12
+    for panel, name in zip(panels, names[1:], strict=True):
+        header = panel.get_legend()
+        assert header.get_texts()[0].get_text().split("\n")[0] == name
+        swatch = header.legend_handles[0]
+        assert (to_rgba(swatch.get_facecolor()), swatch.get_hatch() or "") in styles[name]
+        drawn = {line.get_gid() for line in panel.lines if line.get_gid()}
+        assert drawn == set(PATHS) | {f"{leader}:base" for leader in PATHS}
+
+
+def test_past_the_palette_the_colours_come_back_hatched():
+    names = ["base", *(f"alternative-{k}" for k in range(30))]
+    styles = scenario_styles(names)
+    assert len(set(styles.values())) == len(names)
+
+
+def test_twelve_alternatives_keep_every_label_readable(twelve):
+    figure, _ = twelve
+    texts = [
+        (text, text.get_window_extent())
+        for text in figure.findobj(Text)
+        if text.get_visible() and text.get_text().strip()
+    ]
+    canvas = figure.bbox
+    for text, extent in texts:  # nothing cut off at the figure's edges
+        assert canvas.x0 <= extent.x0 and extent.x1 <= canvas.x1, text.get_text()
+        assert canvas.y0 <= extent.y0 and extent.y1 <= canvas.y1, text.get_text()
+    bars = figure.axes[0]
+    titles = [text for text, _ in texts if text.get_text() == figure.get_suptitle()]
+    for title in [*titles, bars.title]:  # the titles overlap no other text
+        extent = title.get_window_extent()
+        assert not [
+            other.get_text()
+            for other, other_extent in texts
+            if other is not title and extent.overlaps(other_extent)
+        ], title.get_text()
+    assert "12 alternatives against baseline-1922" in figure.get_suptitle()
