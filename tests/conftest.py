@@ -39,6 +39,14 @@ def fresh_machine_code():
 
 
 @pytest.fixture
+def small_file(tmp_path):
+    """The small scenario as a file, for commands that read one."""
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL_SCENARIO)
+    return path
+
+
+@pytest.fixture
 def small_scenario():
     return parse_scenario(SMALL_SCENARIO, "small.yaml")
 

@@ -31,13 +31,6 @@ CONTROL = BASELINE.parent / "checks" / "zinoviev_letter_a_month_later.yaml"
 LEVERS = BASELINE.parent / "levers" / "contingencies_1923_1925.yaml"
 
 
-@pytest.fixture
-def small_file(tmp_path):
-    path = tmp_path / "small.yaml"
-    path.write_text(SMALL_SCENARIO)
-    return path
-
-
 def test_run_writes_every_file_with_tidy_columns(small_file, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", str(small_file), "--seed", "3", "--out", str(out)]) == 0

@@ -6,18 +6,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SMALL_SCENARIO
 
 from simulation.cli import main
 
 LEVERS = Path(__file__).parents[1] / "data" / "levers"
-
-
-@pytest.fixture
-def small_file(tmp_path):
-    path = tmp_path / "small.yaml"
-    path.write_text(SMALL_SCENARIO)
-    return path
 
 
 @pytest.fixture

@@ -4,17 +4,10 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import SMALL_SCENARIO, grievance_held
+from conftest import grievance_held
 
 from simulation.cli import main
 from simulation.scenario import ScenarioError, load_scenario
-
-
-@pytest.fixture
-def small_file(tmp_path):
-    path = tmp_path / "small.yaml"
-    path.write_text(SMALL_SCENARIO)
-    return path
 
 
 def test_run_free_from_replays_before_and_decides_after(small_file, tmp_path, capsys):

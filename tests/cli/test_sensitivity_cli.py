@@ -4,18 +4,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import SMALL_SCENARIO
 
 from simulation.cli import main
 
 LEVERS = Path(__file__).parents[1] / "data" / "levers"
-
-
-@pytest.fixture
-def small_file(tmp_path):
-    path = tmp_path / "small.yaml"
-    path.write_text(SMALL_SCENARIO)
-    return path
 
 
 def test_sensitivity_writes_indices_and_summary(small_file, tmp_path, capsys):

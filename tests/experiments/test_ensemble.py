@@ -39,13 +39,6 @@ TABLE_FILES = ("summary", "tenures", "events", "votes", "quantiles")
 MONTHS, LEADERS = 12, 4
 
 
-@pytest.fixture
-def small_file(tmp_path):
-    path = tmp_path / "small.yaml"
-    path.write_text(SMALL_SCENARIO)
-    return path
-
-
 def same_files(a, b, tables=TABLE_FILES):
     """The consolidated Parquet files of two ensemble directories are byte for byte equal."""
     return {

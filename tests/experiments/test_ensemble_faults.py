@@ -9,7 +9,6 @@ import threading
 import time
 
 import pytest
-from conftest import SMALL_SCENARIO
 
 from simulation.cli import main
 from simulation.experiments.ensemble import (
@@ -33,13 +32,6 @@ pytestmark = pytest.mark.filterwarnings(
 )
 
 TABLE_FILES = ("summary", "tenures", "events", "votes", "quantiles", "trajectories")
-
-
-@pytest.fixture
-def small_file(tmp_path):
-    path = tmp_path / "small.yaml"
-    path.write_text(SMALL_SCENARIO)
-    return path
 
 
 @pytest.fixture

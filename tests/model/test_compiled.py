@@ -3,18 +3,10 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SMALL_SCENARIO
 
 from simulation.cli import main
 from simulation.model import compiled
 from simulation.model.compiled import MARKER, drop_stale_machine_code
-
-
-@pytest.fixture
-def small_file(tmp_path):
-    path = tmp_path / "small.yaml"
-    path.write_text(SMALL_SCENARIO)
-    return path
 
 
 def make_package(root):
