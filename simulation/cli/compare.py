@@ -21,6 +21,9 @@ from simulation.experiments.compare.statistics import RESAMPLES
 from simulation.scenario import Scenario, ScenarioError, load_scenario
 
 DEFAULT_RUNS = 1000
+WHOLE_TABLE_UP_TO = 3
+"""Alternatives up to which the terminal gets the report's whole table; beyond, its
+columns (two per alternative) outrun any terminal, and the headline table stands in."""
 PARAMETERS_HELP = (
     "posterior (default): each run draws its parameters from the ABC posterior sample, run i "
     "the same draw in every scenario; a parameter that a scenario or its overlay sets to "
@@ -159,7 +162,12 @@ def handle(args: argparse.Namespace) -> int:
     # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
     # which --help, validate and diff should not pay (see the cli package docstring).
     from simulation.experiments.compare.comparison import run_comparison
-    from simulation.experiments.compare.report import identical_note, mode_used, unchanged_note
+    from simulation.experiments.compare.report import (
+        headline_table,
+        identical_note,
+        mode_used,
+        unchanged_note,
+    )
     from simulation.experiments.ensemble import Ensemble, EnsembleError, make_executor
     from simulation.experiments.ensemble.scheduler import parse_address
     from simulation.experiments.parameter_draws import DrawError
@@ -234,7 +242,11 @@ def handle(args: argparse.Namespace) -> int:
         note = unchanged_note(result.unchanged, scenarios[0].name, args.runs, mode)
         print(f"interregnum: warning: {note}", file=sys.stderr)
     print()
-    print(result.main_table)
+    if len(scenarios) - 1 <= WHOLE_TABLE_UP_TO:
+        print(result.main_table)
+    else:
+        print(headline_table(result.table, scenarios[0].name, scenarios[0]))
+        print(f"\nEvery outcome, with its interval: {out_dir / 'report.md'}")
     print()
     if result.identical:
         print(identical_note(result.identical, args.runs))

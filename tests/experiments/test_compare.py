@@ -621,3 +621,32 @@ def test_identical_runs_ignore_run_numbers_and_seeds_but_not_outcomes():
     same.loc[3, "power_trotsky"] += 1e-9
     assert not identical_runs(same)
     assert not identical_runs(summary.iloc[[0]])  # one run says nothing about variation
+
+
+def test_many_alternatives_print_a_headline_row_each_and_point_to_the_report(tmp_path):
+    """With four alternatives the whole table would have ten columns: no terminal shows it."""
+    overlays = ROOT / "scenarios" / "counterfactuals"
+    alternatives = [
+        overlays / f"{name}.yaml"
+        for name in ("no_lenin_enrolment", "cave_trio_accepted", "lenin_recovers_1923")
+    ] + [ROOT / "scenarios" / "checks" / "zinoviev_letter_a_month_later.yaml"]
+    out = tmp_path / "out"
+    status, stdout, stderr = run_cli(compare_arguments(out, alternatives=alternatives, runs=4))
+    assert status == 0, stderr
+    table = [line for line in stdout.splitlines() if line.startswith("|")]
+    assert table[0] == (
+        "| Scenario | P(Stalin dominant) | P(history's factions) | P(history's verdicts) |"
+    )
+    rows = [line.split(" | ")[0].removeprefix("| ") for line in table[2:]]
+    assert rows == [
+        "baseline-1922",
+        "no-lenin-enrolment",
+        "cave-trio-accepted",
+        "lenin-recovers-1923",
+        "zinoviev-letter-a-month-later",
+    ]
+    assert all(len(line) < 140 for line in table)  # the whole table: over 250
+    assert f"Every outcome, with its interval: {out / 'report.md'}" in stdout
+    # The report keeps the whole table, two columns per alternative.
+    report = (out / "report.md").read_text()
+    assert "| cave-trio-accepted - baseline-1922 |" in report

@@ -189,6 +189,50 @@ def markdown_table(
     return "\n".join(lines)
 
 
+def headline_table(table: pd.DataFrame, base: str, scenario: Scenario) -> str:
+    """A few headline outcomes, one row per scenario: what a terminal can show of many.
+
+    With a dozen alternatives the main table has some thirty columns and no terminal
+    shows a row of it. Here each alternative is a row and the columns are the outcomes a
+    historian asks about first: the likeliest winner's P(dominant) and history's orders,
+    each alternative's value with its paired difference from the base.
+    """
+    names = {leader.id: leader.name.split()[-1] for leader in scenario.leaders}
+    winner = key_leaders(table, 1)[0]
+    metrics = {f"p_dominant_{winner}": f"P({names.get(winner, winner)} dominant)"}
+    present = set(table["metric"])
+    metrics |= {
+        metric: f"P(history's {order})"
+        for order, metric in HISTORY_METRICS.items()
+        if metric in present
+    }
+    indexed = table.set_index(["metric", "scenario"])
+    lines = [
+        "| Scenario | " + " | ".join(metrics.values()) + " |",
+        "|---|" + "|".join(["--:"] * len(metrics)) + "|",
+    ]
+    for name in dict.fromkeys(table["scenario"]):
+        cells = [name]
+        for metric in metrics:
+            row = indexed.loc[(metric, name)]
+            digits = _digits(metric, table[table["metric"] == metric])
+            value = "n/a" if np.isnan(row["estimate"]) else f"{row['estimate']:.{digits}f}"
+            if name == base:
+                cells.append(f"{value} (base)")
+                continue
+            difference = format_interval(
+                row["difference"],
+                row["diff_ci_low"],
+                row["diff_ci_high"],
+                digits,
+                signed=True,
+                alike="every pair alike",
+            )
+            cells.append(f"{value}: {difference}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def report_text(
     ensembles: Sequence,
     reused: dict[str, bool],
