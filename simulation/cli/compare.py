@@ -21,9 +21,6 @@ from simulation.experiments.compare.statistics import RESAMPLES
 from simulation.scenario import Scenario, ScenarioError, load_scenario
 
 DEFAULT_RUNS = 1000
-WHOLE_TABLE_UP_TO = 3
-"""Alternatives up to which the terminal gets the report's whole table; beyond, its
-columns (two per alternative) outrun any terminal, and the headline table stands in."""
 PARAMETERS_HELP = (
     "posterior (default): each run draws its parameters from the ABC posterior sample, run i "
     "the same draw in every scenario; a parameter that a scenario or its overlay sets to "
@@ -163,6 +160,7 @@ def handle(args: argparse.Namespace) -> int:
     # which --help, validate and diff should not pay (see the cli package docstring).
     from simulation.experiments.compare.comparison import run_comparison
     from simulation.experiments.compare.report import (
+        HEADLINE_BEYOND,
         headline_table,
         identical_note,
         mode_used,
@@ -242,7 +240,7 @@ def handle(args: argparse.Namespace) -> int:
         note = unchanged_note(result.unchanged, scenarios[0].name, args.runs, mode)
         print(f"interregnum: warning: {note}", file=sys.stderr)
     print()
-    if len(scenarios) - 1 <= WHOLE_TABLE_UP_TO:
+    if len(scenarios) - 1 <= HEADLINE_BEYOND:
         print(result.main_table)
     else:
         print(headline_table(result.table, scenarios[0].name, scenarios[0]))

@@ -378,6 +378,7 @@ def test_the_command_writes_the_table_report_and_plot(compared):
     assert base["seed"].tolist() == alt["seed"].tolist()  # common random numbers
     assert (out / "comparison.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "baseline-1922: simulated 20 runs" in stdout
+    assert "## At a glance" not in (out / "report.md").read_text()  # one alternative: no need
     assert "| Outcome | baseline-1922 | no-lenin-enrolment |" in stdout
 
 
@@ -647,6 +648,8 @@ def test_many_alternatives_print_a_headline_row_each_and_point_to_the_report(tmp
     ]
     assert all(len(line) < 140 for line in table)  # the whole table: over 250
     assert f"Every outcome, with its interval: {out / 'report.md'}" in stdout
-    # The report keeps the whole table, two columns per alternative.
+    # The report puts the headline rows first and keeps the whole table, two columns each.
     report = (out / "report.md").read_text()
+    glance = report.index("## At a glance")
+    assert glance < report.index(table[0]) < report.index("## What no-lenin-enrolment changes")
     assert "| cave-trio-accepted - baseline-1922 |" in report

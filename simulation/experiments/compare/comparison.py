@@ -18,6 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from simulation.experiments.compare.report import (
+    HEADLINE_BEYOND,
+    headline_table,
     key_leaders,
     main_metrics,
     markdown_table,
@@ -272,6 +274,7 @@ def _compare(
     identical = [name for name in names if identical_runs(summaries[name])]
     unchanged = [name for name in names[1:] if same_outcomes(summaries[name], summaries[base])]
     report_path = out_dir / "report.md"
+    many = len(names) - 1 > HEADLINE_BEYOND
     text = report_text(
         ensembles,
         reused,
@@ -281,6 +284,7 @@ def _compare(
         identical,
         unchanged,
         figure=plot_path.name,
+        headline=headline_table(table, base, base_scenario) if many else "",
     )
     write_text(report_path, text)
     record_path = out_dir / "comparison.json"

@@ -19,6 +19,9 @@ from simulation.scenario.diff import diff_scenarios, format_differences
 
 KEY_LEADERS = 4
 """Leaders whose final power share the main table shows and the plot draws."""
+HEADLINE_BEYOND = 3
+"""Alternatives beyond which the whole table (two columns each) outruns a terminal: the
+terminal gets :func:`headline_table` instead, and the report puts it first."""
 
 
 def key_leaders(table: pd.DataFrame, count: int = KEY_LEADERS) -> list[str]:
@@ -242,6 +245,7 @@ def report_text(
     identical: Sequence[str] = (),
     unchanged: Sequence[str] = (),
     figure: str = "comparison.png",
+    headline: str = "",
 ) -> str:
     """The Markdown report: settings, what each alternative changes, the table, the plot.
 
@@ -255,6 +259,8 @@ def report_text(
         identical: the scenarios every run of which gave the same outcomes.
         unchanged: the alternatives that gave the base's outcomes in every run.
         figure: the file name of the comparison figure (its format is the user's).
+        headline: :func:`headline_table`, put before what each alternative changes
+            (given when there are more alternatives than :data:`HEADLINE_BEYOND`).
     """
     base_ensemble, alternatives = ensembles[0], ensembles[1:]
     base = base_ensemble.scenario
@@ -283,6 +289,8 @@ def report_text(
             f"| {name} | `{ensemble.scenario_file}` | `{scenario_hash(ensemble.scenario)[:12]}` "
             f"| `{name}/` ({state}) |"
         )
+    if headline:
+        lines += ["", "## At a glance", "", headline]
     for ensemble in alternatives:
         differences = diff_scenarios(base, ensemble.scenario)
         text = format_differences(differences, base_ensemble.scenario_file, ensemble.scenario_file)
