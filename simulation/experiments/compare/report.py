@@ -151,6 +151,18 @@ def format_interval(
     return f"{show(estimate)} [{show(low)}, {show(high)}]"
 
 
+def _difference(row: pd.Series, digits: int) -> str:
+    """An alternative's paired difference from the base, with its interval."""
+    return format_interval(
+        row["difference"],
+        row["diff_ci_low"],
+        row["diff_ci_high"],
+        digits,
+        signed=True,
+        alike="every pair alike",
+    )
+
+
 def markdown_table(
     table: pd.DataFrame, metrics: Sequence[str], base: str, scenario: Scenario
 ) -> str:
@@ -178,16 +190,7 @@ def markdown_table(
             cell = format_interval(row["estimate"], row["ci_low"], row["ci_high"], digits)
             cells.append(f"{cell} (n={int(row['n'])})" if conditional else cell)
             if name != base:
-                cells.append(
-                    format_interval(
-                        row["difference"],
-                        row["diff_ci_low"],
-                        row["diff_ci_high"],
-                        digits,
-                        signed=True,
-                        alike="every pair alike",
-                    )
-                )
+                cells.append(_difference(row, digits))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -223,15 +226,7 @@ def headline_table(table: pd.DataFrame, base: str, scenario: Scenario) -> str:
             if name == base:
                 cells.append(f"{value} (base)")
                 continue
-            difference = format_interval(
-                row["difference"],
-                row["diff_ci_low"],
-                row["diff_ci_high"],
-                digits,
-                signed=True,
-                alike="every pair alike",
-            )
-            cells.append(f"{value}: {difference}")
+            cells.append(f"{value}: {_difference(row, digits)}")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
