@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from numba import njit
 
@@ -70,3 +71,39 @@ def generator_ref(rng: np.random.Generator) -> GeneratorRef:
 def at_project_root(monkeypatch):
     """Work from the project's root, as the dashboard does (it lists ``scenarios/``)."""
     monkeypatch.chdir(ROOT)
+
+
+def made_up_comparison(scenario, names, paths, median, winners, dominance, interval):
+    """A comparison's table and quantiles for ``names`` (the base first), made up.
+
+    For figure tests: running the ensembles would take minutes. ``median(k, j)`` is the
+    median power of the ``k``-th of ``paths`` in month ``j``; ``dominance`` gives Stalin's
+    P(dominant) and every other winner's; ``interval`` the bounds of each.
+    """
+    period = pd.period_range(str(scenario.start), str(scenario.end), freq="M")
+    months = [str(month) for month in period]
+    quantiles = {
+        name: pd.DataFrame(
+            {
+                "date": months * len(paths),
+                "leader": [leader for leader in paths for _ in months],
+                "measure": "power",
+                "q50": [median(k, j) for k in range(len(paths)) for j in range(len(months))],
+            }
+        )
+        for name in names
+    }
+    table = pd.DataFrame(
+        [
+            {
+                "metric": f"p_dominant_{leader}",
+                "scenario": name,
+                "estimate": dominance[0] if leader == "stalin" else dominance[1],
+                "ci_low": interval[0],
+                "ci_high": interval[1],
+            }
+            for leader in winners
+            for name in names
+        ]
+    )
+    return table, quantiles

@@ -7,9 +7,8 @@ the months they act in, as a real comparison's do.
 
 from itertools import combinations
 
-import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, made_up_comparison
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.legend import Legend
@@ -34,35 +33,15 @@ def overlays():
 
 def _comparison(baseline, names):
     """A comparison table and quantiles for ``names`` (the base first), made up."""
-    period = pd.period_range(str(baseline.start), str(baseline.end), freq="M")
-    months = [str(month) for month in period]
-    quantiles = {
-        name: pd.DataFrame(
-            {
-                "date": months * len(PATHS),
-                "leader": [leader for leader in PATHS for _ in months],
-                "measure": "power",
-                "q50": [
-                    0.05 + 0.02 * (k + j % 3) for k in range(len(PATHS)) for j in range(len(months))
-                ],
-            }
-        )
-        for name in names
-    }
-    table = pd.DataFrame(
-        [
-            {
-                "metric": f"p_dominant_{leader}",
-                "scenario": name,
-                "estimate": 0.8 if leader == "stalin" else 0.03,
-                "ci_low": 0.01,
-                "ci_high": 0.9,
-            }
-            for leader in WINNERS
-            for name in names
-        ]
+    return made_up_comparison(
+        baseline,
+        names,
+        PATHS,
+        lambda k, j: 0.05 + 0.02 * (k + j % 3),
+        WINNERS,
+        dominance=(0.8, 0.03),
+        interval=(0.01, 0.9),
     )
-    return table, quantiles
 
 
 def _draw(baseline, overlays, count):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import made_up_comparison
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
@@ -109,32 +110,15 @@ def test_the_comparison_of_two_alternatives_keeps_every_label_readable(baseline)
         )
     }
     names = ["baseline-1922", *alternatives]
-    period = pd.period_range(str(baseline.start), str(baseline.end), freq="M")
-    months = [str(month) for month in period]
-    quantiles = {
-        name: pd.DataFrame(
-            {
-                "date": months * 2,
-                "leader": ["stalin"] * len(months) + ["rudzutak"] * len(months),
-                "measure": "power",
-                "q50": [0.15] * len(months) + [0.02] * len(months),
-            }
-        )
-        for name in names
-    }
     leaders = ["stalin", "rykov", "molotov", "kamenev", "tomsky", "zinoviev", "bukharin"]
-    table = pd.DataFrame(
-        [
-            {
-                "metric": f"p_dominant_{leader}",
-                "scenario": name,
-                "estimate": 0.9 if leader == "stalin" else 0.1,
-                "ci_low": 0.05,
-                "ci_high": 1.0,
-            }
-            for leader in leaders
-            for name in names
-        ]
+    table, quantiles = made_up_comparison(
+        baseline,
+        names,
+        ["stalin", "rudzutak"],
+        lambda k, _: (0.15, 0.02)[k],
+        leaders,
+        dominance=(0.9, 0.1),
+        interval=(0.05, 1.0),
     )
     figure = draw_comparison(
         table, quantiles, "baseline-1922", baseline, ["stalin", "rudzutak"], 50, 0.95, alternatives
