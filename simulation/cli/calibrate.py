@@ -254,7 +254,12 @@ def handle(args: argparse.Namespace) -> int:
     write_text(out / "chosen.yaml", yaml.safe_dump(chosen, sort_keys=True))
     write_text(
         out / "manifest.json",
-        json.dumps({**record, "versions": package_versions()}, indent=2, sort_keys=True) + "\n",
+        json.dumps(
+            {**record, "command": "calibrate", "versions": package_versions()},
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n",
     )
     print(validation.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
     print(summary(learnt) + f" (per parameter: {out}/contraction.csv)")

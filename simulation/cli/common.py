@@ -82,15 +82,17 @@ def fail(message: str, status: int = EXIT_BAD_INPUT) -> int:
     return status
 
 
+MANIFEST_COMMANDS = frozenset({"assess", "calibrate", "ensemble", "run"})
+"""The commands that write a ``manifest.json``; each names itself in its ``command``."""
 MANIFEST_KEYS = (
     ("assess", "hold_out_parameters"),
     ("calibrate", "fitted_patterns"),
     ("ensemble", "sessions"),
 )
-"""The command whose ``manifest.json`` holds a key that no other command's holds.
-
-``run``'s manifest is the one without ``runs`` (:func:`outputs_of`), as the ensemble's
-own check of its folder tells them apart."""
+"""For a manifest written before manifests named their command: the command whose
+manifest holds a key that no other command's holds. ``run``'s is the one with a seed
+and without ``runs`` (:func:`outputs_of`), as the ensemble's own check of its folder
+tells them apart."""
 RECORD_FILES = (
     ("compare", "comparison.json"),
     ("discover", "discovery.json"),
@@ -124,6 +126,8 @@ def outputs_of(folder: Path) -> tuple[str, str] | None:
     manifest = _manifest(folder)
     if manifest is None:
         return None
+    if manifest.get("command") in MANIFEST_COMMANDS:
+        return manifest["command"], "manifest.json"
     for command, key in MANIFEST_KEYS:
         if key in manifest:
             return command, "manifest.json"

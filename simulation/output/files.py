@@ -220,6 +220,7 @@ def manifest(
     draw: :func:`simulation.experiments.parameter_draws.parameters_fields` and the values).
     """
     return {
+        "command": "run",
         "scenario": result.scenario_name,
         "scenario_file": scenario_path,
         "scenario_sha256": scenario_hash,

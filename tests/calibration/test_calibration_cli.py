@@ -113,6 +113,7 @@ def test_a_tiny_calibration_writes_its_results(tmp_path, capsys):
     assert set(validation["sample"].dropna()) == {"in", "out"}
     fitted = yaml.safe_load(parameters.read_text())
     assert fitted["fit"]["fit_until"] == "1924-12"
+    assert json.loads((out / "manifest.json").read_text())["command"] == "calibrate"
     learnt = pd.read_csv(out / "contraction.csv")
     assert set(learnt["parameter"]) == set(fitted["parameters"])
     assert "priors beyond sampling noise" in capsys.readouterr().out

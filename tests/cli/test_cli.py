@@ -208,6 +208,9 @@ def test_an_out_that_cannot_be_a_directory_is_refused_before_anything_runs(
         ({"manifest.json": {"runs": 6, "sessions": [], "status": "complete"}}, "ensemble"),
         ({"manifest.json": {"fitted_patterns": [], "fit_until": None}}, "calibrate"),
         ({"manifest.json": {"seed": 7, "overrides": []}}, "run"),
+        # what every command writes since manifests name their command
+        ({"manifest.json": {"command": "run", "runs": 3}}, "run"),
+        ({"manifest.json": {"command": "assess", "seed": 7}}, "assess"),
         ({"boxes.md": "# boxes"}, "discover"),
         ({"indices.csv": "outcome,index\n"}, "sensitivity"),
         ({"notes.txt": "mine"}, None),
@@ -229,6 +232,7 @@ def test_a_runs_folder_is_known_as_a_runs(small_file, tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["run", str(small_file), "--out", str(out), "--no-plot"]) == 0
     assert outputs_of(out) == ("run", "manifest.json")
+    assert json.loads((out / "manifest.json").read_text())["command"] == "run"
     capsys.readouterr()
     assert main(["assess", str(BASELINE), "--runs", "2", "--out", str(out)]) == 2
     assert f"--out {out} holds the outputs of `interregnum run`" in capsys.readouterr().err

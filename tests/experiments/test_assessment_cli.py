@@ -54,6 +54,7 @@ def test_the_assessment_directory_holds_every_table_the_report_and_the_figure(as
 
 def test_the_manifest_names_the_parameter_source_and_the_sample_hash(assessed):
     manifest = json.loads((assessed / "manifest.json").read_text())
+    assert manifest["command"] == "assess"
     posterior = (
         BASELINE.parent.parent / "calibration" / "parameters" / "baseline-1922-posterior.csv"
     )

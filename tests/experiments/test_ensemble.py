@@ -495,7 +495,7 @@ def test_the_command_writes_tables_manifest_and_fan_chart(
         "parts",
     }
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["scenario"] == "small"
+    assert (manifest["command"], manifest["scenario"]) == ("ensemble", "small")
     assert manifest["scenario_file"] == str(small_file)
     assert (manifest["seed"], manifest["runs"], manifest["mode"]) == (1, 8, "free")
     assert manifest["overrides"] == []

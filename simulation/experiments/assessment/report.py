@@ -306,6 +306,11 @@ def write_assessment(
         written.append(out / name)
     plot_assessment(assessment, out / "assessment.png")
     write_text(out / "report.md", report_text(assessment, scenario_name))
-    manifest = {**record, "notes": assessment.notes, "versions": package_versions()}
+    manifest = {
+        **record,
+        "command": "assess",
+        "notes": assessment.notes,
+        "versions": package_versions(),
+    }
     write_text(out / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return [*written, out / "assessment.png", out / "report.md", out / "manifest.json"]

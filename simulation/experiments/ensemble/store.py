@@ -336,6 +336,7 @@ def ensemble_manifest(ensemble: Ensemble, sessions: list[dict], status: str, chu
     """
     free_from = ensemble.scenario.free_from
     return {
+        "command": "ensemble",
         "scenario": ensemble.scenario.name,
         "scenario_file": ensemble.scenario_file,
         **parameters_fields(ensemble.parameters, ensemble.parameters_note),
