@@ -180,8 +180,9 @@ def reposition(
     ``obligation``: a client's to his patron, an appointee's to whoever appointed
     him), or the strongest's hostility to him if larger, discounted by the threat
     of an enemy they share who still stands (``g = max(G_i,strongest -
-    O_i,strongest, -A_strongest,i) (1 - c)``, ``c`` from :func:`common_threat`
-    over ``standing``), pulls him at rate
+    O_i,strongest, -A_strongest,i, 0) (1 - c)``, ``c`` from :func:`common_threat`
+    over ``standing``: a debt beyond the grievance offsets it to nothing, and drives
+    no one away from the opposition), pulls him at rate
     ``rate * g`` toward the power-weighted stance of those the strongest is
     hostile to (affinity below 0), or, when there are none, to the mirror of
     the strongest's stance through his own. For a leader hostile to the
@@ -222,7 +223,9 @@ def reposition(
         if not alive[i] or i == strongest:
             continue
         # resented, less what he owes him, or feared
-        pressed = max(grievance[i, strongest] - obligation[i, strongest], -affinity[strongest, i])
+        pressed = max(
+            grievance[i, strongest] - obligation[i, strongest], -affinity[strongest, i], 0.0
+        )
         if pressed > 0:  # most leaders neither resent the strongest nor fear him
             pressed *= 1.0 - shared_threat(affinity, power, threats, i, top)
             if failure > 0 and affinity[i, strongest] < 0:

@@ -82,6 +82,8 @@ def test_what_a_leader_owes_the_strongest_offsets_his_grievance():
         return np.linalg.norm(stance[1] - before)
 
     assert moved(0.0) > moved(0.1) > moved(0.3) == 0.0
+    # A debt beyond the grievance does not push him away from the opposition's stance.
+    assert moved(0.6) == 0.0
     # What 0 owes 1 is no offset: only the aggrieved man's own debt counts.
     assert moved(0.3, debtor=0, creditor=1) == pytest.approx(moved(0.0))
 
@@ -92,6 +94,20 @@ def test_a_weak_leader_who_is_not_aggrieved_bandwagons():
     before = stance[1].copy()
     reposition_three(stance, affinity, grievance, obligation, power)
     assert np.linalg.norm(stance[1] - stance[0]) < np.linalg.norm(before - stance[0])
+
+
+def test_a_debt_to_the_strongest_does_not_hasten_bandwagoning():
+    """A client follows his patron as any weak man follows the strongest, no faster:
+    what he owes offsets a grievance, and there is none here to offset."""
+
+    def moved(owed):
+        stance, affinity, grievance, obligation, power = state(0.0)
+        power[:] = [0.8, 0.1, 0.1]
+        obligation[1, 0] = owed
+        reposition_three(stance, affinity, grievance, obligation, power)
+        return stance[1]
+
+    np.testing.assert_array_equal(moved(0.8), moved(0.0))
 
 
 def test_a_weak_leader_the_strongest_is_hostile_to_moves_away_instead_of_bandwagoning():
