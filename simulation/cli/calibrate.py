@@ -135,6 +135,40 @@ def _settings(args: argparse.Namespace):
     )
 
 
+def _not_a_fit(parameters_file: Path, posterior_file: Path) -> str | None:
+    """Why the fit must not be written over these files: one exists and is not a fit's.
+
+    A fit replaces an earlier fit's files; any other file (a scenario given as
+    ``--parameters-file`` by a slip of the hand, someone's notes) would be lost.
+    A fit's parameters file maps ``fit`` and ``parameters``; its posterior's header
+    has a ``weight`` column.
+    """
+    if parameters_file.is_file():
+        try:
+            earlier = yaml.safe_load(parameters_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            earlier = None
+        if not (isinstance(earlier, dict) and {"fit", "parameters"} <= earlier.keys()):
+            return (
+                f"--parameters-file {parameters_file} exists and is not a fit's parameters file "
+                "(one with 'fit:' and 'parameters:'); calibrate will not overwrite it: "
+                "choose another --parameters-file"
+            )
+    if posterior_file.is_file():
+        try:
+            with posterior_file.open(encoding="utf-8") as text:
+                header = text.readline().strip().split(",")
+        except (OSError, UnicodeDecodeError):
+            header = []
+        if "weight" not in header:
+            return (
+                f"{posterior_file} (the posterior beside --parameters-file) exists and is not "
+                "a fit's posterior sample (a CSV with a 'weight' column); calibrate will not "
+                "overwrite it: choose another --parameters-file"
+            )
+    return None
+
+
 def handle(args: argparse.Namespace) -> int:
     """Fit, validate, and write the results."""
     # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
@@ -186,8 +220,10 @@ def handle(args: argparse.Namespace) -> int:
     posterior_file = parameters_file.with_name(f"{parameters_file.stem}-posterior.csv")
     settings = _settings(args)
     validation_runs = args.validation_runs or (100 if args.quick else 500)
-    problem = unusable_out(out, command="calibrate") or unusable_out(
-        parameters_file, "--parameters-file", False
+    problem = (
+        unusable_out(out, command="calibrate")
+        or unusable_out(parameters_file, "--parameters-file", False)
+        or _not_a_fit(parameters_file, posterior_file)
     )
     if problem is not None:
         return fail(problem)

@@ -160,6 +160,27 @@ def test_calibrate_says_it_cannot_write_before_fitting(tmp_path, capsys):
     assert not (tmp_path / "fit").exists()
 
 
+def test_calibrate_overwrites_no_file_but_an_earlier_fits(tmp_path, capsys):
+    """A scenario given as --parameters-file by a slip of the hand is left whole."""
+    scenario = tmp_path / "baseline_1922.yaml"  # a copy of the scenario being fitted
+    scenario.write_text(BASELINE.read_text())
+    notes = tmp_path / "mine-posterior.csv"
+    notes.write_text("run,verdict\n1,mine\n")
+    for target, problem in (
+        (scenario, f"--parameters-file {scenario} exists and is not a fit's parameters file"),
+        (tmp_path / "mine.yaml", f"{notes} (the posterior beside --parameters-file) exists"),
+    ):
+        arguments = ["--parameters-file", str(target), "--out", str(tmp_path / "fit")]
+        assert main(["calibrate", str(BASELINE), *arguments]) == 2
+        assert problem in capsys.readouterr().err
+    assert scenario.read_text() == BASELINE.read_text()
+    assert notes.read_text() == "run,verdict\n1,mine\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "baseline_1922.yaml",
+        "mine-posterior.csv",
+    ]
+
+
 @pytest.mark.parametrize("quantile", ["0", "1.5", "-0.1"])
 def test_calibrate_refuses_a_quantile_outside_0_to_1(quantile, tmp_path, capsys):
     status = main(["calibrate", str(BASELINE), "--quantile", quantile, "--out", str(tmp_path)])
