@@ -16,7 +16,7 @@ from simulation.cli.common import (
     unusable_out,
 )
 from simulation.cli.scenario_args import add_free_from_argument, branch_from_history
-from simulation.scenario import ScenarioError, load_scenario, scenario_hash
+from simulation.scenario import Scenario, ScenarioError, load_scenario, scenario_hash
 from simulation.scenario.messages import unknown
 
 PARAMETERS_DIR = Path("calibration/parameters")
@@ -92,6 +92,29 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=handle)
 
 
+def _flag_problems(args: argparse.Namespace, scenario: Scenario, known: list[str]) -> list[str]:
+    """Every problem of the flags, so that one attempt names them all."""
+    problems = [
+        f"--given: {unknown('pattern', given, known)} in {args.patterns}"
+        for given in dict.fromkeys(args.given)
+        if given not in known
+    ]
+    if args.runs < 1:
+        problems.append(f"--runs must be at least 1, got {args.runs}")
+    if args.seed < 0:
+        problems.append(f"--seed must be a non-negative integer, got {args.seed}")
+    if args.workers is not None and args.workers < 1:
+        problems.append(f"--workers must be at least 1, got {args.workers}")
+    if args.hold_out_parameters is not None and not args.hold_out_parameters.is_file():
+        problems.append(f"--hold-out-parameters {args.hold_out_parameters}: no such file")
+    if not scenario.start <= args.fit_until <= scenario.end:
+        problems.append(
+            f"--fit-until {args.fit_until} is outside the scenario "
+            f"({scenario.start} to {scenario.end})"
+        )
+    return problems
+
+
 def handle(args: argparse.Namespace) -> int:
     """Load, run every set, score, and write the assessment directory."""
     from calibration.patterns import load_patterns
@@ -113,18 +136,8 @@ def handle(args: argparse.Namespace) -> int:
         patterns = load_patterns(args.patterns, scenario).patterns
     except ScenarioError as error:
         return report_problems(error)
-    known = [pattern.id for pattern in patterns]
-    for given in args.given:
-        if given not in known:
-            return fail(f"--given: {unknown('pattern', given, known)} in {args.patterns}")
-    if args.runs < 1:
-        return fail(f"--runs must be at least 1, got {args.runs}")
-    if args.seed < 0:
-        return fail(f"--seed must be a non-negative integer, got {args.seed}")
-    if args.workers is not None and args.workers < 1:
-        return fail(f"--workers must be at least 1, got {args.workers}")
-    if args.hold_out_parameters is not None and not args.hold_out_parameters.is_file():
-        return fail(f"--hold-out-parameters {args.hold_out_parameters}: no such file")
+    if problems := _flag_problems(args, scenario, [pattern.id for pattern in patterns]):
+        return report_problems(ScenarioError(problems))
     name = scenario.name
     out = args.out or Path("outputs") / "assessment" / name
     if (problem := unusable_out(out, command="assess")) is not None:

@@ -213,6 +213,24 @@ def test_assess_refuses_bad_input_with_status_2(tmp_path, capsys):
     assert not any(tmp_path.glob("*.md"))
 
 
+def test_every_bad_flag_is_named_in_one_attempt(tmp_path, capsys):
+    flags = ["--runs", "0", "--seed", "-1", "--workers", "0", "--fit-until", "1930-01"]
+    flags += ["--given", "no-such-turn", "--given", "nor-this", "--out", str(tmp_path / "a")]
+    assert main(["assess", str(BASELINE), *flags]) == 2
+    error = capsys.readouterr().err
+    for problem in (
+        "--given: unknown pattern 'no-such-turn'",
+        "--given: unknown pattern 'nor-this'",
+        "--runs must be at least 1, got 0",
+        "--seed must be a non-negative integer, got -1",
+        "--workers must be at least 1, got 0",
+        "--fit-until 1930-01 is outside the scenario (1922-04 to 1926-12)",
+    ):
+        assert problem in error
+    assert error.endswith("interregnum: 6 problems; nothing was run.\n")
+    assert not (tmp_path / "a").exists()
+
+
 def test_without_a_hold_out_fit_the_report_says_how_to_make_one(tmp_path):
     """No fit up to 1923-12 is committed beside the baseline's."""
     absent = ROOT / "calibration" / "parameters" / "baseline-1922-until-1923-12.yaml"
