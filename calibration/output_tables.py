@@ -56,7 +56,7 @@ def _source(directory: Path, name: str) -> Path | None:
     """The file holding the table ``name``: an ensemble's Parquet, else a run's CSV."""
     for suffix in (".parquet", ".csv"):
         path = directory / f"{name}{suffix}"
-        if path.exists():
+        if path.is_file():
             return path
     return None
 

@@ -116,6 +116,10 @@ class PosteriorDraws:
             sample = pd.read_csv(path)
         except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
             raise DrawError(f"{path}: cannot read the posterior sample ({error})") from None
+        except UnicodeDecodeError:
+            raise DrawError(
+                f"{path}: not UTF-8 text; a posterior sample is the CSV calibrate writes"
+            ) from None
         if "weight" not in sample.columns or sample.empty:
             raise DrawError(f"{path}: expected a 'weight' column and at least one particle")
         weights = pd.to_numeric(sample["weight"], errors="coerce")

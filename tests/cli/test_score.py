@@ -151,6 +151,11 @@ def test_every_damaged_table_is_named_on_its_own_line(run_dir, copy_of, capsys):
         ),
         (
             "run",
+            lambda d: ((d / "votes.csv").unlink(), (d / "votes.csv").mkdir()),
+            "missing votes.csv/.parquet",
+        ),
+        (
+            "run",
             lambda d: (d / "manifest.json").write_text("[1, 2]\n"),
             "a manifest is a JSON object, this one is a JSON list",
         ),
