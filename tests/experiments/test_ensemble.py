@@ -315,6 +315,22 @@ def test_incomplete_chunks_and_temporary_files_are_redone(serial_reference, tmp_
     assert all(same_files(reference, out, TABLE_FILES + ("trajectories",)).values())
 
 
+def test_an_ensemble_cut_short_is_not_discarded_without_resume(serial_reference, tmp_path):
+    """Its finished runs are minutes of work: starting afresh is the user's to choose."""
+    ensemble, _ = serial_reference
+    out = tmp_path / "cut"
+    run_ensemble(ensemble, out, SerialExecutor(), chunk_size=4)
+    manifest = json.loads((out / "manifest.json").read_text())
+    (out / "manifest.json").write_text(json.dumps({**manifest, "status": "running"}))
+    (out / "parts" / "chunk-0000012-0000015.json").unlink()  # cut short in the last chunk
+    records = sorted(path.name for path in (out / "parts").glob("chunk-*.json"))
+    with pytest.raises(EnsembleError, match="holds 12 finished runs of this same ensemble"):
+        run_ensemble(ensemble, out, SerialExecutor(), chunk_size=4)
+    assert sorted(path.name for path in (out / "parts").glob("chunk-*.json")) == records
+    report = run_ensemble(ensemble, out, SerialExecutor(), resume=True, chunk_size=4)
+    assert (report.simulated, report.already_done) == (4, 12)
+
+
 def test_resume_of_a_complete_ensemble_runs_nothing(serial_reference):
     ensemble, out = serial_reference
     before = {name: (out / f"{name}.parquet").read_bytes() for name in TABLE_FILES}

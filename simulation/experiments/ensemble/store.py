@@ -93,10 +93,11 @@ def _killed_at_start(out_dir: Path) -> bool:
 
 
 def check_directory(out_dir: Path, ensemble: Ensemble, resume: bool) -> None:
-    """Refuse a directory that holds something else than this ensemble.
+    """Refuse a directory that holds another ensemble, or this one's unfinished runs.
 
-    The refusals name ``out_dir`` as :func:`_folder` says, which is the user's ``--out``
-    only for ``interregnum ensemble``.
+    Without ``resume``, the finished runs of this same ensemble cut short are refused
+    too: starting afresh would lose them. The refusals name ``out_dir`` as
+    :func:`_folder` says, which is the user's ``--out`` only for ``interregnum ensemble``.
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise EnsembleError(f"{_folder(out_dir)} exists and is not a directory")
@@ -128,6 +129,15 @@ def check_directory(out_dir: Path, ensemble: Ensemble, resume: bool) -> None:
             f"{_folder(out_dir)} holds a different ensemble ({'; '.join(differences)}); "
             f"will not {action}: choose another --out or remove {out_dir}"
         )
+    if not resume and manifest.get("status") != "complete":
+        done = complete_chunks(out_dir / "parts", ensemble.tables, ensemble.runs, ensemble.key())
+        if done:
+            finished = sum(last - first + 1 for first, last in done)
+            raise EnsembleError(
+                f"{_folder(out_dir)} holds {finished} finished runs of this same ensemble, "
+                f"cut short; will not discard them: add --resume to keep them and simulate "
+                f"the rest, or remove {out_dir} to start afresh"
+            )
 
 
 def _folder(out_dir: Path) -> str:
