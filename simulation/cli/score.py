@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -89,9 +90,14 @@ def handle(args: argparse.Namespace) -> int:
     for name, level in OPTIONAL_TABLES.items():
         frame = tables[name]
         if frame is None:
-            print(f"note: no {name} table in {directory}; {level} patterns left out")
+            print(
+                f"note: no {name} table in {directory}; {level} patterns left out", file=sys.stderr
+            )
         elif name == "trajectories" and not set(STANCE_COLUMNS) <= set(frame.columns):
-            print(f"note: no stances in {directory}'s trajectories; {level} patterns left out")
+            print(
+                f"note: no stances in {directory}'s trajectories; {level} patterns left out",
+                file=sys.stderr,
+            )
             frame = None
         else:
             frames[name] = frame

@@ -257,10 +257,12 @@ def ensemble_dir(tmp_path_factory):
 
 def test_score_of_an_ensemble_leaves_out_what_it_does_not_keep(ensemble_dir, capsys):
     assert main(["score", str(ensemble_dir)]) == 0
-    output = capsys.readouterr().out
+    captured = capsys.readouterr()
+    output, notes = captured.out, captured.err  # the table on stdout, the notes on stderr
     assert "3 runs of baseline-1922" in output
-    assert f"note: no alliances table in {ensemble_dir}; alignments patterns left out" in output
-    assert f"note: no trajectories table in {ensemble_dir}; positions patterns left out" in output
+    assert f"note: no alliances table in {ensemble_dir}; alignments patterns left out" in notes
+    assert f"note: no trajectories table in {ensemble_dir}; positions patterns left out" in notes
+    assert "note:" not in output
     assert "rykov-succeeds-lenin" in output and "troika-stalin-zinoviev-1923" not in output
     assert "trotsky-turns-to-party-democracy-1923" not in output
 
@@ -271,9 +273,10 @@ def test_score_of_an_ensemble_that_keeps_trajectories_still_has_no_stance(tmp_pa
     assert main([*arguments, "--keep-trajectories", "--out", str(out)]) == 0
     capsys.readouterr()
     assert main(["score", str(out)]) == 0
-    output = capsys.readouterr().out
-    assert f"note: no stances in {out}'s trajectories; positions patterns left out" in output
-    assert "trotsky-turns-to-party-democracy-1923" not in output
+    captured = capsys.readouterr()
+    notes = f"note: no stances in {out}'s trajectories; positions patterns left out"
+    assert notes in captured.err and notes not in captured.out
+    assert "trotsky-turns-to-party-democracy-1923" not in captured.out
 
 
 def test_score_refuses_an_ensemble_whose_scenario_is_gone(ensemble_dir, tmp_path, capsys):
