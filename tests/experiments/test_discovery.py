@@ -146,6 +146,26 @@ def _write(tmp_path, text):
             r"levers.yaml:4: levers.a.label: expected text",
         ),
         ("levers:\n  a: 3\n", r"levers.yaml:2: levers.a: expected a mapping"),
+        (
+            "levers:\n  a:\n    drop_event: enrolment\n  b:\n    drop_event: enrolment\n",
+            r"levers.yaml:4: levers.b: cannot act with levers.a in the same run: "
+            r"unknown event 'enrolment'",
+        ),
+        (
+            "levers:\n  a:\n    drop_event: enrolment\n"
+            "  b:\n    move_event: enrolment\n    window: [-1, 1]\n",
+            r"levers.yaml:4: levers.b: cannot act with levers.a in the same run",
+        ),
+        (
+            "levers:\n  a:\n    parameter: hostility\n    range: [0.1, 0.5]\n"
+            "  b:\n    set: parameters.hostility\n    range: [0.2, 0.3]\n",
+            r"levers.yaml:5: levers.b: moves the same parameter as levers.a \(hostility\)",
+        ),
+        (
+            "levers:\n  a:\n    move_event: enrolment\n    window: [-1, 1]\n"
+            "  b:\n    move_event: enrolment\n    window: [-2, 0]\n",
+            r"levers.yaml:5: levers.b: moves the same move event as levers.a \(enrolment\)",
+        ),
         ("levers: []\n", r"levers.yaml:1: levers: expected a mapping of lever names"),
     ],
 )

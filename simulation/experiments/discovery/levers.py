@@ -13,13 +13,17 @@ A lever is one of
 Each lever may carry a ``label`` used in the boxes' rules. The file is checked like a
 scenario: every problem is reported with its file, the line of the field at fault and
 the field's path, and each lever is tried on the scenario at both ends of its range, so
-a lever that names an unknown event or parameter is refused before any run.
+a lever that names an unknown event or parameter is refused before any run. Levers are
+tried in pairs too: two that move the same thing (one would silently override the
+other), or that the scenario refuses together (an event dropped by one and moved or
+dropped by the other), would fail only inside the runs.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 
 from simulation.scenario import Scenario, ScenarioError, apply_changes
@@ -265,6 +269,34 @@ def try_on(lever: Lever, scenario: Scenario) -> None:
             raise LeverProblem(RANGE_FIELD[lever.kind], *(f"{told}: {r}" for r in reasons))
 
 
+def _moved(lever: Lever) -> tuple[str, str] | None:
+    """What a lever moves, so that two moving the same are told apart from two that clash."""
+    if lever.parameter is not None:
+        return ("parameter", lever.parameter)
+    if lever.kind in ("move_event", "set"):
+        return (lever.kind, lever.target)
+    return None
+
+
+def _clash(first: Lever, second: Lever, scenario: Scenario) -> str | None:
+    """Why ``second`` cannot vary beside ``first`` in the same runs, or None.
+
+    Both are tried on, at their high ends (on, for an on/off lever), as one run would.
+    """
+    if (moved := _moved(first)) is not None and moved == _moved(second):
+        return (
+            f"moves the same {moved[0].replace('_', ' ')} as levers.{first.name} "
+            f"({moved[1]}); the later would override the earlier in every run"
+        )
+    changes = first.changes_for(first.high, scenario) + second.changes_for(second.high, scenario)
+    try:
+        apply_changes(scenario, changes, TRIED)
+    except ScenarioError as error:
+        reasons = "; ".join(_reason(problem) for problem in error.problems)
+        return f"cannot act with levers.{first.name} in the same run: {reasons}"
+    return None
+
+
 def load_levers(path: Path, scenario: Scenario) -> list[Lever]:
     """Read and check a levers file against the scenario it will vary.
 
@@ -291,6 +323,11 @@ def load_levers(path: Path, scenario: Scenario) -> list[Lever]:
             problems += [f"{path}:{line}: {where}: {reason}" for reason in problem.reasons]
             continue
         levers.append(lever)
+    if not problems:
+        for first, second in combinations(levers, 2):
+            if (reason := _clash(first, second, scenario)) is not None:
+                line = line_of(root, ["levers", second.name])
+                problems.append(f"{path}:{line}: levers.{second.name}: {reason}")
     if problems:
         raise ScenarioError(problems)
     return levers
