@@ -109,8 +109,9 @@ class PosteriorDraws:
             kept: parameters the scenario sets itself, which are not drawn.
 
         Raises:
-            DrawError: the file is missing, has no weights, names an unknown parameter, or
-                gives one a value outside its range (the first such line is named).
+            DrawError: the file is missing, has no weights, names no parameter or an
+                unknown one, or gives one a value outside its range (the first such line
+                is named).
         """
         try:
             sample = pd.read_csv(path)
@@ -125,9 +126,13 @@ class PosteriorDraws:
         weights = pd.to_numeric(sample["weight"], errors="coerce")
         if weights.isna().any() or (weights < 0).any() or weights.sum() <= 0:
             raise DrawError(f"{path}: weights must be non-negative numbers with a positive sum")
-        problem = value_problem(
-            sample.drop(columns=["weight", "distance"], errors="ignore"), scenario
-        )
+        drawn = sample.drop(columns=["weight", "distance"], errors="ignore")
+        if drawn.columns.empty:
+            raise DrawError(
+                f"{path}: names no parameter, only weights: every run would take the point "
+                "estimate while its manifest said it drew from the posterior"
+            )
+        problem = value_problem(drawn, scenario)
         if problem is not None:
             row, text = problem
             raise DrawError(f"{path}{'' if row is None else f':{row + 2}'}: {text}")

@@ -74,6 +74,9 @@ def test_a_posterior_file_is_checked_against_the_scenario(tmp_path, baseline):
         PosteriorDraws.read(bad, baseline)
     with pytest.raises(DrawError, match=r"absent.csv: cannot read the posterior sample"):
         PosteriorDraws.read(tmp_path / "absent.csv", baseline)
+    SAMPLE[["weight"]].to_csv(bad, index=False)
+    with pytest.raises(DrawError, match=r"bad.csv: names no parameter, only weights"):
+        PosteriorDraws.read(bad, baseline)
     bad.write_bytes("weight,hostility\n1,0.2 \u00e9t\u00e9\n".encode("latin-1"))
     with pytest.raises(DrawError, match=r"bad.csv: not UTF-8 text"):
         PosteriorDraws.read(bad, baseline)
