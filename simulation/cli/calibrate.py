@@ -232,8 +232,11 @@ def handle(args: argparse.Namespace) -> int:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             return fail(f"cannot write to {directory}: {error.strerror or error}", status=1)
+    # The fit's database is written beside the earlier fit's and replaces it only once the
+    # fit is done: a fit cut short leaves the earlier one whole, not mixed with its own.
     database = out / "history.db"
-    database.unlink(missing_ok=True)
+    fitting = out / "history.db.partial"
+    fitting.unlink(missing_ok=True)
     print(
         f"calibrating {scenario.name}: population {settings.population}, "
         f"{settings.generations} generations keeping {settings.quantile:g} of proposals, "
@@ -243,10 +246,11 @@ def handle(args: argparse.Namespace) -> int:
     )
     try:
         calibration = Calibration(scenario, patterns, settings, fit_until=args.fit_until).fit(
-            database, progress=not args.quiet and sys.stderr.isatty()
+            fitting, progress=not args.quiet and sys.stderr.isatty()
         )
     except CalibrationError as error:
         return fail(str(error), status=1)
+    os.replace(fitting, database)
     if calibration.stopped_early_:
         print(f"note: ABC {calibration.stopped_early_}; keeping the last complete population")
     validation = calibration.validate(validation_runs)

@@ -200,6 +200,26 @@ def test_a_quick_fit_does_not_replace_the_committed_parameters(tmp_path, monkeyp
     assert (tmp_path / "outputs" / "calibration" / "baseline-1922-quick" / "chosen.yaml").exists()
 
 
+def test_a_fit_cut_short_leaves_the_earlier_fit_whole(tmp_path, monkeypatch):
+    """Its database is swapped in only once the fit is done, not deleted at its start."""
+    from calibration.fit import Calibration
+
+    out = tmp_path / "fit"
+    out.mkdir()
+    earlier = {"history.db": "the earlier fit", "posterior.csv": "weight\n1\n"}
+    for name, text in earlier.items():
+        (out / name).write_text(text)
+
+    def cut_short(self, database, progress=False):
+        database.write_text("half a fit")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Calibration, "fit", cut_short)
+    arguments = ["--parameters-file", str(tmp_path / "fit.yaml"), "--out", str(out)]
+    assert main(["calibrate", str(BASELINE), *arguments]) == 130  # as Ctrl-C ends it
+    assert {name: (out / name).read_text() for name in earlier} == earlier
+
+
 def test_calibrate_refuses_a_bad_scenario(tmp_path, capsys):
     bad = BASELINE.with_name("bad-calibrate-scenario.yaml")  # beside it: parameters_from resolves
     bad.write_text(BASELINE.read_text().replace("start: 1922-04", "start: 1922-13", 1))
