@@ -1,9 +1,11 @@
 """The committed fit still reproduces the README's figures, within stated bands.
 
-The figures come from ``calibration/assessments/baseline-1922/report.md`` (1,000 runs);
-here 200 runs on the same seeds, so the bands allow for the sampling error of 200 runs
-(about 0.03 on a mean hit share) and no more. Refitting or changing the model moves
-these figures on purpose: then update the committed assessment, the README and the bands.
+The figures come from ``calibration/assessments/baseline-1922/report.md``: the same 1,000
+runs on the same seeds, so the figures are the report's to the digit and the bands allow
+only for arithmetic that differs between machines. (With 200 runs the hold-out fit's
+history's path was the most common in one sample and not in another: a test on a sample
+that small judged chance, not the fit.) Refitting or changing the model moves these figures
+on purpose: then update the committed assessment, the README and the bands.
 """
 
 import pytest
@@ -23,7 +25,7 @@ PARAMETERS = ROOT / "calibration" / "parameters"
 @pytest.fixture(scope="module")
 def tables(baseline):
     settings = Settings(
-        runs=200,
+        runs=1000,
         seed=1,
         parameters="posterior",
         posterior=PARAMETERS / "baseline-1922-posterior.csv",
@@ -34,41 +36,37 @@ def tables(baseline):
     sets, _, notes = variants(baseline, settings)
     assert notes == []
     chosen = [v for v in sets if v.name in ("posterior", "hold-out fit")]
-    scored = score_variants(chosen, patterns, run_seeds(1, 200), make_mapper(1))
+    scored = score_variants(chosen, patterns, run_seeds(1, 1000), make_mapper(1))
     tables = {name: pattern_table(patterns, result.scores) for name, result in scored.items()}
     return patterns, tables, {name: result.paths for name, result in scored.items()}
 
 
-def test_the_posterior_predictive_joint_score_stays_near_0_81(tables):
+def test_the_posterior_predictive_joint_score_stays_near_0_79(tables):
     _, by_set, _ = tables
     joint = joint_scores(by_set["posterior"])
-    # 1,000 runs: 0.81, timings 0.62, factions 0.67; their first 200: 0.80, 0.53, 0.62.
-    assert joint["all"] == pytest.approx(0.81, abs=0.04)
-    assert joint["timings"] == pytest.approx(0.58, abs=0.08)
-    assert joint["factions"] == pytest.approx(0.64, abs=0.06)
+    assert joint["all"] == pytest.approx(0.791, abs=0.002)  # all 61 patterns
+    assert joint["timings"] == pytest.approx(0.532, abs=0.002)
+    assert joint["factions"] == pytest.approx(0.610, abs=0.002)
 
 
-def test_the_hold_out_in_time_stays_near_0_69(tables):
+def test_the_hold_out_in_time_stays_near_0_67(tables):
     patterns, by_set, _ = tables
     late = {p.id for p in patterns if p.date > Month(1924, 12)}
     table = by_set["hold-out fit"]
     table = table[table["pattern"].isin(late)]
     assert len(table) == 34
-    # 1,000 runs: 0.67, 31 of 34; their first 200: 0.72, 32 of 34.
-    assert table["hit"].mean() == pytest.approx(0.69, abs=0.04)
-    assert (table["hit"] >= 0.4).sum() in range(26, 35)
+    assert table["hit"].mean() == pytest.approx(0.674, abs=0.002)
+    assert (table["hit"] >= 0.4).sum() == 31
 
 
 def test_historys_path_stays_the_most_common(baseline, tables):
     # The factions in history's order and the Politburo's members condemned in history's
-    # order: 0.39 of 1,000 posterior runs, 0.24 of the hold-out fit's, the most common pair
+    # order: 0.388 of 1,000 posterior runs, 0.24 of the hold-out fit's, the most common pair
     # of orders in both (the committed report's "historical sequence as a path").
     _, _, paths = tables
     history = history_orders(baseline)
     posterior = history_shares(paths["posterior"], history)
     hold_out = history_shares(paths["hold-out fit"], history)
-    assert posterior["both"] == pytest.approx(0.39, abs=0.07)
-    # The hold-out fit's first 200 of those 1,000 runs take the pair in 0.30: the band
-    # holds both figures give or take 1.3 standard errors of 200 runs (0.03 each).
-    assert hold_out["both"] == pytest.approx(0.27, abs=0.07)
+    assert posterior["both"] == pytest.approx(0.388, abs=0.002)
+    assert hold_out["both"] == pytest.approx(0.24, abs=0.002)
     assert posterior["most common"] and hold_out["most common"]
