@@ -11,6 +11,7 @@ from simulation.calendar import Month
 from simulation.cli.common import (
     add_executor_arguments,
     add_patterns_argument,
+    count_problems,
     fail,
     report_problems,
     unusable_out,
@@ -99,12 +100,7 @@ def _flag_problems(args: argparse.Namespace, scenario: Scenario, known: list[str
         for given in dict.fromkeys(args.given)
         if given not in known
     ]
-    if args.runs < 1:
-        problems.append(f"--runs must be at least 1, got {args.runs}")
-    if args.seed < 0:
-        problems.append(f"--seed must be a non-negative integer, got {args.seed}")
-    if args.workers is not None and args.workers < 1:
-        problems.append(f"--workers must be at least 1, got {args.workers}")
+    problems += count_problems(args, runs=1, workers=1)
     if args.hold_out_parameters is not None and not args.hold_out_parameters.is_file():
         problems.append(f"--hold-out-parameters {args.hold_out_parameters}: no such file")
     if not scenario.start <= args.fit_until <= scenario.end:

@@ -76,6 +76,26 @@ def report_problems(error: ScenarioError) -> int:
     return EXIT_BAD_INPUT
 
 
+def count_problems(args: argparse.Namespace, **minimums: int) -> list[str]:
+    """Each count flag below its minimum (a flag left out, None, is not one), and the seed.
+
+    Asked before any scenario is run, so that one attempt names every bad number rather
+    than the first; the ensemble's own checks stay behind them for callers in Python.
+    """
+    from simulation.experiments.seeds import SeedError, check_seed  # numpy: not at start-up
+
+    problems = [
+        f"--{name.replace('_', '-')} must be at least {minimum}, got {value}"
+        for name, minimum in minimums.items()
+        if (value := getattr(args, name)) is not None and value < minimum
+    ]
+    try:
+        check_seed(args.seed)
+    except SeedError as error:
+        problems.append(str(error))
+    return problems
+
+
 def fail(message: str, status: int = EXIT_BAD_INPUT) -> int:
     """Print one ``interregnum: message`` line on stderr and return ``status``."""
     print(f"interregnum: {message}", file=sys.stderr)

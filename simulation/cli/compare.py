@@ -9,6 +9,7 @@ from pathlib import Path
 
 from simulation.cli.common import (
     add_executor_arguments,
+    count_problems,
     fail,
     note_capped_workers,
     report_problems,
@@ -172,14 +173,11 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.posterior import choose_for_comparison
     from simulation.model import Mode
 
-    if args.bootstrap < 1:
-        return fail(f"--bootstrap must be at least 1, got {args.bootstrap}")
-    if args.workers is not None and args.workers < 1:
-        return fail(f"--workers must be at least 1, got {args.workers}")
+    counts = count_problems(args, runs=1, workers=1, bootstrap=1)
     paths = [args.base, *args.alternatives]
     scenarios, problems = _load(paths, args.free_from)
-    if problems:
-        return report_problems(ScenarioError(problems))
+    if problems or counts:
+        return report_problems(ScenarioError(problems + counts))
     problems = _name_problems(scenarios, paths)
     choices, figure_problems = figure_choices(args, scenarios[0])
     problems += figure_problems

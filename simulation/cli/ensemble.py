@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from simulation.cli.common import (
     add_executor_arguments,
+    count_problems,
     fail,
     note_capped_workers,
     report_problems,
@@ -110,6 +111,7 @@ def handle(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         return report_problems(error)
     choices, problems = figure_choices(args, scenario)
+    problems += count_problems(args, runs=1, workers=1, chunk_size=1)
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / f"{scenario.name}-ensemble"

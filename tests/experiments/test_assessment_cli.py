@@ -222,7 +222,7 @@ def test_every_bad_flag_is_named_in_one_attempt(tmp_path, capsys):
         "--given: unknown pattern 'no-such-turn'",
         "--given: unknown pattern 'nor-this'",
         "--runs must be at least 1, got 0",
-        "--seed must be a non-negative integer, got -1",
+        "--seed must be an integer from 0 to 2**63 - 1, got -1",
         "--workers must be at least 1, got 0",
         "--fit-until 1930-01 is outside the scenario (1922-04 to 1926-12)",
     ):

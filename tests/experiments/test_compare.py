@@ -573,6 +573,23 @@ def test_bad_input_exits_2_without_running(tmp_path, change, message):
     assert not out.exists()
 
 
+def test_bad_numbers_and_a_bad_alternative_are_named_in_one_attempt(tmp_path):
+    out = tmp_path / "out"
+    arguments = ["compare", str(BASELINE), str(tmp_path / "missing.yaml"), "--out", str(out)]
+    arguments += ["--runs", "0", "--bootstrap", "-5", "--seed", "-1"]
+    status, _, stderr = run_cli(arguments)
+    assert status == 2
+    for problem in (
+        "missing.yaml: no such scenario file",
+        "--runs must be at least 1, got 0",
+        "--bootstrap must be at least 1, got -5",
+        "--seed must be an integer from 0 to 2**63 - 1, got -1",
+    ):
+        assert problem in stderr
+    assert stderr.endswith("interregnum: 4 problems; nothing was run.\n")
+    assert not out.exists()
+
+
 def test_the_help_says_the_change_flags_are_not_taken(capsys):
     with pytest.raises(SystemExit):
         main(["compare", "--help"])

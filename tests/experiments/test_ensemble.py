@@ -472,6 +472,18 @@ def test_bad_arguments_exit_2(small_file, tmp_path, capsys, arguments, message):
     assert not out.exists()
 
 
+def test_every_bad_number_is_named_in_one_attempt(small_file, tmp_path, capsys):
+    numbers = ["--runs", "0", "--seed", "-1", "--workers", "0", "--chunk-size", "0"]
+    assert main(["ensemble", str(small_file), *numbers, "--out", str(tmp_path / "o")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "--runs must be at least 1, got 0",
+        "--workers must be at least 1, got 0",
+        "--chunk-size must be at least 1, got 0",
+        "--seed must be an integer from 0 to 2**63 - 1, got -1",
+        "interregnum: 4 problems; nothing was run.",
+    ]
+
+
 # --- the command ----------------------------------------------------------------------
 
 
