@@ -19,6 +19,7 @@ messages, and the data is constructed from that same tree.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path as FilePath
 
@@ -122,6 +123,16 @@ class _BoundedLoader(yaml.SafeLoader):
                 )
             first_line[identity] = line
         return node
+
+
+# YAML 1.1, which PyYAML follows, reads 1e-3 and 5e-1 as text: its floats need a dot and a
+# signed exponent. Numbers written so (as YAML 1.2, Python and a spreadsheet write them)
+# are read as numbers, not refused as "not a number" when they plainly are one.
+_BoundedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 
 def _expanded_size(root: yaml.Node) -> int:

@@ -8,6 +8,7 @@ import pytest
 from conftest import SMALL_SCENARIO
 
 from simulation.cli import main
+from simulation.cli.scenario_args import change_from_flag
 from simulation.scenario import ScenarioError, apply_changes, parse_scenario
 
 
@@ -35,6 +36,16 @@ def test_a_share_must_be_a_finite_number(written, message):
     text = mutate("influence: 0.5, apparatus: 0.2", f"influence: {written}, apparatus: 0.2")
     (problem,) = problems_of(text)
     assert message in problem
+
+
+@pytest.mark.parametrize(("written", "read"), [("5e-1", 0.5), ("2.5E-1", 0.25), ("1e-3", 0.001)])
+def test_a_number_with_an_exponent_is_a_number(written, read):
+    """YAML 1.1 would read 5e-1 as text, and the scenario would refuse it as not a number."""
+    text = mutate("influence: 0.5, apparatus: 0.2", f"influence: {written}, apparatus: 0.2")
+    scenario = parse_scenario(text, "exponent.yaml")
+    assert scenario.leaders[1].influence == read
+    change = change_from_flag("--set", f"leaders.lenin.influence={written}")
+    assert apply_changes(scenario, [change], "--set").leaders[0].influence == read
 
 
 @pytest.mark.parametrize(
