@@ -152,7 +152,12 @@ def _check_leaders(scenario: Scenario) -> Iterator[Problem]:
                 )
     known = {leader.id for leader in scenario.leaders}
     for index, leader in enumerate(scenario.leaders):
-        if leader.patron is not None and (leader.patron not in known or leader.patron == leader.id):
+        if leader.patron == leader.id:
+            yield Problem(
+                ("leaders", index, "patron"),
+                f"{quote(leader.id)} cannot be his own patron: name another leader, or none",
+            )
+        elif leader.patron is not None and leader.patron not in known:
             yield Problem(
                 ("leaders", index, "patron"),
                 unknown("leader", leader.patron, known - {leader.id}),

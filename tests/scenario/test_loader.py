@@ -86,6 +86,15 @@ def test_a_leaders_unknown_organisation_is_refused_with_its_line():
     assert "unknown organisation 'red_amry' (did you mean 'red_army'?)" in problem
 
 
+def test_a_leader_who_is_his_own_patron_is_told_so():
+    text = mutate("health: 0.8, source: test}", "health: 0.8, patron: lenin, source: test}")
+    (problem,) = problems_of(text)
+    assert problem == (
+        f"bad.yaml:{line_number(text, 'patron: lenin')}: leaders[0].patron: "
+        "'lenin' cannot be his own patron: name another leader, or none"
+    )
+
+
 def test_unknown_post_in_an_event_is_refused():
     text = mutate("post: war_commissar, by", "post: war_comissar, by")
     with pytest.raises(ScenarioError, match=r"events\[10\]\.post: unknown post 'war_comissar'"):
