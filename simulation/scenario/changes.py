@@ -172,6 +172,9 @@ def _event_index(draft: Draft, event_id: object, at: Path) -> int:
     ids = draft.event_ids()
     if event_id in ids:
         return ids.index(event_id)
+    if event_id in draft.dropped:
+        where = draft.dropped[event_id]
+        raise _refuse(at, f"event {quote(event_id)} was dropped by an earlier change ({where})")
     known = [i for i in ids if isinstance(i, str)]
     raise _refuse(at, f"unknown event {quote(event_id)}{suggestion(event_id, known)}")
 
@@ -186,6 +189,7 @@ def _drop_event(draft: Draft, value: object, source: Source, at: Path) -> None:
     index = _event_index(draft, value, at)
     del draft.events[index]
     del draft.event_places[index]
+    draft.dropped[value] = source.where(at)
 
 
 def _move_event(draft: Draft, value: object, source: Source, at: Path) -> None:

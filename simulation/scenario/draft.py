@@ -84,6 +84,9 @@ class Draft:
         self.places: dict[Path, Place] = {(): (source, ())}
         self.event_places = [{(): (source, ("events", i))} for i in range(len(self.events or []))]
         self.changed_by: tuple[set[Source], str] = (set(), "")
+        # Events a change dropped, with where: a later change naming one is told so, not
+        # that the scenario has no such event.
+        self.dropped: dict[str, str] = {}
 
     def resolved(self) -> dict:
         """The resolved scenario as plain data, ready for validation."""

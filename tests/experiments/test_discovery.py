@@ -149,7 +149,7 @@ def _write(tmp_path, text):
         (
             "levers:\n  a:\n    drop_event: enrolment\n  b:\n    drop_event: enrolment\n",
             r"levers.yaml:4: levers.b: cannot act with levers.a in the same run: "
-            r"unknown event 'enrolment'",
+            r"event 'enrolment' was dropped by an earlier change",
         ),
         (
             "levers:\n  a:\n    drop_event: enrolment\n"

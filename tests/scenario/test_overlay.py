@@ -378,6 +378,16 @@ def test_apply_changes_leaves_the_base_alone(small_scenario):
     assert small_scenario.parameters.discipline == 0.6
 
 
+def test_a_change_naming_an_event_dropped_before_says_so(small_scenario):
+    move = {"move_event": {"id": "lenin-death", "date": "1922-09"}}
+    with pytest.raises(ScenarioError) as caught:
+        apply_changes(small_scenario, [{"drop_event": "lenin-death"}, move], "variant 1")
+    assert caught.value.problems == [
+        "variant 1: changes[1].move_event.id: event 'lenin-death' was dropped by an earlier "
+        "change (variant 1: changes[0].drop_event)"
+    ]
+
+
 def test_apply_changes_names_the_change_by_its_origin(small_scenario):
     with pytest.raises(
         ScenarioError, match=r"^variant 1: changes\[1\]\.move_event\.id: unknown event 'x'$"
