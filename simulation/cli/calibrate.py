@@ -208,12 +208,18 @@ def handle(args: argparse.Namespace) -> int:
             return fail(f"{label} must be at least 1, got {value}")
     if args.quantile is not None and not 0 < args.quantile <= 1:
         return fail(f"--quantile must be above 0 and at most 1, got {args.quantile}")
-    name = args.name or (
-        scenario.name
-        + (f"-until-{args.fit_until}" if args.fit_until else "")
-        + ("-quick" if args.quick else "")  # a trial fit never replaces the committed one
+    name = (
+        args.name
+        if args.name is not None
+        else (
+            scenario.name
+            + (f"-until-{args.fit_until}" if args.fit_until else "")
+            + ("-quick" if args.quick else "")  # a trial fit never replaces the committed one
+        )
     )
-    if name in {"", ".", ".."} or Path(name).name != name:
+    if not name.strip():
+        return fail("--name is empty: leave it out for the default, or name the fit")
+    if name in {".", ".."} or Path(name).name != name:
         return fail(f"--name names a file, not a path: expected no '/', got {name!r}")
     out = args.out or Path("outputs") / "calibration" / name
     parameters_file = args.parameters_file or Path("calibration") / "parameters" / f"{name}.yaml"

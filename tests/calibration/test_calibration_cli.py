@@ -137,6 +137,7 @@ def test_a_tiny_calibration_writes_its_results(tmp_path, capsys):
         (["--workers", "0"], "--workers must be at least 1, got 0"),
         (["--name", "fits/mine"], "--name names a file, not a path: expected no '/'"),
         (["--name", ".."], "--name names a file, not a path"),
+        (["--name", ""], "--name is empty: leave it out for the default, or name the fit"),
     ],
 )
 def test_calibrate_refuses_bad_settings_before_fitting(arguments, message, tmp_path, capsys):
