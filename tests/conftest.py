@@ -107,3 +107,31 @@ def made_up_comparison(scenario, names, paths, median, winners, dominance, inter
         ]
     )
     return table, quantiles
+
+
+def drawn_texts(figure):
+    """The figure drawn on a raster canvas, and its visible texts with their extents."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    FigureCanvasAgg(figure).draw()
+    return [
+        (text, text.get_window_extent())
+        for text in figure.findobj(Text)
+        if text.get_visible() and text.get_text().strip()
+    ]
+
+
+def assert_readable(figure, texts, titles) -> None:
+    """No text of ``texts`` cut off at the figure's edges, no title over another text."""
+    canvas = figure.bbox
+    for text, extent in texts:
+        assert canvas.x0 <= extent.x0 and extent.x1 <= canvas.x1, text.get_text()
+        assert canvas.y0 <= extent.y0 and extent.y1 <= canvas.y1, text.get_text()
+    for title in titles:
+        extent = title.get_window_extent()
+        assert not [
+            other.get_text()
+            for other, other_extent in texts
+            if other is not title and extent.overlaps(other_extent)
+        ], title.get_text()

@@ -8,11 +8,10 @@ the months they act in, as a real comparison's do.
 from itertools import combinations
 
 import pytest
-from conftest import ROOT, made_up_comparison
+from conftest import ROOT, assert_readable, drawn_texts, made_up_comparison
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.legend import Legend
-from matplotlib.text import Text
 
 from simulation.output.comparison import OVERLAID, draw_comparison, scenario_styles
 from simulation.scenario import load_scenario
@@ -117,22 +116,7 @@ def test_past_the_palette_the_colours_come_back_hatched():
 
 def test_twelve_alternatives_keep_every_label_readable(twelve):
     figure, _ = twelve
-    texts = [
-        (text, text.get_window_extent())
-        for text in figure.findobj(Text)
-        if text.get_visible() and text.get_text().strip()
-    ]
-    canvas = figure.bbox
-    for text, extent in texts:  # nothing cut off at the figure's edges
-        assert canvas.x0 <= extent.x0 and extent.x1 <= canvas.x1, text.get_text()
-        assert canvas.y0 <= extent.y0 and extent.y1 <= canvas.y1, text.get_text()
-    bars = figure.axes[0]
+    texts = drawn_texts(figure)
     titles = [text for text, _ in texts if text.get_text() == figure.get_suptitle()]
-    for title in [*titles, bars.title]:  # the titles overlap no other text
-        extent = title.get_window_extent()
-        assert not [
-            other.get_text()
-            for other, other_extent in texts
-            if other is not title and extent.overlaps(other_extent)
-        ], title.get_text()
+    assert_readable(figure, texts, [*titles, figure.axes[0].title])
     assert "12 alternatives against baseline-1922" in figure.get_suptitle()

@@ -4,9 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import made_up_comparison
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.text import Text
+from conftest import assert_readable, drawn_texts, made_up_comparison
 
 from simulation.output.comparison import draw_comparison
 from simulation.output.interventions import concerned_leaders, interventions
@@ -91,16 +89,6 @@ def test_the_comparison_figure_labels_the_interventions(baseline, stalin_removed
     assert {line.get_gid() for line in paths.lines} >= {"stalin", "rudzutak"}
 
 
-def _drawn_texts(figure):
-    """The figure drawn on a raster canvas, and its visible texts with their extents."""
-    FigureCanvasAgg(figure).draw()
-    return [
-        (text, text.get_window_extent())
-        for text in figure.findobj(Text)
-        if text.get_visible() and text.get_text().strip()
-    ]
-
-
 def test_the_comparison_of_two_alternatives_keeps_every_label_readable(baseline):
     alternatives = {
         scenario.name: scenario
@@ -123,21 +111,10 @@ def test_the_comparison_of_two_alternatives_keeps_every_label_readable(baseline)
     figure = draw_comparison(
         table, quantiles, "baseline-1922", baseline, ["stalin", "rudzutak"], 50, 0.95, alternatives
     )
-    texts = _drawn_texts(figure)
-    canvas = figure.bbox
-    for text, extent in texts:  # nothing cut off at the figure's edges
-        assert canvas.x0 <= extent.x0 and extent.x1 <= canvas.x1, text.get_text()
-        assert canvas.y0 <= extent.y0 and extent.y1 <= canvas.y1, text.get_text()
+    texts = drawn_texts(figure)
     bars, paths = figure.axes[:2]
     suptitle = next(text for text, _ in texts if text.get_text() == figure.get_suptitle())
-    titles = [suptitle, bars.title, paths.title]
-    for title in titles:  # the titles overlap no other text
-        extent = title.get_window_extent()
-        assert not [
-            other.get_text()
-            for other, other_extent in texts
-            if other is not title and extent.overlaps(other_extent)
-        ], title.get_text()
+    assert_readable(figure, texts, [suptitle, bars.title, paths.title])
     span = paths.get_window_extent()
     labels = [text for text in paths.texts if text.get_text().startswith(tuple(names))]
     assert len(labels) >= 2
