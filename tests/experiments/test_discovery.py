@@ -92,6 +92,20 @@ def _write(tmp_path, text):
     return path
 
 
+def _off_historys_verdicts(scenario, levers_file, runs, out):
+    """A replayed discovery of which runs leave history's order of verdicts, and its runs."""
+    discovery = Discovery(
+        scenario,
+        tuple(load_levers(levers_file, scenario)),
+        runs=runs,
+        replicates=1,
+        mode=Mode.REPLAY,
+        outcome="not history_verdicts",
+    )
+    report = run_discovery(discovery, out, SerialExecutor())
+    return report, pd.read_parquet(out / "experiments.parquet")
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -208,17 +222,7 @@ def test_an_outcome_may_be_a_condition_on_the_runs_paths(small_scenario, tmp_pat
         "    parameter: removal_delay\n"
         "    range: [0, 14]\n"
     )
-    levers = load_levers(levers_file, small_scenario)
-    discovery = Discovery(
-        small_scenario,
-        tuple(levers),
-        runs=12,
-        replicates=1,
-        mode=Mode.REPLAY,
-        outcome="not history_verdicts",
-    )
-    report = run_discovery(discovery, tmp_path / "out", SerialExecutor())
-    runs = pd.read_parquet(tmp_path / "out" / "experiments.parquet")
+    report, runs = _off_historys_verdicts(small_scenario, levers_file, 12, tmp_path / "out")
     assert (runs["outcome"] == runs["no_verdict"].astype(bool)).all()
     assert report.boxes[0].rule == "Trotsky not condemned"
     assert (report.boxes[0].density, report.boxes[0].coverage) == (1.0, 1.0)
@@ -253,17 +257,7 @@ def test_a_verdict_an_overlay_lever_adds_takes_the_runs_off_historys_order(
         "    label: Stalin censured\n  removal_delay:\n    parameter: removal_delay\n"
         "    range: [0, 14]\n",
     )
-    levers = load_levers(levers_file, small_scenario)
-    discovery = Discovery(
-        small_scenario,
-        tuple(levers),
-        runs=8,
-        replicates=1,
-        mode=Mode.REPLAY,
-        outcome="not history_verdicts",
-    )
-    report = run_discovery(discovery, tmp_path / "out", SerialExecutor())
-    runs = pd.read_parquet(tmp_path / "out" / "experiments.parquet")
+    report, runs = _off_historys_verdicts(small_scenario, levers_file, 8, tmp_path / "out")
     assert runs["censure"].any()
     assert (runs["outcome"] == runs["censure"]).all()
     assert report.boxes[0].rule == "Stalin censured"
