@@ -166,6 +166,7 @@ def reposition(
     obligation: np.ndarray,
     power: np.ndarray,
     alive: np.ndarray,
+    health: np.ndarray,
     strongest: int,
     rate: float,
     bandwagon_below: float,
@@ -220,7 +221,7 @@ def reposition(
     threats = standing_enemies(affinity, standing, strongest)
     top = power[strongest]
     for i in range(n):
-        if not alive[i] or i == strongest:
+        if not alive[i] or i == strongest or health[i] < 0.5:
             continue
         # resented, less what he owes him, or feared
         pressed = max(

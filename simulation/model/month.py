@@ -143,6 +143,7 @@ def advance_month(state, k, free, row):
         obligation,
         state.power,
         alive,
+        health,
         strongest,
         p[Parameter.reposition_rate],
         p[Parameter.bandwagon_below],

@@ -40,11 +40,20 @@ def state(grievance_against_strongest):
 
 
 def reposition_three(
-    stance, affinity, grievance, obligation, power, bandwagon_below=0.5, failure=0.0, ally_pull=0.0
+    stance,
+    affinity,
+    grievance,
+    obligation,
+    power,
+    bandwagon_below=0.5,
+    failure=0.0,
+    ally_pull=0.0,
+    health=None,
 ):
     """``reposition`` of a three-leader state in place: all alive and standing, 0 the strongest.
 
-    No pull of allies unless asked: each test isolates one reason to move.
+    Everyone at work unless ``health`` says otherwise; no pull of allies unless
+    asked: each test isolates one reason to move.
     """
     everyone = np.ones(3, bool)
     reposition(
@@ -54,6 +63,7 @@ def reposition_three(
         obligation,
         power,
         everyone,
+        np.ones(3) if health is None else health,
         0,
         0.2,
         bandwagon_below,
@@ -70,6 +80,24 @@ def test_a_threatened_leader_moves_toward_the_opposition_of_the_strongest():
     reposition_three(stance, affinity, grievance, obligation, power)
     assert np.linalg.norm(stance[1] - stance[2]) < np.linalg.norm(before - stance[2])
     np.testing.assert_array_equal(stance[0], [0.5, 1.0])  # the strongest does not move
+
+
+def test_a_leader_away_from_work_holds_his_line_and_still_draws_others():
+    """An incapacitated or feverish man is moved by no grievance and no ally; the aggrieved
+    still move toward the opposition he belongs to."""
+    stance, affinity, grievance, obligation, power = state(0.8)
+    grievance[2, 0] = 0.8  # the opposition's man resents the strongest too
+    before = stance.copy()
+    # Leader 1 in a fever (health 0.3), 2 incapacitated (0): neither may move.
+    away = np.array([1.0, 0.3, 0.0])
+    reposition_three(stance, affinity, grievance, obligation, power, ally_pull=1.0, health=away)
+    np.testing.assert_array_equal(stance, before)
+    # Back at work (health one half or more), 1 moves toward 2's stance as before.
+    reposition_three(
+        stance, affinity, grievance, obligation, power, health=np.array([1.0, 0.5, 0.0])
+    )
+    assert np.linalg.norm(stance[1] - stance[2]) < np.linalg.norm(before[1] - before[2])
+    np.testing.assert_array_equal(stance[2], before[2])
 
 
 def test_what_a_leader_owes_the_strongest_offsets_his_grievance():
@@ -182,10 +210,10 @@ def four_leaders():
 def test_a_grievance_against_the_strongest_waits_while_their_common_enemy_stands():
     standing = np.ones(4, bool)
     held = four_leaders()
-    reposition(*held, np.ones(4, bool), 0, 0.2, 0.0, standing, 0.0, 0.0, 0.3)
+    reposition(*held, np.ones(4, bool), np.ones(4), 0, 0.2, 0.0, standing, 0.0, 0.0, 0.3)
     free = four_leaders()
     standing[2] = False  # the common enemy is broken: condemned, without office
-    reposition(*free, np.ones(4, bool), 0, 0.2, 0.0, standing, 0.0, 0.0, 0.3)
+    reposition(*free, np.ones(4, bool), np.ones(4), 0, 0.2, 0.0, standing, 0.0, 0.0, 0.3)
     start = four_leaders()[0][1]
     moved_held = np.linalg.norm(held[0][1] - start)
     moved_free = np.linalg.norm(free[0][1] - start)
