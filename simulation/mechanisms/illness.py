@@ -33,6 +33,7 @@ def illness_month(
     health_before: np.ndarray,
     rate: np.ndarray,
     months: np.ndarray,
+    first: np.ndarray,
     scale: float,
     month: int,
 ) -> None:
@@ -42,7 +43,8 @@ def illness_month(
     something else (an incapacitation, a death) changed his health meanwhile.
     A leader present, not on a scenario absence and not already ill, falls
     ill with probability ``min(1, scale * rate)``: one draw for each leader
-    with a record of illness, in scenario order.
+    with a record of illness from the month it begins (``first``), in scenario
+    order.
     """
     for i in range(health.size):
         if ill_until[i] == month:
@@ -50,7 +52,7 @@ def illness_month(
             if alive[i] and health[i] == ILL_HEALTH:
                 health[i] = health_before[i]
     for i in range(health.size):
-        if rate[i] <= 0 or scale <= 0:
+        if rate[i] <= 0 or scale <= 0 or month < first[i]:
             continue
         falls_ill = source.rng.random() < min(1.0, scale * rate[i])
         if falls_ill and alive[i] and health[i] >= 0.5 and absence_ends[i] < 0 and ill_until[i] < 0:

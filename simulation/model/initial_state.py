@@ -319,6 +319,13 @@ def build_frame(scenario: Scenario, free_from: int) -> ScenarioFrame:
         "illness_months": np.array(
             [leader.illness_months for leader in scenario.leaders], dtype=np.int64
         ),
+        "illness_from": np.array(
+            [
+                leader.illness_from.months_since(scenario.start) if leader.illness_from else 0
+                for leader in scenario.leaders
+            ],
+            dtype=np.int64,
+        ),
         "stance": stance,
         "similarity": similarity,
         "obligation": obligation,

@@ -366,6 +366,7 @@ def simulate_month(state, k):
         state.health_before_illness,
         state.illness_rate,
         state.illness_months,
+        state.illness_from,
         p[Parameter.illness_scale],
         k,
     )

@@ -88,6 +88,7 @@ STATE = (
     StateArray("health_after_absence", _F, (_L,), fill=1.0),
     StateArray("illness_rate", _S, (_L,), doc="monthly chance of an illness episode"),
     StateArray("illness_months", _S, (_L,), np.int64, doc="months an episode lasts"),
+    StateArray("illness_from", _S, (_L,), np.int64, doc="first month an episode may begin"),
     StateArray("ill_until", _F, (_L,), np.int64, -1, doc="month an illness ends, or -1"),
     StateArray("health_before_illness", _F, (_L,), fill=1.0),
     StateArray("condemned", _F, (_L,), np.bool_, False),

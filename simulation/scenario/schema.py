@@ -176,6 +176,11 @@ class Leader(Frozen):
         "with a record of illness falls ill and is absent for illness_months",
     )
     illness_months: int = Field(2, ge=1, le=24, strict=True)
+    illness_from: MonthField | None = Field(
+        None,
+        description="the month his record of illness begins: no episode is drawn for him "
+        "before it (by default, from the scenario's start)",
+    )
     patron: Identifier | None = Field(
         None, description="the leader whose client he is at the start (his career depends on him)"
     )

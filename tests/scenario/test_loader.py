@@ -3,6 +3,7 @@
 import pytest
 from conftest import SMALL_SCENARIO
 
+from simulation.calendar import Month
 from simulation.scenario import ScenarioError, parse_scenario
 
 
@@ -39,7 +40,7 @@ def test_unknown_field_is_refused_with_the_allowed_ones():
     assert problem == (
         f"bad.yaml:{line_number(text, 'colour')}: leaders[0].colour: unknown field "
         "(expected one of: id, name, influence, apparatus, posts, stance, health, illness_rate, "
-        "illness_months, patron, organisation, barred_from, base, source)"
+        "illness_months, illness_from, patron, organisation, barred_from, base, source)"
     )
 
 
@@ -93,6 +94,31 @@ def test_a_leader_who_is_his_own_patron_is_told_so():
         f"bad.yaml:{line_number(text, 'patron: lenin')}: leaders[0].patron: "
         "'lenin' cannot be his own patron: name another leader, or none"
     )
+
+
+def test_a_record_of_illness_is_refused_where_it_could_draw_no_episode():
+    no_rate = mutate(
+        "health: 0.8, source: test}", "health: 0.8, illness_from: 1922-10, source: test}"
+    )
+    (problem,) = problems_of(no_rate)
+    assert problem == (
+        f"bad.yaml:{line_number(no_rate, 'illness_from')}: leaders[0].illness_from: "
+        "a record of illness needs illness_rate above 0 (no episode would be drawn)"
+    )
+    too_late = mutate(
+        "health: 0.8, source: test}",
+        "health: 0.8, illness_rate: 0.1, illness_from: 1923-10, source: test}",
+    )
+    (problem,) = problems_of(too_late)
+    assert problem == (
+        f"bad.yaml:{line_number(too_late, 'illness_from')}: leaders[0].illness_from: "
+        "1923-10 is after the scenario's end (1923-03): no episode would be drawn"
+    )
+    within = mutate(
+        "health: 0.8, source: test}",
+        "health: 0.8, illness_rate: 0.1, illness_from: 1922-10, source: test}",
+    )
+    assert parse_scenario(within, "good.yaml").leaders[0].illness_from == Month(1922, 10)
 
 
 def test_unknown_post_in_an_event_is_refused():
