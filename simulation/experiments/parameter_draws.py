@@ -13,6 +13,7 @@ A parameter the scenario sets itself (inline, in an overlay, by ``--set``) is
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from pathlib import Path
 
@@ -64,6 +65,20 @@ def value_problem(values: pd.DataFrame, scenario: Scenario) -> tuple[int | None,
     return None
 
 
+def _short_line(path: Path, columns: int) -> tuple[int, int] | None:
+    """The first line of a CSV with fewer values than its header's ``columns``, and its count.
+
+    pandas fills a short row with empty values, which would then be told as a bad
+    weight or parameter rather than as the row it is. Blank lines are skipped, as
+    pandas skips them.
+    """
+    with path.open(newline="", encoding="utf-8") as lines:
+        for line, row in enumerate(csv.reader(lines), start=1):
+            if row and len(row) < columns:
+                return line, len(row)
+    return None
+
+
 class PosteriorDraws:
     """Parameters drawn, with replacement and by weight, from a posterior sample.
 
@@ -109,9 +124,9 @@ class PosteriorDraws:
             kept: parameters the scenario sets itself, which are not drawn.
 
         Raises:
-            DrawError: the file is missing, has no weights, names no parameter or an
-                unknown one, or gives one a value outside its range (the first such line
-                is named).
+            DrawError: the file is missing, has a row shorter than its header, has no
+                weights, names no parameter or an unknown one, or gives one a value
+                outside its range (the first such line is named).
         """
         try:
             sample = pd.read_csv(path)
@@ -121,6 +136,13 @@ class PosteriorDraws:
             raise DrawError(
                 f"{path}: not UTF-8 text; a posterior sample is the CSV calibrate writes"
             ) from None
+        short = _short_line(path, len(sample.columns))
+        if short is not None:
+            line, count = short
+            raise DrawError(
+                f"{path}:{line}: {count} values; expected {len(sample.columns)}, one for each "
+                "column of the header"
+            )
         if "weight" not in sample.columns or sample.empty:
             raise DrawError(f"{path}: expected a 'weight' column and at least one particle")
         weights = pd.to_numeric(sample["weight"], errors="coerce")

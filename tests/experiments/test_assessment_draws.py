@@ -86,6 +86,11 @@ def test_a_posterior_file_is_checked_against_the_scenario(tmp_path, baseline):
     SAMPLE.assign(weight=["0.2", "a lot", "0.3"]).to_csv(bad, index=False)
     with pytest.raises(DrawError, match="weights must be non-negative numbers with a positive"):
         PosteriorDraws.read(bad, baseline)
+    # A short row is told as the row it is, not as a bad weight (pandas pads it with blanks).
+    bad.write_text("hostility,removal_threshold,weight\n0.1,0.3,0.5\n\n0.2,0.4\n")
+    with pytest.raises(DrawError) as error:
+        PosteriorDraws.read(bad, baseline)
+    assert str(error.value) == (f"{bad}:4: 2 values; expected 3, one for each column of the header")
 
 
 @pytest.mark.parametrize(
