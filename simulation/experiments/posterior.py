@@ -114,7 +114,8 @@ class ParameterChoice:
 
     Attributes:
         draws: the posterior or prior draws, or None for the point estimate in every run.
-        note: why the point estimate stands in for an asked-for posterior ("" if not).
+        note: why the point estimate stands in for an asked-for posterior, in every run
+            or for the parameters a sample has no column for ("" if it does not).
     """
 
     draws: ParameterDraws | None
@@ -137,6 +138,11 @@ def choose_parameters(
         scenario: the resolved scenario, every change applied.
         scenario_file: the file it was read from, whose chain names the fitted point.
         posterior: a sample named by ``--posterior`` (default: the one beside the point).
+
+    Returns:
+        The choice, with a note when the point estimate stands in for a posterior
+        not found, or for the fitted parameters a sample has no column for (a
+        sample written by hand, or by an older fit).
 
     Raises:
         DrawError: ``--posterior`` or ``--parameters posterior`` asked for a sample
@@ -168,7 +174,16 @@ def choose_parameters(
             )
         return ParameterChoice(None, f"{missing}; every run uses the point estimate")
     kept = kept_parameters(scenario, scenario_file)
-    return ParameterChoice(PosteriorDraws.read(path, scenario, kept))
+    draws = PosteriorDraws.read(path, scenario, kept)
+    given = {*draws.names, *draws.kept, *kept}
+    absent = [name for name in free_parameters() if name not in given]
+    note = (
+        f"{path}: no column for {', '.join(absent)}; "
+        f"{'it keeps' if len(absent) == 1 else 'they keep'} the fitted point in every run"
+        if absent
+        else ""
+    )
+    return ParameterChoice(draws, note)
 
 
 def choose_for_comparison(

@@ -55,6 +55,29 @@ def test_a_scenario_read_through_a_symbolic_link_finds_its_posterior(
         assert os.path.samefile(choice.draws.path, POSTERIOR)
 
 
+def test_a_sample_without_some_fitted_parameters_is_drawn_from_with_a_note(baseline, tmp_path):
+    """A hand-made or older sample: the parameters it lacks keep the point, and the user is told."""
+    partial = tmp_path / "partial.csv"
+    lines = POSTERIOR.read_text().splitlines()
+    header = lines[0].split(",")
+    gone = [header.index("hostility"), header.index("ally_pull")]
+    partial.write_text(
+        "\n".join(
+            ",".join(v for k, v in enumerate(line.split(",")) if k not in gone) for line in lines
+        )
+    )
+    choice = choose_parameters(None, baseline, BASELINE, partial)
+    assert choice.note == (
+        f"{partial}: no column for ally_pull, hostility; they keep the fitted point in every run"
+    )
+    assert "hostility" not in choice.draws.names
+    # A parameter the scenario sets itself is kept, not missing.
+    kept = apply_changes(baseline, [{"set": {"parameters.hostility": 0.9}}], "--set")
+    assert choose_parameters(None, kept, BASELINE, partial).note == (
+        f"{partial}: no column for ally_pull; it keeps the fitted point in every run"
+    )
+
+
 def test_a_parameter_set_with_set_or_an_overlay_holds_in_every_run(baseline, tmp_path):
     changed = apply_changes(
         baseline, [{"set": {"parameters.hostility": 0.9}}], "--set parameters.hostility=0.9"
