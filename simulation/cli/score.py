@@ -7,7 +7,13 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from simulation.cli.common import EXIT_BAD_INPUT, add_patterns_argument, fail, report_problems
+from simulation.cli.common import (
+    EXIT_BAD_INPUT,
+    add_patterns_argument,
+    fail,
+    outputs_of,
+    report_problems,
+)
 from simulation.scenario import ScenarioError, load_scenario
 
 
@@ -39,6 +45,24 @@ def _refuse(problems: Iterable[str]) -> int:
     return EXIT_BAD_INPUT
 
 
+def _not_runs(directory: Path) -> str | None:
+    """Why ``directory`` holds nothing to score: another command's outputs, named; or None.
+
+    A comparison's ensembles are in its sub-folders, which the message lists.
+    """
+    found = outputs_of(directory)
+    if found is None or found[0] in ("run", "ensemble"):
+        return None
+    command, record = found
+    told = f"{directory} holds the outputs of `interregnum {command}` (its {record} is there)"
+    ensembles = sorted(
+        str(sub) for sub in directory.iterdir() if (outputs_of(sub) or ("",))[0] == "ensemble"
+    )
+    if ensembles:
+        return f"{told}; score one of its ensembles: {', '.join(ensembles)}"
+    return f"{told}, not a run's or an ensemble's"
+
+
 def handle(args: argparse.Namespace) -> int:
     """Load the outputs and the patterns; print the table."""
     # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
@@ -58,6 +82,9 @@ def handle(args: argparse.Namespace) -> int:
     directory = args.output_dir
     if not directory.is_dir():
         return fail(f"{directory}: no such output directory")
+    elsewhere = _not_runs(directory)
+    if elsewhere:
+        return fail(elsewhere)
     has_manifest = (directory / "manifest.json").exists()
     try:
         manifest = read_manifest(directory) if has_manifest else {}

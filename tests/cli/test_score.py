@@ -196,3 +196,27 @@ def test_an_unfinished_ensemble_folder_exits_2_and_says_how_to_finish_it(
     error = capsys.readouterr().err
     assert "the ensemble there has not finished (status 'running')" in error
     assert "--resume" in error
+
+
+def test_another_commands_folder_is_refused_and_a_comparisons_ensembles_are_named(
+    ensemble_dir, tmp_path, capsys
+):
+    comparison = tmp_path / "comparison"
+    comparison.mkdir()
+    (comparison / "comparison.json").write_text("{}\n")  # what compare leaves
+    shutil.copytree(ensemble_dir, comparison / "baseline-1922")
+    shutil.copytree(ensemble_dir, comparison / "no-enrolment")
+    assert main(["score", str(comparison)]) == 2
+    assert capsys.readouterr().err == (
+        f"interregnum: {comparison} holds the outputs of `interregnum compare` (its "
+        f"comparison.json is there); score one of its ensembles: {comparison / 'baseline-1922'}, "
+        f"{comparison / 'no-enrolment'}\n"
+    )
+    assessment = tmp_path / "assessment"
+    assessment.mkdir()
+    (assessment / "manifest.json").write_text('{"command": "assess", "runs": 10}\n')
+    assert main(["score", str(assessment)]) == 2
+    assert capsys.readouterr().err == (
+        f"interregnum: {assessment} holds the outputs of `interregnum assess` (its "
+        "manifest.json is there), not a run's or an ensemble's\n"
+    )
