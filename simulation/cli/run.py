@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from simulation.cli.common import fail, report_problems, summary, unusable_out
+from simulation.cli.common import count_problems, fail, report_problems, summary, unusable_out
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.parameter_args import RUN_HELP, add_parameter_arguments, note_parameters
 from simulation.cli.scenario_args import add_scenario_arguments, load_from_args, mode_label
-from simulation.experiments.seeds import SeedError, check_seed, run_seed
+from simulation.experiments.seeds import run_seed
 from simulation.scenario import ScenarioError, scenario_hash
 
 if TYPE_CHECKING:
@@ -96,6 +96,7 @@ def handle(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         return report_problems(error)
     choices, problems = figure_choices(args, scenario)
+    problems += count_problems(args, ensemble_run=0)
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / scenario.name
@@ -107,15 +108,11 @@ def handle(args: argparse.Namespace) -> int:
     # A single run takes the point estimate unless told otherwise; an ensemble's run
     # takes what the ensemble's runs take (the posterior if the scenario has one).
     asked = args.parameters or ("point" if member is None and args.posterior is None else None)
+    seed = args.seed if member is None else run_seed(args.seed, member)
     try:
-        seed = check_seed(args.seed)
-        if member is not None:
-            if member < 0:
-                raise SeedError(f"--ensemble-run must be 0 or more, got {member}")
-            seed = run_seed(seed, member)
         choice = choose_parameters(asked, scenario, args.scenario, args.posterior)
         check_replaceable(out_dir, RUN_FILES)
-    except (SeedError, DrawError, OutputError) as error:
+    except (DrawError, OutputError) as error:
         return fail(str(error))
     note_parameters(choice.note)
     run = member or 0

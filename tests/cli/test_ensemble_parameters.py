@@ -152,9 +152,14 @@ def test_a_single_run_takes_the_point_unless_asked_to_draw(baseline, tmp_path):
     assert drawn != {name: getattr(baseline.parameters, name) for name in drawn}
 
 
-def test_a_negative_ensemble_run_is_refused(tmp_path, capsys):
-    assert single_run(tmp_path / "out", "--ensemble-run", "-1") == 2
-    assert "--ensemble-run must be 0 or more, got -1" in capsys.readouterr().err
+def test_every_bad_flag_of_a_run_is_named_in_one_attempt(tmp_path, capsys):
+    bad = ["--ensemble-run", "-1", "--seed", "-4", "--network-months", "1930-01"]
+    assert single_run(tmp_path / "out", *bad) == 2
+    error = capsys.readouterr().err.splitlines()
+    assert error[-1] == "interregnum: 3 problems; nothing was run."
+    assert "--ensemble-run must be at least 0, got -1" in error
+    assert "--seed must be an integer from 0 to 2**63 - 1, got -4" in error
+    assert any(line.startswith("--network-months: 1930-01") for line in error)
     assert not (tmp_path / "out").exists()
 
 
