@@ -8,6 +8,7 @@ from pathlib import Path
 
 from simulation.cli.common import (
     add_executor_arguments,
+    count_problems,
     fail,
     report_problems,
     run_on_executor,
@@ -109,9 +110,16 @@ def handle(args: argparse.Namespace) -> int:
 
     try:
         scenario, overrides = load_from_args(args)
-        levers = load_levers(args.levers, scenario)
     except ScenarioError as error:
         return report_problems(error)
+    # One attempt names the levers file's problems and every bad number together.
+    problems = count_problems(args, replicates=1, boxes=1, workers=1)
+    try:
+        levers = load_levers(args.levers, scenario)
+    except ScenarioError as error:
+        problems = [*error.problems, *problems]
+    if problems:
+        return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / f"{scenario.name}-discovery"
     if (problem := unusable_out(out_dir, command="discover")) is not None:
         return fail(problem)

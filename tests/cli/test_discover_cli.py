@@ -68,6 +68,21 @@ def test_what_discover_cannot_do_is_refused_with_status_2_before_any_run(
     assert not (out / "runs").exists()
 
 
+def test_a_bad_levers_file_and_bad_numbers_are_named_in_one_attempt(small_file, tmp_path, capsys):
+    levers = tmp_path / "bad.yaml"
+    levers.write_text("levers:\n  zinoviev:\n    overlay: nowhere.yaml\n")
+    out = tmp_path / "out"
+    assert _discover(small_file, levers, out, "--seed", "-5", "--boxes", "0") == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "interregnum: 3 problems; nothing was run."
+    assert err[0].startswith(f"{levers}:") and "nowhere.yaml" in err[0]
+    assert err[1:3] == [
+        "--boxes must be at least 1, got 0",
+        "--seed must be an integer from 0 to 2**63 - 1, got -5",
+    ]
+    assert not out.exists()
+
+
 def test_one_overlay_lever_in_a_factorial_design_finds_its_box(
     small_file, overlay_levers, tmp_path, capsys
 ):
