@@ -169,6 +169,32 @@ def _not_a_fit(parameters_file: Path, posterior_file: Path) -> str | None:
     return None
 
 
+def _flag_problems(args: argparse.Namespace) -> list[str]:
+    """Every flag no fit could run with, so that one attempt names them all."""
+    problems = []
+    try:
+        check_seed(args.seed)
+        check_seed(args.seed + 1)  # the validation runs are seeded from the next root
+    except SeedError:
+        problems.append(f"--seed must be an integer from 0 to 2**63 - 2, got {args.seed}")
+    for value, label in (
+        (args.population, "--population"),
+        (args.generations, "--generations"),
+        (args.runs_per_particle, "--runs-per-particle"),
+        (args.validation_runs, "--validation-runs"),
+        (args.workers, "--workers"),
+    ):
+        if value is not None and value < 1:
+            problems.append(f"{label} must be at least 1, got {value}")
+    if args.quantile is not None and not 0 < args.quantile <= 1:
+        problems.append(f"--quantile must be above 0 and at most 1, got {args.quantile}")
+    if args.name is not None and not args.name.strip():
+        problems.append("--name is empty: leave it out for the default, or name the fit")
+    elif args.name is not None and (args.name in {".", ".."} or Path(args.name).name != args.name):
+        problems.append(f"--name names a file, not a path: expected no '/', got {args.name!r}")
+    return problems
+
+
 def handle(args: argparse.Namespace) -> int:
     """Fit, validate, and write the results."""
     # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
@@ -179,48 +205,29 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.contraction import contraction, summary
     from simulation.output.files import package_versions, write_text
 
-    try:
-        check_seed(args.seed)
-        check_seed(args.seed + 1)  # the validation runs are seeded from the next root
-    except SeedError:
-        return fail(f"--seed must be an integer from 0 to 2**63 - 2, got {args.seed}")
+    problems = _flag_problems(args)
     try:
         scenario = load_scenario(args.scenario)
         patterns = load_patterns(args.patterns, scenario).patterns
     except ScenarioError as error:
-        return report_problems(error)
+        return report_problems(ScenarioError([*error.problems, *problems]))
     if args.fit_until is not None:
         if not scenario.start <= args.fit_until <= scenario.end:
-            return fail(
+            problems.append(
                 f"--fit-until {args.fit_until} is outside the scenario "
                 f"({scenario.start} to {scenario.end})"
             )
-        if not fitted(patterns, args.fit_until):
-            return fail(f"--fit-until {args.fit_until}: no fit pattern is dated up to that month")
-    for value, label in (
-        (args.population, "--population"),
-        (args.generations, "--generations"),
-        (args.runs_per_particle, "--runs-per-particle"),
-        (args.validation_runs, "--validation-runs"),
-        (args.workers, "--workers"),
-    ):
-        if value is not None and value < 1:
-            return fail(f"{label} must be at least 1, got {value}")
-    if args.quantile is not None and not 0 < args.quantile <= 1:
-        return fail(f"--quantile must be above 0 and at most 1, got {args.quantile}")
-    name = (
-        args.name
-        if args.name is not None
-        else (
-            scenario.name
-            + (f"-until-{args.fit_until}" if args.fit_until else "")
-            + ("-quick" if args.quick else "")  # a trial fit never replaces the committed one
-        )
+        elif not fitted(patterns, args.fit_until):
+            problems.append(
+                f"--fit-until {args.fit_until}: no fit pattern is dated up to that month"
+            )
+    if problems:
+        return report_problems(ScenarioError(problems))
+    name = args.name or (
+        scenario.name
+        + (f"-until-{args.fit_until}" if args.fit_until else "")
+        + ("-quick" if args.quick else "")  # a trial fit never replaces the committed one
     )
-    if not name.strip():
-        return fail("--name is empty: leave it out for the default, or name the fit")
-    if name in {".", ".."} or Path(name).name != name:
-        return fail(f"--name names a file, not a path: expected no '/', got {name!r}")
     out = args.out or Path("outputs") / "calibration" / name
     parameters_file = args.parameters_file or Path("calibration") / "parameters" / f"{name}.yaml"
     posterior_file = parameters_file.with_name(f"{parameters_file.stem}-posterior.csv")

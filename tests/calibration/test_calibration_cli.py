@@ -148,6 +148,20 @@ def test_calibrate_refuses_bad_settings_before_fitting(arguments, message, tmp_p
     assert not out.exists()
 
 
+def test_calibrate_names_every_bad_setting_in_one_attempt(tmp_path, capsys):
+    out = tmp_path / "fit"
+    bad = ["--seed", "-1", "--population", "0", "--quantile", "2", "--fit-until", "1930-01"]
+    assert main(["calibrate", str(BASELINE), *bad, "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "--seed must be an integer from 0 to 2**63 - 2, got -1",
+        "--population must be at least 1, got 0",
+        "--quantile must be above 0 and at most 1, got 2.0",
+        "--fit-until 1930-01 is outside the scenario (1922-04 to 1926-12)",
+        "interregnum: 4 problems; nothing was run.",
+    ]
+    assert not out.exists()
+
+
 def test_calibrate_says_it_cannot_write_before_fitting(tmp_path, capsys):
     """Not after minutes of fitting: the parameters' folder is made first."""
     blocked = tmp_path / "a-file"
