@@ -44,29 +44,29 @@ def tables(baseline):
 def test_the_posterior_predictive_joint_score_stays_near_0_79(tables):
     _, by_set, _ = tables
     joint = joint_scores(by_set["posterior"])
-    assert joint["all"] == pytest.approx(0.791, abs=0.002)  # all 61 patterns
-    assert joint["timings"] == pytest.approx(0.532, abs=0.002)
-    assert joint["factions"] == pytest.approx(0.610, abs=0.002)
+    assert joint["all"] == pytest.approx(0.795, abs=0.002)  # all 61 patterns
+    assert joint["timings"] == pytest.approx(0.530, abs=0.002)
+    assert joint["factions"] == pytest.approx(0.689, abs=0.002)
 
 
-def test_the_hold_out_in_time_stays_near_0_67(tables):
+def test_the_hold_out_in_time_stays_near_0_68(tables):
     patterns, by_set, _ = tables
     late = {p.id for p in patterns if p.date > Month(1924, 12)}
     table = by_set["hold-out fit"]
     table = table[table["pattern"].isin(late)]
     assert len(table) == 34
-    assert table["hit"].mean() == pytest.approx(0.674, abs=0.002)
+    assert table["hit"].mean() == pytest.approx(0.682, abs=0.002)
     assert (table["hit"] >= 0.4).sum() == 31
 
 
 def test_historys_path_stays_the_most_common(baseline, tables):
     # The factions in history's order and the Politburo's members condemned in history's
-    # order: 0.388 of 1,000 posterior runs, 0.24 of the hold-out fit's, the most common pair
+    # order: 0.354 of 1,000 posterior runs, 0.259 of the hold-out fit's, the most common pair
     # of orders in both (the committed report's "historical sequence as a path").
     _, _, paths = tables
     history = history_orders(baseline)
     posterior = history_shares(paths["posterior"], history)
     hold_out = history_shares(paths["hold-out fit"], history)
-    assert posterior["both"] == pytest.approx(0.388, abs=0.002)
-    assert hold_out["both"] == pytest.approx(0.24, abs=0.002)
+    assert posterior["both"] == pytest.approx(0.354, abs=0.002)
+    assert hold_out["both"] == pytest.approx(0.259, abs=0.002)
     assert posterior["most common"] and hold_out["most common"]
