@@ -72,10 +72,11 @@ def test_a_branch_inherits_the_grievance_of_secretaries_lost_in_the_replay(basel
 def test_in_a_branch_of_may_1924_kamenev_is_drawn_after_zinoviev_by_friends_pull(baseline):
     # The replay leaves Zinoviev aggrieved by the quarrels of 1923 and Kamenev hardly at all
     # (he loses Moscow only in August): alone, each moves on his own grievance and they part.
-    # The stronger the pull of friends, the closer Kamenev stays. With the forty-fifth
-    # session's fits Zinoviev moves fast enough that the pull slows the parting rather than
-    # stopping it: apart in December 1924 by 1.18-1.59 without it, 0.97-1.54 at 0.5 and
-    # 0.79-1.20 at 1 over seeds 1-5 (with the fortieth session's fits, at 0.5 under half).
+    # The stronger the pull of friends, the closer Kamenev stays. How much closer is the fit's:
+    # with the forty-sixth session's fits (a slower reposition_rate) they part less and the
+    # pull narrows the gap by a sixth, apart in December 1924 by 0.82-0.87 without it,
+    # 0.76-0.80 at 0.5 and 0.70-0.74 at 1 over seeds 1-5 (with the forty-fifth session's,
+    # 1.18-1.59, 0.97-1.54 and 0.79-1.20; with the fortieth session's, at 0.5 under half).
     branch = baseline.model_copy(update={"free_from": Month.parse("1924-05")})
 
     def apart(ally_pull, seed):
@@ -87,4 +88,4 @@ def test_in_a_branch_of_may_1924_kamenev_is_drawn_after_zinoviev_by_friends_pull
     for seed in range(1, 6):
         alone, pulled, held = apart(0.0, seed), apart(0.5, seed), apart(1.0, seed)
         assert held < pulled < alone
-        assert held < 0.8 * alone
+        assert held < 0.9 * alone
