@@ -128,6 +128,30 @@ def change_from_flag(flag: str, text: str) -> dict:
     return {"set": {path: parsed}}
 
 
+def load_as_recorded(path: Path, flags: list[str]) -> Scenario:
+    """The scenario file with the change flags a manifest recorded (its ``overrides``) applied.
+
+    The inverse of the flags :func:`load_from_args` returns: ``--free-from YYYY-MM`` or a
+    change flag and its text, as typed.
+
+    Raises:
+        ScenarioError: the file or a recorded flag cannot be read.
+    """
+    changes = []
+    for recorded in flags:
+        flag, _, text = recorded.partition(" ")
+        try:
+            change = (
+                {"set": {"free_from": text}}
+                if flag == "--free-from"
+                else change_from_flag(flag, text)
+            )
+        except ValueError as error:
+            raise ScenarioError([str(error)]) from None
+        changes.append(change)
+    return load_scenario(path, changes, flags)
+
+
 def load_from_args(args: argparse.Namespace) -> tuple[Scenario, list[str]]:
     """Load the scenario named on the command line and apply its change flags.
 

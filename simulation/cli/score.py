@@ -14,7 +14,8 @@ from simulation.cli.common import (
     outputs_of,
     report_problems,
 )
-from simulation.scenario import ScenarioError, load_scenario
+from simulation.cli.scenario_args import load_as_recorded
+from simulation.scenario import ScenarioError, load_scenario, scenario_hash
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -61,6 +62,33 @@ def _not_runs(directory: Path) -> str | None:
     if ensembles:
         return f"{told}; score one of its ensembles: {', '.join(ensembles)}"
     return f"{told}, not a run's or an ensemble's"
+
+
+def _another_scenario(path: Path, manifest: dict, directory: Path) -> str | None:
+    """Why the scenario read may not be the one the outputs were made from; or None.
+
+    The manifest records the resolved scenario's hash and the change flags applied: the
+    file read again with those flags must give the same hash. It does not when another
+    file is named with ``--scenario``, or when the file, or the fitted parameters it reads,
+    changed since the runs. Scoring goes on (a reworded event scores the same), but the
+    user is told.
+    """
+    recorded = manifest.get("scenario_sha256")
+    flags = manifest.get("overrides") or []
+    if not isinstance(recorded, str) or not all(isinstance(flag, str) for flag in flags):
+        return None
+    try:
+        now = scenario_hash(load_as_recorded(path, flags))
+    except ScenarioError:
+        return None  # the recorded flags no longer apply: the scores say the rest
+    if now == recorded:
+        return None
+    return (
+        f"{path}, with the changes the runs were made with, is not the scenario of "
+        f"{directory} (its hash differs from manifest.json's): the file or its fitted "
+        "parameters changed since, or it is another scenario; the outputs are scored against "
+        "it as it is now"
+    )
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -114,6 +142,8 @@ def handle(args: argparse.Namespace) -> int:
         patterns = load_patterns(args.patterns, scenario).patterns
     except ScenarioError as error:
         return report_problems(error)
+    if (note := _another_scenario(scenario_path, manifest, directory)) is not None:
+        print(f"note: {note}", file=sys.stderr)
     for name, level in OPTIONAL_TABLES.items():
         frame = tables[name]
         if frame is None:

@@ -220,3 +220,21 @@ def test_another_commands_folder_is_refused_and_a_comparisons_ensembles_are_name
         f"interregnum: {assessment} holds the outputs of `interregnum assess` (its "
         "manifest.json is there), not a run's or an ensemble's\n"
     )
+
+
+def test_a_run_is_scored_against_its_own_scenario_or_the_user_is_told(tmp_path, capsys):
+    out = tmp_path / "changed"
+    changes = ["--set", "parameters.discipline=0.6", "--free-from", "1924-05"]
+    arguments = ["run", str(BASELINE), "--seed", "2", "--no-plot", *changes]
+    assert main([*arguments, "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["score", str(out)]) == 0  # the recorded changes give the run's scenario back
+    assert "note:" not in capsys.readouterr().err
+    other = BASELINE.parent / "counterfactuals" / "no_lenin_enrolment.yaml"
+    assert main(["score", str(out), "--scenario", str(other)]) == 0
+    assert capsys.readouterr().err == (
+        f"note: {other}, with the changes the runs were made with, is not the scenario of "
+        f"{out} (its hash differs from manifest.json's): the file or its fitted parameters "
+        "changed since, or it is another scenario; the outputs are scored against it as it "
+        "is now\n"
+    )
