@@ -162,18 +162,6 @@ def _check_leaders(scenario: Scenario) -> Iterator[Problem]:
                 ("leaders", index, "patron"),
                 unknown("leader", leader.patron, known - {leader.id}),
             )
-    for index, leader in enumerate(scenario.leaders):
-        if leader.illness_from is not None and leader.illness_rate == 0:
-            yield Problem(
-                ("leaders", index, "illness_from"),
-                "a record of illness needs illness_rate above 0 (no episode would be drawn)",
-            )
-        elif leader.illness_from is not None and leader.illness_from > scenario.end:
-            yield Problem(
-                ("leaders", index, "illness_from"),
-                f"{leader.illness_from} is after the scenario's end ({scenario.end}): "
-                "no episode would be drawn",
-            )
     organisations = {org.id for org in scenario.organisations}
     for index, leader in enumerate(scenario.leaders):
         if leader.organisation is not None and leader.organisation not in organisations:
