@@ -195,7 +195,10 @@ def reposition(
     ``b`` his strongest tie (affinity above 0) to a living leader the strongest
     is hostile to. Every leader but the strongest is also pulled toward his closest
     ally's stance (:func:`closest_ally`, affinity ``t`` above ``ally_threshold``, the
-    strongest not counted) at rate ``rate * ally_pull * t``. The strongest does not move.
+    strongest not counted) at rate ``rate * ally_pull * t``. The strongest does not move,
+    nor does a leader away from work (``health`` below one half, as for a vote): a man
+    incapacitated or in a fever hears no argument and meets no one, and takes up his
+    line where he left it; his stance still weighs in the others' targets.
 
     Returns:
         Whether any stance moved (the similarities need recomputing only then).

@@ -84,7 +84,7 @@ def test_a_threatened_leader_moves_toward_the_opposition_of_the_strongest():
 
 def test_a_leader_away_from_work_holds_his_line_and_still_draws_others():
     """An incapacitated or feverish man is moved by no grievance and no ally; the aggrieved
-    still move toward the opposition he belongs to."""
+    still move toward the opposition he belongs to, as if he were at work."""
     stance, affinity, grievance, obligation, power = state(0.8)
     grievance[2, 0] = 0.8  # the opposition's man resents the strongest too
     before = stance.copy()
@@ -92,12 +92,17 @@ def test_a_leader_away_from_work_holds_his_line_and_still_draws_others():
     away = np.array([1.0, 0.3, 0.0])
     reposition_three(stance, affinity, grievance, obligation, power, ally_pull=1.0, health=away)
     np.testing.assert_array_equal(stance, before)
-    # Back at work (health one half or more), 1 moves toward 2's stance as before.
+    # Back at work, 1 moves exactly as he would with 2 at work too: 2's stance still
+    # makes the opposition's, though 2 himself holds still.
+    with_two_away = before.copy()
     reposition_three(
-        stance, affinity, grievance, obligation, power, health=np.array([1.0, 0.5, 0.0])
+        with_two_away, affinity, grievance, obligation, power, health=np.array([1.0, 0.5, 0.0])
     )
-    assert np.linalg.norm(stance[1] - stance[2]) < np.linalg.norm(before[1] - before[2])
-    np.testing.assert_array_equal(stance[2], before[2])
+    with_two_at_work = before.copy()
+    reposition_three(with_two_at_work, affinity, grievance, obligation, power)
+    assert not np.array_equal(with_two_away[1], before[1])
+    np.testing.assert_array_equal(with_two_away[1], with_two_at_work[1])
+    np.testing.assert_array_equal(with_two_away[2], before[2])
 
 
 def test_what_a_leader_owes_the_strongest_offsets_his_grievance():
