@@ -65,18 +65,31 @@ def value_problem(values: pd.DataFrame, scenario: Scenario) -> tuple[int | None,
     return None
 
 
-def _short_line(path: Path, columns: int) -> tuple[int, int] | None:
-    """The first line of a CSV with fewer values than its header's ``columns``, and its count.
+def _record_lines(path: Path, columns: int) -> tuple[list[int], tuple[int, int] | None]:
+    """The line each data row of a CSV starts on, and its first row shorter than the header.
 
-    pandas fills a short row with empty values, which would then be told as a bad
-    weight or parameter rather than as the row it is. Blank lines are skipped, as
-    pandas skips them.
+    pandas skips blank lines (and lines of spaces) and fills a short row with empty
+    values, which would then be told as a bad weight or parameter rather than as the row
+    it is; a quoted value may span lines. Reading the file as pandas does gives the line
+    a message must name.
+
+    Returns:
+        ``(lines, short)``: ``lines[row]`` is the line data row ``row`` starts on;
+        ``short`` is ``(line, values)`` for the first row with fewer values than
+        ``columns``, or None.
     """
-    with path.open(newline="", encoding="utf-8") as lines:
-        for line, row in enumerate(csv.reader(lines), start=1):
-            if row and len(row) < columns:
-                return line, len(row)
-    return None
+    lines: list[int] = []
+    with path.open(newline="", encoding="utf-8-sig") as text:
+        records = csv.reader(text)
+        ended = 0  # the line the previous record ended on
+        for row in records:
+            start, ended = ended + 1, records.line_num
+            if len(row) <= 1 and not "".join(row).strip():
+                continue  # a blank line, or one of spaces
+            lines.append(start)  # the header's first
+            if len(row) < columns:
+                return lines[1:], (start, len(row))
+    return lines[1:], None
 
 
 class PosteriorDraws:
@@ -136,12 +149,12 @@ class PosteriorDraws:
             raise DrawError(
                 f"{path}: not UTF-8 text; a posterior sample is the CSV calibrate writes"
             ) from None
-        short = _short_line(path, len(sample.columns))
+        lines, short = _record_lines(path, len(sample.columns))
         if short is not None:
             line, count = short
             raise DrawError(
-                f"{path}:{line}: {count} values; expected {len(sample.columns)}, one for each "
-                "column of the header"
+                f"{path}:{line}: {count} value{'s' * (count != 1)}; expected "
+                f"{len(sample.columns)}, one for each column of the header"
             )
         if "weight" not in sample.columns or sample.empty:
             raise DrawError(f"{path}: expected a 'weight' column and at least one particle")
@@ -157,7 +170,7 @@ class PosteriorDraws:
         problem = value_problem(drawn, scenario)
         if problem is not None:
             row, text = problem
-            raise DrawError(f"{path}{'' if row is None else f':{row + 2}'}: {text}")
+            raise DrawError(f"{path}{'' if row is None else f':{lines[row]}'}: {text}")
         return cls(sample, kept=kept, path=path, sha256=file_sha256(path))
 
     def __getstate__(self) -> dict:
@@ -228,8 +241,9 @@ def parameters_fields(parameters: object, note: str = "") -> dict[str, object]:
     """How a manifest says where its runs took their parameters from.
 
     ``parameters`` is the runs' source (posterior or prior draws, a sensitivity design)
-    or None for the point estimate; ``note`` why the point stands in for an asked-for
-    posterior. One account for an ensemble's manifest and a single run's.
+    or None for the point estimate; ``note`` why the point stands in, for an asked-for
+    posterior or for the parameters a sample has no column for. One account for an
+    ensemble's manifest and a single run's.
     """
     posterior = posterior_of(parameters)
     return {

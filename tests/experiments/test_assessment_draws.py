@@ -91,6 +91,14 @@ def test_a_posterior_file_is_checked_against_the_scenario(tmp_path, baseline):
     with pytest.raises(DrawError) as error:
         PosteriorDraws.read(bad, baseline)
     assert str(error.value) == (f"{bad}:4: 2 values; expected 3, one for each column of the header")
+    # Lines are counted as the file has them: blank lines, lines of spaces and a value
+    # quoted over several lines, which pandas reads past, still take their place.
+    bad.write_text(
+        'hostility,removal_threshold,weight\n0.1,0.3,0.5\n\n   \n0.2,0.4,"1\n"\nhigh,0.4,1\n'
+    )
+    with pytest.raises(DrawError) as error:
+        PosteriorDraws.read(bad, baseline)
+    assert str(error.value) == f"{bad}:7: hostility: expected a number from -1 to 1, got 'high'"
 
 
 @pytest.mark.parametrize(
