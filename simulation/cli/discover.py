@@ -108,12 +108,12 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.posterior import choose_parameters
     from simulation.model import Mode
 
+    # One attempt names the scenario's and the levers file's problems and every bad number.
+    problems = count_problems(args, runs=2, replicates=1, boxes=1, workers=1)
     try:
         scenario, overrides = load_from_args(args)
     except ScenarioError as error:
-        return report_problems(error)
-    # One attempt names the levers file's problems and every bad number together.
-    problems = count_problems(args, replicates=1, boxes=1, workers=1)
+        return report_problems(ScenarioError([*error.problems, *problems]))
     try:
         levers = load_levers(args.levers, scenario)
     except ScenarioError as error:

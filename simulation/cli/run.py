@@ -91,12 +91,13 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.output.plots import plot_influence
     from simulation.output.style import figure_name
 
+    flags = count_problems(args, ensemble_run=0)  # named with the scenario's, in one attempt
     try:
         scenario, overrides = load_from_args(args)
     except ScenarioError as error:
-        return report_problems(error)
+        return report_problems(ScenarioError([*error.problems, *flags]))
     choices, problems = figure_choices(args, scenario)
-    problems += count_problems(args, ensemble_run=0)
+    problems += flags
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / scenario.name

@@ -163,6 +163,18 @@ def test_every_bad_flag_of_a_run_is_named_in_one_attempt(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_bad_scenario_and_bad_flags_are_named_together(tmp_path, capsys):
+    arguments = ["run", str(tmp_path / "none.yaml"), "--seed", "-1", "--ensemble-run", "-1"]
+    assert main([*arguments, "--out", str(tmp_path / "out")]) == 2
+    error = [line for line in capsys.readouterr().err.splitlines() if "compiling" not in line]
+    assert error[0].startswith(f"{tmp_path / 'none.yaml'}: no such scenario file")
+    assert error[1:] == [
+        "--ensemble-run must be at least 0, got -1",
+        "--seed must be an integer from 0 to 2**63 - 1, got -1",
+        "interregnum: 3 problems; nothing was run.",
+    ]
+
+
 def test_a_resume_with_another_parameter_source_or_a_changed_posterior_is_refused(
     posterior_run, tmp_path, capsys
 ):
