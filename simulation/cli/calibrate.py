@@ -191,7 +191,10 @@ def _flag_problems(args: argparse.Namespace) -> list[str]:
     if args.name is not None and not args.name.strip():
         problems.append("--name is empty: leave it out for the default, or name the fit")
     elif args.name is not None and (args.name in {".", ".."} or Path(args.name).name != args.name):
-        problems.append(f"--name names a file, not a path: expected no '/', got {args.name!r}")
+        problems.append(
+            f"--name names a file, not a path: expected no '/', and not '.' or '..', "
+            f"got {args.name!r}"
+        )
     return problems
 
 

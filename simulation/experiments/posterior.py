@@ -175,7 +175,7 @@ def choose_parameters(
         return ParameterChoice(None, f"{missing}; every run uses the point estimate")
     kept = kept_parameters(scenario, scenario_file)
     draws = PosteriorDraws.read(path, scenario, kept)
-    given = {*draws.names, *draws.kept, *kept}
+    given = {*draws.names, *kept}
     absent = [name for name in free_parameters() if name not in given]
     note = (
         f"{path}: no column for {', '.join(absent)}; "

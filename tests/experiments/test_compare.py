@@ -19,6 +19,7 @@ from simulation.experiments.compare.report import (
     main_metrics,
     markdown_table,
     metric_label,
+    parameters_sentence,
 )
 from simulation.experiments.compare.statistics import (
     COLUMNS,
@@ -670,3 +671,20 @@ def test_many_alternatives_print_a_headline_row_each_and_point_to_the_report(tmp
     glance = report.index("## At a glance")
     assert glance < report.index(table[0]) < report.index("## What no-lenin-enrolment changes")
     assert "| cave-trio-accepted - baseline-1922 |" in report
+
+
+def test_the_report_says_which_fitted_parameters_a_sample_lacks(baseline, tmp_path):
+    """A posterior without some columns is drawn from; the report says what keeps the point."""
+    from types import SimpleNamespace
+
+    from simulation.experiments.posterior import choose_parameters
+
+    posterior = ROOT / "calibration" / "parameters" / "baseline-1922-posterior.csv"
+    partial = tmp_path / "partial.csv"
+    pd.read_csv(posterior).drop(columns=["hostility"]).to_csv(partial, index=False)
+    choice = choose_parameters(None, baseline, BASELINE, partial)
+    ensemble = SimpleNamespace(
+        scenario=baseline, parameters=choice.draws, posterior=partial, parameters_note=choice.note
+    )
+    sentence = parameters_sentence([ensemble])
+    assert "no column for hostility; it keeps the fitted point in every run" in sentence

@@ -338,8 +338,11 @@ def parameters_sentence(ensembles: Sequence) -> str:
         for ensemble in ensembles
         if ensemble.parameters is not None and ensemble.parameters.kept
     ]
+    note = ensembles[0].parameters_note
     source = (
-        f"the posterior sample `{drawn.path}` (SHA-256 `{drawn.sha256[:12]}`)"
+        f"the posterior sample `{drawn.path}` (SHA-256 `{drawn.sha256[:12]}`"
+        + (f"; {note}" if note else "")
+        + ")"
         if ensembles[0].posterior is not None
         else "the priors of the fit, uniformly (the prior predictive: what the model can do "
         "before the patterns narrow it)"

@@ -64,7 +64,8 @@ class Discovery:
         levers_file: where the levers came from, for the manifest.
         parameters: the posterior or prior draws of the parameters no lever sets, one
             per run (None: the point estimate in every run; see :mod:`.design`).
-        parameters_note: why the point estimate stands in for the posterior, if it does.
+        parameters_note: why the point estimate stands in for the posterior, in every run
+            or for some parameters, if it does.
     """
 
     scenario: Scenario

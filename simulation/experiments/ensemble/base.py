@@ -64,7 +64,7 @@ class Ensemble:
             ``r`` takes the seed of run ``r % paired`` (common random numbers across a
             sensitivity design's sample points); None gives every run its own seed.
         parameters_note: why the point estimate stands in for the posterior, if it
-            does (no sample found), for the manifest.
+            does (no sample found, or none of some parameters' columns), for the manifest.
         quantiles: compute the per-month quantiles over all runs at the end (a
             sensitivity or discovery design, whose runs each have other parameters,
             has no use for them, and over 80,000 runs they take minutes).
