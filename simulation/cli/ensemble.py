@@ -106,12 +106,13 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.output.files import write_text
     from simulation.output.style import figure_name, remove_other_formats
 
+    counts = count_problems(args, runs=1, workers=1, chunk_size=1)  # with the scenario's
     try:
         scenario, overrides = load_from_args(args)
     except ScenarioError as error:
-        return report_problems(error)
+        return report_problems(ScenarioError([*error.problems, *counts]))
     choices, problems = figure_choices(args, scenario)
-    problems += count_problems(args, runs=1, workers=1, chunk_size=1)
+    problems += counts
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / f"{scenario.name}-ensemble"

@@ -484,6 +484,17 @@ def test_every_bad_number_is_named_in_one_attempt(small_file, tmp_path, capsys):
     ]
 
 
+def test_a_bad_scenario_is_named_with_the_bad_numbers(tmp_path, capsys):
+    missing = tmp_path / "none.yaml"
+    assert main(["ensemble", str(missing), "--runs", "0", "--out", str(tmp_path / "o")]) == 2
+    error = capsys.readouterr().err.splitlines()
+    assert error[0].startswith(f"{missing}: no such scenario file")
+    assert error[1:] == [
+        "--runs must be at least 1, got 0",
+        "interregnum: 2 problems; nothing was run.",
+    ]
+
+
 # --- the command ----------------------------------------------------------------------
 
 
