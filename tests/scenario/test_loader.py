@@ -22,6 +22,11 @@ def mutate(old: str, new: str) -> str:
     return SMALL_SCENARIO.replace(old, new, 1)
 
 
+def first_leader_with(fields: str) -> str:
+    """The small scenario with ``fields`` (YAML flow-mapping entries) added to its first leader."""
+    return mutate("health: 0.8, source: test}", f"health: 0.8, {fields}, source: test}}")
+
+
 def test_the_small_scenario_is_valid(small_scenario):
     assert small_scenario.name == "small"
     assert [leader.id for leader in small_scenario.leaders][:2] == ["lenin", "stalin"]
@@ -35,7 +40,7 @@ def test_yaml_syntax_error_names_the_line():
 
 
 def test_unknown_field_is_refused_with_the_allowed_ones():
-    text = mutate("health: 0.8, source: test}", "health: 0.8, colour: red, source: test}")
+    text = first_leader_with("colour: red")
     (problem,) = problems_of(text)
     assert problem == (
         f"bad.yaml:{line_number(text, 'colour')}: leaders[0].colour: unknown field "
@@ -77,9 +82,7 @@ def test_an_unknown_name_far_from_any_lists_the_known_ones():
 
 
 def test_a_leaders_unknown_organisation_is_refused_with_its_line():
-    text = mutate(
-        "health: 0.8, source: test}", "health: 0.8, organisation: red_amry, source: test}"
-    )
+    text = first_leader_with("organisation: red_amry")
     (problem,) = problems_of(text)
     assert problem.startswith(
         f"bad.yaml:{line_number(text, 'red_amry')}: leaders[0].organisation: "
@@ -88,7 +91,7 @@ def test_a_leaders_unknown_organisation_is_refused_with_its_line():
 
 
 def test_a_leader_who_is_his_own_patron_is_told_so():
-    text = mutate("health: 0.8, source: test}", "health: 0.8, patron: lenin, source: test}")
+    text = first_leader_with("patron: lenin")
     (problem,) = problems_of(text)
     assert problem == (
         f"bad.yaml:{line_number(text, 'patron: lenin')}: leaders[0].patron: "
@@ -98,15 +101,12 @@ def test_a_leader_who_is_his_own_patron_is_told_so():
 
 def test_a_record_of_illness_is_a_month_and_may_lie_outside_what_runs():
     """Switching fevers off (illness_rate 0) or shortening the period keeps the record valid."""
-    within = mutate(
-        "health: 0.8, source: test}",
-        "health: 0.8, illness_rate: 0.1, illness_from: 1922-10, source: test}",
-    )
+    within = first_leader_with("illness_rate: 0.1, illness_from: 1922-10")
     assert parse_scenario(within, "good.yaml").leaders[0].illness_from == Month(1922, 10)
     for harmless in ("illness_rate: 0.0, illness_from: 1922-10", "illness_from: 1930-01"):
-        text = mutate("health: 0.8, source: test}", f"health: 0.8, {harmless}, source: test}}")
+        text = first_leader_with(harmless)
         assert parse_scenario(text, "good.yaml").leaders[0].illness_from is not None
-    june = mutate("health: 0.8, source: test}", "health: 0.8, illness_from: June, source: test}")
+    june = first_leader_with("illness_from: June")
     (problem,) = problems_of(june)
     assert problem == (
         f"bad.yaml:{line_number(june, 'illness_from')}: leaders[0].illness_from: "
