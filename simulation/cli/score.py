@@ -15,7 +15,7 @@ from simulation.cli.common import (
     report_problems,
 )
 from simulation.cli.scenario_args import load_as_recorded
-from simulation.scenario import ScenarioError, load_scenario, scenario_hash
+from simulation.scenario import Scenario, ScenarioError, load_scenario, scenario_hash
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -64,21 +64,23 @@ def _not_runs(directory: Path) -> str | None:
     return f"{told}, not a run's or an ensemble's"
 
 
-def _another_scenario(path: Path, manifest: dict, directory: Path) -> str | None:
-    """Why the scenario read may not be the one the outputs were made from; or None.
+def _another_scenario(
+    scenario: Scenario, path: Path, manifest: dict, directory: Path
+) -> str | None:
+    """Why ``scenario``, read from ``path``, may not be the one the outputs were made from.
 
     The manifest records the resolved scenario's hash and the change flags applied: the
-    file read again with those flags must give the same hash. It does not when another
-    file is named with ``--scenario``, or when the file, or the fitted parameters it reads,
-    changed since the runs. Scoring goes on (a reworded event scores the same), but the
-    user is told.
+    file with those flags (read again only if there are any) must give the same hash. It
+    does not when another file is named with ``--scenario``, or when the file, or the
+    fitted parameters it reads, changed since the runs. Scoring goes on (a reworded event
+    scores the same), but the user is told.
     """
     recorded = manifest.get("scenario_sha256")
     flags = manifest.get("overrides") or []
     if not isinstance(recorded, str) or not all(isinstance(flag, str) for flag in flags):
         return None
     try:
-        now = scenario_hash(load_as_recorded(path, flags))
+        now = scenario_hash(load_as_recorded(path, flags) if flags else scenario)
     except ScenarioError:
         return None  # the recorded flags no longer apply: the scores say the rest
     if now == recorded:
@@ -142,7 +144,7 @@ def handle(args: argparse.Namespace) -> int:
         patterns = load_patterns(args.patterns, scenario).patterns
     except ScenarioError as error:
         return report_problems(error)
-    if (note := _another_scenario(scenario_path, manifest, directory)) is not None:
+    if (note := _another_scenario(scenario, scenario_path, manifest, directory)) is not None:
         print(f"note: {note}", file=sys.stderr)
     for name, level in OPTIONAL_TABLES.items():
         frame = tables[name]
