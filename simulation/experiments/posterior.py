@@ -208,7 +208,9 @@ def choose_for_comparison(
 
     Returns:
         One choice per scenario, and notes for the user (an alternative whose own
-        fit has another posterior, a base without one).
+        fit has another posterior, a base without one, a sample without columns for
+        some fitted parameters: the base's note, and an alternative's when it names
+        parameters the base's does not, one the base sets itself).
 
     Raises:
         DrawError: as :func:`choose_parameters`.
@@ -229,5 +231,8 @@ def choose_for_comparison(
                 f"{file}: its fit's posterior {own} is not used; every scenario draws from "
                 f"{sample} so that run i takes the same draw in each"
             )
-        choices.append(choose_parameters("posterior", scenario, file, sample))
+        choice = choose_parameters("posterior", scenario, file, sample)
+        if choice.note and choice.note not in notes:  # it keeps fewer than the base
+            notes.append(f"{file}: {choice.note}")
+        choices.append(choice)
     return choices, notes

@@ -37,7 +37,7 @@ from simulation.experiments.compare.statistics import (
 from simulation.experiments.ensemble import EnsembleError
 from simulation.experiments.paths import HISTORY_METRICS, history_orders, read_run_paths
 from simulation.output.comparison import plot_comparison
-from simulation.scenario import load_scenario
+from simulation.scenario import apply_changes, load_scenario
 
 NO_ENROLMENT = ROOT / "scenarios" / "counterfactuals" / "no_lenin_enrolment.yaml"
 STALIN_REMOVED = ROOT / "scenarios" / "counterfactuals" / "stalin_removed_1923.yaml"
@@ -688,3 +688,13 @@ def test_the_report_says_which_fitted_parameters_a_sample_lacks(baseline, tmp_pa
     )
     sentence = parameters_sentence([ensemble])
     assert "no column for hostility; it keeps the fitted point in every run" in sentence
+    # A base that sets hostility itself lacks nothing; the alternative's note is named.
+    kept = apply_changes(baseline, [{"set": {"parameters.hostility": 0.9}}], "--set")
+    base = SimpleNamespace(
+        scenario=kept, parameters=choice.draws, posterior=partial, parameters_note=""
+    )
+    sentence = parameters_sentence([base, ensemble])
+    assert (
+        f"SHA-256 `{choice.draws.sha256[:12]}`; for baseline-1922, {partial}: no column for "
+        "hostility; it keeps the fitted point in every run)"
+    ) in sentence

@@ -164,3 +164,26 @@ def test_a_comparison_whose_base_has_no_posterior_runs_every_scenario_on_its_poi
     choices, notes = choose_for_comparison(None, [small_scenario, baseline], [small, BASELINE])
     assert [choice.draws for choice in choices] == [None, None]
     assert len(notes) == 1 and "every run uses the point estimate" in notes[0]
+
+
+def test_a_comparison_names_each_scenario_whose_parameters_a_sample_lacks(baseline, tmp_path):
+    """The base sets hostility itself, the alternative does not: the alternative is told."""
+    partial = tmp_path / "partial.csv"
+    lines = POSTERIOR.read_text().splitlines()
+    gone = lines[0].split(",").index("hostility")
+    partial.write_text(
+        "\n".join(",".join(v for k, v in enumerate(line.split(",")) if k != gone) for line in lines)
+    )
+    file = overlay(tmp_path, "hostile", "[{set: {parameters.hostility: 0.9}}]")
+    hostile = load_scenario(file)
+    choices, notes = choose_for_comparison(None, [hostile, baseline], [file, BASELINE], partial)
+    assert [choice.note for choice in choices] == [
+        "",
+        f"{partial}: no column for hostility; it keeps the fitted point in every run",
+    ]
+    assert notes == [
+        f"{BASELINE}: {partial}: no column for hostility; it keeps the fitted point in every run"
+    ]
+    # The same sample under the other base: one note, the base's, said once.
+    _, notes = choose_for_comparison(None, [baseline, baseline], [BASELINE, BASELINE], partial)
+    assert notes == [f"{partial}: no column for hostility; it keeps the fitted point in every run"]

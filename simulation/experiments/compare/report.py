@@ -338,7 +338,14 @@ def parameters_sentence(ensembles: Sequence) -> str:
         for ensemble in ensembles
         if ensemble.parameters is not None and ensemble.parameters.kept
     ]
-    note = ensembles[0].parameters_note
+    note = "; ".join(
+        [ensembles[0].parameters_note]
+        + [  # an alternative's own: it keeps fewer of the parameters the sample lacks
+            f"for {ensemble.scenario.name}, {ensemble.parameters_note}"
+            for ensemble in ensembles[1:]
+            if ensemble.parameters_note not in ("", ensembles[0].parameters_note)
+        ]
+    ).strip("; ")
     source = (
         f"the posterior sample `{drawn.path}` (SHA-256 `{drawn.sha256[:12]}`"
         + (f"; {note}" if note else "")
