@@ -176,7 +176,10 @@ def _flag_problems(args: argparse.Namespace) -> list[str]:
         check_seed(args.seed)
         check_seed(args.seed + 1)  # the validation runs are seeded from the next root
     except SeedError:
-        problems.append(f"--seed must be an integer from 0 to 2**63 - 2, got {args.seed}")
+        problems.append(
+            f"--seed must be an integer from 0 to 2**63 - 2 (the validation runs take the "
+            f"next root, --seed + 1), got {args.seed}"
+        )
     for value, label in (
         (args.population, "--population"),
         (args.generations, "--generations"),

@@ -153,7 +153,8 @@ def test_calibrate_names_every_bad_setting_in_one_attempt(tmp_path, capsys):
     bad = ["--seed", "-1", "--population", "0", "--quantile", "2", "--fit-until", "1930-01"]
     assert main(["calibrate", str(BASELINE), *bad, "--out", str(out)]) == 2
     assert capsys.readouterr().err.splitlines() == [
-        "--seed must be an integer from 0 to 2**63 - 2, got -1",
+        "--seed must be an integer from 0 to 2**63 - 2 (the validation runs take the next "
+        "root, --seed + 1), got -1",
         "--population must be at least 1, got 0",
         "--quantile must be above 0 and at most 1, got 2.0",
         "--fit-until 1930-01 is outside the scenario (1922-04 to 1926-12)",

@@ -343,5 +343,8 @@ def test_run_will_not_replace_a_directory_of_other_files(small_file, tmp_path, c
 def test_calibrate_refuses_a_seed_it_cannot_use(tmp_path, capsys, seed):
     out = tmp_path / "fit"
     assert main(["calibrate", "--quick", "--seed", seed, "--out", str(out)]) == 2
-    assert f"--seed must be an integer from 0 to 2**63 - 2, got {seed}" in capsys.readouterr().err
+    assert (
+        "--seed must be an integer from 0 to 2**63 - 2 (the validation runs take the next "
+        f"root, --seed + 1), got {seed}"
+    ) in capsys.readouterr().err
     assert not out.exists()
