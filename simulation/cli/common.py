@@ -76,6 +76,17 @@ def report_problems(error: ScenarioError) -> int:
     return EXIT_BAD_INPUT
 
 
+def add_mode_argument(parser: argparse.ArgumentParser, runs: str = "the scenario's") -> None:
+    """``--mode`` for the commands that run many runs, free by default (``run`` has its own)."""
+    parser.add_argument(
+        "--mode",
+        choices=["free", "replay"],
+        default="free",
+        help=f"free: decisions emerge from the mechanisms (default); replay: {runs} "
+        "decisions are forced on their dates",
+    )
+
+
 def count_problems(args: argparse.Namespace, **minimums: int) -> list[str]:
     """Each count flag below its minimum (a flag left out, None, is not one), and the seed.
 

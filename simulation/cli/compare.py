@@ -9,6 +9,7 @@ from pathlib import Path
 
 from simulation.cli.common import (
     add_executor_arguments,
+    add_mode_argument,
     count_problems,
     fail,
     note_capped_workers,
@@ -86,13 +87,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         default=1,
         help="root seed of the runs' seeds in every scenario, and of the bootstrap (default 1)",
     )
-    parser.add_argument(
-        "--mode",
-        choices=["free", "replay"],
-        default="free",
-        help="free: decisions emerge from the mechanisms (default); replay: the scenarios' "
-        "decisions are forced on their dates",
-    )
+    add_mode_argument(parser, "the scenarios'")
     add_free_from_argument(parser)
     add_parameter_arguments(parser, help=PARAMETERS_HELP)
     add_executor_arguments(parser)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from simulation.cli.common import (
     add_executor_arguments,
+    add_mode_argument,
     count_problems,
     fail,
     report_problems,
@@ -75,7 +76,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--boxes", type=int, default=3, help="most PRIM boxes (default 3)")
     add_executor_arguments(parser)
-    parser.add_argument("--mode", choices=["free", "replay"], default="free")
+    add_mode_argument(parser)
     parser.add_argument(
         "--seed",
         type=int,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from simulation.cli.common import (
     add_executor_arguments,
+    add_mode_argument,
     count_problems,
     fail,
     note_capped_workers,
@@ -46,13 +47,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_scenario_arguments(parser)
     parser.add_argument("--runs", type=int, required=True, metavar="N", help="number of runs")
     add_executor_arguments(parser)
-    parser.add_argument(
-        "--mode",
-        choices=["free", "replay"],
-        default="free",
-        help="free: decisions emerge from the mechanisms (default); replay: the scenario's "
-        "decisions are forced on their dates",
-    )
+    add_mode_argument(parser)
     parser.add_argument(
         "--seed", type=int, default=1, help="root seed of the runs' seeds (default 1)"
     )

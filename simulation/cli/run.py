@@ -26,10 +26,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         "run",
         help="simulate one run of a scenario and write its tables and plot",
         description="Simulate one run of a scenario month by month and write trajectories.csv, "
-        "posts.csv, events.csv, votes.csv, alliances.csv, factions.csv, membership.csv, "
-        "loyalty.csv, manifest.json, influence.png (influence and power of the main leaders, "
-        "with the run's events), network.png (the alliance network at a few turning points) "
-        "and network.gif (the network month by month) to the output directory.",
+        "posts.csv, tenures.csv, events.csv, votes.csv, alliances.csv, factions.csv, "
+        "membership.csv, loyalty.csv, manifest.json, influence.png (influence and power of "
+        "the main leaders, with the run's events), network.png (the alliance network at a "
+        "few turning points) and network.gif (the network month by month) to the output directory.",
     )
     add_scenario_arguments(parser)
     parser.add_argument(

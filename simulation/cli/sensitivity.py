@@ -7,6 +7,7 @@ from pathlib import Path
 
 from simulation.cli.common import (
     add_executor_arguments,
+    add_mode_argument,
     fail,
     report_problems,
     run_on_executor,
@@ -42,7 +43,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         "indices.csv, samples.parquet, a figure and summary.md.",
     )
     add_scenario_arguments(parser)
-    parser.add_argument("--method", choices=["morris", "sobol"], required=True)
+    parser.add_argument(
+        "--method",
+        choices=["morris", "sobol"],
+        required=True,
+        help="morris: elementary effects, a screening of every parameter in a few thousand "
+        "runs; sobol: variance-based first-order and total indices, which need far more",
+    )
     # No argparse defaults: a size flag given for the other method is refused, not ignored.
     parser.add_argument(
         "--samples",
@@ -84,7 +91,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "left_trotsky_war_commissar, opposition_share_1925-12, those the scenario has)",
     )
     add_executor_arguments(parser)
-    parser.add_argument("--mode", choices=["free", "replay"], default="free")
+    add_mode_argument(parser)
     parser.add_argument(
         "--seed", type=int, default=1, help="seed of the sample and the runs (default 1)"
     )

@@ -246,6 +246,19 @@ def test_every_command_explains_itself(command, capsys):
     assert "usage: interregnum" in capsys.readouterr().out
 
 
+def test_every_option_of_every_command_says_what_it_does():
+    from simulation.cli import _parsers
+
+    _, commands = _parsers()
+    silent = [
+        f"{name} {action.option_strings[0]}"
+        for name, parser in commands.items()
+        for action in parser._actions
+        if action.option_strings and not action.help
+    ]
+    assert silent == []
+
+
 def test_an_unknown_option_is_refused_by_its_command_with_its_usage(small_file, capsys):
     with pytest.raises(SystemExit) as stopped:
         main(["validate", str(small_file), "--mode", "free"])
