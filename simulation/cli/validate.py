@@ -24,15 +24,26 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    """Validate each file in turn; report all of them, then fail if any failed."""
-    status = 0
+    """Validate each file in turn; report all of them, then fail if any failed.
+
+    Refused files close with one line counting their problems, as the commands that
+    run do, so that a long list read from the bottom says how much there is to mend.
+    """
+    problems, refused = 0, 0
     for path in args.files:
         try:
             scenario = load_scenario(path)
         except ScenarioError as error:
             for problem in error.problems:
                 print(problem, file=sys.stderr)
-            status = EXIT_BAD_INPUT
+            problems, refused = problems + len(error.problems), refused + 1
             continue
         print(f"{path}: ok\n  {summary(scenario)}")
-    return status
+    if not refused:
+        return 0
+    print(
+        f"interregnum: {problems} problem{'s' * (problems != 1)} in {refused} of "
+        f"{len(args.files)} file{'s' * (len(args.files) != 1)}.",
+        file=sys.stderr,
+    )
+    return EXIT_BAD_INPUT

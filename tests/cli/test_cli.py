@@ -99,7 +99,7 @@ def test_validate_prints_ok_and_a_summary(small_file, capsys):
     assert "4 leaders, 5 posts" in output and "1922-04 to 1923-03" in output
 
 
-def test_validate_prints_every_problem_and_exits_2(tmp_path, capsys):
+def test_validate_prints_every_problem_and_exits_2(tmp_path, small_file, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         SMALL_SCENARIO.replace(
@@ -110,6 +110,14 @@ def test_validate_prints_every_problem_and_exits_2(tmp_path, capsys):
     assert main(["validate", str(bad)]) == 2
     err = capsys.readouterr().err
     assert f"{bad}:" in err and "unknown leader 'lennin'" in err
+    assert err.splitlines()[-1] == "interregnum: 1 problem in 1 of 1 file."
+    # Every file is read; the closing line counts the problems of those refused.
+    worse = tmp_path / "worse.yaml"
+    worse.write_text(SMALL_SCENARIO.replace("influence: 0.9", "influence: 9"))
+    assert main(["validate", str(bad), str(small_file), str(worse)]) == 2
+    captured = capsys.readouterr()
+    assert "small.yaml: ok" in captured.out
+    assert captured.err.splitlines()[-1] == "interregnum: 2 problems in 2 of 3 files."
 
 
 def test_a_bad_scenario_runs_nothing_and_writes_nothing(tmp_path, capsys):
