@@ -2,12 +2,14 @@
 
 The names below are the public API::
 
-    from simulation import Ensemble, Mode, PartyModel, load_scenario, run_ensemble
+    from simulation import Ensemble, Mode, PartyModel, choose_parameters, load_scenario
+    from simulation import run_ensemble
 
     scenario = load_scenario("scenarios/baseline_1922.yaml")
     result = PartyModel(scenario, seed=1, mode=Mode.FREE).run()
     result["trajectories"]
-    run_ensemble(Ensemble(scenario, runs=200), "outputs/my-ensemble")
+    posterior = choose_parameters(None, scenario, "scenarios/baseline_1922.yaml").draws
+    run_ensemble(Ensemble(scenario, runs=200, parameters=posterior), "outputs/my-ensemble")
 
 Each name is imported from its module when first used (PEP 562): the model pulls in
 numba and Mesa, which cost seconds to import, and ``interregnum --help``, ``validate``
@@ -28,6 +30,7 @@ _PUBLIC = {
     "apply_changes": "simulation.scenario",
     "Ensemble": "simulation.experiments.ensemble",
     "run_ensemble": "simulation.experiments.ensemble",
+    "choose_parameters": "simulation.experiments.posterior",
     "compare_summaries": "simulation.experiments.compare.statistics",
     "run_comparison": "simulation.experiments.compare.comparison",
     "read_run_paths": "simulation.experiments.paths",

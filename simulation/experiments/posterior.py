@@ -125,8 +125,8 @@ class ParameterChoice:
 def choose_parameters(
     asked: str | None,
     scenario: Scenario,
-    scenario_file: Path | None,
-    posterior: Path | None = None,
+    scenario_file: Path | str | None,
+    posterior: Path | str | None = None,
 ) -> ParameterChoice:
     """The parameters of a scenario's runs, as ``--parameters`` and ``--posterior`` ask.
 
@@ -139,6 +139,10 @@ def choose_parameters(
         scenario_file: the file it was read from, whose chain names the fitted point.
         posterior: a sample named by ``--posterior`` (default: the one beside the point).
 
+    From Python, ``choose_parameters(None, scenario, "scenarios/baseline_1922.yaml").draws``
+    is what an :class:`~simulation.experiments.ensemble.base.Ensemble` takes as
+    ``parameters`` to draw each run's parameters as ``interregnum ensemble`` does.
+
     Returns:
         The choice, with a note when the point estimate stands in for a posterior
         not found, or for the fitted parameters a sample has no column for (a
@@ -148,6 +152,8 @@ def choose_parameters(
         DrawError: ``--posterior`` or ``--parameters posterior`` asked for a sample
             that is not there, or the sample cannot be drawn from.
     """
+    scenario_file = None if scenario_file is None else Path(scenario_file)
+    posterior = None if posterior is None else Path(posterior)
     if asked in ("point", "prior"):
         if posterior is not None:
             raise DrawError(
