@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -59,26 +60,41 @@ def value_problem(values: pd.DataFrame, scenario: Scenario) -> tuple[int | None,
         wrong = ~pd.to_numeric(values[name], errors="coerce").between(low, high)  # NaN too
         if wrong.any():
             row = int(wrong.to_numpy().argmax())
-            given = values[name].iloc[row]
-            given = f"{given:g}" if isinstance(given, int | float) else repr(given)
+            given = _shown(values[name].iloc[row])
             return row, f"{name}: expected a number from {low:g} to {high:g}, got {given}"
     return None
 
 
-def _record_lines(path: Path, columns: int) -> tuple[list[int], tuple[int, int] | None]:
-    """The line each data row of a CSV starts on, and its first row shorter than the header.
+def _shown(value: object) -> str:
+    """A value read from a CSV as a message quotes it: a number as written, text quoted."""
+    return f"{value:g}" if isinstance(value, int | float) else repr(value)
 
-    pandas skips blank lines (and lines of spaces) and fills a short row with empty
-    values, which would then be told as a bad weight or parameter rather than as the row
-    it is; a quoted value may span lines. Reading the file as pandas does gives the line
-    a message must name.
 
-    Returns:
-        ``(lines, short)``: ``lines[row]`` is the line data row ``row`` starts on;
-        ``short`` is ``(line, values)`` for the first row with fewer values than
-        ``columns``, or None.
+class _Layout(NamedTuple):
+    """A CSV's header and where its rows start, read before pandas reads it."""
+
+    header: list[str]
+    header_line: int
+    lines: list[int]
+    """``lines[row]``: the line data row ``row`` starts on."""
+    uneven: tuple[int, int] | None
+    """``(line, values)`` of the first row with another count of values than the header."""
+
+
+def _layout(path: Path) -> _Layout:
+    """The header of a CSV, the line each data row starts on, and its first uneven row.
+
+    pandas skips blank lines (and lines of spaces), fills a short row with empty values,
+    reads a long one's first values as an index and renames a repeated column: each
+    would then be told as a bad weight or parameter rather than as the row or header it
+    is; a quoted value may span lines. Reading the file as pandas does gives the line a
+    message must name.
+
+    Raises:
+        OSError, UnicodeDecodeError, csv.Error: the file cannot be read as CSV text.
     """
-    lines: list[int] = []
+    header: list[str] = []
+    header_line, lines = 0, []
     with path.open(newline="", encoding="utf-8-sig") as text:
         records = csv.reader(text)
         ended = 0  # the line the previous record ended on
@@ -86,10 +102,13 @@ def _record_lines(path: Path, columns: int) -> tuple[list[int], tuple[int, int] 
             start, ended = ended + 1, records.line_num
             if len(row) <= 1 and not "".join(row).strip():
                 continue  # a blank line, or one of spaces
-            lines.append(start)  # the header's first
-            if len(row) < columns:
-                return lines[1:], (start, len(row))
-    return lines[1:], None
+            if not header:
+                header, header_line = row, start
+                continue
+            lines.append(start)
+            if len(row) != len(header):
+                return _Layout(header, header_line, lines, (start, len(row)))
+    return _Layout(header, header_line, lines, None)
 
 
 class PosteriorDraws:
@@ -118,6 +137,10 @@ class PosteriorDraws:
         self.names = [name for name in columns if name not in kept]
         self.kept = sorted(name for name in columns if name in kept)
         weights = sample["weight"].to_numpy(dtype=float)
+        with np.errstate(over="ignore"):
+            total = weights.sum()
+        if not np.isfinite(total):  # weights near the largest float sum to inf
+            weights = weights / weights.max()
         self.values = sample[self.names].to_numpy(dtype=float)
         self.probabilities = weights / weights.sum()
         self.label = label
@@ -137,30 +160,51 @@ class PosteriorDraws:
             kept: parameters the scenario sets itself, which are not drawn.
 
         Raises:
-            DrawError: the file is missing, has a row shorter than its header, has no
-                weights, names no parameter or an unknown one, or gives one a value
-                outside its range (the first such line is named).
+            DrawError: the file is missing or no CSV text, has no ``weight`` column, a
+                column named twice or a row of another length than its header, a weight
+                that is no finite number of at least 0 or none above 0, names no parameter
+                or an unknown one, or gives one a value outside its range (the first such
+                line is named).
         """
         try:
-            sample = pd.read_csv(path)
-        except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-            raise DrawError(f"{path}: cannot read the posterior sample ({error})") from None
+            layout = _layout(path)
+            sample = pd.read_csv(path) if layout.uneven is None else None
+        except (OSError, csv.Error, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+            reason = " ".join(str(getattr(error, "strerror", None) or error).split())
+            raise DrawError(f"{path}: cannot read the posterior sample ({reason})") from None
         except UnicodeDecodeError:
             raise DrawError(
                 f"{path}: not UTF-8 text; a posterior sample is the CSV calibrate writes"
             ) from None
-        lines, short = _record_lines(path, len(sample.columns))
-        if short is not None:
-            line, count = short
+        header, lines = layout.header, layout.lines
+        if "weight" not in header:
+            raise DrawError(
+                f"{path}: expected a 'weight' column, one per fitted parameter and a row per "
+                "particle: the CSV calibrate writes as NAME-posterior.csv"
+            )
+        if twice := sorted({name for name in header if header.count(name) > 1}):
+            raise DrawError(
+                f"{path}:{layout.header_line}: the header names {', '.join(twice)} twice; "
+                "expected each column once"
+            )
+        if layout.uneven is not None:
+            line, count = layout.uneven
             raise DrawError(
                 f"{path}:{line}: {count} value{'s' * (count != 1)}; expected "
-                f"{len(sample.columns)}, one for each column of the header"
+                f"{len(header)}, one for each column of the header"
             )
-        if "weight" not in sample.columns or sample.empty:
-            raise DrawError(f"{path}: expected a 'weight' column and at least one particle")
-        weights = pd.to_numeric(sample["weight"], errors="coerce")
-        if weights.isna().any() or (weights < 0).any() or weights.sum() <= 0:
-            raise DrawError(f"{path}: weights must be non-negative numbers with a positive sum")
+        if sample.empty:
+            raise DrawError(f"{path}: expected at least one particle, a row under the header")
+        weights = pd.to_numeric(sample["weight"], errors="coerce").to_numpy(dtype=float)
+        bad = ~(np.isfinite(weights) & (weights >= 0))  # NaN, text, inf, below 0
+        if bad.any():
+            row = int(bad.argmax())
+            raise DrawError(
+                f"{path}:{lines[row]}: weight: expected a finite number of at least 0, "
+                f"got {_shown(sample['weight'].iloc[row])}"
+            )
+        if weights.max() <= 0:
+            raise DrawError(f"{path}: every weight is 0: expected one above 0 to draw by")
         drawn = sample.drop(columns=["weight", "distance"], errors="ignore")
         if drawn.columns.empty:
             raise DrawError(

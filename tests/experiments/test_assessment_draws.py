@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from simulation.experiments.ensemble.chunks import Job, simulate_chunk
 from simulation.experiments.outcomes import run_outcome
@@ -81,10 +82,7 @@ def test_a_posterior_file_is_checked_against_the_scenario(tmp_path, baseline):
     with pytest.raises(DrawError, match=r"bad.csv: not UTF-8 text"):
         PosteriorDraws.read(bad, baseline)
     SAMPLE.assign(weight=[0.0, 0.0, 0.0]).to_csv(bad, index=False)
-    with pytest.raises(DrawError, match="weights must be non-negative numbers with a positive"):
-        PosteriorDraws.read(bad, baseline)
-    SAMPLE.assign(weight=["0.2", "a lot", "0.3"]).to_csv(bad, index=False)
-    with pytest.raises(DrawError, match="weights must be non-negative numbers with a positive"):
+    with pytest.raises(DrawError, match=r"bad.csv: every weight is 0: expected one above 0"):
         PosteriorDraws.read(bad, baseline)
     # A short row is told as the row it is, not as a bad weight (pandas pads it with blanks).
     bad.write_text("hostility,removal_threshold,weight\n0.1,0.3,0.5\n\n0.2,0.4\n")
@@ -99,6 +97,52 @@ def test_a_posterior_file_is_checked_against_the_scenario(tmp_path, baseline):
     with pytest.raises(DrawError) as error:
         PosteriorDraws.read(bad, baseline)
     assert str(error.value) == f"{bad}:7: hostility: expected a number from -1 to 1, got 'high'"
+
+
+@pytest.mark.parametrize(
+    ("weight", "shown"),
+    [("a lot", "'a lot'"), ("-0.5", "-0.5"), ("inf", "inf"), ("nan", "nan"), ("", "nan")],
+)
+def test_a_weight_no_draw_could_use_is_refused_with_its_line(tmp_path, baseline, weight, shown):
+    """An infinite weight made the draws' probabilities NaN: a traceback in every command."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"removal_threshold,hostility,weight\n0.3,0.1,0.5\n0.4,0.2,{weight}\n")
+    with pytest.raises(DrawError) as error:
+        PosteriorDraws.read(bad, baseline)
+    assert str(error.value) == (
+        f"{bad}:3: weight: expected a finite number of at least 0, got {shown}"
+    )
+
+
+def test_weights_as_large_as_a_float_goes_are_drawn_by(tmp_path, baseline):
+    """Two weights of 1e308 sum past the largest float; they are still equal weights."""
+    huge = tmp_path / "huge.csv"
+    huge.write_text("removal_threshold,hostility,weight\n0.3,0.1,1e308\n0.4,0.2,1e308\n")
+    draws = PosteriorDraws.read(huge, baseline)
+    assert draws.probabilities.tolist() == [0.5, 0.5]
+
+
+def test_a_file_that_is_no_posterior_sample_is_told_what_one_is(tmp_path, baseline):
+    with pytest.raises(DrawError) as error:  # a scenario's YAML given as the sample, say
+        PosteriorDraws.read(ROOT / "scenarios" / "baseline_1922.yaml", baseline)
+    assert str(error.value).endswith(
+        "expected a 'weight' column, one per fitted parameter and a row per particle: the CSV "
+        "calibrate writes as NAME-posterior.csv"
+    )
+    assert "\n" not in str(error.value)
+    twice = tmp_path / "twice.csv"
+    twice.write_text("\nhostility,weight,hostility\n0.1,1,0.2\n")
+    with pytest.raises(DrawError) as error:
+        PosteriorDraws.read(twice, baseline)
+    assert (
+        str(error.value)
+        == f"{twice}:2: the header names hostility twice; expected each column once"
+    )
+    long = tmp_path / "long.csv"
+    long.write_text("hostility,weight\n0.1,1\n0.1,1,0.3,7\n")
+    with pytest.raises(DrawError) as error:
+        PosteriorDraws.read(long, baseline)
+    assert str(error.value) == f"{long}:3: 4 values; expected 2, one for each column of the header"
 
 
 @pytest.mark.parametrize(
