@@ -32,6 +32,7 @@ from simulation.cli import (
     sensitivity,
     validate,
 )
+from simulation.cli.compiling import CompilingClock
 from simulation.model import compiled
 
 COMMANDS = (
@@ -101,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # said by the command's parser, with its usage, not the bare top level's
         commands[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+    clock = contextlib.nullcontext()
     if args.command in SIMULATING:
         compiled.check_machine_code()  # stale code goes first, so the message below is true
         month, wait = _month_of(args)
@@ -109,8 +111,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"interregnum: compiling the model for this machine (once, {wait})",
                 file=sys.stderr,
             )
+            clock = CompilingClock(lambda: compiled.machine_code_cached(month), sys.stderr)
     try:
-        return args.handler(args)
+        with clock:
+            return args.handler(args)
     except KeyboardInterrupt:
         print("interregnum: interrupted", file=sys.stderr)
         return 130
