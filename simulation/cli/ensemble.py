@@ -134,6 +134,8 @@ def handle(args: argparse.Namespace) -> int:
             raise EnsembleError(f"--chunk-size must be at least 1, got {args.chunk_size}")
         executor = make_executor(workers=args.workers, scheduler=args.scheduler)
         note_capped_workers(args.workers, executor.workers)
+        if args.resume and args.keep_trajectories:
+            _note_runs_without_trajectories(out_dir)
         progress = not args.quiet and sys.stderr.isatty()
         report = run_ensemble(
             ensemble,
@@ -191,3 +193,26 @@ def _parameters_line(choice: ParameterChoice) -> str:
     if choice.draws.kind == "prior":
         return f"each run drawn from the priors of the fit (the prior predictive){kept}"
     return f"each run drawn from the posterior {choice.draws.path}{kept}"
+
+
+def _note_runs_without_trajectories(out_dir: Path) -> None:
+    """Say before simulating that ``--resume --keep-trajectories`` simulates kept runs again.
+
+    Runs simulated without their trajectories have none to keep: each is simulated
+    again, and until that is done the ensemble in ``out_dir`` is unfinished.
+    """
+    from simulation.experiments.ensemble import EnsembleError
+    from simulation.experiments.ensemble.store import read_manifest
+
+    try:
+        manifest = read_manifest(out_dir)
+    except EnsembleError:
+        return  # the ensemble's own check says what is wrong with it
+    if manifest is not None and manifest.get("keep_trajectories") is False:
+        print(
+            f"interregnum: note: the runs in {out_dir} were simulated without "
+            "--keep-trajectories; each is simulated again to keep its trajectories, and "
+            "until that is done the ensemble there is unfinished (score refuses it; "
+            "--resume again finishes it)",
+            file=sys.stderr,
+        )

@@ -347,6 +347,28 @@ def test_trajectories_asked_on_resume_redo_chunks_without_them(small_scenario, t
     report = run_ensemble(kept, out, SerialExecutor(), resume=True, chunk_size=2)
     assert report.simulated == 6
     assert len(read(out, "trajectories")) == 6 * MONTHS * LEADERS
+    # Resumed without them, the trajectories written before go with the manifest's word.
+    report = run_ensemble(plain, out, SerialExecutor(), resume=True, chunk_size=2)
+    assert report.simulated == 0
+    assert not (out / "trajectories.parquet").exists()
+
+
+def test_trajectories_asked_on_resume_are_announced_before_the_runs_redone(
+    small_file, tmp_path, capsys
+):
+    out = tmp_path / "traj"
+    base = ["ensemble", str(small_file), "--runs", "3", "--workers", "1", "--out", str(out)]
+    assert main([*base, "--quiet"]) == 0
+    capsys.readouterr()
+    assert main([*base, "--quiet", "--resume", "--keep-trajectories"]) == 0
+    captured = capsys.readouterr()
+    assert (
+        f"interregnum: note: the runs in {out} were simulated without --keep-trajectories; "
+        "each is simulated again"
+    ) in captured.err
+    assert "simulated 3 runs" in captured.out
+    assert main([*base, "--quiet", "--resume", "--keep-trajectories"]) == 0
+    assert "without --keep-trajectories" not in capsys.readouterr().err  # now they have them
 
 
 # --- refusing to mix ensembles --------------------------------------------------------

@@ -294,6 +294,8 @@ def consolidate(out_dir: Path, ensemble: Ensemble, threads: int = 1) -> list[Pat
     schemas = _schemas(ensemble)
     array_parts = [part_path(parts, "arrays", first, last) for first, last in spans]
     written = [out_dir / f"{table}.parquet" for table in ensemble.tables]
+    if not ensemble.keep_trajectories:  # a resumed ensemble's earlier consolidation kept them
+        (out_dir / "trajectories.parquet").unlink(missing_ok=True)
     # Each file is independent, and pyarrow and numpy work outside the GIL: threads put
     # the cores the workers have just left to use on this last, otherwise serial, step.
     with ThreadPoolExecutor(max_workers=threads) as pool:
