@@ -20,6 +20,7 @@ from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.parameter_args import add_parameter_arguments, note_parameters
 from simulation.cli.scenario_args import add_free_from_argument, branch_from_history
 from simulation.experiments.compare.statistics import RESAMPLES
+from simulation.output.formats import FORMATS
 from simulation.scenario import Scenario, ScenarioError, load_scenario
 
 DEFAULT_RUNS = 1000
@@ -34,6 +35,10 @@ PARAMETERS_HELP = (
 """``ensemble``'s help for ``--parameters`` without ``--set``, which compare does not take:
 a variant's values are written in its overlay, where the report shows them."""
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_OWN_FILES = frozenset(
+    {"comparison.csv", "comparison.json", "report.md", *(f"comparison.{f}" for f in FORMATS)}
+)
+"""The files a comparison writes beside its ensembles' directories: no scenario's name."""
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -131,7 +136,12 @@ def _load(paths: list[Path], free_from: str | None) -> tuple[list[Scenario], lis
 
 
 def _name_problems(scenarios: list[Scenario], paths: list[Path]) -> list[str]:
-    """Scenario names that cannot name a directory, or that two files share."""
+    """Scenario names that cannot name a directory, that two files share, or that name a file.
+
+    Each ensemble is written to ``OUT/<name>/``: a scenario named like the report's own
+    files (``report.md``) would have the comparison run every ensemble, then fail to
+    write its report over the directory.
+    """
     problems, seen = [], {}
     for scenario, path in zip(scenarios, paths, strict=True):
         name = scenario.name
@@ -139,6 +149,11 @@ def _name_problems(scenarios: list[Scenario], paths: list[Path]) -> list[str]:
             problems.append(
                 f"{path}: the scenario name {name!r} cannot name its ensemble's directory; "
                 "use letters, digits, '.', '_' and '-'"
+            )
+        elif name in _OWN_FILES:
+            problems.append(
+                f"{path}: the scenario name {name!r} is that of a file the comparison writes "
+                "beside the ensembles' directories; give it another name (name: in the overlay)"
             )
         elif name in seen:
             problems.append(

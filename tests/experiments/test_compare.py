@@ -554,6 +554,7 @@ def test_compare_refuses_another_commands_folder_by_its_record(tmp_path):
         ({"alt": "missing.yaml"}, "missing.yaml: no such scenario file"),
         ({"alt": "BASE"}, "is also the name of"),
         ({"alt": "BAD"}, "unknown event 'no_such_event'"),
+        ({"alt": "REPORT"}, "the scenario name 'report.md' is that of a file the comparison"),
     ],
 )
 def test_bad_input_exits_2_without_running(tmp_path, change, message):
@@ -562,7 +563,10 @@ def test_bad_input_exits_2_without_running(tmp_path, change, message):
         f"extends: {BASELINE}\nname: bad\nsource: test file\n"
         "changes:\n  - drop_event: no_such_event\n"
     )
-    alt = {"BASE": str(BASELINE), "BAD": str(bad)}.get(change.get("alt"), change.get("alt"))
+    report = tmp_path / "report.yaml"  # it ran every ensemble, then could not write its report
+    report.write_text(f"extends: {NO_ENROLMENT}\nname: report.md\nsource: test file\nchanges: []\n")
+    alternatives = {"BASE": str(BASELINE), "BAD": str(bad), "REPORT": str(report)}
+    alt = alternatives.get(change.get("alt"), change.get("alt"))
     out = tmp_path / "out"
     arguments = ["compare", str(BASELINE), alt or str(NO_ENROLMENT), "--out", str(out), "--quiet"]
     for option in ("runs", "bootstrap", "workers", "seed"):
