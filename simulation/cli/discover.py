@@ -16,7 +16,7 @@ from simulation.cli.common import (
     unusable_out,
 )
 from simulation.cli.parameter_args import add_parameter_arguments, note_parameters
-from simulation.cli.scenario_args import add_scenario_arguments, load_from_args
+from simulation.cli.scenario_args import add_scenario_arguments, load_from_args, set_by_flags
 from simulation.scenario import ScenarioError
 
 PARAMETERS_HELP = (
@@ -116,9 +116,16 @@ def handle(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         return report_problems(ScenarioError([*error.problems, *problems]))
     try:
-        levers = load_levers(args.levers, scenario)
+        dropped = {
+            text.strip(): f"{flag} {text}"
+            for flag, text in args.scenario_changes
+            if flag == "--drop-event"
+        }
+        levers = load_levers(args.levers, scenario, dropped)
     except ScenarioError as error:
         problems = [*error.problems, *problems]
+    else:
+        problems += _levers_over_flags(levers, set_by_flags(args))
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / f"{scenario.name}-discovery"
@@ -167,3 +174,21 @@ def handle(args: argparse.Namespace) -> int:
         print(f"box {i}: {box_sentence(box, args.outcome)}")
     print(f"wrote {len(report.files)} files to {out_dir}/ (runs in {out_dir / 'runs'}/)")
     return 0
+
+
+def _levers_over_flags(levers: list, flags: dict[str, str]) -> list[str]:
+    """A lever that varies what a ``--set`` flag holds would override it in every run."""
+    problems = []
+    for lever in levers:
+        if lever.kind == "set":
+            path = lever.target
+        elif lever.parameter is not None:
+            path = f"parameters.{lever.parameter}"
+        else:
+            continue
+        if path in flags:
+            problems.append(
+                f"{flags[path]}: levers.{lever.name} varies {path} too, and would override "
+                "the flag in every run; drop the flag or the lever"
+            )
+    return problems

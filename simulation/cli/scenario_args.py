@@ -184,6 +184,20 @@ def load_from_args(args: argparse.Namespace) -> tuple[Scenario, list[str]]:
     return scenario, flags
 
 
+def set_by_flags(args: argparse.Namespace) -> dict[str, str]:
+    """Each path a ``--set`` flag gives a value, with the flag as typed.
+
+    A study that varies the same field (a sensitivity parameter, a discovery lever)
+    would override the flag at every point: the commands refuse the pair, or vary
+    the rest, rather than silently drop what the user set.
+    """
+    return {
+        text.partition("=")[0].strip(): f"{flag} {text}"
+        for flag, text in args.scenario_changes
+        if flag == "--set"
+    }
+
+
 def _note_idle_drop(base: Scenario, changed: Scenario, event_id: str, mode: str) -> None:
     """Say on stderr when ``--drop-event`` drops a decision the runs would not have applied.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from simulation.cli.common import (
@@ -13,7 +14,7 @@ from simulation.cli.common import (
     run_on_executor,
     unusable_out,
 )
-from simulation.cli.scenario_args import add_scenario_arguments, load_from_args
+from simulation.cli.scenario_args import add_scenario_arguments, load_from_args, set_by_flags
 from simulation.scenario import ScenarioError
 
 DEFAULT_SIZES = {"morris": 20, "sobol": 1024}
@@ -138,20 +139,27 @@ def handle(args: argparse.Namespace) -> int:
     out_dir = args.out or Path("outputs") / f"{scenario.name}-sensitivity-{args.method}"
     if (problem := unusable_out(out_dir, command="sensitivity")) is not None:
         return fail(problem)
+    varied, held = _varied(args)
     study = Study(
         scenario,
         args.method,
         _size(args),
         runs_per_point=args.runs_per_point,
-        parameters=args.parameters,
+        parameters=varied,
         outcomes=args.outcomes,
         seed=args.seed,
         mode=Mode(args.mode),
         scenario_file=str(args.scenario),
         overrides=tuple(overrides),
     )
-    if problems := _misapplied_flags(args) + study_problems(study):
+    if problems := _misapplied_flags(args) + _varied_and_set(args) + study_problems(study):
         return report_problems(ScenarioError(problems))
+    if held:
+        print(
+            f"interregnum: note: {', '.join(held)} held as --set gives "
+            f"{'it' if len(held) == 1 else 'them'}; the study varies the other fitted parameters",
+            file=sys.stderr,
+        )
     report, status = run_on_executor(
         args,
         out_dir,
@@ -176,3 +184,31 @@ def handle(args: argparse.Namespace) -> int:
             print(f"{outcome}: most sensitive to {first['parameter']} ({first['estimate']:.3g})")
     print(f"wrote {len(report.files)} files to {out_dir}/ (runs in {out_dir / 'runs'}/)")
     return 0
+
+
+def _varied(args: argparse.Namespace) -> tuple[tuple[str, ...], list[str]]:
+    """The parameters to vary, and the fitted ones left out because ``--set`` holds them.
+
+    Named with ``--parameters``, they are varied as named (a clash with ``--set`` is
+    refused: :func:`_varied_and_set`); by default every fitted parameter but those.
+    """
+    from simulation.model.parameters import free_parameters  # numba: not at start-up
+
+    if args.parameters:
+        return args.parameters, []
+    flags = set_by_flags(args)
+    held = [name for name in free_parameters() if f"parameters.{name}" in flags]
+    if not held:
+        return (), []
+    return tuple(name for name in free_parameters() if name not in held), held
+
+
+def _varied_and_set(args: argparse.Namespace) -> list[str]:
+    """A parameter named both to vary and, by ``--set``, to hold: the study would override it."""
+    flags = set_by_flags(args)
+    return [
+        f"{flags[f'parameters.{name}']}: --parameters varies {name} too, and would override the "
+        "flag at every point; drop the flag or leave it out of --parameters"
+        for name in args.parameters
+        if f"parameters.{name}" in flags
+    ]

@@ -132,3 +132,24 @@ def test_an_outcome_comparing_with_a_value_no_run_has_is_warned_of(
     err = capsys.readouterr().err
     assert "warning: --outcome 'dominant == \"Stalin\"': no run has dominant 'Stalin'" in err
     assert "the values that occur: " in err
+
+
+def test_a_lever_over_what_a_set_flag_holds_is_refused(small_file, tmp_path, capsys):
+    """The lever would override the flag in every run, and the user would never know."""
+    levers = tmp_path / "levers.yaml"
+    levers.write_text(
+        "levers:\n  hostile:\n    parameter: hostility\n    range: [0.1, 0.5]\n"
+        "  members:\n    set: organisations.leningrad.members\n    range: [1000, 2000]\n"
+    )
+    out = tmp_path / "out"
+    flags = ["--set", "parameters.hostility=0.3", "--set", "organisations.leningrad.members=1500"]
+    assert _discover(small_file, levers, out, *flags) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "--set parameters.hostility=0.3: levers.hostile varies parameters.hostility too, and "
+        "would override the flag in every run; drop the flag or the lever",
+        "--set organisations.leningrad.members=1500: levers.members varies "
+        "organisations.leningrad.members too, and would override the flag in every run; drop the "
+        "flag or the lever",
+        "interregnum: 2 problems; nothing was run.",
+    ]
+    assert not out.exists()

@@ -96,6 +96,28 @@ def test_every_bad_flag_is_named_and_the_defaults_trip_nothing(small_file, tmp_p
     assert not (tmp_path / "o").exists()
 
 
+def test_a_parameter_set_is_held_not_varied_over(small_file, tmp_path, capsys):
+    """The study would override the --set at every point, and say nothing."""
+    out = tmp_path / "m"
+    arguments = ["sensitivity", str(small_file), "--method", "morris", "--trajectories", "2"]
+    arguments += ["--runs-per-point", "1", "--outcomes", "power_stalin", "--mode", "replay"]
+    arguments += ["--workers", "1", "--set", "parameters.hostility=0.3", "--out", str(out)]
+    assert main([*arguments, "--parameters", "hostility,removal_delay"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "--set parameters.hostility=0.3: --parameters varies hostility too, and would override "
+        "the flag at every point; drop the flag or leave it out of --parameters",
+        "interregnum: 1 problem; nothing was run.",
+    ]
+    assert not out.exists()
+    assert main([*arguments, "--quiet"]) == 0  # every fitted parameter but the one set
+    assert (
+        "interregnum: note: hostility held as --set gives it; the study varies the other "
+        "fitted parameters"
+    ) in capsys.readouterr().err
+    varied = pd.read_parquet(out / "samples.parquet").columns
+    assert "hostility" not in varied and "removal_delay" in varied
+
+
 def test_an_outcome_not_analysed_is_said_why(small_file, tmp_path, capsys):
     """Replay forces Lenin's fall, and the small scenario's congress votes no motion."""
     out = tmp_path / "m"

@@ -459,3 +459,39 @@ def test_a_second_box_explains_the_cases_the_first_left_out():
     assert {box.rule for box in boxes[:2]} == {"Testament read", "Lenin recovers"}
     assert [box.density for box in boxes[:2]] == [1.0, 1.0]
     assert sum(box.coverage for box in boxes[:2]) == pytest.approx(1.0)
+
+
+def test_a_lever_on_a_count_takes_whole_values(small_scenario, tmp_path):
+    """An organisation's members are a count: 1523.7 of them is no value a run can take."""
+    text = (
+        "levers:\n  members:\n    set: organisations.leningrad.members\n    range: [40000, 60000]\n"
+    )
+    (lever,) = load_levers(_write(tmp_path, text), small_scenario)
+    assert lever.integer
+    drawn = experiments([lever], "lhs", 20, seed=3)["members"]
+    assert drawn.dtype.kind == "i" and drawn.between(40000, 60000).all() and drawn.nunique() > 10
+    (change,) = lever.changes_for(drawn.iloc[0], small_scenario)
+    assert change == {"set": {"organisations.leningrad.members": int(drawn.iloc[0])}}
+    x = pd.DataFrame({"members": drawn})
+    (box,) = find_boxes(x, (drawn > 50000).to_numpy(), [lever], 1)
+    assert box.rule.startswith("members from ") and "months" not in box.rule
+    broken = text.replace("60000]", "60000.5]")
+    with pytest.raises(ScenarioError) as refused:
+        load_levers(_write(tmp_path, broken), small_scenario)
+    assert refused.value.problems == [
+        f"{tmp_path / 'levers.yaml'}:4: levers.members.range: organisations.leningrad.members is "
+        "a whole number (50000); expected whole ends, got [40000, 60000.5]"
+    ]
+
+
+def test_a_lever_on_an_event_a_flag_dropped_is_told_where_it_went(small_scenario, tmp_path):
+    from simulation.scenario import apply_changes
+
+    flag = "--drop-event enrolment"
+    dropped = apply_changes(small_scenario, [{"drop_event": "enrolment"}], flag)
+    levers = _write(tmp_path, "levers:\n  a:\n    drop_event: enrolment\n")
+    with pytest.raises(ScenarioError) as refused:
+        load_levers(levers, dropped, {"enrolment": flag})
+    assert refused.value.problems == [
+        f"{levers}:3: levers.a.drop_event: event 'enrolment' was dropped by {flag}"
+    ]

@@ -61,11 +61,13 @@ def _restriction(lever: Lever, low: object, high: object, initial: pd.Series) ->
         if values == set(initial.iloc[0]) or len(values) != 1:
             return None
         return lever.label if True in values else f"NOT {lever.label}"
-    if lever.integer:  # limits between whole months: the months inside them
-        months = math.ceil(low), math.floor(high)
-        if months == (math.ceil(initial.iloc[0]), math.floor(initial.iloc[1])):
+    if lever.integer:  # limits between whole values (months, a count): the values inside them
+        whole = math.ceil(low), math.floor(high)
+        if whole == (math.ceil(initial.iloc[0]), math.floor(initial.iloc[1])):
             return None
-        return f"{lever.label} moved by {months[0]:+d} to {months[1]:+d} months"
+        if lever.kind != "move_event":
+            return f"{lever.label} from {whole[0]} to {whole[1]}"
+        return f"{lever.label} moved by {whole[0]:+d} to {whole[1]:+d} months"
     if low == initial.iloc[0] and high == initial.iloc[1]:
         return None
     return f"{lever.label} from {float(low):.3g} to {float(high):.3g}"

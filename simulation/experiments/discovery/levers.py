@@ -22,7 +22,7 @@ dropped by the other), would fail only inside the runs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from pathlib import Path
 
@@ -53,6 +53,8 @@ class Lever:
         changes: an overlay's changes (empty for other kinds).
         sources: where each of an overlay's changes is written (``FILE:LINE: changes[i]``),
             so that a change the scenario refuses is told at its own line.
+        whole: a ``set`` of a field that counts (an organisation's members): it takes
+            whole values, as the months an event is moved by do.
     """
 
     name: str
@@ -63,6 +65,7 @@ class Lever:
     label: str
     changes: tuple = ()
     sources: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    whole: bool = False
 
     @property
     def boolean(self) -> bool:
@@ -71,8 +74,8 @@ class Lever:
 
     @property
     def integer(self) -> bool:
-        """Whether the lever takes whole values (months an event is moved by)."""
-        return self.kind == "move_event"
+        """Whether the lever takes whole values (months an event is moved by, a count)."""
+        return self.kind == "move_event" or self.whole
 
     @property
     def parameter(self) -> str | None:
@@ -99,7 +102,7 @@ class Lever:
             moved = dates[self.target].plus(int(value))
             return [{"move_event": {"id": self.target, "date": str(moved)}}]
         path = f"parameters.{self.target}" if self.kind == "parameter" else self.target
-        return [{"set": {path: float(value)}}]
+        return [{"set": {path: int(round(value)) if self.whole else float(value)}}]
 
 
 def apply_levers(scenario: Scenario, levers: list[Lever], values: dict[str, float]) -> Scenario:
@@ -216,11 +219,12 @@ def _failures(scenario: Scenario, lever: Lever, value: float) -> list[str]:
     return []
 
 
-def _known_target(lever: Lever, scenario: Scenario) -> None:
+def _known_target(lever: Lever, scenario: Scenario, dropped: dict[str, str]) -> None:
     """Refuse an event or parameter the scenario does not have, at the field naming it.
 
     The closest names are offered, not the whole list: a scenario has some two hundred
-    events.
+    events. An event a change flag ``dropped`` (its id: the flag) is told so, as an
+    overlay's later change naming it is.
     """
     kinds = {"drop_event": "event", "move_event": "event", "parameter": "parameter"}
     if lever.kind not in kinds:
@@ -229,6 +233,10 @@ def _known_target(lever: Lever, scenario: Scenario) -> None:
         known = list(type(scenario.parameters).model_fields)
     else:
         known = [event.id for event in scenario.events]
+    if lever.target in dropped and lever.target not in known:
+        raise LeverProblem(
+            lever.kind, f"event {quote(lever.target)} was dropped by {dropped[lever.target]}"
+        )
     if lever.target not in known:
         what = kinds[lever.kind]
         hint = suggestion(lever.target, known) or f" (the scenario has no {what} of that name)"
@@ -237,12 +245,12 @@ def _known_target(lever: Lever, scenario: Scenario) -> None:
 
 def _end(lever: Lever, end: str, value: float) -> str:
     """How a message names the end of a lever's range that the scenario refused."""
-    if lever.integer:
+    if lever.kind == "move_event":
         return f"moved by {int(value):+d} months"
     return f"at its {end} end, {value:g}"
 
 
-def try_on(lever: Lever, scenario: Scenario) -> None:
+def try_on(lever: Lever, scenario: Scenario, dropped: dict[str, str] | None = None) -> None:
     """Apply the lever to the scenario at both ends of its range, as the runs will.
 
     An on/off lever's problem is told at its ``overlay`` or ``drop_event`` field (an
@@ -251,10 +259,12 @@ def try_on(lever: Lever, scenario: Scenario) -> None:
     naming it; refused at one end only, it is its range that is wrong, told there with
     the end.
 
+    ``dropped``: the events the command's flags dropped, each with its flag.
+
     Raises:
         LeverProblem: the scenario refuses the lever.
     """
-    _known_target(lever, scenario)
+    _known_target(lever, scenario, dropped or {})
     if lever.boolean:
         if failures := _failures(scenario, lever, lever.high):
             raise LeverProblem(lever.kind, *failures)
@@ -297,8 +307,53 @@ def _clash(first: Lever, second: Lever, scenario: Scenario) -> str | None:
     return None
 
 
-def load_levers(path: Path, scenario: Scenario) -> list[Lever]:
+def _counted(lever: Lever, scenario: Scenario) -> Lever:
+    """A ``set`` lever of a field the scenario holds as a whole number takes whole values.
+
+    Its design draws whole numbers, as for months, and its range must end on them: an
+    organisation's members are a count, and 1523.7 of them is no value a run can take.
+
+    Raises:
+        LeverProblem: a range with an end that is not a whole number.
+    """
+    if lever.kind != "set":
+        return lever
+    held = _value_at(scenario.model_dump(), lever.target.split("."))
+    if not isinstance(held, int) or isinstance(held, bool):
+        return lever
+    if not (float(lever.low).is_integer() and float(lever.high).is_integer()):
+        raise LeverProblem(
+            "range",
+            f"{lever.target} is a whole number ({held}); expected whole ends, got "
+            f"[{lever.low:g}, {lever.high:g}]",
+        )
+    return replace(lever, whole=True)
+
+
+def _value_at(data: object, parts: list[str]) -> object:
+    """The value at a ``--set`` path (``organisations.leningrad.members``), or None.
+
+    A list of items with ids is entered by id, as ``--set`` enters it.
+    """
+    for part in parts:
+        if isinstance(data, list):
+            data = next(
+                (item for item in data if isinstance(item, dict) and item.get("id") == part), None
+            )
+        elif isinstance(data, dict):
+            data = data.get(part)
+        else:
+            return None
+    return data
+
+
+def load_levers(
+    path: Path, scenario: Scenario, dropped: dict[str, str] | None = None
+) -> list[Lever]:
     """Read and check a levers file against the scenario it will vary.
+
+    ``dropped``: the events the command's ``--drop-event`` flags dropped, each with its
+    flag, so that a lever naming one is told so rather than that the event is unknown.
 
     Raises:
         ScenarioError: one line per problem, ``FILE:LINE: levers.NAME.FIELD: ...``, the
@@ -314,8 +369,8 @@ def load_levers(path: Path, scenario: Scenario) -> list[Lever]:
     levers = []
     for name, spec in levers_data.items():
         try:
-            lever = _lever(str(name), spec, path)
-            try_on(lever, scenario)
+            lever = _counted(_lever(str(name), spec, path), scenario)
+            try_on(lever, scenario, dropped)
         except LeverProblem as problem:
             at = [] if problem.at is None else [problem.at]
             where = ".".join(["levers", str(name), *at])
