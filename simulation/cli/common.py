@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -192,8 +193,10 @@ def unusable_out(
     Asked before any run, so that minutes of runs are not lost to a mistyped path:
     the path is a file where a directory is wanted (or the reverse), a file stands
     where one of its parent directories should be, the nearest existing directory
-    cannot be written in, or (if ``command`` names the command asking) the directory
-    holds another command's outputs (:func:`foreign_outputs`).
+    cannot be written in or the directories missing below it cannot be made there (they
+    are made and removed again: ``/proc`` and ``/sys`` refuse what permissions allow), or
+    (if ``command`` names the command asking) the directory holds another command's
+    outputs (:func:`foreign_outputs`).
     """
     if path.exists() and path.is_dir() != directory:
         return f"{flag} {path} exists and is not a {'directory' if directory else 'file'}"
@@ -206,7 +209,28 @@ def unusable_out(
             return f"{flag} {path}: {place} is a file, not a directory"
         if not os.access(place, os.W_OK | os.X_OK):
             return f"{flag} {path}: cannot write in {place} (permission denied)"
-        return None
+        return _cannot_make(path if directory else path.parent, place, flag, path)
+    return None
+
+
+def _cannot_make(target: Path, existing: Path, flag: str, path: Path) -> str | None:
+    """Make the directories from ``existing`` down to ``target``, then remove them again.
+
+    Returns why one could not be made, or None. Nothing is left behind either way.
+    """
+    missing = [target, *target.parents]
+    missing = missing[: missing.index(existing)] if existing in missing else []
+    made = []
+    try:
+        for directory in reversed(missing):
+            directory.mkdir()
+            made.append(directory)
+    except OSError as error:
+        return f"{flag} {path}: cannot make {directory} ({error.strerror or error})"
+    finally:
+        for directory in reversed(made):
+            with contextlib.suppress(OSError):
+                directory.rmdir()
     return None
 
 

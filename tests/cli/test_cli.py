@@ -236,6 +236,19 @@ def test_a_folder_is_known_by_the_record_its_command_leaves(tmp_path, files, com
     assert unusable_out(tmp_path, command=command or "any") is None  # its own: welcome
 
 
+def test_an_out_that_cannot_be_made_is_refused_before_anything_runs(small_file, tmp_path, capsys):
+    """Permissions allow root everything; /proc refuses a new directory all the same."""
+    assert main(["run", str(small_file), "--out", "/proc/interregnum/out", "--no-plot"]) == 2
+    assert capsys.readouterr().err == (
+        "interregnum: --out /proc/interregnum/out: cannot make /proc/interregnum "
+        "(No such file or directory)\n"
+    )
+    # Trying leaves nothing behind: the directories are made by the command that writes.
+    assert unusable_out(tmp_path / "a" / "b") is None
+    assert unusable_out(tmp_path / "c" / "file.csv", directory=False) is None
+    assert [path.name for path in tmp_path.iterdir()] == ["small.yaml"]
+
+
 def test_a_runs_folder_is_known_as_a_runs(small_file, tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["run", str(small_file), "--out", str(out), "--no-plot"]) == 0
