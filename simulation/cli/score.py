@@ -110,6 +110,11 @@ def handle(args: argparse.Namespace) -> int:
     from calibration.patterns import load_patterns
 
     directory = args.output_dir
+    if directory.exists() and not directory.is_dir():
+        return fail(
+            f"{directory}: a file, not an output directory: score reads the folder a run or "
+            "an ensemble wrote (its --out)"
+        )
     if not directory.is_dir():
         return fail(f"{directory}: no such output directory")
     elsewhere = _not_runs(directory)

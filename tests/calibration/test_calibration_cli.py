@@ -40,6 +40,11 @@ def test_score_of_a_replay_reads_its_files(replay_dir, capsys):
 def test_score_refuses_a_missing_directory(tmp_path, capsys):
     assert main(["score", str(tmp_path / "nothing")]) == 2
     assert "no such output directory" in capsys.readouterr().err
+    assert main(["score", str(BASELINE)]) == 2  # a scenario given for the runs' folder
+    assert capsys.readouterr().err == (
+        f"interregnum: {BASELINE}: a file, not an output directory: score reads the folder a "
+        "run or an ensemble wrote (its --out)\n"
+    )
 
 
 def test_score_refuses_patterns_with_an_unknown_leader(replay_dir, tmp_path, capsys):
