@@ -85,14 +85,18 @@ def test_sensitivity_bad_input_exits_2(small_file, tmp_path, capsys, flags, mess
 
 def test_every_bad_flag_is_named_and_the_defaults_trip_nothing(small_file, tmp_path, capsys):
     """One line per problem, then the count; no size flag given, none refused."""
-    flags = ["--method", "sobol", "--seed", "-1", "--parameters", "hostility,hostilty"]
+    flags = ["--method", "sobol", "--seed", "-1", "--parameters", "hostility,hostilty,ghost"]
+    flags += ["--outcomes", "power_stalin,dominant_ghost,nope"]
     status = main(["sensitivity", str(small_file), *flags, "--out", str(tmp_path / "o")])
     assert status == 2
-    err = capsys.readouterr().err
-    assert "--seed must be an integer" in err
-    assert "unknown parameter 'hostilty'" in err
-    assert "sizes a" not in err
-    assert "interregnum: 2 problems; nothing was run." in err
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("--seed must be an integer")
+    assert err[1].startswith("--parameters: unknown parameter 'hostilty'")
+    assert err[2].startswith("--parameters: unknown parameter 'ghost'")
+    assert err[3].startswith("--outcomes: unknown outcome 'dominant_ghost'")
+    assert err[4].startswith("--outcomes: unknown outcome 'nope'")
+    assert not any("sizes a" in line for line in err)
+    assert err[5:] == ["interregnum: 5 problems; nothing was run."]
     assert not (tmp_path / "o").exists()
 
 

@@ -28,7 +28,14 @@ MORRIS_LEVELS = 4
 
 
 class SensitivityError(ValueError):
-    """A study that cannot run as asked; the message names the flag and what was expected."""
+    """A study that cannot run as asked; each problem names the flag and what was expected.
+
+    ``problems`` keeps them apart, so that the command prints one line for each.
+    """
+
+    def __init__(self, *problems: str):
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
 
 
 def bounds_for(names: Sequence[str] | None) -> dict[str, tuple[float, float]]:
@@ -45,7 +52,7 @@ def bounds_for(names: Sequence[str] | None) -> dict[str, tuple[float, float]]:
         if name not in ranges
     ]
     if problems:
-        raise SensitivityError("; ".join(problems))
+        raise SensitivityError(*problems)
     if len(set(chosen)) != len(chosen):
         raise SensitivityError("--parameters names a parameter twice")
     bounds = {name: priors.get(name, ranges[name]) for name in chosen}

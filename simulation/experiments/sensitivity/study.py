@@ -103,14 +103,14 @@ def study_problems(study: Study) -> list[str]:
     try:
         bounds = bounds_for(study.parameters)
     except SensitivityError as error:
-        problems.append(str(error))
+        problems.extend(error.problems)
     else:
         if (count := count_problem(list(bounds), study.method)) is not None:
             problems.append(count)
     try:
         _outcome_names(study)
     except SensitivityError as error:
-        problems.append(str(error))
+        problems.extend(error.problems)
     return problems
 
 
@@ -130,7 +130,7 @@ def run_study(
         EnsembleError: from the runner (``out_dir`` holds something else, workers died).
     """
     if problems := study_problems(study):
-        raise SensitivityError("; ".join(problems))
+        raise SensitivityError(*problems)
     bounds = bounds_for(study.parameters)
     spec = problem(bounds)
     points = sample(spec, study.method, study.size, study.seed)
@@ -177,9 +177,12 @@ def _outcome_names(study: Study) -> list[str]:
         missing = [name for name in study.outcomes if not available(numeric, [name])]
         if missing:
             raise SensitivityError(
-                f"--outcomes: unknown outcome {missing[0]!r} (expected dominant_LEADER, "
-                f"opposition_share_YYYY-MM for a congress month, or a numeric summary column "
-                f"such as {', '.join(numeric[:3])})"
+                *(
+                    f"--outcomes: unknown outcome {name!r} (expected dominant_LEADER, "
+                    f"opposition_share_YYYY-MM for a congress month, or a numeric summary "
+                    f"column such as {', '.join(numeric[:3])})"
+                    for name in missing
+                )
             )
         return list(study.outcomes)
     names = available(numeric, DEFAULT_OUTCOMES)
