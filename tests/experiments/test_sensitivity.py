@@ -179,6 +179,11 @@ def test_the_morris_labels_of_crowded_points_do_not_overlap():
     drawn = figure.get_tightbbox()  # inches: titles, axis labels, ticks, all cut by no edge
     assert drawn.x0 >= 0 and drawn.y0 >= 0
     assert drawn.x1 <= figure.get_figwidth() and drawn.y1 <= figure.get_figheight()
+    (legend,) = figure.legends  # the dashed line says what it is, below every panel
+    assert legend.get_texts()[0].get_text().startswith("σ = μ*: above it")
+    assert all(
+        not legend.get_window_extent().overlaps(axis.get_window_extent()) for axis in figure.axes
+    )
     for axis in figure.axes:
         if not axis.get_visible():
             continue

@@ -88,6 +88,7 @@ def morris_figure(
     """
     figure, axes = _panels(len(outcomes))
     tables = {}
+    line = None
     for axis, outcome in zip(axes, outcomes, strict=True):
         table = indices[indices["outcome"] == outcome].pivot(
             index="parameter", columns="index", values="estimate"
@@ -100,9 +101,16 @@ def morris_figure(
         axis.set_title(f"{outcome}\n")  # the second line, the labels' count, comes below
         axis.scatter(table["mu_star"], table["sigma"], s=MARKER_POINTS**2, color="tab:red")
         top = float(np.nanmax(table[["mu_star", "sigma"]].to_numpy())) or 1.0
-        axis.plot([0, top], [0, top], color="grey", linewidth=0.8, linestyle="--")
+        (line,) = axis.plot([0, top], [0, top], color="grey", linewidth=0.8, linestyle="--")
         axis.margins(0.08)
         tables[axis] = (outcome, table)
+    if line is not None:  # once, below the panels, where it hides no label
+        figure.legend(
+            [line],
+            ["σ = μ*: above it, a parameter's effect depends on the others or is not linear"],
+            loc="outside lower center",
+            frameon=False,
+        )
     figure.get_layout_engine().execute(figure)  # the panels' final places, to measure in
     for axis, (outcome, table) in tables.items():
         left = _label_points(axis, table)
