@@ -346,6 +346,7 @@ def _table(frame):
 @solara.component
 def Watch():
     """The first page: watch one run month by month."""
+    solara.Title("Interregnum: watch a run")  # the browser's tab, not Solara's default
     solara.use_effect(lambda: restart(settings.value) if run.value is None else None, [])
     Player()
     with solara.Sidebar(), solara.Div(style=SIDEBAR_STYLE):
@@ -365,6 +366,7 @@ REPLAY_NOTE = (
 @solara.component
 def Compare():
     """The second page: a paired ensemble of the current settings against the baseline."""
+    solara.Title("Interregnum: compare with the baseline")
     result = solara.use_reactive(None)
     failure = solara.use_reactive("")
     running = solara.use_reactive(False)
