@@ -16,7 +16,12 @@ from simulation.cli.common import (
     unusable_out,
 )
 from simulation.cli.parameter_args import add_parameter_arguments, note_parameters
-from simulation.cli.scenario_args import add_scenario_arguments, load_from_args, set_by_flags
+from simulation.cli.scenario_args import (
+    add_scenario_arguments,
+    dropped_by_flags,
+    load_from_args,
+    set_by_flags,
+)
 from simulation.scenario import ScenarioError
 
 PARAMETERS_HELP = (
@@ -116,12 +121,7 @@ def handle(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         return report_problems(ScenarioError([*error.problems, *problems]))
     try:
-        dropped = {
-            text.strip(): f"{flag} {text}"
-            for flag, text in args.scenario_changes
-            if flag == "--drop-event"
-        }
-        levers = load_levers(args.levers, scenario, dropped)
+        levers = load_levers(args.levers, scenario, dropped_by_flags(args))
     except ScenarioError as error:
         problems = [*error.problems, *problems]
     else:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from simulation.scenario import Scenario, ScenarioError, apply_changes, load_scenario
@@ -191,11 +192,19 @@ def set_by_flags(args: argparse.Namespace) -> dict[str, str]:
     would override the flag at every point: the commands refuse the pair, or vary
     the rest, rather than silently drop what the user set.
     """
-    return {
-        text.partition("=")[0].strip(): f"{flag} {text}"
-        for flag, text in args.scenario_changes
-        if flag == "--set"
-    }
+    return _by_flag(args, "--set", lambda text: text.partition("=")[0].strip())
+
+
+def dropped_by_flags(args: argparse.Namespace) -> dict[str, str]:
+    """Each event a ``--drop-event`` flag dropped, with the flag as typed.
+
+    A lever naming one is told where it went, not that the scenario has no such event.
+    """
+    return _by_flag(args, "--drop-event", str.strip)
+
+
+def _by_flag(args: argparse.Namespace, kind: str, key: Callable[[str], str]) -> dict[str, str]:
+    return {key(text): f"{flag} {text}" for flag, text in args.scenario_changes if flag == kind}
 
 
 def _note_idle_drop(base: Scenario, changed: Scenario, event_id: str, mode: str) -> None:

@@ -153,3 +153,14 @@ def test_a_lever_over_what_a_set_flag_holds_is_refused(small_file, tmp_path, cap
         "interregnum: 2 problems; nothing was run.",
     ]
     assert not out.exists()
+
+
+def test_a_lever_on_an_event_dropped_by_a_flag_is_told_where_it_went(small_file, tmp_path, capsys):
+    levers = tmp_path / "levers.yaml"
+    levers.write_text("levers:\n  a:\n    drop_event: enrolment\n")
+    out = tmp_path / "out"
+    assert _discover(small_file, levers, out, "--drop-event", "enrolment") == 2
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{levers}:3: levers.a.drop_event: event 'enrolment' was dropped by --drop-event enrolment"
+    )
+    assert not out.exists()
