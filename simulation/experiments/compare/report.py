@@ -338,14 +338,15 @@ def parameters_sentence(ensembles: Sequence) -> str:
         for ensemble in ensembles
         if ensemble.parameters is not None and ensemble.parameters.kept
     ]
-    note = "; ".join(
+    notes = (
         [ensembles[0].parameters_note]
-        + [  # an alternative's own: it keeps fewer of the parameters the sample lacks
-            f"for {ensemble.scenario.name}, {ensemble.parameters_note}"
+        + [
+            f"for {ensemble.scenario.name}, {ensemble.parameters_note}"  # keeps fewer than the base
             for ensemble in ensembles[1:]
             if ensemble.parameters_note not in ("", ensembles[0].parameters_note)
         ]
-    ).strip("; ")
+    )
+    note = "; ".join(text for text in notes if text)
     source = (
         f"the posterior sample `{drawn.path}` (SHA-256 `{drawn.sha256[:12]}`"
         + (f"; {note}" if note else "")
