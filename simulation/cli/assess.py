@@ -13,6 +13,7 @@ from simulation.cli.common import (
     add_patterns_argument,
     count_problems,
     fail,
+    month_problems,
     report_problems,
     unusable_out,
 )
@@ -21,13 +22,6 @@ from simulation.scenario import Scenario, ScenarioError, load_scenario, scenario
 from simulation.scenario.messages import unknown
 
 PARAMETERS_DIR = Path("calibration/parameters")
-
-
-def _month(text: str) -> Month:
-    try:
-        return Month.parse(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -59,7 +53,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--fit-until",
-        type=_month,
         default=Month(1924, 12),
         metavar="YYYY-MM",
         help="last month of the temporal hold-out fit (default 1924-12)",
@@ -103,7 +96,8 @@ def _flag_problems(args: argparse.Namespace, scenario: Scenario, known: list[str
     problems += count_problems(args, runs=1, workers=1)
     if args.hold_out_parameters is not None and not args.hold_out_parameters.is_file():
         problems.append(f"--hold-out-parameters {args.hold_out_parameters}: no such file")
-    if not scenario.start <= args.fit_until <= scenario.end:
+    problems += month_problems(args, fit_until="--fit-until")
+    if args.fit_until is not None and not scenario.start <= args.fit_until <= scenario.end:
         problems.append(
             f"--fit-until {args.fit_until} is outside the scenario "
             f"({scenario.start} to {scenario.end})"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from simulation.calendar import Month
 from simulation.cli.common import (
     add_patterns_argument,
     fail,
+    month_problems,
     note_capped_workers,
     report_problems,
     unusable_out,
@@ -57,7 +57,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--fit-until",
-        type=_month,
         metavar="YYYY-MM",
         help="fit only the patterns dated up to this month (the later ones are held out in time)",
     )
@@ -108,14 +107,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.set_defaults(handler=handle)
-
-
-def _month(text: str) -> Month:
-    """A ``YYYY-MM`` argument, refused with the reason (argparse then exits with status 2)."""
-    try:
-        return Month.parse(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _settings(args: argparse.Namespace):
@@ -198,6 +189,7 @@ def _flag_problems(args: argparse.Namespace) -> list[str]:
             f"--name names a file, not a path: expected no '/', and not '.' or '..', "
             f"got {args.name!r}"
         )
+    problems += month_problems(args, fit_until="--fit-until")
     return problems
 
 

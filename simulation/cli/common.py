@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from simulation.calendar import Month
 from simulation.scenario import Scenario, ScenarioError
 
 EXIT_BAD_INPUT = 2
@@ -86,6 +87,26 @@ def add_mode_argument(parser: argparse.ArgumentParser, runs: str = "the scenario
         help=f"free: decisions emerge from the mechanisms (default); replay: {runs} "
         "decisions are forced on their dates",
     )
+
+
+def month_problems(args: argparse.Namespace, **flags: str) -> list[str]:
+    """Read each ``YYYY-MM`` flag in place (``attribute=flag``); the problem of each that is none.
+
+    Read here, not by argparse, so that a malformed month is named with the command's
+    other bad flags rather than alone (argparse stops at the first). A flag left out
+    (None), or a default already a month, is left as it is; a malformed one becomes None.
+    """
+    problems = []
+    for attribute, flag in flags.items():
+        text = getattr(args, attribute)
+        if not isinstance(text, str):
+            continue
+        try:
+            setattr(args, attribute, Month.parse(text))
+        except ValueError as error:
+            setattr(args, attribute, None)
+            problems.append(f"{flag} {text}: {error}")
+    return problems
 
 
 def count_problems(args: argparse.Namespace, **minimums: int) -> list[str]:

@@ -229,6 +229,11 @@ def test_every_bad_flag_is_named_in_one_attempt(tmp_path, capsys):
         assert problem in error
     assert error.endswith("interregnum: 6 problems; nothing was run.\n")
     assert not (tmp_path / "a").exists()
+    flags[flags.index("1930-01")] = "1924-13"  # malformed: named with the rest, not alone
+    assert main(["assess", str(BASELINE), *flags]) == 2
+    error = capsys.readouterr().err
+    assert "--fit-until 1924-13: month must be 01..12, got 13" in error
+    assert error.endswith("interregnum: 6 problems; nothing was run.\n")
 
 
 def test_without_a_hold_out_fit_the_report_says_how_to_make_one(tmp_path):
