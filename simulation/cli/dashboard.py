@@ -61,13 +61,13 @@ def handle(args: argparse.Namespace) -> int:
     # Imported here: Solara and the model take seconds to import (see the package docstring).
     from simulation.dashboard.server import serve
 
+    address = _port_problem(args.host, args.port)
     try:
         load_scenario(args.scenario)
-    except ScenarioError as error:
-        return report_problems(error)
-    problem = _port_problem(args.host, args.port)
-    if problem:
-        return fail(problem)
+    except ScenarioError as error:  # named with the address's problem, in one attempt
+        return report_problems(ScenarioError([*error.problems, *([address] if address else [])]))
+    if address:
+        return fail(address)
     print(f"interregnum dashboard: http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
     serve(args.scenario, args.host, args.port)
     return 0

@@ -16,6 +16,12 @@ def test_a_bad_scenario_is_refused_with_exit_status_2(tmp_path, capsys):
     bad.write_text("name: x\nstart: 1922-04\n", encoding="utf-8")
     assert main(["dashboard", str(bad), "--port", "1"]) == 2
     assert "bad.yaml" in capsys.readouterr().err
+    assert main(["dashboard", str(bad), "--port", "99999"]) == 2
+    error = capsys.readouterr().err.splitlines()
+    assert error[-2:] == [
+        "--port must be between 1 and 65535, got 99999",
+        f"interregnum: {len(error) - 1} problems; nothing was run.",
+    ]
 
 
 def test_a_port_in_use_is_refused_with_exit_status_2(capsys):
