@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import numbers
 from pathlib import Path
 from typing import NamedTuple
 
@@ -67,7 +68,8 @@ def value_problem(values: pd.DataFrame, scenario: Scenario) -> tuple[int | None,
 
 def _shown(value: object) -> str:
     """A value read from a CSV as a message quotes it: a number as written, text quoted."""
-    return f"{value:g}" if isinstance(value, int | float) else repr(value)
+    number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    return f"{value:g}" if number else repr(value)
 
 
 class _Layout(NamedTuple):
@@ -182,7 +184,7 @@ class PosteriorDraws:
                 f"{path}: expected a 'weight' column, one per fitted parameter and a row per "
                 "particle: the CSV calibrate writes as NAME-posterior.csv"
             )
-        if twice := sorted({name for name in header if header.count(name) > 1}):
+        if twice := sorted({repr(name) for name in header if header.count(name) > 1}):
             raise DrawError(
                 f"{path}:{layout.header_line}: the header names {', '.join(twice)} twice; "
                 "expected each column once"

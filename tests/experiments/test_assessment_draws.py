@@ -101,7 +101,13 @@ def test_a_posterior_file_is_checked_against_the_scenario(tmp_path, baseline):
 
 @pytest.mark.parametrize(
     ("weight", "shown"),
-    [("a lot", "'a lot'"), ("-0.5", "-0.5"), ("inf", "inf"), ("nan", "nan"), ("", "nan")],
+    [
+        ("a lot", "'a lot'"),
+        ("-0.5", "-0.5"),
+        ("inf", "inf"),
+        ("nan", "nan"),
+        ("", "nan"),
+    ],
 )
 def test_a_weight_no_draw_could_use_is_refused_with_its_line(tmp_path, baseline, weight, shown):
     """An infinite weight made the draws' probabilities NaN: a traceback in every command."""
@@ -112,6 +118,15 @@ def test_a_weight_no_draw_could_use_is_refused_with_its_line(tmp_path, baseline,
     assert str(error.value) == (
         f"{bad}:3: weight: expected a finite number of at least 0, got {shown}"
     )
+
+
+def test_a_whole_number_weight_is_quoted_as_written(tmp_path, baseline):
+    """Whole weights make pandas read numpy integers, which are no Python int."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("removal_threshold,hostility,weight\n0.3,0.1,1\n0.4,0.2,-1\n")
+    with pytest.raises(DrawError) as error:
+        PosteriorDraws.read(bad, baseline)
+    assert str(error.value) == f"{bad}:3: weight: expected a finite number of at least 0, got -1"
 
 
 def test_weights_as_large_as_a_float_goes_are_drawn_by(tmp_path, baseline):
@@ -136,7 +151,7 @@ def test_a_file_that_is_no_posterior_sample_is_told_what_one_is(tmp_path, baseli
         PosteriorDraws.read(twice, baseline)
     assert (
         str(error.value)
-        == f"{twice}:2: the header names hostility twice; expected each column once"
+        == f"{twice}:2: the header names 'hostility' twice; expected each column once"
     )
     long = tmp_path / "long.csv"
     long.write_text("hostility,weight\n0.1,1\n0.1,1,0.3,7\n")
