@@ -111,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"interregnum: compiling the model for this machine (once, {wait})",
                 file=sys.stderr,
             )
-            clock = CompilingClock(lambda: compiled.machine_code_cached(month), sys.stderr)
+            if args.command != "dashboard":  # it compiles when a page asks, maybe never
+                clock = CompilingClock(lambda: compiled.machine_code_cached(month), sys.stderr)
     try:
         with clock:
             return args.handler(args)
