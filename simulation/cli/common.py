@@ -244,7 +244,14 @@ def _cannot_make(target: Path, existing: Path, flag: str, path: Path) -> str | N
     made = []
     try:
         for directory in reversed(missing):
-            directory.mkdir()
+            if directory.is_symlink() and not directory.exists():
+                return f"{flag} {path}: {directory} is a symbolic link to nothing"
+            try:
+                directory.mkdir()
+            except FileExistsError:
+                if not directory.is_dir():
+                    raise
+                continue  # 'x/..': there already, and not ours to remove
             made.append(directory)
     except OSError as error:
         return f"{flag} {path}: cannot make {directory} ({error.strerror or error})"

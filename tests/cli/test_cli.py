@@ -1,8 +1,11 @@
 """The command line end to end, in a temporary directory."""
 
+import errno
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -236,17 +239,33 @@ def test_a_folder_is_known_by_the_record_its_command_leaves(tmp_path, files, com
     assert unusable_out(tmp_path, command=command or "any") is None  # its own: welcome
 
 
-def test_an_out_that_cannot_be_made_is_refused_before_anything_runs(small_file, tmp_path, capsys):
-    """Permissions allow root everything; /proc refuses a new directory all the same."""
-    assert main(["run", str(small_file), "--out", "/proc/interregnum/out", "--no-plot"]) == 2
+def test_an_out_that_cannot_be_made_is_refused_before_anything_runs(
+    small_file, tmp_path, capsys, monkeypatch
+):
+    """A file system may refuse what permissions allow (/proc, /sys to root; a read-only disk)."""
+    make = Path.mkdir
+
+    def refuse(directory, *arguments, **options):
+        if directory.name == "refused":
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+        return make(directory, *arguments, **options)
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    out = tmp_path / "refused" / "out"
+    assert main(["run", str(small_file), "--out", str(out), "--no-plot"]) == 2
     assert capsys.readouterr().err == (
-        "interregnum: --out /proc/interregnum/out: cannot make /proc/interregnum "
-        "(No such file or directory)\n"
+        f"interregnum: --out {out}: cannot make {out.parent} (Read-only file system)\n"
     )
+    monkeypatch.undo()
     # Trying leaves nothing behind: the directories are made by the command that writes.
     assert unusable_out(tmp_path / "a" / "b") is None
     assert unusable_out(tmp_path / "c" / "file.csv", directory=False) is None
+    assert unusable_out(tmp_path / "d" / ".." / "e") is None  # 'd/..' is there already
     assert [path.name for path in tmp_path.iterdir()] == ["small.yaml"]
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    assert unusable_out(tmp_path / "dangling") == (
+        f"--out {tmp_path / 'dangling'}: {tmp_path / 'dangling'} is a symbolic link to nothing"
+    )
 
 
 def test_a_runs_folder_is_known_as_a_runs(small_file, tmp_path, capsys):

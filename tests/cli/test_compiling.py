@@ -47,3 +47,7 @@ def test_a_command_that_must_compile_runs_under_the_clock(small_file, tmp_path, 
     assert main(["run", str(small_file), "--out", str(tmp_path / "warm"), "--no-plot"]) == 0
     assert len(clocks) == 1  # machine code on disk: no clock
     assert clocks[0]() is True  # it asks the cache, as the notice did
+    # The dashboard compiles when a page asks, maybe never: a clock would run for its life.
+    monkeypatch.setattr(compiled, "machine_code_cached", lambda month: False)
+    assert main(["dashboard", "--port", "99999"]) == 2
+    assert len(clocks) == 1
