@@ -23,6 +23,7 @@ from simulation.cli.scenario_args import add_scenario_arguments, load_from_args,
 from simulation.scenario import ScenarioError
 
 if TYPE_CHECKING:  # the module itself is imported when the command runs (see handle)
+    from simulation.experiments.ensemble import Ensemble
     from simulation.experiments.posterior import ParameterChoice
 
 
@@ -135,7 +136,7 @@ def handle(args: argparse.Namespace) -> int:
         executor = make_executor(workers=args.workers, scheduler=args.scheduler)
         note_capped_workers(args.workers, executor.workers)
         if args.resume and args.keep_trajectories:
-            _note_runs_without_trajectories(out_dir)
+            _note_runs_without_trajectories(out_dir, ensemble)
         progress = not args.quiet and sys.stderr.isatty()
         report = run_ensemble(
             ensemble,
@@ -195,22 +196,22 @@ def _parameters_line(choice: ParameterChoice) -> str:
     return f"each run drawn from the posterior {choice.draws.path}{kept}"
 
 
-def _note_runs_without_trajectories(out_dir: Path) -> None:
+def _note_runs_without_trajectories(out_dir: Path, ensemble: Ensemble) -> None:
     """Say before simulating that ``--resume --keep-trajectories`` simulates kept runs again.
 
     Runs simulated without their trajectories have none to keep: each is simulated
-    again, and until that is done the ensemble in ``out_dir`` is unfinished.
+    again, and until that is done the ensemble in ``out_dir`` is unfinished. Counted
+    from the chunks' records, after the folder is known to hold this ensemble (a
+    refusal comes first, with no note).
     """
-    from simulation.experiments.ensemble import EnsembleError
-    from simulation.experiments.ensemble.store import read_manifest
+    from simulation.experiments.ensemble.parts import runs_lacking
+    from simulation.experiments.ensemble.store import check_directory
 
-    try:
-        manifest = read_manifest(out_dir)
-    except EnsembleError:
-        return  # the ensemble's own check says what is wrong with it
-    if manifest is not None and manifest.get("keep_trajectories") is False:
+    check_directory(out_dir, ensemble, resume=True)
+    redone = runs_lacking(out_dir / "parts", "trajectories", ensemble.key())
+    if redone:
         print(
-            f"interregnum: note: the runs in {out_dir} were simulated without "
+            f"interregnum: note: {redone} runs in {out_dir} were simulated without "
             "--keep-trajectories; each is simulated again to keep its trajectories, and "
             "until that is done the ensemble there is unfinished (score refuses it; "
             "--resume again finishes it)",

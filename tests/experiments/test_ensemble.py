@@ -363,12 +363,19 @@ def test_trajectories_asked_on_resume_are_announced_before_the_runs_redone(
     assert main([*base, "--quiet", "--resume", "--keep-trajectories"]) == 0
     captured = capsys.readouterr()
     assert (
-        f"interregnum: note: the runs in {out} were simulated without --keep-trajectories; "
+        f"interregnum: note: 3 runs in {out} were simulated without --keep-trajectories; "
         "each is simulated again"
     ) in captured.err
     assert "simulated 3 runs" in captured.out
+    # Resumed without them the manifest says none are kept, but the runs still have them.
+    assert main([*base, "--quiet", "--resume"]) == 0
     assert main([*base, "--quiet", "--resume", "--keep-trajectories"]) == 0
-    assert "without --keep-trajectories" not in capsys.readouterr().err  # now they have them
+    captured = capsys.readouterr()
+    assert "without --keep-trajectories" not in captured.err and "simulated 0 runs" in captured.out
+    # Another ensemble is refused, with no note before the refusal.
+    assert main([*base, "--quiet", "--resume", "--keep-trajectories", "--seed", "2"]) == 2
+    error = capsys.readouterr().err
+    assert "holds a different ensemble" in error and "without --keep" not in error
 
 
 # --- refusing to mix ensembles --------------------------------------------------------

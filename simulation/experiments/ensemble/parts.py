@@ -147,3 +147,22 @@ def complete_chunks(
         for path in found[span]:
             path.unlink(missing_ok=True)
     return kept
+
+
+def runs_lacking(parts: Path, table: str, ensemble: str) -> int:
+    """How many runs this ensemble's chunk records list without ``table``; nothing is deleted.
+
+    Read to say, before a resume that needs the table (``--keep-trajectories``), how
+    many finished runs it simulates again: :func:`complete_chunks` deletes such chunks.
+    """
+    if not parts.is_dir():
+        return 0
+    lacking = 0
+    for path in parts.glob(f"{RECORD}-*.json"):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            if record["ensemble"] == ensemble and table not in record["parts"]:
+                lacking += record["last"] - record["first"] + 1
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a damaged record: complete_chunks tells its runs apart
+    return lacking
