@@ -177,18 +177,36 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _levers_over_flags(levers: list, flags: dict[str, str]) -> list[str]:
-    """A lever that varies what a ``--set`` flag holds would override it in every run."""
+    """A lever that sets what a ``--set`` flag holds would override it in every run.
+
+    The same path, or one within the other (a flag setting a leader's whole ``stance``
+    and a lever its ``economic`` part); an overlay lever's own ``set`` changes count.
+    """
     problems = []
     for lever in levers:
-        if lever.kind == "set":
-            path = lever.target
-        elif lever.parameter is not None:
-            path = f"parameters.{lever.parameter}"
-        else:
-            continue
-        if path in flags:
-            problems.append(
-                f"{flags[path]}: levers.{lever.name} varies {path} too, and would override "
-                "the flag in every run; drop the flag or the lever"
-            )
+        for path in _paths_set(lever):
+            for flagged, flag in flags.items():
+                if (
+                    path == flagged
+                    or path.startswith(f"{flagged}.")
+                    or flagged.startswith(f"{path}.")
+                ):
+                    problems.append(
+                        f"{flag}: levers.{lever.name} sets {path} too, and would override "
+                        "the flag in every run; drop the flag or the lever"
+                    )
     return problems
+
+
+def _paths_set(lever) -> list[str]:
+    """The ``--set`` paths a lever gives values: its own, or its overlay's ``set`` changes."""
+    if lever.kind == "set":
+        return [lever.target]
+    if lever.parameter is not None:
+        return [f"parameters.{lever.parameter}"]
+    return [
+        path
+        for change in lever.changes
+        if isinstance(change, dict) and isinstance(change.get("set"), dict)
+        for path in change["set"]
+    ]

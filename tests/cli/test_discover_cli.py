@@ -137,20 +137,30 @@ def test_an_outcome_comparing_with_a_value_no_run_has_is_warned_of(
 def test_a_lever_over_what_a_set_flag_holds_is_refused(small_file, tmp_path, capsys):
     """The lever would override the flag in every run, and the user would never know."""
     levers = tmp_path / "levers.yaml"
+    (tmp_path / "disciplined.yaml").write_text("changes:\n  - set: {parameters.discipline: 0.9}\n")
     levers.write_text(
         "levers:\n  hostile:\n    parameter: hostility\n    range: [0.1, 0.5]\n"
         "  members:\n    set: organisations.leningrad.members\n    range: [1000, 2000]\n"
+        "  disciplined:\n    overlay: disciplined.yaml\n"
+        "  economic:\n    set: leaders.stalin.stance.economic\n    range: [0, 0.5]\n"
     )
     out = tmp_path / "out"
     flags = ["--set", "parameters.hostility=0.3", "--set", "organisations.leningrad.members=1500"]
+    flags += ["--set", "parameters.discipline=0.5"]
+    flags += ["--set", "leaders.stalin.stance={economic: 0.9, regime: 0.9}"]
     assert _discover(small_file, levers, out, *flags) == 2
     assert capsys.readouterr().err.splitlines() == [
-        "--set parameters.hostility=0.3: levers.hostile varies parameters.hostility too, and "
+        "--set parameters.hostility=0.3: levers.hostile sets parameters.hostility too, and "
         "would override the flag in every run; drop the flag or the lever",
-        "--set organisations.leningrad.members=1500: levers.members varies "
+        "--set organisations.leningrad.members=1500: levers.members sets "
         "organisations.leningrad.members too, and would override the flag in every run; drop the "
         "flag or the lever",
-        "interregnum: 2 problems; nothing was run.",
+        "--set parameters.discipline=0.5: levers.disciplined sets parameters.discipline too, and "
+        "would override the flag in every run; drop the flag or the lever",
+        "--set leaders.stalin.stance={economic: 0.9, regime: 0.9}: levers.economic sets "
+        "leaders.stalin.stance.economic too, and would override the flag in every run; drop the "
+        "flag or the lever",
+        "interregnum: 4 problems; nothing was run.",
     ]
     assert not out.exists()
 
