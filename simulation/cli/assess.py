@@ -96,7 +96,6 @@ def _flag_problems(args: argparse.Namespace, scenario: Scenario, known: list[str
     problems += count_problems(args, runs=1, workers=1)
     if args.hold_out_parameters is not None and not args.hold_out_parameters.is_file():
         problems.append(f"--hold-out-parameters {args.hold_out_parameters}: no such file")
-    problems += month_problems(args, fit_until="--fit-until")
     if args.fit_until is not None and not scenario.start <= args.fit_until <= scenario.end:
         problems.append(
             f"--fit-until {args.fit_until} is outside the scenario "
@@ -121,12 +120,13 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.parameter_draws import DrawError, file_sha256, posterior_beside
     from simulation.experiments.posterior import fitted_point_of, kept_parameters
 
+    months = month_problems(args, fit_until="--fit-until")  # named even if the files are bad
     try:
         scenario = branch_from_history(load_scenario(args.scenario), args.free_from)
         patterns = load_patterns(args.patterns, scenario).patterns
     except ScenarioError as error:
-        return report_problems(error)
-    if problems := _flag_problems(args, scenario, [pattern.id for pattern in patterns]):
+        return report_problems(ScenarioError([*error.problems, *months]))
+    if problems := months + _flag_problems(args, scenario, [pattern.id for pattern in patterns]):
         return report_problems(ScenarioError(problems))
     name = scenario.name
     out = args.out or Path("outputs") / "assessment" / name

@@ -152,7 +152,10 @@ def handle(args: argparse.Namespace) -> int:
         scenario_file=str(args.scenario),
         overrides=tuple(overrides),
     )
-    if problems := _misapplied_flags(args) + _varied_and_set(args) + study_problems(study):
+    problems = _misapplied_flags(args) + _varied_and_set(args) + study_problems(study)
+    if held and not varied:  # an empty list would mean every parameter
+        problems.append("--set holds every fitted parameter: the study has none left to vary")
+    if problems:
         return report_problems(ScenarioError(problems))
     if held:
         print(

@@ -122,6 +122,25 @@ def test_a_parameter_set_is_held_not_varied_over(small_file, tmp_path, capsys):
     assert "hostility" not in varied and "removal_delay" in varied
 
 
+def test_a_study_with_every_parameter_set_is_refused(small_file, tmp_path, capsys):
+    """Nothing left to vary is not every parameter varied, as an empty list would say."""
+    from simulation.model.parameters import free_parameters
+
+    flags = [
+        flag
+        for name, (low, high) in free_parameters().items()
+        for flag in ("--set", f"parameters.{name}={(low + high) / 2}")
+    ]
+    out = tmp_path / "m"
+    arguments = ["sensitivity", str(small_file), "--method", "morris", *flags, "--out", str(out)]
+    assert main(arguments) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "--set holds every fitted parameter: the study has none left to vary",
+        "interregnum: 1 problem; nothing was run.",
+    ]
+    assert not out.exists()
+
+
 def test_an_outcome_not_analysed_is_said_why(small_file, tmp_path, capsys):
     """Replay forces Lenin's fall, and the small scenario's congress votes no motion."""
     out = tmp_path / "m"

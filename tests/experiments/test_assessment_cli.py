@@ -234,6 +234,14 @@ def test_every_bad_flag_is_named_in_one_attempt(tmp_path, capsys):
     error = capsys.readouterr().err
     assert "--fit-until 1924-13: month must be 01..12, got 13" in error
     assert error.endswith("interregnum: 6 problems; nothing was run.\n")
+    # Named with a patterns file that cannot be read, which stops the other checks.
+    missing = ["--patterns", str(tmp_path / "none.yaml"), "--fit-until", "1924-13"]
+    assert main(["assess", str(BASELINE), *missing]) == 2
+    error = capsys.readouterr().err.splitlines()
+    assert error[-2:] == [
+        "--fit-until 1924-13: month must be 01..12, got 13",
+        "interregnum: 2 problems; nothing was run.",
+    ]
 
 
 def test_without_a_hold_out_fit_the_report_says_how_to_make_one(tmp_path):

@@ -77,9 +77,9 @@ def find_boxes(x: pd.DataFrame, y: np.ndarray, levers: list[Lever], count: int) 
     """Up to ``count`` boxes, each with the peeling trajectory it was chosen from.
 
     Each box is the densest on its trajectory that covers at least :data:`MIN_COVERAGE`.
-    Months an event is moved by go to PRIM as real numbers: the Workbench (3.0) pastes a
-    quantile such as -2.5 into an integer column's limits, which pandas refuses; the
-    rule then names the whole months inside the limits.
+    Whole-valued levers (months an event is moved by, a count) go to PRIM as real
+    numbers: the Workbench (3.0) pastes a quantile such as -2.5 into an integer column's
+    limits, which pandas refuses; the rule then names the whole values inside the limits.
 
     Args:
         x: one row per run, a column per lever (on/off levers as booleans).

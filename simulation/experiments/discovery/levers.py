@@ -8,7 +8,8 @@ A lever is one of
   months within the window (0 keeps its date);
 - ``parameter: NAME`` with ``range: [LOW, HIGH]`` — a model parameter;
 - ``set: PATH`` with ``range: [LOW, HIGH]`` — a starting value, as ``--set`` names it
-  (``leaders.stalin.influence``).
+  (``leaders.stalin.influence``); whole numbers for a field the scenario holds as one
+  (``organisations.leningrad.members``), drawn as a window's months are.
 
 Each lever may carry a ``label`` used in the boxes' rules. The file is checked like a
 scenario: every problem is reported with its file, the line of the field at fault and
