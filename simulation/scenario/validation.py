@@ -22,33 +22,47 @@ from simulation.scenario.schema import Scenario
 
 
 def _unwrap(annotation: object) -> object:
-    """Strip ``Annotated`` and ``X | None`` so that the field's own type remains."""
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-        annotation = members[0] if len(members) == 1 else annotation
-    return annotation
+    """Strip ``Annotated`` and ``X | None``, in either order, leaving the field's own type."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        if origin in (typing.Union, types.UnionType):
+            members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+            if len(members) == 1:
+                annotation = members[0]
+                continue
+        return annotation
 
 
 def fields_at(path: Path) -> list[str]:
     """Names of the fields allowed at ``path`` in the schema; empty where it is not a model."""
+    current = type_at(path)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def type_at(path: Path) -> object:
+    """The schema's type at ``path`` (``Annotated`` and ``| None`` stripped), or None.
+
+    A list's or a mapping's items are entered whatever the part names (an id), as a
+    ``--set`` path enters them: ``posts.general_secretary.seats`` is an ``int``.
+    """
     current: object = Scenario
     for part in path:
         current = _unwrap(current)
         if isinstance(current, type) and issubclass(current, BaseModel):
             field = current.model_fields.get(str(part))
             if field is None:
-                return []
+                return None
             current = field.annotation
         elif typing.get_origin(current) in (list, dict):
             current = typing.get_args(current)[-1]
         else:
-            return []
-    current = _unwrap(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
+            return None
+    return _unwrap(current)
 
 
 def _schema_message(error: dict) -> str:

@@ -475,12 +475,16 @@ def test_a_lever_on_a_count_takes_whole_values(small_scenario, tmp_path):
     x = pd.DataFrame({"members": drawn})
     (box,) = find_boxes(x, (drawn > 50000).to_numpy(), [lever], 1)
     assert box.rule.startswith("members from ") and "months" not in box.rule
+    # The schema decides, not the value held: the small Politburo has no seats written.
+    seats = "levers:\n  seats:\n    set: posts.politburo.seats\n    range: [5, 9]\n"
+    (lever,) = load_levers(_write(tmp_path, seats), small_scenario)
+    assert lever.changes_for(6.6, small_scenario) == [{"set": {"posts.politburo.seats": 7}}]
     broken = text.replace("60000]", "60000.5]")
     with pytest.raises(ScenarioError) as refused:
         load_levers(_write(tmp_path, broken), small_scenario)
     assert refused.value.problems == [
         f"{tmp_path / 'levers.yaml'}:4: levers.members.range: organisations.leningrad.members is "
-        "a whole number (50000); expected whole ends, got [40000, 60000.5]"
+        "a whole number; expected whole ends, got [40000, 60000.5]"
     ]
 
 

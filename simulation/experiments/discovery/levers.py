@@ -30,6 +30,7 @@ from pathlib import Path
 from simulation.scenario import Scenario, ScenarioError, apply_changes
 from simulation.scenario.messages import quote, suggestion
 from simulation.scenario.reading import line_of, read_text, read_yaml
+from simulation.scenario.validation import type_at
 
 KINDS = ("overlay", "drop_event", "move_event", "parameter", "set")
 """The keys that say what a lever moves; a lever has exactly one."""
@@ -308,44 +309,26 @@ def _clash(first: Lever, second: Lever, scenario: Scenario) -> str | None:
     return None
 
 
-def _counted(lever: Lever, scenario: Scenario) -> Lever:
-    """A ``set`` lever of a field the scenario holds as a whole number takes whole values.
+def _counted(lever: Lever) -> Lever:
+    """A ``set`` lever of a field the schema counts in whole numbers takes whole values.
 
     Its design draws whole numbers, as for months, and its range must end on them: an
     organisation's members are a count, and 1523.7 of them is no value a run can take.
+    The schema's type decides, so that a field left unset (an office's ``seats``) counts
+    as well as one the scenario fills.
 
     Raises:
         LeverProblem: a range with an end that is not a whole number.
     """
-    if lever.kind != "set":
-        return lever
-    held = _value_at(scenario.model_dump(), lever.target.split("."))
-    if not isinstance(held, int) or isinstance(held, bool):
+    if lever.kind != "set" or type_at(tuple(lever.target.split("."))) is not int:
         return lever
     if not (float(lever.low).is_integer() and float(lever.high).is_integer()):
         raise LeverProblem(
             "range",
-            f"{lever.target} is a whole number ({held}); expected whole ends, got "
+            f"{lever.target} is a whole number; expected whole ends, got "
             f"[{lever.low:g}, {lever.high:g}]",
         )
     return replace(lever, whole=True)
-
-
-def _value_at(data: object, parts: list[str]) -> object:
-    """The value at a ``--set`` path (``organisations.leningrad.members``), or None.
-
-    A list of items with ids is entered by id, as ``--set`` enters it.
-    """
-    for part in parts:
-        if isinstance(data, list):
-            data = next(
-                (item for item in data if isinstance(item, dict) and item.get("id") == part), None
-            )
-        elif isinstance(data, dict):
-            data = data.get(part)
-        else:
-            return None
-    return data
 
 
 def load_levers(
@@ -370,7 +353,7 @@ def load_levers(
     levers = []
     for name, spec in levers_data.items():
         try:
-            lever = _counted(_lever(str(name), spec, path), scenario)
+            lever = _counted(_lever(str(name), spec, path))
             try_on(lever, scenario, dropped)
         except LeverProblem as problem:
             at = [] if problem.at is None else [problem.at]
