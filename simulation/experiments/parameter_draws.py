@@ -102,8 +102,8 @@ def _layout(path: Path) -> _Layout:
         ended = 0  # the line the previous record ended on
         for row in records:
             start, ended = ended + 1, records.line_num
-            if len(row) <= 1 and not "".join(row).strip():
-                continue  # a blank line, or one of spaces
+            if not row or (len(row) == 1 and row[0] and not row[0].strip()):
+                continue  # a blank line, or one of spaces (a quoted "" is a value to pandas)
             if not header:
                 header, header_line = row, start
                 continue

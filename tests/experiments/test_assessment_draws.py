@@ -120,6 +120,15 @@ def test_a_weight_no_draw_could_use_is_refused_with_its_line(tmp_path, baseline,
     )
 
 
+def test_a_quoted_empty_line_is_a_row_not_a_blank_line(tmp_path, baseline):
+    """pandas reads '""' as a value: skipping it as blank named the row after it."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text('weight\n1\n""\n2\n')
+    with pytest.raises(DrawError) as error:
+        PosteriorDraws.read(bad, baseline)
+    assert str(error.value) == f"{bad}:3: weight: expected a finite number of at least 0, got nan"
+
+
 def test_a_whole_number_weight_is_quoted_as_written(tmp_path, baseline):
     """Whole weights make pandas read numpy integers, which are no Python int."""
     bad = tmp_path / "bad.csv"
