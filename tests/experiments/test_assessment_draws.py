@@ -99,43 +99,33 @@ def test_a_posterior_file_is_checked_against_the_scenario(tmp_path, baseline):
     assert str(error.value) == f"{bad}:7: hostility: expected a number from -1 to 1, got 'high'"
 
 
+ROWS = "removal_threshold,hostility,weight\n0.3,0.1,0.5\n0.4,0.2,"
+"""A sample whose third line ends with the weight under test."""
+
+
 @pytest.mark.parametrize(
-    ("weight", "shown"),
+    ("text", "shown"),
     [
-        ("a lot", "'a lot'"),
-        ("-0.5", "-0.5"),
-        ("inf", "inf"),
-        ("nan", "nan"),
-        ("", "nan"),
+        (f"{ROWS}a lot\n", "'a lot'"),
+        (f"{ROWS}-0.5\n", "-0.5"),
+        (f"{ROWS}inf\n", "inf"),
+        (f"{ROWS}nan\n", "nan"),
+        (f"{ROWS}\n", "nan"),
+        # Whole weights are read as numpy integers, which are no Python int.
+        ("removal_threshold,hostility,weight\n0.3,0.1,1\n0.4,0.2,-1\n", "-1"),
+        # pandas reads '""' as a value: skipping it as a blank line named the row after it.
+        ('weight\n1\n""\n2\n', "nan"),
     ],
 )
-def test_a_weight_no_draw_could_use_is_refused_with_its_line(tmp_path, baseline, weight, shown):
+def test_a_weight_no_draw_could_use_is_refused_with_its_line(tmp_path, baseline, text, shown):
     """An infinite weight made the draws' probabilities NaN: a traceback in every command."""
     bad = tmp_path / "bad.csv"
-    bad.write_text(f"removal_threshold,hostility,weight\n0.3,0.1,0.5\n0.4,0.2,{weight}\n")
+    bad.write_text(text)
     with pytest.raises(DrawError) as error:
         PosteriorDraws.read(bad, baseline)
     assert str(error.value) == (
         f"{bad}:3: weight: expected a finite number of at least 0, got {shown}"
     )
-
-
-def test_a_quoted_empty_line_is_a_row_not_a_blank_line(tmp_path, baseline):
-    """pandas reads '""' as a value: skipping it as blank named the row after it."""
-    bad = tmp_path / "bad.csv"
-    bad.write_text('weight\n1\n""\n2\n')
-    with pytest.raises(DrawError) as error:
-        PosteriorDraws.read(bad, baseline)
-    assert str(error.value) == f"{bad}:3: weight: expected a finite number of at least 0, got nan"
-
-
-def test_a_whole_number_weight_is_quoted_as_written(tmp_path, baseline):
-    """Whole weights make pandas read numpy integers, which are no Python int."""
-    bad = tmp_path / "bad.csv"
-    bad.write_text("removal_threshold,hostility,weight\n0.3,0.1,1\n0.4,0.2,-1\n")
-    with pytest.raises(DrawError) as error:
-        PosteriorDraws.read(bad, baseline)
-    assert str(error.value) == f"{bad}:3: weight: expected a finite number of at least 0, got -1"
 
 
 def test_weights_as_large_as_a_float_goes_are_drawn_by(tmp_path, baseline):
