@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from simulation.calendar import Month
+from simulation.experiments.compare.names import RECORD as COMPARISON_RECORD
 from simulation.scenario import Scenario, ScenarioError
 
 EXIT_BAD_INPUT = 2
@@ -147,7 +148,7 @@ manifest holds a key that no other command's holds. ``run``'s is the one with a 
 and without ``runs`` (:func:`outputs_of`), as the ensemble's own check of its folder
 tells them apart."""
 RECORD_FILES = (
-    ("compare", "comparison.json"),
+    ("compare", COMPARISON_RECORD),
     ("discover", "discovery.json"),
     ("discover", "boxes.md"),
     ("sensitivity", "indices.csv"),

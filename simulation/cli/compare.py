@@ -19,8 +19,8 @@ from simulation.cli.common import (
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.parameter_args import add_parameter_arguments, note_parameters
 from simulation.cli.scenario_args import add_free_from_argument, branch_from_history
+from simulation.experiments.compare.names import OWN_FILES
 from simulation.experiments.compare.statistics import RESAMPLES
-from simulation.output.formats import FORMATS
 from simulation.scenario import Scenario, ScenarioError, load_scenario
 
 DEFAULT_RUNS = 1000
@@ -35,10 +35,6 @@ PARAMETERS_HELP = (
 """``ensemble``'s help for ``--parameters`` without ``--set``, which compare does not take:
 a variant's values are written in its overlay, where the report shows them."""
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_OWN_FILES = frozenset(
-    {"comparison.csv", "comparison.json", "report.md", *(f"comparison.{f}" for f in FORMATS)}
-)
-"""The files a comparison writes beside its ensembles' directories: no scenario's name."""
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -150,7 +146,7 @@ def _name_problems(scenarios: list[Scenario], paths: list[Path]) -> list[str]:
                 f"{path}: the scenario name {name!r} cannot name its ensemble's directory; "
                 "use letters, digits, '.', '_' and '-'"
             )
-        elif name in _OWN_FILES:
+        elif name in OWN_FILES:
             problems.append(
                 f"{path}: the scenario name {name!r} is that of a file the comparison writes "
                 "beside the ensembles' directories; give it another name (name: in the overlay)"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from simulation.experiments.compare.names import FIGURE, RECORD, REPORT, TABLE
 from simulation.experiments.compare.report import (
     HEADLINE_BEYOND,
     headline_table,
@@ -88,10 +89,10 @@ def check_report_folder(out_dir: Path, identity: dict[str, object], force: bool)
         EnsembleError: ``out_dir`` holds a report that is not this comparison's: another
             comparison's (named), or one no ``comparison.json`` describes.
     """
-    if force or not (out_dir / "report.md").exists():
+    if force or not (out_dir / REPORT).exists():
         return
     try:
-        earlier = json.loads((out_dir / "comparison.json").read_text(encoding="utf-8"))
+        earlier = json.loads((out_dir / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         earlier = None
     if isinstance(earlier, dict) and earlier.get("identity") == identity:
@@ -221,7 +222,7 @@ def run_comparison(
             )
         if announce is not None:
             announce(name, reports[name])
-    figure = FigureRequest(figure_name("comparison", figure_format), leaders)
+    figure = FigureRequest(figure_name(FIGURE, figure_format), leaders)
     return _compare(ensembles, out_dir, reports, identity, figure)
 
 
@@ -249,7 +250,7 @@ def _compare(
         table = compare_summaries(summaries, base, resamples, LEVEL, seed=seed)
     except ValueError as error:
         raise EnsembleError(str(error)) from None
-    csv_path = out_dir / "comparison.csv"
+    csv_path = out_dir / TABLE
     write_atomically(csv_path, lambda temporary: table.to_csv(temporary, index=False))
     base_scenario = ensembles[0].scenario
     plot_path = out_dir / figure.name
@@ -273,7 +274,7 @@ def _compare(
     reused = {name: report is None for name, report in reports.items()}
     identical = [name for name in names if identical_runs(summaries[name])]
     unchanged = [name for name in names[1:] if same_outcomes(summaries[name], summaries[base])]
-    report_path = out_dir / "report.md"
+    report_path = out_dir / REPORT
     many = len(names) - 1 > HEADLINE_BEYOND
     text = report_text(
         ensembles,
@@ -287,7 +288,7 @@ def _compare(
         headline=headline_table(table, base, base_scenario) if many else "",
     )
     write_text(report_path, text)
-    record_path = out_dir / "comparison.json"
+    record_path = out_dir / RECORD
     record = {"identity": identity, "files": [csv_path.name, report_path.name, plot_path.name]}
     posterior = ensembles[0].posterior
     record["posterior"] = None if posterior is None else str(posterior.path)
