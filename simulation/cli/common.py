@@ -241,7 +241,7 @@ def _cannot_make(target: Path, existing: Path, flag: str, path: Path) -> str | N
     Returns why one could not be made, or None. Nothing is left behind either way.
     """
     missing = [target, *target.parents]
-    missing = missing[: missing.index(existing)] if existing in missing else []
+    missing = missing[: missing.index(existing)]  # unusable_out found it among them
     made = []
     try:
         for directory in reversed(missing):

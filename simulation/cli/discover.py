@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulation.cli.common import (
     add_executor_arguments,
@@ -23,6 +24,9 @@ from simulation.cli.scenario_args import (
     set_by_flags,
 )
 from simulation.scenario import ScenarioError
+
+if TYPE_CHECKING:  # the levers' module is imported when the command runs (see handle)
+    from simulation.experiments.discovery.levers import Lever
 
 PARAMETERS_HELP = (
     "posterior (default): each run draws the parameters no lever sets from the ABC "
@@ -176,7 +180,7 @@ def handle(args: argparse.Namespace) -> int:
     return 0
 
 
-def _levers_over_flags(levers: list, flags: dict[str, str]) -> list[str]:
+def _levers_over_flags(levers: list[Lever], flags: dict[str, str]) -> list[str]:
     """A lever that sets what a ``--set`` flag holds would override it in every run.
 
     The same path, or one within the other (a flag setting a leader's whole ``stance``
@@ -198,7 +202,7 @@ def _levers_over_flags(levers: list, flags: dict[str, str]) -> list[str]:
     return problems
 
 
-def _paths_set(lever) -> list[str]:
+def _paths_set(lever: Lever) -> list[str]:
     """The ``--set`` paths a lever gives values: its own, or its overlay's ``set`` changes."""
     if lever.kind == "set":
         return [lever.target]

@@ -139,7 +139,7 @@ def handle(args: argparse.Namespace) -> int:
     out_dir = args.out or Path("outputs") / f"{scenario.name}-sensitivity-{args.method}"
     if (problem := unusable_out(out_dir, command="sensitivity")) is not None:
         return fail(problem)
-    varied, held = _varied(args)
+    varied, held, clashes = _varied(args)
     study = Study(
         scenario,
         args.method,
@@ -152,10 +152,7 @@ def handle(args: argparse.Namespace) -> int:
         scenario_file=str(args.scenario),
         overrides=tuple(overrides),
     )
-    problems = _misapplied_flags(args) + _varied_and_set(args) + study_problems(study)
-    if held and not varied:  # an empty list would mean every parameter
-        problems.append("--set holds every fitted parameter: the study has none left to vary")
-    if problems:
+    if problems := _misapplied_flags(args) + clashes + study_problems(study):
         return report_problems(ScenarioError(problems))
     if held:
         print(
@@ -189,29 +186,31 @@ def handle(args: argparse.Namespace) -> int:
     return 0
 
 
-def _varied(args: argparse.Namespace) -> tuple[tuple[str, ...], list[str]]:
-    """The parameters to vary, and the fitted ones left out because ``--set`` holds them.
+def _varied(args: argparse.Namespace) -> tuple[tuple[str, ...], list[str], list[str]]:
+    """The parameters to vary, the fitted ones ``--set`` holds instead, and the clashes.
 
-    Named with ``--parameters``, they are varied as named (a clash with ``--set`` is
-    refused: :func:`_varied_and_set`); by default every fitted parameter but those.
+    Named with ``--parameters``, they are varied as named, and one that ``--set`` also
+    holds is refused (the study would override the flag at every point); by default
+    every fitted parameter but those held, and refused if that leaves none (an empty
+    list would mean every one).
     """
     from simulation.model.parameters import free_parameters  # numba: not at start-up
 
+    flags = set_by_flags(args)
     if args.parameters:
-        return args.parameters, []
-    flags = set_by_flags(args)
-    held = [name for name in free_parameters() if f"parameters.{name}" in flags]
+        clashes = [
+            f"{flags[f'parameters.{name}']}: --parameters varies {name} too, and would "
+            "override the flag at every point; drop the flag or leave it out of --parameters"
+            for name in args.parameters
+            if f"parameters.{name}" in flags
+        ]
+        return args.parameters, [], clashes
+    fitted = list(free_parameters())
+    held = [name for name in fitted if f"parameters.{name}" in flags]
     if not held:
-        return (), []
-    return tuple(name for name in free_parameters() if name not in held), held
-
-
-def _varied_and_set(args: argparse.Namespace) -> list[str]:
-    """A parameter named both to vary and, by ``--set``, to hold: the study would override it."""
-    flags = set_by_flags(args)
-    return [
-        f"{flags[f'parameters.{name}']}: --parameters varies {name} too, and would override the "
-        "flag at every point; drop the flag or leave it out of --parameters"
-        for name in args.parameters
-        if f"parameters.{name}" in flags
-    ]
+        return (), [], []
+    varied = tuple(name for name in fitted if name not in held)
+    none_left = (
+        [] if varied else ["--set holds every fitted parameter: the study has none left to vary"]
+    )
+    return varied, held, none_left

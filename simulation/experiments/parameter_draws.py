@@ -143,8 +143,9 @@ class PosteriorDraws:
             total = weights.sum()
         if not np.isfinite(total):  # weights near the largest float sum to inf
             weights = weights / weights.max()
+            total = weights.sum()
         self.values = sample[self.names].to_numpy(dtype=float)
-        self.probabilities = weights / weights.sum()
+        self.probabilities = weights / total
         self.label = label
         self.path = path
         self.sha256 = sha256

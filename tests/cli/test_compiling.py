@@ -13,10 +13,10 @@ from simulation.model import compiled
 def test_the_clock_says_how_long_until_the_machine_code_is_there():
     compiled_now = threading.Event()
     stream = io.StringIO()
-    with CompilingClock(compiled_now.is_set, stream, every=0.05, poll=0.01):
+    with CompilingClock(compiled_now.is_set, stream, every=0.05, poll=0.01) as clock:
         threading.Timer(0.2, compiled_now.set).start()
-        compiled_now.wait()
-        threading.Event().wait(0.1)  # time for the clock to see it
+        clock._thread.join(timeout=30)  # it stops by itself once it sees the code there
+    assert not clock._thread.is_alive()
     lines = stream.getvalue().splitlines()
     assert len(lines) >= 2
     assert all(line.startswith("interregnum: still compiling (") for line in lines[:-1])
