@@ -58,7 +58,7 @@ def value_problem(values: pd.DataFrame, scenario: Scenario) -> tuple[int | None,
         if name not in fields:
             return None, f"{name}: not a parameter of the model{suggestion(name, fields)}"
         low, high = fields[name].json_schema_extra["bounds"]
-        wrong = ~pd.to_numeric(values[name], errors="coerce").between(low, high)  # NaN too
+        wrong = ~_numbers(values[name]).between(low, high)  # NaN too
         if wrong.any():
             row = int(wrong.to_numpy().argmax())
             given = _shown(values[name].iloc[row])
@@ -66,8 +66,21 @@ def value_problem(values: pd.DataFrame, scenario: Scenario) -> tuple[int | None,
     return None
 
 
+def _numbers(column: pd.Series) -> pd.Series:
+    """A column's values as numbers, NaN where one is none.
+
+    pandas reads a column of ``True`` and ``False`` as booleans, which count as 1 and
+    0: a sample with such a column would be drawn by, or run with, numbers nobody wrote.
+    """
+    if pd.api.types.is_bool_dtype(column):
+        return pd.Series(np.nan, index=column.index)
+    return pd.to_numeric(column, errors="coerce")
+
+
 def _shown(value: object) -> str:
     """A value read from a CSV as a message quotes it: a number as written, text quoted."""
+    if isinstance(value, np.generic):  # np.False_, np.int64(-1): their Python values
+        value = value.item()
     number = isinstance(value, numbers.Real) and not isinstance(value, bool)
     return f"{value:g}" if number else repr(value)
 
@@ -198,7 +211,7 @@ class PosteriorDraws:
             )
         if sample.empty:
             raise DrawError(f"{path}: expected at least one particle, a row under the header")
-        weights = pd.to_numeric(sample["weight"], errors="coerce").to_numpy(dtype=float)
+        weights = _numbers(sample["weight"]).to_numpy(dtype=float)
         bad = ~(np.isfinite(weights) & (weights >= 0))  # NaN, text, inf, below 0
         if bad.any():
             row = int(bad.argmax())

@@ -128,6 +128,17 @@ def test_a_weight_no_draw_could_use_is_refused_with_its_line(tmp_path, baseline,
     )
 
 
+@pytest.mark.parametrize("column", ["weight", "hostility"])
+def test_true_and_false_are_no_numbers(tmp_path, baseline, column):
+    """pandas reads a column of True and False as booleans: drawn as 1 and 0 before."""
+    flags = tmp_path / "flags.csv"
+    SAMPLE.iloc[:2].assign(**{column: [False, True]}).to_csv(flags, index=False)
+    with pytest.raises(DrawError) as error:
+        PosteriorDraws.read(flags, baseline)
+    expected = "a finite number of at least 0" if column == "weight" else "a number from -1 to 1"
+    assert str(error.value) == f"{flags}:2: {column}: expected {expected}, got False"
+
+
 def test_weights_as_large_as_a_float_goes_are_drawn_by(tmp_path, baseline):
     """Two weights of 1e308 sum past the largest float; they are still equal weights."""
     huge = tmp_path / "huge.csv"
