@@ -52,7 +52,8 @@ def interventions(
             text = f"{name} moved to {difference.new}"
         else:
             month = event["date"]
-            text = {"added": name, "dropped": f"no {name}", "changed": f"{name} (changed)"}[
+            # Labels are clauses as often as names ("Lenin dies"): "no Lenin dies" misread.
+            text = {"added": name, "dropped": f"{name} (dropped)", "changed": f"{name} (changed)"}[
                 difference.change
             ]
         rank = SCENARIO_LABEL + (difference.change == "changed")  # a new text ranks below

@@ -31,9 +31,11 @@ def test_the_marks_are_the_months_the_overlay_changes(baseline, lenin_recovers, 
     recovers = {
         str(mark.month.date()): mark.text for mark in interventions(baseline, lenin_recovers)
     }
-    assert recovers["1923-03-01"].startswith("no Lenin's 3rd stroke")  # the dropped event's month
+    assert recovers["1923-03-01"].startswith(
+        "Lenin's 3rd stroke (dropped)"
+    )  # the dropped event's month
     assert recovers["1923-06-01"] == "Lenin recovers"
-    assert "no Lenin dies" in recovers["1924-01-01"]
+    assert "Lenin dies (dropped)" in recovers["1924-01-01"]
 
 
 def test_a_dropped_decision_is_marked_only_where_the_base_applied_it(baseline, lenin_recovers):
@@ -43,8 +45,11 @@ def test_a_dropped_decision_is_marked_only_where_the_base_applied_it(baseline, l
         mode: " · ".join(mark.text for mark in interventions(baseline, lenin_recovers, mode))
         for mode in ("free", "replay")
     }
-    assert "no Rykov premier" in marks["replay"] and "no Rykov premier" not in marks["free"]
-    assert "no Lenin dies" in marks["free"]  # exogenous: dropped in every mode
+    assert (
+        "Rykov premier (dropped)" in marks["replay"]
+        and "Rykov premier (dropped)" not in marks["free"]
+    )
+    assert "Lenin dies (dropped)" in marks["free"]  # exogenous: dropped in every mode
 
 
 def test_the_leaders_an_overlay_is_about_include_the_new_general_secretary(
