@@ -249,7 +249,8 @@ def test_calibrate_refuses_a_bad_scenario(tmp_path, capsys):
     finally:
         bad.unlink()
     error = capsys.readouterr().err
-    assert f"{bad}:27: start: month must be 01..12, got 13" in error
+    line = BASELINE.read_text().splitlines().index("start: 1922-04") + 1
+    assert f"{bad}:{line}: start: month must be 01..12, got 13" in error
     assert "nothing was run" in error
     assert not (tmp_path / "fit").exists()
 
