@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import solara
+from solara.lab import task
 
 from simulation.dashboard import views
 from simulation.dashboard.comparison import RUNS, compare_with_baseline
@@ -28,6 +29,7 @@ from simulation.dashboard.settings import (
     key_events,
     scenario_files,
 )
+from simulation.experiments.compare.comparison import ComparisonResult
 from simulation.experiments.compare.report import identical_note
 from simulation.experiments.ensemble import EnsembleError
 from simulation.experiments.parameter_draws import DrawError
@@ -363,24 +365,36 @@ REPLAY_NOTE = (
 """Said on the comparison page in replay: a class comparing there would see nothing change."""
 
 
+COMPARING = threading.Lock()
+"""One comparison at a time in the whole server.
+
+Every session writes to the same folder (``outputs/dashboard-compare/``), which the
+next comparison clears, and forking the workers of two comparisons from two threads at
+once is unsafe: two pupils pressing Run together lost one comparison without a word.
+"""
+
+
+@task
+def comparison(current: Settings) -> tuple[Settings, ComparisonResult]:
+    """The session's comparison, kept when the class leaves the page and comes back."""
+    with COMPARING:
+        return current, compare_with_baseline(current)
+
+
+def comparison_failure() -> str:
+    """What the page says of a comparison that failed: the error's own message if expected."""
+    error = comparison.exception
+    if isinstance(error, (ScenarioError, EnsembleError, DrawError)):
+        return str(error)
+    return f"The comparison failed ({type(error).__name__}: {error}); the server's log has more."
+
+
 @solara.component
 def Compare():
     """The second page: a paired ensemble of the current settings against the baseline."""
     solara.Title("Interregnum: compare with the baseline")
-    result = solara.use_reactive(None)
-    failure = solara.use_reactive("")
-    running = solara.use_reactive(False)
-
-    current = settings.value  # read here: the worker thread is outside the session
-
-    def start():
-        running.value, failure.value = True, ""
-        try:
-            result.value = compare_with_baseline(current)
-        except (ScenarioError, EnsembleError, DrawError) as error:
-            failure.value = str(error)
-        finally:
-            running.value = False
+    current = settings.value
+    running = comparison.pending
 
     solara.Markdown(
         f"## The current settings against the baseline\n"
@@ -391,18 +405,24 @@ def Compare():
     if current.mode == "replay" and current.free_from is None:
         solara.Info(REPLAY_NOTE)
     solara.Button(
-        "Running..." if running.value else f"Run {RUNS} + {RUNS} runs",
-        on_click=lambda: threading.Thread(target=start, daemon=True).start(),
-        disabled=running.value,
+        "Running..." if running else f"Run {RUNS} + {RUNS} runs",
+        on_click=lambda: comparison(current),
+        disabled=running,
         color="primary",
     )
-    if failure.value:
-        solara.Error(failure.value)
-    if result.value is not None:
-        solara.Markdown(result.value.main_table)
-        if result.value.identical:
-            solara.Info(identical_note(result.value.identical, RUNS))
-        picture = next(path for path in result.value.files if path.suffix == ".png")
+    if comparison.error:
+        solara.Error(comparison_failure())
+    if comparison.finished:
+        made_with, result = comparison.value
+        if made_with != current:
+            solara.Warning(
+                f"This comparison was made with earlier settings: `{made_with.command()}`. "
+                "Run again to compare the current ones."
+            )
+        solara.Markdown(result.main_table)
+        if result.identical:
+            solara.Info(identical_note(result.identical, RUNS))
+        picture = next(path for path in result.files if path.suffix == ".png")
         solara.Image(picture)
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
+from types import SimpleNamespace
 
 import ipyvuetify as v
+import ipywidgets as widgets
 import pytest
 import solara
 
@@ -181,3 +184,74 @@ def test_the_comparison_page_says_when_history_is_forced(mode, free_from, said):
     _mounted.append(page)
     notes = page.find(v.Alert, children=[app.REPLAY_NOTE])
     assert len(notes.widgets) == (1 if said else 0)
+
+
+class FakeComparison:
+    """Stands for ``compare_with_baseline``: records its calls, and whether two overlapped."""
+
+    def __init__(self, failure: Exception | None = None):
+        self.calls, self.running, self.overlapped = [], 0, False
+        self.failure = failure
+
+    def __call__(self, current):
+        self.calls.append(current)
+        self.running += 1
+        self.overlapped |= self.running > 1
+        time.sleep(0.1)
+        self.running -= 1
+        if self.failure is not None:
+            raise self.failure
+        picture = Path("docs/images/baseline-replay.png")
+        return SimpleNamespace(main_table="| P |\n|---|\n| 0.5 |", identical=[], files=[picture])
+
+
+def _compared(monkeypatch, fake):
+    """The comparison page with its Run button pressed, once the comparison has ended."""
+    monkeypatch.setattr(app, "compare_with_baseline", fake)
+    _, page = solara.render(app.Compare(), handle_error=False)
+    _mounted.append(page)
+    page.find(v.Btn).widget.click()
+    deadline = time.monotonic() + 30
+    while app.comparison.pending and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return page
+
+
+def _alerts(page) -> list[str]:
+    return [" ".join(map(str, alert.children)) for alert in page.find(v.Alert).widgets]
+
+
+def test_a_finished_comparison_is_kept_when_the_class_comes_back_to_the_page(monkeypatch):
+    """It was lost on leaving the page: the table and figure were the page's own state."""
+    app.settings.value = Settings(mode="free")
+    _compared(monkeypatch, FakeComparison()).close()
+    _mounted.pop()
+    _, back = solara.render(app.Compare(), handle_error=False)
+    _mounted.append(back)
+    assert len(back.find(widgets.Image).widgets) == 1  # the comparison's figure, shown again
+    assert _alerts(back) == []
+    app.settings.value = Settings(mode="free", seed=5)  # settings changed since
+    assert any("made with earlier settings" in text for text in _alerts(back))
+
+
+def test_a_comparison_that_fails_unexpectedly_says_so_on_the_page(monkeypatch):
+    """A worker's crash left the button live again with no table and no word."""
+    app.settings.value = Settings(mode="free")
+    page = _compared(monkeypatch, FakeComparison(RuntimeError("os.fork is unsafe")))
+    assert _alerts(page) == [
+        "The comparison failed (RuntimeError: os.fork is unsafe); the server's log has more."
+    ]
+
+
+def test_one_comparison_runs_at_a_time_in_the_server(monkeypatch):
+    """Sessions share the comparison's folder: a second waits until the first has ended."""
+    fake = FakeComparison()
+    monkeypatch.setattr(app, "compare_with_baseline", fake)
+    with app.COMPARING:  # another session's comparison under way
+        app.comparison(Settings(mode="free"))
+        time.sleep(0.3)
+        assert fake.calls == [] and app.comparison.pending
+    deadline = time.monotonic() + 30
+    while app.comparison.pending and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(fake.calls) == 1 and app.comparison.finished
