@@ -32,6 +32,8 @@ LAYOUT_PULL = 0.05
 """Weight pulling every pair of leaders together in the network's layout."""
 ENEMY = -0.5
 """Affinity below which two leaders are drawn as enemies: only the bitter ones, for clarity."""
+SANCTIONS = ("condemnation", "polemic")
+"""The model's decisions whose logged actor is the leader who moved them, not their target."""
 
 
 def months_done(model: PartyModel) -> int:
@@ -232,6 +234,8 @@ def chronicle(model: PartyModel) -> pd.DataFrame:
         event = events.get(row.event_id)
         if event is None:
             text, source = row.detail or row.type, "the model's decision"
+            if row.type in SANCTIONS:  # its actor moved it; a removal's actor is its target
+                text += f", moved by {row.actor}"
         elif row.type == event.type:
             text, source = event.description, event.source
         else:

@@ -46,6 +46,14 @@ _SANCTION_KIND = {
     leadership.CONDEMNATION: "condemnation",
 }
 _FACTION_KINDS = ("faction_dissolved", "faction_formed")
+_DETAIL_WORDS = {
+    "campaign": "campaign against {}",
+    "condemnation": "condemnation of {}",
+    "removal": "removal of {}",
+    "expulsion": "expulsion of {} from the leading bodies",
+}
+"""A move's detail in the event log, by its name: read in the dashboard's chronicle, where
+"campaign of trotsky" read as Trotsky's own and "expulsion of zinoviev" as from the party."""
 _VOTE_TARGET, _VOTE, _SANCTION, _APPOINTMENT, _FACTION_CHANGE = map(
     kind_code, (VoteTarget, Vote, Sanction, Appointment, FactionChange)
 )
@@ -66,7 +74,8 @@ class DecisionTexts:
     move_ids: tuple[tuple[str, ...], ...]
     """``[move][leader]``: a sanction's or plenum removal's event id, ``condemnation-X``."""
     moves_in: tuple[tuple[tuple[str, ...], ...], ...]
-    """``[arena][move][leader]``: its detail, ``congress: condemnation of X``."""
+    """``[arena][move][leader]``: its detail, ``congress: condemnation of X``
+    (:data:`_DETAIL_WORDS`)."""
     appointment_ids: tuple[str, ...]
     """``[post]``: an appointment's event id."""
     appointed_by: tuple[str, ...]
@@ -87,7 +96,7 @@ class DecisionTexts:
             move_ids=tuple(tuple(f"{move}-{leader}" for leader in leaders) for move in _MOVE_NAMES),
             moves_in=tuple(
                 tuple(
-                    tuple(f"{arena}: {move} of {leader}" for leader in leaders)
+                    tuple(f"{arena}: {_DETAIL_WORDS[move].format(leader)}" for leader in leaders)
                     for move in _MOVE_NAMES
                 )
                 for arena in _ARENA_NAMES

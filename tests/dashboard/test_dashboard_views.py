@@ -117,6 +117,25 @@ def test_the_chronicle_cites_the_source_of_each_scenario_event(model_in_1924_03)
     assert "removal sovnarkom_chair" in set(death["event"])
 
 
+def test_the_chronicle_tells_who_moved_a_verdict_and_what_an_expulsion_takes(baseline):
+    """Read by a class: the logged actor of a verdict is its mover, of a removal its target."""
+    model = PartyModel(baseline, seed=1, mode=Mode.FREE)
+    model.run()
+    chronicle = views.chronicle(model)
+    decided = chronicle[chronicle["source"] == "the model's decision"]
+    verdicts = decided[decided["id"].str.startswith(("condemnation-", "campaign-"))]
+    assert not verdicts.empty
+    for _, row in verdicts.iterrows():
+        target = row["id"].split("-", 1)[1]
+        assert row["event"].endswith(f" of {target}, moved by {row['who']}") or row[
+            "event"
+        ].endswith(f" against {target}, moved by {row['who']}")
+    expelled = decided[decided["id"].str.startswith("expulsion-")]
+    assert not expelled.empty
+    for _, row in expelled.iterrows():
+        assert row["event"] == f"plenum: expulsion of {row['who']} from the leading bodies"
+
+
 def test_the_last_vote_of_each_arena_is_the_latest_one(model_in_1924_03):
     votes = views.last_votes(model_in_1924_03).set_index("arena")
     assert votes.index.is_unique

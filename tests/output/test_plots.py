@@ -108,7 +108,7 @@ def test_free_mode_marks_are_the_runs_own_decisions_not_the_historical_dates(bas
             "radek",
             "politburo",
             "model",
-            "plenum: expulsion of radek",
+            "plenum: expulsion of radek from the leading bodies",
             "",
         ),
         ("1922-05", "lenin_stroke_1", "incapacitation", "lenin", "", "scenario", "stroke", ""),
