@@ -32,6 +32,8 @@ LAYOUT_PULL = 0.05
 """Weight pulling every pair of leaders together in the network's layout."""
 ENEMY = -0.5
 """Affinity below which two leaders are drawn as enemies: only the bitter ones, for clarity."""
+NOT_HELD = "none of the leaders modelled"
+"""An office's holder where none of the scenario's leaders holds it."""
 SANCTIONS = ("condemnation", "polemic")
 """The model's decisions whose logged actor is the leader who moved them, not their target."""
 
@@ -212,12 +214,17 @@ def network_figure(model: PartyModel) -> Figure:
 
 
 def office_table(model: PartyModel) -> pd.DataFrame:
-    """Who holds which office now, one row per office (vacant offices say so)."""
+    """Who holds which office now, one row per office.
+
+    An office none of the scenario's leaders holds is not said to be vacant: in history
+    another may have held it (Menzhinsky the OGPU after Dzerzhinsky's death), which a class
+    would otherwise read as a fact the model states.
+    """
     names = {leader.id: leader.name for leader in model.spec.leaders}
     rows = []
     for post_id, post in model.spec.posts.items():
         holders = [names[model.leader_ids[i]] for i in model.holders(post_id)]
-        rows.append({"office": post.name, "held by": ", ".join(holders) or "vacant"})
+        rows.append({"office": post.name, "held by": ", ".join(holders) or NOT_HELD})
     return pd.DataFrame(rows)
 
 

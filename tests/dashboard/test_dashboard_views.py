@@ -46,6 +46,15 @@ def test_offices_change_hands_as_the_run_goes(model_in_1924_03):
     assert "Vladimir Lenin" not in " ".join(offices)
 
 
+def test_an_office_no_leader_of_the_model_holds_is_not_called_vacant(baseline):
+    """At the end of 1926 history's OGPU chief (Menzhinsky) is no leader of the model."""
+    model = PartyModel(baseline, seed=1, mode=Mode.REPLAY)
+    model.run()
+    offices = views.office_table(model).set_index("office")["held by"]
+    assert offices["Chairman of the GPU/OGPU"] == "none of the leaders modelled"
+    assert "vacant" not in set(offices)
+
+
 def test_a_dead_leader_has_no_points_after_his_death_and_keeps_his_colour(model_in_1924_03):
     figure = views.trajectory_figure(model_in_1924_03)
     lines = {line.get_label(): line for line in figure.axes[0].get_lines() if line.get_label()}
