@@ -13,6 +13,7 @@ import matplotlib.dates as mdates
 import networkx as nx
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 
 from simulation.experiments.paths import ORDERS, PathReader, on_historys_path
@@ -34,6 +35,9 @@ ENEMY = -0.5
 """Affinity below which two leaders are drawn as enemies: only the bitter ones, for clarity."""
 NOT_HELD = "none of the leaders modelled"
 """An office's holder where none of the scenario's leaders holds it."""
+TEXT_SIZE = 12
+"""Points of the figures' words. Each figure is scaled to its card: on a classroom laptop
+(1366 px wide) words of 8 to 10 points on larger figures came out 5 to 6 pixels high."""
 SANCTIONS = ("condemnation", "polemic")
 """The model's decisions whose logged actor is the leader who moved them, not their target."""
 
@@ -76,7 +80,7 @@ def trajectory_figure(model: PartyModel) -> Figure:
     first month saw empty axes), and the labelled events that happened so far in this run
     are annotated above the curves.
     """
-    figure = Figure(figsize=(9, 5.2), layout="constrained")
+    figure = Figure(figsize=(7.2, 4.6), layout="constrained")
     top, bottom = figure.subplots(2, 1, sharex=True)
     months = pd.to_datetime(pd.Series(model.dates), format="%Y-%m")
     done = months_done(model)
@@ -114,19 +118,21 @@ def trajectory_figure(model: PartyModel) -> Figure:
             xycoords=("data", "axes fraction"),
             xytext=(-3 if late else 3, 0),
             textcoords="offset points",
-            fontsize=8,
+            fontsize=TEXT_SIZE - 1,
             ha="right" if late else "left",
             va="top",
             color="0.2",
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5},
         )
     top.set_ylim(0, 1.05)
-    top.set_ylabel("Influence")
+    top.set_ylabel("Influence", fontsize=TEXT_SIZE)
     bottom.set_ylim(bottom=0)
-    bottom.set_ylabel("Power share")
+    bottom.set_ylabel("Power share", fontsize=TEXT_SIZE)
+    for axis in (top, bottom):
+        axis.tick_params(labelsize=TEXT_SIZE)
     bottom.xaxis.set_major_locator(mdates.MonthLocator(bymonth=1))
     bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    top.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=10)
+    top.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=TEXT_SIZE)
     return figure
 
 
@@ -169,7 +175,7 @@ def network_figure(model: PartyModel) -> Figure:
                 attract.add_edge(int(a), int(b), weight=weight)
     attract.add_nodes_from(graph.nodes)
     positions = nx.spring_layout(attract, weight="weight", seed=1, k=2.0 / np.sqrt(len(living)))
-    figure = Figure(figsize=(6.5, 5.2), layout="constrained")
+    figure = Figure(figsize=(5.4, 4.6), layout="constrained")
     axis = figure.subplots()
     allies = [(a, b) for a, b, d in graph.edges(data=True) if d["affinity"] > 0]
     enemies = [(a, b) for a, b, d in graph.edges(data=True) if d["affinity"] < 0]
@@ -201,15 +207,17 @@ def network_figure(model: PartyModel) -> Figure:
         node_color=[colours[model.leader_ids[i]] for i in nodes],
         node_size=[150 + 3000 * float(power[i]) for i in nodes],
     )
-    nx.draw_networkx_labels(
+    labels = nx.draw_networkx_labels(
         graph,
         positions,
         ax=axis,
-        font_size=9,
+        font_size=TEXT_SIZE - 2,  # two dozen names share the space of the chart's eight
         labels={i: names[model.leader_ids[i]].split()[-1] for i in nodes},
     )
-    axis.set_title(f"Alliances, {current_label(model)}")
-    axis.axis("off")
+    for label in labels.values():  # readable on a dark node too (Lenin's is black)
+        label.set_path_effects([patheffects.withStroke(linewidth=3, foreground="white")])
+    axis.margins(0.15)  # room for the names of the leaders at the edges
+    axis.axis("off")  # the card's title gives the month
     return figure
 
 

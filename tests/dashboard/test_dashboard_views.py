@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from simulation.dashboard import views
@@ -112,7 +113,12 @@ def test_the_network_shows_the_living_leaders_sized_by_power(model_in_1924_03):
     labels = {text.get_text() for text in figure.axes[0].texts}
     assert {"Stalin", "Trotsky", "Zinoviev"} <= labels
     assert "Lenin" not in labels
-    assert figure.axes[0].get_title() == "Alliances, 1924-03"
+    assert figure.axes[0].get_title() == ""  # the card's title gives the month
+    lenin_month = PartyModel(model_in_1924_03.spec, seed=1, mode=Mode.REPLAY)
+    lenin_month.step()  # Lenin alive, his node black: his name outlined in white
+    names = {t.get_text(): t for t in views.network_figure(lenin_month).axes[0].texts}
+    effects = names["Lenin"].get_path_effects()
+    assert [type(effect) for effect in effects] == [patheffects.withStroke]
 
 
 def test_the_chronicle_cites_the_source_of_each_scenario_event(model_in_1924_03):
