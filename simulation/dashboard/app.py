@@ -257,8 +257,14 @@ def Parameters(current: Settings):
                     parameters = {**current.parameters, name: round(new, 6)}
                     restart(replace(current, parameters=parameters))
 
+            # The value and the range in words: the thumb shows them only while dragged.
             solara.SliderFloat(
-                free.name, value=value, min=free.low, max=free.high, step=step, on_value=change
+                f"{free.name} = {value:g} (from {free.low:g} to {free.high:g})",
+                value=value,
+                min=free.low,
+                max=free.high,
+                step=step,
+                on_value=change,
             )
             solara.Text(free.description, style={"font-size": "0.8em", "color": "#555"})
 
@@ -321,6 +327,11 @@ def RunViews(session: Run):
     # Effects run once the page, figures included, has been drawn.
     solara.use_effect(lambda: session.show(drawing), [session, drawing])
     solara.Markdown(f"## {heading}")
+    # What a counterfactual changes and why: without it Stalin, "removed" in 1923, was
+    # seen still sitting in the Politburo, which the scenario intends.
+    if model.spec.description:
+        with solara.Details("About this scenario"):
+            solara.Markdown(model.spec.description)
     with solara.Columns([3, 2]):
         with solara.Card("Influence and power"):
             solara.FigureMatplotlib(trajectories, format="png")
@@ -336,7 +347,8 @@ def RunViews(session: Run):
                 _table(votes)
     with solara.Card("The path so far, against history's"):
         _table(path)
-    with solara.Card(f"Chronicle (newest first; {len(events)} events so far)"):
+    shown = min(len(events), CHRONICLE_ROWS)
+    with solara.Card(f"Chronicle (newest first: the latest {shown} of {len(events)} events)"):
         _table(events.head(CHRONICLE_ROWS))
 
 

@@ -22,4 +22,7 @@ def serve(scenario_file: Path, host: str, port: int) -> None:
     os.environ["SOLARA_APP"] = APP
     os.environ["SERVER_NAME"] = host
     os.environ["SERVER_PORT"] = str(port)
+    # Solara's badge sat over the corner of the page (the last column of the votes, the
+    # comparison's legend); the pages set their own titles.
+    os.environ["SOLARA_THEME_SHOW_BANNER"] = "False"
     uvicorn.run("solara.server.starlette:app", host=host, port=port, log_level="warning")

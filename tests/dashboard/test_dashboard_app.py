@@ -60,6 +60,17 @@ def test_step_advances_the_run_one_month_and_the_views_follow():
     views.find(v.CardTitle, children=["Alliance network, 1922-05"]).assert_single()
 
 
+def test_the_page_says_what_the_chosen_scenario_supposes():
+    """A class saw Stalin, 'removed' in 1923, still in the Politburo: the overlay says why."""
+    app.settings.value = Settings(
+        scenario_file=Path("scenarios/counterfactuals/stalin_removed_1923.yaml")
+    )
+    views, _ = _render()
+    about = views.find(v.ExpansionPanel).widget
+    text = str(about)
+    assert "About this scenario" in text and "carry the recommendation at the 12th" in text
+
+
 def test_reset_starts_the_run_again_from_its_first_month():
     views, controls = _render()
     controls.find(v.Btn, children=["Step"]).widget.click()
@@ -88,10 +99,17 @@ def test_unticking_a_key_event_drops_it_from_the_run():
 
 def test_a_slider_sets_its_parameter_in_the_run():
     _, controls = _render()
-    slider = controls.find(v.Slider, label="alliance_rate").widget
-    slider.v_model = 0.35
+    _slider(controls, "alliance_rate").v_model = 0.35
     assert app.run.value.model.parameters.alliance_rate == 0.35
     assert "--set parameters.alliance_rate=0.35" in app.settings.value.command()
+    # the value and the range are written out, not only shown on the thumb while dragged
+    assert _slider(controls, "alliance_rate").label == "alliance_rate = 0.35 (from 0 to 1)"
+
+
+def _slider(controls, name: str):
+    """The slider of a parameter, whose label begins with its name."""
+    sliders = controls.find(v.Slider).widgets
+    return next(slider for slider in sliders if slider.label.startswith(f"{name} = "))
 
 
 def _wait_for_month(index: int, settle: float = 0.0) -> None:

@@ -131,6 +131,7 @@ def test_play_a_run_in_the_browser_and_change_its_mode(dashboard, tmp_path):
     with _page(dashboard, tmp_path / "profile") as page:
         expect(page.get_by_text("Alliance network, before 1922-04")).to_be_visible()
         expect(page).to_have_title("Interregnum: watch a run")  # a class's tabs tell it apart
+        expect(page.get_by_text("This website runs on")).to_have_count(0)  # no badge over it
         toggle = page.get_by_role("button", name=re.compile(r"^(Play|Pause)$"))
         toggle.click()
         # Months pass every half second; a busy browser may draw only some of them,
