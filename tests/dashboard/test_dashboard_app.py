@@ -205,22 +205,24 @@ def test_the_comparison_page_says_when_history_is_forced(mode, free_from, said):
 
 
 class FakeComparison:
-    """Stands for ``compare_with_baseline``: records its calls, and whether two overlapped."""
+    """Stands for ``compare_with_baseline``: records its calls, and says when one has ended."""
 
     def __init__(self, failure: Exception | None = None):
-        self.calls, self.running, self.overlapped = [], 0, False
+        self.calls, self.ended = [], threading.Event()
         self.failure = failure
 
     def __call__(self, current):
         self.calls.append(current)
-        self.running += 1
-        self.overlapped |= self.running > 1
-        time.sleep(0.1)
-        self.running -= 1
-        if self.failure is not None:
-            raise self.failure
-        picture = Path("docs/images/baseline-replay.png")
-        return SimpleNamespace(main_table="| P |\n|---|\n| 0.5 |", identical=[], files=[picture])
+        try:
+            time.sleep(0.1)
+            if self.failure is not None:
+                raise self.failure
+            picture = Path("docs/images/baseline-replay.png")
+            return SimpleNamespace(
+                main_table="| P |\n|---|\n| 0.5 |", identical=[], files=[picture]
+            )
+        finally:
+            self.ended.set()
 
 
 def _compared(monkeypatch, fake):
@@ -229,10 +231,16 @@ def _compared(monkeypatch, fake):
     _, page = solara.render(app.Compare(), handle_error=False)
     _mounted.append(page)
     page.find(v.Btn).widget.click()
-    deadline = time.monotonic() + 30
-    while app.comparison.pending and time.monotonic() < deadline:
-        time.sleep(0.02)
+    assert fake.ended.wait(30)
+    _eventually(lambda: not app.comparison.pending)
     return page
+
+
+def _eventually(condition) -> None:
+    """Wait (ten seconds at most) for a task's thread to have told the page."""
+    deadline = time.monotonic() + 10
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def _alerts(page) -> list[str]:
@@ -256,6 +264,7 @@ def test_a_comparison_that_fails_unexpectedly_says_so_on_the_page(monkeypatch):
     """A worker's crash left the button live again with no table and no word."""
     app.settings.value = Settings(mode="free")
     page = _compared(monkeypatch, FakeComparison(RuntimeError("os.fork is unsafe")))
+    _eventually(lambda: _alerts(page))
     assert _alerts(page) == [
         "The comparison failed (RuntimeError: os.fork is unsafe); the server's log has more."
     ]
@@ -269,7 +278,6 @@ def test_one_comparison_runs_at_a_time_in_the_server(monkeypatch):
         app.comparison(Settings(mode="free"))
         time.sleep(0.3)
         assert fake.calls == [] and app.comparison.pending
-    deadline = time.monotonic() + 30
-    while app.comparison.pending and time.monotonic() < deadline:
-        time.sleep(0.02)
+    assert fake.ended.wait(30)
+    _eventually(lambda: app.comparison.finished)
     assert len(fake.calls) == 1 and app.comparison.finished
