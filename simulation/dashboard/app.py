@@ -19,7 +19,7 @@ import solara
 from solara.lab import task
 
 from simulation.dashboard import views
-from simulation.dashboard.comparison import RUNS, compare_with_baseline
+from simulation.dashboard.comparison import READING, RUNS, compare_with_baseline, headline
 from simulation.dashboard.server import SCENARIO_VARIABLE
 from simulation.dashboard.settings import (
     Settings,
@@ -387,10 +387,14 @@ once is unsafe: two pupils pressing Run together lost one comparison without a w
 
 
 @task
-def comparison(current: Settings) -> tuple[Settings, ComparisonResult]:
-    """The session's comparison, kept when the class leaves the page and comes back."""
+def comparison(current: Settings) -> tuple[Settings, ComparisonResult, str]:
+    """The session's comparison, kept when the class leaves the page and comes back.
+
+    Its settings, its result and its headline (:func:`.comparison.headline`).
+    """
     with COMPARING:
-        return current, compare_with_baseline(current)
+        result = compare_with_baseline(current)
+    return current, result, headline(result)
 
 
 def comparison_failure() -> str:
@@ -425,13 +429,16 @@ def Compare():
     if comparison.error:
         solara.Error(comparison_failure())
     if comparison.finished:
-        made_with, result = comparison.value
+        made_with, result, headlines = comparison.value
         if made_with != current:
             solara.Warning(
                 f"This comparison was made with earlier settings: `{made_with.command()}`. "
                 "Run again to compare the current ones."
             )
-        solara.Markdown(result.main_table)
+        solara.Markdown(headlines)
+        solara.Markdown(READING, style={"font-size": "0.9em"})
+        with solara.Details("Every outcome (each leader, office and vote)"):
+            solara.Markdown(result.main_table)
         if result.identical:
             solara.Info(identical_note(result.identical, RUNS))
         picture = next(path for path in result.files if path.suffix == ".png")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from simulation.dashboard.settings import BASELINE, Settings, build_scenario
 from simulation.experiments.compare.comparison import ComparisonResult, run_comparison
+from simulation.experiments.compare.report import headline_table
 from simulation.experiments.ensemble import Ensemble, make_executor
 from simulation.experiments.ensemble.store import is_complete
 from simulation.experiments.posterior import choose_for_comparison
@@ -94,6 +95,27 @@ def _clear_other_runs(directory: Path, ensemble: Ensemble) -> None:
     """
     if directory.exists() and not is_complete(directory, ensemble):
         shutil.rmtree(directory)
+
+
+def headline(result: ComparisonResult) -> str:
+    """The few outcomes a class asks about first: who wins, and history's orders.
+
+    The full table has some fifty rows (every leader's P(dominant), every office's
+    timing); the page shows this first and the rest on request.
+    """
+    base = load_scenario(BASELINE)
+    return headline_table(result.table, base.name, base)
+
+
+READING = (
+    "*Dominant*: the leader with the highest power share in December 1926. *History's "
+    "factions* and *verdicts*: the runs where the factions came forward, and the Politburo's "
+    "members were condemned, in history's order. Each figure is the share of the runs; "
+    "after the colon, the change from the baseline, with a 95% interval in brackets: the "
+    "runs are paired (run *i* has the same seed and parameters in both), and an interval "
+    "that does not include 0 is a change the runs show, not chance."
+)
+"""How to read :func:`headline`, in words a class needs."""
 
 
 def settings_name(scenario_name: str) -> str:

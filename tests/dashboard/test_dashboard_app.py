@@ -228,6 +228,7 @@ class FakeComparison:
 def _compared(monkeypatch, fake):
     """The comparison page with its Run button pressed, once the comparison has ended."""
     monkeypatch.setattr(app, "compare_with_baseline", fake)
+    monkeypatch.setattr(app, "headline", lambda result: "| Scenario |\n|---|\n| base |")
     _, page = solara.render(app.Compare(), handle_error=False)
     _mounted.append(page)
     page.find(v.Btn).widget.click()
@@ -274,6 +275,7 @@ def test_one_comparison_runs_at_a_time_in_the_server(monkeypatch):
     """Sessions share the comparison's folder: a second waits until the first has ended."""
     fake = FakeComparison()
     monkeypatch.setattr(app, "compare_with_baseline", fake)
+    monkeypatch.setattr(app, "headline", lambda result: "")
     with app.COMPARING:  # another session's comparison under way
         app.comparison(Settings(mode="free"))
         time.sleep(0.3)
