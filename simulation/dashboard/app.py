@@ -9,6 +9,7 @@ reactive variables below to the session.
 
 from __future__ import annotations
 
+import html
 import os
 import threading
 import time
@@ -191,7 +192,9 @@ def Controls():
         SeedField(current, run.value)
         if problem.value:
             solara.Error(problem.value)
-        solara.Text(f"Same run from a terminal: {current.command()}")
+        solara.HTML(
+            tag="div", unsafe_innerHTML=f"Same run from a terminal: {breakable(current.command())}"
+        )
     if run.value is not None:
         Events(current)
     Parameters(current)
@@ -355,6 +358,16 @@ def RunViews(session: Run):
 def _table(frame):
     """A frame as a table within its card (:data:`TABLE_STYLE`)."""
     return solara.Markdown(views.as_markdown(frame), style=TABLE_STYLE)
+
+
+def breakable(command: str) -> str:
+    """A command as HTML that a narrow column wraps after a path's slashes.
+
+    Wrapped anywhere, a path broke mid-word ("good_harvest_1925.yam" and "l" on the
+    next line), which a class copying it from the projector typed as two words. The
+    ``<wbr>`` marks are not copied with the text.
+    """
+    return html.escape(command).replace("/", "/<wbr>")
 
 
 @solara.component

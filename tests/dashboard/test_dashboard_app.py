@@ -71,6 +71,14 @@ def test_the_page_says_what_the_chosen_scenario_supposes():
     assert "About this scenario" in text and "carry the recommendation at the 12th" in text
 
 
+def test_the_command_wraps_after_a_slash_not_within_a_name():
+    command = "interregnum run scenarios/counterfactuals/good_harvest_1925.yaml --seed 7"
+    assert app.breakable(command) == (
+        "interregnum run scenarios/<wbr>counterfactuals/<wbr>good_harvest_1925.yaml --seed 7"
+    )
+    assert app.breakable("run a<b.yaml") == "run a&lt;b.yaml"  # a file name is text, not HTML
+
+
 def test_reset_starts_the_run_again_from_its_first_month():
     views, controls = _render()
     controls.find(v.Btn, children=["Step"]).widget.click()
