@@ -79,6 +79,22 @@ def test_the_command_wraps_after_a_slash_not_within_a_name():
     assert app.breakable("run a<b.yaml") == "run a&lt;b.yaml"  # a file name is text, not HTML
 
 
+def test_at_the_end_of_the_run_play_and_step_give_way_to_reset():
+    """Play at the last month did nothing and said nothing."""
+    _, controls = _render()
+    session = app.run.value
+    while session.model.running:
+        session.step()
+    app.month.value = session.model.step_index
+    assert controls.find(v.Btn, children=["Play"]).widget.disabled
+    assert controls.find(v.Btn, children=["Step"]).widget.disabled
+    said = controls.find(v.Alert).widget.children
+    assert said == ["The run has ended (1926-12): Reset to watch it again."]
+    controls.find(v.Btn, children=["Reset"]).widget.click()
+    assert not controls.find(v.Btn, children=["Play"]).widget.disabled
+    assert not controls.find(v.Alert).widgets
+
+
 def test_reset_starts_the_run_again_from_its_first_month():
     views, controls = _render()
     controls.find(v.Btn, children=["Step"]).widget.click()
