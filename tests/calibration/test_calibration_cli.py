@@ -10,6 +10,9 @@ from conftest import BASELINE, ROOT
 from simulation.cli import main
 from simulation.scenario import load_scenario
 
+COMPILING = "interregnum: compiling the model for this machine"
+"""The first line of a command on a machine that has not compiled the model yet."""
+
 PATTERNS = ROOT / "calibration" / "patterns.yaml"
 
 
@@ -157,7 +160,10 @@ def test_calibrate_names_every_bad_setting_in_one_attempt(tmp_path, capsys):
     out = tmp_path / "fit"
     bad = ["--seed", "-1", "--population", "0", "--quantile", "2", "--fit-until", "1930-01"]
     assert main(["calibrate", str(BASELINE), *bad, "--out", str(out)]) == 2
-    assert capsys.readouterr().err.splitlines() == [
+    said = capsys.readouterr().err.splitlines()
+    # On a machine that has not compiled the model the command says so first (see
+    # simulation.cli.main): not a problem of the flags.
+    assert [line for line in said if not line.startswith(COMPILING)] == [
         "--seed must be an integer from 0 to 2**63 - 2 (the validation runs take the next "
         "root, --seed + 1), got -1",
         "--population must be at least 1, got 0",
