@@ -641,3 +641,14 @@ def test_change_flags_reach_the_scenario_and_the_manifest(small_file, tmp_path):
     summary = read(out, "summary")
     assert summary["left_trotsky_war_commissar"].isna().all()
     assert summary["seed"].tolist() == run_seeds(1, 3)  # paired with the unchanged scenario
+
+
+def test_an_ensemble_missing_its_quantiles_is_not_reused(small_scenario, tmp_path):
+    """compare reused it, then failed to read the table it lacked, naming a write."""
+    out = tmp_path / "out"
+    ensemble = Ensemble(small_scenario, runs=3)
+    assert ensemble.quantiles
+    run_ensemble(ensemble, out, SerialExecutor())
+    assert is_complete(out, ensemble)
+    (out / "quantiles.parquet").unlink()
+    assert not is_complete(out, ensemble)

@@ -22,11 +22,12 @@ from simulation.experiments.sensitivity import (
     study_problems,
 )
 from simulation.experiments.sensitivity import report as report_module
-from simulation.experiments.sensitivity.design import bounds_for
-from simulation.experiments.sensitivity.indices import not_analysed
-from simulation.experiments.sensitivity.metrics import point_means
+from simulation.experiments.sensitivity.design import bounds_for, problem, sample
+from simulation.experiments.sensitivity.indices import analyse, not_analysed
+from simulation.experiments.sensitivity.metrics import point_means, run_values
 from simulation.experiments.sensitivity.plots import morris_figure
 from simulation.model import Mode
+from simulation.model.parameters import free_parameters
 
 VARIED = ("removal_delay", "power_apparatus_weight")
 
@@ -305,3 +306,30 @@ def test_each_empty_panel_says_why_as_the_summary_does(
     assert f"no run of 3 of the {POINTS} points gave it a value" in missing
     assert "did not vary" not in missing
     assert "did not vary over the sample" in constant
+
+
+def test_the_opposition_share_is_the_share_against_the_majority():
+    """The default outcome of a study: its values, and μ with them, were the majority's."""
+    summary = pd.DataFrame(
+        {"run": [1, 0], "seed": [2, 1], "congress_1925-12_for_share": [0.90, 0.95]}
+    )
+    values = run_values(summary, "opposition_share_1925-12", 57)
+    assert values.round(6).tolist() == [0.05, 0.10]  # by run
+
+
+def test_a_study_varies_the_fitted_parameters_over_their_priors():
+    """Not over every value the model accepts, which the fit has ruled out."""
+    assert bounds_for(None) == free_parameters()
+
+
+def test_the_interval_of_mu_star_is_centred_on_it():
+    """SALib gives μ*'s bootstrap half-width; the interval is μ* ± it."""
+    spec = problem({"a": (0.0, 1.0), "b": (0.0, 1.0)})
+    x = sample(spec, "morris", 4, 1)
+    y = 3 * x[:, 0] + x[:, 1] ** 2 + np.sin(5 * x[:, 0] * x[:, 1])
+    indices = analyse(spec, "morris", {"y": y}, 1)
+    mu_star = indices[indices["index"] == "mu_star"]
+    assert len(mu_star) == 2
+    centres = (mu_star["ci_low"] + mu_star["ci_high"]) / 2
+    assert np.allclose(centres, mu_star["estimate"])
+    assert (mu_star["ci_high"] > mu_star["estimate"]).all()

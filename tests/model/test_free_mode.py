@@ -142,3 +142,13 @@ def test_the_majority_elects_the_senior_candidate_to_lenins_seat(baseline):
         elected = events.query("type == 'appointment' and post == 'politburo'")
         first = elected[elected["date"] > "1924-01"].iloc[0]
         assert (first["date"], first["actor"]) == ("1924-06", "bukharin")
+
+
+def test_an_office_lost_in_the_last_month_is_a_tenure_ended_then(baseline):
+    """Not one still held: Ordzhonikidze leaves the candidates in November 1926."""
+    shorter = apply_changes(baseline, [{"set": {"end": "1926-11"}}], "--set")
+    tenures = PartyModel(shorter, seed=SEED, mode=Mode.REPLAY).run()["tenures"]
+    spell = tenures[
+        (tenures["leader"] == "ordzhonikidze") & (tenures["post"] == "politburo_candidate")
+    ]
+    assert spell[["start", "end"]].values.tolist() == [["1926-07", "1926-11"]]

@@ -280,6 +280,8 @@ BAD_CHANGES = [
         r"changes\[0\]\.set\.leaders\.stalin\.posts\[0\]: unknown post 'general_secretariat'",
     ),
     ("set: {end: 1921-01}", r"changes\[0\]\.set\.end: must be after start 1922-04, got 1921-01"),
+    # a period of one month is no period either (the check was "before", not "not after")
+    ("set: {end: 1922-04}", r"changes\[0\]\.set\.end: must be after start 1922-04, got 1922-04"),
     ("set: {}", r"changes\[0\]\.set: expected a mapping of PATH: VALUE pairs"),
     (
         "remove_event: lenin-death",

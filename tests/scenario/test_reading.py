@@ -186,7 +186,9 @@ def test_a_long_chain_of_overlays_is_refused_without_a_recursion_error(tmp_path)
         (tmp_path / f"o{k}.yaml").write_text(
             f"extends: o{k - 1}.yaml\nname: o{k}\nsource: test citation\nchanges: []\n"
         )
-    assert load_scenario(tmp_path / "o31.yaml").name == "o31"
+    assert load_scenario(tmp_path / "o31.yaml").name == "o31"  # 32 files: the most allowed
+    with pytest.raises(ScenarioError, match=r"extends: more than 32 files extend one another"):
+        load_scenario(tmp_path / "o32.yaml")
     with pytest.raises(ScenarioError, match=r"extends: more than 32 files extend one another"):
         load_scenario(tmp_path / "o40.yaml")
 
