@@ -5,7 +5,10 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
+from calibration.patterns import fitted, load_patterns
+from simulation.calendar import Month
 from simulation.experiments.assessment.assessment import HOLD_OUT, REPRODUCED, Assessment
 
 
@@ -73,3 +76,24 @@ def test_a_hit_share_close_to_the_threshold_is_within_its_sampling_error():
     wider = _counted({"seat": 4020, "army": 4500}, 10000).sampling_intervals(HOLD_OUT)
     assert wider.loc["seat", "high"] - wider.loc["seat", "low"] < seat["high"] - seat["low"]
     assert wider.loc["army", "low"] > REPRODUCED
+
+
+def test_the_hold_out_patterns_are_those_the_hold_out_fit_was_not_given(baseline):
+    """A pattern dated the fit's last month is fitted, so it is no hold-out pattern."""
+    patterns = load_patterns(ROOT / "calibration" / "patterns.yaml", baseline).patterns
+    until = Month.parse("1925-06")
+    assert any(pattern.date == until for pattern in patterns)  # the case in question
+    settings = SimpleNamespace(fit_until=until)
+    assessment = Assessment(
+        patterns=patterns,
+        settings=settings,
+        model="posterior",
+        descriptions={},
+        tables={},
+        scores={},
+        hindsight=[],
+        learnt=pd.DataFrame(),
+    )
+    late = set(assessment.late())
+    assert late and not late & {pattern.id for pattern in fitted(patterns, until)}
+    assert late == {pattern.id for pattern in patterns if pattern.date > until}

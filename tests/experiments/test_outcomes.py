@@ -17,6 +17,7 @@ from simulation.experiments.outcomes import (
     summary_columns,
 )
 from simulation.model import Mode, PartyModel
+from simulation.scenario import apply_changes
 from simulation.scenario.schema import Event
 
 
@@ -164,3 +165,14 @@ def test_an_empty_vote_log_still_gives_a_typed_table(small_scenario):
     votes = outcome_tables(small_scenario, [free])["votes"]
     assert votes.num_rows == 0
     assert votes.schema == VOTE_SCHEMA
+
+
+def test_a_congress_in_the_scenarios_last_month_is_one_of_its_sittings(baseline):
+    """Its vote is the default outcome of a study of a period ending with the 14th Congress."""
+    later = [event.id for event in baseline.events if str(event.date) > "1925-12"]
+    shorter = apply_changes(
+        baseline,
+        [{"set": {"end": "1925-12"}}, *({"drop_event": event} for event in later)],
+        "--set",
+    )
+    assert congress_sittings(shorter)[-1] == "1925-12"
