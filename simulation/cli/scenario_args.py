@@ -220,7 +220,8 @@ def _note_idle_drop(base: Scenario, changed: Scenario, event_id: str, mode: str)
     from simulation.model.party_model import decides_from
 
     event = next(event for event in base.events if event.id == event_id)
-    if not applies(event, changed, decides_from(changed, Mode(mode))):
+    within = changed.start <= event.date <= changed.end  # else dropped to shorten the period
+    if within and not applies(event, changed, decides_from(changed, Mode(mode))):
         print(
             f"interregnum: note: --drop-event {event_id} drops a decision of the scenario that "
             f"{mode_label(mode, changed)} runs never apply (the leaders decide it): it changes "

@@ -119,6 +119,14 @@ def test_an_overlay_may_branch_from_history_and_a_bad_month_is_told_at_its_line(
         load_scenario(overlay)
 
 
+LATER_THAN_1922_10 = [
+    flag
+    for event in ("purge-leningrad", "lenin-death", "trotsky-out")
+    for flag in ("--drop-event", event)
+]
+"""The flags that drop the small scenario's events after October 1922."""
+
+
 @pytest.mark.parametrize(
     ("arguments", "idle"),
     [
@@ -127,6 +135,9 @@ def test_an_overlay_may_branch_from_history_and_a_bad_month_is_told_at_its_line(
         (["--free-from", "1923-01", "--drop-event", "purge-leningrad"], False),  # replayed
         (["--free-from", "1922-10", "--drop-event", "purge-leningrad"], True),
         (["--mode", "free", "--drop-event", "lenin-death"], False),  # exogenous: every mode
+        # dropped with the months it falls in: nothing to note, in either mode
+        (["--mode", "replay", "--set", "end=1922-10", *LATER_THAN_1922_10], False),
+        (["--mode", "free", "--set", "end=1922-10", *LATER_THAN_1922_10], False),
     ],
 )
 def test_a_drop_that_changes_nothing_in_the_mode_used_is_noted(
