@@ -246,3 +246,17 @@ def test_a_dask_cluster_gives_the_same_indices_and_boxes(small_file, tmp_path):
     assert (tmp_path / "d-dask" / "boxes.csv").read_text() == (
         tmp_path / "d-local" / "boxes.csv"
     ).read_text()
+
+
+def test_a_disk_that_refuses_the_study_exits_1_not_2(small_file, tmp_path, capsys, monkeypatch):
+    """Status 2 says the input was bad; a full disk is not the user's flags."""
+    import simulation.experiments.ensemble as ensemble
+
+    def full_disk(**_):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ensemble, "make_executor", full_disk)
+    out = tmp_path / "study"
+    arguments = ["--method", "morris", "--trajectories", "2", "--runs-per-point", "1"]
+    assert main(["sensitivity", str(small_file), *arguments, "--out", str(out)]) == 1
+    assert f"cannot write to {out}: No space left on device" in capsys.readouterr().err

@@ -526,3 +526,16 @@ def test_a_bad_flag_shows_no_traceback(base_file):
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr
     assert "unknown event 'nothing'" in completed.stderr
+
+
+def test_as_many_events_moved_out_of_the_period_as_are_listed_are_each_named(small_scenario):
+    """Three mistyped dates are three problems; a shortened period would be one line."""
+    moves = [
+        {"move_event": {"id": event, "date": "1923-09"}}
+        for event in ("enrolment", "conference", "lenin-death")
+    ]
+    with pytest.raises(ScenarioError) as error:
+        apply_changes(small_scenario, moves, "flags")
+    outside = [problem for problem in error.value.problems if "outside the period" in problem]
+    assert len(outside) == 3
+    assert not any("events fall after the end" in problem for problem in error.value.problems)
