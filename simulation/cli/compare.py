@@ -168,7 +168,6 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.compare.comparison import run_comparison
     from simulation.experiments.compare.report import (
         HEADLINE_BEYOND,
-        headline_table,
         identical_note,
         mode_used,
         unchanged_note,
@@ -247,7 +246,7 @@ def handle(args: argparse.Namespace) -> int:
     if len(scenarios) - 1 <= HEADLINE_BEYOND:
         print(result.main_table)
     else:
-        print(headline_table(result.table, scenarios[0].name, scenarios[0]))
+        print(result.headline)
         print(f"\nEvery outcome, with its interval: {out_dir / 'report.md'}")
     print()
     if result.identical:

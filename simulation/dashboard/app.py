@@ -20,7 +20,7 @@ import solara
 from solara.lab import task
 
 from simulation.dashboard import views
-from simulation.dashboard.comparison import READING, RUNS, compare_with_baseline, headline
+from simulation.dashboard.comparison import READING, RUNS, compare_with_baseline
 from simulation.dashboard.server import SCENARIO_VARIABLE
 from simulation.dashboard.settings import (
     Settings,
@@ -405,14 +405,10 @@ once is unsafe: two pupils pressing Run together lost one comparison without a w
 
 
 @task
-def comparison(current: Settings) -> tuple[Settings, ComparisonResult, str]:
-    """The session's comparison, kept when the class leaves the page and comes back.
-
-    Its settings, its result and its headline (:func:`.comparison.headline`).
-    """
+def comparison(current: Settings) -> tuple[Settings, ComparisonResult]:
+    """The session's comparison and its settings, kept when the class leaves the page."""
     with COMPARING:
-        result = compare_with_baseline(current)
-    return current, result, headline(result)
+        return current, compare_with_baseline(current)
 
 
 def comparison_failure() -> str:
@@ -447,13 +443,13 @@ def Compare():
     if comparison.error:
         solara.Error(comparison_failure())
     if comparison.finished:
-        made_with, result, headlines = comparison.value
+        made_with, result = comparison.value
         if made_with != current:
             solara.Warning(
                 f"This comparison was made with earlier settings: `{made_with.command()}`. "
                 "Run again to compare the current ones."
             )
-        solara.Markdown(headlines)
+        solara.Markdown(result.headline)
         solara.Markdown(READING, style={"font-size": "0.9em"})
         with solara.Details("Every outcome (each leader, office and vote)"):
             solara.Markdown(result.main_table)

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from simulation.dashboard.settings import BASELINE, Settings, build_scenario
 from simulation.experiments.compare.comparison import ComparisonResult, run_comparison
-from simulation.experiments.compare.report import headline_table
 from simulation.experiments.ensemble import Ensemble, make_executor
 from simulation.experiments.ensemble.store import is_complete
 from simulation.experiments.posterior import choose_for_comparison
@@ -97,16 +96,6 @@ def _clear_other_runs(directory: Path, ensemble: Ensemble) -> None:
         shutil.rmtree(directory)
 
 
-def headline(result: ComparisonResult) -> str:
-    """The few outcomes a class asks about first: who wins, and history's orders.
-
-    The full table has some fifty rows (every leader's P(dominant), every office's
-    timing); the page shows this first and the rest on request.
-    """
-    base = load_scenario(BASELINE)
-    return headline_table(result.table, base.name, base)
-
-
 READING = (
     "*Dominant*: the leader with the highest power share in December 1926. *History's "
     "factions* and *verdicts*: the runs where the factions came forward, and the Politburo's "
@@ -115,7 +104,8 @@ READING = (
     "runs are paired (run *i* has the same seed and parameters in both), and an interval "
     "that does not include 0 is a change the runs show, not chance."
 )
-"""How to read :func:`headline`, in words a class needs."""
+"""How to read a comparison's headline (:attr:`.ComparisonResult.headline`), in words a
+class needs: the page shows it first, and the fifty rows of every outcome on request."""
 
 
 def settings_name(scenario_name: str) -> str:

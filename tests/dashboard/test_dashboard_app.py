@@ -243,7 +243,10 @@ class FakeComparison:
                 raise self.failure
             picture = Path("docs/images/baseline-replay.png")
             return SimpleNamespace(
-                main_table="| P |\n|---|\n| 0.5 |", identical=[], files=[picture]
+                headline="| Scenario |\n|---|\n| base |",
+                main_table="| P |\n|---|\n| 0.5 |",
+                identical=[],
+                files=[picture],
             )
         finally:
             self.ended.set()
@@ -252,7 +255,6 @@ class FakeComparison:
 def _compared(monkeypatch, fake):
     """The comparison page with its Run button pressed, once the comparison has ended."""
     monkeypatch.setattr(app, "compare_with_baseline", fake)
-    monkeypatch.setattr(app, "headline", lambda result: "| Scenario |\n|---|\n| base |")
     _, page = solara.render(app.Compare(), handle_error=False)
     _mounted.append(page)
     page.find(v.Btn).widget.click()
@@ -299,7 +301,6 @@ def test_one_comparison_runs_at_a_time_in_the_server(monkeypatch):
     """Sessions share the comparison's folder: a second waits until the first has ended."""
     fake = FakeComparison()
     monkeypatch.setattr(app, "compare_with_baseline", fake)
-    monkeypatch.setattr(app, "headline", lambda result: "")
     with app.COMPARING:  # another session's comparison under way
         app.comparison(Settings(mode="free"))
         time.sleep(0.3)

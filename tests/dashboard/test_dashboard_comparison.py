@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from simulation.dashboard.comparison import compare_with_baseline, headline, settings_name
+from simulation.dashboard.comparison import compare_with_baseline, settings_name
 from simulation.dashboard.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("at_project_root")
@@ -19,7 +19,7 @@ def test_the_settings_are_compared_with_the_baseline_through_the_cli_comparison(
     assert scenarios == {"baseline-1922", SETTINGS_NAME}
     assert SETTINGS_NAME in result.main_table
     # first on the page: who wins and history's orders, a row per scenario
-    lines = headline(result).splitlines()
+    lines = result.headline.splitlines()
     assert lines[0].startswith("| Scenario | P(") and "dominant) | P(history's" in lines[0]
     assert [line.split(" | ")[0] for line in lines[2:]] == ["| baseline-1922", f"| {SETTINGS_NAME}"]
     manifest = (tmp_path / SETTINGS_NAME / "manifest.json").read_text(encoding="utf-8")

@@ -143,6 +143,10 @@ class ComparisonResult:
     Attributes:
         table: the comparison table (every metric of every scenario).
         main_table: the report's main table, in Markdown.
+        headline: who most often wins and history's orders, a row per scenario, in
+            Markdown (:func:`.report.headline_table`): what the dashboard shows first, and
+            what the command and the report give instead of the main table past a few
+            alternatives.
         reports: by scenario name, the ensemble's report, or ``None`` if it was reused.
         identical: the scenarios every run of which gave the same outcomes.
         files: the comparison's files (table, report, plot, record).
@@ -152,6 +156,7 @@ class ComparisonResult:
 
     table: pd.DataFrame
     main_table: str
+    headline: str
     reports: dict[str, EnsembleReport | None]
     identical: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
@@ -276,6 +281,7 @@ def _compare(
     unchanged = [name for name in names[1:] if same_outcomes(summaries[name], summaries[base])]
     report_path = out_dir / REPORT
     many = len(names) - 1 > HEADLINE_BEYOND
+    headline = headline_table(table, base, base_scenario)
     text = report_text(
         ensembles,
         reused,
@@ -285,7 +291,7 @@ def _compare(
         identical,
         unchanged,
         figure=plot_path.name,
-        headline=headline_table(table, base, base_scenario) if many else "",
+        headline=headline if many else "",
     )
     write_text(report_path, text)
     record_path = out_dir / RECORD
@@ -295,4 +301,4 @@ def _compare(
     record["versions"] = package_versions(VERSIONED_EXTRAS)
     write_text(record_path, json.dumps(record, indent=2, sort_keys=True) + "\n")
     files = [csv_path, report_path, plot_path, record_path]
-    return ComparisonResult(table, main_table, reports, identical, files, unchanged)
+    return ComparisonResult(table, main_table, headline, reports, identical, files, unchanged)
