@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from simulation.experiments.paths import ORDERS, PathReader, on_historys_path
 from simulation.model import PartyModel
+from simulation.model.decisions import SANCTION_TYPES
 from simulation.output.colours import leader_colours
 from simulation.output.contenders import MAIN_LEADERS, contender_order
 
@@ -38,8 +39,6 @@ NOT_HELD = "none of the leaders modelled"
 TEXT_SIZE = 12
 """Points of the figures' words. Each figure is scaled to its card: on a classroom laptop
 (1366 px wide) words of 8 to 10 points on larger figures came out 5 to 6 pixels high."""
-SANCTIONS = ("condemnation", "polemic")
-"""The model's decisions whose logged actor is the leader who moved them, not their target."""
 
 
 def months_done(model: PartyModel) -> int:
@@ -249,7 +248,7 @@ def chronicle(model: PartyModel) -> pd.DataFrame:
         event = events.get(row.event_id)
         if event is None:
             text, source = row.detail or row.type, "the model's decision"
-            if row.type in SANCTIONS:  # its actor moved it; a removal's actor is its target
+            if row.type in SANCTION_TYPES:  # its actor moved it; a removal's is its target
                 text += f", moved by {row.actor}"
         elif row.type == event.type:
             text, source = event.description, event.source

@@ -45,6 +45,9 @@ _SANCTION_KIND = {
     leadership.CAMPAIGN: "polemic",
     leadership.CONDEMNATION: "condemnation",
 }
+SANCTION_TYPES = frozenset(_SANCTION_KIND.values())
+"""The event types of the model's verdicts, whose logged actor is their mover (of a removal,
+its target)."""
 _FACTION_KINDS = ("faction_dissolved", "faction_formed")
 _DETAIL_WORDS = {
     "campaign": "campaign against {}",
