@@ -151,26 +151,36 @@ def step_once() -> None:
 
 
 @solara.component
+def RunButtons():
+    """Play/Pause, Step and Reset; at the run's end Play and Step give way to Reset.
+
+    Its own component, redrawn each month to see the end: the rest of the controls (a
+    slider per parameter, a box per event) need not be.
+    """
+    _ = month.value
+    ended = run.value is not None and not run.value.model.running and not playing.value
+    with solara.Row():
+        solara.Button(
+            "Pause" if playing.value else "Play",
+            on_click=lambda: play(not playing.value),
+            color="primary",
+            disabled=ended,
+        )
+        solara.Button("Step", on_click=step_once, disabled=playing.value or ended)
+        solara.Button("Reset", on_click=lambda: restart(settings.value))
+    if ended:  # Play did nothing there, and said nothing
+        solara.Info(f"The run has ended ({run.value.model.date}): Reset to watch it again.")
+
+
+@solara.component
 def Controls():
     """Scenario, mode, seed, parameters, events, and play/pause/step/reset."""
     current = settings.value
     files = [str(path) for path in scenario_files()]
     if str(current.scenario_file) not in files:  # a file given on the command line
         files.insert(0, str(current.scenario_file))
-    _ = month.value  # redrawn each month: the run's end disables Play and Step
-    ended = run.value is not None and not run.value.model.running and not playing.value
     with solara.Card("Run"):
-        with solara.Row():
-            solara.Button(
-                "Pause" if playing.value else "Play",
-                on_click=lambda: play(not playing.value),
-                color="primary",
-                disabled=ended,
-            )
-            solara.Button("Step", on_click=step_once, disabled=playing.value or ended)
-            solara.Button("Reset", on_click=lambda: restart(settings.value))
-        if ended:  # Play did nothing there, and said nothing
-            solara.Info(f"The run has ended ({run.value.model.date}): Reset to watch it again.")
+        RunButtons()
         with solara.Div(attributes={"title": str(current.scenario_file)}):  # shown elided
             solara.Select(
                 "Scenario",
