@@ -95,6 +95,22 @@ def initial_holdings(scenario: Scenario) -> list[tuple[str, str]]:
     return [(leader.id, post) for leader in scenario.leaders for post in leader.posts]
 
 
+def promotions(scenario: Scenario, post_id: str) -> list[str]:
+    """The post and every post its holder can be promoted to, directly or in steps.
+
+    A candidate of the Politburo made a full member has not left the Politburo: read
+    from the posts' ``promoted_from``, so that ``left_*`` counts losses, not promotions.
+    """
+    reached = [post_id]
+    for post in reached:
+        reached += [
+            other
+            for other, spec in scenario.posts.items()
+            if post in spec.promoted_from and other not in reached
+        ]
+    return reached
+
+
 def congress_sittings(scenario: Scenario) -> list[str]:
     """Months (``YYYY-MM``) of the congresses in the scenario's calendar, in order."""
     months = {
@@ -153,7 +169,8 @@ def summary_row(model: PartyModel) -> dict[str, object]:
     ``dominant`` is the leader with the highest power share in the final month
     (the first in scenario order on a tie). ``left_<leader>_<post>`` counts the
     months from the scenario's start to the first month-end at which the leader
-    no longer held a post he held at the start (NaN if he never left it).
+    no longer held a post he held at the start, nor one it promotes to
+    (:func:`promotions`; NaN if he never left it).
     ``congress_<month>_for_share`` is votes for / votes cast, summed over the
     motions voted at that congress (NaN if none was voted).
     """
@@ -170,7 +187,9 @@ def summary_row(model: PartyModel) -> dict[str, object]:
     leader_index = {leader_id: i for i, leader_id in enumerate(model.leader_ids)}
     post_index = {post_id: p for p, post_id in enumerate(model.post_ids)}
     for leader_id, post_id in initial_holdings(spec):
-        not_held = np.flatnonzero(~recorder.holds[:, leader_index[leader_id], post_index[post_id]])
+        kept = [post_index[post] for post in promotions(spec, post_id)]
+        held = recorder.holds[:, leader_index[leader_id], kept].any(axis=1)
+        not_held = np.flatnonzero(~held)
         row[f"left_{leader_id}_{post_id}"] = float(not_held[0]) if not_held.size else np.nan
     counts = {month: [0, 0] for month in congress_sittings(spec)}
     for vote in model.vote_log:

@@ -57,6 +57,16 @@ def test_posts_held_at_the_end_have_no_end_and_no_left_month(replayed):
     assert math.isnan(outcome.summary["left_stalin_politburo"])
 
 
+def test_a_candidate_made_full_member_has_not_left_but_one_demoted_has(baseline):
+    """A promotion ends the candidacy's tenure without counting as leaving it."""
+    outcome = run_outcome(simulate(baseline))
+    assert ("bukharin", "politburo_candidate", "1922-04", "1924-06") in outcome.tenures
+    assert ("bukharin", "politburo", "1924-06", None) in outcome.tenures
+    assert math.isnan(outcome.summary["left_bukharin_politburo_candidate"])
+    assert ("kamenev", "politburo", "1922-04", "1926-01") in outcome.tenures
+    assert outcome.summary["left_kamenev_politburo"] == 45  # 1922-04 + 45 months: demoted
+
+
 def test_tenures_cover_exactly_the_months_each_post_is_held(replayed):
     """Expanded month by month, the spells give back the run's own posts frame."""
     outcome = run_outcome(replayed)

@@ -12,7 +12,8 @@ The metrics are means over runs of columns of each ensemble's ``summary`` table:
   power share at the end, for every leader dominant in at least one run of any scenario;
 - ``power_<leader>``: the mean final power share;
 - ``p_left_<leader>_<post>``: the share of runs in which the leader has left, by the
-  end, a post he held at the start ("never left" counts as not having left);
+  end, a post he held at the start, a promotion out of it not counted (see
+  ``outcomes.promotions``; "never left" counts as not having left);
 - ``left_<leader>_<post>``: the mean number of months from the start until he left it,
   **over the runs in which he did** (``n`` counts them);
 - ``congress_<YYYY-MM>_for_share``: the mean share of votes for the motions of that
