@@ -190,11 +190,14 @@ def Controls():
                     replace(current, scenario_file=Path(file), dropped=frozenset())
                 ),
             )
-        solara.ToggleButtonsSingle(
-            value=current.mode,
-            values=[mode.value for mode in Mode],
-            on_value=lambda mode: restart(replace(current, mode=mode)),
-        )
+        if current.free_from is None:
+            solara.ToggleButtonsSingle(
+                value=current.mode,
+                values=[mode.value for mode in Mode],
+                on_value=lambda mode: restart(replace(current, mode=mode)),
+            )
+        else:  # a branch is replay, then free: a toggle showing either would mislead
+            solara.Text(f"Mode: {current.mode_words()} ({NO_BRANCH} below to choose one).")
         if run.value is not None:
             solara.Select(
                 "Free from (replay until this month, then the leaders decide)",
@@ -440,7 +443,7 @@ def Compare():
         f"## The current settings against the baseline\n"
         f"{RUNS} runs of each, paired (run *i* has the same seed and the same parameters "
         f"drawn from the posterior of the fit in both; a parameter you moved keeps its value "
-        f"in every run), in {current.mode} mode: `{current.command()}`"
+        f"in every run), {current.mode_words()}: `{current.command()}`"
     )
     if current.mode == "replay" and current.free_from is None:
         solara.Info(REPLAY_NOTE)

@@ -87,17 +87,22 @@ class Settings:
             flags.append(f"--free-from {self.free_from}")
         return changes, flags
 
+    def mode_words(self) -> str:
+        """The mode in words: a branch is replayed before its month whatever the mode."""
+        if self.free_from is None:
+            return f"{self.mode} mode"
+        return f"history replayed until {self.free_from}, the leaders deciding from it"
+
     def command(self) -> str:
-        """The ``interregnum run`` command that repeats this run."""
+        """The ``interregnum run`` command that repeats this run.
+
+        A branch's command gives no ``--mode``: ``--free-from`` sets it, as
+        ``interregnum run --help`` says, and the toggle's choice would only mislead.
+        """
         _, flags = self.changes()
+        mode = [f"--mode {self.mode}"] if self.free_from is None else []
         return " ".join(
-            [
-                "interregnum run",
-                str(self.scenario_file),
-                f"--mode {self.mode}",
-                f"--seed {self.seed}",
-            ]
-            + flags
+            ["interregnum run", str(self.scenario_file), *mode, f"--seed {self.seed}", *flags]
         )
 
 

@@ -95,6 +95,19 @@ def test_at_the_end_of_the_run_play_and_step_give_way_to_reset():
     assert not controls.find(v.Alert).widgets
 
 
+def test_a_branch_shows_its_mode_in_words_not_a_toggle_showing_replay_or_free():
+    _, controls = _render()
+    controls.find(v.BtnToggle).assert_single()
+    branch = [select for select in controls.find(v.Select).widgets if "Free from" in select.label]
+    branch[0].v_model = "1924-05"
+    controls.find(v.BtnToggle).assert_empty()
+    said = "Mode: history replayed until 1924-05, the leaders deciding from it"
+    assert [text for text in controls.find(v.Html).widgets if said in str(text.children)]
+    assert app.run.value.model.free_from == 25  # 1922-04 + 25 months
+    branch[0].v_model = app.NO_BRANCH
+    controls.find(v.BtnToggle).assert_single()
+
+
 def test_reset_starts_the_run_again_from_its_first_month():
     views, controls = _render()
     controls.find(v.Btn, children=["Step"]).widget.click()

@@ -66,5 +66,8 @@ def test_branching_from_a_month_sets_free_from_as_the_flag_does(baseline):
     scenario = build_scenario(settings)
     assert str(scenario.free_from) == "1924-05"
     assert settings.command().endswith("--free-from 1924-05")
+    assert "--mode" not in settings.command()  # --free-from overrides it
+    assert settings.mode_words() == "history replayed until 1924-05, the leaders deciding from it"
+    assert "--mode free" in Settings(mode="free").command()
     months = branch_months(baseline)
     assert months[0] == "1922-05" and months[-1] == "1926-12" and len(months) == 56
