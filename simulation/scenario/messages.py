@@ -9,6 +9,7 @@ the message offers the closest known names.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 Path = tuple[str | int, ...]
@@ -71,3 +72,19 @@ def unknown(kind: str, value: object, known: Iterable[str]) -> str:
     known = sorted(known)
     hint = suggestion(value, known)
     return f"unknown {kind} {quote(value)}" + (hint or f" (expected one of: {listing(known)})")
+
+
+def in_reading_order(problems: list[str]) -> list[str]:
+    """Problems by file, the files in the order first met, and by line within each.
+
+    They are found in passes (the changes, then the fields, then the references), so
+    they come out of order; a reader fixes a file from the top.
+    """
+    files: dict[str, int] = {}
+
+    def place(problem: str) -> tuple[int, int]:
+        located = re.match(r"(.*?):(\d+): ", problem)
+        file, line = (located[1], int(located[2])) if located else (problem.split(": ")[0], 0)
+        return files.setdefault(file, len(files)), line
+
+    return sorted(problems, key=place)

@@ -16,7 +16,14 @@ from pydantic import BaseModel, ValidationError
 
 from simulation.scenario.checks import check_scenario
 from simulation.scenario.draft import Draft
-from simulation.scenario.messages import Path, ScenarioError, listing, quote, suggestion
+from simulation.scenario.messages import (
+    Path,
+    ScenarioError,
+    in_reading_order,
+    listing,
+    quote,
+    suggestion,
+)
 from simulation.scenario.posthumous import check_posthumous
 from simulation.scenario.schema import Scenario
 
@@ -104,12 +111,12 @@ def validate_draft(draft: Draft, problems: list[str] | None = None) -> Scenario:
             draft.describe(_clean_loc(item["loc"]), _schema_message(item))
             for item in error.errors()
         ]
-        raise ScenarioError(problems) from None
+        raise ScenarioError(in_reading_order(problems)) from None
     for problem in [*check_scenario(scenario), *check_posthumous(scenario)]:
         message = problem.message
         if problem.related is not None:
             message += f" at {draft.where(problem.related)}"
         problems.append(draft.describe(problem.path, message))
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(in_reading_order(problems))
     return scenario

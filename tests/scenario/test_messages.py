@@ -4,6 +4,7 @@ import pytest
 from conftest import SMALL_SCENARIO
 
 from simulation.scenario import ScenarioError, apply_changes, load_scenario, parse_scenario
+from simulation.scenario.messages import in_reading_order
 
 THREE_MISTAKES = """\
 extends: base.yaml
@@ -93,3 +94,20 @@ def test_an_unknown_name_in_a_scenario_file_suggests_the_close_ones(old, new, me
         parse_scenario(SMALL_SCENARIO.replace(old, new, 1), "bad.yaml")
     (problem,) = caught.value.problems
     assert message in problem
+
+
+def test_problems_are_put_in_reading_order_file_by_file():
+    problems = [
+        "overlay.yaml:9: set: unknown leader",
+        "base.yaml:40: events[3].arena: no conference sits",
+        "overlay.yaml:6: drop_event: unknown event",
+        "--set: leaders.x.health: unknown leader",
+        "base.yaml:12: leaders[1].posts: unknown post",
+    ]
+    assert in_reading_order(problems) == [
+        "overlay.yaml:6: drop_event: unknown event",
+        "overlay.yaml:9: set: unknown leader",
+        "base.yaml:12: leaders[1].posts: unknown post",
+        "base.yaml:40: events[3].arena: no conference sits",
+        "--set: leaders.x.health: unknown leader",
+    ]

@@ -319,6 +319,19 @@ def test_every_bad_change_is_reported_at_once(base_file, tmp_path):
     assert lines == [str(FIRST_CHANGE_LINE), str(FIRST_CHANGE_LINE + 1), str(FIRST_CHANGE_LINE + 3)]
 
 
+def test_problems_found_in_different_passes_are_listed_from_the_top(base_file, tmp_path):
+    """A reference (found first, applying the changes) below a bad field is listed after it."""
+    path = write_overlay(
+        tmp_path,
+        "  - set: {leaders.stalin.influence: 2.0}\n"  # a field: found validating the result
+        "  - drop_event: nothing\n",  # a reference: found applying the changes
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    lines = [problem.split(":")[1] for problem in caught.value.problems]
+    assert lines == [str(FIRST_CHANGE_LINE), str(FIRST_CHANGE_LINE + 1)]
+
+
 def test_a_problem_a_change_causes_in_the_base_names_the_base_line(base_file, tmp_path):
     path = write_overlay(tmp_path, "  - drop_event: conference\n")
     expected = (
