@@ -472,7 +472,26 @@ def Compare():
         solara.Image(picture)
 
 
+@solara.component
+def Layout(children=[]):  # noqa: B006 - Solara passes the page this way
+    """Solara's app layout, its tabs named by the pages' labels.
+
+    Solara's own tabs name a page by its path ("HOME", "COMPARE"); a class reads what
+    each page does.
+    """
+    route, pages = solara.use_route()
+    router = solara.use_router()
+    paths = [solara.resolve_path(page, level=0) for page in pages]
+    tabs = solara.lab.Tabs(
+        value=pages.index(route) if route in pages else 0,
+        on_value=lambda index: router.push(paths[index]),
+        align="center",
+        children=[solara.lab.Tab(page.label) for page in pages],
+    )
+    return solara.AppLayout(children=[solara.AppBar(children=[tabs]), *children])
+
+
 routes = [
-    solara.Route(path="/", component=Watch, label="Watch a run"),
+    solara.Route(path="/", component=Watch, label="Watch a run", layout=Layout),
     solara.Route(path="compare", component=Compare, label="Compare with the baseline"),
 ]

@@ -161,6 +161,13 @@ def test_play_a_run_in_the_browser_and_change_its_mode(dashboard, tmp_path):
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOT, full_page=True)
 
+        # The tabs say what each page does (Solara's own read "HOME" and "COMPARE").
+        page.get_by_role("tab", name="Compare with the baseline").click()
+        expect(page.get_by_text("The current settings against the baseline")).to_be_visible()
+        expect(page.get_by_text("--mode free --seed 1")).to_be_visible()
+        page.get_by_role("tab", name="Watch a run").click()
+        expect(page.get_by_text("baseline-1922, free: 1922-04")).to_be_visible()  # kept
+
 
 WIDE = 1600
 """The window of the reviewer who saw the sidebar cover the heading and the chart's axis."""
