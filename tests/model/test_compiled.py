@@ -77,7 +77,10 @@ def test_the_first_run_on_a_machine_says_it_is_compiling(small_file, tmp_path, m
     member = ["run", str(small_file), "--ensemble-run", "2", "--out", str(tmp_path / "member")]
     for arguments in (free, branch, member):
         assert "(once, about a minute and a half)" in said(arguments)
-        assert asked == {"simulate_month"}
+        assert asked == {"simulate_month", "replay_month"}
+    # the mechanisms compiled by a replay already: the decisions alone remain
+    monkeypatch.setattr(compiled, "machine_code_cached", lambda month: month == "replay_month")
+    assert "(once, about a minute and a quarter)" in said(free)
 
 
 def test_a_cached_machine_starts_without_a_word(small_file, tmp_path, capsys):
