@@ -20,6 +20,7 @@ from simulation.cli.common import (
 )
 from simulation.experiments.seeds import SeedError, check_seed
 from simulation.scenario import ScenarioError, load_scenario, scenario_hash
+from simulation.scenario.reading import read_text, read_value
 
 DEFAULT_SCENARIO = Path("scenarios/baseline_1922.yaml")
 
@@ -136,8 +137,8 @@ def _not_a_fit(parameters_file: Path, posterior_file: Path) -> str | None:
     """
     if parameters_file.is_file():
         try:
-            earlier = yaml.safe_load(parameters_file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            earlier, _ = read_value(read_text(parameters_file), str(parameters_file))
+        except ScenarioError:  # unreadable: not a fit's either
             earlier = None
         if not (isinstance(earlier, dict) and {"fit", "parameters"} <= earlier.keys()):
             return (

@@ -30,7 +30,9 @@ from simulation.experiments.parameter_draws import (
     posterior_beside,
 )
 from simulation.model.parameters import free_parameters
-from simulation.scenario import Scenario
+from simulation.scenario import Scenario, ScenarioError
+from simulation.scenario.messages import quote
+from simulation.scenario.reading import line_of, read_text, read_value, read_yaml
 
 
 def fitted_point_of(scenario_file: Path) -> Path | None:
@@ -43,8 +45,8 @@ def fitted_point_of(scenario_file: Path) -> Path | None:
     while scenario_file not in seen:
         seen.add(scenario_file)
         try:
-            data = yaml.safe_load(scenario_file.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
+            data, _ = read_value(read_text(scenario_file), str(scenario_file))
+        except ScenarioError:  # said by the scenario's own loading
             return None
         if not isinstance(data, dict):
             return None
@@ -79,16 +81,34 @@ def read_point(path: Path) -> dict[str, float]:
     """The parameters of a fitted point file, as ``calibrate`` writes it.
 
     Raises:
-        DrawError: the file cannot be read or has no ``parameters:`` mapping of numbers.
+        DrawError: the file cannot be read, has no ``parameters:`` mapping, or maps a
+            name to something other than a number (one line per problem, at its line).
     """
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return {str(k): float(v) for k, v in data["parameters"].items()}
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError):
+        data, root = read_yaml(read_text(path, "parameters file"), str(path), "parameters")
+    except ScenarioError as error:
+        raise DrawError("\n".join(error.problems)) from None
+    fitted = data.get("parameters")
+    if not isinstance(fitted, dict):
         raise DrawError(
-            f"{path}: cannot read fitted parameters (expected a 'parameters:' mapping as "
-            "'interregnum calibrate' writes)"
-        ) from None
+            f"{path}:{line_of(root, ('parameters',))}: parameters: expected a mapping of "
+            "parameter values, as 'interregnum calibrate' writes"
+        )
+    problems = [
+        f"{point_place(path, root, name)}: expected a number, got {quote(value)}"
+        for name, value in fitted.items()
+        if isinstance(value, bool) or not isinstance(value, int | float)
+    ]
+    if problems:
+        raise DrawError("\n".join(problems))
+    return {str(name): float(value) for name, value in fitted.items()}
+
+
+def point_place(path: Path, root: yaml.Node | None, name: str) -> str:
+    """``FILE:LINE: parameters.NAME``: where a point file gives a parameter."""
+    if root is None:
+        root = read_yaml(read_text(path, "parameters file"), str(path), "parameters")[1]
+    return f"{path}:{line_of(root, ('parameters', name))}: parameters.{name}"
 
 
 def kept_parameters(scenario: Scenario, scenario_file: Path | None) -> frozenset[str]:

@@ -10,7 +10,10 @@ must come back as a message, never a traceback. Hence:
 - aliases may expand the document to at most :data:`MAX_VALUES` values (a
   "billion laughs" file of 300 bytes would otherwise expand to gigabytes);
 - a key written twice in one mapping is refused with both lines, where YAML
-  would silently keep the last one.
+  would silently keep the last one;
+- a value YAML recognises but cannot build (a date such as ``1924-02-30``, a
+  ``!!float abc``, an integer of thousands of digits) is refused at its line and
+  field, where PyYAML would raise a bare ``ValueError``.
 
 The document is composed once into a node tree, which keeps the lines for
 messages, and the data is constructed from that same tree.
@@ -25,7 +28,7 @@ from pathlib import Path as FilePath
 
 import yaml
 
-from simulation.scenario.messages import Path, ScenarioError, cut, quote
+from simulation.scenario.messages import Path, ScenarioError, cut, format_path, quote
 
 MAX_FILE_BYTES = 5_000_000
 """The largest scenario, overlay or parameters file read (the baseline is about 0.1 MB)."""
@@ -98,6 +101,11 @@ class _BoundedLoader(yaml.SafeLoader):
 
     depth = 0
 
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.unbuilt: list[tuple[yaml.Node, str]] = []
+        """The nodes YAML could not build a value of, with why."""
+
     def compose_node(self, parent, index):
         self.depth += 1
         if self.depth > MAX_DEPTH:
@@ -123,6 +131,23 @@ class _BoundedLoader(yaml.SafeLoader):
                 )
             first_line[identity] = line
         return node
+
+    def construct_object(self, node, deep=False):
+        """Build a value; one YAML cannot build is noted and read as its text, to go on."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, AttributeError, OverflowError) as error:
+            kind = node.tag.rsplit(":", 1)[-1]
+            what = _KINDS.get(kind, f"a {kind}")
+            # PyYAML's own slips (a NoneType without groupdict) say nothing to a reader.
+            why = str(error) if isinstance(error, (ValueError, OverflowError)) else "not one"
+            problem = f"cannot read {quote(node.value)} as {what}: {cut(why, 80)}"
+            self.unbuilt.append((node, problem))
+            return str(node.value)
+
+
+_KINDS = {"int": "an integer", "float": "a number", "timestamp": "a date", "bool": "true or false"}
+"""YAML's scalar tags in a reader's words."""
 
 
 # YAML 1.1, which PyYAML follows, reads 1e-3 and 5e-1 as text: its floats need a dot and a
@@ -209,7 +234,37 @@ def read_value(text: str, origin: str) -> tuple[object, yaml.Node | None]:
         raise ScenarioError([f"{origin}:{line}: invalid YAML: {cut(reason, 120)}"]) from None
     finally:
         loader.dispose()
+    if loader.unbuilt:
+        raise ScenarioError([_unbuilt(origin, root, *unbuilt) for unbuilt in loader.unbuilt])
     return data, root
+
+
+def _unbuilt(origin: str, root: yaml.Node, node: yaml.Node, problem: str) -> str:
+    """``FILE:LINE: field.path: problem`` for a value YAML could not build."""
+    field = _path_to(root, node)
+    return (
+        f"{origin}:{node.start_mark.line + 1}: "
+        + (f"{format_path(field)}: " if field else "")
+        + problem
+    )
+
+
+def _path_to(root: yaml.Node, target: yaml.Node) -> Path:
+    """The field path of ``target`` in the tree under ``root`` (empty if not found)."""
+    stack: list[tuple[yaml.Node, Path]] = [(root, ())]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path
+        if id(node) in seen:  # an alias shares its anchor's node
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack += [(value, (*path, key.value)) for key, value in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(child, (*path, index)) for index, child in enumerate(node.value)]
+    return ()
 
 
 def line_of(node: yaml.Node | None, path: Path) -> int:

@@ -193,8 +193,11 @@ def test_calibrate_overwrites_no_file_but_an_earlier_fits(tmp_path, capsys):
     scenario.write_text(BASELINE.read_text())
     notes = tmp_path / "mine-posterior.csv"
     notes.write_text("run,verdict\n1,mine\n")
+    unreadable = tmp_path / "unreadable.yaml"  # YAML that PyYAML cannot build a value of
+    unreadable.write_text("fit: {}\nparameters: {}\nnote: 1924-02-30\n")
     for target, problem in (
         (scenario, f"--parameters-file {scenario} exists and is not a fit's parameters file"),
+        (unreadable, f"--parameters-file {unreadable} exists and is not a fit's parameters file"),
         (tmp_path / "mine.yaml", f"{notes} (the posterior beside --parameters-file) exists"),
     ):
         arguments = ["--parameters-file", str(target), "--out", str(tmp_path / "fit")]
@@ -202,9 +205,11 @@ def test_calibrate_overwrites_no_file_but_an_earlier_fits(tmp_path, capsys):
         assert problem in capsys.readouterr().err
     assert scenario.read_text() == BASELINE.read_text()
     assert notes.read_text() == "run,verdict\n1,mine\n"
+    assert unreadable.read_text() == "fit: {}\nparameters: {}\nnote: 1924-02-30\n"
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "baseline_1922.yaml",
         "mine-posterior.csv",
+        "unreadable.yaml",
     ]
 
 

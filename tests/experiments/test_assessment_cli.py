@@ -196,7 +196,17 @@ def test_assess_refuses_bad_input_with_status_2(tmp_path, capsys):
     fit = tmp_path / "fit.yaml"
     fit.write_text("parameters:\n  hostility: 7\n")
     assert main(["assess", str(BASELINE), "--hold-out-parameters", str(fit)]) == 2
-    assert f"{fit}: parameters.hostility: expected a number from -1 to 1, got 7" in (
+    assert f"{fit}:2: parameters.hostility: expected a number from -1 to 1, got 7" in (
+        capsys.readouterr().err
+    )
+    fit.write_text("fit: {}\nparameters:\n  hostility: high\n  alliance_rate: [0.1]\n")
+    assert main(["assess", str(BASELINE), "--hold-out-parameters", str(fit)]) == 2
+    said = capsys.readouterr().err
+    assert f"{fit}:3: parameters.hostility: expected a number, got 'high'" in said
+    assert f"{fit}:4: parameters.alliance_rate: expected a number, got [0.1]" in said
+    fit.write_text("fit: {}\nparameters:\n  hostility: 1924-02-30\n")  # a traceback once
+    assert main(["assess", str(BASELINE), "--hold-out-parameters", str(fit)]) == 2
+    assert f"{fit}:3: parameters.hostility: cannot read '1924-02-30' as a date" in (
         capsys.readouterr().err
     )
     patterns = tmp_path / "patterns.yaml"

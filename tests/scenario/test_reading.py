@@ -222,3 +222,32 @@ def test_a_byte_order_mark_is_not_part_of_the_first_key(tmp_path):
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + SMALL_SCENARIO.encode())
     assert load_scenario(path).name == "small"
+
+
+def test_values_yaml_cannot_build_are_each_refused_at_their_line_and_field():
+    """PyYAML raised a bare ValueError on an impossible date: a traceback, exit status 1."""
+    problems = problems_of(
+        "name: x\nstart: 1924-02-30\nend: 0000-01-01\nleaders:\n  - {influence: !!float abc}\n"
+    )
+    assert problems == [
+        "bad.yaml:2: start: cannot read '1924-02-30' as a date: day is out of range for month",
+        "bad.yaml:3: end: cannot read '0000-01-01' as a date: year 0 is out of range",
+        "bad.yaml:5: leaders[0].influence: cannot read 'abc' as a number: could not convert "
+        "string to float: 'abc'",
+    ]
+    with pytest.raises(ValueError, match=r"^--set start=1922-04-31: .*'1922-04-31' as a date"):
+        change_from_flag("--set", "start=1922-04-31")
+
+
+def test_an_impossible_date_in_an_overlay_is_a_refusal_not_a_traceback(
+    small_file, tmp_path, capsys
+):
+    overlay = tmp_path / "moved.yaml"
+    overlay.write_text(
+        f"extends: {small_file.name}\nname: moved\nsource: a test\nchanges:\n"
+        "  - move_event: {id: lenin-death, date: 1924-02-30}\n"
+    )
+    assert main(["validate", str(overlay)]) == 2
+    assert f"{overlay}:5: changes[0].move_event.date: cannot read '1924-02-30'" in (
+        capsys.readouterr().err
+    )

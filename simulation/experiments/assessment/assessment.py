@@ -40,7 +40,7 @@ from simulation.experiments.parameter_draws import (
     value_problem,
 )
 from simulation.experiments.paths import ORDERS, PathReader, history_orders, order_of
-from simulation.experiments.posterior import read_point
+from simulation.experiments.posterior import point_place, read_point
 from simulation.experiments.seeds import run_seeds
 from simulation.model.parameters import free_parameters
 from simulation.scenario import Scenario
@@ -213,7 +213,8 @@ def variants(scenario: Scenario, settings: Settings) -> tuple[list[Variant], str
         hold_out_point = read_point(settings.hold_out_parameters)
         problem = value_problem(pd.DataFrame([hold_out_point]), scenario)
         if problem is not None:
-            raise DrawError(f"{settings.hold_out_parameters}: parameters.{problem[1]}")
+            name, _, message = problem[1].partition(": ")
+            raise DrawError(f"{point_place(settings.hold_out_parameters, None, name)}: {message}")
         early = with_parameters(scenario, {**hold_out_point, **_own(scenario, settings.kept)})
         early_posterior = posterior_beside(settings.hold_out_parameters)
         draws = None
