@@ -120,12 +120,13 @@ def handle(args: argparse.Namespace) -> int:
         return fail(str(error))
     note_parameters(choice.note)
     try:
+        keep_trajectories = args.keep_trajectories or (args.resume and _kept_before(out_dir))
         ensemble = Ensemble(
             scenario,
             runs=args.runs,
             seed=args.seed,
             mode=Mode(args.mode),
-            keep_trajectories=args.keep_trajectories,
+            keep_trajectories=keep_trajectories,
             scenario_file=str(args.scenario),
             overrides=tuple(overrides),
             parameters=choice.draws,
@@ -194,6 +195,24 @@ def _parameters_line(choice: ParameterChoice) -> str:
     if choice.draws.kind == "prior":
         return f"each run drawn from the priors of the fit (the prior predictive){kept}"
     return f"each run drawn from the posterior {choice.draws.path}{kept}"
+
+
+def _kept_before(out_dir: Path) -> bool:
+    """Whether the ensemble being resumed kept its trajectories; said if so.
+
+    Resumed without ``--keep-trajectories``, it would lose them at its consolidation:
+    ``--resume`` goes on with what is there, so it keeps them, and says so.
+    """
+    from simulation.experiments.ensemble.store import read_manifest
+
+    kept = bool((read_manifest(out_dir) or {}).get("keep_trajectories"))
+    if kept:
+        print(
+            f"interregnum: note: {out_dir} keeps every run's trajectories: resumed with "
+            "--keep-trajectories, so as not to lose them",
+            file=sys.stderr,
+        )
+    return kept
 
 
 def _note_runs_without_trajectories(out_dir: Path, ensemble: Ensemble) -> None:

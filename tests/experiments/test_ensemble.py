@@ -353,6 +353,21 @@ def test_trajectories_asked_on_resume_redo_chunks_without_them(small_scenario, t
     assert not (out / "trajectories.parquet").exists()
 
 
+def test_a_resume_keeps_the_trajectories_of_an_ensemble_that_kept_them(
+    small_file, tmp_path, capsys
+):
+    """Resumed without --keep-trajectories, their file was deleted without a word."""
+    out = tmp_path / "kept"
+    base = ["ensemble", str(small_file), "--runs", "3", "--workers", "1", "--out", str(out)]
+    assert main([*base, "--quiet", "--keep-trajectories"]) == 0
+    kept = (out / "trajectories.parquet").read_bytes()
+    capsys.readouterr()
+    assert main([*base, "--quiet", "--resume"]) == 0
+    assert f"interregnum: note: {out} keeps every run's trajectories" in capsys.readouterr().err
+    assert (out / "trajectories.parquet").read_bytes() == kept
+    assert json.loads((out / "manifest.json").read_text())["keep_trajectories"] is True
+
+
 def test_trajectories_asked_on_resume_are_announced_before_the_runs_redone(
     small_file, tmp_path, capsys
 ):
