@@ -32,6 +32,7 @@ from simulation.cli import (
     sensitivity,
     validate,
 )
+from simulation.cli.common import EXIT_BAD_INPUT
 from simulation.cli.compiling import CompilingClock
 from simulation.model import compiled
 
@@ -123,6 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interregnum: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:  # a count no check bounded (the commands refuse those they know)
+        print(
+            "interregnum: not enough memory for what was asked: ask for fewer runs, samples "
+            "or resamples",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
     except BrokenPipeError:
         return _reader_gone()
 

@@ -88,12 +88,14 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _flag_problems(args: argparse.Namespace, scenario: Scenario, known: list[str]) -> list[str]:
     """Every problem of the flags, so that one attempt names them all."""
+    from simulation.experiments.assessment.assessment import MAX_RUNS
+
     problems = [
         f"--given: {unknown('pattern', given, known)} in {args.patterns}"
         for given in dict.fromkeys(args.given)
         if given not in known
     ]
-    problems += count_problems(args, runs=1, workers=1)
+    problems += count_problems(args, {"runs": MAX_RUNS}, runs=1, workers=1)
     if args.hold_out_parameters is not None and not args.hold_out_parameters.is_file():
         problems.append(f"--hold-out-parameters {args.hold_out_parameters}: no such file")
     if args.fit_until is not None and not scenario.start <= args.fit_until <= scenario.end:

@@ -110,11 +110,15 @@ def month_problems(args: argparse.Namespace, **flags: str) -> list[str]:
     return problems
 
 
-def count_problems(args: argparse.Namespace, **minimums: int) -> list[str]:
-    """Each count flag below its minimum (a flag left out, None, is not one), and the seed.
+def count_problems(
+    args: argparse.Namespace, maximums: dict[str, int] | None = None, **minimums: int
+) -> list[str]:
+    """Each count flag out of its bounds (a flag left out, None, is not one), and the seed.
 
     Asked before any scenario is run, so that one attempt names every bad number rather
     than the first; the ensemble's own checks stay behind them for callers in Python.
+    A maximum bounds a count that would otherwise hang or exhaust the memory before the
+    first run (a list of 10**10 seeds).
     """
     from simulation.experiments.seeds import SeedError, check_seed  # numpy: not at start-up
 
@@ -122,6 +126,11 @@ def count_problems(args: argparse.Namespace, **minimums: int) -> list[str]:
         f"--{name.replace('_', '-')} must be at least {minimum}, got {value}"
         for name, minimum in minimums.items()
         if (value := getattr(args, name)) is not None and value < minimum
+    ]
+    problems += [
+        f"--{name.replace('_', '-')} must be at most {maximum:,}, got {value:,}"
+        for name, maximum in (maximums or {}).items()
+        if (value := getattr(args, name)) is not None and value > maximum
     ]
     try:
         check_seed(args.seed)

@@ -20,7 +20,7 @@ from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.parameter_args import add_parameter_arguments, note_parameters
 from simulation.cli.scenario_args import add_free_from_argument, branch_from_history
 from simulation.experiments.compare.names import OWN_FILES
-from simulation.experiments.compare.statistics import RESAMPLES
+from simulation.experiments.compare.statistics import MAX_RESAMPLES, RESAMPLES
 from simulation.scenario import Scenario, ScenarioError, load_scenario
 
 DEFAULT_RUNS = 1000
@@ -104,7 +104,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         type=int,
         default=RESAMPLES,
         metavar="B",
-        help=f"bootstrap resamples of the runs (default {RESAMPLES})",
+        help=f"bootstrap resamples of the runs (default {RESAMPLES}, at most {MAX_RESAMPLES:,})",
     )
     parser.add_argument(
         "--force",
@@ -179,6 +179,8 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.model import Mode
 
     counts = count_problems(args, runs=1, workers=1, bootstrap=1)
+    if args.bootstrap > MAX_RESAMPLES:  # found after the runs, by the memory, once
+        counts.append(f"--bootstrap must be at most {MAX_RESAMPLES:,}, got {args.bootstrap:,}")
     paths = [args.base, *args.alternatives]
     scenarios, problems = _load(paths, args.free_from)
     if problems or counts:

@@ -116,10 +116,17 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.discovery.report import box_sentence
     from simulation.experiments.parameter_draws import DrawError
     from simulation.experiments.posterior import choose_parameters
+    from simulation.experiments.sensitivity.design import MAX_STUDY_RUNS
     from simulation.model import Mode
 
     # One attempt names the scenario's and the levers file's problems and every bad number.
     problems = count_problems(args, runs=2, replicates=1, boxes=1, workers=1)
+    runs = (args.runs or 0) * (args.replicates or 1)  # --runs left out: the design's own
+    if runs > MAX_STUDY_RUNS:  # the design is built before any run
+        problems.append(
+            f"--runs {args.runs:,} x --replicates {args.replicates or 1:,} makes {runs:,} runs; "
+            f"a study takes at most {MAX_STUDY_RUNS:,}"
+        )
     try:
         scenario, overrides = load_from_args(args)
     except ScenarioError as error:

@@ -401,3 +401,20 @@ def test_calibrate_refuses_a_seed_it_cannot_use(tmp_path, capsys, seed):
         f"root, --seed + 1), got {seed}"
     ) in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_request_the_memory_cannot_hold_is_refused_without_a_traceback(
+    small_file, tmp_path, capsys, monkeypatch
+):
+    """A count no check bounds (a list of 10**10 run seeds) ended in a MemoryError traceback."""
+    from simulation.cli import run
+
+    def exhausted(args):
+        raise MemoryError
+
+    monkeypatch.setattr(run, "handle", exhausted)
+    assert main(["run", str(small_file), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "interregnum: not enough memory for what was asked: ask for fewer runs, samples or "
+        "resamples"
+    )

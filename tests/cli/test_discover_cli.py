@@ -54,6 +54,11 @@ def _discover(small_file, levers, out, *flags):
             "--runs 10: --design factorial runs every combination of the on/off levers (2 for 1)",
         ),
         (["--replicates", "0"], "--replicates must be at least 1, got 0"),
+        (  # a traceback: the design's billion rows asked of numpy
+            ["--runs", "1000000000", "--replicates", "1"],
+            "--runs 1,000,000,000 x --replicates 1 makes 1,000,000,000 runs; a study takes at "
+            "most 10,000,000",
+        ),
         (["--parameters", "posterior"], "no posterior sample"),
     ],
 )

@@ -74,6 +74,16 @@ def test_sensitivity_with_an_unknown_method_exits_2(small_file, capsys):
             ["--method", "sobol", "--trajectories", "5"],
             "--trajectories sizes a morris study only; --method sobol is sized by --samples",
         ),
+        (  # SALib building the sample hung for minutes
+            ["--method", "morris", "--trajectories", "10000000"]
+            + ["--parameters", "hostility,alliance_rate"],
+            "--trajectories 10,000,000 with 2 parameters and 4 runs a point makes 120,000,000 "
+            "runs; a study takes at most 10,000,000",
+        ),
+        (  # a traceback: 32 TiB asked of numpy
+            ["--method", "sobol", "--samples", str(2**40)],
+            "a study takes at most 10,000,000",
+        ),
     ],
 )
 def test_sensitivity_bad_input_exits_2(small_file, tmp_path, capsys, flags, message):

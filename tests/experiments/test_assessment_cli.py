@@ -181,6 +181,8 @@ def test_compare_refuses_an_assessments_folder_before_running(assessed, capsys):
 def test_assess_refuses_bad_input_with_status_2(tmp_path, capsys):
     assert main(["assess", str(BASELINE), "--runs", "0"]) == 2
     assert "--runs must be at least 1, got 0" in capsys.readouterr().err
+    assert main(["assess", str(BASELINE), "--runs", str(10**10)]) == 2  # hung making its seeds
+    assert "--runs must be at most 100,000, got 10,000,000,000" in capsys.readouterr().err
     missing = tmp_path / "none.csv"
     assert main(["assess", str(BASELINE), "--posterior", str(missing)]) == 2
     assert f"{missing}: no posterior sample; run 'interregnum calibrate'" in (

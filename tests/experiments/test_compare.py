@@ -549,6 +549,7 @@ def test_compare_refuses_another_commands_folder_by_its_record(tmp_path):
     [
         ({"runs": "0"}, "--runs must be at least 1, got 0"),
         ({"bootstrap": "0"}, "--bootstrap must be at least 1, got 0"),
+        ({"bootstrap": str(10**12)}, "--bootstrap must be at most 100,000, got 1,000,000,000,000"),
         ({"workers": "0"}, "--workers must be at least 1, got 0"),
         ({"seed": "-2"}, "--seed must be an integer from 0 to 2**63 - 1, got -2"),
         ({"alt": "missing.yaml"}, "missing.yaml: no such scenario file"),

@@ -108,6 +108,29 @@ def size_problem(method: str, size: int) -> str | None:
     return None
 
 
+MAX_STUDY_RUNS = 10_000_000
+"""The most runs a study takes: about six hours on two cores (``benchmarks/README.md``:
+Sobol's 118,784 runs in 228 s). SALib builds the whole sample first, so a size beyond it
+would hang building it, or exhaust the memory, before the first run."""
+
+
+def runs_problem(method: str, size: int, parameters: int, runs_per_point: int) -> str | None:
+    """Why the study would be too large, or None; asked before SALib builds the sample.
+
+    Its runs are its points (Morris: ``r(k + 1)``; Sobol without second-order indices:
+    ``N(k + 2)``) times the runs per point.
+    """
+    points = size * (parameters + (1 if method == "morris" else 2))
+    runs = points * runs_per_point
+    if runs <= MAX_STUDY_RUNS:
+        return None
+    flag = "--trajectories" if method == "morris" else "--samples"
+    return (
+        f"{flag} {size:,} with {parameters} parameters and {runs_per_point} runs a point makes "
+        f"{runs:,} runs; a study takes at most {MAX_STUDY_RUNS:,}"
+    )
+
+
 def count_problem(names: Sequence[str], method: str) -> str | None:
     """Why too few parameters vary for the method, or None.
 

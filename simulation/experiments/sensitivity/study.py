@@ -26,6 +26,7 @@ from simulation.experiments.sensitivity.design import (
     bounds_for,
     count_problem,
     problem,
+    runs_problem,
     sample,
     size_problem,
 )
@@ -107,6 +108,10 @@ def study_problems(study: Study) -> list[str]:
     else:
         if (count := count_problem(list(bounds), study.method)) is not None:
             problems.append(count)
+        elif size is None and study.runs_per_point >= 1:
+            too_many = runs_problem(study.method, study.size, len(bounds), study.runs_per_point)
+            if too_many is not None:
+                problems.append(too_many)
     try:
         _outcome_names(study)
     except SensitivityError as error:
