@@ -183,7 +183,8 @@ def test_a_resume_with_another_parameter_source_or_a_changed_posterior_is_refuse
     error = capsys.readouterr().err
     folder = f"the folder of this ensemble's runs, {posterior_run},"
     assert f"{folder} holds a different ensemble (parameters 'posterior' " in error
-    assert "'point' here; posterior_sha256 '" in error and "will not resume it" in error
+    assert "'point' here; a posterior sample there, none here)" in error
+    assert "will not resume it" in error
     assert (posterior_run / "summary.parquet").read_bytes() == before
 
     sample = tmp_path / "sample.csv"
@@ -194,7 +195,10 @@ def test_a_resume_with_another_parameter_source_or_a_changed_posterior_is_refuse
     frame.iloc[:-1].to_csv(sample, index=False)  # the sample was refitted since
     assert ensemble(out, "--workers", "1", "--posterior", str(sample), "--resume") == 2
     error = capsys.readouterr().err
-    assert f"runs, {out}, holds a different ensemble (posterior_sha256 '" in error
+    assert (
+        f"runs, {out}, holds a different ensemble (another posterior sample, or the same file "
+        "changed (posterior_sha256 differs))"
+    ) in error
 
 
 def test_a_parameter_given_with_set_wins_over_the_draws(baseline, tmp_path):

@@ -424,7 +424,11 @@ def test_another_scenario_is_refused(small_file, small_scenario, tmp_path):
     out = tmp_path / "out"
     run_ensemble(Ensemble(small_scenario, runs=3), out, SerialExecutor())
     other = small_scenario.model_copy(update={"events": small_scenario.events[:-1]})
-    with pytest.raises(EnsembleError, match=r"holds a different ensemble \(scenario_sha256 "):
+    with pytest.raises(
+        EnsembleError,
+        match=r"holds a different ensemble \(another scenario: its file, an overlay it extends or "
+        r"a --set, --drop-event, --move-event or --free-from differs \(scenario_sha256 \w{12}… ",
+    ):
         run_ensemble(Ensemble(other, runs=3), out, SerialExecutor(), resume=True)
 
 
@@ -667,3 +671,15 @@ def test_an_ensemble_missing_its_quantiles_is_not_reused(small_scenario, tmp_pat
     assert is_complete(out, ensemble)
     (out / "quantiles.parquet").unlink()
     assert not is_complete(out, ensemble)
+
+
+def test_a_study_with_other_points_is_refused_in_words_not_digests(small_scenario, tmp_path):
+    from simulation.experiments.sensitivity.design import SamplePoints
+
+    out, names = tmp_path / "runs", ["hostility", "alliance_rate"]
+    points = np.array([[0.2, 0.3], [0.4, 0.5]])
+    first = SamplePoints(names, points, 1)
+    run_ensemble(Ensemble(small_scenario, runs=2, parameters=first), out, SerialExecutor())
+    other = Ensemble(small_scenario, runs=2, parameters=SamplePoints(names, points + 0.05, 1))
+    with pytest.raises(EnsembleError, match=r"\(other points to run \(another levers file, "):
+        run_ensemble(other, out, SerialExecutor(), resume=True)

@@ -107,9 +107,32 @@ def check_report_folder(out_dir: Path, identity: dict[str, object], force: bool)
     previous = earlier["identity"]
     what = f"{', '.join(previous.get('scenarios') or [])}, {previous.get('runs')} runs"
     raise EnsembleError(
-        f"{out_dir} holds the report of another comparison ({what}); will not overwrite "
-        "it: choose another --out, or pass --force to replace it"
+        f"{out_dir} holds the report of another comparison ({what}; "
+        f"{_differences(previous, identity)}); will not overwrite it: choose another --out, "
+        "or pass --force to replace it"
     )
+
+
+_SETTINGS = {"runs": "--runs", "seed": "--seed", "mode": "--mode", "resamples": "--bootstrap"}
+"""The settings of a comparison's identity a user gives by a flag, by that flag."""
+
+
+def _differences(previous: dict, identity: dict[str, object]) -> str:
+    """How an earlier comparison differs from this one, in the user's words."""
+    differences = [
+        f"{flag} {previous.get(key)} there, {identity.get(key)} here"
+        for key, flag in _SETTINGS.items()
+        if previous.get(key) != identity.get(key)
+    ]
+    if list(previous.get("scenarios") or []) != list(identity["scenarios"]):
+        differences.append("other scenarios")
+    elif previous.get("scenarios") != identity["scenarios"]:
+        differences.append("the scenarios' files changed since")
+    if previous.get("parameters") != identity.get("parameters") or previous.get(
+        "posterior_sha256"
+    ) != identity.get("posterior_sha256"):
+        differences.append("another parameter source or posterior sample")
+    return "; ".join(differences) or "made by another version of the program"
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,19 @@ def _difference(key: str, there: object, here: object) -> str:
     """One way a directory's ensemble differs from this one, as the refusal names it."""
     if key == "model_sha256":
         return f"another version of the model's code ({key} {there!r} there, {here!r} here)"
+    if key == "scenario_sha256":  # the digests alone say nothing a user can act on
+        return (
+            "another scenario: its file, an overlay it extends or a --set, --drop-event, "
+            f"--move-event or --free-from differs ({key} {str(there)[:12]}… there, "
+            f"{str(here)[:12]}… here)"
+        )
+    study = ("levers ", "sample ")  # a study's points, labelled by their digest
+    if key == "parameters" and all(str(value).startswith(study) for value in (there, here)):
+        return "other points to run (another levers file, design or sample size)"
+    if key == "posterior_sha256" and None in (there, here):
+        return "a posterior sample there, none here" if there else "none there, one here"
+    if key == "posterior_sha256":
+        return f"another posterior sample, or the same file changed ({key} differs)"
     return f"{key} {there!r} there, {here!r} here"
 
 
