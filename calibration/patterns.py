@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from simulation.calendar import Month, MonthField
 from simulation.scenario import Scenario, ScenarioError
 from simulation.scenario.loader import format_path, line_of, read_text, read_yaml
+from simulation.scenario.messages import in_reading_order, quote, unknown
 from simulation.scenario.schema import Arena, Identifier, Share
 
 Months = Annotated[int, Field(ge=0, le=60)]
@@ -306,8 +307,7 @@ def _check(patterns: Patterns, scenario: Scenario) -> list[tuple[tuple, str]]:
                     path = ("patterns", index, name) + (
                         (position,) if isinstance(value, list) else ()
                     )
-                    listing = ", ".join(sorted(known[kind]))
-                    problems.append((path, f"unknown {kind} {item!r} (expected one of: {listing})"))
+                    problems.append((path, unknown(kind, item, known[kind])))
     return problems
 
 
@@ -328,15 +328,26 @@ def load_patterns(path: str | Path, scenario: Scenario) -> Patterns:
             where = tuple(part for part in item["loc"] if part not in KINDS)
             if item["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 where += ("kind",)
-            message = item["msg"].removeprefix("Value error, ")
-            problems.append(f"{path}:{line_of(root, where)}: {format_path(where)}: {message}")
-        raise ScenarioError(problems) from None
+            problems.append(f"{path}:{line_of(root, where)}: {format_path(where)}: {_said(item)}")
+        raise ScenarioError(in_reading_order(problems)) from None
     problems = _check(patterns, scenario)
     if problems:
         raise ScenarioError(
-            [
-                f"{path}:{line_of(root, where)}: {format_path(where)}: {what}"
-                for where, what in problems
-            ]
+            in_reading_order(
+                [
+                    f"{path}:{line_of(root, where)}: {format_path(where)}: {what}"
+                    for where, what in problems
+                ]
+            )
         )
     return patterns
+
+
+def _said(error: dict) -> str:
+    """A pydantic error as a scenario's are said: what was expected, and what was given."""
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        return message.removeprefix("Value error, ")
+    if error["type"] in ("missing", "extra_forbidden", "union_tag_invalid", "union_tag_not_found"):
+        return message
+    return f"{message}, got {quote(error['input'])}"

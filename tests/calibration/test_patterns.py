@@ -68,7 +68,13 @@ def test_the_patterns_file_covers_every_level_and_both_roles(baseline):
             "  - id: x\n    kind: position\n    leader: trotsky\n    axis: regime\n"
             "    below: 1.5\n    date: 1923-10\n    role: fit\n    source: test\n",
             6,
-            "patterns[0].below: Input should be less than or equal to 1",
+            "patterns[0].below: Input should be less than or equal to 1, got 1.5",
+        ),
+        (
+            "  - {id: x, kind: holds, leader: stalinn, post: war_commissar,\n"
+            "     date: 1924-01, role: fit, source: test}\n",
+            2,
+            "patterns[0].leader: unknown leader 'stalinn' (did you mean 'stalin' or 'kalinin'?)",
         ),
         (
             "  - {id: x, kind: position, leader: trotsky, axis: regime, below: 0.0,\n"
@@ -108,6 +114,18 @@ def test_bad_patterns_are_refused_with_file_line_and_field(
     problems = caught.value.problems
     assert any(p.startswith(f"{bad}:{line}: ") and message in p for p in problems), problems
     assert len(problems) == 1, problems  # one problem, one message
+
+
+def test_the_problems_of_a_patterns_file_are_listed_from_its_top(tmp_path, baseline):
+    bad = tmp_path / "patterns.yaml"
+    bad.write_text(
+        "patterns:\n"
+        "  - {id: x, kind: holds, leader: bronstein, post: general_secretary,\n"
+        "     date: 1930-01, role: fit, source: test}\n"  # the date is checked first
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_patterns(bad, baseline)
+    assert [problem.split(":")[1] for problem in caught.value.problems] == ["2", "3"]
 
 
 def test_a_position_reads_one_axis_of_one_leader(baseline):
