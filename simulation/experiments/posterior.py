@@ -191,6 +191,8 @@ def choose_parameters(
             f"{scenario_file}: no posterior sample: the scenario names no fitted parameters "
             "(parameters_from:)"
             if path is None
+            else f"{path}: is a directory, not a posterior sample (a CSV file)"
+            if path.is_dir()
             else f"{path}: no posterior sample there"
         )
         if posterior is not None or asked == "posterior":

@@ -111,6 +111,8 @@ def test_without_a_posterior_the_point_stands_in_with_a_note_unless_one_was_aske
     nowhere = tmp_path / "nowhere.csv"
     with pytest.raises(DrawError, match=r"nowhere.csv: no posterior sample there; run "):
         choose_parameters(None, small_scenario, small, nowhere)
+    with pytest.raises(DrawError, match=r": is a directory, not a posterior sample \(a CSV file\)"):
+        choose_parameters(None, small_scenario, small, tmp_path)
     with pytest.raises(DrawError, match=r"and --parameters point draws from none"):
         choose_parameters("point", small_scenario, small, nowhere)
     # The priors need no sample: a scenario with no fit draws from them all the same.
