@@ -133,10 +133,18 @@ class _BoundedLoader(yaml.SafeLoader):
         return node
 
     def construct_object(self, node, deep=False):
-        """Build a value; one YAML cannot build is noted and read as its text, to go on."""
+        """Build a value; one YAML cannot build is noted and read as its text, to go on.
+
+        Its text stands as its value, so that an alias of it is not built (and noted) again,
+        and the bookkeeping PyYAML leaves undone on an error is done here.
+        """
+        deep_before = self.deep_construct
         try:
             return super().construct_object(node, deep)
         except (ValueError, TypeError, AttributeError, OverflowError) as error:
+            self.deep_construct = deep_before
+            self.recursive_objects.pop(node, None)
+            self.constructed_objects[node] = str(node.value)
             kind = node.tag.rsplit(":", 1)[-1]
             what = _KINDS.get(kind, f"a {kind}")
             # PyYAML's own slips (a NoneType without groupdict) say nothing to a reader.
@@ -260,10 +268,12 @@ def _path_to(root: yaml.Node, target: yaml.Node) -> Path:
         if id(node) in seen:  # an alias shares its anchor's node
             continue
         seen.add(id(node))
+        # Children pushed last first, so that the first written is searched first: an
+        # anchor's node is found where the anchor is, not at a later alias.
         if isinstance(node, yaml.MappingNode):
-            stack += [(value, (*path, key.value)) for key, value in node.value]
+            stack += reversed([(value, (*path, key.value)) for key, value in node.value])
         elif isinstance(node, yaml.SequenceNode):
-            stack += [(child, (*path, index)) for index, child in enumerate(node.value)]
+            stack += reversed([(child, (*path, index)) for index, child in enumerate(node.value)])
     return ()
 
 

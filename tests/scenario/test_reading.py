@@ -251,3 +251,11 @@ def test_an_impossible_date_in_an_overlay_is_a_refusal_not_a_traceback(
     assert f"{overlay}:5: changes[0].move_event.date: cannot read '1924-02-30'" in (
         capsys.readouterr().err
     )
+
+
+def test_a_value_yaml_cannot_build_is_told_once_at_its_anchor_however_often_aliased():
+    """PyYAML, left mid-build by the error, read the next alias as a recursive node."""
+    problems = problems_of("name: x\nstart: &day 1924-02-30\nend: *day\nleaders: [*day]\n")
+    assert problems == [
+        "bad.yaml:2: start: cannot read '1924-02-30' as a date: day is out of range for month"
+    ]
