@@ -53,11 +53,17 @@ class Unreadable(Exception):
 
 
 def _source(directory: Path, name: str) -> Path | None:
-    """The file holding the table ``name``: an ensemble's Parquet, else a run's CSV."""
+    """The file holding the table ``name``: an ensemble's Parquet, else a run's CSV.
+
+    Raises:
+        Unreadable: the name is taken by something that is not a file (a directory).
+    """
     for suffix in (".parquet", ".csv"):
         path = directory / f"{name}{suffix}"
         if path.is_file():
             return path
+        if path.exists():
+            raise Unreadable(f"{path}: is not a file (a {name} table is)")
     return None
 
 

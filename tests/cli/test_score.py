@@ -152,7 +152,7 @@ def test_every_damaged_table_is_named_on_its_own_line(run_dir, copy_of, capsys):
         (
             "run",
             lambda d: ((d / "votes.csv").unlink(), (d / "votes.csv").mkdir()),
-            "missing votes.csv/.parquet",
+            "votes.csv: is not a file (a votes table is)",
         ),
         (
             "run",
