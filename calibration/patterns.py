@@ -23,8 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from simulation.calendar import Month, MonthField
 from simulation.scenario import Scenario, ScenarioError
 from simulation.scenario.loader import format_path, line_of, read_text, read_yaml
-from simulation.scenario.messages import in_reading_order, quote, unknown
+from simulation.scenario.messages import in_reading_order, unknown
 from simulation.scenario.schema import Arena, Identifier, Share
+from simulation.scenario.validation import pydantic_message
 
 Months = Annotated[int, Field(ge=0, le=60)]
 
@@ -328,7 +329,8 @@ def load_patterns(path: str | Path, scenario: Scenario) -> Patterns:
             where = tuple(part for part in item["loc"] if part not in KINDS)
             if item["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 where += ("kind",)
-            problems.append(f"{path}:{line_of(root, where)}: {format_path(where)}: {_said(item)}")
+            message = pydantic_message(item)
+            problems.append(f"{path}:{line_of(root, where)}: {format_path(where)}: {message}")
         raise ScenarioError(in_reading_order(problems)) from None
     problems = _check(patterns, scenario)
     if problems:
@@ -341,13 +343,3 @@ def load_patterns(path: str | Path, scenario: Scenario) -> Patterns:
             )
         )
     return patterns
-
-
-def _said(error: dict) -> str:
-    """A pydantic error as a scenario's are said: what was expected, and what was given."""
-    message = error["msg"]
-    if message.startswith("Value error, "):
-        return message.removeprefix("Value error, ")
-    if error["type"] in ("missing", "extra_forbidden", "union_tag_invalid", "union_tag_not_found"):
-        return message
-    return f"{message}, got {quote(error['input'])}"

@@ -178,9 +178,8 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.posterior import choose_for_comparison
     from simulation.model import Mode
 
-    counts = count_problems(args, runs=1, workers=1, bootstrap=1)
-    if args.bootstrap > MAX_RESAMPLES:  # found after the runs, by the memory, once
-        counts.append(f"--bootstrap must be at most {MAX_RESAMPLES:,}, got {args.bootstrap:,}")
+    # Too many resamples were found after the runs, by the memory, once.
+    counts = count_problems(args, {"bootstrap": MAX_RESAMPLES}, runs=1, workers=1, bootstrap=1)
     paths = [args.base, *args.alternatives]
     scenarios, problems = _load(paths, args.free_from)
     if problems or counts:

@@ -121,10 +121,10 @@ def handle(args: argparse.Namespace) -> int:
 
     # One attempt names the scenario's and the levers file's problems and every bad number.
     problems = count_problems(args, runs=2, replicates=1, boxes=1, workers=1)
-    runs = (args.runs or 0) * (args.replicates or 1)  # --runs left out: the design's own
+    runs = (args.runs or 0) * args.replicates  # --runs left out: the design's own
     if runs > MAX_STUDY_RUNS:  # the design is built before any run
         problems.append(
-            f"--runs {args.runs:,} x --replicates {args.replicates or 1:,} makes {runs:,} runs; "
+            f"--runs {args.runs:,} x --replicates {args.replicates:,} makes {runs:,} runs; "
             f"a study takes at most {MAX_STUDY_RUNS:,}"
         )
     try:

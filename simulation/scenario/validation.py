@@ -81,11 +81,22 @@ def _schema_message(error: dict) -> str:
         return "unknown field" + (
             suggestion(error["loc"][-1], allowed) or f" (expected one of: {listing(allowed)})"
         )
-    if kind == "missing":
+    return pydantic_message(error)
+
+
+def pydantic_message(error: dict) -> str:
+    """A pydantic error in a reader's words: what was expected, and what was given.
+
+    A message about the field itself (missing, not allowed, an unknown kind) quotes no
+    input; a value checked by a validator says its own words.
+    """
+    if error["type"] == "missing":
         return "required field is missing"
     message = error["msg"]
     if message.startswith("Value error, "):
         return message.removeprefix("Value error, ")
+    if error["type"] in ("extra_forbidden", "union_tag_invalid", "union_tag_not_found"):
+        return message
     return f"{message}, got {quote(error['input'])}"
 
 

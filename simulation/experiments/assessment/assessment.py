@@ -58,8 +58,9 @@ CONFIDENCE = 0.95
 """The level of a hit share's sampling interval (:meth:`Assessment.sampling_intervals`)."""
 MAX_RUNS = 100_000
 """The most runs an assessment takes per parameter set: a hit share to within 0.003 at 95%,
-already about half an hour on two cores for six sets; more would keep its runs' pattern logs
-in memory for hours (10**7 ran out of memory making the seeds)."""
+already over twenty minutes on two cores for six sets (``benchmarks/README.md``: 430 runs a
+second); more would keep its runs' pattern logs in memory for hours (10**7 ran out of a
+6 GB limit making the seeds)."""
 
 
 class AssessmentError(ValueError):

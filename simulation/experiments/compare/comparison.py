@@ -128,9 +128,8 @@ def _differences(previous: dict, identity: dict[str, object]) -> str:
         differences.append("other scenarios")
     elif previous.get("scenarios") != identity["scenarios"]:
         differences.append("the scenarios' files changed since")
-    if previous.get("parameters") != identity.get("parameters") or previous.get(
-        "posterior_sha256"
-    ) != identity.get("posterior_sha256"):
+    draws = ("parameters", "posterior_sha256")
+    if any(previous.get(key) != identity.get(key) for key in draws):
         differences.append("another parameter source or posterior sample")
     return "; ".join(differences) or "made by another version of the program"
 

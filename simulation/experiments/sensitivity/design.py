@@ -109,9 +109,9 @@ def size_problem(method: str, size: int) -> str | None:
 
 
 MAX_STUDY_RUNS = 10_000_000
-"""The most runs a study takes: about six hours on two cores (``benchmarks/README.md``:
-Sobol's 118,784 runs in 228 s). SALib builds the whole sample first, so a size beyond it
-would hang building it, or exhaust the memory, before the first run."""
+"""The most runs a study takes: over five hours on two cores (``benchmarks/README.md``:
+Sobol's 118,784 runs in 228 s, 521 a second). SALib builds the whole sample first, so a
+size beyond it would hang building it, or exhaust the memory, before the first run."""
 
 
 def runs_problem(method: str, size: int, parameters: int, runs_per_point: int) -> str | None:
