@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import signal
 import sys
@@ -81,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     return _parsers()[0]
 
 
+_PAGE_ASKS = {"grace": math.inf}
+"""The dashboard's clock: it compiles in this process when a page asks for a run, maybe
+never, however long the server has been up."""
+
+
 def _month_of(args: argparse.Namespace) -> tuple[str, str]:
     """The compiled month a command runs, and about how long compiling it takes here.
 
@@ -112,12 +118,12 @@ def main(argv: list[str] | None = None) -> int:
         compiled.check_machine_code()  # stale code goes first, so the message below is true
         month, wait = _month_of(args)
         if not compiled.machine_code_cached(month):
-            print(
-                f"interregnum: compiling the model for this machine (once, {wait})",
-                file=sys.stderr,
+            clock = CompilingClock(
+                lambda: compiled.machine_code_cached(month),
+                sys.stderr,
+                f"compiling the model for this machine (once, {wait})",
+                **_PAGE_ASKS if args.command == "dashboard" else {},
             )
-            if args.command != "dashboard":  # it compiles when a page asks, maybe never
-                clock = CompilingClock(lambda: compiled.machine_code_cached(month), sys.stderr)
     try:
         with clock:
             return args.handler(args)

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from simulation.cli import main
+from simulation.cli import compiling, main
 from simulation.model import compiled
 from simulation.model.compiled import MARKER, drop_stale_machine_code
 
@@ -60,6 +60,7 @@ def test_machine_code_is_dropped_when_what_it_was_compiled_from_changes(tmp_path
 
 
 def test_the_first_run_on_a_machine_says_it_is_compiling(small_file, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(compiling, "GRACE", 0.0)  # the code is on disk: numba compiles nothing
     asked = set()  # the compile clock asks again while a slow run goes on: months, not calls
     monkeypatch.setattr(compiled, "machine_code_cached", lambda month: asked.add(month) or False)
 
