@@ -32,17 +32,27 @@ refusal takes here (at most 3 s, most of it importing numba, mesa and matplotlib
 
 
 class _CompilingHere(numba_events.Listener):
-    """Sets ``begun`` when numba starts compiling in this process, not in a forked worker."""
+    """Says when numba begins compiling in this process, not in a forked worker, and ends.
+
+    ``begun`` is set when it begins, ``ended`` when it has finished. A function's
+    compiling compiles those it calls, each an event of its own inside it: the compiling
+    has ended when the first has.
+    """
 
     def __init__(self, begun: threading.Event):
-        self.begun, self.process = begun, os.getpid()
+        self.begun, self.ended, self.process = begun, threading.Event(), os.getpid()
+        self._depth = 0
 
     def on_start(self, event: numba_events.Event) -> None:
         if os.getpid() == self.process:
+            self._depth += 1
             self.begun.set()
 
     def on_end(self, event: numba_events.Event) -> None:
-        """Nothing: the clock watches the cache for the end."""
+        if os.getpid() == self.process:
+            self._depth -= 1
+            if self._depth == 0:
+                self.ended.set()
 
 
 class CompilingClock:
@@ -52,7 +62,8 @@ class CompilingClock:
     the command compiled, failed before it had to, or was interrupted.
 
     Args:
-        done: whether the machine code is on disk (the cache numba writes once compiled).
+        done: whether the machine code is on disk (the cache numba writes once compiled);
+            compiling in this process ends also when numba says so.
         stream: where the lines go (stderr).
         notice: the first line, said when compiling begins.
         every: seconds between two lines.
@@ -105,7 +116,7 @@ class CompilingClock:
         said = 0
         while not self._stop.wait(self.poll):
             elapsed = time.monotonic() - start
-            if self.done():
+            if self.done() or self._listener.ended.is_set():
                 self._say(f"compiled in {elapsed:.0f} s")
                 return
             if elapsed >= (said + 1) * self.every:

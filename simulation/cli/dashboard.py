@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 from simulation.cli.common import fail, report_problems
+from simulation.dashboard.settings import Settings
 from simulation.scenario import ScenarioError, load_scenario
 
 DEFAULT_PORT = 8765
@@ -40,7 +41,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
     )
-    parser.set_defaults(handler=handle)
+    # The mode the page starts in, which its first run compiles.
+    parser.set_defaults(handler=handle, mode=Settings.mode)
 
 
 def _port_problem(host: str, port: int) -> str | None:
