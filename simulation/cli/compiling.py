@@ -31,28 +31,42 @@ GRACE = 5.0
 refusal takes here (at most 3 s, most of it importing numba, mesa and matplotlib)."""
 
 
+SETTLE = 2.0
+"""Seconds without compiling in this process after which it has ended: between two
+functions a model's building compiles, a few milliseconds pass."""
+
+
 class _CompilingHere(numba_events.Listener):
     """Says when numba begins compiling in this process, not in a forked worker, and ends.
 
-    ``begun`` is set when it begins, ``ended`` when it has finished. A function's
-    compiling compiles those it calls, each an event of its own inside it: the compiling
-    has ended when the first has.
+    ``begun`` is set when it begins. A function's compiling compiles those it calls, each
+    an event of its own inside it, and building a model compiles one function after
+    another: the compiling has ended once none has been under way for ``settle`` seconds.
     """
 
-    def __init__(self, begun: threading.Event):
-        self.begun, self.ended, self.process = begun, threading.Event(), os.getpid()
+    def __init__(self, begun: threading.Event, settle: float):
+        self.begun, self.settle, self.process = begun, settle, os.getpid()
         self._depth = 0
+        self._quiet_from: float | None = None
 
     def on_start(self, event: numba_events.Event) -> None:
         if os.getpid() == self.process:
             self._depth += 1
+            self._quiet_from = None
             self.begun.set()
 
     def on_end(self, event: numba_events.Event) -> None:
         if os.getpid() == self.process:
             self._depth -= 1
             if self._depth == 0:
-                self.ended.set()
+                self._quiet_from = time.monotonic()
+
+    def ended_at(self) -> float | None:
+        """When the compiling ended, once it has been quiet for ``settle`` seconds."""
+        quiet = self._quiet_from
+        if quiet is None or time.monotonic() - quiet < self.settle:
+            return None
+        return quiet
 
 
 class CompilingClock:
@@ -71,6 +85,7 @@ class CompilingClock:
         grace: seconds after which a command still without the machine code is taken to
             be compiling in other processes (``math.inf``: only in this one); by default
             :data:`GRACE`.
+        settle: seconds without compiling in this process after which it has ended.
     """
 
     def __init__(
@@ -81,12 +96,13 @@ class CompilingClock:
         every: float = EVERY,
         poll: float = 1.0,
         grace: float | None = None,
+        settle: float = SETTLE,
     ):
         self.done, self.stream, self.notice = done, stream, notice
         self.every, self.poll = every, poll
         self.grace = GRACE if grace is None else grace
         self._begun = threading.Event()
-        self._listener = _CompilingHere(self._begun)
+        self._listener = _CompilingHere(self._begun, settle)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="compiling-clock", daemon=True)
 
@@ -116,8 +132,9 @@ class CompilingClock:
         said = 0
         while not self._stop.wait(self.poll):
             elapsed = time.monotonic() - start
-            if self.done() or self._listener.ended.is_set():
-                self._say(f"compiled in {elapsed:.0f} s")
+            ended = self._listener.ended_at()
+            if ended is not None or self.done():
+                self._say(f"compiled in {(ended or time.monotonic()) - start:.0f} s")
                 return
             if elapsed >= (said + 1) * self.every:
                 said += 1

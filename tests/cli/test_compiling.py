@@ -42,10 +42,13 @@ def test_compiling_here_has_ended_when_numba_says_so_whatever_the_cache_holds():
     # The dashboard's page compiles a replay's month or a free one's, as the class chooses:
     # the cache of the one it did not choose would keep the clock counting for ever.
     stream = io.StringIO()
-    with CompilingClock(lambda: False, stream, NOTICE, every=60.0, poll=0.01) as clock:
+    with CompilingClock(lambda: False, stream, NOTICE, poll=0.01, settle=0.2) as clock:
         with numba_events.trigger_event("numba:compile", data={}):
             numba_begins_compiling()  # a function it calls, compiled inside it
             time.sleep(0.1)
+        numba_begins_compiling()  # the next function building the model compiles
+        time.sleep(0.1)
+        assert clock._thread.is_alive()  # not yet quiet for long enough
         clock._thread.join(timeout=30)
     assert not clock._thread.is_alive()
     lines = stream.getvalue().splitlines()
