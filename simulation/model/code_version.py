@@ -16,8 +16,12 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
 """The ``simulation`` package."""
-RULES = ("model", "mechanisms")
-"""Its folders whose code makes a run's outcomes (the rest reads, writes or reports them)."""
+PRESENTATION = ("cli", "dashboard", "documentation", "output")
+"""Its folders that only read, show or write results; the rest makes them. Not only the
+model and the mechanisms: how a scenario is read (its defaults), how each run's parameters
+are drawn from the posterior, how its seed is spawned and how its outcomes are summarised
+all change an ensemble's tables; a resume across a change of any of them mixed two
+versions' runs in one table, its manifest saying it was complete."""
 
 
 def sources_digest(package: Path, sources: Iterable[Path]) -> str:
@@ -31,7 +35,9 @@ def sources_digest(package: Path, sources: Iterable[Path]) -> str:
 
 @cache
 def model_digest(package: Path = PACKAGE) -> str:
-    """:func:`sources_digest` over the folders in :data:`RULES`."""
+    """:func:`sources_digest` over the package's sources but :data:`PRESENTATION`'s."""
+    sources = sorted(package.rglob("*.py"))
     return sources_digest(
-        package, (s for folder in RULES for s in sorted((package / folder).rglob("*.py")))
+        package,
+        (s for s in sources if s.relative_to(package).parts[0] not in PRESENTATION),
     )

@@ -463,14 +463,22 @@ def test_an_ensemble_of_another_version_of_the_model_is_neither_reused_nor_resum
         run_ensemble(ensemble, out, SerialExecutor(), resume=True)
 
 
-def test_the_models_digest_follows_its_rules_not_its_reports(tmp_path):
-    for folder in ("model", "mechanisms", "output"):
+def test_the_models_digest_follows_what_makes_results_not_what_shows_them(tmp_path):
+    making = ("model", "mechanisms", "scenario", "experiments")
+    for folder in (*making, "output", "cli", "dashboard", "documentation"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "rule.py").write_text("RATE = 0.1\n")
     before = model_digest.__wrapped__(tmp_path)
-    (tmp_path / "output" / "rule.py").write_text("RATE = 0.2\n")
+    for folder in ("output", "cli", "dashboard", "documentation"):
+        (tmp_path / folder / "rule.py").write_text("RATE = 0.2\n")
     assert model_digest.__wrapped__(tmp_path) == before
-    (tmp_path / "mechanisms" / "rule.py").write_text("RATE = 0.2\n")
+    # How each run's parameters are drawn changes the tables as a rule does: a resume
+    # across such a change mixed two versions' runs under one manifest.
+    for folder in making:
+        (tmp_path / folder / "rule.py").write_text("RATE = 0.3\n")
+        assert model_digest.__wrapped__(tmp_path) != before
+        (tmp_path / folder / "rule.py").write_text("RATE = 0.1\n")
+    (tmp_path / "calendar.py").write_text("MONTHS = 12\n")
     assert model_digest.__wrapped__(tmp_path) != before
 
 
