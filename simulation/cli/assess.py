@@ -121,6 +121,7 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.ensemble.executors import available_cores
     from simulation.experiments.parameter_draws import DrawError, file_sha256, posterior_beside
     from simulation.experiments.posterior import fitted_point_of, kept_parameters
+    from simulation.model.code_version import model_digest
 
     months = month_problems(args, fit_until="--fit-until")  # named even if the files are bad
     try:
@@ -167,6 +168,8 @@ def handle(args: argparse.Namespace) -> int:
         "scenario_file": str(args.scenario),
         "scenario_sha256": scenario_hash(scenario),
         "patterns_file": str(args.patterns),
+        "patterns_sha256": file_sha256(args.patterns),
+        "model_sha256": model_digest(),
         "runs": args.runs,
         "seed": args.seed,
         "model": args.parameters,

@@ -43,9 +43,12 @@ Read it in this order, as the assessment reports it:
    only deaths change anything) and *apparatus* (the leader with the largest apparatus
    wins every contest once the arbiter is dead). A model that does not beat them on a
    level explains nothing there.
-5. **Hindsight audit**: the exogenous inputs that name a leader (blame pinned on an
-   office, influence shocks, dated stance shifts, offices a leader is barred from,
-   patrons), and how much the hit shares fall when all of them are removed.
+5. **Hindsight audit**: every input that names a leader, and how much the hit shares
+   fall without each kind: the exogenous inputs together (blame pinned on an office,
+   influence shocks, exogenous appointments, offices a leader is barred from, patrons,
+   the organisation whose own man he is), the starting stances read off later acts (at
+   the leadership's average instead), the first month's settlement (left to the model)
+   and the arbiter.
 6. Every pattern, in-sample last.
 
 The report below is `{report}` as `interregnum assess` wrote it; regenerate the

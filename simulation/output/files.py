@@ -27,6 +27,7 @@ from importlib import metadata
 from pathlib import Path
 
 from simulation.model import RunResult
+from simulation.model.code_version import model_digest
 from simulation.output.formats import FORMATS
 
 CSV_FILES = (
@@ -228,6 +229,7 @@ def manifest(
         "seed": result.seed,
         "mode": result.mode,
         "free_from": result.free_from,
+        "model_sha256": model_digest(),
         **parameters,
         "files": [f"{name}.csv" for name in CSV_FILES],
         "versions": package_versions(),

@@ -169,6 +169,12 @@ class Leader(Frozen):
     )
     posts: list[Identifier] = []
     stance: Stance
+    stance_read_off: dict[Literal["economic", "regime"], str] = Field(
+        {},
+        description="for an axis of the starting stance estimated from what the leader did "
+        "after the scenario's start, that later act: the hindsight audit lists it and "
+        "measures the patterns with the axis at the leadership's average instead",
+    )
     health: Share = 1.0
     illness_rate: Share = Field(
         0.0,

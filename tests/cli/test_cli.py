@@ -13,6 +13,7 @@ from conftest import BASELINE, SMALL_SCENARIO
 
 from simulation.cli import main
 from simulation.cli.common import outputs_of, unusable_out
+from simulation.model.code_version import model_digest
 
 EXPECTED_FILES = {
     "trajectories.csv",
@@ -90,6 +91,7 @@ def test_run_writes_every_file_with_tidy_columns(small_file, tmp_path, capsys):
     assert manifest["seed"] == 3 and manifest["mode"] == "replay"
     assert manifest["parameters"] == "point"  # a single run takes the point estimate
     assert len(manifest["scenario_sha256"]) == 64
+    assert manifest["model_sha256"] == model_digest()  # the code, as an ensemble's says it
     assert {"mesa", "numpy", "pandas", "python"} <= set(manifest["versions"])
     assert (out / "influence.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "wrote 13 files" in capsys.readouterr().out

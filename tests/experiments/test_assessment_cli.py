@@ -18,10 +18,12 @@ from simulation.experiments.parameter_draws import posterior_beside
 from simulation.experiments.paths import history_orders
 from simulation.experiments.posterior import fitted_point_of, kept_parameters
 from simulation.experiments.seeds import run_seeds
+from simulation.model.code_version import model_digest
 from simulation.scenario import load_scenario
 
 TURN = "congress-14-crushes-leningrad"
-SETS = ["posterior", "point", "prior", "hold-out fit", "no hindsight", "persistence", "apparatus"]
+AUDITED = ["no hindsight", "no later stances", "no settlement", "no arbiter"]
+SETS = ["posterior", "point", "prior", "hold-out fit", *AUDITED, "persistence", "apparatus"]
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +42,7 @@ def test_the_assessment_directory_holds_every_table_the_report_and_the_figure(as
         "joint.csv",
         "hindsight.csv",
         "hindsight_effect.csv",
+        "hindsight_audits.csv",
         "errors.csv",
         "contraction.csv",
         "paths.csv",
@@ -60,6 +63,10 @@ def test_the_manifest_names_the_parameter_source_and_the_sample_hash(assessed):
     )
     assert manifest["parameters"] == "posterior" and manifest["parameters_kept"] == []
     assert manifest["posterior_sha256"] == hashlib.sha256(posterior.read_bytes()).hexdigest()
+    # Which code and which patterns made the figures: the version number never changes.
+    assert manifest["model_sha256"] == model_digest()
+    patterns = BASELINE.parent.parent / "calibration" / "patterns.yaml"
+    assert manifest["patterns_sha256"] == hashlib.sha256(patterns.read_bytes()).hexdigest()
 
 
 def test_an_overlay_keeps_the_parameters_it_sets_in_every_posterior_run(tmp_path):
@@ -350,3 +357,16 @@ def test_the_report_gives_each_sets_share_of_historys_path(assessed):
         assert f"| {name} | {factions:.2f} | {verdicts:.2f} | {both:.2f} | " in section
     # The null models take no path: nothing is condemned, no faction comes forward.
     assert paths.loc[paths["set"] == "persistence", ["factions", "verdicts"]].eq("none").all().all()
+
+
+def test_the_hindsight_audit_measures_each_kind_of_leader_named_input(assessed):
+    # The stances read off later acts, the April settlement and the arbiter name leaders
+    # too: each is listed, and the patterns are scored without it.
+    audits = pd.read_csv(assessed / "hindsight_audits.csv")
+    assert list(audits.columns) == ["pattern", "with inputs", *AUDITED]
+    assert audits[AUDITED].apply(lambda column: column.between(0, 1)).all().all()
+    report = (assessed / "report.md").read_text()
+    for name in AUDITED:
+        assert f"| {name} | " in report
+    listed = set(pd.read_csv(assessed / "hindsight.csv")["input"])
+    assert {"stance read off a later act", "starting settlement", "arbiter"} <= listed

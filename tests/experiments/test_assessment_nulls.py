@@ -1,12 +1,22 @@
 """The null models do what their definitions say on the baseline, and are scored like runs."""
 
+import numpy as np
 import pytest
 from conftest import ROOT
 
 from calibration.pattern_scores import score_run
 from calibration.patterns import load_patterns
 from simulation.calendar import Month
-from simulation.experiments.assessment.hindsight import hindsight_inputs, without_hindsight
+from simulation.experiments.assessment.hindsight import (
+    ARBITER,
+    AUDITS,
+    LATER_STANCE,
+    SETTLEMENT,
+    audits_of,
+    hindsight_inputs,
+    without_hindsight,
+    without_later_stances,
+)
 from simulation.experiments.assessment.null_models import (
     apparatus_decides,
     april_settlement,
@@ -100,11 +110,23 @@ def test_the_hindsight_audit_lists_and_removes_every_leader_targeted_input(basel
         "barred_from",
         "patron",
         "organisation",
+        LATER_STANCE,
+        SETTLEMENT,
+        ARBITER,
     }
     assert any(row.input == "barred_from" and row.names == "trotsky" for row in inputs)
     assert any(row.input == "appointment" and row.names == "kamenev" for row in inputs)
+    # The April settlement starts every run, free or not: listed, though every variant keeps it.
+    settled = {(row.names, row.effect) for row in inputs if row.input == SETTLEMENT}
+    assert ("stalin", "appointment general_secretary") in settled
+    assert [row.names for row in inputs if row.input == ARBITER] == ["lenin"]
     stripped = without_hindsight(baseline)
-    assert hindsight_inputs(stripped) == []
+    assert {row.input for row in hindsight_inputs(stripped)} == {LATER_STANCE, SETTLEMENT, ARBITER}
+    # Each kind has its audit, which takes it, and only it, away.
+    assert [audit.name for audit in audits_of(baseline)] == [audit.name for audit in AUDITS]
+    for audit in AUDITS:
+        left = {row.input for row in hindsight_inputs(audit.remove(baseline))}
+        assert left == kinds - set(audit.kinds)
     shifts = sum(
         event.kind is EventKind.EXOGENOUS
         and event.type in (EventType.STANCE_SHIFT, EventType.APPOINTMENT, EventType.REMOVAL)
@@ -119,3 +141,28 @@ def test_the_hindsight_audit_lists_and_removes_every_leader_targeted_input(basel
     failures = {e.id for e in baseline.events if e.blame}
     assert failures >= {"scissors_crisis", "german_october_fails", "grain_failure"}
     assert {e.id for e in stripped.events if e.failure} == failures
+
+
+def test_stances_read_off_later_acts_are_listed_and_set_to_the_leaderships_average(baseline):
+    # The Declaration of the 46 (October 1923) places its signatories where they went: a
+    # stance read off it is hindsight, and the audit measures the patterns without it.
+    inputs = {row.declared_in: row for row in hindsight_inputs(baseline)}
+    signed = inputs["leaders.preobrazhensky.stance.regime"]
+    assert signed.input == LATER_STANCE and signed.names == "preobrazhensky"
+    assert signed.effect.startswith("regime -0.90: the Declaration of the 46")
+    assert "leaders.trotsky.stance.regime" not in inputs  # his 1922 stance is read off 1920
+    average = {
+        axis: np.mean([getattr(leader.stance, axis) for leader in baseline.leaders])
+        for axis in ("economic", "regime")
+    }
+    blurred = {leader.id: leader for leader in without_later_stances(baseline).leaders}
+    for leader in baseline.leaders:
+        for axis in ("economic", "regime"):
+            now = getattr(blurred[leader.id].stance, axis)
+            if axis in leader.stance_read_off:
+                assert now == pytest.approx(average[axis], abs=1e-6)
+            else:
+                assert now == getattr(leader.stance, axis)  # Trotsky, Lenin, Tomsky ... stay
+    assert hindsight_inputs(without_later_stances(baseline)) == [
+        row for row in hindsight_inputs(baseline) if row.input != LATER_STANCE
+    ]

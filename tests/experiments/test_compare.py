@@ -36,6 +36,7 @@ from simulation.experiments.compare.statistics import (
 )
 from simulation.experiments.ensemble import EnsembleError
 from simulation.experiments.paths import HISTORY_METRICS, history_orders, read_run_paths
+from simulation.model.code_version import model_digest
 from simulation.output.comparison import plot_comparison
 from simulation.scenario import apply_changes, load_scenario
 
@@ -374,6 +375,8 @@ def test_the_command_writes_the_table_report_and_plot(compared):
         manifest = json.loads((out / name / "manifest.json").read_text())
         assert (manifest["runs"], manifest["seed"], manifest["mode"]) == (RUNS, 1, "free")
         assert manifest["status"] == "complete"
+    record = json.loads((out / "comparison.json").read_text())
+    assert record["model_sha256"] == manifest["model_sha256"] == model_digest()
     base = pd.read_parquet(out / "baseline-1922" / "summary.parquet")
     alt = pd.read_parquet(out / "no-lenin-enrolment" / "summary.parquet")
     assert base["seed"].tolist() == alt["seed"].tolist()  # common random numbers

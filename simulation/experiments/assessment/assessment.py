@@ -24,9 +24,10 @@ from calibration.pattern_scores import joint_scores, pattern_table, score_frame,
 from calibration.patterns import Pattern
 from simulation.calendar import Month
 from simulation.experiments.assessment.hindsight import (
+    AUDITS,
     HindsightInput,
+    audits_of,
     hindsight_inputs,
-    without_hindsight,
 )
 from simulation.experiments.assessment.null_models import NULL_MODELS, april_settlement
 from simulation.experiments.assessment.runs import Mapper, Variant, score_variants
@@ -50,7 +51,7 @@ VISIBLE = 0.005
 """A joint score this much above a null's beats it: less is a difference the report's two
 decimals do not show (0.003 against 0 on factions that neither forms is a tie, not a win)."""
 HOLD_OUT = "hold-out fit"
-NO_HINDSIGHT = "no hindsight"
+NO_HINDSIGHT = AUDITS[0].name
 REPRODUCED = 0.4
 """The hit share at which a pattern counts as reproduced: issue 11 asks it of each pattern
 of the hold-out period."""
@@ -240,14 +241,15 @@ def variants(scenario: Scenario, settings: Settings) -> tuple[list[Variant], str
             f"--fit-until {settings.fit_until}' for the temporal hold-out"
         )
     chosen = next(variant for variant in sets if variant.name == settings.parameters)
-    sets.append(
-        Variant(
-            NO_HINDSIGHT,
-            without_hindsight(scenario),
-            chosen.parameters,
-            f"{settings.parameters} parameters, every leader-targeted input removed",
+    for audit in audits_of(scenario):
+        sets.append(
+            Variant(
+                audit.name,
+                audit.remove(scenario),
+                chosen.parameters,
+                f"{settings.parameters} parameters, {audit.removes}",
+            )
         )
-    )
     return sets, settings.parameters, notes
 
 
@@ -324,10 +326,10 @@ def learnt(settings: Settings) -> pd.DataFrame:
     return table
 
 
-def audit_effect(assessment: Assessment) -> pd.DataFrame:
-    """Per pattern, the hit share with and without the leader-targeted inputs, and the change."""
+def audit_effect(assessment: Assessment, variant: str = NO_HINDSIGHT) -> pd.DataFrame:
+    """Per pattern, the hit share with and without what ``variant`` removes, and the change."""
     model = assessment.tables[assessment.model].set_index("pattern")["hit"]
-    stripped = assessment.tables[NO_HINDSIGHT].set_index("pattern")["hit"]
+    stripped = assessment.tables[variant].set_index("pattern")["hit"]
     frame = pd.DataFrame({"with inputs": model, "without": stripped})
     frame["change"] = frame["without"] - frame["with inputs"]
     return frame.reset_index()

@@ -23,6 +23,7 @@ from simulation.experiments.assessment.assessment import (
     audit_effect,
     mean_change,
 )
+from simulation.experiments.assessment.hindsight import AUDITS
 from simulation.experiments.assessment.null_models import NULL_MODELS
 from simulation.experiments.assessment.plots import plot_assessment
 from simulation.experiments.paths import COLUMNS as PATH_COLUMNS
@@ -190,24 +191,49 @@ def _nulls(assessment: Assessment) -> list[str]:
 def _audit(assessment: Assessment) -> list[str]:
     effect = audit_effect(assessment)
     inputs = pd.DataFrame([vars(row) for row in assessment.hindsight])
+    kinds = inputs["input"].tolist() if len(inputs) else []
     changed = effect[effect["change"].abs() >= 0.01]
-    lines = [
+    audits = [audit for audit in AUDITS if audit.name in assessment.tables]
+    table = pd.DataFrame(
+        {
+            "variant": [audit.name for audit in audits],
+            "removes": [audit.removes for audit in audits],
+            "inputs": [sum(kinds.count(kind) for kind in audit.kinds) for audit in audits],
+            "mean change": [
+                f"{mean_change(audit_effect(assessment, audit.name)):+.3f}" for audit in audits
+            ],
+        }
+    )
+    return [
         "## Hindsight audit",
         "",
-        f"{len(inputs)} inputs name a leader (the exogenous events' shocks, blame and "
-        "appointments, the leaders' barred offices, patrons and organisations). Removing all "
-        "of them together "
-        f"({assessment.descriptions[NO_HINDSIGHT]}) changes the mean hit share over all "
-        f"patterns by **{mean_change(effect):+.3f}**.",
+        f"{len(inputs)} inputs name a leader. Removing the exogenous ones together "
+        "(the events' shocks, blame and appointments, the leaders' barred offices, patrons and "
+        f"organisations; {assessment.descriptions[NO_HINDSIGHT]}) changes the mean hit share "
+        f"over all patterns by **{mean_change(effect):+.3f}**. Each other kind apart "
+        "(the hit shares of every variant: `hindsight_audits.csv`):",
+        "",
+        _markdown(table),
         "",
         _markdown(inputs) if len(inputs) else "(none)",
         "",
-        f"Patterns whose hit share changes by at least 0.01 ({len(changed)} of {len(effect)}):",
+        "Patterns whose hit share changes by at least 0.01 when the exogenous inputs are "
+        f"removed ({len(changed)} of {len(effect)}):",
         "",
         _markdown(changed) if len(changed) else "(none)",
         "",
     ]
-    return lines
+
+
+def audits_table(assessment: Assessment) -> pd.DataFrame:
+    """Per pattern, the model's hit share and each audit variant's."""
+    audits = [audit.name for audit in AUDITS if audit.name in assessment.tables]
+    hits = {
+        name: assessment.tables[name].set_index("pattern")["hit"]
+        for name in (assessment.model, *audits)
+    }
+    frame = pd.DataFrame(hits).rename(columns={assessment.model: "with inputs"})
+    return frame.reset_index(names="pattern")
 
 
 def _patterns(assessment: Assessment) -> list[str]:
@@ -288,6 +314,7 @@ def write_assessment(
         "joint.csv": assessment.joint().reset_index(names="level"),
         "hindsight.csv": pd.DataFrame([vars(row) for row in assessment.hindsight]),
         "hindsight_effect.csv": audit_effect(assessment),
+        "hindsight_audits.csv": audits_table(assessment),
         "errors.csv": assessment.tables[assessment.model],
         "contraction.csv": assessment.learnt,
     }

@@ -44,6 +44,7 @@ from simulation.experiments.ensemble.executors import ChunkExecutor
 from simulation.experiments.ensemble.store import VERSIONED_EXTRAS
 from simulation.experiments.parameter_draws import PriorDraws
 from simulation.experiments.paths import HISTORY_METRICS, history_orders, took_history_orders
+from simulation.model.code_version import model_digest
 from simulation.output.comparison import plot_comparison
 from simulation.output.fan import fan_leaders
 from simulation.output.files import (
@@ -317,7 +318,11 @@ def _compare(
     )
     write_text(report_path, text)
     record_path = out_dir / RECORD
-    record = {"identity": identity, "files": [csv_path.name, report_path.name, plot_path.name]}
+    record = {
+        "identity": identity,
+        "model_sha256": model_digest(),  # each ensemble's manifest has its own; said here too
+        "files": [csv_path.name, report_path.name, plot_path.name],
+    }
     posterior = ensembles[0].posterior
     record["posterior"] = None if posterior is None else str(posterior.path)
     record["versions"] = package_versions(VERSIONED_EXTRAS)
