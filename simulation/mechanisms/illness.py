@@ -4,9 +4,12 @@ Lenin's strokes and the deaths of the period are the scenario's own dated
 events; what is left to chance is the recurrence of illness in leaders known
 for it (Trotsky's fevers from the autumn of 1923 kept him from the decisive
 meetings of that winter and recurred in the years after: source chapter,
-§Events of 1923 in Germany, n. 31). An absent leader neither votes in the
-Politburo nor appoints, and his standing drifts down with his health
-(:mod:`.influence`): a fever in the month of a congress can change its vote.
+§Events of 1923 in Germany, n. 31). An absent leader (health below one half)
+neither votes in the Politburo nor fills a vacancy, nor moves his stance; his offices'
+pull on the secretaries is weighted by his health (:mod:`.patronage`), so an ill
+office-holder keeps three tenths of it (his staff appoint in his name); and his standing
+drifts down with his health (:mod:`.influence`): a fever in the month of a congress
+can change its vote.
 """
 
 from __future__ import annotations

@@ -184,9 +184,11 @@ def reposition(
     O_i,strongest, -A_strongest,i, 0) (1 - c)``, ``c`` from :func:`common_threat`
     over ``standing``: a debt beyond the grievance offsets it to nothing, and drives
     no one away from the opposition), pulls him at rate
-    ``rate * g`` toward the power-weighted stance of those the strongest is
-    hostile to (affinity below 0), or, when there are none, to the mirror of
-    the strongest's stance through his own. For a leader hostile to the
+    ``rate * g``: a leader the strongest is not hostile to toward the
+    power-weighted stance of those he is hostile to (affinity below 0); one the
+    strongest is already hostile to, who is of that opposition himself, or any
+    leader when there is none, toward the mirror of the strongest's stance
+    through his own, away from the strongest. For a leader hostile to the
     strongest (affinity below 0), ``g`` is multiplied by ``1 + failure``, the
     weight of a recent failure of the line (:func:`failure_weight`), up to 1.
     A leader with power share below

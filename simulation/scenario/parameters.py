@@ -96,7 +96,8 @@ class Parameters(Frozen):
     reposition_rate: float = parameter(
         0.1,
         "monthly move of an aggrieved leader's stance toward the opposition of the "
-        "strongest (or of a weak one's toward the strongest)",
+        "strongest (away from the strongest, for one the strongest is already hostile to), "
+        "or of a weak one's toward the strongest",
         prior=(0.0, 0.6),
     )
     bandwagon_below: float = parameter(
@@ -221,7 +222,8 @@ class Parameters(Frozen):
     expulsion_threshold: float = parameter(
         0.2,
         "standing below which a condemned rival loses his Politburo seat, once he has allied "
-        "with another defeated opposition (a defiant one loses it above it too)",
+        "with another defeated opposition and his standing is below removal_threshold too (a "
+        "defiant one loses it above both)",
         prior=(0.15, 0.55),
     )
     purge_share: float = parameter(

@@ -44,8 +44,9 @@ def test_unknown_field_is_refused_with_the_allowed_ones():
     (problem,) = problems_of(text)
     assert problem == (
         f"bad.yaml:{line_number(text, 'colour')}: leaders[0].colour: unknown field "
-        "(expected one of: id, name, influence, apparatus, posts, stance, health, illness_rate, "
-        "illness_months, illness_from, patron, organisation, barred_from, base, source)"
+        "(expected one of: id, name, influence, apparatus, posts, stance, stance_read_off, "
+        "health, illness_rate, illness_months, illness_from, patron, organisation, "
+        "barred_from, base, source)"
     )
 
 
