@@ -36,6 +36,7 @@ from simulation.experiments.ensemble import EnsembleError
 from simulation.experiments.parameter_draws import DrawError
 from simulation.experiments.seeds import SeedError, check_seed
 from simulation.model import Mode, PartyModel
+from simulation.output.network import NETWORK_LEADERS
 from simulation.scenario import ScenarioError, load_scenario
 
 MONTH_DELAY = 0.4
@@ -113,6 +114,12 @@ month = solara.reactive(-1)
 """The month index shown; changing it redraws the views."""
 playing = solara.reactive(False)
 problem = solara.reactive("")
+NETWORK_KEY = (
+    f"The {NETWORK_LEADERS} main contenders so far, sized by power share; blue lines join "
+    "allies and red ones enemies, darker and thicker the stronger; a grey circle holds an "
+    "active faction."
+)
+"""What the network's colours and sizes say: the run's ``network.png`` has a colour key."""
 CHRONICLE_ROWS = 15
 """Events shown in the chronicle: the latest, so that the page stays short."""
 
@@ -353,11 +360,12 @@ def RunViews(session: Run):
     if model.spec.description:
         with solara.Details("About this scenario"):
             solara.Markdown(model.spec.description)
-    with solara.Columns([3, 2]):
+    with solara.Columns([1, 1]):
         with solara.Card("Influence and power"):
             solara.FigureMatplotlib(trajectories, format="png")
         with solara.Card(f"Alliance network, {label}"):
             solara.FigureMatplotlib(network, format="png")
+            solara.Text(NETWORK_KEY, style={"font-size": "0.8em", "color": "#555"})
     with solara.Columns([2, 3]):
         with solara.Card("Who holds which office"):
             _table(offices)

@@ -8,12 +8,12 @@ opening position: no trajectory yet, the initial alliances, the initial office h
 from __future__ import annotations
 
 import re
+import weakref
 
 import matplotlib.dates as mdates
-import networkx as nx
 import numpy as np
 import pandas as pd
-from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from simulation.experiments.paths import ORDERS, PathReader, on_historys_path
@@ -21,6 +21,7 @@ from simulation.model import PartyModel
 from simulation.model.decisions import SANCTION_TYPES
 from simulation.output.colours import leader_colours
 from simulation.output.contenders import MAIN_LEADERS, contender_order
+from simulation.output.network import NETWORK_LEADERS, draw_month, month_network
 
 CONTENDERS = MAIN_LEADERS
 """How many leaders the trajectories draw: the main contenders so far, as many as a run's
@@ -28,12 +29,6 @@ figure draws, so that the class sees the leaders of ``make run``."""
 LABELS_LEFT_AFTER = 0.6
 """Share of the period after which an event's label is written left of its line: written
 to the right, the labels of 1926 ran past the axes into the legend."""
-ALLY = 0.3
-"""Affinity above which two leaders are drawn as allies in the network."""
-LAYOUT_PULL = 0.05
-"""Weight pulling every pair of leaders together in the network's layout."""
-ENEMY = -0.5
-"""Affinity below which two leaders are drawn as enemies: only the bitter ones, for clarity."""
 NOT_HELD = "none of the leaders modelled"
 """An office's holder where none of the scenario's leaders holds it."""
 TEXT_SIZE = 12
@@ -147,77 +142,48 @@ def _labels_so_far(model: PartyModel, most: int = 5) -> list[tuple[pd.Timestamp,
 
 
 def network_figure(model: PartyModel) -> Figure:
-    """The alliance network now: living leaders sized by power, allies joined by edges.
+    """The alliance network now, drawn as a run's ``network.png`` draws it.
 
-    Edges join pairs whose affinity exceeds :data:`ALLY`, thicker for closer allies;
-    hostile pairs (affinity below :data:`ENEMY`) are drawn dashed red. The layout pulls
-    allies together, so factions show as clusters.
+    The main contenders so far (:data:`NETWORK_LEADERS`, as many as the run's figure:
+    all two dozen living leaders crowded their names into one cluster), sized by power,
+    allies in blue and enemies in red, active factions in their circles, names placed
+    where they cover no node and no other name. Each month is laid out from the positions
+    of the month this run last drew, so that a leader moves only as his alliances do.
     """
-    colours = leader_colours(model.spec)
-    names = {leader.id: leader.name for leader in model.spec.leaders}
-    living = np.flatnonzero(model.alive)
-    power = model.power if model.step_index >= 0 else model.influence / model.influence.sum()
-    graph = nx.Graph()
-    for i in living:
-        graph.add_node(int(i))
-    for a in living:
-        for b in living:
-            if a < b and not ENEMY <= model.affinity[a, b] <= ALLY:
-                graph.add_edge(int(a), int(b), affinity=float(model.affinity[a, b]))
-    # Every pair pulls a little (LAYOUT_PULL), allies more: a leader without allies then
-    # stays near the others instead of pushing every bloc into a corner.
-    attract = nx.Graph()
-    for a in living:
-        for b in living:
-            if a < b:
-                weight = LAYOUT_PULL + max(float(model.affinity[a, b]), 0.0)
-                attract.add_edge(int(a), int(b), weight=weight)
-    attract.add_nodes_from(graph.nodes)
-    positions = nx.spring_layout(attract, weight="weight", seed=1, k=2.0 / np.sqrt(len(living)))
-    figure = Figure(figsize=(5.4, 4.6), layout="constrained")
-    axis = figure.subplots()
-    allies = [(a, b) for a, b, d in graph.edges(data=True) if d["affinity"] > 0]
-    enemies = [(a, b) for a, b, d in graph.edges(data=True) if d["affinity"] < 0]
-    nx.draw_networkx_edges(
-        graph,
-        positions,
-        edgelist=allies,
-        ax=axis,
-        edge_color="#2b6cb0",
-        width=[4 * graph.edges[e]["affinity"] for e in allies],
-        alpha=0.6,
-    )
-    nx.draw_networkx_edges(
-        graph,
-        positions,
-        edgelist=enemies,
-        ax=axis,
-        edge_color="#c53030",
-        style="dashed",
-        width=1.0,
-        alpha=0.5,
-    )
-    nodes = list(graph.nodes)
-    nx.draw_networkx_nodes(
-        graph,
-        positions,
-        nodelist=nodes,
-        ax=axis,
-        node_color=[colours[model.leader_ids[i]] for i in nodes],
-        node_size=[150 + 3000 * float(power[i]) for i in nodes],
-    )
-    labels = nx.draw_networkx_labels(
-        graph,
-        positions,
-        ax=axis,
-        font_size=TEXT_SIZE - 2,  # two dozen names share the space of the chart's eight
-        labels={i: names[model.leader_ids[i]].split()[-1] for i in nodes},
-    )
-    for label in labels.values():  # readable on a dark node too (Lenin's is black)
-        label.set_path_effects([patheffects.withStroke(linewidth=3, foreground="white")])
-    axis.margins(0.15)  # room for the names of the leaders at the edges
-    axis.axis("off")  # the card's title gives the month
+    living = set(np.flatnonzero(model.alive).tolist())
+    chosen = [i for i in contenders(model, len(model.leader_ids)) if i in living]
+    chosen = chosen[:NETWORK_LEADERS]
+    ids = [model.leader_ids[i] for i in chosen]
+    shares = model.power if model.step_index >= 0 else model.influence / model.influence.sum()
+    power = {model.leader_ids[i]: float(shares[i]) for i in chosen}
+    affinity = {
+        (model.leader_ids[a], model.leader_ids[b]): float(model.affinity[a, b])
+        for a in chosen
+        for b in chosen
+        if a < b
+    }
+    drawn = set(ids)
+    factions = {
+        faction.id: sorted(set(faction.members) & drawn)
+        for f, faction in enumerate(model.spec.factions)
+        if model.faction_active[f]
+    }
+    label = model.date if model.step_index >= 0 else model.dates[0]
+    network = month_network(label, power, affinity, factions, _LAID_OUT.get(model))
+    _LAID_OUT[model] = network.positions[label]
+    figure = Figure(figsize=(NETWORK_INCHES, NETWORK_INCHES))
+    FigureCanvasAgg(figure)  # to measure the names as they are placed
+    axis = figure.add_axes((0.01, 0.01, 0.98, 0.98))
+    draw_month(axis, network, label, model.spec, fit=True)
+    axis.set_title("")  # the card's title gives the month
     return figure
+
+
+NETWORK_INCHES = 6.0
+"""Side of the network's square figure: the card scales it down, the names with it, and
+at six inches two names of a crowded month touched."""
+_LAID_OUT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""The positions each run's network was last drawn at, forgotten with the run."""
 
 
 def office_table(model: PartyModel) -> pd.DataFrame:

@@ -54,6 +54,9 @@ LABEL_ROOM = 0.35
 """Room left beyond the outermost node or faction circle, for the names."""
 NAME_CLEARANCE = 1.5
 """Points kept clear around a name, so that two names never touch."""
+NAME_FARTHER = 9.0
+"""Points farther from its node a name may stand when every place beside it is covered:
+in a crowded month two names otherwise overlapped."""
 KEY_BOTTOM, KEY_HEIGHT = 0.6, 0.16
 """Where the colour key stands, in inches from the figure's foot (its labels below it)."""
 PANELS_BOTTOM = 1.15
@@ -127,6 +130,39 @@ def network_history(
         previous = placed
     largest = max((share for shares in power.values() for share in shares.values()), default=1.0)
     return NetworkHistory(months, leaders, positions, power, affinity, by_faction, largest)
+
+
+def month_network(
+    month: str,
+    power: dict[str, float],
+    affinity: dict[tuple[str, str], float],
+    factions: dict[str, list[str]],
+    previous: dict[str, np.ndarray] | None = None,
+) -> NetworkHistory:
+    """One month's network, laid out from the positions of the month before if given.
+
+    For a run drawn as it goes (the dashboard), where :func:`network_history` lays out a
+    finished run's every month: the same layout and so the same picture, each month
+    starting from the last, so that a leader moves only as his alliances do.
+
+    Args:
+        month: the month, ``YYYY-MM``.
+        power: the power share of each living leader drawn.
+        affinity: ``{(a, b): affinity}`` for pairs of them.
+        factions: the active factions' living members drawn, by faction id.
+        previous: the positions drawn the month before.
+    """
+    leaders = list(power)
+    place = _layout(leaders, affinity, factions, previous or {})
+    return NetworkHistory(
+        [month],
+        leaders,
+        {month: place},
+        {month: power},
+        {month: affinity},
+        {month: factions},
+        max(power.values(), default=1.0) or 1.0,
+    )
 
 
 def _layout(
@@ -258,19 +294,19 @@ def draw_month(
         r = np.sqrt(sizes[leader]) / 2 * pixels
         taken.append(Bbox.from_extents(x - r, y - r, x + r, y + r))
     for leader in sorted(nodes, key=lambda leader: (-sizes[leader], leader)):
-        gap = np.sqrt(sizes[leader]) / 2 + 2  # points from the node's centre to its name
-        slant = gap * 0.75
+        near = np.sqrt(sizes[leader]) / 2 + 2  # points from the node's centre to its name
         candidates = [
             (place[leader], offset, ha, va)
+            for gap in (near, near + NAME_FARTHER)  # beside the node, else a little off
             for offset, ha, va in (
                 ((0, -gap), "center", "top"),  # below the node, where a reader looks first
                 ((0, gap), "center", "bottom"),
                 ((gap + 1, 0), "left", "center"),
                 ((-gap - 1, 0), "right", "center"),
-                ((slant, -slant), "left", "top"),
-                ((-slant, -slant), "right", "top"),
-                ((slant, slant), "left", "bottom"),
-                ((-slant, slant), "right", "bottom"),
+                ((gap * 0.75, -gap * 0.75), "left", "top"),
+                ((-gap * 0.75, -gap * 0.75), "right", "top"),
+                ((gap * 0.75, gap * 0.75), "left", "bottom"),
+                ((-gap * 0.75, gap * 0.75), "right", "bottom"),
             )
         ]
         style = {"fontsize": 11, "fontweight": "bold", "color": "0.1"}
