@@ -115,6 +115,7 @@ def test_the_runs_draw_from_the_posterior_named_and_the_manifest_says_so(
     assert (manifest["parameters"], manifest["posterior"]) == ("posterior", str(sample))
     runs = json.loads((out / "runs" / "manifest.json").read_text())
     assert runs["parameters"].endswith("each run drawn from the posterior")
+    assert manifest["model_sha256"] == runs["model_sha256"]  # the study says its code too
 
 
 def test_without_a_posterior_sample_the_point_estimate_is_used_with_a_note(

@@ -17,6 +17,7 @@ from simulation.experiments.discovery.boxes import MIN_COVERAGE, Box
 from simulation.experiments.discovery.design import draws_text
 from simulation.experiments.discovery.levers import Lever
 from simulation.experiments.parameter_draws import parameters_fields
+from simulation.model.code_version import model_digest
 from simulation.output.files import write_atomically, write_text
 from simulation.output.style import save_figure, slide_style
 
@@ -86,6 +87,7 @@ def discovery_manifest(
         "runs": len(runs),
         "seed": discovery.seed,
         "mode": discovery.mode.value,
+        "model_sha256": model_digest(),
         "outcome": discovery.outcome,
         "run_seeds": "run r: the seed of run r % K of the root seed "
         "(numpy.random.SeedSequence(seed).spawn(K)[r % K]), the same K in every combination",
