@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from calibration.pattern_scores import PatternLogs
+from calibration.pattern_scores import PatternLogs, politburo_post
 from simulation.model.recorder import GRIEVANCE_COLUMNS, directed_pairs, tenures
 from simulation.model.rows import VOTE_COLUMNS
 from simulation.scenario import Scenario
@@ -37,6 +37,7 @@ def pattern_logs(model: PartyModel) -> PatternLogs:
         grievance=directed_pairs(recorder.grievance),
         factions_formed=formed,
         stance=recorder.stance.copy(),  # a view of the whole recording otherwise
+        politburo=politburo_post(model.spec),
     )
 
 
@@ -102,5 +103,6 @@ def logs_from_frames(scenario: Scenario, frames: dict[str, pd.DataFrame]) -> dic
             grievance=grievance,
             factions_formed=formed,
             stance=stance,
+            politburo=politburo_post(scenario),
         )
     return result

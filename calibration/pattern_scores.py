@@ -36,9 +36,8 @@ from calibration.patterns import (
 from simulation.calendar import Month
 from simulation.mechanisms.contests import Move
 from simulation.model.rows import is_motion
+from simulation.scenario import Scenario
 
-POLITBURO = "politburo"
-"""The post whose holders are the Politburo's full members."""
 AXES = (Axis.ECONOMIC, Axis.REGIME)
 """The stance's axes in the model's order (``stance[..., 0]`` is economic)."""
 
@@ -60,6 +59,8 @@ class PatternLogs:
         factions_formed: each faction's first active month, None if never active.
         stance: (months, leaders, 2) stance at the end of each month, leaders in
             ``leader_ids`` order, axes as :data:`AXES`; NaN where the outputs keep none.
+        politburo: the post whose holders are the Politburo's full members (the scenario's
+            post that ``votes_in`` the Politburo: :func:`politburo_post`), None if none.
     """
 
     tenures: Sequence[tuple[str, str, str, str | None]]
@@ -70,6 +71,7 @@ class PatternLogs:
     grievance: np.ndarray
     factions_formed: dict[str, str | None]
     stance: np.ndarray
+    politburo: str | None
 
     def held_months(self, leader: str, post: str) -> list[tuple[int, int]]:
         """The leader's spells in the post as ``(first, last)`` month ordinals held."""
@@ -157,6 +159,14 @@ def _succeeds(pattern: Succeeds, logs: PatternLogs) -> PatternScore:
     return PatternScore(first_taker == pattern.leader and error <= pattern.tolerance, float(error))
 
 
+def politburo_post(scenario: Scenario) -> str | None:
+    """The scenario's post whose holders vote in the Politburo (its full members), if any.
+
+    Read from the posts, not named: a scenario whose ids are all renamed scores the same.
+    """
+    return next((name for name, post in scenario.posts.items() if post.votes_in), None)
+
+
 def _removal(pattern: Removal, logs: PatternLogs) -> PatternScore:
     ends = [
         _ordinal(end)
@@ -170,14 +180,14 @@ def _removal(pattern: Removal, logs: PatternLogs) -> PatternScore:
 
 
 def _politburo(pattern: Politburo, logs: PatternLogs) -> PatternScore:
-    simulated = logs.holders(POLITBURO, pattern.date)
+    simulated = logs.holders(logs.politburo, pattern.date) if logs.politburo else set()
     history = set(pattern.members)
     overlap = len(simulated & history) / len(simulated | history)
     return PatternScore(overlap >= pattern.min_overlap, value=overlap)
 
 
 def _politburo_size(pattern: PolitburoSize, logs: PatternLogs) -> PatternScore:
-    seats = len(logs.holders(POLITBURO, pattern.date))
+    seats = len(logs.holders(logs.politburo, pattern.date)) if logs.politburo else 0
     return PatternScore(abs(seats - pattern.size) <= pattern.tolerance, value=float(seats))
 
 

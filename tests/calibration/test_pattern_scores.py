@@ -1,5 +1,7 @@
 """Each pattern kind scored on tiny hand-made runs: a hit, a miss, a month error of k months."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,6 +10,7 @@ from calibration.pattern_scores import (
     PatternLogs,
     joint_scores,
     pattern_table,
+    politburo_post,
     score_frame,
     score_run,
 )
@@ -32,6 +35,7 @@ def logs(
         grievance=np.zeros((MONTHS, 3, 2)) if grievance is None else grievance,
         factions_formed=factions or {},
         stance=np.zeros((MONTHS, 3, 2)) if stance is None else stance,
+        politburo="politburo",
     )
 
 
@@ -132,6 +136,17 @@ def test_politburo_overlap_is_jaccard_and_size_counts_seats():
     assert score_run([size], logs(spells))["p"].value == 2  # zinoviev not yet in
     assert not score_run([size], logs(spells))["p"].hit
     assert score_run([size.model_copy(update={"tolerance": 1})], logs(spells))["p"].hit
+
+
+def test_the_politburo_is_the_post_that_votes_in_it_whatever_its_id(baseline):
+    assert politburo_post(baseline) == "politburo"
+    posts = {("p7" if name == "politburo" else name): p for name, p in baseline.posts.items()}
+    assert politburo_post(baseline.model_copy(update={"posts": posts})) == "p7"
+    spells = [("stalin", "p7", "1922-04", None), ("trotsky", "p7", "1922-04", None)]
+    members = pattern(kind="politburo", date="1922-12", members=["stalin", "trotsky"])
+    run = logs(spells)
+    assert not score_run([members], run)["p"].hit  # read off a post named politburo
+    assert score_run([members], replace(run, politburo="p7"))["p"].hit
 
 
 def test_spared_until_a_carried_verdict_of_condemnation_names_him():

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from calibration.pattern_scores import PatternLogs
+from calibration.pattern_scores import PatternLogs, politburo_post
 from simulation.calendar import Month
 from simulation.mechanisms.contests import Move
 from simulation.model import Mode, PartyModel
@@ -105,6 +105,7 @@ def _logs(
             for faction in scenario.factions
         },
         stance=np.tile(settlement.stance, (months, 1, 1)),
+        politburo=politburo_post(scenario),
     )
 
 
