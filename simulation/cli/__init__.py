@@ -19,6 +19,8 @@ import os
 import signal
 import sys
 
+import numba
+
 from simulation import __version__
 from simulation.cli import (
     assess,
@@ -115,6 +117,13 @@ def main(argv: list[str] | None = None) -> int:
         commands[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     clock = contextlib.nullcontext()
     if args.command in SIMULATING:
+        if numba.config.DISABLE_JIT:  # the state is a compiled object; Python cannot step it
+            print(
+                "interregnum: the model runs only as compiled code, and NUMBA_DISABLE_JIT is "
+                "set: unset it to run the model",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
         compiled.check_machine_code()  # stale code goes first, so the message below is true
         month, wait = _month_of(args)
         if not compiled.machine_code_cached(month):

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numba
 import pandas as pd
 import pytest
 from conftest import BASELINE, SMALL_SCENARIO
@@ -420,3 +421,14 @@ def test_a_request_the_memory_cannot_hold_is_refused_without_a_traceback(
         "interregnum: not enough memory for what was asked: ask for fewer runs, samples or "
         "resamples"
     )
+
+
+def test_a_model_command_with_numbas_compiling_turned_off_says_so(
+    small_file, tmp_path, monkeypatch, capsys
+):
+    # NUMBA_DISABLE_JIT, set to debug in Python, ended in an AttributeError's traceback.
+    monkeypatch.setattr(numba.config, "DISABLE_JIT", 1)
+    assert main(["run", str(small_file), "--out", str(tmp_path / "out")]) == 2
+    assert "NUMBA_DISABLE_JIT is set" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    assert main(["validate", str(small_file)]) == 0  # reading a scenario needs no model
