@@ -29,6 +29,12 @@ figure draws, so that the class sees the leaders of ``make run``."""
 LABELS_LEFT_AFTER = 0.6
 """Share of the period after which an event's label is written left of its line: written
 to the right, the labels of 1926 ran past the axes into the legend."""
+NETWORK_INCHES = 6.0
+"""Side of the network's square figure. Its card, half the page wide, scales it down and
+its names with it: drawn at seven inches they shrank below reading size; the smaller the
+figure, the more often two names of a crowded month touch."""
+_LAID_OUT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""The positions each run's network was last drawn at, forgotten with the run."""
 NOT_HELD = "none of the leaders modelled"
 """An office's holder where none of the scenario's leaders holds it."""
 TEXT_SIZE = 12
@@ -177,13 +183,6 @@ def network_figure(model: PartyModel) -> Figure:
     draw_month(axis, network, label, model.spec, fit=True)
     axis.set_title("")  # the card's title gives the month
     return figure
-
-
-NETWORK_INCHES = 6.0
-"""Side of the network's square figure: the card scales it down, the names with it, and
-at six inches two names of a crowded month touched."""
-_LAID_OUT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-"""The positions each run's network was last drawn at, forgotten with the run."""
 
 
 def office_table(model: PartyModel) -> pd.DataFrame:
