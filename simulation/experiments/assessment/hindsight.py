@@ -156,7 +156,7 @@ def without_later_stances(scenario: Scenario) -> Scenario:
 
 
 def without_hindsight(scenario: Scenario) -> Scenario:
-    """The scenario with every input of :func:`hindsight_inputs` removed together.
+    """The scenario with every exogenous input of :func:`hindsight_inputs` removed together.
 
     Exogenous events lose their influence, stance and blame (a stance shift,
     which does nothing else, is dropped, and so is an appointment or removal of a
