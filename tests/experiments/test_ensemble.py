@@ -294,7 +294,13 @@ def test_resume_after_a_real_kill_gives_every_run_once_and_the_same_files(
     run_ensemble(ensemble, reference, SerialExecutor(), chunk_size=64)
     assert all(same_files(reference, out).values())
     sessions = json.loads((out / "manifest.json").read_text())["sessions"]
-    assert [session["runs_simulated"] for session in sessions][1:] == [runs - done_before]
+    # The killed session never wrote its count: it is read off the parts it left.
+    assert [session["runs_simulated"] for session in sessions] == [
+        done_before,
+        runs - done_before,
+    ]
+    assert sessions[0]["ended"].startswith("killed")
+    assert [session["chunk_size"] for session in sessions] == [1, 25]
 
 
 def test_incomplete_chunks_and_temporary_files_are_redone(serial_reference, tmp_path):

@@ -134,6 +134,24 @@ def _simulate(
             print(f"interregnum: {error}; simulating its {lost} runs again", file=sys.stderr)
 
 
+def _accounted(sessions: list[dict], done_runs: int) -> list[dict]:
+    """The earlier sessions, a killed one's runs counted from the parts it left.
+
+    A session ended by SIGKILL (or a power cut) never wrote how many runs it made: its
+    record said 0 while its parts were on disk, and the sessions added up to fewer runs
+    than the ensemble holds. The runs found on disk beyond those recorded are the last
+    session's.
+    """
+    recorded = sum(session.get("runs_simulated", 0) for session in sessions)
+    if sessions and done_runs > recorded:
+        sessions[-1] = {
+            **sessions[-1],
+            "runs_simulated": sessions[-1].get("runs_simulated", 0) + done_runs - recorded,
+            "ended": "killed: its runs counted from the parts it left",
+        }
+    return sessions
+
+
 def run_ensemble(
     ensemble: Ensemble,
     out_dir: Path | str,
@@ -191,8 +209,13 @@ def _run(
     check_space(out_dir, ensemble, ensemble.runs - done_runs)  # before any list of runs
     present = {run for first, last in done_spans for run in range(first, last + 1)}
     missing = [run for run in range(ensemble.runs) if run not in present]
-    sessions = list(previous.get("sessions", [])) if previous else []
-    session = {"executor": executor.description, "runs_simulated": 0, "seconds": 0.0}
+    sessions = _accounted(list(previous.get("sessions", [])) if previous else [], done_runs)
+    session = {
+        "executor": executor.description,
+        "chunk_size": size,
+        "runs_simulated": 0,
+        "seconds": 0.0,
+    }
     sessions.append(session)
     # The manifest comes first: a directory holding parts/ always says whose they are.
     write_manifest(out_dir, ensemble_manifest(ensemble, sessions, "running", size))
