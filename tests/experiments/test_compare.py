@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import BASELINE, ROOT, SMALL_SCENARIO
+from scipy.stats import binomtest
 
 from simulation.cli import main
 from simulation.experiments.compare.comparison import check_report_folder
@@ -31,6 +32,7 @@ from simulation.experiments.compare.statistics import (
     identical_runs,
     metric_names,
     metric_values,
+    paired_difference_interval,
     paired_resamples,
     resample_counts,
 )
@@ -196,10 +198,50 @@ def test_the_paired_difference_of_identical_ensembles_is_exactly_zero():
     twin_rows = table[table["scenario"] == "twin"]
     defined = twin_rows["n"] > 0
     assert defined.all()
-    assert (twin_rows[["difference", "diff_ci_low", "diff_ci_high"]] == 0).all(axis=None)
+    assert (twin_rows["difference"] == 0).all()
+    shares = twin_rows["metric"].str.startswith("p_")
+    others = twin_rows[~shares]
+    assert (others[["diff_ci_low", "diff_ci_high"]] == 0).all(axis=None)
+    # A probability: no pair of the 40 differs, which bounds the difference, not pins it to
+    # 0 (the exact bound of no discordant pair in 40, 1 - 0.025 ** (1 / 40) = 0.088).
+    probability = twin_rows[shares]
+    assert (probability["diff_ci_low"] == -probability["diff_ci_high"]).all()
+    assert probability["diff_ci_high"].between(0.01, 1 - 0.025 ** (1 / 40)).all()
     base_rows = table[table["scenario"] == "base"]
     assert (base_rows["ci_high"] > base_rows["ci_low"]).any()  # the estimates themselves vary
     assert base_rows[["difference", "diff_ci_low", "diff_ci_high"]].isna().all(axis=None)
+
+
+def test_a_probability_no_run_shows_is_not_called_certain():
+    # Tomsky dominant in no run of 300: a percentile bootstrap said [0, 0] and the report
+    # "0.00 (every run alike)"; 0 of 300 bounds the probability, it does not pin it.
+    base = synthetic_summary("base", runs=300)
+    alt = base.assign(scenario="alt", dominant="stalin")
+    alt.loc[0, "dominant"] = "tomsky"  # one run in 300
+    table = compare_summaries({"base": base, "alt": alt}, "base", resamples=500)
+    row = table.set_index(["metric", "scenario"]).loc[("p_dominant_tomsky", "base")]
+    assert row["estimate"] == 0
+    expected = binomtest(0, 300).proportion_ci(0.95, method="wilson")
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((0, expected.high))
+    once = table.set_index(["metric", "scenario"]).loc[("p_dominant_tomsky", "alt")]
+    expected = binomtest(1, 300).proportion_ci(0.95, method="wilson")
+    assert (once["ci_low"], once["ci_high"]) == pytest.approx((expected.low, expected.high))
+    assert once["diff_ci_low"] < 0 < once["diff_ci_high"]  # one pair in 300 differs
+
+
+@pytest.mark.parametrize(("base_rate", "alternative_rate"), [(0.01, 0.003), (0.2, 0.25)])
+def test_a_paired_difference_of_probabilities_covers_the_truth_95_percent_of_the_time(
+    base_rate, alternative_rate
+):
+    # Paired as a comparison's runs are: the same draw decides both (common random numbers).
+    rng = np.random.default_rng(5)
+    truth, covered = alternative_rate - base_rate, 0
+    for _ in range(400):
+        chance = rng.random((300, 1))
+        base, alternative = (chance < base_rate) * 1.0, (chance < alternative_rate) * 1.0
+        low, high = paired_difference_interval(alternative, base)
+        covered += low[0] <= truth <= high[0]
+    assert covered / 400 >= 0.93  # a percentile bootstrap covered 0.77 at a rate of 0.005
 
 
 def test_pairing_narrows_the_interval_of_a_difference_with_common_noise():

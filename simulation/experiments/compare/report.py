@@ -40,7 +40,14 @@ def key_leaders(table: pd.DataFrame, count: int = KEY_LEADERS) -> list[str]:
 
 
 def _constant(rows: pd.DataFrame) -> bool:
-    """The same value in every run of every scenario (e.g. a death on a fixed date)."""
+    """The same value in every run of every scenario (e.g. a death on a fixed date).
+
+    A timing is when its interval has no width; a probability (whose score interval has
+    width even then) when it is 0 in every scenario, or 1.
+    """
+    if rows["metric"].iloc[0].startswith("p_"):
+        estimates = rows["estimate"].to_numpy()
+        return bool(np.all(estimates == estimates[0]) and estimates[0] in (0.0, 1.0))
     values = rows[["estimate", "ci_low", "ci_high"]].to_numpy()
     return bool(np.all(values == values[0, 0]) or np.all(np.isnan(values)))
 

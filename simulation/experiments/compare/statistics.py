@@ -28,10 +28,21 @@ on few runs is rough (look at ``n``).
 Intervals are percentile bootstrap intervals (Efron & Tibshirani 1993, ch. 13): the
 ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles of the resampled statistic. The
 resampling uses a :class:`numpy.random.Generator` seeded explicitly; nothing else draws.
+A probability (a ``p_*`` metric: the share of runs in which something happened) has
+score intervals instead: Wilson's for its estimate, Newcombe's for a paired difference
+(:func:`wilson_interval`, :func:`paired_difference_interval`). A percentile bootstrap of
+an event no run shows is ``[0, 0]``, as if 0 of 300 were a certainty; one run in 300 gave
+``[0.000, 0.010]``, and such intervals covered a true probability of 0.002 in 42% of
+simulated ensembles, Wilson's in 99%.
 
 References:
     Efron, B. and Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*.
     Chapman & Hall, ch. 13 (percentile intervals).
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. *Journal of the American Statistical Association* 22, 209-212.
+    Newcombe, R. G. (1998). Improved confidence intervals for the difference between
+    binomial proportions based on paired data. *Statistics in Medicine* 17, 2635-2650
+    (method 10).
 """
 
 from __future__ import annotations
@@ -41,6 +52,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 LEVEL = 0.95
 """Coverage of the intervals."""
@@ -252,6 +264,60 @@ def percentile_interval(samples: np.ndarray, level: float = LEVEL) -> tuple[np.n
     return low, high
 
 
+def wilson_interval(
+    hits: np.ndarray, trials: np.ndarray, level: float = LEVEL
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson's score interval of a proportion, per column; NaN where there is no trial."""
+    z = norm.ppf((1 + level) / 2)
+    hits, trials = np.asarray(hits, dtype=float), np.asarray(trials, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = hits / trials
+        centre = (share + z * z / (2 * trials)) / (1 + z * z / trials)
+        half = z * np.sqrt(share * (1 - share) / trials + z * z / (4 * trials**2))
+        half /= 1 + z * z / trials
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+
+
+def paired_difference_interval(
+    first: np.ndarray, second: np.ndarray, level: float = LEVEL
+) -> tuple[np.ndarray, np.ndarray]:
+    """Newcombe's interval of ``P(first) - P(second)`` from paired 0/1 outcomes, per column.
+
+    ``first`` and ``second`` are ``(runs, columns)`` of 0 and 1 (NaN where undefined),
+    run ``i`` of one paired with run ``i`` of the other; only the runs defining both count.
+    The interval squares and adds the two proportions' Wilson intervals, correlated as
+    the pairs are (the phi coefficient of the 2 x 2 table, with Newcombe's correction):
+    when no pair differs, it is as wide as the evidence that none would, not ``[0, 0]``.
+    NaN where no run defines both.
+    """
+    both = ~np.isnan(first) & ~np.isnan(second)
+    one, two = np.where(both, first, 0.0), np.where(both, second, 0.0)
+    n = both.sum(axis=0).astype(float)
+    r = (one * two).sum(axis=0)  # both happened
+    s = (one * (1 - two) * both).sum(axis=0)  # only in the first
+    t = ((1 - one) * two * both).sum(axis=0)  # only in the second
+    u = n - r - s - t
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p1, p2 = (r + s) / n, (r + t) / n
+        l1, u1 = wilson_interval(r + s, n, level)
+        l2, u2 = wilson_interval(r + t, n, level)
+        cross = r * u - s * t
+        corrected = np.where(cross > n / 2, cross - n / 2, np.where(cross < 0, cross, 0.0))
+        margins = (r + s) * (t + u) * (r + t) * (s + u)
+        phi = np.where(margins > 0, corrected / np.sqrt(np.where(margins > 0, margins, 1)), 0.0)
+        below = (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2
+        above = (p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) ** 2
+        difference = p1 - p2
+        low = difference - np.sqrt(np.maximum(below, 0.0))
+        high = difference + np.sqrt(np.maximum(above, 0.0))
+    return np.clip(low, -1.0, 1.0), np.clip(high, -1.0, 1.0)
+
+
+def probabilities(metrics: Sequence[str]) -> np.ndarray:
+    """Which metrics are probabilities (``p_*``), whose intervals are score intervals."""
+    return np.array([metric.startswith("p_") for metric in metrics], dtype=bool)
+
+
 def nan_mean(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean over the runs defining each column, and how many do: ``(means, counts)``."""
     defined = ~np.isnan(values)
@@ -365,10 +431,15 @@ def compare_summaries(
     values = [metric_values(summary, metrics) for summary in ordered.values()]
     samples = paired_resamples(values, resamples, seed=seed)
     base_estimate = nan_mean(values[0])[0]
+    shares = probabilities(metrics)
     frames = []
     for name, array, resampled in zip(names, values, samples, strict=True):
         estimate, numbers = nan_mean(array)
         low, high = percentile_interval(resampled, level)
+        hits = np.where(np.isnan(array), 0.0, array).sum(axis=0)
+        low[shares], high[shares] = (
+            bound[shares] for bound in wilson_interval(hits, numbers, level)
+        )
         frame = pd.DataFrame(
             {
                 "metric": metrics,
@@ -384,9 +455,11 @@ def compare_summaries(
         )
         if name != base:
             frame["difference"] = estimate - base_estimate
-            frame["diff_ci_low"], frame["diff_ci_high"] = percentile_interval(
-                resampled - samples[0], level
+            low, high = percentile_interval(resampled - samples[0], level)
+            low[shares], high[shares] = (
+                bound[shares] for bound in paired_difference_interval(array, values[0], level)
             )
+            frame["diff_ci_low"], frame["diff_ci_high"] = low, high
         frames.append(frame)
     table = pd.concat(frames, ignore_index=True)
     order = {metric: k for k, metric in enumerate(metrics)}
