@@ -25,6 +25,7 @@ with warnings.catch_warnings():  # it warns on import that optional ipyparallel 
     warnings.simplefilter("ignore", UserWarning)
     from ema_workbench.analysis import feature_scoring, prim
 
+from simulation.experiments.compare.statistics import wilson_interval
 from simulation.experiments.discovery.levers import Lever
 
 MIN_COVERAGE = 0.5
@@ -43,6 +44,8 @@ class Box:
         trajectory: PRIM's peeling trajectory the box was chosen from (``coverage``,
             ``density``, ``res_dim``), for the trade-off figure.
         step: the chosen step of the trajectory.
+        inside: the runs inside the box.
+        rate: the share of all runs with the outcome of interest.
     """
 
     rule: str
@@ -52,6 +55,17 @@ class Box:
     restricted: list[str]
     trajectory: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     step: int = 0
+    inside: int = 0
+    rate: float = 0.0
+
+    def density_interval(self) -> tuple[float, float]:
+        """Wilson's 95% interval of the density over the runs inside the box.
+
+        The box is chosen on the same runs its density is measured on, so even this
+        interval is optimistic; one that reaches :attr:`rate` says the box may be chance.
+        """
+        low, high = wilson_interval(self.density * self.inside, self.inside)
+        return float(low), float(high)
 
 
 def _restriction(lever: Lever, low: object, high: object, initial: pd.Series) -> str | None:
@@ -137,6 +151,8 @@ def _peel(finder: prim.Prim, levers: list[Lever], count: int) -> list[Box]:
                 restricted,
                 trajectory[["coverage", "density", "res_dim"]].copy(),
                 chosen,
+                int(round(float(step["mass"]) * len(finder.y))),
+                float(finder.y.mean()),
             )
         )
         box.select(chosen)
