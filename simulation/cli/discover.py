@@ -38,6 +38,12 @@ PARAMETERS_HELP = (
 )
 
 
+SHUFFLES = 100
+"""The permutation test's shuffles by default (``simulation.experiments.discovery.boxes``)."""
+MAX_SHUFFLES = 100_000
+"""The most shuffles taken: PRIM a shuffle, about 0.2 s each on 400 runs, five hours."""
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the ``discover`` subcommand."""
     parser = commands.add_parser(
@@ -84,6 +90,14 @@ def register(commands: argparse._SubParsersAction) -> None:
         'history\'s order); default: dominant != "stalin"',
     )
     parser.add_argument("--boxes", type=int, default=3, help="most PRIM boxes (default 3)")
+    parser.add_argument(
+        "--shuffles",
+        type=int,
+        default=SHUFFLES,
+        help="shuffles of the outcomes across the lever combinations on which PRIM is run "
+        "again, to say how often a box as dense comes by chance (its p-value; about 0.2 s "
+        f"each on 400 runs; 0: no test; default {SHUFFLES})",
+    )
     add_executor_arguments(parser)
     add_mode_argument(parser)
     parser.add_argument(
@@ -120,7 +134,9 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.model import Mode
 
     # One attempt names the scenario's and the levers file's problems and every bad number.
-    problems = count_problems(args, runs=2, replicates=1, boxes=1, workers=1)
+    problems = count_problems(
+        args, {"shuffles": MAX_SHUFFLES}, runs=2, replicates=1, boxes=1, workers=1, shuffles=0
+    )
     runs = (args.runs or 0) * args.replicates  # --runs left out: the design's own
     if runs > MAX_STUDY_RUNS:  # the design is built before any run
         problems.append(
@@ -152,6 +168,7 @@ def handle(args: argparse.Namespace) -> int:
             outcome=args.outcome,
             design=args.design,
             boxes=args.boxes,
+            shuffles=args.shuffles,
             seed=args.seed,
             mode=Mode(args.mode),
             scenario_file=str(args.scenario),

@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 from simulation.cli import main
+from simulation.cli.discover import SHUFFLES
+from simulation.experiments.discovery.boxes import PERMUTATIONS
 
 LEVERS = Path(__file__).parents[1] / "data" / "levers"
 
@@ -54,6 +56,8 @@ def _discover(small_file, levers, out, *flags):
             "--runs 10: --design factorial runs every combination of the on/off levers (2 for 1)",
         ),
         (["--replicates", "0"], "--replicates must be at least 1, got 0"),
+        (["--shuffles", "-1"], "--shuffles must be at least 0, got -1"),
+        (["--shuffles", "1000000"], "--shuffles must be at most 100,000, got 1,000,000"),
         (  # a traceback: the design's billion rows asked of numpy
             ["--runs", "1000000000", "--replicates", "1"],
             "--runs 1,000,000,000 x --replicates 1 makes 1,000,000,000 runs; a study takes at "
@@ -95,8 +99,13 @@ def test_one_overlay_lever_in_a_factorial_design_finds_its_box(
 ):
     out = tmp_path / "out"
     assert _discover(small_file, overlay_levers, out, "--design", "factorial") == 0
-    assert "box 1: Zinoviev keeps Leningrad →" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "box 1: Zinoviev keeps Leningrad →" in said
     assert pd.read_csv(out / "feature_scores.csv")["lever"].tolist() == ["zinoviev"]
+    # Tested against shuffles of the outcomes: two combinations, so two orders of them.
+    assert f"({SHUFFLES} shuffles of the outcomes)" in said
+    assert json.loads((out / "discovery.json").read_text())["shuffles"] == SHUFFLES == PERMUTATIONS
+    assert pd.read_csv(out / "boxes.csv")["p_chance"].between(0, 1).all()
 
 
 def test_the_runs_draw_from_the_posterior_named_and_the_manifest_says_so(

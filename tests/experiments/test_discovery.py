@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from simulation.experiments.discovery import Discovery, DiscoveryError, load_levers, run_discovery
-from simulation.experiments.discovery.boxes import Box, feature_scores, find_boxes
+from simulation.experiments.discovery.boxes import Box, against_chance, feature_scores, find_boxes
 from simulation.experiments.discovery.design import LeverPoints, experiments
 from simulation.experiments.discovery.levers import Lever
 from simulation.experiments.discovery.report import box_sentence, tradeoff_figure
@@ -511,3 +511,29 @@ def test_a_box_says_its_density_interval_and_whether_chance_could_make_it():
     strong = Box("Stalin removed", 0.9, 0.8, 0.3, ["removed"], inside=300, rate=0.28)
     assert "[86%, 93%]" in box_sentence(strong, "stalin dominant")
     assert "chance" not in box_sentence(strong, "stalin dominant")
+
+
+def test_the_permutation_test_tells_a_real_box_from_one_chance_made():
+    # PRIM finds a box in shuffled outcomes too: a box counts only if few shuffles of the
+    # outcomes across the combinations give one as dense (the replicates kept together).
+    levers = [
+        Lever("testament", "overlay", "t.yaml", 0, 1, "Testament read"),
+        Lever("hostility", "parameter", "hostility", 0.1, 0.5, "hostility"),
+    ]
+    generator = np.random.default_rng(4)
+    combinations = pd.DataFrame(
+        {"testament": generator.random(100) < 0.5, "hostility": generator.uniform(0.1, 0.5, 100)}
+    )
+    x = combinations.loc[combinations.index.repeat(4)].reset_index(drop=True)  # 4 replicates
+    real = (x["testament"] & (generator.random(400) < 0.9)).to_numpy()
+    noise = generator.random(400) < 0.3
+    tested = against_chance(find_boxes(x, real, levers, 1), x, real, levers, 4, seed=1, shuffles=30)
+    assert tested[0].chance == pytest.approx(1 / 31)  # no shuffle as dense
+    assert box_sentence(tested[0], "censure").endswith("(30 shuffles of the outcomes): not chance")
+    found = find_boxes(x, noise, levers, 1)
+    assert found, "PRIM finds a box in noise, which is what the test is for"
+    (chanced,) = against_chance(found, x, noise, levers, 4, seed=1, shuffles=30)
+    assert chanced.chance > 0.05
+    assert box_sentence(chanced, "censure").endswith("not told apart from chance")
+    again = against_chance(found, x, noise, levers, 4, seed=1, shuffles=30)
+    assert again[0].chance == chanced.chance  # the shuffles come from the seed

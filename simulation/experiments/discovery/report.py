@@ -26,22 +26,33 @@ if TYPE_CHECKING:
 
 
 def box_sentence(box: Box, outcome: str) -> str:
-    """``RULE → OUTCOME in D% [L%, H%] of runs, covering C% of such outcomes``.
+    """``RULE → OUTCOME in D% [L%, H%] of runs, covering C% of such outcomes``, and chance.
 
-    A box whose density's interval reaches the rate in all runs is said to be so: PRIM
-    finds a box in outcomes shuffled at random too (the statistical audit of the fiftieth
-    session found one in each of 100 shuffles), and such a box is not told apart from one.
+    PRIM finds a box in outcomes shuffled at random too (the statistical audit of the
+    fiftieth session found one in each of 100 shuffles): the sentence says how often a box
+    as dense came of shuffles (:func:`.boxes.against_chance`), or, untested, whether the
+    density's interval reaches the rate in all runs.
     """
     low, high = box.density_interval()
     sentence = (
         f"{box.rule} → {outcome} in {box.density:.0%} of runs [{low:.0%}, {high:.0%}], "
         f"covering {box.coverage:.0%} of such outcomes ({box.mass:.0%} of all runs)"
     )
+    if box.chance is not None:
+        verdict = "not told apart from chance" if box.chance > CHANCE else "not chance"
+        return sentence + (
+            f"; as dense by chance: p = {box.chance:.2f} ({box.shuffles} shuffles of the "
+            f"outcomes): {verdict}"
+        )
     if low <= box.rate:
         sentence += (
             f"; its interval reaches the {box.rate:.0%} of all runs: not told apart from chance"
         )
     return sentence
+
+
+CHANCE = 0.05
+"""A box whose permutation p-value is above this is not told apart from chance."""
 
 
 def write_report(
@@ -58,10 +69,27 @@ def write_report(
     write_atomically(files[0], lambda temporary: runs.to_parquet(temporary, index=False))
     table = pd.DataFrame(
         [
-            (i + 1, box.rule, box.density, *box.density_interval(), box.coverage, box.mass)
+            (
+                i + 1,
+                box.rule,
+                box.density,
+                *box.density_interval(),
+                box.coverage,
+                box.mass,
+                box.chance,
+            )
             for i, box in enumerate(boxes)
         ],
-        columns=["box", "rule", "density", "density_low", "density_high", "coverage", "mass"],
+        columns=[
+            "box",
+            "rule",
+            "density",
+            "density_low",
+            "density_high",
+            "coverage",
+            "mass",
+            "p_chance",
+        ],
     )
     write_text(files[1], table.to_csv(index=False, float_format="%.4g"))
     write_text(files[2], _boxes_text(discovery, levers, runs, boxes, scores, warnings))
@@ -103,6 +131,7 @@ def discovery_manifest(
         "mode": discovery.mode.value,
         "model_sha256": model_digest(),
         "outcome": discovery.outcome,
+        "shuffles": discovery.shuffles,
         "run_seeds": "run r: the seed of run r % K of the root seed "
         "(numpy.random.SeedSequence(seed).spawn(K)[r % K]), the same K in every combination",
         **parameters_fields(discovery.parameters, discovery.parameters_note),
@@ -217,8 +246,10 @@ def _boxes_text(
         f"Each box is the densest on its PRIM peeling trajectory that still covers at least "
         f"{MIN_COVERAGE:.0%} of the remaining outcomes of interest; later boxes explain the cases "
         "the earlier ones left out. The bracket is Wilson's 95% interval of the density over the "
-        "box's runs; the box is chosen on the same runs, so it is optimistic, and a box whose "
-        "interval reaches the rate in all runs is not told apart from chance.",
+        "box's runs; the box is chosen on the same runs, so it is optimistic. p is the share of "
+        "shuffles of the outcomes across the lever combinations (replicates kept together) in "
+        f"which PRIM found a box as dense: above {CHANCE} the box is not told apart from "
+        "chance.",
         "",
     ]
     if not boxes:

@@ -19,7 +19,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulation.experiments.discovery.boxes import Box, feature_scores, find_boxes
+from simulation.experiments.discovery.boxes import (
+    PERMUTATIONS,
+    Box,
+    against_chance,
+    feature_scores,
+    find_boxes,
+)
 from simulation.experiments.discovery.design import DiscoveryError, LeverPoints, experiments
 from simulation.experiments.discovery.levers import Lever
 from simulation.experiments.discovery.report import write_report
@@ -66,6 +72,7 @@ class Discovery:
             per run (None: the point estimate in every run; see :mod:`.design`).
         parameters_note: why the point estimate stands in for the posterior, in every run
             or for some parameters, if it does.
+        shuffles: the permutation test's shuffles of the outcomes (0: no test).
     """
 
     scenario: Scenario
@@ -82,6 +89,7 @@ class Discovery:
     levers_file: str = ""
     parameters: ParameterDraws | None = None
     parameters_note: str = ""
+    shuffles: int = PERMUTATIONS
 
 
 @dataclass
@@ -260,6 +268,7 @@ def run_discovery(
     warnings = unmatched_texts(summary, discovery.outcome)
     x = table.loc[table.index.repeat(k)].reset_index(drop=True)
     boxes = find_boxes(x, y, levers, discovery.boxes)
+    boxes = against_chance(boxes, x, y, levers, k, discovery.seed, discovery.shuffles)
     scores = feature_scores(x, y, "outcome", discovery.seed) if 0 < y.sum() < len(y) else None
     runs_table = x.copy()
     runs_table.insert(0, "combination", np.repeat(np.arange(len(table)), k))
