@@ -40,6 +40,19 @@ types require ``who`` and ``post``)."""
 
 
 AXES = ("economic", "regime")
+SHOCK, SHIFT, BLAME = "influence shock", "stance shift", "blame through a post"
+BARRED, PATRON, ORGANISATION = "barred_from", "patron", "organisation"
+EXOGENOUS = (
+    SHOCK,
+    SHIFT,
+    EventType.APPOINTMENT.value,
+    EventType.REMOVAL.value,
+    BLAME,
+    BARRED,
+    PATRON,
+    ORGANISATION,
+)
+"""The kinds of input :func:`without_hindsight` removes together (issue 11's figure)."""
 SETTLEMENT = "starting settlement"
 LATER_STANCE = "stance read off a later act"
 ARBITER = "arbiter"
@@ -62,22 +75,18 @@ def hindsight_inputs(scenario: Scenario) -> list[HindsightInput]:
                     rows.append(HindsightInput(SETTLEMENT, where, date, leader, done))
             continue
         for leader, delta in event.influence.items():
-            rows.append(HindsightInput("influence shock", where, date, leader, f"{delta:+.2f}"))
+            rows.append(HindsightInput(SHOCK, where, date, leader, f"{delta:+.2f}"))
         for leader, change in event.stance.items():
             moves = ", ".join(
                 f"{axis} {value:+.2f}"
                 for axis, value in change.model_dump(exclude_none=True).items()
             )
-            rows.append(HindsightInput("stance shift", where, date, leader, moves))
+            rows.append(HindsightInput(SHIFT, where, date, leader, moves))
         if event.type in _POSTINGS:
             for leader in event.who:
                 rows.append(HindsightInput(event.type.value, where, date, leader, event.post))
         for post, amount in event.blame.items():
-            rows.append(
-                HindsightInput(
-                    "blame through a post", where, date, f"holder of {post}", f"{amount:.2f}"
-                )
-            )
+            rows.append(HindsightInput(BLAME, where, date, f"holder of {post}", f"{amount:.2f}"))
     for leader in scenario.leaders:
         for axis, act in leader.stance_read_off.items():
             value = getattr(leader.stance, axis)
@@ -93,7 +102,7 @@ def hindsight_inputs(scenario: Scenario) -> list[HindsightInput]:
         if leader.barred_from:
             rows.append(
                 HindsightInput(
-                    "barred_from",
+                    BARRED,
                     f"leaders.{leader.id}",
                     str(scenario.start),
                     leader.id,
@@ -103,7 +112,7 @@ def hindsight_inputs(scenario: Scenario) -> list[HindsightInput]:
         if leader.patron:
             rows.append(
                 HindsightInput(
-                    "patron",
+                    PATRON,
                     f"leaders.{leader.id}",
                     str(scenario.start),
                     leader.id,
@@ -113,7 +122,7 @@ def hindsight_inputs(scenario: Scenario) -> list[HindsightInput]:
         if leader.organisation:
             rows.append(
                 HindsightInput(
-                    "organisation",
+                    ORGANISATION,
                     f"leaders.{leader.id}",
                     str(scenario.start),
                     leader.id,
@@ -221,16 +230,7 @@ class Audit:
 AUDITS = (
     Audit(
         "no hindsight",
-        (
-            "influence shock",
-            "stance shift",
-            EventType.APPOINTMENT.value,
-            EventType.REMOVAL.value,
-            "blame through a post",
-            "barred_from",
-            "patron",
-            "organisation",
-        ),
+        EXOGENOUS,
         without_hindsight,
         "every leader-targeted exogenous input removed",
     ),

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from simulation.experiments.compare.statistics import probabilities
 from simulation.experiments.paths import HISTORY_METRICS, history_orders
 from simulation.scenario import Scenario, scenario_hash
 from simulation.scenario.diff import diff_scenarios, format_differences
@@ -45,7 +46,7 @@ def _constant(rows: pd.DataFrame) -> bool:
     A timing is when its interval has no width; a probability (whose score interval has
     width even then) when it is 0 in every scenario, or 1.
     """
-    if rows["metric"].iloc[0].startswith("p_"):
+    if probabilities(rows["metric"].iloc[:1])[0]:
         estimates = rows["estimate"].to_numpy()
         return bool(np.all(estimates == estimates[0]) and estimates[0] in (0.0, 1.0))
     values = rows[["estimate", "ci_low", "ci_high"]].to_numpy()

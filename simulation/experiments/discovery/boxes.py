@@ -36,7 +36,7 @@ SCORING_STREAM = 1953
 """Tag of the stream the extra trees' seed is spawned from, apart from the runs' seeds."""
 SHUFFLING_STREAM = 1954
 """Tag of the stream the permutation test's shuffles are drawn from."""
-PERMUTATIONS = 100
+SHUFFLES = 100
 """Shuffles of the outcomes the permutation test runs PRIM on by default (about 0.2 s each
 on 400 runs here), as the command line's ``--shuffles``."""
 
@@ -175,7 +175,7 @@ def against_chance(
     levers: list[Lever],
     replicates: int,
     seed: int,
-    shuffles: int = PERMUTATIONS,
+    shuffles: int = SHUFFLES,
 ) -> list[Box]:
     """The boxes, each with the chance that PRIM finds one as dense in shuffled outcomes.
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.experiments.discovery.boxes import (
-    PERMUTATIONS,
+    SHUFFLES,
     Box,
     against_chance,
     feature_scores,
@@ -89,7 +89,7 @@ class Discovery:
     levers_file: str = ""
     parameters: ParameterDraws | None = None
     parameters_note: str = ""
-    shuffles: int = PERMUTATIONS
+    shuffles: int = SHUFFLES
 
 
 @dataclass
