@@ -32,8 +32,8 @@ A probability (a ``p_*`` metric: the share of runs in which something happened) 
 score intervals instead: Wilson's for its estimate, Newcombe's for a paired difference
 (:func:`wilson_interval`, :func:`paired_difference_interval`). A percentile bootstrap of
 an event no run shows is ``[0, 0]``, as if 0 of 300 were a certainty; one run in 300 gave
-``[0.000, 0.010]``, and such intervals covered a true probability of 0.002 in 42% of
-simulated ensembles, Wilson's in 99%.
+``[0.000, 0.010]``, and such intervals covered a true probability of 0.002 in 45% of 400
+simulated ensembles of 300 runs, Wilson's in 98.5%.
 
 References:
     Efron, B. and Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*.
