@@ -21,6 +21,7 @@ from simulation.cli.scenario_args import (
     add_scenario_arguments,
     dropped_by_flags,
     load_from_args,
+    parameters_set_by_flags,
     set_by_flags,
 )
 from simulation.scenario import ScenarioError
@@ -159,7 +160,13 @@ def handle(args: argparse.Namespace) -> int:
     if (problem := unusable_out(out_dir, command="discover")) is not None:
         return fail(problem)
     try:
-        choice = choose_parameters(args.parameters, scenario, args.scenario, args.posterior)
+        choice = choose_parameters(
+            args.parameters,
+            scenario,
+            args.scenario,
+            args.posterior,
+            parameters_set_by_flags(args),
+        )
         discovery = Discovery(
             scenario,
             tuple(levers),

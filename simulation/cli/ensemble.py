@@ -19,7 +19,12 @@ from simulation.cli.common import (
 )
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.parameter_args import add_parameter_arguments, note_parameters
-from simulation.cli.scenario_args import add_scenario_arguments, load_from_args, mode_label
+from simulation.cli.scenario_args import (
+    add_scenario_arguments,
+    load_from_args,
+    mode_label,
+    parameters_set_by_flags,
+)
 from simulation.scenario import ScenarioError
 
 if TYPE_CHECKING:  # the module itself is imported when the command runs (see handle)
@@ -115,7 +120,13 @@ def handle(args: argparse.Namespace) -> int:
     if (problem := unusable_out(out_dir, command="ensemble")) is not None:
         return fail(problem)
     try:
-        choice = choose_parameters(args.parameters, scenario, args.scenario, args.posterior)
+        choice = choose_parameters(
+            args.parameters,
+            scenario,
+            args.scenario,
+            args.posterior,
+            parameters_set_by_flags(args),
+        )
     except DrawError as error:
         return fail(str(error))
     note_parameters(choice.note)

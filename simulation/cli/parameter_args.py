@@ -17,8 +17,8 @@ from pathlib import Path
 
 ENSEMBLE_HELP = (
     "posterior (default): each run draws its parameters from the ABC posterior "
-    "sample, run i the same draw in every scenario; a parameter the scenario, an overlay "
-    "or --set gives another value than the fit keeps that value in every run. point: "
+    "sample, run i the same draw in every scenario; a parameter the scenario or an overlay "
+    "gives another value than the fit, or any --set names, keeps that value in every run. point: "
     "every run uses the point estimate. prior: each run draws the fitted parameters "
     "uniformly from their priors (the prior predictive), kept ones aside as for the "
     "posterior. Without a posterior sample the point estimate is used, with a note"
@@ -27,9 +27,9 @@ ENSEMBLE_HELP = (
 RUN_HELP = (
     "point (default): the scenario's point estimate. posterior: the run draws its parameters "
     "from the ABC posterior sample by its seed, as the ensemble's run of that seed does; "
-    "prior: from the fit's priors. A parameter the scenario, an overlay or --set gives "
-    "another value than the fit keeps that value. With --ensemble-run the default is the "
-    "ensemble's: the posterior if there is one"
+    "prior: from the fit's priors. A parameter the scenario or an overlay gives another "
+    "value than the fit, or any --set names, keeps that value. With --ensemble-run the "
+    "default is the ensemble's: the posterior if there is one"
 )
 
 

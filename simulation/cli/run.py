@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING
 from simulation.cli.common import count_problems, fail, report_problems, summary, unusable_out
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.parameter_args import RUN_HELP, add_parameter_arguments, note_parameters
-from simulation.cli.scenario_args import add_scenario_arguments, load_from_args, mode_label
+from simulation.cli.scenario_args import (
+    add_scenario_arguments,
+    load_from_args,
+    mode_label,
+    parameters_set_by_flags,
+)
 from simulation.experiments.seeds import run_seed
 from simulation.scenario import ScenarioError, scenario_hash
 
@@ -111,7 +116,9 @@ def handle(args: argparse.Namespace) -> int:
     asked = args.parameters or ("point" if member is None and args.posterior is None else None)
     seed = args.seed if member is None else run_seed(args.seed, member)
     try:
-        choice = choose_parameters(asked, scenario, args.scenario, args.posterior)
+        choice = choose_parameters(
+            asked, scenario, args.scenario, args.posterior, parameters_set_by_flags(args)
+        )
         check_replaceable(out_dir, RUN_FILES)
     except (DrawError, OutputError) as error:
         return fail(str(error))

@@ -195,6 +195,18 @@ def set_by_flags(args: argparse.Namespace) -> dict[str, str]:
     return _by_flag(args, "--set", lambda text: text.partition("=")[0].strip())
 
 
+def parameters_set_by_flags(args: argparse.Namespace) -> frozenset[str]:
+    """The parameters a ``--set parameters.NAME=VALUE`` flag gives a value.
+
+    Kept in every run of a posterior or prior ensemble, even at the fitted number
+    (:func:`simulation.experiments.posterior.kept_parameters`): a flag is meant.
+    """
+    prefix = "parameters."
+    return frozenset(
+        path.removeprefix(prefix) for path in set_by_flags(args) if path.startswith(prefix)
+    )
+
+
 def dropped_by_flags(args: argparse.Namespace) -> dict[str, str]:
     """Each event a ``--drop-event`` flag dropped, with the flag as typed.
 

@@ -10,13 +10,15 @@ particle in every scenario of a comparison.
 
 A parameter whose value differs from the fitted point was set by someone (the
 scenario itself, an overlay, ``--set``, a dashboard slider): it is kept in every
-run instead of drawn, since whoever set it meant it.
+run instead of drawn, since whoever set it meant it. So is one a ``--set`` flag
+names, whatever its value: pinning a parameter at its fitted number while the
+others are drawn is a question a user may ask.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,20 +113,27 @@ def point_place(path: Path, root: yaml.Node | None, name: str) -> str:
     return f"{path}:{line_of(root, ('parameters', name))}: parameters.{name}"
 
 
-def kept_parameters(scenario: Scenario, scenario_file: Path | None) -> frozenset[str]:
-    """The parameters the scenario sets to something else than its fitted point.
+def kept_parameters(
+    scenario: Scenario, scenario_file: Path | None, pinned: Iterable[str] = ()
+) -> frozenset[str]:
+    """The parameters the scenario sets to something else than its fitted point, and ``pinned``.
 
     Those are kept in every run rather than drawn. Without a fitted point (a scenario
-    with no ``parameters_from``), the point is the model's defaults.
+    with no ``parameters_from``), the point is the model's defaults. ``pinned`` names
+    the parameters a ``--set`` flag gave a value: a value set on purpose, though it
+    equal the fitted number.
 
     Raises:
         DrawError: the fitted point file cannot be read.
     """
+    pinned = frozenset(pinned)
     point_file = fitted_point_of(scenario_file) if scenario_file is not None else None
     ours = scenario.parameters
     fitted = ours.model_validate(read_point(point_file) if point_file else {})
     return frozenset(
-        name for name in type(ours).model_fields if getattr(ours, name) != getattr(fitted, name)
+        name
+        for name in type(ours).model_fields
+        if name in pinned or getattr(ours, name) != getattr(fitted, name)
     )
 
 
@@ -147,6 +156,7 @@ def choose_parameters(
     scenario: Scenario,
     scenario_file: Path | str | None,
     posterior: Path | str | None = None,
+    pinned: Iterable[str] = (),
 ) -> ParameterChoice:
     """The parameters of a scenario's runs, as ``--parameters`` and ``--posterior`` ask.
 
@@ -158,6 +168,8 @@ def choose_parameters(
         scenario: the resolved scenario, every change applied.
         scenario_file: the file it was read from, whose chain names the fitted point.
         posterior: a sample named by ``--posterior`` (default: the one beside the point).
+        pinned: parameters kept whatever their value (those ``--set`` names; see
+            :func:`kept_parameters`).
 
     From Python, ``choose_parameters(None, scenario, "scenarios/baseline_1922.yaml").draws``
     is what an :class:`~simulation.experiments.ensemble.base.Ensemble` takes as
@@ -183,7 +195,7 @@ def choose_parameters(
         if asked == "point":
             return ParameterChoice(None)
         return ParameterChoice(
-            PriorDraws(free_parameters(), kept_parameters(scenario, scenario_file))
+            PriorDraws(free_parameters(), kept_parameters(scenario, scenario_file, pinned))
         )
     path = posterior or (posterior_of(scenario_file) if scenario_file is not None else None)
     if path is None or not path.is_file():
@@ -201,7 +213,7 @@ def choose_parameters(
                 "a sample with --posterior, or choose --parameters point"
             )
         return ParameterChoice(None, f"{missing}; every run uses the point estimate")
-    kept = kept_parameters(scenario, scenario_file)
+    kept = kept_parameters(scenario, scenario_file, pinned)
     draws = PosteriorDraws.read(path, scenario, kept)
     given = {*draws.names, *kept}
     absent = [name for name in free_parameters() if name not in given]

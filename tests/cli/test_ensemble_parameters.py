@@ -217,6 +217,24 @@ def test_a_parameter_given_with_set_wins_over_the_draws(baseline, tmp_path):
     pd.testing.assert_frame_equal(powers(summary), expected_powers(scenario, draws))
 
 
+def test_a_parameter_set_to_its_fitted_number_is_kept_too(baseline, tmp_path):
+    """A flag is meant: pinning one parameter at its point while the rest are drawn."""
+    fitted = baseline.parameters.alliance_rate
+    out = tmp_path / "pinned"
+    assert ensemble(out, "--workers", "1", "--set", f"parameters.alliance_rate={fitted}") == 0
+    assert manifest(out)["parameters_kept"] == ["alliance_rate"]
+    pinned = PosteriorDraws.read(POSTERIOR, baseline, kept=frozenset({"alliance_rate"}))
+    drawn = PosteriorDraws.read(POSTERIOR, baseline, kept=frozenset())
+    seeds = run_seeds(SEED, RUNS)
+    rates = {
+        draws: {draws.scenario_for(baseline, s).parameters.alliance_rate for s in seeds}
+        for draws in (pinned, drawn)
+    }
+    assert rates[pinned] == {fitted} and len(rates[drawn]) == RUNS  # without the flag, drawn
+    summary = pd.read_parquet(out / "summary.parquet")
+    pd.testing.assert_frame_equal(powers(summary), expected_powers(baseline, pinned))
+
+
 def test_without_a_posterior_the_point_is_used_and_said(tmp_path, capsys):
     small = tmp_path / "small.yaml"
     small.write_text(SMALL_SCENARIO)
