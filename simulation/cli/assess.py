@@ -118,6 +118,7 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.assessment.null_models import NULL_MODELS
     from simulation.experiments.assessment.report import write_assessment
     from simulation.experiments.assessment.runs import make_mapper
+    from simulation.experiments.ensemble import EnsembleError
     from simulation.experiments.ensemble.executors import available_cores
     from simulation.experiments.parameter_draws import DrawError, file_sha256, posterior_beside
     from simulation.experiments.posterior import fitted_point_of, kept_parameters
@@ -158,6 +159,8 @@ def handle(args: argparse.Namespace) -> int:
         assessment = assess(scenario, patterns, settings, mapper)
     except (AssessmentError, DrawError) as error:
         return fail(str(error))
+    except EnsembleError as error:  # the scheduler's address, checked before any run
+        return fail(str(error), error.status)
     except ImportError:
         return fail("--scheduler needs the 'distributed' package")
     except OSError as error:

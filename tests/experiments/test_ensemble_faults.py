@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+from conftest import BASELINE
 
 from simulation.cli import main
 from simulation.experiments.ensemble import (
@@ -221,6 +222,25 @@ def test_the_cli_reports_a_silent_listener_as_not_dask(
         capsys.readouterr().err
     )
     assert time.monotonic() - started < 15
+
+
+@pytest.mark.slow
+def test_assess_reports_a_silent_listener_as_not_dask_within_seconds(
+    tmp_path, capsys, silent_listener
+):
+    """The assessment checks the address as an ensemble does, before it waits on Dask."""
+    out = tmp_path / "assessment"
+    started = time.monotonic()
+    status = main(
+        ["assess", str(BASELINE), "--runs", "2", "--scheduler", silent_listener]
+        + ["--out", str(out), "--quiet"]
+    )
+    assert status == 1
+    assert f"something listens at {silent_listener}, but it is not a Dask scheduler" in (
+        capsys.readouterr().err
+    )
+    assert time.monotonic() - started < 15
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ executor.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -21,15 +20,15 @@ import pandas as pd
 from calibration.pattern_logs import pattern_logs
 from calibration.pattern_scores import score_frame, score_run
 from calibration.patterns import Pattern
+from simulation.experiments.ensemble.executors import process_context
 from simulation.experiments.ensemble.progress import progress_bar
+from simulation.experiments.ensemble.scheduler import CONNECT_TIMEOUT, check_scheduler
 from simulation.experiments.outcomes import dominant_leader
 from simulation.experiments.parameter_draws import ParameterDraws
 from simulation.experiments.paths import ORDERS, PathReader
 from simulation.model import Mode, PartyModel
 from simulation.scenario import Scenario
 
-DASK_TIMEOUT = 10.0
-"""Seconds to wait for a Dask scheduler before giving up."""
 CHUNK = 250
 """Runs per task: enough that sending the scenario costs little against the runs, and that
 runs drawing the same posterior particle share its initial state."""
@@ -110,12 +109,19 @@ def make_mapper(workers: int = 1, scheduler: str | None = None, progress: bool =
         progress: a bar on stderr counting the runs scored, chunk by chunk as they
             come back in order (an assessment of 1,000 runs a set takes a minute or
             more on two cores).
+
+    Raises:
+        EnsembleError: ``scheduler`` is malformed (status 2), or no Dask scheduler
+            answers there (status 1), found out in seconds as for an ensemble
+            (:func:`.scheduler.check_scheduler`).
     """
     if scheduler is not None:
-        from distributed import Client  # optional dependency, loaded only when asked
+        check_scheduler(scheduler)
+        # distributed takes ~2 s to import, which assessments on local processes need not pay
+        from distributed import Client
 
         def on_dask(function, chunks):
-            with Client(scheduler, timeout=DASK_TIMEOUT) as client:
+            with Client(scheduler, timeout=CONNECT_TIMEOUT) as client:
                 futures = client.map(function, chunks, pure=False)
                 return _counted((future.result() for future in futures), chunks, progress)
 
@@ -124,10 +130,7 @@ def make_mapper(workers: int = 1, scheduler: str | None = None, progress: bool =
         return lambda function, chunks: _counted(map(function, chunks), chunks, progress)
 
     def on_processes(function, chunks):
-        available = multiprocessing.get_all_start_methods()
-        method = next(m for m in ("fork", "forkserver", "spawn") if m in available)
-        context = multiprocessing.get_context(method)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as pool:
             return _counted(pool.map(function, chunks), chunks, progress)
 
     return on_processes

@@ -123,6 +123,17 @@ def _simulate_in_worker(runs: list[int], seeds: list[int]) -> ChunkResult | Chun
     return ChunkWritten(result.first, result.last)
 
 
+def process_context() -> multiprocessing.context.BaseContext:
+    """Local processes forked where the platform can fork, else by forkserver or spawn.
+
+    Forked workers inherit the parent's imports and compiled code, and start at once.
+    """
+    available = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context(
+        next(m for m in ("fork", "forkserver", "spawn") if m in available)
+    )
+
+
 class LocalProcessExecutor:
     """A pool of local processes, forked where the platform can fork (else forkserver, spawn).
 
@@ -134,9 +145,7 @@ class LocalProcessExecutor:
 
     def __init__(self, workers: int):
         self.workers = workers
-        available = multiprocessing.get_all_start_methods()
-        method = next(m for m in ("fork", "forkserver", "spawn") if m in available)
-        self._context = multiprocessing.get_context(method)
+        self._context = process_context()
         self.description = (
             f"local processes: {workers} workers ({self._context.get_start_method()})"
         )
