@@ -42,7 +42,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "compare",
         help="paired ensembles of a base scenario and alternatives: outcome probabilities "
-        "and differences with bootstrap intervals",
+        "and differences with 95% intervals",
         description="Simulate (or reuse) one ensemble per scenario under OUT/<scenario name>/, all "
         "with the same root seed, so that run i has the same seed in every scenario "
         "(common random numbers) and, by default, the same parameters drawn from the "
@@ -51,8 +51,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "anything. From their summaries and paths (the order in which the factions came "
         "forward and the Politburo's members were condemned, read against the base's "
         "history), write OUT/comparison.csv (every metric of every "
-        "scenario with a 95% percentile bootstrap interval, and each alternative's paired "
-        "difference from the base), OUT/report.md (what each alternative changes, the "
+        "scenario with a 95% interval (Wilson's for a probability, Newcombe's for a paired "
+        "difference of two, a percentile bootstrap for the rest), and each alternative's "
+        "paired difference from the base), OUT/report.md (what each alternative changes, the "
         "main table, the plot) and OUT/comparison.png (the month each alternative takes "
         "effect marked, and the leaders it is about drawn); the main table is printed "
         "too. The change flags of run and ensemble (--set, --drop-event, --move-event) "

@@ -212,7 +212,7 @@ def _dominance_bars(axis, table, order, names, scenario, level, styles, wrap=Fal
     axis.set_yticks(np.linspace(0, 1, 6))
     axis.grid(axis="y", color="0.9")
     axis.set_axisbelow(True)
-    axis.set_title(f"Who dominates at the end ({level:.0%} bootstrap intervals)")
+    axis.set_title(f"Who dominates at the end ({level:.0%} Wilson intervals)")
 
 
 def _legend_below(axis, columns: int) -> None:

@@ -35,6 +35,7 @@ from simulation.experiments.compare.statistics import (
     paired_difference_interval,
     paired_resamples,
     resample_counts,
+    wilson_interval,
 )
 from simulation.experiments.ensemble import EnsembleError
 from simulation.experiments.paths import HISTORY_METRICS, history_orders, read_run_paths
@@ -223,6 +224,8 @@ def test_a_probability_no_run_shows_is_not_called_certain():
     assert row["estimate"] == 0
     expected = binomtest(0, 300).proportion_ci(0.95, method="wilson")
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((0, expected.high))
+    assert row["ci_low"] == 0  # exactly: the table printed 3.47e-18
+    assert wilson_interval(np.array([300]), np.array([300]))[1][0] == 1  # every run, exactly
     once = table.set_index(["metric", "scenario"]).loc[("p_dominant_tomsky", "alt")]
     expected = binomtest(1, 300).proportion_ci(0.95, method="wilson")
     assert (once["ci_low"], once["ci_high"]) == pytest.approx((expected.low, expected.high))

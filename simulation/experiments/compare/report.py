@@ -275,10 +275,11 @@ def report_text(
         "",
         f"{runs} runs per scenario in {mode} mode, root seed {seed}: run *i* has "
         "the same seed in every scenario (common random numbers), so the differences are "
-        f"paired run by run. Intervals are 95% percentile bootstrap intervals over "
-        f"{resamples} resamples of the runs, drawn with the same run indices in every "
-        "scenario for the differences (`numpy.random.default_rng("
-        f"{seed})`).",
+        "paired run by run. Intervals are 95%: a probability's is Wilson's score interval, "
+        "a difference of two probabilities Newcombe's for paired proportions; any other "
+        f"outcome's is a percentile bootstrap interval over {resamples} resamples of the "
+        "runs, drawn with the same run indices in every scenario for the differences "
+        f"(`numpy.random.default_rng({seed})`).",
         "",
         parameters_sentence(ensembles),
         "",

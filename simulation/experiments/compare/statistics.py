@@ -267,7 +267,11 @@ def percentile_interval(samples: np.ndarray, level: float = LEVEL) -> tuple[np.n
 def wilson_interval(
     hits: np.ndarray, trials: np.ndarray, level: float = LEVEL
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson's score interval of a proportion, per column; NaN where there is no trial."""
+    """Wilson's score interval of a proportion, per column; NaN where there is no trial.
+
+    With no hit its lower end is 0, with every trial a hit its upper end 1, exactly
+    (the formula's rounding left 3e-18 in the tables).
+    """
     z = norm.ppf((1 + level) / 2)
     hits, trials = np.asarray(hits, dtype=float), np.asarray(trials, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -275,7 +279,9 @@ def wilson_interval(
         centre = (share + z * z / (2 * trials)) / (1 + z * z / trials)
         half = z * np.sqrt(share * (1 - share) / trials + z * z / (4 * trials**2))
         half /= 1 + z * z / trials
-    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+    low = np.where(hits == 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+    high = np.where(hits == trials, 1.0, np.clip(centre + half, 0.0, 1.0))
+    return np.where(trials > 0, low, np.nan), np.where(trials > 0, high, np.nan)
 
 
 def paired_difference_interval(
