@@ -42,7 +42,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "compare",
         help="paired ensembles of a base scenario and alternatives: outcome probabilities "
-        "and differences with 95% intervals",
+        "and differences with their 95%% intervals",
         description="Simulate (or reuse) one ensemble per scenario under OUT/<scenario name>/, all "
         "with the same root seed, so that run i has the same seed in every scenario "
         "(common random numbers) and, by default, the same parameters drawn from the "
