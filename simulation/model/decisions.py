@@ -216,8 +216,12 @@ def log_decisions(model: PartyModel, rows: int) -> None:
                 )
             )
         elif kind == _PURGE:
-            _, organisation, beneficiary, _, _, _, _ = row
-            detail = f"purge of {model.parameters.purge_share:.0%} of the secretaries"
+            _, organisation, beneficiary, replaced, _, _, _ = row
+            detail = (
+                f"purge of {model.parameters.purge_share:.0%} of the secretaries"
+                if replaced
+                else "its head removed; no secretaries replaced: the purge's beneficiary died"
+            )
             org_id = organisations[organisation]
             events.append(
                 new_row(

@@ -48,7 +48,12 @@ def schedule_purges(state, k, targets, sides, beneficiary):
 
 @njit(cache=True)
 def carry_out_purges(state, k, row):
-    """The purges due this month: the losers' secretaries replaced, the head removed."""
+    """The purges due this month: the losers' secretaries replaced, the head removed.
+
+    A beneficiary who has died since the congress is given no secretaries, as in a
+    replayed purge (:mod:`simulation.model.events`); the losers' head still loses office,
+    by the congress's verdict.
+    """
     for o in range(state.purge_due.size):
         if state.purge_due[o] != k:
             continue
@@ -56,12 +61,14 @@ def carry_out_purges(state, k, row):
         targets = np.flatnonzero(state.purge_targets[o])
         beneficiary = state.purge_beneficiary[o]
         share = state.parameter_values[Parameter.purge_share]
-        purge_organisation(state, o, targets, beneficiary, share)
+        replaced = state.alive[beneficiary]
+        if replaced:
+            purge_organisation(state, o, targets, beneficiary, share)
         head = state.head_post[o]
         for target in targets:
             if state.holds[target, head]:
                 vacate(state, target, head)
                 state.purged_in[target] = k
                 row = write_purge_removal(state.decision_log, row, target, head, o)
-        row = write_purge(state.decision_log, row, o, beneficiary)
+        row = write_purge(state.decision_log, row, o, beneficiary, replaced)
     return row

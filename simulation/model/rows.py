@@ -81,6 +81,9 @@ class Purge(NamedTuple):
 
     organisation: int
     beneficiary: int
+    replaced: int
+    """1 if the secretaries were replaced by his; 0 if he had died since the congress (the
+    dead are given no secretaries, as in a replayed purge)."""
 
 
 class Appointment(NamedTuple):
@@ -197,9 +200,9 @@ def write_purge_removal(log, row, leader, post, organisation):
 
 
 @njit(cache=True)
-def write_purge(log, row, organisation, beneficiary):
+def write_purge(log, row, organisation, beneficiary, replaced):
     """Log a :class:`Purge` at ``row``; return the next row."""
-    return _write(log, row, _PURGE, organisation, beneficiary)
+    return _write(log, row, _PURGE, organisation, beneficiary, replaced)
 
 
 @njit(cache=True)

@@ -5,7 +5,9 @@ import pytest
 from conftest import SEED
 
 from simulation.model import PartyModel
+from simulation.model.decisions import log_decisions
 from simulation.model.events import apply_event, prepare
+from simulation.model.purges import carry_out_purges
 from simulation.scenario.schema import Event
 
 
@@ -72,6 +74,30 @@ def test_a_purge_hands_no_secretaries_to_the_dead(after_lenins_death):
     loyalty = model.loyalty.copy()
     apply(model, type="purge", organisation="leningrad", beneficiary="lenin", share=0.5)
     np.testing.assert_array_equal(model.loyalty, loyalty)
+
+
+def test_a_congress_purge_whose_beneficiary_has_died_gives_him_no_secretaries(
+    after_lenins_death,
+):
+    """He moved the verdict and died before the purge: the head still loses office."""
+    model = after_lenins_death
+    lenin, zinoviev = model.leader_index["lenin"], model.leader_index["zinoviev"]
+    leningrad, head = (
+        model.organisation_index["leningrad"],
+        model.post_index["leningrad_party_head"],
+    )
+    k = model.step_index
+    model.purge_due[leningrad], model.purge_beneficiary[leningrad] = k, lenin
+    model.purge_targets[leningrad] = False
+    model.purge_targets[leningrad, zinoviev] = True
+    loyalty = model.loyalty.copy()
+    rows = carry_out_purges(model.state, k, 0)
+    np.testing.assert_array_equal(model.loyalty, loyalty)
+    assert not model.holds[zinoviev, head]
+    log_decisions(model, rows)
+    purge = model.event_log[-1]
+    assert (purge.type, purge.actor, purge.organisation) == ("purge", "lenin", "leningrad")
+    assert purge.detail.endswith("no secretaries replaced: the purge's beneficiary died")
 
 
 def test_the_living_are_still_given_what_the_event_says(after_lenins_death):

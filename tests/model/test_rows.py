@@ -30,7 +30,7 @@ from simulation.model.rows import (
 def test_decisions_written_by_compiled_code_read_back_as_named_rows():
     log = np.zeros((9, ROW_WIDTH), dtype=np.int64)
     row = write_purge_removal(log, 0, 3, 1, 2)
-    row = write_purge(log, row, 2, 0)
+    row = write_purge(log, row, 2, 0, True)
     row = write_appointment(log, row, 4, 1, 0)
     row = write_vote_target(log, row, 3)
     row = write_vote(log, row, 2, 1, 0, 310, 90, True)
@@ -40,7 +40,7 @@ def test_decisions_written_by_compiled_code_read_back_as_named_rows():
     assert row == 8  # seven decisions, one of them a vote with one target
     assert decode(log[:row]) == [
         PurgeRemoval(leader=3, post=1, organisation=2),
-        Purge(organisation=2, beneficiary=0),
+        Purge(organisation=2, beneficiary=0, replaced=1),
         Appointment(appointee=4, post=1, appointer=0),
         Vote(arena=2, move=1, proposer=0, votes_for=310, votes_against=90, carried=1, targets=(3,)),
         Sanction(arena=2, move=1, proposer=0, target=3),
