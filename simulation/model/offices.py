@@ -225,6 +225,25 @@ def enlarge_politburo(state):
 
 
 @njit(cache=True)
+def seat_the_inherited_members(state):
+    """Give each body at least as many seats as it has living members.
+
+    Called once, in the first month the leaders decide: history replayed up to a
+    branch may have enlarged a body by appointments alone (the Politburo of nine in
+    January 1926, with seven seats in the scenario), and the seats the majority fills
+    (:func:`fill_seats`) and enlarges after a won congress (:func:`enlarge_politburo`)
+    start from the body it inherits. Seats never shrink.
+    """
+    for post in range(state.seats.size):
+        if state.seats[post] == 0:
+            continue
+        members = 0
+        for i in range(state.alive.size):
+            members += state.holds[i, post] and state.alive[i]
+        state.seats[post] = max(state.seats[post], members)
+
+
+@njit(cache=True)
 def open_headless_organisations(state):
     """Declare vacant the office of every organisation left without a head.
 

@@ -28,7 +28,7 @@ from simulation.model.decisions import log_decisions
 from simulation.model.events import apply_event
 from simulation.model.initial_state import draw_stances, initial_state
 from simulation.model.month import replay_month, simulate_month
-from simulation.model.offices import open_headless_organisations
+from simulation.model.offices import open_headless_organisations, seat_the_inherited_members
 from simulation.model.recorder import Recorder, RunResult
 from simulation.model.rows import EventRow, VoteRow
 from simulation.model.state import gather
@@ -197,6 +197,7 @@ class PartyModel(mesa.Model):
             apply_event(self, event)
         if k == self.free_from:
             machine_code(self, open_headless_organisations)(self.state)
+            machine_code(self, seat_the_inherited_members)(self.state)
         if k >= self.free_from:
             rows = self._simulate_month(self.state, k)
         else:

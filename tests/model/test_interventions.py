@@ -116,6 +116,20 @@ def test_a_branch_replays_history_before_its_month_and_decides_after(baseline):
         )
 
 
+def test_a_branch_inherits_the_body_history_enlarged(baseline):
+    """The Politburo of nine (January 1926) keeps nine seats for the model to fill."""
+    branched = apply_changes(baseline, [{"set": {"free_from": "1926-02"}}], "--free-from 1926-02")
+    model = PartyModel(branched, seed=SEED, mode=Mode.FREE)
+    politburo = model.post_index["politburo"]
+    while model.step_index < model.free_from:
+        model.step()
+    members = (model.holds[:, politburo] & model.alive).sum()
+    assert members == 9 and model.seats[politburo] == members  # the scenario says seven
+    unbranched = PartyModel(baseline, seed=SEED, mode=Mode.FREE)
+    unbranched.step()
+    assert unbranched.seats[politburo] == 7  # the settlement's five and two elected
+
+
 def test_a_branch_from_the_first_month_is_free_mode(small_scenario):
     branched = apply_changes(small_scenario, [{"set": {"free_from": "1922-04"}}], "test")
     free = PartyModel(small_scenario, seed=SEED, mode=Mode.FREE).run()
