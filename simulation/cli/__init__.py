@@ -4,10 +4,11 @@ Each subcommand lives in its own module of this package: ``register`` adds its
 arguments, ``handle`` calls the library. Bad input ends with one line per problem on
 stderr and exit status 2; a traceback is a bug.
 
-The handlers import the model, the plots and the calibration inside ``handle``: at
-module level they made ``interregnum --help`` take 3.8 s instead of about 0.5 s here
-(numba, mesa, matplotlib and pyabc take ~2.5 s to import), and ``validate`` and
-``diff`` never need them. No import is deferred to break a cycle.
+The handlers import the model, the plots and the calibration inside ``handle``, and
+:func:`main` numba only for a command that simulates: at module level they made
+``interregnum --help`` take 3.8 s instead of about 0.3 s here (numba, mesa, matplotlib,
+scipy and pyabc take ~2.5 s to import), and ``validate`` and ``diff`` never need them.
+No import is deferred to break a cycle.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ import math
 import os
 import signal
 import sys
-
-import numba
 
 from simulation import __version__
 from simulation.cli import (
@@ -36,8 +35,6 @@ from simulation.cli import (
     validate,
 )
 from simulation.cli.common import EXIT_BAD_INPUT
-from simulation.cli.compiling import CompilingClock
-from simulation.model import compiled
 
 COMMANDS = (
     run,
@@ -101,6 +98,8 @@ def _month_of(args: argparse.Namespace) -> tuple[str, str]:
     alone, after a replay has compiled the mechanisms, take about a quarter of a minute less
     (the README's figures).
     """
+    from simulation.model import compiled
+
     mode = args.mode_of(args) if hasattr(args, "mode_of") else getattr(args, "mode", "free")
     if mode == "replay" and getattr(args, "free_from", None) is None:
         return "replay_month", "about half a minute"
@@ -117,6 +116,12 @@ def main(argv: list[str] | None = None) -> int:
         commands[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     clock = contextlib.nullcontext()
     if args.command in SIMULATING:
+        # Imported here, as the handlers import theirs: numba is a fifth of a second.
+        import numba
+
+        from simulation.cli.compiling import CompilingClock
+        from simulation.model import compiled
+
         if numba.config.DISABLE_JIT:  # the state is a compiled object; Python cannot step it
             print(
                 "interregnum: the model runs only as compiled code, and NUMBA_DISABLE_JIT is "

@@ -18,7 +18,6 @@ from simulation.cli.common import (
     report_problems,
     unusable_out,
 )
-from simulation.experiments.seeds import SeedError, check_seed
 from simulation.scenario import ScenarioError, load_scenario, scenario_hash
 from simulation.scenario.reading import read_text, read_value
 
@@ -163,6 +162,8 @@ def _not_a_fit(parameters_file: Path, posterior_file: Path) -> str | None:
 
 def _flag_problems(args: argparse.Namespace) -> list[str]:
     """Every flag no fit could run with, so that one attempt names them all."""
+    from simulation.experiments.seeds import SeedError, check_seed  # numpy: not at start-up
+
     problems = []
     try:
         check_seed(args.seed)

@@ -19,8 +19,8 @@ from simulation.cli.common import (
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.parameter_args import add_parameter_arguments, note_parameters
 from simulation.cli.scenario_args import add_free_from_argument, branch_from_history
+from simulation.experiments.compare.limits import MAX_RESAMPLES, RESAMPLES
 from simulation.experiments.compare.names import OWN_FILES
-from simulation.experiments.compare.statistics import MAX_RESAMPLES, RESAMPLES
 from simulation.scenario import Scenario, ScenarioError, load_scenario
 
 DEFAULT_RUNS = 1000

@@ -17,7 +17,6 @@ from simulation.cli.scenario_args import (
     mode_label,
     parameters_set_by_flags,
 )
-from simulation.experiments.seeds import run_seed
 from simulation.scenario import ScenarioError, scenario_hash
 
 if TYPE_CHECKING:
@@ -79,6 +78,7 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.paths import path_line
     from simulation.experiments.posterior import choose_parameters
     from simulation.experiments.runs import run_model
+    from simulation.experiments.seeds import run_seed
     from simulation.model import Mode
     from simulation.output.files import (
         RUN_FILES,

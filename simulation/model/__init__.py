@@ -10,7 +10,7 @@ agents, recorder and log rows (:mod:`.rows`).
 
 The three names are imported from their modules when first used (PEP 562), so
 that importing :mod:`simulation.model.compiled` (which the command line does to
-say whether the model must be compiled) does not import numba and Mesa.
+say whether the model must be compiled) imports numba but not Mesa and the model.
 """
 
 from importlib import import_module

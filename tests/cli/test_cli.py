@@ -10,7 +10,7 @@ from pathlib import Path
 import numba
 import pandas as pd
 import pytest
-from conftest import BASELINE, SMALL_SCENARIO
+from conftest import BASELINE, ROOT, SMALL_SCENARIO
 
 from simulation.cli import _parsers, main
 from simulation.cli.common import outputs_of, unusable_out
@@ -288,6 +288,21 @@ def test_every_command_explains_itself(command, capsys):
         main([*command, "--help"])
     assert stopped.value.code == 0
     assert "usage: interregnum" in capsys.readouterr().out
+
+
+def test_help_validate_and_diff_load_no_numerical_library():
+    """They answer in a quarter of a second: numba, scipy and pandas took a second more."""
+    code = (
+        "import sys\n"
+        "from simulation.cli import main\n"
+        "try:\n    main(['compare', '--help'])\nexcept SystemExit:\n    pass\n"
+        "main(['validate', 'scenarios/baseline_1922.yaml'])\n"
+        "heavy = ('numba', 'numpy', 'pandas', 'scipy', 'mesa', 'matplotlib')\n"
+        "print('loaded:', *sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.splitlines()[-1] == "loaded:"
 
 
 def test_every_option_of_every_command_says_what_it_does():

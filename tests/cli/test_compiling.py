@@ -104,7 +104,7 @@ def test_a_command_that_must_compile_runs_under_the_clock(small_file, tmp_path, 
         clocks.append((done, settings))
         yield
 
-    monkeypatch.setattr(simulation.cli, "CompilingClock", clock)
+    monkeypatch.setattr(simulation.cli.compiling, "CompilingClock", clock)
     monkeypatch.setattr(compiled, "machine_code_cached", lambda month: False)
     assert main(["run", str(small_file), "--out", str(tmp_path / "cold"), "--no-plot"]) == 0
     assert len(clocks) == 1

@@ -54,13 +54,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from simulation.experiments.compare.limits import RESAMPLES
+
 LEVEL = 0.95
 """Coverage of the intervals."""
-RESAMPLES = 2000
-"""Bootstrap resamples by default."""
-MAX_RESAMPLES = 100_000
-"""The most resamples a comparison takes: their means are kept, 0.8 MB a metric a scenario
-at the most; an interval at 95% is settled long before (Efron & Tibshirani 1993, ch. 13)."""
 RESAMPLE_BLOCK = 200
 """Resamples drawn at once: (block x runs) counts in memory, 8 MB at 5,000 runs."""
 COLUMNS = (
