@@ -125,8 +125,8 @@ def log_decisions(model: PartyModel, rows: int) -> None:
     """Write the month's decisions, as :mod:`.leadership` logged them, to the run's logs.
 
     One pass over the rows of integers, each unpacked in the order of its named
-    type's fields (:mod:`.rows`): building the named rows first (:func:`.rows.decode`)
-    cost as much as writing the logs from them.
+    type's fields (:mod:`.rows`): building the named rows first cost as much as
+    writing the logs from them.
     """
     leaders, posts, organisations = model.leader_ids, model.post_ids, model.organisation_ids
     date, events, texts = model.date, model.event_log, model.decision_texts

@@ -4,16 +4,15 @@
 ``votes`` frames (their fields are the columns, :data:`EVENT_COLUMNS` and
 :data:`VOTE_COLUMNS`). Free-mode decisions are made in compiled code, which
 writes them as rows of integers into the model state's ``decision_log``; the
-``write_*`` functions below encode them and :func:`decode` reads them back as
-the named rows :class:`Appointment`, :class:`Vote`, ... This module is the only
-place that knows which integer means what.
+``write_*`` functions below encode them, a row's kind first (:func:`kind_code`),
+then its values in the order of the fields of its named type (:class:`Appointment`,
+:class:`Vote`, ...). :func:`.decisions.log_decisions` reads them back in that order.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
 from numba import njit
 
 
@@ -95,7 +94,7 @@ class Appointment(NamedTuple):
 
 
 class VoteTarget(NamedTuple):
-    """One target of the :class:`Vote` that follows (:func:`decode` folds it into the vote)."""
+    """One target of the :class:`Vote` that follows (a reader folds it into the vote)."""
 
     leader: int
 
@@ -253,14 +252,11 @@ def write_appeal(log, row, arena, leader):
     return _write(log, row, _APPEAL, arena, leader)
 
 
-_ENDS = [1 + len(kind._fields) for kind in DECISIONS]
-
-
 def kind_code(kind: type) -> int:
     """The integer that starts a row of ``kind``; the row's values follow in its fields' order.
 
-    For a reader that unpacks the rows itself (:func:`.decisions.log_decisions`, which
-    writes the run's logs in one pass) rather than through :func:`decode`.
+    For the reader that unpacks the rows (:func:`.decisions.log_decisions`, which writes
+    the run's logs in one pass).
     """
     return DECISIONS.index(kind)
 
@@ -271,21 +267,3 @@ new_row = tuple.__new__
 What ``EventRow._make`` does, without its check: a run logs some hundred rows, and the
 checked constructors cost more than the rest of the logging.
 """
-
-
-def decode(log: np.ndarray) -> list[tuple]:
-    """The decision rows written to ``log``, as named rows in the order they were written.
-
-    The :class:`VoteTarget` rows before a :class:`Vote` become its ``targets``.
-    """
-    decoded, targets = [], []
-    for row in log.tolist():
-        kind = row[0]
-        if kind == _VOTE_TARGET:
-            targets.append(row[1])
-        elif kind == _VOTE:
-            decoded.append(new_row(Vote, (*row[1:7], tuple(targets))))
-            targets = []
-        else:
-            decoded.append(new_row(DECISIONS[kind], row[1 : _ENDS[kind]]))
-    return decoded

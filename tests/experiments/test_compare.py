@@ -24,16 +24,18 @@ from simulation.experiments.compare.report import (
 )
 from simulation.experiments.compare.statistics import (
     COLUMNS,
+    LEVEL,
+    RESAMPLES,
     _blocks,
-    bootstrap_interval,
     check_paired,
     compare_summaries,
-    difference_interval,
     identical_runs,
     metric_names,
     metric_values,
+    nan_mean,
     paired_difference_interval,
     paired_resamples,
+    percentile_interval,
     resample_counts,
     wilson_interval,
 )
@@ -126,6 +128,75 @@ def test_unpaired_summaries_are_refused():
 
 
 # --- the bootstrap -------------------------------------------------------------------
+
+
+# One column's interval, and a difference's, from the comparison's resampling: what
+# compare_summaries computes for every metric at once, here for the tests to check.
+def bootstrap_interval(
+    values: np.ndarray, resamples: int = RESAMPLES, level: float = LEVEL, *, seed: int = 1
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The mean of each column with its percentile bootstrap interval, ignoring NaN.
+
+    Args:
+        values: ``(runs,)`` or ``(runs, columns)``.
+        resamples: bootstrap resamples.
+        level: coverage of the interval.
+        seed: seed of the resampling generator.
+
+    Returns:
+        ``(estimate, low, high)``, each of shape ``(columns,)`` (scalars for 1-D input).
+    """
+    array = _columns(values)
+    (samples,) = paired_resamples([array], resamples, seed=seed)
+    estimate, _ = nan_mean(array)
+    low, high = percentile_interval(samples, level)
+    return _shaped(values, estimate, low, high)
+
+
+def difference_interval(
+    base: np.ndarray,
+    alternative: np.ndarray,
+    resamples: int = RESAMPLES,
+    level: float = LEVEL,
+    *,
+    seed: int = 1,
+    paired: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The difference of means ``alternative - base`` with its bootstrap interval.
+
+    Args:
+        base: ``(runs,)`` or ``(runs, columns)``.
+        alternative: the same shape; row ``i`` paired with row ``i`` of ``base``.
+        resamples: bootstrap resamples.
+        level: coverage of the interval.
+        seed: seed of the resampling generator.
+        paired: resample run indices jointly (the comparison's bootstrap); ``False``
+            resamples each scenario on its own, ignoring the pairing (for contrast).
+
+    Returns:
+        ``(difference, low, high)``, shaped like :func:`bootstrap_interval`'s.
+    """
+    first, second = _columns(base), _columns(alternative)
+    if paired:
+        samples_base, samples_alt = paired_resamples([first, second], resamples, seed=seed)
+    else:
+        rng = np.random.default_rng(seed)
+        (samples_base,) = paired_resamples([first], resamples, rng)
+        (samples_alt,) = paired_resamples([second], resamples, rng)
+    difference = nan_mean(second)[0] - nan_mean(first)[0]
+    low, high = percentile_interval(samples_alt - samples_base, level)
+    return _shaped(base, difference, low, high)
+
+
+def _columns(values: np.ndarray) -> np.ndarray:
+    array = np.asarray(values, dtype=float)
+    return array[:, None] if array.ndim == 1 else array
+
+
+def _shaped(values: np.ndarray, *arrays: np.ndarray) -> tuple:
+    if np.ndim(values) == 1:
+        return tuple(float(array[0]) for array in arrays)
+    return arrays
 
 
 def test_resample_counts_draw_every_run_the_right_number_of_times():

@@ -3,6 +3,7 @@ from conftest import SEED
 
 from simulation.model import Mode, PartyModel
 from simulation.model.rows import (
+    DECISIONS,
     EVENT_COLUMNS,
     ROW_WIDTH,
     VOTE_COLUMNS,
@@ -15,7 +16,7 @@ from simulation.model.rows import (
     Sanction,
     Vote,
     VoteRow,
-    decode,
+    VoteTarget,
     write_appeal,
     write_appointment,
     write_plenum_removal,
@@ -25,6 +26,24 @@ from simulation.model.rows import (
     write_vote,
     write_vote_target,
 )
+
+
+def decode(log: np.ndarray) -> list[tuple]:
+    """The rows of ``log`` as named rows, each read in its named type's fields' order.
+
+    The :class:`VoteTarget` rows before a :class:`Vote` become its ``targets``.
+    """
+    decoded, targets = [], []
+    for row in log.tolist():
+        kind = DECISIONS[row[0]]
+        if kind is VoteTarget:
+            targets.append(row[1])
+        elif kind is Vote:
+            decoded.append(Vote(*row[1:7], tuple(targets)))
+            targets = []
+        else:
+            decoded.append(kind(*row[1 : 1 + len(kind._fields)]))
+    return decoded
 
 
 def test_decisions_written_by_compiled_code_read_back_as_named_rows():
