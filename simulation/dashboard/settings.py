@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simulation.model import parameters as registry
 from simulation.scenario import Scenario, apply_changes, load_scenario
 from simulation.scenario.parameters import Parameters
 
@@ -34,14 +35,17 @@ class FreeParameter:
 
 
 def free_parameters() -> list[FreeParameter]:
-    """The parameters with a calibration prior, in the registry's order."""
-    found = []
-    for name, info in Parameters.model_fields.items():
-        extra = info.json_schema_extra or {}
-        if "prior" in extra:
-            low, high = extra["bounds"]
-            found.append(FreeParameter(name, info.description or name, low, high, info.default))
-    return found
+    """The parameters with a calibration prior, in the registry's order, over their ranges."""
+    ranges = registry.parameter_ranges()
+    return [
+        FreeParameter(
+            name,
+            registry.describe(name) or name,
+            *ranges[name],
+            Parameters.model_fields[name].default,
+        )
+        for name in registry.free_parameters()
+    ]
 
 
 def scenario_files(directory: Path = SCENARIOS) -> list[Path]:

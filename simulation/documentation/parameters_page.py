@@ -17,6 +17,7 @@ import pandas as pd
 
 from simulation.documentation.markdown import note, number, table
 from simulation.documentation.sources import read_mapping, read_table
+from simulation.model.parameters import describe, free_parameters, parameter_ranges
 from simulation.scenario.parameters import Parameters
 
 PAGE = "docs/parameters.md"
@@ -104,14 +105,14 @@ def _method(run: dict) -> str:
 def _definitions() -> str:
     """Every parameter: its meaning, range, default and prior."""
     rows = []
+    ranges, priors = parameter_ranges(), free_parameters()
     for name, field in Parameters.model_fields.items():
-        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-        prior = extra.get("prior")
+        prior = priors.get(name)
         rows.append(
             [
                 f"`{name}`",
-                field.description or "",
-                _interval(*extra["bounds"]),
+                describe(name),
+                _interval(*ranges[name]),
                 number(field.default),
                 _interval(*prior) if prior else "not fitted",
             ]

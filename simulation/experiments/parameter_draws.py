@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from calibration.evaluate import with_parameters
+from simulation.model.parameters import parameter_ranges
 from simulation.scenario import Scenario
 from simulation.scenario.messages import suggestion
 
@@ -43,21 +44,21 @@ def _generator(seed: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, DRAW_STREAM]))
 
 
-def value_problem(values: pd.DataFrame, scenario: Scenario) -> tuple[int | None, str] | None:
+def value_problem(values: pd.DataFrame) -> tuple[int | None, str] | None:
     """The first thing no run could take in a table of parameter values, or None.
 
-    A column that is no parameter of the scenario's (row None), or a value that is text,
+    A column that is no parameter of the model's (row None), or a value that is text,
     empty or outside its parameter's range (with its row): checked when a sample or a
     fitted point is read, not when a worker happens to draw that row.
 
     Returns:
         ``(row, "NAME: what is wrong")``.
     """
-    fields = type(scenario.parameters).model_fields
+    ranges = parameter_ranges()
     for name in values.columns:
-        if name not in fields:
-            return None, f"{name}: not a parameter of the model{suggestion(name, fields)}"
-        low, high = fields[name].json_schema_extra["bounds"]
+        if name not in ranges:
+            return None, f"{name}: not a parameter of the model{suggestion(name, ranges)}"
+        low, high = ranges[name]
         wrong = ~_numbers(values[name]).between(low, high)  # NaN too
         if wrong.any():
             row = int(wrong.to_numpy().argmax())
@@ -165,14 +166,11 @@ class PosteriorDraws:
         self._scenarios: dict[int, tuple[Scenario, Scenario]] = {}
 
     @classmethod
-    def read(
-        cls, path: Path, scenario: Scenario, kept: frozenset[str] = frozenset()
-    ) -> PosteriorDraws:
-        """Read a posterior CSV written by ``calibrate``, checked against the scenario.
+    def read(cls, path: Path, kept: frozenset[str] = frozenset()) -> PosteriorDraws:
+        """Read a posterior CSV written by ``calibrate``, checked against the model's parameters.
 
         Args:
             path: the sample.
-            scenario: the scenario the draws are for (its parameters name the columns).
             kept: parameters the scenario sets itself, which are not drawn.
 
         Raises:
@@ -227,7 +225,7 @@ class PosteriorDraws:
                 f"{path}: names no parameter, only weights: every run would take the point "
                 "estimate while its manifest said it drew from the posterior"
             )
-        problem = value_problem(drawn, scenario)
+        problem = value_problem(drawn)
         if problem is not None:
             row, text = problem
             raise DrawError(f"{path}{'' if row is None else f':{lines[row]}'}: {text}")

@@ -214,7 +214,7 @@ def choose_parameters(
             )
         return ParameterChoice(None, f"{missing}; every run uses the point estimate")
     kept = kept_parameters(scenario, scenario_file, pinned)
-    draws = PosteriorDraws.read(path, scenario, kept)
+    draws = PosteriorDraws.read(path, kept)
     given = {*draws.names, *kept}
     absent = [name for name in free_parameters() if name not in given]
     note = (

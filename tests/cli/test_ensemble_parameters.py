@@ -62,7 +62,7 @@ def test_by_default_each_run_draws_its_parameters_from_the_committed_posterior(
     assert record["posterior"].endswith("calibration/parameters/baseline-1922-posterior.csv")
     assert record["posterior_sha256"] == hashlib.sha256(POSTERIOR.read_bytes()).hexdigest()
     assert record["parameters_kept"] == [] and record["parameters_note"] is None
-    draws = PosteriorDraws.read(POSTERIOR, baseline)
+    draws = PosteriorDraws.read(POSTERIOR)
     summary = pd.read_parquet(posterior_run / "summary.parquet")
     pd.testing.assert_frame_equal(powers(summary), expected_powers(baseline, draws))
     particles = {draws.particle_for(seed) for seed in run_seeds(SEED, RUNS)}
@@ -146,7 +146,7 @@ def test_a_single_run_takes_the_point_unless_asked_to_draw(baseline, tmp_path):
     assert record["parameters"] == "point" and "parameter_values" not in record
     assert single_run(tmp_path / "drawn", "--seed", "11", "--parameters", "posterior") == 0
     record = manifest(tmp_path / "drawn")
-    drawn = PosteriorDraws.read(POSTERIOR, baseline).values_for(11)
+    drawn = PosteriorDraws.read(POSTERIOR).values_for(11)
     assert record["parameters"] == "posterior" and record["mode"] == "replay"
     assert {name: record["parameter_values"][name] for name in drawn} == drawn
     assert drawn != {name: getattr(baseline.parameters, name) for name in drawn}
@@ -210,7 +210,7 @@ def test_a_parameter_given_with_set_wins_over_the_draws(baseline, tmp_path):
     scenario = baseline.model_copy(
         update={"parameters": baseline.parameters.model_copy(update={"hostility": 0.9})}
     )
-    draws = PosteriorDraws.read(POSTERIOR, scenario, kept=frozenset({"hostility"}))
+    draws = PosteriorDraws.read(POSTERIOR, kept=frozenset({"hostility"}))
     for seed in run_seeds(SEED, RUNS):
         assert draws.scenario_for(scenario, seed).parameters.hostility == 0.9
     summary = pd.read_parquet(out / "summary.parquet")
@@ -223,8 +223,8 @@ def test_a_parameter_set_to_its_fitted_number_is_kept_too(baseline, tmp_path):
     out = tmp_path / "pinned"
     assert ensemble(out, "--workers", "1", "--set", f"parameters.alliance_rate={fitted}") == 0
     assert manifest(out)["parameters_kept"] == ["alliance_rate"]
-    pinned = PosteriorDraws.read(POSTERIOR, baseline, kept=frozenset({"alliance_rate"}))
-    drawn = PosteriorDraws.read(POSTERIOR, baseline, kept=frozenset())
+    pinned = PosteriorDraws.read(POSTERIOR, kept=frozenset({"alliance_rate"}))
+    drawn = PosteriorDraws.read(POSTERIOR, kept=frozenset())
     seeds = run_seeds(SEED, RUNS)
     rates = {
         draws: {draws.scenario_for(baseline, s).parameters.alliance_rate for s in seeds}

@@ -68,26 +68,26 @@ def test_an_ensemble_chunk_runs_each_model_with_its_drawn_parameters(baseline):
 def test_a_posterior_file_is_checked_against_the_scenario(tmp_path, baseline):
     good = tmp_path / "posterior.csv"
     SAMPLE.to_csv(good, index=False)
-    assert PosteriorDraws.read(good, baseline).names == ["removal_threshold", "hostility"]
+    assert PosteriorDraws.read(good).names == ["removal_threshold", "hostility"]
     bad = tmp_path / "bad.csv"
     SAMPLE.rename(columns={"hostility": "ferocity"}).to_csv(bad, index=False)
     with pytest.raises(DrawError, match=r"bad.csv: ferocity: not a parameter of the model$"):
-        PosteriorDraws.read(bad, baseline)
+        PosteriorDraws.read(bad)
     with pytest.raises(DrawError, match=r"absent.csv: cannot read the posterior sample"):
-        PosteriorDraws.read(tmp_path / "absent.csv", baseline)
+        PosteriorDraws.read(tmp_path / "absent.csv")
     SAMPLE[["weight"]].to_csv(bad, index=False)
     with pytest.raises(DrawError, match=r"bad.csv: names no parameter, only weights"):
-        PosteriorDraws.read(bad, baseline)
+        PosteriorDraws.read(bad)
     bad.write_bytes("weight,hostility\n1,0.2 \u00e9t\u00e9\n".encode("latin-1"))
     with pytest.raises(DrawError, match=r"bad.csv: not UTF-8 text"):
-        PosteriorDraws.read(bad, baseline)
+        PosteriorDraws.read(bad)
     SAMPLE.assign(weight=[0.0, 0.0, 0.0]).to_csv(bad, index=False)
     with pytest.raises(DrawError, match=r"bad.csv: every weight is 0: expected one above 0"):
-        PosteriorDraws.read(bad, baseline)
+        PosteriorDraws.read(bad)
     # A short row is told as the row it is, not as a bad weight (pandas pads it with blanks).
     bad.write_text("hostility,removal_threshold,weight\n0.1,0.3,0.5\n\n0.2,0.4\n")
     with pytest.raises(DrawError) as error:
-        PosteriorDraws.read(bad, baseline)
+        PosteriorDraws.read(bad)
     assert str(error.value) == (f"{bad}:4: 2 values; expected 3, one for each column of the header")
     # Lines are counted as the file has them: blank lines, lines of spaces and a value
     # quoted over several lines, which pandas reads past, still take their place.
@@ -95,7 +95,7 @@ def test_a_posterior_file_is_checked_against_the_scenario(tmp_path, baseline):
         'hostility,removal_threshold,weight\n0.1,0.3,0.5\n\n   \n0.2,0.4,"1\n"\nhigh,0.4,1\n'
     )
     with pytest.raises(DrawError) as error:
-        PosteriorDraws.read(bad, baseline)
+        PosteriorDraws.read(bad)
     assert str(error.value) == f"{bad}:7: hostility: expected a number from -1 to 1, got 'high'"
 
 
@@ -122,7 +122,7 @@ def test_a_weight_no_draw_could_use_is_refused_with_its_line(tmp_path, baseline,
     bad = tmp_path / "bad.csv"
     bad.write_text(text)
     with pytest.raises(DrawError) as error:
-        PosteriorDraws.read(bad, baseline)
+        PosteriorDraws.read(bad)
     assert str(error.value) == (
         f"{bad}:3: weight: expected a finite number of at least 0, got {shown}"
     )
@@ -134,7 +134,7 @@ def test_true_and_false_are_no_numbers(tmp_path, baseline, column):
     flags = tmp_path / "flags.csv"
     SAMPLE.iloc[:2].assign(**{column: [False, True]}).to_csv(flags, index=False)
     with pytest.raises(DrawError) as error:
-        PosteriorDraws.read(flags, baseline)
+        PosteriorDraws.read(flags)
     expected = "a finite number of at least 0" if column == "weight" else "a number from -1 to 1"
     assert str(error.value) == f"{flags}:2: {column}: expected {expected}, got False"
 
@@ -143,13 +143,13 @@ def test_weights_as_large_as_a_float_goes_are_drawn_by(tmp_path, baseline):
     """Two weights of 1e308 sum past the largest float; they are still equal weights."""
     huge = tmp_path / "huge.csv"
     huge.write_text("removal_threshold,hostility,weight\n0.3,0.1,1e308\n0.4,0.2,1e308\n")
-    draws = PosteriorDraws.read(huge, baseline)
+    draws = PosteriorDraws.read(huge)
     assert draws.probabilities.tolist() == [0.5, 0.5]
 
 
 def test_a_file_that_is_no_posterior_sample_is_told_what_one_is(tmp_path, baseline):
     with pytest.raises(DrawError) as error:  # a scenario's YAML given as the sample, say
-        PosteriorDraws.read(ROOT / "scenarios" / "baseline_1922.yaml", baseline)
+        PosteriorDraws.read(ROOT / "scenarios" / "baseline_1922.yaml")
     assert str(error.value).endswith(
         "expected a 'weight' column, one per fitted parameter and a row per particle: the CSV "
         "calibrate writes as NAME-posterior.csv"
@@ -158,7 +158,7 @@ def test_a_file_that_is_no_posterior_sample_is_told_what_one_is(tmp_path, baseli
     twice = tmp_path / "twice.csv"
     twice.write_text("\nhostility,weight,hostility\n0.1,1,0.2\n")
     with pytest.raises(DrawError) as error:
-        PosteriorDraws.read(twice, baseline)
+        PosteriorDraws.read(twice)
     assert (
         str(error.value)
         == f"{twice}:2: the header names 'hostility' twice; expected each column once"
@@ -166,7 +166,7 @@ def test_a_file_that_is_no_posterior_sample_is_told_what_one_is(tmp_path, baseli
     long = tmp_path / "long.csv"
     long.write_text("hostility,weight\n0.1,1\n0.1,1,0.3,7\n")
     with pytest.raises(DrawError) as error:
-        PosteriorDraws.read(long, baseline)
+        PosteriorDraws.read(long)
     assert str(error.value) == f"{long}:3: 4 values; expected 2, one for each column of the header"
 
 
@@ -178,5 +178,5 @@ def test_a_value_a_run_could_not_take_is_refused_with_its_line(tmp_path, baselin
     bad = tmp_path / "bad.csv"
     SAMPLE.assign(hostility=[0.1, value, 0.45]).to_csv(bad, index=False)
     with pytest.raises(DrawError) as error:
-        PosteriorDraws.read(bad, baseline)
+        PosteriorDraws.read(bad)
     assert str(error.value) == f"{bad}:3: hostility: expected a number from -1 to 1, {shown}"

@@ -357,7 +357,7 @@ def test_a_parameter_an_overlay_lever_sets_is_not_drawn(small_scenario, tmp_path
 def test_the_manifest_says_which_parameters_the_runs_drew(small_scenario, small_levers, tmp_path):
     sample = tmp_path / "small-posterior.csv"
     _sample().to_csv(sample, index=False)
-    draws = PosteriorDraws.read(sample, small_scenario)
+    draws = PosteriorDraws.read(sample)
     discovery = Discovery(
         small_scenario, tuple(small_levers), runs=4, replicates=2, parameters=draws, seed=5
     )

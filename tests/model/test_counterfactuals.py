@@ -93,7 +93,7 @@ def summaries(scenario, mode: Mode, draws=None, runs: int = PAIRED_RUNS) -> pd.D
 
 def with_the_check(baseline, name: str, runs: int = 60) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Paired posterior runs of the baseline and of ``scenarios/checks/NAME``, free mode."""
-    draws = PosteriorDraws.read(POSTERIOR, baseline)
+    draws = PosteriorDraws.read(POSTERIOR)
     check = load_scenario(BASELINE.parent / "checks" / name)
     return tuple(summaries(scenario, Mode.FREE, draws, runs=runs) for scenario in (baseline, check))
 
@@ -129,7 +129,7 @@ def test_the_readme_compare_example_keeps_its_direction(baseline):
     point, is what the README reports. Who gains is the model's to say, and the overlay's
     description argues nothing about it, so he is not asserted.
     """
-    draws = PosteriorDraws.read(POSTERIOR, baseline)
+    draws = PosteriorDraws.read(POSTERIOR)
     path = README.parent / "stalin_removed_1923.yaml"
     base, removed = (
         summaries(scenario, Mode.FREE, draws, runs=40)
@@ -161,7 +161,7 @@ def test_lenin_back_at_work_moves_against_the_secretariat(baseline):
     with the tenth's).
     """
     runs = 60
-    draws = PosteriorDraws.read(POSTERIOR, baseline)
+    draws = PosteriorDraws.read(POSTERIOR)
     recovered = load_scenario(README.parent / "lenin_recovers_1923.yaml")
     base, back = (
         list(run_models(scenario, range(runs), run_seeds(1, runs), Mode.FREE, draws))

@@ -229,7 +229,7 @@ def variants(scenario: Scenario, settings: Settings) -> tuple[list[Variant], str
         "prior": PriorDraws(free_parameters(), settings.kept),
     }
     if settings.posterior.is_file():
-        sources["posterior"] = PosteriorDraws.read(settings.posterior, scenario, settings.kept)
+        sources["posterior"] = PosteriorDraws.read(settings.posterior, settings.kept)
     elif settings.parameters == "posterior":
         raise AssessmentError(
             f"{settings.posterior}: no posterior sample; run 'interregnum calibrate' (it writes "
@@ -249,7 +249,7 @@ def variants(scenario: Scenario, settings: Settings) -> tuple[list[Variant], str
     ]
     if settings.hold_out_parameters.is_file():
         hold_out_point = read_point(settings.hold_out_parameters)
-        problem = value_problem(pd.DataFrame([hold_out_point]), scenario)
+        problem = value_problem(pd.DataFrame([hold_out_point]))
         if problem is not None:
             name, _, message = problem[1].partition(": ")
             raise DrawError(f"{point_place(settings.hold_out_parameters, None, name)}: {message}")
@@ -257,7 +257,7 @@ def variants(scenario: Scenario, settings: Settings) -> tuple[list[Variant], str
         early_posterior = posterior_beside(settings.hold_out_parameters)
         draws = None
         if settings.parameters == "posterior" and early_posterior.is_file():
-            draws = PosteriorDraws.read(early_posterior, scenario, settings.kept)
+            draws = PosteriorDraws.read(early_posterior, settings.kept)
         where = early_posterior if draws else settings.hold_out_parameters
         sets.append(
             Variant(
