@@ -446,3 +446,27 @@ def test_a_model_command_with_numbas_compiling_turned_off_says_so(
     assert "NUMBA_DISABLE_JIT is set" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
     assert main(["validate", str(small_file)]) == 0  # reading a scenario needs no model
+
+
+def test_the_commands_defaults_are_the_studies_own():
+    """Restated for a quick --help (the studies import numpy and more): they must agree."""
+    from dataclasses import fields
+
+    from simulation.experiments.compare.statistics import RESAMPLES
+    from simulation.experiments.discovery import boxes, design, study
+    from simulation.experiments.sensitivity.design import METHODS
+
+    _, commands = _parsers()
+
+    def action(command, option):
+        return next(a for a in commands[command]._actions if option in a.option_strings)
+
+    defaults = {field.name: field.default for field in fields(study.Discovery)}
+    assert action("discover", "--replicates").default == defaults["replicates"]
+    assert action("discover", "--boxes").default == defaults["boxes"]
+    assert action("discover", "--outcome").default == study.DEFAULT_OUTCOME
+    assert action("discover", "--shuffles").default == boxes.SHUFFLES
+    assert tuple(action("discover", "--design").choices) == design.DESIGNS
+    assert action("discover", "--design").default == design.DESIGNS[0]
+    assert tuple(action("sensitivity", "--method").choices) == METHODS
+    assert action("compare", "--bootstrap").default == RESAMPLES

@@ -30,15 +30,9 @@ from simulation.model import Mode, PartyModel
 from simulation.model.recorder import directed_pairs
 from simulation.model.rows import motion
 from simulation.scenario import Scenario
-from simulation.scenario.schema import EventType
+from simulation.scenario.schema import SITTINGS, Arena, EventType
 
-SITTINGS = {
-    EventType.PLENUM: "plenum",
-    EventType.CONFERENCE: "conference",
-    EventType.CONGRESS: "congress",
-}
-"""Event types that are sittings, and the arena each one votes in."""
-CONDEMNING_ARENAS = ("conference", "congress")
+CONDEMNING_ARENAS = (Arena.CONFERENCE, Arena.CONGRESS)
 
 
 @dataclass(frozen=True)
@@ -165,7 +159,7 @@ def apparatus_decides(scenario: Scenario, settlement: Settlement) -> PatternLogs
     votes = [
         {
             "date": str(date),
-            "arena": arena,
+            "arena": arena.value,
             "motion": motion(Move.CONDEMNATION.value, condemned),
             "target": condemned,
             "votes_for": delegates - round(delegates * opposition),
