@@ -21,6 +21,7 @@ from simulation.model import PartyModel
 from simulation.model.decisions import SANCTION_TYPES
 from simulation.output.colours import leader_colours
 from simulation.output.contenders import MAIN_LEADERS, contender_order
+from simulation.output.marks import month_start
 from simulation.output.network import NETWORK_LEADERS, draw_month, month_network
 
 CONTENDERS = MAIN_LEADERS
@@ -143,7 +144,7 @@ def _labels_so_far(model: PartyModel, most: int = 5) -> list[tuple[pd.Timestamp,
     for row in model.event_log:
         if row.event_id in labels and row.event_id not in seen:
             seen[row.event_id] = row.date
-    marks = [(pd.Timestamp(date + "-01"), labels[event_id]) for event_id, date in seen.items()]
+    marks = [(month_start(date), labels[event_id]) for event_id, date in seen.items()]
     return marks[-most:]
 
 

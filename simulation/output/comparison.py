@@ -91,7 +91,8 @@ def draw_comparison(
     small panel per alternative, its paths over the base's (:func:`_draw_many`).
 
     Args:
-        table: the comparison table (:func:`simulation.experiments.compare.compare_summaries`).
+        table: the comparison table
+            (:func:`simulation.experiments.compare.statistics.compare_summaries`).
         quantiles: each scenario's ``quantiles`` table by scenario name, the base first
             or not.
         base: the base scenario's name.

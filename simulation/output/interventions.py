@@ -9,11 +9,9 @@ machinery of ``interregnum diff``, so the figure and the report say the same.
 
 from __future__ import annotations
 
-import pandas as pd
-
 from simulation.model.initial_state import applies
 from simulation.model.party_model import Mode, decides_from
-from simulation.output.marks import SCENARIO_LABEL, Mark, by_month
+from simulation.output.marks import SCENARIO_LABEL, Mark, by_month, month_start
 from simulation.scenario.diff import diff_scenarios
 from simulation.scenario.schema import Scenario
 
@@ -33,7 +31,7 @@ def interventions(
     (:func:`simulation.model.initial_state.applies`: in free mode, the scenario's own).
     """
     entries = []
-    start = pd.Timestamp(f"{alternative.start}-01")
+    start = month_start(alternative.start)
     before, after = _events(base), _events(alternative)
     free_from = decides_from(base, Mode(mode))
     applied = {event.id for event in base.events if applies(event, base, free_from)}
@@ -57,7 +55,7 @@ def interventions(
                 difference.change
             ]
         rank = SCENARIO_LABEL + (difference.change == "changed")  # a new text ranks below
-        entries.append((pd.Timestamp(f"{month}-01"), text, rank))
+        entries.append((month_start(month), text, rank))
     return by_month(entries)
 
 

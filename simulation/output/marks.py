@@ -55,8 +55,12 @@ class Mark:
     rank: int
 
 
-def _month(date: str) -> pd.Timestamp:
-    return pd.Timestamp(f"{date}-01")
+def month_start(month: object) -> pd.Timestamp:
+    """The first day of a month, ``YYYY-MM`` or a :class:`~simulation.calendar.Month`.
+
+    Where the figures place an event of that month, and what their dates are read from.
+    """
+    return pd.Timestamp(f"{month}-01")
 
 
 def _cut(text: str) -> str:
@@ -73,7 +77,7 @@ def scenario_marks(scenario: Scenario, mode: Mode | str) -> list[Mark]:
     free_from = decides_from(scenario, Mode(mode))
     return by_month(
         [
-            (_month(str(event.date)), event.label, _scenario_rank(event.type))
+            (month_start(event.date), event.label, _scenario_rank(event.type))
             for event in scenario.events
             if event.label and applies(event, scenario, free_from)
         ]
@@ -96,7 +100,7 @@ def run_marks(events: pd.DataFrame, scenario: Scenario) -> list[Mark]:
     entries = []
     removed: dict[tuple[pd.Timestamp, str], list[str]] = {}
     for row in events.fillna("").itertuples(index=False):
-        month = _month(row.date)
+        month = month_start(row.date)
         if row.origin != "model":
             if row.event_id in labels:
                 event = labels[row.event_id]

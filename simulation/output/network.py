@@ -29,6 +29,7 @@ from PIL import Image
 from simulation.output.colours import leader_colours
 from simulation.output.contenders import main_leaders
 from simulation.output.files import write_atomically
+from simulation.output.marks import month_start
 from simulation.output.style import save_figure, slide_style
 from simulation.scenario.schema import Scenario
 
@@ -333,7 +334,7 @@ def draw_month(
         taken.append(
             _place(axis, renderer, factions.get(faction, faction), candidates, taken, style)
         )
-    when = pd.Timestamp(f"{month}-01").strftime("%B %Y")
+    when = month_start(month).strftime("%B %Y")
     axis.set_title(when, fontsize=15)
 
 

@@ -13,14 +13,20 @@ from matplotlib.figure import Figure
 from simulation.model.party_model import Mode
 from simulation.output.colours import leader_colours
 from simulation.output.contenders import main_leaders
-from simulation.output.marks import draw_marks, run_marks, scenario_marks, title_pad
+from simulation.output.marks import (
+    draw_marks,
+    month_start,
+    run_marks,
+    scenario_marks,
+    title_pad,
+)
 from simulation.output.style import save_figure, slide_style
 from simulation.scenario.schema import Scenario
 
 
 def month_axis(axis: Axes, scenario: Scenario) -> None:
     """Date the x axis from the scenario's first to its last month, ticks in Jan and Jul."""
-    axis.set_xlim(pd.Timestamp(f"{scenario.start}-01"), pd.Timestamp(f"{scenario.end}-01"))
+    axis.set_xlim(month_start(scenario.start), month_start(scenario.end))
     axis.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
     axis.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
 

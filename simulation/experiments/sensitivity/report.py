@@ -70,7 +70,6 @@ def summary_text(
 ) -> str:
     """summary.md: the design, then per outcome the parameters ranked in words."""
     points = len(samples)
-    index = RANKING_INDEX[study.method]
     method = (
         f"Morris elementary effects ({study.size} trajectories)"
         if study.method == "morris"
@@ -99,7 +98,7 @@ def summary_text(
         if ranked["estimate"].isna().all():
             lines.append("Not analysed: SALib gave no index for it.")
             continue
-        lines += _ranked_words(ranked, study.method, index)
+        lines += _ranked_words(ranked, study.method)
         lines += _interactions(indices[indices["outcome"] == outcome], study.method)
     return "\n".join(lines) + "\n"
 
@@ -116,7 +115,7 @@ def _not_analysed_words(y: np.ndarray) -> str | None:
     return "Not analysed: this outcome did not vary over the sample, so no parameter moves it."
 
 
-def _ranked_words(ranked: pd.DataFrame, method: str, index: str) -> list[str]:
+def _ranked_words(ranked: pd.DataFrame, method: str) -> list[str]:
     label = "μ*" if method == "morris" else "total index ST"
     first, rest = ranked.iloc[0], ranked.iloc[1:]
     lines = [f"Ranked by {label} (95% interval):", ""]
