@@ -9,7 +9,7 @@ from conftest import BASELINE
 from simulation.calendar import Month
 from simulation.experiments.runs import run_model
 from simulation.model import Mode
-from simulation.output.colours import PALETTE, leader_colours
+from simulation.output.colours import PALETTE, cielab, leader_colours
 from simulation.output.fan import draw_fan
 from simulation.output.marks import run_marks, scenario_marks
 from simulation.output.plots import draw_influence, plot_influence
@@ -75,6 +75,15 @@ def test_a_leader_has_the_same_colour_in_the_run_figure_and_the_fan_chart(baseli
     colours = {line.get_color() for line in line_of(influence, "trotsky") + line_of(fan, "trotsky")}
     assert colours == {expected}
     assert len(set(leader_colours(baseline).values())) == min(len(PALETTE), len(baseline.leaders))
+
+
+def test_no_two_leaders_of_the_baseline_share_a_colour_to_the_eye(baseline):
+    """Kalinin, who may end with the General Secretaryship, had Stalin's blue (CIELAB 2.9)."""
+    colours = leader_colours(baseline)
+    lab = cielab(list(colours.values()))
+    distance = np.linalg.norm(lab[:, None] - lab[None], axis=2)
+    np.fill_diagonal(distance, np.inf)
+    assert distance.min() > 12  # about 2.3 is the least a reader tells apart, 10 at a glance
 
 
 def test_a_dead_leader_has_no_points_after_his_death(baseline):
