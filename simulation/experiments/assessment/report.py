@@ -331,7 +331,7 @@ def write_assessment(
     for name, frame in files.items():
         write_text(out / name, frame.to_csv(index=False, float_format="%.4g"))
         written.append(out / name)
-    plot_assessment(assessment, out / "assessment.png")
+    plot_assessment(assessment, out / "assessment.png", scenario_name)
     write_text(out / "report.md", report_text(assessment, scenario_name))
     manifest = {
         **record,
