@@ -132,6 +132,10 @@ def handle(args: argparse.Namespace) -> int:
         result, str(args.scenario), scenario_hash(scenario), overrides, parameters
     )
 
+    # Which run a figure shows: a replay and a free run of one scenario look alike.
+    which = mode_label(mode, scenario) + (" mode" if mode_label(mode, scenario) == "free" else "")
+    which += f", seed {seed}" if member is None else f", run {member} of root seed {args.seed}"
+
     def figures(directory: Path) -> list[str]:
         if args.no_plot:
             return []
@@ -142,6 +146,7 @@ def handle(args: argparse.Namespace) -> int:
             directory / influence,
             events=result["events"],
             leaders=choices.leaders,
+            title=f"{scenario.name} ({which}): influence and power of the main leaders",
         )
         history = network_history(
             result["alliances"],
@@ -152,8 +157,9 @@ def handle(args: argparse.Namespace) -> int:
         )
         network = figure_name("network", choices.format)
         months = choices.network_months or turning_points(history)
-        plot_network(history, scenario, months, directory / network)
-        animate_network(history, scenario, directory / "network.gif")
+        title = f"{scenario.name} ({which}): the alliance network"
+        plot_network(history, scenario, months, directory / network, title)
+        animate_network(history, scenario, directory / "network.gif", title)
         return [influence, network, "network.gif"]
 
     replaced = _replaced_variant(out_dir, run_manifest)

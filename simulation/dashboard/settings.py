@@ -11,7 +11,6 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulation.model import parameters as registry
 from simulation.scenario import Scenario, apply_changes, load_scenario
 from simulation.scenario.parameters import Parameters
 
@@ -36,6 +35,9 @@ class FreeParameter:
 
 def free_parameters() -> list[FreeParameter]:
     """The parameters with a calibration prior, in the registry's order, over their ranges."""
+    # Imported here: the registry brings numpy, which the command line's start need not load.
+    from simulation.model import parameters as registry
+
     ranges = registry.parameter_ranges()
     return [
         FreeParameter(

@@ -107,7 +107,11 @@ def draw_fan(
             frameon=False,
         )
         counted = f"{runs} runs" if runs is not None else "ensemble"
-        figure.suptitle(title or f"{scenario.name}: power share of the main contenders ({counted})")
+        kind = "free" if scenario.free_from is None and Mode(mode) is Mode.FREE else "replay"
+        if scenario.free_from is not None:
+            kind = f"free from {scenario.free_from}"
+        default = f"{scenario.name}: power share of the main contenders ({counted}, {kind})"
+        figure.suptitle(title or default)
         if chosen:
             figure.text(
                 0.5, 0.055, mark_key(chosen), ha="center", fontsize=11, color="0.2", wrap=True

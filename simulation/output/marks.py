@@ -14,7 +14,7 @@ and a faint line without a label.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import matplotlib.dates as mdates
@@ -34,10 +34,11 @@ LABEL_SIZE = 11.0
 _ROW_POINTS = LABEL_SIZE * 1.75
 """Height of a row of labels, in points."""
 
-REMOVAL, SCENARIO_LABEL, PURGE, APPOINTMENT = range(4)
-"""Ranks of the marks, most consequential first: a leader removed or expelled by the
-model's own decision (what makes a free run differ from history), a labelled scenario
-event (a death, a stroke, a congress), an organisation purged, a post filled."""
+REMOVAL, SCENARIO_LABEL, OTHER_REMOVAL, PURGE, APPOINTMENT = range(5)
+"""Ranks of the marks, most consequential first: a leader the figure draws removed or
+expelled by the model's own decision (what makes a free run differ from history), a
+labelled scenario event (a death, a stroke, a congress), a leader the figure does not draw
+removed, an organisation purged, a post filled."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,10 @@ def month_start(month: object) -> pd.Timestamp:
 
 
 def _cut(text: str) -> str:
-    return text if len(text) <= LABEL_CHARACTERS else text[: LABEL_CHARACTERS - 1] + "…"
+    """At most :data:`LABEL_CHARACTERS`, cut at a word's end (not "Cou…")."""
+    if len(text) <= LABEL_CHARACTERS:
+        return text
+    return text[: LABEL_CHARACTERS - 1].rsplit(" ", 1)[0].rstrip(" ·:,") + "…"
 
 
 def scenario_marks(scenario: Scenario, mode: Mode | str) -> list[Mark]:
@@ -84,13 +88,16 @@ def scenario_marks(scenario: Scenario, mode: Mode | str) -> list[Mark]:
     )
 
 
-def run_marks(events: pd.DataFrame, scenario: Scenario) -> list[Mark]:
+def run_marks(
+    events: pd.DataFrame, scenario: Scenario, drawn: Collection[str] | None = None
+) -> list[Mark]:
     """The marks of one run, from its event log (``events.csv``).
 
     Scenario events are marked if the scenario labels them; the model's decisions
     (``origin == "model"``) if they remove, expel, purge or appoint. The leaders
     removed in one month share one label, principals (the scenario's first leaders)
-    first.
+    first; a removal of one of the leaders ``drawn`` (default: every leader) outranks
+    the others', so that the figure labels first what befell the lines it shows.
     """
     labels = {event.id: event for event in scenario.events if event.label}
     order = {leader.id: number for number, leader in enumerate(scenario.leaders)}
@@ -109,17 +116,19 @@ def run_marks(events: pd.DataFrame, scenario: Scenario) -> list[Mark]:
         actors = [actor for actor in row.actor.split(";") if actor]
         if row.type == "removal":
             verb = "expelled" if "expulsion" in row.detail else "removed"
-            removed.setdefault((month, verb), []).extend(actors)
+            for actor in actors:
+                shown = drawn is None or actor in drawn
+                removed.setdefault((month, verb, shown), []).append(actor)
         elif row.type == "purge":
             place = organisations.get(row.organisation, row.organisation)
             entries.append((month, f"purge: {place}", PURGE))
         elif row.type == "appointment":
             who = ", ".join(names.get(actor, actor) for actor in actors)
             entries.append((month, f"{who}: {posts.get(row.post, row.post)}", APPOINTMENT))
-    for (month, verb), actors in removed.items():
+    for (month, verb, shown), actors in removed.items():
         principals = sorted(dict.fromkeys(actors), key=lambda actor: order.get(actor, len(order)))
         who = ", ".join(names.get(actor, actor) for actor in principals)
-        entries.append((month, f"{who} {verb}", REMOVAL))
+        entries.append((month, f"{who} {verb}", REMOVAL if shown else OTHER_REMOVAL))
     return by_month(entries)
 
 

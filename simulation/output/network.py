@@ -453,14 +453,20 @@ def draw_network(
 
 
 def plot_network(
-    history: NetworkHistory, scenario: Scenario, months: Sequence[str], path: Path
+    history: NetworkHistory,
+    scenario: Scenario,
+    months: Sequence[str],
+    path: Path,
+    title: str | None = None,
 ) -> None:
     """Write :func:`draw_network` to ``path`` (PNG, SVG or PDF by its suffix)."""
-    save_figure(draw_network(history, scenario, months), path)
+    save_figure(draw_network(history, scenario, months, title), path)
 
 
-def animate_network(history: NetworkHistory, scenario: Scenario, path: Path) -> int:
-    """Write ``network.gif``: one frame per month of the run, looping.
+def animate_network(
+    history: NetworkHistory, scenario: Scenario, path: Path, title: str | None = None
+) -> int:
+    """Write ``network.gif``: one frame per month of the run, looping (``title`` above).
 
     Returns:
         The number of frames.
@@ -469,7 +475,7 @@ def animate_network(history: NetworkHistory, scenario: Scenario, path: Path) -> 
     with slide_style():
         figure = Figure(figsize=(8, 8.6), dpi=80)
         canvas = FigureCanvasAgg(figure)
-        figure.suptitle(f"{scenario.name}: the alliance network", fontsize=14)
+        figure.suptitle(title or f"{scenario.name}: the alliance network", fontsize=14)
         _key(figure)
         axis = figure.add_axes((0.02, 0.14, 0.96, 0.78))
         for month in history.months:

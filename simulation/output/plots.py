@@ -66,7 +66,9 @@ def draw_influence(
             bottom.plot(rows["month"], rows["power"], **style)
         month_axis(bottom, scenario)
         marks = (
-            scenario_marks(scenario, Mode.REPLAY) if events is None else run_marks(events, scenario)
+            scenario_marks(scenario, Mode.REPLAY)
+            if events is None
+            else run_marks(events, scenario, leaders)
         )
         rows_used = draw_marks([top, bottom], marks)
         top.set_ylabel("Influence (standing, 0-1)")

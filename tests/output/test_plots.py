@@ -129,8 +129,55 @@ def test_free_mode_marks_are_the_runs_own_decisions_not_the_historical_dates(bas
     ]
     figure = draw_influence(trajectories(), baseline, events=log, leaders=LEADERS)
     labels = {text.get_text() for text in figure.axes[0].texts}
-    assert labels == {"Lenin's 1st stroke", "Radek expelled · Trotsky removed"}
+    # What befell a leader the figure draws comes first: Radek is not drawn.
+    assert labels == {"Lenin's 1st stroke", "Trotsky removed · Radek expelled"}
     assert "Lenin dies" not in labels  # history's date, not this run's
+
+
+def test_what_befalls_a_drawn_leader_is_labelled_before_what_befalls_the_others(baseline):
+    """Run 22's July 1926 (Stalin loses the Secretariat) went unlabelled for Kalinin's fall."""
+    log = events(
+        (
+            "1926-07",
+            "removal-stalin",
+            "removal",
+            "stalin",
+            "general_secretary",
+            "model",
+            "plenum: removal of stalin",
+            "",
+        ),
+        (
+            "1926-10",
+            "removal-kalinin",
+            "removal",
+            "kalinin",
+            "general_secretary",
+            "model",
+            "plenum: removal of kalinin",
+            "",
+        ),
+    )
+    ranks = {mark.text: mark.rank for mark in run_marks(log, baseline, drawn={"stalin"})}
+    assert ranks["Stalin removed"] < ranks["Kalinin removed"]
+    assert ranks["Kalinin removed"] > min(rank for rank in ranks.values())
+
+
+def test_a_label_cut_short_ends_at_a_word():
+    log = events(
+        (
+            "1924-02",
+            "appointment-sovnarkom_chair",
+            "appointment",
+            "rykov",
+            "sovnarkom_chair",
+            "model",
+            "appointed by stalin",
+            "",
+        ),
+    )
+    (mark,) = run_marks(log, load_scenario(BASELINE))
+    assert mark.text == "Rykov: Chairman of the Council of…"  # not "…of People's Com…"
 
 
 def labels(marks):
