@@ -24,7 +24,7 @@ from simulation.experiments.sensitivity import (
 from simulation.experiments.sensitivity import report as report_module
 from simulation.experiments.sensitivity.design import bounds_for, problem, sample
 from simulation.experiments.sensitivity.indices import analyse, not_analysed
-from simulation.experiments.sensitivity.metrics import point_means, run_values
+from simulation.experiments.sensitivity.metrics import partial_points, point_means, run_values
 from simulation.experiments.sensitivity.plots import morris_figure
 from simulation.model import Mode
 from simulation.model.parameters import free_parameters
@@ -323,7 +323,7 @@ def test_a_study_varies_the_fitted_parameters_over_their_priors():
 
 
 def test_the_interval_of_mu_star_is_centred_on_it():
-    """SALib gives μ*'s bootstrap half-width; the interval is μ* ± it."""
+    """SALib gives μ*'s bootstrap half-width; the interval is μ* ± it (cut at 0 below)."""
     spec = problem({"a": (0.0, 1.0), "b": (0.0, 1.0)})
     x = sample(spec, "morris", 4, 1)
     y = 3 * x[:, 0] + x[:, 1] ** 2 + np.sin(5 * x[:, 0] * x[:, 1])
@@ -333,3 +333,63 @@ def test_the_interval_of_mu_star_is_centred_on_it():
     centres = (mu_star["ci_low"] + mu_star["ci_high"]) / 2
     assert np.allclose(centres, mu_star["estimate"])
     assert (mu_star["ci_high"] > mu_star["estimate"]).all()
+
+
+def _table(method, rows):
+    """An indices table of one outcome ``y``: rows of (parameter, index, estimate, low, high)."""
+    return pd.DataFrame(
+        [(method, "y", *row) for row in rows],
+        columns=["method", "outcome", "parameter", "index", "estimate", "ci_low", "ci_high"],
+    )
+
+
+def test_a_mu_star_interval_never_reaches_below_zero():
+    """A mean of absolute effects cannot be negative: SALib's normal interval can."""
+    spec = problem({"a": (0.0, 1.0), "b": (0.0, 1.0)})
+    x = sample(spec, "morris", 6, 1)
+    y = (x[:, 0] > 0.9) * 1.0 + 0.001 * x[:, 1]  # one rare jump: a wide interval about μ*
+    mu_star = analyse(spec, "morris", {"y": y}, 1).query("index == 'mu_star'")
+    assert (mu_star["ci_low"] >= 0).all()
+
+
+def test_sobol_says_barely_only_of_an_index_whose_whole_interval_is_small():
+    ranked = _table(
+        "sobol",
+        [
+            ("a", "ST", 0.6, 0.5, 0.7),
+            ("b", "ST", 0.009, -0.002, 0.02),
+            ("c", "ST", 0.002, 0, 0.005),
+        ],
+    )
+    words = " ".join(report_module._ranked_words(ranked, "sobol"))
+    assert "barely matter" in words and "`c`" in words and "`b`" not in words.split("barely")[1]
+
+
+def test_first_order_shares_that_cannot_be_shares_are_called_a_too_small_sample():
+    rows = [("a", "S1", -0.9, -1.2, -0.6), ("b", "S1", 0.2, 0.0, 0.4)]
+    rows += [("a", "ST", 0.5, 0.3, 0.7), ("b", "ST", 0.5, 0.3, 0.7)]
+    words = " ".join(report_module._interactions(_table("sobol", rows), "sobol"))
+    assert "the sample is too small to share the variance out" in words
+    assert "%" not in words  # not "170% of the outcome's variance"
+
+
+def test_morris_tells_effects_of_both_signs_from_effects_of_one_sign_seen_rarely():
+    rows = [
+        ("a", "mu_star", 0.2, 0.1, 0.3),
+        ("a", "sigma", 0.4, None, None),
+        ("a", "mu", 0.0, None, None),
+    ]
+    rows += [
+        ("b", "mu_star", 0.1, 0.0, 0.2),
+        ("b", "sigma", 0.3, None, None),
+        ("b", "mu", 0.1, None, None),
+    ]
+    words = report_module._interactions(_table("morris", rows), "morris")
+    (both,) = [line for line in words if "change sign" in line]
+    (one,) = [line for line in words if "one sign" in line]
+    assert "`a`" in both and "`b`" not in both and "`b`" in one
+
+
+def test_points_with_some_runs_missing_are_counted():
+    values = pd.Series([1.0, float("nan"), float("nan"), float("nan"), 0.2, 0.4])
+    assert partial_points(values, 2) == 1  # the first point; the second has none, the third both

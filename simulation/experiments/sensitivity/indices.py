@@ -87,9 +87,8 @@ def _rows(method: str, outcome: str, names: list[str], result: dict) -> list[tup
     for i, parameter in enumerate(names):
         if method == "morris":
             mu_star, half = float(result["mu_star"][i]), float(result["mu_star_conf"][i])
-            rows.append(
-                (method, outcome, parameter, "mu_star", mu_star, mu_star - half, mu_star + half)
-            )
+            low = max(0.0, mu_star - half)  # SALib's normal interval; a mean of |effects| is >= 0
+            rows.append((method, outcome, parameter, "mu_star", mu_star, low, mu_star + half))
             rows.append(
                 (method, outcome, parameter, "sigma", float(result["sigma"][i]), np.nan, np.nan)
             )

@@ -96,6 +96,16 @@ def available(summary_columns: Sequence[str], names: Sequence[str]) -> list[str]
     return kept
 
 
+def partial_points(values: pd.Series, runs_per_point: int) -> int:
+    """How many sample points have a value in some of their K runs but not all.
+
+    Their means are over fewer runs, other seeds than their neighbours': the summary
+    says how many, since the common random numbers hold for the others only.
+    """
+    counts = np.sum(~np.isnan(values.to_numpy(dtype=float).reshape(-1, runs_per_point)), axis=1)
+    return int(np.sum((counts > 0) & (counts < runs_per_point)))
+
+
 def point_means(values: pd.Series, runs_per_point: int) -> np.ndarray:
     """Each sample point's mean over its K runs (runs ``p*K .. p*K+K-1``).
 

@@ -36,12 +36,15 @@ def write_report(
     indices: pd.DataFrame,
     outcomes: list[str],
     notes: dict[str, str] | None = None,
+    partial: dict[str, int] | None = None,
 ) -> list[Path]:
     """Write the study's files into ``out_dir``; return their paths.
 
     ``notes`` says why an outcome was not analysed
     (:func:`simulation.experiments.sensitivity.indices.notes_for`); the figure's panel
     and summary.md say it alike. Left out, it is worked out from ``samples``.
+    ``partial`` counts, per outcome, the points averaged over only some of their runs
+    (:func:`.metrics.partial_points`); summary.md says so.
     """
     if notes is None:
         notes = notes_for({name: samples[name].to_numpy(dtype=float) for name in outcomes})
@@ -51,7 +54,7 @@ def write_report(
     draw = morris_figure if study.method == "morris" else sobol_figure
     files.append(write_figure(draw(indices, outcomes, notes), out_dir / f"{study.method}.png"))
     files.append(out_dir / "summary.md")
-    write_text(files[-1], summary_text(study, bounds, indices, samples, outcomes))
+    write_text(files[-1], summary_text(study, bounds, indices, samples, outcomes, partial or {}))
     return files
 
 
@@ -67,6 +70,7 @@ def summary_text(
     indices: pd.DataFrame,
     samples: pd.DataFrame,
     outcomes: list[str],
+    partial: dict[str, int],
 ) -> str:
     """summary.md: the design, then per outcome the parameters ranked in words."""
     points = len(samples)
@@ -98,6 +102,14 @@ def summary_text(
         if ranked["estimate"].isna().all():
             lines.append("Not analysed: SALib gave no index for it.")
             continue
+        if count := partial.get(outcome, 0):
+            lines += [
+                f"{count} of the {len(samples)} points average fewer than their "
+                f"{study.runs_per_point} runs (a run without a value, as at a congress that "
+                "voted no motion, is left out): their effects compare other seeds than the "
+                "rest's.",
+                "",
+            ]
         lines += _ranked_words(ranked, study.method)
         lines += _interactions(indices[indices["outcome"] == outcome], study.method)
     return "\n".join(lines) + "\n"
@@ -134,15 +146,16 @@ def _ranked_words(ranked: pd.DataFrame, method: str) -> list[str]:
             else "; its interval overlaps another's, so the order of the first places is not sure."
         ),
     ]
-    bound = ranked["ci_high"] if method == "morris" else ranked["estimate"]
-    negligible = ranked[bound <= NEGLIGIBLE[method]]["parameter"].tolist()
+    negligible = ranked[ranked["ci_high"] <= NEGLIGIBLE[method]]["parameter"].tolist()
     if negligible:
+        named = ", ".join(f"`{name}`" for name in negligible)
         lines.append(
-            "These barely matter for it (index "
-            + ("zero" if method == "morris" else "at most 0.01")
-            + "): "
-            + ", ".join(f"`{name}`" for name in negligible)
-            + "."
+            f"No one-at-a-time step of these moved it (every elementary effect zero): {named}. "
+            "An outcome that moves in coarse steps (a share of a point's runs) can hide small "
+            "effects; more trajectories or runs a point would show them."
+            if method == "morris"
+            else f"These barely matter for it (total index at most 0.01 at the upper end of "
+            f"its interval): {named}."
         )
     return lines
 
@@ -152,18 +165,44 @@ def _interactions(table: pd.DataFrame, method: str) -> list[str]:
     values = table.pivot(index="parameter", columns="index", values="estimate")
     if method == "sobol":
         first_order = float(values["S1"].sum())
+        s1 = table[table["index"] == "S1"]
+        if not 0.0 <= first_order <= 1.0 or (s1["ci_high"] < 0).any():
+            return [
+                "",
+                f"The first-order indices sum to {first_order:.2f}, and shares of a variance "
+                "sum to between 0 and 1"
+                + (
+                    ", with some below zero beyond their intervals"
+                    if (s1["ci_high"] < 0).any()
+                    else ""
+                )
+                + ": the sample is too small to share the variance out (more base points, "
+                "--samples, or runs a point).",
+            ]
         return [
             "",
             f"The first-order indices sum to {first_order:.2f}: about "
-            f"{max(0.0, 1.0 - first_order):.0%} of the outcome's variance comes from "
-            "parameters acting together, not one at a time.",
+            f"{1.0 - first_order:.0%} of the outcome's variance comes from parameters acting "
+            "together, not one at a time (point estimates; see each index's interval).",
         ]
-    tangled = values[(values["sigma"] > values["mu_star"]) & (values["mu_star"] > 0)]
-    if tangled.empty:
+    spread = values[(values["sigma"] > values["mu_star"]) & (values["mu_star"] > 0)]
+    if spread.empty:
         return []
-    names = ", ".join(f"`{name}`" for name in tangled.index)
-    return [
-        "",
-        f"σ exceeds μ* for {names}: their effect depends on the other parameters' values "
-        "(interactions) or is not linear.",
-    ]
+    # |mu| = mu*: every effect of one sign. sigma > mu* then says the effects were seen in
+    # few steps (an outcome that moves in coarse steps), not that they change sign.
+    both = spread[spread["mu"].abs() < spread["mu_star"] * (1 - 1e-9)]
+    one = spread.drop(both.index)
+    lines = [""]
+    if not both.empty:
+        lines.append(
+            f"σ exceeds μ* for {', '.join(f'`{n}`' for n in both.index)}, whose effects "
+            "change sign (|μ| below μ*): their effect depends on the other parameters' "
+            "values (interactions) or is not monotone."
+        )
+    if not one.empty:
+        lines.append(
+            f"σ exceeds μ* for {', '.join(f'`{n}`' for n in one.index)} too, but their "
+            "effects all have one sign (|μ| = μ*): the spread may say no more than that the "
+            "outcome moved in few of the steps, as an outcome in coarse steps does."
+        )
+    return lines

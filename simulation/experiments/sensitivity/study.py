@@ -34,6 +34,7 @@ from simulation.experiments.sensitivity.indices import analyse, notes_for
 from simulation.experiments.sensitivity.metrics import (
     DEFAULT_OUTCOMES,
     available,
+    partial_points,
     point_means,
     run_values,
 )
@@ -156,17 +157,16 @@ def run_study(
     done = run_ensemble(ensemble, runs_dir, executor, resume=resume, progress=progress)
     summary = read_table(runs_dir, "summary")
     months = study.scenario.end.months_since(study.scenario.start) + 1
-    values = {
-        name: point_means(run_values(summary, name, months), study.runs_per_point)
-        for name in outcomes
-    }
+    by_run = {name: run_values(summary, name, months) for name in outcomes}
+    values = {name: point_means(runs, study.runs_per_point) for name, runs in by_run.items()}
+    partial = {name: partial_points(runs, study.runs_per_point) for name, runs in by_run.items()}
     indices = analyse(spec, study.method, values, study.seed)
     notes = notes_for(values)
     samples = pd.DataFrame(points, columns=list(bounds))
     samples.insert(0, "point", np.arange(len(points)))
     for name, y in values.items():
         samples[name] = y
-    files = write_report(out_dir, study, bounds, samples, indices, outcomes, notes)
+    files = write_report(out_dir, study, bounds, samples, indices, outcomes, notes, partial)
     return StudyReport(done.runs, done.simulated, done.seconds, indices, files, notes)
 
 
