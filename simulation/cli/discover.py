@@ -206,7 +206,7 @@ def handle(args: argparse.Namespace) -> int:
         f"{args.outcome} in {report.share:.0%} of runs"
     )
     for i, box in enumerate(report.boxes, start=1):
-        print(f"box {i}: {box_sentence(box, args.outcome)}")
+        print(f"box {i}: {box_sentence(box, args.outcome, i)}")
     print(f"wrote {len(report.files)} files to {out_dir}/ (runs in {out_dir / 'runs'}/)")
     return 0
 

@@ -8,7 +8,13 @@ import pandas as pd
 import pytest
 
 from simulation.experiments.discovery import Discovery, DiscoveryError, load_levers, run_discovery
-from simulation.experiments.discovery.boxes import Box, against_chance, feature_scores, find_boxes
+from simulation.experiments.discovery.boxes import (
+    Box,
+    _restriction,
+    against_chance,
+    feature_scores,
+    find_boxes,
+)
 from simulation.experiments.discovery.design import LeverPoints, experiments
 from simulation.experiments.discovery.levers import Lever
 from simulation.experiments.discovery.report import box_sentence, tradeoff_figure
@@ -459,6 +465,28 @@ def test_a_second_box_explains_the_cases_the_first_left_out():
     assert {box.rule for box in boxes[:2]} == {"Testament read", "Lenin recovers"}
     assert [box.density for box in boxes[:2]] == [1.0, 1.0]
     assert sum(box.coverage for box in boxes[:2]) == pytest.approx(1.0)
+    # PRIM measures the second on the runs the first left; over all runs its rule holds
+    # every run where the lever is on, and as many of the cases as that lever makes.
+    second = boxes[1]
+    on = x["recovers" if second.rule == "Lenin recovers" else "testament"].to_numpy()
+    assert second.over_all == pytest.approx((1.0, on.sum() / y.sum(), on.mean()))
+    assert second.over_all[2] > second.mass  # the overlap with the first box counts too
+    words = box_sentence(second, "off history", 2)
+    assert words.startswith(f"among the runs outside box 1: {second.rule} → off history")
+    assert f"over all runs the rule holds {on.mean():.0%} of them" in words
+    assert boxes[0].over_all is None and "among" not in box_sentence(boxes[0], "off history")
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "written"),
+    [(0.139821, 0.5, "from 0.139 to 0.5"), (0.101234, 0.44012, "from 0.101 to 0.441")],
+)
+def test_a_rule_s_limits_are_rounded_outward(low, high, written):
+    """As written, the rule holds every run of the box: a lower limit of 0.139821 written
+    0.14 left out the runs between the two."""
+    lever = Lever("hostility", "parameter", "hostility", 0.0, 1.0, "hostility")
+    clause = _restriction(lever, low, high, pd.Series([0.0, 1.0]))
+    assert clause == f"hostility {written}"
 
 
 def test_a_lever_on_a_count_takes_whole_values(small_scenario, tmp_path):

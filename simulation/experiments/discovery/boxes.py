@@ -53,6 +53,9 @@ class Box:
         rate: the share of all runs with the outcome of interest.
         chance: the permutation test's p-value (:func:`against_chance`), None if not run.
         shuffles: the shuffles it ran.
+        over_all: the rule's density, coverage and mass over all runs, for a box after the
+            first, whose own figures are over the runs the earlier boxes left (PRIM measures
+            a later box there); None for the first, whose figures are over all runs.
     """
 
     rule: str
@@ -66,6 +69,7 @@ class Box:
     rate: float = 0.0
     chance: float | None = None
     shuffles: int = 0
+    over_all: tuple[float, float, float] | None = None
 
     def density_interval(self) -> tuple[float, float]:
         """Wilson's 95% interval of the density over the runs inside the box.
@@ -93,7 +97,33 @@ def _restriction(lever: Lever, low: object, high: object, initial: pd.Series) ->
         return f"{lever.label} moved by {whole[0]:+d} to {whole[1]:+d} months"
     if low == initial.iloc[0] and high == initial.iloc[1]:
         return None
-    return f"{lever.label} from {float(low):.3g} to {float(high):.3g}"
+    return f"{lever.label} from {_rounded(float(low), down=True)} to {_rounded(float(high))}"
+
+
+def _rounded(value: float, down: bool = False) -> str:
+    """``value`` to three significant digits, rounded outward (a lower limit down).
+
+    So that the rule as written holds every run of the box: 0.139821 written 0.14 left
+    out the runs between the two.
+    """
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    unit = 10.0 ** (math.floor(math.log10(abs(value))) - 2)
+    steps = value / unit
+    whole = math.floor(steps + 1e-9) if down else math.ceil(steps - 1e-9)
+    return f"{whole * unit:.3g}"
+
+
+def _inside(x: pd.DataFrame, limits: pd.DataFrame, names: list[str]) -> np.ndarray:
+    """Which runs a box's limits hold, on the levers it restricts."""
+    mask = np.ones(len(x), dtype=bool)
+    for name in names:
+        low, high = limits[name].iloc[0], limits[name].iloc[1]
+        if isinstance(low, set):
+            mask &= x[name].isin(low).to_numpy()
+        else:
+            mask &= x[name].between(low, high).to_numpy()
+    return mask
 
 
 def find_boxes(x: pd.DataFrame, y: np.ndarray, levers: list[Lever], count: int) -> list[Box]:
@@ -151,6 +181,15 @@ def _peel(finder: prim.Prim, levers: list[Lever], count: int) -> list[Box]:
         if not restricted or step["density"] <= finder.y.mean():
             break  # nothing restricted, or no likelier there than in all runs: no region
         rule = " AND ".join(clause for clause in clauses.values() if clause)
+        over_all = None
+        if boxes:
+            held = _inside(finder.x, limits, restricted)
+            outcomes = finder.y[held]
+            over_all = (
+                float(outcomes.mean()) if held.any() else 0.0,
+                float(outcomes.sum() / finder.y.sum()),
+                float(held.mean()),
+            )
         boxes.append(
             Box(
                 rule,
@@ -162,6 +201,7 @@ def _peel(finder: prim.Prim, levers: list[Lever], count: int) -> list[Box]:
                 chosen,
                 int(round(float(step["mass"]) * len(finder.y))),
                 float(finder.y.mean()),
+                over_all=over_all,
             )
         )
         box.select(chosen)

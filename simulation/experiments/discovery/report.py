@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from simulation.experiments.discovery.study import Discovery
 
 
-def box_sentence(box: Box, outcome: str) -> str:
+def box_sentence(box: Box, outcome: str, number: int = 1) -> str:
     """``RULE → OUTCOME in D% [L%, H%] of runs, covering C% of such outcomes``, and chance.
 
     PRIM finds a box in outcomes shuffled at random too (the statistical audit of the
@@ -34,10 +34,18 @@ def box_sentence(box: Box, outcome: str) -> str:
     density's interval reaches the rate in all runs.
     """
     low, high = box.density_interval()
+    earlier = "box 1" if number == 2 else f"boxes 1-{number - 1}"
+    among = "" if number == 1 else f"among the runs outside {earlier}: "
     sentence = (
-        f"{box.rule} → {outcome} in {box.density:.0%} of runs [{low:.0%}, {high:.0%}], "
+        f"{among}{box.rule} → {outcome} in {box.density:.0%} of runs [{low:.0%}, {high:.0%}], "
         f"covering {box.coverage:.0%} of such outcomes ({box.mass:.0%} of all runs)"
     )
+    if box.over_all is not None:
+        density, coverage, mass = box.over_all
+        sentence += (
+            f" (over all runs the rule holds {mass:.0%} of them, {density:.0%} with "
+            f"{outcome}, covering {coverage:.0%} of such outcomes)"
+        )
     if box.chance is not None:
         verdict = "not told apart from chance" if box.chance > CHANCE else "not chance"
         return sentence + (
@@ -77,6 +85,7 @@ def write_report(
                 box.coverage,
                 box.mass,
                 box.chance,
+                *(box.over_all or (box.density, box.coverage, box.mass)),
             )
             for i, box in enumerate(boxes)
         ],
@@ -89,6 +98,9 @@ def write_report(
             "coverage",
             "mass",
             "p_chance",
+            "density_all_runs",
+            "coverage_all_runs",
+            "mass_all_runs",
         ],
     )
     write_text(files[1], table.to_csv(index=False, float_format="%.4g"))
@@ -254,7 +266,7 @@ def _boxes_text(
     ]
     if not boxes:
         lines.append(_no_box(runs["outcome"].mean()))
-    lines += [f"{i}. {box_sentence(box, outcome)}" for i, box in enumerate(boxes, start=1)]
+    lines += [f"{i}. {box_sentence(box, outcome, i)}" for i, box in enumerate(boxes, start=1)]
     if scores is not None:
         lines += ["", "## Feature scores (extra trees)", ""]
         lines += [f"- {row.lever}: {row.outcome:.3f}" for row in scores.itertuples()]
