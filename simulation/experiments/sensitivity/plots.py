@@ -20,7 +20,11 @@ from simulation.output.files import write_atomically
 
 DPI = 120
 """Of the PNG written, and of the canvas the labels are measured on."""
-LABEL_SIZE = 8
+LABEL_SIZE = 10
+"""Of the parameters' names, at least what a projected slide still shows."""
+SHARES = (-0.05, 1.05)
+"""A Sobol panel's range: indices are shares of a variance; estimates beyond are cut at the
+frame, and the panel counts them (a sample too small to settle them)."""
 MARKER_POINTS = 7.0
 """Diameter of a point of the μ*–σ plane; points closer than its half share one label."""
 NAMES_PER_LABEL = 3
@@ -229,10 +233,19 @@ def sobol_figure(
                 color=colour,
                 label=f"{index} ({'first order' if index == 'S1' else 'total'})",
             )
-        axis.set_xticks(positions, names, rotation=60, ha="right", fontsize=7)
+        axis.set_xticks(positions, names, rotation=60, ha="right", fontsize=9)
         axis.set_ylabel("share of the outcome's variance")
-        axis.set_title(outcome)
-        axis.legend(fontsize=7)
+        axis.set_ylim(*SHARES)
+        beyond = int(((table["ci_low"] < SHARES[0]) | (table["ci_high"] > SHARES[1])).sum())
+        axis.set_title(
+            outcome
+            + (
+                f"\n{beyond} intervals beyond 0-1, cut at the frame: see summary.md"
+                if beyond
+                else ""
+            )
+        )
+        axis.legend(fontsize=9, title="95% bootstrap intervals", title_fontsize=9)
     return figure
 
 

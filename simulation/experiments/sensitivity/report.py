@@ -52,7 +52,17 @@ def write_report(
     write_text(files[0], indices.to_csv(index=False, float_format="%.6g"))
     write_atomically(files[1], lambda temporary: samples.to_parquet(temporary, index=False))
     draw = morris_figure if study.method == "morris" else sobol_figure
-    files.append(write_figure(draw(indices, outcomes, notes), out_dir / f"{study.method}.png"))
+    figure = draw(indices, outcomes, notes)
+    figure.suptitle(
+        f"{study.scenario.name}: "
+        + (
+            f"Morris elementary effects ({study.size} trajectories"
+            if study.method == "morris"
+            else f"Sobol indices ({study.size} base points"
+        )
+        + f", {study.runs_per_point} runs a point, {study.mode.value} mode)"
+    )
+    files.append(write_figure(figure, out_dir / f"{study.method}.png"))
     files.append(out_dir / "summary.md")
     write_text(files[-1], summary_text(study, bounds, indices, samples, outcomes, partial or {}))
     return files
