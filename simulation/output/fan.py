@@ -79,17 +79,38 @@ def draw_fan(
             band = while_alive(power[power["leader"] == leader].sort_values("month"))
             colour = colours[leader]
             axis.fill_between(
-                band["month"], band["q05"], band["q95"], color=colour, alpha=0.18, linewidth=0
+                band["month"],
+                band["q05"],
+                band["q95"],
+                facecolor=colour,
+                alpha=0.25,
+                edgecolor=colour,
+                linewidth=0.8,
             )
             axis.fill_between(
                 band["month"], band["q25"], band["q75"], color=colour, alpha=0.42, linewidth=0
             )
             axis.plot(band["month"], band["q50"], color=colour, gid=leader)
             month_axis(axis, scenario)
-            draw_marks([axis], marks, labelled=False)
             chosen = numbered_marks(axis, marks)
+            draw_marks([axis], chosen, labelled=False)  # the numbered events only: the key's
+            # The name in dark type (light colours read poorly as text), after a swatch.
             axis.set_title(
-                names.get(leader, leader), color=colour, fontweight="bold", loc="left", pad=22
+                f"    {names.get(leader, leader)}",
+                color="0.1",
+                fontweight="bold",
+                loc="left",
+                pad=22,
+            )
+            axis.annotate(
+                "■",
+                (0, 1),
+                xycoords="axes fraction",
+                xytext=(0, 22),
+                textcoords="offset points",
+                color=colour,
+                fontsize=16,
+                va="baseline",
             )
             axis.grid(axis="y", color="0.9")
             axis.set_ylim(0, max(0.05, top * 1.08))
@@ -99,7 +120,7 @@ def draw_fan(
         figure.legend(
             handles=[
                 Patch(color="0.3", alpha=0.42, label="middle 50% of runs"),
-                Patch(color="0.3", alpha=0.18, label="middle 90% of runs"),
+                Patch(facecolor="0.3", alpha=0.25, edgecolor="0.3", label="middle 90% of runs"),
                 Line2D([], [], color="0.3", label="median"),
             ],
             loc="lower center",
@@ -107,7 +128,7 @@ def draw_fan(
             frameon=False,
         )
         counted = f"{runs} runs" if runs is not None else "ensemble"
-        kind = "free" if scenario.free_from is None and Mode(mode) is Mode.FREE else "replay"
+        kind = "free mode" if Mode(mode) is Mode.FREE else "replay"
         if scenario.free_from is not None:
             kind = f"free from {scenario.free_from}"
         default = f"{scenario.name}: power share of the main contenders ({counted}, {kind})"
