@@ -143,8 +143,7 @@ def _draw_overlaid(table, quantiles, order, scenario, leaders, level, effects, c
     """The bars left and every scenario's paths in one panel right, the base solid."""
     names = {leader.id: leader.name for leader in scenario.leaders}
     marks = _intervention_marks(effects)
-    colours = matplotlib.colormaps["Set2"]
-    styles = {name: ScenarioStyle(colours(k)) for k, name in enumerate(order)}
+    styles = scenario_styles(order)  # as in the grid: the base grey, no leader's colour
     figure = Figure(figsize=(16, 8.4), layout=ConstrainedLayoutEngine(h_pad=0.1))
     left, right = figure.subplots(1, 2, width_ratios=[2, 3])
     _dominance_bars(left, table, order, names, scenario, level, styles)
