@@ -16,12 +16,11 @@ from simulation.cli.common import (
     run_on_executor,
     unusable_out,
 )
-from simulation.cli.parameter_args import add_parameter_arguments, note_parameters
+from simulation.cli.parameter_args import add_parameter_arguments, note_parameters, parameters_asked
 from simulation.cli.scenario_args import (
     add_scenario_arguments,
     dropped_by_flags,
     load_from_args,
-    parameters_set_by_flags,
     set_by_flags,
 )
 from simulation.scenario import ScenarioError
@@ -130,7 +129,6 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.discovery.design import draws_text
     from simulation.experiments.discovery.report import box_sentence
     from simulation.experiments.parameter_draws import DrawError
-    from simulation.experiments.posterior import choose_parameters
     from simulation.experiments.sensitivity.design import MAX_STUDY_RUNS
     from simulation.model import Mode
 
@@ -160,13 +158,7 @@ def handle(args: argparse.Namespace) -> int:
     if (problem := unusable_out(out_dir, command="discover")) is not None:
         return fail(problem)
     try:
-        choice = choose_parameters(
-            args.parameters,
-            scenario,
-            args.scenario,
-            args.posterior,
-            parameters_set_by_flags(args),
-        )
+        choice = parameters_asked(args, scenario)
         discovery = Discovery(
             scenario,
             tuple(levers),

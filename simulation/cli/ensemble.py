@@ -18,12 +18,11 @@ from simulation.cli.common import (
     unusable_out,
 )
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
-from simulation.cli.parameter_args import add_parameter_arguments, note_parameters
+from simulation.cli.parameter_args import add_parameter_arguments, note_parameters, parameters_asked
 from simulation.cli.scenario_args import (
     add_scenario_arguments,
     load_from_args,
     mode_label,
-    parameters_set_by_flags,
 )
 from simulation.scenario import ScenarioError
 
@@ -101,7 +100,6 @@ def handle(args: argparse.Namespace) -> int:
     )
     from simulation.experiments.parameter_draws import DrawError
     from simulation.experiments.paths import history_lines, path_table, read_run_paths
-    from simulation.experiments.posterior import choose_parameters
     from simulation.model import Mode
     from simulation.output.fan import plot_fan
     from simulation.output.files import write_text
@@ -120,13 +118,7 @@ def handle(args: argparse.Namespace) -> int:
     if (problem := unusable_out(out_dir, command="ensemble")) is not None:
         return fail(problem)
     try:
-        choice = choose_parameters(
-            args.parameters,
-            scenario,
-            args.scenario,
-            args.posterior,
-            parameters_set_by_flags(args),
-        )
+        choice = parameters_asked(args, scenario)
     except DrawError as error:
         return fail(str(error))
     note_parameters(choice.note)

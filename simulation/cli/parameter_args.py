@@ -12,6 +12,13 @@ sample is an error.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+from simulation.cli.scenario_args import parameters_set_by_flags
+
+if TYPE_CHECKING:
+    from simulation.experiments.posterior import ParameterChoice
+    from simulation.scenario import Scenario
 import sys
 from pathlib import Path
 
@@ -51,3 +58,26 @@ def note_parameters(note: str) -> None:
     """Say on stderr what the user did not ask for: the point standing in, another sample used."""
     if note:
         print(f"interregnum: note: {note}", file=sys.stderr)
+
+
+def parameters_asked(
+    args: argparse.Namespace, scenario: Scenario, asked: str | None = None
+) -> ParameterChoice:
+    """The parameters the command's runs take, as its flags say.
+
+    ``asked`` overrides ``--parameters``; a parameter a ``--set`` flag names is kept in
+    every run.
+
+    Raises:
+        DrawError: as :func:`simulation.experiments.posterior.choose_parameters`.
+    """
+    # Imported here: the posterior's draws load pandas, which --help need not pay for.
+    from simulation.experiments.posterior import choose_parameters
+
+    return choose_parameters(
+        asked if asked is not None else args.parameters,
+        scenario,
+        args.scenario,
+        args.posterior,
+        parameters_set_by_flags(args),
+    )

@@ -10,12 +10,16 @@ from typing import TYPE_CHECKING
 
 from simulation.cli.common import count_problems, fail, report_problems, summary, unusable_out
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
-from simulation.cli.parameter_args import RUN_HELP, add_parameter_arguments, note_parameters
+from simulation.cli.parameter_args import (
+    RUN_HELP,
+    add_parameter_arguments,
+    note_parameters,
+    parameters_asked,
+)
 from simulation.cli.scenario_args import (
     add_scenario_arguments,
     load_from_args,
     mode_label,
-    parameters_set_by_flags,
 )
 from simulation.scenario import ScenarioError, scenario_hash
 
@@ -76,7 +80,6 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.inheritance import inheritance_line
     from simulation.experiments.parameter_draws import DrawError
     from simulation.experiments.paths import path_line
-    from simulation.experiments.posterior import choose_parameters
     from simulation.experiments.runs import run_model
     from simulation.experiments.seeds import run_seed
     from simulation.model import Mode
@@ -116,9 +119,7 @@ def handle(args: argparse.Namespace) -> int:
     asked = args.parameters or ("point" if member is None and args.posterior is None else None)
     seed = args.seed if member is None else run_seed(args.seed, member)
     try:
-        choice = choose_parameters(
-            asked, scenario, args.scenario, args.posterior, parameters_set_by_flags(args)
-        )
+        choice = parameters_asked(args, scenario, asked)
         check_replaceable(out_dir, RUN_FILES)
     except (DrawError, OutputError) as error:
         return fail(str(error))
