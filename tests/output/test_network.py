@@ -14,9 +14,11 @@ from simulation.experiments.runs import run_model
 from simulation.model import Mode
 from simulation.output.colours import leader_colours
 from simulation.output.network import (
+    SEPARATION,
     NetworkHistory,
     animate_network,
     draw_network,
+    month_network,
     network_history,
     turning_points,
 )
@@ -216,3 +218,22 @@ def test_the_still_shows_every_faction_circle_whole_and_every_name_in_view(small
         assert not [
             other for other, box in names.items() if other != faction and extent.overlaps(box)
         ], faction
+
+
+def test_no_two_nodes_of_a_crowded_month_lie_on_one_another():
+    """Six close allies and two enemies: the stress layout stacked the allies' nodes."""
+    allies, enemies = list("abcdef"), ["g", "h"]
+    affinity = {(x, y): 1.0 for x in allies for y in allies if x < y}
+    affinity |= {(x, y): -1.0 for x in allies for y in enemies}
+    affinity[("g", "h")] = 1.0
+    place = month_network(
+        "1924-01",
+        dict.fromkeys(allies + enemies, 0.1),
+        affinity,
+        {"trio": allies},
+    ).positions["1924-01"]
+    points = np.array(list(place.values()))
+    distance = np.linalg.norm(points[:, None] - points[None], axis=2)
+    np.fill_diagonal(distance, np.inf)
+    assert distance.min() >= SEPARATION - 1e-6
+    assert np.abs(points).max() == pytest.approx(1.0)  # still fitted to the unit square
