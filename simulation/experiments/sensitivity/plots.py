@@ -111,7 +111,10 @@ def morris_figure(
     if line is not None:  # once, below the panels, where it hides no label
         figure.legend(
             [line],
-            ["σ = μ*: above it, a parameter's effect depends on the others or is not linear"],
+            [
+                "σ = μ*: above it, a parameter's effects vary much (interactions, effects not "
+                "monotone, or an outcome moved in few steps: summary.md tells which)"
+            ],
             loc="outside lower center",
             frameon=False,
         )
