@@ -169,6 +169,7 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.compare.comparison import run_comparison
     from simulation.experiments.compare.report import (
         HEADLINE_BEYOND,
+        branch_note,
         identical_note,
         mode_used,
         unchanged_note,
@@ -244,6 +245,8 @@ def handle(args: argparse.Namespace) -> int:
         mode = mode_used(ensembles[0])
         note = unchanged_note(result.unchanged, scenarios[0].name, args.runs, mode)
         print(f"interregnum: warning: {note}", file=sys.stderr)
+    if (branching := branch_note(ensembles)) is not None:
+        print(f"interregnum: warning: {branching}", file=sys.stderr)
     print()
     if len(scenarios) - 1 <= HEADLINE_BEYOND:
         print(result.main_table)

@@ -108,6 +108,30 @@ def test_compare_warns_when_an_alternative_does_nothing_in_the_mode_used(
         assert "acts in replay only" in report  # the change says where it acts
 
 
+def test_compare_warns_when_an_alternative_branches_where_the_base_does_not(
+    small_file, tmp_path, capsys
+):
+    """The differences would mix the branch with the overlay's own changes."""
+    overlay = tmp_path / "branch.yaml"
+    overlay.write_text(
+        "extends: small.yaml\nname: small-branch\nsource: test\nfree_from: 1922-10\nchanges: []\n"
+    )
+    out = tmp_path / "apart"
+    arguments = ["compare", str(small_file), str(overlay), "--runs", "4", "--workers", "1"]
+    assert main([*arguments, "--out", str(out), "--quiet"]) == 0
+    error, report = capsys.readouterr().err, (out / "report.md").read_text()
+    note = (
+        "small-branch in free from 1922-10 mode, small in free mode: the differences mix the "
+        "branch from history with the alternative's own changes; to see the changes alone, "
+        "give the base the same branch (--free-from 1922-10)."
+    )
+    assert f"interregnum: warning: {note}" in error and f"**Warning:** {note}" in report
+    assert "4 runs per scenario in free mode (small-branch: free from 1922-10)," in report
+    alike = tmp_path / "alike"
+    assert main([*arguments, "--free-from", "1922-10", "--out", str(alike), "--quiet"]) == 0
+    assert "mix the branch" not in capsys.readouterr().err  # both branch at 1922-10
+
+
 def test_an_overlay_may_branch_from_history_and_a_bad_month_is_told_at_its_line(small_file):
     overlay = small_file.parent / "branch.yaml"
     overlay.write_text(
