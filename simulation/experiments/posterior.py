@@ -106,6 +106,31 @@ def read_point(path: Path) -> dict[str, float]:
     return {str(name): float(value) for name, value in fitted.items()}
 
 
+def check_fitted_until(path: Path, month: str) -> None:
+    """Refuse a fitted point made up to another month than ``month`` (the hold-out's).
+
+    ``calibrate`` records ``fit.fit_until`` (null for a fit on every pattern); a file
+    without the record (written by hand) is taken as it is. Without this check a hold-out
+    fit of 1924-12 was assessed as one of 1925-06, and the report said so.
+
+    Raises:
+        DrawError: the file was fitted up to another month, or on every pattern.
+    """
+    data, root = read_yaml(read_text(path, "parameters file"), str(path), "parameters")
+    fit = data.get("fit")
+    if not isinstance(fit, dict) or "fit_until" not in fit:
+        return
+    fitted = fit["fit_until"]
+    if fitted is not None and str(fitted) == month:
+        return
+    place = f"{path}:{line_of(root, ('fit', 'fit_until'))}: fit.fit_until"
+    made = "on every fit pattern" if fitted is None else f"on the patterns up to {fitted}"
+    raise DrawError(
+        f"{place}: this point was fitted {made}, not up to {month}: give the hold-out fit "
+        f"made with --fit-until {month}, or assess with the month it was made for"
+    )
+
+
 def point_place(path: Path, root: yaml.Node | None, name: str) -> str:
     """``FILE:LINE: parameters.NAME``: where a point file gives a parameter."""
     if root is None:

@@ -287,6 +287,27 @@ def test_a_dask_cluster_gives_the_same_assessment(assessed, tmp_path):
     assert f'"executor": "{cluster.scheduler_address}"' in manifest
 
 
+@pytest.mark.parametrize(
+    ("fit_until", "point", "made"),
+    [
+        ("1925-06", "baseline-1922-until-1924-12.yaml", "on the patterns up to 1924-12"),
+        ("1924-12", "baseline-1922.yaml", "on every fit pattern"),
+    ],
+)
+def test_a_hold_out_fit_made_for_another_month_is_refused(fit_until, point, made, tmp_path, capsys):
+    """It was assessed as the month asked for, and the report said so."""
+    path = ROOT / "calibration" / "parameters" / point
+    out = tmp_path / "a"
+    arguments = ["assess", str(BASELINE), "--runs", "2", "--fit-until", fit_until]
+    assert main([*arguments, "--hold-out-parameters", str(path), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"interregnum: {path}:8: fit.fit_until: this point was fitted {made}, not up to "
+        f"{fit_until}: give the hold-out fit made with --fit-until {fit_until}, or assess with "
+        "the month it was made for\n"
+    )
+    assert not out.exists()
+
+
 def test_an_unreachable_scheduler_is_reported(tmp_path, capsys):
     arguments = ["assess", str(BASELINE), "--runs", "2", "--out", str(tmp_path / "a")]
     assert main([*arguments, "--scheduler", "tcp://127.0.0.1:9"]) == 1  # as for an ensemble
