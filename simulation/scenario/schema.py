@@ -301,7 +301,11 @@ class Event(Frozen):
     functionaries: Headcount | None = None
     share: Share | None = Field(None, description="share of loyalty a purge moves, if no count")
     influence: dict[Identifier, Delta] = {}
-    blame: dict[Identifier, Share] = {}
+    blame: dict[Identifier, Share] = Field(
+        {},
+        description="offices answerable for a failure, each with the standing its holder "
+        "loses; where the leaders decide, the strongest picks one scapegoat among the holders",
+    )
     failure: StrictBool | None = Field(
         None,
         description="a failure of the line the leadership answers for; by default, whether the "
