@@ -179,6 +179,14 @@ def _event_index(draft: Draft, event_id: object, at: Path) -> int:
     raise _refuse(at, f"unknown event {quote(event_id)}{suggestion(event_id, known)}")
 
 
+_INTERVENTION_SET = (
+    "set by the change itself, not by hand: an event an overlay adds, moves or changes acts "
+    "in every mode; to leave a decision to the leaders in free mode, leave it out of the "
+    "overlay (or branch from history after it with free_from)"
+)
+"""Said of a hand-written ``intervention``: a user's ``false`` was silently made true."""
+
+
 def _intervene(event: dict, places: dict, source: Source, at: Path) -> None:
     """Mark an event as a counterfactual's intervention, written where the change was."""
     event["intervention"] = True
@@ -208,6 +216,8 @@ def _add_event(draft: Draft, value: object, source: Source, at: Path) -> None:
         raise _refuse(at, "the base scenario has no list of events")
     if not isinstance(value, dict):
         raise _refuse(at, "expected a full event: a mapping of event fields")
+    if "intervention" in value:
+        raise _refuse((*at, "intervention"), _INTERVENTION_SET)
     event = copy.deepcopy(value)
     if "date" in event:
         event["date"] = _month(event["date"], (*at, "date"))
@@ -236,6 +246,8 @@ def _modify_event(draft: Draft, value: object, source: Source, at: Path) -> None
                 raise _refuse(here, "an event's id cannot change; drop it and add a new one")
             if parts[0] == "date":
                 raise _refuse(here, "use move_event to change an event's date")
+            if parts[0] == "intervention":
+                raise _refuse(here, _INTERVENTION_SET)
             _assign(event, parts, new, ("events", 0), here)
         except Refused as refused:
             problems += refused.problems

@@ -225,6 +225,15 @@ BAD_CHANGES = [
         "modify_event: {id: condemn, set: {date: 1922-10}}",
         r"changes\[0\]\.modify_event\.set\.date: use move_event to change an event's date",
     ),
+    (  # a hand-written false was made true without a word
+        "modify_event: {id: condemn, set: {intervention: false}}",
+        r"changes\[0\]\.modify_event\.set\.intervention: set by the change itself, not by hand",
+    ),
+    (
+        "add_event: {id: extra, date: 1922-10, type: polemic, kind: decision, who: stalin,"
+        " intervention: false, description: x, source: test}",
+        r"changes\[0\]\.add_event\.intervention: set by the change itself, not by hand",
+    ),
     (
         "modify_event: {id: lenin-stroke, set: {health: 2}}",
         r"changes\[0\]\.modify_event\.set\.health: Input should be less than or equal to 1",
