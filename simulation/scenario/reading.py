@@ -239,12 +239,23 @@ def read_value(text: str, origin: str) -> tuple[object, yaml.Node | None]:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         reason = getattr(error, "problem", None) or str(error)
-        raise ScenarioError([f"{origin}:{line}: invalid YAML: {cut(reason, 120)}"]) from None
+        raise ScenarioError(
+            [f"{origin}:{line}: invalid YAML: {cut(reason, 120)}{_hint(reason)}"]
+        ) from None
     finally:
         loader.dispose()
     if loader.unbuilt:
         raise ScenarioError([_unbuilt(origin, root, *unbuilt) for unbuilt in loader.unbuilt])
     return data, root
+
+
+def _hint(reason: str) -> str:
+    """What a historian most likely got wrong, after PyYAML's words for it."""
+    if "'\\t'" in reason or "\t" in reason:
+        return " (indent with spaces, not tabs)"
+    if "expected <block end>" in reason or "mapping values are not allowed" in reason:
+        return " (check this line's indentation against the lines above it)"
+    return ""
 
 
 def _unbuilt(origin: str, root: yaml.Node, node: yaml.Node, problem: str) -> str:

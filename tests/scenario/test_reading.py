@@ -259,3 +259,20 @@ def test_a_value_yaml_cannot_build_is_told_once_at_its_anchor_however_often_alia
     assert problems == [
         "bad.yaml:2: start: cannot read '1924-02-30' as a date: day is out of range for month"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("name: x\nleaders:\n\t- id: a\n", "(indent with spaces, not tabs)"),
+        (
+            "name: x\nchanges:\n  - add_event:\n      id: e\n     date: 1924-01\n",
+            "(check this line's indentation against the lines above it)",
+        ),
+    ],
+)
+def test_an_indentation_slip_is_named_as_one(text, hint):
+    """PyYAML's words ('expected <block end>') do not say what a historian got wrong."""
+    (problem,) = problems_of(text)
+    assert problem.startswith("bad.yaml:") and "invalid YAML" in problem
+    assert problem.endswith(hint)
