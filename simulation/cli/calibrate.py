@@ -31,7 +31,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="fit the model's free parameters to the historical patterns (ABC)",
         description="Fit the free parameters of a scenario to the 'fit' patterns of the "
         "patterns file with ABC (pyabc): by default one rejection step from the prior that "
-        "keeps the --quantile of particles closest to history, all equally weighted; "
+        "keeps the first proposals within the tolerance (the --quantile of the distances of "
+        "a first prior sample), all equally weighted; "
         "--generations N adds ABC-SMC generations. 'hold_out' patterns are never read. Writes the "
         "posterior sample, the chosen point, the validation of that point on fresh seeds "
         "(every pattern, marked in or out of the fit), how far the fit narrowed each prior "
@@ -76,8 +77,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--quantile",
         type=float,
-        help="share of the proposed particles kept: each tolerance is this quantile of the "
-        "last distances (default 0.05; quick 0.25)",
+        help="each tolerance is this quantile of the last population's distances (the first, "
+        "of a prior sample as large as the population); the share of proposals then kept "
+        "differs (default 0.05; quick 0.25)",
     )
     parser.add_argument(
         "--runs-per-particle", type=int, help="free-mode runs per particle (default 8)"
@@ -252,7 +254,7 @@ def handle(args: argparse.Namespace) -> int:
     fitting.unlink(missing_ok=True)
     print(
         f"calibrating {scenario.name}: population {settings.population}, "
-        f"{settings.generations} generations keeping {settings.quantile:g} of proposals, "
+        f"{settings.generations} generations, tolerance the {settings.quantile:g} quantile, "
         f"{settings.runs_per_particle} runs per particle, "
         f"{settings.workers} processes"
         + (f", fitting patterns up to {args.fit_until}" if args.fit_until else "")
@@ -293,6 +295,13 @@ def handle(args: argparse.Namespace) -> int:
         "settings": vars(settings),
         "validation_runs": validation_runs,
         "stopped_early": calibration.stopped_early_,
+        # Each generation's tolerance and proposals, so that what share the fit kept can be
+        # read from the committed file: the quantile is not that share.
+        "generations_run": [
+            {"epsilon": round(float(row.epsilon), 6), "proposals": int(row.samples)}
+            for row in calibration.populations_.itertuples()
+            if row.t >= 0
+        ],
     }
     chosen = {name: round(value, 6) for name, value in calibration.best_.items()}
     header = (

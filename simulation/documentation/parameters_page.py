@@ -96,8 +96,9 @@ def _method(run: dict) -> str:
     kept = run.get("quantile")
     if generations == 1 and kept is not None:
         return (
-            f"one rejection step from the prior keeping {population} particles, the {kept:.0%} "
-            "closest to history, all equally weighted"
+            f"one rejection step from the prior keeping the first {population} proposals within "
+            f"the tolerance (the {kept:.0%} quantile of the distances of a first prior sample of "
+            f"{population}), all equally weighted"
         )
     return f"ABC-SMC with a population of {population} over {generations} generations"
 
@@ -206,8 +207,9 @@ def render(root: Path) -> str:
             f"**Posterior mean** and the **credible interval** (central "
             f"{CREDIBLE:.0%}, by weight) summarise the weighted posterior sample beside it "
             f"(`{posterior_file(FIT)}`). **Fitted to 1924-12** is the point fitted on the "
-            f"patterns dated up to 1924-12 only (`{HOLD_OUT_FIT}`), which the hold-out test "
-            f"on the [validation page](validation.md) assesses.",
+            f"patterns dated up to 1924-12 only (`{HOLD_OUT_FIT}`); the hold-out test on the "
+            f"[validation page](validation.md) draws its runs from the posterior sample beside "
+            f"it.",
             "",
             sensitivity,
             "",

@@ -121,6 +121,12 @@ def test_a_tiny_calibration_writes_its_results(tmp_path, capsys):
     assert set(validation["sample"].dropna()) == {"in", "out"}
     fitted = yaml.safe_load(parameters.read_text())
     assert fitted["fit"]["fit_until"] == "1924-12"
+    # What share the fit kept, readable from the committed file (the quantile is not it).
+    populations = pd.read_csv(out / "populations.csv").query("t >= 0")
+    assert fitted["fit"]["generations_run"] == [
+        {"epsilon": pytest.approx(row.epsilon, abs=1e-6), "proposals": row.samples}
+        for row in populations.itertuples()
+    ]
     assert json.loads((out / "manifest.json").read_text())["command"] == "calibrate"
     learnt = pd.read_csv(out / "contraction.csv")
     assert set(learnt["parameter"]) == set(fitted["parameters"])
