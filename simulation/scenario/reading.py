@@ -253,8 +253,10 @@ def _hint(reason: str) -> str:
     """What a historian most likely got wrong, after PyYAML's words for it."""
     if "'\\t'" in reason or "\t" in reason:
         return " (indent with spaces, not tabs)"
-    if "expected <block end>" in reason or "mapping values are not allowed" in reason:
+    if "expected <block end>" in reason:
         return " (check this line's indentation against the lines above it)"
+    if "mapping values are not allowed" in reason:
+        return " (quote a value that holds ': ', or check this line's indentation)"
     return ""
 
 

@@ -269,6 +269,10 @@ def test_a_value_yaml_cannot_build_is_told_once_at_its_anchor_however_often_alia
             "name: x\nchanges:\n  - add_event:\n      id: e\n     date: 1924-01\n",
             "(check this line's indentation against the lines above it)",
         ),
+        (
+            "name: x\ndescription: The trio: a pact\n",
+            "(quote a value that holds ': ', or check this line's indentation)",
+        ),
     ],
 )
 def test_an_indentation_slip_is_named_as_one(text, hint):
