@@ -114,9 +114,13 @@ def check_fitted_until(path: Path, month: str) -> None:
     fit of 1924-12 was assessed as one of 1925-06, and the report said so.
 
     Raises:
-        DrawError: the file was fitted up to another month, or on every pattern.
+        DrawError: the file cannot be read (one line per problem), or was fitted up to
+            another month, or on every pattern.
     """
-    data, root = read_yaml(read_text(path, "parameters file"), str(path), "parameters")
+    try:
+        data, root = read_yaml(read_text(path, "parameters file"), str(path), "parameters")
+    except ScenarioError as error:  # a file that cannot be read says so, line by line
+        raise DrawError("\n".join(error.problems)) from None
     fit = data.get("fit")
     if not isinstance(fit, dict) or "fit_until" not in fit:
         return
