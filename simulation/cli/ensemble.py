@@ -19,11 +19,7 @@ from simulation.cli.common import (
 )
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.parameter_args import add_parameter_arguments, note_parameters, parameters_asked
-from simulation.cli.scenario_args import (
-    add_scenario_arguments,
-    load_from_args,
-    mode_label,
-)
+from simulation.cli.scenario_args import add_scenario_arguments, load_from_args
 from simulation.scenario import ScenarioError
 
 if TYPE_CHECKING:  # the module itself is imported when the command runs (see handle)
@@ -167,7 +163,7 @@ def handle(args: argparse.Namespace) -> int:
         return fail(str(error), status=error.status)
     except OSError as error:
         return fail(f"cannot write to {out_dir}: {error.strerror or error}", status=1)
-    mode = mode_label(args.mode, scenario)
+    mode = scenario.mode_label(args.mode)
     print(f"{mode}: {summary(scenario)}; {args.runs} runs, root seed {args.seed}")
     print(f"parameters: {_parameters_line(choice)}")
     if report.already_done:

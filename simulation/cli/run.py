@@ -16,11 +16,7 @@ from simulation.cli.parameter_args import (
     note_parameters,
     parameters_asked,
 )
-from simulation.cli.scenario_args import (
-    add_scenario_arguments,
-    load_from_args,
-    mode_label,
-)
+from simulation.cli.scenario_args import add_scenario_arguments, load_from_args
 from simulation.scenario import ScenarioError, scenario_hash
 
 if TYPE_CHECKING:
@@ -134,7 +130,8 @@ def handle(args: argparse.Namespace) -> int:
     )
 
     # Which run a figure shows: a replay and a free run of one scenario look alike.
-    which = mode_label(mode, scenario) + (" mode" if mode_label(mode, scenario) == "free" else "")
+    label = scenario.mode_label(mode)
+    which = f"{label} mode" if label == "free" else label
     which += f", seed {seed}" if member is None else f", run {member} of root seed {args.seed}"
 
     def figures(directory: Path) -> list[str]:
@@ -174,7 +171,7 @@ def handle(args: argparse.Namespace) -> int:
     final = final[final["date"] == str(scenario.end)].nlargest(3, "power")
     leaders = ", ".join(f"{row.leader} {row.power:.2f}" for row in final.itertuples())
     of = "" if member is None else f" (run {member} of the ensemble of root seed {args.seed})"
-    print(f"{mode_label(mode, scenario)}: {summary(scenario)}; seed {seed}{of}")
+    print(f"{label}: {summary(scenario)}; seed {seed}{of}")
     inherited = inheritance_line(model)
     if inherited:
         print(inherited)

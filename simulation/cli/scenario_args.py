@@ -96,11 +96,6 @@ def branch_from_history(scenario: Scenario, month: str | None) -> Scenario:
     return apply_changes(scenario, [{"set": {"free_from": month}}], [f"--free-from {month}"])
 
 
-def mode_label(mode: str, scenario: Scenario) -> str:
-    """How the scenario's decisions were treated: ``replay``, ``free`` or ``free from YYYY-MM``."""
-    return mode if scenario.free_from is None else f"free from {scenario.free_from}"
-
-
 def _split(flag: str, text: str, form: str) -> tuple[str, str]:
     name, equals, value = text.partition("=")
     if not equals or not name.strip():
@@ -236,7 +231,7 @@ def _note_idle_drop(base: Scenario, changed: Scenario, event_id: str, mode: str)
     if within and not applies(event, changed, decides_from(changed, Mode(mode))):
         print(
             f"interregnum: note: --drop-event {event_id} drops a decision of the scenario that "
-            f"{mode_label(mode, changed)} runs never apply (the leaders decide it): it changes "
+            f"{changed.mode_label(mode)} runs never apply (the leaders decide it): it changes "
             "nothing here; it acts in replay, and in a branch from history that starts after "
             "its month",
             file=sys.stderr,

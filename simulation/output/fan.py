@@ -128,9 +128,8 @@ def draw_fan(
             frameon=False,
         )
         counted = f"{runs} runs" if runs is not None else "ensemble"
-        kind = "free mode" if Mode(mode) is Mode.FREE else "replay"
-        if scenario.free_from is not None:
-            kind = f"free from {scenario.free_from}"
+        kind = scenario.mode_label(Mode(mode).value)
+        kind += " mode" if kind == "free" else ""
         default = f"{scenario.name}: power share of the main contenders ({counted}, {kind})"
         figure.suptitle(title or default)
         if chosen:

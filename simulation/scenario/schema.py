@@ -357,3 +357,11 @@ class Scenario(Frozen):
     organisations: Annotated[list[Organisation], Field(min_length=1)]
     factions: list[Faction] = []
     events: list[Event] = []
+
+    def mode_label(self, mode: str) -> str:
+        """How runs in ``mode`` treat the decisions: ``replay``, ``free`` or ``free from YYYY-MM``.
+
+        A branch from history (``free_from``) decides from its month whatever the mode: the
+        commands, the reports and the figures name the runs by this one rule.
+        """
+        return str(mode) if self.free_from is None else f"free from {self.free_from}"

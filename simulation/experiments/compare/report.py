@@ -387,8 +387,7 @@ def mode_used(ensemble) -> str:
 
     A scenario's ``free_from`` (``--free-from``) overrides the mode.
     """
-    free_from = ensemble.scenario.free_from
-    return ensemble.mode.value if free_from is None else f"free from {free_from}"
+    return ensemble.scenario.mode_label(ensemble.mode.value)
 
 
 def branch_note(ensembles: Sequence) -> str | None:
