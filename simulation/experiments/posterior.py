@@ -79,17 +79,25 @@ def posterior_of(scenario_file: Path) -> Path | None:
     return None if point is None else posterior_beside(point)
 
 
-def read_point(path: Path) -> dict[str, float]:
+def read_point(path: Path, fitted_until: str | None = None) -> dict[str, float]:
     """The parameters of a fitted point file, as ``calibrate`` writes it.
 
+    With ``fitted_until`` (a hold-out's month), a point ``calibrate`` recorded as fitted
+    up to another month, or on every pattern, is refused: a hold-out fit of 1924-12 was
+    assessed as one of 1925-06, and the report said so. A file without the record
+    (written by hand) is taken as it is.
+
     Raises:
-        DrawError: the file cannot be read, has no ``parameters:`` mapping, or maps a
-            name to something other than a number (one line per problem, at its line).
+        DrawError: the file cannot be read, was fitted for another month than
+            ``fitted_until``, has no ``parameters:`` mapping, or maps a name to something
+            other than a number (one line per problem, at its line).
     """
     try:
         data, root = read_yaml(read_text(path, "parameters file"), str(path), "parameters")
     except ScenarioError as error:
         raise DrawError("\n".join(error.problems)) from None
+    if fitted_until is not None:
+        _check_fitted_until(path, data, root, fitted_until)
     fitted = data.get("parameters")
     if not isinstance(fitted, dict):
         raise DrawError(
@@ -106,21 +114,8 @@ def read_point(path: Path) -> dict[str, float]:
     return {str(name): float(value) for name, value in fitted.items()}
 
 
-def check_fitted_until(path: Path, month: str) -> None:
-    """Refuse a fitted point made up to another month than ``month`` (the hold-out's).
-
-    ``calibrate`` records ``fit.fit_until`` (null for a fit on every pattern); a file
-    without the record (written by hand) is taken as it is. Without this check a hold-out
-    fit of 1924-12 was assessed as one of 1925-06, and the report said so.
-
-    Raises:
-        DrawError: the file cannot be read (one line per problem), or was fitted up to
-            another month, or on every pattern.
-    """
-    try:
-        data, root = read_yaml(read_text(path, "parameters file"), str(path), "parameters")
-    except ScenarioError as error:  # a file that cannot be read says so, line by line
-        raise DrawError("\n".join(error.problems)) from None
+def _check_fitted_until(path: Path, data: dict, root: yaml.Node, month: str) -> None:
+    """Refuse a point whose ``fit.fit_until`` (null: every pattern) is not ``month``."""
     fit = data.get("fit")
     if not isinstance(fit, dict) or "fit_until" not in fit:
         return

@@ -41,7 +41,7 @@ from simulation.experiments.parameter_draws import (
     value_problem,
 )
 from simulation.experiments.paths import ORDERS, PathReader, history_orders, order_of
-from simulation.experiments.posterior import check_fitted_until, point_place, read_point
+from simulation.experiments.posterior import point_place, read_point
 from simulation.experiments.seeds import run_seeds
 from simulation.model.parameters import free_parameters
 from simulation.scenario import Scenario
@@ -248,8 +248,7 @@ def variants(scenario: Scenario, settings: Settings) -> tuple[list[Variant], str
         if name in sources
     ]
     if settings.hold_out_parameters.is_file():
-        check_fitted_until(settings.hold_out_parameters, str(settings.fit_until))
-        hold_out_point = read_point(settings.hold_out_parameters)
+        hold_out_point = read_point(settings.hold_out_parameters, str(settings.fit_until))
         problem = value_problem(pd.DataFrame([hold_out_point]))
         if problem is not None:
             name, _, message = problem[1].partition(": ")
