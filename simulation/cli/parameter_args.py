@@ -12,6 +12,8 @@ sample is an error.
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from simulation.cli.scenario_args import parameters_set_by_flags
@@ -19,8 +21,6 @@ from simulation.cli.scenario_args import parameters_set_by_flags
 if TYPE_CHECKING:
     from simulation.experiments.posterior import ParameterChoice
     from simulation.scenario import Scenario
-import sys
-from pathlib import Path
 
 ENSEMBLE_HELP = (
     "posterior (default): each run draws its parameters from the ABC posterior "

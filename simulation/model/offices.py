@@ -173,14 +173,11 @@ def fill_seats(state, appointer, row):
     Bukharin's promotion from candidate to full member of the Politburo after
     Lenin's death.
     """
-    holds, alive = state.holds, state.alive
+    holds = state.holds
     for post in range(state.seats.size):
         if state.seats[post] == 0:
             continue
-        filled = 0
-        for i in range(alive.size):
-            if alive[i] and holds[i, post]:
-                filled += 1
+        filled = _living_members(state, post)
         lines = state.promoted_from[post]
         lines = lines[lines >= 0]
         while filled < state.seats[post]:
@@ -235,12 +232,18 @@ def seat_the_inherited_members(state):
     start from the body it inherits. Seats never shrink.
     """
     for post in range(state.seats.size):
-        if state.seats[post] == 0:
-            continue
-        members = 0
-        for i in range(state.alive.size):
-            members += state.holds[i, post] and state.alive[i]
-        state.seats[post] = max(state.seats[post], members)
+        if state.seats[post] > 0:
+            state.seats[post] = max(state.seats[post], _living_members(state, post))
+
+
+@njit(cache=True)
+def _living_members(state, post):
+    """How many living leaders hold ``post`` (a body's seats filled)."""
+    members = 0
+    for i in range(state.alive.size):
+        if state.alive[i] and state.holds[i, post]:
+            members += 1
+    return members
 
 
 @njit(cache=True)

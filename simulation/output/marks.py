@@ -105,7 +105,7 @@ def run_marks(
     posts = {key: post.name for key, post in scenario.posts.items()}
     organisations = {o.id: o.name for o in scenario.organisations}
     entries = []
-    removed: dict[tuple[pd.Timestamp, str], list[str]] = {}
+    removed: dict[tuple[pd.Timestamp, str, bool], list[str]] = {}  # (month, verb, drawn)
     for row in events.fillna("").itertuples(index=False):
         month = month_start(row.date)
         if row.origin != "model":

@@ -13,13 +13,7 @@ from matplotlib.figure import Figure
 from simulation.model.party_model import Mode
 from simulation.output.colours import leader_colours
 from simulation.output.contenders import main_leaders
-from simulation.output.marks import (
-    draw_marks,
-    month_start,
-    run_marks,
-    scenario_marks,
-    title_pad,
-)
+from simulation.output.marks import draw_marks, month_start, run_marks, scenario_marks, title_pad
 from simulation.output.style import save_figure, slide_style
 from simulation.scenario.schema import Scenario
 
