@@ -26,7 +26,7 @@ from simulation.scenario.changes import apply_changes_to
 from simulation.scenario.draft import Draft, FileSource, LabelSource, claim
 from simulation.scenario.messages import ScenarioError, cut, suggestion
 from simulation.scenario.parameters_file import draft_with_parameter_file
-from simulation.scenario.reading import read_text, read_yaml
+from simulation.scenario.reading import nearest_path, read_text, read_yaml
 from simulation.scenario.schema import Scenario
 from simulation.scenario.validation import validate_draft
 
@@ -71,6 +71,17 @@ def draft_of(
     if len(chain) >= MAX_CHAIN:
         raise ScenarioError(
             [source.describe(("extends",), f"more than {MAX_CHAIN} files extend one another")]
+        )
+    if not base_path.exists() and (meant := nearest_path(base_path)):
+        # Said as the line to write, not as the path joined to the overlay's folder.
+        written = os.path.relpath(meant, base_dir or FilePath.cwd())
+        raise ScenarioError(
+            [
+                source.describe(
+                    ("extends",),
+                    f"{base_name}: no such scenario file (did you mean extends: {written}?)",
+                )
+            ]
         )
     try:
         base_text = read_text(base_path, "scenario file")

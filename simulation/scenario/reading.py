@@ -21,6 +21,7 @@ messages, and the data is constructed from that same tree.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import stat
@@ -51,7 +52,9 @@ def read_text(path: FilePath, what: str = "scenario file") -> str:
     except FileNotFoundError:
         # The commands' defaults are relative paths: say where one was looked for.
         where = "" if FilePath(path).is_absolute() else f" under {FilePath.cwd()}"
-        raise ScenarioError([f"{path}: no such {what}{where}"]) from None
+        meant = nearest_path(FilePath(path))
+        hint = f" (did you mean '{meant}'?)" if meant else ""
+        raise ScenarioError([f"{path}: no such {what}{where}{hint}"]) from None
     except OSError as error:
         raise ScenarioError([f"{path}: cannot read {what}: {error.strerror}"]) from None
     try:
@@ -67,6 +70,38 @@ def read_text(path: FilePath, what: str = "scenario file") -> str:
         raise ScenarioError(
             [f"{path}:{line}: not UTF-8 text (byte {error.start}); save the {what} as UTF-8"]
         ) from None
+
+
+def nearest_path(path: FilePath) -> FilePath | None:
+    """The existing file ``path`` most likely meant, written as it was, or None.
+
+    Each part that names nothing is replaced by the closest name in the folder
+    reached so far (``scenario/baseline-1922.yaml`` for ``scenarios/baseline_1922.yaml``),
+    so that a slip anywhere in a path, an overlay's ``extends:`` among them, is
+    pointed out rather than only refused.
+    """
+    reached, written = FilePath(path.anchor), FilePath(path.anchor)
+    parts = path.parts[1:] if path.anchor else path.parts
+    if not path.anchor:
+        reached = FilePath.cwd()
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        if not (reached / part).exists():
+            try:
+                names = [
+                    entry.name
+                    for entry in reached.iterdir()
+                    if not entry.name.startswith(".")
+                    and (entry.is_file() if last else entry.is_dir())
+                ]
+            except OSError:
+                return None
+            close = difflib.get_close_matches(part, names, n=1)
+            if not close:
+                return None
+            part = close[0]
+        reached, written = reached / part, written / part
+    return written if reached.is_file() and written != path else None
 
 
 def _read_regular(descriptor: int, path: FilePath, what: str) -> bytes:

@@ -371,6 +371,28 @@ def test_a_bad_overlay_header_is_refused(base_file, tmp_path, header, message):
         load_scenario(write_overlay(tmp_path, "", header=header))
 
 
+def test_a_mistyped_base_is_pointed_out_as_the_line_to_write(base_file, tmp_path):
+    """A slip in a folder or a file name names the file meant, relative to the overlay."""
+    (tmp_path / "scenarios").mkdir()
+    base_file.rename(tmp_path / "scenarios" / "base_1922.yaml")
+    overlays = tmp_path / "overlays"
+    overlays.mkdir()
+    path = write_overlay(
+        overlays, "", header=HEADER.replace("base.yaml", "../scenario/base-1922.yaml")
+    )
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(path)
+    assert error.value.problems == [
+        f"{path}:1: extends: {tmp_path}/scenario/base-1922.yaml: no such scenario file "
+        "(did you mean extends: ../scenarios/base_1922.yaml?)"
+    ]
+    far_off = write_overlay(
+        overlays, "", header=HEADER.replace("base.yaml", "../nothing/alike.yaml")
+    )
+    with pytest.raises(ScenarioError, match=r"alike\.yaml: no such scenario file$"):
+        load_scenario(far_off)
+
+
 def test_a_cycle_of_overlays_is_refused(tmp_path):
     first = write_overlay(tmp_path, "  []\n", "first.yaml", HEADER.replace("base", "second"))
     write_overlay(tmp_path, "  []\n", "second.yaml", HEADER.replace("base", "first"))

@@ -102,6 +102,23 @@ def test_a_missing_file_named_relatively_says_where_it_was_looked_for(tmp_path, 
         load_scenario(tmp_path / "absent.yaml")  # an absolute path says no more
 
 
+def test_a_mistyped_file_name_is_answered_with_the_file_meant(tmp_path, monkeypatch):
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "baseline_1922.yaml").write_text(SMALL_SCENARIO)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ScenarioError) as error:
+        load_scenario("scenario/baseline-1922.yml")
+    assert error.value.problems == [
+        f"scenario/baseline-1922.yml: no such scenario file under {tmp_path} "
+        "(did you mean 'scenarios/baseline_1922.yaml'?)"
+    ]
+    absolute = tmp_path / "scenarios" / "baseline_1923.yaml"
+    with pytest.raises(
+        ScenarioError, match=r"\(did you mean '.*/scenarios/baseline_1922\.yaml'\?\)$"
+    ):
+        load_scenario(absolute)
+
+
 def test_a_scenario_file_over_the_size_limit_is_refused(tmp_path):
     path = tmp_path / "huge.yaml"
     path.write_text(SMALL_SCENARIO + "#" * MAX_FILE_BYTES)
