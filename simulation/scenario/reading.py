@@ -25,6 +25,7 @@ import difflib
 import os
 import re
 import stat
+from itertools import pairwise
 from pathlib import Path as FilePath
 
 import yaml
@@ -165,6 +166,8 @@ class _BoundedLoader(yaml.SafeLoader):
                     f"{first_line[identity]}, again at line {line}): write it once",
                 )
             first_line[identity] = line
+        if node.flow_style:
+            _refuse_decimal_commas(node)
         return node
 
     def construct_object(self, node, deep=False):
@@ -187,6 +190,35 @@ class _BoundedLoader(yaml.SafeLoader):
             problem = f"cannot read {quote(node.value)} as {what}: {cut(why, 80)}"
             self.unbuilt.append((node, problem))
             return str(node.value)
+
+
+_INT, _NUMBERS = "tag:yaml.org,2002:int", {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+
+
+def _refuse_decimal_commas(node: yaml.MappingNode) -> None:
+    """Refuse ``{x: 0,4}``, which YAML reads as ``x: 0`` and a key ``4`` with no value.
+
+    A decimal comma is how much of Europe writes a number; the key it leaves behind
+    would otherwise be reported as an unknown field or path ``4``, which says nothing.
+    """
+    for (_, number), (key, value) in pairwise(node.value):
+        if (
+            isinstance(number, yaml.ScalarNode)
+            and number.tag in _NUMBERS
+            and number.style is None
+            and isinstance(key, yaml.ScalarNode)
+            and key.tag == _INT
+            and key.style is None
+            and isinstance(value, yaml.ScalarNode)
+            and value.value == ""
+        ):
+            written = f"{number.value},{key.value}"
+            raise _Refusal(
+                key.start_mark.line + 1,
+                f"{quote(written)} reads as the number {number.value} and a key {key.value}: "
+                f"write a number with a point ({number.value}.{key.value}); "
+                "a comma separates the entries of {...}",
+            )
 
 
 _KINDS = {"int": "an integer", "float": "a number", "timestamp": "a date", "bool": "true or false"}

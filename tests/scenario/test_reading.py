@@ -50,6 +50,20 @@ def test_a_duplicated_start_gives_one_message_not_hundreds():
     assert "duplicate key 'start' (first written at line 2, again at line 4)" in problem
 
 
+def test_a_decimal_comma_in_a_flow_mapping_is_named_as_one():
+    """``{influence: 0,5, ...}`` would otherwise leave an unknown field '5' to puzzle over."""
+    text = SMALL_SCENARIO.replace("influence: 0.5,", "influence: 0,5,", 1)
+    (problem,) = problems_of(text)
+    line = line_number(text, "influence: 0,5,")
+    assert problem == (
+        f"bad.yaml:{line}: '0,5' reads as the number 0 and a key 5: write a number with a "
+        "point (0.5); a comma separates the entries of {...}"
+    )
+    # Entries that merely follow a number, and a comma in a block mapping, are not taken for one.
+    assert not any("reads as" in p for p in problems_of("{start: 1922-04, 5: x, 6: 1}\n"))
+    assert not any("reads as" in p for p in problems_of("start: 0,5\n"))
+
+
 def test_an_alias_bomb_is_refused_quickly_with_a_short_message():
     assert len(BOMB) < 320
     started = time.perf_counter()
