@@ -205,8 +205,11 @@ def apply_event(model: PartyModel, prepared: PreparedEvent) -> None:
     The dead do nothing and are given nothing: an attack whose authors are all
     dead has no effect (no vote, no grievance, no cost in standing to anyone),
     and the typed effects skip the dead (see :func:`_living`). Validation
-    refuses such events; this keeps a run sound if one gets through. The event
-    is logged all the same, as the scenario's record.
+    refuses such events; this keeps a run sound if one gets through. Nor is a man
+    removed or demoted from a post no one named holds by then (an overlay that
+    moves Kirov's appointment to Leningrad before Zinoviev's removal from it, or a
+    removal added after the model took the post): no vote, no grievance, no shock.
+    The event is logged all the same, as the scenario's record, with why it did nothing.
     """
     if prepared.logged_only:
         model.event_log.append(prepared.log_row)
@@ -214,6 +217,9 @@ def apply_event(model: PartyModel, prepared: PreparedEvent) -> None:
     event = prepared.event
     if prepared.authors.size and not model.alive[prepared.authors].any():
         model.event_log.append(prepared.log_row)
+        return
+    if _from_a_post_not_held(model, prepared):
+        model.event_log.append(prepared.log_row._replace(detail=_NOT_HELD.format(prepared.log_row)))
         return
     if event.arena is not None:
         votes_for, votes_against = model.count_vote(
@@ -232,6 +238,17 @@ def apply_event(model: PartyModel, prepared: PreparedEvent) -> None:
     if prepared.shared:
         _shared_effects(model, prepared)
     model.event_log.append(prepared.log_row)
+
+
+_NOT_HELD = "no effect: {0.actor} did not hold {0.post} by then"
+
+
+def _from_a_post_not_held(model: PartyModel, prepared: PreparedEvent) -> bool:
+    """Whether the event takes a post from leaders none of whom holds it now."""
+    kind = prepared.event.type
+    if kind is not EventType.REMOVAL and kind is not EventType.DEMOTION:
+        return False
+    return not model.holds[prepared.who, prepared.post].any()
 
 
 def _compiled(model: PartyModel, action: Callable, *args: object) -> object:

@@ -161,6 +161,33 @@ def test_appointment_to_a_unique_post_displaces_the_holder():
     assert list(displaced["actor"]) == ["trotsky"]
 
 
+def test_a_removal_from_a_post_taken_before_it_does_nothing():
+    """Moving an appointment earlier leaves history's later removal of the man it displaced.
+
+    That removal must not take the office from its new holder, aggrieve the man a
+    second time, or be logged as a removal that happened.
+    """
+    text = SMALL_SCENARIO.replace(
+        "  - {id: lenin-death,",
+        "  - {id: zinoviev-war, date: 1922-12, type: appointment, kind: decision, who: zinoviev,\n"
+        "     post: war_commissar, by: [stalin], description: test, source: test}\n"
+        "  - {id: lenin-death,",
+    ).replace("description: Trotsky removed.", "influence: {trotsky: -0.1}, description: x")
+    removal = text[text.index("  - {id: trotsky-out,") :].split("\n  - ")[0]
+    model, unremoved = (
+        PartyModel(parse_scenario(t), seed=SEED) for t in (text, text.replace(removal, ""))
+    )
+    for run in (model, unremoved):
+        while run.date != "1923-02":  # the month of history's removal of Trotsky
+            run.step()
+    war = model.post_index["war_commissar"]
+    assert model.holds[:, war].nonzero()[0].tolist() == [model.leader_index["zinoviev"]]
+    np.testing.assert_array_equal(model.grievance, unremoved.grievance)
+    np.testing.assert_array_equal(model.influence, unremoved.influence)
+    (row,) = [row for row in model.event_log if row.event_id == "trotsky-out"]
+    assert row.detail == "no effect: trotsky did not hold war_commissar by then"
+
+
 @pytest.mark.parametrize(
     ("fields", "owed_to"),
     [
