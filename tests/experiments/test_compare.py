@@ -385,6 +385,26 @@ def test_main_metrics_leave_out_what_is_the_same_everywhere():
     assert not any(metric.startswith("congress_") for metric in metrics)
 
 
+def test_the_main_table_has_a_row_for_the_leader_an_alternative_is_about():
+    """An overlay that strengthens a man who wins no run is read first on his own row."""
+    base = synthetic_summary("base", runs=30)
+    alt = synthetic_summary("alt", runs=30, seed=1).assign(seed=base["seed"])
+    table = compare_summaries({"base": base, "alt": alt}, "base", resamples=200)
+    outsider = next(
+        metric.removeprefix("power_")
+        for metric in table["metric"]
+        if metric.startswith("power_")
+        and metric.removeprefix("power_") not in key_leaders(table, count=2)
+    )
+    metrics, _ = main_metrics(table, count=2, concerned=[outsider, "nobody"])
+    power = [metric for metric in metrics if metric.startswith("power_")]
+    assert power == [
+        *(f"power_{leader}" for leader in key_leaders(table, count=2)),
+        f"power_{outsider}",
+    ]
+    assert f"power_{outsider}" not in main_metrics(table, count=2)[0]
+
+
 def test_markdown_table_rows(baseline):
     base = synthetic_summary("base", runs=30)
     alt = synthetic_summary("alt", runs=30, seed=1).assign(seed=base["seed"])

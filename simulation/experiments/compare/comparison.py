@@ -11,7 +11,7 @@ of another comparison is not overwritten unless asked (``force``).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +55,6 @@ from simulation.output.files import (
 )
 from simulation.output.interventions import concerned_leaders
 from simulation.output.style import figure_name, remove_other_formats
-from simulation.scenario.schema import Scenario
 
 PATH_LEADERS = 6
 """At most this many leaders' median paths are drawn by default."""
@@ -144,17 +143,13 @@ class FigureRequest:
 
 
 def path_leaders(
-    table: pd.DataFrame,
-    base: Scenario,
-    base_quantiles: pd.DataFrame,
-    alternatives: Iterable[Scenario],
+    table: pd.DataFrame, base_quantiles: pd.DataFrame, concerned: Sequence[str]
 ) -> list[str]:
     """The leaders whose paths are drawn, those the alternatives are about first.
 
     Then the likely winners, then the main contenders (:mod:`simulation.output.contenders`):
     the losers of the struggle are drawn too.
     """
-    concerned = [leader for alt in alternatives for leader in concerned_leaders(base, alt)]
     ranked = [*concerned, *key_leaders(table)[:3], *fan_leaders(base_quantiles)]
     return list(dict.fromkeys(ranked))[:PATH_LEADERS]
 
@@ -283,13 +278,19 @@ def _compare(
     base_scenario = ensembles[0].scenario
     plot_path = out_dir / figure.name
     alternatives = {ensemble.scenario.name: ensemble.scenario for ensemble in ensembles[1:]}
+    concerned = list(
+        dict.fromkeys(
+            leader
+            for alternative in alternatives.values()
+            for leader in concerned_leaders(base_scenario, alternative)
+        )
+    )
     plot_comparison(
         table,
         quantiles,
         base,
         base_scenario,
-        figure.leaders
-        or path_leaders(table, base_scenario, quantiles[base], alternatives.values()),
+        figure.leaders or path_leaders(table, quantiles[base], concerned),
         plot_path,
         runs=ensembles[0].runs,
         level=LEVEL,
@@ -297,7 +298,7 @@ def _compare(
         mode=ensembles[0].mode,
     )
     remove_other_formats(plot_path)
-    metrics, constant = main_metrics(table)
+    metrics, constant = main_metrics(table, concerned=concerned)
     main_table = markdown_table(table, metrics, base, base_scenario)
     reused = {name: report is None for name, report in reports.items()}
     identical = [name for name in names if identical_runs(summaries[name])]

@@ -53,13 +53,17 @@ def _constant(rows: pd.DataFrame) -> bool:
     return bool(np.all(values == values[0, 0]) or np.all(np.isnan(values)))
 
 
-def main_metrics(table: pd.DataFrame, count: int = KEY_LEADERS) -> tuple[list[str], list[str]]:
+def main_metrics(
+    table: pd.DataFrame, count: int = KEY_LEADERS, concerned: Sequence[str] = ()
+) -> tuple[list[str], list[str]]:
     """The metrics of the main table, and the removal timings left out of it as constant.
 
     The main table holds P(dominant) for every leader dominant in any run, the
     probability of history's orders of factions and of verdicts
-    (:mod:`simulation.experiments.paths`), the final
-    power share of the :func:`key_leaders`, and for each post someone left in some run,
+    (:mod:`simulation.experiments.paths`), the final power share of the
+    :func:`key_leaders` and of the ``concerned`` (those the alternatives are about: an
+    overlay that strengthens Frunze is read first on Frunze's row, though he wins no
+    run), and for each post someone left in some run,
     the probability of leaving it and the months until he did. Posts left at the same
     month in every run of every scenario (deaths on fixed dates) are left out.
     """
@@ -67,7 +71,8 @@ def main_metrics(table: pd.DataFrame, count: int = KEY_LEADERS) -> tuple[list[st
     rows = {metric: group for metric, group in table.groupby("metric", sort=False)}
     dominance = [metric for metric in metrics if metric.startswith("p_dominant_")]
     dominance += [metric for metric in HISTORY_METRICS.values() if metric in metrics]
-    power = [f"power_{leader}" for leader in key_leaders(table, count)]
+    leaders = dict.fromkeys([*key_leaders(table, count), *concerned])
+    power = [f"power_{leader}" for leader in leaders if f"power_{leader}" in rows]
     removals, constant = [], []
     for metric in metrics:
         if not metric.startswith("p_left_"):
