@@ -9,7 +9,6 @@ as a run writes it, and the month-by-month tables hold every month of every run.
 from __future__ import annotations
 
 import csv
-import json
 import os
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pandas as pd
 
 from calibration.pattern_logs import STANCE_COLUMNS
 from simulation.model.recorder import GRIEVANCE_COLUMNS
+from simulation.output.records import RecordError, read_record
 from simulation.scenario import Scenario
 
 TABLES = ("tenures", "votes")
@@ -247,11 +247,6 @@ def read_manifest(directory: Path) -> dict:
     """
     path = directory / "manifest.json"
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise Unreadable(f"{path}: cannot be read ({error}); pass --scenario") from None
-    if not isinstance(manifest, dict):
-        raise Unreadable(
-            f"{path}: a manifest is a JSON object, this one is a JSON {type(manifest).__name__}"
-        )
-    return manifest
+        return read_record(path)
+    except RecordError as error:
+        raise Unreadable(f"{error}; pass --scenario") from None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from simulation.calendar import Month
 from simulation.experiments.compare.names import RECORD as COMPARISON_RECORD
+from simulation.output.records import RecordError, read_record
 from simulation.scenario import Scenario, ScenarioError
 
 EXIT_BAD_INPUT = 2
@@ -168,10 +168,9 @@ RECORD_FILES = (
 def _manifest(folder: Path) -> dict | None:
     """The folder's ``manifest.json`` as a JSON object, or None (none, or unreadable)."""
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return read_record(folder / "manifest.json")
+    except RecordError:
         return None
-    return manifest if isinstance(manifest, dict) else None
 
 
 def outputs_of(folder: Path) -> tuple[str, str] | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +16,7 @@ from simulation.cli.parameter_args import (
     parameters_asked,
 )
 from simulation.cli.scenario_args import add_scenario_arguments, load_from_args
+from simulation.output.records import RecordError, read_record
 from simulation.scenario import ScenarioError, scenario_hash
 
 if TYPE_CHECKING:
@@ -194,10 +194,10 @@ def _replaced_variant(out_dir: Path, manifest: dict) -> str | None:
     user comparing two variants by hand would otherwise find the first one gone.
     """
     try:
-        earlier = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        earlier = read_record(out_dir / "manifest.json")
+    except RecordError:
         return None
-    if not isinstance(earlier, dict) or earlier.get("scenario_sha256") in (
+    if earlier.get("scenario_sha256") in (
         None,
         manifest["scenario_sha256"],
     ):

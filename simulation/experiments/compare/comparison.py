@@ -54,6 +54,7 @@ from simulation.output.files import (
     write_text,
 )
 from simulation.output.interventions import concerned_leaders
+from simulation.output.records import RecordError, read_record
 from simulation.output.style import figure_name, remove_other_formats
 
 PATH_LEADERS = 6
@@ -92,8 +93,8 @@ def check_report_folder(out_dir: Path, identity: dict[str, object], force: bool)
     if force or not (out_dir / REPORT).exists():
         return
     try:
-        earlier = json.loads((out_dir / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        earlier = read_record(out_dir / RECORD, "comparison record")
+    except RecordError:
         earlier = None
     if isinstance(earlier, dict) and earlier.get("identity") == identity:
         return

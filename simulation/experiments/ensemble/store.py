@@ -44,6 +44,7 @@ from simulation.output.files import (
     write_atomically,
     write_text,
 )
+from simulation.output.records import RecordError, read_record
 
 TABLE_BYTES_PER_RUN = 1_500
 """A low estimate of one run's summary, tenures, events and votes in Parquet. Measured on
@@ -68,15 +69,9 @@ def read_manifest(out_dir: Path) -> dict | None:
     if not path.is_file():
         return None
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise EnsembleError(f"{path}: cannot read the ensemble manifest: {error}") from None
-    if not isinstance(manifest, dict):
-        raise EnsembleError(
-            f"{path}: an ensemble manifest is a JSON object, this one is a JSON "
-            f"{type(manifest).__name__}; choose another --out or remove the directory"
-        )
-    return manifest
+        return read_record(path, "ensemble manifest")
+    except RecordError as error:
+        raise EnsembleError(f"{error}; choose another --out or remove the directory") from None
 
 
 def _killed_at_start(out_dir: Path) -> bool:
