@@ -5,6 +5,7 @@ In replay mode every decision of the small scenario is forced, so ``removal_dela
 while ``power_apparatus_weight`` enters Stalin's power share directly.
 """
 
+import re
 from concurrent.futures import Future
 
 import numpy as np
@@ -24,7 +25,12 @@ from simulation.experiments.sensitivity import (
 from simulation.experiments.sensitivity import report as report_module
 from simulation.experiments.sensitivity.design import bounds_for, problem, sample
 from simulation.experiments.sensitivity.indices import analyse, not_analysed
-from simulation.experiments.sensitivity.metrics import partial_points, point_means, run_values
+from simulation.experiments.sensitivity.metrics import (
+    outcome_title,
+    partial_points,
+    point_means,
+    run_values,
+)
 from simulation.experiments.sensitivity.plots import morris_figure
 from simulation.model import Mode
 from simulation.model.parameters import free_parameters
@@ -175,7 +181,8 @@ def test_the_morris_labels_of_crowded_points_do_not_overlap():
             for index, value in (("mu_star", mu_star), ("sigma", sigma))
         ]
     )
-    figure = morris_figure(indices, ["left_trotsky_war_commissar", "power_stalin"])
+    titles = {"power_stalin": "Joseph Stalin: power share at 1926-12"}
+    figure = morris_figure(indices, ["left_trotsky_war_commissar", "power_stalin"], titles=titles)
     FigureCanvasAgg(figure).draw()
     drawn = figure.get_tightbbox()  # inches: titles, axis labels, ticks, all cut by no edge
     assert drawn.x0 >= 0 and drawn.y0 >= 0
@@ -198,9 +205,40 @@ def test_the_morris_labels_of_crowded_points_do_not_overlap():
         named = {name for label, _ in labels for name in label.get_text().split(", ")}
         assert {"discipline", "move_threshold", "capture_grievance"} <= named
         shown = sum(_named(label.get_text()) for label, _ in labels)
-        title = axis.get_title()
-        unlabelled = int(title.split("\n")[1].split()[0]) if "\n" in title else 0
+        crowded = re.search(r"(\d+) crowded parameters unlabelled", axis.get_title())
+        unlabelled = int(crowded[1]) if crowded else 0
         assert shown + unlabelled == len(points)
+
+
+def test_panels_are_titled_in_words_with_the_scenarios_names(baseline):
+    """A panel says what it measures, then the id summary.md ranks it under."""
+    titles = {
+        name: outcome_title(name, baseline)
+        for name in ("dominant_stalin", "power_trotsky", "left_trotsky_war_commissar")
+    }
+    assert titles == {
+        "dominant_stalin": "P(Joseph Stalin dominant at 1926-12)",
+        "power_trotsky": "Leon Trotsky: power share at 1926-12",
+        "left_trotsky_war_commissar": "months until Leon Trotsky leaves "
+        + baseline.posts["war_commissar"].name,
+    }
+    assert outcome_title("opposition_share_1925-12", baseline).endswith("congress of 1925-12")
+    assert outcome_title("members_total", baseline) == "members_total"
+    indices = pd.DataFrame(
+        [
+            {"outcome": "dominant_stalin", "parameter": name, "index": index, "estimate": value}
+            for name in ("hostility", "discipline")
+            for index, value in (("mu_star", 0.2), ("sigma", 0.1))
+        ]
+    )
+    (axis,) = [
+        a
+        for a in morris_figure(indices, ["dominant_stalin"], titles=titles).axes
+        if a.get_visible()
+    ]
+    assert axis.get_title() == (
+        "P(Joseph Stalin dominant at 1926-12)\ndominant_stalin: every parameter labelled"
+    )
 
 
 def _named(label: str) -> int:
@@ -282,7 +320,8 @@ def _made_up_report(small_scenario, tmp_path, monkeypatch, method):
     study = _study(small_scenario, method, 4)
     report_module.write_report(tmp_path, study, bounds, samples, indices, outcomes)
     panels = {
-        axis.get_title().split("\n")[0]: [text.get_text() for text in axis.texts]
+        # A title ends with the outcome's id, then what else it says after a colon.
+        axis.get_title().split("\n")[-1].split(":")[0]: [text.get_text() for text in axis.texts]
         for axis in drawn[0].axes
         if axis.get_visible()
     }

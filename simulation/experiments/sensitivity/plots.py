@@ -6,6 +6,7 @@ One panel per outcome, axes labelled, so a figure can go into a paper's appendix
 from __future__ import annotations
 
 import math
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -64,9 +65,22 @@ NO_INDEX = "no index could be estimated: see summary.md"
 """A panel's note for an outcome that was analysed but got no index (not expected)."""
 
 
-def _empty_panel(axis: Axes, outcome: str, note: str) -> None:
+TITLE_WIDTH = 60
+"""Characters of a panel title's line: a post's full name would run past a panel."""
+
+
+def _title(outcome: str, titles: dict[str, str], second: str = "") -> str:
+    """A panel's title: the outcome in words, then its id (summary.md's name) and ``second``."""
+    words = titles.get(outcome, outcome)
+    tail = f"{outcome}: {second}" if second else outcome
+    if words == outcome:
+        return tail
+    return "\n".join([*textwrap.wrap(words, TITLE_WIDTH), tail])
+
+
+def _empty_panel(axis: Axes, title: str, note: str) -> None:
     """Say in the panel why it holds nothing, so an empty panel is never left to be guessed at."""
-    axis.set_title(outcome)
+    axis.set_title(title)
     axis.set_xticks([])
     axis.set_yticks([])
     axis.text(0.5, 0.5, note, ha="center", va="center", wrap=True, transform=axis.transAxes)
@@ -80,9 +94,15 @@ def _note(table: pd.DataFrame, index: str, outcome: str, notes: dict[str, str]) 
 
 
 def morris_figure(
-    indices: pd.DataFrame, outcomes: list[str], notes: dict[str, str] | None = None
+    indices: pd.DataFrame,
+    outcomes: list[str],
+    notes: dict[str, str] | None = None,
+    titles: dict[str, str] | None = None,
 ) -> Figure:
     """μ* against σ per parameter, one panel per outcome; the 1:1 line marks σ = μ*.
+
+    A panel is titled with its outcome in words from ``titles``
+    (:func:`.metrics.outcome_title`), then its id.
 
     The points are labelled the largest μ* first, each label where it hides no other
     label or point (:func:`_label_points`); a panel says how many parameters it leaves
@@ -91,6 +111,7 @@ def morris_figure(
     the words summary.md uses.
     """
     figure, axes = _panels(len(outcomes))
+    titles = titles or {}
     tables = {}
     line = None
     for axis, outcome in zip(axes, outcomes, strict=True):
@@ -100,9 +121,10 @@ def morris_figure(
         axis.set_xlabel("μ* (mean absolute elementary effect)")
         axis.set_ylabel("σ (spread of the effects)")
         if (note := _note(table, "mu_star", outcome, notes or {})) is not None:
-            _empty_panel(axis, outcome, note)
+            _empty_panel(axis, _title(outcome, titles), note)
             continue
-        axis.set_title(f"{outcome}\n")  # the second line, the labels' count, comes below
+        # The last line, the labels' count, comes below: room is kept for it.
+        axis.set_title(_title(outcome, titles, "every parameter labelled"))
         axis.scatter(table["mu_star"], table["sigma"], s=MARKER_POINTS**2, color="tab:red")
         top = float(np.nanmax(table[["mu_star", "sigma"]].to_numpy())) or 1.0
         (line,) = axis.plot([0, top], [0, top], color="grey", linewidth=0.8, linestyle="--")
@@ -121,12 +143,8 @@ def morris_figure(
     figure.get_layout_engine().execute(figure)  # the panels' final places, to measure in
     for axis, (outcome, table) in tables.items():
         left = _label_points(axis, table)
-        count = (
-            f"{left} crowded parameters unlabelled: see summary.md"
-            if left
-            else "every parameter labelled"
-        )
-        axis.set_title(f"{outcome}\n{count}")
+        count = f"{left} crowded parameters unlabelled" if left else "every parameter labelled"
+        axis.set_title(_title(outcome, titles, count))
     return figure
 
 
@@ -206,19 +224,24 @@ def _leader(dx: float) -> dict | None:
 
 
 def sobol_figure(
-    indices: pd.DataFrame, outcomes: list[str], notes: dict[str, str] | None = None
+    indices: pd.DataFrame,
+    outcomes: list[str],
+    notes: dict[str, str] | None = None,
+    titles: dict[str, str] | None = None,
 ) -> Figure:
     """S1 and ST per parameter as bars with their 95% intervals, one panel per outcome.
 
-    An outcome without indices gets its note from ``notes``, as in :func:`morris_figure`.
+    An outcome without indices gets its note from ``notes``, and a panel its title from
+    ``titles``, as in :func:`morris_figure`.
     """
     figure, axes = _panels(len(outcomes))
+    titles = titles or {}
     for axis, outcome in zip(axes, outcomes, strict=True):
         table = indices[indices["outcome"] == outcome]
         estimates = table.pivot(index="parameter", columns="index", values="estimate")
         if (note := _note(estimates, "ST", outcome, notes or {})) is not None:
             axis.set_ylabel("share of the outcome's variance")
-            _empty_panel(axis, outcome, note)
+            _empty_panel(axis, _title(outcome, titles), note)
             continue
         names = list(dict.fromkeys(table["parameter"]))
         positions = np.arange(len(names))
@@ -240,14 +263,8 @@ def sobol_figure(
         axis.set_ylabel("share of the outcome's variance")
         axis.set_ylim(*SHARES)
         beyond = int(((table["ci_low"] < SHARES[0]) | (table["ci_high"] > SHARES[1])).sum())
-        axis.set_title(
-            outcome
-            + (
-                f"\n{beyond} intervals beyond 0-1, cut at the frame: see summary.md"
-                if beyond
-                else ""
-            )
-        )
+        cut = f"{beyond} intervals cut at 0 or 1" if beyond else ""
+        axis.set_title(_title(outcome, titles, cut))
         axis.legend(fontsize=9, title="95% bootstrap intervals", title_fontsize=9)
     return figure
 

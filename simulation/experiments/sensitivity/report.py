@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.experiments.sensitivity.indices import missing_points, not_analysed, notes_for
-from simulation.experiments.sensitivity.metrics import describe_outcome
+from simulation.experiments.sensitivity.metrics import describe_outcome, outcome_title
 from simulation.experiments.sensitivity.plots import morris_figure, sobol_figure, write_figure
 from simulation.model.parameters import describe
 from simulation.output.files import write_atomically, write_text
@@ -52,7 +52,8 @@ def write_report(
     write_text(files[0], indices.to_csv(index=False, float_format="%.6g"))
     write_atomically(files[1], lambda temporary: samples.to_parquet(temporary, index=False))
     draw = morris_figure if study.method == "morris" else sobol_figure
-    figure = draw(indices, outcomes, notes)
+    titles = {name: outcome_title(name, study.scenario) for name in outcomes}
+    figure = draw(indices, outcomes, notes, titles)
     figure.suptitle(
         f"{study.scenario.name}: "
         + (
