@@ -77,14 +77,13 @@ def nearest_path(path: FilePath) -> FilePath | None:
     """The existing file ``path`` most likely meant, written as it was, or None.
 
     Each part that names nothing is replaced by the closest name in the folder
-    reached so far (``scenario/baseline-1922.yaml`` for ``scenarios/baseline_1922.yaml``),
+    reached so far (``scenarios/baseline_1922.yaml`` for ``scenario/baseline-1922.yaml``),
     so that a slip anywhere in a path, an overlay's ``extends:`` among them, is
     pointed out rather than only refused.
     """
-    reached, written = FilePath(path.anchor), FilePath(path.anchor)
+    written = FilePath(path.anchor)
+    reached = written if path.anchor else FilePath.cwd()
     parts = path.parts[1:] if path.anchor else path.parts
-    if not path.anchor:
-        reached = FilePath.cwd()
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         if not (reached / part).exists():
