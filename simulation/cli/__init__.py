@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import math
 import os
 import signal
@@ -68,11 +69,16 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
         prog="interregnum",
         description="Replay and perturb the struggle for the Soviet party leadership, 1922-1926.",
         epilog="Run 'interregnum COMMAND --help' for the options of a command.",
+        allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"interregnum {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.register(commands)
+    for subcommand in commands.choices.values():
+        # argparse would read `sensitivity --runs 10` as --runs-per-point 10 and run a study
+        # of 5,800 runs: a flag another command has must not be taken for one it resembles.
+        subcommand.allow_abbrev = False
     return parser, commands.choices
 
 
@@ -108,12 +114,29 @@ def _month_of(args: argparse.Namespace) -> tuple[str, str]:
     return "simulate_month", "about a minute and a half"
 
 
+def _flags_meant(command: argparse.ArgumentParser, unknown: list[str]) -> str:
+    """`` (--runs: did you mean --runs-per-point?)`` for unknown flags close to the command's."""
+    flags = [flag for action in command._actions for flag in action.option_strings]
+    hints = []
+    for word in unknown:
+        flag = word.split("=")[0]
+        if not flag.startswith("--"):
+            continue
+        near = [f for f in flags if f.startswith(flag)] or difflib.get_close_matches(flag, flags)
+        if near:
+            hints.append(f"{flag}: did you mean {' or '.join(near[:3])}?")
+    return f" ({'; '.join(hints)})" if hints else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``interregnum`` console script."""
     parser, commands = _parsers()
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # said by the command's parser, with its usage, not the bare top level's
-        commands[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+        command = commands[args.command]
+        command.error(
+            f"unrecognized arguments: {' '.join(unknown)}{_flags_meant(command, unknown)}"
+        )
     clock = contextlib.nullcontext()
     if args.command in SIMULATING:
         # Imported here, as the handlers import theirs: numba is a fifth of a second.

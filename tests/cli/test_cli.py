@@ -325,6 +325,25 @@ def test_an_unknown_option_is_refused_by_its_command_with_its_usage(small_file, 
     assert "interregnum validate: error: unrecognized arguments: --mode free" in error
 
 
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (
+            ["sensitivity", "--method", "morris", "--runs", "10"],
+            "unrecognized arguments: --runs 10 (--runs: did you mean --runs-per-point?)",
+        ),
+        (["ensemble", "--runs", "4", "--work", "1"], "--work: did you mean --workers?"),
+        (["run", "--sed=3"], "--sed: did you mean --seed or --set?"),
+    ],
+)
+def test_a_flag_is_never_taken_for_a_longer_one_it_begins(small_file, capsys, arguments, said):
+    """argparse read `sensitivity --runs 10` as --runs-per-point 10: 5,800 runs, not 10."""
+    with pytest.raises(SystemExit) as stopped:
+        main([arguments[0], str(small_file), *arguments[1:]])
+    assert stopped.value.code == 2
+    assert said in capsys.readouterr().err
+
+
 @pytest.mark.slow
 def test_run_on_the_baseline_end_to_end(tmp_path):
     out = tmp_path / "baseline"
