@@ -15,6 +15,7 @@ from simulation.cli.common import (
     fail,
     month_problems,
     report_problems,
+    unrecorded_files,
     unusable_out,
 )
 from simulation.cli.scenario_args import add_free_from_argument, branch_from_history
@@ -134,7 +135,9 @@ def handle(args: argparse.Namespace) -> int:
         return report_problems(ScenarioError(problems))
     name = scenario.name
     out = args.out or Path("outputs") / "assessment" / name
-    if (problem := unusable_out(out, command="assess")) is not None:
+    if (
+        problem := unusable_out(out, command="assess") or unrecorded_files(out, "assess")
+    ) is not None:
         return fail(problem)
     point = fitted_point_of(args.scenario) or PARAMETERS_DIR / f"{name}.yaml"
     try:

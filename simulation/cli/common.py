@@ -215,6 +215,27 @@ def foreign_outputs(path: Path, command: str, flag: str = "--out") -> str | None
     )
 
 
+def unrecorded_files(path: Path, command: str, flag: str = "--out") -> str | None:
+    """Why ``command`` must not write into ``path``: it holds files no command left a record of.
+
+    For a command that writes a fixed set of names into its folder and keeps nothing
+    else there to resume (``assess``): a folder of the user's own, holding notes or
+    another study's ``report.md``, would lose them. Hidden files (a killed write's
+    leftovers) are not counted.
+    """
+    if not path.is_dir() or outputs_of(path) is not None:
+        return None
+    names = sorted(entry.name for entry in path.iterdir() if not entry.name.startswith("."))
+    if not names:
+        return None
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    return (
+        f"{flag} {path} holds files that no interregnum command's record describes "
+        f"({', '.join(names[:5])}{more}); {command} will not write into it: choose a new or "
+        "empty directory"
+    )
+
+
 def unusable_out(
     path: Path, flag: str = "--out", directory: bool = True, command: str | None = None
 ) -> str | None:

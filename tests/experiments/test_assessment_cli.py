@@ -184,6 +184,21 @@ def test_compare_refuses_an_assessments_folder_before_running(assessed, capsys):
     assert before == {path.name: path.read_bytes() for path in assessed.iterdir()}
 
 
+def test_assess_writes_into_no_folder_of_the_users_own(tmp_path, capsys):
+    """It replaced a user's report.md and exited 0, where run, ensemble and compare refuse."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("my notes\n")
+    (mine / "report.md").write_text("# my study\n")
+    assert main(["assess", str(BASELINE), "--runs", "2", "--out", str(mine), "--quiet"]) == 2
+    assert capsys.readouterr().err == (
+        f"interregnum: --out {mine} holds files that no interregnum command's record describes "
+        "(notes.txt, report.md); assess will not write into it: choose a new or empty directory\n"
+    )
+    assert (mine / "report.md").read_text() == "# my study\n"
+    assert sorted(path.name for path in mine.iterdir()) == ["notes.txt", "report.md"]
+
+
 def test_assess_refuses_bad_input_with_status_2(tmp_path, capsys):
     assert main(["assess", str(BASELINE), "--runs", "0"]) == 2
     assert "--runs must be at least 1, got 0" in capsys.readouterr().err
