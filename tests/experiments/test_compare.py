@@ -611,6 +611,7 @@ def test_another_alternative_reuses_the_base_and_resume_finishes_an_interrupted_
     assert status == 2  # the folder holds the report of another comparison
     assert "holds the report of another comparison (baseline-1922, no-lenin-enrolment" in stderr
     assert "20 runs; other scenarios)" in stderr  # what differs, in the user's words
+    assert stderr.rstrip().endswith("or pass --force to replace it")  # which would work
     assert (out / "report.md").read_text() == earlier
     arguments = compare_arguments(out, "--force", alternatives=[STALIN_REMOVED])
     status, stdout, stderr = run_cli(arguments)
@@ -639,6 +640,8 @@ def test_a_directory_with_another_ensemble_is_refused(compared):
     assert status == 2
     assert "holds the report of another comparison (baseline-1922, no-lenin-enrolment" in stderr
     assert "--runs 20 there, 30 here)" in stderr
+    # --force would not do: it replaces the report, and the ensembles beside it refuse.
+    assert stderr.rstrip().endswith(f"or remove {out}: its ensembles were made with other settings")
     status, _, stderr = run_cli(compare_arguments(out, "--force", runs=30))
     assert status == 2  # --force replaces a report, never an ensemble's runs
     assert "holds a different ensemble (runs 20 there, 30 here)" in stderr

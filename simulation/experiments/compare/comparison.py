@@ -107,15 +107,38 @@ def check_report_folder(out_dir: Path, identity: dict[str, object], force: bool)
         )
     previous = earlier["identity"]
     what = f"{', '.join(previous.get('scenarios') or [])}, {previous.get('runs')} runs"
+    remedy = (
+        "or pass --force to replace it"
+        if _ensembles_reusable(previous, identity)
+        # --force replaces the report, not the ensembles beside it, which would refuse.
+        else f"or remove {out_dir}: its ensembles were made with other settings"
+    )
     raise EnsembleError(
         f"{out_dir} holds the report of another comparison ({what}; "
         f"{_differences(previous, identity)}); will not overwrite it: choose another --out, "
-        "or pass --force to replace it"
+        + remedy
     )
 
 
 _SETTINGS = {"runs": "--runs", "seed": "--seed", "mode": "--mode", "resamples": "--bootstrap"}
 """The settings of a comparison's identity a user gives by a flag, by that flag."""
+
+
+def _ensembles_reusable(previous: dict, identity: dict[str, object]) -> bool:
+    """Whether the ensembles an earlier comparison left could serve this one.
+
+    They can when only the scenarios compared or the resamples differ: each scenario both
+    compare is the same file, run alike. Then ``--force`` replaces the report and reuses
+    them; otherwise an ensemble in the folder holds other runs and refuses to be replaced.
+    """
+    alike = ("runs", "seed", "mode", "parameters", "posterior_sha256")
+    if any(previous.get(key) != identity.get(key) for key in alike):
+        return False
+    earlier = previous.get("scenarios")
+    if not isinstance(earlier, dict):
+        return False
+    scenarios = identity["scenarios"]
+    return all(earlier[name] == sha for name, sha in scenarios.items() if name in earlier)
 
 
 def _differences(previous: dict, identity: dict[str, object]) -> str:
