@@ -143,11 +143,25 @@ def test_an_outcome_comparing_with_a_value_no_run_has_is_warned_of(
     small_file, overlay_levers, tmp_path, capsys
 ):
     out = tmp_path / "out"
-    flags = ["--runs", "4", "--replicates", "1", "--outcome", 'dominant == "Stalin"']
+    flags = ["--runs", "4", "--replicates", "1", "--outcome", 'dominant == "lenin"']
     assert _discover(small_file, overlay_levers, out, *flags) == 0
     err = capsys.readouterr().err
-    assert "warning: --outcome 'dominant == \"Stalin\"': no run has dominant 'Stalin'" in err
+    assert "warning: --outcome 'dominant == \"lenin\"': no run has dominant 'lenin'" in err
     assert "the values that occur: " in err
+
+
+def test_an_outcome_naming_no_leader_of_the_scenario_is_refused_before_any_run(
+    small_file, overlay_levers, tmp_path, capsys
+):
+    """``dominant == "Stalin"`` is false in every run: a slip, not a finding."""
+    out = tmp_path / "out"
+    flags = ["--runs", "4", "--replicates", "1", "--outcome", 'dominant in ["stalin", "Zinovev"]']
+    assert _discover(small_file, overlay_levers, out, *flags) == 2
+    assert capsys.readouterr().err == (
+        'interregnum: --outcome \'dominant in ["stalin", "Zinovev"]\': unknown leader '
+        "'Zinovev' (did you mean 'zinoviev'?)\n"
+    )
+    assert not out.exists()
 
 
 def test_a_lever_over_what_a_set_flag_holds_is_refused(small_file, tmp_path, capsys):

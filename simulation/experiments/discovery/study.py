@@ -43,7 +43,7 @@ from simulation.experiments.paths import (
 from simulation.experiments.seeds import SeedError, check_seed
 from simulation.model import Mode
 from simulation.scenario import Scenario
-from simulation.scenario.messages import listing
+from simulation.scenario.messages import listing, unknown
 
 DEFAULT_OUTCOME = 'dominant != "stalin"'
 """The outcome of interest unless ``--outcome`` names another: someone else dominates at the end."""
@@ -182,6 +182,18 @@ def unmatched_texts(summary: pd.DataFrame, expression: str) -> list[str]:
     return warnings
 
 
+def _check_leaders_named(scenario: Scenario, expression: str) -> None:
+    """Refuse an outcome that compares ``dominant`` with no leader of the scenario.
+
+    ``dominant == "stalinn"`` is false in every run: found out after the runs, it would
+    cost a whole discovery to learn of a slip that ``--leaders`` refuses at once.
+    """
+    ids = [leader.id for leader in scenario.leaders]
+    for column, text in _compared_texts(expression):
+        if column == "dominant" and text not in ids:
+            raise DiscoveryError(f"--outcome {expression!r}: {unknown('leader', text, ids)}")
+
+
 def _empty_summary(scenario: Scenario) -> pd.DataFrame:
     """A summary with no runs and every column an outcome may name, to check it before any run."""
     return pd.DataFrame(
@@ -209,6 +221,7 @@ def check_discovery(discovery: Discovery) -> pd.DataFrame:
     if discovery.boxes < 1:
         raise DiscoveryError(f"--boxes must be at least 1, got {discovery.boxes}")
     outcome_of_interest(_empty_summary(discovery.scenario), discovery.outcome)
+    _check_leaders_named(discovery.scenario, discovery.outcome)
     return experiments(list(discovery.levers), discovery.design, discovery.runs, discovery.seed)
 
 
