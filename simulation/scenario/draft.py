@@ -49,6 +49,37 @@ class LabelSource:
         return f"{self.label}: {format_path(path)}"
 
 
+@dataclass(frozen=True)
+class FlagSource(LabelSource):
+    """One command-line flag (``--set end=1922-06``, ``--free-from 1924-05``).
+
+    The flag names the field it changes, so a problem with that field is told after the
+    flag alone (``--free-from 1930-01: 1930-01 is outside the period ...``), not after the
+    change's own path (``set.free_from``), which the user never wrote.
+    """
+
+    def describe(self, path: Path, message: str) -> str:
+        """``FLAG: message``, or ``FLAG: field.path: message`` for a field within the value."""
+        rest = self._within(path)
+        return (
+            f"{self.label}: {format_path(rest)}: {message}" if rest else f"{self.label}: {message}"
+        )
+
+    def where(self, path: Path) -> str:
+        """The flag, and the field within its value if the path goes deeper."""
+        rest = self._within(path)
+        return f"{self.label}: {format_path(rest)}" if rest else self.label
+
+    @staticmethod
+    def _within(path: Path) -> Path:
+        """The part of ``path`` below what the flag itself names."""
+        return path[_FLAG_NAMES.get(path[0], 0) :] if path else path
+
+
+_FLAG_NAMES = {"set": 2, "move_event": 2, "drop_event": 1}
+"""How many parts of a change's path its flag names: ``set`` and the field, ``move_event``
+and the id or date its ``ID=YYYY-MM`` holds, ``drop_event``."""
+
 Source = FileSource | LabelSource
 Place = tuple[Source, Path]
 """Where a piece of data was written: its source and its field path there."""

@@ -23,7 +23,7 @@ from pathlib import Path as FilePath
 import yaml
 
 from simulation.scenario.changes import apply_changes_to
-from simulation.scenario.draft import Draft, FileSource, LabelSource, claim
+from simulation.scenario.draft import Draft, FileSource, FlagSource, LabelSource, claim
 from simulation.scenario.messages import ScenarioError, cut, suggestion
 from simulation.scenario.parameters_file import draft_with_parameter_file
 from simulation.scenario.reading import nearest_path, read_text, read_yaml
@@ -173,7 +173,7 @@ def changes_to_draft(
         ]
         return apply_changes_to(draft, located, origin)
     located = [
-        (change, LabelSource(cut(name, 120)), ())
+        (change, (FlagSource if name.startswith("--") else LabelSource)(cut(name, 120)), ())
         for change, name in zip(changes, origin, strict=True)
     ]
     return apply_changes_to(draft, located, cut(", ".join(origin), 120))

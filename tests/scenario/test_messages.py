@@ -58,7 +58,7 @@ def test_every_mistake_in_an_overlay_is_reported(tmp_path):
     ],
 )
 def test_an_unknown_name_in_a_set_path_suggests_the_close_ones(small_scenario, path, message):
-    with pytest.raises(ScenarioError, match=rf"--set {path}=1: set\.{path}: ") as caught:
+    with pytest.raises(ScenarioError, match=rf"--set {path}=1: unknown ") as caught:
         apply_changes(small_scenario, [{"set": {path: 1}}], [f"--set {path}=1"])
     assert message in caught.value.problems[0]
 

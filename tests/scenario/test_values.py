@@ -133,5 +133,5 @@ def test_a_name_that_escapes_the_outputs_folder_is_refused_with_exit_2(
     monkeypatch.chdir(base.parent)
     status = main(["run", str(base), "--no-plot", "--set", "name=../../escaped_run"])
     assert status == 2
-    assert "--set name=../../escaped_run: set.name: expected a name" in capsys.readouterr().err
+    assert "--set name=../../escaped_run: expected a name" in capsys.readouterr().err
     assert sorted(path.name for path in tmp_path.rglob("*")) == ["base.yaml", "scenario"]
