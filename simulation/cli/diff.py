@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from simulation.cli.common import EXIT_BAD_INPUT
+from simulation.cli.common import report_problems
 from simulation.scenario import ScenarioError, load_scenario
 from simulation.scenario.diff import diff_scenarios, format_differences
 
@@ -33,10 +32,8 @@ def handle(args: argparse.Namespace) -> int:
             scenarios.append(load_scenario(path))
         except ScenarioError as error:
             problems += error.problems
-    if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        return EXIT_BAD_INPUT
+    if problems:  # closed by the count every other command ends its problems with
+        return report_problems(ScenarioError(problems))
     before, after = scenarios
     print(format_differences(diff_scenarios(before, after), str(args.before), str(args.after)))
     return 0

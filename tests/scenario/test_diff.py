@@ -203,3 +203,4 @@ def test_the_diff_command_reports_bad_files_and_exits_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{bad}:5: changes[0].drop_event: unknown event 'x'" in err
     assert "missing.yaml: no such scenario file" in err
+    assert err.endswith("interregnum: 2 problems; nothing was run.\n")  # as every command ends
