@@ -180,29 +180,35 @@ def handle(args: argparse.Namespace) -> int:
     print(f"wrote {len(written)} files to {out_dir}/")
     if replaced:
         print(
-            f"note: {out_dir}/ held a run of another variant ({replaced}), now replaced; "
-            "--out keeps variants apart",
+            f"note: {out_dir}/ held another run ({replaced}), now replaced; --out keeps runs apart",
             file=sys.stderr,
         )
     return 0
 
 
-def _replaced_variant(out_dir: Path, manifest: dict) -> str | None:
-    """The changes of another variant's run in ``out_dir``, which this run replaces.
+_RUN_SETTINGS = ("scenario_sha256", "mode", "free_from", "seed", "parameters", "posterior_sha256")
+"""What makes two runs of one scenario different runs: its changes, and how it was run."""
 
-    Runs of one scenario with different flags go to the same default directory: a
-    user comparing two variants by hand would otherwise find the first one gone.
+
+def _replaced_variant(out_dir: Path, manifest: dict) -> str | None:
+    """What the other run in ``out_dir``, which this run replaces, was; None if the same.
+
+    Runs of one scenario with other flags (changes, mode, seed, parameters) go to the same
+    default directory: a user comparing two by hand would otherwise find the first gone.
     """
     try:
         earlier = read_record(out_dir / "manifest.json")
     except RecordError:
         return None
-    if earlier.get("scenario_sha256") in (
-        None,
-        manifest["scenario_sha256"],
-    ):
+    if "scenario_sha256" not in earlier:
         return None
-    return ", ".join(earlier.get("overrides") or []) or "no changes"
+    if all(earlier.get(key) == manifest.get(key) for key in _RUN_SETTINGS):
+        return None
+    changes = ", ".join(earlier.get("overrides") or []) or "no changes"
+    how = [f"{earlier.get('mode')} mode", f"seed {earlier.get('seed')}"]
+    if earlier.get("free_from"):
+        how[0] = f"free from {earlier['free_from']}"
+    return f"{changes}; {', '.join(how)}, {earlier.get('parameters')} parameters"
 
 
 def mode_of(args: argparse.Namespace) -> str:

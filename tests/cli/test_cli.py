@@ -144,20 +144,22 @@ def test_a_failed_run_keeps_the_previous_outputs(small_file, tmp_path):
     assert (out / "trajectories.csv").read_bytes() == before
 
 
-def test_a_run_replacing_another_variants_run_says_so(small_file, tmp_path, capsys):
-    # Variants of one scenario share its default directory: the earlier one must not
-    # vanish without a word.
+def test_a_run_replacing_another_run_says_so(small_file, tmp_path, capsys):
+    # Runs of one scenario share its default directory: the earlier one must not vanish
+    # without a word, whether its changes, its mode or its seed differed.
     out = ["--out", str(tmp_path / "out"), "--no-plot"]
     hostile = ["--set", "parameters.hostility=0.2"]
     assert main(["run", str(small_file), *hostile, *out]) == 0
     assert "note:" not in capsys.readouterr().err
     assert main(["run", str(small_file), *out]) == 0
     assert capsys.readouterr().err == (
-        f"note: {tmp_path / 'out'}/ held a run of another variant "
-        "(--set parameters.hostility=0.2), now replaced; --out keeps variants apart\n"
+        f"note: {tmp_path / 'out'}/ held another run (--set parameters.hostility=0.2; replay "
+        "mode, seed 1, point parameters), now replaced; --out keeps runs apart\n"
     )
-    assert main(["run", str(small_file), "--seed", "5", *out]) == 0  # the same variant
-    assert "note:" not in capsys.readouterr().err
+    assert main(["run", str(small_file), "--mode", "free", "--seed", "5", *out]) == 0
+    assert "held another run (no changes; replay mode, seed 1, point" in capsys.readouterr().err
+    assert main(["run", str(small_file), "--mode", "free", "--seed", "5", *out]) == 0
+    assert "note:" not in capsys.readouterr().err  # the same run again
 
 
 def test_errors_never_show_a_traceback(tmp_path):
