@@ -54,8 +54,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "scenario with a 95% interval (Wilson's for a probability, Newcombe's for a paired "
         "difference of two, a percentile bootstrap for the rest), and each alternative's "
         "paired difference from the base), OUT/report.md (what each alternative changes, the "
-        "main table, the plot) and OUT/comparison.png (the month each alternative takes "
-        "effect marked, and the leaders it is about drawn); the main table is printed "
+        "main table, the plot), OUT/comparison.png (the month each alternative takes "
+        "effect marked, and the leaders it is about drawn) and OUT/comparison.json (what "
+        "was compared, by which a rerun knows its own report); the main table is printed "
         "too. The change flags of run and ensemble (--set, --drop-event, --move-event) "
         "are not taken here: write each variant as an overlay file, so that the report "
         "shows what it changes.",
