@@ -87,7 +87,7 @@ def main_metrics(
     return dominance + power + removals, constant
 
 
-def _parse_left(column: str, scenario: Scenario) -> tuple[str, str]:
+def parse_left(column: str, scenario: Scenario) -> tuple[str, str]:
     """``(leader id, post id)`` of a ``left_<leader>_<post>`` column."""
     rest = column.removeprefix("left_")
     for leader in sorted((leader.id for leader in scenario.leaders), key=len, reverse=True):
@@ -107,7 +107,7 @@ def metric_label(metric: str, scenario: Scenario) -> str:
         leader = metric.removeprefix("power_")
         return f"{names.get(leader, leader)}: power share at {end}"
     if metric.startswith("p_left_") or metric.startswith("left_"):
-        leader, post = _parse_left(metric.removeprefix("p_"), scenario)
+        leader, post = parse_left(metric.removeprefix("p_"), scenario)
         who = names.get(leader, leader)
         office = scenario.posts[post].name if post in scenario.posts else post
         if metric.startswith("p_"):

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from simulation.experiments.compare.report import metric_label, parse_left
 from simulation.experiments.sensitivity.design import SensitivityError
 from simulation.scenario import Scenario
 
@@ -50,26 +51,20 @@ def describe_outcome(name: str) -> str:
 def outcome_title(name: str, scenario: Scenario) -> str:
     """An outcome in a reader's words, with the scenario's names: a figure panel's title.
 
-    ``dominant_stalin`` is "P(Joseph Stalin dominant at 1926-12)": the mean of a 0/1
-    outcome over a point's runs, which is what the indices move.
+    ``dominant_stalin`` is "P(Joseph Stalin dominant at 1926-12)", as ``compare`` says it:
+    the mean of a 0/1 outcome over a point's runs, which is what the indices move.
     """
-    names = {leader.id: leader.name for leader in scenario.leaders}
-    end = scenario.end
     if name.startswith("dominant_"):
-        leader = name.removeprefix("dominant_")
-        return f"P({names.get(leader, leader)} dominant at {end})"
+        return metric_label(f"p_{name}", scenario)
     if name.startswith("power_"):
-        leader = name.removeprefix("power_")
-        return f"{names.get(leader, leader)}: power share at {end}"
-    if name.startswith("left_"):
-        for leader in sorted(names, key=len, reverse=True):
-            post = name.removeprefix(f"left_{leader}_")
-            if post != name and post in scenario.posts:
-                return f"months until {names[leader]} leaves {scenario.posts[post].name}"
+        return metric_label(name, scenario)
+    leader, post = parse_left(name, scenario) if name.startswith("left_") else ("", "")
+    if leader and post in scenario.posts:
+        who = next(person.name for person in scenario.leaders if person.id == leader)
+        return f"months until {who} leaves {scenario.posts[post].name}"
     if name.startswith("opposition_share_"):
-        return (
-            f"opposition's share of the votes, congress of {name.removeprefix('opposition_share_')}"
-        )
+        month = name.removeprefix("opposition_share_")
+        return f"opposition's share of the votes, congress of {month}"
     return name
 
 
