@@ -71,12 +71,29 @@ class PartyModel(mesa.Model):
 
     Args:
         scenario: a validated scenario.
-        seed: seed of the model's generator; every random draw goes through it.
-        mode: how the scenario's decisions are treated.
+        seed: seed of the model's generator, an integer from 0 to 2**63 - 1 (the outputs'
+            ``seed`` column); every random draw goes through it.
+        mode: how the scenario's decisions are treated (``"free"`` is read as
+            ``Mode.FREE``).
         run: the run number written in the outputs.
+
+    Raises:
+        ValueError: a seed that is not such an integer, or a mode that is none of
+            :class:`Mode`'s.
     """
 
     def __init__(self, scenario: Scenario, seed: int, mode: Mode = Mode.REPLAY, run: int = 0):
+        if (
+            isinstance(seed, bool)
+            or not isinstance(seed, int | np.integer)
+            or not 0 <= seed < 2**63
+        ):
+            # numpy would take None (a seed from the system: no run could be repeated)
+            # and say of "1" only that a SeedSequence expects an int.
+            raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {seed!r}")
+        if mode not in tuple(Mode):
+            raise ValueError(f"mode must be 'replay' or 'free', got {mode!r}")
+        mode = Mode(mode)  # "free" would otherwise replay: the rules test `mode is Mode.FREE`
         check_machine_code()
         super().__init__(rng=seed)
         self.spec = scenario
@@ -187,7 +204,17 @@ class PartyModel(mesa.Model):
     # --- the month ----------------------------------------------------------------
 
     def step(self) -> None:
-        """Simulate one month (see the module docstring for the order)."""
+        """Simulate one month (see the module docstring for the order).
+
+        Raises:
+            RuntimeError: every month of the scenario is simulated already (the compiled
+                month would write past the recorder's arrays).
+        """
+        if not self.running:
+            raise RuntimeError(
+                f"the run is over: its last month, {self.dates[-1]}, is simulated "
+                "(step while model.running, or call run())"
+            )
         self.step_index = k = self.steps - 1
         if k in self.return_months:
             returning = self.absence_ends == k
