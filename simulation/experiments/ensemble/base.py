@@ -12,6 +12,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+import numpy as np
+
 from simulation.experiments.parameter_draws import PosteriorDraws, posterior_of
 from simulation.experiments.runs import ParameterSource
 from simulation.experiments.seeds import SeedError, check_seed, run_seeds
@@ -83,8 +85,14 @@ class Ensemble:
     parameters_note: str = ""
 
     def __post_init__(self) -> None:
+        if isinstance(self.runs, bool) or not isinstance(self.runs, int | np.integer):
+            raise EnsembleError(f"runs must be a whole number, got {self.runs!r}")
         if self.runs < 1:
             raise EnsembleError(f"--runs must be at least 1, got {self.runs}")
+        if self.mode not in tuple(Mode):
+            raise EnsembleError(f"mode must be 'replay' or 'free', got {self.mode!r}")
+        # Frozen: "free" is made Mode.FREE in place, or the runs would replay history.
+        object.__setattr__(self, "mode", Mode(self.mode))
         if self.paired is not None and self.paired < 1:
             raise EnsembleError(f"runs per point must be at least 1, got {self.paired}")
         try:
