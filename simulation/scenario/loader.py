@@ -54,12 +54,19 @@ def parse_scenario(
             command line's ``--set``, ``--drop-event``...). Applied to the text's own
             draft, so that a problem they cause in the file's part is still told at the
             file's line.
-        labels: one per change, naming it in messages (the flag as typed).
+        labels: one per change, naming it in messages (the flag as typed); without them
+            the changes are named by their place in ``changes`` (``changes[2].drop_event``).
+
+    Raises:
+        ScenarioError: every problem of the file and the changes.
+        ValueError: ``labels`` given, but not one per change.
     """
+    if labels and len(labels) != len(changes):
+        raise ValueError(f"labels: one per change, got {len(labels)} for {len(changes)} changes")
     data, root = read_yaml(text, origin)
     draft, problems = draft_of(data, root, origin, base_dir)
     if changes:
-        problems += changes_to_draft(draft, changes, labels)
+        problems += changes_to_draft(draft, changes, labels or "the changes given")
     return validate_draft(draft, problems)
 
 
@@ -68,7 +75,16 @@ def load_scenario(
 ) -> Scenario:
     """Read and validate a scenario file, resolving it first if it is an overlay.
 
-    ``changes`` and ``labels``: as for :func:`parse_scenario`.
+    Args:
+        path: the scenario or overlay file.
+        changes: changes to apply on top, written as an overlay's ``changes:`` entries
+            (``{"drop_event": "frunze_dies"}``, ``{"set": {"parameters.hostility": 0.3}}``).
+        labels: one per change, naming it in messages (the command line gives the flag
+            as typed); without them a change is named by its place in ``changes``.
+
+    Raises:
+        ScenarioError: every problem of the file and the changes, one line each.
+        ValueError: ``labels`` given, but not one per change.
     """
     path = FilePath(path)
     return parse_scenario(read_text(path), str(path), path.parent, changes, labels)
