@@ -206,8 +206,11 @@ def choose_parameters(
 
     Raises:
         DrawError: ``--posterior`` or ``--parameters posterior`` asked for a sample
-            that is not there, or the sample cannot be drawn from.
+            that is not there, or the sample cannot be drawn from; or ``asked`` is none
+            of the three (a slip, ``"pointt"``, must not give the posterior's draws).
     """
+    if asked not in (None, "posterior", "point", "prior"):
+        raise DrawError(f"parameters: expected 'posterior', 'point' or 'prior', got {asked!r}")
     scenario_file = None if scenario_file is None else Path(scenario_file)
     posterior = None if posterior is None else Path(posterior)
     if asked in ("point", "prior"):
