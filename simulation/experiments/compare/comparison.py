@@ -221,8 +221,8 @@ def same_outcomes(summary: pd.DataFrame, base: pd.DataFrame) -> bool:
 
 def run_comparison(
     ensembles: Sequence[Ensemble],
-    out_dir: Path,
-    executor: Callable[[], ChunkExecutor],
+    out_dir: Path | str,
+    executor: Callable[[], ChunkExecutor] | None = None,
     *,
     resume: bool = False,
     progress: bool = False,
@@ -237,7 +237,8 @@ def run_comparison(
     Args:
         ensembles: the base first, then the alternatives; same runs, seed and mode.
         out_dir: the comparison's directory.
-        executor: makes a fresh executor for each ensemble to simulate.
+        executor: makes a fresh executor for each ensemble to simulate (default: local
+            processes on every core, as :func:`.run_ensemble`'s).
         resume: continue interrupted ensembles instead of starting them afresh.
         progress: show progress bars on stderr.
         resamples: bootstrap resamples.
@@ -252,6 +253,7 @@ def run_comparison(
         EnsembleError: an ensemble cannot run, the summaries are not paired, or
             ``out_dir`` holds another comparison's report.
     """
+    out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise EnsembleError(f"--out {out_dir} exists and is not a directory")
     identity = comparison_identity(ensembles, resamples)
@@ -265,7 +267,11 @@ def run_comparison(
             reports[name] = None
         else:
             reports[name] = run_ensemble(
-                ensemble, directory, executor(), resume=resume, progress=progress
+                ensemble,
+                directory,
+                executor() if executor is not None else None,
+                resume=resume,
+                progress=progress,
             )
         if announce is not None:
             announce(name, reports[name])
