@@ -135,3 +135,14 @@ def test_a_comparison_from_python_takes_a_text_folder_and_needs_no_executor(
     result = run_comparison(ensembles, str(tmp_path / "comparison"))
     assert {"comparison.csv", "report.md", "comparison.png"} <= {path.name for path in result.files}
     assert set(result.table["scenario"]) == {"small", "no-purge"}
+
+
+def test_an_unknown_post_or_frame_is_named_with_the_known_ones(small_scenario):
+    from simulation import PartyModel
+
+    model = PartyModel(small_scenario, seed=1)
+    result = model.run()
+    with pytest.raises(KeyError, match=r"unknown post 'general_secretaryy' \(did you mean"):
+        model.holders("general_secretaryy")
+    with pytest.raises(KeyError, match=r"no frame 'trajectory'; a run has alliances, events"):
+        result["trajectory"]

@@ -32,6 +32,7 @@ from simulation.model.offices import open_headless_organisations, seat_the_inher
 from simulation.model.recorder import Recorder, RunResult
 from simulation.model.rows import EventRow, VoteRow
 from simulation.model.state import gather
+from simulation.scenario.messages import unknown
 from simulation.scenario.schema import Arena, Scenario
 
 
@@ -163,7 +164,13 @@ class PartyModel(mesa.Model):
         return self.start.plus(self.step_index)
 
     def holders(self, post_id: str) -> np.ndarray:
-        """Indices of the living leaders holding a post."""
+        """Indices of the living leaders holding a post.
+
+        Raises:
+            KeyError: no post of the scenario has that id (the message names the close ones).
+        """
+        if post_id not in self.post_index:
+            raise KeyError(unknown("post", post_id, self.post_ids))
         return np.flatnonzero(self.holds[:, self.post_index[post_id]] & self.alive)
 
     # --- changes shared by scenario events and free-mode decisions ----------------

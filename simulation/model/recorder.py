@@ -38,7 +38,13 @@ def directed_pairs(ties: np.ndarray) -> np.ndarray:
 
 @dataclass
 class RunResult:
-    """The tidy frames of one run (one observation per row, dates as ``YYYY-MM``)."""
+    """The tidy frames of one run (one observation per row, dates as ``YYYY-MM``).
+
+    ``result["trajectories"]`` is a frame by the name of the file ``interregnum run``
+    writes it to (``trajectories``, ``posts``, ``tenures``, ``events``, ``votes``,
+    ``alliances``, ``factions``, ``membership``, ``loyalty``; ``sorted(result.frames)``
+    lists them); an unknown name raises ``KeyError`` naming them.
+    """
 
     scenario_name: str
     seed: int
@@ -48,6 +54,8 @@ class RunResult:
     """The month from which the leaders decided, if the scenario branched from history."""
 
     def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.frames:
+            raise KeyError(f"no frame {name!r}; a run has {', '.join(sorted(self.frames))}")
         return self.frames[name]
 
 
