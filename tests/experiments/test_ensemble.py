@@ -695,5 +695,6 @@ def test_a_study_with_other_points_is_refused_in_words_not_digests(small_scenari
     first = SamplePoints(names, points, 1)
     run_ensemble(Ensemble(small_scenario, runs=2, parameters=first), out, SerialExecutor())
     other = Ensemble(small_scenario, runs=2, parameters=SamplePoints(names, points + 0.05, 1))
-    with pytest.raises(EnsembleError, match=r"\(other points to run \(another levers file, "):
+    # A sensitivity sample: its words, not a discovery's (it has no levers file).
+    with pytest.raises(EnsembleError, match=r"\(other points to run \(another method, sample "):
         run_ensemble(other, out, SerialExecutor(), resume=True)

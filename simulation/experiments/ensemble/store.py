@@ -155,9 +155,11 @@ def _difference(key: str, there: object, here: object) -> str:
             f"--move-event or --free-from differs ({key} {str(there)[:12]}… there, "
             f"{str(here)[:12]}… here)"
         )
-    study = ("levers ", "sample ")  # a study's points, labelled by their digest
-    if key == "parameters" and all(str(value).startswith(study) for value in (there, here)):
-        return "other points to run (another levers file, design or sample size)"
+    # A study's points, labelled by their digest: a discovery's levers, a sensitivity sample.
+    if key == "parameters" and all(str(value).startswith("levers ") for value in (there, here)):
+        return "other points to run (another levers file, design or number of runs)"
+    if key == "parameters" and all(str(value).startswith("sample ") for value in (there, here)):
+        return "other points to run (another method, sample size or parameters varied)"
     if key == "posterior_sha256" and None in (there, here):
         return "a posterior sample there, none here" if there else "none there, one here"
     if key == "posterior_sha256":
