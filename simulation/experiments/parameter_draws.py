@@ -32,9 +32,11 @@ DRAW_STREAM = 1922
 
 
 class DrawError(ValueError):
-    """Parameters that cannot be drawn as asked: a posterior sample missing or unreadable (the
-    message names the file and the fix), or a parameter source that is none of posterior,
-    point and prior."""
+    """Parameters that cannot be drawn as asked.
+
+    A posterior sample missing or unreadable (the message names the file and the fix), or a
+    parameter source that is none of posterior, point and prior.
+    """
 
 
 def file_sha256(path: Path) -> str:

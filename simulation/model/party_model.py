@@ -84,6 +84,10 @@ class PartyModel(mesa.Model):
     """
 
     def __init__(self, scenario: Scenario, seed: int, mode: Mode = Mode.REPLAY, run: int = 0):
+        """Build a run's state from ``scenario`` (the arguments: the class's docstring).
+
+        Written so that ``help(PartyModel)`` shows this model's arguments, not Mesa's.
+        """
         if (
             isinstance(seed, bool)
             or not isinstance(seed, int | np.integer)
