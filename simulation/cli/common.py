@@ -13,6 +13,7 @@ from simulation.calendar import Month
 from simulation.experiments.compare.names import RECORD as COMPARISON_RECORD
 from simulation.output.records import RecordError, read_record
 from simulation.scenario import Scenario, ScenarioError
+from simulation.scenario.messages import listing
 
 EXIT_BAD_INPUT = 2
 DEFAULT_PATTERNS = Path("calibration/patterns.yaml")
@@ -228,11 +229,9 @@ def unrecorded_files(path: Path, command: str, flag: str = "--out") -> str | Non
     names = sorted(entry.name for entry in path.iterdir() if not entry.name.startswith("."))
     if not names:
         return None
-    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
     return (
         f"{flag} {path} holds files that no interregnum command's record describes "
-        f"({', '.join(names[:5])}{more}); {command} will not write into it: choose a new or "
-        "empty directory"
+        f"({listing(names)}); {command} will not write into it: choose a new or empty directory"
     )
 
 

@@ -21,6 +21,7 @@ import mesa
 import numpy as np
 
 from simulation.calendar import Month
+from simulation.experiments.seeds import SeedError, check_seed
 from simulation.model import actions, votes
 from simulation.model.agents import Faction, Leader, Organisation
 from simulation.model.compiled import check_machine_code, machine_code
@@ -48,6 +49,11 @@ class Mode(StrEnum):
 
     REPLAY = "replay"
     FREE = "free"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Mode:
+        """Refuse a mode that is none of these, in words (``Mode("free")`` is ``Mode.FREE``)."""
+        raise ValueError(f"mode must be 'replay' or 'free', got {value!r}")
 
 
 def decides_from(scenario: Scenario, mode: Mode) -> int:
@@ -88,16 +94,12 @@ class PartyModel(mesa.Model):
 
         Written so that ``help(PartyModel)`` shows this model's arguments, not Mesa's.
         """
-        if (
-            isinstance(seed, bool)
-            or not isinstance(seed, int | np.integer)
-            or not 0 <= seed < 2**63
-        ):
+        try:
             # numpy would take None (a seed from the system: no run could be repeated)
             # and say of "1" only that a SeedSequence expects an int.
-            raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {seed!r}")
-        if mode not in tuple(Mode):
-            raise ValueError(f"mode must be 'replay' or 'free', got {mode!r}")
+            check_seed(seed, "seed")
+        except SeedError:
+            raise ValueError(f"seed must be an integer from 0 to 2**63 - 1, got {seed!r}") from None
         mode = Mode(mode)  # "free" would otherwise replay: the rules test `mode is Mode.FREE`
         check_machine_code()
         super().__init__(rng=seed)

@@ -96,9 +96,9 @@ def check_report_folder(out_dir: Path, identity: dict[str, object], force: bool)
         earlier = read_record(out_dir / RECORD, "comparison record")
     except RecordError:
         earlier = None
-    if isinstance(earlier, dict) and earlier.get("identity") == identity:
+    if earlier is not None and earlier.get("identity") == identity:
         return
-    if not (isinstance(earlier, dict) and isinstance(earlier.get("identity"), dict)):
+    if earlier is None or not isinstance(earlier.get("identity"), dict):
         # No record of a comparison: the report may as well be another command's.
         raise EnsembleError(
             f"{out_dir} holds a report.md that no comparison.json describes (another "

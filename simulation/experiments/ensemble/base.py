@@ -89,10 +89,11 @@ class Ensemble:
             raise EnsembleError(f"runs must be a whole number, got {self.runs!r}")
         if self.runs < 1:
             raise EnsembleError(f"--runs must be at least 1, got {self.runs}")
-        if self.mode not in tuple(Mode):
-            raise EnsembleError(f"mode must be 'replay' or 'free', got {self.mode!r}")
-        # Frozen: "free" is made Mode.FREE in place, or the runs would replay history.
-        object.__setattr__(self, "mode", Mode(self.mode))
+        try:
+            # Frozen: "free" is made Mode.FREE in place, or the runs would replay history.
+            object.__setattr__(self, "mode", Mode(self.mode))
+        except ValueError as error:
+            raise EnsembleError(str(error)) from None
         if self.paired is not None and self.paired < 1:
             raise EnsembleError(f"runs per point must be at least 1, got {self.paired}")
         try:
