@@ -15,7 +15,6 @@ from simulation.cli.common import (
     fail,
     month_problems,
     report_problems,
-    unrecorded_files,
     unusable_out,
 )
 from simulation.cli.scenario_args import add_free_from_argument, branch_from_history
@@ -135,9 +134,7 @@ def handle(args: argparse.Namespace) -> int:
         return report_problems(ScenarioError(problems))
     name = scenario.name
     out = args.out or Path("outputs") / "assessment" / name
-    if (
-        problem := unusable_out(out, command="assess") or unrecorded_files(out, "assess")
-    ) is not None:
+    if (problem := unusable_out(out, command="assess", only_records=True)) is not None:
         return fail(problem)
     point = fitted_point_of(args.scenario) or PARAMETERS_DIR / f"{name}.yaml"
     try:

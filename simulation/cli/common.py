@@ -219,14 +219,18 @@ def foreign_outputs(path: Path, command: str, flag: str = "--out") -> str | None
 def unrecorded_files(path: Path, command: str, flag: str = "--out") -> str | None:
     """Why ``command`` must not write into ``path``: it holds files no command left a record of.
 
-    For a command that writes a fixed set of names into its folder and keeps nothing
-    else there to resume (``assess``): a folder of the user's own, holding notes or
-    another study's ``report.md``, would lose them. Hidden files (a killed write's
-    leftovers) are not counted.
+    For a command that writes a fixed set of names into its folder: a folder of the
+    user's own, holding notes or another study's ``summary.md``, would lose them. Hidden
+    files (a killed write's leftovers) are not counted, nor a ``runs`` folder of the
+    command's own ensemble (a study stopped before its report, to ``--resume``).
     """
     if not path.is_dir() or outputs_of(path) is not None:
         return None
-    names = sorted(entry.name for entry in path.iterdir() if not entry.name.startswith("."))
+    names = sorted(
+        entry.name
+        for entry in path.iterdir()
+        if not entry.name.startswith(".") and not _study_runs(entry)
+    )
     if not names:
         return None
     return (
@@ -235,8 +239,20 @@ def unrecorded_files(path: Path, command: str, flag: str = "--out") -> str | Non
     )
 
 
+def _study_runs(entry: Path) -> bool:
+    """Whether ``entry`` is the ``runs`` folder a study streams its ensemble to, begun or not."""
+    if entry.name != "runs" or not entry.is_dir():
+        return False
+    found = outputs_of(entry)
+    return found[0] == "ensemble" if found else not any(entry.iterdir())
+
+
 def unusable_out(
-    path: Path, flag: str = "--out", directory: bool = True, command: str | None = None
+    path: Path,
+    flag: str = "--out",
+    directory: bool = True,
+    command: str | None = None,
+    only_records: bool = False,
 ) -> str | None:
     """Why ``path`` cannot become the directory (else the file) a command writes, or None.
 
@@ -246,11 +262,15 @@ def unusable_out(
     cannot be written in or the directories missing below it cannot be made there (they
     are made and removed again: ``/proc`` and ``/sys`` refuse what permissions allow), or
     (if ``command`` names the command asking) the directory holds another command's
-    outputs (:func:`foreign_outputs`).
+    outputs (:func:`foreign_outputs`) or, with ``only_records``, files no command
+    recorded (:func:`unrecorded_files`).
     """
     if path.exists() and path.is_dir() != directory:
         return f"{flag} {path} exists and is not a {'directory' if directory else 'file'}"
-    if command is not None and (problem := foreign_outputs(path, command, flag)) is not None:
+    if command is not None and (
+        problem := foreign_outputs(path, command, flag)
+        or (unrecorded_files(path, command, flag) if only_records else None)
+    ):
         return problem
     for place in ((path,) if directory else ()) + tuple(path.parents):
         if not place.exists():

@@ -155,7 +155,7 @@ def handle(args: argparse.Namespace) -> int:
     if problems:
         return report_problems(ScenarioError(problems))
     out_dir = args.out or Path("outputs") / f"{scenario.name}-discovery"
-    if (problem := unusable_out(out_dir, command="discover")) is not None:
+    if (problem := unusable_out(out_dir, command="discover", only_records=True)) is not None:
         return fail(problem)
     try:
         choice = parameters_asked(args, scenario)

@@ -137,7 +137,7 @@ def handle(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         return report_problems(error)
     out_dir = args.out or Path("outputs") / f"{scenario.name}-sensitivity-{args.method}"
-    if (problem := unusable_out(out_dir, command="sensitivity")) is not None:
+    if (problem := unusable_out(out_dir, command="sensitivity", only_records=True)) is not None:
         return fail(problem)
     varied, held, clashes = _varied(args)
     study = Study(

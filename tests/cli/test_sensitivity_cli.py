@@ -234,6 +234,38 @@ def _morris(small_file, out, *executor):
     return pd.read_csv(out / "indices.csv")
 
 
+@pytest.mark.parametrize("command", ["sensitivity", "discover"])
+def test_a_study_writes_into_no_folder_of_the_users_own(small_file, tmp_path, capsys, command):
+    """Both wrote beside a user's files, replacing a summary.md of theirs."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "summary.md").write_text("# my study\n")
+    (mine / "notes.txt").write_text("my notes\n")
+    flags = (
+        ["--method", "morris"]
+        if command == "sensitivity"
+        else ["--levers", str(LEVERS / "small_levers.yaml")]
+    )
+    assert main([command, str(small_file), *flags, "--out", str(mine), "--quiet"]) == 2
+    assert capsys.readouterr().err == (
+        f"interregnum: --out {mine} holds files that no interregnum command's record describes "
+        f"(notes.txt, summary.md); {command} will not write into it: choose a new or empty "
+        "directory\n"
+    )
+    assert (mine / "summary.md").read_text() == "# my study\n"
+    assert sorted(path.name for path in mine.iterdir()) == ["notes.txt", "summary.md"]
+
+
+def test_a_study_stopped_before_its_report_resumes_from_its_runs(small_file, tmp_path):
+    """A folder holding only the study's runs is the study's own, not the user's."""
+    whole = _morris(small_file, tmp_path / "whole", "--workers", "1")
+    for path in (tmp_path / "whole").iterdir():
+        if path.name != "runs":
+            path.unlink()
+    resumed = _morris(small_file, tmp_path / "whole", "--workers", "1", "--resume")
+    pd.testing.assert_frame_equal(resumed, whole)
+
+
 @pytest.mark.slow
 def test_a_dask_cluster_gives_the_same_indices_and_boxes(small_file, tmp_path):
     distributed = pytest.importorskip("distributed")
