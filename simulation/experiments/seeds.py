@@ -54,3 +54,14 @@ def run_seed(root: int, run: int) -> int:
     """
     child = np.random.SeedSequence(check_seed(root), spawn_key=(run,))
     return int(child.generate_state(1)[0])
+
+
+def on_common_seeds(runs: int) -> str:
+    """How each point of a design is run, in words: "4 times with the same 4 seeds".
+
+    The reports of ``sensitivity`` and ``discover`` say it of every point; "1 times with
+    the same 1 seeds" is how a one-run design read before.
+    """
+    if runs == 1:
+        return "once, with the same seed"
+    return f"{runs} times with the same {runs} seeds"

@@ -39,6 +39,10 @@ def test_sensitivity_writes_indices_and_summary(small_file, tmp_path, capsys):
     assert "power_stalin: most sensitive to power_apparatus_weight" in printed
     indices = pd.read_csv(out / "indices.csv")
     assert set(indices["parameter"]) == {"removal_delay", "power_apparatus_weight"}
+    assert (
+        "9 sample points, each run once, with the same seed (common"
+        in (out / "summary.md").read_text()
+    )  # not "each run 1 times with the same 1 seeds"
 
 
 def test_sensitivity_with_an_unknown_method_exits_2(small_file, capsys):
@@ -205,6 +209,7 @@ def test_discover_writes_boxes(small_file, tmp_path, capsys):
     )
     assert status == 0
     assert "box 1: Zinoviev keeps Leningrad →" in capsys.readouterr().out
+    assert "each run once, with the same seed, 12 runs" in (out / "boxes.md").read_text()
     assert {
         "boxes.md",
         "boxes.csv",

@@ -17,6 +17,7 @@ from simulation.experiments.discovery.boxes import MIN_COVERAGE, Box
 from simulation.experiments.discovery.design import draws_text
 from simulation.experiments.discovery.levers import Lever
 from simulation.experiments.parameter_draws import parameters_fields
+from simulation.experiments.seeds import on_common_seeds
 from simulation.model.code_version import model_digest
 from simulation.output.files import write_atomically, write_text
 from simulation.output.style import save_figure, slide_style
@@ -240,8 +241,9 @@ def _boxes_text(
     lines = [
         f"# Scenario discovery on {discovery.scenario.name}",
         "",
-        f"{combinations} lever combinations ({discovery.design}), each run {discovery.replicates} "
-        f"times with the same seeds, {len(runs)} runs in {discovery.mode.value} mode. "
+        f"{combinations} lever combinations ({discovery.design}), each run "
+        f"{on_common_seeds(discovery.replicates)}, {len(runs)} runs in {discovery.mode.value} "
+        "mode. "
         f"Outcome of interest: {outcome}, in {runs['outcome'].mean():.0%} of all runs.",
         "",
         f"Parameters: {draws_text(discovery.parameters, discovery.seed)}.",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from simulation.experiments.seeds import on_common_seeds
 from simulation.experiments.sensitivity.indices import missing_points, not_analysed, notes_for
 from simulation.experiments.sensitivity.metrics import describe_outcome, outcome_title
 from simulation.experiments.sensitivity.plots import morris_figure, sobol_figure, write_figure
@@ -94,8 +95,8 @@ def summary_text(
     lines = [
         f"# Sensitivity of {study.scenario.name}",
         "",
-        f"{method}: {points} sample points, each run {study.runs_per_point} times with the "
-        f"same {study.runs_per_point} seeds (common random numbers), {runs} "
+        f"{method}: {points} sample points, each run {on_common_seeds(study.runs_per_point)} "
+        f"(common random numbers), {runs} "
         f"runs in {study.mode.value} mode, seed {study.seed}. An outcome is the mean over a "
         "point's runs. Parameters varied (bounds from the parameter registry):",
         "",
