@@ -3,11 +3,12 @@
 The names below are the public API::
 
     from simulation import Ensemble, Mode, PartyModel, choose_parameters, load_scenario
-    from simulation import run_ensemble
+    from simulation import draw_influence, run_ensemble
 
     scenario = load_scenario("scenarios/baseline_1922.yaml")
     result = PartyModel(scenario, seed=1, mode=Mode.FREE).run()
     result["trajectories"]
+    draw_influence(result["trajectories"], scenario, result["events"])  # a matplotlib Figure
     posterior = choose_parameters(None, scenario, "scenarios/baseline_1922.yaml").draws
     run_ensemble(Ensemble(scenario, runs=200, parameters=posterior), "outputs/my-ensemble")
 
@@ -37,6 +38,8 @@ _PUBLIC = {
     "run_comparison": "simulation.experiments.compare.comparison",
     "read_run_paths": "simulation.experiments.paths",
     "path_table": "simulation.experiments.paths",
+    "draw_influence": "simulation.output.plots",
+    "draw_fan": "simulation.output.fan",
 }
 """Each public name and the module that defines it."""
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import simulation
@@ -33,7 +34,7 @@ def test_the_readme_example_uses_only_public_names_and_runs(tmp_path, monkeypatc
     assert blocks, "the README has no Python example"
     for block in blocks:
         for node in ast.walk(ast.parse(block)):
-            if isinstance(node, ast.ImportFrom):
+            if isinstance(node, ast.ImportFrom):  # pandas aside, only the public names
                 assert node.module == "simulation", f"README imports from {node.module}"
                 assert {alias.name for alias in node.names} <= set(simulation.__all__)
     for folder in ("scenarios", "calibration"):
@@ -41,6 +42,7 @@ def test_the_readme_example_uses_only_public_names_and_runs(tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path)
     exec(blocks[0], {})  # noqa: S102 - the README's own example, as a user would paste it
     assert (tmp_path / "outputs" / "my-ensemble" / "summary.parquet").is_file()
+    assert (tmp_path / "my-fan.png").stat().st_size > 0
 
 
 # Bad input from Python, as a researcher in a notebook gives it: a clear exception of a
@@ -146,3 +148,21 @@ def test_an_unknown_post_or_frame_is_named_with_the_known_ones(small_scenario):
         model.holders("general_secretaryy")
     with pytest.raises(KeyError, match=r"no frame 'trajectory'; a run has alliances, events"):
         result["trajectory"]
+
+
+def test_a_run_and_an_ensemble_are_drawn_as_figures_from_python(small_scenario, tmp_path):
+    """The figures `run` and `ensemble` write, for a notebook: one line or panel per leader."""
+    result = simulation.PartyModel(small_scenario, seed=1, mode="free").run()
+    figure = simulation.draw_influence(
+        result["trajectories"], small_scenario, result["events"], leaders=["stalin", "trotsky"]
+    )
+    top, bottom = figure.axes
+    assert [line.get_gid() for line in top.get_lines()][:2] == ["stalin", "trotsky"]
+    assert (top.get_ylabel(), bottom.get_xlabel()) == ("Influence (standing, 0-1)", "Month")
+    report = simulation.run_ensemble(simulation.Ensemble(small_scenario, runs=4), tmp_path / "e")
+    quantiles = pd.read_parquet(report.out_dir / "quantiles.parquet")
+    fan = simulation.draw_fan(quantiles, small_scenario, runs=4, leaders=["stalin", "trotsky"])
+    assert [axis.get_title(loc="left").strip() for axis in fan.axes][:2] == [
+        "Stalin",
+        "Trotsky",
+    ]
