@@ -172,7 +172,7 @@ def workers_scaling(
         parallel.append(time_ensemble(ensemble, tmp / "parallel", LocalProcessExecutor(workers)))
     same = all(
         read_table(tmp / "serial", table).equals(read_table(tmp / "parallel", table))
-        for table in ("summary", "tenures", "events", "votes")
+        for table in ("summary", "tenures", "events", "votes", "parameters")
     )
     best_serial, best_parallel = min(serial), min(parallel)
     print(

@@ -146,7 +146,7 @@ def fail(message: str, status: int = EXIT_BAD_INPUT) -> int:
     return status
 
 
-MANIFEST_COMMANDS = frozenset({"assess", "calibrate", "ensemble", "run"})
+MANIFEST_COMMANDS = frozenset({"assess", "calibrate", "ensemble", "run", "sensitivity"})
 """The commands that write a ``manifest.json``; each names itself in its ``command``."""
 MANIFEST_KEYS = (
     ("assess", "hold_out_parameters"),

@@ -41,7 +41,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "the same K seeds, and analyse the outcomes with SALib: Morris elementary effects "
         "(mu*, sigma) or Sobol first-order and total indices, with 95% bootstrap intervals. "
         "The runs stream to OUT/runs/ like an ensemble and resume with --resume; OUT gets "
-        "indices.csv, samples.parquet, a figure and summary.md.",
+        "indices.csv, samples.parquet, a figure, summary.md and manifest.json.",
     )
     add_scenario_arguments(parser)
     parser.add_argument(

@@ -3,7 +3,8 @@
 An ensemble keeps, per run, what a comparison or a calibration needs: a one-row
 ``summary`` (who dominates at the end, each leader's final power share, when each
 leader left each post he held at the start, the congress votes), the ``tenures``
-(every spell in office), the run's ``events`` and ``votes`` logs, and its monthly
+(every spell in office), the run's ``events`` and ``votes`` logs, the ``parameters``
+it ran with (drawn from a posterior, a sensitivity design's point), and its monthly
 ``influence``, ``apparatus`` and ``power`` arrays for quantiles. Everything here is
 computed from the recorder's arrays and the model's logs, never from the tidy frames
 of :meth:`Recorder.result`, which cost more than the run itself.
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
+from simulation.model.parameters import NAMES as PARAMETER_NAMES
 from simulation.model.recorder import tenures
 from simulation.model.rows import EVENT_COLUMNS, VOTE_COLUMNS
 from simulation.scenario.schema import Arena, EventType, Scenario
@@ -52,6 +54,11 @@ EVENT_SCHEMA = pa.schema([("run", pa.int64())] + [(name, pa.string()) for name i
 VOTE_SCHEMA = pa.schema(
     [("run", pa.int64())] + [(name, _VOTE_TYPES.get(name, pa.string())) for name in VOTE_COLUMNS]
 )
+PARAMETER_SCHEMA = pa.schema(
+    [("run", pa.int64())] + [(name, pa.float64()) for name in PARAMETER_NAMES]
+)
+"""Every parameter of the model as the run took it, in the registry's order: what a
+posterior, the priors or a design drew, and the scenario's own value of the rest."""
 TRAJECTORY_SCHEMA = pa.schema(
     [("run", pa.int64()), ("date", pa.string()), ("leader", pa.string())]
     + [(measure, pa.float64()) for measure in MEASURES]
@@ -74,6 +81,8 @@ class RunOutcome:
         tenures: ``(leader, post, start, end)`` for every spell in office.
         events: the model's event log (rows of :data:`EVENT_COLUMNS`).
         votes: the model's vote log (rows of :data:`VOTE_COLUMNS`).
+        parameters: the value of each parameter the run took, in :data:`PARAMETER_SCHEMA`'s
+            order.
         influence: (months, leaders) standing at the end of each month.
         apparatus: (months, leaders) share of the apparatus.
         power: (months, leaders) power share.
@@ -85,6 +94,7 @@ class RunOutcome:
     tenures: list[tuple[str, str, str, str | None]]
     events: list[tuple]
     votes: list[tuple]
+    parameters: tuple[float, ...]
     influence: np.ndarray
     apparatus: np.ndarray
     power: np.ndarray
@@ -152,6 +162,7 @@ def run_outcome(model: PartyModel) -> RunOutcome:
         tenures=tenures(model),
         events=list(model.event_log),
         votes=list(model.vote_log),
+        parameters=tuple(float(getattr(model.parameters, name)) for name in PARAMETER_NAMES),
         influence=recorder.influence.copy(),
         apparatus=recorder.apparatus.copy(),
         power=recorder.power.copy(),
@@ -215,7 +226,8 @@ def outcome_tables(
             influence, apparatus, power), one row per run, month and leader.
 
     Returns:
-        ``summary``, ``tenures``, ``events``, ``votes`` (and ``trajectories``).
+        ``summary``, ``tenures``, ``events``, ``votes``, ``parameters`` (and
+        ``trajectories``).
     """
     schema = summary_schema(scenario)
     summary = {name: [outcome.summary[name] for outcome in outcomes] for name in schema.names}
@@ -226,6 +238,7 @@ def outcome_tables(
         ),
         "events": _rows_table(EVENT_SCHEMA, [(o.run, *row) for o in outcomes for row in o.events]),
         "votes": _rows_table(VOTE_SCHEMA, [(o.run, *row) for o in outcomes for row in o.votes]),
+        "parameters": _rows_table(PARAMETER_SCHEMA, [(o.run, *o.parameters) for o in outcomes]),
     }
     if trajectories:
         tables["trajectories"] = trajectory_table(scenario, outcomes)

@@ -182,7 +182,10 @@ class Recorder:
 
     def _membership(self, run: int) -> pd.DataFrame:
         columns = self._long(run, self.model.organisation_ids, "organisation")
-        columns.update(members=self.members.ravel().round(), recruits=self.recruits.ravel().round())
+        columns.update(
+            members=self.members.ravel().round().astype(np.int64),
+            recruits=self.recruits.ravel().round().astype(np.int64),
+        )
         return pd.DataFrame(columns)
 
     def _tenures(self, run: int) -> pd.DataFrame:

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.filterwarnings(
 
 POSTERIOR = ROOT / "calibration" / "parameters" / "baseline-1922-posterior.csv"
 RUNS, SEED = 8, 3
-TABLES = ("summary", "tenures", "events", "votes", "quantiles")
+TABLES = ("summary", "tenures", "events", "votes", "parameters", "quantiles")
 
 
 def ensemble(out, *extra, scenario=BASELINE):
@@ -67,6 +67,17 @@ def test_by_default_each_run_draws_its_parameters_from_the_committed_posterior(
     pd.testing.assert_frame_equal(powers(summary), expected_powers(baseline, draws))
     particles = {draws.particle_for(seed) for seed in run_seeds(SEED, RUNS)}
     assert len(particles) > 1  # the runs differ in their parameters
+
+
+def test_each_runs_parameters_are_kept_beside_its_outcomes(posterior_run, baseline):
+    """Outcomes could not be set against the parameters that made them without rerunning."""
+    draws = PosteriorDraws.read(POSTERIOR)
+    taken = pd.read_parquet(posterior_run / "parameters.parquet")
+    assert list(taken["run"]) == list(range(RUNS))
+    for run, seed in enumerate(run_seeds(SEED, RUNS)):
+        expected = baseline.parameters.model_dump() | draws.values_for(seed)
+        assert taken.drop(columns="run").iloc[run].to_dict() == pytest.approx(expected)
+    assert taken["alliance_rate"].nunique() > 1
 
 
 def test_parameters_point_gives_every_run_the_point_estimate(posterior_run, baseline, tmp_path):

@@ -1,11 +1,14 @@
 """The sensitivity and discover commands end to end: files written, bad input exits 2."""
 
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from simulation.cli import main
+from simulation.experiments.sensitivity.design import bounds_for
+from simulation.scenario import load_scenario, scenario_hash
 
 LEVERS = Path(__file__).parents[1] / "data" / "levers"
 
@@ -259,6 +262,27 @@ def test_a_study_writes_into_no_folder_of_the_users_own(small_file, tmp_path, ca
     )
     assert (mine / "summary.md").read_text() == "# my study\n"
     assert sorted(path.name for path in mine.iterdir()) == ["notes.txt", "summary.md"]
+
+
+def test_each_run_of_a_study_is_traced_to_its_sample_point(small_file, tmp_path):
+    """Run r is run r % K of point r // K: its parameters are the point's."""
+    _morris(small_file, tmp_path / "m", "--workers", "1")
+    samples = pd.read_parquet(tmp_path / "m" / "samples.parquet")
+    taken = pd.read_parquet(tmp_path / "m" / "runs" / "parameters.parquet")
+    varied = ["removal_delay", "power_apparatus_weight"]
+    for k in range(2):  # --runs-per-point 2
+        runs = taken.loc[taken["run"] % 2 == k, varied].reset_index(drop=True)
+        pd.testing.assert_frame_equal(runs, samples[varied])
+    record = json.loads((tmp_path / "m" / "manifest.json").read_text())
+    assert (record["command"], record["method"], record["trajectories"]) == (
+        "sensitivity",
+        "morris",
+        3,
+    )
+    assert (record["points"], record["runs_per_point"], record["runs"]) == (9, 2, 18)
+    bounds = bounds_for(("removal_delay", "power_apparatus_weight"))
+    assert record["parameters_varied"] == {name: list(bound) for name, bound in bounds.items()}
+    assert record["scenario_sha256"] == scenario_hash(load_scenario(small_file))
 
 
 def test_a_study_stopped_before_its_report_resumes_from_its_runs(small_file, tmp_path):

@@ -382,6 +382,7 @@ def test_the_point_estimate_is_said_too(small_scenario, small_levers, tmp_path):
     manifest = json.loads((tmp_path / "discovery.json").read_text())
     assert (manifest["parameters"], manifest["posterior"]) == ("point", None)
     assert manifest["parameter_draws"].startswith("the point estimate in every run")
+    assert {"python", "numpy", "mesa", "ema_workbench"} <= set(manifest["versions"])
 
 
 @pytest.mark.parametrize(

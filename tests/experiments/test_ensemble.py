@@ -35,7 +35,7 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore:This process .* is multi-threaded, use of fork:DeprecationWarning"
 )
 
-TABLE_FILES = ("summary", "tenures", "events", "votes", "quantiles")
+TABLE_FILES = ("summary", "tenures", "events", "votes", "parameters", "quantiles")
 MONTHS, LEADERS = 12, 4
 
 
@@ -161,7 +161,7 @@ def test_each_chunk_streams_its_parts_and_consolidation_concatenates_them(serial
     parts = out / "parts"
     spans = complete_chunks(parts, ensemble.tables, ensemble.runs, ensemble.key())
     assert spans == [(first, min(first + 2, 15)) for first in range(0, 16, 3)]
-    for table in ("summary", "tenures", "events", "votes", "trajectories"):
+    for table in ("summary", "tenures", "events", "votes", "parameters", "trajectories"):
         pieces = [pq.read_table(parts / f"{table}-{a:07d}-{b:07d}.parquet") for a, b in spans]
         whole = pd.concat([piece.to_pandas() for piece in pieces], ignore_index=True)
         pd.testing.assert_frame_equal(whole, read(out, table))
@@ -589,6 +589,7 @@ def test_the_command_writes_tables_manifest_and_fan_chart(
         "tenures.parquet",
         "events.parquet",
         "votes.parquet",
+        "parameters.parquet",
         "quantiles.parquet",
         "manifest.json",
         "fan.png",

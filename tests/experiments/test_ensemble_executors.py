@@ -17,7 +17,7 @@ pytestmark = pytest.mark.filterwarnings(
 )
 
 RUNS = 24
-FILES = ("summary", "tenures", "events", "votes", "quantiles", "trajectories")
+FILES = ("summary", "tenures", "events", "votes", "parameters", "quantiles", "trajectories")
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,15 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore:This process .* is multi-threaded, use of fork:DeprecationWarning"
 )
 
-TABLE_FILES = ("summary", "tenures", "events", "votes", "quantiles", "trajectories")
+TABLE_FILES = (
+    "summary",
+    "tenures",
+    "events",
+    "votes",
+    "parameters",
+    "quantiles",
+    "trajectories",
+)
 
 
 @pytest.fixture

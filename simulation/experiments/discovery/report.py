@@ -19,7 +19,7 @@ from simulation.experiments.discovery.levers import Lever
 from simulation.experiments.parameter_draws import parameters_fields
 from simulation.experiments.seeds import on_common_seeds
 from simulation.model.code_version import model_digest
-from simulation.output.files import write_atomically, write_text
+from simulation.output.files import package_versions, write_atomically, write_text
 from simulation.output.style import save_figure, slide_style
 
 if TYPE_CHECKING:
@@ -150,6 +150,7 @@ def discovery_manifest(
         **parameters_fields(discovery.parameters, discovery.parameters_note),
         "parameter_draws": draws_text(discovery.parameters, discovery.seed),
         "files": [*files, "runs/"],
+        "versions": package_versions(("ema_workbench",)),
     }
 
 

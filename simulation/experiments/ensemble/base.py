@@ -21,7 +21,7 @@ from simulation.model import Mode
 from simulation.model.code_version import model_digest
 from simulation.scenario import Scenario, scenario_hash
 
-TABLES = ("summary", "tenures", "events", "votes")
+TABLES = ("summary", "tenures", "events", "votes", "parameters")
 """The tables of every ensemble; ``trajectories`` is kept on request."""
 MATCHING_KEYS = (
     "scenario_sha256",

@@ -32,6 +32,7 @@ from simulation.experiments.ensemble.quantiles import quantile_frame
 from simulation.experiments.outcomes import (
     EVENT_SCHEMA,
     MEASURES,
+    PARAMETER_SCHEMA,
     TENURE_SCHEMA,
     TRAJECTORY_SCHEMA,
     VOTE_SCHEMA,
@@ -47,10 +48,10 @@ from simulation.output.files import (
 from simulation.output.records import RecordError, read_record
 
 TABLE_BYTES_PER_RUN = 1_500
-"""A low estimate of one run's summary, tenures, events and votes in Parquet. Measured on
-the baseline (100 runs, chunks of 50): 3,200 bytes a run in the parts, 700 consolidated;
-the monthly arrays, 32,900 bytes a run, are counted exactly. Low, so that only an
-ensemble that cannot fit is refused."""
+"""A low estimate of one run's summary, tenures, events, votes and parameters in Parquet.
+Measured on the baseline (100 runs, chunks of 25): 3,400 bytes a run in the parts, 1,700
+consolidated; the monthly arrays, 32,900 bytes a run, are counted exactly. Low, so that
+only an ensemble that cannot fit is refused."""
 TRAJECTORY_BYTES_PER_ROW = 2
 """A low estimate of one trajectory row (run, month, leader, three measures) in Parquet:
 measured 9 bytes in the parts and 8 consolidated in free mode, 2.4 and 1.5 in replay."""
@@ -214,6 +215,7 @@ def _schemas(ensemble: Ensemble) -> dict[str, pa.Schema]:
         "tenures": TENURE_SCHEMA,
         "events": EVENT_SCHEMA,
         "votes": VOTE_SCHEMA,
+        "parameters": PARAMETER_SCHEMA,
         "trajectories": TRAJECTORY_SCHEMA,
     }
 

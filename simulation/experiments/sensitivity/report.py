@@ -1,4 +1,4 @@
-"""What a sensitivity study writes: indices.csv, samples.parquet, a figure and summary.md.
+"""What a sensitivity study writes: indices.csv, samples.parquet, a figure, summary.md, manifest.
 
 The summary ranks the parameters per outcome in plain words, for a reader who will
 not open the table: which assumption moves the outcome most, which barely at all,
@@ -7,6 +7,7 @@ and whether the ranking is sure (intervals apart) or not.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,8 +18,10 @@ from simulation.experiments.seeds import on_common_seeds
 from simulation.experiments.sensitivity.indices import missing_points, not_analysed, notes_for
 from simulation.experiments.sensitivity.metrics import describe_outcome, outcome_title
 from simulation.experiments.sensitivity.plots import morris_figure, sobol_figure, write_figure
+from simulation.model.code_version import model_digest
 from simulation.model.parameters import describe
-from simulation.output.files import write_atomically, write_text
+from simulation.output.files import package_versions, write_atomically, write_text
+from simulation.scenario import scenario_hash
 
 if TYPE_CHECKING:
     from simulation.experiments.sensitivity.study import Study
@@ -67,7 +70,48 @@ def write_report(
     files.append(write_figure(figure, out_dir / f"{study.method}.png"))
     files.append(out_dir / "summary.md")
     write_text(files[-1], summary_text(study, bounds, indices, samples, outcomes, partial or {}))
+    files.append(out_dir / "manifest.json")
+    record = study_manifest(study, bounds, outcomes, len(samples), [path.name for path in files])
+    write_text(files[-1], json.dumps(record, indent=2) + "\n")
     return files
+
+
+def study_manifest(
+    study: Study,
+    bounds: dict[str, tuple[float, float]],
+    outcomes: list[str],
+    points: int,
+    files: list[str],
+) -> dict:
+    """What reproduces a study, and how its runs map to its sample's points.
+
+    The ensemble's own manifest (``runs/manifest.json``) names its parameters only as a
+    digest of the sample; this one says what was varied, over which bounds, and which
+    point each run ran.
+    """
+    return {
+        "command": "sensitivity",
+        "scenario": study.scenario.name,
+        "scenario_file": study.scenario_file,
+        "scenario_sha256": scenario_hash(study.scenario),
+        "overrides": list(study.overrides),
+        "method": study.method,
+        "trajectories" if study.method == "morris" else "samples": study.size,
+        "points": points,
+        "runs_per_point": study.runs_per_point,
+        "runs": points * study.runs_per_point,
+        "seed": study.seed,
+        "mode": study.mode.value,
+        "free_from": None if study.scenario.free_from is None else str(study.scenario.free_from),
+        "model_sha256": model_digest(),
+        "parameters_varied": {name: list(bound) for name, bound in bounds.items()},
+        "outcomes": outcomes,
+        "run_points": "run r is run r % runs_per_point of sample point r // runs_per_point "
+        "(samples.parquet's point), seeded as run r % runs_per_point of an ensemble of the "
+        "root seed; its parameters are in runs/parameters.parquet",
+        "files": [*files, "runs/"],
+        "versions": package_versions(("SALib",)),
+    }
 
 
 def ranking(indices: pd.DataFrame, method: str, outcome: str) -> pd.DataFrame:
