@@ -95,6 +95,7 @@ def handle(args: argparse.Namespace) -> int:
         read_table,
         run_ensemble,
     )
+    from simulation.experiments.ensemble.store import record_files
     from simulation.experiments.parameter_draws import DrawError
     from simulation.experiments.paths import history_lines, path_table, read_run_paths
     from simulation.model import Mode
@@ -160,6 +161,7 @@ def handle(args: argparse.Namespace) -> int:
         remove_other_formats(plot_path)
         paths = path_table(read_run_paths(out_dir, scenario), scenario)
         write_text(out_dir / "paths.csv", paths.to_csv(index=False, float_format="%.4f"))
+        record_files(out_dir, [plot_path.name, "paths.csv"])
     except EnsembleError as error:
         return fail(str(error), status=error.status)
     except OSError as error:

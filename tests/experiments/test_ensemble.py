@@ -598,6 +598,7 @@ def test_the_command_writes_tables_manifest_and_fan_chart(
     }
     manifest = json.loads((out / "manifest.json").read_text())
     assert (manifest["command"], manifest["scenario"]) == ("ensemble", "small")
+    assert {"fan.png", "paths.csv", "parameters.parquet"} <= set(manifest["files"])
     assert manifest["scenario_file"] == str(small_file)
     assert (manifest["seed"], manifest["runs"], manifest["mode"]) == (1, 8, "free")
     assert manifest["overrides"] == []

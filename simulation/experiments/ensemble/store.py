@@ -384,6 +384,15 @@ def write_manifest(out_dir: Path, manifest: dict) -> None:
     write_text(out_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
+def record_files(out_dir: Path, names: list[str]) -> None:
+    """Add files written beside a finished ensemble (its figure, its paths) to its manifest."""
+    manifest = read_manifest(out_dir)
+    if manifest is not None:
+        files = manifest.get("files", [])
+        manifest["files"] = files + [name for name in names if name not in files]
+        write_manifest(out_dir, manifest)
+
+
 def read_table(out_dir: Path, table: str) -> pd.DataFrame:
     """A consolidated table of an ensemble directory as a DataFrame."""
     return pq.read_table(out_dir / f"{table}.parquet").to_pandas()
