@@ -14,6 +14,7 @@ from simulation.cli.common import (
     count_problems,
     fail,
     month_problems,
+    out_problems,
     report_problems,
     unusable_out,
 )
@@ -125,13 +126,14 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.model.code_version import model_digest
 
     months = month_problems(args, fit_until="--fit-until")  # named even if the files are bad
+    early = out_problems(args, "assess", only_records=True)  # alone, it is told below
     try:
         scenario = branch_from_history(load_scenario(args.scenario), args.free_from)
         patterns = load_patterns(args.patterns, scenario).patterns
     except ScenarioError as error:
-        return report_problems(ScenarioError([*error.problems, *months]))
+        return report_problems(ScenarioError([*error.problems, *months, *early]))
     if problems := months + _flag_problems(args, scenario, [pattern.id for pattern in patterns]):
-        return report_problems(ScenarioError(problems))
+        return report_problems(ScenarioError(problems + early))
     name = scenario.name
     out = args.out or Path("outputs") / "assessment" / name
     if (problem := unusable_out(out, command="assess", only_records=True)) is not None:

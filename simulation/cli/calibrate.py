@@ -15,6 +15,7 @@ from simulation.cli.common import (
     fail,
     month_problems,
     note_capped_workers,
+    out_problems,
     report_problems,
     unusable_out,
 )
@@ -208,11 +209,12 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.output.files import package_versions, write_text
 
     problems = _flag_problems(args)
+    early = out_problems(args, "calibrate")  # alone, it is told below
     try:
         scenario = load_scenario(args.scenario)
         patterns = load_patterns(args.patterns, scenario).patterns
     except ScenarioError as error:
-        return report_problems(ScenarioError([*error.problems, *problems]))
+        return report_problems(ScenarioError([*error.problems, *problems, *early]))
     if args.fit_until is not None:
         if not scenario.start <= args.fit_until <= scenario.end:
             problems.append(
@@ -224,7 +226,7 @@ def handle(args: argparse.Namespace) -> int:
                 f"--fit-until {args.fit_until}: no fit pattern is dated up to that month"
             )
     if problems:
-        return report_problems(ScenarioError(problems))
+        return report_problems(ScenarioError(problems + early))
     name = args.name or (
         scenario.name
         + (f"-until-{args.fit_until}" if args.fit_until else "")

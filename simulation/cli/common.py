@@ -283,6 +283,19 @@ def unusable_out(
     return None
 
 
+def out_problems(args: argparse.Namespace, command: str, only_records: bool = False) -> list[str]:
+    """The problem of an ``--out`` given, asked before the scenario is read.
+
+    So that an attempt refused for its scenario or its flags names a bad ``--out`` too,
+    rather than on the next attempt. Left out, the default folder depends on the
+    scenario's name, and the command asks :func:`unusable_out` once it has it.
+    """
+    if args.out is None:
+        return []
+    problem = unusable_out(args.out, command=command, only_records=only_records)
+    return [] if problem is None else [problem]
+
+
 def _cannot_make(target: Path, existing: Path, flag: str, path: Path) -> str | None:
     """Make the directories from ``existing`` down to ``target``, then remove them again.
 

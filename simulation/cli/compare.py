@@ -13,6 +13,7 @@ from simulation.cli.common import (
     count_problems,
     fail,
     note_capped_workers,
+    out_problems,
     report_problems,
     unusable_out,
 )
@@ -184,14 +185,15 @@ def handle(args: argparse.Namespace) -> int:
     # Too many resamples were found after the runs, by the memory, once.
     counts = count_problems(args, {"bootstrap": MAX_RESAMPLES}, runs=1, workers=1, bootstrap=1)
     paths = [args.base, *args.alternatives]
+    early = counts + out_problems(args, "compare")  # a bad --out alone is told below
     scenarios, problems = _load(paths, args.free_from)
     if problems or counts:
-        return report_problems(ScenarioError(problems + counts))
+        return report_problems(ScenarioError(problems + early))
     problems = _name_problems(scenarios, paths)
     choices, figure_problems = figure_choices(args, scenarios[0])
     problems += figure_problems
     if problems:
-        return report_problems(ScenarioError(problems))
+        return report_problems(ScenarioError(problems + early))
     out_dir = args.out or Path("outputs") / f"compare-{scenarios[0].name}"
     if (problem := unusable_out(out_dir, command="compare")) is not None:
         return fail(problem)

@@ -12,6 +12,7 @@ from simulation.cli.common import (
     add_mode_argument,
     count_problems,
     fail,
+    out_problems,
     report_problems,
     run_on_executor,
     unusable_out,
@@ -142,10 +143,11 @@ def handle(args: argparse.Namespace) -> int:
             f"--runs {args.runs:,} x --replicates {args.replicates:,} makes {runs:,} runs; "
             f"a study takes at most {MAX_STUDY_RUNS:,}"
         )
+    early = out_problems(args, "discover", only_records=True)  # alone, it is told below
     try:
         scenario, overrides = load_from_args(args)
     except ScenarioError as error:
-        return report_problems(ScenarioError([*error.problems, *problems]))
+        return report_problems(ScenarioError([*error.problems, *problems, *early]))
     try:
         levers = load_levers(args.levers, scenario, dropped_by_flags(args))
     except ScenarioError as error:
@@ -153,7 +155,7 @@ def handle(args: argparse.Namespace) -> int:
     else:
         problems += _levers_over_flags(levers, set_by_flags(args))
     if problems:
-        return report_problems(ScenarioError(problems))
+        return report_problems(ScenarioError(problems + early))
     out_dir = args.out or Path("outputs") / f"{scenario.name}-discovery"
     if (problem := unusable_out(out_dir, command="discover", only_records=True)) is not None:
         return fail(problem)

@@ -13,6 +13,7 @@ from simulation.cli.common import (
     count_problems,
     fail,
     note_capped_workers,
+    out_problems,
     report_problems,
     summary,
     unusable_out,
@@ -104,14 +105,14 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.output.style import figure_name, remove_other_formats
 
     counts = count_problems(args, runs=1, workers=1, chunk_size=1)  # with the scenario's
+    early = counts + out_problems(args, "ensemble")  # a bad --out alone is told below
     try:
         scenario, overrides = load_from_args(args)
     except ScenarioError as error:
-        return report_problems(ScenarioError([*error.problems, *counts]))
+        return report_problems(ScenarioError([*error.problems, *early]))
     choices, problems = figure_choices(args, scenario)
-    problems += counts
-    if problems:
-        return report_problems(ScenarioError(problems))
+    if problems or counts:
+        return report_problems(ScenarioError(problems + early))
     out_dir = args.out or Path("outputs") / f"{scenario.name}-ensemble"
     if (problem := unusable_out(out_dir, command="ensemble")) is not None:
         return fail(problem)

@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from simulation.cli.common import count_problems, fail, report_problems, summary, unusable_out
+from simulation.cli.common import (
+    count_problems,
+    fail,
+    out_problems,
+    report_problems,
+    summary,
+    unusable_out,
+)
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.parameter_args import (
     RUN_HELP,
@@ -95,15 +102,16 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.output.plots import plot_influence
     from simulation.output.style import figure_name
 
-    flags = count_problems(args, ensemble_run=0)  # named with the scenario's, in one attempt
+    # Named with the scenario's problems, in one attempt; a bad --out alone is told below.
+    flags = count_problems(args, ensemble_run=0)
+    early = flags + out_problems(args, "run")
     try:
         scenario, overrides = load_from_args(args)
     except ScenarioError as error:
-        return report_problems(ScenarioError([*error.problems, *flags]))
+        return report_problems(ScenarioError([*error.problems, *early]))
     choices, problems = figure_choices(args, scenario)
-    problems += flags
-    if problems:
-        return report_problems(ScenarioError(problems))
+    if problems or flags:
+        return report_problems(ScenarioError(problems + early))
     out_dir = args.out or Path("outputs") / scenario.name
     if (problem := unusable_out(out_dir, command="run")) is not None:
         return fail(problem)

@@ -10,6 +10,7 @@ from simulation.cli.common import (
     add_executor_arguments,
     add_mode_argument,
     fail,
+    out_problems,
     report_problems,
     run_on_executor,
     unusable_out,
@@ -132,13 +133,11 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.sensitivity.report import ranking
     from simulation.model import Mode
 
+    early = out_problems(args, "sensitivity", only_records=True)  # alone, it is told below
     try:
         scenario, overrides = load_from_args(args)
     except ScenarioError as error:
-        return report_problems(error)
-    out_dir = args.out or Path("outputs") / f"{scenario.name}-sensitivity-{args.method}"
-    if (problem := unusable_out(out_dir, command="sensitivity", only_records=True)) is not None:
-        return fail(problem)
+        return report_problems(ScenarioError([*error.problems, *early]))
     varied, held, clashes = _varied(args)
     study = Study(
         scenario,
@@ -153,7 +152,10 @@ def handle(args: argparse.Namespace) -> int:
         overrides=tuple(overrides),
     )
     if problems := _misapplied_flags(args) + clashes + study_problems(study):
-        return report_problems(ScenarioError(problems))
+        return report_problems(ScenarioError(problems + early))
+    out_dir = args.out or Path("outputs") / f"{scenario.name}-sensitivity-{args.method}"
+    if (problem := unusable_out(out_dir, command="sensitivity", only_records=True)) is not None:
+        return fail(problem)
     if held:
         print(
             f"interregnum: note: {', '.join(held)} held as --set gives "

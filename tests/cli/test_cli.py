@@ -217,6 +217,30 @@ def test_an_out_that_cannot_be_a_directory_is_refused_before_anything_runs(
 
 
 @pytest.mark.parametrize(
+    "command",
+    [
+        ["run", "--seed", "-1"],
+        ["ensemble", "--runs", "2", "--seed", "-1"],
+        ["compare", str(CONTROL), "--seed", "-1"],
+        ["assess", "--seed", "-1"],
+        ["sensitivity", "--method", "morris", "--seed", "-1"],
+        ["discover", "--levers", str(LEVERS), "--seed", "-1"],
+        ["calibrate", "--fit-until", "1930-01"],
+    ],
+    ids=lambda command: command[0],
+)
+def test_a_bad_out_is_named_with_the_other_problems_in_one_attempt(command, tmp_path, capsys):
+    """It was named only on the attempt after the others were mended."""
+    taken = tmp_path / "notes.txt"
+    taken.write_text("a historian's notes")
+    assert main([command[0], str(BASELINE), *command[1:], "--out", str(taken)]) == 2
+    error = capsys.readouterr().err.splitlines()
+    assert f"--out {taken} exists and is not a directory" in error
+    assert error[-1] == "interregnum: 2 problems; nothing was run."
+    assert taken.read_text() == "a historian's notes"
+
+
+@pytest.mark.parametrize(
     ("files", "command"),
     [
         ({"comparison.json": {"identity": {}}, "report.md": "# a comparison"}, "compare"),
