@@ -221,15 +221,15 @@ def unrecorded_files(path: Path, command: str, flag: str = "--out") -> str | Non
 
     For a command that writes a fixed set of names into its folder: a folder of the
     user's own, holding notes or another study's ``summary.md``, would lose them. Hidden
-    files (a killed write's leftovers) are not counted, nor a ``runs`` folder of the
-    command's own ensemble (a study stopped before its report, to ``--resume``).
+    files (a killed write's leftovers) are not counted, nor the folders of the command's
+    own ensembles (a study or a comparison stopped before its report, to ``--resume``).
     """
     if not path.is_dir() or outputs_of(path) is not None:
         return None
     names = sorted(
         entry.name
         for entry in path.iterdir()
-        if not entry.name.startswith(".") and not _study_runs(entry)
+        if not entry.name.startswith(".") and not _ensemble_folder(entry)
     )
     if not names:
         return None
@@ -239,9 +239,9 @@ def unrecorded_files(path: Path, command: str, flag: str = "--out") -> str | Non
     )
 
 
-def _study_runs(entry: Path) -> bool:
-    """Whether ``entry`` is the ``runs`` folder a study streams its ensemble to, begun or not."""
-    if entry.name != "runs" or not entry.is_dir():
+def _ensemble_folder(entry: Path) -> bool:
+    """Whether ``entry`` is where a study or a comparison streams an ensemble, begun or not."""
+    if not entry.is_dir():
         return False
     found = outputs_of(entry)
     return found[0] == "ensemble" if found else not any(entry.iterdir())

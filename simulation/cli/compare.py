@@ -185,7 +185,7 @@ def handle(args: argparse.Namespace) -> int:
     # Too many resamples were found after the runs, by the memory, once.
     counts = count_problems(args, {"bootstrap": MAX_RESAMPLES}, runs=1, workers=1, bootstrap=1)
     paths = [args.base, *args.alternatives]
-    early = counts + out_problems(args, "compare")  # a bad --out alone is told below
+    early = counts + out_problems(args, "compare", only_records=True)  # alone: told below
     scenarios, problems = _load(paths, args.free_from)
     if problems or counts:
         return report_problems(ScenarioError(problems + early))
@@ -195,7 +195,7 @@ def handle(args: argparse.Namespace) -> int:
     if problems:
         return report_problems(ScenarioError(problems + early))
     out_dir = args.out or Path("outputs") / f"compare-{scenarios[0].name}"
-    if (problem := unusable_out(out_dir, command="compare")) is not None:
+    if (problem := unusable_out(out_dir, command="compare", only_records=True)) is not None:
         return fail(problem)
     try:
         sources, notes = choose_for_comparison(args.parameters, scenarios, paths, args.posterior)

@@ -216,6 +216,26 @@ def test_an_out_that_cannot_be_a_directory_is_refused_before_anything_runs(
     assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
 
 
+def test_compare_writes_into_no_folder_of_the_users_own_but_resumes_its_own(tmp_path, capsys):
+    """It replaced a user's comparison.csv beside their notes and exited 0."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "comparison.csv").write_text("my table\n")
+    arguments = ["compare", str(BASELINE), str(CONTROL), "--runs", "2", "--workers", "1"]
+    assert main([*arguments, "--out", str(mine), "--quiet"]) == 2
+    assert capsys.readouterr().err == (
+        f"interregnum: --out {mine} holds files that no interregnum command's record describes "
+        "(comparison.csv); compare will not write into it: choose a new or empty directory\n"
+    )
+    assert (mine / "comparison.csv").read_text() == "my table\n"
+    ours = tmp_path / "ours"
+    assert main([*arguments, "--out", str(ours), "--quiet"]) == 0
+    for name in ("comparison.json", "comparison.csv", "report.md", "comparison.png"):
+        (ours / name).unlink()  # stopped after its ensembles, before its report
+    assert main([*arguments, "--out", str(ours), "--quiet", "--resume"]) == 0
+    assert (ours / "comparison.json").is_file()
+
+
 @pytest.mark.parametrize(
     "command",
     [
