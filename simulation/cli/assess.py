@@ -121,8 +121,17 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.assessment.runs import make_mapper
     from simulation.experiments.ensemble import EnsembleError
     from simulation.experiments.ensemble.executors import available_cores
-    from simulation.experiments.parameter_draws import DrawError, file_sha256, posterior_beside
-    from simulation.experiments.posterior import fitted_point_of, kept_parameters
+    from simulation.experiments.parameter_draws import (
+        DrawError,
+        PosteriorDraws,
+        file_sha256,
+        posterior_beside,
+    )
+    from simulation.experiments.posterior import (
+        check_posterior_beside,
+        fitted_point_of,
+        kept_parameters,
+    )
     from simulation.model.code_version import model_digest
 
     months = month_problems(args, fit_until="--fit-until")  # named even if the files are bad
@@ -141,6 +150,8 @@ def handle(args: argparse.Namespace) -> int:
     point = fitted_point_of(args.scenario) or PARAMETERS_DIR / f"{name}.yaml"
     try:
         kept = kept_parameters(scenario, args.scenario)
+        if args.posterior is None and posterior_beside(point).is_file():
+            check_posterior_beside(point, PosteriorDraws.read(posterior_beside(point)))
     except DrawError as error:
         return fail(str(error))
     settings = Settings(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -267,12 +268,17 @@ def handle(args: argparse.Namespace) -> int:
         )
     except CalibrationError as error:
         return fail(str(error), status=1)
-    os.replace(fitting, database)
     if calibration.stopped_early_:
         print(f"note: ABC {calibration.stopped_early_}; keeping the last complete population")
     validation = calibration.validate(validation_runs)
     learnt = contraction(calibration.posterior_, calibration.priors)
 
+    # From here the earlier fit's files are replaced one by one: its manifest goes first,
+    # so that a folder cut short in these seconds says it is no whole fit, and comes back
+    # last; the point records its posterior's digest, checked wherever the two are drawn
+    # from together, and is written after it.
+    (out / "manifest.json").unlink(missing_ok=True)
+    os.replace(fitting, database)
     posterior_text = calibration.posterior_.to_csv(index=False, float_format="%.6g")
     write_text(out / "posterior.csv", posterior_text)
     calibration.populations_.to_csv(out / "populations.csv", index=False)
@@ -294,6 +300,7 @@ def handle(args: argparse.Namespace) -> int:
         "fit_until": str(args.fit_until) if args.fit_until else None,
         "fitted_patterns": calibration.fitted_patterns_,
         "posterior_file": str(posterior_file),
+        "posterior_sha256": hashlib.sha256(posterior_text.encode()).hexdigest(),
         "settings": vars(settings),
         "validation_runs": validation_runs,
         "stopped_early": calibration.stopped_early_,
@@ -310,11 +317,11 @@ def handle(args: argparse.Namespace) -> int:
         f"# Written by 'interregnum calibrate' ({name}); ABC particle closest to the patterns.\n"
         f"# Scenarios use it with 'parameters_from:'. Details in {out}/manifest.json.\n"
     )
+    write_text(posterior_file, posterior_text)
     write_text(
         parameters_file,
         header + yaml.safe_dump({"fit": record, "parameters": chosen}, sort_keys=False),
     )
-    write_text(posterior_file, posterior_text)
     write_text(out / "chosen.yaml", yaml.safe_dump(chosen, sort_keys=True))
     write_text(
         out / "manifest.json",

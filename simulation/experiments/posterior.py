@@ -130,6 +130,34 @@ def _check_fitted_until(path: Path, data: dict, root: yaml.Node, month: str) -> 
     )
 
 
+def check_posterior_beside(point: Path, draws: PosteriorDraws) -> None:
+    """Refuse a posterior beside a fitted point that is not that fit's own.
+
+    ``calibrate`` records the SHA-256 of the sample it writes in the point's
+    ``fit.posterior_sha256``. A fit cut short between writing the two, or a sample
+    replaced by hand, would have every run draw from another fit than the point's,
+    and the manifests name the file, not which fit wrote it. A point without the
+    record (written by hand, or before fits recorded it) is taken as it is.
+
+    Raises:
+        DrawError: the sample's SHA-256 is not the one the point recorded.
+    """
+    try:
+        data, root = read_yaml(read_text(point, "parameters file"), str(point), "parameters")
+    except ScenarioError:  # said where the point itself is read
+        return
+    fit = data.get("fit")
+    recorded = fit.get("posterior_sha256") if isinstance(fit, dict) else None
+    if recorded is None or recorded == draws.sha256:
+        return
+    raise DrawError(
+        f"{draws.path}: not the posterior sample of the fit in {point} (its SHA-256 is not "
+        f"the one recorded at line {line_of(root, ('fit', 'posterior_sha256'))}, "
+        "fit.posterior_sha256): a fit cut short while writing its files, or a sample "
+        "replaced by hand; run 'interregnum calibrate' again, or name a sample with --posterior"
+    )
+
+
 def point_place(path: Path, root: yaml.Node | None, name: str) -> str:
     """``FILE:LINE: parameters.NAME``: where a point file gives a parameter."""
     if root is None:
@@ -242,6 +270,8 @@ def choose_parameters(
         return ParameterChoice(None, f"{missing}; every run uses the point estimate")
     kept = kept_parameters(scenario, scenario_file, pinned)
     draws = PosteriorDraws.read(path, kept)
+    if posterior is None:  # the sample beside the fitted point: that fit's own?
+        check_posterior_beside(fitted_point_of(scenario_file), draws)
     given = {*draws.names, *kept}
     absent = [name for name in free_parameters() if name not in given]
     note = (

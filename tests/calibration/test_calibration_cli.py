@@ -1,5 +1,6 @@
 """``interregnum calibrate`` and ``interregnum score`` end to end, and their bad input (exit 2)."""
 
+import hashlib
 import json
 
 import pandas as pd
@@ -121,6 +122,9 @@ def test_a_tiny_calibration_writes_its_results(tmp_path, capsys):
     assert set(validation["sample"].dropna()) == {"in", "out"}
     fitted = yaml.safe_load(parameters.read_text())
     assert fitted["fit"]["fit_until"] == "1924-12"
+    # The point names its own posterior, so that a sample of another fit beside it is refused.
+    written = (tmp_path / "fitted-posterior.csv").read_bytes()
+    assert fitted["fit"]["posterior_sha256"] == hashlib.sha256(written).hexdigest()
     # What share the fit kept, readable from the committed file (the quantile is not it).
     populations = pd.read_csv(out / "populations.csv").query("t >= 0")
     assert fitted["fit"]["generations_run"] == [

@@ -80,6 +80,27 @@ def test_each_runs_parameters_are_kept_beside_its_outcomes(posterior_run, baseli
     assert taken["alliance_rate"].nunique() > 1
 
 
+def test_a_posterior_not_the_fits_own_is_refused(tmp_path, capsys):
+    """A fit cut short between its two files left a point beside another fit's posterior."""
+    fits = tmp_path / "calibration" / "parameters"
+    fits.mkdir(parents=True)
+    point = ROOT / "calibration" / "parameters" / "baseline-1922.yaml"
+    (fits / point.name).write_text(point.read_text())
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    (scenarios / BASELINE.name).write_text(BASELINE.read_text())
+    scenario = scenarios / BASELINE.name
+    other = pd.read_csv(POSTERIOR)
+    other.loc[0, "weight"] *= 2  # another fit's sample
+    other.to_csv(fits / POSTERIOR.name, index=False)
+    assert ensemble(tmp_path / "out", "--workers", "1", scenario=scenario) == 2
+    error = capsys.readouterr().err
+    assert f"{fits / POSTERIOR.name}: not the posterior sample of the fit in " in error
+    assert "fit.posterior_sha256" in error and not (tmp_path / "out").exists()
+    (fits / POSTERIOR.name).write_text(POSTERIOR.read_text())
+    assert ensemble(tmp_path / "out", "--workers", "1", scenario=scenario) == 0
+
+
 def test_parameters_point_gives_every_run_the_point_estimate(posterior_run, baseline, tmp_path):
     out = tmp_path / "point"
     assert ensemble(out, "--workers", "1", "--parameters", "point") == 0
