@@ -117,7 +117,7 @@ def handle(args: argparse.Namespace) -> int:
         assess,
     )
     from simulation.experiments.assessment.null_models import NULL_MODELS
-    from simulation.experiments.assessment.report import write_assessment
+    from simulation.experiments.assessment.report import WHOSE, assessment_names, write_assessment
     from simulation.experiments.assessment.runs import make_mapper
     from simulation.experiments.ensemble import EnsembleError
     from simulation.experiments.ensemble.executors import available_cores
@@ -133,6 +133,7 @@ def handle(args: argparse.Namespace) -> int:
         kept_parameters,
     )
     from simulation.model.code_version import model_digest
+    from simulation.output.files import OutputError, check_replaceable
 
     months = month_problems(args, fit_until="--fit-until")  # named even if the files are bad
     early = out_problems(args, "assess", only_records=True)  # alone, it is told below
@@ -147,6 +148,10 @@ def handle(args: argparse.Namespace) -> int:
     out = args.out or Path("outputs") / "assessment" / name
     if (problem := unusable_out(out, command="assess", only_records=True)) is not None:
         return fail(problem)
+    try:  # an earlier assessment is replaced whole: refuse, before any run, what it cannot be
+        check_replaceable(out, assessment_names(out), WHOSE)
+    except OutputError as error:
+        return fail(str(error))
     point = fitted_point_of(args.scenario) or PARAMETERS_DIR / f"{name}.yaml"
     try:
         kept = kept_parameters(scenario, args.scenario)

@@ -143,8 +143,10 @@ def _previous(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.previous"
 
 
-def check_replaceable(out_dir: Path, allowed: frozenset[str]) -> None:
+def check_replaceable(out_dir: Path, allowed: frozenset[str], whose: str = "a run's") -> None:
     """Refuse an ``out_dir`` that :func:`replace_directory` would not replace.
+
+    ``whose`` names, for the message, the outputs ``allowed`` holds the names of.
 
     An interrupted swap is undone first (the earlier directory is put back).
 
@@ -163,13 +165,16 @@ def check_replaceable(out_dir: Path, allowed: frozenset[str]) -> None:
     if foreign:
         more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
         raise OutputError(
-            f"--out {out_dir} holds files that are not a run's ({', '.join(foreign[:5])}{more}); "
+            f"--out {out_dir} holds files that are not {whose} ({', '.join(foreign[:5])}{more}); "
             "choose a new or empty directory"
         )
 
 
 def replace_directory(
-    out_dir: Path, fill: Callable[[Path], list[str]], allowed: frozenset[str]
+    out_dir: Path,
+    fill: Callable[[Path], list[str]],
+    allowed: frozenset[str],
+    whose: str = "a run's",
 ) -> list[Path]:
     """Write a new directory with ``fill`` beside ``out_dir``, then swap it in.
 
@@ -182,6 +187,7 @@ def replace_directory(
         out_dir: the directory to replace.
         fill: writes the files into the directory it is given; returns their names.
         allowed: the names an earlier directory at ``out_dir`` may hold.
+        whose: what those are, for the refusal (:func:`check_replaceable`).
 
     Returns:
         The paths of the files under ``out_dir``.
@@ -189,7 +195,7 @@ def replace_directory(
     Raises:
         OutputError: ``out_dir`` is not a directory, or holds files of something else.
     """
-    check_replaceable(out_dir, allowed)
+    check_replaceable(out_dir, allowed, whose)
     parent, previous = out_dir.parent, _previous(out_dir)
     remove_leftovers(parent)
     parent.mkdir(parents=True, exist_ok=True)

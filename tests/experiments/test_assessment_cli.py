@@ -10,6 +10,7 @@ import pytest
 from conftest import BASELINE, ROOT
 from scipy.stats import binomtest
 
+import simulation.experiments.assessment.report as assessment_report
 from simulation.calendar import Month
 from simulation.cli import main
 from simulation.experiments.assessment.assessment import HOLD_OUT, NO_HINDSIGHT, Settings, variants
@@ -197,6 +198,30 @@ def test_assess_writes_into_no_folder_of_the_users_own(tmp_path, capsys):
     )
     assert (mine / "report.md").read_text() == "# my study\n"
     assert sorted(path.name for path in mine.iterdir()) == ["notes.txt", "report.md"]
+
+
+def test_an_assessment_replaces_the_earlier_one_whole(tmp_path, capsys, monkeypatch):
+    """Its files were written one by one over the earlier ones: cut short, a folder mixed
+    tables of one assessment with the report of another, and a --given table stayed on."""
+    out = tmp_path / "assessed"
+    given = ["--given", "congress-14-crushes-leningrad"]
+    assert main(["assess", str(BASELINE), "--runs", "2", "--out", str(out), "--quiet", *given]) == 0
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+
+    def killed(*_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(assessment_report, "report_text", killed)  # cut short after the tables
+    assert main(["assess", str(BASELINE), "--runs", "3", "--out", str(out), "--quiet"]) == 130
+    assert before == {path.name: path.read_bytes() for path in out.iterdir()}
+    monkeypatch.undo()
+    assert main(["assess", str(BASELINE), "--runs", "3", "--out", str(out), "--quiet"]) == 0
+    assert "following-congress-14-crushes-leningrad.csv" not in {p.name for p in out.iterdir()}
+    (out / "notes.txt").write_text("mine\n")
+    assert main(["assess", str(BASELINE), "--runs", "3", "--out", str(out), "--quiet"]) == 2
+    assert capsys.readouterr().err.endswith(
+        "holds files that are not an assessment's (notes.txt); choose a new or empty directory\n"
+    )
 
 
 def test_assess_refuses_bad_input_with_status_2(tmp_path, capsys):

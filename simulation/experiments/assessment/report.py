@@ -28,7 +28,7 @@ from simulation.experiments.assessment.null_models import NULL_MODELS
 from simulation.experiments.assessment.plots import plot_assessment
 from simulation.experiments.paths import COLUMNS as PATH_COLUMNS
 from simulation.experiments.paths import history_shares, tabulate
-from simulation.output.files import package_versions, write_text
+from simulation.output.files import package_versions, replace_directory, write_text
 
 
 def _markdown(frame: pd.DataFrame, index: bool = False) -> str:
@@ -304,11 +304,52 @@ def report_text(assessment: Assessment, scenario_name: str) -> str:
     return "\n".join(lines)
 
 
+ASSESSMENT_FILES = frozenset(
+    {
+        "patterns.csv",
+        "joint.csv",
+        "hindsight.csv",
+        "hindsight_effect.csv",
+        "hindsight_audits.csv",
+        "errors.csv",
+        "contraction.csv",
+        "paths.csv",
+        "assessment.png",
+        "report.md",
+        "manifest.json",
+    }
+)
+"""The files of an assessment's folder, besides one ``following-PATTERN.csv`` per --given."""
+WHOSE = "an assessment's"
+
+
+def assessment_names(out: Path) -> frozenset[str]:
+    """The names an earlier assessment in ``out`` may hold: its files and its --given tables."""
+    given = {path.name for path in out.glob("following-*.csv")} if out.is_dir() else set()
+    return ASSESSMENT_FILES | given
+
+
 def write_assessment(
     assessment: Assessment, out: Path, scenario_name: str, record: dict
 ) -> list[Path]:
-    """Write the assessment's files into ``out``; return their paths."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Write the assessment's files into a new folder, then swap it in for ``out``.
+
+    An assessment cut short while writing (a second or two, the figure most of it)
+    leaves the earlier one whole, never tables of one beside the report of another.
+
+    Raises:
+        OutputError: ``out`` holds files that are not an assessment's.
+    """
+    return replace_directory(
+        out,
+        lambda folder: _fill(assessment, folder, scenario_name, record),
+        assessment_names(out),
+        WHOSE,
+    )
+
+
+def _fill(assessment: Assessment, out: Path, scenario_name: str, record: dict) -> list[str]:
+    """Write every file of the assessment into ``out``; return their names."""
     files = {
         "patterns.csv": assessment.hit_table(),
         "joint.csv": assessment.joint().reset_index(names="level"),
@@ -330,7 +371,7 @@ def write_assessment(
     written = []
     for name, frame in files.items():
         write_text(out / name, frame.to_csv(index=False, float_format="%.4g"))
-        written.append(out / name)
+        written.append(name)
     plot_assessment(assessment, out / "assessment.png", scenario_name)
     write_text(out / "report.md", report_text(assessment, scenario_name))
     manifest = {
@@ -340,4 +381,4 @@ def write_assessment(
         "versions": package_versions(),
     }
     write_text(out / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return [*written, out / "assessment.png", out / "report.md", out / "manifest.json"]
+    return [*written, "assessment.png", "report.md", "manifest.json"]
