@@ -11,6 +11,7 @@ executor.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ import pandas as pd
 from calibration.pattern_logs import pattern_logs
 from calibration.pattern_scores import score_frame, score_run
 from calibration.patterns import Pattern
-from simulation.experiments.ensemble.executors import process_context
+from simulation.experiments.ensemble.executors import end_with_parent, process_context
 from simulation.experiments.ensemble.progress import progress_bar
 from simulation.experiments.ensemble.scheduler import CONNECT_TIMEOUT, check_scheduler
 from simulation.experiments.outcomes import dominant_leader
@@ -130,7 +131,12 @@ def make_mapper(workers: int = 1, scheduler: str | None = None, progress: bool =
         return lambda function, chunks: _counted(map(function, chunks), chunks, progress)
 
     def on_processes(function, chunks):
-        with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=process_context(),
+            initializer=end_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             return _counted(pool.map(function, chunks), chunks, progress)
 
     return on_processes

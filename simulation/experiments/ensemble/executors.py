@@ -100,11 +100,13 @@ def freeze_long_lived_objects() -> None:
     gc.freeze()
 
 
-def _start_worker(job: Job, parent: int) -> None:
-    """Keep the job in the worker, and end the worker if its parent dies (a SIGKILL)."""
-    global _worker_job
-    _worker_job = job
-    freeze_long_lived_objects()
+def end_with_parent(parent: int) -> None:
+    """End this worker process within a second of its parent's death.
+
+    A parent killed outright (SIGKILL, or a SIGTERM it does not catch) cannot shut its
+    pool down: its workers, blocked on the pool's queue, would run on as orphans,
+    holding their memory. A pool's initializer.
+    """
 
     def watch_parent() -> None:
         while os.getppid() == parent:
@@ -112,6 +114,14 @@ def _start_worker(job: Job, parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()
+
+
+def _start_worker(job: Job, parent: int) -> None:
+    """Keep the job in the worker, and end the worker if its parent dies (a SIGKILL)."""
+    global _worker_job
+    _worker_job = job
+    freeze_long_lived_objects()
+    end_with_parent(parent)
 
 
 def _simulate_in_worker(runs: list[int], seeds: list[int]) -> ChunkResult | ChunkWritten:
