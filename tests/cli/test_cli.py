@@ -236,6 +236,27 @@ def test_compare_writes_into_no_folder_of_the_users_own_but_resumes_its_own(tmp_
     assert (ours / "comparison.json").is_file()
 
 
+def test_a_comparison_cut_short_while_drawing_leaves_the_earlier_report_whole(
+    tmp_path, monkeypatch
+):
+    """Its table was written before its figure, a second or so before its report and record."""
+    import simulation.experiments.compare.comparison as comparison
+
+    out = tmp_path / "compared"
+    arguments = ["compare", str(BASELINE), str(CONTROL), "--workers", "1", "--quiet"]
+    assert main([*arguments, "--runs", "8", "--out", str(out)]) == 0
+    report = ("comparison.csv", "report.md", "comparison.json", "comparison.png")
+    before = {name: (out / name).read_bytes() for name in report}
+
+    def killed(*_, **__):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(comparison, "plot_comparison", killed)
+    again = ["--runs", "8", "--bootstrap", "300", "--force"]  # its ensembles reused
+    assert main([*arguments, *again, "--out", str(out)]) == 130
+    assert before == {name: (out / name).read_bytes() for name in report}
+
+
 @pytest.mark.parametrize(
     "command",
     [

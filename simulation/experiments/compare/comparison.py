@@ -304,7 +304,8 @@ def _compare(
     except ValueError as error:
         raise EnsembleError(str(error)) from None
     csv_path = out_dir / TABLE
-    write_atomically(csv_path, lambda temporary: table.to_csv(temporary, index=False))
+    # The figure first: it takes a second to draw, the other files milliseconds, so that
+    # a comparison cut short while writing leaves the earlier one's files together.
     base_scenario = ensembles[0].scenario
     plot_path = out_dir / figure.name
     alternatives = {ensemble.scenario.name: ensemble.scenario for ensemble in ensembles[1:]}
@@ -328,6 +329,7 @@ def _compare(
         mode=ensembles[0].mode,
     )
     remove_other_formats(plot_path)
+    write_atomically(csv_path, lambda temporary: table.to_csv(temporary, index=False))
     metrics, constant = main_metrics(table, concerned=concerned)
     main_table = markdown_table(table, metrics, base, base_scenario)
     reused = {name: report is None for name, report in reports.items()}

@@ -52,9 +52,8 @@ def write_report(
     """
     if notes is None:
         notes = notes_for({name: samples[name].to_numpy(dtype=float) for name in outcomes})
-    files = [out_dir / "indices.csv", out_dir / "samples.parquet"]
-    write_text(files[0], indices.to_csv(index=False, float_format="%.6g"))
-    write_atomically(files[1], lambda temporary: samples.to_parquet(temporary, index=False))
+    # The figure first: it takes a second to draw, the other files milliseconds, so that
+    # a study cut short while writing leaves the earlier one's files together.
     draw = morris_figure if study.method == "morris" else sobol_figure
     titles = {name: outcome_title(name, study.scenario) for name in outcomes}
     figure = draw(indices, outcomes, notes, titles)
@@ -67,7 +66,10 @@ def write_report(
         )
         + f", {study.runs_per_point} runs a point, {study.mode.value} mode)"
     )
-    files.append(write_figure(figure, out_dir / f"{study.method}.png"))
+    files = [write_figure(figure, out_dir / f"{study.method}.png")]
+    files += [out_dir / "indices.csv", out_dir / "samples.parquet"]
+    write_text(files[1], indices.to_csv(index=False, float_format="%.6g"))
+    write_atomically(files[2], lambda temporary: samples.to_parquet(temporary, index=False))
     files.append(out_dir / "summary.md")
     write_text(files[-1], summary_text(study, bounds, indices, samples, outcomes, partial or {}))
     files.append(out_dir / "manifest.json")
