@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,7 +97,7 @@ def handle(args: argparse.Namespace) -> int:
         read_table,
         run_ensemble,
     )
-    from simulation.experiments.ensemble.store import record_files
+    from simulation.experiments.ensemble.store import is_complete, record_files
     from simulation.experiments.parameter_draws import DrawError
     from simulation.experiments.paths import history_lines, path_table, read_run_paths
     from simulation.model import Mode
@@ -122,30 +123,35 @@ def handle(args: argparse.Namespace) -> int:
         return fail(str(error))
     note_parameters(choice.note)
     try:
-        keep_trajectories = args.keep_trajectories or (args.resume and _kept_before(out_dir))
         ensemble = Ensemble(
             scenario,
             runs=args.runs,
             seed=args.seed,
             mode=Mode(args.mode),
-            keep_trajectories=keep_trajectories,
+            keep_trajectories=args.keep_trajectories,
             scenario_file=str(args.scenario),
             overrides=tuple(overrides),
             parameters=choice.draws,
             parameters_note=choice.note,
         )
+        # The same ensemble, finished, is reused: its runs would come out identical, and
+        # starting afresh deleted them first, for good if the new start was cut short.
+        reused = not args.resume and is_complete(out_dir, ensemble)
+        resume = args.resume or reused
+        if resume and not args.keep_trajectories and _kept_before(out_dir):
+            ensemble = dataclasses.replace(ensemble, keep_trajectories=True)
         if args.chunk_size is not None and args.chunk_size < 1:
             raise EnsembleError(f"--chunk-size must be at least 1, got {args.chunk_size}")
         executor = make_executor(workers=args.workers, scheduler=args.scheduler)
         note_capped_workers(args.workers, executor.workers)
-        if args.resume and args.keep_trajectories:
+        if resume and args.keep_trajectories:
             _note_runs_without_trajectories(out_dir, ensemble)
         progress = not args.quiet and sys.stderr.isatty()
         report = run_ensemble(
             ensemble,
             out_dir,
             executor,
-            resume=args.resume,
+            resume=resume,
             progress=progress,
             chunk_size=args.chunk_size,
         )
@@ -170,7 +176,9 @@ def handle(args: argparse.Namespace) -> int:
     mode = scenario.mode_label(args.mode)
     print(f"{mode}: {summary(scenario)}; {args.runs} runs, root seed {args.seed}")
     print(f"parameters: {_parameters_line(choice)}")
-    if report.already_done:
+    if reused and not report.simulated:
+        print(f"reused: {out_dir} held this ensemble, finished (remove it to start afresh)")
+    elif report.already_done:
         print(f"resumed: {report.already_done} runs were already done")
     rate = f" ({report.runs_per_second:.0f} runs/s)" if report.simulated else ""
     print(f"simulated {report.simulated} runs in {report.seconds:.1f} s{rate}; {report.executor}")

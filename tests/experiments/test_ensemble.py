@@ -508,6 +508,20 @@ def test_a_single_runs_directory_is_refused_as_such(small_file, tmp_path, capsys
     assert sorted(path.name for path in out.iterdir()) == before
 
 
+def test_the_command_reuses_the_same_ensemble_finished(small_file, tmp_path, capsys):
+    """It deleted the finished ensemble and started afresh: cut short, nothing was left."""
+    out = tmp_path / "ensemble"
+    arguments = ["ensemble", str(small_file), "--runs", "6", "--workers", "1", "--out", str(out)]
+    assert main(arguments) == 0
+    first = {path.name: path.read_bytes() for path in out.glob("*.parquet")}
+    capsys.readouterr()
+    assert main(arguments) == 0
+    printed = capsys.readouterr().out
+    assert f"reused: {out} held this ensemble, finished (remove it to start afresh)" in printed
+    assert "simulated 0 runs" in printed
+    assert first == {path.name: path.read_bytes() for path in out.glob("*.parquet")}
+
+
 def test_the_same_ensemble_without_resume_starts_afresh(serial_reference):
     ensemble, out = serial_reference
     report = run_ensemble(ensemble, out, SerialExecutor(), chunk_size=8)
