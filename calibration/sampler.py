@@ -22,12 +22,14 @@ proposed so far.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import random
 from collections.abc import Callable
 
 import numpy as np
 from pyabc.sampler import Sampler
 
+from simulation.experiments.ensemble.executors import end_with_parent
 from simulation.experiments.ensemble.progress import progress_bar
 
 BATCH = 64
@@ -75,7 +77,9 @@ class SeededSampler(Sampler):
         bar = progress_bar(n, 0, self.progress, unit="particle", desc=f"calibrate, {stage}")
         pool = None
         if self.processes > 1:
-            pool = multiprocessing.get_context("fork").Pool(self.processes)
+            pool = multiprocessing.get_context("fork").Pool(
+                self.processes, initializer=end_with_parent, initargs=(os.getpid(),)
+            )
         try:
             while sample.n_accepted < n:
                 seeds = np.random.randint(0, 2**31 - 1, size=BATCH).tolist()  # noqa: NPY002

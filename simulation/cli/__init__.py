@@ -20,6 +20,8 @@ import math
 import os
 import signal
 import sys
+import threading
+from collections.abc import Iterator
 
 from simulation import __version__
 from simulation.cli import (
@@ -61,6 +63,36 @@ SIMULATING = {
     "dashboard",
 }
 """Commands that run the model, and so wait for its compilation on first use."""
+
+
+class Terminated(KeyboardInterrupt):
+    """A SIGTERM (a batch system's time limit, ``kill``), raised as an interrupt is.
+
+    So that what an interrupt sets right runs for it too: a pool's workers are ended
+    and an ensemble's manifest says how far it got, instead of the process dying where
+    it stood, leaving workers running and printing their tracebacks.
+    """
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _terminated_as_interrupt(command: str) -> Iterator[None]:
+    """Raise :class:`Terminated` on SIGTERM while ``command`` runs, then restore the handler.
+
+    Not for the dashboard, whose web server ends on SIGTERM its own way, nor from a
+    thread other than the main one, where no handler can be set.
+    """
+    if command == "dashboard" or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
@@ -162,8 +194,11 @@ def main(argv: list[str] | None = None) -> int:
                 **_PAGE_ASKS if args.command == "dashboard" else {},
             )
     try:
-        with clock:
+        with _terminated_as_interrupt(args.command), clock:
             return args.handler(args)
+    except Terminated:
+        print("interregnum: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("interregnum: interrupted", file=sys.stderr)
         return 130
