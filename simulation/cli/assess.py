@@ -121,12 +121,7 @@ def handle(args: argparse.Namespace) -> int:
     from simulation.experiments.assessment.runs import make_mapper
     from simulation.experiments.ensemble import EnsembleError
     from simulation.experiments.ensemble.executors import available_cores
-    from simulation.experiments.parameter_draws import (
-        DrawError,
-        PosteriorDraws,
-        file_sha256,
-        posterior_beside,
-    )
+    from simulation.experiments.parameter_draws import DrawError, file_sha256, posterior_beside
     from simulation.experiments.posterior import (
         check_posterior_beside,
         fitted_point_of,
@@ -153,10 +148,17 @@ def handle(args: argparse.Namespace) -> int:
     except OutputError as error:
         return fail(str(error))
     point = fitted_point_of(args.scenario) or PARAMETERS_DIR / f"{name}.yaml"
+    hold_out = args.hold_out_parameters or point.with_name(
+        f"{point.stem}-until-{args.fit_until}.yaml"
+    )
+    # Each fit's sample beside its point, drawn from with it, must be that fit's own.
+    beside = [] if args.posterior else [point]
+    if args.parameters == "posterior":  # the hold-out fit's runs draw from its sample too
+        beside.append(hold_out)
     try:
         kept = kept_parameters(scenario, args.scenario)
-        if args.posterior is None and posterior_beside(point).is_file():
-            check_posterior_beside(point, PosteriorDraws.read(posterior_beside(point)))
+        for fit in beside:
+            check_posterior_beside(fit, posterior_beside(fit))
     except DrawError as error:
         return fail(str(error))
     settings = Settings(
@@ -165,8 +167,7 @@ def handle(args: argparse.Namespace) -> int:
         parameters=args.parameters,
         posterior=args.posterior or posterior_beside(point),
         fit_until=args.fit_until,
-        hold_out_parameters=args.hold_out_parameters
-        or point.with_name(f"{point.stem}-until-{args.fit_until}.yaml"),
+        hold_out_parameters=hold_out,
         kept=kept,
         given=tuple(dict.fromkeys(args.given)),
     )

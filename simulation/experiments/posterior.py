@@ -29,6 +29,7 @@ from simulation.experiments.parameter_draws import (
     ParameterDraws,
     PosteriorDraws,
     PriorDraws,
+    file_sha256,
     posterior_beside,
 )
 from simulation.model.parameters import free_parameters
@@ -130,8 +131,8 @@ def _check_fitted_until(path: Path, data: dict, root: yaml.Node, month: str) -> 
     )
 
 
-def check_posterior_beside(point: Path, draws: PosteriorDraws) -> None:
-    """Refuse a posterior beside a fitted point that is not that fit's own.
+def check_posterior_beside(point: Path, sample: Path) -> None:
+    """Refuse the posterior ``sample`` beside a fitted ``point`` if it is not that fit's own.
 
     ``calibrate`` records the SHA-256 of the sample it writes in the point's
     ``fit.posterior_sha256``. A fit cut short between writing the two, or a sample
@@ -142,16 +143,18 @@ def check_posterior_beside(point: Path, draws: PosteriorDraws) -> None:
     Raises:
         DrawError: the sample's SHA-256 is not the one the point recorded.
     """
+    if not sample.is_file():  # said by whoever reads it
+        return
     try:
         data, root = read_yaml(read_text(point, "parameters file"), str(point), "parameters")
     except ScenarioError:  # said where the point itself is read
         return
     fit = data.get("fit")
     recorded = fit.get("posterior_sha256") if isinstance(fit, dict) else None
-    if recorded is None or recorded == draws.sha256:
+    if recorded is None or recorded == file_sha256(sample):
         return
     raise DrawError(
-        f"{draws.path}: not the posterior sample of the fit in {point} (its SHA-256 is not "
+        f"{sample}: not the posterior sample of the fit in {point} (its SHA-256 is not "
         f"the one recorded at line {line_of(root, ('fit', 'posterior_sha256'))}, "
         "fit.posterior_sha256): a fit cut short while writing its files, or a sample "
         "replaced by hand; run 'interregnum calibrate' again, or name a sample with --posterior"
@@ -269,9 +272,9 @@ def choose_parameters(
             )
         return ParameterChoice(None, f"{missing}; every run uses the point estimate")
     kept = kept_parameters(scenario, scenario_file, pinned)
-    draws = PosteriorDraws.read(path, kept)
     if posterior is None:  # the sample beside the fitted point: that fit's own?
-        check_posterior_beside(fitted_point_of(scenario_file), draws)
+        check_posterior_beside(fitted_point_of(scenario_file), path)
+    draws = PosteriorDraws.read(path, kept)
     given = {*draws.names, *kept}
     absent = [name for name in free_parameters() if name not in given]
     note = (

@@ -224,6 +224,21 @@ def test_an_assessment_replaces_the_earlier_one_whole(tmp_path, capsys, monkeypa
     )
 
 
+def test_a_hold_out_sample_not_the_fits_own_is_refused_before_any_run(tmp_path, capsys):
+    fits = ROOT / "calibration" / "parameters"
+    point = tmp_path / "early.yaml"
+    point.write_text((fits / "baseline-1922-until-1924-12.yaml").read_text())
+    other = pd.read_csv(fits / "baseline-1922-until-1924-12-posterior.csv")
+    other.loc[0, "weight"] *= 2  # another fit's sample
+    other.to_csv(tmp_path / "early-posterior.csv", index=False)
+    out = tmp_path / "assessed"
+    arguments = ["assess", str(BASELINE), "--runs", "2", "--hold-out-parameters", str(point)]
+    assert main([*arguments, "--out", str(out), "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert f"{tmp_path / 'early-posterior.csv'}: not the posterior sample of the fit in " in error
+    assert not out.exists()
+
+
 def test_assess_refuses_bad_input_with_status_2(tmp_path, capsys):
     assert main(["assess", str(BASELINE), "--runs", "0"]) == 2
     assert "--runs must be at least 1, got 0" in capsys.readouterr().err

@@ -34,7 +34,7 @@ def _alive(pid: int) -> bool:
 
 
 def test_workers_end_when_the_assessment_is_killed_outright():
-    """Killed by a SIGTERM it does not catch, assess left two workers of 345 MB running."""
+    """Killed by a SIGTERM it does not catch, assess left its two workers running."""
     parent = subprocess.Popen(
         [sys.executable, "-c", PARENT], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )

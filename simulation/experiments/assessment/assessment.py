@@ -41,7 +41,7 @@ from simulation.experiments.parameter_draws import (
     value_problem,
 )
 from simulation.experiments.paths import ORDERS, PathReader, history_orders, order_of
-from simulation.experiments.posterior import check_posterior_beside, point_place, read_point
+from simulation.experiments.posterior import point_place, read_point
 from simulation.experiments.seeds import run_seeds
 from simulation.model.parameters import free_parameters
 from simulation.scenario import Scenario
@@ -258,7 +258,6 @@ def variants(scenario: Scenario, settings: Settings) -> tuple[list[Variant], str
         draws = None
         if settings.parameters == "posterior" and early_posterior.is_file():
             draws = PosteriorDraws.read(early_posterior, settings.kept)
-            check_posterior_beside(settings.hold_out_parameters, draws)
         where = early_posterior if draws else settings.hold_out_parameters
         sets.append(
             Variant(
