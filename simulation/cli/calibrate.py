@@ -207,7 +207,7 @@ def handle(args: argparse.Namespace) -> int:
     from calibration.patterns import fitted, load_patterns
     from calibration.plots import plot_diagnostics
     from simulation.experiments.contraction import contraction, summary
-    from simulation.output.files import package_versions, write_text
+    from simulation.output.files import csv_text, package_versions, write_text
 
     problems = _flag_problems(args)
     early = out_problems(args, "calibrate")  # alone, it is told below
@@ -279,11 +279,11 @@ def handle(args: argparse.Namespace) -> int:
     # from together, and is written after it.
     (out / "manifest.json").unlink(missing_ok=True)
     os.replace(fitting, database)
-    posterior_text = calibration.posterior_.to_csv(index=False, float_format="%.6g")
+    posterior_text = csv_text(calibration.posterior_, 6)
     write_text(out / "posterior.csv", posterior_text)
     calibration.populations_.to_csv(out / "populations.csv", index=False)
     validation.to_csv(out / "validation.csv", index=False)
-    write_text(out / "contraction.csv", learnt.to_csv(index=False, float_format="%.4g"))
+    write_text(out / "contraction.csv", csv_text(learnt, 4))
     plot_diagnostics(
         calibration.posterior_,
         calibration.populations_,

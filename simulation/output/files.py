@@ -25,10 +25,14 @@ import time
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulation.model import RunResult
 from simulation.model.code_version import model_digest
 from simulation.output.formats import FORMATS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CSV_FILES = (
     "trajectories",
@@ -136,6 +140,20 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
 def write_text(path: Path, text: str) -> None:
     """Write a text file atomically."""
     write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+
+
+def csv_text(frame: pd.DataFrame, digits: int) -> str:
+    """``frame`` as CSV, its floats to ``digits`` significant digits.
+
+    A whole float keeps its ``.0``: with ``%g`` alone a column of rates that all came out
+    whole (a null model's hits, a box of density 1) read back as integers in pandas and R.
+    """
+
+    def rounded(value: float) -> str:
+        text = f"{value:.{digits}g}"
+        return text if any(mark in text for mark in ".en") else f"{text}.0"
+
+    return frame.to_csv(index=False, float_format=rounded)
 
 
 def _previous(out_dir: Path) -> Path:

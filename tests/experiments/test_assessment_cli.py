@@ -55,6 +55,15 @@ def test_the_assessment_directory_holds_every_table_the_report_and_the_figure(as
     assert table[SETS].apply(lambda column: column.between(0, 1)).all().all()
 
 
+def test_every_share_reads_back_as_a_fraction_even_where_all_came_out_whole(assessed):
+    """A null model hits a pattern or not: its column is all 0 and 1, and still a share."""
+    table = pd.read_csv(assessed / "patterns.csv")
+    assert set(table["persistence"]) <= {0.0, 1.0}
+    assert all(table[name].dtype == float for name in SETS), table.dtypes.to_dict()
+    joint = pd.read_csv(assessed / "joint.csv")
+    assert all(joint[name].dtype == float for name in joint.columns if name != "level")
+
+
 def test_the_manifest_names_the_parameter_source_and_the_sample_hash(assessed):
     manifest = json.loads((assessed / "manifest.json").read_text())
     assert manifest["command"] == "assess"

@@ -28,7 +28,7 @@ from simulation.experiments.assessment.null_models import NULL_MODELS
 from simulation.experiments.assessment.plots import plot_assessment
 from simulation.experiments.paths import COLUMNS as PATH_COLUMNS
 from simulation.experiments.paths import history_shares, tabulate
-from simulation.output.files import package_versions, replace_directory, write_text
+from simulation.output.files import csv_text, package_versions, replace_directory, write_text
 
 
 def _markdown(frame: pd.DataFrame, index: bool = False) -> str:
@@ -370,7 +370,7 @@ def _fill(assessment: Assessment, out: Path, scenario_name: str, record: dict) -
         )[["set", *PATH_COLUMNS]]
     written = []
     for name, frame in files.items():
-        write_text(out / name, frame.to_csv(index=False, float_format="%.4g"))
+        write_text(out / name, csv_text(frame, 4))
         written.append(name)
     plot_assessment(assessment, out / "assessment.png", scenario_name)
     write_text(out / "report.md", report_text(assessment, scenario_name))

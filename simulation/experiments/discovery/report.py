@@ -19,7 +19,7 @@ from simulation.experiments.discovery.levers import Lever
 from simulation.experiments.parameter_draws import parameters_fields
 from simulation.experiments.seeds import on_common_seeds
 from simulation.model.code_version import model_digest
-from simulation.output.files import package_versions, write_atomically, write_text
+from simulation.output.files import csv_text, package_versions, write_atomically, write_text
 from simulation.output.style import save_figure, slide_style
 
 if TYPE_CHECKING:
@@ -104,14 +104,14 @@ def write_report(
             "mass_all_runs",
         ],
     )
-    write_text(files[1], table.to_csv(index=False, float_format="%.4g"))
+    write_text(files[1], csv_text(table, 4))
     write_text(files[2], _boxes_text(discovery, levers, runs, boxes, scores, warnings))
     if boxes:
         files.append(out_dir / "tradeoff.png")
         save_figure(tradeoff_figure(boxes[0], discovery.outcome), files[-1])
     if scores is not None:
         files.append(out_dir / "feature_scores.csv")
-        write_text(files[-1], scores.to_csv(index=False, float_format="%.4g"))
+        write_text(files[-1], csv_text(scores, 4))
     files.append(out_dir / "discovery.json")
     manifest = discovery_manifest(discovery, levers, runs, [path.name for path in files])
     write_text(files[-1], json.dumps(manifest, indent=2) + "\n")

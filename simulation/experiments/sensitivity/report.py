@@ -20,7 +20,7 @@ from simulation.experiments.sensitivity.metrics import describe_outcome, outcome
 from simulation.experiments.sensitivity.plots import morris_figure, sobol_figure, write_figure
 from simulation.model.code_version import model_digest
 from simulation.model.parameters import describe
-from simulation.output.files import package_versions, write_atomically, write_text
+from simulation.output.files import csv_text, package_versions, write_atomically, write_text
 from simulation.scenario import scenario_hash
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def write_report(
     )
     files = [write_figure(figure, out_dir / f"{study.method}.png")]
     files += [out_dir / "indices.csv", out_dir / "samples.parquet"]
-    write_text(files[1], indices.to_csv(index=False, float_format="%.6g"))
+    write_text(files[1], csv_text(indices, 6))
     write_atomically(files[2], lambda temporary: samples.to_parquet(temporary, index=False))
     files.append(out_dir / "summary.md")
     write_text(files[-1], summary_text(study, bounds, indices, samples, outcomes, partial or {}))
