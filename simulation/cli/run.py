@@ -229,14 +229,14 @@ def parameters_record(
 ) -> dict:
     """The manifest's account of the run's parameters and, for an ensemble's run, whose it is.
 
-    A drawn run records the values it drew, so that it can be read, and rerun with
-    ``--set``, without the sample it came from.
+    Every run records the values it took, drawn or the point's after any ``--set``: they
+    can be read, and a drawn run rerun with ``--set``, without the scenario's defaults, the
+    fit or the sample they came from.
     """
     from simulation.experiments.parameter_draws import parameters_fields
 
     record = parameters_fields(choice.draws, choice.note)
-    if choice.draws is not None:
-        record["parameter_values"] = drawn.parameters.model_dump()
+    record["parameter_values"] = drawn.parameters.model_dump()
     if member is not None:
         record.update(ensemble_run=member, ensemble_seed=root)
     return record

@@ -175,7 +175,8 @@ def test_run_ensemble_run_reproduces_that_run_of_the_ensemble(posterior_run, tmp
 def test_a_single_run_takes_the_point_unless_asked_to_draw(baseline, tmp_path):
     assert single_run(tmp_path / "point", "--seed", "11") == 0
     record = manifest(tmp_path / "point")
-    assert record["parameters"] == "point" and "parameter_values" not in record
+    assert record["parameters"] == "point"
+    assert record["parameter_values"] == baseline.parameters.model_dump()
     assert single_run(tmp_path / "drawn", "--seed", "11", "--parameters", "posterior") == 0
     record = manifest(tmp_path / "drawn")
     drawn = PosteriorDraws.read(POSTERIOR).values_for(11)
