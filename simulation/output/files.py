@@ -15,12 +15,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
 import re
 import secrets
 import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from importlib import metadata
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from simulation.model import RunResult
-from simulation.model.code_version import model_digest
+from simulation.model.code_version import PACKAGE, model_digest
 from simulation.output.formats import FORMATS
 
 if TYPE_CHECKING:
@@ -64,14 +66,46 @@ class OutputError(Exception):
 
 
 def package_versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
-    """Versions of Python and of the packages a result depends on (plus ``extra`` ones)."""
+    """Versions of Python and of the packages a result depends on (plus ``extra`` ones).
+
+    ``interregnum_commit`` names the code's git commit (:func:`source_commit`): the
+    package's version stays ``0.1.0`` from commit to commit.
+    """
     versions = {"python": platform.python_version()}
     for package in VERSIONED_PACKAGES + extra:
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             versions[package] = "not installed"
+    versions["interregnum_commit"] = source_commit()
     return versions
+
+
+@functools.cache
+def source_commit(package: Path = PACKAGE) -> str:
+    """The git commit ``package`` was checked out at, ``+changes`` if its tracked files differ.
+
+    ``model_sha256`` tells whether two results came from the same rules; the commit tells
+    where to find those rules again. ``not a git checkout`` when the package was installed
+    from a release or git cannot be run.
+    """
+
+    def git(*arguments: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(package), *arguments],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+
+    try:
+        git("ls-files", "--error-unmatch", "__init__.py")  # not a copy in an ignored folder
+        commit = git("rev-parse", "HEAD")
+        changed = git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.SubprocessError):
+        return "not a git checkout"
+    return f"{commit}+changes" if changed else commit
 
 
 def _temporary(path: Path, suffix: str) -> Path:

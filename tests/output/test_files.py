@@ -14,6 +14,7 @@ from simulation.output.files import (
     check_replaceable,
     remove_leftovers,
     replace_directory,
+    source_commit,
     write_atomically,
     write_text,
 )
@@ -117,3 +118,26 @@ def test_a_directory_holding_other_files_is_not_replaced(tmp_path):
     with pytest.raises(OutputError, match=r"holds files that are not a run's \(thesis.docx\)"):
         _fake_run(out, 1)
     assert [p.name for p in out.iterdir()] == ["thesis.docx"]
+
+
+def test_a_manifest_names_the_commit_of_the_code_and_whether_it_was_changed(tmp_path):
+    def git(*arguments):
+        command = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+        return subprocess.run([*command, *arguments], check=True, capture_output=True, text=True)
+
+    package = tmp_path / "simulation"
+    package.mkdir()
+    (package / "__init__.py").write_text("RULE = 1\n")
+    copy = tmp_path / "venv" / "simulation"
+    copy.mkdir(parents=True)
+    (copy / "__init__.py").write_text("RULE = 1\n")
+    (tmp_path / ".gitignore").write_text("venv/\n")
+    assert source_commit(package) == "not a git checkout"
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "rules")
+    commit = git("rev-parse", "HEAD").stdout.strip()
+    assert source_commit.__wrapped__(package) == commit
+    (package / "__init__.py").write_text("RULE = 2\n")
+    assert source_commit.__wrapped__(package) == f"{commit}+changes"
+    assert source_commit.__wrapped__(copy) == "not a git checkout"
