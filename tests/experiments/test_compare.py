@@ -604,6 +604,24 @@ def test_a_second_comparison_reuses_the_ensembles(compared):
     assert (out / "comparison.csv").read_bytes() == before  # the same seed, the same intervals
 
 
+def test_an_ensemble_into_a_comparisons_folder_draws_its_fan_and_paths_without_running(compared):
+    out, _ = compared
+    folder = out / "no-lenin-enrolment"
+    parts = {path: path.stat().st_mtime_ns for path in folder.glob("parts/*")}
+    arguments = ["ensemble", str(NO_ENROLMENT), "--runs", str(RUNS), "--workers", "1"]
+    status, stdout, stderr = run_cli([*arguments, "--out", str(folder), "--quiet"])
+    assert status == 0, stderr
+    assert f"reused: {folder} held this ensemble, finished" in stdout
+    assert "simulated 0 runs" in stdout
+    assert parts == {path: path.stat().st_mtime_ns for path in folder.glob("parts/*")}
+    paths = pd.read_csv(folder / "paths.csv")
+    assert paths["runs"].sum() == RUNS
+    assert (folder / "fan.png").stat().st_size > 0
+    status, stdout, stderr = run_cli(compare_arguments(out))
+    assert status == 0, stderr
+    assert "no-lenin-enrolment: reusing the 20 runs" in stdout
+
+
 def test_another_alternative_reuses_the_base_and_resume_finishes_an_interrupted_one(compared):
     out, _ = compared
     earlier = (out / "report.md").read_text()
