@@ -244,7 +244,7 @@ def _ensemble_folder(entry: Path) -> bool:
     if not entry.is_dir():
         return False
     found = outputs_of(entry)
-    return found[0] == "ensemble" if found else not any(entry.iterdir())
+    return found[0] == "ensemble" if found else all(e.name.startswith(".") for e in entry.iterdir())
 
 
 def unusable_out(
@@ -352,11 +352,13 @@ def run_on_executor(
     """
     # Imported here for the start-up time of --help (see the cli package docstring).
     from simulation.experiments.ensemble import EnsembleError, make_executor
+    from simulation.experiments.ensemble.store import held
 
     try:
-        executor = make_executor(workers=args.workers, scheduler=args.scheduler)
-        note_capped_workers(args.workers, executor.workers)
-        return start(executor, not args.quiet and sys.stderr.isatty()), 0
+        with held(out_dir, f"--out {out_dir}"):  # until the study has read its runs
+            executor = make_executor(workers=args.workers, scheduler=args.scheduler)
+            note_capped_workers(args.workers, executor.workers)
+            return start(executor, not args.quiet and sys.stderr.isatty()), 0
     except errors as error:
         return None, fail(str(error))
     except EnsembleError as error:

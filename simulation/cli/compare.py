@@ -178,6 +178,7 @@ def handle(args: argparse.Namespace) -> int:
     )
     from simulation.experiments.ensemble import Ensemble, EnsembleError, make_executor
     from simulation.experiments.ensemble.scheduler import parse_address
+    from simulation.experiments.ensemble.store import held
     from simulation.experiments.parameter_draws import DrawError
     from simulation.experiments.posterior import choose_for_comparison
     from simulation.model import Mode
@@ -228,18 +229,19 @@ def handle(args: argparse.Namespace) -> int:
             )
             for scenario, path, choice in zip(scenarios, paths, sources, strict=True)
         ]
-        result = run_comparison(
-            ensembles,
-            out_dir,
-            executor,
-            resume=args.resume,
-            progress=not args.quiet and sys.stderr.isatty(),
-            resamples=args.bootstrap,
-            force=args.force,
-            announce=lambda name, report: _announce(name, report, out_dir, args.runs),
-            figure_format=choices.format,
-            leaders=choices.leaders,
-        )
+        with held(out_dir, f"--out {out_dir}"):  # until its ensembles are read
+            result = run_comparison(
+                ensembles,
+                out_dir,
+                executor,
+                resume=args.resume,
+                progress=not args.quiet and sys.stderr.isatty(),
+                resamples=args.bootstrap,
+                force=args.force,
+                announce=lambda name, report: _announce(name, report, out_dir, args.runs),
+                figure_format=choices.format,
+                leaders=choices.leaders,
+            )
     except EnsembleError as error:
         return fail(str(error), status=error.status)
     except OSError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import sys
 from pathlib import Path
@@ -87,6 +88,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Load, simulate the ensemble, consolidate, plot; report what was done."""
+    with contextlib.ExitStack() as folder:  # --out stays held until all is read from it
+        return _handle(args, folder)
+
+
+def _handle(args: argparse.Namespace, folder: contextlib.ExitStack) -> int:
     # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
     # which --help, validate and diff should not pay (see the cli package docstring).
     from simulation.experiments.compare.statistics import identical_runs
@@ -97,7 +103,7 @@ def handle(args: argparse.Namespace) -> int:
         read_table,
         run_ensemble,
     )
-    from simulation.experiments.ensemble.store import is_complete, record_files
+    from simulation.experiments.ensemble.store import held, is_complete, record_files
     from simulation.experiments.parameter_draws import DrawError
     from simulation.experiments.paths import history_lines, path_table, read_run_paths
     from simulation.model import Mode
@@ -134,6 +140,7 @@ def handle(args: argparse.Namespace) -> int:
             parameters=choice.draws,
             parameters_note=choice.note,
         )
+        folder.enter_context(held(out_dir, f"--out {out_dir}"))
         # The same ensemble, finished, is reused: its runs would come out identical, and
         # starting afresh deleted them first, for good if the new start was cut short.
         reused = not args.resume and is_complete(out_dir, ensemble)

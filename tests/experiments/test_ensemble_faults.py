@@ -5,6 +5,8 @@ import json
 import os
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -312,3 +314,57 @@ def test_identical_runs_are_said_to_be_identical(small_file, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "every one of the 5 runs gave the same outcomes" in printed
     assert "not because the estimate is precise" in printed
+
+
+def _holder(folder):
+    """Another process holding ``folder`` as a command writing in it does; killed at the end."""
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from simulation.experiments.ensemble.store import held\n"
+        "with held(Path(sys.argv[1])):\n"
+        "    print('held', flush=True)\n"
+        "    time.sleep(120)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, str(folder)], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout.readline().strip() == "held"
+    return process
+
+
+def test_a_second_process_in_a_folder_being_written_is_refused_and_nothing_there_changes(
+    small_file, tmp_path, capsys
+):
+    out = tmp_path / "out"
+    arguments = ["ensemble", str(small_file), "--runs", "4", "--workers", "1", "--quiet"]
+    assert main([*arguments, "--out", str(out)]) == 0
+    capsys.readouterr()
+    before = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+    holder = _holder(out)
+    try:
+        for extra in ([], ["--resume"]):
+            assert main([*arguments, *extra, "--out", str(out)]) == 2
+            error = capsys.readouterr().err
+            assert f"--out {out} is being written by another interregnum process now" in error
+    finally:
+        holder.kill()
+        holder.wait()
+    after = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+    assert after.keys() - before.keys() == {store.LOCK}  # the killed holder's, not locked
+    assert {name: after[name] for name in before} == before
+    assert main([*arguments, "--out", str(out)]) == 0  # a killed holder holds nothing
+    assert "reused" in capsys.readouterr().out
+    assert store.LOCK not in {path.name for path in out.iterdir()}
+
+
+def test_the_ensemble_runner_refuses_a_folder_another_process_holds(small_scenario, tmp_path):
+    out = tmp_path / "runs"
+    holder = _holder(out)
+    try:
+        with pytest.raises(EnsembleError, match="being written by another interregnum process"):
+            run_ensemble(Ensemble(small_scenario, runs=2), out, SerialExecutor())
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not (out / "manifest.json").exists()

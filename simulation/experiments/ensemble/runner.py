@@ -39,6 +39,7 @@ from simulation.experiments.ensemble.store import (
     clear_outputs,
     consolidate,
     ensemble_manifest,
+    held,
     read_manifest,
     write_manifest,
 )
@@ -181,7 +182,8 @@ def run_ensemble(
         executor = make_executor()
     freeze_long_lived_objects()
     try:
-        return _run(ensemble, Path(out_dir), executor, resume, progress, chunk_size)
+        with held(Path(out_dir)):
+            return _run(ensemble, Path(out_dir), executor, resume, progress, chunk_size)
     finally:
         executor.close()
 

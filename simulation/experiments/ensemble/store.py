@@ -12,8 +12,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -58,6 +61,13 @@ measured 9 bytes in the parts and 8 consolidated in free mode, 2.4 and 1.5 in re
 ROW_GROUP_ROWS = 65_536
 """Rows per Parquet row group in the consolidated files."""
 VERSIONED_EXTRAS = ("pyarrow", "distributed", "tqdm")
+LOCK = ".writing.lock"
+"""The file an ensemble's session holds locked while it writes the folder (:func:`held`)."""
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks of this kind; sessions go unguarded
+    fcntl = None
 
 
 def read_manifest(out_dir: Path) -> dict | None:
@@ -84,8 +94,65 @@ def _killed_at_start(out_dir: Path) -> bool:
     return all(
         (path.name == "parts" and path.is_dir())
         or (path.name.startswith(".") and path.name.endswith(".tmp"))
+        or path.name == LOCK
         for path in out_dir.iterdir()
     )
+
+
+_HELD: set[Path] = set()
+"""The folders this process holds (:func:`held`), so that holding one again is a no-op."""
+
+
+@contextlib.contextmanager
+def held(out_dir: Path, named: str | None = None) -> Iterator[None]:
+    """Hold ``out_dir`` while this process works in it: a second process is refused.
+
+    Two sessions in one folder at once (the same command started twice, or ``--resume``
+    while the first still runs) each simulated every missing run, the second told the
+    first's runs were cut short and its manifest calling the first session killed; one
+    started afresh once the first had simulated removed its tables while it read them.
+    So the ensemble runner holds its folder, and a command its ``--out`` until it has
+    written and read all it needs there. The lock is the kernel's, released when the
+    process ends however it ends, so a killed command never leaves a folder held. Where
+    the file system has no such locks (Windows, some network mounts) nothing is guarded.
+
+    ``named`` is how the refusal names the folder (default :func:`_folder`'s words).
+    """
+    key = out_dir.resolve()
+    if key in _HELD or (out_dir.exists() and not out_dir.is_dir()):
+        yield  # held already by this process; or not a folder, which the checks refuse
+        return
+    made = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock = out_dir / LOCK
+    while True:
+        handle = open(lock, "a")  # noqa: SIM115 (closed below, after the lock is let go)
+        try:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise EnsembleError(
+                f"{named or _folder(out_dir)} is being written by another interregnum process "
+                "now; wait for it to finish (the same command then reuses its runs), or stop "
+                "it and run again with --resume"
+            ) from None
+        except OSError:
+            pass  # a file system without locks
+        # Its holder removes the file before letting it go: a lock won on a removed file
+        # is no lock, and is taken again on the file now there.
+        if lock.exists() and os.path.samestat(os.fstat(handle.fileno()), lock.stat()):
+            break
+        handle.close()
+    _HELD.add(key)
+    try:
+        yield
+    finally:
+        _HELD.discard(key)
+        lock.unlink(missing_ok=True)
+        handle.close()
+        if made and not any(out_dir.iterdir()):  # refused before writing anything
+            out_dir.rmdir()
 
 
 def check_directory(out_dir: Path, ensemble: Ensemble, resume: bool) -> None:
@@ -97,7 +164,7 @@ def check_directory(out_dir: Path, ensemble: Ensemble, resume: bool) -> None:
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise EnsembleError(f"{_folder(out_dir)} exists and is not a directory")
-    if not out_dir.exists() or not any(out_dir.iterdir()):
+    if not out_dir.exists() or all(path.name == LOCK for path in out_dir.iterdir()):
         return
     remove_leftovers(out_dir)
     manifest = read_manifest(out_dir)
