@@ -162,6 +162,7 @@ def _flags_meant(command: argparse.ArgumentParser, unknown: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``interregnum`` console script."""
+    _print_any_character()
     parser, commands = _parsers()
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # said by the command's parser, with its usage, not the bare top level's
@@ -184,7 +185,11 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return EXIT_BAD_INPUT
-        compiled.check_machine_code()  # stale code goes first, so the message below is true
+        try:
+            compiled.check_machine_code()  # stale code goes first, so the message below is true
+        except compiled.NoMachineCodeCache as error:
+            print(f"interregnum: {error}", file=sys.stderr)
+            return 1
         month, wait = _month_of(args)
         if not compiled.machine_code_cached(month):
             clock = CompilingClock(
@@ -211,6 +216,19 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return _reader_gone()
+
+
+def _print_any_character() -> None:
+    r"""Let stdout and stderr print what their encoding cannot, as ``\u2192`` escapes.
+
+    The messages name the scenarios' places and people, arrows and section signs; a
+    stream that is not UTF-8 (Windows' cp1252 when output is redirected,
+    ``PYTHONIOENCODING=ascii``) raised on the first of them, after the outputs were
+    written, and a script saw a failed command.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _reader_gone() -> int:

@@ -9,8 +9,9 @@ is added to the registry, every kernel would read the old positions. So the
 package records a digest of the sources compiled code is made from next to the
 cache and, when the digest changes, removes the cached machine code before
 anything loads it.
-The cache is where numba keeps it: beside the sources, or under
-``NUMBA_CACHE_DIR`` when that is set (a cluster's shared cache, a trial's own).
+The cache is where numba keeps it: under ``NUMBA_CACHE_DIR`` when that is set (a
+cluster's shared cache, a trial's own), else beside the sources, else (a read-only
+installation) in the user's cache folder.
 
 A model calls its month through :func:`entry_point`, without the per-call
 typing of numba's dispatcher.
@@ -26,24 +27,34 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numba
-from numba.core.caching import _CacheLocator
+from numba.core import caching
 
 from simulation.model.code_version import PACKAGE, sources_digest
 
 MARKER = "numba-sources.sha256"
+_LOCATORS = (getattr(caching, "CacheImpl", None) or caching._CacheImpl)._locator_classes
+"""numba's cache locators, in the order it tries them for a function's source file."""
 
 
-def cache_directory(source_directory: Path) -> Path:
+class NoMachineCodeCache(RuntimeError):
+    """Nowhere numba can keep the compiled model: it would refuse to compile it at all."""
+
+
+def cache_directory(source_directory: Path) -> Path | None:
     """Where numba keeps the machine code compiled from the sources in ``source_directory``.
 
-    Beside them, in ``__pycache__``; or, when ``NUMBA_CACHE_DIR`` is set, in a
-    subdirectory of it named after the source directory by numba's own rule. A
-    digest kept beside the sources would not see the stale code kept there.
+    The first place numba's own locators can write, in numba's order: a subdirectory of
+    ``NUMBA_CACHE_DIR`` when that is set, else ``__pycache__`` beside the sources, else
+    (a read-only installation) a subdirectory of the user's cache folder. ``None`` when
+    none can be written. A digest kept anywhere else would not see the stale code kept
+    there: a read-only installation once ran an upgrade's sources on the old machine code.
     """
-    if numba.config.CACHE_DIR:
-        within = _CacheLocator.get_suitable_cache_subpath(str(source_directory / "__init__.py"))
-        return Path(numba.config.CACHE_DIR) / within
-    return source_directory / "__pycache__"
+    source = next(source_directory.glob("*.py"), source_directory / "__init__.py")
+    for locator_class in _LOCATORS:
+        locator = locator_class.from_function(cache_directory, str(source))
+        if locator is not None:
+            return Path(locator.get_cache_path())
+    return None
 
 
 _IMPORT = re.compile(rb"^from ([\w.]+) import", re.MULTILINE)
@@ -85,16 +96,24 @@ def compiled_sources_digest(package: Path) -> str:
 def drop_stale_machine_code(package: Path = PACKAGE) -> bool:
     """Remove the package's numba cache files if its sources changed; say whether it did.
 
-    A read-only installation cannot hold a cache (numba then uses its own
-    directory, keyed the same way); nothing is done there.
+    Raises:
+        NoMachineCodeCache: numba can keep machine code nowhere (a read-only installation
+            and a home folder that cannot be written): it refuses to compile.
     """
-    marker = cache_directory(package) / MARKER
+    cache = cache_directory(package)
+    if cache is None:
+        raise NoMachineCodeCache(
+            f"numba cannot keep the compiled model anywhere: neither {package / '__pycache__'} "
+            "nor the user's cache folder can be written; set NUMBA_CACHE_DIR to a folder you "
+            "can write (NUMBA_CACHE_DIR=/tmp/numba-cache, say)"
+        )
+    marker = cache / MARKER
     digest = compiled_sources_digest(package)
     try:
         if marker.exists() and marker.read_text() == digest:
             return False
         for directory in {source.parent for source in package.rglob("*.py")}:
-            for cached in cache_directory(directory).glob("*.nb[ic]"):
+            for cached in (cache_directory(directory) or cache).glob("*.nb[ic]"):
                 cached.unlink(missing_ok=True)
         marker.parent.mkdir(parents=True, exist_ok=True)
         temporary = marker.with_suffix(f".{os.getpid()}.tmp")
@@ -120,7 +139,7 @@ def machine_code_cached(month: str = "simulate_month", cache: Path | None = None
     """
     cache = cache_directory(PACKAGE / "model") if cache is None else cache
     python = f"py{sys.version_info.major}{sys.version_info.minor}"
-    return any(cache.glob(f"month.{month}-*.{python}.nbi"))
+    return cache is not None and any(cache.glob(f"month.{month}-*.{python}.nbi"))
 
 
 _ENTRY_POINTS: dict[tuple, Callable] = {}

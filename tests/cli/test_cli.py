@@ -176,6 +176,19 @@ def test_errors_never_show_a_traceback(tmp_path):
     assert "invalid YAML" in completed.stderr
 
 
+def test_a_terminal_that_is_not_utf_8_gets_escapes_not_a_failed_command():
+    # As Windows' redirected output (cp1252) the arrows of a run's summary, or ASCII this.
+    recovers = ROOT / "scenarios" / "counterfactuals" / "lenin_recovers_1923.yaml"
+    completed = subprocess.run(
+        [sys.executable, "-m", "simulation.cli", "diff", str(BASELINE), str(recovers)],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr.decode("ascii", "replace")
+    assert b"\\xa7Party and Opposition after Lenin" in completed.stdout
+
+
 def test_a_reader_that_goes_away_ends_the_command_quietly():
     # `interregnum diff A B | head -1`: the reader closes the pipe before the command
     # has written; the command stops as a Unix tool does, without a traceback.

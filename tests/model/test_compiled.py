@@ -111,7 +111,6 @@ def test_machine_code_under_numba_cache_dir_is_dropped_too(tmp_path, monkeypatch
     package = make_package(tmp_path / "simulation")
     elsewhere = compiled.cache_directory(package / "sub")
     assert elsewhere.is_relative_to(tmp_path / "cache")
-    elsewhere.mkdir(parents=True)
     (elsewhere / "kernel.f-1.py312.nbi").write_bytes(b"machine code")
     assert drop_stale_machine_code(package)
     assert not (elsewhere / "kernel.f-1.py312.nbi").exists()
@@ -124,12 +123,49 @@ def test_machine_code_under_numba_cache_dir_is_dropped_too(tmp_path, monkeypatch
     assert not (elsewhere / "kernel.f-1.py312.nbi").exists()
 
 
+def test_a_read_only_installation_drops_the_stale_code_numba_keeps_in_the_users_cache(
+    tmp_path, monkeypatch
+):
+    # A package folder that cannot be written leaves numba the user's cache folder: an
+    # upgrade's sources used to run there on the old machine code, their manifests alike.
+    monkeypatch.setattr(compiled.numba.config, "CACHE_DIR", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    read_only = tuple(c for c in compiled._LOCATORS if c.__name__ != "InTreeCacheLocator")
+    monkeypatch.setattr(compiled, "_LOCATORS", read_only)
+    package = make_package(tmp_path / "simulation")
+    users = compiled.cache_directory(package / "sub")
+    assert users.is_relative_to(tmp_path / "home-cache" / "numba")
+    (users / "kernel.f-1.py312.nbi").write_bytes(b"machine code")
+    assert drop_stale_machine_code(package)
+    (users / "kernel.f-1.py312.nbi").write_bytes(b"recompiled")
+    assert not drop_stale_machine_code(package)
+    (package / "registry.py").write_text("ORDER = (0, 1, 2)\n")  # an upgrade
+    assert drop_stale_machine_code(package)
+    assert not (users / "kernel.f-1.py312.nbi").exists()
+
+
+def test_with_nowhere_to_keep_machine_code_a_command_says_what_to_set(
+    small_file, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setattr(compiled.numba.config, "CACHE_DIR", "")
+    monkeypatch.setattr(compiled, "_LOCATORS", ())
+    compiled.check_machine_code.cache_clear()
+    try:
+        status = main(["run", str(small_file), "--no-plot", "--out", str(tmp_path / "out")])
+    finally:
+        compiled.check_machine_code.cache_clear()
+    assert status == 1
+    error = capsys.readouterr().err
+    assert error.startswith("interregnum: numba cannot keep the compiled model anywhere")
+    assert "set NUMBA_CACHE_DIR to a folder you can write" in error
+    assert not (tmp_path / "out").exists()
+
+
 def test_the_month_counts_as_compiled_where_numba_keeps_it(tmp_path, monkeypatch):
     monkeypatch.setattr(compiled.numba.config, "CACHE_DIR", str(tmp_path / "cache"))
     month_cache = compiled.cache_directory(compiled.PACKAGE / "model")
     assert month_cache.is_relative_to(tmp_path / "cache")
     assert not compiled.machine_code_cached()
-    month_cache.mkdir(parents=True)
     python = f"py{sys.version_info.major}{sys.version_info.minor}"
     (month_cache / f"month.simulate_month-80.{python}.nbi").write_bytes(b"ours")
     assert compiled.machine_code_cached()
