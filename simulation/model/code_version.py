@@ -28,7 +28,7 @@ def sources_digest(package: Path, sources: Iterable[Path]) -> str:
     """SHA-256 over ``sources``, each by its path within ``package`` and its bytes, in order."""
     digest = hashlib.sha256()
     for source in sources:
-        digest.update(str(source.relative_to(package)).encode())
+        digest.update(source.relative_to(package).as_posix().encode())  # one on every system
         digest.update(source.read_bytes())
     return digest.hexdigest()
 
