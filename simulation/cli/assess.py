@@ -17,6 +17,7 @@ from simulation.cli.common import (
     out_problems,
     report_problems,
     unusable_out,
+    user_path,
 )
 from simulation.cli.scenario_args import add_free_from_argument, branch_from_history
 from simulation.scenario import Scenario, ScenarioError, load_scenario, scenario_hash
@@ -36,7 +37,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "run and two null models on the patterns file; write report.md, assessment.png and "
         "the tables to --out.",
     )
-    parser.add_argument("scenario", type=Path, help="scenario YAML file")
+    parser.add_argument("scenario", type=user_path, help="scenario YAML file")
     parser.add_argument("--runs", type=int, default=1000, help="runs per parameter set (1000)")
     parser.add_argument(
         "--parameters",
@@ -47,7 +48,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--posterior",
-        type=Path,
+        type=user_path,
         metavar="FILE",
         help="posterior sample (default: NAME-posterior.csv beside the fitted parameters the "
         "scenario's 'parameters_from:' names, or calibration/parameters/NAME-posterior.csv)",
@@ -60,7 +61,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--hold-out-parameters",
-        type=Path,
+        type=user_path,
         metavar="FILE",
         help="parameters fitted up to --fit-until (default: NAME-until-YYYY-MM.yaml beside the "
         "scenario's fitted parameters)",
@@ -77,7 +78,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     add_executor_arguments(parser)
     parser.add_argument(
-        "--out", type=Path, help="output directory (default outputs/assessment/NAME)"
+        "--out", type=user_path, help="output directory (default outputs/assessment/NAME)"
     )
     parser.add_argument("--seed", type=int, default=1, help="root seed of the runs (default 1)")
     add_free_from_argument(parser, has_mode=False)

@@ -19,6 +19,7 @@ from simulation.cli.common import (
     out_problems,
     report_problems,
     unusable_out,
+    user_path,
 )
 from simulation.scenario import ScenarioError, load_scenario, scenario_hash
 from simulation.scenario.reading import read_text, read_value
@@ -45,14 +46,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "scenario",
-        type=Path,
+        type=user_path,
         nargs="?",
         default=DEFAULT_SCENARIO,
         help=f"scenario YAML file (default {DEFAULT_SCENARIO})",
     )
     add_patterns_argument(parser)
     parser.add_argument(
-        "--out", type=Path, help="output directory (default outputs/calibration/NAME)"
+        "--out", type=user_path, help="output directory (default outputs/calibration/NAME)"
     )
     parser.add_argument(
         "--name",
@@ -106,7 +107,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--parameters-file",
-        type=Path,
+        type=user_path,
         help="where to write the chosen parameters (default calibration/parameters/NAME.yaml)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")

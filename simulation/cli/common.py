@@ -19,6 +19,19 @@ EXIT_BAD_INPUT = 2
 DEFAULT_PATTERNS = Path("calibration/patterns.yaml")
 
 
+def user_path(text: str) -> Path:
+    """A path given on the command line, ``~`` expanded as the shell does.
+
+    The shell leaves ``--out=~/x`` and a quoted ``'~/x'`` alone: the commands made a folder
+    named ``~`` in the working directory (which ``rm -rf ~`` would then clean up), and
+    pyarrow, expanding it itself, wrote half an ensemble in the home folder.
+    """
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # ~user of no such user, or no home: taken as typed
+        return Path(text)
+
+
 def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     """Where ensemble runs go: ``--workers K`` local processes or a Dask ``--scheduler``."""
     where = parser.add_mutually_exclusive_group()
@@ -64,7 +77,7 @@ def add_patterns_argument(parser: argparse.ArgumentParser) -> None:
     """The ``--patterns`` option of the commands that score runs against history."""
     parser.add_argument(
         "--patterns",
-        type=Path,
+        type=user_path,
         default=DEFAULT_PATTERNS,
         help=f"historical patterns file (default {DEFAULT_PATTERNS})",
     )

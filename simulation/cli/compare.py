@@ -16,6 +16,7 @@ from simulation.cli.common import (
     out_problems,
     report_problems,
     unusable_out,
+    user_path,
 )
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.parameter_args import add_parameter_arguments, note_parameters
@@ -63,11 +64,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "shows what it changes.",
     )
     parser.add_argument(
-        "base", type=Path, metavar="BASE", help="the base scenario, e.g. the baseline"
+        "base", type=user_path, metavar="BASE", help="the base scenario, e.g. the baseline"
     )
     parser.add_argument(
         "alternatives",
-        type=Path,
+        type=user_path,
         nargs="+",
         metavar="ALT",
         help="an alternative scenario or counterfactual overlay (one or more)",
@@ -81,7 +82,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--out",
-        type=Path,
+        type=user_path,
         default=None,
         help="output directory (default: outputs/compare-<base scenario name>)",
     )

@@ -6,7 +6,7 @@ import argparse
 import socket
 from pathlib import Path
 
-from simulation.cli.common import fail, report_problems
+from simulation.cli.common import fail, report_problems, user_path
 from simulation.dashboard.settings import Settings
 from simulation.scenario import ScenarioError, load_scenario
 
@@ -27,7 +27,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "scenario",
-        type=Path,
+        type=user_path,
         nargs="?",
         default=Path("scenarios/baseline_1922.yaml"),
         help="the scenario shown first (default scenarios/baseline_1922.yaml)",

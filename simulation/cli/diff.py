@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from simulation.cli.common import report_problems
+from simulation.cli.common import report_problems, user_path
 from simulation.scenario import ScenarioError, load_scenario
 from simulation.scenario.diff import diff_scenarios, format_differences
 
@@ -19,8 +18,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "events added, dropped, moved and changed; parameters; leaders, posts, organisations "
         "and factions; the period. Exit status 2 if either file has problems.",
     )
-    parser.add_argument("before", type=Path, help="the first scenario, e.g. the baseline")
-    parser.add_argument("after", type=Path, help="the second scenario, e.g. a counterfactual")
+    parser.add_argument("before", type=user_path, help="the first scenario, e.g. the baseline")
+    parser.add_argument("after", type=user_path, help="the second scenario, e.g. a counterfactual")
     parser.set_defaults(handler=handle)
 
 

@@ -16,6 +16,7 @@ from simulation.cli.common import (
     report_problems,
     run_on_executor,
     unusable_out,
+    user_path,
 )
 from simulation.cli.parameter_args import add_parameter_arguments, note_parameters, parameters_asked
 from simulation.cli.scenario_args import (
@@ -59,7 +60,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "experiments.parquet and discovery.json.",
     )
     add_scenario_arguments(parser)
-    parser.add_argument("--levers", type=Path, required=True, help="levers YAML file")
+    parser.add_argument("--levers", type=user_path, required=True, help="levers YAML file")
     parser.add_argument(
         "--runs",
         type=int,
@@ -110,7 +111,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     add_parameter_arguments(parser, help=PARAMETERS_HELP)
     parser.add_argument(
-        "--out", type=Path, default=None, help="default: outputs/<scenario>-discovery"
+        "--out", type=user_path, default=None, help="default: outputs/<scenario>-discovery"
     )
     parser.add_argument("--resume", action="store_true", help="keep the runs in OUT/runs/")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")

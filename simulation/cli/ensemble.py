@@ -19,6 +19,7 @@ from simulation.cli.common import (
     report_problems,
     summary,
     unusable_out,
+    user_path,
 )
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.parameter_args import add_parameter_arguments, note_parameters, parameters_asked
@@ -59,7 +60,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_parameter_arguments(parser)
     parser.add_argument(
         "--out",
-        type=Path,
+        type=user_path,
         default=None,
         help="output directory (default: outputs/<scenario name>-ensemble)",
     )

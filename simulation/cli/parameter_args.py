@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from simulation.cli.common import user_path
 from simulation.cli.scenario_args import parameters_set_by_flags
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def add_parameter_arguments(parser: argparse.ArgumentParser, help: str = ENSEMBL
     )
     parser.add_argument(
         "--posterior",
-        type=Path,
+        type=user_path,
         metavar="FILE",
         help="posterior sample to draw from (default: NAME-posterior.csv beside the fitted "
         "parameters the scenario's 'parameters_from:' names)",

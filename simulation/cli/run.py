@@ -14,6 +14,7 @@ from simulation.cli.common import (
     report_problems,
     summary,
     unusable_out,
+    user_path,
 )
 from simulation.cli.figure_args import add_figure_arguments, figure_choices
 from simulation.cli.parameter_args import (
@@ -69,7 +70,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     add_parameter_arguments(parser, RUN_HELP)
     parser.add_argument(
-        "--out", type=Path, default=None, help="output directory (default: outputs/<scenario name>)"
+        "--out",
+        type=user_path,
+        default=None,
+        help="output directory (default: outputs/<scenario name>)",
     )
     parser.add_argument("--no-plot", action="store_true", help="skip the figures")
     add_figure_arguments(parser, network=True)

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from simulation.cli.common import user_path
 from simulation.scenario import Scenario, ScenarioError, apply_changes, load_scenario
 from simulation.scenario.messages import cut, quote
 from simulation.scenario.reading import read_value
@@ -36,7 +37,7 @@ class _RecordChange(argparse.Action):
 def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the positional scenario file and the repeatable change flags to a command."""
     parser.add_argument(
-        "scenario", type=Path, help="scenario YAML file (or counterfactual overlay)"
+        "scenario", type=user_path, help="scenario YAML file (or counterfactual overlay)"
     )
     parser.set_defaults(scenario_changes=[])
     changes = parser.add_argument_group(

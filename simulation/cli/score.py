@@ -13,6 +13,7 @@ from simulation.cli.common import (
     fail,
     outputs_of,
     report_problems,
+    user_path,
 )
 from simulation.cli.scenario_args import load_as_recorded
 from simulation.scenario import Scenario, ScenarioError, load_scenario, scenario_hash
@@ -30,11 +31,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "position patterns are left out (use 'interregnum assess' for them).",
     )
     parser.add_argument(
-        "output_dir", type=Path, metavar="OUTPUT_DIR", help="a run's or ensemble's directory"
+        "output_dir", type=user_path, metavar="OUTPUT_DIR", help="a run's or ensemble's directory"
     )
     add_patterns_argument(parser)
     parser.add_argument(
-        "--scenario", type=Path, help="scenario file (default: the one named in manifest.json)"
+        "--scenario", type=user_path, help="scenario file (default: the one named in manifest.json)"
     )
     parser.set_defaults(handler=handle)
 

@@ -14,6 +14,7 @@ from simulation.cli.common import (
     report_problems,
     run_on_executor,
     unusable_out,
+    user_path,
 )
 from simulation.cli.scenario_args import add_scenario_arguments, load_from_args, set_by_flags
 from simulation.scenario import ScenarioError
@@ -98,7 +99,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--seed", type=int, default=1, help="seed of the sample and the runs (default 1)"
     )
     parser.add_argument(
-        "--out", type=Path, default=None, help="default: outputs/<scenario>-sensitivity-METHOD"
+        "--out", type=user_path, default=None, help="default: outputs/<scenario>-sensitivity-METHOD"
     )
     parser.add_argument("--resume", action="store_true", help="keep the runs already in OUT/runs/")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")

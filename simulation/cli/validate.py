@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from simulation.cli.common import EXIT_BAD_INPUT, summary
+from simulation.cli.common import EXIT_BAD_INPUT, summary, user_path
 from simulation.scenario import ScenarioError, load_scenario
 
 
@@ -19,7 +18,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "every problem found (file:line: field: what was expected). Exit status 2 if any "
         "file has problems.",
     )
-    parser.add_argument("files", type=Path, nargs="+", metavar="FILE", help="scenario YAML file")
+    parser.add_argument(
+        "files", type=user_path, nargs="+", metavar="FILE", help="scenario YAML file"
+    )
     parser.set_defaults(handler=handle)
 
 

@@ -189,6 +189,19 @@ def test_a_terminal_that_is_not_utf_8_gets_escapes_not_a_failed_command():
     assert b"\\xa7Party and Opposition after Lenin" in completed.stdout
 
 
+def test_a_tilde_the_shell_left_alone_is_the_home_folder(small_file, tmp_path, monkeypatch):
+    # `--out=~/x` and a quoted '~/x' reach the program as typed; a folder named `~` in the
+    # working directory was made, and removing it with `rm -rf ~` is a disaster.
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "mine.yaml").write_text(small_file.read_text())
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "~/mine.yaml"]) == 0
+    assert main(["run", "~/mine.yaml", "--no-plot", "--out=~/replayed"]) == 0
+    assert (tmp_path / "home" / "replayed" / "manifest.json").exists()
+    assert not (tmp_path / "~").exists()
+
+
 def test_a_reader_that_goes_away_ends_the_command_quietly():
     # `interregnum diff A B | head -1`: the reader closes the pipe before the command
     # has written; the command stops as a Unix tool does, without a traceback.
