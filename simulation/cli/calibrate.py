@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing
 import os
 import sys
 from pathlib import Path
@@ -121,6 +122,15 @@ def _settings(args: argparse.Namespace):
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     workers = min(max(1, args.workers), cores or 1)
     note_capped_workers(args.workers, workers)
+    if workers > 1 and "fork" not in multiprocessing.get_all_start_methods():
+        # The workers inherit each generation's evaluation, a closure pyabc makes, which
+        # a spawned process could not be handed: one process draws what they would.
+        print(
+            "interregnum: note: this system cannot fork processes (Windows): the fit runs "
+            "in one process, and comes out the same",
+            file=sys.stderr,
+        )
+        workers = 1
     return Settings(
         population=args.population or base.population,
         generations=args.generations or base.generations,

@@ -1,7 +1,10 @@
 """``interregnum calibrate`` and ``interregnum score`` end to end, and their bad input (exit 2)."""
 
+import argparse
 import hashlib
 import json
+import multiprocessing
+import os
 
 import pandas as pd
 import pytest
@@ -9,6 +12,7 @@ import yaml
 from conftest import BASELINE, ROOT
 
 from simulation.cli import main
+from simulation.cli.calibrate import _settings
 from simulation.scenario import load_scenario
 
 COMPILING = "interregnum: compiling the model for this machine"
@@ -379,3 +383,16 @@ def test_a_fit_depends_on_its_seed_not_on_its_workers(tmp_path):
     pd.testing.assert_frame_equal(one, two)
     pd.testing.assert_frame_equal(two, again)
     assert not fit("other", "2", "4").equals(one)
+
+
+def test_where_processes_cannot_fork_the_fit_runs_in_one_and_says_so(monkeypatch, capsys):
+    # Windows: the workers inherit each generation's evaluation, which spawning cannot hand
+    # over; calibrate --workers 2 ended in "cannot find context for 'fork'".
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    asked = dict(population=None, generations=None, quantile=None, runs_per_particle=None)
+    args = argparse.Namespace(**asked, quick=True, workers=2, seed=1)
+    assert _settings(args).workers == 1
+    assert "cannot fork processes (Windows): the fit runs in one process" in (
+        capsys.readouterr().err
+    )
