@@ -210,7 +210,10 @@ def handle(args: argparse.Namespace) -> int:
         "seconds": round(seconds, 2),
         "run_seeds": "run i: numpy.random.SeedSequence(seed).spawn(runs)[i].generate_state(1)[0]",
     }
-    write_assessment(assessment, out, name, record)
+    try:
+        write_assessment(assessment, out, name, record)
+    except OSError as error:  # a full disk, say: the earlier assessment stays as it was
+        return fail(f"cannot write to {out}: {error.strerror or error}", status=1)
     if args.quiet:
         print(out)
         return 0

@@ -284,65 +284,73 @@ def handle(args: argparse.Namespace) -> int:
     validation = calibration.validate(validation_runs)
     learnt = contraction(calibration.posterior_, calibration.priors)
 
-    # From here the earlier fit's files are replaced one by one: its manifest goes first,
-    # so that a folder cut short in these seconds says it is no whole fit, and comes back
-    # last; the point records its posterior's digest, checked wherever the two are drawn
-    # from together, and is written after it.
-    (out / "manifest.json").unlink(missing_ok=True)
-    os.replace(fitting, database)
-    posterior_text = csv_text(calibration.posterior_, 6)
-    write_text(out / "posterior.csv", posterior_text)
-    calibration.populations_.to_csv(out / "populations.csv", index=False)
-    validation.to_csv(out / "validation.csv", index=False)
-    write_text(out / "contraction.csv", csv_text(learnt, 4))
-    plot_diagnostics(
-        calibration.posterior_,
-        calibration.populations_,
-        calibration.priors,
-        calibration.best_,
-        learnt,
-        out / "diagnostics.png",
-    )
-    record = {
-        "scenario": scenario.name,
-        "scenario_file": str(args.scenario),
-        "scenario_sha256": scenario_hash(scenario),
-        "patterns_file": str(args.patterns),
-        "fit_until": str(args.fit_until) if args.fit_until else None,
-        "fitted_patterns": calibration.fitted_patterns_,
-        "posterior_file": str(posterior_file),
-        "posterior_sha256": hashlib.sha256(posterior_text.encode()).hexdigest(),
-        "settings": vars(settings),
-        "validation_runs": validation_runs,
-        "stopped_early": calibration.stopped_early_,
-        # Each generation's tolerance and proposals, so that what share the fit kept can be
-        # read from the committed file: the quantile is not that share.
-        "generations_run": [
-            {"epsilon": round(float(row.epsilon), 6), "proposals": int(row.samples)}
-            for row in calibration.populations_.itertuples()
-            if row.t >= 0
-        ],
-    }
-    chosen = {name: round(value, 6) for name, value in calibration.best_.items()}
-    header = (
-        f"# Written by 'interregnum calibrate' ({name}); ABC particle closest to the patterns.\n"
-        f"# Scenarios use it with 'parameters_from:'. Details in {out}/manifest.json.\n"
-    )
-    write_text(posterior_file, posterior_text)
-    write_text(
-        parameters_file,
-        header + yaml.safe_dump({"fit": record, "parameters": chosen}, sort_keys=False),
-    )
-    write_text(out / "chosen.yaml", yaml.safe_dump(chosen, sort_keys=True))
-    write_text(
-        out / "manifest.json",
-        json.dumps(
-            {**record, "command": "calibrate", "versions": package_versions()},
-            indent=2,
-            sort_keys=True,
+    try:
+        # From here the earlier fit's files are replaced one by one: its manifest goes first,
+        # so that a folder cut short in these seconds says it is no whole fit, and comes back
+        # last; the point records its posterior's digest, checked wherever the two are drawn
+        # from together, and is written after it.
+        (out / "manifest.json").unlink(missing_ok=True)
+        os.replace(fitting, database)
+        posterior_text = csv_text(calibration.posterior_, 6)
+        write_text(out / "posterior.csv", posterior_text)
+        calibration.populations_.to_csv(out / "populations.csv", index=False)
+        validation.to_csv(out / "validation.csv", index=False)
+        write_text(out / "contraction.csv", csv_text(learnt, 4))
+        plot_diagnostics(
+            calibration.posterior_,
+            calibration.populations_,
+            calibration.priors,
+            calibration.best_,
+            learnt,
+            out / "diagnostics.png",
         )
-        + "\n",
-    )
+        record = {
+            "scenario": scenario.name,
+            "scenario_file": str(args.scenario),
+            "scenario_sha256": scenario_hash(scenario),
+            "patterns_file": str(args.patterns),
+            "fit_until": str(args.fit_until) if args.fit_until else None,
+            "fitted_patterns": calibration.fitted_patterns_,
+            "posterior_file": str(posterior_file),
+            "posterior_sha256": hashlib.sha256(posterior_text.encode()).hexdigest(),
+            "settings": vars(settings),
+            "validation_runs": validation_runs,
+            "stopped_early": calibration.stopped_early_,
+            # Each generation's tolerance and proposals, so that what share the fit kept can be
+            # read from the committed file: the quantile is not that share.
+            "generations_run": [
+                {"epsilon": round(float(row.epsilon), 6), "proposals": int(row.samples)}
+                for row in calibration.populations_.itertuples()
+                if row.t >= 0
+            ],
+        }
+        chosen = {name: round(value, 6) for name, value in calibration.best_.items()}
+        header = (
+            f"# Written by 'interregnum calibrate' ({name}); ABC particle closest to the "
+            "patterns.\n"
+            f"# Scenarios use it with 'parameters_from:'. Details in {out}/manifest.json.\n"
+        )
+        write_text(posterior_file, posterior_text)
+        write_text(
+            parameters_file,
+            header + yaml.safe_dump({"fit": record, "parameters": chosen}, sort_keys=False),
+        )
+        write_text(out / "chosen.yaml", yaml.safe_dump(chosen, sort_keys=True))
+        write_text(
+            out / "manifest.json",
+            json.dumps(
+                {**record, "command": "calibrate", "versions": package_versions()},
+                indent=2,
+                sort_keys=True,
+            )
+            + "\n",
+        )
+    except OSError as error:  # a full disk, say: the earlier fit's files are each whole
+        return fail(
+            f"cannot write the fit ({error.filename or out}): {error.strerror or error}; "
+            f"{out} holds no manifest.json until a fit is written whole",
+            status=1,
+        )
     print(validation.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
     print(summary(learnt) + f" (per parameter: {out}/contraction.csv)")
     print(f"wrote {out}/, {parameters_file} and {posterior_file}")

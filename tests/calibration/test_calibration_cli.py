@@ -1,6 +1,7 @@
 """``interregnum calibrate`` and ``interregnum score`` end to end, and their bad input (exit 2)."""
 
 import argparse
+import errno
 import hashlib
 import json
 import multiprocessing
@@ -244,6 +245,27 @@ def test_a_quick_fit_does_not_replace_the_committed_parameters(tmp_path, monkeyp
     written = sorted(path.name for path in (tmp_path / "calibration" / "parameters").iterdir())
     assert written == ["baseline-1922-quick-posterior.csv", "baseline-1922-quick.yaml"]
     assert (tmp_path / "outputs" / "calibration" / "baseline-1922-quick" / "chosen.yaml").exists()
+
+
+def test_a_full_disk_ends_a_fit_with_a_message_and_no_point_beside_another_sample(
+    tmp_path, monkeypatch, capsys
+):
+    import calibration.plots
+
+    def full(*_):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(calibration.plots, "plot_diagnostics", full)
+    out, point = tmp_path / "fit", tmp_path / "point.yaml"
+    arguments = ["calibrate", str(BASELINE), "--patterns", str(PATTERNS), "--quick"]
+    tiny = ["--population", "4", "--generations", "1", "--runs-per-particle", "2"]
+    where = ["--out", str(out), "--parameters-file", str(point), "--quiet"]
+    assert main([*arguments, *tiny, *where, "--validation-runs", "4", "--workers", "1"]) == 1
+    assert capsys.readouterr().err.startswith(
+        f"interregnum: cannot write the fit ({out}): No space left on device; "
+        f"{out} holds no manifest.json until a fit is written whole"
+    )
+    assert not point.exists() and not (out / "manifest.json").exists()
 
 
 def test_a_fit_cut_short_leaves_the_earlier_fit_whole(tmp_path, monkeypatch):

@@ -1,5 +1,6 @@
 """``interregnum assess`` end to end: its directory, its report's order, its bad input."""
 
+import errno
 import hashlib
 import json
 import re
@@ -222,6 +223,16 @@ def test_an_assessment_replaces_the_earlier_one_whole(tmp_path, capsys, monkeypa
 
     monkeypatch.setattr(assessment_report, "report_text", killed)  # cut short after the tables
     assert main(["assess", str(BASELINE), "--runs", "3", "--out", str(out), "--quiet"]) == 130
+    assert before == {path.name: path.read_bytes() for path in out.iterdir()}
+
+    def full(*_):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    capsys.readouterr()
+    monkeypatch.setattr(assessment_report, "report_text", full)  # a full disk: no traceback
+    assert main(["assess", str(BASELINE), "--runs", "3", "--out", str(out), "--quiet"]) == 1
+    error = capsys.readouterr().err
+    assert error == f"interregnum: cannot write to {out}: No space left on device\n"
     assert before == {path.name: path.read_bytes() for path in out.iterdir()}
     monkeypatch.undo()
     assert main(["assess", str(BASELINE), "--runs", "3", "--out", str(out), "--quiet"]) == 0
