@@ -41,7 +41,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "posterior sample, the chosen point, the validation of that point on fresh seeds "
         "(every pattern, marked in or out of the fit), how far the fit narrowed each prior "
         "(contraction.csv) and diagnostics plots to --out; the "
-        "chosen parameters to calibration/parameters/NAME.yaml (which scenarios reference "
+        "chosen parameters to NAME.yaml beside the fit the scenario reads, else in "
+        "calibration/parameters/ (which scenarios reference "
         "with 'parameters_from:') and the weighted posterior sample beside it, "
         "NAME-posterior.csv (which 'assess' and ensembles draw from).",
     )
@@ -109,7 +110,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--parameters-file",
         type=user_path,
-        help="where to write the chosen parameters (default calibration/parameters/NAME.yaml)",
+        help="where to write the chosen parameters (default NAME.yaml beside the fit the "
+        "scenario reads with 'parameters_from:', else calibration/parameters/NAME.yaml)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.set_defaults(handler=handle)
@@ -139,6 +141,18 @@ def _settings(args: argparse.Namespace):
         workers=workers,
         seed=args.seed,
     )
+
+
+def _fits_folder(scenario_file: Path) -> Path:
+    """Where a fit of this scenario goes: beside the fit it reads (or its base reads).
+
+    There its posterior is found by the commands that draw from it, whatever folder the
+    fit was run from; ``calibration/parameters/`` for a scenario that reads no fit.
+    """
+    from simulation.experiments.posterior import fitted_point_of
+
+    point = fitted_point_of(scenario_file)
+    return point.parent if point is not None else Path("calibration") / "parameters"
 
 
 def _not_a_fit(parameters_file: Path, posterior_file: Path) -> str | None:
@@ -245,7 +259,7 @@ def handle(args: argparse.Namespace) -> int:
         + ("-quick" if args.quick else "")  # a trial fit never replaces the committed one
     )
     out = args.out or Path("outputs") / "calibration" / name
-    parameters_file = args.parameters_file or Path("calibration") / "parameters" / f"{name}.yaml"
+    parameters_file = args.parameters_file or _fits_folder(args.scenario) / f"{name}.yaml"
     posterior_file = parameters_file.with_name(f"{parameters_file.stem}-posterior.csv")
     settings = _settings(args)
     validation_runs = args.validation_runs or (100 if args.quick else 500)

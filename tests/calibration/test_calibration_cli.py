@@ -237,14 +237,29 @@ def test_calibrate_refuses_a_quantile_outside_0_to_1(quantile, tmp_path, capsys)
     )
 
 
-def test_a_quick_fit_does_not_replace_the_committed_parameters(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # the default paths are relative to the working directory
-    arguments = ["calibrate", str(BASELINE), "--patterns", str(PATTERNS), "--quick"]
+def test_a_quick_fit_goes_beside_the_committed_one_without_replacing_it(tmp_path, monkeypatch):
+    # Run from another folder, a fit used to land in that folder's calibration/parameters/,
+    # where the scenario would never read it.
+    project, fits = tmp_path / "project", tmp_path / "project" / "calibration" / "parameters"
+    (project / "scenarios").mkdir(parents=True)
+    fits.mkdir(parents=True)
+    (project / "scenarios" / BASELINE.name).write_text(BASELINE.read_text())
+    committed = {}
+    for name in ("baseline-1922.yaml", "baseline-1922-posterior.csv"):
+        committed[name] = (ROOT / "calibration" / "parameters" / name).read_bytes()
+        (fits / name).write_bytes(committed[name])
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # --out's default is under the working folder
+    scenario = project / "scenarios" / BASELINE.name
+    arguments = ["calibrate", str(scenario), "--patterns", str(PATTERNS), "--quick"]
     tiny = ["--population", "4", "--generations", "1", "--runs-per-particle", "2"]
     assert main([*arguments, *tiny, "--validation-runs", "4", "--workers", "1"]) == 0
-    written = sorted(path.name for path in (tmp_path / "calibration" / "parameters").iterdir())
-    assert written == ["baseline-1922-quick-posterior.csv", "baseline-1922-quick.yaml"]
-    assert (tmp_path / "outputs" / "calibration" / "baseline-1922-quick" / "chosen.yaml").exists()
+    written = sorted(path.name for path in fits.iterdir())
+    quick = ["baseline-1922-quick-posterior.csv", "baseline-1922-quick.yaml"]
+    assert written == sorted([*committed, *quick])
+    assert {name: (fits / name).read_bytes() for name in committed} == committed
+    outputs = tmp_path / "elsewhere" / "outputs" / "calibration" / "baseline-1922-quick"
+    assert (outputs / "chosen.yaml").exists()
 
 
 def test_a_full_disk_ends_a_fit_with_a_message_and_no_point_beside_another_sample(
