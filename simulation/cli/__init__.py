@@ -154,6 +154,9 @@ def _flags_meant(command: argparse.ArgumentParser, unknown: list[str]) -> str:
         flag = word.split("=")[0]
         if not flag.startswith("--"):
             continue
+        if flag in flags:  # the command has it: it came after `--`, which ends the options
+            hints.append(f"{flag}: an option after '--' is read as a file; put it before '--'")
+            continue
         near = [f for f in flags if f.startswith(flag)] or difflib.get_close_matches(flag, flags)
         if near:
             hints.append(f"{flag}: did you mean {' or '.join(near[:3])}?")

@@ -427,6 +427,7 @@ def test_an_unknown_option_is_refused_by_its_command_with_its_usage(small_file, 
         ),
         (["ensemble", "--runs", "4", "--work", "1"], "--work: did you mean --workers?"),
         (["run", "--sed=3"], "--sed: did you mean --seed or --set?"),
+        (["run", "--", "--no-plot"], "--no-plot: an option after '--' is read as a file; put it"),
     ],
 )
 def test_a_flag_is_never_taken_for_a_longer_one_it_begins(small_file, capsys, arguments, said):
