@@ -189,7 +189,10 @@ def _handle(args: argparse.Namespace, folder: contextlib.ExitStack) -> int:
     elif report.already_done:
         print(f"resumed: {report.already_done} runs were already done")
     rate = f" ({report.runs_per_second:.0f} runs/s)" if report.simulated else ""
-    print(f"simulated {report.simulated} runs in {report.seconds:.1f} s{rate}; {report.executor}")
+    print(
+        f"simulated {report.simulated} runs in {report.simulating:.1f} s{rate}, "
+        f"{report.seconds:.1f} s with the tables; {report.executor}"
+    )
     outcomes = read_table(out_dir, "summary")
     dominant = outcomes["dominant"].value_counts(normalize=True)
     shares = ", ".join(f"{leader} {share:.0%}" for leader, share in dominant.head(4).items())

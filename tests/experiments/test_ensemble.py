@@ -20,6 +20,7 @@ from simulation.experiments.ensemble import (
     LocalProcessExecutor,
     SerialExecutor,
     run_ensemble,
+    runner,
 )
 from simulation.experiments.ensemble.chunks import chunks
 from simulation.experiments.ensemble.quantiles import QUANTILE_COLUMNS, quantile_frame
@@ -301,6 +302,16 @@ def test_resume_after_a_real_kill_gives_every_run_once_and_the_same_files(
     ]
     assert sessions[0]["ended"].startswith("killed")
     assert [session["chunk_size"] for session in sessions] == [1, 25]
+
+
+def test_an_interrupted_session_is_not_called_killed_for_the_runs_its_workers_finished():
+    # Chunks in flight when Ctrl-C came land after the session stopped counting.
+    stopped = [{"runs_simulated": 80, "ended": "interrupted"}]
+    assert runner._accounted(stopped, 85) == [
+        {"runs_simulated": 85, "ended": "interrupted: its runs counted from the parts it left"}
+    ]
+    assert runner._accounted([{"runs_simulated": 0}], 40)[0]["ended"].startswith("killed")
+    assert runner._accounted(stopped, 80) == stopped
 
 
 def test_incomplete_chunks_and_temporary_files_are_redone(serial_reference, tmp_path):

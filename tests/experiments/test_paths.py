@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 from conftest import BASELINE
 
+import simulation.experiments.paths as paths_module
 from simulation.cli import main
 from simulation.experiments.paths import (
     NONE,
@@ -13,6 +14,8 @@ from simulation.experiments.paths import (
     history_shares,
     on_historys_path,
     path_table,
+    read_path_tables,
+    read_run_paths,
     run_paths,
 )
 from simulation.scenario import load_scenario
@@ -162,6 +165,19 @@ def test_a_replayed_ensemble_takes_historys_path_in_every_run(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert f"history's order of verdicts ({VERDICTS}): 100% of runs, the only one taken" in printed
     assert f"history's order of factions ({FACTIONS}): 100% of runs" in printed
+
+
+def test_an_ensembles_paths_read_a_block_of_runs_at_a_time_are_those_read_at_once(
+    baseline, tmp_path, monkeypatch
+):
+    # 100,000 runs' log rows read at once as Python rows took 2.7 GB.
+    out = tmp_path / "free"
+    arguments = ["ensemble", str(BASELINE), "--runs", "30", "--workers", "1", "--quiet"]
+    assert main([*arguments, "--out", str(out)]) == 0
+    whole = run_paths(*read_path_tables(out), baseline)
+    assert whole["verdicts"].nunique() > 1  # runs that differ, so that a block's mix-up shows
+    monkeypatch.setattr(paths_module, "PATH_BLOCK", 7)  # blocks of 7, 7, 7, 7 and 2 runs
+    pd.testing.assert_frame_equal(read_run_paths(out, baseline), whole)
 
 
 def test_historys_shares_say_whether_no_other_pair_was_taken_more():
