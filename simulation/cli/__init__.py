@@ -242,4 +242,4 @@ def _reader_gone() -> int:
     """
     with contextlib.suppress(OSError, ValueError):  # ValueError: stdout has no descriptor
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 128 + signal.SIGPIPE
+    return 128 + getattr(signal, "SIGPIPE", 13)  # Windows has no SIGPIPE; Unix's number

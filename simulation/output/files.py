@@ -114,6 +114,8 @@ def _temporary(path: Path, suffix: str) -> Path:
 
 
 def _process_gone(pid: int) -> bool:
+    if os.name == "nt":  # signal 0 is CTRL_C_EVENT there: it would interrupt, not ask
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

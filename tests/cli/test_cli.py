@@ -202,6 +202,15 @@ def test_a_tilde_the_shell_left_alone_is_the_home_folder(small_file, tmp_path, m
     assert not (tmp_path / "~").exists()
 
 
+def test_without_sigpipe_a_reader_gone_still_ends_the_command_quietly(monkeypatch):
+    # Windows has no SIGPIPE: `diff A B | more` ended in an AttributeError's traceback.
+    import simulation.cli as cli
+
+    monkeypatch.delattr(cli.signal, "SIGPIPE")
+    monkeypatch.setattr(cli.os, "dup2", lambda *_: None)  # this test's stdout stays
+    assert cli._reader_gone() == 141
+
+
 def test_a_reader_that_goes_away_ends_the_command_quietly():
     # `interregnum diff A B | head -1`: the reader closes the pipe before the command
     # has written; the command stops as a Unix tool does, without a traceback.

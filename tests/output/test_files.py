@@ -141,3 +141,14 @@ def test_a_manifest_names_the_commit_of_the_code_and_whether_it_was_changed(tmp_
     (package / "__init__.py").write_text("RULE = 2\n")
     assert source_commit.__wrapped__(package) == f"{commit}+changes"
     assert source_commit.__wrapped__(copy) == "not a git checkout"
+
+
+def test_on_windows_a_leftover_is_not_probed_with_a_signal(tmp_path, monkeypatch):
+    # There os.kill(pid, 0) sends CTRL_C_EVENT to the process group pid.
+    sent = []
+    monkeypatch.setattr(os, "name", "nt")
+    monkeypatch.setattr(os, "kill", lambda *arguments: sent.append(arguments))
+    leftover = tmp_path / f".summary.parquet.{2**22 + 7}.0123abcd.tmp"
+    leftover.write_text("half")
+    assert remove_leftovers(tmp_path) == []
+    assert leftover.exists() and sent == []
