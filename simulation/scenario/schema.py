@@ -48,14 +48,17 @@ MAX_SEATS = 1_000
 """Most seats a body may keep filled (the baseline's Politburo: 7)."""
 
 _SLUG = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,99}")
+_RESERVED = re.compile(r"(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?", re.IGNORECASE)
+"""Names Windows gives no folder (a device's), with or without an extension."""
 
 
 def _slug(name: str) -> str:
-    """Refuse a scenario name that could not safely be a folder's name."""
-    if not _SLUG.fullmatch(name) or ".." in name:
+    """Refuse a scenario name that could not safely be a folder's name, on any system."""
+    if not _SLUG.fullmatch(name) or ".." in name or name.endswith(".") or _RESERVED.fullmatch(name):
         raise ValueError(
             "expected a name of at most 100 letters, digits, '-', '_' and '.', not starting "
-            "with '.' and without '..' (outputs are written in a folder of this name)"
+            "or ending with '.', without '..' and not a device's name on Windows (con, nul, "
+            "aux, prn, com1, lpt1, ...): outputs are written in a folder of this name"
         )
     return name
 

@@ -113,13 +113,17 @@ def test_an_infinite_weight_given_on_the_command_line_is_refused(small_scenario)
         apply_changes(small_scenario, [change], [flag])
 
 
-@pytest.mark.parametrize("name", ["../../escaped", "/tmp/anywhere", ".hidden", "a..b", "x" * 101])
+@pytest.mark.parametrize(
+    "name",
+    ["../../escaped", "/tmp/anywhere", ".hidden", "a..b", "x" * 101]
+    + ["nul", "Con.v2", "lpt1", "v2."],  # no folder on Windows
+)
 def test_a_scenario_name_that_is_not_a_slug_is_refused(name):
     (problem,) = problems_of(mutate("name: small", f"name: '{name}'"))
     assert problem.startswith("bad.yaml:1: name: expected a name of at most 100 letters")
 
 
-@pytest.mark.parametrize("name", ["baseline-1922", "lenin_recovers.v2", "1923"])
+@pytest.mark.parametrize("name", ["baseline-1922", "lenin_recovers.v2", "1923", "console", "com10"])
 def test_a_slug_name_is_accepted(name):
     assert parse_scenario(mutate("name: small", f"name: '{name}'")).name == name
 
