@@ -173,6 +173,12 @@ def main(argv: list[str] | None = None) -> int:
         command.error(
             f"unrecognized arguments: {' '.join(unknown)}{_flags_meant(command, unknown)}"
         )
+    # After parsing: --help and a bad flag need nothing of it. The dashboard's records
+    # come from its page, which its command line would not give again.
+    from simulation.output.invocation import record_invocation
+
+    if args.command != "dashboard":
+        record_invocation(sys.argv[1:] if argv is None else list(argv))
     clock = contextlib.nullcontext()
     if args.command in SIMULATING:
         # Imported here, as the handlers import theirs: numba is a fifth of a second.

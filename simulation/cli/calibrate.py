@@ -232,7 +232,7 @@ def handle(args: argparse.Namespace) -> int:
     from calibration.patterns import fitted, load_patterns
     from calibration.plots import plot_diagnostics
     from simulation.experiments.contraction import contraction, summary
-    from simulation.output.files import csv_text, package_versions, write_text
+    from simulation.output.files import csv_text, provenance, write_text
 
     problems = _flag_problems(args)
     early = out_problems(args, "calibrate")  # alone, it is told below
@@ -353,7 +353,7 @@ def handle(args: argparse.Namespace) -> int:
         write_text(
             out / "manifest.json",
             json.dumps(
-                {**record, "command": "calibrate", "versions": package_versions()},
+                {**record, "command": "calibrate", **provenance()},
                 indent=2,
                 sort_keys=True,
             )

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from simulation.model import RunResult
 from simulation.model.code_version import PACKAGE, model_digest
 from simulation.output.formats import FORMATS
+from simulation.output.invocation import invocation
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,6 +64,16 @@ _LEGACY_LEFTOVER = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 class OutputError(Exception):
     """An output directory that cannot be written as asked (the message says why)."""
+
+
+def provenance(extra: tuple[str, ...] = ()) -> dict[str, object]:
+    """Where a record came from: the package versions and, written by a command, its line.
+
+    A reviewer holding only an output folder types the command again: the record's
+    fields do not all bear the flags' names (``resamples`` is ``--bootstrap``), and its
+    paths are as typed, relative to a working folder it now names.
+    """
+    return {"versions": package_versions(extra), **invocation()}
 
 
 def package_versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
@@ -292,7 +303,7 @@ def manifest(
         "model_sha256": model_digest(),
         **parameters,
         "files": [f"{name}.csv" for name in CSV_FILES],
-        "versions": package_versions(),
+        **provenance(),
     }
 
 

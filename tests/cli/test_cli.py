@@ -3,6 +3,7 @@
 import errno
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -209,6 +210,26 @@ def test_without_sigpipe_a_reader_gone_still_ends_the_command_quietly(monkeypatc
     monkeypatch.delattr(cli.signal, "SIGPIPE")
     monkeypatch.setattr(cli.os, "dup2", lambda *_: None)  # this test's stdout stays
     assert cli._reader_gone() == 141
+
+
+def test_a_run_typed_again_from_its_manifest_alone_gives_the_same_files(
+    small_file, tmp_path, monkeypatch
+):
+    # A reviewer holding only the folder: its paths are as typed, from a folder it names.
+    monkeypatch.chdir(tmp_path)
+    arguments = ["run", small_file.name, "--seed", "5", "--mode", "free", "--no-plot"]
+    assert main([*arguments, "--set", "parameters.hostility=0.3", "--out", "first"]) == 0
+    record = json.loads((tmp_path / "first" / "manifest.json").read_text())
+    assert record["working_directory"] == str(tmp_path)
+    typed = shlex.split(record["command_line"])
+    assert typed[0] == "interregnum" and "--set" in typed
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.chdir(record["working_directory"])
+    assert main([*typed[1:-2], "--out", "again"]) == 0  # all but its --out
+    for table in (tmp_path / "first").glob("*.csv"):
+        assert table.read_bytes() == (tmp_path / "again" / table.name).read_bytes(), table.name
 
 
 def test_a_reader_that_goes_away_ends_the_command_quietly():

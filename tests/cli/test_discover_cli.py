@@ -104,8 +104,9 @@ def test_one_overlay_lever_in_a_factorial_design_finds_its_box(
     assert pd.read_csv(out / "feature_scores.csv")["lever"].tolist() == ["zinoviev"]
     # Tested against shuffles of the outcomes: two combinations, so two orders of them.
     assert f"({SHUFFLES} shuffles of the outcomes)" in said
-    recorded = json.loads((out / "discovery.json").read_text())["shuffles"]
-    assert recorded == SHUFFLES == boxes.SHUFFLES  # the command's default is the study's
+    recorded = json.loads((out / "discovery.json").read_text())
+    assert recorded["shuffles"] == SHUFFLES == boxes.SHUFFLES  # the command's default
+    assert recorded["boxes"] == 3  # a rerun without it found other boxes
     assert pd.read_csv(out / "boxes.csv")["p_chance"].between(0, 1).all()
 
 

@@ -513,6 +513,10 @@ def test_the_command_writes_the_table_report_and_plot(compared):
         assert manifest["status"] == "complete"
     record = json.loads((out / "comparison.json").read_text())
     assert record["model_sha256"] == manifest["model_sha256"] == model_digest()
+    # What a reviewer holding only this record types again (the names alone were not).
+    files = {"baseline-1922": str(BASELINE), "no-lenin-enrolment": str(NO_ENROLMENT)}
+    assert record["scenario_files"] == files
+    assert record["command_line"].startswith(f"interregnum compare {BASELINE} {NO_ENROLMENT}")
     base = pd.read_parquet(out / "baseline-1922" / "summary.parquet")
     alt = pd.read_parquet(out / "no-lenin-enrolment" / "summary.parquet")
     assert base["seed"].tolist() == alt["seed"].tolist()  # common random numbers

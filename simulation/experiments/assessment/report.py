@@ -28,7 +28,7 @@ from simulation.experiments.assessment.null_models import NULL_MODELS
 from simulation.experiments.assessment.plots import plot_assessment
 from simulation.experiments.paths import COLUMNS as PATH_COLUMNS
 from simulation.experiments.paths import history_shares, tabulate
-from simulation.output.files import csv_text, package_versions, replace_directory, write_text
+from simulation.output.files import csv_text, provenance, replace_directory, write_text
 
 
 def _markdown(frame: pd.DataFrame, index: bool = False) -> str:
@@ -378,7 +378,7 @@ def _fill(assessment: Assessment, out: Path, scenario_name: str, record: dict) -
         **record,
         "command": "assess",
         "notes": assessment.notes,
-        "versions": package_versions(),
+        **provenance(),
     }
     write_text(out / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return [*written, "assessment.png", "report.md", "manifest.json"]

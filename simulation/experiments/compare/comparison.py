@@ -48,7 +48,7 @@ from simulation.model.code_version import model_digest
 from simulation.output.comparison import plot_comparison
 from simulation.output.fan import fan_leaders
 from simulation.output.files import (
-    package_versions,
+    provenance,
     remove_leftovers,
     write_atomically,
     write_text,
@@ -358,7 +358,8 @@ def _compare(
     }
     posterior = ensembles[0].posterior
     record["posterior"] = None if posterior is None else str(posterior.path)
-    record["versions"] = package_versions(VERSIONED_EXTRAS)
+    record["scenario_files"] = {e.scenario.name: e.scenario_file for e in ensembles}
+    record |= provenance(VERSIONED_EXTRAS)
     write_text(record_path, json.dumps(record, indent=2, sort_keys=True) + "\n")
     files = [csv_path, report_path, plot_path, record_path]
     return ComparisonResult(table, main_table, headline, reports, identical, files, unchanged)

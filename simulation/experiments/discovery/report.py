@@ -19,7 +19,7 @@ from simulation.experiments.discovery.levers import Lever
 from simulation.experiments.parameter_draws import parameters_fields
 from simulation.experiments.seeds import on_common_seeds
 from simulation.model.code_version import model_digest
-from simulation.output.files import csv_text, package_versions, write_atomically, write_text
+from simulation.output.files import csv_text, provenance, write_atomically, write_text
 from simulation.output.style import save_figure, slide_style
 
 if TYPE_CHECKING:
@@ -149,8 +149,9 @@ def discovery_manifest(
         "(numpy.random.SeedSequence(seed).spawn(K)[r % K]), the same K in every combination",
         **parameters_fields(discovery.parameters, discovery.parameters_note),
         "parameter_draws": draws_text(discovery.parameters, discovery.seed),
+        "boxes": discovery.boxes,
         "files": [*files, "runs/"],
-        "versions": package_versions(("ema_workbench",)),
+        **provenance(("ema_workbench",)),
     }
 
 

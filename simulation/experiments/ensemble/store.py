@@ -43,7 +43,7 @@ from simulation.experiments.outcomes import (
 )
 from simulation.experiments.parameter_draws import parameters_fields
 from simulation.output.files import (
-    package_versions,
+    provenance,
     remove_leftovers,
     write_atomically,
     write_text,
@@ -442,7 +442,7 @@ def ensemble_manifest(ensemble: Ensemble, sessions: list[dict], status: str, chu
         "status": status,
         "files": [f"{table}.parquet" for table in ensemble.tables]
         + ["quantiles.parquet", "parts/"],
-        "versions": package_versions(VERSIONED_EXTRAS),
+        **provenance(VERSIONED_EXTRAS),
     }
 
 

@@ -20,7 +20,7 @@ from simulation.experiments.sensitivity.metrics import describe_outcome, outcome
 from simulation.experiments.sensitivity.plots import morris_figure, sobol_figure, write_figure
 from simulation.model.code_version import model_digest
 from simulation.model.parameters import describe
-from simulation.output.files import csv_text, package_versions, write_atomically, write_text
+from simulation.output.files import csv_text, provenance, write_atomically, write_text
 from simulation.scenario import scenario_hash
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def study_manifest(
         "(samples.parquet's point), seeded as run r % runs_per_point of an ensemble of the "
         "root seed; its parameters are in runs/parameters.parquet",
         "files": [*files, "runs/"],
-        "versions": package_versions(("SALib",)),
+        **provenance(("SALib",)),
     }
 
 
