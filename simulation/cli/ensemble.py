@@ -104,7 +104,7 @@ def _handle(args: argparse.Namespace, folder: contextlib.ExitStack) -> int:
         read_table,
         run_ensemble,
     )
-    from simulation.experiments.ensemble.store import held, is_complete, record_files
+    from simulation.experiments.ensemble.store import held, is_complete, record_files, size_text
     from simulation.experiments.parameter_draws import DrawError
     from simulation.experiments.paths import history_lines, path_table, read_run_paths
     from simulation.model import Mode
@@ -205,7 +205,9 @@ def _handle(args: argparse.Namespace, folder: contextlib.ExitStack) -> int:
             "shares, removals, votes): their spread is zero because nothing varied between "
             "runs, not because the estimate is precise"
         )
-    print(f"wrote {len(report.files) + 2} files and parts/ to {out_dir}/")
+    # The parts are most of the disk an ensemble takes (3.2 GB of 3.6 at 100,000 runs).
+    parts = sum(path.stat().st_size for path in (out_dir / "parts").iterdir())
+    print(f"wrote {len(report.files) + 2} files and parts/ ({size_text(parts)}) to {out_dir}/")
     return 0
 
 

@@ -1,5 +1,7 @@
 """Paths: in what order an ensemble's runs saw the factions come forward and the contenders fall."""
 
+import re
+
 import pandas as pd
 import pytest
 from conftest import BASELINE
@@ -168,12 +170,14 @@ def test_a_replayed_ensemble_takes_historys_path_in_every_run(tmp_path, capsys):
 
 
 def test_an_ensembles_paths_read_a_block_of_runs_at_a_time_are_those_read_at_once(
-    baseline, tmp_path, monkeypatch
+    baseline, tmp_path, monkeypatch, capsys
 ):
     # 100,000 runs' log rows read at once as Python rows took 2.7 GB.
     out = tmp_path / "free"
     arguments = ["ensemble", str(BASELINE), "--runs", "30", "--workers", "1", "--quiet"]
     assert main([*arguments, "--out", str(out)]) == 0
+    said = capsys.readouterr().out  # the parts, most of its disk, with their size
+    assert re.search(rf"wrote 9 files and parts/ \(\d+\.\d [kM]B\) to {out}/\n$", said), said
     whole = run_paths(*read_path_tables(out), baseline)
     assert whole["verdicts"].nunique() > 1  # runs that differ, so that a block's mix-up shows
     monkeypatch.setattr(paths_module, "PATH_BLOCK", 7)  # blocks of 7, 7, 7, 7 and 2 runs

@@ -335,19 +335,19 @@ def check_space(out_dir: Path, ensemble: Ensemble, missing: int) -> None:
     free = shutil.disk_usage(_existing(out_dir)).free
     if disk > free:
         raise EnsembleError(
-            f"--runs {ensemble.runs} needs about {_size(disk)} of disk under {out_dir} "
-            f"for its parts and files, and {_size(free)} are free; run fewer runs or "
+            f"--runs {ensemble.runs} needs about {size_text(disk)} of disk under {out_dir} "
+            f"for its parts and files, and {size_text(free)} are free; run fewer runs or "
             "choose another --out"
         )
     available = _available_memory()
     if available is not None and memory > available:
         raise EnsembleError(
-            f"--runs {ensemble.runs} needs about {_size(memory)} of memory to compute its "
-            f"quantiles, and {_size(available)} are available; run fewer runs"
+            f"--runs {ensemble.runs} needs about {size_text(memory)} of memory to compute its "
+            f"quantiles, and {size_text(available)} are available; run fewer runs"
         )
 
 
-def _size(count: float) -> str:
+def size_text(count: float) -> str:
     """``330.0 GB``: decimal units, as disk sizes are sold and ``df -H`` shows them."""
     unit = "bytes"
     for unit in ("bytes", "kB", "MB", "GB", "TB"):
