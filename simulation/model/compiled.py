@@ -32,7 +32,7 @@ from numba.core import caching
 from simulation.model.code_version import PACKAGE, sources_digest
 
 MARKER = "numba-sources.sha256"
-_LOCATORS = (getattr(caching, "CacheImpl", None) or caching._CacheImpl)._locator_classes
+_LOCATORS = caching.CacheImpl._locator_classes
 """numba's cache locators, in the order it tries them for a function's source file."""
 
 
