@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import Future
 
 import pytest
 from conftest import BASELINE
@@ -25,8 +26,9 @@ from simulation.experiments.ensemble import (
     store,
 )
 from simulation.experiments.ensemble import executors as executors_module
+from simulation.experiments.ensemble.chunks import ChunkWritten, simulate_chunk
 from simulation.experiments.ensemble.executors import available_cores
-from simulation.experiments.ensemble.parts import complete_chunks
+from simulation.experiments.ensemble.parts import complete_chunks, write_chunk
 from simulation.experiments.ensemble.scheduler import check_scheduler
 from simulation.model import Mode
 
@@ -181,6 +183,35 @@ def test_the_cli_ends_a_dying_ensemble_with_status_1_and_no_traceback(
     error = capsys.readouterr().err
     assert "interregnum: a worker process died" in error
     assert "Traceback" not in error and "BrokenProcessPool" not in error
+
+
+class StoppedWhileWorkersWrite(SerialExecutor):
+    """Workers that write their chunks' parts, and a stop (Ctrl-C, SIGTERM) that comes
+    after they wrote them and before their results reached the ensemble's count."""
+
+    writes_parts = True
+
+    def submit(self, runs, seeds):
+        result = simulate_chunk(self._job, runs, seeds)
+        write_chunk(self._job.parts, self._job.tables, result, self._job.ensemble)
+        future = Future()
+        future.set_result(ChunkWritten(result.first, result.last))
+        return future
+
+    def wait(self, pending):
+        raise KeyboardInterrupt
+
+
+def test_a_stopped_session_counts_the_runs_its_workers_wrote(small_scenario, tmp_path):
+    """CI caught it: stopped at that moment, the session said it had simulated 0 runs."""
+    ensemble = Ensemble(small_scenario, runs=12, seed=3, mode=Mode.FREE)
+    out = tmp_path / "stopped"
+    with pytest.raises(KeyboardInterrupt):
+        run_ensemble(ensemble, out, StoppedWhileWorkersWrite(), chunk_size=4)
+    written = complete_chunks(out / "parts", ensemble.tables, 12, ensemble.key())
+    session = store.read_manifest(out)["sessions"][-1]
+    assert written and session["ended"] == "interrupted"
+    assert session["runs_simulated"] == sum(last - first + 1 for first, last in written)
 
 
 # --- schedulers that are not Dask -------------------------------------------------------

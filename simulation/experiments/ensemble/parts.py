@@ -166,3 +166,18 @@ def runs_lacking(parts: Path, table: str, ensemble: str) -> int:
         except (OSError, ValueError, KeyError, TypeError):
             continue  # a damaged record: complete_chunks tells its runs apart
     return lacking
+
+
+def runs_recorded(parts: Path) -> int:
+    """How many runs the chunk records under ``parts`` cover, read from their names alone.
+
+    A session stopped by SIGTERM or Ctrl-C counts what its workers wrote: a worker may
+    write a chunk's record just before the stop, while the count kept from the results
+    it sent back has not reached it. Names are enough, and cheap at any size: a record
+    is written last and renamed into place, and those of a run before this session were
+    checked (:func:`complete_chunks`) when it started.
+    """
+    if not parts.is_dir():
+        return 0
+    spans = (_PART.match(path.name) for path in parts.glob(f"{RECORD}-*.json"))
+    return sum(int(m["last"]) - int(m["first"]) + 1 for m in spans if m is not None)

@@ -31,7 +31,7 @@ from simulation.experiments.ensemble.executors import (
     freeze_long_lived_objects,
     make_executor,
 )
-from simulation.experiments.ensemble.parts import complete_chunks, write_chunk
+from simulation.experiments.ensemble.parts import complete_chunks, runs_recorded, write_chunk
 from simulation.experiments.ensemble.progress import progress_bar
 from simulation.experiments.ensemble.store import (
     check_directory,
@@ -257,7 +257,9 @@ def _run(
             session["ended"] = "interrupted"
             raise
         finally:
-            executor.close()
+            executor.close()  # its workers have stopped: what they wrote is on disk
+            if "ended" in session:
+                simulated = max(simulated, runs_recorded(parts) - len(present))
             session["runs_simulated"] = simulated
             session["seconds"] = round(time.perf_counter() - started, 3)
             write_manifest(out_dir, ensemble_manifest(ensemble, sessions, "running", size))
