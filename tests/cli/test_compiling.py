@@ -42,7 +42,8 @@ def test_compiling_here_has_ended_when_numba_says_so_whatever_the_cache_holds():
     # The dashboard's page compiles a replay's month or a free one's, as the class chooses:
     # the cache of the one it did not choose would keep the clock counting for ever.
     stream = io.StringIO()
-    with CompilingClock(lambda: False, stream, NOTICE, poll=0.01, settle=0.2) as clock:
+    # A second of quiet to wait, ten times the sleeps: a loaded machine oversleeps.
+    with CompilingClock(lambda: False, stream, NOTICE, poll=0.01, settle=1.0) as clock:
         with numba_events.trigger_event("numba:compile", data={}):
             numba_begins_compiling()  # a function it calls, compiled inside it
             time.sleep(0.1)
