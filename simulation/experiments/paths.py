@@ -24,7 +24,7 @@ of its own; a verdict on any member does, whoever the model makes him.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -198,20 +198,28 @@ def run_paths(
 
 
 PATH_BLOCK = 5_000
-"""Runs whose log rows :func:`read_run_paths` reads at once. A run's rows cost some 25 KB
-as the Python rows a path is read from: 100,000 runs at once took 2.7 GB (an audit's count)."""
+"""Runs whose log rows are read at once for their paths (:func:`path_table_blocks`). A run's
+rows cost some 25 KB as the Python rows a path is read from: 100,000 runs at once took
+2.7 GB (an audit's count)."""
+
+
+def path_table_blocks(
+    out_dir: Path | str,
+) -> Iterator[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
+    """:func:`read_path_tables` of an ensemble's directory, :data:`PATH_BLOCK` runs at a time.
+
+    The tables hold the runs in order, in row groups whose statistics let each block read
+    only its own.
+    """
+    runs = pq.ParquetFile(Path(out_dir) / "summary.parquet").metadata.num_rows
+    for first in range(0, max(runs, 1), PATH_BLOCK):
+        yield read_path_tables(out_dir, range(first, first + PATH_BLOCK))
 
 
 def read_run_paths(out_dir: Path | str, scenario: Scenario) -> pd.DataFrame:
-    """:func:`run_paths` of an ensemble's directory, a block of runs at a time.
-
-    The tables hold the runs in order, in row groups whose statistics let each block read
-    only its own (:data:`PATH_BLOCK`).
-    """
-    runs = pq.ParquetFile(Path(out_dir) / "summary.parquet").metadata.num_rows
-    blocks = (range(first, first + PATH_BLOCK) for first in range(0, max(runs, 1), PATH_BLOCK))
+    """:func:`run_paths` of an ensemble's directory, a block of runs at a time."""
     return pd.concat(
-        [run_paths(*read_path_tables(out_dir, block), scenario) for block in blocks],
+        [run_paths(*tables, scenario) for tables in path_table_blocks(out_dir)],
         ignore_index=True,
     )
 

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from simulation.experiments import paths as paths_module
 from simulation.experiments.discovery import Discovery, DiscoveryError, load_levers, run_discovery
 from simulation.experiments.discovery.boxes import (
     Box,
@@ -21,6 +22,7 @@ from simulation.experiments.discovery.report import box_sentence, tradeoff_figur
 from simulation.experiments.discovery.study import unmatched_texts
 from simulation.experiments.ensemble import SerialExecutor
 from simulation.experiments.parameter_draws import PosteriorDraws
+from simulation.experiments.paths import read_path_tables
 from simulation.experiments.seeds import run_seed
 from simulation.model import Mode
 from simulation.scenario import ScenarioError
@@ -267,6 +269,31 @@ def test_a_verdict_an_overlay_lever_adds_takes_the_runs_off_historys_order(
     assert runs["censure"].any()
     assert (runs["outcome"] == runs["censure"]).all()
     assert report.boxes[0].rule == "Stalin censured"
+
+
+def test_a_discoverys_paths_are_read_a_block_of_runs_at_a_time(
+    small_scenario, tmp_path, monkeypatch
+):
+    """Read whole, the logs of 100,000 runs took gigabytes, as an ensemble's once did."""
+    levers_file = _write(
+        tmp_path,
+        f"levers:\n  censure:\n    overlay: {DATA / 'censure_stalin.yaml'}\n"
+        "    label: Stalin censured\n  removal_delay:\n    parameter: removal_delay\n"
+        "    range: [0, 14]\n",
+    )
+    _, whole = _off_historys_verdicts(small_scenario, levers_file, 8, tmp_path / "whole")
+    assert whole["censure"].nunique() == 2  # runs of both scenarios, mixed within a block
+    blocks = []
+
+    def read_block(out_dir, runs=None):
+        blocks.append(runs)
+        return read_path_tables(out_dir, runs)
+
+    monkeypatch.setattr(paths_module, "PATH_BLOCK", 3)
+    monkeypatch.setattr(paths_module, "read_path_tables", read_block)
+    _, in_blocks = _off_historys_verdicts(small_scenario, levers_file, 8, tmp_path / "blocks")
+    assert blocks == [range(0, 3), range(3, 6), range(6, 9)]
+    pd.testing.assert_frame_equal(in_blocks, whole)
 
 
 @pytest.mark.parametrize("design", ["lhs", "factorial"])

@@ -36,7 +36,7 @@ from simulation.experiments.parameter_draws import ParameterDraws
 from simulation.experiments.paths import (
     PATH_SUMMARY_COLUMNS,
     history_orders,
-    read_path_tables,
+    path_table_blocks,
     run_paths,
     with_paths,
 )
@@ -230,12 +230,15 @@ def read_paths(runs_dir: Path, source: LeverPoints, scenario: Scenario) -> pd.Da
 
     The base scenario does not know a verdict an overlay lever adds: read with it, a run
     of the Testament read to the Congress would miss the Congress's censure of Stalin.
+    The logs are read a block of runs at a time, as an ensemble's paths are.
     """
-    tables = read_path_tables(runs_dir)
+    scenarios = [(levered, np.asarray(runs)) for levered, runs in source.path_scenarios(scenario)]
     paths = []
-    for levered, runs in source.path_scenarios(scenario):
-        theirs = [table[table["run"].isin(runs)] for table in tables]
-        paths.append(run_paths(*theirs, levered))
+    for tables in path_table_blocks(runs_dir):
+        for levered, runs in scenarios:
+            theirs = [table[table["run"].isin(runs)] for table in tables]
+            if len(theirs[0]):
+                paths.append(run_paths(*theirs, levered))
     return pd.concat(paths, ignore_index=True).sort_values("run", ignore_index=True)
 
 
