@@ -38,7 +38,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "the tables to --out.",
     )
     parser.add_argument("scenario", type=user_path, help="scenario YAML file")
-    parser.add_argument("--runs", type=int, default=1000, help="runs per parameter set (1000)")
+    parser.add_argument(
+        "--runs", type=int, default=1000, metavar="N", help="runs per parameter set (1000)"
+    )
     parser.add_argument(
         "--parameters",
         choices=("posterior", "point", "prior"),

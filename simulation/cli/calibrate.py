@@ -72,26 +72,29 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="a small trial fit (under a minute on 2 cores), named NAME-quick",
     )
     parser.add_argument(
-        "--population", type=int, help="ABC population size (default 200; quick 24)"
+        "--population", type=int, metavar="N", help="ABC population size (default 200; quick 24)"
     )
     parser.add_argument(
         "--generations",
         type=int,
+        metavar="N",
         help="ABC generations (default 1: a rejection step from the prior; more are ABC-SMC)",
     )
     parser.add_argument(
         "--quantile",
         type=float,
+        metavar="Q",
         help="each tolerance is this quantile of the last population's distances (the first, "
         "of a prior sample as large as the population); the share of proposals then kept "
         "differs (default 0.05; quick 0.25)",
     )
     parser.add_argument(
-        "--runs-per-particle", type=int, help="free-mode runs per particle (default 8)"
+        "--runs-per-particle", type=int, metavar="N", help="free-mode runs per particle (default 8)"
     )
     parser.add_argument(
         "--validation-runs",
         type=int,
+        metavar="N",
         default=None,
         help="fresh runs to validate the chosen point (default 500; quick 100)",
     )
@@ -99,6 +102,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--workers",
         type=int,
         default=os.cpu_count() or 1,
+        metavar="K",
         help="processes (default: all cores, and at most that many)",
     )
     parser.add_argument(
@@ -110,6 +114,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--parameters-file",
         type=user_path,
+        metavar="FILE",
         help="where to write the chosen parameters (default NAME.yaml beside the fit the "
         "scenario reads with 'parameters_from:', else calibration/parameters/NAME.yaml)",
     )

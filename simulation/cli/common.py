@@ -78,6 +78,7 @@ def add_patterns_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--patterns",
         type=user_path,
+        metavar="FILE",
         default=DEFAULT_PATTERNS,
         help=f"historical patterns file (default {DEFAULT_PATTERNS})",
     )
