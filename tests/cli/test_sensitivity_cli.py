@@ -62,6 +62,11 @@ def test_sensitivity_with_an_unknown_method_exits_2(small_file, capsys):
             ["--method", "morris", "--parameters", "hostilty"],
             "--parameters: unknown parameter 'hostilty' (did you mean 'hostility'?)",
         ),
+        (  # the other commands' flag of that name chooses the parameter set
+            ["--method", "morris", "--parameters", "point"],
+            "--parameters: 'point' is a parameter set of the other commands; here --parameters "
+            "names the parameters to vary (A,B,C)",
+        ),
         (["--method", "sobol", "--samples", "100"], "--samples must be a power of two"),
         (["--method", "morris", "--runs-per-point", "0"], "--runs-per-point must be at least 1"),
         (

@@ -38,6 +38,14 @@ class SensitivityError(ValueError):
         self.problems = list(problems)
 
 
+_PARAMETER_SET = {
+    name: f"{name!r} is a parameter set of the other commands; here --parameters names the "
+    "parameters to vary (A,B,C), and the study varies them over their bounds itself"
+    for name in ("posterior", "point", "prior")
+}
+"""What a user who took ``--parameters`` for the other commands' flag is told."""
+
+
 def bounds_for(names: Sequence[str] | None) -> dict[str, tuple[float, float]]:
     """The bounds each varied parameter takes, by name (default: every fitted parameter).
 
@@ -47,7 +55,7 @@ def bounds_for(names: Sequence[str] | None) -> dict[str, tuple[float, float]]:
     ranges, priors = parameter_ranges(), free_parameters()
     chosen = list(priors) if not names else list(names)
     problems = [
-        f"--parameters: {unknown('parameter', name, ranges)}"
+        f"--parameters: {_PARAMETER_SET.get(name) or unknown('parameter', name, ranges)}"
         for name in chosen
         if name not in ranges
     ]
