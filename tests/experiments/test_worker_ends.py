@@ -17,7 +17,9 @@ PARENT = textwrap.dedent(
     from simulation.experiments.assessment.runs import make_mapper
 
     def report_and_wait(chunk):
-        print(os.getpid(), flush=True)
+        # One write of the whole line: the two workers share the pipe, and print makes two
+        # (the pid, then the newline) where output is unbuffered (PYTHONUNBUFFERED, -u).
+        os.write(1, f"{os.getpid()}\\n".encode())
         time.sleep(60)
 
     make_mapper(workers=2)(report_and_wait, [SimpleNamespace(runs=[k]) for k in range(2)])
