@@ -250,8 +250,19 @@ def test_an_overlay_levers_refused_change_is_told_at_its_own_line(small_scenario
     ]
 
 
+@pytest.fixture
+def censure_levers(tmp_path):
+    """An overlay lever adding a censure of Stalin the base lacks, and a parameter lever."""
+    return _write(
+        tmp_path,
+        f"levers:\n  censure:\n    overlay: {DATA / 'censure_stalin.yaml'}\n"
+        "    label: Stalin censured\n  removal_delay:\n    parameter: removal_delay\n"
+        "    range: [0, 14]\n",
+    )
+
+
 def test_a_verdict_an_overlay_lever_adds_takes_the_runs_off_historys_order(
-    small_scenario, tmp_path
+    small_scenario, censure_levers, tmp_path
 ):
     """Each run's path is read with the scenario it ran, not the base.
 
@@ -259,29 +270,17 @@ def test_a_verdict_an_overlay_lever_adds_takes_the_runs_off_historys_order(
     the base, its runs kept history's order of verdicts (Trotsky alone), and the lever
     that decides the outcome explained nothing.
     """
-    levers_file = _write(
-        tmp_path,
-        f"levers:\n  censure:\n    overlay: {DATA / 'censure_stalin.yaml'}\n"
-        "    label: Stalin censured\n  removal_delay:\n    parameter: removal_delay\n"
-        "    range: [0, 14]\n",
-    )
-    report, runs = _off_historys_verdicts(small_scenario, levers_file, 8, tmp_path / "out")
+    report, runs = _off_historys_verdicts(small_scenario, censure_levers, 8, tmp_path / "out")
     assert runs["censure"].any()
     assert (runs["outcome"] == runs["censure"]).all()
     assert report.boxes[0].rule == "Stalin censured"
 
 
 def test_a_discoverys_paths_are_read_a_block_of_runs_at_a_time(
-    small_scenario, tmp_path, monkeypatch
+    small_scenario, censure_levers, tmp_path, monkeypatch
 ):
     """Read whole, the logs of 100,000 runs took gigabytes, as an ensemble's once did."""
-    levers_file = _write(
-        tmp_path,
-        f"levers:\n  censure:\n    overlay: {DATA / 'censure_stalin.yaml'}\n"
-        "    label: Stalin censured\n  removal_delay:\n    parameter: removal_delay\n"
-        "    range: [0, 14]\n",
-    )
-    _, whole = _off_historys_verdicts(small_scenario, levers_file, 8, tmp_path / "whole")
+    _, whole = _off_historys_verdicts(small_scenario, censure_levers, 8, tmp_path / "whole")
     assert whole["censure"].nunique() == 2  # runs of both scenarios, mixed within a block
     blocks = []
 
@@ -291,7 +290,7 @@ def test_a_discoverys_paths_are_read_a_block_of_runs_at_a_time(
 
     monkeypatch.setattr(paths_module, "PATH_BLOCK", 3)
     monkeypatch.setattr(paths_module, "read_path_tables", read_block)
-    _, in_blocks = _off_historys_verdicts(small_scenario, levers_file, 8, tmp_path / "blocks")
+    _, in_blocks = _off_historys_verdicts(small_scenario, censure_levers, 8, tmp_path / "blocks")
     assert blocks == [range(0, 3), range(3, 6), range(6, 9)]
     pd.testing.assert_frame_equal(in_blocks, whole)
 
