@@ -305,7 +305,7 @@ def test_resume_after_a_real_kill_gives_every_run_once_and_the_same_files(
 
 
 def test_an_interrupted_session_is_not_called_killed_for_the_runs_its_workers_finished():
-    # Chunks in flight when Ctrl-C came land after the session stopped counting.
+    # Should an interrupted session's count fall short of its parts, it keeps its word.
     stopped = [{"runs_simulated": 80, "ended": "interrupted"}]
     assert runner._accounted(stopped, 85) == [
         {"runs_simulated": 85, "ended": "interrupted: its runs counted from the parts it left"}

@@ -70,4 +70,4 @@ def test_a_terminated_ensemble_ends_its_workers_and_says_so(tmp_path):
     assert not workers, f"workers {workers} outlived the ensemble"
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "running" and manifest["sessions"][-1]["runs_simulated"] > 0
-    assert manifest["sessions"][-1]["ended"] == "interrupted"  # it was called killed
+    assert manifest["sessions"][-1]["ended"] == "interrupted"  # once called killed

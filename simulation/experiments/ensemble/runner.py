@@ -148,8 +148,9 @@ def _accounted(sessions: list[dict], done_runs: int) -> list[dict]:
     A session ended by SIGKILL (or a power cut) never wrote how many runs it made: its
     record said 0 while its parts were on disk, and the sessions added up to fewer runs
     than the ensemble holds. The runs found on disk beyond those recorded are the last
-    session's: a killed one's, or those an interrupted one's workers finished after it
-    stopped counting (it says ``interrupted``, and was called killed).
+    session's, which is called killed unless it said how it ended. (An interrupted session
+    counts what its workers wrote once they have stopped; this keeps its word should that
+    count ever fall short.)
     """
     recorded = sum(session.get("runs_simulated", 0) for session in sessions)
     if sessions and done_runs > recorded:
@@ -258,7 +259,7 @@ def _run(
             raise
         finally:
             executor.close()  # its workers have stopped: what they wrote is on disk
-            if "ended" in session:
+            if "ended" in session:  # stopped: chunks written but not yet reported count too
                 simulated = max(simulated, runs_recorded(parts) - len(present))
             session["runs_simulated"] = simulated
             session["seconds"] = round(time.perf_counter() - started, 3)
