@@ -107,11 +107,14 @@ def blame(
     head of government or on the chairman of the Labour and Defence Council,
     and whom the leadership chose said where it stood. Without ``chosen``
     (replay) every holder of ``posts[b]`` takes ``-sizes[b]``, as the scenario
-    says. Those blamed, but the blamer, resent him by ``resentment``; when the
-    leaders decide, only a scapegoat chosen over another colleague who also
-    answered: a failure only one man answers for is his office's, not a choice
-    made against him (the 1926 trade shortfall fell on the head of government
-    alone and did not set him against the General Secretary).
+    says. A scapegoat chosen over another colleague who also answered resents
+    the blamer by ``resentment``; no one else does. A failure only one man
+    answers for is his office's, not a choice made against him (the 1926 trade
+    shortfall fell on the head of government alone and did not set him against
+    the General Secretary), and nor is one the scenario shares out among every
+    answerable office: replayed history chose no scapegoat, and a run branching
+    from it must not find the head of government set against the General
+    Secretary by a grain failure he shared with his deputy.
     """
     n = alive.size
     blamed = np.zeros(n, dtype=np.bool_)
@@ -137,5 +140,5 @@ def blame(
             blamed[scapegoat] = True
     for i in np.flatnonzero(blamed):
         shock(influence, record, np.full(1, i), alive, -size[i])
-        if i != blamer and (choice or not chosen):
+        if i != blamer and choice and chosen:
             grievance[i, blamer] = min(grievance[i, blamer] + resentment, 1.0)

@@ -130,6 +130,22 @@ def test_a_branch_inherits_the_body_history_enlarged(baseline):
     assert unbranched.seats[politburo] == 7  # the settlement's five and two elected
 
 
+def test_a_branch_after_a_replayed_failure_finds_no_one_set_against_the_blamer(baseline):
+    """History shared the grain failure of 1925 between two offices and chose no scapegoat.
+
+    Until the replay set the head of government against the General Secretary for it, a
+    branch from February 1926 found Rykov aggrieved (0.74) and condemned the Right in 40% of
+    runs (18% in free mode).
+    """
+    branched = apply_changes(baseline, [{"set": {"free_from": "1926-02"}}], "--free-from 1926-02")
+    model = PartyModel(branched, seed=SEED, mode=Mode.FREE)
+    rykov, stalin = model.leader_index["rykov"], model.leader_index["stalin"]
+    while model.step_index < model.free_from - 1:
+        model.step()
+    assert model.grievance[rykov, stalin] == 0.0
+    assert model.grievance[model.leader_index["zinoviev"], stalin] > 0.1  # his grievances stay
+
+
 def test_a_branch_from_the_first_month_is_free_mode(small_scenario):
     branched = apply_changes(small_scenario, [{"set": {"free_from": "1922-04"}}], "test")
     free = PartyModel(small_scenario, seed=SEED, mode=Mode.FREE).run()
