@@ -62,7 +62,12 @@ def advance_month(state, k, free, row):
     when its leaders' cohesion is above ``faction_threshold`` and it comes
     forward (:func:`comes_forward`), and dissolves when its cohesion falls
     below it; each formation or dissolution is logged at ``row`` of the ``decision_log``, after
-    the month's decisions (replay's factions are the scenario's dated events).
+    the month's decisions (replay's factions are the scenario's dated events). Falls:
+    a faction the model formed held together above the threshold until then, but one a
+    replayed month formed (a branch's inheritance) may never have risen above it by the
+    model's measure, and it is not dissolved for ties that never grew, only once they
+    have grown and broken: the Left declared in October 1923 stood until 1926, whatever
+    its members' attachments a month after the Declaration.
 
     Returns:
         The next free row of the ``decision_log``.
@@ -181,7 +186,9 @@ def advance_month(state, k, free, row):
         threshold = p[Parameter.faction_threshold]
         for f in range(united.size):
             active = united[f] > threshold
-            if active and not faction_active[f]:
+            if faction_active[f] and not cohesion[f] > threshold:
+                active = True  # formed by replayed history and never held together: not broken
+            elif active and not faction_active[f]:
                 active = comes_forward(
                     f,
                     faction_membership,

@@ -146,6 +146,28 @@ def test_a_branch_after_a_replayed_failure_finds_no_one_set_against_the_blamer(b
     assert model.grievance[model.leader_index["zinoviev"], stalin] > 0.1  # his grievances stay
 
 
+@pytest.mark.parametrize(
+    ("month", "faction"), [("1923-11", "left_opposition"), ("1926-02", "new_opposition")]
+)
+def test_a_branch_keeps_the_factions_history_formed_until_their_ties_break(
+    baseline, month, faction
+):
+    """Replay declares factions on history's dates, whatever their members' ties by then.
+
+    The model judged them by its own measure in the branch's first month and dissolved them
+    for ties that had never grown: the Left a month after the Declaration of the 46 in 485
+    branches of 500, the New Opposition after the 14th Congress in all 500.
+    """
+    branched = apply_changes(baseline, [{"set": {"free_from": month}}], f"--free-from {month}")
+    model = PartyModel(branched, seed=SEED, mode=Mode.FREE)
+    f = [faction.faction_id for faction in model.factions].index(faction)
+    while model.step_index < model.free_from - 1:
+        model.step()
+    assert model.faction_active[f] and not model.cohesion[f] > model.parameters.faction_threshold
+    model.step()  # the branch's first month
+    assert model.faction_active[f]
+
+
 def test_a_branch_from_the_first_month_is_free_mode(small_scenario):
     branched = apply_changes(small_scenario, [{"set": {"free_from": "1922-04"}}], "test")
     free = PartyModel(small_scenario, seed=SEED, mode=Mode.FREE).run()
