@@ -62,12 +62,12 @@ def advance_month(state, k, free, row):
     when its leaders' cohesion is above ``faction_threshold`` and it comes
     forward (:func:`comes_forward`), and dissolves when its cohesion falls
     below it; each formation or dissolution is logged at ``row`` of the ``decision_log``, after
-    the month's decisions (replay's factions are the scenario's dated events). Falls:
-    a faction the model formed held together above the threshold until then, but one a
-    replayed month formed (a branch's inheritance) may never have risen above it by the
-    model's measure, and it is not dissolved for ties that never grew, only once they
-    have grown and broken: the Left declared in October 1923 stood until 1926, whatever
-    its members' attachments a month after the Declaration.
+    the month's decisions (replay's factions are the scenario's dated events). A faction
+    the model formed stood above the threshold every month until its cohesion fell; one
+    a replayed month formed (a branch's inheritance) may never have risen above it by the
+    model's measure, and it is dissolved once its ties have grown and broken, not for
+    ties that never grew: the Left of October 1923 stood until the bloc of 1926 (the
+    scenario's dates), whatever its members' attachments a month after the Declaration.
 
     Returns:
         The next free row of the ``decision_log``.
