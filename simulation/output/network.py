@@ -83,7 +83,8 @@ class NetworkHistory:
         power: by month, each leader's power share.
         affinity: by month, ``{(a, b): affinity}`` for each pair of drawn leaders.
         factions: by month, the active factions' living drawn members by faction id.
-        largest: the largest power share of a drawn leader in the run (scales nodes).
+        largest: the largest power share of a drawn leader in the run (scales nodes; 1 when
+            every share is 0).
     """
 
     months: list[str]
@@ -134,8 +135,17 @@ def network_history(
         placed = _layout(list(power[month]), affinity.get(month, {}), by_faction[month], previous)
         positions[month] = placed
         previous = placed
-    largest = max((share for shares in power.values() for share in shares.values()), default=1.0)
-    return NetworkHistory(months, leaders, positions, power, affinity, by_faction, largest)
+    return NetworkHistory(months, leaders, positions, power, affinity, by_faction, _largest(power))
+
+
+def _largest(power: dict[str, dict[str, float]]) -> float:
+    """The largest power share of the run, by which nodes are scaled; 1 if no one held any.
+
+    A leadership in which no drawn leader ever held power (every share 0) is drawn with
+    every node at the least size, not refused by a division by zero.
+    """
+    largest = max((share for shares in power.values() for share in shares.values()), default=0.0)
+    return largest if largest > 0 else 1.0
 
 
 def month_network(

@@ -237,3 +237,14 @@ def test_no_two_nodes_of_a_crowded_month_lie_on_one_another():
     np.fill_diagonal(distance, np.inf)
     assert distance.min() >= SEPARATION - 1e-6
     assert np.abs(points).max() == pytest.approx(1.0)  # still fitted to the unit square
+
+
+def test_a_leadership_in_which_no_one_holds_power_is_drawn_at_the_least_node_size(small_run):
+    scenario, result = small_run
+    powerless = result["trajectories"].assign(power=0.0)
+    history = network_history(result["alliances"], powerless, result["factions"], scenario)
+    assert history.largest == 1.0
+    figure = draw_network(history, scenario, ["1922-06"])
+    (panel,) = [axis for axis in figure.axes if axis.get_visible() and axis.get_title()]
+    (nodes,) = [c for c in panel.collections if isinstance(c, PathCollection)]
+    assert set(nodes.get_sizes()) == {200}
