@@ -105,6 +105,7 @@ def _handle(args: argparse.Namespace, folder: contextlib.ExitStack) -> int:
         run_ensemble,
     )
     from simulation.experiments.ensemble.store import held, is_complete, record_files, size_text
+    from simulation.experiments.outcomes import dominant_text
     from simulation.experiments.parameter_draws import DrawError
     from simulation.experiments.paths import history_lines, path_table, read_run_paths
     from simulation.model import Mode
@@ -195,7 +196,9 @@ def _handle(args: argparse.Namespace, folder: contextlib.ExitStack) -> int:
     )
     outcomes = read_table(out_dir, "summary")
     dominant = outcomes["dominant"].value_counts(normalize=True)
-    shares = ", ".join(f"{leader} {share:.0%}" for leader, share in dominant.head(4).items())
+    shares = ", ".join(
+        f"{dominant_text(leader)} {share:.0%}" for leader, share in dominant.head(4).items()
+    )
     print(f"dominant at {scenario.end}: {shares}")
     for line in history_lines(paths, scenario):
         print(line)

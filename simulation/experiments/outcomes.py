@@ -169,18 +169,42 @@ def run_outcome(model: PartyModel) -> RunOutcome:
     )
 
 
+NO_DOMINANT = ""
+"""The ``dominant`` of a run whose final month has no single strongest leader: no living
+leader holds any power, or two or more share the largest power share exactly."""
+
+
 def dominant_leader(model: PartyModel) -> str:
-    """The leader with the highest power share in the run's final month (the first on a tie)."""
-    return model.leader_ids[int(np.argmax(model.recorder.power[-1]))]
+    """The living leader with the highest power share in the run's final month.
+
+    :data:`NO_DOMINANT` when no living leader holds power or the largest share is tied:
+    crediting the first leader in the file would make the outcome depend on the order
+    the scenario lists its leaders in (three identical leaders gave the first 100%).
+    """
+    recorder = model.recorder
+    return sole_strongest(np.where(recorder.alive[-1], recorder.power[-1], 0.0), model.leader_ids)
+
+
+def sole_strongest(shares: np.ndarray, leader_ids: list[str]) -> str:
+    """The one leader holding the largest of ``shares``, or :data:`NO_DOMINANT` if none does."""
+    largest = shares.max(initial=0.0)
+    holders = np.flatnonzero(shares == largest)
+    return leader_ids[int(holders[0])] if largest > 0 and holders.size == 1 else NO_DOMINANT
+
+
+def dominant_text(dominant: str) -> str:
+    """A run's ``dominant`` in words: the leader's id, or that no single leader dominated."""
+    return dominant if dominant != NO_DOMINANT else "no single leader"
 
 
 def summary_row(model: PartyModel) -> dict[str, object]:
     """The run's summary row (see :func:`summary_columns`).
 
-    ``dominant`` is the leader with the highest power share in the final month
-    (the first in scenario order on a tie). ``left_<leader>_<post>`` counts the
-    months from the scenario's start to the first month-end at which the leader
-    no longer held a post he held at the start, nor one it promotes to
+    ``dominant`` is the living leader with the highest power share in the final month
+    (:data:`NO_DOMINANT`, empty, when no one holds power or the largest share is tied).
+    ``left_<leader>_<post>`` counts the months from the scenario's start to the first
+    month-end at which the leader no longer held a post he held at the start, nor one
+    it promotes to
     (:func:`promotions`; NaN if he never left it).
     ``congress_<month>_for_share`` is votes for / votes cast, summed over the
     motions voted at that congress (NaN if none was voted).

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pyarrow.parquet as pq
 
+from simulation.experiments.outcomes import dominant_text
 from simulation.mechanisms.contests import Move
 from simulation.model.decisions import MODEL, faction_change_id
 from simulation.model.events import SCENARIO
@@ -301,7 +302,8 @@ def history_lines(table: pd.DataFrame, scenario: Scenario) -> list[str]:
         end = taken.iloc[0]["dominant"]
         paths = table.set_index([*ORDERS, "dominant"])["share"]
         which = (*history.values(), end)
-        line += f"; with {end} dominant at the end, " + _standing(paths, which, "paths")
+        line += f"; with {dominant_text(end)} dominant at the end, "
+        line += _standing(paths, which, "paths")
     return [*lines, line]
 
 

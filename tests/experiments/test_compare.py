@@ -40,6 +40,7 @@ from simulation.experiments.compare.statistics import (
     wilson_interval,
 )
 from simulation.experiments.ensemble import EnsembleError
+from simulation.experiments.outcomes import NO_DOMINANT
 from simulation.experiments.paths import HISTORY_METRICS, history_orders, read_run_paths
 from simulation.model.code_version import model_digest
 from simulation.output.comparison import plot_comparison
@@ -417,6 +418,23 @@ def test_markdown_table_rows(baseline):
     assert lines[2].startswith("| P(Joseph Stalin dominant at 1926-12) | 0.")
     assert lines[3].count("(n=") == 2
     assert len(lines) == 4
+
+
+def test_runs_with_no_single_dominant_leader_are_counted_as_such(baseline):
+    # No living leader holding power, or a tie at the top: the run names no one, and the
+    # table says how often, instead of crediting the first leader in the file.
+    base = synthetic_summary("base", runs=40).assign(dominant="stalin")
+    alt = base.assign(scenario="alt", dominant=NO_DOMINANT)
+    table = compare_summaries({"base": base, "alt": alt}, "base", resamples=200)
+    assert [m for m in metric_names([base, alt]) if "dominant" in m] == [
+        "p_dominant_stalin",
+        "p_no_dominant",
+    ]
+    estimate = table.set_index(["metric", "scenario"])["estimate"]
+    assert (estimate["p_no_dominant", "base"], estimate["p_no_dominant", "alt"]) == (0, 1)
+    assert "p_no_dominant" in main_metrics(table)[0]
+    text = markdown_table(table, ["p_no_dominant"], "base", baseline)
+    assert text.splitlines()[2].startswith("| P(no single leader dominant at 1926-12) | 0.00 [")
 
 
 def test_a_rare_outcome_is_shown_with_three_decimals(baseline):

@@ -8,6 +8,7 @@ from conftest import SEED
 
 from simulation.experiments.outcomes import (
     EVENT_SCHEMA,
+    NO_DOMINANT,
     TENURE_SCHEMA,
     VOTE_SCHEMA,
     congress_sittings,
@@ -107,7 +108,10 @@ def test_final_power_shares_sum_to_one_and_the_dead_hold_none(replayed):
     [
         # Leaders in scenario order: lenin, stalin, trotsky, zinoviev.
         ([0.0, 0.2, 0.5, 0.3], "trotsky"),
-        ([0.0, 0.45, 0.1, 0.45], "stalin"),  # a tie goes to the first in scenario order
+        # A tie at the top, or no one holding power, names no one: the first in the file
+        # took it, so that reversing the list of leaders reversed the outcome.
+        ([0.0, 0.45, 0.1, 0.45], NO_DOMINANT),
+        ([0.0, 0.0, 0.0, 0.0], NO_DOMINANT),
         ([0.0, 0.1, 0.2, 0.7], "zinoviev"),  # the highest share, not the most posts
     ],
 )
@@ -186,3 +190,8 @@ def test_a_congress_in_the_scenarios_last_month_is_one_of_its_sittings(baseline)
         "--set",
     )
     assert congress_sittings(shorter)[-1] == "1925-12"
+
+
+def test_a_dead_leader_is_not_dominant_whatever_share_is_left_him(replayed):
+    replayed.recorder.power[-1] = [0.6, 0.2, 0.1, 0.1]  # Lenin, dead by the end
+    assert run_outcome(replayed).summary["dominant"] == "stalin"

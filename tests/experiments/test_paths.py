@@ -8,6 +8,7 @@ from conftest import BASELINE
 
 import simulation.experiments.paths as paths_module
 from simulation.cli import main
+from simulation.experiments.outcomes import NO_DOMINANT
 from simulation.experiments.paths import (
     NONE,
     contenders,
@@ -133,6 +134,26 @@ def test_a_path_is_the_order_of_firsts_and_the_runs_end(baseline):
         "history's orders of both: 50% of runs, the most common of 3 pairs; with molotov "
         "dominant at the end, 25% of runs, the most common (tied) of 4 paths",
     ]
+
+
+def test_a_path_with_no_single_dominant_leader_says_so(baseline):
+    summary = pd.DataFrame({"run": [0], "dominant": [NO_DOMINANT]})
+    events = _events(
+        *_formed(0, "1922-09", "troika"),
+        *_formed(0, "1923-12", "left_opposition"),
+        *_formed(0, "1924-08", "group_of_seven"),
+        *_formed(0, "1925-11", "new_opposition"),
+        *_formed(0, "1926-07", "united_opposition"),
+    )
+    votes = _votes(
+        (0, "1923-10", "condemnation of trotsky", "trotsky", True),
+        (0, "1926-01", "condemnation of kamenev;zinoviev", "kamenev;zinoviev", True),
+    )
+    table = path_table(run_paths(summary, votes, events, baseline), baseline)
+    assert table["dominant"].tolist() == [NO_DOMINANT]
+    assert history_lines(table, baseline)[-1].endswith(
+        "with no single leader dominant at the end, 100% of runs, the only one taken"
+    )
 
 
 def test_a_branch_counts_what_it_replayed(baseline):

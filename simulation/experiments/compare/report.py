@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from simulation.experiments.compare.statistics import probabilities
+from simulation.experiments.compare.statistics import NO_DOMINANT_METRIC, probabilities
 from simulation.experiments.paths import HISTORY_METRICS, history_orders
 from simulation.scenario import Scenario, scenario_hash
 from simulation.scenario.diff import diff_scenarios, format_differences
@@ -58,18 +58,22 @@ def main_metrics(
 ) -> tuple[list[str], list[str]]:
     """The metrics of the main table, and the removal timings left out of it as constant.
 
-    The main table holds P(dominant) for every leader dominant in any run, the
-    probability of history's orders of factions and of verdicts
-    (:mod:`simulation.experiments.paths`), the final power share of the
-    :func:`key_leaders` and of the ``concerned`` (those the alternatives are about: an
-    overlay that strengthens Frunze is read first on Frunze's row, though he wins no
-    run), and for each post someone left in some run,
+    The main table holds P(dominant) for every leader dominant in any run (and
+    P(no single leader dominant) if a run ended so), the probability of history's
+    orders of factions and of verdicts (:mod:`simulation.experiments.paths`), the final
+    power share of the :func:`key_leaders` and of the ``concerned`` (those the
+    alternatives are about: an overlay that strengthens Frunze is read first on
+    Frunze's row, though he wins no run), and for each post someone left in some run,
     the probability of leaving it and the months until he did. Posts left at the same
     month in every run of every scenario (deaths on fixed dates) are left out.
     """
     metrics = list(dict.fromkeys(table["metric"]))
     rows = {metric: group for metric, group in table.groupby("metric", sort=False)}
-    dominance = [metric for metric in metrics if metric.startswith("p_dominant_")]
+    dominance = [
+        metric
+        for metric in metrics
+        if metric.startswith("p_dominant_") or metric == NO_DOMINANT_METRIC
+    ]
     dominance += [metric for metric in HISTORY_METRICS.values() if metric in metrics]
     leaders = dict.fromkeys([*key_leaders(table, count), *concerned])
     power = [f"power_{leader}" for leader in leaders if f"power_{leader}" in rows]
@@ -103,6 +107,8 @@ def metric_label(metric: str, scenario: Scenario) -> str:
     if metric.startswith("p_dominant_"):
         leader = metric.removeprefix("p_dominant_")
         return f"P({names.get(leader, leader)} dominant at {end})"
+    if metric == NO_DOMINANT_METRIC:
+        return f"P(no single leader dominant at {end})"
     if metric.startswith("power_"):
         leader = metric.removeprefix("power_")
         return f"{names.get(leader, leader)}: power share at {end}"

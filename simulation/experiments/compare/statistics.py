@@ -10,6 +10,8 @@ The metrics are means over runs of columns of each ensemble's ``summary`` table:
 
 - ``p_dominant_<leader>``: the share of runs in which the leader has the highest
   power share at the end, for every leader dominant in at least one run of any scenario;
+- ``p_no_dominant``: the share of runs that end with no single leader dominant (no
+  living leader holding power, or a tie at the top), if any run of any scenario does;
 - ``power_<leader>``: the mean final power share;
 - ``p_left_<leader>_<post>``: the share of runs in which the leader has left, by the
   end, a post he held at the start, a promotion out of it not counted (see
@@ -55,6 +57,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from simulation.experiments.compare.limits import RESAMPLES
+from simulation.experiments.outcomes import NO_DOMINANT
 
 LEVEL = 0.95
 """Coverage of the intervals."""
@@ -78,21 +81,38 @@ _IDENTIFIERS = ("run", "seed", "scenario", "dominant")
 # --- metrics -----------------------------------------------------------------------
 
 
+NO_DOMINANT_METRIC = "p_no_dominant"
+"""The share of runs ending with no single leader dominant (:data:`NO_DOMINANT`)."""
+
+
 def dominant_leaders(summaries: Sequence[pd.DataFrame]) -> list[str]:
-    """Leaders dominant in at least one run of any summary, most often dominant first."""
+    """Leaders dominant in at least one run of any summary, most often dominant first.
+
+    A run with no single dominant leader names no one: it is counted by
+    :data:`NO_DOMINANT_METRIC`, not as a leader with an empty id.
+    """
     counts = pd.concat([summary["dominant"] for summary in summaries]).value_counts(sort=False)
+    counts = counts.drop(NO_DOMINANT, errors="ignore")
     # Stable: equal counts keep the order of first appearance.
     return list(counts.sort_values(ascending=False, kind="stable").index)
+
+
+def dominance_metrics(summaries: Sequence[pd.DataFrame]) -> list[str]:
+    """P(dominant) per leader dominant in any run, then P(no single leader) if any run had none."""
+    metrics = [f"p_dominant_{leader}" for leader in dominant_leaders(summaries)]
+    if any((summary["dominant"] == NO_DOMINANT).any() for summary in summaries):
+        metrics.append(NO_DOMINANT_METRIC)
+    return metrics
 
 
 def metric_names(summaries: Sequence[pd.DataFrame]) -> list[str]:
     """Every metric of a comparison of these summaries, in a stable order.
 
-    P(dominant) per leader dominant in any run, then each numeric column of the
-    summaries (in the order of the first summary, then columns found only in later
-    ones); each ``left_*`` column is preceded by its ``p_left_*`` probability.
+    P(dominant) per leader dominant in any run (:func:`dominance_metrics`), then each
+    numeric column of the summaries (in the order of the first summary, then columns
+    found only in later ones); each ``left_*`` column is preceded by its ``p_left_*`` probability.
     """
-    metrics = [f"p_dominant_{leader}" for leader in dominant_leaders(summaries)]
+    metrics = dominance_metrics(summaries)
     seen: set[str] = set()
     for summary in summaries:
         for column in summary.columns:
@@ -116,6 +136,8 @@ def metric_values(summary: pd.DataFrame, metrics: Sequence[str]) -> np.ndarray:
         if metric.startswith("p_dominant_"):
             leader = metric.removeprefix("p_dominant_")
             values[:, k] = (summary["dominant"] == leader).to_numpy(dtype=float)
+        elif metric == NO_DOMINANT_METRIC:
+            values[:, k] = (summary["dominant"] == NO_DOMINANT).to_numpy(dtype=float)
         elif metric.startswith("p_left_"):
             column = metric.removeprefix("p_")
             if column in summary:
