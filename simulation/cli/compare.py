@@ -165,6 +165,24 @@ def _name_problems(scenarios: list[Scenario], paths: list[Path]) -> list[str]:
     return problems
 
 
+def _period_problems(scenarios: list[Scenario], paths: list[Path]) -> list[str]:
+    """Alternatives whose period is not the base's, which no comparison can pair.
+
+    Run *i* of every scenario is compared with run *i* of the base month by month: the
+    final figures are labelled with the base's last month and each tenure is counted from
+    the base's start, so an alternative ending in 1923 or starting in 1925 would be read
+    as if it covered 1922-1926.
+    """
+    base, base_path = scenarios[0], paths[0]
+    return [
+        f"{path}: its period {scenario.start} to {scenario.end} is not that of the base "
+        f"{base_path} ({base.start} to {base.end}); a comparison pairs runs over one period: "
+        "give every scenario the base's start and end"
+        for scenario, path in zip(scenarios[1:], paths[1:], strict=True)
+        if (scenario.start, scenario.end) != (base.start, base.end)
+    ]
+
+
 def handle(args: argparse.Namespace) -> int:
     """Check, load, run or reuse the ensembles, compare them, write and print the results."""
     # Imported here: the model (numba, mesa), the plots and pyabc take ~2.5 s to import,
@@ -191,7 +209,7 @@ def handle(args: argparse.Namespace) -> int:
     scenarios, problems = _load(paths, args.free_from)
     if problems or counts:
         return report_problems(ScenarioError(problems + early))
-    problems = _name_problems(scenarios, paths)
+    problems = _name_problems(scenarios, paths) + _period_problems(scenarios, paths)
     choices, figure_problems = figure_choices(args, scenarios[0])
     problems += figure_problems
     if problems:

@@ -780,6 +780,35 @@ def test_bad_numbers_and_a_bad_alternative_are_named_in_one_attempt(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("change", "period"),
+    [
+        ("set: {end: 1923-02}", "1922-04 to 1923-02"),
+        (
+            "set: {start: 1922-05}\n  - drop_event: congress-11\n  - drop_event: stalin-gs",
+            "1922-05 to 1923-03",
+        ),
+    ],
+)
+def test_an_alternative_over_another_period_is_refused(tmp_path, small_file, change, period):
+    # Its last month was labelled with the base's, its tenures counted from another start.
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        f"extends: {small_file}\nname: other\nsource: test file\nchanges:\n  - {change}\n"
+    )
+    out = tmp_path / "out"
+    status, _, stderr = run_cli(
+        ["compare", str(small_file), str(other), "--runs", "2", "--out", str(out), "--quiet"]
+    )
+    assert status == 2
+    assert stderr == (
+        f"{other}: its period {period} is not that of the base {small_file} (1922-04 to "
+        "1923-03); a comparison pairs runs over one period: give every scenario the base's "
+        "start and end\ninterregnum: 1 problem; nothing was run.\n"
+    )
+    assert not out.exists()
+
+
 def test_the_help_says_the_change_flags_are_not_taken(capsys):
     with pytest.raises(SystemExit):
         main(["compare", "--help"])
