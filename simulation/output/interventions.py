@@ -27,16 +27,16 @@ def interventions(
     An event added or changed marks its month, a dropped event its former month, a
     moved event the earlier of its two months; a changed parameter, leader or post
     acts from the start. Words alone (an event reworded) change nothing and are not
-    marked, nor is a dropped decision the base's runs never applied in ``mode``
-    (:func:`simulation.model.initial_state.applies`: in free mode, the scenario's own).
+    marked, nor is an event neither scenario's runs apply in ``mode``
+    (:func:`simulation.model.initial_state.applies`: in free mode, a scenario's own
+    decisions, which a standalone alternative may move or change, as well as drop).
     """
     entries = []
     start = month_start(alternative.start)
     before, after = _events(base), _events(alternative)
-    free_from = decides_from(base, Mode(mode))
-    applied = {event.id for event in base.events if applies(event, base, free_from)}
+    applied = _applied(base, mode) | _applied(alternative, mode)
     for difference in diff_scenarios(base, alternative):
-        unapplied = difference.change == "dropped" and difference.item not in applied
+        unapplied = difference.item not in applied
         if not difference.modes or (difference.section == "events" and unapplied):
             continue
         if difference.section != "events":
@@ -57,6 +57,12 @@ def interventions(
         rank = SCENARIO_LABEL + (difference.change == "changed")  # a new text ranks below
         entries.append((month_start(month), text, rank))
     return by_month(entries)
+
+
+def _applied(scenario: Scenario, mode: Mode | str) -> set[str]:
+    """The ids of the events that ``scenario``'s runs in ``mode`` apply."""
+    free_from = decides_from(scenario, Mode(mode))
+    return {event.id for event in scenario.events if applies(event, scenario, free_from)}
 
 
 def concerned_leaders(base: Scenario, alternative: Scenario) -> list[str]:

@@ -5,14 +5,15 @@ it is resolved: this compares the scenarios themselves, so it also shows what
 an overlay of an overlay, or a base edited since, really changes. Leaders,
 posts, organisations, factions and events are matched by id.
 
-Each difference says in which modes it acts. An event the second scenario adds,
-moves or changes is an intervention and applies in every mode; so does every
-other change (a parameter, a leader's field). Words alone (a scenario's name or
-description, an event's :data:`.schema.EVENT_WORDS`) act in no mode and are
-shown without one. Dropping one of the base's own
-decisions acts only where that decision would have been applied: in replay,
-and before the month a run branches from history, never in free mode (which
-lets the leaders decide, except the first month's settlement).
+Each difference says in which modes it acts. An event an overlay adds, moves or
+changes is an intervention and applies in every mode; so does an exogenous event
+and every other change (a parameter, a leader's field). Words alone (a scenario's
+name or description, an event's :data:`.schema.EVENT_WORDS`) act in no mode and are
+shown without one. A difference in a scenario's own decisions (one the base drops,
+or one a standalone scenario adds, moves or changes: only an overlay's changes are
+interventions) acts only where that decision is applied: in replay, and before the
+month a run branches from history, never in free mode (which lets the leaders
+decide, except the first month's settlement).
 """
 
 from __future__ import annotations
@@ -106,37 +107,58 @@ def diff_scenarios(before: Scenario, after: Scenario) -> list[Difference]:
     differences += sorted(
         events, key=lambda event: (EVENT_CHANGES.index(event.change), date[event.item])
     )
-    return [_with_modes(difference, after) for difference in differences]
+    versions = (_keyed(old["events"]), _keyed(new["events"]))
+    return [_with_modes(difference, *versions, after) for difference in differences]
 
 
-def _with_modes(difference: Difference, after: Scenario) -> Difference:
-    """The difference, saying in which modes it acts (see the module docstring)."""
+def _with_modes(
+    difference: Difference, before: dict[str, dict], after: dict[str, dict], scenario: Scenario
+) -> Difference:
+    """The difference, saying in which modes it acts (see the module docstring).
+
+    Args:
+        difference: one difference from ``before``'s events to ``after``'s.
+        before: the first scenario's events by id, as plain data.
+        after: the second scenario's events by id.
+        scenario: the second scenario (its start and the month it branches from history).
+    """
     if _words_only(difference):
         return difference
-    event = difference.old
-    dropped_decision = (
-        difference.section == "events"
-        and difference.change == "dropped"
-        and event["kind"] == "decision"
-        and not event.get(INTERVENTION)
-        and event["date"] != str(after.start)  # the first month's settlement applies always
-    )
-    if not dropped_decision:
+    versions = [events[difference.item] for events in (before, after) if difference.item in events]
+    if difference.section != "events" or not all(
+        _replayed_only(event, scenario) for event in versions
+    ):
         return dataclasses.replace(difference, modes=EVERY_MODE)
-    date, free_from = event["date"], after.free_from
+    date = min(event["date"] for event in versions)  # a moved decision acts from the earlier
+    return dataclasses.replace(difference, modes=_decision_modes(date, scenario.free_from))
+
+
+def _replayed_only(event: dict, scenario: Scenario) -> bool:
+    """Whether the event is a scenario's own decision, which free mode leaves to the leaders.
+
+    Only an overlay's changes are interventions; a standalone scenario's decisions, moved
+    or changed as they may be from the first's, are its own, applied in replay only. The
+    first month's settlement applies always.
+    """
+    return (
+        event["kind"] == "decision"
+        and not event.get(INTERVENTION)
+        and event["date"] != str(scenario.start)
+    )
+
+
+def _decision_modes(date: str, free_from: object) -> str:
+    """The modes a difference in a scenario's own decision of ``date`` acts in, in words."""
     if free_from is None:
-        modes = (
+        return (
             f"acts in replay only (and when branching from history after {date}): "
             "free mode never applied this decision"
         )
-    elif date < str(free_from):
-        modes = f"acts: this run replays history before {free_from}"
-    else:
-        modes = (
-            f"acts in no mode: the leaders decide from {free_from}, "
-            "so this decision was never applied"
-        )
-    return dataclasses.replace(difference, modes=modes)
+    if date < str(free_from):
+        return f"acts: this run replays history before {free_from}"
+    return (
+        f"acts in no mode: the leaders decide from {free_from}, so this decision was never applied"
+    )
 
 
 def _words_only(difference: Difference) -> bool:

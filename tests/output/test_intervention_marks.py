@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import assert_readable, drawn_texts, made_up_comparison
+from conftest import SMALL_SCENARIO, assert_readable, drawn_texts, made_up_comparison
 
 from simulation.output.comparison import draw_comparison
 from simulation.output.interventions import concerned_leaders, interventions
-from simulation.scenario import load_scenario
+from simulation.scenario import load_scenario, parse_scenario
 
 COUNTERFACTUALS = Path(__file__).resolve().parents[2] / "scenarios" / "counterfactuals"
 
@@ -50,6 +50,21 @@ def test_a_dropped_decision_is_marked_only_where_the_base_applied_it(baseline, l
         and "Rykov premier (dropped)" not in marks["free"]
     )
     assert "Lenin dies (dropped)" in marks["free"]  # exogenous: dropped in every mode
+
+
+def test_a_standalone_scenarios_moved_decision_is_marked_only_in_replay(small_scenario):
+    # Free mode leaves a standalone file's own decisions to the leaders, wherever it dates them.
+    moved = parse_scenario(
+        SMALL_SCENARIO.replace("name: small", "name: moved").replace(
+            "id: trotsky-out, date: 1923-02", "id: trotsky-out, date: 1922-12"
+        ),
+        "moved.yaml",
+    )
+    marks = {
+        mode: [mark.text for mark in interventions(small_scenario, moved, mode)]
+        for mode in ("free", "replay")
+    }
+    assert marks == {"free": [], "replay": ["trotsky-out moved to 1922-12"]}
 
 
 def test_the_leaders_an_overlay_is_about_include_the_new_general_secretary(

@@ -4,6 +4,7 @@ import pytest
 from conftest import SMALL_SCENARIO
 
 from simulation.cli import main
+from simulation.scenario import parse_scenario
 from simulation.scenario.diff import Difference, diff_scenarios, format_differences
 from simulation.scenario.overlay import apply_changes
 
@@ -140,6 +141,35 @@ def test_a_dropped_decision_acts_in_replay_only(small_scenario):
     settlement = apply_changes(small_scenario, [{"drop_event": "stalin-gs"}], "test")
     (difference,) = diff_scenarios(small_scenario, settlement)
     assert difference.modes == "acts in every mode"  # the first month applies in free mode too
+
+
+def standalone_with_moved_events():
+    """The small scenario as a file of its own, three events moved: no overlay's changes."""
+    moved = (
+        SMALL_SCENARIO.replace("name: small", "name: moved")
+        .replace("id: trotsky-out, date: 1923-02", "id: trotsky-out, date: 1922-12")
+        .replace("id: lenin-death, date: 1923-01", "id: lenin-death, date: 1922-12")
+        .replace("id: stalin-gs, date: 1922-04", "id: stalin-gs, date: 1922-05")
+    )
+    return parse_scenario(moved, "moved.yaml")
+
+
+def test_a_standalone_scenarios_moved_decision_acts_in_replay_only(small_scenario):
+    """Only an overlay's changes are interventions: a standalone file's decisions are its own.
+
+    Free mode leaves them to the leaders, moved or not; an exogenous event, or the first
+    month's settlement moved out of the first month, acts in every mode.
+    """
+    modes = {
+        d.item: d.modes for d in diff_scenarios(small_scenario, standalone_with_moved_events())
+    }
+    assert modes == {
+        "name": "",
+        "stalin-gs": "acts in every mode",
+        "lenin-death": "acts in every mode",
+        "trotsky-out": "acts in replay only (and when branching from history after 1922-12): "
+        "free mode never applied this decision",
+    }
 
 
 def test_a_reworded_event_is_shown_without_a_mode(small_scenario):
