@@ -33,6 +33,7 @@ from simulation.output.fan import while_alive
 from simulation.output.interventions import interventions
 from simulation.output.marks import Mark, draw_marks, title_pad
 from simulation.output.plots import month_axis
+from simulation.output.roll import joint_roll
 from simulation.output.style import save_figure, slide_style
 from simulation.scenario.schema import Scenario
 
@@ -96,7 +97,8 @@ def draw_comparison(
         quantiles: each scenario's ``quantiles`` table by scenario name, the base first
             or not.
         base: the base scenario's name.
-        scenario: the base scenario (leader names and colours, dates).
+        scenario: the base scenario (leader names and colours, dates; a leader only the
+            alternatives have is named from them, :func:`.roll.joint_roll`).
         leaders: the leaders whose median power share is drawn.
         runs: runs per scenario, for the title.
         level: coverage of the intervals, for the title.
@@ -111,10 +113,11 @@ def draw_comparison(
         for name, alternative in (alternatives or {}).items()
     }
     counted = f"{runs} paired runs per scenario" if runs is not None else "paired runs"
+    named = joint_roll(scenario, (alternatives or {}).values())
     with slide_style():
         if len(order) - 1 > OVERLAID:
-            return _draw_many(table, quantiles, order, scenario, leaders, level, effects, counted)
-        return _draw_overlaid(table, quantiles, order, scenario, leaders, level, effects, counted)
+            return _draw_many(table, quantiles, order, named, leaders, level, effects, counted)
+        return _draw_overlaid(table, quantiles, order, named, leaders, level, effects, counted)
 
 
 def plot_comparison(

@@ -809,6 +809,27 @@ def test_an_alternative_over_another_period_is_refused(tmp_path, small_file, cha
     assert not out.exists()
 
 
+def test_a_leader_only_the_alternative_has_is_named_from_it(tmp_path, small_file):
+    # Stalin renamed Koba, who then leaves the Politburo: his rows read "P(koba dominant" and
+    # "P( has left koba_politburo", named from the base alone.
+    koba = tmp_path / "koba.yaml"
+    koba.write_text(
+        SMALL_SCENARIO.replace("name: small", "name: koba")
+        .replace("id: stalin, name: Stalin", "id: koba, name: Koba Dzhugashvili")
+        .replace("stalin", "koba")
+        + "  - {id: koba-out, date: 1923-02, type: removal, kind: decision, who: koba,\n"
+        "     post: politburo, description: Koba removed., source: test}\n"
+    )
+    out = tmp_path / "out"
+    arguments = ["compare", str(small_file), str(koba), "--runs", "2", "--workers", "1"]
+    arguments += ["--mode", "replay", "--out", str(out), "--quiet", "--bootstrap", "50"]
+    status, stdout, _ = run_cli(arguments)
+    assert status == 0
+    assert "| P(Koba Dzhugashvili dominant at 1923-03) |" in stdout
+    assert "| P(Koba Dzhugashvili has left Politburo member by 1923-03) |" in stdout
+    assert "koba dominant" not in stdout and "koba_politburo" not in stdout
+
+
 def test_the_help_says_the_change_flags_are_not_taken(capsys):
     with pytest.raises(SystemExit):
         main(["compare", "--help"])

@@ -8,13 +8,13 @@ the months they act in, as a real comparison's do.
 from itertools import combinations
 
 import pytest
-from conftest import ROOT, assert_readable, drawn_texts, made_up_comparison
+from conftest import ROOT, SMALL_SCENARIO, assert_readable, drawn_texts, made_up_comparison
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.legend import Legend
 
 from simulation.output.comparison import OVERLAID, draw_comparison, scenario_styles
-from simulation.scenario import load_scenario
+from simulation.scenario import load_scenario, parse_scenario
 
 OVERLAYS = sorted((ROOT / "scenarios" / "counterfactuals").glob("*.yaml")) + [
     ROOT / "scenarios" / "checks" / "zinoviev_letter_a_month_later.yaml"
@@ -120,3 +120,28 @@ def test_twelve_alternatives_keep_every_label_readable(twelve):
     titles = [text for text, _ in texts if text.get_text() == figure.get_suptitle()]
     assert_readable(figure, texts, [*titles, figure.axes[0].title])
     assert "12 alternatives against baseline-1922" in figure.get_suptitle()
+
+
+def test_a_leader_only_the_alternative_has_is_named_from_it(small_scenario):
+    # Stalin renamed Koba in the alternative: the bar's tick read "p_dominant_koba".
+    koba = parse_scenario(
+        SMALL_SCENARIO.replace("name: small", "name: koba")
+        .replace("id: stalin, name: Stalin", "id: koba, name: Koba Dzhugashvili")
+        .replace("stalin", "koba"),
+        "koba.yaml",
+    )
+    names = ["small", "koba"]
+    table, quantiles = made_up_comparison(
+        small_scenario,
+        names,
+        ["trotsky", "koba"],
+        lambda k, j: 0.2 + 0.1 * k,
+        ["stalin", "koba"],
+        dominance=(0.8, 0.2),
+        interval=(0.1, 0.9),
+    )
+    figure = draw_comparison(
+        table, quantiles, "small", small_scenario, ["trotsky", "koba"], 2, 0.95, {"koba": koba}
+    )
+    bars = figure.axes[0]
+    assert [tick.get_text() for tick in bars.get_xticklabels()] == ["Stalin", "Koba Dzhugashvili"]

@@ -55,6 +55,7 @@ from simulation.output.files import (
 )
 from simulation.output.interventions import concerned_leaders
 from simulation.output.records import RecordError, read_record
+from simulation.output.roll import joint_roll
 from simulation.output.style import figure_name, remove_other_formats
 
 PATH_LEADERS = 6
@@ -331,13 +332,14 @@ def _compare(
     remove_other_formats(plot_path)
     write_atomically(csv_path, lambda temporary: table.to_csv(temporary, index=False))
     metrics, constant = main_metrics(table, concerned=concerned)
-    main_table = markdown_table(table, metrics, base, base_scenario)
+    named = joint_roll(base_scenario, alternatives.values())
+    main_table = markdown_table(table, metrics, base, named)
     reused = {name: report is None for name, report in reports.items()}
     identical = [name for name in names if identical_runs(summaries[name])]
     unchanged = [name for name in names[1:] if same_outcomes(summaries[name], summaries[base])]
     report_path = out_dir / REPORT
     many = len(names) - 1 > HEADLINE_BEYOND
-    headline = headline_table(table, base, base_scenario)
+    headline = headline_table(table, base, named)
     text = report_text(
         ensembles,
         reused,

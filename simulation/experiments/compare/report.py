@@ -15,6 +15,7 @@ import pandas as pd
 
 from simulation.experiments.compare.statistics import NO_DOMINANT_METRIC, probabilities
 from simulation.experiments.paths import HISTORY_METRICS, history_orders
+from simulation.output.roll import joint_roll
 from simulation.scenario import Scenario, scenario_hash
 from simulation.scenario.diff import diff_scenarios, format_differences
 
@@ -101,7 +102,11 @@ def parse_left(column: str, scenario: Scenario) -> tuple[str, str]:
 
 
 def metric_label(metric: str, scenario: Scenario) -> str:
-    """A metric in words, with the scenario's names of leaders and posts."""
+    """A metric in words, with the scenario's names of leaders and posts.
+
+    In a comparison, ``scenario`` is the :func:`~simulation.output.roll.joint_roll` of
+    every scenario compared: a leader or post only an alternative has is named too.
+    """
     names = {leader.id: leader.name for leader in scenario.leaders}
     end = str(scenario.end)
     if metric.startswith("p_dominant_"):
@@ -334,7 +339,8 @@ def report_text(
     if identical:
         lines += [identical_note(identical, runs), ""]
     if constant:
-        left_out = ", ".join(metric_label(metric, base).split(":")[0] for metric in constant)
+        named = joint_roll(base, (ensemble.scenario for ensemble in alternatives))
+        left_out = ", ".join(metric_label(metric, named).split(":")[0] for metric in constant)
         lines += [
             f"Left out, as they happen in the same month in every run of every scenario: "
             f"{left_out}.",
