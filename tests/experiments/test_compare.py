@@ -16,6 +16,7 @@ from simulation.cli import main
 from simulation.experiments.compare.comparison import check_report_folder
 from simulation.experiments.compare.report import (
     format_interval,
+    headline_table,
     key_leaders,
     main_metrics,
     markdown_table,
@@ -435,6 +436,16 @@ def test_runs_with_no_single_dominant_leader_are_counted_as_such(baseline):
     assert "p_no_dominant" in main_metrics(table)[0]
     text = markdown_table(table, ["p_no_dominant"], "base", baseline)
     assert text.splitlines()[2].startswith("| P(no single leader dominant at 1926-12) | 0.00 [")
+
+
+def test_the_headline_of_runs_no_leader_dominated_says_so(baseline):
+    # Every leader dead, or three identical leaders tied: no P(dominant) for anyone to head.
+    base = synthetic_summary("base", runs=20).assign(dominant=NO_DOMINANT)
+    alt = base.assign(scenario="alt")
+    table = compare_summaries({"base": base, "alt": alt}, "base", resamples=100)
+    header, _, first, _ = headline_table(table, "base", baseline).splitlines()
+    assert header.startswith("| Scenario | P(no single leader dominant) |")
+    assert first.startswith("| base | 1.00 (base) |")
 
 
 def test_a_rare_outcome_is_shown_with_three_decimals(baseline):

@@ -229,8 +229,10 @@ def headline_table(table: pd.DataFrame, base: str, scenario: Scenario) -> str:
     """
     names = {leader.id: leader.name.split()[-1] for leader in scenario.leaders}
     winner = key_leaders(table, 1)[0]
-    metrics = {f"p_dominant_{winner}": f"P({names.get(winner, winner)} dominant)"}
     present = set(table["metric"])
+    metrics = {f"p_dominant_{winner}": f"P({names.get(winner, winner)} dominant)"}
+    if f"p_dominant_{winner}" not in present:  # no leader was dominant in any run
+        metrics = {NO_DOMINANT_METRIC: "P(no single leader dominant)"}
     metrics |= {
         metric: f"P(history's {order})"
         for order, metric in HISTORY_METRICS.items()
