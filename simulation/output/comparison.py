@@ -32,6 +32,7 @@ from simulation.output.colours import TOL_MUTED, leader_colours
 from simulation.output.fan import while_alive
 from simulation.output.interventions import interventions
 from simulation.output.marks import Mark, draw_marks, title_pad
+from simulation.output.names import display_names
 from simulation.output.plots import month_axis
 from simulation.output.roll import joint_roll
 from simulation.output.style import save_figure, slide_style
@@ -144,7 +145,7 @@ def plot_comparison(
 
 def _draw_overlaid(table, quantiles, order, scenario, leaders, level, effects, counted) -> Figure:
     """The bars left and every scenario's paths in one panel right, the base solid."""
-    names = {leader.id: leader.name for leader in scenario.leaders}
+    names = display_names(scenario)
     marks = _intervention_marks(effects)
     styles = scenario_styles(order)  # as in the grid: the base grey, no leader's colour
     figure = Figure(figsize=(16, 8.4), layout=ConstrainedLayoutEngine(h_pad=0.1))
@@ -238,7 +239,7 @@ def _legend_below(axis, columns: int) -> None:
 
 
 def _median_paths(axis, quantiles, order, scenario, leaders) -> None:
-    names = {leader.id: leader.name for leader in scenario.leaders}
+    names = display_names(scenario)
     colours = leader_colours(scenario)
     for k, name in enumerate(order):
         style = "-" if k == 0 else ALTERNATIVE_STYLES[(k - 1) % len(ALTERNATIVE_STYLES)]
@@ -319,7 +320,7 @@ def _draw_many(table, quantiles, order, scenario, leaders, level, effects, count
     The title names the base only: the alternatives are named in the bars' key and
     over their panels, which a title listing a dozen names would only repeat.
     """
-    names = {leader.id: leader.name for leader in scenario.leaders}
+    names = display_names(scenario)
     styles = scenario_styles(order)
     alternatives = order[1:]
     rows, columns = _grid_shape(len(alternatives))
@@ -401,7 +402,7 @@ def _panel_header(axis, name, style, marks, characters) -> None:
 
 def _paths_key(figure: Figure, leaders, scenario: Scenario, base: str) -> None:
     """One key under the small panels: the leaders' colours, and which line is which."""
-    names = {leader.id: leader.name for leader in scenario.leaders}
+    names = display_names(scenario)
     colours = leader_colours(scenario)
     handles = [
         Line2D([], [], color=colours.get(leader, "0.5"), label=names.get(leader, leader))

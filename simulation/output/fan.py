@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from simulation.model.party_model import Mode
 from simulation.output.colours import leader_colours
 from simulation.output.contenders import MAIN_LEADERS, main_leaders
 from simulation.output.marks import draw_marks, mark_key, numbered_marks, scenario_marks
+from simulation.output.names import display_names
 from simulation.output.plots import month_axis
 from simulation.output.style import save_figure, slide_style
 from simulation.scenario.schema import Scenario
@@ -58,7 +60,7 @@ def draw_fan(
             says which labelled events are marked: those its runs applied
             (:func:`.marks.scenario_marks`), so in free mode not the scenario's decisions.
     """
-    names = {leader.id: leader.name for leader in scenario.leaders}
+    names = display_names(scenario)
     colours = leader_colours(scenario)
     leaders = list(leaders) if leaders else fan_leaders(quantiles)
     power = quantiles[quantiles["measure"] == "power"]
@@ -94,9 +96,10 @@ def draw_fan(
             month_axis(axis, scenario)
             chosen = numbered_marks(axis, marks)
             draw_marks([axis], chosen, labelled=False)  # the numbered events only: the key's
-            # The name in dark type (light colours read poorly as text), after a swatch.
+            # The name in dark type (light colours read poorly as text), after a swatch
+            # beside its last line: each line indented, the swatch's room kept.
             axis.set_title(
-                f"    {names.get(leader, leader)}",
+                textwrap.indent(names.get(leader, leader), "    "),
                 color="0.1",
                 fontweight="bold",
                 loc="left",

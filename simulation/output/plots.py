@@ -14,6 +14,7 @@ from simulation.model.party_model import Mode
 from simulation.output.colours import leader_colours
 from simulation.output.contenders import main_leaders
 from simulation.output.marks import draw_marks, month_start, run_marks, scenario_marks, title_pad
+from simulation.output.names import display_names
 from simulation.output.style import save_figure, slide_style
 from simulation.scenario.schema import Scenario
 
@@ -43,7 +44,7 @@ def draw_influence(
         leaders: the leaders to draw (default :func:`main_leaders`).
         title: replaces the default title.
     """
-    names = {leader.id: leader.name for leader in scenario.leaders}
+    names = display_names(scenario)
     colours = leader_colours(scenario)
     leaders = list(leaders) if leaders else main_leaders(trajectories)
     frame = trajectories[trajectories["leader"].isin(leaders)]
