@@ -263,6 +263,9 @@ def _median_paths(axis, quantiles, order, scenario, leaders) -> None:
     )
     first.set_frame_on(False)
     axis.add_artist(first)
+    # add_artist clips the key to the panel, which the layout takes for a key inside it
+    # and leaves no room for: its longer names ran off the figure's edge.
+    first.set_clip_on(False)
     axis.legend(
         handles=scenario_keys,
         title="scenario",

@@ -7,6 +7,7 @@ the months they act in, as a real comparison's do.
 
 from itertools import combinations
 
+import pandas as pd
 import pytest
 from conftest import ROOT, SMALL_SCENARIO, assert_readable, drawn_texts, made_up_comparison
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -87,6 +88,28 @@ def test_no_legend_overlaps_another_or_a_panel(baseline, overlays, twelve, count
         assert canvas.y0 <= extent.y0 and extent.y1 <= canvas.y1, legend.get_title().get_text()
         for axis in figure.axes:
             assert not extent.overlaps(axis.get_window_extent()), legend.get_title().get_text()
+
+
+def test_the_leaders_key_stands_inside_the_figure(baseline, overlays):
+    # The layout left no room for the key of the leaders (added to the panel, it was
+    # clipped to it): its longer names, wider than the scenarios', ran off the figure.
+    alternatives = {"short": next(iter(overlays.values()))}
+    names = [baseline.name, *alternatives]
+    table, quantiles = _comparison(baseline, names)
+    leaders = [*PATHS, "preobrazhensky", "ordzhonikidze"]
+    for name in names:
+        paths = quantiles[name]
+        stalin = paths[paths["leader"] == "stalin"]
+        quantiles[name] = pd.concat([paths, *(stalin.assign(leader=who) for who in leaders[-2:])])
+    figure = draw_comparison(
+        table, quantiles, baseline.name, baseline, leaders, 200, 0.95, alternatives
+    )
+    FigureCanvasAgg(figure).draw()
+    (key,) = [
+        legend for legend in figure.findobj(Legend) if legend.get_title().get_text() == "leader"
+    ]
+    assert key.get_window_extent().x1 <= figure.bbox.x1
+    assert "Grigory (Sergo)\nOrdzhonikidze" in [text.get_text() for text in key.get_texts()]
 
 
 def test_twelve_alternatives_each_have_a_style_of_their_own(twelve):
