@@ -23,6 +23,7 @@ from matplotlib.axes import Axes
 
 from simulation.model.initial_state import applies
 from simulation.model.party_model import Mode, decides_from
+from simulation.output.names import surnames
 from simulation.scenario.schema import Scenario
 
 MAX_LABELS = 6
@@ -101,7 +102,7 @@ def run_marks(
     """
     labels = {event.id: event for event in scenario.events if event.label}
     order = {leader.id: number for number, leader in enumerate(scenario.leaders)}
-    names = {leader.id: leader.name.split()[-1] for leader in scenario.leaders}
+    names = surnames(scenario)
     posts = {key: post.name for key, post in scenario.posts.items()}
     organisations = {o.id: o.name for o in scenario.organisations}
     entries = []

@@ -3,7 +3,8 @@
 A scenario may name a leader as it likes: with a title after a comma, a pseudonym in
 brackets, in Cyrillic with an emoji. Printed whole, a 72-character name squeezed the run's
 panels to under half the figure and overprinted the next panel's title, so every figure
-prints a leader's name through :func:`display_name` (legends, panel titles, ticks).
+prints a leader's name through :func:`display_name` (legends, panel titles, ticks) or
+:func:`surname` (nodes of the network, event labels).
 """
 
 from __future__ import annotations
@@ -51,6 +52,17 @@ def _wrapped(text: str) -> str | None:
     return "\n".join(lines) if fits else None
 
 
+def surname(name: str) -> str:
+    """The name a node or an event label gives a leader: the last word of his name proper.
+
+    "Иосиф Виссарионович Сталин (Джугашвили) — Генеральный секретарь ЦК РКП(б)" is
+    "Сталин" (the last word was "РКП(б)"), "Лев Троцкий 🚩" is "Троцкий" (it was the
+    emoji, drawn as an empty box). A name with no word of letters is shortened whole.
+    """
+    words = _name_words(name)
+    return _shortened(words[-1] if words else name)
+
+
 def display_name(name: str) -> str:
     """A leader's name for a legend, a panel's title or a tick: at most two short lines.
 
@@ -73,3 +85,8 @@ def display_name(name: str) -> str:
 def display_names(scenario: Scenario) -> dict[str, str]:
     """Each leader's :func:`display_name` by id: what a figure's legends and titles print."""
     return {leader.id: display_name(leader.name) for leader in scenario.leaders}
+
+
+def surnames(scenario: Scenario) -> dict[str, str]:
+    """Each leader's :func:`surname` by id: what the network's nodes and event labels print."""
+    return {leader.id: surname(leader.name) for leader in scenario.leaders}

@@ -30,6 +30,7 @@ from simulation.output.colours import leader_colours
 from simulation.output.contenders import main_leaders
 from simulation.output.files import write_atomically
 from simulation.output.marks import month_start
+from simulation.output.names import surnames
 from simulation.output.style import save_figure, slide_style
 from simulation.scenario.schema import Scenario
 
@@ -277,7 +278,7 @@ def draw_month(
     and factions are placed where they cover no node and no other name
     (:func:`_place`), the most powerful leaders' first.
     """
-    names = {leader.id: leader.name.split()[-1] for leader in scenario.leaders}
+    names = surnames(scenario)
     factions = {faction.id: faction.name.split(" (")[0] for faction in scenario.factions}
     colours = leader_colours(scenario)
     place = history.positions[month]

@@ -248,3 +248,23 @@ def test_a_leadership_in_which_no_one_holds_power_is_drawn_at_the_least_node_siz
     (panel,) = [axis for axis in figure.axes if axis.get_visible() and axis.get_title()]
     (nodes,) = [c for c in panel.collections if isinstance(c, PathCollection)]
     assert set(nodes.get_sizes()) == {200}
+
+
+def test_nodes_carry_no_bracketed_word_and_no_emoji_of_a_name(small_run, recwarn):
+    # "…ЦК РКП(б)" was labelled "РКП(б)", and "Лев Троцкий 🚩" an empty box with a
+    # "Glyph 128681 missing" warning printed.
+    scenario, _ = small_run
+    renamed = {
+        "stalin": "Иосиф Виссарионович Сталин (Джугашвили) — Генеральный секретарь ЦК РКП(б)",
+        "trotsky": "Лев Троцкий 🚩",
+    }
+    leaders = [
+        leader.model_copy(update={"name": renamed.get(leader.id, leader.name)})
+        for leader in scenario.leaders
+    ]
+    scenario = scenario.model_copy(update={"leaders": leaders})
+    figure = draw_network(history_of(small_run), scenario, ["1922-06"])
+    FigureCanvasAgg(figure).draw()
+    labels = {text.get_text() for axis in figure.axes for text in axis.texts}
+    assert {"Сталин", "Троцкий"} <= labels
+    assert not [warning for warning in recwarn if "Glyph" in str(warning.message)]
