@@ -18,6 +18,23 @@ BASELINE = ROOT / "scenarios" / "baseline_1922.yaml"
 SEED = 7
 
 SMALL_SCENARIO = (ROOT / "tests" / "data" / "small.yaml").read_text(encoding="utf-8")
+KOBA_SCENARIO = (
+    SMALL_SCENARIO.replace("name: small", "name: koba")
+    .replace("id: stalin, name: Stalin", "id: koba, name: Koba Dzhugashvili")
+    .replace("stalin", "koba")
+)
+"""The small scenario with Stalin renamed: a leader, and posts, only an alternative has."""
+
+
+def with_names(scenario, names: dict[str, str]):
+    """``scenario`` with the leaders of ``names`` (by id) given those names."""
+    leaders = [
+        leader.model_copy(update={"name": names.get(leader.id, leader.name)})
+        for leader in scenario.leaders
+    ]
+    return scenario.model_copy(update={"leaders": leaders})
+
+
 """A small hand-made scenario: four leaders, five posts, three organisations, a year."""
 
 

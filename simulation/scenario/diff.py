@@ -102,12 +102,12 @@ def diff_scenarios(before: Scenario, after: Scenario) -> list[Difference]:
     ]
     for section in KEYED_SECTIONS:
         differences += _compare_items(section, _keyed(old[section]), _keyed(new[section]))
-    events = list(_compare_items("events", _keyed(old["events"]), _keyed(new["events"])))
+    versions = (_keyed(old["events"]), _keyed(new["events"]))
+    events = list(_compare_items("events", *versions))
     date = {event["id"]: event["date"] for event in [*old["events"], *new["events"]]}
     differences += sorted(
         events, key=lambda event: (EVENT_CHANGES.index(event.change), date[event.item])
     )
-    versions = (_keyed(old["events"]), _keyed(new["events"]))
     return [_with_modes(difference, *versions, after) for difference in differences]
 
 
@@ -125,9 +125,7 @@ def _with_modes(
     if _words_only(difference):
         return difference
     versions = [events[difference.item] for events in (before, after) if difference.item in events]
-    if difference.section != "events" or not all(
-        _replayed_only(event, scenario) for event in versions
-    ):
+    if difference.section != "events" or not all(_replayed_only(e, scenario) for e in versions):
         return dataclasses.replace(difference, modes=EVERY_MODE)
     date = min(event["date"] for event in versions)  # a moved decision acts from the earlier
     return dataclasses.replace(difference, modes=_decision_modes(date, scenario.free_from))

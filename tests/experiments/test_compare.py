@@ -9,7 +9,7 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import BASELINE, ROOT, SMALL_SCENARIO
+from conftest import BASELINE, KOBA_SCENARIO, ROOT, SMALL_SCENARIO
 from scipy.stats import binomtest
 
 from simulation.cli import main
@@ -825,9 +825,7 @@ def test_a_leader_only_the_alternative_has_is_named_from_it(tmp_path, small_file
     # "P( has left koba_politburo", named from the base alone.
     koba = tmp_path / "koba.yaml"
     koba.write_text(
-        SMALL_SCENARIO.replace("name: small", "name: koba")
-        .replace("id: stalin, name: Stalin", "id: koba, name: Koba Dzhugashvili")
-        .replace("stalin", "koba")
+        KOBA_SCENARIO
         + "  - {id: koba-out, date: 1923-02, type: removal, kind: decision, who: koba,\n"
         "     post: politburo, description: Koba removed., source: test}\n"
     )

@@ -160,7 +160,7 @@ def test_a_branch_keeps_the_factions_history_formed_until_their_ties_break(
     """
     branched = apply_changes(baseline, [{"set": {"free_from": month}}], f"--free-from {month}")
     model = PartyModel(branched, seed=SEED, mode=Mode.FREE)
-    f = [faction.faction_id for faction in model.factions].index(faction)
+    f = model.faction_by_id[faction].index
     while model.step_index < model.free_from - 1:
         model.step()
     assert model.faction_active[f] and not model.cohesion[f] > model.parameters.faction_threshold

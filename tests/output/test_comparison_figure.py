@@ -9,7 +9,13 @@ from itertools import combinations
 
 import pandas as pd
 import pytest
-from conftest import ROOT, SMALL_SCENARIO, assert_readable, drawn_texts, made_up_comparison
+from conftest import (
+    KOBA_SCENARIO,
+    ROOT,
+    assert_readable,
+    drawn_texts,
+    made_up_comparison,
+)
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.legend import Legend
@@ -147,12 +153,7 @@ def test_twelve_alternatives_keep_every_label_readable(twelve):
 
 def test_a_leader_only_the_alternative_has_is_named_from_it(small_scenario):
     # Stalin renamed Koba in the alternative: the bar's tick read "p_dominant_koba".
-    koba = parse_scenario(
-        SMALL_SCENARIO.replace("name: small", "name: koba")
-        .replace("id: stalin, name: Stalin", "id: koba, name: Koba Dzhugashvili")
-        .replace("stalin", "koba"),
-        "koba.yaml",
-    )
+    koba = parse_scenario(KOBA_SCENARIO, "koba.yaml")
     names = ["small", "koba"]
     table, quantiles = made_up_comparison(
         small_scenario,

@@ -23,7 +23,7 @@ from simulation.output.network import (
     turning_points,
 )
 from simulation.scenario import parse_scenario
-from tests.conftest import SMALL_SCENARIO
+from tests.conftest import SMALL_SCENARIO, with_names
 
 
 @pytest.fixture(scope="module")
@@ -258,11 +258,7 @@ def test_nodes_carry_no_bracketed_word_and_no_emoji_of_a_name(small_run, recwarn
         "stalin": "Иосиф Виссарионович Сталин (Джугашвили) — Генеральный секретарь ЦК РКП(б)",
         "trotsky": "Лев Троцкий 🚩",
     }
-    leaders = [
-        leader.model_copy(update={"name": renamed.get(leader.id, leader.name)})
-        for leader in scenario.leaders
-    ]
-    scenario = scenario.model_copy(update={"leaders": leaders})
+    scenario = with_names(scenario, renamed)
     figure = draw_network(history_of(small_run), scenario, ["1922-06"])
     FigureCanvasAgg(figure).draw()
     labels = {text.get_text() for axis in figure.axes for text in axis.texts}

@@ -6,7 +6,7 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import BASELINE, drawn_texts
+from conftest import BASELINE, drawn_texts, with_names
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from simulation.calendar import Month
@@ -250,24 +250,17 @@ def test_vector_formats_are_written_by_their_suffix(baseline, tmp_path, form):
 LONG_NAME = "Joseph Vissarionovich Stalin (Dzhugashvili), General Secretary of the CC"
 
 
-def renamed(scenario, leader, name):
-    """``scenario`` with ``leader`` renamed ``name``."""
-    leaders = [
-        entry.model_copy(update={"name": name}) if entry.id == leader else entry
-        for entry in scenario.leaders
-    ]
-    return scenario.model_copy(update={"leaders": leaders})
-
-
 def test_a_long_name_leaves_the_panels_most_of_the_figures_width(baseline):
     # Printed whole in the key, a 72-character name squeezed the panels to 42% of it.
-    figure = draw_influence(trajectories(), renamed(baseline, "stalin", LONG_NAME), leaders=LEADERS)
+    figure = draw_influence(
+        trajectories(), with_names(baseline, {"stalin": LONG_NAME}), leaders=LEADERS
+    )
     FigureCanvasAgg(figure).draw()
     assert all(axis.get_position().width > 0.6 for axis in figure.axes)
 
 
 def test_a_long_name_does_not_overprint_the_next_panels_title(baseline):
-    scenario = renamed(baseline, "stalin", LONG_NAME)
+    scenario = with_names(baseline, {"stalin": LONG_NAME})
     figure = draw_fan(quantiles(), scenario, runs=10, leaders=["lenin", "stalin", "trotsky"])
     texts = dict(drawn_texts(figure))
     titles = [axis.get_title(loc="left") for axis in figure.axes if axis.get_visible()]

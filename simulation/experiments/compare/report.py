@@ -15,6 +15,7 @@ import pandas as pd
 
 from simulation.experiments.compare.statistics import NO_DOMINANT_METRIC, probabilities
 from simulation.experiments.paths import HISTORY_METRICS, history_orders
+from simulation.output.names import surnames
 from simulation.output.roll import joint_roll
 from simulation.scenario import Scenario, scenario_hash
 from simulation.scenario.diff import diff_scenarios, format_differences
@@ -227,7 +228,7 @@ def headline_table(table: pd.DataFrame, base: str, scenario: Scenario) -> str:
     historian asks about first: the likeliest winner's P(dominant) and history's orders,
     each alternative's value with its paired difference from the base.
     """
-    names = {leader.id: leader.name.split()[-1] for leader in scenario.leaders}
+    names = surnames(scenario)
     winner = key_leaders(table, 1)[0]
     present = set(table["metric"])
     metrics = {f"p_dominant_{winner}": f"P({names.get(winner, winner)} dominant)"}
